@@ -1,0 +1,54 @@
+/**
+ * One error hierarchy for the whole tool. The faces (CLI, action) map these classes to exit codes
+ * and annotations in one place; anything else that escapes is a bug and may show a stack trace.
+ */
+
+/** Where in the user's files a problem is. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  path?: string;
+  line?: number;
+  column?: number;
+}
+
+abstract class CaacError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The user's input is wrong: a flag, a settings file, a document. Says what, where and how to fix. */
+export class ConfigurationError extends CaacError {
+  readonly location?: SourceLocation;
+  constructor(message: string, location?: SourceLocation, options?: { cause?: unknown }) {
+    super(message, options);
+    this.location = location;
+  }
+}
+
+/** Microsoft Graph answered with an error. Never carries the token. */
+export class GraphError extends CaacError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The tenant changed since the plan was made: apply refuses it. */
+export class StalePlanError extends CaacError {}
+
+/** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
+export class SafetyError extends CaacError {}
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+} as const;
