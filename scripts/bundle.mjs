@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, renameSync, rmSync, existsSync, mkdirSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const entries = { cli: 'lib/cli/main.js', action: 'lib/action/main.js' };
+const entries = { cli: 'lib/src/cli/main.js', action: 'lib/src/action/main.js' };
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
 mkdirSync('dist', { recursive: true });

@@ -1,2 +1,40 @@
 #!/usr/bin/env node
-console.log('caac');
+/**
+ * The `caac` command line. A thin face: flags become one options object per command, and the
+ * commands in src/commands/ do the work.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+import { reportError } from './fail.js';
+import { registerValidate } from './validate-command.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('caac')
+    .description('Conditional Access as Code: validate, plan and apply Microsoft Entra Conditional Access policies kept in Git')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run "caac --help" for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerValidate(program, setExit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      // commander has already printed the problem and the hint.
+      return ExitCode.usage;
+    }
+    return reportError(error, (line) => process.stderr.write(line + '\n'));
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,21 @@
+import { ConfigurationError, ExitCode, GraphError, SafetyError, StalePlanError } from '../errors.js';
+
+/**
+ * Maps an error to a message and an exit code, in one place. The user's mistakes get a sentence;
+ * only a bug (an error we did not classify) shows a stack, and only with CAAC_DEBUG=1.
+ */
+export function reportError(error: unknown, write: (line: string) => void): number {
+  if (error instanceof ConfigurationError) {
+    write(`caac: ${error.message}`);
+    return ExitCode.usage;
+  }
+  if (error instanceof GraphError || error instanceof StalePlanError || error instanceof SafetyError) {
+    write(`caac: ${error.message}`);
+    return ExitCode.failure;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  write(`caac: unexpected error: ${e.message}`);
+  if (process.env['CAAC_DEBUG'] === '1') write(e.stack ?? '');
+  else write('(this is a bug in caac: run again with CAAC_DEBUG=1 for details, and report it)');
+  return ExitCode.failure;
+}

@@ -1,0 +1,20 @@
+import type { SourceDocument } from './documents.js';
+import type { Finding } from './findings.js';
+import type { SettingsSource } from './settings.js';
+
+/** What a repository folder holds, as loaded. */
+export interface LoadedRepository {
+  /** The root folder as the user gave it. */
+  root: string;
+  /** Files read as documents (parsed or not). */
+  files: number;
+  documents: SourceDocument[];
+  /** `parse` and `layout` findings. */
+  findings: Finding[];
+  settings?: SettingsSource;
+}
+
+/** Port: where the desired state comes from (files on disk; a test may hand in another). */
+export interface PolicyStore {
+  load(): LoadedRepository;
+}

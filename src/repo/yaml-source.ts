@@ -1,0 +1,68 @@
+/** YAML documents with positions, through the `yaml` package's syntax tree. */
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import type { JsonValue, Position } from '../model/documents.js';
+import { childPointer } from '../model/json-pointer.js';
+import { SourceSyntaxError, type ParsedSource } from './json-source.js';
+
+export function parseYamlSource(text: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (!Array.isArray(docs)) {
+    // An empty stream: parseAllDocuments returns an EmptyStream object.
+    throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+  }
+  if (docs.length === 0) throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const message = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new SourceSyntaxError(describeYamlError(problem.code, message), at(problem.pos[0]));
+    }
+  }
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    throw new SourceSyntaxError('the file holds more than one YAML document ("---"): put one document in each file', at(second.range[0]));
+  }
+  const doc = docs[0]!;
+  if (doc.contents === null) throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+  const positions = new Map<string, Position>();
+  const visit = (node: unknown, pointer: string): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const child = childPointer(pointer, key);
+        const keyNode = pair.key as YamlNode | null;
+        if (keyNode?.range) positions.set(child, at(keyNode.range[0]));
+        visit(pair.value, child);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const child = childPointer(pointer, i);
+        const itemNode = item as YamlNode | null;
+        if (itemNode?.range) positions.set(child, at(itemNode.range[0]));
+        visit(item, child);
+      });
+    }
+  };
+  const root = doc.contents as YamlNode;
+  positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
+  visit(root, '');
+  // YAML 1.2 core schema: dates stay strings, so values match what Graph would receive as JSON.
+  const value = doc.toJS({ maxAliasCount: 100 }) as JsonValue;
+  return { value, positions };
+}
+
+function describeYamlError(code: string, message: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `${message}: a reader keeps only one of them, so the other is silently lost; merge them`;
+    case 'TAB_AS_INDENT':
+      return `${message}: YAML indents with spaces only`;
+    default:
+      return message;
+  }
+}

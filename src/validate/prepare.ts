@@ -1,0 +1,117 @@
+/**
+ * Prepares a document for the schema and the rules, walking it alongside its schema:
+ * - OData annotations (`includeUsers@odata.type`, `#microsoft.graph.restore`) that export tools
+ *   write are dropped, with one warning per file;
+ * - server-managed fields (schema `readOnly`) are dropped, with one warning per file;
+ * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each;
+ * - enum values in another case (`"All"` for `all`) are normalized, with a warning each, because
+ *   Graph parses enums without regard to case.
+ */
+import { isJsonObject, type JsonObject, type JsonValue } from '../model/documents.js';
+import { childPointer } from '../model/json-pointer.js';
+import { enumValues, flagValues, itemsSchema, propertySchema, type SchemaNode } from './schema-walk.js';
+
+export interface PreparationNote {
+  rule: 'odata-annotation' | 'server-field' | 'deprecated' | 'casing';
+  path: string;
+  message: string;
+}
+
+export interface Prepared {
+  value: JsonObject;
+  notes: PreparationNote[];
+}
+
+const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
+
+export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepared {
+  const annotations: string[] = [];
+  const serverFields: string[] = [];
+  const notes: PreparationNote[] = [];
+
+  const walk = (value: JsonValue, node: SchemaNode | undefined, pointer: string): JsonValue => {
+    if (node === undefined) return value;
+    if (Array.isArray(value)) {
+      const items = itemsSchema(node, schema);
+      return value.map((item, i) => walk(item, items, childPointer(pointer, i)));
+    }
+    if (isJsonObject(value)) {
+      const out: JsonObject = {};
+      for (const [key, child] of Object.entries(value)) {
+        const childPointerValue = childPointer(pointer, key);
+        const childSchema = propertySchema(node, key, schema);
+        if (!childSchema && ANNOTATION.test(key)) {
+          annotations.push(childPointerValue);
+          continue;
+        }
+        if (childSchema?.readOnly) {
+          serverFields.push(childPointerValue);
+          continue;
+        }
+        if (childSchema?.deprecated) {
+          notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
+          out[key] = child;
+          continue;
+        }
+        out[key] = walk(child, childSchema, childPointerValue);
+      }
+      return out;
+    }
+    if (typeof value === 'string') return normalizeCase(value, node, pointer);
+    return value;
+  };
+
+  const normalizeCase = (value: string, node: SchemaNode, pointer: string): string => {
+    const allowed = enumValues(node, schema);
+    if (allowed && !allowed.includes(value)) {
+      const match = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
+      if (match) {
+        notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${match}" by Graph: accepted (Graph ignores case) and normalized` });
+        return match;
+      }
+      return value;
+    }
+    const flags = flagValues(node, schema);
+    if (flags) {
+      const tokens = value.split(',').map((t) => t.trim());
+      const fixed = tokens.map((t) => flags.find((f) => f.toLowerCase() === t.toLowerCase()) ?? t);
+      if (fixed.some((t, i) => t !== tokens[i])) {
+        const result = fixed.join(',');
+        notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${result}" by Graph: accepted (Graph ignores case) and normalized` });
+        return result;
+      }
+    }
+    return value;
+  };
+
+  const value = walk(document, schema, '') as JsonObject;
+  if (annotations.length) {
+    notes.push({
+      rule: 'odata-annotation',
+      path: annotations[0]!,
+      message: `${annotations.length} OData annotation${annotations.length > 1 ? 's' : ''} (${summarize(annotations)}) ignored: export tools write them, Graph does not need them`,
+    });
+  }
+  if (serverFields.length) {
+    notes.push({
+      rule: 'server-field',
+      path: serverFields[0]!,
+      message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'} (an "id" is kept to follow renames)`,
+    });
+  }
+  return { value, notes };
+}
+
+function deprecationMessage(key: string, node: SchemaNode): string {
+  const description = node.description ?? '';
+  const kind = /^beta only/i.test(description) ? 'beta-only' : 'deprecated';
+  const detail = description.replace(/^(beta only|deprecated):\s*/i, '');
+  return `"${key}" is ${kind} in Microsoft Graph${detail ? ` (${detail.replace(/\.$/, '')})` : ''}: accepted, but caac manages it only with --api-version beta`;
+}
+
+function summarize(pointers: string[]): string {
+  const names = pointers.map((p) => p.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const unique = [...new Set(names)];
+  const shown = unique.slice(0, 4).map((n) => `"${n}"`);
+  return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
+}

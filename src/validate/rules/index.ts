@@ -1,0 +1,25 @@
+import type { BuiltInRuleInfo, Rule } from '../rule.js';
+import { breakGlassNotExcluded } from './break-glass-not-excluded.js';
+import { duplicateName } from './duplicate-name.js';
+import { graphRule } from './graph-rule.js';
+import { lockoutRisk } from './lockout-risk.js';
+import { naming } from './naming.js';
+import { reference } from './reference.js';
+
+/** The rules that run over prepared documents, in report order. */
+export const RULES: readonly Rule[] = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, naming];
+
+/** Findings made while loading and preparing documents, documented beside the rules. */
+export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
+  { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
+  { id: 'layout', severity: 'error', description: 'The file is not one document of a known kind (an array or a Graph list export, or content of no known kind); a document under the wrong folder is a warning.' },
+  { id: 'schema', severity: 'error', description: 'The document does not follow its JSON Schema: an unknown property, a wrong type, a bad enum value, a missing required property.' },
+  { id: 'server-field', severity: 'warning', description: 'Server-managed fields (id, createdDateTime, modifiedDateTime, templateId, …) are present; they are ignored.' },
+  { id: 'odata-annotation', severity: 'warning', description: 'OData annotations written by export tools (…@odata.type, #microsoft.graph.*) are present; they are ignored (one warning per file).' },
+  { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
+  { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
+];
+
+export function allRuleInfo(): BuiltInRuleInfo[] {
+  return [...BUILT_IN_RULES, ...RULES.map(({ id, severity, description }) => ({ id, severity, description }))];
+}

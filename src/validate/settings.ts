@@ -1,0 +1,41 @@
+/**
+ * Checks caac.yml. A broken settings file is a usage error (exit 2), not a finding: every rule
+ * that depends on it would otherwise report nonsense.
+ */
+import { ConfigurationError } from '../errors.js';
+import { parseReferenceValue } from '../model/references.js';
+import type { Settings, SettingsSource } from '../model/settings.js';
+import { describeSchemaErrors } from './schema-errors.js';
+import { SETTINGS_SCHEMA, checkSettingsSchema } from './schemas.js';
+
+export function readSettings(source: SettingsSource | undefined): Settings {
+  if (!source) return {};
+  const fail = (path: string, message: string): never => {
+    const p = source.locate(path);
+    throw new ConfigurationError(`${source.file}:${p.line}:${p.column}: ${message}`, { file: source.file, path, line: p.line, column: p.column });
+  };
+  const problems = describeSchemaErrors(checkSettingsSchema(source.value), SETTINGS_SCHEMA);
+  if (problems.length) {
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    fail(first.path, `invalid settings: ${first.message}${more}`);
+  }
+  const settings = source.value as Settings;
+  const pattern = settings.naming?.pattern;
+  if (pattern !== undefined) {
+    try {
+      new RegExp(pattern, 'u');
+    } catch (e) {
+      fail('/naming/pattern', `naming.pattern is not a valid regular expression: ${(e as Error).message}`);
+    }
+  }
+  const expect = (list: string[] | undefined, kind: 'user' | 'group', key: string) =>
+    (list ?? []).forEach((value, i) => {
+      const parsed = parseReferenceValue(value, []);
+      const ok = parsed.type === 'guid' || (parsed.type === 'reference' && parsed.reference.kind === kind);
+      if (!ok) fail(`/emergencyAccess/${key}/${i}`, `emergencyAccess.${key} takes "${kind}:…" references or object ids (GUID), not "${value}"`);
+    });
+  expect(settings.emergencyAccess?.users, 'user', 'users');
+  expect(settings.emergencyAccess?.groups, 'group', 'groups');
+  return settings;
+}
