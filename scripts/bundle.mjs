@@ -26,3 +26,4 @@ for (const [name, entry] of Object.entries(entries)) {
   rmSync(out, { recursive: true, force: true });
 }
 console.log(`bundled ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}`);
+execFileSync(process.execPath, ['scripts/generate-docs.mjs'], { stdio: 'inherit' });

@@ -1,1 +1,33 @@
-console.log('caac action');
+/**
+ * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
+ * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
+ */
+import * as core from '@actions/core';
+import { ConfigurationError } from '../errors.js';
+import { InputError, parseInputs } from './inputs.js';
+import { validateAction } from './validate.js';
+
+async function run(): Promise<void> {
+  try {
+    const inputs = parseInputs(process.env);
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    switch (inputs.command) {
+      case 'validate':
+        await validateAction(inputs);
+        break;
+    }
+  } catch (error) {
+    if (error instanceof ConfigurationError || error instanceof InputError) {
+      const loc = error instanceof ConfigurationError ? error.location : undefined;
+      if (loc?.line) core.error(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
+      core.setFailed(error.message);
+      process.exitCode = 2;
+      return;
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    core.setFailed(`caac: unexpected error: ${e.message} (this is a bug in caac; please report it)`);
+    if (e.stack) core.debug(e.stack);
+  }
+}
+
+await run();

@@ -36,5 +36,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed pipe (`caac validate | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -27,7 +27,10 @@ const APPS = '/conditions/applications';
 const LOCATIONS = '/conditions/locations';
 const CLIENT_APPS = '/conditions/clientApplications';
 const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
-const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
+
+/** Keywords that only Graph's beta endpoint knows: accepted with a warning. */
+export const BETA_KEYWORDS: readonly string[] = ['AllAgentIdResources'];
 const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
 const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
 

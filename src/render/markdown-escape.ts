@@ -1,38 +1,23 @@
 /**
  * Escapes text that came from a file or the tenant before it goes into markdown or HTML (PR
  * comments, job summaries): a displayName must never inject a link, an image, a mention, a
- * table cell or a tag.
+ * table cell, a heading or a tag. Newlines become spaces, so block syntax (lists, headings,
+ * fences) cannot start; inline syntax is backslash-escaped; `<`, `>` and `&` become entities so
+ * no tag forms; bare URLs and @mentions are broken with a zero-width character.
  */
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>&~"'@:]/g;
+const INLINE_SPECIALS = /[\\`*_[\]|#~!<>&]/g;
+const ZWSP = '\u200b';
 
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n|\r/g, ' ')
-    .replace(MARKDOWN_SPECIALS, (c) => {
-      switch (c) {
-        case '<':
-          return '&lt;';
-        case '>':
-          return '&gt;';
-        case '&':
-          return '&amp;';
-        case '"':
-          return '&quot;';
-        case "'":
-          return '&#39;';
-        case '@':
-          // A zero-width joiner after @ keeps GitHub from turning @name into a mention.
-          return '@\u200d';
-        case ':':
-          // Escaping the colon stops autolinks (https://…) and emoji shortcodes.
-          return '&#58;';
-        default:
-          return `\\${c}`;
-      }
-    });
+    .replace(INLINE_SPECIALS, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+    .replace(/@(?=\w)/g, `@${ZWSP}`);
 }
 
 /** For text inside a fenced code block: only a fence could break out of it. */
 export function escapeCodeBlock(text: string): string {
-  return text.replace(/`{3,}/g, (m) => m.split('').join('\u200b'));
+  return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
 }

@@ -18,7 +18,7 @@ export function kindOfContent(value: JsonObject): DocumentKind | undefined {
   if (typeof type === 'string') {
     const t = type.toLowerCase();
     if (t.endsWith('conditionalaccesspolicy')) return 'policy';
-    if (t.endsWith('ipnamedlocation') || t.endsWith('countrynamedlocation')) return 'namedLocation';
+    if (t.endsWith('namedlocation')) return 'namedLocation';
     if (t.endsWith('authenticationstrengthpolicy')) return 'authenticationStrength';
   }
   if ('conditions' in value || 'grantControls' in value || 'sessionControls' in value) return 'policy';

@@ -1,5 +1,5 @@
 /** YAML documents with positions, through the `yaml` package's syntax tree. */
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, visit as visitYaml, type Node as YamlNode } from 'yaml';
 import type { JsonValue, Position } from '../model/documents.js';
 import { childPointer } from '../model/json-pointer.js';
 import { SourceSyntaxError, type ParsedSource } from './json-source.js';
@@ -51,8 +51,24 @@ export function parseYamlSource(text: string): ParsedSource {
   const root = doc.contents as YamlNode;
   positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
   visit(root, '');
-  // YAML 1.2 core schema: dates stay strings, so values match what Graph would receive as JSON.
-  const value = doc.toJS({ maxAliasCount: 100 }) as JsonValue;
+  // An alias (`*name`) can fail to resolve, expand too much, or hold itself: a finding, not a crash.
+  let firstAlias: Position = { line: 1, column: 1 };
+  visitYaml(doc, {
+    Alias(_key, node) {
+      if (node.range) firstAlias = at(node.range[0]);
+      return visitYaml.BREAK;
+    },
+  });
+  let value: JsonValue;
+  try {
+    // YAML 1.2 core schema: dates stay strings, so values match what Graph would receive as JSON.
+    value = doc.toJS({ maxAliasCount: 100 }) as JsonValue;
+  } catch (e) {
+    throw new SourceSyntaxError(`${(e as Error).message}: caac reads plain values; write the value out instead of the alias`, firstAlias);
+  }
+  if (holdsItself(value)) {
+    throw new SourceSyntaxError('an alias (*name) refers to a node that contains it, so the document would be infinite: write the value out instead', firstAlias);
+  }
   return { value, positions };
 }
 
@@ -65,4 +81,14 @@ function describeYamlError(code: string, message: string): string {
     default:
       return message;
   }
+}
+
+function holdsItself(value: unknown, ancestors = new Set<unknown>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const children = Array.isArray(value) ? value : Object.values(value);
+  const found = children.some((child) => holdsItself(child, ancestors));
+  ancestors.delete(value);
+  return found;
 }

@@ -49,6 +49,9 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
           continue;
         }
         if (childSchema?.deprecated) {
+          // Beta exports write every beta property, mostly empty: only a value that says
+          // something deserves a warning.
+          if (isEmptyValue(child)) continue;
           notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
           out[key] = child;
           continue;
@@ -100,6 +103,14 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
     });
   }
   return { value, notes };
+}
+
+/** null, [], {}, "" or an object holding only such values. */
+function isEmptyValue(value: JsonValue): boolean {
+  if (value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isJsonObject(value)) return Object.entries(value).every(([k, v]) => ANNOTATION.test(k) || isEmptyValue(v));
+  return false;
 }
 
 function deprecationMessage(key: string, node: SchemaNode): string {

@@ -6,7 +6,9 @@
  */
 import { displayNameOf } from '../../model/documents.js';
 import { childPointer, valueAtPointer } from '../../model/json-pointer.js';
+import type { Severity } from '../../model/findings.js';
 import {
+  BETA_KEYWORDS,
   BUILT_IN_AUTH_STRENGTHS,
   REFERENCE_KINDS,
   POLICY_REFERENCE_SLOTS,
@@ -50,8 +52,9 @@ export const reference: Rule = {
             : [];
         for (const [path, value] of items) {
           if (typeof value !== 'string') continue; // absent, or the schema reports the type
-          const message = checkValue(value, slot, defined);
-          if (message) hits.push({ document, path, message });
+          const outcome = checkValue(value, slot, defined);
+          if (typeof outcome === 'string') hits.push({ document, path, message: outcome });
+          else if (outcome) hits.push({ document, path, ...outcome });
         }
       }
     }
@@ -59,7 +62,11 @@ export const reference: Rule = {
   },
 };
 
-function checkValue(value: string, slot: ReferenceSlot, defined: { location: Map<string, string>; authStrength: Map<string, string> }): string | undefined {
+function checkValue(
+  value: string,
+  slot: ReferenceSlot,
+  defined: { location: Map<string, string>; authStrength: Map<string, string> },
+): string | { severity: Severity; message: string } | undefined {
   const where = slot.pointer.split('/').pop();
   const parsed = parseReferenceValue(value, slot.keywords);
   if (slot.kind === 'tenant' || slot.kind === 'termsOfUse' || slot.kind === 'customFactor') {
@@ -67,11 +74,15 @@ function checkValue(value: string, slot: ReferenceSlot, defined: { location: Map
   }
   switch (parsed.type) {
     case 'guid':
-    case 'keyword':
       return undefined;
+    case 'keyword':
+      return BETA_KEYWORDS.includes(parsed.keyword)
+        ? { severity: 'warning', message: `"${parsed.keyword}" is a beta-only keyword in Microsoft Graph: accepted, but caac manages it only with --api-version beta` }
+        : undefined;
     case 'malformed': {
-      const keywords = slot.keywords.length ? `, a keyword (${slot.keywords.join(', ')})` : '';
-      return `"${value}" in ${where} is not an object id (GUID)${keywords} or a reference such as "${slot.kind}:Name"`;
+      const keywords = slot.keywords.length ? `, a keyword (${slot.keywords.filter((k) => !BETA_KEYWORDS.includes(k)).join(', ')})` : '';
+      const placeholder = /^(%.*%|\{\{.*\}\}|\$\{.*\}|<.*>|__.*__)$/.test(value.trim()) ? ': it looks like a template placeholder that was never replaced' : '';
+      return `"${value}" in ${where} is not an object id (GUID)${keywords} or a reference such as "${slot.kind}:Name"${placeholder}`;
     }
     case 'unknown-kind':
       return `unknown reference kind "${parsed.kind}:" in "${value}": use one of ${REFERENCE_KINDS.map((k) => `${k}:`).join(', ')}`;

@@ -1,0 +1,49 @@
+/**
+ * Action inputs, read the same way whether the runner set them (a JavaScript action gets
+ * `INPUT_GITHUB-TOKEN`) or a composite action passed them through `env:` (where we write
+ * `INPUT_GITHUB_TOKEN`, since a hyphen is awkward in a shell variable name).
+ */
+export type Env = Record<string, string | undefined>;
+
+export function readInput(env: Env, name: string): string | undefined {
+  const upper = name.toUpperCase();
+  const value = env[`INPUT_${upper.replace(/ /g, '_')}`] ?? env[`INPUT_${upper.replace(/[ -]/g, '_')}`];
+  const trimmed = value?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+export const COMMANDS = ['validate'] as const;
+export type ActionCommand = (typeof COMMANDS)[number];
+
+/** Every input an action takes, in one typed object (names match the CLI's options). */
+export interface ActionInputs {
+  command: ActionCommand;
+  dir: string;
+  githubToken?: string;
+  tenantId?: string;
+  clientId?: string;
+  auth?: string;
+  cloud?: string;
+  graphUrl?: string;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export function parseInputs(env: Env): ActionInputs {
+  const command = readInput(env, 'command') ?? 'validate';
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new InputError(`input "command" is "${command}": it must be one of ${COMMANDS.join(', ')}`);
+  }
+  return {
+    command: command as ActionCommand,
+    dir: readInput(env, 'dir') ?? 'conditional-access',
+    githubToken: readInput(env, 'github-token'),
+    tenantId: readInput(env, 'tenant-id'),
+    clientId: readInput(env, 'client-id'),
+    auth: readInput(env, 'auth'),
+    cloud: readInput(env, 'cloud'),
+    graphUrl: readInput(env, 'graph-url'),
+  };
+}
