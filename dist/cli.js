@@ -14576,7 +14576,7 @@ __webpack_unused_export__ = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -20490,6 +20490,184 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
+/***/ 3711:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ registerDemo)
+});
+
+// UNUSED EXPORTS: exampleRepository
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+// EXTERNAL MODULE: ./lib/src/commands/validate.js + 11 modules
+var validate = __nccwpck_require__(6213);
+// EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
+var validate_output = __nccwpck_require__(3925);
+// EXTERNAL MODULE: ./lib/src/emulator/index.js + 22 modules
+var src_emulator = __nccwpck_require__(3255);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+;// CONCATENATED MODULE: ./lib/src/cli/demo-command.js
+/**
+ * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
+ * tenant, with the example repository that describes it. Needs no install and no tenant.
+ */
+
+
+
+
+
+
+
+
+/** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
+function exampleRepository() {
+    for (const candidate of ['../examples/conditional-access', '../../examples/conditional-access']) {
+        const path = (0,external_node_url_namespaceObject.fileURLToPath)(new URL(candidate, import.meta.url));
+        if ((0,external_node_fs_.existsSync)(path))
+            return path;
+    }
+    return undefined;
+}
+function registerDemo(program, setExit) {
+    program
+        .command('demo')
+        .description('run the pipeline against an embedded Graph emulator with a sample tenant (no tenant, no install)')
+        .option('--dir <dir>', 'repository to use instead of the bundled example')
+        .action(async (flags) => {
+        const out = (line = '') => process.stdout.write(line + '\n');
+        const dir = flags.dir ?? exampleRepository();
+        if (!dir) {
+            out('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir');
+            setExit(errors/* ExitCode */.yU.usage);
+            return;
+        }
+        const shownDir = (0,external_node_path_.relative)(process.cwd(), dir) || '.';
+        out('caac demo: Conditional Access as Code against a local Graph emulator');
+        out();
+        out('Step 1/3  start the Graph emulator with the sample tenant');
+        const emulator = await (0,src_emulator/* startEmulator */.s)({ seed: 'sample' });
+        try {
+            out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
+            out();
+            out(`Step 2/3  caac validate --dir ${shownDir}`);
+            const result = (0,validate/* runValidate */.E)((0,load_repository/* filePolicyStore */.Sv)(shownDir));
+            for (const line of (0,validate_output/* formatFindings */.e)(result, 'text').trimEnd().split('\n'))
+                out(`          ${line}`);
+            out();
+            out('Step 3/3  read the tenant over Graph');
+            const headers = { authorization: 'Bearer caac-demo' };
+            for (const [label, path] of [
+                ['policies', '/v1.0/identity/conditionalAccess/policies'],
+                ['named locations', '/v1.0/identity/conditionalAccess/namedLocations'],
+                ['authentication strengths', '/v1.0/policies/authenticationStrengthPolicies'],
+            ]) {
+                const response = await fetch(`${emulator.url}${path}`, { headers });
+                const body = (await response.json());
+                out(`          ${String(body.value?.length ?? 0).padStart(3)} ${label}`);
+            }
+            out();
+            out('Next in the pipeline (coming in later releases): plan, apply, backup, contingency-toggle.');
+            out(`Graph requests used: ${emulator.requests().total}`);
+            setExit(result.summary.errors > 0 ? errors/* ExitCode */.yU.failure : errors/* ExitCode */.yU.ok);
+        }
+        finally {
+            await emulator.stop();
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 6428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ registerEmulator)
+/* harmony export */ });
+/* unused harmony export emulatorOptionsFromFlags */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3255);
+
+
+function number(value, flag, { min = 0, integer = false } = {}) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${flag} takes ${integer ? 'a whole number' : 'a number'} of at least ${min}, not "${value}"`);
+    }
+    return n;
+}
+/** Turns the flags into emulator options, refusing bad values before anything starts. */
+function emulatorOptionsFromFlags(flags) {
+    if (flags.faults !== undefined) {
+        try {
+            (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFaultSpec */ .N)(flags.faults);
+        }
+        catch (e) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`--faults: ${e.message}`);
+        }
+    }
+    return {
+        port: number(flags.port, '--port', { integer: true }),
+        host: flags.host,
+        seed: flags.seed,
+        stateFile: flags.state,
+        latencyMs: number(flags.latency, '--latency'),
+        rateLimit: number(flags.rateLimit, '--rate-limit', { min: 0.001 }),
+        realistic: flags.realistic,
+        retryAfter: number(flags.retryAfter, '--retry-after', { integer: true }),
+        faults: flags.faults,
+        eventualConsistencyMs: number(flags.eventualConsistency, '--eventual-consistency'),
+        tenantId: flags.tenantId,
+    };
+}
+function registerEmulator(program) {
+    program
+        .command('emulator')
+        .description('run a local Microsoft Graph emulator (loopback only unless --host says otherwise) until Ctrl-C')
+        .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+        .option('--host <address>', 'address to bind', '127.0.0.1')
+        .option('--seed <sample|file>', 'initial tenant: "sample" or a tenant fixture JSON file')
+        .option('--state <file>', 'keep the tenant in this file across restarts (written atomically on every change)')
+        .option('--latency <ms>', 'delay every Graph request by this many milliseconds (with jitter)')
+        .option('--rate-limit <rps>', 'Conditional Access and named-location requests allowed per second; more get 429 without Retry-After')
+        .option('--realistic', "Graph's own limits: 1 request per second on the Conditional Access endpoints")
+        .option('--retry-after <seconds>', 'send Retry-After on 429 (Graph does not on these endpoints)')
+        .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'")
+        .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
+        .option('--tenant-id <id>', 'tenant id the emulator reports')
+        .action(async (flags) => {
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_1__/* .startEmulator */ .s)(emulatorOptionsFromFlags(flags));
+        process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
+        await new Promise((resolve) => {
+            const stop = () => {
+                process.off('SIGINT', stop);
+                process.off('SIGTERM', stop);
+                resolve();
+            };
+            process.on('SIGINT', stop);
+            process.on('SIGTERM', stop);
+        });
+        await emulator.stop();
+    });
+}
+
+
+/***/ }),
+
 /***/ 1451:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -20534,11 +20712,15 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4387);
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
-/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7822);
+/* harmony import */ var _demo_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3711);
+/* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
+/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
  * commands in src/commands/ do the work.
  */
+
+
 
 
 
@@ -20557,7 +20739,9 @@ async function main(argv) {
         .showSuggestionAfterError(true)
         .showHelpAfterError('(run "caac --help" for usage)')
         .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerValidate */ .i)(program, setExit);
+    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerValidate */ .i)(program, setExit);
+    (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .H)(program);
+    (0,_demo_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerDemo */ .H)(program, setExit);
     try {
         await program.parseAsync(argv, { from: 'user' });
         return exitCode;
@@ -20586,129 +20770,156 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7822:
+/***/ 8113:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ registerValidate)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6213);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3925);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5071);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2135);
+/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(233);
+
+
+
+
+
+
+
+function registerValidate(program, setExit) {
+    program
+        .command('validate')
+        .description('check policy files: schema, references, safety rules (exit 0 clean, 1 errors, 2 usage or settings error)')
+        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_ROOT */ .P2)
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_1__/* .Option */ .c$('-f, --format <format>', 'output format').choices(_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDINGS_FORMATS */ .E).default('text'))
+        .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
+        .action((flags) => {
+        const result = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .filePolicyStore */ .Sv)(flags.dir));
+        const report = (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .formatFindings */ .e)(result, flags.format);
+        if (flags.output) {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(flags.output, report);
+            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__/* .renderFindingsText */ .u)(result));
+        }
+        else {
+            process.stdout.write(report);
+        }
+        setExit(result.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.ok);
+    });
+}
+
+
+/***/ }),
+
+/***/ 3925:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ registerValidate)
+  E: () => (/* binding */ FINDINGS_FORMATS),
+  e: () => (/* binding */ formatFindings)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./node_modules/commander/esm.mjs
-var esm = __nccwpck_require__(8179);
+;// CONCATENATED MODULE: ./lib/src/render/findings-json.js
+/** The JSON contract: `{findings: [...], summary: {...}}` (README, "The JSON contract"). */
+function renderFindingsJson(report) {
+    const findings = report.findings.map(({ rule, severity, file, line, column, path, message }) => ({ rule, severity, file, line, column, path, message }));
+    return JSON.stringify({ findings, summary: report.summary }, null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./lib/src/render/findings-sarif.js
+function renderFindingsSarif(report, rules, tool) {
+    const index = new Map(rules.map((r, i) => [r.id, i]));
+    const sarif = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: tool.name,
+                        version: tool.version,
+                        semanticVersion: tool.version,
+                        informationUri: tool.informationUri,
+                        rules: rules.map((r) => ({
+                            id: r.id,
+                            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase()),
+                            shortDescription: { text: r.description },
+                            fullDescription: { text: r.description },
+                            helpUri: `${tool.informationUri}/blob/main/docs/rules.md#${r.id}`,
+                            defaultConfiguration: { level: r.severity },
+                        })),
+                    },
+                },
+                results: report.findings.map((f) => ({
+                    ruleId: f.rule,
+                    ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+                    level: f.severity,
+                    message: { text: f.message },
+                    locations: [
+                        {
+                            physicalLocation: {
+                                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+                                region: { startLine: f.line, startColumn: f.column },
+                            },
+                            ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
+                        },
+                    ],
+                    partialFingerprints: { caacFinding: `${f.rule}:${f.file}:${f.path}` },
+                })),
+                columnKind: 'utf16CodeUnits',
+            },
+        ],
+    };
+    return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+// EXTERNAL MODULE: ./lib/src/render/findings-text.js
+var findings_text = __nccwpck_require__(233);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
+var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
+var version = __nccwpck_require__(4387);
+;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
+
+
+
+
+
+const FINDINGS_FORMATS = ['text', 'json', 'sarif'];
+function formatFindings(report, format) {
+    switch (format) {
+        case 'json':
+            return renderFindingsJson(report);
+        case 'sarif':
+            return renderFindingsSarif(report, (0,rules/* allRuleInfo */.mV)(), { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv, informationUri: version/* HOMEPAGE */.py });
+        default:
+            return (0,findings_text/* renderFindingsText */.u)(report);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6213:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E: () => (/* binding */ runValidate)
+});
+
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-;// CONCATENATED MODULE: ./lib/src/model/references.js
-/**
- * References by name (`group:Finance`) in place of object ids, and where a policy may hold them.
- * The validator checks their form offline; the plan resolves them against the target tenant.
- */
-const REFERENCE_KINDS = ['user', 'group', 'role', 'app', 'servicePrincipal', 'location', 'authStrength'];
-const USERS = '/conditions/users';
-const APPS = '/conditions/applications';
-const LOCATIONS = '/conditions/locations';
-const CLIENT_APPS = '/conditions/clientApplications';
-const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
-const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
-/** Keywords that only Graph's beta endpoint knows: accepted with a warning. */
-const BETA_KEYWORDS = ['AllAgentIdResources'];
-const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
-const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
-/** Every place in a policy where Graph holds an object id. */
-const POLICY_REFERENCE_SLOTS = [
-    { pointer: `${USERS}/includeUsers`, kind: 'user', keywords: USER_KEYWORDS },
-    { pointer: `${USERS}/excludeUsers`, kind: 'user', keywords: USER_KEYWORDS },
-    { pointer: `${USERS}/includeGroups`, kind: 'group', keywords: [] },
-    { pointer: `${USERS}/excludeGroups`, kind: 'group', keywords: [] },
-    { pointer: `${USERS}/includeRoles`, kind: 'role', keywords: [] },
-    { pointer: `${USERS}/excludeRoles`, kind: 'role', keywords: [] },
-    { pointer: `${USERS}/includeGuestsOrExternalUsers/externalTenants/members`, kind: 'tenant', keywords: [] },
-    { pointer: `${USERS}/excludeGuestsOrExternalUsers/externalTenants/members`, kind: 'tenant', keywords: [] },
-    { pointer: `${APPS}/includeApplications`, kind: 'app', keywords: APP_KEYWORDS },
-    { pointer: `${APPS}/excludeApplications`, kind: 'app', keywords: APP_KEYWORDS },
-    { pointer: `${LOCATIONS}/includeLocations`, kind: 'location', keywords: LOCATION_KEYWORDS },
-    { pointer: `${LOCATIONS}/excludeLocations`, kind: 'location', keywords: LOCATION_KEYWORDS },
-    { pointer: `${CLIENT_APPS}/includeServicePrincipals`, kind: 'servicePrincipal', keywords: SP_KEYWORDS },
-    { pointer: `${CLIENT_APPS}/excludeServicePrincipals`, kind: 'servicePrincipal', keywords: SP_KEYWORDS },
-    { pointer: '/grantControls/authenticationStrength/id', kind: 'authStrength', keywords: [], single: true },
-    { pointer: '/grantControls/termsOfUse', kind: 'termsOfUse', keywords: [] },
-];
-/** Built-in authentication strengths: present in every tenant, referable by name. */
-const BUILT_IN_AUTH_STRENGTHS = {
-    'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
-    'Passwordless MFA': '00000000-0000-0000-0000-000000000003',
-    'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
-};
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isGuid(value) {
-    return GUID.test(value);
-}
-/** Reads one value of a reference slot: an id, a keyword, or `kind:name`. */
-function parseReferenceValue(value, keywords) {
-    const trimmed = value.trim();
-    if (isGuid(trimmed))
-        return { type: 'guid', id: trimmed };
-    const keyword = keywords.find((k) => k.toLowerCase() === trimmed.toLowerCase());
-    if (keyword)
-        return { type: 'keyword', keyword, exact: keyword === value };
-    const colon = trimmed.indexOf(':');
-    if (colon > 0) {
-        const kind = trimmed.slice(0, colon);
-        const name = trimmed.slice(colon + 1).trim();
-        if (name === '')
-            return { type: 'malformed' };
-        const known = REFERENCE_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());
-        if (known)
-            return { type: 'reference', reference: { kind: known, name } };
-        return { type: 'unknown-kind', kind, name };
-    }
-    return { type: 'malformed' };
-}
-function formatReference(ref) {
-    return `${ref.kind}:${ref.name}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/model/json-pointer.js
-/** RFC 6901 JSON pointers: the `path` of every finding and plan change. */
-function escapePointerSegment(segment) {
-    return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function toPointer(segments) {
-    return segments.map((s) => '/' + escapePointerSegment(s)).join('');
-}
-function parsePointer(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-function parentPointer(pointer) {
-    if (pointer === '')
-        return undefined;
-    return pointer.slice(0, pointer.lastIndexOf('/'));
-}
-function childPointer(pointer, segment) {
-    return `${pointer}/${escapePointerSegment(segment)}`;
-}
-/** The value at a pointer, or undefined when any step is missing. */
-function valueAtPointer(root, pointer) {
-    let current = root;
-    for (const segment of parsePointer(pointer)) {
-        if (Array.isArray(current))
-            current = current[Number(segment)];
-        else if (typeof current === 'object' && current !== null)
-            current = current[segment];
-        else
-            return undefined;
-    }
-    return current;
-}
-
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
 ;// CONCATENATED MODULE: ./lib/src/validate/schema-walk.js
 /**
  * Just enough of a JSON Schema reader to walk a document alongside its schema: the validator asks
@@ -20842,7 +21053,7 @@ function describeOne(e, root) {
     switch (e.keyword) {
         case 'additionalProperties': {
             const name = String(params['additionalProperty']);
-            const path = childPointer(e.instancePath, name);
+            const path = (0,json_pointer/* childPointer */.Y2)(e.instancePath, name);
             const known = declaredProperties((e.parentSchema ?? {}), root);
             const suggestion = closest(name, known);
             return {
@@ -20933,7 +21144,7 @@ function editDistance(a, b) {
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
+var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./lib/schemas/policy.schema.json
 const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Graph defaults to enabled when absent.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted.","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted.","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/schemas/named-location.schema.json
@@ -20958,29 +21169,29 @@ const DOCUMENT_SCHEMAS = {
     authenticationStrength: authentication_strength_schema_namespaceObject,
 };
 const SETTINGS_SCHEMA = settings_schema_namespaceObject;
-let compiled;
-function validators() {
-    if (!compiled) {
-        const ajv = new dist_ajv.Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-        // Our annotation for flags enums (comma-separated strings): read by the preparation step.
-        ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
-        compiled = {
-            documents: {
-                policy: ajv.compile(DOCUMENT_SCHEMAS.policy),
-                namedLocation: ajv.compile(DOCUMENT_SCHEMAS.namedLocation),
-                authenticationStrength: ajv.compile(DOCUMENT_SCHEMAS.authenticationStrength),
-            },
-            settings: ajv.compile(SETTINGS_SCHEMA),
-        };
+let schemas_ajv;
+const compiled = new Map();
+/** Compiles a schema on first use: compiling costs more than validating a whole repository. */
+function validatorFor(schema) {
+    let validate = compiled.get(schema);
+    if (!validate) {
+        if (!schemas_ajv) {
+            // verbose: errors then carry the offending value (data) and its schema (parentSchema), which the messages quote.
+            schemas_ajv = new ajv.Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+            // Our annotation for flags enums (comma-separated strings): read by the preparation step.
+            schemas_ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
+        }
+        validate = schemas_ajv.compile(schema);
+        compiled.set(schema, validate);
     }
-    return compiled;
+    return validate;
 }
 function checkDocumentSchema(kind, value) {
-    const validate = validators().documents[kind];
+    const validate = validatorFor(DOCUMENT_SCHEMAS[kind]);
     return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 function checkSettingsSchema(value) {
-    const validate = validators().settings;
+    const validate = validatorFor(SETTINGS_SCHEMA);
     return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
@@ -21017,7 +21228,7 @@ function readSettings(source) {
         }
     }
     const expect = (list, kind, key) => (list ?? []).forEach((value, i) => {
-        const parsed = parseReferenceValue(value, []);
+        const parsed = (0,references/* parseReferenceValue */.UY)(value, []);
         const ok = parsed.type === 'guid' || (parsed.type === 'reference' && parsed.reference.kind === kind);
         if (!ok)
             fail(`/emergencyAccess/${key}/${i}`, `emergencyAccess.${key} takes "${kind}:…" references or object ids (GUID), not "${value}"`);
@@ -21044,29 +21255,8 @@ function sortFindings(findings) {
     return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
 }
 
-;// CONCATENATED MODULE: ./lib/src/model/documents.js
-/** The documents a repository holds, as loaded from files (before any tenant is involved). */
-const DOCUMENT_KINDS = (/* unused pure expression or super */ null && (['policy', 'namedLocation', 'authenticationStrength']));
-/** The folder of each kind under the repository root (ARCHITECTURE.md). */
-const KIND_FOLDERS = {
-    policy: 'policies',
-    namedLocation: 'named-locations',
-    authenticationStrength: 'authentication-strengths',
-};
-const KIND_LABELS = {
-    policy: 'policy',
-    namedLocation: 'named location',
-    authenticationStrength: 'authentication strength',
-};
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The displayName of a document, if it has a usable one. */
-function displayNameOf(doc) {
-    const name = doc.value['displayName'];
-    return typeof name === 'string' && name.trim() !== '' ? name : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
 ;// CONCATENATED MODULE: ./lib/src/validate/prepare.js
 /**
  * Prepares a document for the schema and the rules, walking it alongside its schema:
@@ -21090,12 +21280,12 @@ function prepareDocument(document, schema) {
             return value;
         if (Array.isArray(value)) {
             const items = itemsSchema(node, schema);
-            return value.map((item, i) => walk(item, items, childPointer(pointer, i)));
+            return value.map((item, i) => walk(item, items, (0,json_pointer/* childPointer */.Y2)(pointer, i)));
         }
-        if (isJsonObject(value)) {
+        if ((0,documents/* isJsonObject */.OW)(value)) {
             const out = {};
             for (const [key, child] of Object.entries(value)) {
-                const childPointerValue = childPointer(pointer, key);
+                const childPointerValue = (0,json_pointer/* childPointer */.Y2)(pointer, key);
                 const childSchema = propertySchema(node, key, schema);
                 if (!childSchema && ANNOTATION.test(key)) {
                     annotations.push(childPointerValue);
@@ -21103,6 +21293,9 @@ function prepareDocument(document, schema) {
                 }
                 if (childSchema?.readOnly) {
                     serverFields.push(childPointerValue);
+                    // The document's own id stays: it follows renames (ARCHITECTURE.md, "Identity").
+                    if (pointer === '' && key === 'id')
+                        out[key] = child;
                     continue;
                 }
                 if (childSchema?.deprecated) {
@@ -21167,7 +21360,7 @@ function isEmptyValue(value) {
         return true;
     if (Array.isArray(value))
         return value.length === 0;
-    if (isJsonObject(value))
+    if ((0,documents/* isJsonObject */.OW)(value))
         return Object.entries(value).every(([k, v]) => ANNOTATION.test(k) || isEmptyValue(v));
     return false;
 }
@@ -21184,6 +21377,3455 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
+var rules = __nccwpck_require__(9392);
+;// CONCATENATED MODULE: ./lib/src/validate/validate-repository.js
+
+
+
+
+
+function validateRepository(input) {
+    const findings = [...input.loadFindings];
+    const prepared = [];
+    for (const document of input.documents) {
+        const schema = DOCUMENT_SCHEMAS[document.kind];
+        const { value, notes } = prepareDocument(document.value, schema);
+        const at = (rule, severity, path, message) => {
+            const p = document.locate(path);
+            return { rule, severity, file: document.file, line: p.line, column: p.column, path, message };
+        };
+        for (const note of notes)
+            findings.push(at(note.rule, 'warning', note.path, note.message));
+        const problems = describeSchemaErrors(checkDocumentSchema(document.kind, value), schema);
+        for (const problem of problems)
+            findings.push(at('schema', 'error', problem.path, problem.message));
+        prepared.push({ file: document.file, kind: document.kind, value, locate: document.locate, schemaValid: problems.length === 0 });
+    }
+    for (const rule of rules/* RULES */.y0) {
+        for (const hit of rule.check({ documents: prepared, settings: input.settings })) {
+            const p = hit.document.locate(hit.path);
+            findings.push({
+                rule: rule.id,
+                severity: hit.severity ?? rule.severity,
+                file: hit.document.file,
+                line: p.line,
+                column: p.column,
+                path: hit.path,
+                message: hit.message,
+            });
+        }
+    }
+    sortFindings(findings);
+    const { errors, warnings } = countBySeverity(findings);
+    return { findings, summary: { files: input.files, documents: input.documents.length, errors, warnings }, prepared };
+}
+
+;// CONCATENATED MODULE: ./lib/src/commands/validate.js
+
+
+/** `caac validate`: load the repository, check its settings, then every document. */
+function runValidate(store) {
+    const repo = store.load();
+    const settings = readSettings(repo.settings);
+    return validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+}
+
+
+/***/ }),
+
+/***/ 3255:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  N: () => (/* reexport */ parseFaultSpec),
+  s: () => (/* binding */ startEmulator)
+});
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: ./lib/src/emulator/graph-error.js
+/**
+ * Graph's error responses. Handlers throw `GraphHttpError`; the server turns it into Graph's body
+ * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
+ */
+class GraphHttpError extends Error {
+    status;
+    code;
+    headers;
+    constructor(status, code, message, headers = {}) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.headers = headers;
+        this.name = 'GraphHttpError';
+    }
+}
+const graph_error_badRequest = (message) => new GraphHttpError(400, 'BadRequest', message);
+const notFound = (what, id) => new GraphHttpError(404, 'ResourceNotFound', `${what} with id '${id}' was not found.`);
+/**
+ * Graph's numbered Conditional Access messages. 1001, 1007, 1012, 1032 and 1064 are Graph's own
+ * texts as seen in the wild; the numbers of the others are the emulator's choice (Graph's are not
+ * published), kept in the same style so a client that shows the message reads the same:
+ *   1053 invalid user, 1054 invalid group (Graph's), 1055 invalid role template, 1056 invalid
+ *   application (appId), 1057 invalid named location, 1058 invalid authentication strength,
+ *   1059 invalid service principal, 1035 block combined with other controls, 1036 authentication
+ *   strength combined with mfa, 1037 GuestsOrExternalUsers string with the object form, 1038
+ *   externalTenants without guestOrExternalUserTypes, 1039 signInFrequency everyTime with a value,
+ *   1040 tenant policy limit (195), 1041 no users included, 1042 no applications included, 1043 no
+ *   controls, 1044 riskRemediation without an authentication strength, 1045 policy references an
+ *   object being deleted; for named locations (entities/named-locations.ts) 1101 ipRanges missing
+ *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind.
+ */
+const ca = {
+    readOnly: (field) => graph_error_badRequest(`1001: '${field}' is a readonly field and cannot be updated.`),
+    schema: (type, detail) => graph_error_badRequest(`1007: Incoming ${type} object is null or does not match the schema of ${type} type. ${detail}`.trim()),
+    appsAndUserActions: () => graph_error_badRequest("1012: 'applications' condition cannot include both 'includeApplications' and 'includeUserActions'. Please remove one of the conditions."),
+    passwordChange: () => graph_error_badRequest('1032: ConditionalActionPolicy validation failed due to InvalidPasswordResetControl.'),
+    blockWithOthers: () => graph_error_badRequest("1035: 'block' cannot be combined with other grant controls."),
+    strengthWithMfa: () => graph_error_badRequest("1036: 'authenticationStrength' cannot be combined with the 'mfa' grant control."),
+    guestsStringAndObject: () => graph_error_badRequest("1037: 'GuestsOrExternalUsers' in includeUsers cannot be combined with 'includeGuestsOrExternalUsers'."),
+    externalTenantsWithoutTypes: () => graph_error_badRequest("1038: 'externalTenants' requires 'guestOrExternalUserTypes' to be set."),
+    everyTimeWithValue: () => graph_error_badRequest("1039: 'signInFrequency' with frequencyInterval 'everyTime' must not set 'type' or 'value'."),
+    policyLimit: (limit) => graph_error_badRequest(`1040: The tenant has reached the maximum of ${limit} Conditional Access policies.`),
+    noUsers: () => graph_error_badRequest("1041: 'users' condition must include at least one user, group, role or guest type."),
+    noApplications: () => graph_error_badRequest("1042: 'applications' condition must include applications, user actions or authentication contexts."),
+    noControls: () => graph_error_badRequest('1043: A policy must have grant controls or session controls.'),
+    riskRemediation: () => graph_error_badRequest("1044: 'riskRemediation' requires an authentication strength with operator 'AND'."),
+    inUse: (what, id, policy) => graph_error_badRequest(`1045: ${what} '${id}' is referenced by the Conditional Access policy '${policy}' and cannot be deleted.`),
+    invalidUser: (v) => graph_error_badRequest(`1053: Invalid user value: ${v}.`),
+    invalidGroup: (v) => graph_error_badRequest(`1054: Invalid group value: ${v}.`),
+    invalidRole: (v) => graph_error_badRequest(`1055: Invalid role value: ${v}.`),
+    invalidApplication: (v) => graph_error_badRequest(`1056: Invalid application value: ${v}.`),
+    invalidLocation: (v) => graph_error_badRequest(`1057: Invalid location value: ${v}.`),
+    invalidStrength: (v) => graph_error_badRequest(`1058: Invalid authentication strength value: ${v}.`),
+    invalidServicePrincipal: (v) => graph_error_badRequest(`1059: Invalid service principal value: ${v}.`),
+    emptyClientAppTypes: () => graph_error_badRequest("1064: 'clientAppTypes' condition does not support []. If you want to target all client apps, use ['All']. If you want to target modern authentication clients, use ['browser', 'mobileAppsAndDesktopClients']."),
+};
+function errorBody(code, message, requestId, clientRequestId) {
+    return {
+        error: {
+            code,
+            message,
+            // Graph's innerError date has no fractional seconds.
+            innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId },
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/schema.js
+/**
+ * A small description of Graph's complex types and one normalizer over it. Every entity that
+ * enters the emulator (POST, PATCH, seed, PUT state) goes through `normalize`, which rejects
+ * properties Graph does not know, coerces enum values to Graph's casing, orders flags enums, and
+ * fills Graph's defaults (absent arrays → [], absent objects → null), so what is stored is exactly
+ * what Graph would answer.
+ */
+
+const schema_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function canonical(values, raw, typeName, path) {
+    const found = values.find((v) => v.toLowerCase() === raw.trim().toLowerCase());
+    if (found === undefined) {
+        throw graph_error_badRequest(`Cannot convert the literal '${raw}' at '${path}' to the expected type '${typeName}'. Valid values: ${values.join(', ')}.`);
+    }
+    return found;
+}
+/** Flags enums travel as one comma-separated string and come back in the enum's declared order. */
+function normalizeFlags(values, raw, typeName, path) {
+    const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (parts.length === 0)
+        throw graph_error_badRequest(`'${path}' must name at least one value of '${typeName}'.`);
+    const set = new Set(parts.map((p) => canonical(values, p, typeName, path)));
+    return values.filter((v) => set.has(v)).join(',');
+}
+function defaultFor(f) {
+    if (f.def !== undefined)
+        return f.def;
+    return f.k === 'strings' || f.k === 'enums' || f.k === 'objects' ? [] : null;
+}
+function normalizeField(f, v, path, ctx) {
+    if (v === undefined || v === null) {
+        // An explicit null on an array is how Graph clears it too: it answers [].
+        return defaultFor(f);
+    }
+    const mismatch = (want) => {
+        throw ca.schema(ctx.entity, `'${path}' must be ${want}.`);
+    };
+    switch (f.k) {
+        case 'string':
+            return typeof v === 'string' ? v : mismatch('a string');
+        case 'bool':
+            return typeof v === 'boolean' ? v : mismatch('a boolean');
+        case 'int':
+            return typeof v === 'number' && Number.isInteger(v) ? v : mismatch('an integer');
+        case 'enum':
+            return typeof v === 'string' ? canonical(f.values, v, path, path) : mismatch('a string');
+        case 'flags':
+            return typeof v === 'string' ? normalizeFlags(f.values, v, path, path) : mismatch('a comma-separated string');
+        case 'strings': {
+            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+                return mismatch('an array of strings');
+            // Keywords (All, None, Office365, …) are accepted in any case and stored in Graph's casing.
+            return v.map((s) => f.keywords?.find((kw) => kw.toLowerCase() === s.toLowerCase()) ?? s);
+        }
+        case 'enums': {
+            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+                return mismatch('an array of strings');
+            return v.map((s, i) => canonical(f.values, s, `${path}[${i}]`, path));
+        }
+        case 'object':
+            return schema_isObject(v) ? normalize(f.type, v, path, ctx) : mismatch(`an object of type ${f.type.name}`);
+        case 'objects':
+            if (!Array.isArray(v))
+                return mismatch('an array');
+            return v.map((item, i) => {
+                if (!schema_isObject(item))
+                    return mismatch(`an array of ${f.type.name}`);
+                return normalize(f.type, item, `${path}[${i}]`, ctx);
+            });
+        case 'raw':
+            return v;
+    }
+}
+/** Normalizes one object of `type`: unknown properties are a 1007, missing ones get Graph's defaults. */
+function normalize(type, input, path, ctx) {
+    for (const key of Object.keys(input)) {
+        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
+            continue;
+        if (!(key in type.fields)) {
+            throw ca.schema(ctx.entity, `Property '${path ? `${path}.` : ''}${key}' does not exist on type '${type.name}'.`);
+        }
+    }
+    const out = {};
+    for (const [key, f] of Object.entries(type.fields)) {
+        out[key] = normalizeField(f, input[key], path ? `${path}.${key}` : key, ctx);
+    }
+    return out;
+}
+/** Normalizes only the given top-level keys (a PATCH body), for merging into a stored entity. */
+function normalizePartial(type, input, ctx) {
+    const out = {};
+    for (const key of Object.keys(input)) {
+        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
+            continue;
+        const f = type.fields[key];
+        if (f === undefined)
+            throw ca.schema(ctx.entity, `Property '${key}' does not exist on type '${type.name}'.`);
+        out[key] = normalizeField(f, input[key], key, ctx);
+    }
+    return out;
+}
+/** Drops beta-only fields (recursively) for /v1.0 responses. */
+function forVersion(type, value, version) {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+        const f = type.fields[key];
+        if (f === undefined) {
+            out[key] = v;
+            continue;
+        }
+        if (f.beta === true && version !== 'beta')
+            continue;
+        if (f.k === 'object' && schema_isObject(v))
+            out[key] = forVersion(f.type, v, version);
+        else if (f.k === 'objects' && Array.isArray(v))
+            out[key] = v.map((i) => (schema_isObject(i) ? forVersion(f.type, i, version) : i));
+        else
+            out[key] = v;
+    }
+    return out;
+}
+
+
+;// CONCATENATED MODULE: ./lib/src/emulator/batch.js
+/**
+ * JSON $batch: at most 20 requests, unique ids, dependsOn honoured (a failed dependency makes the
+ * dependent 424), outer status 200 whatever the items did. Each item goes through the same
+ * dispatcher as a lone request, so throttling and counting apply per item. Responses come back in
+ * reverse order of the requests: Graph promises no order, and a client that assumes one should
+ * fail here rather than in production.
+ */
+
+
+const BATCH_LIMIT = 20;
+/** Checks the envelope; throws a 400 for the whole batch as Graph does. */
+function parseBatch(body) {
+    if (!schema_isObject(body) || !Array.isArray(body.requests))
+        throw graph_error_badRequest("A $batch body must be a JSON object with a 'requests' array.");
+    const requests = body.requests;
+    if (requests.length === 0)
+        throw graph_error_badRequest('A $batch must contain at least one request.');
+    if (requests.length > BATCH_LIMIT)
+        throw graph_error_badRequest(`A $batch may contain at most ${BATCH_LIMIT} requests; it contained ${requests.length}.`);
+    const items = requests.map((r, i) => {
+        if (!schema_isObject(r))
+            throw graph_error_badRequest(`$batch request ${i} must be an object.`);
+        const { id, method, url } = r;
+        if (typeof id !== 'string' || id === '')
+            throw graph_error_badRequest(`$batch request ${i} needs a string 'id'.`);
+        if (typeof method !== 'string' || typeof url !== 'string')
+            throw graph_error_badRequest(`$batch request '${id}' needs 'method' and 'url'.`);
+        const dependsOn = r.dependsOn === undefined || r.dependsOn === null ? [] : r.dependsOn;
+        if (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string')) {
+            throw graph_error_badRequest(`$batch request '${id}': 'dependsOn' must be an array of request ids.`);
+        }
+        return { id, method: method.toUpperCase(), url, body: r.body, dependsOn };
+    });
+    const ids = new Set();
+    for (const item of items) {
+        if (ids.has(item.id))
+            throw graph_error_badRequest(`$batch request ids must be unique; '${item.id}' appears more than once.`);
+        ids.add(item.id);
+    }
+    for (const item of items) {
+        for (const d of item.dependsOn) {
+            if (!ids.has(d))
+                throw graph_error_badRequest(`$batch request '${item.id}' depends on '${d}', which is not in the batch.`);
+            if (d === item.id)
+                throw graph_error_badRequest(`$batch request '${item.id}' depends on itself.`);
+        }
+    }
+    return items;
+}
+/**
+ * Runs the items in dependency order. A cycle leaves items that can never run; they fail with 424
+ * rather than hang.
+ */
+async function runBatch(items, dispatch, failed) {
+    const done = new Map();
+    const pending = [...items];
+    while (pending.length > 0) {
+        const ready = pending.filter((i) => i.dependsOn.every((d) => done.has(d)));
+        if (ready.length === 0) {
+            for (const i of pending)
+                done.set(i.id, failed(i, i.dependsOn.find((d) => !done.has(d)) ?? ''));
+            break;
+        }
+        for (const item of ready) {
+            pending.splice(pending.indexOf(item), 1);
+            const badDep = item.dependsOn.find((d) => (done.get(d)?.status ?? 500) >= 400);
+            done.set(item.id, badDep === undefined ? await dispatch(item) : failed(item, badDep));
+        }
+    }
+    const responses = items
+        .map((i) => {
+        const r = done.get(i.id);
+        const out = { id: i.id, status: r.status, headers: r.headers };
+        if (r.body !== undefined)
+            out.body = r.body;
+        return out;
+    })
+        .reverse();
+    return { responses };
+}
+function assertNotNested(item) {
+    if (/^\/?\$batch/.test(item.url.replace(/^\/?(v1\.0|beta)\//, '')))
+        throw new GraphHttpError(400, 'BadRequest', 'A $batch cannot contain another $batch.');
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./lib/src/emulator/validation.js
+/**
+ * Checks of values Graph validates but JSON types cannot express: CIDR ranges, ISO 3166 country
+ * codes, GUIDs.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `a.b.c.d/n` with n in 0..32, dotted decimal without leading zeros; host bits are not checked. */
+function isIPv4Cidr(s) {
+    const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
+    if (m === null || m[1] === undefined || m[2] === undefined)
+        return false;
+    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 4 && /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/.test(m[1]) && Number(m[2]) <= 32;
+}
+function isIPv6Cidr(s) {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+    if (m === null || m[1] === undefined || m[2] === undefined)
+        return false;
+    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 6 && Number(m[2]) <= 128;
+}
+// ISO 3166-1 alpha-2, officially assigned codes (249), plus XK (Kosovo), which Entra accepts.
+const COUNTRIES = new Set(('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO ' +
+    'JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR ' +
+    'MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO ' +
+    'RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV ' +
+    'TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK').split(' '));
+function isCountryCode(s) {
+    return COUNTRIES.has(s);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/counts.js
+
+/** Segments after which the next segment is an id (unless it is an action). */
+const COLLECTIONS = new Set([
+    'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
+    'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
+]);
+const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+function endpointKey(method, version, path) {
+    const segments = path.split('/').filter((s) => s !== '');
+    const out = segments.map((s, i) => {
+        const prev = segments[i - 1];
+        if (s.includes('('))
+            return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
+        if (GUID.test(s))
+            return '{id}';
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+            return '{id}';
+        return s;
+    });
+    return `${method.toUpperCase()} /${version}/${out.join('/')}`;
+}
+class Counter {
+    counts = { total: 0, byEndpoint: {}, byStatus: {} };
+    record(key, status) {
+        this.counts.total += 1;
+        this.counts.byEndpoint[key] = (this.counts.byEndpoint[key] ?? 0) + 1;
+        const s = String(status);
+        this.counts.byStatus[s] = (this.counts.byStatus[s] ?? 0) + 1;
+    }
+    snapshot() {
+        return structuredClone(this.counts);
+    }
+    reset() {
+        this.counts = { total: 0, byEndpoint: {}, byStatus: {} };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/faults.js
+const KINDS = ['503', '504', '429', 'reset'];
+/** Parses a fault spec; throws an Error that says what is wrong and what is expected. */
+function parseFaultSpec(spec) {
+    if (typeof spec !== 'string' || spec.trim() === '') {
+        throw new Error("Fault spec is empty; expected e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'.");
+    }
+    let rate;
+    let kinds = [...KINDS];
+    let seed = 1;
+    for (const part of spec.split(',')) {
+        const m = /^\s*([a-z]+)\s*=\s*(.*?)\s*$/i.exec(part);
+        if (m === null || m[1] === undefined || m[2] === undefined) {
+            throw new Error(`Fault spec part '${part}' is not key=value; expected keys rate, kinds, seed.`);
+        }
+        const key = m[1].toLowerCase();
+        const value = m[2];
+        if (key === 'rate') {
+            const n = Number(value);
+            if (value === '' || !Number.isFinite(n) || n < 0 || n > 1)
+                throw new Error(`Fault rate '${value}' must be a number from 0 to 1.`);
+            rate = n;
+        }
+        else if (key === 'kinds') {
+            const list = value.split('|').map((k) => k.trim().toLowerCase());
+            const bad = list.find((k) => !KINDS.includes(k));
+            if (bad !== undefined || list.length === 0)
+                throw new Error(`Fault kind '${bad ?? ''}' is unknown; expected any of ${KINDS.join('|')}.`);
+            kinds = [...new Set(list)];
+        }
+        else if (key === 'seed') {
+            if (!/^\d+$/.test(value))
+                throw new Error(`Fault seed '${value}' must be a non-negative integer.`);
+            seed = Number(value);
+        }
+        else {
+            throw new Error(`Fault spec key '${m[1]}' is unknown; expected rate, kinds, seed.`);
+        }
+    }
+    if (rate === undefined)
+        throw new Error("Fault spec needs a rate, e.g. 'rate=0.05'.");
+    return { rate, kinds, seed };
+}
+/** mulberry32: tiny, fast, and the same on every platform. */
+function mulberry32(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+class FaultInjector {
+    spec;
+    random;
+    constructor(spec) {
+        this.spec = spec;
+        this.random = mulberry32(spec.seed);
+    }
+    /** The fault for the next Graph request, or undefined. Draws twice every time so the sequence does not depend on the outcome. */
+    next() {
+        const hit = this.random();
+        const pick = this.random();
+        if (hit >= this.spec.rate || this.spec.kinds.length === 0)
+            return undefined;
+        return this.spec.kinds[Math.floor(pick * this.spec.kinds.length)];
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/odata.js
+/**
+ * The slice of OData that caac's client uses: $top/$skip paging with an absolute @odata.nextLink,
+ * $filter with `eq`, `in` and `startswith` on string properties (OData quoting: '' is a quote),
+ * and $select.
+ */
+
+const QUOTED = /'((?:[^']|'')*)'/g;
+const unquote = (s) => s.replace(/''/g, "'");
+function parseFilter(raw) {
+    const eq = /^\s*([A-Za-z]\w*)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(raw);
+    if (eq?.[1] !== undefined && eq[2] !== undefined)
+        return { op: 'eq', prop: eq[1], values: [unquote(eq[2])] };
+    const inList = /^\s*([A-Za-z]\w*)\s+in\s+\(((?:\s*'(?:[^']|'')*'\s*,?)*)\)\s*$/.exec(raw);
+    if (inList?.[1] !== undefined && inList[2] !== undefined) {
+        const values = [...inList[2].matchAll(QUOTED)].map((m) => unquote(m[1] ?? ''));
+        return { op: 'eq', prop: inList[1], values };
+    }
+    const sw = /^\s*startswith\(\s*([A-Za-z]\w*)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$/i.exec(raw);
+    if (sw?.[1] !== undefined && sw[2] !== undefined)
+        return { op: 'startswith', prop: sw[1], value: unquote(sw[2]) };
+    throw new BadQuery(`Invalid filter clause: ${raw}`);
+}
+class BadQuery extends Error {
+}
+function intParam(name, raw, min, max) {
+    if (raw === null)
+        return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw graph_error_badRequest(`Invalid value '${raw}' for query parameter '${name}'; expected an integer from ${min} to ${max}.`);
+    }
+    return Number(raw);
+}
+function parseListQuery(params) {
+    const top = intParam('$top', params.get('$top'), 1, 999);
+    // $skiptoken is what our own nextLinks carry for directory collections; it is an offset too.
+    const skip = intParam('$skip', params.get('$skip'), 0, Number.MAX_SAFE_INTEGER) ?? intParam('$skiptoken', params.get('$skiptoken'), 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const rawFilter = params.get('$filter');
+    let filter;
+    if (rawFilter !== null) {
+        try {
+            filter = parseFilter(rawFilter);
+        }
+        catch (e) {
+            if (e instanceof BadQuery)
+                throw graph_error_badRequest(e.message);
+            throw e;
+        }
+    }
+    const rawSelect = params.get('$select');
+    const select = rawSelect === null ? undefined : rawSelect.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    return { top, skip, filter, select };
+}
+function matches(item, f) {
+    const v = item[f.prop];
+    if (typeof v !== 'string')
+        return false;
+    // Graph compares directory strings case-insensitively.
+    const lower = v.toLowerCase();
+    return f.op === 'eq' ? f.values.some((x) => x.toLowerCase() === lower) : lower.startsWith(f.value.toLowerCase());
+}
+function applySelect(item, select) {
+    if (select === undefined)
+        return item;
+    const out = {};
+    for (const [k, v] of Object.entries(item)) {
+        if (k.startsWith('@odata.') || select.includes(k))
+            out[k] = v;
+    }
+    return out;
+}
+function contextUrl(baseUrl, version, contextPath, select) {
+    return `${baseUrl}/${version}/$metadata#${contextPath}${select === undefined ? '' : `(${select.join(',')})`}`;
+}
+/** Filters, pages and selects a collection into Graph's list body. */
+function listBody(items, params, o) {
+    const q = parseListQuery(params);
+    if (q.filter !== undefined && !o.filterable.includes(q.filter.prop)) {
+        throw graph_error_badRequest(`Unsupported or invalid query filter clause specified for property '${q.filter.prop}' of resource '${o.path}'.`);
+    }
+    if (q.select !== undefined && items.length > 0) {
+        const known = new Set(items.flatMap((i) => Object.keys(i)));
+        const unknown = q.select.find((s) => !known.has(s));
+        if (unknown !== undefined)
+            throw graph_error_badRequest(`Could not find a property named '${unknown}' on type '${o.path}'.`);
+    }
+    const filtered = q.filter === undefined ? items : items.filter((i) => matches(i, q.filter));
+    const size = q.top ?? o.defaultPageSize;
+    const page = filtered.slice(q.skip, q.skip + size);
+    const body = { '@odata.context': contextUrl(o.baseUrl, o.version, o.path, q.select) };
+    if (q.skip + size < filtered.length) {
+        const parts = [];
+        for (const [k, v] of params) {
+            if (k === '$skip' || k === '$skiptoken')
+                continue;
+            parts.push(`${k}=${encodeURIComponent(v)}`);
+        }
+        if (q.top === undefined)
+            parts.push(`$top=${size}`);
+        parts.push(`${o.pageParam}=${q.skip + size}`);
+        body['@odata.nextLink'] = `${o.baseUrl}/${o.version}/${o.path}?${parts.join('&')}`;
+    }
+    body.value = page.map((i) => applySelect(i, q.select));
+    return body;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/builtins.js
+/**
+ * What every Entra tenant has before anyone configures it: the directory role templates, the
+ * built-in authentication strengths, and a handful of Microsoft's first-party service principals
+ * that Conditional Access policies commonly target. Ids and appIds are Microsoft's real ones, so a
+ * repository written against the emulator resolves the same way in a real tenant.
+ */
+
+/** A stable GUID derived from a name, so seeded tenants have the same ids on every start. */
+function stableGuid(name) {
+    const h = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(`caac-emulator:${name}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+const ROLE_TEMPLATES = [
+    ['62e90394-69f5-4237-9190-012177145e10', 'Global Administrator', 'Can manage all aspects of Microsoft Entra ID and Microsoft services that use Microsoft Entra identities.'],
+    ['194ae4cb-b126-40b2-bd5b-6091b380977d', 'Security Administrator', 'Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.'],
+    ['b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', 'Conditional Access Administrator', 'Can manage Conditional Access capabilities.'],
+    ['e8611ab8-c189-46e8-94e1-60213ab1f814', 'Privileged Role Administrator', 'Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity Management.'],
+    ['7be44c8a-adaf-4e2a-84d6-ab2649e08a13', 'Privileged Authentication Administrator', 'Can access to view, set and reset authentication method information for any user (admin or non-admin).'],
+    ['c4e39bd9-1100-46d3-8c65-fb160da0071f', 'Authentication Administrator', 'Can access to view, set and reset authentication method information for any non-admin user.'],
+    ['29232cdf-9323-42fd-ade2-1d097af3e4de', 'Exchange Administrator', 'Can manage all aspects of the Exchange product.'],
+    ['f28a1f50-f6e7-4571-818b-6a12f2af6b6c', 'SharePoint Administrator', 'Can manage all aspects of the SharePoint service.'],
+    ['fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator', 'Can manage all aspects of users and groups, including resetting passwords for limited admins.'],
+    ['9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', 'Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps.'],
+    ['158c047a-c907-4556-b7ef-446551a6b5f7', 'Cloud Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps except App Proxy.'],
+    ['729827e3-9c14-49f7-bb1b-9608f156bbb8', 'Helpdesk Administrator', 'Can reset passwords for non-administrators and Helpdesk Administrators.'],
+    ['966707d0-3269-4727-9be2-8c3a10f19b9d', 'Password Administrator', 'Can reset passwords for non-administrators and Password Administrators.'],
+    ['b0f54661-2d74-4c50-afa3-1ec803f12efe', 'Billing Administrator', 'Can perform common billing related tasks like updating payment information.'],
+    ['3a2c62db-5318-420d-8d74-23affee5d9d5', 'Intune Administrator', 'Can manage all aspects of the Intune product.'],
+    ['69091246-20e8-4a56-aa4d-066075b2a7a8', 'Teams Administrator', 'Can manage the Microsoft Teams service.'],
+    ['17315797-102d-40b4-93e0-432062caca18', 'Compliance Administrator', 'Can read and manage compliance configuration and reports in Microsoft Entra ID and Microsoft 365.'],
+    ['5d6b6bb7-de71-4623-b4af-96380a352509', 'Security Reader', 'Can read security information and reports in Microsoft Entra ID and Office 365.'],
+    ['f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader', 'Can read everything that a Global Administrator can, but not update anything.'],
+    ['4a5d8f65-41da-4de4-8968-e035b65339cf', 'Reports Reader', 'Can read sign-in and audit reports.'],
+    ['95e79109-95c0-4d8e-aee3-d01accf2d47b', 'Guest Inviter', 'Can invite guest users independent of the members can invite guests setting.'],
+    ['cf1c38e5-3621-4004-a7cb-879624dced7c', 'Application Developer', 'Can create application registrations independent of the Users can register applications setting.'],
+    ['9f06204d-73c1-4d4c-880a-6edb90606fd8', 'Microsoft Entra Joined Device Local Administrator', 'Users assigned to this role are added to the local administrators group on Microsoft Entra joined devices.'],
+    ['d29b2b05-8046-44ba-8758-1e26182fcf32', 'Directory Synchronization Accounts', 'Only used by Microsoft Entra Connect service.'],
+];
+function directoryRoleTemplates() {
+    return ROLE_TEMPLATES.map(([id, displayName, description]) => ({ id, deletedDateTime: null, description, displayName }));
+}
+/** Microsoft's first-party apps (appOwnerOrganizationId is Microsoft's tenant). */
+const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+const FIRST_PARTY = [
+    ['00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online'],
+    ['00000003-0000-0ff1-ce00-000000000000', 'Office 365 SharePoint Online'],
+    ['00000003-0000-0000-c000-000000000000', 'Microsoft Graph'],
+    ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Windows Azure Service Management API'],
+    ['d4ebce55-015a-49b5-a083-c84d1797ae8c', 'Microsoft Intune Enrollment'],
+    ['cc15fd57-2c6c-4117-a88c-83b1d56b4bbe', 'Microsoft Teams Services'],
+];
+function servicePrincipal(appId, displayName, owner, tenantId) {
+    return {
+        id: stableGuid(`${tenantId}:sp:${appId}`),
+        accountEnabled: true,
+        appDisplayName: displayName,
+        appId,
+        appOwnerOrganizationId: owner,
+        displayName,
+        servicePrincipalType: 'Application',
+        tags: [],
+    };
+}
+function firstPartyServicePrincipals(tenantId) {
+    return FIRST_PARTY.map(([appId, name]) => servicePrincipal(appId, name, MICROSOFT_TENANT, tenantId));
+}
+const BUILT_IN_STRENGTH_IDS = [
+    '00000000-0000-0000-0000-000000000002',
+    '00000000-0000-0000-0000-000000000003',
+    '00000000-0000-0000-0000-000000000004',
+];
+const BUILT_IN_CREATED = '2021-12-01T00:00:00Z';
+function builtInStrengths() {
+    const strength = (id, displayName, description, allowedCombinations) => ({
+        id,
+        createdDateTime: BUILT_IN_CREATED,
+        modifiedDateTime: BUILT_IN_CREATED,
+        displayName,
+        description,
+        policyType: 'builtIn',
+        requirementsSatisfied: 'mfa',
+        allowedCombinations,
+    });
+    const phishingResistant = ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'];
+    const passwordless = [...phishingResistant, 'deviceBasedPush'];
+    return [
+        strength(BUILT_IN_STRENGTH_IDS[0], 'Multifactor authentication', 'Combinations of methods that satisfy strong authentication, such as a password + SMS', [
+            ...passwordless,
+            'temporaryAccessPassOneTime',
+            'temporaryAccessPassMultiUse',
+            'password,microsoftAuthenticatorPush',
+            'password,softwareOath',
+            'password,hardwareOath',
+            'password,sms',
+            'password,voice',
+            'federatedMultiFactor',
+            'microsoftAuthenticatorPush,federatedSingleFactor',
+            'softwareOath,federatedSingleFactor',
+            'hardwareOath,federatedSingleFactor',
+            'sms,federatedSingleFactor',
+            'voice,federatedSingleFactor',
+        ]),
+        strength(BUILT_IN_STRENGTH_IDS[1], 'Passwordless MFA', 'Passwordless methods that satisfy strong authentication, such as Passwordless sign-in with the Microsoft Authenticator', passwordless),
+        strength(BUILT_IN_STRENGTH_IDS[2], 'Phishing-resistant MFA', 'Phishing-resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key', phishingResistant),
+    ];
+}
+/** Modes an allowedCombinations entry may combine (authenticationMethodModes). */
+const AUTH_METHOD_MODES = [
+    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
+    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
+    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
+    'federatedMultiFactor', 'qrCodePin',
+];
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/policy-schema.js
+const RISK = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
+const MODE = ['include', 'exclude'];
+const filter = (name) => ({
+    name,
+    fields: { mode: { k: 'enum', values: MODE }, rule: { k: 'string' } },
+});
+const str = (keywords) => ({ k: 'strings', keywords });
+const obj = (type, beta = false) => ({ k: 'object', type, beta });
+const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'];
+const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
+const USER_ACTIONS = ['urn:user:registersecurityinfo', 'urn:user:registerdevice'];
+const GUEST_TYPES = [
+    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
+    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
+];
+const guestsType = {
+    name: 'conditionalAccessGuestsOrExternalUsers',
+    fields: {
+        guestOrExternalUserTypes: { k: 'flags', values: GUEST_TYPES },
+        // Polymorphic (all | enumerated); checked and shaped in policies.ts.
+        externalTenants: { k: 'raw' },
+    },
+};
+const usersType = {
+    name: 'conditionalAccessUsers',
+    fields: {
+        includeUsers: str(USER_KEYWORDS),
+        excludeUsers: str(USER_KEYWORDS),
+        includeGroups: str(),
+        excludeGroups: str(),
+        includeRoles: str(),
+        excludeRoles: str(),
+        includeGuestsOrExternalUsers: obj(guestsType),
+        excludeGuestsOrExternalUsers: obj(guestsType),
+    },
+};
+const applicationsType = {
+    name: 'conditionalAccessApplications',
+    fields: {
+        includeApplications: str(APP_KEYWORDS),
+        excludeApplications: str(APP_KEYWORDS),
+        includeUserActions: str(),
+        includeAuthenticationContextClassReferences: str(),
+        applicationFilter: obj(filter('conditionalAccessFilter')),
+        networkAccess: { k: 'raw', beta: true },
+        globalSecureAccess: { k: 'raw', beta: true },
+    },
+};
+const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
+const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
+const conditionsType = {
+    name: 'conditionalAccessConditionSet',
+    fields: {
+        userRiskLevels: { k: 'enums', values: RISK },
+        signInRiskLevels: { k: 'enums', values: RISK },
+        clientAppTypes: { k: 'enums', values: CLIENT_APP_TYPES },
+        servicePrincipalRiskLevels: { k: 'enums', values: RISK },
+        insiderRiskLevels: { k: 'flags', values: ['minor', 'moderate', 'elevated', 'unknownFutureValue'] },
+        agentIdRiskLevels: { k: 'raw', beta: true },
+        platforms: obj({
+            name: 'conditionalAccessPlatforms',
+            fields: { includePlatforms: { k: 'enums', values: PLATFORMS }, excludePlatforms: { k: 'enums', values: PLATFORMS } },
+        }),
+        locations: obj({
+            name: 'conditionalAccessLocations',
+            fields: { includeLocations: str(LOCATION_KEYWORDS), excludeLocations: str(LOCATION_KEYWORDS) },
+        }),
+        devices: obj({
+            name: 'conditionalAccessDevices',
+            fields: {
+                includeDevices: { k: 'strings', beta: true },
+                excludeDevices: { k: 'strings', beta: true },
+                includeDeviceStates: { k: 'strings', beta: true },
+                excludeDeviceStates: { k: 'strings', beta: true },
+                deviceFilter: obj(filter('conditionalAccessFilter')),
+            },
+        }),
+        deviceStates: { k: 'raw', beta: true },
+        clientApplications: obj({
+            name: 'conditionalAccessClientApplications',
+            fields: {
+                includeServicePrincipals: str(SP_KEYWORDS),
+                excludeServicePrincipals: str(SP_KEYWORDS),
+                servicePrincipalFilter: obj(filter('conditionalAccessFilter')),
+            },
+        }),
+        authenticationFlows: obj({
+            name: 'conditionalAccessAuthenticationFlows',
+            fields: { transferMethods: { k: 'flags', values: ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'] } },
+        }),
+        applications: obj(applicationsType),
+        users: obj(usersType),
+    },
+};
+const BUILT_IN_CONTROLS = [
+    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
+    'passwordChange', 'unknownFutureValue', 'riskRemediation',
+];
+const grantControlsType = {
+    name: 'conditionalAccessGrantControls',
+    fields: {
+        operator: { k: 'enum', values: ['AND', 'OR'] },
+        builtInControls: { k: 'enums', values: BUILT_IN_CONTROLS },
+        customAuthenticationFactors: str(),
+        termsOfUse: str(),
+        // Set with {"id": …}; stored as {"id"} and expanded when read.
+        authenticationStrength: { k: 'raw' },
+    },
+};
+const enabled = { isEnabled: { k: 'bool' } };
+const sessionControlsType = {
+    name: 'conditionalAccessSessionControls',
+    fields: {
+        disableResilienceDefaults: { k: 'bool' },
+        applicationEnforcedRestrictions: obj({ name: 'applicationEnforcedRestrictionsSessionControl', fields: { ...enabled } }),
+        cloudAppSecurity: obj({
+            name: 'cloudAppSecuritySessionControl',
+            fields: { ...enabled, cloudAppSecurityType: { k: 'enum', values: ['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'] } },
+        }),
+        persistentBrowser: obj({
+            name: 'persistentBrowserSessionControl',
+            fields: { ...enabled, mode: { k: 'enum', values: ['always', 'never', 'unknownFutureValue'] } },
+        }),
+        signInFrequency: obj({
+            name: 'signInFrequencySessionControl',
+            fields: {
+                ...enabled,
+                type: { k: 'enum', values: ['days', 'hours', 'unknownFutureValue'] },
+                value: { k: 'int' },
+                authenticationType: { k: 'enum', values: ['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], def: 'primaryAndSecondaryAuthentication' },
+                frequencyInterval: { k: 'enum', values: ['timeBased', 'everyTime', 'unknownFutureValue'], def: 'timeBased' },
+            },
+        }),
+        secureSignInSession: obj({ name: 'secureSignInSessionControl', fields: { ...enabled } }),
+        continuousAccessEvaluation: obj({ name: 'continuousAccessEvaluationSessionControl', fields: { mode: { k: 'enum', values: ['strictEnforcement', 'disabled', 'unknownFutureValue', 'strictLocation'] } } }, true),
+    },
+};
+const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+/** What a client may send on POST or PATCH. */
+const policyInputType = {
+    name: 'conditionalAccessPolicy',
+    fields: {
+        displayName: { k: 'string' },
+        description: { k: 'string' },
+        state: { k: 'enum', values: POLICY_STATES },
+        sessionControls: obj(sessionControlsType),
+        conditions: obj(conditionsType),
+        grantControls: obj(grantControlsType),
+    },
+};
+/** What is stored and answered, in Graph's order. */
+const policyType = {
+    name: 'conditionalAccessPolicy',
+    fields: {
+        id: { k: 'string' },
+        templateId: { k: 'string' },
+        displayName: { k: 'string' },
+        // Beta only: v1.0 declares no description on a policy, so /v1.0 answers without it.
+        description: { k: 'string', beta: true },
+        createdDateTime: { k: 'string' },
+        modifiedDateTime: { k: 'string' },
+        state: { k: 'enum', values: POLICY_STATES },
+        partialEnablementStrategy: { k: 'raw' },
+        sessionControls: obj(sessionControlsType),
+        conditions: obj(conditionsType),
+        grantControls: obj(grantControlsType),
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/policies.js
+/**
+ * Conditional Access policies: creation, PATCH merge, the checks Graph makes (references to
+ * directory objects, required conditions, control combinations), and the response shape with the
+ * authentication strength expanded.
+ */
+
+
+
+
+/** Graph refuses the 196th policy in a tenant. */
+const POLICY_LIMIT = 195;
+const ENTITY = 'ConditionalAccessPolicy';
+const ctx = { entity: ENTITY };
+const READ_ONLY = ['id', 'createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'templateId'];
+const policies_obj = (v) => (schema_isObject(v) ? v : null);
+const arr = (v) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
+function rejectReadOnly(body) {
+    for (const f of READ_ONLY) {
+        // A null templateId is what a GET answers; sending it back is harmless, as in Graph.
+        if (f in body && !(f === 'templateId' && body[f] === null))
+            throw ca.readOnly(f);
+    }
+    if ('partialEnablementStrategy' in body && body.partialEnablementStrategy !== null)
+        throw ca.readOnly('partialEnablementStrategy');
+}
+/** Graph applies a policy to all client app types when the condition is left out; only an explicit [] is an error. */
+function defaultClientAppTypes(body) {
+    const conditions = policies_obj(body.conditions);
+    if (conditions === null || conditions.clientAppTypes !== undefined)
+        return body;
+    return { ...body, conditions: { ...conditions, clientAppTypes: ['all'] } };
+}
+/** Drops annotations, and the null server fields a client echoes from a GET (rejectReadOnly ran first). */
+function stripOdata(v) {
+    const out = {};
+    for (const [k, val] of Object.entries(v)) {
+        if (k.startsWith('@odata.') || k.endsWith('@odata.context'))
+            continue;
+        if ((k === 'templateId' || k === 'partialEnablementStrategy') && val === null)
+            continue;
+        out[k] = val;
+    }
+    return out;
+}
+/** Shapes the polymorphic parts the schema leaves raw: externalTenants and the strength reference. */
+function shapeRaw(p) {
+    const users = policies_obj(policies_obj(p.conditions)?.users);
+    for (const key of ['includeGuestsOrExternalUsers', 'excludeGuestsOrExternalUsers']) {
+        const g = policies_obj(users?.[key]);
+        if (g === null)
+            continue;
+        const t = g.externalTenants;
+        if (t === null || t === undefined) {
+            g.externalTenants = null;
+            continue;
+        }
+        if (!schema_isObject(t))
+            throw ca.schema(ENTITY, `'${key}.externalTenants' must be an object.`);
+        const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].replace(/^#?/, '#').toLowerCase() : '';
+        const kind = typeof t.membershipKind === 'string' ? t.membershipKind.toLowerCase() : '';
+        if (type === '#microsoft.graph.conditionalaccessallexternaltenants' || (type === '' && kind === 'all')) {
+            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' };
+        }
+        else if (type === '#microsoft.graph.conditionalaccessenumeratedexternaltenants' || (type === '' && kind === 'enumerated')) {
+            const members = arr(t.members);
+            if (members.length === 0)
+                throw ca.schema(ENTITY, `'${key}.externalTenants.members' must list at least one tenant id.`);
+            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessEnumeratedExternalTenants', membershipKind: 'enumerated', members };
+        }
+        else {
+            throw ca.schema(ENTITY, `'${key}.externalTenants' needs @odata.type conditionalAccessAllExternalTenants or conditionalAccessEnumeratedExternalTenants.`);
+        }
+    }
+    const grant = policies_obj(p.grantControls);
+    if (grant !== null) {
+        const s = grant.authenticationStrength;
+        if (s === null || s === undefined)
+            grant.authenticationStrength = null;
+        else if (schema_isObject(s) && typeof s.id === 'string')
+            grant.authenticationStrength = { id: s.id };
+        else
+            throw ca.schema(ENTITY, "'grantControls.authenticationStrength' must be an object with an 'id'.");
+    }
+    return p;
+}
+/** Normalizes a policy loaded from a seed or state file; references are not checked. */
+function normalizeStoredPolicy(p) {
+    const out = normalize(policyType, stripOdata(defaultClientAppTypes(p)), '', ctx);
+    return shapeRaw(out);
+}
+function strengthExists(state, id) {
+    return builtInStrengths().some((s) => s.id === id) || state.authenticationStrengthPolicies.some((s) => s.id === id);
+}
+function checkRefs(values, keywords, exists, fail) {
+    for (const v of values) {
+        if (keywords.includes(v))
+            continue;
+        if (!exists(v))
+            throw fail(v);
+    }
+}
+/** The checks Graph makes on a whole policy, after create or after a PATCH merge. */
+function validatePolicy(p, state) {
+    if (typeof p.displayName !== 'string' || p.displayName.trim() === '')
+        throw ca.schema(ENTITY, "'displayName' is required.");
+    if (p.state === null)
+        throw ca.schema(ENTITY, "'state' is required.");
+    const conditions = policies_obj(p.conditions);
+    if (conditions === null)
+        throw ca.schema(ENTITY, "'conditions' is required.");
+    const users = policies_obj(conditions.users);
+    const apps = policies_obj(conditions.applications);
+    if (apps === null)
+        throw ca.schema(ENTITY, "'conditions.applications' is required.");
+    if (users === null)
+        throw ca.schema(ENTITY, "'conditions.users' is required.");
+    if (arr(conditions.clientAppTypes).length === 0)
+        throw ca.emptyClientAppTypes();
+    // References: every value that is not a keyword must name an object of the right kind.
+    const ids = (list) => new Set(list.map((o) => String(o.id)));
+    const userIds = ids(state.users);
+    const groupIds = ids(state.groups);
+    const roleIds = ids(state.directoryRoleTemplates);
+    const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
+    const spIds = ids(state.servicePrincipals);
+    const locationIds = ids(state.namedLocations);
+    checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
+    checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
+    checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
+    checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
+    const locations = policies_obj(conditions.locations);
+    checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
+    const clientApps = policies_obj(conditions.clientApplications);
+    checkRefs([...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)], SP_KEYWORDS, (v) => spIds.has(v), ca.invalidServicePrincipal);
+    for (const a of arr(apps.includeUserActions)) {
+        if (!USER_ACTIONS.includes(a.toLowerCase()))
+            throw ca.schema(ENTITY, `Unknown user action '${a}'.`);
+    }
+    for (const c of arr(apps.includeAuthenticationContextClassReferences)) {
+        if (!/^c[1-9]\d*$/.test(c))
+            throw ca.schema(ENTITY, `Invalid authentication context class reference '${c}'.`);
+    }
+    // What the policy applies to.
+    const includesUsers = arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
+        users.includeGuestsOrExternalUsers !== null;
+    if (!includesUsers)
+        throw ca.noUsers();
+    const userActions = arr(apps.includeUserActions);
+    if (arr(apps.includeApplications).length > 0 && userActions.length > 0)
+        throw ca.appsAndUserActions();
+    if (arr(apps.includeApplications).length + userActions.length + arr(apps.includeAuthenticationContextClassReferences).length === 0) {
+        throw ca.noApplications();
+    }
+    for (const side of ['include', 'exclude']) {
+        const g = policies_obj(users[`${side}GuestsOrExternalUsers`]);
+        if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers'))
+            throw ca.guestsStringAndObject();
+        if (g !== null && g.externalTenants !== null && g.guestOrExternalUserTypes === null)
+            throw ca.externalTenantsWithoutTypes();
+    }
+    // Controls.
+    const grant = policies_obj(p.grantControls);
+    const session = policies_obj(p.sessionControls);
+    const controls = arr(grant?.builtInControls);
+    const strength = policies_obj(grant?.authenticationStrength);
+    const others = controls.length + arr(grant?.termsOfUse).length + arr(grant?.customAuthenticationFactors).length + (strength === null ? 0 : 1);
+    if (others === 0 && session === null)
+        throw ca.noControls();
+    if (controls.includes('block') && others > 1)
+        throw ca.blockWithOthers();
+    if (strength !== null && controls.includes('mfa'))
+        throw ca.strengthWithMfa();
+    if (strength !== null && !strengthExists(state, String(strength.id)))
+        throw ca.invalidStrength(String(strength.id));
+    if (controls.includes('passwordChange')) {
+        const ok = (controls.includes('mfa') || strength !== null) &&
+            grant?.operator === 'AND' &&
+            arr(conditions.userRiskLevels).length > 0 &&
+            arr(apps.includeApplications).length === 1 &&
+            arr(apps.includeApplications)[0] === 'All';
+        if (!ok)
+            throw ca.passwordChange();
+    }
+    if (controls.includes('riskRemediation') && (strength === null || grant?.operator !== 'AND'))
+        throw ca.riskRemediation();
+    const sif = policies_obj(session?.signInFrequency);
+    if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null))
+        throw ca.everyTimeWithValue();
+}
+function createPolicy(body, state, id, now) {
+    if (!schema_isObject(body))
+        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
+    rejectReadOnly(body);
+    const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
+    const p = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
+    validatePolicy(p, state);
+    if (state.policies.length >= POLICY_LIMIT)
+        throw ca.policyLimit(POLICY_LIMIT);
+    return p;
+}
+/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
+function patchPolicy(stored, body, state, now) {
+    if (!schema_isObject(body))
+        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
+    rejectReadOnly(body);
+    const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
+    const merged = { ...stored, ...partial, modifiedDateTime: now };
+    validatePolicy(merged, state);
+    return merged;
+}
+/** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */
+function renderPolicy(p, state, version, baseUrl) {
+    const out = structuredClone(forVersion(policyType, p, version));
+    const grant = policies_obj(out.grantControls);
+    if (grant !== null) {
+        const ref = policies_obj(grant.authenticationStrength);
+        const strength = ref === null ? undefined : [...builtInStrengths(), ...state.authenticationStrengthPolicies].find((s) => s.id === ref.id);
+        const shaped = {};
+        for (const [k, v] of Object.entries(grant)) {
+            if (k === 'authenticationStrength') {
+                shaped['authenticationStrength@odata.context'] =
+                    `${baseUrl}/${version}/$metadata#identity/conditionalAccess/policies('${String(p.id)}')/grantControls/authenticationStrength/$entity`;
+                shaped.authenticationStrength = strength === undefined ? null : renderStrengthInline(strength);
+            }
+            else
+                shaped[k] = v;
+        }
+        out.grantControls = shaped;
+    }
+    return out;
+}
+function renderStrengthInline(s) {
+    return { ...structuredClone(s), combinationConfigurations: [] };
+}
+/** Which policy, if any, references an object (for refusing deletes of named locations and strengths). */
+function policyReferencing(state, id) {
+    return state.policies.find((p) => {
+        const locations = policies_obj(policies_obj(p.conditions)?.locations);
+        const strength = policies_obj(policies_obj(p.grantControls)?.authenticationStrength);
+        return [...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)].includes(id) || strength?.id === id;
+    });
+}
+function assertObject(body, entity) {
+    if (!isObject(body))
+        throw badRequest(`The request body must be a JSON object describing a ${entity}.`);
+    return body;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/named-locations.js
+/**
+ * Named locations: IP ranges (IPv4/IPv6 CIDR) and countries (ISO 3166-1 alpha-2). Graph needs
+ * `@odata.type` on POST and on PATCH, and a location cannot change its kind.
+ */
+
+
+
+const IP_TYPE = '#microsoft.graph.ipNamedLocation';
+const COUNTRY_TYPE = '#microsoft.graph.countryNamedLocation';
+const V4 = '#microsoft.graph.iPv4CidrRange';
+const V6 = '#microsoft.graph.iPv6CidrRange';
+const named_locations_ENTITY = 'NamedLocation';
+const named_locations_ctx = { entity: named_locations_ENTITY };
+const server = { id: { k: 'string' }, displayName: { k: 'string' }, modifiedDateTime: { k: 'string' }, createdDateTime: { k: 'string' } };
+const ipRangeType = { name: 'ipRange', fields: { cidrAddress: { k: 'string' } } };
+const ipInput = {
+    name: 'ipNamedLocation',
+    fields: { displayName: { k: 'string' }, ipRanges: { k: 'raw' }, isTrusted: { k: 'bool', def: false } },
+};
+const countryInput = {
+    name: 'countryNamedLocation',
+    fields: {
+        displayName: { k: 'string' },
+        countriesAndRegions: { k: 'strings' },
+        includeUnknownCountriesAndRegions: { k: 'bool', def: false },
+        countryLookupMethod: { k: 'enum', values: ['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], def: 'clientIpAddress' },
+    },
+};
+const ipStored = { name: 'ipNamedLocation', fields: { ...server, ...ipInput.fields } };
+const countryStored = { name: 'countryNamedLocation', fields: { ...server, ...countryInput.fields } };
+function odataType(body, required) {
+    const t = body['@odata.type'];
+    if (t === undefined && !required)
+        return undefined;
+    if (typeof t !== 'string')
+        throw graph_error_badRequest("1007: '@odata.type' is required for named locations: '#microsoft.graph.ipNamedLocation' or '#microsoft.graph.countryNamedLocation'.");
+    const lower = t.replace(/^#?/, '#').toLowerCase();
+    if (lower === IP_TYPE.toLowerCase())
+        return IP_TYPE;
+    if (lower === COUNTRY_TYPE.toLowerCase())
+        return COUNTRY_TYPE;
+    throw graph_error_badRequest(`1007: Unknown named location type '${t}'.`);
+}
+function shapeRanges(raw) {
+    if (!Array.isArray(raw) || raw.length === 0)
+        throw graph_error_badRequest("1101: 'ipRanges' must list at least one IP range.");
+    return raw.map((r, i) => {
+        if (!schema_isObject(r))
+            throw graph_error_badRequest(`1101: 'ipRanges[${i}]' must be an object.`);
+        const { cidrAddress } = normalize(ipRangeType, r, `ipRanges[${i}]`, named_locations_ctx);
+        if (typeof cidrAddress !== 'string')
+            throw graph_error_badRequest(`1101: 'ipRanges[${i}].cidrAddress' is required.`);
+        const t = typeof r['@odata.type'] === 'string' ? r['@odata.type'].replace(/^#?/, '#').toLowerCase() : undefined;
+        if (t !== undefined && t !== V4.toLowerCase() && t !== V6.toLowerCase())
+            throw graph_error_badRequest(`1101: Unknown IP range type '${String(r['@odata.type'])}'.`);
+        const v4 = isIPv4Cidr(cidrAddress);
+        const v6 = isIPv6Cidr(cidrAddress);
+        if ((t === V4.toLowerCase() && !v4) || (t === V6.toLowerCase() && !v6) || (!v4 && !v6)) {
+            throw graph_error_badRequest(`1102: Invalid IP range '${cidrAddress}': expected ${t === V6.toLowerCase() ? 'an IPv6' : t === V4.toLowerCase() ? 'an IPv4' : 'a'} CIDR address.`);
+        }
+        return { '@odata.type': v4 ? V4 : V6, cidrAddress };
+    });
+}
+function check(l) {
+    if (typeof l.displayName !== 'string' || l.displayName.trim() === '')
+        throw graph_error_badRequest("1007: 'displayName' is required.");
+    if (l['@odata.type'] === IP_TYPE) {
+        l.ipRanges = shapeRanges(l.ipRanges);
+    }
+    else {
+        const codes = Array.isArray(l.countriesAndRegions) ? l.countriesAndRegions : [];
+        const upper = codes.map((c) => c.toUpperCase());
+        const bad = upper.find((c) => !isCountryCode(c));
+        if (bad !== undefined)
+            throw graph_error_badRequest(`1103: Invalid country or region code '${bad}': expected an ISO 3166-1 alpha-2 code.`);
+        if (upper.length === 0 && l.includeUnknownCountriesAndRegions !== true)
+            throw graph_error_badRequest("1103: 'countriesAndRegions' must list at least one country or region.");
+        l.countriesAndRegions = upper;
+    }
+    return l;
+}
+function strip(body) {
+    const out = {};
+    for (const [k, v] of Object.entries(body))
+        if (!k.startsWith('@odata.'))
+            out[k] = v;
+    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
+        if (f in out)
+            throw ca.readOnly(f);
+    return out;
+}
+function createNamedLocation(body, id, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const type = odataType(body, true);
+    const input = normalize(type === IP_TYPE ? ipInput : countryInput, strip(body), '', named_locations_ctx);
+    // Graph answers a new location with modifiedDateTime equal to createdDateTime.
+    return check({ '@odata.type': type, id, displayName: input.displayName ?? null, modifiedDateTime: now, createdDateTime: now, ...input });
+}
+function patchNamedLocation(stored, body, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const type = odataType(body, true);
+    if (type !== stored['@odata.type'])
+        throw graph_error_badRequest(`1104: A named location cannot change its type from '${String(stored['@odata.type'])}' to '${String(type)}'.`);
+    const partial = normalizePartial(type === IP_TYPE ? ipInput : countryInput, strip(body), named_locations_ctx);
+    return check({ ...stored, ...partial, modifiedDateTime: now });
+}
+/** For seeds and state files. */
+function normalizeStoredNamedLocation(l) {
+    const type = odataType(l, true);
+    const fields = {};
+    for (const [k, v] of Object.entries(l))
+        if (!k.startsWith('@odata.'))
+            fields[k] = v;
+    return check({ '@odata.type': type, ...normalize(type === IP_TYPE ? ipStored : countryStored, fields, '', named_locations_ctx) });
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-strengths.js
+/**
+ * Authentication strength policies: the three built-ins (read-only) and custom ones. Graph keeps
+ * allowedCombinations out of PATCH (there is an updateAllowedCombinations action for that).
+ */
+
+
+
+const authentication_strengths_ctx = { entity: 'AuthenticationStrengthPolicy' };
+const inputType = {
+    name: 'authenticationStrengthPolicy',
+    fields: { displayName: { k: 'string' }, description: { k: 'string' }, allowedCombinations: { k: 'raw' } },
+};
+const patchType = { name: 'authenticationStrengthPolicy', fields: { displayName: { k: 'string' }, description: { k: 'string' } } };
+const strengthStoredType = {
+    name: 'authenticationStrengthPolicy',
+    fields: {
+        id: { k: 'string' },
+        createdDateTime: { k: 'string' },
+        modifiedDateTime: { k: 'string' },
+        displayName: { k: 'string' },
+        description: { k: 'string' },
+        policyType: { k: 'enum', values: ['builtIn', 'custom', 'unknownFutureValue'], def: 'custom' },
+        requirementsSatisfied: { k: 'enum', values: ['none', 'mfa', 'unknownFutureValue'], def: 'mfa' },
+        allowedCombinations: { k: 'raw' },
+    },
+};
+/** "password, sms" → "password,sms" with each mode in Graph's casing. */
+function normalizeCombinations(raw) {
+    if (!Array.isArray(raw) || raw.length === 0)
+        throw graph_error_badRequest("'allowedCombinations' must list at least one combination of authentication methods.");
+    return raw.map((c) => {
+        if (typeof c !== 'string')
+            throw graph_error_badRequest("'allowedCombinations' must be an array of strings.");
+        return c
+            .split(',')
+            .map((m) => {
+            const found = AUTH_METHOD_MODES.find((x) => x.toLowerCase() === m.trim().toLowerCase());
+            if (found === undefined)
+                throw graph_error_badRequest(`Invalid authentication method mode '${m.trim()}' in allowedCombinations.`);
+            return found;
+        })
+            .join(',');
+    });
+}
+function allStrengths(state) {
+    return [...builtInStrengths(), ...state.authenticationStrengthPolicies];
+}
+function assertUniqueName(state, name, exceptId) {
+    if (typeof name !== 'string' || name.trim() === '')
+        throw graph_error_badRequest("'displayName' is required.");
+    const clash = allStrengths(state).find((s) => s.id !== exceptId && String(s.displayName).toLowerCase() === name.toLowerCase());
+    if (clash !== undefined)
+        throw graph_error_badRequest(`An authentication strength policy named '${name}' already exists.`);
+}
+function assertCustom(s) {
+    if (s.policyType === 'builtIn') {
+        throw new GraphHttpError(400, 'BadRequest', `Built-in authentication strength policy '${String(s.id)}' cannot be modified or deleted.`);
+    }
+}
+function createStrength(body, state, id, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
+        if (f in body)
+            throw ca.readOnly(f);
+    const rest = {};
+    // policyType and requirementsSatisfied are computed by Graph; a client echoing "custom" is harmless.
+    for (const [k, v] of Object.entries(body)) {
+        if (k === 'policyType' && v === 'custom')
+            continue;
+        if (k === 'requirementsSatisfied' || k === 'combinationConfigurations')
+            continue;
+        rest[k] = v;
+    }
+    const input = normalize(inputType, rest, '', authentication_strengths_ctx);
+    assertUniqueName(state, input.displayName);
+    return normalize(strengthStoredType, { id, createdDateTime: now, modifiedDateTime: now, ...input, policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: normalizeCombinations(input.allowedCombinations) }, '', authentication_strengths_ctx);
+}
+function patchStrength(stored, body, state, now) {
+    assertCustom(stored);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    if ('allowedCombinations' in body) {
+        throw graph_error_badRequest("'allowedCombinations' cannot be updated with PATCH; use the updateAllowedCombinations action.");
+    }
+    const partial = normalizePartial(patchType, body, authentication_strengths_ctx);
+    if ('displayName' in partial)
+        assertUniqueName(state, partial.displayName, String(stored.id));
+    return { ...stored, ...partial, modifiedDateTime: now };
+}
+function normalizeStoredStrength(s) {
+    const out = normalize(strengthStoredType, s, '', authentication_strengths_ctx);
+    out.allowedCombinations = normalizeCombinations(out.allowedCombinations);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-contexts.js
+/**
+ * Authentication context class references (c1, c2, …). Graph creates one with PATCH on its id
+ * (an upsert); the number is not capped here because Graph keeps raising the cap.
+ */
+
+
+const authentication_contexts_ctx = { entity: 'AuthenticationContextClassReference' };
+const contextType = {
+    name: 'authenticationContextClassReference',
+    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool', def: false } },
+};
+const authentication_contexts_patchType = {
+    name: 'authenticationContextClassReference',
+    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool' } },
+};
+function isContextId(id) {
+    return /^c[1-9]\d*$/.test(id);
+}
+function upsertContext(existing, id, body) {
+    if (!isContextId(id))
+        throw graph_error_badRequest(`Invalid authentication context id '${id}': expected c1, c2, …`);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const partial = normalizePartial(authentication_contexts_patchType, body, authentication_contexts_ctx);
+    if (partial.id !== undefined && partial.id !== id)
+        throw graph_error_badRequest("'id' in the body must match the id in the URL.");
+    const merged = { ...(existing ?? normalize(contextType, { id }, '', authentication_contexts_ctx)), ...partial, id };
+    if (typeof merged.displayName !== 'string' || merged.displayName === '')
+        throw graph_error_badRequest("'displayName' is required.");
+    return normalize(contextType, merged, '', authentication_contexts_ctx);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/directory.js
+/**
+ * Directory objects that Conditional Access references: users, groups, service principals,
+ * applications and directory role templates. Read-only through Graph; seeded from fixtures.
+ * Stored objects are filled with the properties Graph's default $select returns.
+ */
+
+const USER_DEFAULTS = {
+    businessPhones: [], displayName: null, givenName: null, jobTitle: null, mail: null, mobilePhone: null,
+    officeLocation: null, preferredLanguage: null, surname: null, userPrincipalName: null,
+};
+const GROUP_DEFAULTS = {
+    deletedDateTime: null, classification: null, createdDateTime: null, description: null, displayName: null,
+    groupTypes: [], isAssignableToRole: null, mail: null, mailEnabled: false, mailNickname: null, securityEnabled: true,
+    visibility: null,
+};
+const SP_DEFAULTS = {
+    accountEnabled: true, appDisplayName: null, appId: null, appOwnerOrganizationId: null, displayName: null,
+    servicePrincipalType: 'Application', tags: [],
+};
+const APP_DEFAULTS = { appId: null, displayName: null, signInAudience: 'AzureADMyOrg', createdDateTime: null };
+const ROLE_DEFAULTS = { deletedDateTime: null, description: null, displayName: null };
+const ODATA_TYPE = {
+    users: '#microsoft.graph.user',
+    groups: '#microsoft.graph.group',
+    servicePrincipals: '#microsoft.graph.servicePrincipal',
+    applications: '#microsoft.graph.application',
+    directoryRoleTemplates: '#microsoft.graph.directoryRoleTemplate',
+};
+const DEFAULTS = {
+    users: USER_DEFAULTS, groups: GROUP_DEFAULTS, servicePrincipals: SP_DEFAULTS, applications: APP_DEFAULTS, directoryRoleTemplates: ROLE_DEFAULTS,
+};
+/** Fills Graph's defaults around what a fixture gives; `id` first, as Graph answers. */
+function normalizeDirectoryObject(kind, o) {
+    if (typeof o.id !== 'string' || o.id === '')
+        throw graph_error_badRequest(`A ${kind} entry in the tenant has no 'id'.`);
+    const out = { id: o.id };
+    for (const [k, v] of Object.entries(DEFAULTS[kind]))
+        out[k] = structuredClone(v);
+    for (const [k, v] of Object.entries(o))
+        if (!k.startsWith('@odata.'))
+            out[k] = v;
+    return out;
+}
+const KIND_BY_TYPE = {
+    user: 'users', group: 'groups', serviceprincipal: 'servicePrincipals', application: 'applications', directoryroletemplate: 'directoryRoleTemplates',
+};
+/** POST directoryObjects/getByIds: up to 1000 ids, optionally restricted to some types. */
+function getByIds(state, body) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw graph_error_badRequest("The request body must be a JSON object with 'ids'.");
+    const ids = body.ids;
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string'))
+        throw graph_error_badRequest("'ids' must be an array of strings.");
+    if (ids.length > 1000)
+        throw graph_error_badRequest(`'ids' may hold at most 1000 values; ${ids.length} were sent.`);
+    let kinds = Object.values(KIND_BY_TYPE);
+    if (body.types !== undefined && body.types !== null) {
+        if (!Array.isArray(body.types) || !body.types.every((t) => typeof t === 'string'))
+            throw graph_error_badRequest("'types' must be an array of strings.");
+        // Types Graph knows but this emulator holds none of (device, orgContact, …) simply match nothing.
+        kinds = body.types.map((t) => KIND_BY_TYPE[t.replace(/^#?(microsoft\.graph\.)?/i, '').toLowerCase()]).filter((k) => k !== undefined);
+    }
+    const wanted = new Set(ids.map((i) => i.toLowerCase()));
+    // Graph does not answer in the order asked; grouping by type makes clients that assume it fail here too.
+    return kinds.flatMap((k) => state[k].filter((o) => wanted.has(String(o.id).toLowerCase())).map((o) => ({ '@odata.type': ODATA_TYPE[k], ...o })));
+}
+function findDirectoryObject(state, id) {
+    for (const kind of Object.keys(ODATA_TYPE)) {
+        const object = state[kind].find((o) => String(o.id).toLowerCase() === id.toLowerCase());
+        if (object !== undefined)
+            return { kind, object };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/router.js
+/**
+ * Maps a Graph request (method, path under /v1.0 or /beta, query, body) to the tenant. Pure with
+ * respect to HTTP: the server and $batch both call `route`, so a request behaves the same inside
+ * and outside a batch.
+ */
+
+
+
+
+
+
+
+
+const CA = 'identity/conditionalAccess';
+const PAGE = 100;
+const ok = (body) => ({ status: 200, body });
+const noContent = () => ({ status: 204 });
+const iso = (ms) => new Date(ms).toISOString();
+function entityBody(ctx, contextPath, entity, params) {
+    const select = params === undefined ? undefined : parseListQuery(params).select;
+    return { '@odata.context': contextUrl(ctx.baseUrl, ctx.version, `${contextPath}/$entity`, select), ...applySelect(entity, select) };
+}
+function created(ctx, path, contextPath, entity) {
+    return {
+        status: 201,
+        headers: { Location: `${ctx.baseUrl}/${ctx.version}/${path}('${String(entity.id)}')` },
+        body: entityBody(ctx, contextPath, entity),
+    };
+}
+/** Replicas lag in Graph: a GET right after a create may not see the object yet. */
+function assertVisible(ctx, id, what) {
+    const at = ctx.store.createdAt(id);
+    if (ctx.eventualConsistencyMs > 0 && at !== undefined && ctx.now - at < ctx.eventualConsistencyMs)
+        throw notFound(what, id);
+}
+function findIn(list, id, what) {
+    const found = list.find((o) => o.id === id);
+    if (found === undefined)
+        throw notFound(what, id);
+    return found;
+}
+function replaceIn(list, entity) {
+    const i = list.findIndex((o) => o.id === entity.id);
+    if (i >= 0)
+        list[i] = entity;
+}
+const caList = (ctx, path, items, params, filterable) => ok(listBody(items, params, { baseUrl: ctx.baseUrl, version: ctx.version, path, filterable, pageParam: '$skip', defaultPageSize: PAGE }));
+const policies = {
+    segment: 'policies',
+    what: 'Conditional Access policy',
+    active: (s) => s.policies,
+    deleted: (s) => s.deletedPolicies,
+    render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
+    create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
+    patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
+    beforeRestore: (ctx) => {
+        if (ctx.store.state.policies.length >= POLICY_LIMIT)
+            throw ca.policyLimit(POLICY_LIMIT);
+    },
+};
+const namedLocations = {
+    segment: 'namedLocations',
+    what: 'Named location',
+    active: (s) => s.namedLocations,
+    deleted: (s) => s.deletedNamedLocations,
+    render: (e) => structuredClone(e),
+    create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
+    patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
+    beforeDelete: (e, ctx) => {
+        const p = policyReferencing(ctx.store.state, String(e.id));
+        if (p !== undefined)
+            throw ca.inUse('Named location', String(e.id), String(p.displayName));
+    },
+};
+function softRoutes(c) {
+    const path = `${CA}/${c.segment}`;
+    const deletedPath = `${CA}/deletedItems/${c.segment}`;
+    const commit = (ctx) => ctx.store.save();
+    return [
+        ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
+        ['POST', new RegExp(`^${path}$`), (req, ctx) => {
+                const e = c.create(req.body, ctx, (0,external_node_crypto_namespaceObject.randomUUID)());
+                c.active(ctx.store.state).push(e);
+                ctx.store.markCreated(String(e.id), ctx.now);
+                commit(ctx);
+                return created(ctx, path, path, c.render(e, ctx));
+            }],
+        ['GET', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+                assertVisible(ctx, id, c.what);
+                return ok(entityBody(ctx, path, c.render(findIn(c.active(ctx.store.state), id, c.what), ctx), req.params));
+            }],
+        ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+                const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+                replaceIn(c.active(ctx.store.state), updated);
+                commit(ctx);
+                return noContent();
+            }],
+        ['DELETE', new RegExp(`^${path}/([^/]+)$`), (_req, ctx, [id = '']) => {
+                const list = c.active(ctx.store.state);
+                const e = findIn(list, id, c.what);
+                c.beforeDelete?.(e, ctx);
+                list.splice(list.indexOf(e), 1);
+                // Graph keeps deleted policies and named locations for 30 days under deletedItems.
+                c.deleted(ctx.store.state).push({ ...e, deletedDateTime: iso(ctx.now) });
+                commit(ctx);
+                return noContent();
+            }],
+        ['GET', new RegExp(`^${deletedPath}$`), (req, ctx) => caList(ctx, deletedPath, c.deleted(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id'])],
+        ['GET', new RegExp(`^${deletedPath}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, deletedPath, c.render(findIn(c.deleted(ctx.store.state), id, c.what), ctx), req.params))],
+        ['DELETE', new RegExp(`^${deletedPath}/([^/]+)$`), (_req, ctx, [id = '']) => {
+                const list = c.deleted(ctx.store.state);
+                list.splice(list.indexOf(findIn(list, id, c.what)), 1);
+                commit(ctx);
+                return noContent();
+            }],
+        ['POST', new RegExp(`^${deletedPath}/([^/]+)/restore$`), (_req, ctx, [id = '']) => {
+                const list = c.deleted(ctx.store.state);
+                const e = findIn(list, id, c.what);
+                c.beforeRestore?.(ctx);
+                list.splice(list.indexOf(e), 1);
+                const { deletedDateTime: _gone, ...restored } = e;
+                c.active(ctx.store.state).push(restored);
+                commit(ctx);
+                return ok(entityBody(ctx, path, c.render(restored, ctx)));
+            }],
+    ];
+}
+// ── Authentication strengths and contexts ───────────────────────────────────────────────────────
+const STRENGTHS = 'policies/authenticationStrengthPolicies';
+const CONTEXTS = `${CA}/authenticationContextClassReferences`;
+const renderStrength = (s, ctx) => ({
+    ...structuredClone(s),
+    'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
+    combinationConfigurations: [],
+});
+const strengthRoutes = [
+    ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) => caList(ctx, STRENGTHS, allStrengths(ctx.store.state).map((s) => renderStrength(s, ctx)), req.params, ['displayName', 'policyType', 'id'])],
+    ['POST', new RegExp(`^${STRENGTHS}$`), (req, ctx) => {
+            const s = createStrength(req.body, ctx.store.state, (0,external_node_crypto_namespaceObject.randomUUID)(), iso(ctx.now));
+            ctx.store.state.authenticationStrengthPolicies.push(s);
+            ctx.store.markCreated(String(s.id), ctx.now);
+            ctx.store.save();
+            return created(ctx, STRENGTHS, STRENGTHS, renderStrength(s, ctx));
+        }],
+    ['GET', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            assertVisible(ctx, id, 'Authentication strength policy');
+            return ok(entityBody(ctx, STRENGTHS, renderStrength(findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy'), ctx), req.params));
+        }],
+    ['PATCH', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            replaceIn(ctx.store.state.authenticationStrengthPolicies, patchStrength(stored, req.body, ctx.store.state, iso(ctx.now)));
+            ctx.store.save();
+            return noContent();
+        }],
+    ['DELETE', new RegExp(`^${STRENGTHS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            assertCustom(stored);
+            const p = policyReferencing(ctx.store.state, id);
+            if (p !== undefined)
+                throw ca.inUse('Authentication strength', id, String(p.displayName));
+            const list = ctx.store.state.authenticationStrengthPolicies;
+            list.splice(list.indexOf(stored), 1);
+            ctx.store.save();
+            return noContent();
+        }],
+    ['POST', new RegExp(`^${STRENGTHS}/([^/]+)/updateAllowedCombinations$`), (req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            assertCustom(stored);
+            const body = req.body;
+            const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+            const previous = stored.allowedCombinations ?? [];
+            replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
+            ctx.store.save();
+            return ok({
+                '@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#microsoft.graph.updateAllowedCombinationsResult`,
+                additionalInformation: null,
+                conditionalAccessReferences: ctx.store.state.policies.filter((p) => policyReferencing({ ...ctx.store.state, policies: [p] }, id)).map((p) => String(p.id)),
+                currentCombinations: next,
+                previousCombinations: previous,
+            });
+        }],
+    ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
+    ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
+    ['PATCH', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            const list = ctx.store.state.authenticationContextClassReferences;
+            const existing = list.find((c) => c.id === id);
+            const next = upsertContext(existing, id, req.body);
+            if (existing === undefined)
+                list.push(next);
+            else
+                replaceIn(list, next);
+            ctx.store.save();
+            return noContent();
+        }],
+    ['DELETE', new RegExp(`^${CONTEXTS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+            if (!isContextId(id))
+                throw notFound('Authentication context', id);
+            const list = ctx.store.state.authenticationContextClassReferences;
+            list.splice(list.indexOf(findIn(list, id, 'Authentication context')), 1);
+            ctx.store.save();
+            return noContent();
+        }],
+];
+// ── Directory ───────────────────────────────────────────────────────────────────────────────────
+const dirNotFound = (id) => new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+function dirList(kind, filterable) {
+    return (req, ctx) => ok(listBody(structuredClone(ctx.store.state[kind]), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }));
+}
+function dirGet(kind, key) {
+    return (req, ctx, [raw = '']) => {
+        const v = decodeURIComponent(raw);
+        const found = ctx.store.state[kind].find((o) => key(o, v));
+        if (found === undefined)
+            throw dirNotFound(v);
+        assertVisible(ctx, String(found.id), kind);
+        return ok(entityBody(ctx, kind, structuredClone(found), req.params));
+    };
+}
+const byId = (o, v) => String(o.id).toLowerCase() === v.toLowerCase();
+const byAppId = (o, v) => String(o.appId).toLowerCase() === v.toLowerCase();
+const byIdOrUpn = (o, v) => byId(o, v) || String(o.userPrincipalName).toLowerCase() === v.toLowerCase();
+const directoryRoutes = [
+    ['GET', /^users$/, dirList('users', ['displayName', 'userPrincipalName', 'mail', 'id'])],
+    ['GET', /^users\/([^/]+)$/, dirGet('users', byIdOrUpn)],
+    ['GET', /^groups$/, dirList('groups', ['displayName', 'mailNickname', 'id'])],
+    ['GET', /^groups\/([^/]+)$/, dirGet('groups', byId)],
+    ['GET', /^groups\/([^/]+)\/members$/, (req, ctx, [id = '']) => {
+            if (!ctx.store.state.groups.some((g) => byId(g, id)))
+                throw dirNotFound(id);
+            const members = (ctx.store.state.groupMembers[id] ?? []).flatMap((m) => {
+                const found = findDirectoryObject(ctx.store.state, m);
+                return found === undefined ? [] : [{ '@odata.type': ODATA_TYPE[found.kind], ...found.object }];
+            });
+            return ok(listBody(members, req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: 'directoryObjects', filterable: ['displayName'], pageParam: '$skiptoken', defaultPageSize: PAGE }));
+        }],
+    ['GET', /^servicePrincipals$/, dirList('servicePrincipals', ['displayName', 'appId', 'id'])],
+    ['GET', /^servicePrincipals\(appId='([^']*)'\)$/, dirGet('servicePrincipals', byAppId)],
+    ['GET', /^servicePrincipals\/([^/]+)$/, dirGet('servicePrincipals', byId)],
+    ['GET', /^applications$/, dirList('applications', ['displayName', 'appId', 'id'])],
+    ['GET', /^applications\(appId='([^']*)'\)$/, dirGet('applications', byAppId)],
+    ['GET', /^applications\/([^/]+)$/, dirGet('applications', byId)],
+    ['GET', /^directoryRoleTemplates$/, dirList('directoryRoleTemplates', ['displayName', 'id'])],
+    ['GET', /^directoryRoleTemplates\/([^/]+)$/, dirGet('directoryRoleTemplates', byId)],
+    ['POST', /^directoryObjects\/getByIds$/, (req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects'), value: getByIds(ctx.store.state, req.body) })],
+    ['GET', /^directoryObjects\/([^/]+)$/, (_req, ctx, [id = '']) => {
+            const found = findDirectoryObject(ctx.store.state, id);
+            if (found === undefined)
+                throw dirNotFound(id);
+            return ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects/$entity'), '@odata.type': ODATA_TYPE[found.kind], ...found.object });
+        }],
+    ['GET', /^organization$/, (_req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
+];
+const ROUTES = [
+    ...softRoutes(policies),
+    ...softRoutes(namedLocations),
+    ...strengthRoutes,
+    ...directoryRoutes,
+];
+/** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
+function route(req, ctx) {
+    const path = req.path.replace(/^\/+|\/+$/g, '');
+    let pathMatched = false;
+    for (const [method, re, handler] of ROUTES) {
+        const m = re.exec(path);
+        if (m === null)
+            continue;
+        pathMatched = true;
+        if (method !== req.method.toUpperCase())
+            continue;
+        return handler(req, ctx, m.slice(1).map((s) => decodeURIComponent(s)));
+    }
+    if (pathMatched)
+        throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed on '${path}'.`);
+    throw graph_error_badRequest(`Resource not found for the segment '${path.split('/').pop() ?? path}'.`);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/src/emulator/sample-tenant.js
+/**
+ * The sample tenant (`seed: 'sample'`): a realistic Conditional Access baseline for Contoso. The
+ * policies are written here the way a caac repository writes them — references by name — and
+ * resolved to ids when the tenant is built, so examples/conditional-access/ can describe exactly
+ * this tenant. Ids are derived from names, so every start gives the same ids.
+ */
+
+const SAMPLE_TENANT_ID = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
+const DOMAIN = 'contoso.onmicrosoft.com';
+const BREAK_GLASS_GROUP = 'CA-BreakGlass';
+const userList = [
+    ['bg1', 'Emergency Access 1', null],
+    ['bg2', 'Emergency Access 2', null],
+    ['adele.vance', 'Adele Vance', 'Finance Manager'],
+    ['alex.wilber', 'Alex Wilber', 'Marketing Assistant'],
+    ['megan.bowen', 'Megan Bowen', 'IT Administrator'],
+    ['svc-backup', 'Backup Service Account', null],
+    ['svc-scanner', 'Document Scanner Account', null],
+];
+const groupList = [
+    [BREAK_GLASS_GROUP, 'Emergency access (break-glass) accounts, excluded from every Conditional Access policy', ['bg1', 'bg2']],
+    ['CA-ServiceAccounts', 'Non-interactive service accounts that sign in only from the office network', ['svc-backup', 'svc-scanner']],
+    ['CA-Pilot', 'Pilot ring for new Conditional Access policies', ['megan.bowen', 'alex.wilber']],
+    ['Finance', 'Finance department', ['adele.vance']],
+];
+const HR_PORTAL = 'Contoso HR Portal';
+const HR_PORTAL_APP_ID = stableGuid('sample:app:contoso-hr-portal');
+const ADMIN_ROLES = [
+    'Global Administrator', 'Privileged Role Administrator', 'Privileged Authentication Administrator',
+    'Security Administrator', 'Conditional Access Administrator', 'Exchange Administrator', 'SharePoint Administrator',
+    'User Administrator', 'Authentication Administrator', 'Helpdesk Administrator', 'Application Administrator',
+    'Cloud Application Administrator', 'Intune Administrator', 'Billing Administrator',
+].map((r) => `role:${r}`);
+const CUSTOM_STRENGTH = 'Phishing-resistant MFA (custom)';
+const BG = { excludeGroups: [`group:${BREAK_GLASS_GROUP}`] };
+const allApps = { includeApplications: ['All'] };
+const grant = (operator, builtInControls, extra = {}) => ({ operator, builtInControls, ...extra });
+/** The baseline, in file form (references by name). Every policy excludes the break-glass group. */
+const SAMPLE_POLICIES = [
+    {
+        displayName: 'CA001 - Block legacy authentication', state: 'enabled', created: '2025-01-14T09:12:31Z', modified: '2025-03-02T10:05:12Z',
+        conditions: { clientAppTypes: ['exchangeActiveSync', 'other'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA002 - Require multifactor authentication for all users', state: 'enabled', created: '2025-01-14T09:15:02Z', modified: '2025-04-11T08:41:55Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA003 - Require phishing-resistant MFA for administrators', state: 'enabled', created: '2025-01-14T09:20:44Z', modified: '2025-05-20T14:02:19Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
+        grantControls: grant('OR', [], { authenticationStrength: { id: `authStrength:${CUSTOM_STRENGTH}` } }),
+    },
+    {
+        displayName: 'CA004 - Require MFA for Azure management', state: 'enabled', created: '2025-01-14T09:24:10Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['app:Windows Azure Service Management API'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA005 - Block access from blocked countries', state: 'enabled', created: '2025-01-15T11:02:37Z', modified: '2025-02-01T16:30:00Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['location:Blocked countries'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA006 - Require compliant or hybrid joined device', state: 'enabledForReportingButNotEnforced', created: '2025-01-15T11:10:08Z', modified: '2025-06-03T09:00:41Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], ...BG },
+            platforms: { includePlatforms: ['windows', 'macOS'] },
+        },
+        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
+    },
+    {
+        displayName: 'CA007 - Require MFA for medium and high sign-in risk', state: 'enabled', created: '2025-01-16T08:01:55Z', modified: '2025-03-18T12:12:12Z',
+        conditions: { clientAppTypes: ['all'], signInRiskLevels: ['high', 'medium'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
+    },
+    {
+        displayName: 'CA008 - Require password change for high user risk', state: 'enabled', created: '2025-01-16T08:05:21Z', modified: null,
+        conditions: { clientAppTypes: ['all'], userRiskLevels: ['high'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('AND', ['mfa', 'passwordChange']),
+        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
+    },
+    {
+        displayName: 'CA009 - Require MFA for guests and external users', state: 'enabled', created: '2025-01-20T13:45:00Z', modified: '2025-02-10T07:30:18Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: {
+                includeGuestsOrExternalUsers: {
+                    guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest,b2bCollaborationMember,b2bDirectConnectUser,otherExternalUser,serviceProvider',
+                    externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' },
+                },
+                ...BG,
+            },
+        },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA010 - Block device code flow and authentication transfer', state: 'enabled', created: '2025-02-03T10:00:00Z', modified: '2025-02-03T10:20:45Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeUsers: ['All'], excludeUsers: [`user:svc-scanner@${DOMAIN}`], ...BG },
+            authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA011 - Require MFA to register security information outside trusted networks', state: 'enabled', created: '2025-02-03T10:30:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registersecurityinfo'] },
+            users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA012 - Require MFA to register or join devices', state: 'enabled', created: '2025-02-03T10:35:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registerdevice'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA013 - Limit administrator sessions', state: 'enabled', created: '2025-02-05T09:00:00Z', modified: '2025-05-20T14:05:00Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
+        grantControls: null,
+        sessionControls: {
+            signInFrequency: { isEnabled: true, type: 'hours', value: 4, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication' },
+            persistentBrowser: { isEnabled: true, mode: 'never' },
+        },
+    },
+    {
+        displayName: 'CA014 - Require app protection on mobile devices (pilot)', state: 'enabledForReportingButNotEnforced', created: '2025-03-10T15:20:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['mobileAppsAndDesktopClients', 'browser'], applications: { includeApplications: ['Office365'] },
+            users: { includeGroups: ['group:CA-Pilot'], ...BG },
+            platforms: { includePlatforms: ['android', 'iOS'] },
+        },
+        grantControls: grant('OR', ['compliantApplication']),
+    },
+    {
+        displayName: 'CA015 - Require phishing-resistant MFA for highly confidential data', state: 'enabled', created: '2025-03-12T08:00:00Z', modified: '2025-03-12T08:45:10Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: { includeAuthenticationContextClassReferences: ['c1'] },
+            users: { includeGroups: ['group:Finance'], ...BG },
+        },
+        grantControls: grant('OR', [], { authenticationStrength: { id: 'authStrength:Phishing-resistant MFA' } }),
+    },
+    {
+        displayName: 'CA016 - Block service accounts outside trusted networks', state: 'enabled', created: '2025-03-20T17:00:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeGroups: ['group:CA-ServiceAccounts'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['location:Trusted office networks', 'location:Branch office VPN'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA017 - Block users with elevated insider risk', state: 'enabledForReportingButNotEnforced', created: '2025-04-01T09:00:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], insiderRiskLevels: 'elevated', applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA018 - Monitor HR portal sessions with Defender for Cloud Apps', state: 'enabledForReportingButNotEnforced', created: '2025-04-15T12:00:00Z', modified: '2025-04-16T08:00:00Z',
+        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: [`app:${HR_PORTAL}`] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: null,
+        sessionControls: { cloudAppSecurity: { isEnabled: true, cloudAppSecurityType: 'monitorOnly' } },
+    },
+    // Contingency: pre-staged, disabled, switched on by `caac contingency` when MFA is unavailable.
+    {
+        displayName: 'CA901 - Contingency - Require compliant device when MFA is unavailable', state: 'disabled', created: '2025-05-01T09:00:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
+        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
+    },
+    {
+        displayName: 'CA902 - Contingency - Block access outside trusted networks', state: 'disabled', created: '2025-05-01T09:05:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA903 - Contingency - Browser-only limited access to Office 365', state: 'disabled', created: '2025-05-01T09:10:00Z', modified: null,
+        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: ['Office365'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: null,
+        sessionControls: { applicationEnforcedRestrictions: { isEnabled: true }, persistentBrowser: { isEnabled: true, mode: 'never' } },
+    },
+];
+const CONTINGENCY_POLICIES = SAMPLE_POLICIES.filter((p) => p.displayName.startsWith('CA9')).map((p) => p.displayName);
+const NAMED_LOCATIONS = [
+    {
+        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Trusted office networks', isTrusted: true,
+        ipRanges: [
+            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.0/24' },
+            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' },
+            { '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: '2001:db8:1000::/48' },
+        ],
+    },
+    {
+        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Branch office VPN', isTrusted: false,
+        ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '192.0.2.0/24' }],
+    },
+    {
+        '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'Blocked countries',
+        countriesAndRegions: ['KP', 'IR', 'SY', 'CU'], includeUnknownCountriesAndRegions: false, countryLookupMethod: 'clientIpAddress',
+    },
+];
+const upn = (alias) => `${alias}@${DOMAIN}`;
+const locationId = (name) => stableGuid(`sample:location:${name}`);
+function sampleTenant() {
+    const tenantId = SAMPLE_TENANT_ID;
+    const users = userList.map(([alias, displayName, jobTitle]) => {
+        const [given, ...rest] = displayName.split(' ');
+        return {
+            id: stableGuid(`sample:user:${alias}`), businessPhones: [], displayName, givenName: given ?? null, jobTitle, mail: alias.startsWith('svc-') || alias.startsWith('bg') ? null : upn(alias),
+            mobilePhone: null, officeLocation: null, preferredLanguage: 'en-US', surname: rest.join(' ') || null, userPrincipalName: upn(alias),
+        };
+    });
+    const userId = (alias) => stableGuid(`sample:user:${alias}`);
+    const groups = groupList.map(([name, description]) => ({
+        id: stableGuid(`sample:group:${name}`), createdDateTime: '2025-01-10T08:00:00Z', description, displayName: name,
+        groupTypes: [], isAssignableToRole: name === BREAK_GLASS_GROUP ? true : null, mailEnabled: false, mailNickname: name.replace(/[^A-Za-z0-9]/g, ''), securityEnabled: true, visibility: 'Private',
+    }));
+    const groupMembers = Object.fromEntries(groupList.map(([name, , members]) => [stableGuid(`sample:group:${name}`), members.map(userId)]));
+    const roles = directoryRoleTemplates();
+    const servicePrincipals = [...firstPartyServicePrincipals(tenantId), servicePrincipal(HR_PORTAL_APP_ID, HR_PORTAL, tenantId, tenantId)];
+    const applications = [
+        { id: stableGuid('sample:application:contoso-hr-portal'), appId: HR_PORTAL_APP_ID, displayName: HR_PORTAL, signInAudience: 'AzureADMyOrg', createdDateTime: '2024-11-02T10:00:00Z' },
+    ];
+    const namedLocations = NAMED_LOCATIONS.map((l, i) => ({
+        ...l, id: locationId(String(l.displayName)), createdDateTime: `2025-01-1${i}T07:00:00Z`, modifiedDateTime: `2025-01-1${i}T07:00:00Z`,
+    }));
+    const strengths = [
+        {
+            id: stableGuid('sample:strength:custom'), createdDateTime: '2025-01-12T12:00:00Z', modifiedDateTime: '2025-01-12T12:00:00Z',
+            displayName: CUSTOM_STRENGTH, description: 'FIDO2 security keys and Windows Hello for Business only: for administrators',
+            policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: ['fido2', 'windowsHelloForBusiness'],
+        },
+    ];
+    const builtIn = {
+        'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
+        'Passwordless MFA': '00000000-0000-0000-0000-000000000003',
+        'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
+    };
+    const resolveOne = (ref) => {
+        const i = ref.indexOf(':');
+        const [kind, name] = i < 0 ? ['', ref] : [ref.slice(0, i), ref.slice(i + 1)];
+        const find = (list, key, value) => {
+            const hit = list.find((o) => o[key] === value);
+            if (hit === undefined)
+                throw new Error(`sample tenant: unresolved reference ${ref}`);
+            return String(key === 'displayName' && list === servicePrincipals ? hit.appId : hit.id);
+        };
+        switch (kind) {
+            case 'group': return find(groups, 'displayName', name);
+            case 'user': return find(users, 'userPrincipalName', name);
+            case 'role': return find(roles, 'displayName', name);
+            case 'app': return find(servicePrincipals, 'displayName', name);
+            case 'location': return find(namedLocations, 'displayName', name);
+            case 'authStrength': return builtIn[name] ?? find(strengths, 'displayName', name);
+            default: return ref; // a keyword
+        }
+    };
+    const resolve = (v) => {
+        if (typeof v === 'string')
+            return resolveOne(v);
+        if (Array.isArray(v))
+            return v.map(resolve);
+        if (v !== null && typeof v === 'object')
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '@odata.type' || k === 'guestOrExternalUserTypes' || k === 'transferMethods' ? x : resolve(x)]));
+        return v;
+    };
+    const policies = SAMPLE_POLICIES.map((p) => {
+        const { users: u, applications: a, locations: l, ...rest } = p.conditions;
+        return {
+            id: stableGuid(`sample:policy:${p.displayName.slice(0, 5)}`),
+            templateId: null,
+            displayName: p.displayName,
+            createdDateTime: p.created,
+            modifiedDateTime: p.modified,
+            state: p.state,
+            sessionControls: p.sessionControls ?? null,
+            conditions: { ...rest, users: resolve(u ?? null), applications: resolve(a ?? null), ...(l === undefined ? {} : { locations: resolve(l) }) },
+            grantControls: p.grantControls === undefined || p.grantControls === null ? null : resolve(p.grantControls),
+        };
+    });
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies,
+        namedLocations,
+        authenticationStrengthPolicies: strengths,
+        authenticationContextClassReferences: [
+            { id: 'c1', displayName: 'Highly confidential data', description: 'Access to data labelled Highly Confidential', isAvailable: true },
+        ],
+        deletedPolicies: [],
+        deletedNamedLocations: [],
+        users,
+        groups,
+        groupMembers,
+        servicePrincipals,
+        applications,
+        directoryRoleTemplates: roles,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/store.js
+/**
+ * The tenant's state: loading it from a seed, a fixture or the state file, normalizing it (so a
+ * hand-written fixture gets Graph's defaults), and persisting every change atomically (temp file
+ * in the same directory, then rename), so a crash never leaves half a file.
+ */
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_TENANT_ID = '8f2c4b1e-3d5a-4c6e-9b7f-1a2b3c4d5e6f';
+function emptyTenant(tenantId) {
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies: [],
+        namedLocations: [],
+        authenticationStrengthPolicies: [],
+        authenticationContextClassReferences: [],
+        deletedPolicies: [],
+        deletedNamedLocations: [],
+        users: [],
+        groups: [],
+        groupMembers: {},
+        servicePrincipals: firstPartyServicePrincipals(tenantId),
+        applications: [],
+        directoryRoleTemplates: directoryRoleTemplates(),
+    };
+}
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function list(raw, key) {
+    const v = raw[key];
+    if (v === undefined || v === null)
+        return [];
+    if (!Array.isArray(v) || !v.every(isObj))
+        throw new Error(`Tenant state: '${key}' must be an array of objects.`);
+    return v;
+}
+function withDeleted(entity, normalizeOne) {
+    const { deletedDateTime, ...rest } = entity;
+    return { ...normalizeOne(rest), deletedDateTime: typeof deletedDateTime === 'string' ? deletedDateTime : new Date().toISOString() };
+}
+/**
+ * Accepts the state-file shape with any property missing; the role templates and first-party
+ * service principals every tenant has are added when the fixture leaves them out.
+ */
+function normalizeState(raw, tenantIdOverride) {
+    if (!isObj(raw))
+        throw new Error('Tenant state must be a JSON object.');
+    const tenantId = tenantIdOverride ?? (typeof raw.tenantId === 'string' ? raw.tenantId : DEFAULT_TENANT_ID);
+    const base = emptyTenant(tenantId);
+    const dir = (kind) => raw[kind] === undefined ? base[kind] : list(raw, kind).map((o) => normalizeDirectoryObject(kind, o));
+    const members = raw.groupMembers;
+    const groupMembers = {};
+    if (isObj(members)) {
+        for (const [g, ids] of Object.entries(members)) {
+            if (Array.isArray(ids))
+                groupMembers[g] = ids.filter((i) => typeof i === 'string');
+        }
+    }
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies: list(raw, 'policies').map(normalizeStoredPolicy),
+        namedLocations: list(raw, 'namedLocations').map(normalizeStoredNamedLocation),
+        authenticationStrengthPolicies: list(raw, 'authenticationStrengthPolicies')
+            .filter((s) => s.policyType !== 'builtIn')
+            .map(normalizeStoredStrength),
+        authenticationContextClassReferences: list(raw, 'authenticationContextClassReferences').map((c) => normalize(contextType, c, '', { entity: 'AuthenticationContextClassReference' })),
+        deletedPolicies: list(raw, 'deletedPolicies').map((p) => withDeleted(p, normalizeStoredPolicy)),
+        deletedNamedLocations: list(raw, 'deletedNamedLocations').map((l) => withDeleted(l, normalizeStoredNamedLocation)),
+        users: dir('users'),
+        groups: dir('groups'),
+        groupMembers,
+        servicePrincipals: dir('servicePrincipals'),
+        applications: dir('applications'),
+        directoryRoleTemplates: dir('directoryRoleTemplates'),
+    };
+}
+/** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
+function seedState(seed, tenantId) {
+    if (seed === undefined || seed === '' || seed === 'empty')
+        return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
+    if (seed === 'sample')
+        return normalizeState(sampleTenant(), tenantId);
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(seed, 'utf8');
+    }
+    catch (e) {
+        throw new Error(`Cannot read the tenant fixture '${seed}': ${e.message}`, { cause: e });
+    }
+    try {
+        return normalizeState(JSON.parse(text), tenantId);
+    }
+    catch (e) {
+        throw new Error(`The tenant fixture '${seed}' is not valid: ${e.message}`, { cause: e });
+    }
+}
+class Store {
+    initial;
+    stateFile;
+    state;
+    /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
+    created = new Map();
+    constructor(initial, stateFile, tenantIdOverride) {
+        this.initial = initial;
+        this.stateFile = stateFile;
+        if (stateFile !== undefined && (0,external_node_fs_.existsSync)(stateFile)) {
+            this.state = normalizeState(JSON.parse((0,external_node_fs_.readFileSync)(stateFile, 'utf8')), tenantIdOverride);
+        }
+        else {
+            this.state = initial();
+            this.save();
+        }
+    }
+    markCreated(id, at) {
+        this.created.set(id, at);
+    }
+    createdAt(id) {
+        return this.created.get(id);
+    }
+    reset() {
+        this.state = this.initial();
+        this.created.clear();
+        this.save();
+    }
+    replace(raw) {
+        this.state = normalizeState(raw);
+        this.created.clear();
+        this.save();
+    }
+    /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
+    save() {
+        if (this.stateFile === undefined)
+            return;
+        const dir = (0,external_node_path_.dirname)(this.stateFile);
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        const tmp = (0,external_node_path_.join)(dir, `.${(0,external_node_path_.basename)(this.stateFile)}.${process.pid}.${Date.now()}.tmp`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, this.stateFile);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/throttle.js
+/**
+ * Graph throttles the Conditional Access and named-location endpoints at about one request per
+ * second per tenant, and its 429 carries no Retry-After. A token bucket models that: `rate`
+ * tokens a second, at most `burst` saved up.
+ */
+/** Paths (under the version) that share the tenant's Conditional Access budget. */
+function isThrottled(path) {
+    return /^identity\/conditionalAccess(\/|$)/i.test(path);
+}
+class TokenBucket {
+    rate;
+    burst;
+    clock;
+    tokens;
+    last;
+    constructor(rate, burst, clock = () => Date.now()) {
+        this.rate = rate;
+        this.burst = burst;
+        this.clock = clock;
+        this.tokens = burst;
+        this.last = clock();
+    }
+    /** Takes one token if there is one. */
+    take() {
+        const now = this.clock();
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+        this.last = now;
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}
+/** The bucket the options ask for, or undefined when there is no limit. */
+function bucketFor(o) {
+    const rate = o.rateLimit ?? (o.realistic === true ? 1 : undefined);
+    if (rate === undefined)
+        return undefined;
+    if (!(rate > 0))
+        throw new Error(`rateLimit must be a positive number of requests per second, not ${rate}.`);
+    // Realistic: Graph lets a short burst through before the 1/s applies.
+    const burst = o.burst ?? (o.realistic === true && o.rateLimit === undefined ? 3 : Math.max(1, Math.floor(rate)));
+    return new TokenBucket(rate, burst);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/server.js
+/**
+ * The HTTP face of the emulator: Graph under /v1.0 and /beta, admin under /_emulator/. Every Graph
+ * request goes through the same pipeline — latency, fault injection, authentication, throttling,
+ * routing, counting — and a $batch runs each of its items through the throttle and router too.
+ */
+
+
+
+
+
+
+
+
+
+const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+    });
+}
+function parseJson(text) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    }
+}
+class EmulatorServer {
+    options;
+    store;
+    counter = new Counter();
+    bucket;
+    injector;
+    server;
+    baseUrl = '';
+    constructor(options) {
+        this.options = options;
+        this.bucket = bucketFor(options);
+        this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
+        this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId);
+    }
+    get tenantId() {
+        return this.store.state.tenantId;
+    }
+    requests() {
+        return this.counter.snapshot();
+    }
+    async listen() {
+        const server = (0,external_node_http_namespaceObject.createServer)((req, res) => {
+            this.handle(req, res).catch((e) => {
+                // A bug in the emulator: answer 500 in Graph's shape rather than hang the client.
+                if (!res.headersSent)
+                    this.sendJson(res, 500, errorBody('InternalServerError', String(e), (0,external_node_crypto_namespaceObject.randomUUID)(), (0,external_node_crypto_namespaceObject.randomUUID)()));
+            });
+        });
+        this.server = server;
+        const host = this.options.host ?? '127.0.0.1';
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(this.options.port ?? 0, host, () => resolve());
+        });
+        const { port } = server.address();
+        this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        return this.baseUrl;
+    }
+    async close() {
+        this.store.save();
+        const server = this.server;
+        if (server === undefined)
+            return;
+        await new Promise((resolve) => {
+            server.close(() => resolve());
+            // fetch keeps connections alive; without this close() waits for them to time out.
+            server.closeAllConnections();
+        });
+    }
+    sendJson(res, status, body, headers = {}) {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.end(text);
+    }
+    send(res, r, ids) {
+        const headers = { 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId, ...(r.headers ?? {}) };
+        if (r.body === undefined) {
+            res.writeHead(r.status, headers);
+            res.end();
+        }
+        else
+            this.sendJson(res, r.status, r.body, headers);
+    }
+    errorResponse(e, ids) {
+        if (e instanceof GraphHttpError)
+            return { status: e.status, headers: e.headers, body: errorBody(e.code, e.message, ids.requestId, ids.clientRequestId) };
+        return { status: 500, body: errorBody('InternalServerError', e instanceof Error ? e.message : String(e), ids.requestId, ids.clientRequestId) };
+    }
+    throttled() {
+        // Graph's CA endpoints send no Retry-After; the option exists to test clients that honour one.
+        const headers = this.options.retryAfter === undefined ? {} : { 'Retry-After': String(this.options.retryAfter) };
+        return new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Please retry later.', headers);
+    }
+    /** One Graph operation, alone or inside a $batch: throttle, then route. */
+    dispatch(method, version, pathAndQuery, body, ids) {
+        const q = pathAndQuery.indexOf('?');
+        const path = (q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)).replace(/^\/+/, '');
+        const params = new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1));
+        let response;
+        try {
+            if (this.bucket !== undefined && isThrottled(path) && !this.bucket.take())
+                throw this.throttled();
+            response = route({ method, path, params, body }, { store: this.store, version, baseUrl: this.baseUrl, now: Date.now(), eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 });
+        }
+        catch (e) {
+            response = this.errorResponse(e, ids);
+        }
+        return response;
+    }
+    async handle(req, res) {
+        const url = new URL(req.url ?? '/', 'http://emulator');
+        const method = (req.method ?? 'GET').toUpperCase();
+        const text = await readBody(req);
+        if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
+            this.admin(method, url.pathname, text, res);
+            return;
+        }
+        const header = req.headers['client-request-id'];
+        const ids = { requestId: (0,external_node_crypto_namespaceObject.randomUUID)(), clientRequestId: typeof header === 'string' ? header : (0,external_node_crypto_namespaceObject.randomUUID)() };
+        const m = /^\/(v1\.0|beta)(?:\/(.*))?$/.exec(url.pathname);
+        if (m === null || m[1] === undefined) {
+            this.send(res, { status: 404, body: errorBody('NotFound', `Graph lives under /v1.0 and /beta; '${url.pathname}' is neither.`, ids.requestId, ids.clientRequestId) }, ids);
+            return;
+        }
+        const version = m[1];
+        const path = m[2] ?? '';
+        const key = endpointKey(method, version, path);
+        if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
+            await sleep(this.options.latencyMs * (0.75 + Math.random() * 0.5));
+        }
+        const fault = this.injector?.next();
+        if (fault === 'reset') {
+            this.counter.record(key, 'reset');
+            req.socket.destroy();
+            return;
+        }
+        let response;
+        if (fault === '503')
+            response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
+        else if (fault === '504')
+            response = this.errorResponse(new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.'), ids);
+        else if (fault === '429')
+            response = this.errorResponse(this.throttled(), ids);
+        else
+            response = await this.authenticated(req, method, version, path, url.search, text, ids);
+        this.counter.record(key, response.status);
+        this.send(res, response, ids);
+    }
+    async authenticated(req, method, version, path, search, text, ids) {
+        const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+        if (auth === null || auth[1] === undefined) {
+            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.'), ids);
+        }
+        if (this.options.tokens !== undefined && !this.options.tokens.includes(auth[1])) {
+            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'), ids);
+        }
+        let body;
+        try {
+            body = parseJson(text);
+        }
+        catch (e) {
+            return this.errorResponse(e, ids);
+        }
+        if (path === '$batch') {
+            if (method !== 'POST')
+                return this.errorResponse(new GraphHttpError(405, 'Request_BadRequest', '$batch accepts POST only.'), ids);
+            try {
+                const items = parseBatch(body);
+                const result = await runBatch(items, async (item) => this.batchItem(item, version, ids), (item, dep) => this.failedDependency(item, dep, version, ids));
+                return { status: 200, body: result };
+            }
+            catch (e) {
+                return this.errorResponse(e, ids);
+            }
+        }
+        return this.dispatch(method, version, `${path}${search}`, body, ids);
+    }
+    itemResponse(r) {
+        const headers = { ...(r.headers ?? {}) };
+        if (r.body !== undefined)
+            headers['Content-Type'] = JSON_TYPE;
+        return { status: r.status, headers, ...(r.body === undefined ? {} : { body: r.body }) };
+    }
+    batchItem(item, version, ids) {
+        const path = item.url.replace(/^\/+/, '');
+        const key = endpointKey(item.method, version, path.split('?')[0] ?? '');
+        let r;
+        try {
+            assertNotNested(item);
+            r = this.dispatch(item.method, version, path, item.body, ids);
+        }
+        catch (e) {
+            r = this.errorResponse(e, ids);
+        }
+        this.counter.record(key, r.status);
+        return this.itemResponse(r);
+    }
+    failedDependency(item, dependency, version, ids) {
+        const r = this.errorResponse(new GraphHttpError(424, 'FailedDependency', `The request depends on '${dependency}', which failed.`), ids);
+        this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424);
+        return this.itemResponse(r);
+    }
+    /** Admin endpoints: no authentication, not counted. */
+    admin(method, path, text, res) {
+        const fail = (status, message) => this.sendJson(res, status, { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } });
+        const route = `${method} ${path.replace(/\/+$/, '')}`;
+        let body;
+        try {
+            body = text.trim() === '' ? undefined : JSON.parse(text);
+        }
+        catch {
+            fail(400, 'The body is not valid JSON.');
+            return;
+        }
+        try {
+            switch (route) {
+                case 'GET /_emulator/state':
+                    this.sendJson(res, 200, this.store.state);
+                    return;
+                case 'PUT /_emulator/state':
+                    this.store.replace(body);
+                    res.writeHead(204).end();
+                    return;
+                case 'POST /_emulator/reset':
+                    this.store.reset();
+                    res.writeHead(204).end();
+                    return;
+                case 'POST /_emulator/faults': {
+                    const spec = typeof body === 'object' && body !== null ? body.spec : body;
+                    if (spec === undefined || spec === null || spec === '')
+                        this.injector = undefined;
+                    else if (typeof spec === 'string')
+                        this.injector = new FaultInjector(parseFaultSpec(spec));
+                    else
+                        throw new Error("Send {\"spec\": \"rate=…,kinds=…,seed=…\"} to set faults, or {\"spec\": null} to clear them.");
+                    this.sendJson(res, 200, { spec: this.injector?.spec ?? null });
+                    return;
+                }
+                case 'GET /_emulator/requests':
+                    this.sendJson(res, 200, this.counter.snapshot());
+                    return;
+                case 'POST /_emulator/requests/reset':
+                    this.counter.reset();
+                    res.writeHead(204).end();
+                    return;
+                case 'GET /_emulator/health':
+                    this.sendJson(res, 200, { status: 'ok', tenantId: this.tenantId });
+                    return;
+                default:
+                    fail(404, `No admin endpoint '${route}'.`);
+            }
+        }
+        catch (e) {
+            fail(400, e instanceof Error ? e.message : String(e));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/index.js
+/**
+ * The Graph emulator's programmatic API. `caac emulator` and `caac demo` wire the CLI onto
+ * `startEmulator`; tests start one on port 0 and talk to it over loopback.
+ *
+ * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
+ * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
+ * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
+ * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
+ *
+ * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
+ * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for
+ * an empty tenant that still has Microsoft's role templates and first-party service principals).
+ */
+
+
+async function startEmulator(options = {}) {
+    const server = new EmulatorServer(options);
+    const url = await server.listen();
+    return {
+        url,
+        tenantId: server.tenantId,
+        requests: () => server.requests(),
+        stop: () => server.close(),
+    };
+}
+
+
+/***/ }),
+
+/***/ 5071:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ StalePlanError),
+/* harmony export */   dd: () => (/* binding */ SafetyError),
+/* harmony export */   h9: () => (/* binding */ GraphError),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   yU: () => (/* binding */ ExitCode)
+/* harmony export */ });
+/**
+ * One error hierarchy for the whole tool. The faces (CLI, action) map these classes to exit codes
+ * and annotations in one place; anything else that escapes is a bug and may show a stack trace.
+ */
+class CaacError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = new.target.name;
+    }
+}
+/** The user's input is wrong: a flag, a settings file, a document. Says what, where and how to fix. */
+class ConfigurationError extends CaacError {
+    location;
+    constructor(message, location, options) {
+        super(message, options);
+        this.location = location;
+    }
+}
+/** Microsoft Graph answered with an error. Never carries the token. */
+class GraphError extends CaacError {
+    status;
+    code;
+    requestId;
+    constructor(message, status, code, requestId, options) {
+        super(message, options);
+        this.status = status;
+        this.code = code;
+        this.requestId = requestId;
+    }
+}
+/** The tenant changed since the plan was made: apply refuses it. */
+class StalePlanError extends CaacError {
+}
+/** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
+class SafetyError extends CaacError {
+}
+/** Exit codes shared by every command. */
+const ExitCode = {
+    ok: 0,
+    failure: 1,
+    usage: 2,
+};
+
+
+/***/ }),
+
+/***/ 822:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nv: () => (/* binding */ displayNameOf),
+/* harmony export */   OW: () => (/* binding */ isJsonObject),
+/* harmony export */   bu: () => (/* binding */ KIND_LABELS),
+/* harmony export */   xg: () => (/* binding */ KIND_FOLDERS)
+/* harmony export */ });
+/* unused harmony export DOCUMENT_KINDS */
+/** The documents a repository holds, as loaded from files (before any tenant is involved). */
+const DOCUMENT_KINDS = (/* unused pure expression or super */ null && (['policy', 'namedLocation', 'authenticationStrength']));
+/** The folder of each kind under the repository root (ARCHITECTURE.md). */
+const KIND_FOLDERS = {
+    policy: 'policies',
+    namedLocation: 'named-locations',
+    authenticationStrength: 'authentication-strengths',
+};
+const KIND_LABELS = {
+    policy: 'policy',
+    namedLocation: 'named location',
+    authenticationStrength: 'authentication strength',
+};
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The displayName of a document, if it has a usable one. */
+function displayNameOf(doc) {
+    const name = doc.value['displayName'];
+    return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+}
+
+
+/***/ }),
+
+/***/ 3896:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y2: () => (/* binding */ childPointer),
+/* harmony export */   Yg: () => (/* binding */ parentPointer),
+/* harmony export */   sZ: () => (/* binding */ valueAtPointer)
+/* harmony export */ });
+/* unused harmony exports escapePointerSegment, toPointer, parsePointer */
+/** RFC 6901 JSON pointers: the `path` of every finding and plan change. */
+function escapePointerSegment(segment) {
+    return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+function toPointer(segments) {
+    return segments.map((s) => '/' + escapePointerSegment(s)).join('');
+}
+function parsePointer(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+function parentPointer(pointer) {
+    if (pointer === '')
+        return undefined;
+    return pointer.slice(0, pointer.lastIndexOf('/'));
+}
+function childPointer(pointer, segment) {
+    return `${pointer}/${escapePointerSegment(segment)}`;
+}
+/** The value at a pointer, or undefined when any step is missing. */
+function valueAtPointer(root, pointer) {
+    let current = root;
+    for (const segment of parsePointer(pointer)) {
+        if (Array.isArray(current))
+            current = current[Number(segment)];
+        else if (typeof current === 'object' && current !== null)
+            current = current[segment];
+        else
+            return undefined;
+    }
+    return current;
+}
+
+
+/***/ }),
+
+/***/ 4096:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lc: () => (/* binding */ BUILT_IN_AUTH_STRENGTHS),
+/* harmony export */   UY: () => (/* binding */ parseReferenceValue),
+/* harmony export */   W_: () => (/* binding */ isGuid),
+/* harmony export */   cM: () => (/* binding */ REFERENCE_KINDS),
+/* harmony export */   mI: () => (/* binding */ BETA_KEYWORDS),
+/* harmony export */   tX: () => (/* binding */ POLICY_REFERENCE_SLOTS)
+/* harmony export */ });
+/* unused harmony export formatReference */
+/**
+ * References by name (`group:Finance`) in place of object ids, and where a policy may hold them.
+ * The validator checks their form offline; the plan resolves them against the target tenant.
+ */
+const REFERENCE_KINDS = ['user', 'group', 'role', 'app', 'servicePrincipal', 'location', 'authStrength'];
+const USERS = '/conditions/users';
+const APPS = '/conditions/applications';
+const LOCATIONS = '/conditions/locations';
+const CLIENT_APPS = '/conditions/clientApplications';
+const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
+/** Keywords that only Graph's beta endpoint knows: accepted with a warning. */
+const BETA_KEYWORDS = ['AllAgentIdResources'];
+const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
+/** Every place in a policy where Graph holds an object id. */
+const POLICY_REFERENCE_SLOTS = [
+    { pointer: `${USERS}/includeUsers`, kind: 'user', keywords: USER_KEYWORDS },
+    { pointer: `${USERS}/excludeUsers`, kind: 'user', keywords: USER_KEYWORDS },
+    { pointer: `${USERS}/includeGroups`, kind: 'group', keywords: [] },
+    { pointer: `${USERS}/excludeGroups`, kind: 'group', keywords: [] },
+    { pointer: `${USERS}/includeRoles`, kind: 'role', keywords: [] },
+    { pointer: `${USERS}/excludeRoles`, kind: 'role', keywords: [] },
+    { pointer: `${USERS}/includeGuestsOrExternalUsers/externalTenants/members`, kind: 'tenant', keywords: [] },
+    { pointer: `${USERS}/excludeGuestsOrExternalUsers/externalTenants/members`, kind: 'tenant', keywords: [] },
+    { pointer: `${APPS}/includeApplications`, kind: 'app', keywords: APP_KEYWORDS },
+    { pointer: `${APPS}/excludeApplications`, kind: 'app', keywords: APP_KEYWORDS },
+    { pointer: `${LOCATIONS}/includeLocations`, kind: 'location', keywords: LOCATION_KEYWORDS },
+    { pointer: `${LOCATIONS}/excludeLocations`, kind: 'location', keywords: LOCATION_KEYWORDS },
+    { pointer: `${CLIENT_APPS}/includeServicePrincipals`, kind: 'servicePrincipal', keywords: SP_KEYWORDS },
+    { pointer: `${CLIENT_APPS}/excludeServicePrincipals`, kind: 'servicePrincipal', keywords: SP_KEYWORDS },
+    { pointer: '/grantControls/authenticationStrength/id', kind: 'authStrength', keywords: [], single: true },
+    { pointer: '/grantControls/termsOfUse', kind: 'termsOfUse', keywords: [] },
+];
+/** Built-in authentication strengths: present in every tenant, referable by name. */
+const BUILT_IN_AUTH_STRENGTHS = {
+    'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
+    'Passwordless MFA': '00000000-0000-0000-0000-000000000003',
+    'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
+};
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isGuid(value) {
+    return GUID.test(value);
+}
+/** Reads one value of a reference slot: an id, a keyword, or `kind:name`. */
+function parseReferenceValue(value, keywords) {
+    const trimmed = value.trim();
+    if (isGuid(trimmed))
+        return { type: 'guid', id: trimmed };
+    const keyword = keywords.find((k) => k.toLowerCase() === trimmed.toLowerCase());
+    if (keyword)
+        return { type: 'keyword', keyword, exact: keyword === value };
+    const colon = trimmed.indexOf(':');
+    if (colon > 0) {
+        const kind = trimmed.slice(0, colon);
+        const name = trimmed.slice(colon + 1).trim();
+        if (name === '')
+            return { type: 'malformed' };
+        const known = REFERENCE_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());
+        if (known)
+            return { type: 'reference', reference: { kind: known, name } };
+        return { type: 'unknown-kind', kind, name };
+    }
+    return { type: 'malformed' };
+}
+function formatReference(ref) {
+    return `${ref.kind}:${ref.name}`;
+}
+
+
+/***/ }),
+
+/***/ 233:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ renderFindingsText)
+/* harmony export */ });
+/** `file:line:col severity rule message`, one finding a line, then a summary line. */
+function renderFindingsText(report) {
+    const lines = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}`);
+    const s = report.summary;
+    lines.push(`${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
+    return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 2135:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  P2: () => (/* binding */ DEFAULT_ROOT),
+  Sv: () => (/* binding */ filePolicyStore)
+});
+
+// UNUSED EXPORTS: SETTINGS_FILES, loadRepository, readDocument
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/repo/decode.js
+function decodeText(bytes) {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
+    }
+    if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
+        return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
+    }
+    if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+        // Node has no utf16be decoder: swap each byte pair, then read as LE.
+        const body = Buffer.from(buf.subarray(2));
+        swapPairs(body);
+        return { text: body.toString('utf16le'), encoding: 'utf-16be' };
+    }
+    // UTF-16 LE without a BOM: ASCII text then has a zero in every odd byte.
+    if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0) {
+        return { text: buf.toString('utf16le'), encoding: 'utf-16le' };
+    }
+    return { text: buf.toString('utf8'), encoding: 'utf-8' };
+}
+function swapPairs(body) {
+    for (let i = 0; i + 1 < body.length; i += 2) {
+        const a = body[i];
+        body[i] = body[i + 1];
+        body[i + 1] = a;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/repo/document-kind.js
+
+/** The kind a file's folder stands for (`policies/` → policy), if any. */
+function kindOfFolder(relativePath) {
+    const top = relativePath.split('/')[0];
+    for (const [kind, folder] of Object.entries(documents/* KIND_FOLDERS */.xg)) {
+        if (top === folder)
+            return kind;
+    }
+    return undefined;
+}
+/**
+ * The kind a document's content shows: its `@odata.type`, else a property only that kind has.
+ * Exports from other tools lie flat in one folder, so content decides where it can.
+ */
+function kindOfContent(value) {
+    const type = value['@odata.type'];
+    if (typeof type === 'string') {
+        const t = type.toLowerCase();
+        if (t.endsWith('conditionalaccesspolicy'))
+            return 'policy';
+        if (t.endsWith('namedlocation'))
+            return 'namedLocation';
+        if (t.endsWith('authenticationstrengthpolicy'))
+            return 'authenticationStrength';
+    }
+    if ('conditions' in value || 'grantControls' in value || 'sessionControls' in value)
+        return 'policy';
+    if ('ipRanges' in value || 'countriesAndRegions' in value || 'countryLookupMethod' in value)
+        return 'namedLocation';
+    if ('allowedCombinations' in value || 'combinationConfigurations' in value)
+        return 'authenticationStrength';
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+;// CONCATENATED MODULE: ./lib/src/repo/text-positions.js
+/** Maps character offsets to 1-based lines and columns. */
+class LineIndex {
+    starts = [0];
+    constructor(text) {
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 10)
+                this.starts.push(i + 1);
+            else if (c === 13 && text.charCodeAt(i + 1) !== 10)
+                this.starts.push(i + 1);
+        }
+    }
+    positionOf(offset) {
+        let lo = 0;
+        let hi = this.starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/repo/json-source.js
+
+
+class SourceSyntaxError extends Error {
+    position;
+    constructor(message, position) {
+        super(message);
+        this.position = position;
+        this.name = 'SourceSyntaxError';
+    }
+}
+function parseJsonSource(text) {
+    return new JsonParser(text).parseDocument();
+}
+class JsonParser {
+    text;
+    pos = 0;
+    lines;
+    positions = new Map();
+    constructor(text) {
+        this.text = text;
+        this.lines = new LineIndex(text);
+    }
+    parseDocument() {
+        this.skipWhitespace();
+        if (this.pos >= this.text.length)
+            throw this.error('the file is empty: expected one JSON document');
+        this.positions.set('', this.lines.positionOf(this.pos));
+        const value = this.parseValue('');
+        this.skipWhitespace();
+        if (this.pos < this.text.length) {
+            throw this.error(`unexpected ${this.describeHere()} after the end of the JSON document: a file holds one document`);
+        }
+        return { value, positions: this.positions };
+    }
+    parseValue(pointer) {
+        this.skipWhitespace();
+        const c = this.text[this.pos];
+        switch (c) {
+            case '{':
+                return this.parseObject(pointer);
+            case '[':
+                return this.parseArray(pointer);
+            case '"':
+                return this.parseString();
+            case 't':
+                return this.parseLiteral('true', true);
+            case 'f':
+                return this.parseLiteral('false', false);
+            case 'n':
+                return this.parseLiteral('null', null);
+            default:
+                if (c === '-' || (c !== undefined && c >= '0' && c <= '9'))
+                    return this.parseNumber();
+                if (c === undefined)
+                    throw this.error('unexpected end of file: a value is missing');
+                if (c === "'")
+                    throw this.error('strings in JSON take double quotes ("), not single quotes');
+                throw this.error(`unexpected ${this.describeHere()}: expected a value (object, array, string, number, true, false or null)`);
+        }
+    }
+    parseObject(pointer) {
+        const open = this.pos;
+        this.pos++; // {
+        const result = {};
+        const seen = new Map();
+        this.skipWhitespace();
+        if (this.text[this.pos] === '}') {
+            this.pos++;
+            return result;
+        }
+        for (;;) {
+            this.skipWhitespace();
+            const c = this.text[this.pos];
+            if (c === '}')
+                throw this.error('trailing comma before "}": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
+            if (c !== '"') {
+                if (c === undefined)
+                    throw this.error(`unexpected end of file: the object opened at ${this.where(open)} is not closed with "}"`);
+                throw this.error(`expected a property name in double quotes, found ${this.describeHere()}`);
+            }
+            const keyPos = this.lines.positionOf(this.pos);
+            const key = this.parseString();
+            const earlier = seen.get(key);
+            if (earlier) {
+                throw new SourceSyntaxError(`duplicate property "${key}" (first at line ${earlier.line}): JSON readers keep only the last one, so the first is silently lost; merge them`, keyPos);
+            }
+            seen.set(key, keyPos);
+            this.skipWhitespace();
+            if (this.text[this.pos] !== ':')
+                throw this.error(`expected ":" after the property name "${key}", found ${this.describeHere()}`);
+            this.pos++;
+            const child = (0,json_pointer/* childPointer */.Y2)(pointer, key);
+            this.positions.set(child, keyPos);
+            result[key] = this.parseValue(child);
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            if (next === ',') {
+                this.pos++;
+                continue;
+            }
+            if (next === '}') {
+                this.pos++;
+                return result;
+            }
+            if (next === undefined)
+                throw this.error(`unexpected end of file: the object opened at ${this.where(open)} is not closed with "}"`);
+            if (next === '"')
+                throw this.error('missing comma between two properties');
+            throw this.error(`expected "," or "}" after a property value, found ${this.describeHere()}`);
+        }
+    }
+    parseArray(pointer) {
+        const open = this.pos;
+        this.pos++; // [
+        const result = [];
+        this.skipWhitespace();
+        if (this.text[this.pos] === ']') {
+            this.pos++;
+            return result;
+        }
+        for (;;) {
+            this.skipWhitespace();
+            if (this.text[this.pos] === ']')
+                throw this.error('trailing comma before "]": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
+            const child = (0,json_pointer/* childPointer */.Y2)(pointer, result.length);
+            this.positions.set(child, this.lines.positionOf(this.pos));
+            result.push(this.parseValue(child));
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            if (next === ',') {
+                this.pos++;
+                continue;
+            }
+            if (next === ']') {
+                this.pos++;
+                return result;
+            }
+            if (next === undefined)
+                throw this.error(`unexpected end of file: the array opened at ${this.where(open)} is not closed with "]"`);
+            throw this.error(`expected "," or "]" after an array item, found ${this.describeHere()}`);
+        }
+    }
+    parseString() {
+        const start = this.pos;
+        this.pos++; // opening quote
+        let out = '';
+        let chunkStart = this.pos;
+        for (;;) {
+            const c = this.text.charCodeAt(this.pos);
+            if (Number.isNaN(c))
+                throw this.error('unexpected end of file inside a string: a closing " is missing', start);
+            if (c === 0x22) {
+                out += this.text.slice(chunkStart, this.pos);
+                this.pos++;
+                return out;
+            }
+            if (c < 0x20) {
+                if (c === 10 || c === 13)
+                    throw this.error('a string runs past the end of its line: a closing " is missing', start);
+                throw this.error('a control character inside a string must be escaped (\\n, \\t, \\u00XX)');
+            }
+            if (c === 0x5c) {
+                out += this.text.slice(chunkStart, this.pos);
+                out += this.parseEscape();
+                chunkStart = this.pos;
+                continue;
+            }
+            this.pos++;
+        }
+    }
+    parseEscape() {
+        const e = this.text[this.pos + 1];
+        const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e !== undefined && e in simple) {
+            this.pos += 2;
+            return simple[e];
+        }
+        if (e === 'u') {
+            const hex = this.text.slice(this.pos + 2, this.pos + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex))
+                throw this.error('invalid \\u escape: four hexadecimal digits are expected');
+            this.pos += 6;
+            return String.fromCharCode(parseInt(hex, 16));
+        }
+        throw this.error(`invalid escape "\\${e ?? ''}" in a string (a Windows path needs "\\\\")`);
+    }
+    parseNumber() {
+        const re = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        re.lastIndex = this.pos;
+        const m = re.exec(this.text);
+        if (!m || m[0] === '-' || m[0] === '')
+            throw this.error(`invalid number ${this.describeHere()}`);
+        this.pos += m[0].length;
+        return Number(m[0]);
+    }
+    parseLiteral(word, value) {
+        if (this.text.startsWith(word, this.pos)) {
+            this.pos += word.length;
+            return value;
+        }
+        throw this.error(`unexpected ${this.describeHere()}: expected a value (did you mean ${word}?)`);
+    }
+    skipWhitespace() {
+        for (;;) {
+            const c = this.text[this.pos];
+            if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') {
+                this.pos++;
+                continue;
+            }
+            if (c === '/' && (this.text[this.pos + 1] === '/' || this.text[this.pos + 1] === '*')) {
+                throw this.error('comments are not allowed in JSON: remove them, or write the document in YAML (.yaml) where # comments are allowed');
+            }
+            return;
+        }
+    }
+    lastCommaBefore(offset) {
+        const i = this.text.lastIndexOf(',', offset);
+        return i >= 0 ? i : offset;
+    }
+    describeHere() {
+        const c = this.text[this.pos];
+        if (c === undefined)
+            return 'end of file';
+        const word = /^[^\s,:{}[\]"]{1,20}/.exec(this.text.slice(this.pos));
+        return word ? `"${word[0]}"` : `"${c}"`;
+    }
+    where(offset) {
+        const p = this.lines.positionOf(offset);
+        return `line ${p.line}, column ${p.column}`;
+    }
+    error(message, offset = this.pos) {
+        return new SourceSyntaxError(message, this.lines.positionOf(offset));
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/src/repo/yaml-source.js
+/** YAML documents with positions, through the `yaml` package's syntax tree. */
+
+
+
+function parseYamlSource(text) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const docs = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    const at = (offset) => {
+        const p = lineCounter.linePos(offset);
+        return { line: p.line, column: p.col };
+    };
+    if (!Array.isArray(docs)) {
+        // An empty stream: parseAllDocuments returns an EmptyStream object.
+        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+    }
+    if (docs.length === 0)
+        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+    for (const doc of docs) {
+        const problem = doc.errors[0];
+        if (problem) {
+            const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+            throw new SourceSyntaxError(describeYamlError(problem.code, message), at(problem.pos[0]));
+        }
+    }
+    if (docs.length > 1) {
+        const second = docs[1];
+        throw new SourceSyntaxError('the file holds more than one YAML document ("---"): put one document in each file', at(second.range[0]));
+    }
+    const doc = docs[0];
+    if (doc.contents === null)
+        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+    const positions = new Map();
+    const visit = (node, pointer) => {
+        if ((0,dist/* isMap */.jh)(node)) {
+            for (const pair of node.items) {
+                const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
+                const child = (0,json_pointer/* childPointer */.Y2)(pointer, key);
+                const keyNode = pair.key;
+                if (keyNode?.range)
+                    positions.set(child, at(keyNode.range[0]));
+                visit(pair.value, child);
+            }
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            node.items.forEach((item, i) => {
+                const child = (0,json_pointer/* childPointer */.Y2)(pointer, i);
+                const itemNode = item;
+                if (itemNode?.range)
+                    positions.set(child, at(itemNode.range[0]));
+                visit(item, child);
+            });
+        }
+    };
+    const root = doc.contents;
+    positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
+    visit(root, '');
+    // An alias (`*name`) can fail to resolve, expand too much, or hold itself: a finding, not a crash.
+    let firstAlias = { line: 1, column: 1 };
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_key, node) {
+            if (node.range)
+                firstAlias = at(node.range[0]);
+            return dist/* visit */.YR.BREAK;
+        },
+    });
+    let value;
+    try {
+        // YAML 1.2 core schema: dates stay strings, so values match what Graph would receive as JSON.
+        value = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (e) {
+        throw new SourceSyntaxError(`${e.message}: caac reads plain values; write the value out instead of the alias`, firstAlias);
+    }
+    if (holdsItself(value)) {
+        throw new SourceSyntaxError('an alias (*name) refers to a node that contains it, so the document would be infinite: write the value out instead', firstAlias);
+    }
+    return { value, positions };
+}
+function describeYamlError(code, message) {
+    switch (code) {
+        case 'DUPLICATE_KEY':
+            return `${message}: a reader keeps only one of them, so the other is silently lost; merge them`;
+        case 'TAB_AS_INDENT':
+            return `${message}: YAML indents with spaces only`;
+        default:
+            return message;
+    }
+}
+function holdsItself(value, ancestors = new Set()) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    if (ancestors.has(value))
+        return true;
+    ancestors.add(value);
+    const children = Array.isArray(value) ? value : Object.values(value);
+    const found = children.some((child) => holdsItself(child, ancestors));
+    ancestors.delete(value);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./lib/src/repo/parse-source.js
+
+
+
+function formatOfFile(fileName) {
+    const lower = fileName.toLowerCase();
+    if (lower.endsWith('.json'))
+        return 'json';
+    if (lower.endsWith('.yaml') || lower.endsWith('.yml'))
+        return 'yaml';
+    return undefined;
+}
+function parseSource(text, format) {
+    return format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
+}
+/** A locator over a parsed source: the pointer's own position, or its nearest ancestor's. */
+function locatorFor(positions) {
+    return (pointer) => {
+        let p = pointer;
+        while (p !== undefined) {
+            const hit = positions.get(p);
+            if (hit)
+                return hit;
+            p = (0,json_pointer/* parentPointer */.Yg)(p);
+        }
+        return { line: 1, column: 1 };
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/repo/load-repository.js
+/**
+ * Reads a caac repository folder: every policy, named location and authentication strength
+ * document, and the settings file. A file that cannot be read becomes a finding and the others
+ * still load, so one bad file never hides the problems of the rest.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_ROOT = 'conditional-access';
+const SETTINGS_FILES = ['caac.yml', 'caac.yaml', 'caac.json'];
+/** The PolicyStore over a folder on disk. */
+function filePolicyStore(root, options = {}) {
+    return { load: () => loadRepository(root, options) };
+}
+function loadRepository(root, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    // resolve, not join: --dir may be absolute.
+    const absRoot = (0,external_node_path_.resolve)(cwd, root);
+    let rootStat;
+    try {
+        rootStat = (0,external_node_fs_.statSync)(absRoot);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`no folder "${root}" here (${cwd}): run caac from the repository root, or pass --dir with the folder that holds policies/, named-locations/ and caac.yml`);
+    }
+    if (!rootStat.isDirectory())
+        throw new errors/* ConfigurationError */.j1(`"${root}" is a file, not a folder: --dir takes the folder that holds policies/`);
+    const display = (abs) => (0,external_node_path_.relative)(cwd, abs).split(external_node_path_.sep).join('/');
+    const result = { root, files: 0, documents: [], findings: [] };
+    for (const abs of listFiles(absRoot)) {
+        const rel = (0,external_node_path_.relative)(absRoot, abs).split(external_node_path_.sep).join('/');
+        const file = display(abs);
+        if (SETTINGS_FILES.includes(rel)) {
+            result.settings = loadSettingsFile(abs, file);
+            continue;
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(abs);
+        let format = formatOfFile(rel);
+        const text = decodeText(bytes).text;
+        if (!format) {
+            // Exports without an extension are common (the Azure samples ship them): read them as JSON
+            // when they look like JSON, and leave other files (README, LICENSE) alone.
+            if (!/^\s*[{[]/.test(text))
+                continue;
+            format = 'json';
+        }
+        result.files++;
+        const outcome = readDocument(text, format, file, rel);
+        if ('finding' in outcome)
+            result.findings.push(outcome.finding);
+        else {
+            result.documents.push(outcome.document);
+            if (outcome.warning)
+                result.findings.push(outcome.warning);
+        }
+    }
+    return result;
+}
+/** Parses one file's text into a document of a known kind, or explains why it cannot. */
+function readDocument(text, format, file, relPath) {
+    const at = (rule, line, column, message, path = '') => ({
+        finding: { rule, severity: 'error', file, line, column, path, message },
+    });
+    if (text.trim() === '')
+        return at('parse', 1, 1, `the file is empty: expected one ${format === 'json' ? 'JSON' : 'YAML'} document`);
+    let parsed;
+    try {
+        parsed = parseSource(text, format);
+    }
+    catch (e) {
+        if (e instanceof SourceSyntaxError) {
+            return at('parse', e.position.line, e.position.column, `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message}`);
+        }
+        throw e;
+    }
+    const { value } = parsed;
+    const locate = locatorFor(parsed.positions);
+    const split = `caac expects one document per file: split it into one file per entry under policies/, named-locations/ or authentication-strengths/ (for example: jq -c '.value[]' ${shellQuote(file)} | split -l 1 - policy-)`;
+    if (Array.isArray(value)) {
+        return at('layout', 1, 1, `the file holds an array of ${value.length} documents; ${split.replace(".value[]", ".[]")}`);
+    }
+    if (!(0,documents/* isJsonObject */.OW)(value)) {
+        return at('layout', 1, 1, `the file holds a ${value === null ? 'null' : typeof value}, not a document object`);
+    }
+    if (Array.isArray(value['value']) && !('displayName' in value)) {
+        const p = locate('/value');
+        return at('layout', p.line, p.column, `the file holds a Graph list export ("value" with ${value['value'].length} entries); ${split}`, '/value');
+    }
+    const folderKind = kindOfFolder(relPath);
+    const contentKind = kindOfContent(value);
+    const kind = contentKind ?? folderKind;
+    if (!kind) {
+        return at('layout', 1, 1, 'cannot tell what kind of document this is: a policy has "conditions", a named location an "@odata.type" of #microsoft.graph.ipNamedLocation or #microsoft.graph.countryNamedLocation, an authentication strength "allowedCombinations"; or put the file under policies/, named-locations/ or authentication-strengths/');
+    }
+    const document = { file, kind, value, locate };
+    if (folderKind && contentKind && folderKind !== contentKind) {
+        return {
+            document,
+            warning: {
+                rule: 'layout',
+                severity: 'warning',
+                file,
+                line: 1,
+                column: 1,
+                path: '',
+                message: `this ${documents/* KIND_LABELS */.bu[contentKind]} lies under ${documents/* KIND_FOLDERS */.xg[folderKind]}/: move it to ${documents/* KIND_FOLDERS */.xg[contentKind]}/`,
+            },
+        };
+    }
+    return { document };
+}
+function loadSettingsFile(abs, file) {
+    const text = decodeText((0,external_node_fs_.readFileSync)(abs)).text;
+    if (text.trim() === '')
+        return { file, value: {}, locate: () => ({ line: 1, column: 1 }) };
+    try {
+        const parsed = parseSource(text, formatOfFile(abs) ?? 'yaml');
+        if (!(0,documents/* isJsonObject */.OW)(parsed.value)) {
+            throw new errors/* ConfigurationError */.j1(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, { file, line: 1, column: 1 });
+        }
+        return { file, value: parsed.value, locate: locatorFor(parsed.positions) };
+    }
+    catch (e) {
+        if (e instanceof SourceSyntaxError) {
+            throw new errors/* ConfigurationError */.j1(`${file}:${e.position.line}:${e.position.column}: invalid settings file: ${e.message}`, {
+                file,
+                line: e.position.line,
+                column: e.position.column,
+            });
+        }
+        throw e;
+    }
+}
+/** Every file under a folder, depth first, in a stable order; hidden entries and node_modules skipped. */
+function listFiles(dir) {
+    const out = [];
+    const entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+        if (entry.name.startsWith('.') || entry.name === 'node_modules')
+            continue;
+        const abs = (0,external_node_path_.join)(dir, entry.name);
+        if (entry.isDirectory())
+            out.push(...listFiles(abs));
+        else if (entry.isFile())
+            out.push(abs);
+    }
+    return out;
+}
+function shellQuote(s) {
+    return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 9392:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  y0: () => (/* binding */ RULES),
+  mV: () => (/* binding */ allRuleInfo)
+});
+
+// UNUSED EXPORTS: BUILT_IN_RULES
+
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var model_documents = __nccwpck_require__(822);
 ;// CONCATENATED MODULE: ./lib/src/model/policy-view.js
 /**
  * A typed, read-only view of a policy document that tolerates any shape: rules run over documents
@@ -21266,14 +24908,14 @@ function activeSessionControls(session) {
             return false;
         if (value === null || value === false)
             return false;
-        if (isJsonObject(value) && value['isEnabled'] === false)
+        if ((0,model_documents/* isJsonObject */.OW)(value) && value['isEnabled'] === false)
             return false;
         return true;
     })
         .map(([key]) => key);
 }
 function obj(value) {
-    return isJsonObject(value) ? value : undefined;
+    return (0,model_documents/* isJsonObject */.OW)(value) ? value : undefined;
 }
 function str(value) {
     return typeof value === 'string' ? value : undefined;
@@ -21311,7 +24953,7 @@ const breakGlassNotExcluded = {
             const p = viewPolicy(document.value);
             if (!isActiveState(p.state))
                 continue;
-            const name = displayNameOf(document);
+            const name = (0,model_documents/* displayNameOf */.Nv)(document);
             if (name && exempt.has(name.trim().toLowerCase()))
                 continue;
             const u = p.users;
@@ -21361,7 +25003,7 @@ const duplicateName = {
         const hits = [];
         const first = new Map();
         for (const document of documents) {
-            const name = displayNameOf(document);
+            const name = (0,model_documents/* displayNameOf */.Nv)(document);
             if (!name)
                 continue;
             const key = `${document.kind}\u0000${name.trim().toLowerCase()}`;
@@ -21374,7 +25016,7 @@ const duplicateName = {
             hits.push({
                 document,
                 path: '/displayName',
-                message: `another ${KIND_LABELS[document.kind]} is named "${name}" (${earlier.file}:${line}): displayName identifies a document, so rename one of them`,
+                message: `another ${model_documents/* KIND_LABELS */.bu[document.kind]} is named "${name}" (${earlier.file}:${line}): displayName identifies a document, so rename one of them`,
             });
         }
         return hits;
@@ -21388,7 +25030,7 @@ const duplicateName = {
  * the pull request.
  */
 
-const graph_rule_USERS = '/conditions/users';
+const USERS = '/conditions/users';
 const emptyClientAppTypes = (p) => p.clientAppTypes !== undefined && p.clientAppTypes.length === 0
     ? [{ path: '/conditions/clientAppTypes', message: 'clientAppTypes is empty: Graph rejects it (error 1064); write ["all"] to cover every client' }]
     : [];
@@ -21429,7 +25071,7 @@ const guestsTwice = (p) => {
         const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
         if (hasKeyword(list, 'GuestsOrExternalUsers') && object) {
             out.push({
-                path: `${graph_rule_USERS}/${side}Users`,
+                path: `${USERS}/${side}Users`,
                 message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
             });
         }
@@ -21446,7 +25088,7 @@ const externalTenantsWithoutTypes = (p) => {
         const tenants = object['externalTenants'];
         if (tenants && (typeof types !== 'string' || types.trim() === '' || types.trim().toLowerCase() === 'none')) {
             out.push({
-                path: `${graph_rule_USERS}/${side}GuestsOrExternalUsers/guestOrExternalUserTypes`,
+                path: `${USERS}/${side}GuestsOrExternalUsers/guestOrExternalUserTypes`,
                 message: 'externalTenants needs guestOrExternalUserTypes set (for example "b2bCollaborationGuest,b2bCollaborationMember"): Graph rejects it otherwise',
             });
         }
@@ -21644,7 +25286,7 @@ const naming = {
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const name = displayNameOf(document);
+            const name = (0,model_documents/* displayNameOf */.Nv)(document);
             if (name === undefined || re.test(name))
                 continue;
             hits.push({ document, path: '/displayName', message: `"${name}" does not match the naming pattern /${pattern}/ set in caac.yml` });
@@ -21653,6 +25295,10 @@ const naming = {
     },
 };
 
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/reference.js
 /**
  * Every id slot of a policy holds a GUID, a Graph keyword, or a `kind:name` reference of the kind
@@ -21680,18 +25326,18 @@ const reference = {
     check({ documents }) {
         const defined = {
             location: namesOf(documents, 'namedLocation'),
-            authStrength: new Map([...namesOf(documents, 'authenticationStrength'), ...Object.keys(BUILT_IN_AUTH_STRENGTHS).map((n) => [n.toLowerCase(), n])]),
+            authStrength: new Map([...namesOf(documents, 'authenticationStrength'), ...Object.keys(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).map((n) => [n.toLowerCase(), n])]),
         };
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            for (const slot of POLICY_REFERENCE_SLOTS) {
-                const raw = valueAtPointer(document.value, slot.pointer);
+            for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
+                const raw = (0,json_pointer/* valueAtPointer */.sZ)(document.value, slot.pointer);
                 const items = slot.single
                     ? [[slot.pointer, raw]]
                     : Array.isArray(raw)
-                        ? raw.map((v, i) => [childPointer(slot.pointer, i), v])
+                        ? raw.map((v, i) => [(0,json_pointer/* childPointer */.Y2)(slot.pointer, i), v])
                         : [];
                 for (const [path, value] of items) {
                     if (typeof value !== 'string')
@@ -21709,7 +25355,7 @@ const reference = {
 };
 function checkValue(value, slot, defined) {
     const where = slot.pointer.split('/').pop();
-    const parsed = parseReferenceValue(value, slot.keywords);
+    const parsed = (0,references/* parseReferenceValue */.UY)(value, slot.keywords);
     if (slot.kind === 'tenant' || slot.kind === 'termsOfUse' || slot.kind === 'customFactor') {
         return parsed.type === 'guid' ? undefined : `"${value}" in ${where} must be an id (GUID)`;
     }
@@ -21717,25 +25363,25 @@ function checkValue(value, slot, defined) {
         case 'guid':
             return undefined;
         case 'keyword':
-            return BETA_KEYWORDS.includes(parsed.keyword)
+            return references/* BETA_KEYWORDS */.mI.includes(parsed.keyword)
                 ? { severity: 'warning', message: `"${parsed.keyword}" is a beta-only keyword in Microsoft Graph: accepted, but caac manages it only with --api-version beta` }
                 : undefined;
         case 'malformed': {
-            const keywords = slot.keywords.length ? `, a keyword (${slot.keywords.filter((k) => !BETA_KEYWORDS.includes(k)).join(', ')})` : '';
+            const keywords = slot.keywords.length ? `, a keyword (${slot.keywords.filter((k) => !references/* BETA_KEYWORDS */.mI.includes(k)).join(', ')})` : '';
             const placeholder = /^(%.*%|\{\{.*\}\}|\$\{.*\}|<.*>|__.*__)$/.test(value.trim()) ? ': it looks like a template placeholder that was never replaced' : '';
             return `"${value}" in ${where} is not an object id (GUID)${keywords} or a reference such as "${slot.kind}:Name"${placeholder}`;
         }
         case 'unknown-kind':
-            return `unknown reference kind "${parsed.kind}:" in "${value}": use one of ${REFERENCE_KINDS.map((k) => `${k}:`).join(', ')}`;
+            return `unknown reference kind "${parsed.kind}:" in "${value}": use one of ${references/* REFERENCE_KINDS */.cM.map((k) => `${k}:`).join(', ')}`;
         case 'reference': {
             const ref = parsed.reference;
             if (ref.kind !== slot.kind) {
                 return `"${value}" is a ${ref.kind} reference, but ${where} holds ${slot.kind}s: move it to ${HOME[ref.kind]}`;
             }
-            if (ref.kind === 'app' && isGuid(ref.name))
+            if (ref.kind === 'app' && (0,references/* isGuid */.W_)(ref.name))
                 return undefined;
             if (ref.kind === 'location' || ref.kind === 'authStrength') {
-                if (isGuid(ref.name))
+                if ((0,references/* isGuid */.W_)(ref.name))
                     return undefined;
                 const names = defined[ref.kind];
                 if (names.has(ref.name.toLowerCase())) {
@@ -21743,7 +25389,7 @@ function checkValue(value, slot, defined) {
                     return exact === ref.name ? undefined : `"${value}": the ${label(ref.kind)} is named "${exact}" (names are matched exactly)`;
                 }
                 const folder = ref.kind === 'location' ? 'named-locations/' : 'authentication-strengths/';
-                const builtIns = ref.kind === 'authStrength' ? ` or a built-in one (${Object.keys(BUILT_IN_AUTH_STRENGTHS).join(', ')})` : '';
+                const builtIns = ref.kind === 'authStrength' ? ` or a built-in one (${Object.keys(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).join(', ')})` : '';
                 return `"${value}": no ${label(ref.kind)} named "${ref.name}" is defined in ${folder}${builtIns}; add it, fix the name, or use its id`;
             }
             return undefined;
@@ -21758,7 +25404,7 @@ function namesOf(documents, kind) {
     for (const d of documents) {
         if (d.kind !== kind)
             continue;
-        const name = displayNameOf(d);
+        const name = (0,model_documents/* displayNameOf */.Nv)(d);
         if (name)
             names.set(name.toLowerCase(), name);
     }
@@ -21787,844 +25433,6 @@ const BUILT_IN_RULES = [
 function allRuleInfo() {
     return [...BUILT_IN_RULES, ...RULES.map(({ id, severity, description }) => ({ id, severity, description }))];
 }
-
-;// CONCATENATED MODULE: ./lib/src/validate/validate-repository.js
-
-
-
-
-
-function validateRepository(input) {
-    const findings = [...input.loadFindings];
-    const prepared = [];
-    for (const document of input.documents) {
-        const schema = DOCUMENT_SCHEMAS[document.kind];
-        const { value, notes } = prepareDocument(document.value, schema);
-        const at = (rule, severity, path, message) => {
-            const p = document.locate(path);
-            return { rule, severity, file: document.file, line: p.line, column: p.column, path, message };
-        };
-        for (const note of notes)
-            findings.push(at(note.rule, 'warning', note.path, note.message));
-        const problems = describeSchemaErrors(checkDocumentSchema(document.kind, value), schema);
-        for (const problem of problems)
-            findings.push(at('schema', 'error', problem.path, problem.message));
-        prepared.push({ file: document.file, kind: document.kind, value, locate: document.locate, schemaValid: problems.length === 0 });
-    }
-    for (const rule of RULES) {
-        for (const hit of rule.check({ documents: prepared, settings: input.settings })) {
-            const p = hit.document.locate(hit.path);
-            findings.push({
-                rule: rule.id,
-                severity: hit.severity ?? rule.severity,
-                file: hit.document.file,
-                line: p.line,
-                column: p.column,
-                path: hit.path,
-                message: hit.message,
-            });
-        }
-    }
-    sortFindings(findings);
-    const { errors, warnings } = countBySeverity(findings);
-    return { findings, summary: { files: input.files, documents: input.documents.length, errors, warnings }, prepared };
-}
-
-;// CONCATENATED MODULE: ./lib/src/commands/validate.js
-
-
-/** `caac validate`: load the repository, check its settings, then every document. */
-function runValidate(store) {
-    const repo = store.load();
-    const settings = readSettings(repo.settings);
-    return validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/findings-json.js
-/** The JSON contract: `{findings: [...], summary: {...}}` (README, "The JSON contract"). */
-function renderFindingsJson(report) {
-    const findings = report.findings.map(({ rule, severity, file, line, column, path, message }) => ({ rule, severity, file, line, column, path, message }));
-    return JSON.stringify({ findings, summary: report.summary }, null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/findings-sarif.js
-function renderFindingsSarif(report, rules, tool) {
-    const index = new Map(rules.map((r, i) => [r.id, i]));
-    const sarif = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: tool.name,
-                        version: tool.version,
-                        semanticVersion: tool.version,
-                        informationUri: tool.informationUri,
-                        rules: rules.map((r) => ({
-                            id: r.id,
-                            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase()),
-                            shortDescription: { text: r.description },
-                            fullDescription: { text: r.description },
-                            helpUri: `${tool.informationUri}/blob/main/docs/rules.md#${r.id}`,
-                            defaultConfiguration: { level: r.severity },
-                        })),
-                    },
-                },
-                results: report.findings.map((f) => ({
-                    ruleId: f.rule,
-                    ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-                    level: f.severity,
-                    message: { text: f.message },
-                    locations: [
-                        {
-                            physicalLocation: {
-                                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
-                                region: { startLine: f.line, startColumn: f.column },
-                            },
-                            ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
-                        },
-                    ],
-                    partialFingerprints: { caacFinding: `${f.rule}:${f.file}:${f.path}` },
-                })),
-                columnKind: 'utf16CodeUnits',
-            },
-        ],
-    };
-    return JSON.stringify(sarif, null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/findings-text.js
-/** `file:line:col severity rule message`, one finding a line, then a summary line. */
-function renderFindingsText(report) {
-    const lines = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}`);
-    const s = report.summary;
-    lines.push(`${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
-    return lines.join('\n') + '\n';
-}
-
-// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
-var version = __nccwpck_require__(4387);
-;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
-
-
-
-
-
-const FINDINGS_FORMATS = ['text', 'json', 'sarif'];
-function formatFindings(report, format) {
-    switch (format) {
-        case 'json':
-            return renderFindingsJson(report);
-        case 'sarif':
-            return renderFindingsSarif(report, allRuleInfo(), { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv, informationUri: version/* HOMEPAGE */.py });
-        default:
-            return renderFindingsText(report);
-    }
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/src/repo/decode.js
-function decodeText(bytes) {
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
-    }
-    if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-        return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
-    }
-    if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-        // Node has no utf16be decoder: swap each byte pair, then read as LE.
-        const body = Buffer.from(buf.subarray(2));
-        swapPairs(body);
-        return { text: body.toString('utf16le'), encoding: 'utf-16be' };
-    }
-    // UTF-16 LE without a BOM: ASCII text then has a zero in every odd byte.
-    if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0) {
-        return { text: buf.toString('utf16le'), encoding: 'utf-16le' };
-    }
-    return { text: buf.toString('utf8'), encoding: 'utf-8' };
-}
-function swapPairs(body) {
-    for (let i = 0; i + 1 < body.length; i += 2) {
-        const a = body[i];
-        body[i] = body[i + 1];
-        body[i + 1] = a;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/repo/document-kind.js
-
-/** The kind a file's folder stands for (`policies/` → policy), if any. */
-function kindOfFolder(relativePath) {
-    const top = relativePath.split('/')[0];
-    for (const [kind, folder] of Object.entries(KIND_FOLDERS)) {
-        if (top === folder)
-            return kind;
-    }
-    return undefined;
-}
-/**
- * The kind a document's content shows: its `@odata.type`, else a property only that kind has.
- * Exports from other tools lie flat in one folder, so content decides where it can.
- */
-function kindOfContent(value) {
-    const type = value['@odata.type'];
-    if (typeof type === 'string') {
-        const t = type.toLowerCase();
-        if (t.endsWith('conditionalaccesspolicy'))
-            return 'policy';
-        if (t.endsWith('namedlocation'))
-            return 'namedLocation';
-        if (t.endsWith('authenticationstrengthpolicy'))
-            return 'authenticationStrength';
-    }
-    if ('conditions' in value || 'grantControls' in value || 'sessionControls' in value)
-        return 'policy';
-    if ('ipRanges' in value || 'countriesAndRegions' in value || 'countryLookupMethod' in value)
-        return 'namedLocation';
-    if ('allowedCombinations' in value || 'combinationConfigurations' in value)
-        return 'authenticationStrength';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/src/repo/text-positions.js
-/** Maps character offsets to 1-based lines and columns. */
-class LineIndex {
-    starts = [0];
-    constructor(text) {
-        for (let i = 0; i < text.length; i++) {
-            const c = text.charCodeAt(i);
-            if (c === 10)
-                this.starts.push(i + 1);
-            else if (c === 13 && text.charCodeAt(i + 1) !== 10)
-                this.starts.push(i + 1);
-        }
-    }
-    positionOf(offset) {
-        let lo = 0;
-        let hi = this.starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.starts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/repo/json-source.js
-
-
-class SourceSyntaxError extends Error {
-    position;
-    constructor(message, position) {
-        super(message);
-        this.position = position;
-        this.name = 'SourceSyntaxError';
-    }
-}
-function parseJsonSource(text) {
-    return new JsonParser(text).parseDocument();
-}
-class JsonParser {
-    text;
-    pos = 0;
-    lines;
-    positions = new Map();
-    constructor(text) {
-        this.text = text;
-        this.lines = new LineIndex(text);
-    }
-    parseDocument() {
-        this.skipWhitespace();
-        if (this.pos >= this.text.length)
-            throw this.error('the file is empty: expected one JSON document');
-        this.positions.set('', this.lines.positionOf(this.pos));
-        const value = this.parseValue('');
-        this.skipWhitespace();
-        if (this.pos < this.text.length) {
-            throw this.error(`unexpected ${this.describeHere()} after the end of the JSON document: a file holds one document`);
-        }
-        return { value, positions: this.positions };
-    }
-    parseValue(pointer) {
-        this.skipWhitespace();
-        const c = this.text[this.pos];
-        switch (c) {
-            case '{':
-                return this.parseObject(pointer);
-            case '[':
-                return this.parseArray(pointer);
-            case '"':
-                return this.parseString();
-            case 't':
-                return this.parseLiteral('true', true);
-            case 'f':
-                return this.parseLiteral('false', false);
-            case 'n':
-                return this.parseLiteral('null', null);
-            default:
-                if (c === '-' || (c !== undefined && c >= '0' && c <= '9'))
-                    return this.parseNumber();
-                if (c === undefined)
-                    throw this.error('unexpected end of file: a value is missing');
-                if (c === "'")
-                    throw this.error('strings in JSON take double quotes ("), not single quotes');
-                throw this.error(`unexpected ${this.describeHere()}: expected a value (object, array, string, number, true, false or null)`);
-        }
-    }
-    parseObject(pointer) {
-        const open = this.pos;
-        this.pos++; // {
-        const result = {};
-        const seen = new Map();
-        this.skipWhitespace();
-        if (this.text[this.pos] === '}') {
-            this.pos++;
-            return result;
-        }
-        for (;;) {
-            this.skipWhitespace();
-            const c = this.text[this.pos];
-            if (c === '}')
-                throw this.error('trailing comma before "}": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
-            if (c !== '"') {
-                if (c === undefined)
-                    throw this.error(`unexpected end of file: the object opened at ${this.where(open)} is not closed with "}"`);
-                throw this.error(`expected a property name in double quotes, found ${this.describeHere()}`);
-            }
-            const keyPos = this.lines.positionOf(this.pos);
-            const key = this.parseString();
-            const earlier = seen.get(key);
-            if (earlier) {
-                throw new SourceSyntaxError(`duplicate property "${key}" (first at line ${earlier.line}): JSON readers keep only the last one, so the first is silently lost; merge them`, keyPos);
-            }
-            seen.set(key, keyPos);
-            this.skipWhitespace();
-            if (this.text[this.pos] !== ':')
-                throw this.error(`expected ":" after the property name "${key}", found ${this.describeHere()}`);
-            this.pos++;
-            const child = childPointer(pointer, key);
-            this.positions.set(child, keyPos);
-            result[key] = this.parseValue(child);
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            if (next === ',') {
-                this.pos++;
-                continue;
-            }
-            if (next === '}') {
-                this.pos++;
-                return result;
-            }
-            if (next === undefined)
-                throw this.error(`unexpected end of file: the object opened at ${this.where(open)} is not closed with "}"`);
-            if (next === '"')
-                throw this.error('missing comma between two properties');
-            throw this.error(`expected "," or "}" after a property value, found ${this.describeHere()}`);
-        }
-    }
-    parseArray(pointer) {
-        const open = this.pos;
-        this.pos++; // [
-        const result = [];
-        this.skipWhitespace();
-        if (this.text[this.pos] === ']') {
-            this.pos++;
-            return result;
-        }
-        for (;;) {
-            this.skipWhitespace();
-            if (this.text[this.pos] === ']')
-                throw this.error('trailing comma before "]": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
-            const child = childPointer(pointer, result.length);
-            this.positions.set(child, this.lines.positionOf(this.pos));
-            result.push(this.parseValue(child));
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            if (next === ',') {
-                this.pos++;
-                continue;
-            }
-            if (next === ']') {
-                this.pos++;
-                return result;
-            }
-            if (next === undefined)
-                throw this.error(`unexpected end of file: the array opened at ${this.where(open)} is not closed with "]"`);
-            throw this.error(`expected "," or "]" after an array item, found ${this.describeHere()}`);
-        }
-    }
-    parseString() {
-        const start = this.pos;
-        this.pos++; // opening quote
-        let out = '';
-        let chunkStart = this.pos;
-        for (;;) {
-            const c = this.text.charCodeAt(this.pos);
-            if (Number.isNaN(c))
-                throw this.error('unexpected end of file inside a string: a closing " is missing', start);
-            if (c === 0x22) {
-                out += this.text.slice(chunkStart, this.pos);
-                this.pos++;
-                return out;
-            }
-            if (c < 0x20) {
-                if (c === 10 || c === 13)
-                    throw this.error('a string runs past the end of its line: a closing " is missing', start);
-                throw this.error('a control character inside a string must be escaped (\\n, \\t, \\u00XX)');
-            }
-            if (c === 0x5c) {
-                out += this.text.slice(chunkStart, this.pos);
-                out += this.parseEscape();
-                chunkStart = this.pos;
-                continue;
-            }
-            this.pos++;
-        }
-    }
-    parseEscape() {
-        const e = this.text[this.pos + 1];
-        const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) {
-            this.pos += 2;
-            return simple[e];
-        }
-        if (e === 'u') {
-            const hex = this.text.slice(this.pos + 2, this.pos + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex))
-                throw this.error('invalid \\u escape: four hexadecimal digits are expected');
-            this.pos += 6;
-            return String.fromCharCode(parseInt(hex, 16));
-        }
-        throw this.error(`invalid escape "\\${e ?? ''}" in a string (a Windows path needs "\\\\")`);
-    }
-    parseNumber() {
-        const re = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-        re.lastIndex = this.pos;
-        const m = re.exec(this.text);
-        if (!m || m[0] === '-' || m[0] === '')
-            throw this.error(`invalid number ${this.describeHere()}`);
-        this.pos += m[0].length;
-        return Number(m[0]);
-    }
-    parseLiteral(word, value) {
-        if (this.text.startsWith(word, this.pos)) {
-            this.pos += word.length;
-            return value;
-        }
-        throw this.error(`unexpected ${this.describeHere()}: expected a value (did you mean ${word}?)`);
-    }
-    skipWhitespace() {
-        for (;;) {
-            const c = this.text[this.pos];
-            if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') {
-                this.pos++;
-                continue;
-            }
-            if (c === '/' && (this.text[this.pos + 1] === '/' || this.text[this.pos + 1] === '*')) {
-                throw this.error('comments are not allowed in JSON: remove them, or write the document in YAML (.yaml) where # comments are allowed');
-            }
-            return;
-        }
-    }
-    lastCommaBefore(offset) {
-        const i = this.text.lastIndexOf(',', offset);
-        return i >= 0 ? i : offset;
-    }
-    describeHere() {
-        const c = this.text[this.pos];
-        if (c === undefined)
-            return 'end of file';
-        const word = /^[^\s,:{}[\]"]{1,20}/.exec(this.text.slice(this.pos));
-        return word ? `"${word[0]}"` : `"${c}"`;
-    }
-    where(offset) {
-        const p = this.lines.positionOf(offset);
-        return `line ${p.line}, column ${p.column}`;
-    }
-    error(message, offset = this.pos) {
-        return new SourceSyntaxError(message, this.lines.positionOf(offset));
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./lib/src/repo/yaml-source.js
-/** YAML documents with positions, through the `yaml` package's syntax tree. */
-
-
-
-function parseYamlSource(text) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const docs = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-    const at = (offset) => {
-        const p = lineCounter.linePos(offset);
-        return { line: p.line, column: p.col };
-    };
-    if (!Array.isArray(docs)) {
-        // An empty stream: parseAllDocuments returns an EmptyStream object.
-        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
-    }
-    if (docs.length === 0)
-        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
-    for (const doc of docs) {
-        const problem = doc.errors[0];
-        if (problem) {
-            const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-            throw new SourceSyntaxError(describeYamlError(problem.code, message), at(problem.pos[0]));
-        }
-    }
-    if (docs.length > 1) {
-        const second = docs[1];
-        throw new SourceSyntaxError('the file holds more than one YAML document ("---"): put one document in each file', at(second.range[0]));
-    }
-    const doc = docs[0];
-    if (doc.contents === null)
-        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
-    const positions = new Map();
-    const visit = (node, pointer) => {
-        if ((0,dist/* isMap */.jh)(node)) {
-            for (const pair of node.items) {
-                const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
-                const child = childPointer(pointer, key);
-                const keyNode = pair.key;
-                if (keyNode?.range)
-                    positions.set(child, at(keyNode.range[0]));
-                visit(pair.value, child);
-            }
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            node.items.forEach((item, i) => {
-                const child = childPointer(pointer, i);
-                const itemNode = item;
-                if (itemNode?.range)
-                    positions.set(child, at(itemNode.range[0]));
-                visit(item, child);
-            });
-        }
-    };
-    const root = doc.contents;
-    positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
-    visit(root, '');
-    // An alias (`*name`) can fail to resolve, expand too much, or hold itself: a finding, not a crash.
-    let firstAlias = { line: 1, column: 1 };
-    visit(doc, {
-        Alias(_key, node) {
-            if (node.range)
-                firstAlias = at(node.range[0]);
-            return visit.BREAK;
-        },
-    });
-    let value;
-    try {
-        // YAML 1.2 core schema: dates stay strings, so values match what Graph would receive as JSON.
-        value = doc.toJS({ maxAliasCount: 100 });
-    }
-    catch (e) {
-        throw new SourceSyntaxError(`${e.message}: caac reads plain values; write the value out instead of the alias`, firstAlias);
-    }
-    if (holdsItself(value)) {
-        throw new SourceSyntaxError('an alias (*name) refers to a node that contains it, so the document would be infinite: write the value out instead', firstAlias);
-    }
-    return { value, positions };
-}
-function describeYamlError(code, message) {
-    switch (code) {
-        case 'DUPLICATE_KEY':
-            return `${message}: a reader keeps only one of them, so the other is silently lost; merge them`;
-        case 'TAB_AS_INDENT':
-            return `${message}: YAML indents with spaces only`;
-        default:
-            return message;
-    }
-}
-function holdsItself(value, ancestors = new Set()) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    if (ancestors.has(value))
-        return true;
-    ancestors.add(value);
-    const children = Array.isArray(value) ? value : Object.values(value);
-    const found = children.some((child) => holdsItself(child, ancestors));
-    ancestors.delete(value);
-    return found;
-}
-
-;// CONCATENATED MODULE: ./lib/src/repo/parse-source.js
-
-
-
-function formatOfFile(fileName) {
-    const lower = fileName.toLowerCase();
-    if (lower.endsWith('.json'))
-        return 'json';
-    if (lower.endsWith('.yaml') || lower.endsWith('.yml'))
-        return 'yaml';
-    return undefined;
-}
-function parseSource(text, format) {
-    return format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
-}
-/** A locator over a parsed source: the pointer's own position, or its nearest ancestor's. */
-function locatorFor(positions) {
-    return (pointer) => {
-        let p = pointer;
-        while (p !== undefined) {
-            const hit = positions.get(p);
-            if (hit)
-                return hit;
-            p = parentPointer(p);
-        }
-        return { line: 1, column: 1 };
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/repo/load-repository.js
-/**
- * Reads a caac repository folder: every policy, named location and authentication strength
- * document, and the settings file. A file that cannot be read becomes a finding and the others
- * still load, so one bad file never hides the problems of the rest.
- */
-
-
-
-
-
-
-
-
-const DEFAULT_ROOT = 'conditional-access';
-const SETTINGS_FILES = ['caac.yml', 'caac.yaml', 'caac.json'];
-/** The PolicyStore over a folder on disk. */
-function filePolicyStore(root, options = {}) {
-    return { load: () => loadRepository(root, options) };
-}
-function loadRepository(root, options = {}) {
-    const cwd = options.cwd ?? process.cwd();
-    const absRoot = (0,external_node_path_.join)(cwd, root);
-    let rootStat;
-    try {
-        rootStat = (0,external_node_fs_.statSync)(absRoot);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(`no folder "${root}" here (${cwd}): run caac from the repository root, or pass --dir with the folder that holds policies/, named-locations/ and caac.yml`);
-    }
-    if (!rootStat.isDirectory())
-        throw new errors/* ConfigurationError */.j1(`"${root}" is a file, not a folder: --dir takes the folder that holds policies/`);
-    const display = (abs) => (0,external_node_path_.relative)(cwd, abs).split(external_node_path_.sep).join('/');
-    const result = { root, files: 0, documents: [], findings: [] };
-    for (const abs of listFiles(absRoot)) {
-        const rel = (0,external_node_path_.relative)(absRoot, abs).split(external_node_path_.sep).join('/');
-        const file = display(abs);
-        if (SETTINGS_FILES.includes(rel)) {
-            result.settings = loadSettingsFile(abs, file);
-            continue;
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(abs);
-        let format = formatOfFile(rel);
-        const text = decodeText(bytes).text;
-        if (!format) {
-            // Exports without an extension are common (the Azure samples ship them): read them as JSON
-            // when they look like JSON, and leave other files (README, LICENSE) alone.
-            if (!/^\s*[{[]/.test(text))
-                continue;
-            format = 'json';
-        }
-        result.files++;
-        const outcome = readDocument(text, format, file, rel);
-        if ('finding' in outcome)
-            result.findings.push(outcome.finding);
-        else {
-            result.documents.push(outcome.document);
-            if (outcome.warning)
-                result.findings.push(outcome.warning);
-        }
-    }
-    return result;
-}
-/** Parses one file's text into a document of a known kind, or explains why it cannot. */
-function readDocument(text, format, file, relPath) {
-    const at = (rule, line, column, message, path = '') => ({
-        finding: { rule, severity: 'error', file, line, column, path, message },
-    });
-    if (text.trim() === '')
-        return at('parse', 1, 1, `the file is empty: expected one ${format === 'json' ? 'JSON' : 'YAML'} document`);
-    let parsed;
-    try {
-        parsed = parseSource(text, format);
-    }
-    catch (e) {
-        if (e instanceof SourceSyntaxError) {
-            return at('parse', e.position.line, e.position.column, `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message}`);
-        }
-        throw e;
-    }
-    const { value } = parsed;
-    const locate = locatorFor(parsed.positions);
-    const split = `caac expects one document per file: split it into one file per entry under policies/, named-locations/ or authentication-strengths/ (for example: jq -c '.value[]' ${shellQuote(file)} | split -l 1 - policy-)`;
-    if (Array.isArray(value)) {
-        return at('layout', 1, 1, `the file holds an array of ${value.length} documents; ${split.replace(".value[]", ".[]")}`);
-    }
-    if (!isJsonObject(value)) {
-        return at('layout', 1, 1, `the file holds a ${value === null ? 'null' : typeof value}, not a document object`);
-    }
-    if (Array.isArray(value['value']) && !('displayName' in value)) {
-        const p = locate('/value');
-        return at('layout', p.line, p.column, `the file holds a Graph list export ("value" with ${value['value'].length} entries); ${split}`, '/value');
-    }
-    const folderKind = kindOfFolder(relPath);
-    const contentKind = kindOfContent(value);
-    const kind = contentKind ?? folderKind;
-    if (!kind) {
-        return at('layout', 1, 1, 'cannot tell what kind of document this is: a policy has "conditions", a named location an "@odata.type" of #microsoft.graph.ipNamedLocation or #microsoft.graph.countryNamedLocation, an authentication strength "allowedCombinations"; or put the file under policies/, named-locations/ or authentication-strengths/');
-    }
-    const document = { file, kind, value, locate };
-    if (folderKind && contentKind && folderKind !== contentKind) {
-        return {
-            document,
-            warning: {
-                rule: 'layout',
-                severity: 'warning',
-                file,
-                line: 1,
-                column: 1,
-                path: '',
-                message: `this ${KIND_LABELS[contentKind]} lies under ${KIND_FOLDERS[folderKind]}/: move it to ${KIND_FOLDERS[contentKind]}/`,
-            },
-        };
-    }
-    return { document };
-}
-function loadSettingsFile(abs, file) {
-    const text = decodeText((0,external_node_fs_.readFileSync)(abs)).text;
-    if (text.trim() === '')
-        return { file, value: {}, locate: () => ({ line: 1, column: 1 }) };
-    try {
-        const parsed = parseSource(text, formatOfFile(abs) ?? 'yaml');
-        if (!isJsonObject(parsed.value)) {
-            throw new errors/* ConfigurationError */.j1(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, { file, line: 1, column: 1 });
-        }
-        return { file, value: parsed.value, locate: locatorFor(parsed.positions) };
-    }
-    catch (e) {
-        if (e instanceof SourceSyntaxError) {
-            throw new errors/* ConfigurationError */.j1(`${file}:${e.position.line}:${e.position.column}: invalid settings file: ${e.message}`, {
-                file,
-                line: e.position.line,
-                column: e.position.column,
-            });
-        }
-        throw e;
-    }
-}
-/** Every file under a folder, depth first, in a stable order; hidden entries and node_modules skipped. */
-function listFiles(dir) {
-    const out = [];
-    const entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-        if (entry.name.startsWith('.') || entry.name === 'node_modules')
-            continue;
-        const abs = (0,external_node_path_.join)(dir, entry.name);
-        if (entry.isDirectory())
-            out.push(...listFiles(abs));
-        else if (entry.isFile())
-            out.push(abs);
-    }
-    return out;
-}
-function shellQuote(s) {
-    return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/cli/validate-command.js
-
-
-
-
-
-
-
-function registerValidate(program, setExit) {
-    program
-        .command('validate')
-        .description('check policy files: schema, references, safety rules (exit 0 clean, 1 errors, 2 usage or settings error)')
-        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', DEFAULT_ROOT)
-        .addOption(new esm/* Option */.c$('-f, --format <format>', 'output format').choices(FINDINGS_FORMATS).default('text'))
-        .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
-        .action((flags) => {
-        const result = runValidate(filePolicyStore(flags.dir));
-        const report = formatFindings(result, flags.format);
-        if (flags.output) {
-            (0,external_node_fs_.writeFileSync)(flags.output, report);
-            process.stdout.write(flags.format === 'text' ? report : renderFindingsText(result));
-        }
-        else {
-            process.stdout.write(report);
-        }
-        setExit(result.summary.errors > 0 ? errors/* ExitCode */.yU.failure : errors/* ExitCode */.yU.ok);
-    });
-}
-
-
-/***/ }),
-
-/***/ 5071:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ StalePlanError),
-/* harmony export */   dd: () => (/* binding */ SafetyError),
-/* harmony export */   h9: () => (/* binding */ GraphError),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   yU: () => (/* binding */ ExitCode)
-/* harmony export */ });
-/**
- * One error hierarchy for the whole tool. The faces (CLI, action) map these classes to exit codes
- * and annotations in one place; anything else that escapes is a bug and may show a stack trace.
- */
-class CaacError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = new.target.name;
-    }
-}
-/** The user's input is wrong: a flag, a settings file, a document. Says what, where and how to fix. */
-class ConfigurationError extends CaacError {
-    location;
-    constructor(message, location, options) {
-        super(message, options);
-        this.location = location;
-    }
-}
-/** Microsoft Graph answered with an error. Never carries the token. */
-class GraphError extends CaacError {
-    status;
-    code;
-    requestId;
-    constructor(message, status, code, requestId, options) {
-        super(message, options);
-        this.status = status;
-        this.code = code;
-        this.requestId = requestId;
-    }
-}
-/** The tenant changed since the plan was made: apply refuses it. */
-class StalePlanError extends CaacError {
-}
-/** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
-class SafetyError extends CaacError {
-}
-/** Exit codes shared by every command. */
-const ExitCode = {
-    ok: 0,
-    failure: 1,
-    usage: 2,
-};
 
 
 /***/ }),

@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { reportError } from './fail.js';
+import { registerDemo } from './demo-command.js';
+import { registerEmulator } from './emulator-command.js';
 import { registerValidate } from './validate-command.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -23,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run "caac --help" for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, setExit);
+  registerEmulator(program);
+  registerDemo(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

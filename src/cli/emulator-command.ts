@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { ConfigurationError } from '../errors.js';
+import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../emulator/index.js';
+
+interface EmulatorFlags {
+  port: string;
+  host: string;
+  seed?: string;
+  state?: string;
+  latency?: string;
+  rateLimit?: string;
+  realistic?: boolean;
+  retryAfter?: string;
+  faults?: string;
+  eventualConsistency?: string;
+  tenantId?: string;
+}
+
+function number(value: string | undefined, flag: string, { min = 0, integer = false } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new ConfigurationError(`${flag} takes ${integer ? 'a whole number' : 'a number'} of at least ${min}, not "${value}"`);
+  }
+  return n;
+}
+
+/** Turns the flags into emulator options, refusing bad values before anything starts. */
+export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions {
+  if (flags.faults !== undefined) {
+    try {
+      parseFaultSpec(flags.faults);
+    } catch (e) {
+      throw new ConfigurationError(`--faults: ${(e as Error).message}`);
+    }
+  }
+  return {
+    port: number(flags.port, '--port', { integer: true }),
+    host: flags.host,
+    seed: flags.seed,
+    stateFile: flags.state,
+    latencyMs: number(flags.latency, '--latency'),
+    rateLimit: number(flags.rateLimit, '--rate-limit', { min: 0.001 }),
+    realistic: flags.realistic,
+    retryAfter: number(flags.retryAfter, '--retry-after', { integer: true }),
+    faults: flags.faults,
+    eventualConsistencyMs: number(flags.eventualConsistency, '--eventual-consistency'),
+    tenantId: flags.tenantId,
+  };
+}
+
+export function registerEmulator(program: Command): void {
+  program
+    .command('emulator')
+    .description('run a local Microsoft Graph emulator (loopback only unless --host says otherwise) until Ctrl-C')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--seed <sample|file>', 'initial tenant: "sample" or a tenant fixture JSON file')
+    .option('--state <file>', 'keep the tenant in this file across restarts (written atomically on every change)')
+    .option('--latency <ms>', 'delay every Graph request by this many milliseconds (with jitter)')
+    .option('--rate-limit <rps>', 'Conditional Access and named-location requests allowed per second; more get 429 without Retry-After')
+    .option('--realistic', "Graph's own limits: 1 request per second on the Conditional Access endpoints")
+    .option('--retry-after <seconds>', 'send Retry-After on 429 (Graph does not on these endpoints)')
+    .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'")
+    .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
+    .option('--tenant-id <id>', 'tenant id the emulator reports')
+    .action(async (flags: EmulatorFlags) => {
+      const emulator = await startEmulator(emulatorOptionsFromFlags(flags));
+      process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await emulator.stop();
+    });
+}

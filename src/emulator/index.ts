@@ -1,0 +1,29 @@
+/**
+ * The Graph emulator's programmatic API. `caac emulator` and `caac demo` wire the CLI onto
+ * `startEmulator`; tests start one on port 0 and talk to it over loopback.
+ *
+ * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
+ * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
+ * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
+ * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
+ *
+ * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
+ * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for
+ * an empty tenant that still has Microsoft's role templates and first-party service principals).
+ */
+import { EmulatorServer } from './server.js';
+import type { EmulatorOptions, RunningEmulator } from './types.js';
+
+export { parseFaultSpec } from './faults.js';
+export type { EmulatorOptions, FaultKind, FaultSpec, Json, JsonObject, RequestCounts, RunningEmulator, TenantState } from './types.js';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const server = new EmulatorServer(options);
+  const url = await server.listen();
+  return {
+    url,
+    tenantId: server.tenantId,
+    requests: () => server.requests(),
+    stop: () => server.close(),
+  };
+}

@@ -1,0 +1,332 @@
+/**
+ * Maps a Graph request (method, path under /v1.0 or /beta, query, body) to the tenant. Pure with
+ * respect to HTTP: the server and $batch both call `route`, so a request behaves the same inside
+ * and outside a batch.
+ */
+import { randomUUID } from 'node:crypto';
+import { GraphHttpError, badRequest, ca, notFound } from './graph-error.js';
+import { contextUrl, listBody, parseListQuery, applySelect } from './odata.js';
+import type { Store } from './store.js';
+import type { Json, JsonObject, TenantState } from './types.js';
+import { createPolicy, patchPolicy, policyReferencing, renderPolicy, POLICY_LIMIT } from './entities/policies.js';
+import { createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
+import { allStrengths, assertCustom, createStrength, normalizeCombinations, patchStrength } from './entities/authentication-strengths.js';
+import { isContextId, upsertContext } from './entities/authentication-contexts.js';
+import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
+
+export interface GraphRequest {
+  method: string;
+  /** Path under the version, without leading slash or query. */
+  path: string;
+  params: URLSearchParams;
+  body: Json | undefined;
+}
+
+export interface GraphResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Json;
+}
+
+export interface RouteContext {
+  store: Store;
+  version: 'v1.0' | 'beta';
+  baseUrl: string;
+  /** ms since epoch at the time of the request. */
+  now: number;
+  eventualConsistencyMs: number;
+}
+
+type Handler = (req: GraphRequest, ctx: RouteContext, m: string[]) => GraphResponse;
+
+const CA = 'identity/conditionalAccess';
+const PAGE = 100;
+
+const ok = (body: Json): GraphResponse => ({ status: 200, body });
+const noContent = (): GraphResponse => ({ status: 204 });
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function entityBody(ctx: RouteContext, contextPath: string, entity: JsonObject, params?: URLSearchParams): JsonObject {
+  const select = params === undefined ? undefined : parseListQuery(params).select;
+  return { '@odata.context': contextUrl(ctx.baseUrl, ctx.version, `${contextPath}/$entity`, select), ...applySelect(entity, select) };
+}
+
+function created(ctx: RouteContext, path: string, contextPath: string, entity: JsonObject): GraphResponse {
+  return {
+    status: 201,
+    headers: { Location: `${ctx.baseUrl}/${ctx.version}/${path}('${String(entity.id)}')` },
+    body: entityBody(ctx, contextPath, entity),
+  };
+}
+
+/** Replicas lag in Graph: a GET right after a create may not see the object yet. */
+function assertVisible(ctx: RouteContext, id: string, what: string): void {
+  const at = ctx.store.createdAt(id);
+  if (ctx.eventualConsistencyMs > 0 && at !== undefined && ctx.now - at < ctx.eventualConsistencyMs) throw notFound(what, id);
+}
+
+function findIn(list: JsonObject[], id: string, what: string): JsonObject {
+  const found = list.find((o) => o.id === id);
+  if (found === undefined) throw notFound(what, id);
+  return found;
+}
+
+function replaceIn(list: JsonObject[], entity: JsonObject): void {
+  const i = list.findIndex((o) => o.id === entity.id);
+  if (i >= 0) list[i] = entity;
+}
+
+const caList = (ctx: RouteContext, path: string, items: JsonObject[], params: URLSearchParams, filterable: readonly string[]): GraphResponse =>
+  ok(listBody(items, params, { baseUrl: ctx.baseUrl, version: ctx.version, path, filterable, pageParam: '$skip', defaultPageSize: PAGE }));
+
+// ── Soft-deletable Conditional Access collections (policies, named locations) ───────────────────
+
+interface SoftCollection {
+  segment: 'policies' | 'namedLocations';
+  what: string;
+  active: (s: TenantState) => JsonObject[];
+  deleted: (s: TenantState) => JsonObject[];
+  render: (e: JsonObject, ctx: RouteContext) => JsonObject;
+  create: (body: Json | undefined, ctx: RouteContext, id: string) => JsonObject;
+  patch: (stored: JsonObject, body: Json | undefined, ctx: RouteContext) => JsonObject;
+  beforeDelete?: (e: JsonObject, ctx: RouteContext) => void;
+  beforeRestore?: (ctx: RouteContext) => void;
+}
+
+const policies: SoftCollection = {
+  segment: 'policies',
+  what: 'Conditional Access policy',
+  active: (s) => s.policies,
+  deleted: (s) => s.deletedPolicies,
+  render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
+  create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
+  patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
+  beforeRestore: (ctx) => {
+    if (ctx.store.state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
+  },
+};
+
+const namedLocations: SoftCollection = {
+  segment: 'namedLocations',
+  what: 'Named location',
+  active: (s) => s.namedLocations,
+  deleted: (s) => s.deletedNamedLocations,
+  render: (e) => structuredClone(e),
+  create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
+  patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
+  beforeDelete: (e, ctx) => {
+    const p = policyReferencing(ctx.store.state, String(e.id));
+    if (p !== undefined) throw ca.inUse('Named location', String(e.id), String(p.displayName));
+  },
+};
+
+function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {
+  const path = `${CA}/${c.segment}`;
+  const deletedPath = `${CA}/deletedItems/${c.segment}`;
+  const commit = (ctx: RouteContext) => ctx.store.save();
+  return [
+    ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
+    ['POST', new RegExp(`^${path}$`), (req, ctx) => {
+      const e = c.create(req.body, ctx, randomUUID());
+      c.active(ctx.store.state).push(e);
+      ctx.store.markCreated(String(e.id), ctx.now);
+      commit(ctx);
+      return created(ctx, path, path, c.render(e, ctx));
+    }],
+    ['GET', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+      assertVisible(ctx, id, c.what);
+      return ok(entityBody(ctx, path, c.render(findIn(c.active(ctx.store.state), id, c.what), ctx), req.params));
+    }],
+    ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+      const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+      replaceIn(c.active(ctx.store.state), updated);
+      commit(ctx);
+      return noContent();
+    }],
+    ['DELETE', new RegExp(`^${path}/([^/]+)$`), (_req, ctx, [id = '']) => {
+      const list = c.active(ctx.store.state);
+      const e = findIn(list, id, c.what);
+      c.beforeDelete?.(e, ctx);
+      list.splice(list.indexOf(e), 1);
+      // Graph keeps deleted policies and named locations for 30 days under deletedItems.
+      c.deleted(ctx.store.state).push({ ...e, deletedDateTime: iso(ctx.now) });
+      commit(ctx);
+      return noContent();
+    }],
+    ['GET', new RegExp(`^${deletedPath}$`), (req, ctx) => caList(ctx, deletedPath, c.deleted(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id'])],
+    ['GET', new RegExp(`^${deletedPath}/([^/]+)$`), (req, ctx, [id = '']) =>
+      ok(entityBody(ctx, deletedPath, c.render(findIn(c.deleted(ctx.store.state), id, c.what), ctx), req.params))],
+    ['DELETE', new RegExp(`^${deletedPath}/([^/]+)$`), (_req, ctx, [id = '']) => {
+      const list = c.deleted(ctx.store.state);
+      list.splice(list.indexOf(findIn(list, id, c.what)), 1);
+      commit(ctx);
+      return noContent();
+    }],
+    ['POST', new RegExp(`^${deletedPath}/([^/]+)/restore$`), (_req, ctx, [id = '']) => {
+      const list = c.deleted(ctx.store.state);
+      const e = findIn(list, id, c.what);
+      c.beforeRestore?.(ctx);
+      list.splice(list.indexOf(e), 1);
+      const { deletedDateTime: _gone, ...restored } = e;
+      c.active(ctx.store.state).push(restored);
+      commit(ctx);
+      return ok(entityBody(ctx, path, c.render(restored, ctx)));
+    }],
+  ];
+}
+
+// ── Authentication strengths and contexts ───────────────────────────────────────────────────────
+
+const STRENGTHS = 'policies/authenticationStrengthPolicies';
+const CONTEXTS = `${CA}/authenticationContextClassReferences`;
+
+const renderStrength = (s: JsonObject, ctx: RouteContext): JsonObject => ({
+  ...structuredClone(s),
+  'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
+  combinationConfigurations: [],
+});
+
+const strengthRoutes: Array<[string, RegExp, Handler]> = [
+  ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) =>
+    caList(ctx, STRENGTHS, allStrengths(ctx.store.state).map((s) => renderStrength(s, ctx)), req.params, ['displayName', 'policyType', 'id'])],
+  ['POST', new RegExp(`^${STRENGTHS}$`), (req, ctx) => {
+    const s = createStrength(req.body, ctx.store.state, randomUUID(), iso(ctx.now));
+    ctx.store.state.authenticationStrengthPolicies.push(s);
+    ctx.store.markCreated(String(s.id), ctx.now);
+    ctx.store.save();
+    return created(ctx, STRENGTHS, STRENGTHS, renderStrength(s, ctx));
+  }],
+  ['GET', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+    assertVisible(ctx, id, 'Authentication strength policy');
+    return ok(entityBody(ctx, STRENGTHS, renderStrength(findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy'), ctx), req.params));
+  }],
+  ['PATCH', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+    const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+    replaceIn(ctx.store.state.authenticationStrengthPolicies, patchStrength(stored, req.body, ctx.store.state, iso(ctx.now)));
+    ctx.store.save();
+    return noContent();
+  }],
+  ['DELETE', new RegExp(`^${STRENGTHS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+    const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+    assertCustom(stored);
+    const p = policyReferencing(ctx.store.state, id);
+    if (p !== undefined) throw ca.inUse('Authentication strength', id, String(p.displayName));
+    const list = ctx.store.state.authenticationStrengthPolicies;
+    list.splice(list.indexOf(stored), 1);
+    ctx.store.save();
+    return noContent();
+  }],
+  ['POST', new RegExp(`^${STRENGTHS}/([^/]+)/updateAllowedCombinations$`), (req, ctx, [id = '']) => {
+    const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+    assertCustom(stored);
+    const body = req.body;
+    const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+    const previous = stored.allowedCombinations ?? [];
+    replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
+    ctx.store.save();
+    return ok({
+      '@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#microsoft.graph.updateAllowedCombinationsResult`,
+      additionalInformation: null,
+      conditionalAccessReferences: ctx.store.state.policies.filter((p) => policyReferencing({ ...ctx.store.state, policies: [p] }, id)).map((p) => String(p.id)),
+      currentCombinations: next,
+      previousCombinations: previous,
+    });
+  }],
+  ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
+  ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) =>
+    ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
+  ['PATCH', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => {
+    const list = ctx.store.state.authenticationContextClassReferences;
+    const existing = list.find((c) => c.id === id);
+    const next = upsertContext(existing, id, req.body);
+    if (existing === undefined) list.push(next);
+    else replaceIn(list, next);
+    ctx.store.save();
+    return noContent();
+  }],
+  ['DELETE', new RegExp(`^${CONTEXTS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+    if (!isContextId(id)) throw notFound('Authentication context', id);
+    const list = ctx.store.state.authenticationContextClassReferences;
+    list.splice(list.indexOf(findIn(list, id, 'Authentication context')), 1);
+    ctx.store.save();
+    return noContent();
+  }],
+];
+
+// ── Directory ───────────────────────────────────────────────────────────────────────────────────
+
+const dirNotFound = (id: string): GraphHttpError =>
+  new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+
+function dirList(kind: DirectoryKind, filterable: readonly string[]): Handler {
+  return (req, ctx) =>
+    ok(listBody(structuredClone(ctx.store.state[kind]), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }));
+}
+
+function dirGet(kind: DirectoryKind, key: (o: JsonObject, v: string) => boolean): Handler {
+  return (req, ctx, [raw = '']) => {
+    const v = decodeURIComponent(raw);
+    const found = ctx.store.state[kind].find((o) => key(o, v));
+    if (found === undefined) throw dirNotFound(v);
+    assertVisible(ctx, String(found.id), kind);
+    return ok(entityBody(ctx, kind, structuredClone(found), req.params));
+  };
+}
+
+const byId = (o: JsonObject, v: string): boolean => String(o.id).toLowerCase() === v.toLowerCase();
+const byAppId = (o: JsonObject, v: string): boolean => String(o.appId).toLowerCase() === v.toLowerCase();
+const byIdOrUpn = (o: JsonObject, v: string): boolean => byId(o, v) || String(o.userPrincipalName).toLowerCase() === v.toLowerCase();
+
+const directoryRoutes: Array<[string, RegExp, Handler]> = [
+  ['GET', /^users$/, dirList('users', ['displayName', 'userPrincipalName', 'mail', 'id'])],
+  ['GET', /^users\/([^/]+)$/, dirGet('users', byIdOrUpn)],
+  ['GET', /^groups$/, dirList('groups', ['displayName', 'mailNickname', 'id'])],
+  ['GET', /^groups\/([^/]+)$/, dirGet('groups', byId)],
+  ['GET', /^groups\/([^/]+)\/members$/, (req, ctx, [id = '']) => {
+    if (!ctx.store.state.groups.some((g) => byId(g, id))) throw dirNotFound(id);
+    const members = (ctx.store.state.groupMembers[id] ?? []).flatMap((m) => {
+      const found = findDirectoryObject(ctx.store.state, m);
+      return found === undefined ? [] : [{ '@odata.type': ODATA_TYPE[found.kind], ...found.object }];
+    });
+    return ok(listBody(members, req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: 'directoryObjects', filterable: ['displayName'], pageParam: '$skiptoken', defaultPageSize: PAGE }));
+  }],
+  ['GET', /^servicePrincipals$/, dirList('servicePrincipals', ['displayName', 'appId', 'id'])],
+  ['GET', /^servicePrincipals\(appId='([^']*)'\)$/, dirGet('servicePrincipals', byAppId)],
+  ['GET', /^servicePrincipals\/([^/]+)$/, dirGet('servicePrincipals', byId)],
+  ['GET', /^applications$/, dirList('applications', ['displayName', 'appId', 'id'])],
+  ['GET', /^applications\(appId='([^']*)'\)$/, dirGet('applications', byAppId)],
+  ['GET', /^applications\/([^/]+)$/, dirGet('applications', byId)],
+  ['GET', /^directoryRoleTemplates$/, dirList('directoryRoleTemplates', ['displayName', 'id'])],
+  ['GET', /^directoryRoleTemplates\/([^/]+)$/, dirGet('directoryRoleTemplates', byId)],
+  ['POST', /^directoryObjects\/getByIds$/, (req, ctx) =>
+    ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects'), value: getByIds(ctx.store.state, req.body) })],
+  ['GET', /^directoryObjects\/([^/]+)$/, (_req, ctx, [id = '']) => {
+    const found = findDirectoryObject(ctx.store.state, id);
+    if (found === undefined) throw dirNotFound(id);
+    return ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects/$entity'), '@odata.type': ODATA_TYPE[found.kind], ...found.object });
+  }],
+  ['GET', /^organization$/, (_req, ctx) =>
+    ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
+];
+
+const ROUTES: Array<[string, RegExp, Handler]> = [
+  ...softRoutes(policies),
+  ...softRoutes(namedLocations),
+  ...strengthRoutes,
+  ...directoryRoutes,
+];
+
+/** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
+export function route(req: GraphRequest, ctx: RouteContext): GraphResponse {
+  const path = req.path.replace(/^\/+|\/+$/g, '');
+  let pathMatched = false;
+  for (const [method, re, handler] of ROUTES) {
+    const m = re.exec(path);
+    if (m === null) continue;
+    pathMatched = true;
+    if (method !== req.method.toUpperCase()) continue;
+    return handler(req, ctx, m.slice(1).map((s) => decodeURIComponent(s)));
+  }
+  if (pathMatched) throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed on '${path}'.`);
+  throw badRequest(`Resource not found for the segment '${path.split('/').pop() ?? path}'.`);
+}

@@ -1,0 +1,156 @@
+/**
+ * The tenant's state: loading it from a seed, a fixture or the state file, normalizing it (so a
+ * hand-written fixture gets Graph's defaults), and persisting every change atomically (temp file
+ * in the same directory, then rename), so a crash never leaves half a file.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { directoryRoleTemplates, firstPartyServicePrincipals } from './builtins.js';
+import { normalizeStoredStrength } from './entities/authentication-strengths.js';
+import { normalize } from './schema.js';
+import { contextType } from './entities/authentication-contexts.js';
+import { normalizeDirectoryObject, type DirectoryKind } from './entities/directory.js';
+import { normalizeStoredNamedLocation } from './entities/named-locations.js';
+import { normalizeStoredPolicy } from './entities/policies.js';
+import { sampleTenant } from './sample-tenant.js';
+import type { Json, JsonObject, TenantState } from './types.js';
+
+export const DEFAULT_TENANT_ID = '8f2c4b1e-3d5a-4c6e-9b7f-1a2b3c4d5e6f';
+
+export function emptyTenant(tenantId: string): TenantState {
+  return {
+    formatVersion: 1,
+    tenantId,
+    policies: [],
+    namedLocations: [],
+    authenticationStrengthPolicies: [],
+    authenticationContextClassReferences: [],
+    deletedPolicies: [],
+    deletedNamedLocations: [],
+    users: [],
+    groups: [],
+    groupMembers: {},
+    servicePrincipals: firstPartyServicePrincipals(tenantId),
+    applications: [],
+    directoryRoleTemplates: directoryRoleTemplates(),
+  };
+}
+
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function list(raw: JsonObject, key: string): JsonObject[] {
+  const v = raw[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every(isObj)) throw new Error(`Tenant state: '${key}' must be an array of objects.`);
+  return v;
+}
+
+function withDeleted(entity: JsonObject, normalizeOne: (o: JsonObject) => JsonObject): JsonObject {
+  const { deletedDateTime, ...rest } = entity;
+  return { ...normalizeOne(rest), deletedDateTime: typeof deletedDateTime === 'string' ? deletedDateTime : new Date().toISOString() };
+}
+
+/**
+ * Accepts the state-file shape with any property missing; the role templates and first-party
+ * service principals every tenant has are added when the fixture leaves them out.
+ */
+export function normalizeState(raw: Json, tenantIdOverride?: string): TenantState {
+  if (!isObj(raw)) throw new Error('Tenant state must be a JSON object.');
+  const tenantId = tenantIdOverride ?? (typeof raw.tenantId === 'string' ? raw.tenantId : DEFAULT_TENANT_ID);
+  const base = emptyTenant(tenantId);
+  const dir = (kind: DirectoryKind): JsonObject[] =>
+    raw[kind] === undefined ? base[kind] : list(raw, kind).map((o) => normalizeDirectoryObject(kind, o));
+  const members = raw.groupMembers;
+  const groupMembers: Record<string, string[]> = {};
+  if (isObj(members)) {
+    for (const [g, ids] of Object.entries(members)) {
+      if (Array.isArray(ids)) groupMembers[g] = ids.filter((i): i is string => typeof i === 'string');
+    }
+  }
+  return {
+    formatVersion: 1,
+    tenantId,
+    policies: list(raw, 'policies').map(normalizeStoredPolicy),
+    namedLocations: list(raw, 'namedLocations').map(normalizeStoredNamedLocation),
+    authenticationStrengthPolicies: list(raw, 'authenticationStrengthPolicies')
+      .filter((s) => s.policyType !== 'builtIn')
+      .map(normalizeStoredStrength),
+    authenticationContextClassReferences: list(raw, 'authenticationContextClassReferences').map((c) =>
+      normalize(contextType, c, '', { entity: 'AuthenticationContextClassReference' }),
+    ),
+    deletedPolicies: list(raw, 'deletedPolicies').map((p) => withDeleted(p, normalizeStoredPolicy)),
+    deletedNamedLocations: list(raw, 'deletedNamedLocations').map((l) => withDeleted(l, normalizeStoredNamedLocation)),
+    users: dir('users'),
+    groups: dir('groups'),
+    groupMembers,
+    servicePrincipals: dir('servicePrincipals'),
+    applications: dir('applications'),
+    directoryRoleTemplates: dir('directoryRoleTemplates'),
+  };
+}
+
+/** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
+export function seedState(seed: string | undefined, tenantId: string | undefined): TenantState {
+  if (seed === undefined || seed === '' || seed === 'empty') return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
+  if (seed === 'sample') return normalizeState(sampleTenant() as unknown as Json, tenantId);
+  let text: string;
+  try {
+    text = readFileSync(seed, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the tenant fixture '${seed}': ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return normalizeState(JSON.parse(text) as Json, tenantId);
+  } catch (e) {
+    throw new Error(`The tenant fixture '${seed}' is not valid: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export class Store {
+  state: TenantState;
+  /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
+  private readonly created = new Map<string, number>();
+
+  constructor(
+    private readonly initial: () => TenantState,
+    private readonly stateFile: string | undefined,
+    tenantIdOverride: string | undefined,
+  ) {
+    if (stateFile !== undefined && existsSync(stateFile)) {
+      this.state = normalizeState(JSON.parse(readFileSync(stateFile, 'utf8')) as Json, tenantIdOverride);
+    } else {
+      this.state = initial();
+      this.save();
+    }
+  }
+
+  markCreated(id: string, at: number): void {
+    this.created.set(id, at);
+  }
+
+  createdAt(id: string): number | undefined {
+    return this.created.get(id);
+  }
+
+  reset(): void {
+    this.state = this.initial();
+    this.created.clear();
+    this.save();
+  }
+
+  replace(raw: Json): void {
+    this.state = normalizeState(raw);
+    this.created.clear();
+    this.save();
+  }
+
+  /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
+  save(): void {
+    if (this.stateFile === undefined) return;
+    const dir = dirname(this.stateFile);
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `.${basename(this.stateFile)}.${process.pid}.${Date.now()}.tmp`);
+    writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
+    renameSync(tmp, this.stateFile);
+  }
+}
