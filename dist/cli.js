@@ -20650,7 +20650,16 @@ function registerEmulator(program) {
         .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
         .option('--tenant-id <id>', 'tenant id the emulator reports')
         .action(async (flags) => {
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_1__/* .startEmulator */ .s)(emulatorOptionsFromFlags(flags));
+        const options = emulatorOptionsFromFlags(flags);
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_1__/* .startEmulator */ .s)(options).catch((e) => {
+            if (e.code === 'EADDRINUSE')
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`port ${options.port} on ${options.host} is already in use: pick another with --port, or --port 0 for a free one`);
+            if (e.code === 'EADDRNOTAVAIL')
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot listen on ${options.host}: no such local address (--host)`);
+            if (e.code === 'ENOENT' || e instanceof SyntaxError)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot start the emulator: ${e.message}`);
+            throw e;
+        });
         process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
         await new Promise((resolve) => {
             const stop = () => {
@@ -22251,8 +22260,10 @@ const policyType = {
         id: { k: 'string' },
         templateId: { k: 'string' },
         displayName: { k: 'string' },
-        // Beta only: v1.0 declares no description on a policy, so /v1.0 answers without it.
-        description: { k: 'string', beta: true },
+        // The v1.0 reference page omits it, but the v1.0 metadata (CSDL/OpenAPI) declares a
+        // nullable description and v1.0 answers with it; treating it as beta-only would make a
+        // described policy drift forever under v1.0.
+        description: { k: 'string' },
         createdDateTime: { k: 'string' },
         modifiedDateTime: { k: 'string' },
         state: { k: 'enum', values: POLICY_STATES },

@@ -65,7 +65,13 @@ export function registerEmulator(program: Command): void {
     .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
     .option('--tenant-id <id>', 'tenant id the emulator reports')
     .action(async (flags: EmulatorFlags) => {
-      const emulator = await startEmulator(emulatorOptionsFromFlags(flags));
+      const options = emulatorOptionsFromFlags(flags);
+      const emulator = await startEmulator(options).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') throw new ConfigurationError(`port ${options.port} on ${options.host} is already in use: pick another with --port, or --port 0 for a free one`);
+        if (e.code === 'EADDRNOTAVAIL') throw new ConfigurationError(`cannot listen on ${options.host}: no such local address (--host)`);
+        if (e.code === 'ENOENT' || e instanceof SyntaxError) throw new ConfigurationError(`cannot start the emulator: ${e.message}`);
+        throw e;
+      });
       process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -1,0 +1,86 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const CLI = resolve('dist/cli.js');
+
+/** Starts `caac emulator` and resolves with its URL once it printed the listening line. */
+function startCli(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'emulator', ...args]);
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /^caac emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (m) ok({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => fail(new Error(`emulator exited ${code}: ${out}`)));
+  });
+}
+
+function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((ok) => child.on('exit', (code) => ok(code)));
+}
+
+const auth = { authorization: 'Bearer test' };
+
+describe('caac emulator (bundled CLI)', () => {
+  test('prints one listening line, serves Graph, and on SIGTERM flushes state and exits 0', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'caac-emu-')), 'tenant.json');
+    const { child, url } = await startCli(['--port', '0', '--seed', 'sample', '--state', state]);
+    const list = await fetch(`${url}/v1.0/identity/conditionalAccess/policies`, { headers: auth });
+    expect(list.status).toBe(200);
+    const created = await fetch(`${url}/v1.0/identity/conditionalAccess/namedLocations`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'Restart check', countriesAndRegions: ['NL'] }),
+    });
+    expect(created.status).toBe(201);
+    const exited = exitOf(child);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(state)).toBe(true);
+    expect(readFileSync(state, 'utf8')).toContain('Restart check');
+
+    // Started again on the same state file, the tenant is as it was left.
+    const again = await startCli(['--state', state]);
+    const locations = (await (await fetch(`${again.url}/v1.0/identity/conditionalAccess/namedLocations`, { headers: auth })).json()) as {
+      value: { displayName: string }[];
+    };
+    expect(locations.value.map((l) => l.displayName)).toContain('Restart check');
+    const stopped = exitOf(again.child);
+    again.child.kill('SIGINT');
+    expect(await stopped).toBe(0);
+  });
+
+  test('bad flags and a busy port exit 2 with a message', async () => {
+    const faults = spawnSync(process.execPath, [CLI, 'emulator', '--faults', 'rate=2'], { encoding: 'utf8' });
+    expect(faults.status).toBe(2);
+    expect(faults.stderr).toMatch(/--faults: /);
+    const port = spawnSync(process.execPath, [CLI, 'emulator', '--port', 'abc'], { encoding: 'utf8' });
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/--port takes a whole number/);
+
+    const blocker = createServer();
+    await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', () => ok()));
+    const busy = (blocker.address() as { port: number }).port;
+    const r = spawnSync(process.execPath, [CLI, 'emulator', '--port', String(busy)], { encoding: 'utf8' });
+    blocker.close();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/already in use/);
+  });
+});
+
+describe('caac demo (bundled CLI)', () => {
+  test('runs the pipeline against the embedded emulator from any directory and exits 0', () => {
+    const r = spawnSync(process.execPath, [CLI, 'demo'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Step 1\/\d+ +start the Graph emulator/);
+    expect(r.stdout).toMatch(/caac validate --dir .*examples\/conditional-access/);
+    expect(r.stdout).toMatch(/0 errors/);
+    expect(r.stdout).toMatch(/21 policies/);
+  });
+});
