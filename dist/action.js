@@ -45359,10 +45359,15 @@ function prepareDocument(document, schema) {
                     continue;
                 }
                 if (childSchema?.readOnly) {
-                    serverFields.push(childPointerValue);
-                    // The document's own id stays: it follows renames (ARCHITECTURE.md, "Identity").
-                    if (pointer === '' && key === 'id')
+                    // The document's own id stays, without a warning: it follows renames
+                    // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
+                    if (pointer === '' && key === 'id') {
                         out[key] = child;
+                        continue;
+                    }
+                    // A null server field (`templateId: null`) says nothing: drop it quietly.
+                    if (child !== null)
+                        serverFields.push(childPointerValue);
                     continue;
                 }
                 if (childSchema?.deprecated) {
@@ -45416,7 +45421,7 @@ function prepareDocument(document, schema) {
         notes.push({
             rule: 'server-field',
             path: serverFields[0],
-            message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'} (an "id" is kept to follow renames)`,
+            message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'}`,
         });
     }
     return { value, notes };
@@ -46713,6 +46718,9 @@ function loadRepository(root, options = {}) {
         const rel = (0,external_node_path_namespaceObject.relative)(absRoot, abs).split(external_node_path_namespaceObject.sep).join('/');
         const file = display(abs);
         if (SETTINGS_FILES.includes(rel)) {
+            if (result.settings) {
+                throw new errors/* ConfigurationError */.j1(`both ${result.settings.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
+            }
             result.settings = loadSettingsFile(abs, file);
             continue;
         }
@@ -46721,8 +46729,9 @@ function loadRepository(root, options = {}) {
         const text = decodeText(bytes).text;
         if (!format) {
             // Exports without an extension are common (the Azure samples ship them): read them as JSON
-            // when they look like JSON, and leave other files (README, LICENSE) alone.
-            if (!/^\s*[{[]/.test(text))
+            // when they look like JSON, and leave other files (README, LICENSE, p.json.bak) alone. A
+            // name such as "CA001 v1.2 Require MFA" has a dot but no extension.
+            if (hasOtherExtension(rel) || !/^\s*[{[]/.test(text))
                 continue;
             format = 'json';
         }
@@ -46827,6 +46836,10 @@ function listFiles(dir) {
             out.push(abs);
     }
     return out;
+}
+function hasOtherExtension(relPath) {
+    const base = relPath.slice(relPath.lastIndexOf('/') + 1);
+    return /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(base) || base.endsWith('~');
 }
 function shellQuote(s) {
     return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

@@ -4,7 +4,7 @@
  * still load, so one bad file never hides the problems of the rest.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { KIND_FOLDERS, KIND_LABELS, isJsonObject, type SourceDocument } from '../model/documents.js';
 import type { Finding } from '../model/findings.js';
@@ -30,7 +30,8 @@ export function filePolicyStore(root: string, options: LoadOptions = {}): Policy
 
 export function loadRepository(root: string, options: LoadOptions = {}): LoadedRepository {
   const cwd = options.cwd ?? process.cwd();
-  const absRoot = join(cwd, root);
+  // resolve, not join: --dir may be absolute.
+  const absRoot = resolve(cwd, root);
   let rootStat;
   try {
     rootStat = statSync(absRoot);
@@ -48,6 +49,9 @@ export function loadRepository(root: string, options: LoadOptions = {}): LoadedR
     const rel = relative(absRoot, abs).split(sep).join('/');
     const file = display(abs);
     if (SETTINGS_FILES.includes(rel)) {
+      if (result.settings) {
+        throw new ConfigurationError(`both ${result.settings.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
+      }
       result.settings = loadSettingsFile(abs, file);
       continue;
     }
@@ -56,8 +60,9 @@ export function loadRepository(root: string, options: LoadOptions = {}): LoadedR
     const text = decodeText(bytes).text;
     if (!format) {
       // Exports without an extension are common (the Azure samples ship them): read them as JSON
-      // when they look like JSON, and leave other files (README, LICENSE) alone.
-      if (!/^\s*[{[]/.test(text)) continue;
+      // when they look like JSON, and leave other files (README, LICENSE, p.json.bak) alone. A
+      // name such as "CA001 v1.2 Require MFA" has a dot but no extension.
+      if (hasOtherExtension(rel) || !/^\s*[{[]/.test(text)) continue;
       format = 'json';
     }
     result.files++;
@@ -162,6 +167,11 @@ function listFiles(dir: string): string[] {
     else if (entry.isFile()) out.push(abs);
   }
   return out;
+}
+
+function hasOtherExtension(relPath: string): boolean {
+  const base = relPath.slice(relPath.lastIndexOf('/') + 1);
+  return /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(base) || base.endsWith('~');
 }
 
 function shellQuote(s: string): string {

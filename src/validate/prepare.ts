@@ -45,7 +45,14 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
           continue;
         }
         if (childSchema?.readOnly) {
-          serverFields.push(childPointerValue);
+          // The document's own id stays, without a warning: it follows renames
+          // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
+          if (pointer === '' && key === 'id') {
+            out[key] = child;
+            continue;
+          }
+          // A null server field (`templateId: null`) says nothing: drop it quietly.
+          if (child !== null) serverFields.push(childPointerValue);
           continue;
         }
         if (childSchema?.deprecated) {
@@ -99,7 +106,7 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
     notes.push({
       rule: 'server-field',
       path: serverFields[0]!,
-      message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'} (an "id" is kept to follow renames)`,
+      message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'}`,
     });
   }
   return { value, notes };

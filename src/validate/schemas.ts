@@ -18,31 +18,31 @@ export const DOCUMENT_SCHEMAS: Record<DocumentKind, SchemaNode> = {
 
 export const SETTINGS_SCHEMA = settingsSchema as unknown as SchemaNode;
 
-let compiled: { documents: Record<DocumentKind, ValidateFunction>; settings: ValidateFunction } | undefined;
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaNode, ValidateFunction>();
 
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    // Our annotation for flags enums (comma-separated strings): read by the preparation step.
-    ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
-    compiled = {
-      documents: {
-        policy: ajv.compile(DOCUMENT_SCHEMAS.policy),
-        namedLocation: ajv.compile(DOCUMENT_SCHEMAS.namedLocation),
-        authenticationStrength: ajv.compile(DOCUMENT_SCHEMAS.authenticationStrength),
-      },
-      settings: ajv.compile(SETTINGS_SCHEMA),
-    };
+/** Compiles a schema on first use: compiling costs more than validating a whole repository. */
+function validatorFor(schema: SchemaNode): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    if (!ajv) {
+      // verbose: errors then carry the offending value (data) and its schema (parentSchema), which the messages quote.
+      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+      // Our annotation for flags enums (comma-separated strings): read by the preparation step.
+      ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
+    }
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
   }
-  return compiled;
+  return validate;
 }
 
 export function checkDocumentSchema(kind: DocumentKind, value: unknown): ErrorObject[] {
-  const validate = validators().documents[kind];
+  const validate = validatorFor(DOCUMENT_SCHEMAS[kind]);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
 export function checkSettingsSchema(value: unknown): ErrorObject[] {
-  const validate = validators().settings;
+  const validate = validatorFor(SETTINGS_SCHEMA);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }

@@ -1,0 +1,99 @@
+/**
+ * break-glass-not-excluded: with emergency-access accounts in caac.yml, every enabled or
+ * report-only policy that targets people must exclude each of them.
+ */
+import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate, type FileContent, type Patch } from '../fixtures/repo-helpers.js';
+
+afterAll(removeTempDirs);
+
+const SETTINGS = `emergencyAccess:
+  users: [user:bg1@contoso.com, "0b9a3f1e-1111-2222-3333-444455556666"]
+  groups: [group:Break Glass]
+  exemptPolicies: [CA900 Contingency]
+`;
+
+const EXCLUDING = {
+  users: { includeUsers: ['All'], excludeUsers: ['user:bg1@contoso.com', '0b9a3f1e-1111-2222-3333-444455556666'], excludeGroups: ['group:Break Glass'] },
+};
+
+function breakGlass(patch: Patch, settings: string | null = SETTINGS, file = 'policies/p.json') {
+  const text = pretty(merge(basePolicy({ state: 'enabled' }), patch));
+  const files: Record<string, FileContent> = { [file]: text };
+  if (settings !== null) files['caac.yml'] = settings;
+  const result = validate(files);
+  return { text, hits: byRule(result.findings, 'break-glass-not-excluded'), all: result.findings };
+}
+
+test('a policy that excludes every emergency account and group passes', () => {
+  expect(dump(breakGlass({ conditions: EXCLUDING }).hits)).toBe('');
+});
+
+test('matching ignores case and surrounding spaces', () => {
+  const { hits } = breakGlass({
+    conditions: { users: { excludeUsers: ['USER:BG1@contoso.com', ' 0B9A3F1E-1111-2222-3333-444455556666 '], excludeGroups: ['group:break glass'] } },
+  });
+  expect(dump(hits)).toBe('');
+});
+
+test('missing users and a missing group: one finding each, at excludeUsers and excludeGroups', () => {
+  const { text, hits } = breakGlass({ conditions: { users: { excludeUsers: ['user:bg1@contoso.com'], excludeGroups: ['group:Other'] } } });
+  // Findings come sorted by line: excludeGroups (from the base policy) comes first in the file.
+  expect(hits.map((h) => [h.severity, h.file, h.path, h.line])).toEqual([
+    ['error', shown('policies/p.json'), '/conditions/users/excludeGroups', lineOf(text, '"excludeGroups"')],
+    ['error', shown('policies/p.json'), '/conditions/users/excludeUsers', lineOf(text, '"excludeUsers"')],
+  ]);
+  expect(hits[1]!.message).toMatch(/^the emergency-access account "0b9a3f1e-1111-2222-3333-444455556666" must be in excludeUsers/);
+  expect(hits[0]!.message).toMatch(/^the emergency-access group "group:Break Glass" must be in excludeGroups/);
+});
+
+test('several missing accounts are named together', () => {
+  const { hits } = breakGlass({ conditions: { users: { excludeGroups: ['group:Break Glass'] } } });
+  expect(hits).toHaveLength(1);
+  expect(hits[0]!.message).toMatch(/^the emergency-access accounts "user:bg1@contoso.com", "0b9a3f1e-1111-2222-3333-444455556666" must be in excludeUsers/);
+});
+
+test('report-only policies must exclude too', () => {
+  expect(breakGlass({ state: 'enabledForReportingButNotEnforced', conditions: { users: { excludeGroups: [] } } }).hits).toHaveLength(2);
+});
+
+test('disabled policies need not', () => {
+  expect(breakGlass({ state: 'disabled', conditions: { users: { excludeGroups: [] } } }).hits).toEqual([]);
+});
+
+test('a policy exempt by name (any case) need not', () => {
+  expect(breakGlass({ displayName: 'ca900 contingency', conditions: { users: { excludeGroups: [] } } }).hits).toEqual([]);
+});
+
+test('a workload-identity-only policy (includeUsers ["None"] + clientApplications) is skipped', () => {
+  const { hits } = breakGlass({
+    conditions: { users: { includeUsers: ['None'], excludeGroups: [] }, clientApplications: { includeServicePrincipals: ['ServicePrincipalsInMyTenant'] } },
+    grantControls: { builtInControls: ['block'] },
+  });
+  expect(hits).toEqual([]);
+});
+
+test('a policy that includes groups, roles or guests targets people', () => {
+  for (const users of [
+    { includeUsers: ['None'], includeGroups: ['group:Finance'] },
+    { includeUsers: [], includeRoles: ['62e90394-69f5-4237-9190-012177145e10'] },
+    { includeUsers: [], includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest' } },
+  ]) {
+    expect(breakGlass({ conditions: { users: { ...users, excludeGroups: [] } } }).hits.length).toBe(2);
+  }
+});
+
+test('no emergencyAccess in caac.yml, or no caac.yml: the rule is silent', () => {
+  expect(breakGlass({ conditions: { users: { excludeGroups: [] } } }, 'prune: false\n').hits).toEqual([]);
+  expect(breakGlass({ conditions: { users: { excludeGroups: [] } } }, null).hits).toEqual([]);
+  expect(breakGlass({ conditions: { users: { excludeGroups: [] } } }, 'emergencyAccess:\n  users: []\n  groups: []\n').hits).toEqual([]);
+});
+
+test('only groups configured: only excludeGroups is checked', () => {
+  const { hits } = breakGlass({ conditions: { users: { excludeUsers: [], excludeGroups: [] } } }, 'emergencyAccess:\n  groups: ["group:BG"]\n');
+  expect(hits.map((h) => h.path)).toEqual(['/conditions/users/excludeGroups']);
+});
+
+test('named locations are not policies', () => {
+  const result = validate({ 'caac.yml': SETTINGS, 'named-locations/a.json': { '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'a', countriesAndRegions: ['NL'] } });
+  expect(byRule(result.findings, 'break-glass-not-excluded')).toEqual([]);
+});

@@ -1,0 +1,114 @@
+/**
+ * caac.yml: read and checked before any rule runs; a broken one is a ConfigurationError that names
+ * file:line:column, never a finding and never a stack trace.
+ */
+import { runValidate } from '../../src/commands/validate.js';
+import { ConfigurationError } from '../../src/errors.js';
+import { filePolicyStore, loadRepository } from '../../src/repo/load-repository.js';
+import { readSettings } from '../../src/validate/settings.js';
+import { ROOT, removeTempDirs, shown, writeRepo } from '../fixtures/repo-helpers.js';
+
+afterAll(removeTempDirs);
+
+function settingsOf(text: string, file = 'caac.yml') {
+  const repo = loadRepository(ROOT, { cwd: writeRepo({ [file]: text }) });
+  return () => readSettings(repo.settings);
+}
+
+function configurationError(fn: () => unknown): ConfigurationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigurationError) return e;
+    throw new Error(`expected a ConfigurationError, got ${String(e)}`, { cause: e });
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+const VALID = `# settings
+emergencyAccess:
+  users:
+    - user:bg1@contoso.com
+    - 0b9a3f1e-1111-2222-3333-444455556666
+  groups: ["group:Emergency Access"]
+  exemptPolicies: [CA900 Contingency]
+naming:
+  pattern: "^CA\\\\d{3} "
+prune: false
+`;
+
+describe('readSettings', () => {
+  test('no settings file: empty settings', () => {
+    expect(readSettings(undefined)).toEqual({});
+  });
+
+  test('a valid caac.yml is returned as written', () => {
+    expect(settingsOf(VALID)()).toEqual({
+      emergencyAccess: {
+        users: ['user:bg1@contoso.com', '0b9a3f1e-1111-2222-3333-444455556666'],
+        groups: ['group:Emergency Access'],
+        exemptPolicies: ['CA900 Contingency'],
+      },
+      naming: { pattern: '^CA\\d{3} ' },
+      prune: false,
+    });
+  });
+
+  test('an unknown key: at its line, with "did you mean"', () => {
+    const e = configurationError(settingsOf('prune: true\nemergencyAcess:\n  users: []\n'));
+    expect(e.message).toMatch(new RegExp(`^${ROOT}/caac\\.yml:2:1: invalid settings: unknown property "emergencyAcess" in the document: did you mean "emergencyAccess"\\?$`));
+    expect(e.location).toEqual({ file: shown('caac.yml'), path: '/emergencyAcess', line: 2, column: 1 });
+  });
+
+  test('several problems: the first, and how many more', () => {
+    const e = configurationError(settingsOf('prune: "yes"\nnaming:\n  patern: x\nemergencyAccess:\n  users: user:x\n'));
+    expect(e.message).toMatch(/^conditional-access\/caac\.yml:\d+:\d+: invalid settings: .* \(and 2 more problems\)$/);
+    // The line and column are those of the problem the message names.
+    const named = [
+      ['prune must be a boolean', 1],
+      ['patern', 3],
+      ['emergencyAccess.users must be an array', 5],
+    ] as const;
+    const hit = named.find(([text]) => e.message.includes(text));
+    expect(hit).toBeDefined();
+    expect(e.location?.line).toBe(hit![1]);
+  });
+
+  test('a wrong type deep inside', () => {
+    const e = configurationError(settingsOf('emergencyAccess:\n  groups:\n    - group:A\n    - 42\n'));
+    expect(e.location).toMatchObject({ path: '/emergencyAccess/groups/1', line: 4, column: 7 });
+    expect(e.message).toMatch(/emergencyAccess\.groups\[1\] must be a string, not number 42/);
+  });
+
+  test('an invalid naming.pattern regex: ConfigurationError at the pattern', () => {
+    const e = configurationError(settingsOf('naming:\n  pattern: "^CA(\\\\d{3}"\n'));
+    expect(e.message).toMatch(/caac\.yml:2:3: naming\.pattern is not a valid regular expression/);
+    expect(e.location).toMatchObject({ file: shown('caac.yml'), path: '/naming/pattern', line: 2, column: 3 });
+  });
+
+  test('emergencyAccess.users takes user: references or GUIDs only', () => {
+    const e = configurationError(settingsOf('emergencyAccess:\n  users:\n    - user:ok@contoso.com\n    - group:Break Glass\n'));
+    expect(e.message).toMatch(/caac\.yml:4:7: emergencyAccess\.users takes "user:…" references or object ids \(GUID\), not "group:Break Glass"/);
+    const plain = configurationError(settingsOf('emergencyAccess:\n  users: [breakglass@contoso.com]\n'));
+    expect(plain.location).toMatchObject({ path: '/emergencyAccess/users/0', line: 2 });
+  });
+
+  test('emergencyAccess.groups takes group: references or GUIDs only', () => {
+    const e = configurationError(settingsOf('emergencyAccess:\n  groups: ["Break Glass"]\n'));
+    expect(e.message).toMatch(/emergencyAccess\.groups takes "group:…" references or object ids \(GUID\), not "Break Glass"/);
+    expect(e.location).toMatchObject({ line: 2, column: 12 });
+  });
+
+  test('caac.json works the same way', () => {
+    const e = configurationError(settingsOf('{\n  "naming": { "pattern": "[" }\n}\n', 'caac.json'));
+    expect(e.message).toMatch(/caac\.json:2:15: naming\.pattern is not a valid regular expression/);
+  });
+});
+
+describe('runValidate with broken settings', () => {
+  test('an invalid regex in caac.yml is a ConfigurationError from runValidate, not findings', () => {
+    const cwd = writeRepo({ 'caac.yml': 'naming:\n  pattern: "(unclosed"\n', 'policies/p.json': { displayName: 'x', conditions: {} } });
+    const e = configurationError(() => runValidate(filePolicyStore(ROOT, { cwd })));
+    expect(e.location).toMatchObject({ file: shown('caac.yml'), line: 2 });
+  });
+});
