@@ -1,0 +1,67 @@
+/** The plan file (JSON, versioned): what a reviewer approves and apply executes. */
+import type { DocumentKind, JsonObject, JsonValue } from './documents.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type PlanAction = 'create' | 'update' | 'delete' | 'noop';
+
+export interface FieldChange {
+  /** JSON pointer into the normalized document, e.g. /conditions/users/excludeGroups */
+  path: string;
+  before?: JsonValue;
+  after?: JsonValue;
+}
+
+export interface PlanOperation {
+  kind: DocumentKind;
+  action: PlanAction;
+  displayName: string;
+  /** The tenant object's id (update, delete, noop). */
+  id?: string;
+  /** The file the desired document came from (create, update, noop). */
+  file?: string;
+  changes: FieldChange[];
+  /**
+   * The complete desired document with ids resolved (create, update). A reference to a named
+   * location or strength created by this same plan is written `location:Name` / `authStrength:Name`
+   * and resolved by apply once that object exists.
+   */
+  body?: JsonObject;
+}
+
+export type PlanWarningKind = 'delete' | 'enforcement' | 'new-block' | 'break-glass-removed' | 'unmanaged' | 'beta';
+
+export interface PlanWarning {
+  kind: PlanWarningKind;
+  displayName: string;
+  message: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+  unmanaged: number;
+}
+
+export interface Plan {
+  formatVersion: number;
+  tool: { name: string; version: string };
+  tenant: { id: string; graphUrl: string };
+  /** The repository folder planned. */
+  dir: string;
+  apiVersion: 'v1.0' | 'beta';
+  createdAt: string;
+  /** sha256 of the normalized live state of every object the plan read. */
+  fingerprint: string;
+  summary: PlanSummary;
+  operations: PlanOperation[];
+  /** Tenant objects that no file describes and that the plan will not delete. */
+  unmanaged: { kind: DocumentKind; id: string; displayName: string }[];
+  warnings: PlanWarning[];
+  /** id → human label (`group:Finance`), for every id the reports show. */
+  labels: Record<string, string>;
+  /** Graph requests the plan spent. */
+  requests: { total: number; byEndpoint: Record<string, number> };
+}
