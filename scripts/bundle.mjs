@@ -1,7 +1,7 @@
 // Bundles the compiled ESM entry points (lib/) with every dependency into dist/<name>.js with ncc,
 // so that `node dist/cli.js` and the actions run on a fresh clone with no `npm install`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, renameSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,8 +20,17 @@ for (const [name, entry] of Object.entries(entries)) {
   const files = readdirSync(out);
   const main = files.find((f) => f === 'index.js' || f === 'index.mjs');
   if (!main) throw new Error(`ncc wrote no index file for ${entry}: ${files.join(', ')}`);
-  const extra = files.filter((f) => f !== main && f !== 'package.json');
-  if (extra.length > 0) throw new Error(`ncc wrote extra files for ${entry} (${extra.join(', ')}): the bundle must be one file`);
+  // @azure/identity's interactive browser sign-in (which caac never uses) brings the `open`
+  // package: ncc emits it as a lazily loaded chunk plus its xdg-open script. They ship beside
+  // the entry points, shared by both (the same content, or the build stops).
+  for (const extra of files.filter((f) => f !== main && f !== 'package.json')) {
+    const target = join('dist', extra);
+    if (existsSync(target)) {
+      if (!readFileSync(target).equals(readFileSync(join(out, extra)))) throw new Error(`ncc wrote two different ${extra} files: rename one entry's chunks`);
+      continue;
+    }
+    renameSync(join(out, extra), target);
+  }
   renameSync(join(out, main), join('dist', `${name}.js`));
   rmSync(out, { recursive: true, force: true });
 }

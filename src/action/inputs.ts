@@ -12,7 +12,7 @@ export function readInput(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export const COMMANDS = ['validate'] as const;
+export const COMMANDS = ['validate', 'plan'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input an action takes, in one typed object (names match the CLI's options). */
@@ -25,6 +25,11 @@ export interface ActionInputs {
   auth?: string;
   cloud?: string;
   graphUrl?: string;
+  apiVersion: 'v1.0' | 'beta';
+  prune: boolean;
+  /** Post the plan as a sticky pull request comment. */
+  comment: boolean;
+  artifactName: string;
 }
 
 export class InputError extends Error {
@@ -45,5 +50,22 @@ export function parseInputs(env: Env): ActionInputs {
     auth: readInput(env, 'auth'),
     cloud: readInput(env, 'cloud'),
     graphUrl: readInput(env, 'graph-url'),
+    apiVersion: oneOf(readInput(env, 'api-version') ?? 'v1.0', 'api-version', ['v1.0', 'beta'] as const),
+    prune: bool(readInput(env, 'prune'), 'prune', false),
+    comment: bool(readInput(env, 'comment'), 'comment', true),
+    artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
   };
+}
+
+function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`input "${name}" is "${value}": it must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** YAML 1.2 booleans, as the runner's own getBooleanInput reads them. */
+function bool(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`input "${name}" is "${value}": it must be true or false`);
 }

@@ -3,8 +3,9 @@
  * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
  */
 import * as core from '@actions/core';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
+import { planAction } from './plan.js';
 import { validateAction } from './validate.js';
 
 async function run(): Promise<void> {
@@ -15,8 +16,15 @@ async function run(): Promise<void> {
       case 'validate':
         await validateAction(inputs);
         break;
+      case 'plan':
+        await planAction(inputs);
+        break;
     }
   } catch (error) {
+    if (error instanceof GraphError || error instanceof SafetyError || error instanceof StalePlanError) {
+      core.setFailed(`caac: ${error.message}`);
+      return;
+    }
     if (error instanceof ConfigurationError || error instanceof InputError) {
       const loc = error instanceof ConfigurationError ? error.location : undefined;
       if (loc?.line) core.error(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });

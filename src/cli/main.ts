@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { reportError } from './fail.js';
 import { registerDemo } from './demo-command.js';
 import { registerEmulator } from './emulator-command.js';
+import { registerPlan } from './plan-command.js';
 import { registerValidate } from './validate-command.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run "caac --help" for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, setExit);
+  registerPlan(program, setExit);
   registerEmulator(program);
   registerDemo(program, setExit);
   try {

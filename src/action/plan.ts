@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { hasChanges, runPlan } from '../commands/plan.js';
+import { formatFindings } from '../commands/validate-output.js';
+import { connectGraph } from '../graph/connect.js';
+import { annotateFindings } from '../github/annotations.js';
+import { writePlanJobSummary } from '../github/job-summary.js';
+import { readPullRequest } from '../github/pull-request.js';
+import { upsertStickyComment } from '../github/sticky-comment.js';
+import { filePolicyStore } from '../repo/load-repository.js';
+import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+import type { ActionInputs } from './inputs.js';
+
+/** The plan step: plan file, job summary, sticky pull request comment, outputs. */
+export async function planAction(inputs: ActionInputs): Promise<void> {
+  const graph = connectGraph({
+    auth: inputs.auth as Parameters<typeof connectGraph>[0]['auth'],
+    tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
+    clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
+    cloud: (inputs.cloud ?? 'global') as Parameters<typeof connectGraph>[0]['cloud'],
+    graphUrl: inputs.graphUrl,
+    apiVersion: inputs.apiVersion,
+    env: process.env,
+    getIdToken: (audience) => core.getIDToken(audience),
+    log: (line) => core.info(line),
+  });
+  core.info(`signing in with ${graph.describe()}`);
+  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => core.info(l) });
+
+  if (outcome.status === 'invalid') {
+    process.stdout.write(formatFindings(outcome.validation, 'text'));
+    annotateFindings(outcome.validation.findings);
+    core.setFailed(`caac plan stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s) in ${inputs.dir}`);
+    return;
+  }
+  if (outcome.status === 'unresolved') {
+    for (const p of outcome.problems) core.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac reference' });
+    core.setFailed(`caac plan stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned`);
+    return;
+  }
+
+  const { plan } = outcome;
+  process.stdout.write(renderPlanText(plan));
+  const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
+  writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
+  if (process.env['GITHUB_STEP_SUMMARY']) await writePlanJobSummary(plan, { artifactName: inputs.artifactName });
+
+  let commentUrl = '';
+  const pr = readPullRequest(process.env);
+  if (inputs.comment && pr) {
+    if (!inputs.githubToken) {
+      core.warning('no github-token: the plan is in the job summary, but no pull request comment was posted');
+    } else {
+      const runUrl =
+        process.env['GITHUB_SERVER_URL'] && process.env['GITHUB_REPOSITORY'] && process.env['GITHUB_RUN_ID']
+          ? `${process.env['GITHUB_SERVER_URL']}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${process.env['GITHUB_RUN_ID']}`
+          : undefined;
+      const result = await upsertStickyComment({
+        token: inputs.githubToken,
+        apiUrl: process.env['GITHUB_API_URL'] ?? 'https://api.github.com',
+        repository: pr.baseRepo,
+        issueNumber: pr.number,
+        marker: planCommentMarker(plan.tenant.id, plan.dir),
+        body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName: inputs.artifactName }),
+        log: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
+      });
+      if (result.status === 'skipped') {
+        core.warning(`the plan was not posted on pull request #${pr.number}: ${result.reason ?? 'no permission'} (the plan itself succeeded; it is in the job summary)`);
+      } else {
+        commentUrl = result.url ?? '';
+        core.info(`plan comment ${result.status}: ${commentUrl}`);
+      }
+    }
+  }
+
+  core.setOutput('has-changes', String(hasChanges(plan)));
+  core.setOutput('create', String(plan.summary.create));
+  core.setOutput('update', String(plan.summary.update));
+  core.setOutput('delete', String(plan.summary.delete));
+  core.setOutput('plan-file', planFile);
+  core.setOutput('comment-url', commentUrl);
+}

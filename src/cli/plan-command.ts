@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
+import { formatFindings } from '../commands/validate-output.js';
+import { ExitCode } from '../errors.js';
+import { connectGraph } from '../graph/connect.js';
+import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { reportError } from './fail.js';
+import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+
+interface PlanFlags extends ConnectionFlags {
+  dir: string;
+  out?: string;
+  markdown?: string;
+  detailedExitcode?: boolean;
+  prune?: boolean;
+}
+
+/** Prints why a plan stopped before comparing anything; returns the exit code. */
+export function reportStoppedPlan(outcome: Exclude<PlanOutcome, { status: 'planned' }>, write: (text: string) => void): number {
+  if (outcome.status === 'invalid') {
+    write(formatFindings(outcome.validation, 'text'));
+    write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
+  } else {
+    for (const p of outcome.problems) write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
+    write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
+  }
+  return ExitCode.failure;
+}
+
+export function registerPlan(program: Command, setExit: (code: number) => void): void {
+  const command = program
+    .command('plan')
+    .description('compare the repository with the live tenant and show the exact change (exit 0 no changes, 1 error, 2 changes with --detailed-exitcode)')
+    .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', DEFAULT_ROOT)
+    .option('-o, --out <file>', 'write the plan file (JSON) that apply takes')
+    .option('--markdown <file>', 'write the report as markdown (the pull request comment)')
+    .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .option('--prune', 'delete tenant objects that no file describes (also prune: true in caac.yml)');
+  addConnectionOptions(command).action(async (flags: PlanFlags) => {
+    try {
+      await planAction(flags, setExit);
+    } catch (error) {
+      // Exit 2 means "changes" here (--detailed-exitcode), so every error of plan exits 1.
+      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+    }
+  });
+}
+
+async function planAction(flags: PlanFlags, setExit: (code: number) => void): Promise<void> {
+  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
+  const graph = connectGraph(connectionOptionsFromFlags(flags, log));
+  log(`signing in with ${graph.describe()}`);
+  const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  if (outcome.status !== 'planned') {
+    setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
+    return;
+  }
+  const { plan } = outcome;
+  process.stdout.write(renderPlanText(plan));
+  if (flags.out) writeFileSync(flags.out, JSON.stringify(plan, null, 2) + '\n');
+  if (flags.markdown) writeFileSync(flags.markdown, renderPlanMarkdown(plan));
+  setExit(flags.detailedExitcode && hasChanges(plan) ? 2 : ExitCode.ok);
+}

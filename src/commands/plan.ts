@@ -1,0 +1,64 @@
+/**
+ * `caac plan`: validate, read the tenant, resolve references, diff. Every step that can refuse
+ * does so before the next one runs: an invalid repository is not compared, an unresolvable
+ * reference is not planned around.
+ */
+import type { Plan } from '../model/plan.js';
+import type { PolicyStore } from '../model/repository.js';
+import type { ApiVersion } from '../model/tenant.js';
+import { planChanges } from '../plan/plan-changes.js';
+import type { Directory, Tenant } from '../plan/ports.js';
+import { resolveReferences, type ResolutionProblem } from '../resolve/resolve-references.js';
+import { readSettings } from '../validate/settings.js';
+import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
+import { TOOL_NAME, VERSION } from '../version.js';
+
+export interface PlanOptions {
+  dir: string;
+  /** Delete tenant objects that no file describes (also `prune: true` in caac.yml). */
+  prune?: boolean;
+  apiVersion: ApiVersion;
+  now?: Date;
+  /** Progress lines for long runs. */
+  log?: (line: string) => void;
+}
+
+export type PlanOutcome =
+  | { status: 'invalid'; validation: ValidationResult }
+  | { status: 'unresolved'; validation: ValidationResult; problems: ResolutionProblem[] }
+  | { status: 'planned'; validation: ValidationResult; plan: Plan };
+
+export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: PlanOptions): Promise<PlanOutcome> {
+  const log = options.log ?? (() => {});
+  const repo = store.load();
+  const settings = readSettings(repo.settings);
+  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+  if (validation.summary.errors > 0) return { status: 'invalid', validation };
+
+  log(`reading the tenant (${ports.tenant.graphUrl})`);
+  const snapshot = await ports.tenant.read();
+  log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
+
+  const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot });
+  if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
+
+  const plan = planChanges({
+    desired: resolution.documents,
+    snapshot,
+    settings,
+    prune: options.prune ?? settings.prune ?? false,
+    apiVersion: options.apiVersion,
+    labels: resolution.labels,
+    dir: options.dir,
+    now: options.now ?? new Date(),
+    tool: { name: TOOL_NAME, version: VERSION },
+  });
+  const tally = ports.tenant.requests();
+  plan.requests = { total: tally.total, byEndpoint: tally.byEndpoint };
+  return { status: 'planned', validation, plan };
+}
+
+/** True when applying the plan would change the tenant. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}

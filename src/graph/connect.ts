@@ -1,0 +1,142 @@
+/**
+ * `connectGraph`: one connection to one tenant's Microsoft Graph, giving the `Tenant` and
+ * `Directory` ports that share a credential, a Conditional Access pacing bucket and a request
+ * count. Nothing touches the network until the first call.
+ */
+import type { Middleware } from '@microsoft/microsoft-graph-client';
+import { ConfigurationError } from '../errors.js';
+import type { ApiVersion } from '../model/tenant.js';
+import type { Directory, Tenant } from '../plan/ports.js';
+import { cloudByName, type CloudName } from './clouds.js';
+import { chooseCredential, type AuthMethod } from './credentials.js';
+import { GraphDirectory } from './directory.js';
+import { GraphHttp } from './http.js';
+import {
+  AuthMiddleware,
+  CountingMiddleware,
+  FetchHandler,
+  PacingMiddleware,
+  RequestCounter,
+  RetryMiddleware,
+  TokenBucket,
+  TokenCache,
+} from './middleware.js';
+import { GraphTenant } from './tenant.js';
+
+export interface GraphConnectionOptions {
+  /** How to sign in; by default, what `env` provides (see credentials.ts). */
+  auth?: AuthMethod;
+  tenantId?: string;
+  clientId?: string;
+  cloud?: CloudName;
+  /** Overrides Graph's host, e.g. an emulator at http://127.0.0.1:PORT. */
+  graphUrl?: string;
+  apiVersion?: ApiVersion;
+  /** A file holding a bearer token (the `token` method). */
+  tokenFile?: string;
+  /** Environment to read credentials from; process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Conditional Access requests per second for this tenant; default 1. */
+  rateLimit?: number;
+  /** How many Conditional Access requests may go at once before the rate applies; default 2. */
+  burst?: number;
+  /** Total time one request may spend retrying; default 120000 ms. */
+  maxRetryTimeMs?: number;
+  /** The first backoff's upper bound (full jitter, doubling each attempt); default 1000 ms. */
+  retryBaseDelayMs?: number;
+  /** Time-out of one attempt; default 100000 ms (Graph's own limit). */
+  requestTimeoutMs?: number;
+  /** Page size ($top) of the Conditional Access lists; unset, Graph's default. */
+  pageSize?: number;
+  log?: (line: string) => void;
+  /** GitHub OIDC: the action face passes core.getIDToken. */
+  getIdToken?: (audience: string) => Promise<string>;
+}
+
+export interface GraphConnection {
+  tenant: Tenant;
+  directory: Directory;
+  /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
+  describe(): string;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new ConfigurationError(`${name} must be a positive number, not ${String(value)}: check ${flag}.`);
+  }
+  return value;
+}
+
+function normalizeGraphUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`The Graph URL '${raw}' is not a URL: set --graph-url / the graph-url input to e.g. http://127.0.0.1:8080.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigurationError(`The Graph URL '${raw}' must be http:// or https://.`);
+  if (url.search !== '' || url.hash !== '') throw new ConfigurationError(`The Graph URL '${raw}' must not carry a query or fragment.`);
+  // A trailing /v1.0 or /beta is the version, not the host.
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, '');
+  return `${url.origin}${path}`;
+}
+
+export function connectGraph(options: GraphConnectionOptions): GraphConnection {
+  const env = options.env ?? process.env;
+  const cloud = cloudByName(options.cloud);
+  const apiVersion = options.apiVersion ?? 'v1.0';
+  if (apiVersion !== 'v1.0' && apiVersion !== 'beta') throw new ConfigurationError(`Unknown Graph API version '${String(apiVersion)}': use v1.0 or beta (--api-version).`);
+  const customGraphUrl = options.graphUrl !== undefined && options.graphUrl.trim() !== '';
+  const baseUrl = customGraphUrl ? normalizeGraphUrl(options.graphUrl as string) : cloud.graphUrl;
+  const rateLimit = positive('The rate limit', options.rateLimit, 1, '--rate-limit');
+  const burst = Math.max(1, Math.floor(positive('The burst', options.burst, 2, '--burst')));
+  const maxRetryTimeMs = positive('The retry budget', options.maxRetryTimeMs, 120_000, '--max-retry-time');
+  const baseDelayMs = positive('The retry base delay', options.retryBaseDelayMs, 1000, 'retryBaseDelayMs');
+  const timeoutMs = positive('The request time-out', options.requestTimeoutMs, 100_000, 'requestTimeoutMs');
+  const pageSize = options.pageSize === undefined ? undefined : Math.floor(positive('The page size', options.pageSize, 100, 'pageSize'));
+
+  const chosen = chooseCredential({
+    auth: options.auth,
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    tokenFile: options.tokenFile,
+    env,
+    cloud,
+    customGraphUrl,
+    getIdToken: options.getIdToken,
+  });
+  const describe = (): string => `${chosen.description}, Graph ${baseUrl}/${apiVersion}`;
+
+  const tokens = new TokenCache(chosen.credential, cloud.scope, () => chosen.description);
+  const bucket = new TokenBucket(rateLimit, burst);
+  const counter = new RequestCounter();
+  const middleware: Middleware[] = [
+    new AuthMiddleware(tokens),
+    new RetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, bucket, log: options.log }),
+    new PacingMiddleware(bucket, baseUrl),
+    new CountingMiddleware(counter, baseUrl),
+    new FetchHandler(timeoutMs),
+  ];
+  const http = new GraphHttp({ baseUrl, apiVersion, middleware, describeCredential: () => chosen.description });
+
+  let tenantId = chosen.tenantId;
+  let discovering: Promise<string> | undefined;
+  const knownTenantId = (): string => tenantId ?? tokens.tenantIdFromToken ?? '';
+  const resolveTenantId = async (): Promise<string> => {
+    const known = knownTenantId();
+    if (known !== '') return known;
+    // Neither configured nor in the token (a static non-JWT token, e.g. the emulator's): ask Graph.
+    discovering ??= http.call('GET', 'organization?$select=id').then((org) => {
+      const first = Array.isArray(org?.value) ? org.value[0] : undefined;
+      const id = typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first.id === 'string' ? first.id : '';
+      tenantId = id;
+      return id;
+    });
+    return discovering;
+  };
+
+  const tenant = new GraphTenant(http, { pageSize, tenantId: resolveTenantId, knownTenantId, requests: () => counter.snapshot() });
+  const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
+  return { tenant, directory, describe };
+}

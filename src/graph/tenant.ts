@@ -1,0 +1,78 @@
+/**
+ * The `Tenant` port over Microsoft Graph: one paged list per kind to read, POST/PATCH/DELETE to
+ * change. Conditional Access calls are paced by the middleware, so callers need not.
+ */
+import { GraphError } from '../errors.js';
+import type { DocumentKind, JsonObject } from '../model/documents.js';
+import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
+import type { Tenant } from '../plan/ports.js';
+import type { GraphHttp } from './http.js';
+
+/** Where each kind lives, under the API version. */
+export const KIND_PATHS: Record<DocumentKind, string> = {
+  policy: 'identity/conditionalAccess/policies',
+  namedLocation: 'identity/conditionalAccess/namedLocations',
+  authenticationStrength: 'policies/authenticationStrengthPolicies',
+};
+
+export interface GraphTenantOptions {
+  /** Sent as $top on the lists; unset, Graph picks its page size. */
+  pageSize?: number;
+  /** The tenant id, once known (configured, from the token, or from GET /organization). */
+  tenantId: () => Promise<string>;
+  knownTenantId: () => string;
+  requests: () => RequestTally;
+}
+
+export class GraphTenant implements Tenant {
+  constructor(
+    private readonly http: GraphHttp,
+    private readonly o: GraphTenantOptions,
+  ) {}
+
+  /** The configured tenant id, or the one discovered by the first request; '' until then. */
+  get tenantId(): string {
+    return this.o.knownTenantId();
+  }
+
+  get graphUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  private listTarget(kind: DocumentKind): string {
+    return this.o.pageSize === undefined ? KIND_PATHS[kind] : `${KIND_PATHS[kind]}?$top=${this.o.pageSize}`;
+  }
+
+  async read(): Promise<TenantSnapshot> {
+    // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
+    const policies = await this.http.list(this.listTarget('policy'));
+    const namedLocations = await this.http.list(this.listTarget('namedLocation'));
+    const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
+    return {
+      tenantId: await this.o.tenantId(),
+      graphUrl: this.http.baseUrl,
+      apiVersion: this.http.apiVersion,
+      policies,
+      namedLocations,
+      authenticationStrengths,
+    };
+  }
+
+  async create(kind: DocumentKind, body: JsonObject): Promise<JsonObject> {
+    const created = await this.http.call('POST', KIND_PATHS[kind], body);
+    if (created === undefined) throw new GraphError(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
+    return created;
+  }
+
+  async update(kind: DocumentKind, id: string, body: JsonObject): Promise<void> {
+    await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
+  }
+
+  async remove(kind: DocumentKind, id: string): Promise<void> {
+    await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+  }
+
+  requests(): RequestTally {
+    return this.o.requests();
+  }
+}

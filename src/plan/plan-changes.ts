@@ -1,0 +1,133 @@
+/**
+ * The plan: desired documents (references resolved) against the tenant's snapshot. Pure: the
+ * caller read the tenant, resolved the references and fills in the Graph requests spent.
+ */
+import { DOCUMENT_KINDS, displayNameOf, type DocumentKind } from '../model/documents.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
+import type { Settings } from '../model/settings.js';
+import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
+import { betaOnlyProperties, normalizeDocument, toGraphBody } from '../normalize/normalize-document.js';
+import type { ResolvedDocument } from '../resolve/resolve-references.js';
+import { fieldChanges } from './field-changes.js';
+import { fingerprintSnapshot } from './fingerprint.js';
+import { matchDocuments } from './match.js';
+import { betaWarning, deleteWarning, emergencyAccessIds, policyWarnings } from './warnings.js';
+
+export interface PlanInput {
+  desired: readonly ResolvedDocument[];
+  snapshot: TenantSnapshot;
+  settings: Settings;
+  /** `--prune`; `prune: true` in caac.yml has the same effect. */
+  prune: boolean;
+  apiVersion: ApiVersion;
+  labels: Record<string, string>;
+  /** The repository folder planned. */
+  dir: string;
+  now: Date;
+  tool: { name: string; version: string };
+}
+
+/** Named locations and strengths are written before the policies that use them, deleted after. */
+const KIND_ORDER: readonly DocumentKind[] = ['namedLocation', 'authenticationStrength', 'policy'];
+
+function phase(op: PlanOperation): number {
+  const dependency = op.kind !== 'policy';
+  switch (op.action) {
+    case 'create':
+    case 'update':
+      return dependency ? 0 : 1;
+    case 'delete':
+      return dependency ? 3 : 2;
+    case 'noop':
+      return 4;
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function planChanges(input: PlanInput): Plan {
+  const { snapshot, apiVersion, labels } = input;
+  const prune = input.prune || input.settings.prune === true;
+  const emergencyIds = emergencyAccessIds(input.settings, labels);
+  const operations: PlanOperation[] = [];
+  const warnings: { warning: PlanWarning; op: PlanOperation }[] = [];
+  const warn = (op: PlanOperation, ...list: PlanWarning[]): void => list.forEach((warning) => warnings.push({ warning, op }));
+  const unmanaged: Plan['unmanaged'] = [];
+
+  for (const kind of KIND_ORDER) {
+    const desired = input.desired.filter((d) => d.kind === kind);
+    const tenant = snapshot[kindOfTenantList(kind)];
+    const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
+
+    for (const { desired: doc, actual } of pairs) {
+      const displayName = displayNameOf({ value: doc.resolved }) ?? displayNameOf(doc) ?? doc.file;
+      const after = normalizeDocument(kind, doc.resolved, { apiVersion });
+      const before = actual === undefined ? undefined : normalizeDocument(kind, actual, { apiVersion });
+      const changes = fieldChanges(before, after);
+      const beta = apiVersion === 'v1.0' ? betaOnlyProperties(kind, doc.resolved) : [];
+      const id = actual === undefined ? undefined : String(actual['id']);
+      let op: PlanOperation;
+      if (actual !== undefined && changes.length === 0) {
+        op = { kind, action: 'noop', displayName, id, file: doc.file, changes: [] };
+      } else {
+        op = {
+          kind,
+          action: actual === undefined ? 'create' : 'update',
+          displayName,
+          ...(id === undefined ? {} : { id }),
+          file: doc.file,
+          changes,
+          body: toGraphBody(kind, doc.resolved, { apiVersion }),
+        };
+        if (kind === 'policy') warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
+      }
+      operations.push(op);
+      if (beta.length) warn(op, betaWarning(displayName, kind, beta));
+    }
+
+    for (const object of unmatched) {
+      const id = String(object['id']);
+      const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
+      if (prune) {
+        const op: PlanOperation = { kind, action: 'delete', displayName, id, changes: [] };
+        operations.push(op);
+        warn(op, deleteWarning(kind, displayName, id));
+      } else {
+        unmanaged.push({ kind, id, displayName });
+      }
+    }
+  }
+
+  const rank = (kind: DocumentKind): number => KIND_ORDER.indexOf(kind);
+  operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
+  unmanaged.sort((a, b) => DOCUMENT_KINDS.indexOf(a.kind) - DOCUMENT_KINDS.indexOf(b.kind) || compare(a.displayName, b.displayName));
+  // Deletions first, then the other kinds by weight, each in operation order.
+  const warningRank = (w: PlanWarning): number => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
+  const position = new Map(operations.map((op, i) => [op, i]));
+  const ordered = warnings
+    .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op)! - position.get(b.op)!)
+    .map(({ warning }) => warning);
+
+  const count = (action: PlanOperation['action']): number => operations.filter((o) => o.action === action).length;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { ...input.tool },
+    tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
+    dir: input.dir,
+    apiVersion,
+    createdAt: input.now.toISOString(),
+    fingerprint: fingerprintSnapshot(snapshot, apiVersion),
+    summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
+    operations,
+    unmanaged,
+    warnings: ordered,
+    labels: { ...labels },
+    requests: { total: 0, byEndpoint: {} },
+  };
+}
+
+/** True when the plan would change the tenant. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.operations.some((o) => o.action !== 'noop');
+}
+

@@ -1,0 +1,107 @@
+/**
+ * Reads a plan file back (apply, and the reports of a plan made in another job): checks the
+ * format version and the shape, with errors that say what is wrong and where.
+ */
+import { ConfigurationError } from '../errors.js';
+import { DOCUMENT_KINDS } from '../model/documents.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
+
+const ACTIONS = ['create', 'update', 'delete', 'noop'];
+const WARNING_KINDS = ['delete', 'enforcement', 'new-block', 'break-glass-removed', 'unmanaged', 'beta'];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Serializes a plan as the plan file holds it. */
+export function writePlanFile(plan: Plan): string {
+  return JSON.stringify(plan, null, 2) + '\n';
+}
+
+export function readPlanFile(text: string, file = 'plan file'): Plan {
+  const fail = (path: string, message: string): never => {
+    throw new ConfigurationError(`${file}: ${path ? `${path}: ` : ''}${message}`, { file, path });
+  };
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return fail('', `not valid JSON (${(e as Error).message}): pass the file that caac plan --out wrote`);
+  }
+  if (!isObj(data)) return fail('', 'not a caac plan: expected a JSON object');
+  const version = data['formatVersion'];
+  if (typeof version !== 'number') return fail('/formatVersion', 'missing: this is not a caac plan file');
+  if (version !== PLAN_FORMAT_VERSION) {
+    return fail(
+      '/formatVersion',
+      version > PLAN_FORMAT_VERSION
+        ? `format version ${version} was written by a newer caac (this one reads version ${PLAN_FORMAT_VERSION}): use the same caac version for plan and apply`
+        : `format version ${version} is no longer supported (this caac reads version ${PLAN_FORMAT_VERSION}): make the plan again`,
+    );
+  }
+  const str = (o: Obj, key: string, path: string, optional = false): void => {
+    const v = o[key];
+    if (v === undefined && optional) return;
+    if (typeof v !== 'string') fail(`${path}/${key}`, `expected a string${v === undefined ? ', found nothing' : ''}`);
+  };
+  const num = (o: Obj, key: string, path: string): void => {
+    if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || (o[key] as number) < 0) fail(`${path}/${key}`, 'expected a whole number');
+  };
+  const obj = (o: Obj, key: string, path: string): Obj => {
+    const v = o[key];
+    return isObj(v) ? v : fail(`${path}/${key}`, 'expected an object');
+  };
+  const arr = (o: Obj, key: string, path: string): unknown[] => {
+    const v = o[key];
+    return Array.isArray(v) ? v : fail(`${path}/${key}`, 'expected an array');
+  };
+  const oneOf = (o: Obj, key: string, path: string, values: readonly string[]): void => {
+    if (typeof o[key] !== 'string' || !values.includes(o[key] as string)) fail(`${path}/${key}`, `expected one of ${values.join(', ')}`);
+  };
+
+  const tool = obj(data, 'tool', '');
+  str(tool, 'name', '/tool');
+  str(tool, 'version', '/tool');
+  const tenant = obj(data, 'tenant', '');
+  str(tenant, 'id', '/tenant');
+  str(tenant, 'graphUrl', '/tenant');
+  str(data, 'dir', '');
+  oneOf(data, 'apiVersion', '', ['v1.0', 'beta']);
+  str(data, 'createdAt', '');
+  if (typeof data['fingerprint'] !== 'string' || !/^[0-9a-f]{64}$/.test(data['fingerprint'])) fail('/fingerprint', 'expected a sha256 hex digest');
+  const summary = obj(data, 'summary', '');
+  for (const key of ['create', 'update', 'delete', 'unchanged', 'unmanaged']) num(summary, key, '/summary');
+  arr(data, 'operations', '').forEach((op, i) => {
+    const path = `/operations/${i}`;
+    if (!isObj(op)) return fail(path, 'expected an object');
+    oneOf(op, 'kind', path, DOCUMENT_KINDS);
+    oneOf(op, 'action', path, ACTIONS);
+    str(op, 'displayName', path);
+    str(op, 'id', path, op['action'] === 'create');
+    if (op['action'] !== 'create' && typeof op['id'] !== 'string') fail(`${path}/id`, `a ${String(op['action'])} needs the tenant object's id`);
+    str(op, 'file', path, true);
+    arr(op, 'changes', path).forEach((c, j) => {
+      if (!isObj(c) || typeof c['path'] !== 'string') fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
+    });
+    if (op['action'] === 'create' || op['action'] === 'update') obj(op, 'body', path);
+  });
+  arr(data, 'unmanaged', '').forEach((u, i) => {
+    const path = `/unmanaged/${i}`;
+    if (!isObj(u)) return fail(path, 'expected an object');
+    oneOf(u, 'kind', path, DOCUMENT_KINDS);
+    str(u, 'id', path);
+    str(u, 'displayName', path);
+  });
+  arr(data, 'warnings', '').forEach((w, i) => {
+    const path = `/warnings/${i}`;
+    if (!isObj(w)) return fail(path, 'expected an object');
+    oneOf(w, 'kind', path, WARNING_KINDS);
+    str(w, 'displayName', path);
+    str(w, 'message', path);
+  });
+  const labels = obj(data, 'labels', '');
+  for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') fail(`/labels/${k}`, 'expected a string');
+  const requests = obj(data, 'requests', '');
+  num(requests, 'total', '/requests');
+  obj(requests, 'byEndpoint', '/requests');
+  return data as unknown as Plan;
+}

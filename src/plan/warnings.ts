@@ -1,0 +1,100 @@
+/**
+ * The warnings a reviewer reads first: deletions, enforcement changes, new blocks, break-glass
+ * exclusions removed, and beta-only properties that v1.0 ignores.
+ */
+import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
+import type { PlanWarning } from '../model/plan.js';
+import { isGuid, parseReferenceValue } from '../model/references.js';
+import type { Settings } from '../model/settings.js';
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const at = (doc: JsonObject | undefined, ...path: string[]): unknown =>
+  path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), doc);
+
+export function deleteWarning(kind: DocumentKind, displayName: string, id: string): PlanWarning {
+  const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
+  return { kind: 'delete', displayName, message: `deletes the ${KIND_LABELS[kind]} "${displayName}" (${id})${restorable}` };
+}
+
+/** Warnings about one policy's create (before undefined) or update; both sides normalized. */
+export function policyWarnings(displayName: string, before: JsonObject | undefined, after: JsonObject, emergencyIds: ReadonlySet<string>, labels: Record<string, string>): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
+  const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
+  const stateAfter = String(at(after, 'state') ?? 'enabled');
+  if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
+    warnings.push({
+      kind: 'enforcement',
+      displayName,
+      message:
+        before === undefined
+          ? `is created enabled: it is enforced as soon as it is applied (consider "enabledForReportingButNotEnforced" first)`
+          : `state changes from "${stateBefore}" to "enabled": the policy will be enforced`,
+    });
+  }
+  // A policy newly blocks when it blocks (enabled, with "block") and did not before, or when it gains
+  // "block" in report-only mode (it will block once enabled).
+  const hasBlock = (doc: JsonObject | undefined): boolean => strings(at(doc, 'grantControls', 'builtInControls')).includes('block');
+  const blockedBefore = before !== undefined && hasBlock(before) && stateBefore === 'enabled';
+  if (hasBlock(after) && stateAfter === 'enabled' && !blockedBefore) {
+    warnings.push({
+      kind: 'new-block',
+      displayName,
+      message:
+        before === undefined
+          ? 'blocks access: a new enabled policy with the "block" control'
+          : hasBlock(before)
+            ? `now blocks access: the "block" policy changes from "${stateBefore}" to "enabled"`
+            : 'now blocks access: "block" is added to the grant controls',
+    });
+  } else if (hasBlock(after) && stateAfter === 'enabledForReportingButNotEnforced' && !hasBlock(before)) {
+    warnings.push({ kind: 'new-block', displayName, message: '"block" is added to the grant controls: report-only now, it blocks access once enabled' });
+  }
+  if (before !== undefined && emergencyIds.size) {
+    for (const list of ['excludeUsers', 'excludeGroups']) {
+      const had = strings(at(before, 'conditions', 'users', list));
+      const has = new Set(strings(at(after, 'conditions', 'users', list)).map((v) => v.toLowerCase()));
+      for (const id of had) {
+        if (emergencyIds.has(id.toLowerCase()) && !has.has(id.toLowerCase())) {
+          warnings.push({
+            kind: 'break-glass-removed',
+            displayName,
+            message: `no longer excludes the emergency-access ${list === 'excludeUsers' ? 'account' : 'group'} ${labels[id.toLowerCase()] ?? id} (${id}): this can lock everyone out`,
+          });
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+export function betaWarning(displayName: string, kind: DocumentKind, pointers: readonly string[]): PlanWarning {
+  const shown = pointers.slice(0, 4).join(', ') + (pointers.length > 4 ? ` and ${pointers.length - 4} more` : '');
+  return {
+    kind: 'beta',
+    displayName,
+    message: `the ${KIND_LABELS[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
+  };
+}
+
+/**
+ * The ids of the emergency-access accounts and groups of caac.yml: GUIDs as written, references
+ * (`group:CA-BreakGlass`) through the labels the resolution made (label → id).
+ */
+export function emergencyAccessIds(settings: Settings, labels: Record<string, string>): Set<string> {
+  const ids = new Set<string>();
+  const byLabel = new Map<string, string[]>();
+  for (const [id, label] of Object.entries(labels)) {
+    const key = label.toLowerCase();
+    byLabel.set(key, [...(byLabel.get(key) ?? []), id.toLowerCase()]);
+  }
+  for (const value of [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])]) {
+    const parsed = parseReferenceValue(value, []);
+    if (parsed.type === 'guid') ids.add(parsed.id.toLowerCase());
+    else if (parsed.type === 'reference') {
+      const ref = `${parsed.reference.kind}:${parsed.reference.name}`.toLowerCase();
+      if (isGuid(parsed.reference.name)) ids.add(parsed.reference.name.toLowerCase());
+      for (const id of byLabel.get(ref) ?? []) ids.add(id);
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,265 @@
+/**
+ * The plan as markdown, for the pull request comment and the job summary: a hidden marker (how
+ * the sticky comment is found again), title, summary line, warnings first, then each changed
+ * object in a `<details>` block holding a ```diff of its field changes with names beside ids,
+ * counts and a footer. Every string that came from a file or the tenant is escaped; the result
+ * is at most `maxLength` characters, cut between whole objects, never inside a block.
+ */
+import type { JsonValue } from '../model/documents.js';
+import type { Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model/plan.js';
+import { VERSION } from '../version.js';
+import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
+import {
+  WARNING_TITLES,
+  changedOperations,
+  displayedChanges,
+  formatJson,
+  kindLabel,
+  labelValue,
+  orderedWarnings,
+  plural,
+  renderPlanSummaryLine,
+  requestParts,
+  sanitizeLogText,
+  shortId,
+} from './plan-format.js';
+
+export { renderPlanSummaryLine } from './plan-format.js';
+
+/** GitHub's limit for an issue or pull request comment body. */
+export const COMMENT_MAX_LENGTH = 65536;
+
+export interface PlanMarkdownOptions {
+  /** At most this many characters (default 65,536, GitHub's comment limit). */
+  maxLength?: number;
+  /** Where the full report is (the job summary or the run), linked when the report is cut. */
+  detailsUrl?: string;
+  /** The name of the artifact that holds the plan file, named when the report is cut. */
+  artifactName?: string;
+}
+
+/** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
+function canonicalDir(dir: string): string {
+  const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return d === '' ? '.' : d;
+}
+
+/**
+ * The hidden marker that identifies the sticky comment of one (tenant, folder):
+ * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
+ * the HTML comment, the tenant id lowercased and the folder in canonical form.
+ */
+export function planCommentMarker(tenantId: string, dir: string): string {
+  return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
+}
+
+/**
+ * escapeMarkdown, with its backslash escapes turned into numeric character references: the same
+ * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
+ */
+export function escapeForHtml(text: string): string {
+  return escapeMarkdown(text).replace(/\\(.)/g, (_m, c: string) => `&#${c.codePointAt(0)};`);
+}
+
+/** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
+function clip(text: string, max = 300): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const md = (text: string): string => escapeMarkdown(clip(text));
+const html = (text: string): string => escapeForHtml(clip(text));
+
+const WARNING_ICONS: Record<PlanWarningKind, string> = {
+  delete: '🗑️',
+  enforcement: '🔒',
+  'new-block': '⛔',
+  'break-glass-removed': '🚨',
+  beta: '🧪',
+  unmanaged: 'ℹ️',
+};
+
+function warningLine(w: PlanWarning): string {
+  return `- ${WARNING_ICONS[w.kind] ?? '⚠️'} **${WARNING_TITLES[w.kind] ?? md(String(w.kind))}**: ${md(w.displayName)}: ${md(w.message)}`;
+}
+
+const ACTION_ICONS: Record<PlanOperation['action'], string> = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
+
+/** One line of the diff (inside the fence): control characters escaped, fences broken. */
+function diffLine(text: string): string {
+  return escapeCodeBlock(sanitizeLogText(text));
+}
+
+function valueLines(plan: Plan, sign: '-' | '+', path: string, value: JsonValue): string[] {
+  const lines = formatJson(labelValue(plan, value));
+  return lines.map((line, i) => diffLine(i === 0 ? `${sign} ${path}: ${line}` : `${sign}   ${line}`));
+}
+
+function diffLines(plan: Plan, op: PlanOperation): string[] {
+  const lines: string[] = [];
+  for (const change of displayedChanges(op)) {
+    if (change.before !== undefined) lines.push(...valueLines(plan, '-', change.path, change.before));
+    if (change.after !== undefined) lines.push(...valueLines(plan, '+', change.path, change.after));
+    if (change.before === undefined && change.after === undefined) lines.push(diffLine(`  ${change.path}: (no value on either side)`));
+  }
+  return lines;
+}
+
+/** One changed object: a `<details>` block with a ```diff inside (the diff capped at `maxDiff`). */
+function objectBlock(plan: Plan, op: PlanOperation, maxDiff: number): string {
+  const id = op.id ? ` <sub>${html(shortId(op.id))}…</sub>` : '';
+  const file = op.file ? ` <sub>${html(op.file)}</sub>` : '';
+  const summary = `${ACTION_ICONS[op.action] ?? ''} ${html(op.action)} ${html(kindLabel(op))} <b>${html(op.displayName)}</b>${id}${file}`;
+  const out = [`<details><summary>${summary}</summary>`, ''];
+  const lines = diffLines(plan, op);
+  if (lines.length === 0) {
+    out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+  } else {
+    let used = 0;
+    let kept = 0;
+    for (const line of lines) {
+      if (used + line.length + 1 > maxDiff && kept > 0) break;
+      used += line.length + 1;
+      kept++;
+    }
+    out.push('```diff', ...lines.slice(0, kept), '```');
+    if (kept < lines.length) out.push('', `_${plural(lines.length - kept, 'more line')} of this diff are in the plan file._`);
+  }
+  out.push('', '</details>', '');
+  return out.join('\n');
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+    return u.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function omissionNote(objects: number, warnings: number, unmanaged: number, maxLength: number, options: PlanMarkdownOptions): string {
+  const parts = [
+    objects > 0 ? plural(objects, 'changed object') : '',
+    warnings > 0 ? plural(warnings, 'warning') : '',
+    unmanaged > 0 ? `the list of ${plural(unmanaged, 'object')} not managed here` : '',
+  ].filter(Boolean);
+  const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'Part of the plan');
+  const plural_ = objects + warnings > 1 || parts.length > 1;
+  const where: string[] = [];
+  const url = safeUrl(options.detailsUrl);
+  if (url) where.push(`the [job summary](${url})`);
+  where.push(options.artifactName ? `the plan artifact **${md(options.artifactName)}**` : 'the plan file');
+  return `> [!NOTE]\n> ${what} ${plural_ ? 'are' : 'is'} left out to keep this report under ${maxLength.toLocaleString('en-US')} characters: see ${where.join(' and ')} for the full plan.\n`;
+}
+
+/** The markdown report and what was left out of it to keep it under `maxLength`. */
+export interface PlanMarkdownReport {
+  markdown: string;
+  truncated: boolean;
+  omitted: { objects: number; warnings: number; unmanaged: number };
+}
+
+export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
+  return renderPlanMarkdownReport(plan, options).markdown;
+}
+
+export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOptions = {}): PlanMarkdownReport {
+  const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
+  const changed = changedOperations(plan);
+  const warnings = orderedWarnings(plan);
+
+  const head = [
+    planCommentMarker(plan.tenant.id, plan.dir),
+    `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
+    '',
+    `**${renderPlanSummaryLine(plan)}**`,
+    '',
+  ].join('\n');
+
+  const warningsHeading = '### ⚠️ Warnings\n';
+  const warningLines = warnings.map((w) => warningLine(w));
+
+  const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
+  // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
+  const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
+  const blocks: string[] = [];
+  let blocksLength = 0;
+  for (const op of changed) {
+    if (blocksLength > maxLength) break;
+    const block = objectBlock(plan, op, maxDiff);
+    blocks.push(block);
+    blocksLength += block.length + 1;
+  }
+
+  const unmanaged =
+    plan.unmanaged.length > 0
+      ? [
+          `<details><summary>${plural(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
+          '',
+          ...plan.unmanaged.map((u) => `- ${md(kindLabel(u))} ${md(u.displayName)} (${md(shortId(u.id))}…)`),
+          '',
+          '</details>',
+          '',
+        ].join('\n')
+      : '';
+
+  const s = plan.summary;
+  const requests = requestParts(plan);
+  const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
+  const tail = [
+    `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
+    '',
+    `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(VERSION)}</sub>`,
+    '',
+  ].join('\n');
+
+  const assemble = (nWarnings: number, nBlocks: number, withUnmanaged: boolean, note: string): string => {
+    const parts = [head];
+    if (warnings.length > 0) parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
+    parts.push(changesHeading);
+    parts.push(...blocks.slice(0, nBlocks));
+    if (note) parts.push(note);
+    if (withUnmanaged && unmanaged) parts.push(unmanaged);
+    parts.push(tail);
+    return parts.join('\n');
+  };
+
+  if (blocks.length === changed.length) {
+    const full = assemble(warnings.length, blocks.length, true, '');
+    if (full.length <= maxLength) return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
+  }
+
+  // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
+  // that says how many were left out; if even the warnings do not fit, drop warnings too.
+  const noteFor = (w: number, b: number): string => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
+  const lengthOf = (w: number, b: number): number => assemble(w, b, false, noteFor(w, b)).length;
+  let nWarnings = warnings.length;
+  if (lengthOf(nWarnings, 0) > maxLength) {
+    let lo = 0;
+    let hi = nWarnings;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (lengthOf(mid, 0) <= maxLength) lo = mid;
+      else hi = mid - 1;
+    }
+    nWarnings = lo;
+  }
+  let nBlocks = 0;
+  let length = lengthOf(nWarnings, 0);
+  const noteLength = noteFor(nWarnings, 0).length;
+  while (nBlocks < blocks.length) {
+    const grown = length + blocks[nBlocks]!.length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
+    if (grown > maxLength) break;
+    length += blocks[nBlocks]!.length + 1;
+    nBlocks++;
+  }
+  const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
+  const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
+  if (cut.length <= maxLength) return { markdown: cut, truncated: true, omitted };
+  // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
+  const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
+  return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
+}

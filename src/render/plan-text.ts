@@ -1,0 +1,70 @@
+/**
+ * The plan as plain text for a CI log or a terminal: header, summary line, warnings, then each
+ * changed object with its field changes (`path: before → after`, names beside ids), footer.
+ */
+import type { JsonValue } from '../model/documents.js';
+import type { Plan, PlanOperation } from '../model/plan.js';
+import {
+  ACTION_SIGNS,
+  WARNING_TITLES,
+  changedOperations,
+  compactJson,
+  displayedChanges,
+  kindLabel,
+  labelValue,
+  orderedWarnings,
+  plural,
+  renderPlanSummaryLine,
+  requestParts,
+  sanitizeLogText,
+  shortId,
+} from './plan-format.js';
+
+function quoted(name: string): string {
+  return `"${sanitizeLogText(name)}"`;
+}
+
+function value(plan: Plan, v: JsonValue | undefined): string {
+  return sanitizeLogText(v === undefined ? '(absent)' : compactJson(labelValue(plan, v)));
+}
+
+function operationLines(plan: Plan, op: PlanOperation): string[] {
+  const id = op.id ? ` (${sanitizeLogText(shortId(op.id))}…)` : '';
+  const lines = [`${ACTION_SIGNS[op.action]} ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}${id}`];
+  if (op.action === 'delete') return lines;
+  for (const change of displayedChanges(op)) {
+    const path = sanitizeLogText(change.path);
+    if (change.before === undefined) lines.push(`    ${path}: ${value(plan, change.after)}`);
+    else lines.push(`    ${path}: ${value(plan, change.before)} → ${value(plan, change.after)}`);
+  }
+  return lines;
+}
+
+export function renderPlanText(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`caac plan · tenant ${sanitizeLogText(plan.tenant.id)} · folder ${sanitizeLogText(plan.dir)}`);
+  out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
+
+  const warnings = orderedWarnings(plan);
+  if (warnings.length > 0) {
+    out.push('', `Warnings (${warnings.length}):`);
+    for (const w of warnings) out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${sanitizeLogText(w.message)}`);
+  }
+
+  const changed = changedOperations(plan);
+  if (changed.length === 0) {
+    out.push('', 'No changes. The tenant matches the repository.');
+  } else {
+    for (const op of changed) out.push('', ...operationLines(plan, op));
+  }
+
+  if (plan.unmanaged.length > 0) {
+    out.push('', `Not managed here (${plural(plan.unmanaged.length, 'object')} in the tenant that no file describes; prune would delete them):`);
+    for (const u of plan.unmanaged) out.push(`  ${kindLabel(u)} ${quoted(u.displayName)} (${sanitizeLogText(shortId(u.id))}…)`);
+  }
+
+  const requests = requestParts(plan);
+  const detail = requests.endpoints.map(([endpoint, n]) => `${sanitizeLogText(endpoint)} ${n}`).join(', ');
+  out.push('', `Graph requests: ${requests.total}${detail ? ` (${detail})` : ''}`);
+  return out.join('\n') + '\n';
+}
