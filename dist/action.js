@@ -61214,6 +61214,8 @@ var version = __nccwpck_require__(4387);
 
 async function runPlan(store, ports, options) {
     const log = options.log ?? (() => { });
+    // A connection may serve several commands (the demo plans twice): count this plan's requests only.
+    const before = ports.tenant.requests();
     const repo = store.load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
     const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
@@ -61236,9 +61238,17 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
-    const tally = ports.tenant.requests();
-    plan.requests = { total: tally.total, byEndpoint: tally.byEndpoint };
+    plan.requests = requestsSince(before, ports.tenant.requests());
     return { status: 'planned', validation, plan };
+}
+function requestsSince(before, after) {
+    const byEndpoint = {};
+    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+        const spent = n - (before.byEndpoint[endpoint] ?? 0);
+        if (spent > 0)
+            byEndpoint[endpoint] = spent;
+    }
+    return { total: after.total - before.total, byEndpoint };
 }
 /** True when applying the plan would change the tenant. */
 function plan_hasChanges(plan) {

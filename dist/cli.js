@@ -15361,7 +15361,7 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 7783:
+/***/ 5402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15530,7 +15530,7 @@ const inc = __nccwpck_require__(9343)
 const diff = __nccwpck_require__(8632)
 const major = __nccwpck_require__(2186)
 const minor = __nccwpck_require__(3566)
-const patch = __nccwpck_require__(7783)
+const patch = __nccwpck_require__(5402)
 const prerelease = __nccwpck_require__(6577)
 const compare = __nccwpck_require__(6176)
 const rcompare = __nccwpck_require__(8594)
@@ -27219,7 +27219,7 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(7783);
 var composeNode = __nccwpck_require__(5937);
 var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
@@ -27487,7 +27487,7 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(7783);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
@@ -28876,7 +28876,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 7783:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -29725,7 +29725,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(7783);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -32959,7 +32959,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(7783);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -35694,15 +35694,23 @@ exports.visitAsync = visitAsync;
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6187);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3925);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4101);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5071);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2135);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6187);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4101);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7697);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2135);
+/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9634);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9681);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
+
+
+
+
 
 
 
@@ -35720,6 +35728,11 @@ function exampleRepository() {
     }
     return undefined;
 }
+const indent = (text) => text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n');
 function registerDemo(program, setExit) {
     program
         .command('demo')
@@ -35729,38 +35742,52 @@ function registerDemo(program, setExit) {
         const out = (line = '') => process.stdout.write(line + '\n');
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
-            out('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir');
-            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ExitCode */ .yU.usage);
+            process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
+            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.usage);
             return;
         }
         const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(process.cwd(), dir) || '.';
+        const steps = 5;
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
-        out('Step 1/3  start the Graph emulator with the sample tenant');
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_5__/* .startEmulator */ .s)({ seed: 'sample' });
+        out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_6__/* .startEmulator */ .s)({ seed: 'sample' });
         try {
             out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
             out();
-            out(`Step 2/3  caac validate --dir ${shownDir}`);
-            const result = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_3__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_7__/* .filePolicyStore */ .Sv)(shownDir));
-            for (const line of (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_4__/* .formatFindings */ .e)(result, 'text').trimEnd().split('\n'))
-                out(`          ${line}`);
+            out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
+            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_5__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__/* .filePolicyStore */ .Sv)(shownDir));
+            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_4__/* .formatFindings */ .e)(validation, 'text')));
             out();
-            out('Step 3/3  read the tenant over Graph');
-            const headers = { authorization: 'Bearer caac-demo' };
-            for (const [label, path] of [
-                ['policies', '/v1.0/identity/conditionalAccess/policies'],
-                ['named locations', '/v1.0/identity/conditionalAccess/namedLocations'],
-                ['authentication strengths', '/v1.0/policies/authenticationStrengthPolicies'],
-            ]) {
-                const response = await fetch(`${emulator.url}${path}`, { headers });
-                const body = (await response.json());
-                out(`          ${String(body.value?.length ?? 0).padStart(3)} ${label}`);
+            // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
+            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_8__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+            const plan = async () => {
+                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+                if (outcome.status !== 'planned') {
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_11__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    return false;
+                }
+                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_10__/* .renderPlanText */ .$)(outcome.plan)));
+                return true;
+            };
+            out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
+            if (!(await plan()))
+                return;
+            out();
+            out(`Step 4/${steps}  someone edits the tenant in the portal: the report-only device policy is switched on`);
+            const snapshot = await graph.tenant.read();
+            const target = snapshot.policies.find((p) => p['state'] === 'enabledForReportingButNotEnforced');
+            if (target && typeof target['id'] === 'string') {
+                await graph.tenant.update('policy', target['id'], { state: 'enabled' });
+                out(`          PATCH policy "${String(target['displayName'])}": state → enabled`);
             }
             out();
-            out('Next in the pipeline (coming in later releases): plan, apply, backup, contingency-toggle.');
-            out(`Graph requests used: ${emulator.requests().total}`);
-            setExit(result.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .ExitCode */ .yU.ok);
+            out(`Step 5/${steps}  caac plan again: the drift shows, with the change that puts the repository back`);
+            if (!(await plan()))
+                return;
+            out();
+            out('Next in the pipeline (coming in later releases): apply, backup, contingency-toggle.');
+            setExit(validation.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
@@ -35904,7 +35931,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
 /* harmony import */ var _demo_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6940);
 /* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7221);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9681);
 /* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
@@ -35963,19 +35990,433 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7221:
+/***/ 9681:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  l: () => (/* binding */ registerPlan)
+  l: () => (/* binding */ registerPlan),
+  N: () => (/* binding */ reportStoppedPlan)
 });
-
-// UNUSED EXPORTS: reportStoppedPlan
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 11 modules
+var commands_plan = __nccwpck_require__(7066);
+// EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
+var validate_output = __nccwpck_require__(3925);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
+var connect = __nccwpck_require__(7697);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
+var version = __nccwpck_require__(4387);
+;// CONCATENATED MODULE: ./lib/src/render/markdown-escape.js
+/**
+ * Escapes text that came from a file or the tenant before it goes into markdown or HTML (PR
+ * comments, job summaries): a displayName must never inject a link, an image, a mention, a
+ * table cell, a heading or a tag. Newlines become spaces, so block syntax (lists, headings,
+ * fences) cannot start; inline syntax is backslash-escaped; `<`, `>` and `&` become entities so
+ * no tag forms; bare URLs and @mentions are broken with a zero-width character.
+ */
+const INLINE_SPECIALS = /[\\`*_[\]|#~!<>&]/g;
+const ZWSP = '\u200b';
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r?\n|\r/g, ' ')
+        .replace(INLINE_SPECIALS, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+        .replace(/@(?=\w)/g, `@${ZWSP}`);
+}
+/** For text inside a fenced code block: only a fence could break out of it. */
+function escapeCodeBlock(text) {
+    return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
+}
+
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
+;// CONCATENATED MODULE: ./lib/src/render/plan-markdown.js
+
+
+
+
+/** GitHub's limit for an issue or pull request comment body. */
+const COMMENT_MAX_LENGTH = 65536;
+/** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
+function canonicalDir(dir) {
+    const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    return d === '' ? '.' : d;
+}
+/**
+ * The hidden marker that identifies the sticky comment of one (tenant, folder):
+ * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
+ * the HTML comment, the tenant id lowercased and the folder in canonical form.
+ */
+function planCommentMarker(tenantId, dir) {
+    return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
+}
+/**
+ * escapeMarkdown, with its backslash escapes turned into numeric character references: the same
+ * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
+ */
+function escapeForHtml(text) {
+    return escapeMarkdown(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
+}
+/** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
+function clip(text, max = 300) {
+    const chars = Array.from(text);
+    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+const md = (text) => escapeMarkdown(clip(text));
+const html = (text) => escapeForHtml(clip(text));
+const WARNING_ICONS = {
+    delete: '🗑️',
+    enforcement: '🔒',
+    'new-block': '⛔',
+    'break-glass-removed': '🚨',
+    beta: '🧪',
+    unmanaged: 'ℹ️',
+};
+function warningLine(w) {
+    return `- ${WARNING_ICONS[w.kind] ?? '⚠️'} **${plan_format/* WARNING_TITLES */.V9[w.kind] ?? md(String(w.kind))}**: ${md(w.displayName)}: ${md(w.message)}`;
+}
+const ACTION_ICONS = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
+/** One line of the diff (inside the fence): control characters escaped, fences broken. */
+function diffLine(text) {
+    return escapeCodeBlock((0,plan_format/* sanitizeLogText */.fu)(text));
+}
+function valueLines(plan, sign, path, value) {
+    const lines = (0,plan_format/* formatJson */.IB)((0,plan_format/* labelValue */.w)(plan, value));
+    return lines.map((line, i) => diffLine(i === 0 ? `${sign} ${path}: ${line}` : `${sign}   ${line}`));
+}
+function diffLines(plan, op) {
+    const lines = [];
+    for (const change of (0,plan_format/* displayedChanges */.HP)(op)) {
+        if (change.before !== undefined)
+            lines.push(...valueLines(plan, '-', change.path, change.before));
+        if (change.after !== undefined)
+            lines.push(...valueLines(plan, '+', change.path, change.after));
+        if (change.before === undefined && change.after === undefined)
+            lines.push(diffLine(`  ${change.path}: (no value on either side)`));
+    }
+    return lines;
+}
+/** One changed object: a `<details>` block with a ```diff inside (the diff capped at `maxDiff`). */
+function objectBlock(plan, op, maxDiff) {
+    const id = op.id ? ` <sub>${html((0,plan_format/* shortId */.m_)(op.id))}…</sub>` : '';
+    const file = op.file ? ` <sub>${html(op.file)}</sub>` : '';
+    const summary = `${ACTION_ICONS[op.action] ?? ''} ${html(op.action)} ${html((0,plan_format/* kindLabel */.tf)(op))} <b>${html(op.displayName)}</b>${id}${file}`;
+    const out = [`<details><summary>${summary}</summary>`, ''];
+    const lines = diffLines(plan, op);
+    if (lines.length === 0) {
+        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+    }
+    else {
+        let used = 0;
+        let kept = 0;
+        for (const line of lines) {
+            if (used + line.length + 1 > maxDiff && kept > 0)
+                break;
+            used += line.length + 1;
+            kept++;
+        }
+        out.push('```diff', ...lines.slice(0, kept), '```');
+        if (kept < lines.length)
+            out.push('', `_${(0,plan_format/* plural */.LS)(lines.length - kept, 'more line')} of this diff are in the plan file._`);
+    }
+    out.push('', '</details>', '');
+    return out.join('\n');
+}
+function safeUrl(url) {
+    if (!url)
+        return undefined;
+    try {
+        const u = new URL(url);
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            return undefined;
+        return u.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    }
+    catch {
+        return undefined;
+    }
+}
+function omissionNote(objects, warnings, unmanaged, maxLength, options) {
+    const parts = [
+        objects > 0 ? (0,plan_format/* plural */.LS)(objects, 'changed object') : '',
+        warnings > 0 ? (0,plan_format/* plural */.LS)(warnings, 'warning') : '',
+        unmanaged > 0 ? `the list of ${(0,plan_format/* plural */.LS)(unmanaged, 'object')} not managed here` : '',
+    ].filter(Boolean);
+    const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'Part of the plan');
+    const plural_ = objects + warnings > 1 || parts.length > 1;
+    const where = [];
+    const url = safeUrl(options.detailsUrl);
+    if (url)
+        where.push(`the [job summary](${url})`);
+    where.push(options.artifactName ? `the plan artifact **${md(options.artifactName)}**` : 'the plan file');
+    return `> [!NOTE]\n> ${what} ${plural_ ? 'are' : 'is'} left out to keep this report under ${maxLength.toLocaleString('en-US')} characters: see ${where.join(' and ')} for the full plan.\n`;
+}
+function renderPlanMarkdown(plan, options = {}) {
+    return renderPlanMarkdownReport(plan, options).markdown;
+}
+function renderPlanMarkdownReport(plan, options = {}) {
+    const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
+    const changed = (0,plan_format/* changedOperations */.rR)(plan);
+    const warnings = (0,plan_format/* orderedWarnings */.pZ)(plan);
+    const head = [
+        planCommentMarker(plan.tenant.id, plan.dir),
+        `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
+        '',
+        `**${(0,plan_format/* renderPlanSummaryLine */.IR)(plan)}**`,
+        '',
+    ].join('\n');
+    const warningsHeading = '### ⚠️ Warnings\n';
+    const warningLines = warnings.map((w) => warningLine(w));
+    const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
+    // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
+    const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
+    const blocks = [];
+    let blocksLength = 0;
+    for (const op of changed) {
+        if (blocksLength > maxLength)
+            break;
+        const block = objectBlock(plan, op, maxDiff);
+        blocks.push(block);
+        blocksLength += block.length + 1;
+    }
+    const unmanaged = plan.unmanaged.length > 0
+        ? [
+            `<details><summary>${(0,plan_format/* plural */.LS)(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
+            '',
+            ...plan.unmanaged.map((u) => `- ${md((0,plan_format/* kindLabel */.tf)(u))} ${md(u.displayName)} (${md((0,plan_format/* shortId */.m_)(u.id))}…)`),
+            '',
+            '</details>',
+            '',
+        ].join('\n')
+        : '';
+    const s = plan.summary;
+    const requests = (0,plan_format/* requestParts */.OS)(plan);
+    const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
+    const tail = [
+        `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
+        '',
+        `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(version/* VERSION */.xv)}</sub>`,
+        '',
+    ].join('\n');
+    const assemble = (nWarnings, nBlocks, withUnmanaged, note) => {
+        const parts = [head];
+        if (warnings.length > 0)
+            parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
+        parts.push(changesHeading);
+        parts.push(...blocks.slice(0, nBlocks));
+        if (note)
+            parts.push(note);
+        if (withUnmanaged && unmanaged)
+            parts.push(unmanaged);
+        parts.push(tail);
+        return parts.join('\n');
+    };
+    if (blocks.length === changed.length) {
+        const full = assemble(warnings.length, blocks.length, true, '');
+        if (full.length <= maxLength)
+            return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
+    }
+    // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
+    // that says how many were left out; if even the warnings do not fit, drop warnings too.
+    const noteFor = (w, b) => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
+    const lengthOf = (w, b) => assemble(w, b, false, noteFor(w, b)).length;
+    let nWarnings = warnings.length;
+    if (lengthOf(nWarnings, 0) > maxLength) {
+        let lo = 0;
+        let hi = nWarnings;
+        while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (lengthOf(mid, 0) <= maxLength)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        nWarnings = lo;
+    }
+    let nBlocks = 0;
+    let length = lengthOf(nWarnings, 0);
+    const noteLength = noteFor(nWarnings, 0).length;
+    while (nBlocks < blocks.length) {
+        const grown = length + blocks[nBlocks].length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
+        if (grown > maxLength)
+            break;
+        length += blocks[nBlocks].length + 1;
+        nBlocks++;
+    }
+    const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
+    const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
+    if (cut.length <= maxLength)
+        return { markdown: cut, truncated: true, omitted };
+    // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
+    const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${(0,plan_format/* renderPlanSummaryLine */.IR)(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
+    return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
+}
+
+// EXTERNAL MODULE: ./lib/src/render/plan-text.js
+var plan_text = __nccwpck_require__(9634);
+// EXTERNAL MODULE: ./lib/src/cli/fail.js
+var fail = __nccwpck_require__(1451);
+// EXTERNAL MODULE: ./node_modules/commander/esm.mjs
+var esm = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./lib/src/graph/credentials.js + 286 modules
+var credentials = __nccwpck_require__(9909);
+;// CONCATENATED MODULE: ./lib/src/cli/connection-options.js
+/** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
+
+
+function addConnectionOptions(command) {
+    return command
+        .option('--tenant-id <id>', 'Microsoft Entra tenant id (or AZURE_TENANT_ID)')
+        .option('--client-id <id>', 'application (client) id caac signs in as (or AZURE_CLIENT_ID)')
+        .addOption(new esm/* Option */.c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(credentials/* AUTH_METHODS */.MA))
+        .addOption(new esm/* Option */.c$('--cloud <cloud>', 'national cloud').choices(['global', 'usgov', 'usgovdod', 'china']).default('global'))
+        .option('--graph-url <url>', 'Microsoft Graph base URL override (for example a caac emulator)')
+        .addOption(new esm/* Option */.c$('--api-version <version>', 'Graph API version to manage (beta manages beta-only properties)').choices(['v1.0', 'beta']).default('v1.0'))
+        .option('--token-file <file>', 'read a bearer token from this file (or set CAAC_ACCESS_TOKEN)')
+        .option('--rate-limit <rps>', 'Conditional Access requests per second (Graph allows about 1)');
+}
+function connectionOptionsFromFlags(flags, log) {
+    const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
+    return {
+        auth: flags.auth,
+        tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
+        clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
+        cloud: flags.cloud,
+        graphUrl: flags.graphUrl,
+        apiVersion: flags.apiVersion,
+        tokenFile: flags.tokenFile,
+        env: process.env,
+        rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
+        log,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/plan-command.js
+
+
+
+
+
+
+
+
+
+
+/** Prints why a plan stopped before comparing anything; returns the exit code. */
+function reportStoppedPlan(outcome, write) {
+    if (outcome.status === 'invalid') {
+        write((0,validate_output/* formatFindings */.e)(outcome.validation, 'text'));
+        write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
+    }
+    else {
+        for (const p of outcome.problems)
+            write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
+        write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
+    }
+    return errors/* ExitCode */.yU.failure;
+}
+function registerPlan(program, setExit) {
+    const command = program
+        .command('plan')
+        .description('compare the repository with the live tenant and show the exact change (exit 0 no changes, 1 error, 2 changes with --detailed-exitcode)')
+        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', load_repository/* DEFAULT_ROOT */.P2)
+        .option('-o, --out <file>', 'write the plan file (JSON) that apply takes')
+        .option('--markdown <file>', 'write the report as markdown (the pull request comment)')
+        .option('--detailed-exitcode', 'exit 2 when there are changes')
+        .option('--prune', 'delete tenant objects that no file describes (also prune: true in caac.yml)');
+    addConnectionOptions(command).action(async (flags) => {
+        try {
+            await planAction(flags, setExit);
+        }
+        catch (error) {
+            // Exit 2 means "changes" here (--detailed-exitcode), so every error of plan exits 1.
+            setExit((0,fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n')) === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
+        }
+    });
+}
+async function planAction(flags, setExit) {
+    const log = (line) => process.stderr.write(`caac: ${line}\n`);
+    const graph = (0,connect/* connectGraph */.H)(connectionOptionsFromFlags(flags, log));
+    log(`signing in with ${graph.describe()}`);
+    const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
+    if (outcome.status !== 'planned') {
+        setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
+        return;
+    }
+    const { plan } = outcome;
+    process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
+    if (flags.out)
+        (0,external_node_fs_.writeFileSync)(flags.out, JSON.stringify(plan, null, 2) + '\n');
+    if (flags.markdown)
+        (0,external_node_fs_.writeFileSync)(flags.markdown, renderPlanMarkdown(plan));
+    setExit(flags.detailedExitcode && (0,commands_plan/* hasChanges */.i)(plan) ? 2 : errors/* ExitCode */.yU.ok);
+}
+
+
+/***/ }),
+
+/***/ 8113:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ registerValidate)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6187);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3925);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5071);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2135);
+/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(233);
+
+
+
+
+
+
+
+function registerValidate(program, setExit) {
+    program
+        .command('validate')
+        .description('check policy files: schema, references, safety rules (exit 0 clean, 1 errors, 2 usage or settings error)')
+        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_ROOT */ .P2)
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_1__/* .Option */ .c$('-f, --format <format>', 'output format').choices(_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDINGS_FORMATS */ .E).default('text'))
+        .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
+        .action((flags) => {
+        const result = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .filePolicyStore */ .Sv)(flags.dir));
+        const report = (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .formatFindings */ .e)(result, flags.format);
+        if (flags.output) {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(flags.output, report);
+            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__/* .renderFindingsText */ .u)(result));
+        }
+        else {
+            process.stdout.write(report);
+        }
+        setExit(result.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.ok);
+    });
+}
+
+
+/***/ }),
+
+/***/ 7066:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ plan_hasChanges),
+  F: () => (/* binding */ runPlan)
+});
+
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var model_documents = __nccwpck_require__(822);
 ;// CONCATENATED MODULE: ./lib/src/model/plan.js
@@ -37147,6 +37588,8 @@ var version = __nccwpck_require__(4387);
 
 async function runPlan(store, ports, options) {
     const log = options.log ?? (() => { });
+    // A connection may serve several commands (the demo plans twice): count this plan's requests only.
+    const before = ports.tenant.requests();
     const repo = store.load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
     const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
@@ -37169,17 +37612,2701 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
-    const tally = ports.tenant.requests();
-    plan.requests = { total: tally.total, byEndpoint: tally.byEndpoint };
+    plan.requests = requestsSince(before, ports.tenant.requests());
     return { status: 'planned', validation, plan };
+}
+function requestsSince(before, after) {
+    const byEndpoint = {};
+    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+        const spent = n - (before.byEndpoint[endpoint] ?? 0);
+        if (spent > 0)
+            byEndpoint[endpoint] = spent;
+    }
+    return { total: after.total - before.total, byEndpoint };
 }
 /** True when applying the plan would change the tenant. */
 function plan_hasChanges(plan) {
     return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
 }
 
-// EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
-var validate_output = __nccwpck_require__(3925);
+
+/***/ }),
+
+/***/ 3925:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E: () => (/* binding */ FINDINGS_FORMATS),
+  e: () => (/* binding */ formatFindings)
+});
+
+;// CONCATENATED MODULE: ./lib/src/render/findings-json.js
+/** The JSON contract: `{findings: [...], summary: {...}}` (README, "The JSON contract"). */
+function renderFindingsJson(report) {
+    const findings = report.findings.map(({ rule, severity, file, line, column, path, message }) => ({ rule, severity, file, line, column, path, message }));
+    return JSON.stringify({ findings, summary: report.summary }, null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./lib/src/render/findings-sarif.js
+function renderFindingsSarif(report, rules, tool) {
+    const index = new Map(rules.map((r, i) => [r.id, i]));
+    const sarif = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: tool.name,
+                        version: tool.version,
+                        semanticVersion: tool.version,
+                        informationUri: tool.informationUri,
+                        rules: rules.map((r) => ({
+                            id: r.id,
+                            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase()),
+                            shortDescription: { text: r.description },
+                            fullDescription: { text: r.description },
+                            helpUri: `${tool.informationUri}/blob/main/docs/rules.md#${r.id}`,
+                            defaultConfiguration: { level: r.severity },
+                        })),
+                    },
+                },
+                results: report.findings.map((f) => ({
+                    ruleId: f.rule,
+                    ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+                    level: f.severity,
+                    message: { text: f.message },
+                    locations: [
+                        {
+                            physicalLocation: {
+                                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+                                region: { startLine: f.line, startColumn: f.column },
+                            },
+                            ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
+                        },
+                    ],
+                    partialFingerprints: { caacFinding: `${f.rule}:${f.file}:${f.path}` },
+                })),
+                columnKind: 'utf16CodeUnits',
+            },
+        ],
+    };
+    return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+// EXTERNAL MODULE: ./lib/src/render/findings-text.js
+var findings_text = __nccwpck_require__(233);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
+var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
+var version = __nccwpck_require__(4387);
+;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
+
+
+
+
+
+const FINDINGS_FORMATS = ['text', 'json', 'sarif'];
+function formatFindings(report, format) {
+    switch (format) {
+        case 'json':
+            return renderFindingsJson(report);
+        case 'sarif':
+            return renderFindingsSarif(report, (0,rules/* allRuleInfo */.mV)(), { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv, informationUri: version/* HOMEPAGE */.py });
+        default:
+            return (0,findings_text/* renderFindingsText */.u)(report);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ runValidate)
+/* harmony export */ });
+/* harmony import */ var _validate_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3424);
+/* harmony import */ var _validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8019);
+
+
+/** `caac validate`: load the repository, check its settings, then every document. */
+function runValidate(store) {
+    const repo = store.load();
+    const settings = (0,_validate_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .s)(repo.settings);
+    return (0,_validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__/* .validateRepository */ .F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+}
+
+
+/***/ }),
+
+/***/ 4101:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  N: () => (/* reexport */ parseFaultSpec),
+  s: () => (/* binding */ startEmulator)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/emulator/graph-error.js
+/**
+ * Graph's error responses. Handlers throw `GraphHttpError`; the server turns it into Graph's body
+ * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
+ */
+class GraphHttpError extends Error {
+    status;
+    code;
+    headers;
+    constructor(status, code, message, headers = {}) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.headers = headers;
+        this.name = 'GraphHttpError';
+    }
+}
+const graph_error_badRequest = (message) => new GraphHttpError(400, 'BadRequest', message);
+const notFound = (what, id) => new GraphHttpError(404, 'ResourceNotFound', `${what} with id '${id}' was not found.`);
+/**
+ * Graph's numbered Conditional Access messages. 1001, 1007, 1012, 1032 and 1064 are Graph's own
+ * texts as seen in the wild; the numbers of the others are the emulator's choice (Graph's are not
+ * published), kept in the same style so a client that shows the message reads the same:
+ *   1053 invalid user, 1054 invalid group (Graph's), 1055 invalid role template, 1056 invalid
+ *   application (appId), 1057 invalid named location, 1058 invalid authentication strength,
+ *   1059 invalid service principal, 1035 block combined with other controls, 1036 authentication
+ *   strength combined with mfa, 1037 GuestsOrExternalUsers string with the object form, 1038
+ *   externalTenants without guestOrExternalUserTypes, 1039 signInFrequency everyTime with a value,
+ *   1040 tenant policy limit (195), 1041 no users included, 1042 no applications included, 1043 no
+ *   controls, 1044 riskRemediation without an authentication strength, 1045 policy references an
+ *   object being deleted; for named locations (entities/named-locations.ts) 1101 ipRanges missing
+ *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind.
+ */
+const ca = {
+    readOnly: (field) => graph_error_badRequest(`1001: '${field}' is a readonly field and cannot be updated.`),
+    schema: (type, detail) => graph_error_badRequest(`1007: Incoming ${type} object is null or does not match the schema of ${type} type. ${detail}`.trim()),
+    appsAndUserActions: () => graph_error_badRequest("1012: 'applications' condition cannot include both 'includeApplications' and 'includeUserActions'. Please remove one of the conditions."),
+    passwordChange: () => graph_error_badRequest('1032: ConditionalActionPolicy validation failed due to InvalidPasswordResetControl.'),
+    blockWithOthers: () => graph_error_badRequest("1035: 'block' cannot be combined with other grant controls."),
+    strengthWithMfa: () => graph_error_badRequest("1036: 'authenticationStrength' cannot be combined with the 'mfa' grant control."),
+    guestsStringAndObject: () => graph_error_badRequest("1037: 'GuestsOrExternalUsers' in includeUsers cannot be combined with 'includeGuestsOrExternalUsers'."),
+    externalTenantsWithoutTypes: () => graph_error_badRequest("1038: 'externalTenants' requires 'guestOrExternalUserTypes' to be set."),
+    everyTimeWithValue: () => graph_error_badRequest("1039: 'signInFrequency' with frequencyInterval 'everyTime' must not set 'type' or 'value'."),
+    policyLimit: (limit) => graph_error_badRequest(`1040: The tenant has reached the maximum of ${limit} Conditional Access policies.`),
+    noUsers: () => graph_error_badRequest("1041: 'users' condition must include at least one user, group, role or guest type."),
+    noApplications: () => graph_error_badRequest("1042: 'applications' condition must include applications, user actions or authentication contexts."),
+    noControls: () => graph_error_badRequest('1043: A policy must have grant controls or session controls.'),
+    riskRemediation: () => graph_error_badRequest("1044: 'riskRemediation' requires an authentication strength with operator 'AND'."),
+    inUse: (what, id, policy) => graph_error_badRequest(`1045: ${what} '${id}' is referenced by the Conditional Access policy '${policy}' and cannot be deleted.`),
+    invalidUser: (v) => graph_error_badRequest(`1053: Invalid user value: ${v}.`),
+    invalidGroup: (v) => graph_error_badRequest(`1054: Invalid group value: ${v}.`),
+    invalidRole: (v) => graph_error_badRequest(`1055: Invalid role value: ${v}.`),
+    invalidApplication: (v) => graph_error_badRequest(`1056: Invalid application value: ${v}.`),
+    invalidLocation: (v) => graph_error_badRequest(`1057: Invalid location value: ${v}.`),
+    invalidStrength: (v) => graph_error_badRequest(`1058: Invalid authentication strength value: ${v}.`),
+    invalidServicePrincipal: (v) => graph_error_badRequest(`1059: Invalid service principal value: ${v}.`),
+    emptyClientAppTypes: () => graph_error_badRequest("1064: 'clientAppTypes' condition does not support []. If you want to target all client apps, use ['All']. If you want to target modern authentication clients, use ['browser', 'mobileAppsAndDesktopClients']."),
+};
+function errorBody(code, message, requestId, clientRequestId) {
+    return {
+        error: {
+            code,
+            message,
+            // Graph's innerError date has no fractional seconds.
+            innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId },
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/schema.js
+/**
+ * A small description of Graph's complex types and one normalizer over it. Every entity that
+ * enters the emulator (POST, PATCH, seed, PUT state) goes through `normalize`, which rejects
+ * properties Graph does not know, coerces enum values to Graph's casing, orders flags enums, and
+ * fills Graph's defaults (absent arrays → [], absent objects → null), so what is stored is exactly
+ * what Graph would answer.
+ */
+
+const schema_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function canonical(values, raw, typeName, path) {
+    const found = values.find((v) => v.toLowerCase() === raw.trim().toLowerCase());
+    if (found === undefined) {
+        throw graph_error_badRequest(`Cannot convert the literal '${raw}' at '${path}' to the expected type '${typeName}'. Valid values: ${values.join(', ')}.`);
+    }
+    return found;
+}
+/** Flags enums travel as one comma-separated string and come back in the enum's declared order. */
+function normalizeFlags(values, raw, typeName, path) {
+    const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (parts.length === 0)
+        throw graph_error_badRequest(`'${path}' must name at least one value of '${typeName}'.`);
+    const set = new Set(parts.map((p) => canonical(values, p, typeName, path)));
+    return values.filter((v) => set.has(v)).join(',');
+}
+function defaultFor(f) {
+    if (f.def !== undefined)
+        return f.def;
+    return f.k === 'strings' || f.k === 'enums' || f.k === 'objects' ? [] : null;
+}
+function normalizeField(f, v, path, ctx) {
+    if (v === undefined || v === null) {
+        // An explicit null on an array is how Graph clears it too: it answers [].
+        return defaultFor(f);
+    }
+    const mismatch = (want) => {
+        throw ca.schema(ctx.entity, `'${path}' must be ${want}.`);
+    };
+    switch (f.k) {
+        case 'string':
+            return typeof v === 'string' ? v : mismatch('a string');
+        case 'bool':
+            return typeof v === 'boolean' ? v : mismatch('a boolean');
+        case 'int':
+            return typeof v === 'number' && Number.isInteger(v) ? v : mismatch('an integer');
+        case 'enum':
+            return typeof v === 'string' ? canonical(f.values, v, path, path) : mismatch('a string');
+        case 'flags':
+            return typeof v === 'string' ? normalizeFlags(f.values, v, path, path) : mismatch('a comma-separated string');
+        case 'strings': {
+            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+                return mismatch('an array of strings');
+            // Keywords (All, None, Office365, …) are accepted in any case and stored in Graph's casing.
+            return v.map((s) => f.keywords?.find((kw) => kw.toLowerCase() === s.toLowerCase()) ?? s);
+        }
+        case 'enums': {
+            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+                return mismatch('an array of strings');
+            return v.map((s, i) => canonical(f.values, s, `${path}[${i}]`, path));
+        }
+        case 'object':
+            return schema_isObject(v) ? normalize(f.type, v, path, ctx) : mismatch(`an object of type ${f.type.name}`);
+        case 'objects':
+            if (!Array.isArray(v))
+                return mismatch('an array');
+            return v.map((item, i) => {
+                if (!schema_isObject(item))
+                    return mismatch(`an array of ${f.type.name}`);
+                return normalize(f.type, item, `${path}[${i}]`, ctx);
+            });
+        case 'raw':
+            return v;
+    }
+}
+/** Normalizes one object of `type`: unknown properties are a 1007, missing ones get Graph's defaults. */
+function normalize(type, input, path, ctx) {
+    for (const key of Object.keys(input)) {
+        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
+            continue;
+        if (!(key in type.fields)) {
+            throw ca.schema(ctx.entity, `Property '${path ? `${path}.` : ''}${key}' does not exist on type '${type.name}'.`);
+        }
+    }
+    const out = {};
+    for (const [key, f] of Object.entries(type.fields)) {
+        out[key] = normalizeField(f, input[key], path ? `${path}.${key}` : key, ctx);
+    }
+    return out;
+}
+/** Normalizes only the given top-level keys (a PATCH body), for merging into a stored entity. */
+function normalizePartial(type, input, ctx) {
+    const out = {};
+    for (const key of Object.keys(input)) {
+        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
+            continue;
+        const f = type.fields[key];
+        if (f === undefined)
+            throw ca.schema(ctx.entity, `Property '${key}' does not exist on type '${type.name}'.`);
+        out[key] = normalizeField(f, input[key], key, ctx);
+    }
+    return out;
+}
+/** Drops beta-only fields (recursively) for /v1.0 responses. */
+function forVersion(type, value, version) {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+        const f = type.fields[key];
+        if (f === undefined) {
+            out[key] = v;
+            continue;
+        }
+        if (f.beta === true && version !== 'beta')
+            continue;
+        if (f.k === 'object' && schema_isObject(v))
+            out[key] = forVersion(f.type, v, version);
+        else if (f.k === 'objects' && Array.isArray(v))
+            out[key] = v.map((i) => (schema_isObject(i) ? forVersion(f.type, i, version) : i));
+        else
+            out[key] = v;
+    }
+    return out;
+}
+
+
+;// CONCATENATED MODULE: ./lib/src/emulator/batch.js
+/**
+ * JSON $batch: at most 20 requests, unique ids, dependsOn honoured (a failed dependency makes the
+ * dependent 424), outer status 200 whatever the items did. Each item goes through the same
+ * dispatcher as a lone request, so throttling and counting apply per item. Responses come back in
+ * reverse order of the requests: Graph promises no order, and a client that assumes one should
+ * fail here rather than in production.
+ */
+
+
+const BATCH_LIMIT = 20;
+/** Checks the envelope; throws a 400 for the whole batch as Graph does. */
+function parseBatch(body) {
+    if (!schema_isObject(body) || !Array.isArray(body.requests))
+        throw graph_error_badRequest("A $batch body must be a JSON object with a 'requests' array.");
+    const requests = body.requests;
+    if (requests.length === 0)
+        throw graph_error_badRequest('A $batch must contain at least one request.');
+    if (requests.length > BATCH_LIMIT)
+        throw graph_error_badRequest(`A $batch may contain at most ${BATCH_LIMIT} requests; it contained ${requests.length}.`);
+    const items = requests.map((r, i) => {
+        if (!schema_isObject(r))
+            throw graph_error_badRequest(`$batch request ${i} must be an object.`);
+        const { id, method, url } = r;
+        if (typeof id !== 'string' || id === '')
+            throw graph_error_badRequest(`$batch request ${i} needs a string 'id'.`);
+        if (typeof method !== 'string' || typeof url !== 'string')
+            throw graph_error_badRequest(`$batch request '${id}' needs 'method' and 'url'.`);
+        const dependsOn = r.dependsOn === undefined || r.dependsOn === null ? [] : r.dependsOn;
+        if (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string')) {
+            throw graph_error_badRequest(`$batch request '${id}': 'dependsOn' must be an array of request ids.`);
+        }
+        return { id, method: method.toUpperCase(), url, body: r.body, dependsOn };
+    });
+    const ids = new Set();
+    for (const item of items) {
+        if (ids.has(item.id))
+            throw graph_error_badRequest(`$batch request ids must be unique; '${item.id}' appears more than once.`);
+        ids.add(item.id);
+    }
+    for (const item of items) {
+        for (const d of item.dependsOn) {
+            if (!ids.has(d))
+                throw graph_error_badRequest(`$batch request '${item.id}' depends on '${d}', which is not in the batch.`);
+            if (d === item.id)
+                throw graph_error_badRequest(`$batch request '${item.id}' depends on itself.`);
+        }
+    }
+    return items;
+}
+/**
+ * Runs the items in dependency order. A cycle leaves items that can never run; they fail with 424
+ * rather than hang.
+ */
+async function runBatch(items, dispatch, failed) {
+    const done = new Map();
+    const pending = [...items];
+    while (pending.length > 0) {
+        const ready = pending.filter((i) => i.dependsOn.every((d) => done.has(d)));
+        if (ready.length === 0) {
+            for (const i of pending)
+                done.set(i.id, failed(i, i.dependsOn.find((d) => !done.has(d)) ?? ''));
+            break;
+        }
+        for (const item of ready) {
+            pending.splice(pending.indexOf(item), 1);
+            const badDep = item.dependsOn.find((d) => (done.get(d)?.status ?? 500) >= 400);
+            done.set(item.id, badDep === undefined ? await dispatch(item) : failed(item, badDep));
+        }
+    }
+    const responses = items
+        .map((i) => {
+        const r = done.get(i.id);
+        const out = { id: i.id, status: r.status, headers: r.headers };
+        if (r.body !== undefined)
+            out.body = r.body;
+        return out;
+    })
+        .reverse();
+    return { responses };
+}
+function assertNotNested(item) {
+    if (/^\/?\$batch/.test(item.url.replace(/^\/?(v1\.0|beta)\//, '')))
+        throw new GraphHttpError(400, 'BadRequest', 'A $batch cannot contain another $batch.');
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./lib/src/emulator/validation.js
+/**
+ * Checks of values Graph validates but JSON types cannot express: CIDR ranges, ISO 3166 country
+ * codes, GUIDs.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `a.b.c.d/n` with n in 0..32, dotted decimal without leading zeros; host bits are not checked. */
+function isIPv4Cidr(s) {
+    const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
+    if (m === null || m[1] === undefined || m[2] === undefined)
+        return false;
+    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 4 && /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/.test(m[1]) && Number(m[2]) <= 32;
+}
+function isIPv6Cidr(s) {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+    if (m === null || m[1] === undefined || m[2] === undefined)
+        return false;
+    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 6 && Number(m[2]) <= 128;
+}
+// ISO 3166-1 alpha-2, officially assigned codes (249), plus XK (Kosovo), which Entra accepts.
+const COUNTRIES = new Set(('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO ' +
+    'JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR ' +
+    'MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO ' +
+    'RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV ' +
+    'TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK').split(' '));
+function isCountryCode(s) {
+    return COUNTRIES.has(s);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/counts.js
+
+/** Segments after which the next segment is an id (unless it is an action). */
+const COLLECTIONS = new Set([
+    'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
+    'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
+]);
+const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+function endpointKey(method, version, path) {
+    const segments = path.split('/').filter((s) => s !== '');
+    const out = segments.map((s, i) => {
+        const prev = segments[i - 1];
+        if (s.includes('('))
+            return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
+        if (GUID.test(s))
+            return '{id}';
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+            return '{id}';
+        return s;
+    });
+    return `${method.toUpperCase()} /${version}/${out.join('/')}`;
+}
+class Counter {
+    counts = { total: 0, byEndpoint: {}, byStatus: {} };
+    record(key, status) {
+        this.counts.total += 1;
+        this.counts.byEndpoint[key] = (this.counts.byEndpoint[key] ?? 0) + 1;
+        const s = String(status);
+        this.counts.byStatus[s] = (this.counts.byStatus[s] ?? 0) + 1;
+    }
+    snapshot() {
+        return structuredClone(this.counts);
+    }
+    reset() {
+        this.counts = { total: 0, byEndpoint: {}, byStatus: {} };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/faults.js
+const KINDS = ['503', '504', '429', 'reset'];
+/** Parses a fault spec; throws an Error that says what is wrong and what is expected. */
+function parseFaultSpec(spec) {
+    if (typeof spec !== 'string' || spec.trim() === '') {
+        throw new Error("Fault spec is empty; expected e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'.");
+    }
+    let rate;
+    let kinds = [...KINDS];
+    let seed = 1;
+    for (const part of spec.split(',')) {
+        const m = /^\s*([a-z]+)\s*=\s*(.*?)\s*$/i.exec(part);
+        if (m === null || m[1] === undefined || m[2] === undefined) {
+            throw new Error(`Fault spec part '${part}' is not key=value; expected keys rate, kinds, seed.`);
+        }
+        const key = m[1].toLowerCase();
+        const value = m[2];
+        if (key === 'rate') {
+            const n = Number(value);
+            if (value === '' || !Number.isFinite(n) || n < 0 || n > 1)
+                throw new Error(`Fault rate '${value}' must be a number from 0 to 1.`);
+            rate = n;
+        }
+        else if (key === 'kinds') {
+            const list = value.split('|').map((k) => k.trim().toLowerCase());
+            const bad = list.find((k) => !KINDS.includes(k));
+            if (bad !== undefined || list.length === 0)
+                throw new Error(`Fault kind '${bad ?? ''}' is unknown; expected any of ${KINDS.join('|')}.`);
+            kinds = [...new Set(list)];
+        }
+        else if (key === 'seed') {
+            if (!/^\d+$/.test(value))
+                throw new Error(`Fault seed '${value}' must be a non-negative integer.`);
+            seed = Number(value);
+        }
+        else {
+            throw new Error(`Fault spec key '${m[1]}' is unknown; expected rate, kinds, seed.`);
+        }
+    }
+    if (rate === undefined)
+        throw new Error("Fault spec needs a rate, e.g. 'rate=0.05'.");
+    return { rate, kinds, seed };
+}
+/** mulberry32: tiny, fast, and the same on every platform. */
+function mulberry32(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+class FaultInjector {
+    spec;
+    random;
+    constructor(spec) {
+        this.spec = spec;
+        this.random = mulberry32(spec.seed);
+    }
+    /** The fault for the next Graph request, or undefined. Draws twice every time so the sequence does not depend on the outcome. */
+    next() {
+        const hit = this.random();
+        const pick = this.random();
+        if (hit >= this.spec.rate || this.spec.kinds.length === 0)
+            return undefined;
+        return this.spec.kinds[Math.floor(pick * this.spec.kinds.length)];
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/odata.js
+/**
+ * The slice of OData that caac's client uses: $top/$skip paging with an absolute @odata.nextLink,
+ * $filter with `eq`, `in` and `startswith` on string properties (OData quoting: '' is a quote),
+ * and $select.
+ */
+
+const QUOTED = /'((?:[^']|'')*)'/g;
+const unquote = (s) => s.replace(/''/g, "'");
+function parseFilter(raw) {
+    const eq = /^\s*([A-Za-z]\w*)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(raw);
+    if (eq?.[1] !== undefined && eq[2] !== undefined)
+        return { op: 'eq', prop: eq[1], values: [unquote(eq[2])] };
+    const inList = /^\s*([A-Za-z]\w*)\s+in\s+\(((?:\s*'(?:[^']|'')*'\s*,?)*)\)\s*$/.exec(raw);
+    if (inList?.[1] !== undefined && inList[2] !== undefined) {
+        const values = [...inList[2].matchAll(QUOTED)].map((m) => unquote(m[1] ?? ''));
+        return { op: 'eq', prop: inList[1], values };
+    }
+    const sw = /^\s*startswith\(\s*([A-Za-z]\w*)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$/i.exec(raw);
+    if (sw?.[1] !== undefined && sw[2] !== undefined)
+        return { op: 'startswith', prop: sw[1], value: unquote(sw[2]) };
+    throw new BadQuery(`Invalid filter clause: ${raw}`);
+}
+class BadQuery extends Error {
+}
+function intParam(name, raw, min, max) {
+    if (raw === null)
+        return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw graph_error_badRequest(`Invalid value '${raw}' for query parameter '${name}'; expected an integer from ${min} to ${max}.`);
+    }
+    return Number(raw);
+}
+function parseListQuery(params) {
+    const top = intParam('$top', params.get('$top'), 1, 999);
+    // $skiptoken is what our own nextLinks carry for directory collections; it is an offset too.
+    const skip = intParam('$skip', params.get('$skip'), 0, Number.MAX_SAFE_INTEGER) ?? intParam('$skiptoken', params.get('$skiptoken'), 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const rawFilter = params.get('$filter');
+    let filter;
+    if (rawFilter !== null) {
+        try {
+            filter = parseFilter(rawFilter);
+        }
+        catch (e) {
+            if (e instanceof BadQuery)
+                throw graph_error_badRequest(e.message);
+            throw e;
+        }
+    }
+    const rawSelect = params.get('$select');
+    const select = rawSelect === null ? undefined : rawSelect.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    return { top, skip, filter, select };
+}
+function matches(item, f) {
+    const v = item[f.prop];
+    if (typeof v !== 'string')
+        return false;
+    // Graph compares directory strings case-insensitively.
+    const lower = v.toLowerCase();
+    return f.op === 'eq' ? f.values.some((x) => x.toLowerCase() === lower) : lower.startsWith(f.value.toLowerCase());
+}
+function applySelect(item, select) {
+    if (select === undefined)
+        return item;
+    const out = {};
+    for (const [k, v] of Object.entries(item)) {
+        if (k.startsWith('@odata.') || select.includes(k))
+            out[k] = v;
+    }
+    return out;
+}
+function contextUrl(baseUrl, version, contextPath, select) {
+    return `${baseUrl}/${version}/$metadata#${contextPath}${select === undefined ? '' : `(${select.join(',')})`}`;
+}
+/** Filters, pages and selects a collection into Graph's list body. */
+function listBody(items, params, o) {
+    const q = parseListQuery(params);
+    if (q.filter !== undefined && !o.filterable.includes(q.filter.prop)) {
+        throw graph_error_badRequest(`Unsupported or invalid query filter clause specified for property '${q.filter.prop}' of resource '${o.path}'.`);
+    }
+    if (q.select !== undefined && items.length > 0) {
+        const known = new Set(items.flatMap((i) => Object.keys(i)));
+        const unknown = q.select.find((s) => !known.has(s));
+        if (unknown !== undefined)
+            throw graph_error_badRequest(`Could not find a property named '${unknown}' on type '${o.path}'.`);
+    }
+    const filtered = q.filter === undefined ? items : items.filter((i) => matches(i, q.filter));
+    const size = q.top ?? o.defaultPageSize;
+    const page = filtered.slice(q.skip, q.skip + size);
+    const body = { '@odata.context': contextUrl(o.baseUrl, o.version, o.path, q.select) };
+    if (q.skip + size < filtered.length) {
+        const parts = [];
+        for (const [k, v] of params) {
+            if (k === '$skip' || k === '$skiptoken')
+                continue;
+            parts.push(`${k}=${encodeURIComponent(v)}`);
+        }
+        if (q.top === undefined)
+            parts.push(`$top=${size}`);
+        parts.push(`${o.pageParam}=${q.skip + size}`);
+        body['@odata.nextLink'] = `${o.baseUrl}/${o.version}/${o.path}?${parts.join('&')}`;
+    }
+    body.value = page.map((i) => applySelect(i, q.select));
+    return body;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/builtins.js
+/**
+ * What every Entra tenant has before anyone configures it: the directory role templates, the
+ * built-in authentication strengths, and a handful of Microsoft's first-party service principals
+ * that Conditional Access policies commonly target. Ids and appIds are Microsoft's real ones, so a
+ * repository written against the emulator resolves the same way in a real tenant.
+ */
+
+/** A stable GUID derived from a name, so seeded tenants have the same ids on every start. */
+function stableGuid(name) {
+    const h = (0,external_node_crypto_.createHash)('sha1').update(`caac-emulator:${name}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+const ROLE_TEMPLATES = [
+    ['62e90394-69f5-4237-9190-012177145e10', 'Global Administrator', 'Can manage all aspects of Microsoft Entra ID and Microsoft services that use Microsoft Entra identities.'],
+    ['194ae4cb-b126-40b2-bd5b-6091b380977d', 'Security Administrator', 'Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.'],
+    ['b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', 'Conditional Access Administrator', 'Can manage Conditional Access capabilities.'],
+    ['e8611ab8-c189-46e8-94e1-60213ab1f814', 'Privileged Role Administrator', 'Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity Management.'],
+    ['7be44c8a-adaf-4e2a-84d6-ab2649e08a13', 'Privileged Authentication Administrator', 'Can access to view, set and reset authentication method information for any user (admin or non-admin).'],
+    ['c4e39bd9-1100-46d3-8c65-fb160da0071f', 'Authentication Administrator', 'Can access to view, set and reset authentication method information for any non-admin user.'],
+    ['29232cdf-9323-42fd-ade2-1d097af3e4de', 'Exchange Administrator', 'Can manage all aspects of the Exchange product.'],
+    ['f28a1f50-f6e7-4571-818b-6a12f2af6b6c', 'SharePoint Administrator', 'Can manage all aspects of the SharePoint service.'],
+    ['fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator', 'Can manage all aspects of users and groups, including resetting passwords for limited admins.'],
+    ['9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', 'Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps.'],
+    ['158c047a-c907-4556-b7ef-446551a6b5f7', 'Cloud Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps except App Proxy.'],
+    ['729827e3-9c14-49f7-bb1b-9608f156bbb8', 'Helpdesk Administrator', 'Can reset passwords for non-administrators and Helpdesk Administrators.'],
+    ['966707d0-3269-4727-9be2-8c3a10f19b9d', 'Password Administrator', 'Can reset passwords for non-administrators and Password Administrators.'],
+    ['b0f54661-2d74-4c50-afa3-1ec803f12efe', 'Billing Administrator', 'Can perform common billing related tasks like updating payment information.'],
+    ['3a2c62db-5318-420d-8d74-23affee5d9d5', 'Intune Administrator', 'Can manage all aspects of the Intune product.'],
+    ['69091246-20e8-4a56-aa4d-066075b2a7a8', 'Teams Administrator', 'Can manage the Microsoft Teams service.'],
+    ['17315797-102d-40b4-93e0-432062caca18', 'Compliance Administrator', 'Can read and manage compliance configuration and reports in Microsoft Entra ID and Microsoft 365.'],
+    ['5d6b6bb7-de71-4623-b4af-96380a352509', 'Security Reader', 'Can read security information and reports in Microsoft Entra ID and Office 365.'],
+    ['f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader', 'Can read everything that a Global Administrator can, but not update anything.'],
+    ['4a5d8f65-41da-4de4-8968-e035b65339cf', 'Reports Reader', 'Can read sign-in and audit reports.'],
+    ['95e79109-95c0-4d8e-aee3-d01accf2d47b', 'Guest Inviter', 'Can invite guest users independent of the members can invite guests setting.'],
+    ['cf1c38e5-3621-4004-a7cb-879624dced7c', 'Application Developer', 'Can create application registrations independent of the Users can register applications setting.'],
+    ['9f06204d-73c1-4d4c-880a-6edb90606fd8', 'Microsoft Entra Joined Device Local Administrator', 'Users assigned to this role are added to the local administrators group on Microsoft Entra joined devices.'],
+    ['d29b2b05-8046-44ba-8758-1e26182fcf32', 'Directory Synchronization Accounts', 'Only used by Microsoft Entra Connect service.'],
+];
+function directoryRoleTemplates() {
+    return ROLE_TEMPLATES.map(([id, displayName, description]) => ({ id, deletedDateTime: null, description, displayName }));
+}
+/** Microsoft's first-party apps (appOwnerOrganizationId is Microsoft's tenant). */
+const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+const FIRST_PARTY = [
+    ['00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online'],
+    ['00000003-0000-0ff1-ce00-000000000000', 'Office 365 SharePoint Online'],
+    ['00000003-0000-0000-c000-000000000000', 'Microsoft Graph'],
+    ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Windows Azure Service Management API'],
+    ['d4ebce55-015a-49b5-a083-c84d1797ae8c', 'Microsoft Intune Enrollment'],
+    ['cc15fd57-2c6c-4117-a88c-83b1d56b4bbe', 'Microsoft Teams Services'],
+];
+function servicePrincipal(appId, displayName, owner, tenantId) {
+    return {
+        id: stableGuid(`${tenantId}:sp:${appId}`),
+        accountEnabled: true,
+        appDisplayName: displayName,
+        appId,
+        appOwnerOrganizationId: owner,
+        displayName,
+        servicePrincipalType: 'Application',
+        tags: [],
+    };
+}
+function firstPartyServicePrincipals(tenantId) {
+    return FIRST_PARTY.map(([appId, name]) => servicePrincipal(appId, name, MICROSOFT_TENANT, tenantId));
+}
+const BUILT_IN_STRENGTH_IDS = [
+    '00000000-0000-0000-0000-000000000002',
+    '00000000-0000-0000-0000-000000000003',
+    '00000000-0000-0000-0000-000000000004',
+];
+const BUILT_IN_CREATED = '2021-12-01T00:00:00Z';
+function builtInStrengths() {
+    const strength = (id, displayName, description, allowedCombinations) => ({
+        id,
+        createdDateTime: BUILT_IN_CREATED,
+        modifiedDateTime: BUILT_IN_CREATED,
+        displayName,
+        description,
+        policyType: 'builtIn',
+        requirementsSatisfied: 'mfa',
+        allowedCombinations,
+    });
+    const phishingResistant = ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'];
+    const passwordless = [...phishingResistant, 'deviceBasedPush'];
+    return [
+        strength(BUILT_IN_STRENGTH_IDS[0], 'Multifactor authentication', 'Combinations of methods that satisfy strong authentication, such as a password + SMS', [
+            ...passwordless,
+            'temporaryAccessPassOneTime',
+            'temporaryAccessPassMultiUse',
+            'password,microsoftAuthenticatorPush',
+            'password,softwareOath',
+            'password,hardwareOath',
+            'password,sms',
+            'password,voice',
+            'federatedMultiFactor',
+            'microsoftAuthenticatorPush,federatedSingleFactor',
+            'softwareOath,federatedSingleFactor',
+            'hardwareOath,federatedSingleFactor',
+            'sms,federatedSingleFactor',
+            'voice,federatedSingleFactor',
+        ]),
+        strength(BUILT_IN_STRENGTH_IDS[1], 'Passwordless MFA', 'Passwordless methods that satisfy strong authentication, such as Passwordless sign-in with the Microsoft Authenticator', passwordless),
+        strength(BUILT_IN_STRENGTH_IDS[2], 'Phishing-resistant MFA', 'Phishing-resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key', phishingResistant),
+    ];
+}
+/** Modes an allowedCombinations entry may combine (authenticationMethodModes). */
+const AUTH_METHOD_MODES = [
+    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
+    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
+    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
+    'federatedMultiFactor', 'qrCodePin',
+];
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/policy-schema.js
+const RISK = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
+const MODE = ['include', 'exclude'];
+const filter = (name) => ({
+    name,
+    fields: { mode: { k: 'enum', values: MODE }, rule: { k: 'string' } },
+});
+const str = (keywords) => ({ k: 'strings', keywords });
+const obj = (type, beta = false) => ({ k: 'object', type, beta });
+const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'];
+const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
+const USER_ACTIONS = ['urn:user:registersecurityinfo', 'urn:user:registerdevice'];
+const GUEST_TYPES = [
+    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
+    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
+];
+const guestsType = {
+    name: 'conditionalAccessGuestsOrExternalUsers',
+    fields: {
+        guestOrExternalUserTypes: { k: 'flags', values: GUEST_TYPES },
+        // Polymorphic (all | enumerated); checked and shaped in policies.ts.
+        externalTenants: { k: 'raw' },
+    },
+};
+const usersType = {
+    name: 'conditionalAccessUsers',
+    fields: {
+        includeUsers: str(USER_KEYWORDS),
+        excludeUsers: str(USER_KEYWORDS),
+        includeGroups: str(),
+        excludeGroups: str(),
+        includeRoles: str(),
+        excludeRoles: str(),
+        includeGuestsOrExternalUsers: obj(guestsType),
+        excludeGuestsOrExternalUsers: obj(guestsType),
+    },
+};
+const applicationsType = {
+    name: 'conditionalAccessApplications',
+    fields: {
+        includeApplications: str(APP_KEYWORDS),
+        excludeApplications: str(APP_KEYWORDS),
+        includeUserActions: str(),
+        includeAuthenticationContextClassReferences: str(),
+        applicationFilter: obj(filter('conditionalAccessFilter')),
+        networkAccess: { k: 'raw', beta: true },
+        globalSecureAccess: { k: 'raw', beta: true },
+    },
+};
+const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
+const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
+const conditionsType = {
+    name: 'conditionalAccessConditionSet',
+    fields: {
+        userRiskLevels: { k: 'enums', values: RISK },
+        signInRiskLevels: { k: 'enums', values: RISK },
+        clientAppTypes: { k: 'enums', values: CLIENT_APP_TYPES },
+        servicePrincipalRiskLevels: { k: 'enums', values: RISK },
+        insiderRiskLevels: { k: 'flags', values: ['minor', 'moderate', 'elevated', 'unknownFutureValue'] },
+        agentIdRiskLevels: { k: 'raw', beta: true },
+        platforms: obj({
+            name: 'conditionalAccessPlatforms',
+            fields: { includePlatforms: { k: 'enums', values: PLATFORMS }, excludePlatforms: { k: 'enums', values: PLATFORMS } },
+        }),
+        locations: obj({
+            name: 'conditionalAccessLocations',
+            fields: { includeLocations: str(LOCATION_KEYWORDS), excludeLocations: str(LOCATION_KEYWORDS) },
+        }),
+        devices: obj({
+            name: 'conditionalAccessDevices',
+            fields: {
+                includeDevices: { k: 'strings', beta: true },
+                excludeDevices: { k: 'strings', beta: true },
+                includeDeviceStates: { k: 'strings', beta: true },
+                excludeDeviceStates: { k: 'strings', beta: true },
+                deviceFilter: obj(filter('conditionalAccessFilter')),
+            },
+        }),
+        deviceStates: { k: 'raw', beta: true },
+        clientApplications: obj({
+            name: 'conditionalAccessClientApplications',
+            fields: {
+                includeServicePrincipals: str(SP_KEYWORDS),
+                excludeServicePrincipals: str(SP_KEYWORDS),
+                servicePrincipalFilter: obj(filter('conditionalAccessFilter')),
+            },
+        }),
+        authenticationFlows: obj({
+            name: 'conditionalAccessAuthenticationFlows',
+            fields: { transferMethods: { k: 'flags', values: ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'] } },
+        }),
+        applications: obj(applicationsType),
+        users: obj(usersType),
+    },
+};
+const BUILT_IN_CONTROLS = [
+    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
+    'passwordChange', 'unknownFutureValue', 'riskRemediation',
+];
+const grantControlsType = {
+    name: 'conditionalAccessGrantControls',
+    fields: {
+        operator: { k: 'enum', values: ['AND', 'OR'] },
+        builtInControls: { k: 'enums', values: BUILT_IN_CONTROLS },
+        customAuthenticationFactors: str(),
+        termsOfUse: str(),
+        // Set with {"id": …}; stored as {"id"} and expanded when read.
+        authenticationStrength: { k: 'raw' },
+    },
+};
+const enabled = { isEnabled: { k: 'bool' } };
+const sessionControlsType = {
+    name: 'conditionalAccessSessionControls',
+    fields: {
+        disableResilienceDefaults: { k: 'bool' },
+        applicationEnforcedRestrictions: obj({ name: 'applicationEnforcedRestrictionsSessionControl', fields: { ...enabled } }),
+        cloudAppSecurity: obj({
+            name: 'cloudAppSecuritySessionControl',
+            fields: { ...enabled, cloudAppSecurityType: { k: 'enum', values: ['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'] } },
+        }),
+        persistentBrowser: obj({
+            name: 'persistentBrowserSessionControl',
+            fields: { ...enabled, mode: { k: 'enum', values: ['always', 'never', 'unknownFutureValue'] } },
+        }),
+        signInFrequency: obj({
+            name: 'signInFrequencySessionControl',
+            fields: {
+                ...enabled,
+                type: { k: 'enum', values: ['days', 'hours', 'unknownFutureValue'] },
+                value: { k: 'int' },
+                authenticationType: { k: 'enum', values: ['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], def: 'primaryAndSecondaryAuthentication' },
+                frequencyInterval: { k: 'enum', values: ['timeBased', 'everyTime', 'unknownFutureValue'], def: 'timeBased' },
+            },
+        }),
+        secureSignInSession: obj({ name: 'secureSignInSessionControl', fields: { ...enabled } }),
+        continuousAccessEvaluation: obj({ name: 'continuousAccessEvaluationSessionControl', fields: { mode: { k: 'enum', values: ['strictEnforcement', 'disabled', 'unknownFutureValue', 'strictLocation'] } } }, true),
+    },
+};
+const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+/** What a client may send on POST or PATCH. */
+const policyInputType = {
+    name: 'conditionalAccessPolicy',
+    fields: {
+        displayName: { k: 'string' },
+        description: { k: 'string' },
+        state: { k: 'enum', values: POLICY_STATES },
+        sessionControls: obj(sessionControlsType),
+        conditions: obj(conditionsType),
+        grantControls: obj(grantControlsType),
+    },
+};
+/** What is stored and answered, in Graph's order. */
+const policyType = {
+    name: 'conditionalAccessPolicy',
+    fields: {
+        id: { k: 'string' },
+        templateId: { k: 'string' },
+        displayName: { k: 'string' },
+        // The v1.0 reference page omits it, but the v1.0 metadata (CSDL/OpenAPI) declares a
+        // nullable description and v1.0 answers with it; treating it as beta-only would make a
+        // described policy drift forever under v1.0.
+        description: { k: 'string' },
+        createdDateTime: { k: 'string' },
+        modifiedDateTime: { k: 'string' },
+        state: { k: 'enum', values: POLICY_STATES },
+        partialEnablementStrategy: { k: 'raw' },
+        sessionControls: obj(sessionControlsType),
+        conditions: obj(conditionsType),
+        grantControls: obj(grantControlsType),
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/policies.js
+/**
+ * Conditional Access policies: creation, PATCH merge, the checks Graph makes (references to
+ * directory objects, required conditions, control combinations), and the response shape with the
+ * authentication strength expanded.
+ */
+
+
+
+
+/** Graph refuses the 196th policy in a tenant. */
+const POLICY_LIMIT = 195;
+const ENTITY = 'ConditionalAccessPolicy';
+const ctx = { entity: ENTITY };
+const READ_ONLY = ['id', 'createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'templateId'];
+const policies_obj = (v) => (schema_isObject(v) ? v : null);
+const arr = (v) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
+function rejectReadOnly(body) {
+    for (const f of READ_ONLY) {
+        // A null templateId is what a GET answers; sending it back is harmless, as in Graph.
+        if (f in body && !(f === 'templateId' && body[f] === null))
+            throw ca.readOnly(f);
+    }
+    if ('partialEnablementStrategy' in body && body.partialEnablementStrategy !== null)
+        throw ca.readOnly('partialEnablementStrategy');
+}
+/** Graph applies a policy to all client app types when the condition is left out; only an explicit [] is an error. */
+function defaultClientAppTypes(body) {
+    const conditions = policies_obj(body.conditions);
+    if (conditions === null || conditions.clientAppTypes !== undefined)
+        return body;
+    return { ...body, conditions: { ...conditions, clientAppTypes: ['all'] } };
+}
+/** Drops annotations, and the null server fields a client echoes from a GET (rejectReadOnly ran first). */
+function stripOdata(v) {
+    const out = {};
+    for (const [k, val] of Object.entries(v)) {
+        if (k.startsWith('@odata.') || k.endsWith('@odata.context'))
+            continue;
+        if ((k === 'templateId' || k === 'partialEnablementStrategy') && val === null)
+            continue;
+        out[k] = val;
+    }
+    return out;
+}
+/** Shapes the polymorphic parts the schema leaves raw: externalTenants and the strength reference. */
+function shapeRaw(p) {
+    const users = policies_obj(policies_obj(p.conditions)?.users);
+    for (const key of ['includeGuestsOrExternalUsers', 'excludeGuestsOrExternalUsers']) {
+        const g = policies_obj(users?.[key]);
+        if (g === null)
+            continue;
+        const t = g.externalTenants;
+        if (t === null || t === undefined) {
+            g.externalTenants = null;
+            continue;
+        }
+        if (!schema_isObject(t))
+            throw ca.schema(ENTITY, `'${key}.externalTenants' must be an object.`);
+        const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].replace(/^#?/, '#').toLowerCase() : '';
+        const kind = typeof t.membershipKind === 'string' ? t.membershipKind.toLowerCase() : '';
+        if (type === '#microsoft.graph.conditionalaccessallexternaltenants' || (type === '' && kind === 'all')) {
+            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' };
+        }
+        else if (type === '#microsoft.graph.conditionalaccessenumeratedexternaltenants' || (type === '' && kind === 'enumerated')) {
+            const members = arr(t.members);
+            if (members.length === 0)
+                throw ca.schema(ENTITY, `'${key}.externalTenants.members' must list at least one tenant id.`);
+            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessEnumeratedExternalTenants', membershipKind: 'enumerated', members };
+        }
+        else {
+            throw ca.schema(ENTITY, `'${key}.externalTenants' needs @odata.type conditionalAccessAllExternalTenants or conditionalAccessEnumeratedExternalTenants.`);
+        }
+    }
+    const grant = policies_obj(p.grantControls);
+    if (grant !== null) {
+        const s = grant.authenticationStrength;
+        if (s === null || s === undefined)
+            grant.authenticationStrength = null;
+        else if (schema_isObject(s) && typeof s.id === 'string')
+            grant.authenticationStrength = { id: s.id };
+        else
+            throw ca.schema(ENTITY, "'grantControls.authenticationStrength' must be an object with an 'id'.");
+    }
+    return p;
+}
+/** Normalizes a policy loaded from a seed or state file; references are not checked. */
+function normalizeStoredPolicy(p) {
+    const out = normalize(policyType, stripOdata(defaultClientAppTypes(p)), '', ctx);
+    return shapeRaw(out);
+}
+function strengthExists(state, id) {
+    return builtInStrengths().some((s) => s.id === id) || state.authenticationStrengthPolicies.some((s) => s.id === id);
+}
+function checkRefs(values, keywords, exists, fail) {
+    for (const v of values) {
+        if (keywords.includes(v))
+            continue;
+        if (!exists(v))
+            throw fail(v);
+    }
+}
+/** The checks Graph makes on a whole policy, after create or after a PATCH merge. */
+function validatePolicy(p, state) {
+    if (typeof p.displayName !== 'string' || p.displayName.trim() === '')
+        throw ca.schema(ENTITY, "'displayName' is required.");
+    if (p.state === null)
+        throw ca.schema(ENTITY, "'state' is required.");
+    const conditions = policies_obj(p.conditions);
+    if (conditions === null)
+        throw ca.schema(ENTITY, "'conditions' is required.");
+    const users = policies_obj(conditions.users);
+    const apps = policies_obj(conditions.applications);
+    if (apps === null)
+        throw ca.schema(ENTITY, "'conditions.applications' is required.");
+    if (users === null)
+        throw ca.schema(ENTITY, "'conditions.users' is required.");
+    if (arr(conditions.clientAppTypes).length === 0)
+        throw ca.emptyClientAppTypes();
+    // References: every value that is not a keyword must name an object of the right kind.
+    const ids = (list) => new Set(list.map((o) => String(o.id)));
+    const userIds = ids(state.users);
+    const groupIds = ids(state.groups);
+    const roleIds = ids(state.directoryRoleTemplates);
+    const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
+    const spIds = ids(state.servicePrincipals);
+    const locationIds = ids(state.namedLocations);
+    checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
+    checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
+    checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
+    checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
+    const locations = policies_obj(conditions.locations);
+    checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
+    const clientApps = policies_obj(conditions.clientApplications);
+    checkRefs([...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)], SP_KEYWORDS, (v) => spIds.has(v), ca.invalidServicePrincipal);
+    for (const a of arr(apps.includeUserActions)) {
+        if (!USER_ACTIONS.includes(a.toLowerCase()))
+            throw ca.schema(ENTITY, `Unknown user action '${a}'.`);
+    }
+    for (const c of arr(apps.includeAuthenticationContextClassReferences)) {
+        if (!/^c[1-9]\d*$/.test(c))
+            throw ca.schema(ENTITY, `Invalid authentication context class reference '${c}'.`);
+    }
+    // What the policy applies to.
+    const includesUsers = arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
+        users.includeGuestsOrExternalUsers !== null;
+    if (!includesUsers)
+        throw ca.noUsers();
+    const userActions = arr(apps.includeUserActions);
+    if (arr(apps.includeApplications).length > 0 && userActions.length > 0)
+        throw ca.appsAndUserActions();
+    if (arr(apps.includeApplications).length + userActions.length + arr(apps.includeAuthenticationContextClassReferences).length === 0) {
+        throw ca.noApplications();
+    }
+    for (const side of ['include', 'exclude']) {
+        const g = policies_obj(users[`${side}GuestsOrExternalUsers`]);
+        if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers'))
+            throw ca.guestsStringAndObject();
+        if (g !== null && g.externalTenants !== null && g.guestOrExternalUserTypes === null)
+            throw ca.externalTenantsWithoutTypes();
+    }
+    // Controls.
+    const grant = policies_obj(p.grantControls);
+    const session = policies_obj(p.sessionControls);
+    const controls = arr(grant?.builtInControls);
+    const strength = policies_obj(grant?.authenticationStrength);
+    const others = controls.length + arr(grant?.termsOfUse).length + arr(grant?.customAuthenticationFactors).length + (strength === null ? 0 : 1);
+    if (others === 0 && session === null)
+        throw ca.noControls();
+    if (controls.includes('block') && others > 1)
+        throw ca.blockWithOthers();
+    if (strength !== null && controls.includes('mfa'))
+        throw ca.strengthWithMfa();
+    if (strength !== null && !strengthExists(state, String(strength.id)))
+        throw ca.invalidStrength(String(strength.id));
+    if (controls.includes('passwordChange')) {
+        const ok = (controls.includes('mfa') || strength !== null) &&
+            grant?.operator === 'AND' &&
+            arr(conditions.userRiskLevels).length > 0 &&
+            arr(apps.includeApplications).length === 1 &&
+            arr(apps.includeApplications)[0] === 'All';
+        if (!ok)
+            throw ca.passwordChange();
+    }
+    if (controls.includes('riskRemediation') && (strength === null || grant?.operator !== 'AND'))
+        throw ca.riskRemediation();
+    const sif = policies_obj(session?.signInFrequency);
+    if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null))
+        throw ca.everyTimeWithValue();
+}
+function createPolicy(body, state, id, now) {
+    if (!schema_isObject(body))
+        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
+    rejectReadOnly(body);
+    const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
+    const p = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
+    validatePolicy(p, state);
+    if (state.policies.length >= POLICY_LIMIT)
+        throw ca.policyLimit(POLICY_LIMIT);
+    return p;
+}
+/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
+function patchPolicy(stored, body, state, now) {
+    if (!schema_isObject(body))
+        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
+    rejectReadOnly(body);
+    const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
+    const merged = { ...stored, ...partial, modifiedDateTime: now };
+    validatePolicy(merged, state);
+    return merged;
+}
+/** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */
+function renderPolicy(p, state, version, baseUrl) {
+    const out = structuredClone(forVersion(policyType, p, version));
+    const grant = policies_obj(out.grantControls);
+    if (grant !== null) {
+        const ref = policies_obj(grant.authenticationStrength);
+        const strength = ref === null ? undefined : [...builtInStrengths(), ...state.authenticationStrengthPolicies].find((s) => s.id === ref.id);
+        const shaped = {};
+        for (const [k, v] of Object.entries(grant)) {
+            if (k === 'authenticationStrength') {
+                shaped['authenticationStrength@odata.context'] =
+                    `${baseUrl}/${version}/$metadata#identity/conditionalAccess/policies('${String(p.id)}')/grantControls/authenticationStrength/$entity`;
+                shaped.authenticationStrength = strength === undefined ? null : renderStrengthInline(strength);
+            }
+            else
+                shaped[k] = v;
+        }
+        out.grantControls = shaped;
+    }
+    return out;
+}
+function renderStrengthInline(s) {
+    return { ...structuredClone(s), combinationConfigurations: [] };
+}
+/** Which policy, if any, references an object (for refusing deletes of named locations and strengths). */
+function policyReferencing(state, id) {
+    return state.policies.find((p) => {
+        const locations = policies_obj(policies_obj(p.conditions)?.locations);
+        const strength = policies_obj(policies_obj(p.grantControls)?.authenticationStrength);
+        return [...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)].includes(id) || strength?.id === id;
+    });
+}
+function assertObject(body, entity) {
+    if (!isObject(body))
+        throw badRequest(`The request body must be a JSON object describing a ${entity}.`);
+    return body;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/named-locations.js
+/**
+ * Named locations: IP ranges (IPv4/IPv6 CIDR) and countries (ISO 3166-1 alpha-2). Graph needs
+ * `@odata.type` on POST and on PATCH, and a location cannot change its kind.
+ */
+
+
+
+const IP_TYPE = '#microsoft.graph.ipNamedLocation';
+const COUNTRY_TYPE = '#microsoft.graph.countryNamedLocation';
+const V4 = '#microsoft.graph.iPv4CidrRange';
+const V6 = '#microsoft.graph.iPv6CidrRange';
+const named_locations_ENTITY = 'NamedLocation';
+const named_locations_ctx = { entity: named_locations_ENTITY };
+const server = { id: { k: 'string' }, displayName: { k: 'string' }, modifiedDateTime: { k: 'string' }, createdDateTime: { k: 'string' } };
+const ipRangeType = { name: 'ipRange', fields: { cidrAddress: { k: 'string' } } };
+const ipInput = {
+    name: 'ipNamedLocation',
+    fields: { displayName: { k: 'string' }, ipRanges: { k: 'raw' }, isTrusted: { k: 'bool', def: false } },
+};
+const countryInput = {
+    name: 'countryNamedLocation',
+    fields: {
+        displayName: { k: 'string' },
+        countriesAndRegions: { k: 'strings' },
+        includeUnknownCountriesAndRegions: { k: 'bool', def: false },
+        countryLookupMethod: { k: 'enum', values: ['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], def: 'clientIpAddress' },
+    },
+};
+const ipStored = { name: 'ipNamedLocation', fields: { ...server, ...ipInput.fields } };
+const countryStored = { name: 'countryNamedLocation', fields: { ...server, ...countryInput.fields } };
+function odataType(body, required) {
+    const t = body['@odata.type'];
+    if (t === undefined && !required)
+        return undefined;
+    if (typeof t !== 'string')
+        throw graph_error_badRequest("1007: '@odata.type' is required for named locations: '#microsoft.graph.ipNamedLocation' or '#microsoft.graph.countryNamedLocation'.");
+    const lower = t.replace(/^#?/, '#').toLowerCase();
+    if (lower === IP_TYPE.toLowerCase())
+        return IP_TYPE;
+    if (lower === COUNTRY_TYPE.toLowerCase())
+        return COUNTRY_TYPE;
+    throw graph_error_badRequest(`1007: Unknown named location type '${t}'.`);
+}
+function shapeRanges(raw) {
+    if (!Array.isArray(raw) || raw.length === 0)
+        throw graph_error_badRequest("1101: 'ipRanges' must list at least one IP range.");
+    return raw.map((r, i) => {
+        if (!schema_isObject(r))
+            throw graph_error_badRequest(`1101: 'ipRanges[${i}]' must be an object.`);
+        const { cidrAddress } = normalize(ipRangeType, r, `ipRanges[${i}]`, named_locations_ctx);
+        if (typeof cidrAddress !== 'string')
+            throw graph_error_badRequest(`1101: 'ipRanges[${i}].cidrAddress' is required.`);
+        const t = typeof r['@odata.type'] === 'string' ? r['@odata.type'].replace(/^#?/, '#').toLowerCase() : undefined;
+        if (t !== undefined && t !== V4.toLowerCase() && t !== V6.toLowerCase())
+            throw graph_error_badRequest(`1101: Unknown IP range type '${String(r['@odata.type'])}'.`);
+        const v4 = isIPv4Cidr(cidrAddress);
+        const v6 = isIPv6Cidr(cidrAddress);
+        if ((t === V4.toLowerCase() && !v4) || (t === V6.toLowerCase() && !v6) || (!v4 && !v6)) {
+            throw graph_error_badRequest(`1102: Invalid IP range '${cidrAddress}': expected ${t === V6.toLowerCase() ? 'an IPv6' : t === V4.toLowerCase() ? 'an IPv4' : 'a'} CIDR address.`);
+        }
+        return { '@odata.type': v4 ? V4 : V6, cidrAddress };
+    });
+}
+function check(l) {
+    if (typeof l.displayName !== 'string' || l.displayName.trim() === '')
+        throw graph_error_badRequest("1007: 'displayName' is required.");
+    if (l['@odata.type'] === IP_TYPE) {
+        l.ipRanges = shapeRanges(l.ipRanges);
+    }
+    else {
+        const codes = Array.isArray(l.countriesAndRegions) ? l.countriesAndRegions : [];
+        const upper = codes.map((c) => c.toUpperCase());
+        const bad = upper.find((c) => !isCountryCode(c));
+        if (bad !== undefined)
+            throw graph_error_badRequest(`1103: Invalid country or region code '${bad}': expected an ISO 3166-1 alpha-2 code.`);
+        if (upper.length === 0 && l.includeUnknownCountriesAndRegions !== true)
+            throw graph_error_badRequest("1103: 'countriesAndRegions' must list at least one country or region.");
+        l.countriesAndRegions = upper;
+    }
+    return l;
+}
+function strip(body) {
+    const out = {};
+    for (const [k, v] of Object.entries(body))
+        if (!k.startsWith('@odata.'))
+            out[k] = v;
+    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
+        if (f in out)
+            throw ca.readOnly(f);
+    return out;
+}
+function createNamedLocation(body, id, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const type = odataType(body, true);
+    const input = normalize(type === IP_TYPE ? ipInput : countryInput, strip(body), '', named_locations_ctx);
+    // Graph answers a new location with modifiedDateTime equal to createdDateTime.
+    return check({ '@odata.type': type, id, displayName: input.displayName ?? null, modifiedDateTime: now, createdDateTime: now, ...input });
+}
+function patchNamedLocation(stored, body, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const type = odataType(body, true);
+    if (type !== stored['@odata.type'])
+        throw graph_error_badRequest(`1104: A named location cannot change its type from '${String(stored['@odata.type'])}' to '${String(type)}'.`);
+    const partial = normalizePartial(type === IP_TYPE ? ipInput : countryInput, strip(body), named_locations_ctx);
+    return check({ ...stored, ...partial, modifiedDateTime: now });
+}
+/** For seeds and state files. */
+function normalizeStoredNamedLocation(l) {
+    const type = odataType(l, true);
+    const fields = {};
+    for (const [k, v] of Object.entries(l))
+        if (!k.startsWith('@odata.'))
+            fields[k] = v;
+    return check({ '@odata.type': type, ...normalize(type === IP_TYPE ? ipStored : countryStored, fields, '', named_locations_ctx) });
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-strengths.js
+/**
+ * Authentication strength policies: the three built-ins (read-only) and custom ones. Graph keeps
+ * allowedCombinations out of PATCH (there is an updateAllowedCombinations action for that).
+ */
+
+
+
+const authentication_strengths_ctx = { entity: 'AuthenticationStrengthPolicy' };
+const inputType = {
+    name: 'authenticationStrengthPolicy',
+    fields: { displayName: { k: 'string' }, description: { k: 'string' }, allowedCombinations: { k: 'raw' } },
+};
+const patchType = { name: 'authenticationStrengthPolicy', fields: { displayName: { k: 'string' }, description: { k: 'string' } } };
+const strengthStoredType = {
+    name: 'authenticationStrengthPolicy',
+    fields: {
+        id: { k: 'string' },
+        createdDateTime: { k: 'string' },
+        modifiedDateTime: { k: 'string' },
+        displayName: { k: 'string' },
+        description: { k: 'string' },
+        policyType: { k: 'enum', values: ['builtIn', 'custom', 'unknownFutureValue'], def: 'custom' },
+        requirementsSatisfied: { k: 'enum', values: ['none', 'mfa', 'unknownFutureValue'], def: 'mfa' },
+        allowedCombinations: { k: 'raw' },
+    },
+};
+/** "password, sms" → "password,sms" with each mode in Graph's casing. */
+function normalizeCombinations(raw) {
+    if (!Array.isArray(raw) || raw.length === 0)
+        throw graph_error_badRequest("'allowedCombinations' must list at least one combination of authentication methods.");
+    return raw.map((c) => {
+        if (typeof c !== 'string')
+            throw graph_error_badRequest("'allowedCombinations' must be an array of strings.");
+        return c
+            .split(',')
+            .map((m) => {
+            const found = AUTH_METHOD_MODES.find((x) => x.toLowerCase() === m.trim().toLowerCase());
+            if (found === undefined)
+                throw graph_error_badRequest(`Invalid authentication method mode '${m.trim()}' in allowedCombinations.`);
+            return found;
+        })
+            .join(',');
+    });
+}
+function allStrengths(state) {
+    return [...builtInStrengths(), ...state.authenticationStrengthPolicies];
+}
+function assertUniqueName(state, name, exceptId) {
+    if (typeof name !== 'string' || name.trim() === '')
+        throw graph_error_badRequest("'displayName' is required.");
+    const clash = allStrengths(state).find((s) => s.id !== exceptId && String(s.displayName).toLowerCase() === name.toLowerCase());
+    if (clash !== undefined)
+        throw graph_error_badRequest(`An authentication strength policy named '${name}' already exists.`);
+}
+function assertCustom(s) {
+    if (s.policyType === 'builtIn') {
+        throw new GraphHttpError(400, 'BadRequest', `Built-in authentication strength policy '${String(s.id)}' cannot be modified or deleted.`);
+    }
+}
+function createStrength(body, state, id, now) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
+        if (f in body)
+            throw ca.readOnly(f);
+    const rest = {};
+    // policyType and requirementsSatisfied are computed by Graph; a client echoing "custom" is harmless.
+    for (const [k, v] of Object.entries(body)) {
+        if (k === 'policyType' && v === 'custom')
+            continue;
+        if (k === 'requirementsSatisfied' || k === 'combinationConfigurations')
+            continue;
+        rest[k] = v;
+    }
+    const input = normalize(inputType, rest, '', authentication_strengths_ctx);
+    assertUniqueName(state, input.displayName);
+    return normalize(strengthStoredType, { id, createdDateTime: now, modifiedDateTime: now, ...input, policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: normalizeCombinations(input.allowedCombinations) }, '', authentication_strengths_ctx);
+}
+function patchStrength(stored, body, state, now) {
+    assertCustom(stored);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    if ('allowedCombinations' in body) {
+        throw graph_error_badRequest("'allowedCombinations' cannot be updated with PATCH; use the updateAllowedCombinations action.");
+    }
+    const partial = normalizePartial(patchType, body, authentication_strengths_ctx);
+    if ('displayName' in partial)
+        assertUniqueName(state, partial.displayName, String(stored.id));
+    return { ...stored, ...partial, modifiedDateTime: now };
+}
+function normalizeStoredStrength(s) {
+    const out = normalize(strengthStoredType, s, '', authentication_strengths_ctx);
+    out.allowedCombinations = normalizeCombinations(out.allowedCombinations);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-contexts.js
+/**
+ * Authentication context class references (c1, c2, …). Graph creates one with PATCH on its id
+ * (an upsert); the number is not capped here because Graph keeps raising the cap.
+ */
+
+
+const authentication_contexts_ctx = { entity: 'AuthenticationContextClassReference' };
+const contextType = {
+    name: 'authenticationContextClassReference',
+    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool', def: false } },
+};
+const authentication_contexts_patchType = {
+    name: 'authenticationContextClassReference',
+    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool' } },
+};
+function isContextId(id) {
+    return /^c[1-9]\d*$/.test(id);
+}
+function upsertContext(existing, id, body) {
+    if (!isContextId(id))
+        throw graph_error_badRequest(`Invalid authentication context id '${id}': expected c1, c2, …`);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    const partial = normalizePartial(authentication_contexts_patchType, body, authentication_contexts_ctx);
+    if (partial.id !== undefined && partial.id !== id)
+        throw graph_error_badRequest("'id' in the body must match the id in the URL.");
+    const merged = { ...(existing ?? normalize(contextType, { id }, '', authentication_contexts_ctx)), ...partial, id };
+    if (typeof merged.displayName !== 'string' || merged.displayName === '')
+        throw graph_error_badRequest("'displayName' is required.");
+    return normalize(contextType, merged, '', authentication_contexts_ctx);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/directory.js
+/**
+ * Directory objects that Conditional Access references: users, groups, service principals,
+ * applications and directory role templates. Read-only through Graph; seeded from fixtures.
+ * Stored objects are filled with the properties Graph's default $select returns.
+ */
+
+const USER_DEFAULTS = {
+    businessPhones: [], displayName: null, givenName: null, jobTitle: null, mail: null, mobilePhone: null,
+    officeLocation: null, preferredLanguage: null, surname: null, userPrincipalName: null,
+};
+const GROUP_DEFAULTS = {
+    deletedDateTime: null, classification: null, createdDateTime: null, description: null, displayName: null,
+    groupTypes: [], isAssignableToRole: null, mail: null, mailEnabled: false, mailNickname: null, securityEnabled: true,
+    visibility: null,
+};
+const SP_DEFAULTS = {
+    accountEnabled: true, appDisplayName: null, appId: null, appOwnerOrganizationId: null, displayName: null,
+    servicePrincipalType: 'Application', tags: [],
+};
+const APP_DEFAULTS = { appId: null, displayName: null, signInAudience: 'AzureADMyOrg', createdDateTime: null };
+const ROLE_DEFAULTS = { deletedDateTime: null, description: null, displayName: null };
+const ODATA_TYPE = {
+    users: '#microsoft.graph.user',
+    groups: '#microsoft.graph.group',
+    servicePrincipals: '#microsoft.graph.servicePrincipal',
+    applications: '#microsoft.graph.application',
+    directoryRoleTemplates: '#microsoft.graph.directoryRoleTemplate',
+};
+const DEFAULTS = {
+    users: USER_DEFAULTS, groups: GROUP_DEFAULTS, servicePrincipals: SP_DEFAULTS, applications: APP_DEFAULTS, directoryRoleTemplates: ROLE_DEFAULTS,
+};
+/** Fills Graph's defaults around what a fixture gives; `id` first, as Graph answers. */
+function normalizeDirectoryObject(kind, o) {
+    if (typeof o.id !== 'string' || o.id === '')
+        throw graph_error_badRequest(`A ${kind} entry in the tenant has no 'id'.`);
+    const out = { id: o.id };
+    for (const [k, v] of Object.entries(DEFAULTS[kind]))
+        out[k] = structuredClone(v);
+    for (const [k, v] of Object.entries(o))
+        if (!k.startsWith('@odata.'))
+            out[k] = v;
+    return out;
+}
+const KIND_BY_TYPE = {
+    user: 'users', group: 'groups', serviceprincipal: 'servicePrincipals', application: 'applications', directoryroletemplate: 'directoryRoleTemplates',
+};
+/** POST directoryObjects/getByIds: up to 1000 ids, optionally restricted to some types. */
+function getByIds(state, body) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw graph_error_badRequest("The request body must be a JSON object with 'ids'.");
+    const ids = body.ids;
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string'))
+        throw graph_error_badRequest("'ids' must be an array of strings.");
+    if (ids.length > 1000)
+        throw graph_error_badRequest(`'ids' may hold at most 1000 values; ${ids.length} were sent.`);
+    let kinds = Object.values(KIND_BY_TYPE);
+    if (body.types !== undefined && body.types !== null) {
+        if (!Array.isArray(body.types) || !body.types.every((t) => typeof t === 'string'))
+            throw graph_error_badRequest("'types' must be an array of strings.");
+        // Types Graph knows but this emulator holds none of (device, orgContact, …) simply match nothing.
+        kinds = body.types.map((t) => KIND_BY_TYPE[t.replace(/^#?(microsoft\.graph\.)?/i, '').toLowerCase()]).filter((k) => k !== undefined);
+    }
+    const wanted = new Set(ids.map((i) => i.toLowerCase()));
+    // Graph does not answer in the order asked; grouping by type makes clients that assume it fail here too.
+    return kinds.flatMap((k) => state[k].filter((o) => wanted.has(String(o.id).toLowerCase())).map((o) => ({ '@odata.type': ODATA_TYPE[k], ...o })));
+}
+function findDirectoryObject(state, id) {
+    for (const kind of Object.keys(ODATA_TYPE)) {
+        const object = state[kind].find((o) => String(o.id).toLowerCase() === id.toLowerCase());
+        if (object !== undefined)
+            return { kind, object };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/router.js
+/**
+ * Maps a Graph request (method, path under /v1.0 or /beta, query, body) to the tenant. Pure with
+ * respect to HTTP: the server and $batch both call `route`, so a request behaves the same inside
+ * and outside a batch.
+ */
+
+
+
+
+
+
+
+
+const CA = 'identity/conditionalAccess';
+const PAGE = 100;
+const ok = (body) => ({ status: 200, body });
+const noContent = () => ({ status: 204 });
+const iso = (ms) => new Date(ms).toISOString();
+function entityBody(ctx, contextPath, entity, params) {
+    const select = params === undefined ? undefined : parseListQuery(params).select;
+    return { '@odata.context': contextUrl(ctx.baseUrl, ctx.version, `${contextPath}/$entity`, select), ...applySelect(entity, select) };
+}
+function created(ctx, path, contextPath, entity) {
+    return {
+        status: 201,
+        headers: { Location: `${ctx.baseUrl}/${ctx.version}/${path}('${String(entity.id)}')` },
+        body: entityBody(ctx, contextPath, entity),
+    };
+}
+/** Replicas lag in Graph: a GET right after a create may not see the object yet. */
+function assertVisible(ctx, id, what) {
+    const at = ctx.store.createdAt(id);
+    if (ctx.eventualConsistencyMs > 0 && at !== undefined && ctx.now - at < ctx.eventualConsistencyMs)
+        throw notFound(what, id);
+}
+function findIn(list, id, what) {
+    const found = list.find((o) => o.id === id);
+    if (found === undefined)
+        throw notFound(what, id);
+    return found;
+}
+function replaceIn(list, entity) {
+    const i = list.findIndex((o) => o.id === entity.id);
+    if (i >= 0)
+        list[i] = entity;
+}
+const caList = (ctx, path, items, params, filterable) => ok(listBody(items, params, { baseUrl: ctx.baseUrl, version: ctx.version, path, filterable, pageParam: '$skip', defaultPageSize: PAGE }));
+const policies = {
+    segment: 'policies',
+    what: 'Conditional Access policy',
+    active: (s) => s.policies,
+    deleted: (s) => s.deletedPolicies,
+    render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
+    create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
+    patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
+    beforeRestore: (ctx) => {
+        if (ctx.store.state.policies.length >= POLICY_LIMIT)
+            throw ca.policyLimit(POLICY_LIMIT);
+    },
+};
+const namedLocations = {
+    segment: 'namedLocations',
+    what: 'Named location',
+    active: (s) => s.namedLocations,
+    deleted: (s) => s.deletedNamedLocations,
+    render: (e) => structuredClone(e),
+    create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
+    patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
+    beforeDelete: (e, ctx) => {
+        const p = policyReferencing(ctx.store.state, String(e.id));
+        if (p !== undefined)
+            throw ca.inUse('Named location', String(e.id), String(p.displayName));
+    },
+};
+function softRoutes(c) {
+    const path = `${CA}/${c.segment}`;
+    const deletedPath = `${CA}/deletedItems/${c.segment}`;
+    const commit = (ctx) => ctx.store.save();
+    return [
+        ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
+        ['POST', new RegExp(`^${path}$`), (req, ctx) => {
+                const e = c.create(req.body, ctx, (0,external_node_crypto_.randomUUID)());
+                c.active(ctx.store.state).push(e);
+                ctx.store.markCreated(String(e.id), ctx.now);
+                commit(ctx);
+                return created(ctx, path, path, c.render(e, ctx));
+            }],
+        ['GET', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+                assertVisible(ctx, id, c.what);
+                return ok(entityBody(ctx, path, c.render(findIn(c.active(ctx.store.state), id, c.what), ctx), req.params));
+            }],
+        ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
+                const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+                replaceIn(c.active(ctx.store.state), updated);
+                commit(ctx);
+                return noContent();
+            }],
+        ['DELETE', new RegExp(`^${path}/([^/]+)$`), (_req, ctx, [id = '']) => {
+                const list = c.active(ctx.store.state);
+                const e = findIn(list, id, c.what);
+                c.beforeDelete?.(e, ctx);
+                list.splice(list.indexOf(e), 1);
+                // Graph keeps deleted policies and named locations for 30 days under deletedItems.
+                c.deleted(ctx.store.state).push({ ...e, deletedDateTime: iso(ctx.now) });
+                commit(ctx);
+                return noContent();
+            }],
+        ['GET', new RegExp(`^${deletedPath}$`), (req, ctx) => caList(ctx, deletedPath, c.deleted(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id'])],
+        ['GET', new RegExp(`^${deletedPath}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, deletedPath, c.render(findIn(c.deleted(ctx.store.state), id, c.what), ctx), req.params))],
+        ['DELETE', new RegExp(`^${deletedPath}/([^/]+)$`), (_req, ctx, [id = '']) => {
+                const list = c.deleted(ctx.store.state);
+                list.splice(list.indexOf(findIn(list, id, c.what)), 1);
+                commit(ctx);
+                return noContent();
+            }],
+        ['POST', new RegExp(`^${deletedPath}/([^/]+)/restore$`), (_req, ctx, [id = '']) => {
+                const list = c.deleted(ctx.store.state);
+                const e = findIn(list, id, c.what);
+                c.beforeRestore?.(ctx);
+                list.splice(list.indexOf(e), 1);
+                const { deletedDateTime: _gone, ...restored } = e;
+                c.active(ctx.store.state).push(restored);
+                commit(ctx);
+                return ok(entityBody(ctx, path, c.render(restored, ctx)));
+            }],
+    ];
+}
+// ── Authentication strengths and contexts ───────────────────────────────────────────────────────
+const STRENGTHS = 'policies/authenticationStrengthPolicies';
+const CONTEXTS = `${CA}/authenticationContextClassReferences`;
+const renderStrength = (s, ctx) => ({
+    ...structuredClone(s),
+    'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
+    combinationConfigurations: [],
+});
+const strengthRoutes = [
+    ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) => caList(ctx, STRENGTHS, allStrengths(ctx.store.state).map((s) => renderStrength(s, ctx)), req.params, ['displayName', 'policyType', 'id'])],
+    ['POST', new RegExp(`^${STRENGTHS}$`), (req, ctx) => {
+            const s = createStrength(req.body, ctx.store.state, (0,external_node_crypto_.randomUUID)(), iso(ctx.now));
+            ctx.store.state.authenticationStrengthPolicies.push(s);
+            ctx.store.markCreated(String(s.id), ctx.now);
+            ctx.store.save();
+            return created(ctx, STRENGTHS, STRENGTHS, renderStrength(s, ctx));
+        }],
+    ['GET', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            assertVisible(ctx, id, 'Authentication strength policy');
+            return ok(entityBody(ctx, STRENGTHS, renderStrength(findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy'), ctx), req.params));
+        }],
+    ['PATCH', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            replaceIn(ctx.store.state.authenticationStrengthPolicies, patchStrength(stored, req.body, ctx.store.state, iso(ctx.now)));
+            ctx.store.save();
+            return noContent();
+        }],
+    ['DELETE', new RegExp(`^${STRENGTHS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            assertCustom(stored);
+            const p = policyReferencing(ctx.store.state, id);
+            if (p !== undefined)
+                throw ca.inUse('Authentication strength', id, String(p.displayName));
+            const list = ctx.store.state.authenticationStrengthPolicies;
+            list.splice(list.indexOf(stored), 1);
+            ctx.store.save();
+            return noContent();
+        }],
+    ['POST', new RegExp(`^${STRENGTHS}/([^/]+)/updateAllowedCombinations$`), (req, ctx, [id = '']) => {
+            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+            assertCustom(stored);
+            const body = req.body;
+            const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+            const previous = stored.allowedCombinations ?? [];
+            replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
+            ctx.store.save();
+            return ok({
+                '@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#microsoft.graph.updateAllowedCombinationsResult`,
+                additionalInformation: null,
+                conditionalAccessReferences: ctx.store.state.policies.filter((p) => policyReferencing({ ...ctx.store.state, policies: [p] }, id)).map((p) => String(p.id)),
+                currentCombinations: next,
+                previousCombinations: previous,
+            });
+        }],
+    ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
+    ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
+    ['PATCH', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => {
+            const list = ctx.store.state.authenticationContextClassReferences;
+            const existing = list.find((c) => c.id === id);
+            const next = upsertContext(existing, id, req.body);
+            if (existing === undefined)
+                list.push(next);
+            else
+                replaceIn(list, next);
+            ctx.store.save();
+            return noContent();
+        }],
+    ['DELETE', new RegExp(`^${CONTEXTS}/([^/]+)$`), (_req, ctx, [id = '']) => {
+            if (!isContextId(id))
+                throw notFound('Authentication context', id);
+            const list = ctx.store.state.authenticationContextClassReferences;
+            list.splice(list.indexOf(findIn(list, id, 'Authentication context')), 1);
+            ctx.store.save();
+            return noContent();
+        }],
+];
+// ── Directory ───────────────────────────────────────────────────────────────────────────────────
+const dirNotFound = (id) => new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+function dirList(kind, filterable) {
+    return (req, ctx) => ok(listBody(structuredClone(ctx.store.state[kind]), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }));
+}
+function dirGet(kind, key) {
+    return (req, ctx, [raw = '']) => {
+        const v = decodeURIComponent(raw);
+        const found = ctx.store.state[kind].find((o) => key(o, v));
+        if (found === undefined)
+            throw dirNotFound(v);
+        assertVisible(ctx, String(found.id), kind);
+        return ok(entityBody(ctx, kind, structuredClone(found), req.params));
+    };
+}
+const byId = (o, v) => String(o.id).toLowerCase() === v.toLowerCase();
+const byAppId = (o, v) => String(o.appId).toLowerCase() === v.toLowerCase();
+const byIdOrUpn = (o, v) => byId(o, v) || String(o.userPrincipalName).toLowerCase() === v.toLowerCase();
+const directoryRoutes = [
+    ['GET', /^users$/, dirList('users', ['displayName', 'userPrincipalName', 'mail', 'id'])],
+    ['GET', /^users\/([^/]+)$/, dirGet('users', byIdOrUpn)],
+    ['GET', /^groups$/, dirList('groups', ['displayName', 'mailNickname', 'id'])],
+    ['GET', /^groups\/([^/]+)$/, dirGet('groups', byId)],
+    ['GET', /^groups\/([^/]+)\/members$/, (req, ctx, [id = '']) => {
+            if (!ctx.store.state.groups.some((g) => byId(g, id)))
+                throw dirNotFound(id);
+            const members = (ctx.store.state.groupMembers[id] ?? []).flatMap((m) => {
+                const found = findDirectoryObject(ctx.store.state, m);
+                return found === undefined ? [] : [{ '@odata.type': ODATA_TYPE[found.kind], ...found.object }];
+            });
+            return ok(listBody(members, req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: 'directoryObjects', filterable: ['displayName'], pageParam: '$skiptoken', defaultPageSize: PAGE }));
+        }],
+    ['GET', /^servicePrincipals$/, dirList('servicePrincipals', ['displayName', 'appId', 'id'])],
+    ['GET', /^servicePrincipals\(appId='([^']*)'\)$/, dirGet('servicePrincipals', byAppId)],
+    ['GET', /^servicePrincipals\/([^/]+)$/, dirGet('servicePrincipals', byId)],
+    ['GET', /^applications$/, dirList('applications', ['displayName', 'appId', 'id'])],
+    ['GET', /^applications\(appId='([^']*)'\)$/, dirGet('applications', byAppId)],
+    ['GET', /^applications\/([^/]+)$/, dirGet('applications', byId)],
+    ['GET', /^directoryRoleTemplates$/, dirList('directoryRoleTemplates', ['displayName', 'id'])],
+    ['GET', /^directoryRoleTemplates\/([^/]+)$/, dirGet('directoryRoleTemplates', byId)],
+    ['POST', /^directoryObjects\/getByIds$/, (req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects'), value: getByIds(ctx.store.state, req.body) })],
+    ['GET', /^directoryObjects\/([^/]+)$/, (_req, ctx, [id = '']) => {
+            const found = findDirectoryObject(ctx.store.state, id);
+            if (found === undefined)
+                throw dirNotFound(id);
+            return ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects/$entity'), '@odata.type': ODATA_TYPE[found.kind], ...found.object });
+        }],
+    ['GET', /^organization$/, (_req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
+];
+const ROUTES = [
+    ...softRoutes(policies),
+    ...softRoutes(namedLocations),
+    ...strengthRoutes,
+    ...directoryRoutes,
+];
+/** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
+function route(req, ctx) {
+    const path = req.path.replace(/^\/+|\/+$/g, '');
+    let pathMatched = false;
+    for (const [method, re, handler] of ROUTES) {
+        const m = re.exec(path);
+        if (m === null)
+            continue;
+        pathMatched = true;
+        if (method !== req.method.toUpperCase())
+            continue;
+        return handler(req, ctx, m.slice(1).map((s) => decodeURIComponent(s)));
+    }
+    if (pathMatched)
+        throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed on '${path}'.`);
+    throw graph_error_badRequest(`Resource not found for the segment '${path.split('/').pop() ?? path}'.`);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/src/emulator/sample-tenant.js
+/**
+ * The sample tenant (`seed: 'sample'`): a realistic Conditional Access baseline for Contoso. The
+ * policies are written here the way a caac repository writes them — references by name — and
+ * resolved to ids when the tenant is built, so examples/conditional-access/ can describe exactly
+ * this tenant. Ids are derived from names, so every start gives the same ids.
+ */
+
+const SAMPLE_TENANT_ID = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
+const DOMAIN = 'contoso.onmicrosoft.com';
+const BREAK_GLASS_GROUP = 'CA-BreakGlass';
+const userList = [
+    ['bg1', 'Emergency Access 1', null],
+    ['bg2', 'Emergency Access 2', null],
+    ['adele.vance', 'Adele Vance', 'Finance Manager'],
+    ['alex.wilber', 'Alex Wilber', 'Marketing Assistant'],
+    ['megan.bowen', 'Megan Bowen', 'IT Administrator'],
+    ['svc-backup', 'Backup Service Account', null],
+    ['svc-scanner', 'Document Scanner Account', null],
+];
+const groupList = [
+    [BREAK_GLASS_GROUP, 'Emergency access (break-glass) accounts, excluded from every Conditional Access policy', ['bg1', 'bg2']],
+    ['CA-ServiceAccounts', 'Non-interactive service accounts that sign in only from the office network', ['svc-backup', 'svc-scanner']],
+    ['CA-Pilot', 'Pilot ring for new Conditional Access policies', ['megan.bowen', 'alex.wilber']],
+    ['Finance', 'Finance department', ['adele.vance']],
+];
+const HR_PORTAL = 'Contoso HR Portal';
+const HR_PORTAL_APP_ID = stableGuid('sample:app:contoso-hr-portal');
+const ADMIN_ROLES = [
+    'Global Administrator', 'Privileged Role Administrator', 'Privileged Authentication Administrator',
+    'Security Administrator', 'Conditional Access Administrator', 'Exchange Administrator', 'SharePoint Administrator',
+    'User Administrator', 'Authentication Administrator', 'Helpdesk Administrator', 'Application Administrator',
+    'Cloud Application Administrator', 'Intune Administrator', 'Billing Administrator',
+].map((r) => `role:${r}`);
+const CUSTOM_STRENGTH = 'Phishing-resistant MFA (custom)';
+const BG = { excludeGroups: [`group:${BREAK_GLASS_GROUP}`] };
+const allApps = { includeApplications: ['All'] };
+const grant = (operator, builtInControls, extra = {}) => ({ operator, builtInControls, ...extra });
+/** The baseline, in file form (references by name). Every policy excludes the break-glass group. */
+const SAMPLE_POLICIES = [
+    {
+        displayName: 'CA001 - Block legacy authentication', state: 'enabled', created: '2025-01-14T09:12:31Z', modified: '2025-03-02T10:05:12Z',
+        conditions: { clientAppTypes: ['exchangeActiveSync', 'other'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA002 - Require multifactor authentication for all users', state: 'enabled', created: '2025-01-14T09:15:02Z', modified: '2025-04-11T08:41:55Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA003 - Require phishing-resistant MFA for administrators', state: 'enabled', created: '2025-01-14T09:20:44Z', modified: '2025-05-20T14:02:19Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
+        grantControls: grant('OR', [], { authenticationStrength: { id: `authStrength:${CUSTOM_STRENGTH}` } }),
+    },
+    {
+        displayName: 'CA004 - Require MFA for Azure management', state: 'enabled', created: '2025-01-14T09:24:10Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['app:Windows Azure Service Management API'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA005 - Block access from blocked countries', state: 'enabled', created: '2025-01-15T11:02:37Z', modified: '2025-02-01T16:30:00Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['location:Blocked countries'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA006 - Require compliant or hybrid joined device', state: 'enabledForReportingButNotEnforced', created: '2025-01-15T11:10:08Z', modified: '2025-06-03T09:00:41Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], ...BG },
+            platforms: { includePlatforms: ['windows', 'macOS'] },
+        },
+        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
+    },
+    {
+        displayName: 'CA007 - Require MFA for medium and high sign-in risk', state: 'enabled', created: '2025-01-16T08:01:55Z', modified: '2025-03-18T12:12:12Z',
+        conditions: { clientAppTypes: ['all'], signInRiskLevels: ['high', 'medium'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
+    },
+    {
+        displayName: 'CA008 - Require password change for high user risk', state: 'enabled', created: '2025-01-16T08:05:21Z', modified: null,
+        conditions: { clientAppTypes: ['all'], userRiskLevels: ['high'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('AND', ['mfa', 'passwordChange']),
+        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
+    },
+    {
+        displayName: 'CA009 - Require MFA for guests and external users', state: 'enabled', created: '2025-01-20T13:45:00Z', modified: '2025-02-10T07:30:18Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: {
+                includeGuestsOrExternalUsers: {
+                    guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest,b2bCollaborationMember,b2bDirectConnectUser,otherExternalUser,serviceProvider',
+                    externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' },
+                },
+                ...BG,
+            },
+        },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA010 - Block device code flow and authentication transfer', state: 'enabled', created: '2025-02-03T10:00:00Z', modified: '2025-02-03T10:20:45Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeUsers: ['All'], excludeUsers: [`user:svc-scanner@${DOMAIN}`], ...BG },
+            authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA011 - Require MFA to register security information outside trusted networks', state: 'enabled', created: '2025-02-03T10:30:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registersecurityinfo'] },
+            users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA012 - Require MFA to register or join devices', state: 'enabled', created: '2025-02-03T10:35:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registerdevice'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['mfa']),
+    },
+    {
+        displayName: 'CA013 - Limit administrator sessions', state: 'enabled', created: '2025-02-05T09:00:00Z', modified: '2025-05-20T14:05:00Z',
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
+        grantControls: null,
+        sessionControls: {
+            signInFrequency: { isEnabled: true, type: 'hours', value: 4, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication' },
+            persistentBrowser: { isEnabled: true, mode: 'never' },
+        },
+    },
+    {
+        displayName: 'CA014 - Require app protection on mobile devices (pilot)', state: 'enabledForReportingButNotEnforced', created: '2025-03-10T15:20:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['mobileAppsAndDesktopClients', 'browser'], applications: { includeApplications: ['Office365'] },
+            users: { includeGroups: ['group:CA-Pilot'], ...BG },
+            platforms: { includePlatforms: ['android', 'iOS'] },
+        },
+        grantControls: grant('OR', ['compliantApplication']),
+    },
+    {
+        displayName: 'CA015 - Require phishing-resistant MFA for highly confidential data', state: 'enabled', created: '2025-03-12T08:00:00Z', modified: '2025-03-12T08:45:10Z',
+        conditions: {
+            clientAppTypes: ['all'], applications: { includeAuthenticationContextClassReferences: ['c1'] },
+            users: { includeGroups: ['group:Finance'], ...BG },
+        },
+        grantControls: grant('OR', [], { authenticationStrength: { id: 'authStrength:Phishing-resistant MFA' } }),
+    },
+    {
+        displayName: 'CA016 - Block service accounts outside trusted networks', state: 'enabled', created: '2025-03-20T17:00:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps,
+            users: { includeGroups: ['group:CA-ServiceAccounts'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['location:Trusted office networks', 'location:Branch office VPN'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA017 - Block users with elevated insider risk', state: 'enabledForReportingButNotEnforced', created: '2025-04-01T09:00:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], insiderRiskLevels: 'elevated', applications: allApps, users: { includeUsers: ['All'], ...BG } },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA018 - Monitor HR portal sessions with Defender for Cloud Apps', state: 'enabledForReportingButNotEnforced', created: '2025-04-15T12:00:00Z', modified: '2025-04-16T08:00:00Z',
+        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: [`app:${HR_PORTAL}`] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: null,
+        sessionControls: { cloudAppSecurity: { isEnabled: true, cloudAppSecurityType: 'monitorOnly' } },
+    },
+    // Contingency: pre-staged, disabled, switched on by `caac contingency` when MFA is unavailable.
+    {
+        displayName: 'CA901 - Contingency - Require compliant device when MFA is unavailable', state: 'disabled', created: '2025-05-01T09:00:00Z', modified: null,
+        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
+        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
+    },
+    {
+        displayName: 'CA902 - Contingency - Block access outside trusted networks', state: 'disabled', created: '2025-05-01T09:05:00Z', modified: null,
+        conditions: {
+            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
+            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        },
+        grantControls: grant('OR', ['block']),
+    },
+    {
+        displayName: 'CA903 - Contingency - Browser-only limited access to Office 365', state: 'disabled', created: '2025-05-01T09:10:00Z', modified: null,
+        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: ['Office365'] }, users: { includeUsers: ['All'], ...BG } },
+        grantControls: null,
+        sessionControls: { applicationEnforcedRestrictions: { isEnabled: true }, persistentBrowser: { isEnabled: true, mode: 'never' } },
+    },
+];
+const CONTINGENCY_POLICIES = SAMPLE_POLICIES.filter((p) => p.displayName.startsWith('CA9')).map((p) => p.displayName);
+const NAMED_LOCATIONS = [
+    {
+        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Trusted office networks', isTrusted: true,
+        ipRanges: [
+            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.0/24' },
+            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' },
+            { '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: '2001:db8:1000::/48' },
+        ],
+    },
+    {
+        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Branch office VPN', isTrusted: false,
+        ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '192.0.2.0/24' }],
+    },
+    {
+        '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'Blocked countries',
+        countriesAndRegions: ['KP', 'IR', 'SY', 'CU'], includeUnknownCountriesAndRegions: false, countryLookupMethod: 'clientIpAddress',
+    },
+];
+const upn = (alias) => `${alias}@${DOMAIN}`;
+const locationId = (name) => stableGuid(`sample:location:${name}`);
+function sampleTenant() {
+    const tenantId = SAMPLE_TENANT_ID;
+    const users = userList.map(([alias, displayName, jobTitle]) => {
+        const [given, ...rest] = displayName.split(' ');
+        return {
+            id: stableGuid(`sample:user:${alias}`), businessPhones: [], displayName, givenName: given ?? null, jobTitle, mail: alias.startsWith('svc-') || alias.startsWith('bg') ? null : upn(alias),
+            mobilePhone: null, officeLocation: null, preferredLanguage: 'en-US', surname: rest.join(' ') || null, userPrincipalName: upn(alias),
+        };
+    });
+    const userId = (alias) => stableGuid(`sample:user:${alias}`);
+    const groups = groupList.map(([name, description]) => ({
+        id: stableGuid(`sample:group:${name}`), createdDateTime: '2025-01-10T08:00:00Z', description, displayName: name,
+        groupTypes: [], isAssignableToRole: name === BREAK_GLASS_GROUP ? true : null, mailEnabled: false, mailNickname: name.replace(/[^A-Za-z0-9]/g, ''), securityEnabled: true, visibility: 'Private',
+    }));
+    const groupMembers = Object.fromEntries(groupList.map(([name, , members]) => [stableGuid(`sample:group:${name}`), members.map(userId)]));
+    const roles = directoryRoleTemplates();
+    const servicePrincipals = [...firstPartyServicePrincipals(tenantId), servicePrincipal(HR_PORTAL_APP_ID, HR_PORTAL, tenantId, tenantId)];
+    const applications = [
+        { id: stableGuid('sample:application:contoso-hr-portal'), appId: HR_PORTAL_APP_ID, displayName: HR_PORTAL, signInAudience: 'AzureADMyOrg', createdDateTime: '2024-11-02T10:00:00Z' },
+    ];
+    const namedLocations = NAMED_LOCATIONS.map((l, i) => ({
+        ...l, id: locationId(String(l.displayName)), createdDateTime: `2025-01-1${i}T07:00:00Z`, modifiedDateTime: `2025-01-1${i}T07:00:00Z`,
+    }));
+    const strengths = [
+        {
+            id: stableGuid('sample:strength:custom'), createdDateTime: '2025-01-12T12:00:00Z', modifiedDateTime: '2025-01-12T12:00:00Z',
+            displayName: CUSTOM_STRENGTH, description: 'FIDO2 security keys and Windows Hello for Business only: for administrators',
+            policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: ['fido2', 'windowsHelloForBusiness'],
+        },
+    ];
+    const builtIn = {
+        'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
+        'Passwordless MFA': '00000000-0000-0000-0000-000000000003',
+        'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
+    };
+    const resolveOne = (ref) => {
+        const i = ref.indexOf(':');
+        const [kind, name] = i < 0 ? ['', ref] : [ref.slice(0, i), ref.slice(i + 1)];
+        const find = (list, key, value) => {
+            const hit = list.find((o) => o[key] === value);
+            if (hit === undefined)
+                throw new Error(`sample tenant: unresolved reference ${ref}`);
+            return String(key === 'displayName' && list === servicePrincipals ? hit.appId : hit.id);
+        };
+        switch (kind) {
+            case 'group': return find(groups, 'displayName', name);
+            case 'user': return find(users, 'userPrincipalName', name);
+            case 'role': return find(roles, 'displayName', name);
+            case 'app': return find(servicePrincipals, 'displayName', name);
+            case 'location': return find(namedLocations, 'displayName', name);
+            case 'authStrength': return builtIn[name] ?? find(strengths, 'displayName', name);
+            default: return ref; // a keyword
+        }
+    };
+    const resolve = (v) => {
+        if (typeof v === 'string')
+            return resolveOne(v);
+        if (Array.isArray(v))
+            return v.map(resolve);
+        if (v !== null && typeof v === 'object')
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '@odata.type' || k === 'guestOrExternalUserTypes' || k === 'transferMethods' ? x : resolve(x)]));
+        return v;
+    };
+    const policies = SAMPLE_POLICIES.map((p) => {
+        const { users: u, applications: a, locations: l, ...rest } = p.conditions;
+        return {
+            id: stableGuid(`sample:policy:${p.displayName.slice(0, 5)}`),
+            templateId: null,
+            displayName: p.displayName,
+            createdDateTime: p.created,
+            modifiedDateTime: p.modified,
+            state: p.state,
+            sessionControls: p.sessionControls ?? null,
+            conditions: { ...rest, users: resolve(u ?? null), applications: resolve(a ?? null), ...(l === undefined ? {} : { locations: resolve(l) }) },
+            grantControls: p.grantControls === undefined || p.grantControls === null ? null : resolve(p.grantControls),
+        };
+    });
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies,
+        namedLocations,
+        authenticationStrengthPolicies: strengths,
+        authenticationContextClassReferences: [
+            { id: 'c1', displayName: 'Highly confidential data', description: 'Access to data labelled Highly Confidential', isAvailable: true },
+        ],
+        deletedPolicies: [],
+        deletedNamedLocations: [],
+        users,
+        groups,
+        groupMembers,
+        servicePrincipals,
+        applications,
+        directoryRoleTemplates: roles,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/store.js
+/**
+ * The tenant's state: loading it from a seed, a fixture or the state file, normalizing it (so a
+ * hand-written fixture gets Graph's defaults), and persisting every change atomically (temp file
+ * in the same directory, then rename), so a crash never leaves half a file.
+ */
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_TENANT_ID = '8f2c4b1e-3d5a-4c6e-9b7f-1a2b3c4d5e6f';
+function emptyTenant(tenantId) {
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies: [],
+        namedLocations: [],
+        authenticationStrengthPolicies: [],
+        authenticationContextClassReferences: [],
+        deletedPolicies: [],
+        deletedNamedLocations: [],
+        users: [],
+        groups: [],
+        groupMembers: {},
+        servicePrincipals: firstPartyServicePrincipals(tenantId),
+        applications: [],
+        directoryRoleTemplates: directoryRoleTemplates(),
+    };
+}
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function list(raw, key) {
+    const v = raw[key];
+    if (v === undefined || v === null)
+        return [];
+    if (!Array.isArray(v) || !v.every(isObj))
+        throw new Error(`Tenant state: '${key}' must be an array of objects.`);
+    return v;
+}
+function withDeleted(entity, normalizeOne) {
+    const { deletedDateTime, ...rest } = entity;
+    return { ...normalizeOne(rest), deletedDateTime: typeof deletedDateTime === 'string' ? deletedDateTime : new Date().toISOString() };
+}
+/**
+ * Accepts the state-file shape with any property missing; the role templates and first-party
+ * service principals every tenant has are added when the fixture leaves them out.
+ */
+function normalizeState(raw, tenantIdOverride) {
+    if (!isObj(raw))
+        throw new Error('Tenant state must be a JSON object.');
+    const tenantId = tenantIdOverride ?? (typeof raw.tenantId === 'string' ? raw.tenantId : DEFAULT_TENANT_ID);
+    const base = emptyTenant(tenantId);
+    const dir = (kind) => raw[kind] === undefined ? base[kind] : list(raw, kind).map((o) => normalizeDirectoryObject(kind, o));
+    const members = raw.groupMembers;
+    const groupMembers = {};
+    if (isObj(members)) {
+        for (const [g, ids] of Object.entries(members)) {
+            if (Array.isArray(ids))
+                groupMembers[g] = ids.filter((i) => typeof i === 'string');
+        }
+    }
+    return {
+        formatVersion: 1,
+        tenantId,
+        policies: list(raw, 'policies').map(normalizeStoredPolicy),
+        namedLocations: list(raw, 'namedLocations').map(normalizeStoredNamedLocation),
+        authenticationStrengthPolicies: list(raw, 'authenticationStrengthPolicies')
+            .filter((s) => s.policyType !== 'builtIn')
+            .map(normalizeStoredStrength),
+        authenticationContextClassReferences: list(raw, 'authenticationContextClassReferences').map((c) => normalize(contextType, c, '', { entity: 'AuthenticationContextClassReference' })),
+        deletedPolicies: list(raw, 'deletedPolicies').map((p) => withDeleted(p, normalizeStoredPolicy)),
+        deletedNamedLocations: list(raw, 'deletedNamedLocations').map((l) => withDeleted(l, normalizeStoredNamedLocation)),
+        users: dir('users'),
+        groups: dir('groups'),
+        groupMembers,
+        servicePrincipals: dir('servicePrincipals'),
+        applications: dir('applications'),
+        directoryRoleTemplates: dir('directoryRoleTemplates'),
+    };
+}
+/** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
+function seedState(seed, tenantId) {
+    if (seed === undefined || seed === '' || seed === 'empty')
+        return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
+    if (seed === 'sample')
+        return normalizeState(sampleTenant(), tenantId);
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(seed, 'utf8');
+    }
+    catch (e) {
+        throw new Error(`Cannot read the tenant fixture '${seed}': ${e.message}`, { cause: e });
+    }
+    try {
+        return normalizeState(JSON.parse(text), tenantId);
+    }
+    catch (e) {
+        throw new Error(`The tenant fixture '${seed}' is not valid: ${e.message}`, { cause: e });
+    }
+}
+class Store {
+    initial;
+    stateFile;
+    state;
+    /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
+    created = new Map();
+    constructor(initial, stateFile, tenantIdOverride) {
+        this.initial = initial;
+        this.stateFile = stateFile;
+        if (stateFile !== undefined && (0,external_node_fs_.existsSync)(stateFile)) {
+            this.state = normalizeState(JSON.parse((0,external_node_fs_.readFileSync)(stateFile, 'utf8')), tenantIdOverride);
+        }
+        else {
+            this.state = initial();
+            this.save();
+        }
+    }
+    markCreated(id, at) {
+        this.created.set(id, at);
+    }
+    createdAt(id) {
+        return this.created.get(id);
+    }
+    reset() {
+        this.state = this.initial();
+        this.created.clear();
+        this.save();
+    }
+    replace(raw) {
+        this.state = normalizeState(raw);
+        this.created.clear();
+        this.save();
+    }
+    /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
+    save() {
+        if (this.stateFile === undefined)
+            return;
+        const dir = (0,external_node_path_.dirname)(this.stateFile);
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        const tmp = (0,external_node_path_.join)(dir, `.${(0,external_node_path_.basename)(this.stateFile)}.${process.pid}.${Date.now()}.tmp`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, this.stateFile);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/throttle.js
+/**
+ * Graph throttles the Conditional Access and named-location endpoints at about one request per
+ * second per tenant, and its 429 carries no Retry-After. A token bucket models that: `rate`
+ * tokens a second, at most `burst` saved up.
+ */
+/** Paths (under the version) that share the tenant's Conditional Access budget. */
+function isThrottled(path) {
+    return /^identity\/conditionalAccess(\/|$)/i.test(path);
+}
+class TokenBucket {
+    rate;
+    burst;
+    clock;
+    tokens;
+    last;
+    constructor(rate, burst, clock = () => Date.now()) {
+        this.rate = rate;
+        this.burst = burst;
+        this.clock = clock;
+        this.tokens = burst;
+        this.last = clock();
+    }
+    /** Takes one token if there is one. */
+    take() {
+        const now = this.clock();
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+        this.last = now;
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}
+/** The bucket the options ask for, or undefined when there is no limit. */
+function bucketFor(o) {
+    const rate = o.rateLimit ?? (o.realistic === true ? 1 : undefined);
+    if (rate === undefined)
+        return undefined;
+    if (!(rate > 0))
+        throw new Error(`rateLimit must be a positive number of requests per second, not ${rate}.`);
+    // Realistic: Graph lets a short burst through before the 1/s applies.
+    const burst = o.burst ?? (o.realistic === true && o.rateLimit === undefined ? 3 : Math.max(1, Math.floor(rate)));
+    return new TokenBucket(rate, burst);
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/server.js
+/**
+ * The HTTP face of the emulator: Graph under /v1.0 and /beta, admin under /_emulator/. Every Graph
+ * request goes through the same pipeline — latency, fault injection, authentication, throttling,
+ * routing, counting — and a $batch runs each of its items through the throttle and router too.
+ */
+
+
+
+
+
+
+
+
+
+const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+    });
+}
+function parseJson(text) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    }
+}
+class EmulatorServer {
+    options;
+    store;
+    counter = new Counter();
+    bucket;
+    injector;
+    server;
+    baseUrl = '';
+    constructor(options) {
+        this.options = options;
+        this.bucket = bucketFor(options);
+        this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
+        this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId);
+    }
+    get tenantId() {
+        return this.store.state.tenantId;
+    }
+    requests() {
+        return this.counter.snapshot();
+    }
+    async listen() {
+        const server = (0,external_node_http_.createServer)((req, res) => {
+            this.handle(req, res).catch((e) => {
+                // A bug in the emulator: answer 500 in Graph's shape rather than hang the client.
+                if (!res.headersSent)
+                    this.sendJson(res, 500, errorBody('InternalServerError', String(e), (0,external_node_crypto_.randomUUID)(), (0,external_node_crypto_.randomUUID)()));
+            });
+        });
+        this.server = server;
+        const host = this.options.host ?? '127.0.0.1';
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(this.options.port ?? 0, host, () => resolve());
+        });
+        const { port } = server.address();
+        this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        return this.baseUrl;
+    }
+    async close() {
+        this.store.save();
+        const server = this.server;
+        if (server === undefined)
+            return;
+        await new Promise((resolve) => {
+            server.close(() => resolve());
+            // fetch keeps connections alive; without this close() waits for them to time out.
+            server.closeAllConnections();
+        });
+    }
+    sendJson(res, status, body, headers = {}) {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.end(text);
+    }
+    send(res, r, ids) {
+        const headers = { 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId, ...(r.headers ?? {}) };
+        if (r.body === undefined) {
+            res.writeHead(r.status, headers);
+            res.end();
+        }
+        else
+            this.sendJson(res, r.status, r.body, headers);
+    }
+    errorResponse(e, ids) {
+        if (e instanceof GraphHttpError)
+            return { status: e.status, headers: e.headers, body: errorBody(e.code, e.message, ids.requestId, ids.clientRequestId) };
+        return { status: 500, body: errorBody('InternalServerError', e instanceof Error ? e.message : String(e), ids.requestId, ids.clientRequestId) };
+    }
+    throttled() {
+        // Graph's CA endpoints send no Retry-After; the option exists to test clients that honour one.
+        const headers = this.options.retryAfter === undefined ? {} : { 'Retry-After': String(this.options.retryAfter) };
+        return new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Please retry later.', headers);
+    }
+    /** One Graph operation, alone or inside a $batch: throttle, then route. */
+    dispatch(method, version, pathAndQuery, body, ids) {
+        const q = pathAndQuery.indexOf('?');
+        const path = (q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)).replace(/^\/+/, '');
+        const params = new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1));
+        let response;
+        try {
+            if (this.bucket !== undefined && isThrottled(path) && !this.bucket.take())
+                throw this.throttled();
+            response = route({ method, path, params, body }, { store: this.store, version, baseUrl: this.baseUrl, now: Date.now(), eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 });
+        }
+        catch (e) {
+            response = this.errorResponse(e, ids);
+        }
+        return response;
+    }
+    async handle(req, res) {
+        const url = new URL(req.url ?? '/', 'http://emulator');
+        const method = (req.method ?? 'GET').toUpperCase();
+        const text = await readBody(req);
+        if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
+            this.admin(method, url.pathname, text, res);
+            return;
+        }
+        const header = req.headers['client-request-id'];
+        const ids = { requestId: (0,external_node_crypto_.randomUUID)(), clientRequestId: typeof header === 'string' ? header : (0,external_node_crypto_.randomUUID)() };
+        const m = /^\/(v1\.0|beta)(?:\/(.*))?$/.exec(url.pathname);
+        if (m === null || m[1] === undefined) {
+            this.send(res, { status: 404, body: errorBody('NotFound', `Graph lives under /v1.0 and /beta; '${url.pathname}' is neither.`, ids.requestId, ids.clientRequestId) }, ids);
+            return;
+        }
+        const version = m[1];
+        const path = m[2] ?? '';
+        const key = endpointKey(method, version, path);
+        if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
+            await sleep(this.options.latencyMs * (0.75 + Math.random() * 0.5));
+        }
+        const fault = this.injector?.next();
+        if (fault === 'reset') {
+            this.counter.record(key, 'reset');
+            req.socket.destroy();
+            return;
+        }
+        let response;
+        if (fault === '503')
+            response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
+        else if (fault === '504')
+            response = this.errorResponse(new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.'), ids);
+        else if (fault === '429')
+            response = this.errorResponse(this.throttled(), ids);
+        else
+            response = await this.authenticated(req, method, version, path, url.search, text, ids);
+        this.counter.record(key, response.status);
+        this.send(res, response, ids);
+    }
+    async authenticated(req, method, version, path, search, text, ids) {
+        const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+        if (auth === null || auth[1] === undefined) {
+            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.'), ids);
+        }
+        if (this.options.tokens !== undefined && !this.options.tokens.includes(auth[1])) {
+            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'), ids);
+        }
+        let body;
+        try {
+            body = parseJson(text);
+        }
+        catch (e) {
+            return this.errorResponse(e, ids);
+        }
+        if (path === '$batch') {
+            if (method !== 'POST')
+                return this.errorResponse(new GraphHttpError(405, 'Request_BadRequest', '$batch accepts POST only.'), ids);
+            try {
+                const items = parseBatch(body);
+                const result = await runBatch(items, async (item) => this.batchItem(item, version, ids), (item, dep) => this.failedDependency(item, dep, version, ids));
+                return { status: 200, body: result };
+            }
+            catch (e) {
+                return this.errorResponse(e, ids);
+            }
+        }
+        return this.dispatch(method, version, `${path}${search}`, body, ids);
+    }
+    itemResponse(r) {
+        const headers = { ...(r.headers ?? {}) };
+        if (r.body !== undefined)
+            headers['Content-Type'] = JSON_TYPE;
+        return { status: r.status, headers, ...(r.body === undefined ? {} : { body: r.body }) };
+    }
+    batchItem(item, version, ids) {
+        const path = item.url.replace(/^\/+/, '');
+        const key = endpointKey(item.method, version, path.split('?')[0] ?? '');
+        let r;
+        try {
+            assertNotNested(item);
+            r = this.dispatch(item.method, version, path, item.body, ids);
+        }
+        catch (e) {
+            r = this.errorResponse(e, ids);
+        }
+        this.counter.record(key, r.status);
+        return this.itemResponse(r);
+    }
+    failedDependency(item, dependency, version, ids) {
+        const r = this.errorResponse(new GraphHttpError(424, 'FailedDependency', `The request depends on '${dependency}', which failed.`), ids);
+        this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424);
+        return this.itemResponse(r);
+    }
+    /** Admin endpoints: no authentication, not counted. */
+    admin(method, path, text, res) {
+        const fail = (status, message) => this.sendJson(res, status, { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } });
+        const route = `${method} ${path.replace(/\/+$/, '')}`;
+        let body;
+        try {
+            body = text.trim() === '' ? undefined : JSON.parse(text);
+        }
+        catch {
+            fail(400, 'The body is not valid JSON.');
+            return;
+        }
+        try {
+            switch (route) {
+                case 'GET /_emulator/state':
+                    this.sendJson(res, 200, this.store.state);
+                    return;
+                case 'PUT /_emulator/state':
+                    this.store.replace(body);
+                    res.writeHead(204).end();
+                    return;
+                case 'POST /_emulator/reset':
+                    this.store.reset();
+                    res.writeHead(204).end();
+                    return;
+                case 'POST /_emulator/faults': {
+                    const spec = typeof body === 'object' && body !== null ? body.spec : body;
+                    if (spec === undefined || spec === null || spec === '')
+                        this.injector = undefined;
+                    else if (typeof spec === 'string')
+                        this.injector = new FaultInjector(parseFaultSpec(spec));
+                    else
+                        throw new Error("Send {\"spec\": \"rate=…,kinds=…,seed=…\"} to set faults, or {\"spec\": null} to clear them.");
+                    this.sendJson(res, 200, { spec: this.injector?.spec ?? null });
+                    return;
+                }
+                case 'GET /_emulator/requests':
+                    this.sendJson(res, 200, this.counter.snapshot());
+                    return;
+                case 'POST /_emulator/requests/reset':
+                    this.counter.reset();
+                    res.writeHead(204).end();
+                    return;
+                case 'GET /_emulator/health':
+                    this.sendJson(res, 200, { status: 'ok', tenantId: this.tenantId });
+                    return;
+                default:
+                    fail(404, `No admin endpoint '${route}'.`);
+            }
+        }
+        catch (e) {
+            fail(400, e instanceof Error ? e.message : String(e));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/emulator/index.js
+/**
+ * The Graph emulator's programmatic API. `caac emulator` and `caac demo` wire the CLI onto
+ * `startEmulator`; tests start one on port 0 and talk to it over loopback.
+ *
+ * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
+ * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
+ * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
+ * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
+ *
+ * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
+ * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for
+ * an empty tenant that still has Microsoft's role templates and first-party service principals).
+ */
+
+
+async function startEmulator(options = {}) {
+    const server = new EmulatorServer(options);
+    const url = await server.listen();
+    return {
+        url,
+        tenantId: server.tenantId,
+        requests: () => server.requests(),
+        stop: () => server.close(),
+    };
+}
+
+
+/***/ }),
+
+/***/ 5071:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ StalePlanError),
+/* harmony export */   dd: () => (/* binding */ SafetyError),
+/* harmony export */   h9: () => (/* binding */ GraphError),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   yU: () => (/* binding */ ExitCode)
+/* harmony export */ });
+/**
+ * One error hierarchy for the whole tool. The faces (CLI, action) map these classes to exit codes
+ * and annotations in one place; anything else that escapes is a bug and may show a stack trace.
+ */
+class CaacError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = new.target.name;
+    }
+}
+/** The user's input is wrong: a flag, a settings file, a document. Says what, where and how to fix. */
+class ConfigurationError extends CaacError {
+    location;
+    constructor(message, location, options) {
+        super(message, options);
+        this.location = location;
+    }
+}
+/** Microsoft Graph answered with an error. Never carries the token. */
+class GraphError extends CaacError {
+    status;
+    code;
+    requestId;
+    constructor(message, status, code, requestId, options) {
+        super(message, options);
+        this.status = status;
+        this.code = code;
+        this.requestId = requestId;
+    }
+}
+/** The tenant changed since the plan was made: apply refuses it. */
+class StalePlanError extends CaacError {
+}
+/** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
+class SafetyError extends CaacError {
+}
+/** Exit codes shared by every command. */
+const ExitCode = {
+    ok: 0,
+    failure: 1,
+    usage: 2,
+};
+
+
+/***/ }),
+
+/***/ 7697:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ connectGraph)
+});
+
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
 ;// CONCATENATED MODULE: ./lib/src/graph/clouds.js
 /**
  * National clouds: where Graph lives, where tokens come from, and the scope to ask for. Tokens do
@@ -37202,6 +40329,900 @@ function cloudByName(name) {
     return { name: key, ...entry, scope: `${entry.graphUrl}/.default` };
 }
 
+// EXTERNAL MODULE: ./lib/src/graph/credentials.js + 286 modules
+var credentials = __nccwpck_require__(9909);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./node_modules/@microsoft/microsoft-graph-client/lib/src/index.js
+var src = __nccwpck_require__(1899);
+;// CONCATENATED MODULE: ./lib/src/graph/middleware.js
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Per-request state the chain shares with its caller (graph-client's middleware options). */
+class RequestControl {
+    /** Attempts made for this request (1 = no retry). */
+    attempts = 0;
+    /** A failure with no HTTP response to show for it; the caller throws it instead of graph-client's wrapper. */
+    failure;
+    /** Set when the retry budget ran out on a retriable HTTP status. */
+    gaveUp;
+}
+function control(context) {
+    return context.middlewareControl?.getMiddlewareOptions(RequestControl);
+}
+function fail(context, error) {
+    const c = control(context);
+    if (c !== undefined)
+        c.failure = error;
+    throw error;
+}
+const requestUrl = (context) => (typeof context.request === 'string' ? context.request : context.request.url);
+const requestMethod = (context) => String(context.options?.method ?? 'GET').toUpperCase();
+class Link {
+    next;
+    setNext(next) {
+        this.next = next;
+    }
+    async forward(context) {
+        if (this.next === undefined)
+            throw new Error('graph middleware: the chain ends before the HTTP handler');
+        await this.next.execute(context);
+    }
+}
+// ── Paths and endpoint keys ─────────────────────────────────────────────────────────────────────
+/** `/v1.0/identity/...` (version included, no query) for a URL under `baseUrl`; the URL's own path otherwise. */
+function pathUnderBase(url, baseUrl) {
+    const base = baseUrl.replace(/\/+$/, '');
+    const rest = url.startsWith(`${base}/`) ? url.slice(base.length) : new URL(url).pathname;
+    const q = rest.indexOf('?');
+    return q < 0 ? rest : rest.slice(0, q);
+}
+/** Paths (after the version) that share the tenant's Conditional Access budget of about 1 request/s. */
+function isConditionalAccessPath(path) {
+    return /^\/*(?:(?:v1\.0|beta)\/)?identity\/conditionalAccess(?:[/?]|$)/i.test(path);
+}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Segments after which the next segment is an id (unless it is an action). */
+const COLLECTIONS = new Set([
+    'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
+    'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
+]);
+const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** `GET /v1.0/identity/conditionalAccess/policies/{id}` for a path like `/v1.0/identity/conditionalAccess/policies/3f…`. */
+function endpointKey(method, path) {
+    const segments = path.split('?')[0].split('/').filter((s) => s !== '');
+    const out = segments.map((s, i) => {
+        const prev = segments[i - 1];
+        if (s.includes('('))
+            return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
+        if (GUID.test(s))
+            return '{id}';
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+            return '{id}';
+        return s;
+    });
+    return `${method.toUpperCase()} /${out.join('/')}`;
+}
+/** How many of a request's operations hit the Conditional Access budget (a $batch counts its items). */
+function conditionalAccessCost(url, baseUrl, body) {
+    const path = pathUnderBase(url, baseUrl);
+    if (isConditionalAccessPath(path))
+        return 1;
+    if (!/\/\$batch$/.test(path) || typeof body !== 'string')
+        return 0;
+    try {
+        const parsed = JSON.parse(body);
+        return (parsed.requests ?? []).filter((r) => typeof r.url === 'string' && isConditionalAccessPath(r.url)).length;
+    }
+    catch {
+        return 0;
+    }
+}
+// ── auth ────────────────────────────────────────────────────────────────────────────────────────
+/** Caches the credential's token until two minutes before it expires; one sign-in at a time. */
+class TokenCache {
+    credential;
+    scope;
+    describe;
+    cached;
+    pending;
+    /** The `tid` claim of the last token, when it is a JWT. */
+    tenantIdFromToken;
+    constructor(credential, scope, describe) {
+        this.credential = credential;
+        this.scope = scope;
+        this.describe = describe;
+    }
+    async get() {
+        if (this.cached !== undefined && this.cached.expiresAt - 120_000 > Date.now())
+            return this.cached.token;
+        this.pending ??= this.fetch().finally(() => {
+            this.pending = undefined;
+        });
+        return this.pending;
+    }
+    invalidate() {
+        this.cached = undefined;
+    }
+    async fetch() {
+        let t;
+        try {
+            t = await this.credential.getToken(this.scope);
+        }
+        catch (e) {
+            if (e instanceof errors/* ConfigurationError */.j1 || e instanceof errors/* GraphError */.h9)
+                throw e;
+            const err = errorLike(e);
+            const message = err?.message || String(e);
+            const unavailable = err?.name === 'CredentialUnavailableError';
+            const text = `Could not sign in to Microsoft Graph with ${this.describe()}: ${redact(message)}`;
+            throw unavailable ? new errors/* ConfigurationError */.j1(text, undefined, { cause: e }) : new errors/* GraphError */.h9(text, 401, 'AuthenticationFailed');
+        }
+        if (t === null || t.token === '')
+            throw new errors/* GraphError */.h9(`Signing in with ${this.describe()} gave no token.`, 401, 'AuthenticationFailed');
+        this.cached = { token: t.token, expiresAt: t.expiresOnTimestamp };
+        this.tenantIdFromToken = tenantIdOfJwt(t.token) ?? this.tenantIdFromToken;
+        return t.token;
+    }
+}
+function tenantIdOfJwt(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[1] === undefined)
+        return undefined;
+    try {
+        const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        return typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Removes anything that looks like a bearer token or JWT from a text that may reach a log. */
+function redact(text) {
+    return text.replace(/\bBearer\s+[\w\-.~+/]{16,}=*/g, 'Bearer [redacted]').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted token]');
+}
+function setHeader(context, name, value) {
+    const options = (context.options ??= {});
+    const headers = options.headers;
+    if (headers instanceof Headers)
+        headers.set(name, value);
+    else if (Array.isArray(headers))
+        options.headers = [...headers.filter((pair) => pair[0]?.toLowerCase() !== name.toLowerCase()), [name, value]];
+    else
+        options.headers = { ...headers, [name]: value };
+}
+class AuthMiddleware extends Link {
+    tokens;
+    constructor(tokens) {
+        super();
+        this.tokens = tokens;
+    }
+    async execute(context) {
+        let token;
+        try {
+            token = await this.tokens.get();
+        }
+        catch (e) {
+            fail(context, e instanceof Error ? e : new Error(String(e)));
+        }
+        setHeader(context, 'Authorization', `Bearer ${token}`);
+        await this.forward(context);
+        // A refused token is not cached: the next request signs in again.
+        if (context.response?.status === 401)
+            this.tokens.invalidate();
+    }
+}
+// ── pacing ──────────────────────────────────────────────────────────────────────────────────────
+/**
+ * `rate` tokens a second, at most `burst` saved up; callers wait in order. Paces at 95% of the rate
+ * so that network jitter does not make two paced requests arrive closer than the server's limit.
+ */
+class TokenBucket {
+    burst;
+    clock;
+    wait;
+    tokens;
+    last;
+    queue = Promise.resolve();
+    rate;
+    constructor(rate, burst, clock = () => Date.now(), wait = sleep) {
+        this.burst = burst;
+        this.clock = clock;
+        this.wait = wait;
+        if (!(rate > 0))
+            throw new errors/* ConfigurationError */.j1(`The rate limit must be a positive number of requests per second, not ${rate}.`);
+        if (!(burst >= 1))
+            throw new errors/* ConfigurationError */.j1(`The burst must be at least 1, not ${burst}.`);
+        this.rate = rate * 0.95;
+        this.tokens = burst;
+        this.last = clock();
+    }
+    refill() {
+        const now = this.clock();
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+        this.last = now;
+    }
+    /** Resolves when `n` tokens (at most `burst` at a time) have been taken; returns the ms waited. */
+    take(n = 1) {
+        const started = this.clock();
+        const run = async () => {
+            let left = n;
+            while (left > 0) {
+                const want = Math.min(left, this.burst);
+                this.refill();
+                if (this.tokens < want)
+                    await this.wait(Math.ceil(((want - this.tokens) / this.rate) * 1000));
+                this.refill();
+                this.tokens -= want;
+                left -= want;
+            }
+        };
+        const turn = this.queue.then(run);
+        this.queue = turn.catch(() => undefined);
+        return turn.then(() => this.clock() - started);
+    }
+    /** The server throttled us anyway: spend what is saved up so that everyone waits a full interval. */
+    drain() {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0);
+    }
+}
+class PacingMiddleware extends Link {
+    bucket;
+    baseUrl;
+    constructor(bucket, baseUrl) {
+        super();
+        this.bucket = bucket;
+        this.baseUrl = baseUrl;
+    }
+    async execute(context) {
+        const cost = conditionalAccessCost(requestUrl(context), this.baseUrl, context.options?.body);
+        if (cost > 0)
+            await this.bucket.take(cost);
+        await this.forward(context);
+    }
+}
+// ── retry ───────────────────────────────────────────────────────────────────────────────────────
+const RETRY_STATUSES = new Set([429, 503, 504]);
+/** Retry-After in ms (delta-seconds or an HTTP date), or undefined. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined || value.trim() === '')
+        return undefined;
+    const v = value.trim();
+    if (/^\d+(\.\d+)?$/.test(v))
+        return Math.round(Number(v) * 1000);
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Exponential backoff with full jitter: uniform in [0, min(cap, base·2^(attempt−1))]. */
+function backoffDelay(attempt, baseMs, capMs = 30_000, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(random() * ceiling);
+}
+const NOT_TRANSIENT = /^(ECONNREFUSED|ENOTFOUND|ERR_INVALID_URL)$|CERT|TLS|SSL|VERIFY|SELF_SIGNED|DEPTH_ZERO/i;
+/** Reads an error by shape, not class: fetch's errors come from another realm under test runners. */
+function errorLike(e, depth = 0) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const o = e;
+    return {
+        name: typeof o.name === 'string' ? o.name : '',
+        message: typeof o.message === 'string' ? o.message : '',
+        code: typeof o.code === 'string' ? o.code : '',
+        cause: depth < 3 ? errorLike(o.cause, depth + 1) : undefined,
+    };
+}
+/** A dropped connection or a timed-out attempt: worth another try. A refused connection or a bad certificate is not. */
+function isTransientNetworkError(e) {
+    const err = errorLike(e);
+    if (err === undefined)
+        return false;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        return true;
+    const code = err.cause?.code || err.code;
+    if (code !== '' && NOT_TRANSIENT.test(code))
+        return false;
+    const text = `${err.message} ${err.cause?.message ?? ''} ${code}`;
+    return /ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|socket hang up|other side closed|fetch failed/i.test(text);
+}
+function describeNetworkError(e) {
+    const err = errorLike(e);
+    if (err === undefined)
+        return String(e);
+    const parts = [err.message];
+    for (let c = err.cause; c !== undefined; c = c.cause) {
+        if (c.message !== '' && !parts.includes(c.message))
+            parts.push(c.message);
+        if (c.code !== '' && !parts.some((p) => p.includes(c.code)))
+            parts.push(c.code);
+    }
+    if (err.code !== '' && !parts.some((p) => p.includes(err.code)))
+        parts.push(err.code);
+    return parts.filter((p) => p !== '').join(': ');
+}
+class RetryMiddleware extends Link {
+    o;
+    constructor(o) {
+        super();
+        this.o = o;
+    }
+    async execute(context) {
+        const started = Date.now();
+        const c = control(context);
+        const method = requestMethod(context);
+        const path = pathUnderBase(requestUrl(context), this.o.baseUrl);
+        for (let attempt = 1;; attempt += 1) {
+            if (c !== undefined)
+                c.attempts = attempt;
+            context.response = undefined;
+            let networkError;
+            try {
+                await this.forward(context);
+            }
+            catch (e) {
+                if (c?.failure !== undefined || !isTransientNetworkError(e)) {
+                    if (c?.failure !== undefined)
+                        throw e;
+                    fail(context, new errors/* GraphError */.h9(`Could not reach Microsoft Graph (${method} ${path}): ${redact(describeNetworkError(e))}`, 0, 'NetworkError', undefined, { cause: e }));
+                }
+                networkError = e;
+            }
+            const response = context.response;
+            const status = response?.status;
+            if (networkError === undefined && (status === undefined || !RETRY_STATUSES.has(status)))
+                return;
+            const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers.get('retry-after'));
+            if (status === 429 && retryAfter === undefined && isConditionalAccessPath(path))
+                this.o.bucket?.drain();
+            const delay = retryAfter ?? backoffDelay(attempt, this.o.baseDelayMs, 30_000, this.o.random);
+            const elapsed = Date.now() - started;
+            const what = networkError === undefined ? `${status}` : describeNetworkError(networkError);
+            if (elapsed + delay > this.o.maxRetryTimeMs) {
+                if (networkError !== undefined) {
+                    fail(context, new errors/* GraphError */.h9(`Microsoft Graph could not be reached for ${method} ${path} after ${attempt} attempts in ${(elapsed / 1000).toFixed(1)} s (retry budget ${Math.round(this.o.maxRetryTimeMs / 1000)} s): ${redact(what)}`, 0, 'NetworkError', undefined, { cause: networkError }));
+                }
+                if (c !== undefined)
+                    c.gaveUp = { attempts: attempt, elapsedMs: elapsed };
+                return;
+            }
+            // Free the connection before waiting.
+            await response?.body?.cancel().catch(() => undefined);
+            this.o.log?.(`Graph: ${method} ${path} answered ${redact(what)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s${retryAfter === undefined ? '' : ' (Retry-After)'}`);
+            await sleep(delay);
+        }
+    }
+}
+// ── counting and the HTTP handler ───────────────────────────────────────────────────────────────
+class RequestCounter {
+    tally = { total: 0, byEndpoint: {} };
+    record(key) {
+        this.tally.total += 1;
+        this.tally.byEndpoint[key] = (this.tally.byEndpoint[key] ?? 0) + 1;
+    }
+    snapshot() {
+        return { total: this.tally.total, byEndpoint: { ...this.tally.byEndpoint } };
+    }
+}
+class CountingMiddleware extends Link {
+    counter;
+    baseUrl;
+    constructor(counter, baseUrl) {
+        super();
+        this.counter = counter;
+        this.baseUrl = baseUrl;
+    }
+    async execute(context) {
+        this.counter.record(endpointKey(requestMethod(context), pathUnderBase(requestUrl(context), this.baseUrl)));
+        await this.forward(context);
+    }
+}
+class FetchHandler {
+    timeoutMs;
+    constructor(timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+    async execute(context) {
+        const init = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
+        context.response = await fetch(requestUrl(context), init);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/graph/http.js
+/**
+ * One door to Microsoft Graph: graph-client builds each request (URL, query, JSON body, headers)
+ * and runs it through our middleware chain (see middleware.ts); this module turns the answer into
+ * JSON or a GraphError, and follows @odata.nextLink itself (graph-client's PageIterator refuses
+ * links that are not https://, which an emulator's are).
+ */
+
+
+
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** What to do about a 401 or 403 on this path. */
+function permissionHint(method, path, status, describeCredential) {
+    if (status === 401) {
+        return ` Microsoft Graph refused the credential (${describeCredential()}): check that it belongs to this tenant and cloud and has not expired or been revoked.`;
+    }
+    if (status !== 403)
+        return '';
+    const ca = isConditionalAccessPath(path) || /authenticationStrengthPolicies/i.test(path);
+    if (ca) {
+        return method === 'GET'
+            ? ' The app needs the application permission Policy.Read.All (with admin consent) to read Conditional Access.'
+            : ' The app needs the application permissions Policy.Read.All and Policy.ReadWrite.ConditionalAccess (and Application.Read.All for policies), with admin consent, to change Conditional Access.';
+    }
+    return ' Resolving names needs Directory.Read.All, or User.Read.All, GroupMember.Read.All, Application.Read.All and RoleManagement.Read.Directory (application permissions, with admin consent).';
+}
+/** The GraphError for an answer that is not a success. */
+function errorFromAnswer(method, path, answer, describeCredential) {
+    const err = isObject(answer.body) && isObject(answer.body.error) ? answer.body.error : undefined;
+    const code = typeof err?.code === 'string' ? err.code : undefined;
+    const message = typeof err?.message === 'string' ? err.message.trim().replace(/\.+$/, '') : '';
+    const inner = isObject(err?.innerError) ? err.innerError : undefined;
+    const requestId = answer.requestId ?? (typeof inner?.['request-id'] === 'string' ? inner['request-id'] : undefined);
+    const key = endpointKey(method, path);
+    const gaveUp = answer.gaveUp === undefined ? '' : ` Gave up after ${answer.gaveUp.attempts} attempts in ${(answer.gaveUp.elapsedMs / 1000).toFixed(1)} s.`;
+    const text = `${key} failed: HTTP ${answer.status}${code === undefined ? '' : ` ${code}`}${message === '' ? '' : ` — ${message}`}.` +
+        permissionHint(method, path, answer.status, describeCredential) +
+        gaveUp +
+        (requestId === undefined ? '' : ` (request-id ${requestId})`);
+    return new errors/* GraphError */.h9(redact(text), answer.status, code, requestId);
+}
+class GraphHttp {
+    o;
+    client;
+    baseUrl;
+    apiVersion;
+    constructor(o) {
+        this.o = o;
+        this.baseUrl = o.baseUrl.replace(/\/+$/, '');
+        this.apiVersion = o.apiVersion;
+        this.client = src/* Client */.Kj.initWithMiddleware({ middleware: o.middleware, baseUrl: this.baseUrl, defaultVersion: o.apiVersion });
+    }
+    /**
+     * Sends one request. `target` is a path under the API version (`identity/conditionalAccess/policies?$top=5`,
+     * query values already encoded) or an absolute link under the base URL (an @odata.nextLink).
+     * Answers whatever status Graph gave; throws only when there is no answer (sign-in, network).
+     */
+    async send(method, target, body) {
+        let request;
+        let path;
+        if (/^https?:\/\//i.test(target)) {
+            if (!target.startsWith(`${this.baseUrl}/`)) {
+                throw new errors/* GraphError */.h9(`Microsoft Graph sent a link outside ${this.baseUrl}: refusing to follow it with our credential.`, 0, 'UnexpectedLink');
+            }
+            const rest = target.slice(this.baseUrl.length + 1);
+            const slash = rest.indexOf('/');
+            request = this.client.api(rest.slice(slash + 1)).version(rest.slice(0, slash));
+            path = `/${rest}`;
+        }
+        else {
+            request = this.client.api(target.replace(/^\/+/, ''));
+            path = `/${this.apiVersion}/${target.replace(/^\/+/, '')}`;
+        }
+        path = pathUnderBase(`${this.baseUrl}${path}`, this.baseUrl);
+        const control = new RequestControl();
+        request = request.middlewareOptions([control]).responseType(src/* ResponseType */.yl.RAW).header('client-request-id', (0,external_node_crypto_.randomUUID)());
+        let response;
+        try {
+            if (method === 'GET')
+                response = (await request.get());
+            else if (method === 'POST')
+                response = (await request.post(body ?? {}));
+            else if (method === 'PATCH')
+                response = (await request.patch(body ?? {}));
+            else
+                response = (await request.delete());
+        }
+        catch (e) {
+            if (control.failure !== undefined)
+                throw control.failure;
+            if (e instanceof errors/* GraphError */.h9)
+                throw e;
+            const message = e instanceof Error ? e.message : isObject(e) && typeof e.message === 'string' ? e.message : String(e);
+            throw new errors/* GraphError */.h9(redact(`${endpointKey(method, path)} failed before Graph answered: ${message}`), 0, 'ClientError', undefined, { cause: e });
+        }
+        const text = await response.text();
+        let parsed;
+        if (text.trim() !== '' && /json/i.test(response.headers.get('content-type') ?? '')) {
+            try {
+                parsed = JSON.parse(text);
+            }
+            catch {
+                parsed = undefined;
+            }
+        }
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: parsed,
+            requestId: response.headers.get('request-id') ?? undefined,
+            gaveUp: control.gaveUp,
+            path,
+        };
+    }
+    /** Sends one request and answers its JSON body (undefined for 204); any other status throws a GraphError. */
+    async call(method, target, body) {
+        const answer = await this.send(method, target, body);
+        if (answer.status >= 200 && answer.status < 300)
+            return isObject(answer.body) ? answer.body : undefined;
+        throw errorFromAnswer(method, answer.path, answer, this.o.describeCredential);
+    }
+    /** Every item of a collection, following @odata.nextLink page after page. */
+    async list(target) {
+        const items = [];
+        let next = target;
+        const seen = new Set();
+        while (next !== undefined) {
+            if (seen.has(next))
+                throw new errors/* GraphError */.h9(`Microsoft Graph sent the same @odata.nextLink twice (${next}): stopping rather than loop.`, 0, 'PagingLoop');
+            seen.add(next);
+            const page = await this.call('GET', next);
+            const value = page?.value;
+            if (!Array.isArray(value))
+                throw new errors/* GraphError */.h9(`GET ${next} answered no 'value' array.`, 0, 'UnexpectedResponse');
+            items.push(...value.filter(isObject));
+            const link = page?.['@odata.nextLink'];
+            next = typeof link === 'string' && link !== '' ? link : undefined;
+        }
+        return items;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/graph/directory.js
+/**
+ * The `Directory` port over Microsoft Graph, in bulk: ids through directoryObjects/getByIds (1000 a
+ * call), names and appIds through $batch (20 look-ups a call), role templates from one list per
+ * run (policies hold role *template* ids). Everything is cached for the run, so the number of
+ * requests grows with the number of distinct references divided by 1000 or 20, never one each.
+ */
+
+
+
+const GET_BY_IDS_LIMIT = 1000;
+const BATCH_LIMIT = 20;
+const directory_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** OData string literal content: a quote is written twice. */
+function odataString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+const filterQuery = (filter, select) => `$filter=${encodeURIComponent(filter)}&$select=${select}`;
+const directory_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function toDirectoryObject(kind, o) {
+    if (typeof o.id !== 'string')
+        return undefined;
+    const out = { id: o.id, type: kind, displayName: typeof o.displayName === 'string' ? o.displayName : '' };
+    if (typeof o.userPrincipalName === 'string')
+        out.userPrincipalName = o.userPrincipalName;
+    if (typeof o.appId === 'string')
+        out.appId = o.appId;
+    return out;
+}
+const TYPE_BY_ODATA = {
+    '#microsoft.graph.user': 'user',
+    '#microsoft.graph.group': 'group',
+    '#microsoft.graph.serviceprincipal': 'servicePrincipal',
+};
+class GraphDirectory {
+    http;
+    o;
+    /** By lower-case id; null = asked and not found. */
+    ids = new Map();
+    /** By lookup key (`user:upn`, `group:name`, `servicePrincipal:name`, `appId:guid`). */
+    lookups = new Map();
+    roles;
+    constructor(http, o) {
+        this.http = http;
+        this.o = o;
+    }
+    /** Role templates: one GET /directoryRoleTemplates per run. */
+    roleTemplates() {
+        this.roles ??= this.http.list('directoryRoleTemplates?$select=id,displayName').then((items) => items.map((r) => toDirectoryObject('role', r)).filter((r) => r !== undefined));
+        // A failed list is not cached: the next caller tries again.
+        this.roles.catch(() => {
+            this.roles = undefined;
+        });
+        return this.roles;
+    }
+    remember(o) {
+        this.ids.set(o.id.toLowerCase(), o);
+    }
+    async getByIds(ids) {
+        const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter((i) => directory_GUID.test(i)))];
+        if (wanted.some((i) => !this.ids.has(i))) {
+            for (const r of await this.roleTemplates())
+                if (!this.ids.has(r.id.toLowerCase()))
+                    this.remember(r);
+            const missing = wanted.filter((i) => !this.ids.has(i));
+            for (let start = 0; start < missing.length; start += GET_BY_IDS_LIMIT) {
+                const chunk = missing.slice(start, start + GET_BY_IDS_LIMIT);
+                const answer = await this.http.call('POST', 'directoryObjects/getByIds', { ids: chunk, types: ['user', 'group', 'servicePrincipal'] });
+                const value = answer?.value;
+                if (Array.isArray(value)) {
+                    for (const item of value) {
+                        if (!directory_isObject(item))
+                            continue;
+                        const type = TYPE_BY_ODATA[String(item['@odata.type'] ?? '').toLowerCase()];
+                        const found = type === undefined ? undefined : toDirectoryObject(type, item);
+                        if (found !== undefined)
+                            this.remember(found);
+                    }
+                }
+                for (const id of chunk)
+                    if (!this.ids.has(id))
+                        this.ids.set(id, null);
+            }
+        }
+        return wanted.map((i) => this.ids.get(i)).filter((o) => o !== undefined && o !== null);
+    }
+    async findByNames(queries) {
+        const result = new Map();
+        const pending = new Map();
+        const keyOf = new Map();
+        let roles;
+        for (const q of queries) {
+            const outKey = `${q.kind}:${q.name}`;
+            const name = q.name.trim();
+            if (q.kind === 'role') {
+                roles ??= await this.roleTemplates();
+                result.set(outKey, roles.filter((r) => r.displayName.toLowerCase() === name.toLowerCase()));
+                continue;
+            }
+            const lookup = this.lookupFor(q.kind, name);
+            keyOf.set(outKey, lookup.key);
+            if (!this.lookups.has(lookup.key))
+                pending.set(lookup.key, lookup);
+        }
+        await this.run([...pending.values()]);
+        for (const [outKey, key] of keyOf)
+            result.set(outKey, [...(this.lookups.get(key) ?? [])]);
+        return result;
+    }
+    async getByAppIds(appIds) {
+        const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter((a) => directory_GUID.test(a)))];
+        const lookups = wanted.map((a) => this.lookupFor('app', a));
+        await this.run(lookups.filter((l) => !this.lookups.has(l.key)));
+        return lookups.flatMap((l) => this.lookups.get(l.key) ?? []);
+    }
+    lookupFor(kind, name) {
+        switch (kind) {
+            case 'user':
+                return { key: `user:${name.toLowerCase()}`, kind: 'user', url: `/users?${filterQuery(`userPrincipalName eq ${odataString(name)}`, 'id,displayName,userPrincipalName')}` };
+            case 'group':
+                return { key: `group:${name.toLowerCase()}`, kind: 'group', url: `/groups?${filterQuery(`displayName eq ${odataString(name)}`, 'id,displayName')}` };
+            case 'app':
+                // An app by appId, or by name as its service principal's displayName.
+                if (directory_GUID.test(name)) {
+                    return { key: `appId:${name.toLowerCase()}`, kind: 'servicePrincipal', url: `/servicePrincipals?${filterQuery(`appId eq ${odataString(name)}`, 'id,displayName,appId')}` };
+                }
+                return this.lookupFor('servicePrincipal', name);
+            case 'servicePrincipal':
+                return { key: `servicePrincipal:${name.toLowerCase()}`, kind: 'servicePrincipal', url: `/servicePrincipals?${filterQuery(`displayName eq ${odataString(name)}`, 'id,displayName,appId')}` };
+            case 'role':
+                throw new Error('role look-ups use the role template list');
+        }
+    }
+    /**
+     * Runs look-ups through $batch, 20 a call. Items Graph throttled (429) or could not serve
+     * (503/504) go again in a later batch after Retry-After or a jittered backoff, within the retry
+     * budget; any other failed item is a GraphError.
+     */
+    async run(lookups) {
+        const started = Date.now();
+        let todo = lookups;
+        for (let round = 1; todo.length > 0; round += 1) {
+            const again = [];
+            let wait = 0;
+            for (let start = 0; start < todo.length; start += BATCH_LIMIT) {
+                const chunk = todo.slice(start, start + BATCH_LIMIT);
+                const body = { requests: chunk.map((l, i) => ({ id: String(i + 1), method: 'GET', url: l.url })) };
+                const answer = await this.http.call('POST', '$batch', body);
+                const responses = Array.isArray(answer?.responses) ? answer.responses : [];
+                const byId = new Map();
+                for (const r of responses)
+                    if (directory_isObject(r) && typeof r.id === 'string')
+                        byId.set(r.id, r);
+                chunk.forEach((lookup, i) => {
+                    const r = byId.get(String(i + 1));
+                    const status = typeof r?.status === 'number' ? r.status : 0;
+                    const headers = new Headers(directory_isObject(r?.headers) ? r.headers : {});
+                    if (status >= 200 && status < 300) {
+                        const value = directory_isObject(r?.body) && Array.isArray(r.body.value) ? r.body.value : [];
+                        const found = value.filter(directory_isObject).map((o) => toDirectoryObject(lookup.kind, o)).filter((o) => o !== undefined);
+                        for (const o of found)
+                            this.remember(o);
+                        this.lookups.set(lookup.key, found);
+                    }
+                    else if (status === 0 || RETRY_STATUSES.has(status)) {
+                        again.push(lookup);
+                        wait = Math.max(wait, parseRetryAfter(headers.get('retry-after')) ?? backoffDelay(round, this.o.baseDelayMs));
+                    }
+                    else {
+                        const path = `/${this.http.apiVersion}${lookup.url.split('?')[0]}`;
+                        throw errorFromAnswer('GET', path, { status, headers, body: r?.body, requestId: headers.get('request-id') ?? undefined }, this.o.describeCredential);
+                    }
+                });
+            }
+            if (again.length === 0)
+                return;
+            const elapsed = Date.now() - started;
+            if (elapsed + wait > this.o.maxRetryTimeMs) {
+                throw new errors/* GraphError */.h9(`Microsoft Graph kept throttling or failing ${again.length} directory look-ups inside $batch; gave up after ${round} rounds in ${(elapsed / 1000).toFixed(1)} s.`, 429, 'TooManyRequests');
+            }
+            this.o.log?.(`Graph: ${again.length} directory look-ups in $batch were throttled or failed; retrying in ${(wait / 1000).toFixed(1)} s`);
+            await sleep(wait);
+            todo = again;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/graph/tenant.js
+/**
+ * The `Tenant` port over Microsoft Graph: one paged list per kind to read, POST/PATCH/DELETE to
+ * change. Conditional Access calls are paced by the middleware, so callers need not.
+ */
+
+/** Where each kind lives, under the API version. */
+const KIND_PATHS = {
+    policy: 'identity/conditionalAccess/policies',
+    namedLocation: 'identity/conditionalAccess/namedLocations',
+    authenticationStrength: 'policies/authenticationStrengthPolicies',
+};
+class GraphTenant {
+    http;
+    o;
+    constructor(http, o) {
+        this.http = http;
+        this.o = o;
+    }
+    /** The configured tenant id, or the one discovered by the first request; '' until then. */
+    get tenantId() {
+        return this.o.knownTenantId();
+    }
+    get graphUrl() {
+        return this.http.baseUrl;
+    }
+    listTarget(kind) {
+        return this.o.pageSize === undefined ? KIND_PATHS[kind] : `${KIND_PATHS[kind]}?$top=${this.o.pageSize}`;
+    }
+    async read() {
+        // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
+        const policies = await this.http.list(this.listTarget('policy'));
+        const namedLocations = await this.http.list(this.listTarget('namedLocation'));
+        const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
+        return {
+            tenantId: await this.o.tenantId(),
+            graphUrl: this.http.baseUrl,
+            apiVersion: this.http.apiVersion,
+            policies,
+            namedLocations,
+            authenticationStrengths,
+        };
+    }
+    async create(kind, body) {
+        const created = await this.http.call('POST', KIND_PATHS[kind], body);
+        if (created === undefined)
+            throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
+        return created;
+    }
+    async update(kind, id, body) {
+        await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
+    }
+    async remove(kind, id) {
+        await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+    }
+    requests() {
+        return this.o.requests();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/graph/connect.js
+
+
+
+
+
+
+
+function positive(name, value, fallback, flag) {
+    if (value === undefined)
+        return fallback;
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        throw new errors/* ConfigurationError */.j1(`${name} must be a positive number, not ${String(value)}: check ${flag}.`);
+    }
+    return value;
+}
+function normalizeGraphUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' is not a URL: set --graph-url / the graph-url input to e.g. http://127.0.0.1:8080.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' must be http:// or https://.`);
+    if (url.search !== '' || url.hash !== '')
+        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' must not carry a query or fragment.`);
+    // A trailing /v1.0 or /beta is the version, not the host.
+    const path = url.pathname.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, '');
+    return `${url.origin}${path}`;
+}
+function connectGraph(options) {
+    const env = options.env ?? process.env;
+    const cloud = cloudByName(options.cloud);
+    const apiVersion = options.apiVersion ?? 'v1.0';
+    if (apiVersion !== 'v1.0' && apiVersion !== 'beta')
+        throw new errors/* ConfigurationError */.j1(`Unknown Graph API version '${String(apiVersion)}': use v1.0 or beta (--api-version).`);
+    const customGraphUrl = options.graphUrl !== undefined && options.graphUrl.trim() !== '';
+    const baseUrl = customGraphUrl ? normalizeGraphUrl(options.graphUrl) : cloud.graphUrl;
+    const rateLimit = positive('The rate limit', options.rateLimit, 1, '--rate-limit');
+    const burst = Math.max(1, Math.floor(positive('The burst', options.burst, 2, '--burst')));
+    const maxRetryTimeMs = positive('The retry budget', options.maxRetryTimeMs, 120_000, '--max-retry-time');
+    const baseDelayMs = positive('The retry base delay', options.retryBaseDelayMs, 1000, 'retryBaseDelayMs');
+    const timeoutMs = positive('The request time-out', options.requestTimeoutMs, 100_000, 'requestTimeoutMs');
+    const pageSize = options.pageSize === undefined ? undefined : Math.floor(positive('The page size', options.pageSize, 100, 'pageSize'));
+    const chosen = (0,credentials/* chooseCredential */.P$)({
+        auth: options.auth,
+        tenantId: options.tenantId,
+        clientId: options.clientId,
+        tokenFile: options.tokenFile,
+        env,
+        cloud,
+        customGraphUrl,
+        getIdToken: options.getIdToken,
+    });
+    const describe = () => `${chosen.description}, Graph ${baseUrl}/${apiVersion}`;
+    const tokens = new TokenCache(chosen.credential, cloud.scope, () => chosen.description);
+    const bucket = new TokenBucket(rateLimit, burst);
+    const counter = new RequestCounter();
+    const middleware = [
+        new AuthMiddleware(tokens),
+        new RetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, bucket, log: options.log }),
+        new PacingMiddleware(bucket, baseUrl),
+        new CountingMiddleware(counter, baseUrl),
+        new FetchHandler(timeoutMs),
+    ];
+    const http = new GraphHttp({ baseUrl, apiVersion, middleware, describeCredential: () => chosen.description });
+    let tenantId = chosen.tenantId;
+    let discovering;
+    const knownTenantId = () => tenantId ?? tokens.tenantIdFromToken ?? '';
+    const resolveTenantId = async () => {
+        const known = knownTenantId();
+        if (known !== '')
+            return known;
+        // Neither configured nor in the token (a static non-JWT token, e.g. the emulator's): ask Graph.
+        discovering ??= http.call('GET', 'organization?$select=id').then((org) => {
+            const first = Array.isArray(org?.value) ? org.value[0] : undefined;
+            const id = typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first.id === 'string' ? first.id : '';
+            tenantId = id;
+            return id;
+        });
+        return discovering;
+    };
+    const tenant = new GraphTenant(http, { pageSize, tenantId: resolveTenantId, knownTenantId, requests: () => counter.snapshot() });
+    const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
+    return { tenant, directory, describe };
+}
+
+
+/***/ }),
+
+/***/ 9909:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MA: () => (/* binding */ AUTH_METHODS),
+  P$: () => (/* binding */ chooseCredential)
+});
+
+// UNUSED EXPORTS: OIDC_AUDIENCE, StaticTokenCredential, detectAuthMethod, githubIdTokenFromEnv
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./node_modules/@azure/identity/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -43067,7 +47088,7 @@ const DEFAULT_TOKEN_BINDING_KEY_MANAGER = {
 
 /* eslint-disable header/header */
 const packageMetadata_name = "@azure/msal-common";
-const packageMetadata_version = "16.13.0";
+const version = "16.13.0";
 
 
 //# sourceMappingURL=packageMetadata.mjs.map
@@ -43552,7 +47573,7 @@ class CacheManager {
     constructor(clientId, cryptoImpl, logger, performanceClient, staticAuthorityOptions) {
         this.clientId = clientId;
         this.cryptoImpl = cryptoImpl;
-        this.commonLogger = logger.clone(packageMetadata_name, packageMetadata_version);
+        this.commonLogger = logger.clone(packageMetadata_name, version);
         this.staticAuthorityOptions = staticAuthorityOptions;
         this.performanceClient = performanceClient;
     }
@@ -44900,7 +48921,7 @@ const DEFAULT_NETWORK_IMPLEMENTATION = {
 };
 const DEFAULT_LIBRARY_INFO = {
     sku: SKU,
-    version: packageMetadata_version,
+    version: version,
     cpu: "",
     os: "",
 };
@@ -44936,7 +48957,7 @@ function buildClientConfiguration({ authOptions: userAuthOptions, systemOptions:
         systemOptions: { ...DEFAULT_SYSTEM_OPTIONS, ...userSystemOptions },
         loggerOptions: loggerOptions,
         storageInterface: storageImplementation ||
-            new DefaultStorageClass(userAuthOptions.clientId, DEFAULT_CRYPTO_IMPLEMENTATION, new Logger(loggerOptions, packageMetadata_name, packageMetadata_version), new StubPerformanceClient()),
+            new DefaultStorageClass(userAuthOptions.clientId, DEFAULT_CRYPTO_IMPLEMENTATION, new Logger(loggerOptions, packageMetadata_name, version), new StubPerformanceClient()),
         networkInterface: networkImplementation || DEFAULT_NETWORK_IMPLEMENTATION,
         cryptoInterface: cryptoImplementation || DEFAULT_CRYPTO_IMPLEMENTATION,
         tokenBindingKeyManager: tokenBindingKeyManager || DEFAULT_TOKEN_BINDING_KEY_MANAGER,
@@ -46286,7 +50307,7 @@ class AuthorizationCodeClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -46578,7 +50599,7 @@ class RefreshTokenClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -46819,7 +50840,7 @@ class SilentFlowClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -47465,6 +51486,8 @@ function buildManagedIdentityConfiguration({ clientCapabilities, managedIdentity
 
 //# sourceMappingURL=Configuration.mjs.map
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/@azure/msal-node/dist/crypto/GuidGenerator.mjs
 /*! @azure/msal-node v5.6.0 2026-08-18 */
 
@@ -49076,7 +53099,7 @@ class ClientAssertion {
 
 /* eslint-disable header/header */
 const dist_packageMetadata_name = "@azure/msal-node";
-const dist_packageMetadata_version = "5.6.0";
+const packageMetadata_version = "5.6.0";
 
 
 //# sourceMappingURL=packageMetadata.mjs.map
@@ -49100,7 +53123,7 @@ class BaseClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -49528,7 +53551,7 @@ function getAuthCodeRequestUrl(config, authority, request, logger) {
     }, request, logger);
     addLibraryInfo(parameters, {
         sku: Constants.MSAL_SKU,
-        version: dist_packageMetadata_version,
+        version: packageMetadata_version,
         cpu: process.arch || "",
         os: process.platform || "",
     });
@@ -49576,7 +53599,7 @@ class ClientApplication {
     constructor(configuration) {
         this.config = buildAppConfiguration(configuration);
         this.cryptoProvider = new CryptoProvider();
-        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         this.storage = new NodeStorage(this.logger, this.config.auth.clientId, this.cryptoProvider, buildStaticAuthorityOptions(this.config.auth));
         this.tokenCache = new TokenCache(this.storage, this.logger, this.config.cache.cachePlugin);
     }
@@ -49846,7 +53869,7 @@ class ClientApplication {
             },
             libraryInfo: {
                 sku: Constants.MSAL_SKU,
-                version: dist_packageMetadata_version,
+                version: packageMetadata_version,
                 cpu: process.arch || "",
                 os: process.platform || "",
             },
@@ -50407,7 +54430,7 @@ class PublicClientApplication extends ClientApplication {
         }
         this.skus = ServerTelemetryManager.makeExtraSkuString({
             libraryName: Constants.MSAL_SKU,
-            libraryVersion: dist_packageMetadata_version,
+            libraryVersion: packageMetadata_version,
         });
     }
     /**
@@ -52746,7 +56769,7 @@ class Imds extends BaseManagedIdentitySource {
         request.headers[ManagedIdentityHeaders.METADATA_HEADER_NAME] = "true";
         request.headers[ManagedIdentityHeaders.CLIENT_SKU] =
             Constants.MSAL_SKU;
-        request.headers[ManagedIdentityHeaders.CLIENT_VER] = dist_packageMetadata_version;
+        request.headers[ManagedIdentityHeaders.CLIENT_VER] = packageMetadata_version;
         request.headers[ManagedIdentityHeaders.CLIENT_REQUEST_ID] =
             this.createCorrelationId();
         request.queryParameters[ManagedIdentityQueryParameters.API_VERSION] =
@@ -53127,7 +57150,7 @@ class ManagedIdentityApplication {
     constructor(configuration) {
         // undefined config means the managed identity is system-assigned
         this.config = buildManagedIdentityConfiguration(configuration || {});
-        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         const fakeStatusAuthorityOptions = {
             canonicalAuthority: DEFAULT_AUTHORITY,
         };
@@ -64701,6 +68724,8 @@ function getDefaultAzureCredential() {
 }
 
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
 ;// CONCATENATED MODULE: ./lib/src/graph/credentials.js
 /**
  * Which credential signs caac in to Microsoft Graph, and how it is described in the log. The
@@ -64863,4123 +68888,6 @@ function chooseCredential(o) {
         }
     }
 }
-
-// EXTERNAL MODULE: ./node_modules/@microsoft/microsoft-graph-client/lib/src/index.js
-var src = __nccwpck_require__(1899);
-;// CONCATENATED MODULE: ./lib/src/graph/middleware.js
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Per-request state the chain shares with its caller (graph-client's middleware options). */
-class RequestControl {
-    /** Attempts made for this request (1 = no retry). */
-    attempts = 0;
-    /** A failure with no HTTP response to show for it; the caller throws it instead of graph-client's wrapper. */
-    failure;
-    /** Set when the retry budget ran out on a retriable HTTP status. */
-    gaveUp;
-}
-function control(context) {
-    return context.middlewareControl?.getMiddlewareOptions(RequestControl);
-}
-function fail(context, error) {
-    const c = control(context);
-    if (c !== undefined)
-        c.failure = error;
-    throw error;
-}
-const requestUrl = (context) => (typeof context.request === 'string' ? context.request : context.request.url);
-const requestMethod = (context) => String(context.options?.method ?? 'GET').toUpperCase();
-class Link {
-    next;
-    setNext(next) {
-        this.next = next;
-    }
-    async forward(context) {
-        if (this.next === undefined)
-            throw new Error('graph middleware: the chain ends before the HTTP handler');
-        await this.next.execute(context);
-    }
-}
-// ── Paths and endpoint keys ─────────────────────────────────────────────────────────────────────
-/** `/v1.0/identity/...` (version included, no query) for a URL under `baseUrl`; the URL's own path otherwise. */
-function pathUnderBase(url, baseUrl) {
-    const base = baseUrl.replace(/\/+$/, '');
-    const rest = url.startsWith(`${base}/`) ? url.slice(base.length) : new URL(url).pathname;
-    const q = rest.indexOf('?');
-    return q < 0 ? rest : rest.slice(0, q);
-}
-/** Paths (after the version) that share the tenant's Conditional Access budget of about 1 request/s. */
-function isConditionalAccessPath(path) {
-    return /^\/*(?:(?:v1\.0|beta)\/)?identity\/conditionalAccess(?:[/?]|$)/i.test(path);
-}
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Segments after which the next segment is an id (unless it is an action). */
-const COLLECTIONS = new Set([
-    'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
-    'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
-]);
-const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
-/** `GET /v1.0/identity/conditionalAccess/policies/{id}` for a path like `/v1.0/identity/conditionalAccess/policies/3f…`. */
-function endpointKey(method, path) {
-    const segments = path.split('?')[0].split('/').filter((s) => s !== '');
-    const out = segments.map((s, i) => {
-        const prev = segments[i - 1];
-        if (s.includes('('))
-            return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
-        if (GUID.test(s))
-            return '{id}';
-        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
-            return '{id}';
-        return s;
-    });
-    return `${method.toUpperCase()} /${out.join('/')}`;
-}
-/** How many of a request's operations hit the Conditional Access budget (a $batch counts its items). */
-function conditionalAccessCost(url, baseUrl, body) {
-    const path = pathUnderBase(url, baseUrl);
-    if (isConditionalAccessPath(path))
-        return 1;
-    if (!/\/\$batch$/.test(path) || typeof body !== 'string')
-        return 0;
-    try {
-        const parsed = JSON.parse(body);
-        return (parsed.requests ?? []).filter((r) => typeof r.url === 'string' && isConditionalAccessPath(r.url)).length;
-    }
-    catch {
-        return 0;
-    }
-}
-// ── auth ────────────────────────────────────────────────────────────────────────────────────────
-/** Caches the credential's token until two minutes before it expires; one sign-in at a time. */
-class middleware_TokenCache {
-    credential;
-    scope;
-    describe;
-    cached;
-    pending;
-    /** The `tid` claim of the last token, when it is a JWT. */
-    tenantIdFromToken;
-    constructor(credential, scope, describe) {
-        this.credential = credential;
-        this.scope = scope;
-        this.describe = describe;
-    }
-    async get() {
-        if (this.cached !== undefined && this.cached.expiresAt - 120_000 > Date.now())
-            return this.cached.token;
-        this.pending ??= this.fetch().finally(() => {
-            this.pending = undefined;
-        });
-        return this.pending;
-    }
-    invalidate() {
-        this.cached = undefined;
-    }
-    async fetch() {
-        let t;
-        try {
-            t = await this.credential.getToken(this.scope);
-        }
-        catch (e) {
-            if (e instanceof errors/* ConfigurationError */.j1 || e instanceof errors/* GraphError */.h9)
-                throw e;
-            const err = errorLike(e);
-            const message = err?.message || String(e);
-            const unavailable = err?.name === 'CredentialUnavailableError';
-            const text = `Could not sign in to Microsoft Graph with ${this.describe()}: ${redact(message)}`;
-            throw unavailable ? new errors/* ConfigurationError */.j1(text, undefined, { cause: e }) : new errors/* GraphError */.h9(text, 401, 'AuthenticationFailed');
-        }
-        if (t === null || t.token === '')
-            throw new errors/* GraphError */.h9(`Signing in with ${this.describe()} gave no token.`, 401, 'AuthenticationFailed');
-        this.cached = { token: t.token, expiresAt: t.expiresOnTimestamp };
-        this.tenantIdFromToken = tenantIdOfJwt(t.token) ?? this.tenantIdFromToken;
-        return t.token;
-    }
-}
-function tenantIdOfJwt(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[1] === undefined)
-        return undefined;
-    try {
-        const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Removes anything that looks like a bearer token or JWT from a text that may reach a log. */
-function redact(text) {
-    return text.replace(/\bBearer\s+[\w\-.~+/]{16,}=*/g, 'Bearer [redacted]').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted token]');
-}
-function setHeader(context, name, value) {
-    const options = (context.options ??= {});
-    const headers = options.headers;
-    if (headers instanceof Headers)
-        headers.set(name, value);
-    else if (Array.isArray(headers))
-        options.headers = [...headers.filter((pair) => pair[0]?.toLowerCase() !== name.toLowerCase()), [name, value]];
-    else
-        options.headers = { ...headers, [name]: value };
-}
-class AuthMiddleware extends Link {
-    tokens;
-    constructor(tokens) {
-        super();
-        this.tokens = tokens;
-    }
-    async execute(context) {
-        let token;
-        try {
-            token = await this.tokens.get();
-        }
-        catch (e) {
-            fail(context, e instanceof Error ? e : new Error(String(e)));
-        }
-        setHeader(context, 'Authorization', `Bearer ${token}`);
-        await this.forward(context);
-        // A refused token is not cached: the next request signs in again.
-        if (context.response?.status === 401)
-            this.tokens.invalidate();
-    }
-}
-// ── pacing ──────────────────────────────────────────────────────────────────────────────────────
-/**
- * `rate` tokens a second, at most `burst` saved up; callers wait in order. Paces at 95% of the rate
- * so that network jitter does not make two paced requests arrive closer than the server's limit.
- */
-class TokenBucket {
-    burst;
-    clock;
-    wait;
-    tokens;
-    last;
-    queue = Promise.resolve();
-    rate;
-    constructor(rate, burst, clock = () => Date.now(), wait = sleep) {
-        this.burst = burst;
-        this.clock = clock;
-        this.wait = wait;
-        if (!(rate > 0))
-            throw new errors/* ConfigurationError */.j1(`The rate limit must be a positive number of requests per second, not ${rate}.`);
-        if (!(burst >= 1))
-            throw new errors/* ConfigurationError */.j1(`The burst must be at least 1, not ${burst}.`);
-        this.rate = rate * 0.95;
-        this.tokens = burst;
-        this.last = clock();
-    }
-    refill() {
-        const now = this.clock();
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-        this.last = now;
-    }
-    /** Resolves when `n` tokens (at most `burst` at a time) have been taken; returns the ms waited. */
-    take(n = 1) {
-        const started = this.clock();
-        const run = async () => {
-            let left = n;
-            while (left > 0) {
-                const want = Math.min(left, this.burst);
-                this.refill();
-                if (this.tokens < want)
-                    await this.wait(Math.ceil(((want - this.tokens) / this.rate) * 1000));
-                this.refill();
-                this.tokens -= want;
-                left -= want;
-            }
-        };
-        const turn = this.queue.then(run);
-        this.queue = turn.catch(() => undefined);
-        return turn.then(() => this.clock() - started);
-    }
-    /** The server throttled us anyway: spend what is saved up so that everyone waits a full interval. */
-    drain() {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0);
-    }
-}
-class PacingMiddleware extends Link {
-    bucket;
-    baseUrl;
-    constructor(bucket, baseUrl) {
-        super();
-        this.bucket = bucket;
-        this.baseUrl = baseUrl;
-    }
-    async execute(context) {
-        const cost = conditionalAccessCost(requestUrl(context), this.baseUrl, context.options?.body);
-        if (cost > 0)
-            await this.bucket.take(cost);
-        await this.forward(context);
-    }
-}
-// ── retry ───────────────────────────────────────────────────────────────────────────────────────
-const RETRY_STATUSES = new Set([429, 503, 504]);
-/** Retry-After in ms (delta-seconds or an HTTP date), or undefined. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined || value.trim() === '')
-        return undefined;
-    const v = value.trim();
-    if (/^\d+(\.\d+)?$/.test(v))
-        return Math.round(Number(v) * 1000);
-    const at = Date.parse(v);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-/** Exponential backoff with full jitter: uniform in [0, min(cap, base·2^(attempt−1))]. */
-function backoffDelay(attempt, baseMs, capMs = 30_000, random = Math.random) {
-    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(random() * ceiling);
-}
-const NOT_TRANSIENT = /^(ECONNREFUSED|ENOTFOUND|ERR_INVALID_URL)$|CERT|TLS|SSL|VERIFY|SELF_SIGNED|DEPTH_ZERO/i;
-/** Reads an error by shape, not class: fetch's errors come from another realm under test runners. */
-function errorLike(e, depth = 0) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const o = e;
-    return {
-        name: typeof o.name === 'string' ? o.name : '',
-        message: typeof o.message === 'string' ? o.message : '',
-        code: typeof o.code === 'string' ? o.code : '',
-        cause: depth < 3 ? errorLike(o.cause, depth + 1) : undefined,
-    };
-}
-/** A dropped connection or a timed-out attempt: worth another try. A refused connection or a bad certificate is not. */
-function isTransientNetworkError(e) {
-    const err = errorLike(e);
-    if (err === undefined)
-        return false;
-    if (err.name === 'TimeoutError' || err.name === 'AbortError')
-        return true;
-    const code = err.cause?.code || err.code;
-    if (code !== '' && NOT_TRANSIENT.test(code))
-        return false;
-    const text = `${err.message} ${err.cause?.message ?? ''} ${code}`;
-    return /ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|socket hang up|other side closed|fetch failed/i.test(text);
-}
-function describeNetworkError(e) {
-    const err = errorLike(e);
-    if (err === undefined)
-        return String(e);
-    const parts = [err.message];
-    for (let c = err.cause; c !== undefined; c = c.cause) {
-        if (c.message !== '' && !parts.includes(c.message))
-            parts.push(c.message);
-        if (c.code !== '' && !parts.some((p) => p.includes(c.code)))
-            parts.push(c.code);
-    }
-    if (err.code !== '' && !parts.some((p) => p.includes(err.code)))
-        parts.push(err.code);
-    return parts.filter((p) => p !== '').join(': ');
-}
-class RetryMiddleware extends Link {
-    o;
-    constructor(o) {
-        super();
-        this.o = o;
-    }
-    async execute(context) {
-        const started = Date.now();
-        const c = control(context);
-        const method = requestMethod(context);
-        const path = pathUnderBase(requestUrl(context), this.o.baseUrl);
-        for (let attempt = 1;; attempt += 1) {
-            if (c !== undefined)
-                c.attempts = attempt;
-            context.response = undefined;
-            let networkError;
-            try {
-                await this.forward(context);
-            }
-            catch (e) {
-                if (c?.failure !== undefined || !isTransientNetworkError(e)) {
-                    if (c?.failure !== undefined)
-                        throw e;
-                    fail(context, new errors/* GraphError */.h9(`Could not reach Microsoft Graph (${method} ${path}): ${redact(describeNetworkError(e))}`, 0, 'NetworkError', undefined, { cause: e }));
-                }
-                networkError = e;
-            }
-            const response = context.response;
-            const status = response?.status;
-            if (networkError === undefined && (status === undefined || !RETRY_STATUSES.has(status)))
-                return;
-            const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers.get('retry-after'));
-            if (status === 429 && retryAfter === undefined && isConditionalAccessPath(path))
-                this.o.bucket?.drain();
-            const delay = retryAfter ?? backoffDelay(attempt, this.o.baseDelayMs, 30_000, this.o.random);
-            const elapsed = Date.now() - started;
-            const what = networkError === undefined ? `${status}` : describeNetworkError(networkError);
-            if (elapsed + delay > this.o.maxRetryTimeMs) {
-                if (networkError !== undefined) {
-                    fail(context, new errors/* GraphError */.h9(`Microsoft Graph could not be reached for ${method} ${path} after ${attempt} attempts in ${(elapsed / 1000).toFixed(1)} s (retry budget ${Math.round(this.o.maxRetryTimeMs / 1000)} s): ${redact(what)}`, 0, 'NetworkError', undefined, { cause: networkError }));
-                }
-                if (c !== undefined)
-                    c.gaveUp = { attempts: attempt, elapsedMs: elapsed };
-                return;
-            }
-            // Free the connection before waiting.
-            await response?.body?.cancel().catch(() => undefined);
-            this.o.log?.(`Graph: ${method} ${path} answered ${redact(what)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s${retryAfter === undefined ? '' : ' (Retry-After)'}`);
-            await sleep(delay);
-        }
-    }
-}
-// ── counting and the HTTP handler ───────────────────────────────────────────────────────────────
-class RequestCounter {
-    tally = { total: 0, byEndpoint: {} };
-    record(key) {
-        this.tally.total += 1;
-        this.tally.byEndpoint[key] = (this.tally.byEndpoint[key] ?? 0) + 1;
-    }
-    snapshot() {
-        return { total: this.tally.total, byEndpoint: { ...this.tally.byEndpoint } };
-    }
-}
-class CountingMiddleware extends Link {
-    counter;
-    baseUrl;
-    constructor(counter, baseUrl) {
-        super();
-        this.counter = counter;
-        this.baseUrl = baseUrl;
-    }
-    async execute(context) {
-        this.counter.record(endpointKey(requestMethod(context), pathUnderBase(requestUrl(context), this.baseUrl)));
-        await this.forward(context);
-    }
-}
-class FetchHandler {
-    timeoutMs;
-    constructor(timeoutMs) {
-        this.timeoutMs = timeoutMs;
-    }
-    async execute(context) {
-        const init = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
-        context.response = await fetch(requestUrl(context), init);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/graph/http.js
-/**
- * One door to Microsoft Graph: graph-client builds each request (URL, query, JSON body, headers)
- * and runs it through our middleware chain (see middleware.ts); this module turns the answer into
- * JSON or a GraphError, and follows @odata.nextLink itself (graph-client's PageIterator refuses
- * links that are not https://, which an emulator's are).
- */
-
-
-
-
-const http_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** What to do about a 401 or 403 on this path. */
-function permissionHint(method, path, status, describeCredential) {
-    if (status === 401) {
-        return ` Microsoft Graph refused the credential (${describeCredential()}): check that it belongs to this tenant and cloud and has not expired or been revoked.`;
-    }
-    if (status !== 403)
-        return '';
-    const ca = isConditionalAccessPath(path) || /authenticationStrengthPolicies/i.test(path);
-    if (ca) {
-        return method === 'GET'
-            ? ' The app needs the application permission Policy.Read.All (with admin consent) to read Conditional Access.'
-            : ' The app needs the application permissions Policy.Read.All and Policy.ReadWrite.ConditionalAccess (and Application.Read.All for policies), with admin consent, to change Conditional Access.';
-    }
-    return ' Resolving names needs Directory.Read.All, or User.Read.All, GroupMember.Read.All, Application.Read.All and RoleManagement.Read.Directory (application permissions, with admin consent).';
-}
-/** The GraphError for an answer that is not a success. */
-function errorFromAnswer(method, path, answer, describeCredential) {
-    const err = http_isObject(answer.body) && http_isObject(answer.body.error) ? answer.body.error : undefined;
-    const code = typeof err?.code === 'string' ? err.code : undefined;
-    const message = typeof err?.message === 'string' ? err.message.trim().replace(/\.+$/, '') : '';
-    const inner = http_isObject(err?.innerError) ? err.innerError : undefined;
-    const requestId = answer.requestId ?? (typeof inner?.['request-id'] === 'string' ? inner['request-id'] : undefined);
-    const key = endpointKey(method, path);
-    const gaveUp = answer.gaveUp === undefined ? '' : ` Gave up after ${answer.gaveUp.attempts} attempts in ${(answer.gaveUp.elapsedMs / 1000).toFixed(1)} s.`;
-    const text = `${key} failed: HTTP ${answer.status}${code === undefined ? '' : ` ${code}`}${message === '' ? '' : ` — ${message}`}.` +
-        permissionHint(method, path, answer.status, describeCredential) +
-        gaveUp +
-        (requestId === undefined ? '' : ` (request-id ${requestId})`);
-    return new errors/* GraphError */.h9(redact(text), answer.status, code, requestId);
-}
-class GraphHttp {
-    o;
-    client;
-    baseUrl;
-    apiVersion;
-    constructor(o) {
-        this.o = o;
-        this.baseUrl = o.baseUrl.replace(/\/+$/, '');
-        this.apiVersion = o.apiVersion;
-        this.client = src/* Client */.Kj.initWithMiddleware({ middleware: o.middleware, baseUrl: this.baseUrl, defaultVersion: o.apiVersion });
-    }
-    /**
-     * Sends one request. `target` is a path under the API version (`identity/conditionalAccess/policies?$top=5`,
-     * query values already encoded) or an absolute link under the base URL (an @odata.nextLink).
-     * Answers whatever status Graph gave; throws only when there is no answer (sign-in, network).
-     */
-    async send(method, target, body) {
-        let request;
-        let path;
-        if (/^https?:\/\//i.test(target)) {
-            if (!target.startsWith(`${this.baseUrl}/`)) {
-                throw new errors/* GraphError */.h9(`Microsoft Graph sent a link outside ${this.baseUrl}: refusing to follow it with our credential.`, 0, 'UnexpectedLink');
-            }
-            const rest = target.slice(this.baseUrl.length + 1);
-            const slash = rest.indexOf('/');
-            request = this.client.api(rest.slice(slash + 1)).version(rest.slice(0, slash));
-            path = `/${rest}`;
-        }
-        else {
-            request = this.client.api(target.replace(/^\/+/, ''));
-            path = `/${this.apiVersion}/${target.replace(/^\/+/, '')}`;
-        }
-        path = pathUnderBase(`${this.baseUrl}${path}`, this.baseUrl);
-        const control = new RequestControl();
-        request = request.middlewareOptions([control]).responseType(src/* ResponseType */.yl.RAW).header('client-request-id', (0,external_node_crypto_.randomUUID)());
-        let response;
-        try {
-            if (method === 'GET')
-                response = (await request.get());
-            else if (method === 'POST')
-                response = (await request.post(body ?? {}));
-            else if (method === 'PATCH')
-                response = (await request.patch(body ?? {}));
-            else
-                response = (await request.delete());
-        }
-        catch (e) {
-            if (control.failure !== undefined)
-                throw control.failure;
-            if (e instanceof errors/* GraphError */.h9)
-                throw e;
-            const message = e instanceof Error ? e.message : http_isObject(e) && typeof e.message === 'string' ? e.message : String(e);
-            throw new errors/* GraphError */.h9(redact(`${endpointKey(method, path)} failed before Graph answered: ${message}`), 0, 'ClientError', undefined, { cause: e });
-        }
-        const text = await response.text();
-        let parsed;
-        if (text.trim() !== '' && /json/i.test(response.headers.get('content-type') ?? '')) {
-            try {
-                parsed = JSON.parse(text);
-            }
-            catch {
-                parsed = undefined;
-            }
-        }
-        return {
-            status: response.status,
-            headers: response.headers,
-            body: parsed,
-            requestId: response.headers.get('request-id') ?? undefined,
-            gaveUp: control.gaveUp,
-            path,
-        };
-    }
-    /** Sends one request and answers its JSON body (undefined for 204); any other status throws a GraphError. */
-    async call(method, target, body) {
-        const answer = await this.send(method, target, body);
-        if (answer.status >= 200 && answer.status < 300)
-            return http_isObject(answer.body) ? answer.body : undefined;
-        throw errorFromAnswer(method, answer.path, answer, this.o.describeCredential);
-    }
-    /** Every item of a collection, following @odata.nextLink page after page. */
-    async list(target) {
-        const items = [];
-        let next = target;
-        const seen = new Set();
-        while (next !== undefined) {
-            if (seen.has(next))
-                throw new errors/* GraphError */.h9(`Microsoft Graph sent the same @odata.nextLink twice (${next}): stopping rather than loop.`, 0, 'PagingLoop');
-            seen.add(next);
-            const page = await this.call('GET', next);
-            const value = page?.value;
-            if (!Array.isArray(value))
-                throw new errors/* GraphError */.h9(`GET ${next} answered no 'value' array.`, 0, 'UnexpectedResponse');
-            items.push(...value.filter(http_isObject));
-            const link = page?.['@odata.nextLink'];
-            next = typeof link === 'string' && link !== '' ? link : undefined;
-        }
-        return items;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/graph/directory.js
-/**
- * The `Directory` port over Microsoft Graph, in bulk: ids through directoryObjects/getByIds (1000 a
- * call), names and appIds through $batch (20 look-ups a call), role templates from one list per
- * run (policies hold role *template* ids). Everything is cached for the run, so the number of
- * requests grows with the number of distinct references divided by 1000 or 20, never one each.
- */
-
-
-
-const GET_BY_IDS_LIMIT = 1000;
-const BATCH_LIMIT = 20;
-const directory_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** OData string literal content: a quote is written twice. */
-function odataString(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-const filterQuery = (filter, select) => `$filter=${encodeURIComponent(filter)}&$select=${select}`;
-const directory_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-function toDirectoryObject(kind, o) {
-    if (typeof o.id !== 'string')
-        return undefined;
-    const out = { id: o.id, type: kind, displayName: typeof o.displayName === 'string' ? o.displayName : '' };
-    if (typeof o.userPrincipalName === 'string')
-        out.userPrincipalName = o.userPrincipalName;
-    if (typeof o.appId === 'string')
-        out.appId = o.appId;
-    return out;
-}
-const TYPE_BY_ODATA = {
-    '#microsoft.graph.user': 'user',
-    '#microsoft.graph.group': 'group',
-    '#microsoft.graph.serviceprincipal': 'servicePrincipal',
-};
-class GraphDirectory {
-    http;
-    o;
-    /** By lower-case id; null = asked and not found. */
-    ids = new Map();
-    /** By lookup key (`user:upn`, `group:name`, `servicePrincipal:name`, `appId:guid`). */
-    lookups = new Map();
-    roles;
-    constructor(http, o) {
-        this.http = http;
-        this.o = o;
-    }
-    /** Role templates: one GET /directoryRoleTemplates per run. */
-    roleTemplates() {
-        this.roles ??= this.http.list('directoryRoleTemplates?$select=id,displayName').then((items) => items.map((r) => toDirectoryObject('role', r)).filter((r) => r !== undefined));
-        // A failed list is not cached: the next caller tries again.
-        this.roles.catch(() => {
-            this.roles = undefined;
-        });
-        return this.roles;
-    }
-    remember(o) {
-        this.ids.set(o.id.toLowerCase(), o);
-    }
-    async getByIds(ids) {
-        const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter((i) => directory_GUID.test(i)))];
-        if (wanted.some((i) => !this.ids.has(i))) {
-            for (const r of await this.roleTemplates())
-                if (!this.ids.has(r.id.toLowerCase()))
-                    this.remember(r);
-            const missing = wanted.filter((i) => !this.ids.has(i));
-            for (let start = 0; start < missing.length; start += GET_BY_IDS_LIMIT) {
-                const chunk = missing.slice(start, start + GET_BY_IDS_LIMIT);
-                const answer = await this.http.call('POST', 'directoryObjects/getByIds', { ids: chunk, types: ['user', 'group', 'servicePrincipal'] });
-                const value = answer?.value;
-                if (Array.isArray(value)) {
-                    for (const item of value) {
-                        if (!directory_isObject(item))
-                            continue;
-                        const type = TYPE_BY_ODATA[String(item['@odata.type'] ?? '').toLowerCase()];
-                        const found = type === undefined ? undefined : toDirectoryObject(type, item);
-                        if (found !== undefined)
-                            this.remember(found);
-                    }
-                }
-                for (const id of chunk)
-                    if (!this.ids.has(id))
-                        this.ids.set(id, null);
-            }
-        }
-        return wanted.map((i) => this.ids.get(i)).filter((o) => o !== undefined && o !== null);
-    }
-    async findByNames(queries) {
-        const result = new Map();
-        const pending = new Map();
-        const keyOf = new Map();
-        let roles;
-        for (const q of queries) {
-            const outKey = `${q.kind}:${q.name}`;
-            const name = q.name.trim();
-            if (q.kind === 'role') {
-                roles ??= await this.roleTemplates();
-                result.set(outKey, roles.filter((r) => r.displayName.toLowerCase() === name.toLowerCase()));
-                continue;
-            }
-            const lookup = this.lookupFor(q.kind, name);
-            keyOf.set(outKey, lookup.key);
-            if (!this.lookups.has(lookup.key))
-                pending.set(lookup.key, lookup);
-        }
-        await this.run([...pending.values()]);
-        for (const [outKey, key] of keyOf)
-            result.set(outKey, [...(this.lookups.get(key) ?? [])]);
-        return result;
-    }
-    async getByAppIds(appIds) {
-        const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter((a) => directory_GUID.test(a)))];
-        const lookups = wanted.map((a) => this.lookupFor('app', a));
-        await this.run(lookups.filter((l) => !this.lookups.has(l.key)));
-        return lookups.flatMap((l) => this.lookups.get(l.key) ?? []);
-    }
-    lookupFor(kind, name) {
-        switch (kind) {
-            case 'user':
-                return { key: `user:${name.toLowerCase()}`, kind: 'user', url: `/users?${filterQuery(`userPrincipalName eq ${odataString(name)}`, 'id,displayName,userPrincipalName')}` };
-            case 'group':
-                return { key: `group:${name.toLowerCase()}`, kind: 'group', url: `/groups?${filterQuery(`displayName eq ${odataString(name)}`, 'id,displayName')}` };
-            case 'app':
-                // An app by appId, or by name as its service principal's displayName.
-                if (directory_GUID.test(name)) {
-                    return { key: `appId:${name.toLowerCase()}`, kind: 'servicePrincipal', url: `/servicePrincipals?${filterQuery(`appId eq ${odataString(name)}`, 'id,displayName,appId')}` };
-                }
-                return this.lookupFor('servicePrincipal', name);
-            case 'servicePrincipal':
-                return { key: `servicePrincipal:${name.toLowerCase()}`, kind: 'servicePrincipal', url: `/servicePrincipals?${filterQuery(`displayName eq ${odataString(name)}`, 'id,displayName,appId')}` };
-            case 'role':
-                throw new Error('role look-ups use the role template list');
-        }
-    }
-    /**
-     * Runs look-ups through $batch, 20 a call. Items Graph throttled (429) or could not serve
-     * (503/504) go again in a later batch after Retry-After or a jittered backoff, within the retry
-     * budget; any other failed item is a GraphError.
-     */
-    async run(lookups) {
-        const started = Date.now();
-        let todo = lookups;
-        for (let round = 1; todo.length > 0; round += 1) {
-            const again = [];
-            let wait = 0;
-            for (let start = 0; start < todo.length; start += BATCH_LIMIT) {
-                const chunk = todo.slice(start, start + BATCH_LIMIT);
-                const body = { requests: chunk.map((l, i) => ({ id: String(i + 1), method: 'GET', url: l.url })) };
-                const answer = await this.http.call('POST', '$batch', body);
-                const responses = Array.isArray(answer?.responses) ? answer.responses : [];
-                const byId = new Map();
-                for (const r of responses)
-                    if (directory_isObject(r) && typeof r.id === 'string')
-                        byId.set(r.id, r);
-                chunk.forEach((lookup, i) => {
-                    const r = byId.get(String(i + 1));
-                    const status = typeof r?.status === 'number' ? r.status : 0;
-                    const headers = new Headers(directory_isObject(r?.headers) ? r.headers : {});
-                    if (status >= 200 && status < 300) {
-                        const value = directory_isObject(r?.body) && Array.isArray(r.body.value) ? r.body.value : [];
-                        const found = value.filter(directory_isObject).map((o) => toDirectoryObject(lookup.kind, o)).filter((o) => o !== undefined);
-                        for (const o of found)
-                            this.remember(o);
-                        this.lookups.set(lookup.key, found);
-                    }
-                    else if (status === 0 || RETRY_STATUSES.has(status)) {
-                        again.push(lookup);
-                        wait = Math.max(wait, parseRetryAfter(headers.get('retry-after')) ?? backoffDelay(round, this.o.baseDelayMs));
-                    }
-                    else {
-                        const path = `/${this.http.apiVersion}${lookup.url.split('?')[0]}`;
-                        throw errorFromAnswer('GET', path, { status, headers, body: r?.body, requestId: headers.get('request-id') ?? undefined }, this.o.describeCredential);
-                    }
-                });
-            }
-            if (again.length === 0)
-                return;
-            const elapsed = Date.now() - started;
-            if (elapsed + wait > this.o.maxRetryTimeMs) {
-                throw new errors/* GraphError */.h9(`Microsoft Graph kept throttling or failing ${again.length} directory look-ups inside $batch; gave up after ${round} rounds in ${(elapsed / 1000).toFixed(1)} s.`, 429, 'TooManyRequests');
-            }
-            this.o.log?.(`Graph: ${again.length} directory look-ups in $batch were throttled or failed; retrying in ${(wait / 1000).toFixed(1)} s`);
-            await sleep(wait);
-            todo = again;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/graph/tenant.js
-/**
- * The `Tenant` port over Microsoft Graph: one paged list per kind to read, POST/PATCH/DELETE to
- * change. Conditional Access calls are paced by the middleware, so callers need not.
- */
-
-/** Where each kind lives, under the API version. */
-const KIND_PATHS = {
-    policy: 'identity/conditionalAccess/policies',
-    namedLocation: 'identity/conditionalAccess/namedLocations',
-    authenticationStrength: 'policies/authenticationStrengthPolicies',
-};
-class GraphTenant {
-    http;
-    o;
-    constructor(http, o) {
-        this.http = http;
-        this.o = o;
-    }
-    /** The configured tenant id, or the one discovered by the first request; '' until then. */
-    get tenantId() {
-        return this.o.knownTenantId();
-    }
-    get graphUrl() {
-        return this.http.baseUrl;
-    }
-    listTarget(kind) {
-        return this.o.pageSize === undefined ? KIND_PATHS[kind] : `${KIND_PATHS[kind]}?$top=${this.o.pageSize}`;
-    }
-    async read() {
-        // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
-        const policies = await this.http.list(this.listTarget('policy'));
-        const namedLocations = await this.http.list(this.listTarget('namedLocation'));
-        const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
-        return {
-            tenantId: await this.o.tenantId(),
-            graphUrl: this.http.baseUrl,
-            apiVersion: this.http.apiVersion,
-            policies,
-            namedLocations,
-            authenticationStrengths,
-        };
-    }
-    async create(kind, body) {
-        const created = await this.http.call('POST', KIND_PATHS[kind], body);
-        if (created === undefined)
-            throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
-        return created;
-    }
-    async update(kind, id, body) {
-        await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
-    }
-    async remove(kind, id) {
-        await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
-    }
-    requests() {
-        return this.o.requests();
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/graph/connect.js
-
-
-
-
-
-
-
-function positive(name, value, fallback, flag) {
-    if (value === undefined)
-        return fallback;
-    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-        throw new errors/* ConfigurationError */.j1(`${name} must be a positive number, not ${String(value)}: check ${flag}.`);
-    }
-    return value;
-}
-function normalizeGraphUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' is not a URL: set --graph-url / the graph-url input to e.g. http://127.0.0.1:8080.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' must be http:// or https://.`);
-    if (url.search !== '' || url.hash !== '')
-        throw new errors/* ConfigurationError */.j1(`The Graph URL '${raw}' must not carry a query or fragment.`);
-    // A trailing /v1.0 or /beta is the version, not the host.
-    const path = url.pathname.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, '');
-    return `${url.origin}${path}`;
-}
-function connectGraph(options) {
-    const env = options.env ?? process.env;
-    const cloud = cloudByName(options.cloud);
-    const apiVersion = options.apiVersion ?? 'v1.0';
-    if (apiVersion !== 'v1.0' && apiVersion !== 'beta')
-        throw new errors/* ConfigurationError */.j1(`Unknown Graph API version '${String(apiVersion)}': use v1.0 or beta (--api-version).`);
-    const customGraphUrl = options.graphUrl !== undefined && options.graphUrl.trim() !== '';
-    const baseUrl = customGraphUrl ? normalizeGraphUrl(options.graphUrl) : cloud.graphUrl;
-    const rateLimit = positive('The rate limit', options.rateLimit, 1, '--rate-limit');
-    const burst = Math.max(1, Math.floor(positive('The burst', options.burst, 2, '--burst')));
-    const maxRetryTimeMs = positive('The retry budget', options.maxRetryTimeMs, 120_000, '--max-retry-time');
-    const baseDelayMs = positive('The retry base delay', options.retryBaseDelayMs, 1000, 'retryBaseDelayMs');
-    const timeoutMs = positive('The request time-out', options.requestTimeoutMs, 100_000, 'requestTimeoutMs');
-    const pageSize = options.pageSize === undefined ? undefined : Math.floor(positive('The page size', options.pageSize, 100, 'pageSize'));
-    const chosen = chooseCredential({
-        auth: options.auth,
-        tenantId: options.tenantId,
-        clientId: options.clientId,
-        tokenFile: options.tokenFile,
-        env,
-        cloud,
-        customGraphUrl,
-        getIdToken: options.getIdToken,
-    });
-    const describe = () => `${chosen.description}, Graph ${baseUrl}/${apiVersion}`;
-    const tokens = new middleware_TokenCache(chosen.credential, cloud.scope, () => chosen.description);
-    const bucket = new TokenBucket(rateLimit, burst);
-    const counter = new RequestCounter();
-    const middleware = [
-        new AuthMiddleware(tokens),
-        new RetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, bucket, log: options.log }),
-        new PacingMiddleware(bucket, baseUrl),
-        new CountingMiddleware(counter, baseUrl),
-        new FetchHandler(timeoutMs),
-    ];
-    const http = new GraphHttp({ baseUrl, apiVersion, middleware, describeCredential: () => chosen.description });
-    let tenantId = chosen.tenantId;
-    let discovering;
-    const knownTenantId = () => tenantId ?? tokens.tenantIdFromToken ?? '';
-    const resolveTenantId = async () => {
-        const known = knownTenantId();
-        if (known !== '')
-            return known;
-        // Neither configured nor in the token (a static non-JWT token, e.g. the emulator's): ask Graph.
-        discovering ??= http.call('GET', 'organization?$select=id').then((org) => {
-            const first = Array.isArray(org?.value) ? org.value[0] : undefined;
-            const id = typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first.id === 'string' ? first.id : '';
-            tenantId = id;
-            return id;
-        });
-        return discovering;
-    };
-    const tenant = new GraphTenant(http, { pageSize, tenantId: resolveTenantId, knownTenantId, requests: () => counter.snapshot() });
-    const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
-    return { tenant, directory, describe };
-}
-
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
-;// CONCATENATED MODULE: ./lib/src/render/markdown-escape.js
-/**
- * Escapes text that came from a file or the tenant before it goes into markdown or HTML (PR
- * comments, job summaries): a displayName must never inject a link, an image, a mention, a
- * table cell, a heading or a tag. Newlines become spaces, so block syntax (lists, headings,
- * fences) cannot start; inline syntax is backslash-escaped; `<`, `>` and `&` become entities so
- * no tag forms; bare URLs and @mentions are broken with a zero-width character.
- */
-const INLINE_SPECIALS = /[\\`*_[\]|#~!<>&]/g;
-const ZWSP = '\u200b';
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r?\n|\r/g, ' ')
-        .replace(INLINE_SPECIALS, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
-        .replace(/@(?=\w)/g, `@${ZWSP}`);
-}
-/** For text inside a fenced code block: only a fence could break out of it. */
-function escapeCodeBlock(text) {
-    return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/plan-format.js
-/**
- * What the plan reports (text and markdown) share: the summary line, the order of warnings and
- * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
- * no escaping here (each renderer escapes for its own output).
- */
-
-/** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
-function renderPlanSummaryLine(plan) {
-    const s = plan.summary;
-    return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
-}
-/** True when applying the plan would change the tenant. */
-function planHasChanges(plan) {
-    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
-}
-/** The operations a reviewer reads (creates, updates, deletes), in the plan's (dependency) order. */
-function changedOperations(plan) {
-    return plan.operations.filter((op) => op.action !== 'noop');
-}
-const WARNING_ORDER = {
-    delete: 0,
-    enforcement: 1,
-    'new-block': 2,
-    'break-glass-removed': 3,
-    beta: 4,
-    unmanaged: 5,
-};
-/** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
-function orderedWarnings(plan) {
-    return plan.warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
-        .map(({ w }) => w);
-}
-const WARNING_TITLES = {
-    delete: 'deletion',
-    enforcement: 'enforcement change',
-    'new-block': 'new block',
-    'break-glass-removed': 'break-glass exclusion removed',
-    beta: 'beta',
-    unmanaged: 'not managed here',
-};
-const ACTION_SIGNS = { create: '+', update: '~', delete: '-', noop: ' ' };
-/** `policy`, `named location`, `authentication strength` (falls back to the raw kind). */
-function kindLabel(op) {
-    return model_documents/* KIND_LABELS */.bu[op.kind] ?? String(op.kind);
-}
-/** The first four hex digits of an id: `1b2c` for `1b2c3d4e-…`. */
-function shortId(id) {
-    const hex = id.replace(/[^0-9a-f]/gi, '');
-    return (hex.length >= 4 ? hex : id).slice(0, 4).toLowerCase();
-}
-/** `group:Finance (1b2c…)` when the plan knows a label for the id, else undefined. */
-function labelFor(plan, id) {
-    const label = Object.prototype.hasOwnProperty.call(plan.labels, id) ? plan.labels[id] : undefined;
-    return label === undefined ? undefined : `${label} (${shortId(id)}…)`;
-}
-/** Replaces every string that is a labelled id with its label, deep. */
-function labelValue(plan, value) {
-    if (typeof value === 'string')
-        return labelFor(plan, value) ?? value;
-    if (Array.isArray(value))
-        return value.map((v) => labelValue(plan, v));
-    if (value !== null && typeof value === 'object') {
-        const out = {};
-        for (const [k, v] of Object.entries(value))
-            out[k] = labelValue(plan, v);
-        return out;
-    }
-    return value;
-}
-/** Values up to this many characters stay on one line. */
-const COMPACT_WIDTH = 100;
-/**
- * JSON that is pretty but compact: on one line when it fits COMPACT_WIDTH, otherwise one member
- * or element a line, with nested values that fit kept on one line.
- */
-function formatJson(value, depth = 0) {
-    const oneLine = compactJson(value);
-    if (value === null || typeof value !== 'object' || oneLine.length + depth * 2 <= COMPACT_WIDTH)
-        return [oneLine];
-    const entries = Array.isArray(value)
-        ? value.map((v) => formatJson(v, depth + 1))
-        : Object.entries(value).map(([k, v]) => {
-            const lines = formatJson(v, depth + 1);
-            lines[0] = `${JSON.stringify(k)}: ${lines[0]}`;
-            return lines;
-        });
-    if (entries.length === 0)
-        return [oneLine];
-    const out = [Array.isArray(value) ? '[' : '{'];
-    entries.forEach((lines, i) => {
-        const comma = i < entries.length - 1 ? ',' : '';
-        lines.forEach((line, j) => out.push(`  ${line}${j === lines.length - 1 ? comma : ''}`));
-    });
-    out.push(Array.isArray(value) ? ']' : '}');
-    return out;
-}
-/** JSON on one line with a space after `,` and `:` (arrays and objects). */
-function compactJson(value) {
-    if (value === undefined)
-        return '(absent)';
-    if (value === null || typeof value !== 'object')
-        return JSON.stringify(value);
-    if (Array.isArray(value))
-        return `[${value.map((v) => compactJson(v)).join(', ')}]`;
-    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`);
-    return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
-}
-/**
- * The field changes a report shows for an operation. A create whose planner listed no field
- * changes shows its body's top-level fields as additions.
- */
-function displayedChanges(op) {
-    if (op.changes.length > 0 || op.action !== 'create' || !op.body)
-        return op.changes;
-    return Object.entries(op.body).map(([key, after]) => ({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, after }));
-}
-/** `Graph requests: 7 (GET /v1.0/… 2, …)`. */
-function requestParts(plan) {
-    const endpoints = Object.entries(plan.requests?.byEndpoint ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { total: plan.requests?.total ?? 0, endpoints };
-}
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/**
- * Text from a file or the tenant, made safe for a log or a single line: control characters
- * (newlines, escape sequences) are shown escaped, so a name can neither start a line
- * (`::workflow-command::`) nor drive the terminal.
- */
-function sanitizeLogText(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/plan-markdown.js
-
-
-
-
-/** GitHub's limit for an issue or pull request comment body. */
-const COMMENT_MAX_LENGTH = 65536;
-/** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
-function canonicalDir(dir) {
-    const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    return d === '' ? '.' : d;
-}
-/**
- * The hidden marker that identifies the sticky comment of one (tenant, folder):
- * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
- * the HTML comment, the tenant id lowercased and the folder in canonical form.
- */
-function planCommentMarker(tenantId, dir) {
-    return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
-}
-/**
- * escapeMarkdown, with its backslash escapes turned into numeric character references: the same
- * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
- */
-function escapeForHtml(text) {
-    return escapeMarkdown(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
-}
-/** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
-function clip(text, max = 300) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-const md = (text) => escapeMarkdown(clip(text));
-const html = (text) => escapeForHtml(clip(text));
-const WARNING_ICONS = {
-    delete: '🗑️',
-    enforcement: '🔒',
-    'new-block': '⛔',
-    'break-glass-removed': '🚨',
-    beta: '🧪',
-    unmanaged: 'ℹ️',
-};
-function warningLine(w) {
-    return `- ${WARNING_ICONS[w.kind] ?? '⚠️'} **${WARNING_TITLES[w.kind] ?? md(String(w.kind))}**: ${md(w.displayName)}: ${md(w.message)}`;
-}
-const ACTION_ICONS = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
-/** One line of the diff (inside the fence): control characters escaped, fences broken. */
-function diffLine(text) {
-    return escapeCodeBlock(sanitizeLogText(text));
-}
-function valueLines(plan, sign, path, value) {
-    const lines = formatJson(labelValue(plan, value));
-    return lines.map((line, i) => diffLine(i === 0 ? `${sign} ${path}: ${line}` : `${sign}   ${line}`));
-}
-function diffLines(plan, op) {
-    const lines = [];
-    for (const change of displayedChanges(op)) {
-        if (change.before !== undefined)
-            lines.push(...valueLines(plan, '-', change.path, change.before));
-        if (change.after !== undefined)
-            lines.push(...valueLines(plan, '+', change.path, change.after));
-        if (change.before === undefined && change.after === undefined)
-            lines.push(diffLine(`  ${change.path}: (no value on either side)`));
-    }
-    return lines;
-}
-/** One changed object: a `<details>` block with a ```diff inside (the diff capped at `maxDiff`). */
-function objectBlock(plan, op, maxDiff) {
-    const id = op.id ? ` <sub>${html(shortId(op.id))}…</sub>` : '';
-    const file = op.file ? ` <sub>${html(op.file)}</sub>` : '';
-    const summary = `${ACTION_ICONS[op.action] ?? ''} ${html(op.action)} ${html(kindLabel(op))} <b>${html(op.displayName)}</b>${id}${file}`;
-    const out = [`<details><summary>${summary}</summary>`, ''];
-    const lines = diffLines(plan, op);
-    if (lines.length === 0) {
-        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
-    }
-    else {
-        let used = 0;
-        let kept = 0;
-        for (const line of lines) {
-            if (used + line.length + 1 > maxDiff && kept > 0)
-                break;
-            used += line.length + 1;
-            kept++;
-        }
-        out.push('```diff', ...lines.slice(0, kept), '```');
-        if (kept < lines.length)
-            out.push('', `_${plural(lines.length - kept, 'more line')} of this diff are in the plan file._`);
-    }
-    out.push('', '</details>', '');
-    return out.join('\n');
-}
-function safeUrl(url) {
-    if (!url)
-        return undefined;
-    try {
-        const u = new URL(url);
-        if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            return undefined;
-        return u.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    }
-    catch {
-        return undefined;
-    }
-}
-function omissionNote(objects, warnings, unmanaged, maxLength, options) {
-    const parts = [
-        objects > 0 ? plural(objects, 'changed object') : '',
-        warnings > 0 ? plural(warnings, 'warning') : '',
-        unmanaged > 0 ? `the list of ${plural(unmanaged, 'object')} not managed here` : '',
-    ].filter(Boolean);
-    const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'Part of the plan');
-    const plural_ = objects + warnings > 1 || parts.length > 1;
-    const where = [];
-    const url = safeUrl(options.detailsUrl);
-    if (url)
-        where.push(`the [job summary](${url})`);
-    where.push(options.artifactName ? `the plan artifact **${md(options.artifactName)}**` : 'the plan file');
-    return `> [!NOTE]\n> ${what} ${plural_ ? 'are' : 'is'} left out to keep this report under ${maxLength.toLocaleString('en-US')} characters: see ${where.join(' and ')} for the full plan.\n`;
-}
-function renderPlanMarkdown(plan, options = {}) {
-    return renderPlanMarkdownReport(plan, options).markdown;
-}
-function renderPlanMarkdownReport(plan, options = {}) {
-    const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
-    const changed = changedOperations(plan);
-    const warnings = orderedWarnings(plan);
-    const head = [
-        planCommentMarker(plan.tenant.id, plan.dir),
-        `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
-        '',
-        `**${renderPlanSummaryLine(plan)}**`,
-        '',
-    ].join('\n');
-    const warningsHeading = '### ⚠️ Warnings\n';
-    const warningLines = warnings.map((w) => warningLine(w));
-    const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
-    // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
-    const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
-    const blocks = [];
-    let blocksLength = 0;
-    for (const op of changed) {
-        if (blocksLength > maxLength)
-            break;
-        const block = objectBlock(plan, op, maxDiff);
-        blocks.push(block);
-        blocksLength += block.length + 1;
-    }
-    const unmanaged = plan.unmanaged.length > 0
-        ? [
-            `<details><summary>${plural(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
-            '',
-            ...plan.unmanaged.map((u) => `- ${md(kindLabel(u))} ${md(u.displayName)} (${md(shortId(u.id))}…)`),
-            '',
-            '</details>',
-            '',
-        ].join('\n')
-        : '';
-    const s = plan.summary;
-    const requests = requestParts(plan);
-    const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
-    const tail = [
-        `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
-        '',
-        `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(version/* VERSION */.xv)}</sub>`,
-        '',
-    ].join('\n');
-    const assemble = (nWarnings, nBlocks, withUnmanaged, note) => {
-        const parts = [head];
-        if (warnings.length > 0)
-            parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
-        parts.push(changesHeading);
-        parts.push(...blocks.slice(0, nBlocks));
-        if (note)
-            parts.push(note);
-        if (withUnmanaged && unmanaged)
-            parts.push(unmanaged);
-        parts.push(tail);
-        return parts.join('\n');
-    };
-    if (blocks.length === changed.length) {
-        const full = assemble(warnings.length, blocks.length, true, '');
-        if (full.length <= maxLength)
-            return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
-    }
-    // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
-    // that says how many were left out; if even the warnings do not fit, drop warnings too.
-    const noteFor = (w, b) => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
-    const lengthOf = (w, b) => assemble(w, b, false, noteFor(w, b)).length;
-    let nWarnings = warnings.length;
-    if (lengthOf(nWarnings, 0) > maxLength) {
-        let lo = 0;
-        let hi = nWarnings;
-        while (lo < hi) {
-            const mid = Math.ceil((lo + hi) / 2);
-            if (lengthOf(mid, 0) <= maxLength)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        nWarnings = lo;
-    }
-    let nBlocks = 0;
-    let length = lengthOf(nWarnings, 0);
-    const noteLength = noteFor(nWarnings, 0).length;
-    while (nBlocks < blocks.length) {
-        const grown = length + blocks[nBlocks].length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
-        if (grown > maxLength)
-            break;
-        length += blocks[nBlocks].length + 1;
-        nBlocks++;
-    }
-    const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
-    const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
-    if (cut.length <= maxLength)
-        return { markdown: cut, truncated: true, omitted };
-    // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
-    const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
-    return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/plan-text.js
-
-function quoted(name) {
-    return `"${sanitizeLogText(name)}"`;
-}
-function value(plan, v) {
-    return sanitizeLogText(v === undefined ? '(absent)' : compactJson(labelValue(plan, v)));
-}
-function operationLines(plan, op) {
-    const id = op.id ? ` (${sanitizeLogText(shortId(op.id))}…)` : '';
-    const lines = [`${ACTION_SIGNS[op.action]} ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}${id}`];
-    if (op.action === 'delete')
-        return lines;
-    for (const change of displayedChanges(op)) {
-        const path = sanitizeLogText(change.path);
-        if (change.before === undefined)
-            lines.push(`    ${path}: ${value(plan, change.after)}`);
-        else
-            lines.push(`    ${path}: ${value(plan, change.before)} → ${value(plan, change.after)}`);
-    }
-    return lines;
-}
-function renderPlanText(plan) {
-    const out = [];
-    out.push(`caac plan · tenant ${sanitizeLogText(plan.tenant.id)} · folder ${sanitizeLogText(plan.dir)}`);
-    out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
-    const warnings = orderedWarnings(plan);
-    if (warnings.length > 0) {
-        out.push('', `Warnings (${warnings.length}):`);
-        for (const w of warnings)
-            out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${sanitizeLogText(w.message)}`);
-    }
-    const changed = changedOperations(plan);
-    if (changed.length === 0) {
-        out.push('', 'No changes. The tenant matches the repository.');
-    }
-    else {
-        for (const op of changed)
-            out.push('', ...operationLines(plan, op));
-    }
-    if (plan.unmanaged.length > 0) {
-        out.push('', `Not managed here (${plural(plan.unmanaged.length, 'object')} in the tenant that no file describes; prune would delete them):`);
-        for (const u of plan.unmanaged)
-            out.push(`  ${kindLabel(u)} ${quoted(u.displayName)} (${sanitizeLogText(shortId(u.id))}…)`);
-    }
-    const requests = requestParts(plan);
-    const detail = requests.endpoints.map(([endpoint, n]) => `${sanitizeLogText(endpoint)} ${n}`).join(', ');
-    out.push('', `Graph requests: ${requests.total}${detail ? ` (${detail})` : ''}`);
-    return out.join('\n') + '\n';
-}
-
-// EXTERNAL MODULE: ./lib/src/cli/fail.js
-var cli_fail = __nccwpck_require__(1451);
-// EXTERNAL MODULE: ./node_modules/commander/esm.mjs
-var esm = __nccwpck_require__(8179);
-;// CONCATENATED MODULE: ./lib/src/cli/connection-options.js
-/** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
-
-
-function addConnectionOptions(command) {
-    return command
-        .option('--tenant-id <id>', 'Microsoft Entra tenant id (or AZURE_TENANT_ID)')
-        .option('--client-id <id>', 'application (client) id caac signs in as (or AZURE_CLIENT_ID)')
-        .addOption(new esm/* Option */.c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(AUTH_METHODS))
-        .addOption(new esm/* Option */.c$('--cloud <cloud>', 'national cloud').choices(['global', 'usgov', 'usgovdod', 'china']).default('global'))
-        .option('--graph-url <url>', 'Microsoft Graph base URL override (for example a caac emulator)')
-        .addOption(new esm/* Option */.c$('--api-version <version>', 'Graph API version to manage (beta manages beta-only properties)').choices(['v1.0', 'beta']).default('v1.0'))
-        .option('--token-file <file>', 'read a bearer token from this file (or set CAAC_ACCESS_TOKEN)')
-        .option('--rate-limit <rps>', 'Conditional Access requests per second (Graph allows about 1)');
-}
-function connectionOptionsFromFlags(flags, log) {
-    const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
-    return {
-        auth: flags.auth,
-        tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
-        clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
-        cloud: flags.cloud,
-        graphUrl: flags.graphUrl,
-        apiVersion: flags.apiVersion,
-        tokenFile: flags.tokenFile,
-        env: process.env,
-        rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
-        log,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/cli/plan-command.js
-
-
-
-
-
-
-
-
-
-
-/** Prints why a plan stopped before comparing anything; returns the exit code. */
-function reportStoppedPlan(outcome, write) {
-    if (outcome.status === 'invalid') {
-        write((0,validate_output/* formatFindings */.e)(outcome.validation, 'text'));
-        write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
-    }
-    else {
-        for (const p of outcome.problems)
-            write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
-        write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
-    }
-    return errors/* ExitCode */.yU.failure;
-}
-function registerPlan(program, setExit) {
-    const command = program
-        .command('plan')
-        .description('compare the repository with the live tenant and show the exact change (exit 0 no changes, 1 error, 2 changes with --detailed-exitcode)')
-        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', load_repository/* DEFAULT_ROOT */.P2)
-        .option('-o, --out <file>', 'write the plan file (JSON) that apply takes')
-        .option('--markdown <file>', 'write the report as markdown (the pull request comment)')
-        .option('--detailed-exitcode', 'exit 2 when there are changes')
-        .option('--prune', 'delete tenant objects that no file describes (also prune: true in caac.yml)');
-    addConnectionOptions(command).action(async (flags) => {
-        try {
-            await planAction(flags, setExit);
-        }
-        catch (error) {
-            // Exit 2 means "changes" here (--detailed-exitcode), so every error of plan exits 1.
-            setExit((0,cli_fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n')) === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
-        }
-    });
-}
-async function planAction(flags, setExit) {
-    const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = connectGraph(connectionOptionsFromFlags(flags, log));
-    log(`signing in with ${graph.describe()}`);
-    const outcome = await runPlan((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
-    if (outcome.status !== 'planned') {
-        setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
-        return;
-    }
-    const { plan } = outcome;
-    process.stdout.write(renderPlanText(plan));
-    if (flags.out)
-        (0,external_node_fs_.writeFileSync)(flags.out, JSON.stringify(plan, null, 2) + '\n');
-    if (flags.markdown)
-        (0,external_node_fs_.writeFileSync)(flags.markdown, renderPlanMarkdown(plan));
-    setExit(flags.detailedExitcode && plan_hasChanges(plan) ? 2 : errors/* ExitCode */.yU.ok);
-}
-
-
-/***/ }),
-
-/***/ 8113:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ registerValidate)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6187);
-/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3925);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5071);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2135);
-/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(233);
-
-
-
-
-
-
-
-function registerValidate(program, setExit) {
-    program
-        .command('validate')
-        .description('check policy files: schema, references, safety rules (exit 0 clean, 1 errors, 2 usage or settings error)')
-        .option('-d, --dir <dir>', 'folder holding policies/, named-locations/, authentication-strengths/ and caac.yml', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_ROOT */ .P2)
-        .addOption(new commander__WEBPACK_IMPORTED_MODULE_1__/* .Option */ .c$('-f, --format <format>', 'output format').choices(_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDINGS_FORMATS */ .E).default('text'))
-        .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
-        .action((flags) => {
-        const result = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .filePolicyStore */ .Sv)(flags.dir));
-        const report = (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .formatFindings */ .e)(result, flags.format);
-        if (flags.output) {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(flags.output, report);
-            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__/* .renderFindingsText */ .u)(result));
-        }
-        else {
-            process.stdout.write(report);
-        }
-        setExit(result.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.ok);
-    });
-}
-
-
-/***/ }),
-
-/***/ 3925:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  E: () => (/* binding */ FINDINGS_FORMATS),
-  e: () => (/* binding */ formatFindings)
-});
-
-;// CONCATENATED MODULE: ./lib/src/render/findings-json.js
-/** The JSON contract: `{findings: [...], summary: {...}}` (README, "The JSON contract"). */
-function renderFindingsJson(report) {
-    const findings = report.findings.map(({ rule, severity, file, line, column, path, message }) => ({ rule, severity, file, line, column, path, message }));
-    return JSON.stringify({ findings, summary: report.summary }, null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/findings-sarif.js
-function renderFindingsSarif(report, rules, tool) {
-    const index = new Map(rules.map((r, i) => [r.id, i]));
-    const sarif = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: tool.name,
-                        version: tool.version,
-                        semanticVersion: tool.version,
-                        informationUri: tool.informationUri,
-                        rules: rules.map((r) => ({
-                            id: r.id,
-                            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase()),
-                            shortDescription: { text: r.description },
-                            fullDescription: { text: r.description },
-                            helpUri: `${tool.informationUri}/blob/main/docs/rules.md#${r.id}`,
-                            defaultConfiguration: { level: r.severity },
-                        })),
-                    },
-                },
-                results: report.findings.map((f) => ({
-                    ruleId: f.rule,
-                    ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-                    level: f.severity,
-                    message: { text: f.message },
-                    locations: [
-                        {
-                            physicalLocation: {
-                                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
-                                region: { startLine: f.line, startColumn: f.column },
-                            },
-                            ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
-                        },
-                    ],
-                    partialFingerprints: { caacFinding: `${f.rule}:${f.file}:${f.path}` },
-                })),
-                columnKind: 'utf16CodeUnits',
-            },
-        ],
-    };
-    return JSON.stringify(sarif, null, 2) + '\n';
-}
-
-// EXTERNAL MODULE: ./lib/src/render/findings-text.js
-var findings_text = __nccwpck_require__(233);
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
-var rules = __nccwpck_require__(9392);
-// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
-var version = __nccwpck_require__(4387);
-;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
-
-
-
-
-
-const FINDINGS_FORMATS = ['text', 'json', 'sarif'];
-function formatFindings(report, format) {
-    switch (format) {
-        case 'json':
-            return renderFindingsJson(report);
-        case 'sarif':
-            return renderFindingsSarif(report, (0,rules/* allRuleInfo */.mV)(), { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv, informationUri: version/* HOMEPAGE */.py });
-        default:
-            return (0,findings_text/* renderFindingsText */.u)(report);
-    }
-}
-
-
-/***/ }),
-
-/***/ 6187:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ runValidate)
-/* harmony export */ });
-/* harmony import */ var _validate_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3424);
-/* harmony import */ var _validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8019);
-
-
-/** `caac validate`: load the repository, check its settings, then every document. */
-function runValidate(store) {
-    const repo = store.load();
-    const settings = (0,_validate_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .s)(repo.settings);
-    return (0,_validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__/* .validateRepository */ .F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
-}
-
-
-/***/ }),
-
-/***/ 4101:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  N: () => (/* reexport */ parseFaultSpec),
-  s: () => (/* binding */ startEmulator)
-});
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./lib/src/emulator/graph-error.js
-/**
- * Graph's error responses. Handlers throw `GraphHttpError`; the server turns it into Graph's body
- * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
- */
-class GraphHttpError extends Error {
-    status;
-    code;
-    headers;
-    constructor(status, code, message, headers = {}) {
-        super(message);
-        this.status = status;
-        this.code = code;
-        this.headers = headers;
-        this.name = 'GraphHttpError';
-    }
-}
-const graph_error_badRequest = (message) => new GraphHttpError(400, 'BadRequest', message);
-const notFound = (what, id) => new GraphHttpError(404, 'ResourceNotFound', `${what} with id '${id}' was not found.`);
-/**
- * Graph's numbered Conditional Access messages. 1001, 1007, 1012, 1032 and 1064 are Graph's own
- * texts as seen in the wild; the numbers of the others are the emulator's choice (Graph's are not
- * published), kept in the same style so a client that shows the message reads the same:
- *   1053 invalid user, 1054 invalid group (Graph's), 1055 invalid role template, 1056 invalid
- *   application (appId), 1057 invalid named location, 1058 invalid authentication strength,
- *   1059 invalid service principal, 1035 block combined with other controls, 1036 authentication
- *   strength combined with mfa, 1037 GuestsOrExternalUsers string with the object form, 1038
- *   externalTenants without guestOrExternalUserTypes, 1039 signInFrequency everyTime with a value,
- *   1040 tenant policy limit (195), 1041 no users included, 1042 no applications included, 1043 no
- *   controls, 1044 riskRemediation without an authentication strength, 1045 policy references an
- *   object being deleted; for named locations (entities/named-locations.ts) 1101 ipRanges missing
- *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind.
- */
-const ca = {
-    readOnly: (field) => graph_error_badRequest(`1001: '${field}' is a readonly field and cannot be updated.`),
-    schema: (type, detail) => graph_error_badRequest(`1007: Incoming ${type} object is null or does not match the schema of ${type} type. ${detail}`.trim()),
-    appsAndUserActions: () => graph_error_badRequest("1012: 'applications' condition cannot include both 'includeApplications' and 'includeUserActions'. Please remove one of the conditions."),
-    passwordChange: () => graph_error_badRequest('1032: ConditionalActionPolicy validation failed due to InvalidPasswordResetControl.'),
-    blockWithOthers: () => graph_error_badRequest("1035: 'block' cannot be combined with other grant controls."),
-    strengthWithMfa: () => graph_error_badRequest("1036: 'authenticationStrength' cannot be combined with the 'mfa' grant control."),
-    guestsStringAndObject: () => graph_error_badRequest("1037: 'GuestsOrExternalUsers' in includeUsers cannot be combined with 'includeGuestsOrExternalUsers'."),
-    externalTenantsWithoutTypes: () => graph_error_badRequest("1038: 'externalTenants' requires 'guestOrExternalUserTypes' to be set."),
-    everyTimeWithValue: () => graph_error_badRequest("1039: 'signInFrequency' with frequencyInterval 'everyTime' must not set 'type' or 'value'."),
-    policyLimit: (limit) => graph_error_badRequest(`1040: The tenant has reached the maximum of ${limit} Conditional Access policies.`),
-    noUsers: () => graph_error_badRequest("1041: 'users' condition must include at least one user, group, role or guest type."),
-    noApplications: () => graph_error_badRequest("1042: 'applications' condition must include applications, user actions or authentication contexts."),
-    noControls: () => graph_error_badRequest('1043: A policy must have grant controls or session controls.'),
-    riskRemediation: () => graph_error_badRequest("1044: 'riskRemediation' requires an authentication strength with operator 'AND'."),
-    inUse: (what, id, policy) => graph_error_badRequest(`1045: ${what} '${id}' is referenced by the Conditional Access policy '${policy}' and cannot be deleted.`),
-    invalidUser: (v) => graph_error_badRequest(`1053: Invalid user value: ${v}.`),
-    invalidGroup: (v) => graph_error_badRequest(`1054: Invalid group value: ${v}.`),
-    invalidRole: (v) => graph_error_badRequest(`1055: Invalid role value: ${v}.`),
-    invalidApplication: (v) => graph_error_badRequest(`1056: Invalid application value: ${v}.`),
-    invalidLocation: (v) => graph_error_badRequest(`1057: Invalid location value: ${v}.`),
-    invalidStrength: (v) => graph_error_badRequest(`1058: Invalid authentication strength value: ${v}.`),
-    invalidServicePrincipal: (v) => graph_error_badRequest(`1059: Invalid service principal value: ${v}.`),
-    emptyClientAppTypes: () => graph_error_badRequest("1064: 'clientAppTypes' condition does not support []. If you want to target all client apps, use ['All']. If you want to target modern authentication clients, use ['browser', 'mobileAppsAndDesktopClients']."),
-};
-function errorBody(code, message, requestId, clientRequestId) {
-    return {
-        error: {
-            code,
-            message,
-            // Graph's innerError date has no fractional seconds.
-            innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId },
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/schema.js
-/**
- * A small description of Graph's complex types and one normalizer over it. Every entity that
- * enters the emulator (POST, PATCH, seed, PUT state) goes through `normalize`, which rejects
- * properties Graph does not know, coerces enum values to Graph's casing, orders flags enums, and
- * fills Graph's defaults (absent arrays → [], absent objects → null), so what is stored is exactly
- * what Graph would answer.
- */
-
-const schema_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-function canonical(values, raw, typeName, path) {
-    const found = values.find((v) => v.toLowerCase() === raw.trim().toLowerCase());
-    if (found === undefined) {
-        throw graph_error_badRequest(`Cannot convert the literal '${raw}' at '${path}' to the expected type '${typeName}'. Valid values: ${values.join(', ')}.`);
-    }
-    return found;
-}
-/** Flags enums travel as one comma-separated string and come back in the enum's declared order. */
-function normalizeFlags(values, raw, typeName, path) {
-    const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
-    if (parts.length === 0)
-        throw graph_error_badRequest(`'${path}' must name at least one value of '${typeName}'.`);
-    const set = new Set(parts.map((p) => canonical(values, p, typeName, path)));
-    return values.filter((v) => set.has(v)).join(',');
-}
-function defaultFor(f) {
-    if (f.def !== undefined)
-        return f.def;
-    return f.k === 'strings' || f.k === 'enums' || f.k === 'objects' ? [] : null;
-}
-function normalizeField(f, v, path, ctx) {
-    if (v === undefined || v === null) {
-        // An explicit null on an array is how Graph clears it too: it answers [].
-        return defaultFor(f);
-    }
-    const mismatch = (want) => {
-        throw ca.schema(ctx.entity, `'${path}' must be ${want}.`);
-    };
-    switch (f.k) {
-        case 'string':
-            return typeof v === 'string' ? v : mismatch('a string');
-        case 'bool':
-            return typeof v === 'boolean' ? v : mismatch('a boolean');
-        case 'int':
-            return typeof v === 'number' && Number.isInteger(v) ? v : mismatch('an integer');
-        case 'enum':
-            return typeof v === 'string' ? canonical(f.values, v, path, path) : mismatch('a string');
-        case 'flags':
-            return typeof v === 'string' ? normalizeFlags(f.values, v, path, path) : mismatch('a comma-separated string');
-        case 'strings': {
-            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
-                return mismatch('an array of strings');
-            // Keywords (All, None, Office365, …) are accepted in any case and stored in Graph's casing.
-            return v.map((s) => f.keywords?.find((kw) => kw.toLowerCase() === s.toLowerCase()) ?? s);
-        }
-        case 'enums': {
-            if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
-                return mismatch('an array of strings');
-            return v.map((s, i) => canonical(f.values, s, `${path}[${i}]`, path));
-        }
-        case 'object':
-            return schema_isObject(v) ? normalize(f.type, v, path, ctx) : mismatch(`an object of type ${f.type.name}`);
-        case 'objects':
-            if (!Array.isArray(v))
-                return mismatch('an array');
-            return v.map((item, i) => {
-                if (!schema_isObject(item))
-                    return mismatch(`an array of ${f.type.name}`);
-                return normalize(f.type, item, `${path}[${i}]`, ctx);
-            });
-        case 'raw':
-            return v;
-    }
-}
-/** Normalizes one object of `type`: unknown properties are a 1007, missing ones get Graph's defaults. */
-function normalize(type, input, path, ctx) {
-    for (const key of Object.keys(input)) {
-        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
-            continue;
-        if (!(key in type.fields)) {
-            throw ca.schema(ctx.entity, `Property '${path ? `${path}.` : ''}${key}' does not exist on type '${type.name}'.`);
-        }
-    }
-    const out = {};
-    for (const [key, f] of Object.entries(type.fields)) {
-        out[key] = normalizeField(f, input[key], path ? `${path}.${key}` : key, ctx);
-    }
-    return out;
-}
-/** Normalizes only the given top-level keys (a PATCH body), for merging into a stored entity. */
-function normalizePartial(type, input, ctx) {
-    const out = {};
-    for (const key of Object.keys(input)) {
-        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
-            continue;
-        const f = type.fields[key];
-        if (f === undefined)
-            throw ca.schema(ctx.entity, `Property '${key}' does not exist on type '${type.name}'.`);
-        out[key] = normalizeField(f, input[key], key, ctx);
-    }
-    return out;
-}
-/** Drops beta-only fields (recursively) for /v1.0 responses. */
-function forVersion(type, value, version) {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) {
-        const f = type.fields[key];
-        if (f === undefined) {
-            out[key] = v;
-            continue;
-        }
-        if (f.beta === true && version !== 'beta')
-            continue;
-        if (f.k === 'object' && schema_isObject(v))
-            out[key] = forVersion(f.type, v, version);
-        else if (f.k === 'objects' && Array.isArray(v))
-            out[key] = v.map((i) => (schema_isObject(i) ? forVersion(f.type, i, version) : i));
-        else
-            out[key] = v;
-    }
-    return out;
-}
-
-
-;// CONCATENATED MODULE: ./lib/src/emulator/batch.js
-/**
- * JSON $batch: at most 20 requests, unique ids, dependsOn honoured (a failed dependency makes the
- * dependent 424), outer status 200 whatever the items did. Each item goes through the same
- * dispatcher as a lone request, so throttling and counting apply per item. Responses come back in
- * reverse order of the requests: Graph promises no order, and a client that assumes one should
- * fail here rather than in production.
- */
-
-
-const BATCH_LIMIT = 20;
-/** Checks the envelope; throws a 400 for the whole batch as Graph does. */
-function parseBatch(body) {
-    if (!schema_isObject(body) || !Array.isArray(body.requests))
-        throw graph_error_badRequest("A $batch body must be a JSON object with a 'requests' array.");
-    const requests = body.requests;
-    if (requests.length === 0)
-        throw graph_error_badRequest('A $batch must contain at least one request.');
-    if (requests.length > BATCH_LIMIT)
-        throw graph_error_badRequest(`A $batch may contain at most ${BATCH_LIMIT} requests; it contained ${requests.length}.`);
-    const items = requests.map((r, i) => {
-        if (!schema_isObject(r))
-            throw graph_error_badRequest(`$batch request ${i} must be an object.`);
-        const { id, method, url } = r;
-        if (typeof id !== 'string' || id === '')
-            throw graph_error_badRequest(`$batch request ${i} needs a string 'id'.`);
-        if (typeof method !== 'string' || typeof url !== 'string')
-            throw graph_error_badRequest(`$batch request '${id}' needs 'method' and 'url'.`);
-        const dependsOn = r.dependsOn === undefined || r.dependsOn === null ? [] : r.dependsOn;
-        if (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string')) {
-            throw graph_error_badRequest(`$batch request '${id}': 'dependsOn' must be an array of request ids.`);
-        }
-        return { id, method: method.toUpperCase(), url, body: r.body, dependsOn };
-    });
-    const ids = new Set();
-    for (const item of items) {
-        if (ids.has(item.id))
-            throw graph_error_badRequest(`$batch request ids must be unique; '${item.id}' appears more than once.`);
-        ids.add(item.id);
-    }
-    for (const item of items) {
-        for (const d of item.dependsOn) {
-            if (!ids.has(d))
-                throw graph_error_badRequest(`$batch request '${item.id}' depends on '${d}', which is not in the batch.`);
-            if (d === item.id)
-                throw graph_error_badRequest(`$batch request '${item.id}' depends on itself.`);
-        }
-    }
-    return items;
-}
-/**
- * Runs the items in dependency order. A cycle leaves items that can never run; they fail with 424
- * rather than hang.
- */
-async function runBatch(items, dispatch, failed) {
-    const done = new Map();
-    const pending = [...items];
-    while (pending.length > 0) {
-        const ready = pending.filter((i) => i.dependsOn.every((d) => done.has(d)));
-        if (ready.length === 0) {
-            for (const i of pending)
-                done.set(i.id, failed(i, i.dependsOn.find((d) => !done.has(d)) ?? ''));
-            break;
-        }
-        for (const item of ready) {
-            pending.splice(pending.indexOf(item), 1);
-            const badDep = item.dependsOn.find((d) => (done.get(d)?.status ?? 500) >= 400);
-            done.set(item.id, badDep === undefined ? await dispatch(item) : failed(item, badDep));
-        }
-    }
-    const responses = items
-        .map((i) => {
-        const r = done.get(i.id);
-        const out = { id: i.id, status: r.status, headers: r.headers };
-        if (r.body !== undefined)
-            out.body = r.body;
-        return out;
-    })
-        .reverse();
-    return { responses };
-}
-function assertNotNested(item) {
-    if (/^\/?\$batch/.test(item.url.replace(/^\/?(v1\.0|beta)\//, '')))
-        throw new GraphHttpError(400, 'BadRequest', 'A $batch cannot contain another $batch.');
-}
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./lib/src/emulator/validation.js
-/**
- * Checks of values Graph validates but JSON types cannot express: CIDR ranges, ISO 3166 country
- * codes, GUIDs.
- */
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** `a.b.c.d/n` with n in 0..32, dotted decimal without leading zeros; host bits are not checked. */
-function isIPv4Cidr(s) {
-    const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
-    if (m === null || m[1] === undefined || m[2] === undefined)
-        return false;
-    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 4 && /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/.test(m[1]) && Number(m[2]) <= 32;
-}
-function isIPv6Cidr(s) {
-    const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
-    if (m === null || m[1] === undefined || m[2] === undefined)
-        return false;
-    return (0,external_node_net_namespaceObject.isIP)(m[1]) === 6 && Number(m[2]) <= 128;
-}
-// ISO 3166-1 alpha-2, officially assigned codes (249), plus XK (Kosovo), which Entra accepts.
-const COUNTRIES = new Set(('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
-    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
-    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO ' +
-    'JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR ' +
-    'MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO ' +
-    'RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV ' +
-    'TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK').split(' '));
-function isCountryCode(s) {
-    return COUNTRIES.has(s);
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/counts.js
-
-/** Segments after which the next segment is an id (unless it is an action). */
-const COLLECTIONS = new Set([
-    'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
-    'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
-]);
-const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
-function endpointKey(method, version, path) {
-    const segments = path.split('/').filter((s) => s !== '');
-    const out = segments.map((s, i) => {
-        const prev = segments[i - 1];
-        if (s.includes('('))
-            return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
-        if (GUID.test(s))
-            return '{id}';
-        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
-            return '{id}';
-        return s;
-    });
-    return `${method.toUpperCase()} /${version}/${out.join('/')}`;
-}
-class Counter {
-    counts = { total: 0, byEndpoint: {}, byStatus: {} };
-    record(key, status) {
-        this.counts.total += 1;
-        this.counts.byEndpoint[key] = (this.counts.byEndpoint[key] ?? 0) + 1;
-        const s = String(status);
-        this.counts.byStatus[s] = (this.counts.byStatus[s] ?? 0) + 1;
-    }
-    snapshot() {
-        return structuredClone(this.counts);
-    }
-    reset() {
-        this.counts = { total: 0, byEndpoint: {}, byStatus: {} };
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/faults.js
-const KINDS = ['503', '504', '429', 'reset'];
-/** Parses a fault spec; throws an Error that says what is wrong and what is expected. */
-function parseFaultSpec(spec) {
-    if (typeof spec !== 'string' || spec.trim() === '') {
-        throw new Error("Fault spec is empty; expected e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'.");
-    }
-    let rate;
-    let kinds = [...KINDS];
-    let seed = 1;
-    for (const part of spec.split(',')) {
-        const m = /^\s*([a-z]+)\s*=\s*(.*?)\s*$/i.exec(part);
-        if (m === null || m[1] === undefined || m[2] === undefined) {
-            throw new Error(`Fault spec part '${part}' is not key=value; expected keys rate, kinds, seed.`);
-        }
-        const key = m[1].toLowerCase();
-        const value = m[2];
-        if (key === 'rate') {
-            const n = Number(value);
-            if (value === '' || !Number.isFinite(n) || n < 0 || n > 1)
-                throw new Error(`Fault rate '${value}' must be a number from 0 to 1.`);
-            rate = n;
-        }
-        else if (key === 'kinds') {
-            const list = value.split('|').map((k) => k.trim().toLowerCase());
-            const bad = list.find((k) => !KINDS.includes(k));
-            if (bad !== undefined || list.length === 0)
-                throw new Error(`Fault kind '${bad ?? ''}' is unknown; expected any of ${KINDS.join('|')}.`);
-            kinds = [...new Set(list)];
-        }
-        else if (key === 'seed') {
-            if (!/^\d+$/.test(value))
-                throw new Error(`Fault seed '${value}' must be a non-negative integer.`);
-            seed = Number(value);
-        }
-        else {
-            throw new Error(`Fault spec key '${m[1]}' is unknown; expected rate, kinds, seed.`);
-        }
-    }
-    if (rate === undefined)
-        throw new Error("Fault spec needs a rate, e.g. 'rate=0.05'.");
-    return { rate, kinds, seed };
-}
-/** mulberry32: tiny, fast, and the same on every platform. */
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-class FaultInjector {
-    spec;
-    random;
-    constructor(spec) {
-        this.spec = spec;
-        this.random = mulberry32(spec.seed);
-    }
-    /** The fault for the next Graph request, or undefined. Draws twice every time so the sequence does not depend on the outcome. */
-    next() {
-        const hit = this.random();
-        const pick = this.random();
-        if (hit >= this.spec.rate || this.spec.kinds.length === 0)
-            return undefined;
-        return this.spec.kinds[Math.floor(pick * this.spec.kinds.length)];
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/odata.js
-/**
- * The slice of OData that caac's client uses: $top/$skip paging with an absolute @odata.nextLink,
- * $filter with `eq`, `in` and `startswith` on string properties (OData quoting: '' is a quote),
- * and $select.
- */
-
-const QUOTED = /'((?:[^']|'')*)'/g;
-const unquote = (s) => s.replace(/''/g, "'");
-function parseFilter(raw) {
-    const eq = /^\s*([A-Za-z]\w*)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(raw);
-    if (eq?.[1] !== undefined && eq[2] !== undefined)
-        return { op: 'eq', prop: eq[1], values: [unquote(eq[2])] };
-    const inList = /^\s*([A-Za-z]\w*)\s+in\s+\(((?:\s*'(?:[^']|'')*'\s*,?)*)\)\s*$/.exec(raw);
-    if (inList?.[1] !== undefined && inList[2] !== undefined) {
-        const values = [...inList[2].matchAll(QUOTED)].map((m) => unquote(m[1] ?? ''));
-        return { op: 'eq', prop: inList[1], values };
-    }
-    const sw = /^\s*startswith\(\s*([A-Za-z]\w*)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$/i.exec(raw);
-    if (sw?.[1] !== undefined && sw[2] !== undefined)
-        return { op: 'startswith', prop: sw[1], value: unquote(sw[2]) };
-    throw new BadQuery(`Invalid filter clause: ${raw}`);
-}
-class BadQuery extends Error {
-}
-function intParam(name, raw, min, max) {
-    if (raw === null)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw graph_error_badRequest(`Invalid value '${raw}' for query parameter '${name}'; expected an integer from ${min} to ${max}.`);
-    }
-    return Number(raw);
-}
-function parseListQuery(params) {
-    const top = intParam('$top', params.get('$top'), 1, 999);
-    // $skiptoken is what our own nextLinks carry for directory collections; it is an offset too.
-    const skip = intParam('$skip', params.get('$skip'), 0, Number.MAX_SAFE_INTEGER) ?? intParam('$skiptoken', params.get('$skiptoken'), 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const rawFilter = params.get('$filter');
-    let filter;
-    if (rawFilter !== null) {
-        try {
-            filter = parseFilter(rawFilter);
-        }
-        catch (e) {
-            if (e instanceof BadQuery)
-                throw graph_error_badRequest(e.message);
-            throw e;
-        }
-    }
-    const rawSelect = params.get('$select');
-    const select = rawSelect === null ? undefined : rawSelect.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    return { top, skip, filter, select };
-}
-function matches(item, f) {
-    const v = item[f.prop];
-    if (typeof v !== 'string')
-        return false;
-    // Graph compares directory strings case-insensitively.
-    const lower = v.toLowerCase();
-    return f.op === 'eq' ? f.values.some((x) => x.toLowerCase() === lower) : lower.startsWith(f.value.toLowerCase());
-}
-function applySelect(item, select) {
-    if (select === undefined)
-        return item;
-    const out = {};
-    for (const [k, v] of Object.entries(item)) {
-        if (k.startsWith('@odata.') || select.includes(k))
-            out[k] = v;
-    }
-    return out;
-}
-function contextUrl(baseUrl, version, contextPath, select) {
-    return `${baseUrl}/${version}/$metadata#${contextPath}${select === undefined ? '' : `(${select.join(',')})`}`;
-}
-/** Filters, pages and selects a collection into Graph's list body. */
-function listBody(items, params, o) {
-    const q = parseListQuery(params);
-    if (q.filter !== undefined && !o.filterable.includes(q.filter.prop)) {
-        throw graph_error_badRequest(`Unsupported or invalid query filter clause specified for property '${q.filter.prop}' of resource '${o.path}'.`);
-    }
-    if (q.select !== undefined && items.length > 0) {
-        const known = new Set(items.flatMap((i) => Object.keys(i)));
-        const unknown = q.select.find((s) => !known.has(s));
-        if (unknown !== undefined)
-            throw graph_error_badRequest(`Could not find a property named '${unknown}' on type '${o.path}'.`);
-    }
-    const filtered = q.filter === undefined ? items : items.filter((i) => matches(i, q.filter));
-    const size = q.top ?? o.defaultPageSize;
-    const page = filtered.slice(q.skip, q.skip + size);
-    const body = { '@odata.context': contextUrl(o.baseUrl, o.version, o.path, q.select) };
-    if (q.skip + size < filtered.length) {
-        const parts = [];
-        for (const [k, v] of params) {
-            if (k === '$skip' || k === '$skiptoken')
-                continue;
-            parts.push(`${k}=${encodeURIComponent(v)}`);
-        }
-        if (q.top === undefined)
-            parts.push(`$top=${size}`);
-        parts.push(`${o.pageParam}=${q.skip + size}`);
-        body['@odata.nextLink'] = `${o.baseUrl}/${o.version}/${o.path}?${parts.join('&')}`;
-    }
-    body.value = page.map((i) => applySelect(i, q.select));
-    return body;
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/builtins.js
-/**
- * What every Entra tenant has before anyone configures it: the directory role templates, the
- * built-in authentication strengths, and a handful of Microsoft's first-party service principals
- * that Conditional Access policies commonly target. Ids and appIds are Microsoft's real ones, so a
- * repository written against the emulator resolves the same way in a real tenant.
- */
-
-/** A stable GUID derived from a name, so seeded tenants have the same ids on every start. */
-function stableGuid(name) {
-    const h = (0,external_node_crypto_.createHash)('sha1').update(`caac-emulator:${name}`).digest('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-const ROLE_TEMPLATES = [
-    ['62e90394-69f5-4237-9190-012177145e10', 'Global Administrator', 'Can manage all aspects of Microsoft Entra ID and Microsoft services that use Microsoft Entra identities.'],
-    ['194ae4cb-b126-40b2-bd5b-6091b380977d', 'Security Administrator', 'Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.'],
-    ['b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', 'Conditional Access Administrator', 'Can manage Conditional Access capabilities.'],
-    ['e8611ab8-c189-46e8-94e1-60213ab1f814', 'Privileged Role Administrator', 'Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity Management.'],
-    ['7be44c8a-adaf-4e2a-84d6-ab2649e08a13', 'Privileged Authentication Administrator', 'Can access to view, set and reset authentication method information for any user (admin or non-admin).'],
-    ['c4e39bd9-1100-46d3-8c65-fb160da0071f', 'Authentication Administrator', 'Can access to view, set and reset authentication method information for any non-admin user.'],
-    ['29232cdf-9323-42fd-ade2-1d097af3e4de', 'Exchange Administrator', 'Can manage all aspects of the Exchange product.'],
-    ['f28a1f50-f6e7-4571-818b-6a12f2af6b6c', 'SharePoint Administrator', 'Can manage all aspects of the SharePoint service.'],
-    ['fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator', 'Can manage all aspects of users and groups, including resetting passwords for limited admins.'],
-    ['9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', 'Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps.'],
-    ['158c047a-c907-4556-b7ef-446551a6b5f7', 'Cloud Application Administrator', 'Can create and manage all aspects of app registrations and enterprise apps except App Proxy.'],
-    ['729827e3-9c14-49f7-bb1b-9608f156bbb8', 'Helpdesk Administrator', 'Can reset passwords for non-administrators and Helpdesk Administrators.'],
-    ['966707d0-3269-4727-9be2-8c3a10f19b9d', 'Password Administrator', 'Can reset passwords for non-administrators and Password Administrators.'],
-    ['b0f54661-2d74-4c50-afa3-1ec803f12efe', 'Billing Administrator', 'Can perform common billing related tasks like updating payment information.'],
-    ['3a2c62db-5318-420d-8d74-23affee5d9d5', 'Intune Administrator', 'Can manage all aspects of the Intune product.'],
-    ['69091246-20e8-4a56-aa4d-066075b2a7a8', 'Teams Administrator', 'Can manage the Microsoft Teams service.'],
-    ['17315797-102d-40b4-93e0-432062caca18', 'Compliance Administrator', 'Can read and manage compliance configuration and reports in Microsoft Entra ID and Microsoft 365.'],
-    ['5d6b6bb7-de71-4623-b4af-96380a352509', 'Security Reader', 'Can read security information and reports in Microsoft Entra ID and Office 365.'],
-    ['f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader', 'Can read everything that a Global Administrator can, but not update anything.'],
-    ['4a5d8f65-41da-4de4-8968-e035b65339cf', 'Reports Reader', 'Can read sign-in and audit reports.'],
-    ['95e79109-95c0-4d8e-aee3-d01accf2d47b', 'Guest Inviter', 'Can invite guest users independent of the members can invite guests setting.'],
-    ['cf1c38e5-3621-4004-a7cb-879624dced7c', 'Application Developer', 'Can create application registrations independent of the Users can register applications setting.'],
-    ['9f06204d-73c1-4d4c-880a-6edb90606fd8', 'Microsoft Entra Joined Device Local Administrator', 'Users assigned to this role are added to the local administrators group on Microsoft Entra joined devices.'],
-    ['d29b2b05-8046-44ba-8758-1e26182fcf32', 'Directory Synchronization Accounts', 'Only used by Microsoft Entra Connect service.'],
-];
-function directoryRoleTemplates() {
-    return ROLE_TEMPLATES.map(([id, displayName, description]) => ({ id, deletedDateTime: null, description, displayName }));
-}
-/** Microsoft's first-party apps (appOwnerOrganizationId is Microsoft's tenant). */
-const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
-const FIRST_PARTY = [
-    ['00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online'],
-    ['00000003-0000-0ff1-ce00-000000000000', 'Office 365 SharePoint Online'],
-    ['00000003-0000-0000-c000-000000000000', 'Microsoft Graph'],
-    ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Windows Azure Service Management API'],
-    ['d4ebce55-015a-49b5-a083-c84d1797ae8c', 'Microsoft Intune Enrollment'],
-    ['cc15fd57-2c6c-4117-a88c-83b1d56b4bbe', 'Microsoft Teams Services'],
-];
-function servicePrincipal(appId, displayName, owner, tenantId) {
-    return {
-        id: stableGuid(`${tenantId}:sp:${appId}`),
-        accountEnabled: true,
-        appDisplayName: displayName,
-        appId,
-        appOwnerOrganizationId: owner,
-        displayName,
-        servicePrincipalType: 'Application',
-        tags: [],
-    };
-}
-function firstPartyServicePrincipals(tenantId) {
-    return FIRST_PARTY.map(([appId, name]) => servicePrincipal(appId, name, MICROSOFT_TENANT, tenantId));
-}
-const BUILT_IN_STRENGTH_IDS = [
-    '00000000-0000-0000-0000-000000000002',
-    '00000000-0000-0000-0000-000000000003',
-    '00000000-0000-0000-0000-000000000004',
-];
-const BUILT_IN_CREATED = '2021-12-01T00:00:00Z';
-function builtInStrengths() {
-    const strength = (id, displayName, description, allowedCombinations) => ({
-        id,
-        createdDateTime: BUILT_IN_CREATED,
-        modifiedDateTime: BUILT_IN_CREATED,
-        displayName,
-        description,
-        policyType: 'builtIn',
-        requirementsSatisfied: 'mfa',
-        allowedCombinations,
-    });
-    const phishingResistant = ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'];
-    const passwordless = [...phishingResistant, 'deviceBasedPush'];
-    return [
-        strength(BUILT_IN_STRENGTH_IDS[0], 'Multifactor authentication', 'Combinations of methods that satisfy strong authentication, such as a password + SMS', [
-            ...passwordless,
-            'temporaryAccessPassOneTime',
-            'temporaryAccessPassMultiUse',
-            'password,microsoftAuthenticatorPush',
-            'password,softwareOath',
-            'password,hardwareOath',
-            'password,sms',
-            'password,voice',
-            'federatedMultiFactor',
-            'microsoftAuthenticatorPush,federatedSingleFactor',
-            'softwareOath,federatedSingleFactor',
-            'hardwareOath,federatedSingleFactor',
-            'sms,federatedSingleFactor',
-            'voice,federatedSingleFactor',
-        ]),
-        strength(BUILT_IN_STRENGTH_IDS[1], 'Passwordless MFA', 'Passwordless methods that satisfy strong authentication, such as Passwordless sign-in with the Microsoft Authenticator', passwordless),
-        strength(BUILT_IN_STRENGTH_IDS[2], 'Phishing-resistant MFA', 'Phishing-resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key', phishingResistant),
-    ];
-}
-/** Modes an allowedCombinations entry may combine (authenticationMethodModes). */
-const AUTH_METHOD_MODES = [
-    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
-    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
-    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
-    'federatedMultiFactor', 'qrCodePin',
-];
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/policy-schema.js
-const RISK = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
-const MODE = ['include', 'exclude'];
-const filter = (name) => ({
-    name,
-    fields: { mode: { k: 'enum', values: MODE }, rule: { k: 'string' } },
-});
-const str = (keywords) => ({ k: 'strings', keywords });
-const obj = (type, beta = false) => ({ k: 'object', type, beta });
-const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
-const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'];
-const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
-const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
-const USER_ACTIONS = ['urn:user:registersecurityinfo', 'urn:user:registerdevice'];
-const GUEST_TYPES = [
-    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
-    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
-];
-const guestsType = {
-    name: 'conditionalAccessGuestsOrExternalUsers',
-    fields: {
-        guestOrExternalUserTypes: { k: 'flags', values: GUEST_TYPES },
-        // Polymorphic (all | enumerated); checked and shaped in policies.ts.
-        externalTenants: { k: 'raw' },
-    },
-};
-const usersType = {
-    name: 'conditionalAccessUsers',
-    fields: {
-        includeUsers: str(USER_KEYWORDS),
-        excludeUsers: str(USER_KEYWORDS),
-        includeGroups: str(),
-        excludeGroups: str(),
-        includeRoles: str(),
-        excludeRoles: str(),
-        includeGuestsOrExternalUsers: obj(guestsType),
-        excludeGuestsOrExternalUsers: obj(guestsType),
-    },
-};
-const applicationsType = {
-    name: 'conditionalAccessApplications',
-    fields: {
-        includeApplications: str(APP_KEYWORDS),
-        excludeApplications: str(APP_KEYWORDS),
-        includeUserActions: str(),
-        includeAuthenticationContextClassReferences: str(),
-        applicationFilter: obj(filter('conditionalAccessFilter')),
-        networkAccess: { k: 'raw', beta: true },
-        globalSecureAccess: { k: 'raw', beta: true },
-    },
-};
-const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
-const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
-const conditionsType = {
-    name: 'conditionalAccessConditionSet',
-    fields: {
-        userRiskLevels: { k: 'enums', values: RISK },
-        signInRiskLevels: { k: 'enums', values: RISK },
-        clientAppTypes: { k: 'enums', values: CLIENT_APP_TYPES },
-        servicePrincipalRiskLevels: { k: 'enums', values: RISK },
-        insiderRiskLevels: { k: 'flags', values: ['minor', 'moderate', 'elevated', 'unknownFutureValue'] },
-        agentIdRiskLevels: { k: 'raw', beta: true },
-        platforms: obj({
-            name: 'conditionalAccessPlatforms',
-            fields: { includePlatforms: { k: 'enums', values: PLATFORMS }, excludePlatforms: { k: 'enums', values: PLATFORMS } },
-        }),
-        locations: obj({
-            name: 'conditionalAccessLocations',
-            fields: { includeLocations: str(LOCATION_KEYWORDS), excludeLocations: str(LOCATION_KEYWORDS) },
-        }),
-        devices: obj({
-            name: 'conditionalAccessDevices',
-            fields: {
-                includeDevices: { k: 'strings', beta: true },
-                excludeDevices: { k: 'strings', beta: true },
-                includeDeviceStates: { k: 'strings', beta: true },
-                excludeDeviceStates: { k: 'strings', beta: true },
-                deviceFilter: obj(filter('conditionalAccessFilter')),
-            },
-        }),
-        deviceStates: { k: 'raw', beta: true },
-        clientApplications: obj({
-            name: 'conditionalAccessClientApplications',
-            fields: {
-                includeServicePrincipals: str(SP_KEYWORDS),
-                excludeServicePrincipals: str(SP_KEYWORDS),
-                servicePrincipalFilter: obj(filter('conditionalAccessFilter')),
-            },
-        }),
-        authenticationFlows: obj({
-            name: 'conditionalAccessAuthenticationFlows',
-            fields: { transferMethods: { k: 'flags', values: ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'] } },
-        }),
-        applications: obj(applicationsType),
-        users: obj(usersType),
-    },
-};
-const BUILT_IN_CONTROLS = [
-    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
-    'passwordChange', 'unknownFutureValue', 'riskRemediation',
-];
-const grantControlsType = {
-    name: 'conditionalAccessGrantControls',
-    fields: {
-        operator: { k: 'enum', values: ['AND', 'OR'] },
-        builtInControls: { k: 'enums', values: BUILT_IN_CONTROLS },
-        customAuthenticationFactors: str(),
-        termsOfUse: str(),
-        // Set with {"id": …}; stored as {"id"} and expanded when read.
-        authenticationStrength: { k: 'raw' },
-    },
-};
-const enabled = { isEnabled: { k: 'bool' } };
-const sessionControlsType = {
-    name: 'conditionalAccessSessionControls',
-    fields: {
-        disableResilienceDefaults: { k: 'bool' },
-        applicationEnforcedRestrictions: obj({ name: 'applicationEnforcedRestrictionsSessionControl', fields: { ...enabled } }),
-        cloudAppSecurity: obj({
-            name: 'cloudAppSecuritySessionControl',
-            fields: { ...enabled, cloudAppSecurityType: { k: 'enum', values: ['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'] } },
-        }),
-        persistentBrowser: obj({
-            name: 'persistentBrowserSessionControl',
-            fields: { ...enabled, mode: { k: 'enum', values: ['always', 'never', 'unknownFutureValue'] } },
-        }),
-        signInFrequency: obj({
-            name: 'signInFrequencySessionControl',
-            fields: {
-                ...enabled,
-                type: { k: 'enum', values: ['days', 'hours', 'unknownFutureValue'] },
-                value: { k: 'int' },
-                authenticationType: { k: 'enum', values: ['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], def: 'primaryAndSecondaryAuthentication' },
-                frequencyInterval: { k: 'enum', values: ['timeBased', 'everyTime', 'unknownFutureValue'], def: 'timeBased' },
-            },
-        }),
-        secureSignInSession: obj({ name: 'secureSignInSessionControl', fields: { ...enabled } }),
-        continuousAccessEvaluation: obj({ name: 'continuousAccessEvaluationSessionControl', fields: { mode: { k: 'enum', values: ['strictEnforcement', 'disabled', 'unknownFutureValue', 'strictLocation'] } } }, true),
-    },
-};
-const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
-/** What a client may send on POST or PATCH. */
-const policyInputType = {
-    name: 'conditionalAccessPolicy',
-    fields: {
-        displayName: { k: 'string' },
-        description: { k: 'string' },
-        state: { k: 'enum', values: POLICY_STATES },
-        sessionControls: obj(sessionControlsType),
-        conditions: obj(conditionsType),
-        grantControls: obj(grantControlsType),
-    },
-};
-/** What is stored and answered, in Graph's order. */
-const policyType = {
-    name: 'conditionalAccessPolicy',
-    fields: {
-        id: { k: 'string' },
-        templateId: { k: 'string' },
-        displayName: { k: 'string' },
-        // The v1.0 reference page omits it, but the v1.0 metadata (CSDL/OpenAPI) declares a
-        // nullable description and v1.0 answers with it; treating it as beta-only would make a
-        // described policy drift forever under v1.0.
-        description: { k: 'string' },
-        createdDateTime: { k: 'string' },
-        modifiedDateTime: { k: 'string' },
-        state: { k: 'enum', values: POLICY_STATES },
-        partialEnablementStrategy: { k: 'raw' },
-        sessionControls: obj(sessionControlsType),
-        conditions: obj(conditionsType),
-        grantControls: obj(grantControlsType),
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/policies.js
-/**
- * Conditional Access policies: creation, PATCH merge, the checks Graph makes (references to
- * directory objects, required conditions, control combinations), and the response shape with the
- * authentication strength expanded.
- */
-
-
-
-
-/** Graph refuses the 196th policy in a tenant. */
-const POLICY_LIMIT = 195;
-const ENTITY = 'ConditionalAccessPolicy';
-const ctx = { entity: ENTITY };
-const READ_ONLY = ['id', 'createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'templateId'];
-const policies_obj = (v) => (schema_isObject(v) ? v : null);
-const arr = (v) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
-function rejectReadOnly(body) {
-    for (const f of READ_ONLY) {
-        // A null templateId is what a GET answers; sending it back is harmless, as in Graph.
-        if (f in body && !(f === 'templateId' && body[f] === null))
-            throw ca.readOnly(f);
-    }
-    if ('partialEnablementStrategy' in body && body.partialEnablementStrategy !== null)
-        throw ca.readOnly('partialEnablementStrategy');
-}
-/** Graph applies a policy to all client app types when the condition is left out; only an explicit [] is an error. */
-function defaultClientAppTypes(body) {
-    const conditions = policies_obj(body.conditions);
-    if (conditions === null || conditions.clientAppTypes !== undefined)
-        return body;
-    return { ...body, conditions: { ...conditions, clientAppTypes: ['all'] } };
-}
-/** Drops annotations, and the null server fields a client echoes from a GET (rejectReadOnly ran first). */
-function stripOdata(v) {
-    const out = {};
-    for (const [k, val] of Object.entries(v)) {
-        if (k.startsWith('@odata.') || k.endsWith('@odata.context'))
-            continue;
-        if ((k === 'templateId' || k === 'partialEnablementStrategy') && val === null)
-            continue;
-        out[k] = val;
-    }
-    return out;
-}
-/** Shapes the polymorphic parts the schema leaves raw: externalTenants and the strength reference. */
-function shapeRaw(p) {
-    const users = policies_obj(policies_obj(p.conditions)?.users);
-    for (const key of ['includeGuestsOrExternalUsers', 'excludeGuestsOrExternalUsers']) {
-        const g = policies_obj(users?.[key]);
-        if (g === null)
-            continue;
-        const t = g.externalTenants;
-        if (t === null || t === undefined) {
-            g.externalTenants = null;
-            continue;
-        }
-        if (!schema_isObject(t))
-            throw ca.schema(ENTITY, `'${key}.externalTenants' must be an object.`);
-        const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].replace(/^#?/, '#').toLowerCase() : '';
-        const kind = typeof t.membershipKind === 'string' ? t.membershipKind.toLowerCase() : '';
-        if (type === '#microsoft.graph.conditionalaccessallexternaltenants' || (type === '' && kind === 'all')) {
-            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' };
-        }
-        else if (type === '#microsoft.graph.conditionalaccessenumeratedexternaltenants' || (type === '' && kind === 'enumerated')) {
-            const members = arr(t.members);
-            if (members.length === 0)
-                throw ca.schema(ENTITY, `'${key}.externalTenants.members' must list at least one tenant id.`);
-            g.externalTenants = { '@odata.type': '#microsoft.graph.conditionalAccessEnumeratedExternalTenants', membershipKind: 'enumerated', members };
-        }
-        else {
-            throw ca.schema(ENTITY, `'${key}.externalTenants' needs @odata.type conditionalAccessAllExternalTenants or conditionalAccessEnumeratedExternalTenants.`);
-        }
-    }
-    const grant = policies_obj(p.grantControls);
-    if (grant !== null) {
-        const s = grant.authenticationStrength;
-        if (s === null || s === undefined)
-            grant.authenticationStrength = null;
-        else if (schema_isObject(s) && typeof s.id === 'string')
-            grant.authenticationStrength = { id: s.id };
-        else
-            throw ca.schema(ENTITY, "'grantControls.authenticationStrength' must be an object with an 'id'.");
-    }
-    return p;
-}
-/** Normalizes a policy loaded from a seed or state file; references are not checked. */
-function normalizeStoredPolicy(p) {
-    const out = normalize(policyType, stripOdata(defaultClientAppTypes(p)), '', ctx);
-    return shapeRaw(out);
-}
-function strengthExists(state, id) {
-    return builtInStrengths().some((s) => s.id === id) || state.authenticationStrengthPolicies.some((s) => s.id === id);
-}
-function checkRefs(values, keywords, exists, fail) {
-    for (const v of values) {
-        if (keywords.includes(v))
-            continue;
-        if (!exists(v))
-            throw fail(v);
-    }
-}
-/** The checks Graph makes on a whole policy, after create or after a PATCH merge. */
-function validatePolicy(p, state) {
-    if (typeof p.displayName !== 'string' || p.displayName.trim() === '')
-        throw ca.schema(ENTITY, "'displayName' is required.");
-    if (p.state === null)
-        throw ca.schema(ENTITY, "'state' is required.");
-    const conditions = policies_obj(p.conditions);
-    if (conditions === null)
-        throw ca.schema(ENTITY, "'conditions' is required.");
-    const users = policies_obj(conditions.users);
-    const apps = policies_obj(conditions.applications);
-    if (apps === null)
-        throw ca.schema(ENTITY, "'conditions.applications' is required.");
-    if (users === null)
-        throw ca.schema(ENTITY, "'conditions.users' is required.");
-    if (arr(conditions.clientAppTypes).length === 0)
-        throw ca.emptyClientAppTypes();
-    // References: every value that is not a keyword must name an object of the right kind.
-    const ids = (list) => new Set(list.map((o) => String(o.id)));
-    const userIds = ids(state.users);
-    const groupIds = ids(state.groups);
-    const roleIds = ids(state.directoryRoleTemplates);
-    const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
-    const spIds = ids(state.servicePrincipals);
-    const locationIds = ids(state.namedLocations);
-    checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
-    checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
-    checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
-    checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
-    const locations = policies_obj(conditions.locations);
-    checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
-    const clientApps = policies_obj(conditions.clientApplications);
-    checkRefs([...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)], SP_KEYWORDS, (v) => spIds.has(v), ca.invalidServicePrincipal);
-    for (const a of arr(apps.includeUserActions)) {
-        if (!USER_ACTIONS.includes(a.toLowerCase()))
-            throw ca.schema(ENTITY, `Unknown user action '${a}'.`);
-    }
-    for (const c of arr(apps.includeAuthenticationContextClassReferences)) {
-        if (!/^c[1-9]\d*$/.test(c))
-            throw ca.schema(ENTITY, `Invalid authentication context class reference '${c}'.`);
-    }
-    // What the policy applies to.
-    const includesUsers = arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
-        users.includeGuestsOrExternalUsers !== null;
-    if (!includesUsers)
-        throw ca.noUsers();
-    const userActions = arr(apps.includeUserActions);
-    if (arr(apps.includeApplications).length > 0 && userActions.length > 0)
-        throw ca.appsAndUserActions();
-    if (arr(apps.includeApplications).length + userActions.length + arr(apps.includeAuthenticationContextClassReferences).length === 0) {
-        throw ca.noApplications();
-    }
-    for (const side of ['include', 'exclude']) {
-        const g = policies_obj(users[`${side}GuestsOrExternalUsers`]);
-        if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers'))
-            throw ca.guestsStringAndObject();
-        if (g !== null && g.externalTenants !== null && g.guestOrExternalUserTypes === null)
-            throw ca.externalTenantsWithoutTypes();
-    }
-    // Controls.
-    const grant = policies_obj(p.grantControls);
-    const session = policies_obj(p.sessionControls);
-    const controls = arr(grant?.builtInControls);
-    const strength = policies_obj(grant?.authenticationStrength);
-    const others = controls.length + arr(grant?.termsOfUse).length + arr(grant?.customAuthenticationFactors).length + (strength === null ? 0 : 1);
-    if (others === 0 && session === null)
-        throw ca.noControls();
-    if (controls.includes('block') && others > 1)
-        throw ca.blockWithOthers();
-    if (strength !== null && controls.includes('mfa'))
-        throw ca.strengthWithMfa();
-    if (strength !== null && !strengthExists(state, String(strength.id)))
-        throw ca.invalidStrength(String(strength.id));
-    if (controls.includes('passwordChange')) {
-        const ok = (controls.includes('mfa') || strength !== null) &&
-            grant?.operator === 'AND' &&
-            arr(conditions.userRiskLevels).length > 0 &&
-            arr(apps.includeApplications).length === 1 &&
-            arr(apps.includeApplications)[0] === 'All';
-        if (!ok)
-            throw ca.passwordChange();
-    }
-    if (controls.includes('riskRemediation') && (strength === null || grant?.operator !== 'AND'))
-        throw ca.riskRemediation();
-    const sif = policies_obj(session?.signInFrequency);
-    if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null))
-        throw ca.everyTimeWithValue();
-}
-function createPolicy(body, state, id, now) {
-    if (!schema_isObject(body))
-        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
-    rejectReadOnly(body);
-    const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
-    const p = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
-    validatePolicy(p, state);
-    if (state.policies.length >= POLICY_LIMIT)
-        throw ca.policyLimit(POLICY_LIMIT);
-    return p;
-}
-/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
-function patchPolicy(stored, body, state, now) {
-    if (!schema_isObject(body))
-        throw ca.schema(ENTITY, 'The request body must be a JSON object.');
-    rejectReadOnly(body);
-    const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
-    const merged = { ...stored, ...partial, modifiedDateTime: now };
-    validatePolicy(merged, state);
-    return merged;
-}
-/** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */
-function renderPolicy(p, state, version, baseUrl) {
-    const out = structuredClone(forVersion(policyType, p, version));
-    const grant = policies_obj(out.grantControls);
-    if (grant !== null) {
-        const ref = policies_obj(grant.authenticationStrength);
-        const strength = ref === null ? undefined : [...builtInStrengths(), ...state.authenticationStrengthPolicies].find((s) => s.id === ref.id);
-        const shaped = {};
-        for (const [k, v] of Object.entries(grant)) {
-            if (k === 'authenticationStrength') {
-                shaped['authenticationStrength@odata.context'] =
-                    `${baseUrl}/${version}/$metadata#identity/conditionalAccess/policies('${String(p.id)}')/grantControls/authenticationStrength/$entity`;
-                shaped.authenticationStrength = strength === undefined ? null : renderStrengthInline(strength);
-            }
-            else
-                shaped[k] = v;
-        }
-        out.grantControls = shaped;
-    }
-    return out;
-}
-function renderStrengthInline(s) {
-    return { ...structuredClone(s), combinationConfigurations: [] };
-}
-/** Which policy, if any, references an object (for refusing deletes of named locations and strengths). */
-function policyReferencing(state, id) {
-    return state.policies.find((p) => {
-        const locations = policies_obj(policies_obj(p.conditions)?.locations);
-        const strength = policies_obj(policies_obj(p.grantControls)?.authenticationStrength);
-        return [...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)].includes(id) || strength?.id === id;
-    });
-}
-function assertObject(body, entity) {
-    if (!isObject(body))
-        throw badRequest(`The request body must be a JSON object describing a ${entity}.`);
-    return body;
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/named-locations.js
-/**
- * Named locations: IP ranges (IPv4/IPv6 CIDR) and countries (ISO 3166-1 alpha-2). Graph needs
- * `@odata.type` on POST and on PATCH, and a location cannot change its kind.
- */
-
-
-
-const IP_TYPE = '#microsoft.graph.ipNamedLocation';
-const COUNTRY_TYPE = '#microsoft.graph.countryNamedLocation';
-const V4 = '#microsoft.graph.iPv4CidrRange';
-const V6 = '#microsoft.graph.iPv6CidrRange';
-const named_locations_ENTITY = 'NamedLocation';
-const named_locations_ctx = { entity: named_locations_ENTITY };
-const server = { id: { k: 'string' }, displayName: { k: 'string' }, modifiedDateTime: { k: 'string' }, createdDateTime: { k: 'string' } };
-const ipRangeType = { name: 'ipRange', fields: { cidrAddress: { k: 'string' } } };
-const ipInput = {
-    name: 'ipNamedLocation',
-    fields: { displayName: { k: 'string' }, ipRanges: { k: 'raw' }, isTrusted: { k: 'bool', def: false } },
-};
-const countryInput = {
-    name: 'countryNamedLocation',
-    fields: {
-        displayName: { k: 'string' },
-        countriesAndRegions: { k: 'strings' },
-        includeUnknownCountriesAndRegions: { k: 'bool', def: false },
-        countryLookupMethod: { k: 'enum', values: ['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], def: 'clientIpAddress' },
-    },
-};
-const ipStored = { name: 'ipNamedLocation', fields: { ...server, ...ipInput.fields } };
-const countryStored = { name: 'countryNamedLocation', fields: { ...server, ...countryInput.fields } };
-function odataType(body, required) {
-    const t = body['@odata.type'];
-    if (t === undefined && !required)
-        return undefined;
-    if (typeof t !== 'string')
-        throw graph_error_badRequest("1007: '@odata.type' is required for named locations: '#microsoft.graph.ipNamedLocation' or '#microsoft.graph.countryNamedLocation'.");
-    const lower = t.replace(/^#?/, '#').toLowerCase();
-    if (lower === IP_TYPE.toLowerCase())
-        return IP_TYPE;
-    if (lower === COUNTRY_TYPE.toLowerCase())
-        return COUNTRY_TYPE;
-    throw graph_error_badRequest(`1007: Unknown named location type '${t}'.`);
-}
-function shapeRanges(raw) {
-    if (!Array.isArray(raw) || raw.length === 0)
-        throw graph_error_badRequest("1101: 'ipRanges' must list at least one IP range.");
-    return raw.map((r, i) => {
-        if (!schema_isObject(r))
-            throw graph_error_badRequest(`1101: 'ipRanges[${i}]' must be an object.`);
-        const { cidrAddress } = normalize(ipRangeType, r, `ipRanges[${i}]`, named_locations_ctx);
-        if (typeof cidrAddress !== 'string')
-            throw graph_error_badRequest(`1101: 'ipRanges[${i}].cidrAddress' is required.`);
-        const t = typeof r['@odata.type'] === 'string' ? r['@odata.type'].replace(/^#?/, '#').toLowerCase() : undefined;
-        if (t !== undefined && t !== V4.toLowerCase() && t !== V6.toLowerCase())
-            throw graph_error_badRequest(`1101: Unknown IP range type '${String(r['@odata.type'])}'.`);
-        const v4 = isIPv4Cidr(cidrAddress);
-        const v6 = isIPv6Cidr(cidrAddress);
-        if ((t === V4.toLowerCase() && !v4) || (t === V6.toLowerCase() && !v6) || (!v4 && !v6)) {
-            throw graph_error_badRequest(`1102: Invalid IP range '${cidrAddress}': expected ${t === V6.toLowerCase() ? 'an IPv6' : t === V4.toLowerCase() ? 'an IPv4' : 'a'} CIDR address.`);
-        }
-        return { '@odata.type': v4 ? V4 : V6, cidrAddress };
-    });
-}
-function check(l) {
-    if (typeof l.displayName !== 'string' || l.displayName.trim() === '')
-        throw graph_error_badRequest("1007: 'displayName' is required.");
-    if (l['@odata.type'] === IP_TYPE) {
-        l.ipRanges = shapeRanges(l.ipRanges);
-    }
-    else {
-        const codes = Array.isArray(l.countriesAndRegions) ? l.countriesAndRegions : [];
-        const upper = codes.map((c) => c.toUpperCase());
-        const bad = upper.find((c) => !isCountryCode(c));
-        if (bad !== undefined)
-            throw graph_error_badRequest(`1103: Invalid country or region code '${bad}': expected an ISO 3166-1 alpha-2 code.`);
-        if (upper.length === 0 && l.includeUnknownCountriesAndRegions !== true)
-            throw graph_error_badRequest("1103: 'countriesAndRegions' must list at least one country or region.");
-        l.countriesAndRegions = upper;
-    }
-    return l;
-}
-function strip(body) {
-    const out = {};
-    for (const [k, v] of Object.entries(body))
-        if (!k.startsWith('@odata.'))
-            out[k] = v;
-    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
-        if (f in out)
-            throw ca.readOnly(f);
-    return out;
-}
-function createNamedLocation(body, id, now) {
-    if (!schema_isObject(body))
-        throw graph_error_badRequest('The request body must be a JSON object.');
-    const type = odataType(body, true);
-    const input = normalize(type === IP_TYPE ? ipInput : countryInput, strip(body), '', named_locations_ctx);
-    // Graph answers a new location with modifiedDateTime equal to createdDateTime.
-    return check({ '@odata.type': type, id, displayName: input.displayName ?? null, modifiedDateTime: now, createdDateTime: now, ...input });
-}
-function patchNamedLocation(stored, body, now) {
-    if (!schema_isObject(body))
-        throw graph_error_badRequest('The request body must be a JSON object.');
-    const type = odataType(body, true);
-    if (type !== stored['@odata.type'])
-        throw graph_error_badRequest(`1104: A named location cannot change its type from '${String(stored['@odata.type'])}' to '${String(type)}'.`);
-    const partial = normalizePartial(type === IP_TYPE ? ipInput : countryInput, strip(body), named_locations_ctx);
-    return check({ ...stored, ...partial, modifiedDateTime: now });
-}
-/** For seeds and state files. */
-function normalizeStoredNamedLocation(l) {
-    const type = odataType(l, true);
-    const fields = {};
-    for (const [k, v] of Object.entries(l))
-        if (!k.startsWith('@odata.'))
-            fields[k] = v;
-    return check({ '@odata.type': type, ...normalize(type === IP_TYPE ? ipStored : countryStored, fields, '', named_locations_ctx) });
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-strengths.js
-/**
- * Authentication strength policies: the three built-ins (read-only) and custom ones. Graph keeps
- * allowedCombinations out of PATCH (there is an updateAllowedCombinations action for that).
- */
-
-
-
-const authentication_strengths_ctx = { entity: 'AuthenticationStrengthPolicy' };
-const inputType = {
-    name: 'authenticationStrengthPolicy',
-    fields: { displayName: { k: 'string' }, description: { k: 'string' }, allowedCombinations: { k: 'raw' } },
-};
-const patchType = { name: 'authenticationStrengthPolicy', fields: { displayName: { k: 'string' }, description: { k: 'string' } } };
-const strengthStoredType = {
-    name: 'authenticationStrengthPolicy',
-    fields: {
-        id: { k: 'string' },
-        createdDateTime: { k: 'string' },
-        modifiedDateTime: { k: 'string' },
-        displayName: { k: 'string' },
-        description: { k: 'string' },
-        policyType: { k: 'enum', values: ['builtIn', 'custom', 'unknownFutureValue'], def: 'custom' },
-        requirementsSatisfied: { k: 'enum', values: ['none', 'mfa', 'unknownFutureValue'], def: 'mfa' },
-        allowedCombinations: { k: 'raw' },
-    },
-};
-/** "password, sms" → "password,sms" with each mode in Graph's casing. */
-function normalizeCombinations(raw) {
-    if (!Array.isArray(raw) || raw.length === 0)
-        throw graph_error_badRequest("'allowedCombinations' must list at least one combination of authentication methods.");
-    return raw.map((c) => {
-        if (typeof c !== 'string')
-            throw graph_error_badRequest("'allowedCombinations' must be an array of strings.");
-        return c
-            .split(',')
-            .map((m) => {
-            const found = AUTH_METHOD_MODES.find((x) => x.toLowerCase() === m.trim().toLowerCase());
-            if (found === undefined)
-                throw graph_error_badRequest(`Invalid authentication method mode '${m.trim()}' in allowedCombinations.`);
-            return found;
-        })
-            .join(',');
-    });
-}
-function allStrengths(state) {
-    return [...builtInStrengths(), ...state.authenticationStrengthPolicies];
-}
-function assertUniqueName(state, name, exceptId) {
-    if (typeof name !== 'string' || name.trim() === '')
-        throw graph_error_badRequest("'displayName' is required.");
-    const clash = allStrengths(state).find((s) => s.id !== exceptId && String(s.displayName).toLowerCase() === name.toLowerCase());
-    if (clash !== undefined)
-        throw graph_error_badRequest(`An authentication strength policy named '${name}' already exists.`);
-}
-function assertCustom(s) {
-    if (s.policyType === 'builtIn') {
-        throw new GraphHttpError(400, 'BadRequest', `Built-in authentication strength policy '${String(s.id)}' cannot be modified or deleted.`);
-    }
-}
-function createStrength(body, state, id, now) {
-    if (!schema_isObject(body))
-        throw graph_error_badRequest('The request body must be a JSON object.');
-    for (const f of ['id', 'createdDateTime', 'modifiedDateTime'])
-        if (f in body)
-            throw ca.readOnly(f);
-    const rest = {};
-    // policyType and requirementsSatisfied are computed by Graph; a client echoing "custom" is harmless.
-    for (const [k, v] of Object.entries(body)) {
-        if (k === 'policyType' && v === 'custom')
-            continue;
-        if (k === 'requirementsSatisfied' || k === 'combinationConfigurations')
-            continue;
-        rest[k] = v;
-    }
-    const input = normalize(inputType, rest, '', authentication_strengths_ctx);
-    assertUniqueName(state, input.displayName);
-    return normalize(strengthStoredType, { id, createdDateTime: now, modifiedDateTime: now, ...input, policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: normalizeCombinations(input.allowedCombinations) }, '', authentication_strengths_ctx);
-}
-function patchStrength(stored, body, state, now) {
-    assertCustom(stored);
-    if (!schema_isObject(body))
-        throw graph_error_badRequest('The request body must be a JSON object.');
-    if ('allowedCombinations' in body) {
-        throw graph_error_badRequest("'allowedCombinations' cannot be updated with PATCH; use the updateAllowedCombinations action.");
-    }
-    const partial = normalizePartial(patchType, body, authentication_strengths_ctx);
-    if ('displayName' in partial)
-        assertUniqueName(state, partial.displayName, String(stored.id));
-    return { ...stored, ...partial, modifiedDateTime: now };
-}
-function normalizeStoredStrength(s) {
-    const out = normalize(strengthStoredType, s, '', authentication_strengths_ctx);
-    out.allowedCombinations = normalizeCombinations(out.allowedCombinations);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-contexts.js
-/**
- * Authentication context class references (c1, c2, …). Graph creates one with PATCH on its id
- * (an upsert); the number is not capped here because Graph keeps raising the cap.
- */
-
-
-const authentication_contexts_ctx = { entity: 'AuthenticationContextClassReference' };
-const contextType = {
-    name: 'authenticationContextClassReference',
-    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool', def: false } },
-};
-const authentication_contexts_patchType = {
-    name: 'authenticationContextClassReference',
-    fields: { id: { k: 'string' }, displayName: { k: 'string' }, description: { k: 'string' }, isAvailable: { k: 'bool' } },
-};
-function isContextId(id) {
-    return /^c[1-9]\d*$/.test(id);
-}
-function upsertContext(existing, id, body) {
-    if (!isContextId(id))
-        throw graph_error_badRequest(`Invalid authentication context id '${id}': expected c1, c2, …`);
-    if (!schema_isObject(body))
-        throw graph_error_badRequest('The request body must be a JSON object.');
-    const partial = normalizePartial(authentication_contexts_patchType, body, authentication_contexts_ctx);
-    if (partial.id !== undefined && partial.id !== id)
-        throw graph_error_badRequest("'id' in the body must match the id in the URL.");
-    const merged = { ...(existing ?? normalize(contextType, { id }, '', authentication_contexts_ctx)), ...partial, id };
-    if (typeof merged.displayName !== 'string' || merged.displayName === '')
-        throw graph_error_badRequest("'displayName' is required.");
-    return normalize(contextType, merged, '', authentication_contexts_ctx);
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/entities/directory.js
-/**
- * Directory objects that Conditional Access references: users, groups, service principals,
- * applications and directory role templates. Read-only through Graph; seeded from fixtures.
- * Stored objects are filled with the properties Graph's default $select returns.
- */
-
-const USER_DEFAULTS = {
-    businessPhones: [], displayName: null, givenName: null, jobTitle: null, mail: null, mobilePhone: null,
-    officeLocation: null, preferredLanguage: null, surname: null, userPrincipalName: null,
-};
-const GROUP_DEFAULTS = {
-    deletedDateTime: null, classification: null, createdDateTime: null, description: null, displayName: null,
-    groupTypes: [], isAssignableToRole: null, mail: null, mailEnabled: false, mailNickname: null, securityEnabled: true,
-    visibility: null,
-};
-const SP_DEFAULTS = {
-    accountEnabled: true, appDisplayName: null, appId: null, appOwnerOrganizationId: null, displayName: null,
-    servicePrincipalType: 'Application', tags: [],
-};
-const APP_DEFAULTS = { appId: null, displayName: null, signInAudience: 'AzureADMyOrg', createdDateTime: null };
-const ROLE_DEFAULTS = { deletedDateTime: null, description: null, displayName: null };
-const ODATA_TYPE = {
-    users: '#microsoft.graph.user',
-    groups: '#microsoft.graph.group',
-    servicePrincipals: '#microsoft.graph.servicePrincipal',
-    applications: '#microsoft.graph.application',
-    directoryRoleTemplates: '#microsoft.graph.directoryRoleTemplate',
-};
-const DEFAULTS = {
-    users: USER_DEFAULTS, groups: GROUP_DEFAULTS, servicePrincipals: SP_DEFAULTS, applications: APP_DEFAULTS, directoryRoleTemplates: ROLE_DEFAULTS,
-};
-/** Fills Graph's defaults around what a fixture gives; `id` first, as Graph answers. */
-function normalizeDirectoryObject(kind, o) {
-    if (typeof o.id !== 'string' || o.id === '')
-        throw graph_error_badRequest(`A ${kind} entry in the tenant has no 'id'.`);
-    const out = { id: o.id };
-    for (const [k, v] of Object.entries(DEFAULTS[kind]))
-        out[k] = structuredClone(v);
-    for (const [k, v] of Object.entries(o))
-        if (!k.startsWith('@odata.'))
-            out[k] = v;
-    return out;
-}
-const KIND_BY_TYPE = {
-    user: 'users', group: 'groups', serviceprincipal: 'servicePrincipals', application: 'applications', directoryroletemplate: 'directoryRoleTemplates',
-};
-/** POST directoryObjects/getByIds: up to 1000 ids, optionally restricted to some types. */
-function getByIds(state, body) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw graph_error_badRequest("The request body must be a JSON object with 'ids'.");
-    const ids = body.ids;
-    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string'))
-        throw graph_error_badRequest("'ids' must be an array of strings.");
-    if (ids.length > 1000)
-        throw graph_error_badRequest(`'ids' may hold at most 1000 values; ${ids.length} were sent.`);
-    let kinds = Object.values(KIND_BY_TYPE);
-    if (body.types !== undefined && body.types !== null) {
-        if (!Array.isArray(body.types) || !body.types.every((t) => typeof t === 'string'))
-            throw graph_error_badRequest("'types' must be an array of strings.");
-        // Types Graph knows but this emulator holds none of (device, orgContact, …) simply match nothing.
-        kinds = body.types.map((t) => KIND_BY_TYPE[t.replace(/^#?(microsoft\.graph\.)?/i, '').toLowerCase()]).filter((k) => k !== undefined);
-    }
-    const wanted = new Set(ids.map((i) => i.toLowerCase()));
-    // Graph does not answer in the order asked; grouping by type makes clients that assume it fail here too.
-    return kinds.flatMap((k) => state[k].filter((o) => wanted.has(String(o.id).toLowerCase())).map((o) => ({ '@odata.type': ODATA_TYPE[k], ...o })));
-}
-function findDirectoryObject(state, id) {
-    for (const kind of Object.keys(ODATA_TYPE)) {
-        const object = state[kind].find((o) => String(o.id).toLowerCase() === id.toLowerCase());
-        if (object !== undefined)
-            return { kind, object };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/router.js
-/**
- * Maps a Graph request (method, path under /v1.0 or /beta, query, body) to the tenant. Pure with
- * respect to HTTP: the server and $batch both call `route`, so a request behaves the same inside
- * and outside a batch.
- */
-
-
-
-
-
-
-
-
-const CA = 'identity/conditionalAccess';
-const PAGE = 100;
-const ok = (body) => ({ status: 200, body });
-const noContent = () => ({ status: 204 });
-const iso = (ms) => new Date(ms).toISOString();
-function entityBody(ctx, contextPath, entity, params) {
-    const select = params === undefined ? undefined : parseListQuery(params).select;
-    return { '@odata.context': contextUrl(ctx.baseUrl, ctx.version, `${contextPath}/$entity`, select), ...applySelect(entity, select) };
-}
-function created(ctx, path, contextPath, entity) {
-    return {
-        status: 201,
-        headers: { Location: `${ctx.baseUrl}/${ctx.version}/${path}('${String(entity.id)}')` },
-        body: entityBody(ctx, contextPath, entity),
-    };
-}
-/** Replicas lag in Graph: a GET right after a create may not see the object yet. */
-function assertVisible(ctx, id, what) {
-    const at = ctx.store.createdAt(id);
-    if (ctx.eventualConsistencyMs > 0 && at !== undefined && ctx.now - at < ctx.eventualConsistencyMs)
-        throw notFound(what, id);
-}
-function findIn(list, id, what) {
-    const found = list.find((o) => o.id === id);
-    if (found === undefined)
-        throw notFound(what, id);
-    return found;
-}
-function replaceIn(list, entity) {
-    const i = list.findIndex((o) => o.id === entity.id);
-    if (i >= 0)
-        list[i] = entity;
-}
-const caList = (ctx, path, items, params, filterable) => ok(listBody(items, params, { baseUrl: ctx.baseUrl, version: ctx.version, path, filterable, pageParam: '$skip', defaultPageSize: PAGE }));
-const policies = {
-    segment: 'policies',
-    what: 'Conditional Access policy',
-    active: (s) => s.policies,
-    deleted: (s) => s.deletedPolicies,
-    render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
-    create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
-    patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
-    beforeRestore: (ctx) => {
-        if (ctx.store.state.policies.length >= POLICY_LIMIT)
-            throw ca.policyLimit(POLICY_LIMIT);
-    },
-};
-const namedLocations = {
-    segment: 'namedLocations',
-    what: 'Named location',
-    active: (s) => s.namedLocations,
-    deleted: (s) => s.deletedNamedLocations,
-    render: (e) => structuredClone(e),
-    create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
-    patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
-    beforeDelete: (e, ctx) => {
-        const p = policyReferencing(ctx.store.state, String(e.id));
-        if (p !== undefined)
-            throw ca.inUse('Named location', String(e.id), String(p.displayName));
-    },
-};
-function softRoutes(c) {
-    const path = `${CA}/${c.segment}`;
-    const deletedPath = `${CA}/deletedItems/${c.segment}`;
-    const commit = (ctx) => ctx.store.save();
-    return [
-        ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
-        ['POST', new RegExp(`^${path}$`), (req, ctx) => {
-                const e = c.create(req.body, ctx, (0,external_node_crypto_.randomUUID)());
-                c.active(ctx.store.state).push(e);
-                ctx.store.markCreated(String(e.id), ctx.now);
-                commit(ctx);
-                return created(ctx, path, path, c.render(e, ctx));
-            }],
-        ['GET', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
-                assertVisible(ctx, id, c.what);
-                return ok(entityBody(ctx, path, c.render(findIn(c.active(ctx.store.state), id, c.what), ctx), req.params));
-            }],
-        ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
-                const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
-                replaceIn(c.active(ctx.store.state), updated);
-                commit(ctx);
-                return noContent();
-            }],
-        ['DELETE', new RegExp(`^${path}/([^/]+)$`), (_req, ctx, [id = '']) => {
-                const list = c.active(ctx.store.state);
-                const e = findIn(list, id, c.what);
-                c.beforeDelete?.(e, ctx);
-                list.splice(list.indexOf(e), 1);
-                // Graph keeps deleted policies and named locations for 30 days under deletedItems.
-                c.deleted(ctx.store.state).push({ ...e, deletedDateTime: iso(ctx.now) });
-                commit(ctx);
-                return noContent();
-            }],
-        ['GET', new RegExp(`^${deletedPath}$`), (req, ctx) => caList(ctx, deletedPath, c.deleted(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id'])],
-        ['GET', new RegExp(`^${deletedPath}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, deletedPath, c.render(findIn(c.deleted(ctx.store.state), id, c.what), ctx), req.params))],
-        ['DELETE', new RegExp(`^${deletedPath}/([^/]+)$`), (_req, ctx, [id = '']) => {
-                const list = c.deleted(ctx.store.state);
-                list.splice(list.indexOf(findIn(list, id, c.what)), 1);
-                commit(ctx);
-                return noContent();
-            }],
-        ['POST', new RegExp(`^${deletedPath}/([^/]+)/restore$`), (_req, ctx, [id = '']) => {
-                const list = c.deleted(ctx.store.state);
-                const e = findIn(list, id, c.what);
-                c.beforeRestore?.(ctx);
-                list.splice(list.indexOf(e), 1);
-                const { deletedDateTime: _gone, ...restored } = e;
-                c.active(ctx.store.state).push(restored);
-                commit(ctx);
-                return ok(entityBody(ctx, path, c.render(restored, ctx)));
-            }],
-    ];
-}
-// ── Authentication strengths and contexts ───────────────────────────────────────────────────────
-const STRENGTHS = 'policies/authenticationStrengthPolicies';
-const CONTEXTS = `${CA}/authenticationContextClassReferences`;
-const renderStrength = (s, ctx) => ({
-    ...structuredClone(s),
-    'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
-    combinationConfigurations: [],
-});
-const strengthRoutes = [
-    ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) => caList(ctx, STRENGTHS, allStrengths(ctx.store.state).map((s) => renderStrength(s, ctx)), req.params, ['displayName', 'policyType', 'id'])],
-    ['POST', new RegExp(`^${STRENGTHS}$`), (req, ctx) => {
-            const s = createStrength(req.body, ctx.store.state, (0,external_node_crypto_.randomUUID)(), iso(ctx.now));
-            ctx.store.state.authenticationStrengthPolicies.push(s);
-            ctx.store.markCreated(String(s.id), ctx.now);
-            ctx.store.save();
-            return created(ctx, STRENGTHS, STRENGTHS, renderStrength(s, ctx));
-        }],
-    ['GET', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
-            assertVisible(ctx, id, 'Authentication strength policy');
-            return ok(entityBody(ctx, STRENGTHS, renderStrength(findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy'), ctx), req.params));
-        }],
-    ['PATCH', new RegExp(`^${STRENGTHS}/([^/]+)$`), (req, ctx, [id = '']) => {
-            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
-            replaceIn(ctx.store.state.authenticationStrengthPolicies, patchStrength(stored, req.body, ctx.store.state, iso(ctx.now)));
-            ctx.store.save();
-            return noContent();
-        }],
-    ['DELETE', new RegExp(`^${STRENGTHS}/([^/]+)$`), (_req, ctx, [id = '']) => {
-            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
-            assertCustom(stored);
-            const p = policyReferencing(ctx.store.state, id);
-            if (p !== undefined)
-                throw ca.inUse('Authentication strength', id, String(p.displayName));
-            const list = ctx.store.state.authenticationStrengthPolicies;
-            list.splice(list.indexOf(stored), 1);
-            ctx.store.save();
-            return noContent();
-        }],
-    ['POST', new RegExp(`^${STRENGTHS}/([^/]+)/updateAllowedCombinations$`), (req, ctx, [id = '']) => {
-            const stored = findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
-            assertCustom(stored);
-            const body = req.body;
-            const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
-            const previous = stored.allowedCombinations ?? [];
-            replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
-            ctx.store.save();
-            return ok({
-                '@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#microsoft.graph.updateAllowedCombinationsResult`,
-                additionalInformation: null,
-                conditionalAccessReferences: ctx.store.state.policies.filter((p) => policyReferencing({ ...ctx.store.state, policies: [p] }, id)).map((p) => String(p.id)),
-                currentCombinations: next,
-                previousCombinations: previous,
-            });
-        }],
-    ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
-    ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
-    ['PATCH', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => {
-            const list = ctx.store.state.authenticationContextClassReferences;
-            const existing = list.find((c) => c.id === id);
-            const next = upsertContext(existing, id, req.body);
-            if (existing === undefined)
-                list.push(next);
-            else
-                replaceIn(list, next);
-            ctx.store.save();
-            return noContent();
-        }],
-    ['DELETE', new RegExp(`^${CONTEXTS}/([^/]+)$`), (_req, ctx, [id = '']) => {
-            if (!isContextId(id))
-                throw notFound('Authentication context', id);
-            const list = ctx.store.state.authenticationContextClassReferences;
-            list.splice(list.indexOf(findIn(list, id, 'Authentication context')), 1);
-            ctx.store.save();
-            return noContent();
-        }],
-];
-// ── Directory ───────────────────────────────────────────────────────────────────────────────────
-const dirNotFound = (id) => new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-function dirList(kind, filterable) {
-    return (req, ctx) => ok(listBody(structuredClone(ctx.store.state[kind]), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }));
-}
-function dirGet(kind, key) {
-    return (req, ctx, [raw = '']) => {
-        const v = decodeURIComponent(raw);
-        const found = ctx.store.state[kind].find((o) => key(o, v));
-        if (found === undefined)
-            throw dirNotFound(v);
-        assertVisible(ctx, String(found.id), kind);
-        return ok(entityBody(ctx, kind, structuredClone(found), req.params));
-    };
-}
-const byId = (o, v) => String(o.id).toLowerCase() === v.toLowerCase();
-const byAppId = (o, v) => String(o.appId).toLowerCase() === v.toLowerCase();
-const byIdOrUpn = (o, v) => byId(o, v) || String(o.userPrincipalName).toLowerCase() === v.toLowerCase();
-const directoryRoutes = [
-    ['GET', /^users$/, dirList('users', ['displayName', 'userPrincipalName', 'mail', 'id'])],
-    ['GET', /^users\/([^/]+)$/, dirGet('users', byIdOrUpn)],
-    ['GET', /^groups$/, dirList('groups', ['displayName', 'mailNickname', 'id'])],
-    ['GET', /^groups\/([^/]+)$/, dirGet('groups', byId)],
-    ['GET', /^groups\/([^/]+)\/members$/, (req, ctx, [id = '']) => {
-            if (!ctx.store.state.groups.some((g) => byId(g, id)))
-                throw dirNotFound(id);
-            const members = (ctx.store.state.groupMembers[id] ?? []).flatMap((m) => {
-                const found = findDirectoryObject(ctx.store.state, m);
-                return found === undefined ? [] : [{ '@odata.type': ODATA_TYPE[found.kind], ...found.object }];
-            });
-            return ok(listBody(members, req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: 'directoryObjects', filterable: ['displayName'], pageParam: '$skiptoken', defaultPageSize: PAGE }));
-        }],
-    ['GET', /^servicePrincipals$/, dirList('servicePrincipals', ['displayName', 'appId', 'id'])],
-    ['GET', /^servicePrincipals\(appId='([^']*)'\)$/, dirGet('servicePrincipals', byAppId)],
-    ['GET', /^servicePrincipals\/([^/]+)$/, dirGet('servicePrincipals', byId)],
-    ['GET', /^applications$/, dirList('applications', ['displayName', 'appId', 'id'])],
-    ['GET', /^applications\(appId='([^']*)'\)$/, dirGet('applications', byAppId)],
-    ['GET', /^applications\/([^/]+)$/, dirGet('applications', byId)],
-    ['GET', /^directoryRoleTemplates$/, dirList('directoryRoleTemplates', ['displayName', 'id'])],
-    ['GET', /^directoryRoleTemplates\/([^/]+)$/, dirGet('directoryRoleTemplates', byId)],
-    ['POST', /^directoryObjects\/getByIds$/, (req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects'), value: getByIds(ctx.store.state, req.body) })],
-    ['GET', /^directoryObjects\/([^/]+)$/, (_req, ctx, [id = '']) => {
-            const found = findDirectoryObject(ctx.store.state, id);
-            if (found === undefined)
-                throw dirNotFound(id);
-            return ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'directoryObjects/$entity'), '@odata.type': ODATA_TYPE[found.kind], ...found.object });
-        }],
-    ['GET', /^organization$/, (_req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
-];
-const ROUTES = [
-    ...softRoutes(policies),
-    ...softRoutes(namedLocations),
-    ...strengthRoutes,
-    ...directoryRoutes,
-];
-/** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
-function route(req, ctx) {
-    const path = req.path.replace(/^\/+|\/+$/g, '');
-    let pathMatched = false;
-    for (const [method, re, handler] of ROUTES) {
-        const m = re.exec(path);
-        if (m === null)
-            continue;
-        pathMatched = true;
-        if (method !== req.method.toUpperCase())
-            continue;
-        return handler(req, ctx, m.slice(1).map((s) => decodeURIComponent(s)));
-    }
-    if (pathMatched)
-        throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed on '${path}'.`);
-    throw graph_error_badRequest(`Resource not found for the segment '${path.split('/').pop() ?? path}'.`);
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/src/emulator/sample-tenant.js
-/**
- * The sample tenant (`seed: 'sample'`): a realistic Conditional Access baseline for Contoso. The
- * policies are written here the way a caac repository writes them — references by name — and
- * resolved to ids when the tenant is built, so examples/conditional-access/ can describe exactly
- * this tenant. Ids are derived from names, so every start gives the same ids.
- */
-
-const SAMPLE_TENANT_ID = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
-const DOMAIN = 'contoso.onmicrosoft.com';
-const BREAK_GLASS_GROUP = 'CA-BreakGlass';
-const userList = [
-    ['bg1', 'Emergency Access 1', null],
-    ['bg2', 'Emergency Access 2', null],
-    ['adele.vance', 'Adele Vance', 'Finance Manager'],
-    ['alex.wilber', 'Alex Wilber', 'Marketing Assistant'],
-    ['megan.bowen', 'Megan Bowen', 'IT Administrator'],
-    ['svc-backup', 'Backup Service Account', null],
-    ['svc-scanner', 'Document Scanner Account', null],
-];
-const groupList = [
-    [BREAK_GLASS_GROUP, 'Emergency access (break-glass) accounts, excluded from every Conditional Access policy', ['bg1', 'bg2']],
-    ['CA-ServiceAccounts', 'Non-interactive service accounts that sign in only from the office network', ['svc-backup', 'svc-scanner']],
-    ['CA-Pilot', 'Pilot ring for new Conditional Access policies', ['megan.bowen', 'alex.wilber']],
-    ['Finance', 'Finance department', ['adele.vance']],
-];
-const HR_PORTAL = 'Contoso HR Portal';
-const HR_PORTAL_APP_ID = stableGuid('sample:app:contoso-hr-portal');
-const ADMIN_ROLES = [
-    'Global Administrator', 'Privileged Role Administrator', 'Privileged Authentication Administrator',
-    'Security Administrator', 'Conditional Access Administrator', 'Exchange Administrator', 'SharePoint Administrator',
-    'User Administrator', 'Authentication Administrator', 'Helpdesk Administrator', 'Application Administrator',
-    'Cloud Application Administrator', 'Intune Administrator', 'Billing Administrator',
-].map((r) => `role:${r}`);
-const CUSTOM_STRENGTH = 'Phishing-resistant MFA (custom)';
-const BG = { excludeGroups: [`group:${BREAK_GLASS_GROUP}`] };
-const allApps = { includeApplications: ['All'] };
-const grant = (operator, builtInControls, extra = {}) => ({ operator, builtInControls, ...extra });
-/** The baseline, in file form (references by name). Every policy excludes the break-glass group. */
-const SAMPLE_POLICIES = [
-    {
-        displayName: 'CA001 - Block legacy authentication', state: 'enabled', created: '2025-01-14T09:12:31Z', modified: '2025-03-02T10:05:12Z',
-        conditions: { clientAppTypes: ['exchangeActiveSync', 'other'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA002 - Require multifactor authentication for all users', state: 'enabled', created: '2025-01-14T09:15:02Z', modified: '2025-04-11T08:41:55Z',
-        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
-        grantControls: grant('OR', ['mfa']),
-    },
-    {
-        displayName: 'CA003 - Require phishing-resistant MFA for administrators', state: 'enabled', created: '2025-01-14T09:20:44Z', modified: '2025-05-20T14:02:19Z',
-        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
-        grantControls: grant('OR', [], { authenticationStrength: { id: `authStrength:${CUSTOM_STRENGTH}` } }),
-    },
-    {
-        displayName: 'CA004 - Require MFA for Azure management', state: 'enabled', created: '2025-01-14T09:24:10Z', modified: null,
-        conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['app:Windows Azure Service Management API'] }, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('OR', ['mfa']),
-    },
-    {
-        displayName: 'CA005 - Block access from blocked countries', state: 'enabled', created: '2025-01-15T11:02:37Z', modified: '2025-02-01T16:30:00Z',
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
-            locations: { includeLocations: ['location:Blocked countries'] },
-        },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA006 - Require compliant or hybrid joined device', state: 'enabledForReportingButNotEnforced', created: '2025-01-15T11:10:08Z', modified: '2025-06-03T09:00:41Z',
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps,
-            users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], ...BG },
-            platforms: { includePlatforms: ['windows', 'macOS'] },
-        },
-        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
-    },
-    {
-        displayName: 'CA007 - Require MFA for medium and high sign-in risk', state: 'enabled', created: '2025-01-16T08:01:55Z', modified: '2025-03-18T12:12:12Z',
-        conditions: { clientAppTypes: ['all'], signInRiskLevels: ['high', 'medium'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('OR', ['mfa']),
-        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
-    },
-    {
-        displayName: 'CA008 - Require password change for high user risk', state: 'enabled', created: '2025-01-16T08:05:21Z', modified: null,
-        conditions: { clientAppTypes: ['all'], userRiskLevels: ['high'], applications: allApps, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('AND', ['mfa', 'passwordChange']),
-        sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } },
-    },
-    {
-        displayName: 'CA009 - Require MFA for guests and external users', state: 'enabled', created: '2025-01-20T13:45:00Z', modified: '2025-02-10T07:30:18Z',
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps,
-            users: {
-                includeGuestsOrExternalUsers: {
-                    guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest,b2bCollaborationMember,b2bDirectConnectUser,otherExternalUser,serviceProvider',
-                    externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' },
-                },
-                ...BG,
-            },
-        },
-        grantControls: grant('OR', ['mfa']),
-    },
-    {
-        displayName: 'CA010 - Block device code flow and authentication transfer', state: 'enabled', created: '2025-02-03T10:00:00Z', modified: '2025-02-03T10:20:45Z',
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps,
-            users: { includeUsers: ['All'], excludeUsers: [`user:svc-scanner@${DOMAIN}`], ...BG },
-            authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' },
-        },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA011 - Require MFA to register security information outside trusted networks', state: 'enabled', created: '2025-02-03T10:30:00Z', modified: null,
-        conditions: {
-            clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registersecurityinfo'] },
-            users: { includeUsers: ['All'], ...BG },
-            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
-        },
-        grantControls: grant('OR', ['mfa']),
-    },
-    {
-        displayName: 'CA012 - Require MFA to register or join devices', state: 'enabled', created: '2025-02-03T10:35:00Z', modified: null,
-        conditions: { clientAppTypes: ['all'], applications: { includeUserActions: ['urn:user:registerdevice'] }, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('OR', ['mfa']),
-    },
-    {
-        displayName: 'CA013 - Limit administrator sessions', state: 'enabled', created: '2025-02-05T09:00:00Z', modified: '2025-05-20T14:05:00Z',
-        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeRoles: ADMIN_ROLES, ...BG } },
-        grantControls: null,
-        sessionControls: {
-            signInFrequency: { isEnabled: true, type: 'hours', value: 4, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication' },
-            persistentBrowser: { isEnabled: true, mode: 'never' },
-        },
-    },
-    {
-        displayName: 'CA014 - Require app protection on mobile devices (pilot)', state: 'enabledForReportingButNotEnforced', created: '2025-03-10T15:20:00Z', modified: null,
-        conditions: {
-            clientAppTypes: ['mobileAppsAndDesktopClients', 'browser'], applications: { includeApplications: ['Office365'] },
-            users: { includeGroups: ['group:CA-Pilot'], ...BG },
-            platforms: { includePlatforms: ['android', 'iOS'] },
-        },
-        grantControls: grant('OR', ['compliantApplication']),
-    },
-    {
-        displayName: 'CA015 - Require phishing-resistant MFA for highly confidential data', state: 'enabled', created: '2025-03-12T08:00:00Z', modified: '2025-03-12T08:45:10Z',
-        conditions: {
-            clientAppTypes: ['all'], applications: { includeAuthenticationContextClassReferences: ['c1'] },
-            users: { includeGroups: ['group:Finance'], ...BG },
-        },
-        grantControls: grant('OR', [], { authenticationStrength: { id: 'authStrength:Phishing-resistant MFA' } }),
-    },
-    {
-        displayName: 'CA016 - Block service accounts outside trusted networks', state: 'enabled', created: '2025-03-20T17:00:00Z', modified: null,
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps,
-            users: { includeGroups: ['group:CA-ServiceAccounts'], ...BG },
-            locations: { includeLocations: ['All'], excludeLocations: ['location:Trusted office networks', 'location:Branch office VPN'] },
-        },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA017 - Block users with elevated insider risk', state: 'enabledForReportingButNotEnforced', created: '2025-04-01T09:00:00Z', modified: null,
-        conditions: { clientAppTypes: ['all'], insiderRiskLevels: 'elevated', applications: allApps, users: { includeUsers: ['All'], ...BG } },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA018 - Monitor HR portal sessions with Defender for Cloud Apps', state: 'enabledForReportingButNotEnforced', created: '2025-04-15T12:00:00Z', modified: '2025-04-16T08:00:00Z',
-        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: [`app:${HR_PORTAL}`] }, users: { includeUsers: ['All'], ...BG } },
-        grantControls: null,
-        sessionControls: { cloudAppSecurity: { isEnabled: true, cloudAppSecurityType: 'monitorOnly' } },
-    },
-    // Contingency: pre-staged, disabled, switched on by `caac contingency` when MFA is unavailable.
-    {
-        displayName: 'CA901 - Contingency - Require compliant device when MFA is unavailable', state: 'disabled', created: '2025-05-01T09:00:00Z', modified: null,
-        conditions: { clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'], excludeGroups: [`group:${BREAK_GLASS_GROUP}`, 'group:CA-ServiceAccounts'] } },
-        grantControls: grant('OR', ['compliantDevice', 'domainJoinedDevice']),
-    },
-    {
-        displayName: 'CA902 - Contingency - Block access outside trusted networks', state: 'disabled', created: '2025-05-01T09:05:00Z', modified: null,
-        conditions: {
-            clientAppTypes: ['all'], applications: allApps, users: { includeUsers: ['All'], ...BG },
-            locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
-        },
-        grantControls: grant('OR', ['block']),
-    },
-    {
-        displayName: 'CA903 - Contingency - Browser-only limited access to Office 365', state: 'disabled', created: '2025-05-01T09:10:00Z', modified: null,
-        conditions: { clientAppTypes: ['browser'], applications: { includeApplications: ['Office365'] }, users: { includeUsers: ['All'], ...BG } },
-        grantControls: null,
-        sessionControls: { applicationEnforcedRestrictions: { isEnabled: true }, persistentBrowser: { isEnabled: true, mode: 'never' } },
-    },
-];
-const CONTINGENCY_POLICIES = SAMPLE_POLICIES.filter((p) => p.displayName.startsWith('CA9')).map((p) => p.displayName);
-const NAMED_LOCATIONS = [
-    {
-        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Trusted office networks', isTrusted: true,
-        ipRanges: [
-            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.0/24' },
-            { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' },
-            { '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: '2001:db8:1000::/48' },
-        ],
-    },
-    {
-        '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Branch office VPN', isTrusted: false,
-        ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '192.0.2.0/24' }],
-    },
-    {
-        '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'Blocked countries',
-        countriesAndRegions: ['KP', 'IR', 'SY', 'CU'], includeUnknownCountriesAndRegions: false, countryLookupMethod: 'clientIpAddress',
-    },
-];
-const upn = (alias) => `${alias}@${DOMAIN}`;
-const locationId = (name) => stableGuid(`sample:location:${name}`);
-function sampleTenant() {
-    const tenantId = SAMPLE_TENANT_ID;
-    const users = userList.map(([alias, displayName, jobTitle]) => {
-        const [given, ...rest] = displayName.split(' ');
-        return {
-            id: stableGuid(`sample:user:${alias}`), businessPhones: [], displayName, givenName: given ?? null, jobTitle, mail: alias.startsWith('svc-') || alias.startsWith('bg') ? null : upn(alias),
-            mobilePhone: null, officeLocation: null, preferredLanguage: 'en-US', surname: rest.join(' ') || null, userPrincipalName: upn(alias),
-        };
-    });
-    const userId = (alias) => stableGuid(`sample:user:${alias}`);
-    const groups = groupList.map(([name, description]) => ({
-        id: stableGuid(`sample:group:${name}`), createdDateTime: '2025-01-10T08:00:00Z', description, displayName: name,
-        groupTypes: [], isAssignableToRole: name === BREAK_GLASS_GROUP ? true : null, mailEnabled: false, mailNickname: name.replace(/[^A-Za-z0-9]/g, ''), securityEnabled: true, visibility: 'Private',
-    }));
-    const groupMembers = Object.fromEntries(groupList.map(([name, , members]) => [stableGuid(`sample:group:${name}`), members.map(userId)]));
-    const roles = directoryRoleTemplates();
-    const servicePrincipals = [...firstPartyServicePrincipals(tenantId), servicePrincipal(HR_PORTAL_APP_ID, HR_PORTAL, tenantId, tenantId)];
-    const applications = [
-        { id: stableGuid('sample:application:contoso-hr-portal'), appId: HR_PORTAL_APP_ID, displayName: HR_PORTAL, signInAudience: 'AzureADMyOrg', createdDateTime: '2024-11-02T10:00:00Z' },
-    ];
-    const namedLocations = NAMED_LOCATIONS.map((l, i) => ({
-        ...l, id: locationId(String(l.displayName)), createdDateTime: `2025-01-1${i}T07:00:00Z`, modifiedDateTime: `2025-01-1${i}T07:00:00Z`,
-    }));
-    const strengths = [
-        {
-            id: stableGuid('sample:strength:custom'), createdDateTime: '2025-01-12T12:00:00Z', modifiedDateTime: '2025-01-12T12:00:00Z',
-            displayName: CUSTOM_STRENGTH, description: 'FIDO2 security keys and Windows Hello for Business only: for administrators',
-            policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: ['fido2', 'windowsHelloForBusiness'],
-        },
-    ];
-    const builtIn = {
-        'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
-        'Passwordless MFA': '00000000-0000-0000-0000-000000000003',
-        'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
-    };
-    const resolveOne = (ref) => {
-        const i = ref.indexOf(':');
-        const [kind, name] = i < 0 ? ['', ref] : [ref.slice(0, i), ref.slice(i + 1)];
-        const find = (list, key, value) => {
-            const hit = list.find((o) => o[key] === value);
-            if (hit === undefined)
-                throw new Error(`sample tenant: unresolved reference ${ref}`);
-            return String(key === 'displayName' && list === servicePrincipals ? hit.appId : hit.id);
-        };
-        switch (kind) {
-            case 'group': return find(groups, 'displayName', name);
-            case 'user': return find(users, 'userPrincipalName', name);
-            case 'role': return find(roles, 'displayName', name);
-            case 'app': return find(servicePrincipals, 'displayName', name);
-            case 'location': return find(namedLocations, 'displayName', name);
-            case 'authStrength': return builtIn[name] ?? find(strengths, 'displayName', name);
-            default: return ref; // a keyword
-        }
-    };
-    const resolve = (v) => {
-        if (typeof v === 'string')
-            return resolveOne(v);
-        if (Array.isArray(v))
-            return v.map(resolve);
-        if (v !== null && typeof v === 'object')
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '@odata.type' || k === 'guestOrExternalUserTypes' || k === 'transferMethods' ? x : resolve(x)]));
-        return v;
-    };
-    const policies = SAMPLE_POLICIES.map((p) => {
-        const { users: u, applications: a, locations: l, ...rest } = p.conditions;
-        return {
-            id: stableGuid(`sample:policy:${p.displayName.slice(0, 5)}`),
-            templateId: null,
-            displayName: p.displayName,
-            createdDateTime: p.created,
-            modifiedDateTime: p.modified,
-            state: p.state,
-            sessionControls: p.sessionControls ?? null,
-            conditions: { ...rest, users: resolve(u ?? null), applications: resolve(a ?? null), ...(l === undefined ? {} : { locations: resolve(l) }) },
-            grantControls: p.grantControls === undefined || p.grantControls === null ? null : resolve(p.grantControls),
-        };
-    });
-    return {
-        formatVersion: 1,
-        tenantId,
-        policies,
-        namedLocations,
-        authenticationStrengthPolicies: strengths,
-        authenticationContextClassReferences: [
-            { id: 'c1', displayName: 'Highly confidential data', description: 'Access to data labelled Highly Confidential', isAvailable: true },
-        ],
-        deletedPolicies: [],
-        deletedNamedLocations: [],
-        users,
-        groups,
-        groupMembers,
-        servicePrincipals,
-        applications,
-        directoryRoleTemplates: roles,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/store.js
-/**
- * The tenant's state: loading it from a seed, a fixture or the state file, normalizing it (so a
- * hand-written fixture gets Graph's defaults), and persisting every change atomically (temp file
- * in the same directory, then rename), so a crash never leaves half a file.
- */
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_TENANT_ID = '8f2c4b1e-3d5a-4c6e-9b7f-1a2b3c4d5e6f';
-function emptyTenant(tenantId) {
-    return {
-        formatVersion: 1,
-        tenantId,
-        policies: [],
-        namedLocations: [],
-        authenticationStrengthPolicies: [],
-        authenticationContextClassReferences: [],
-        deletedPolicies: [],
-        deletedNamedLocations: [],
-        users: [],
-        groups: [],
-        groupMembers: {},
-        servicePrincipals: firstPartyServicePrincipals(tenantId),
-        applications: [],
-        directoryRoleTemplates: directoryRoleTemplates(),
-    };
-}
-const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-function list(raw, key) {
-    const v = raw[key];
-    if (v === undefined || v === null)
-        return [];
-    if (!Array.isArray(v) || !v.every(isObj))
-        throw new Error(`Tenant state: '${key}' must be an array of objects.`);
-    return v;
-}
-function withDeleted(entity, normalizeOne) {
-    const { deletedDateTime, ...rest } = entity;
-    return { ...normalizeOne(rest), deletedDateTime: typeof deletedDateTime === 'string' ? deletedDateTime : new Date().toISOString() };
-}
-/**
- * Accepts the state-file shape with any property missing; the role templates and first-party
- * service principals every tenant has are added when the fixture leaves them out.
- */
-function normalizeState(raw, tenantIdOverride) {
-    if (!isObj(raw))
-        throw new Error('Tenant state must be a JSON object.');
-    const tenantId = tenantIdOverride ?? (typeof raw.tenantId === 'string' ? raw.tenantId : DEFAULT_TENANT_ID);
-    const base = emptyTenant(tenantId);
-    const dir = (kind) => raw[kind] === undefined ? base[kind] : list(raw, kind).map((o) => normalizeDirectoryObject(kind, o));
-    const members = raw.groupMembers;
-    const groupMembers = {};
-    if (isObj(members)) {
-        for (const [g, ids] of Object.entries(members)) {
-            if (Array.isArray(ids))
-                groupMembers[g] = ids.filter((i) => typeof i === 'string');
-        }
-    }
-    return {
-        formatVersion: 1,
-        tenantId,
-        policies: list(raw, 'policies').map(normalizeStoredPolicy),
-        namedLocations: list(raw, 'namedLocations').map(normalizeStoredNamedLocation),
-        authenticationStrengthPolicies: list(raw, 'authenticationStrengthPolicies')
-            .filter((s) => s.policyType !== 'builtIn')
-            .map(normalizeStoredStrength),
-        authenticationContextClassReferences: list(raw, 'authenticationContextClassReferences').map((c) => normalize(contextType, c, '', { entity: 'AuthenticationContextClassReference' })),
-        deletedPolicies: list(raw, 'deletedPolicies').map((p) => withDeleted(p, normalizeStoredPolicy)),
-        deletedNamedLocations: list(raw, 'deletedNamedLocations').map((l) => withDeleted(l, normalizeStoredNamedLocation)),
-        users: dir('users'),
-        groups: dir('groups'),
-        groupMembers,
-        servicePrincipals: dir('servicePrincipals'),
-        applications: dir('applications'),
-        directoryRoleTemplates: dir('directoryRoleTemplates'),
-    };
-}
-/** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
-function seedState(seed, tenantId) {
-    if (seed === undefined || seed === '' || seed === 'empty')
-        return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
-    if (seed === 'sample')
-        return normalizeState(sampleTenant(), tenantId);
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(seed, 'utf8');
-    }
-    catch (e) {
-        throw new Error(`Cannot read the tenant fixture '${seed}': ${e.message}`, { cause: e });
-    }
-    try {
-        return normalizeState(JSON.parse(text), tenantId);
-    }
-    catch (e) {
-        throw new Error(`The tenant fixture '${seed}' is not valid: ${e.message}`, { cause: e });
-    }
-}
-class Store {
-    initial;
-    stateFile;
-    state;
-    /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
-    created = new Map();
-    constructor(initial, stateFile, tenantIdOverride) {
-        this.initial = initial;
-        this.stateFile = stateFile;
-        if (stateFile !== undefined && (0,external_node_fs_.existsSync)(stateFile)) {
-            this.state = normalizeState(JSON.parse((0,external_node_fs_.readFileSync)(stateFile, 'utf8')), tenantIdOverride);
-        }
-        else {
-            this.state = initial();
-            this.save();
-        }
-    }
-    markCreated(id, at) {
-        this.created.set(id, at);
-    }
-    createdAt(id) {
-        return this.created.get(id);
-    }
-    reset() {
-        this.state = this.initial();
-        this.created.clear();
-        this.save();
-    }
-    replace(raw) {
-        this.state = normalizeState(raw);
-        this.created.clear();
-        this.save();
-    }
-    /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
-    save() {
-        if (this.stateFile === undefined)
-            return;
-        const dir = (0,external_node_path_.dirname)(this.stateFile);
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        const tmp = (0,external_node_path_.join)(dir, `.${(0,external_node_path_.basename)(this.stateFile)}.${process.pid}.${Date.now()}.tmp`);
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
-        (0,external_node_fs_.renameSync)(tmp, this.stateFile);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/throttle.js
-/**
- * Graph throttles the Conditional Access and named-location endpoints at about one request per
- * second per tenant, and its 429 carries no Retry-After. A token bucket models that: `rate`
- * tokens a second, at most `burst` saved up.
- */
-/** Paths (under the version) that share the tenant's Conditional Access budget. */
-function isThrottled(path) {
-    return /^identity\/conditionalAccess(\/|$)/i.test(path);
-}
-class TokenBucket {
-    rate;
-    burst;
-    clock;
-    tokens;
-    last;
-    constructor(rate, burst, clock = () => Date.now()) {
-        this.rate = rate;
-        this.burst = burst;
-        this.clock = clock;
-        this.tokens = burst;
-        this.last = clock();
-    }
-    /** Takes one token if there is one. */
-    take() {
-        const now = this.clock();
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-        this.last = now;
-        if (this.tokens >= 1) {
-            this.tokens -= 1;
-            return true;
-        }
-        return false;
-    }
-}
-/** The bucket the options ask for, or undefined when there is no limit. */
-function bucketFor(o) {
-    const rate = o.rateLimit ?? (o.realistic === true ? 1 : undefined);
-    if (rate === undefined)
-        return undefined;
-    if (!(rate > 0))
-        throw new Error(`rateLimit must be a positive number of requests per second, not ${rate}.`);
-    // Realistic: Graph lets a short burst through before the 1/s applies.
-    const burst = o.burst ?? (o.realistic === true && o.rateLimit === undefined ? 3 : Math.max(1, Math.floor(rate)));
-    return new TokenBucket(rate, burst);
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/server.js
-/**
- * The HTTP face of the emulator: Graph under /v1.0 and /beta, admin under /_emulator/. Every Graph
- * request goes through the same pipeline — latency, fault injection, authentication, throttling,
- * routing, counting — and a $batch runs each of its items through the throttle and router too.
- */
-
-
-
-
-
-
-
-
-
-const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function readBody(req) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        req.on('data', (c) => chunks.push(c));
-        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        req.on('error', reject);
-    });
-}
-function parseJson(text) {
-    if (text.trim() === '')
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
-    }
-}
-class EmulatorServer {
-    options;
-    store;
-    counter = new Counter();
-    bucket;
-    injector;
-    server;
-    baseUrl = '';
-    constructor(options) {
-        this.options = options;
-        this.bucket = bucketFor(options);
-        this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
-        this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId);
-    }
-    get tenantId() {
-        return this.store.state.tenantId;
-    }
-    requests() {
-        return this.counter.snapshot();
-    }
-    async listen() {
-        const server = (0,external_node_http_.createServer)((req, res) => {
-            this.handle(req, res).catch((e) => {
-                // A bug in the emulator: answer 500 in Graph's shape rather than hang the client.
-                if (!res.headersSent)
-                    this.sendJson(res, 500, errorBody('InternalServerError', String(e), (0,external_node_crypto_.randomUUID)(), (0,external_node_crypto_.randomUUID)()));
-            });
-        });
-        this.server = server;
-        const host = this.options.host ?? '127.0.0.1';
-        await new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(this.options.port ?? 0, host, () => resolve());
-        });
-        const { port } = server.address();
-        this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-        return this.baseUrl;
-    }
-    async close() {
-        this.store.save();
-        const server = this.server;
-        if (server === undefined)
-            return;
-        await new Promise((resolve) => {
-            server.close(() => resolve());
-            // fetch keeps connections alive; without this close() waits for them to time out.
-            server.closeAllConnections();
-        });
-    }
-    sendJson(res, status, body, headers = {}) {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
-        res.end(text);
-    }
-    send(res, r, ids) {
-        const headers = { 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId, ...(r.headers ?? {}) };
-        if (r.body === undefined) {
-            res.writeHead(r.status, headers);
-            res.end();
-        }
-        else
-            this.sendJson(res, r.status, r.body, headers);
-    }
-    errorResponse(e, ids) {
-        if (e instanceof GraphHttpError)
-            return { status: e.status, headers: e.headers, body: errorBody(e.code, e.message, ids.requestId, ids.clientRequestId) };
-        return { status: 500, body: errorBody('InternalServerError', e instanceof Error ? e.message : String(e), ids.requestId, ids.clientRequestId) };
-    }
-    throttled() {
-        // Graph's CA endpoints send no Retry-After; the option exists to test clients that honour one.
-        const headers = this.options.retryAfter === undefined ? {} : { 'Retry-After': String(this.options.retryAfter) };
-        return new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Please retry later.', headers);
-    }
-    /** One Graph operation, alone or inside a $batch: throttle, then route. */
-    dispatch(method, version, pathAndQuery, body, ids) {
-        const q = pathAndQuery.indexOf('?');
-        const path = (q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)).replace(/^\/+/, '');
-        const params = new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1));
-        let response;
-        try {
-            if (this.bucket !== undefined && isThrottled(path) && !this.bucket.take())
-                throw this.throttled();
-            response = route({ method, path, params, body }, { store: this.store, version, baseUrl: this.baseUrl, now: Date.now(), eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 });
-        }
-        catch (e) {
-            response = this.errorResponse(e, ids);
-        }
-        return response;
-    }
-    async handle(req, res) {
-        const url = new URL(req.url ?? '/', 'http://emulator');
-        const method = (req.method ?? 'GET').toUpperCase();
-        const text = await readBody(req);
-        if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
-            this.admin(method, url.pathname, text, res);
-            return;
-        }
-        const header = req.headers['client-request-id'];
-        const ids = { requestId: (0,external_node_crypto_.randomUUID)(), clientRequestId: typeof header === 'string' ? header : (0,external_node_crypto_.randomUUID)() };
-        const m = /^\/(v1\.0|beta)(?:\/(.*))?$/.exec(url.pathname);
-        if (m === null || m[1] === undefined) {
-            this.send(res, { status: 404, body: errorBody('NotFound', `Graph lives under /v1.0 and /beta; '${url.pathname}' is neither.`, ids.requestId, ids.clientRequestId) }, ids);
-            return;
-        }
-        const version = m[1];
-        const path = m[2] ?? '';
-        const key = endpointKey(method, version, path);
-        if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
-            await sleep(this.options.latencyMs * (0.75 + Math.random() * 0.5));
-        }
-        const fault = this.injector?.next();
-        if (fault === 'reset') {
-            this.counter.record(key, 'reset');
-            req.socket.destroy();
-            return;
-        }
-        let response;
-        if (fault === '503')
-            response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
-        else if (fault === '504')
-            response = this.errorResponse(new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.'), ids);
-        else if (fault === '429')
-            response = this.errorResponse(this.throttled(), ids);
-        else
-            response = await this.authenticated(req, method, version, path, url.search, text, ids);
-        this.counter.record(key, response.status);
-        this.send(res, response, ids);
-    }
-    async authenticated(req, method, version, path, search, text, ids) {
-        const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-        if (auth === null || auth[1] === undefined) {
-            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.'), ids);
-        }
-        if (this.options.tokens !== undefined && !this.options.tokens.includes(auth[1])) {
-            return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'), ids);
-        }
-        let body;
-        try {
-            body = parseJson(text);
-        }
-        catch (e) {
-            return this.errorResponse(e, ids);
-        }
-        if (path === '$batch') {
-            if (method !== 'POST')
-                return this.errorResponse(new GraphHttpError(405, 'Request_BadRequest', '$batch accepts POST only.'), ids);
-            try {
-                const items = parseBatch(body);
-                const result = await runBatch(items, async (item) => this.batchItem(item, version, ids), (item, dep) => this.failedDependency(item, dep, version, ids));
-                return { status: 200, body: result };
-            }
-            catch (e) {
-                return this.errorResponse(e, ids);
-            }
-        }
-        return this.dispatch(method, version, `${path}${search}`, body, ids);
-    }
-    itemResponse(r) {
-        const headers = { ...(r.headers ?? {}) };
-        if (r.body !== undefined)
-            headers['Content-Type'] = JSON_TYPE;
-        return { status: r.status, headers, ...(r.body === undefined ? {} : { body: r.body }) };
-    }
-    batchItem(item, version, ids) {
-        const path = item.url.replace(/^\/+/, '');
-        const key = endpointKey(item.method, version, path.split('?')[0] ?? '');
-        let r;
-        try {
-            assertNotNested(item);
-            r = this.dispatch(item.method, version, path, item.body, ids);
-        }
-        catch (e) {
-            r = this.errorResponse(e, ids);
-        }
-        this.counter.record(key, r.status);
-        return this.itemResponse(r);
-    }
-    failedDependency(item, dependency, version, ids) {
-        const r = this.errorResponse(new GraphHttpError(424, 'FailedDependency', `The request depends on '${dependency}', which failed.`), ids);
-        this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424);
-        return this.itemResponse(r);
-    }
-    /** Admin endpoints: no authentication, not counted. */
-    admin(method, path, text, res) {
-        const fail = (status, message) => this.sendJson(res, status, { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } });
-        const route = `${method} ${path.replace(/\/+$/, '')}`;
-        let body;
-        try {
-            body = text.trim() === '' ? undefined : JSON.parse(text);
-        }
-        catch {
-            fail(400, 'The body is not valid JSON.');
-            return;
-        }
-        try {
-            switch (route) {
-                case 'GET /_emulator/state':
-                    this.sendJson(res, 200, this.store.state);
-                    return;
-                case 'PUT /_emulator/state':
-                    this.store.replace(body);
-                    res.writeHead(204).end();
-                    return;
-                case 'POST /_emulator/reset':
-                    this.store.reset();
-                    res.writeHead(204).end();
-                    return;
-                case 'POST /_emulator/faults': {
-                    const spec = typeof body === 'object' && body !== null ? body.spec : body;
-                    if (spec === undefined || spec === null || spec === '')
-                        this.injector = undefined;
-                    else if (typeof spec === 'string')
-                        this.injector = new FaultInjector(parseFaultSpec(spec));
-                    else
-                        throw new Error("Send {\"spec\": \"rate=…,kinds=…,seed=…\"} to set faults, or {\"spec\": null} to clear them.");
-                    this.sendJson(res, 200, { spec: this.injector?.spec ?? null });
-                    return;
-                }
-                case 'GET /_emulator/requests':
-                    this.sendJson(res, 200, this.counter.snapshot());
-                    return;
-                case 'POST /_emulator/requests/reset':
-                    this.counter.reset();
-                    res.writeHead(204).end();
-                    return;
-                case 'GET /_emulator/health':
-                    this.sendJson(res, 200, { status: 'ok', tenantId: this.tenantId });
-                    return;
-                default:
-                    fail(404, `No admin endpoint '${route}'.`);
-            }
-        }
-        catch (e) {
-            fail(400, e instanceof Error ? e.message : String(e));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/emulator/index.js
-/**
- * The Graph emulator's programmatic API. `caac emulator` and `caac demo` wire the CLI onto
- * `startEmulator`; tests start one on port 0 and talk to it over loopback.
- *
- * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
- * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
- * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
- * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
- *
- * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
- * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for
- * an empty tenant that still has Microsoft's role templates and first-party service principals).
- */
-
-
-async function startEmulator(options = {}) {
-    const server = new EmulatorServer(options);
-    const url = await server.listen();
-    return {
-        url,
-        tenantId: server.tenantId,
-        requests: () => server.requests(),
-        stop: () => server.close(),
-    };
-}
-
-
-/***/ }),
-
-/***/ 5071:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ StalePlanError),
-/* harmony export */   dd: () => (/* binding */ SafetyError),
-/* harmony export */   h9: () => (/* binding */ GraphError),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   yU: () => (/* binding */ ExitCode)
-/* harmony export */ });
-/**
- * One error hierarchy for the whole tool. The faces (CLI, action) map these classes to exit codes
- * and annotations in one place; anything else that escapes is a bug and may show a stack trace.
- */
-class CaacError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = new.target.name;
-    }
-}
-/** The user's input is wrong: a flag, a settings file, a document. Says what, where and how to fix. */
-class ConfigurationError extends CaacError {
-    location;
-    constructor(message, location, options) {
-        super(message, options);
-        this.location = location;
-    }
-}
-/** Microsoft Graph answered with an error. Never carries the token. */
-class GraphError extends CaacError {
-    status;
-    code;
-    requestId;
-    constructor(message, status, code, requestId, options) {
-        super(message, options);
-        this.status = status;
-        this.code = code;
-        this.requestId = requestId;
-    }
-}
-/** The tenant changed since the plan was made: apply refuses it. */
-class StalePlanError extends CaacError {
-}
-/** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
-class SafetyError extends CaacError {
-}
-/** Exit codes shared by every command. */
-const ExitCode = {
-    ok: 0,
-    failure: 1,
-    usage: 2,
-};
 
 
 /***/ }),
@@ -69166,6 +69074,232 @@ function renderFindingsText(report) {
     const s = report.summary;
     lines.push(`${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
     return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 3090:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ compactJson),
+/* harmony export */   HP: () => (/* binding */ displayedChanges),
+/* harmony export */   IB: () => (/* binding */ formatJson),
+/* harmony export */   IR: () => (/* binding */ renderPlanSummaryLine),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   OS: () => (/* binding */ requestParts),
+/* harmony export */   V9: () => (/* binding */ WARNING_TITLES),
+/* harmony export */   fu: () => (/* binding */ sanitizeLogText),
+/* harmony export */   mX: () => (/* binding */ ACTION_SIGNS),
+/* harmony export */   m_: () => (/* binding */ shortId),
+/* harmony export */   pZ: () => (/* binding */ orderedWarnings),
+/* harmony export */   rR: () => (/* binding */ changedOperations),
+/* harmony export */   tf: () => (/* binding */ kindLabel),
+/* harmony export */   w: () => (/* binding */ labelValue)
+/* harmony export */ });
+/* unused harmony exports planHasChanges, labelFor, COMPACT_WIDTH */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * What the plan reports (text and markdown) share: the summary line, the order of warnings and
+ * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
+ * no escaping here (each renderer escapes for its own output).
+ */
+
+/** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
+function renderPlanSummaryLine(plan) {
+    const s = plan.summary;
+    return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
+}
+/** True when applying the plan would change the tenant. */
+function planHasChanges(plan) {
+    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}
+/** The operations a reviewer reads (creates, updates, deletes), in the plan's (dependency) order. */
+function changedOperations(plan) {
+    return plan.operations.filter((op) => op.action !== 'noop');
+}
+const WARNING_ORDER = {
+    delete: 0,
+    enforcement: 1,
+    'new-block': 2,
+    'break-glass-removed': 3,
+    beta: 4,
+    unmanaged: 5,
+};
+/** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
+function orderedWarnings(plan) {
+    return plan.warnings
+        .map((w, i) => ({ w, i }))
+        .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
+        .map(({ w }) => w);
+}
+const WARNING_TITLES = {
+    delete: 'deletion',
+    enforcement: 'enforcement change',
+    'new-block': 'new block',
+    'break-glass-removed': 'break-glass exclusion removed',
+    beta: 'beta',
+    unmanaged: 'not managed here',
+};
+const ACTION_SIGNS = { create: '+', update: '~', delete: '-', noop: ' ' };
+/** `policy`, `named location`, `authentication strength` (falls back to the raw kind). */
+function kindLabel(op) {
+    return _model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[op.kind] ?? String(op.kind);
+}
+/** The first four hex digits of an id: `1b2c` for `1b2c3d4e-…`. */
+function shortId(id) {
+    const hex = id.replace(/[^0-9a-f]/gi, '');
+    return (hex.length >= 4 ? hex : id).slice(0, 4).toLowerCase();
+}
+/** `group:Finance (1b2c…)` when the plan knows a label for the id, else undefined. */
+function labelFor(plan, id) {
+    const label = Object.prototype.hasOwnProperty.call(plan.labels, id) ? plan.labels[id] : undefined;
+    return label === undefined ? undefined : `${label} (${shortId(id)}…)`;
+}
+/** Replaces every string that is a labelled id with its label, deep. */
+function labelValue(plan, value) {
+    if (typeof value === 'string')
+        return labelFor(plan, value) ?? value;
+    if (Array.isArray(value))
+        return value.map((v) => labelValue(plan, v));
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            out[k] = labelValue(plan, v);
+        return out;
+    }
+    return value;
+}
+/** Values up to this many characters stay on one line. */
+const COMPACT_WIDTH = 100;
+/**
+ * JSON that is pretty but compact: on one line when it fits COMPACT_WIDTH, otherwise one member
+ * or element a line, with nested values that fit kept on one line.
+ */
+function formatJson(value, depth = 0) {
+    const oneLine = compactJson(value);
+    if (value === null || typeof value !== 'object' || oneLine.length + depth * 2 <= COMPACT_WIDTH)
+        return [oneLine];
+    const entries = Array.isArray(value)
+        ? value.map((v) => formatJson(v, depth + 1))
+        : Object.entries(value).map(([k, v]) => {
+            const lines = formatJson(v, depth + 1);
+            lines[0] = `${JSON.stringify(k)}: ${lines[0]}`;
+            return lines;
+        });
+    if (entries.length === 0)
+        return [oneLine];
+    const out = [Array.isArray(value) ? '[' : '{'];
+    entries.forEach((lines, i) => {
+        const comma = i < entries.length - 1 ? ',' : '';
+        lines.forEach((line, j) => out.push(`  ${line}${j === lines.length - 1 ? comma : ''}`));
+    });
+    out.push(Array.isArray(value) ? ']' : '}');
+    return out;
+}
+/** JSON on one line with a space after `,` and `:` (arrays and objects). */
+function compactJson(value) {
+    if (value === undefined)
+        return '(absent)';
+    if (value === null || typeof value !== 'object')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => compactJson(v)).join(', ')}]`;
+    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`);
+    return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+}
+/**
+ * The field changes a report shows for an operation. A create whose planner listed no field
+ * changes shows its body's top-level fields as additions.
+ */
+function displayedChanges(op) {
+    if (op.changes.length > 0 || op.action !== 'create' || !op.body)
+        return op.changes;
+    return Object.entries(op.body).map(([key, after]) => ({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, after }));
+}
+/** `Graph requests: 7 (GET /v1.0/… 2, …)`. */
+function requestParts(plan) {
+    const endpoints = Object.entries(plan.requests?.byEndpoint ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { total: plan.requests?.total ?? 0, endpoints };
+}
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/**
+ * Text from a file or the tenant, made safe for a log or a single line: control characters
+ * (newlines, escape sequences) are shown escaped, so a name can neither start a line
+ * (`::workflow-command::`) nor drive the terminal.
+ */
+function sanitizeLogText(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+
+
+/***/ }),
+
+/***/ 9634:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ renderPlanText)
+/* harmony export */ });
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3090);
+
+function quoted(name) {
+    return `"${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(name)}"`;
+}
+function value(plan, v) {
+    return (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(v === undefined ? '(absent)' : (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .compactJson */ .Ar)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .labelValue */ .w)(plan, v)));
+}
+function operationLines(plan, op) {
+    const id = op.id ? ` (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .shortId */ .m_)(op.id))}…)` : '';
+    const lines = [`${_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_SIGNS */ .mX[op.action]} ${op.action} ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .kindLabel */ .tf)(op)} ${quoted(op.displayName)}${id}`];
+    if (op.action === 'delete')
+        return lines;
+    for (const change of (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .displayedChanges */ .HP)(op)) {
+        const path = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(change.path);
+        if (change.before === undefined)
+            lines.push(`    ${path}: ${value(plan, change.after)}`);
+        else
+            lines.push(`    ${path}: ${value(plan, change.before)} → ${value(plan, change.after)}`);
+    }
+    return lines;
+}
+function renderPlanText(plan) {
+    const out = [];
+    out.push(`caac plan · tenant ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(plan.tenant.id)} · folder ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(plan.dir)}`);
+    out.push((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .renderPlanSummaryLine */ .IR)(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
+    const warnings = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .orderedWarnings */ .pZ)(plan);
+    if (warnings.length > 0) {
+        out.push('', `Warnings (${warnings.length}):`);
+        for (const w of warnings)
+            out.push(`  ! ${_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .WARNING_TITLES */ .V9[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(w.message)}`);
+    }
+    const changed = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .changedOperations */ .rR)(plan);
+    if (changed.length === 0) {
+        out.push('', 'No changes. The tenant matches the repository.');
+    }
+    else {
+        for (const op of changed)
+            out.push('', ...operationLines(plan, op));
+    }
+    if (plan.unmanaged.length > 0) {
+        out.push('', `Not managed here (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(plan.unmanaged.length, 'object')} in the tenant that no file describes; prune would delete them):`);
+        for (const u of plan.unmanaged)
+            out.push(`  ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .kindLabel */ .tf)(u)} ${quoted(u.displayName)} (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .shortId */ .m_)(u.id))}…)`);
+    }
+    const requests = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .requestParts */ .OS)(plan);
+    const detail = requests.endpoints.map(([endpoint, n]) => `${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(endpoint)} ${n}`).join(', ');
+    out.push('', `Graph requests: ${requests.total}${detail ? ` (${detail})` : ''}`);
+    return out.join('\n') + '\n';
 }
 
 

@@ -6,11 +6,15 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runValidate } from '../commands/validate.js';
+import { runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
+import { runValidate } from '../commands/validate.js';
 import { startEmulator } from '../emulator/index.js';
 import { ExitCode } from '../errors.js';
+import { connectGraph } from '../graph/connect.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { reportStoppedPlan } from './plan-command.js';
 
 /** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
 export function exampleRepository(): string | undefined {
@@ -21,6 +25,13 @@ export function exampleRepository(): string | undefined {
   return undefined;
 }
 
+const indent = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n');
+
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
   program
     .command('demo')
@@ -30,37 +41,52 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       const out = (line = '') => process.stdout.write(line + '\n');
       const dir = flags.dir ?? exampleRepository();
       if (!dir) {
-        out('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir');
+        process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
         setExit(ExitCode.usage);
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
+      const steps = 5;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
-      out('Step 1/3  start the Graph emulator with the sample tenant');
+      out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
       const emulator = await startEmulator({ seed: 'sample' });
       try {
         out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
         out();
-        out(`Step 2/3  caac validate --dir ${shownDir}`);
-        const result = runValidate(filePolicyStore(shownDir));
-        for (const line of formatFindings(result, 'text').trimEnd().split('\n')) out(`          ${line}`);
+        out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
+        const validation = runValidate(filePolicyStore(shownDir));
+        out(indent(formatFindings(validation, 'text')));
         out();
-        out('Step 3/3  read the tenant over Graph');
-        const headers = { authorization: 'Bearer caac-demo' };
-        for (const [label, path] of [
-          ['policies', '/v1.0/identity/conditionalAccess/policies'],
-          ['named locations', '/v1.0/identity/conditionalAccess/namedLocations'],
-          ['authentication strengths', '/v1.0/policies/authenticationStrengthPolicies'],
-        ] as const) {
-          const response = await fetch(`${emulator.url}${path}`, { headers });
-          const body = (await response.json()) as { value?: unknown[] };
-          out(`          ${String(body.value?.length ?? 0).padStart(3)} ${label}`);
+
+        // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
+        const graph = connectGraph({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+        const plan = async (): Promise<boolean> => {
+          const outcome = await runPlan(filePolicyStore(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+          if (outcome.status !== 'planned') {
+            setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+            return false;
+          }
+          out(indent(renderPlanText(outcome.plan)));
+          return true;
+        };
+        out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
+        if (!(await plan())) return;
+        out();
+
+        out(`Step 4/${steps}  someone edits the tenant in the portal: the report-only device policy is switched on`);
+        const snapshot = await graph.tenant.read();
+        const target = snapshot.policies.find((p) => p['state'] === 'enabledForReportingButNotEnforced');
+        if (target && typeof target['id'] === 'string') {
+          await graph.tenant.update('policy', target['id'], { state: 'enabled' });
+          out(`          PATCH policy "${String(target['displayName'])}": state → enabled`);
         }
         out();
-        out('Next in the pipeline (coming in later releases): plan, apply, backup, contingency-toggle.');
-        out(`Graph requests used: ${emulator.requests().total}`);
-        setExit(result.summary.errors > 0 ? ExitCode.failure : ExitCode.ok);
+        out(`Step 5/${steps}  caac plan again: the drift shows, with the change that puts the repository back`);
+        if (!(await plan())) return;
+        out();
+        out('Next in the pipeline (coming in later releases): apply, backup, contingency-toggle.');
+        setExit(validation.summary.errors > 0 ? ExitCode.failure : ExitCode.ok);
       } finally {
         await emulator.stop();
       }

@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../model/plan.js';
 import type { PolicyStore } from '../model/repository.js';
-import type { ApiVersion } from '../model/tenant.js';
+import type { ApiVersion, RequestTally } from '../model/tenant.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { resolveReferences, type ResolutionProblem } from '../resolve/resolve-references.js';
@@ -30,6 +30,8 @@ export type PlanOutcome =
 
 export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: PlanOptions): Promise<PlanOutcome> {
   const log = options.log ?? (() => {});
+  // A connection may serve several commands (the demo plans twice): count this plan's requests only.
+  const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
   const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
@@ -53,9 +55,17 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
-  const tally = ports.tenant.requests();
-  plan.requests = { total: tally.total, byEndpoint: tally.byEndpoint };
+  plan.requests = requestsSince(before, ports.tenant.requests());
   return { status: 'planned', validation, plan };
+}
+
+function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
+  const byEndpoint: Record<string, number> = {};
+  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+    const spent = n - (before.byEndpoint[endpoint] ?? 0);
+    if (spent > 0) byEndpoint[endpoint] = spent;
+  }
+  return { total: after.total - before.total, byEndpoint };
 }
 
 /** True when applying the plan would change the tenant. */
