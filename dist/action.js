@@ -5752,7 +5752,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -6910,7 +6910,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -8669,7 +8669,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -9333,7 +9333,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15360,7 +15360,7 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15529,7 +15529,7 @@ const inc = __nccwpck_require__(9343)
 const diff = __nccwpck_require__(8632)
 const major = __nccwpck_require__(2186)
 const minor = __nccwpck_require__(3566)
-const patch = __nccwpck_require__(5402)
+const patch = __nccwpck_require__(3021)
 const prerelease = __nccwpck_require__(6577)
 const compare = __nccwpck_require__(6176)
 const rcompare = __nccwpck_require__(8594)
@@ -59911,1352 +59911,511 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 6908:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   dz: () => (/* binding */ InputError)
-/* harmony export */ });
-/* unused harmony exports readInput, COMMANDS */
-function readInput(env, name) {
-    const upper = name.toUpperCase();
-    const value = env[`INPUT_${upper.replace(/ /g, '_')}`] ?? env[`INPUT_${upper.replace(/[ -]/g, '_')}`];
-    const trimmed = value?.trim();
-    return trimmed === '' ? undefined : trimmed;
-}
-const COMMANDS = ['validate', 'plan'];
-class InputError extends Error {
-    name = 'InputError';
-}
-function parseInputs(env) {
-    const command = readInput(env, 'command') ?? 'validate';
-    if (!COMMANDS.includes(command)) {
-        throw new InputError(`input "command" is "${command}": it must be one of ${COMMANDS.join(', ')}`);
-    }
-    return {
-        command: command,
-        dir: readInput(env, 'dir') ?? 'conditional-access',
-        githubToken: readInput(env, 'github-token'),
-        tenantId: readInput(env, 'tenant-id'),
-        clientId: readInput(env, 'client-id'),
-        auth: readInput(env, 'auth'),
-        cloud: readInput(env, 'cloud'),
-        graphUrl: readInput(env, 'graph-url'),
-        apiVersion: oneOf(readInput(env, 'api-version') ?? 'v1.0', 'api-version', ['v1.0', 'beta']),
-        prune: bool(readInput(env, 'prune'), 'prune', false),
-        comment: bool(readInput(env, 'comment'), 'comment', true),
-        artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
-    };
-}
-function oneOf(value, name, allowed) {
-    if (!allowed.includes(value))
-        throw new InputError(`input "${name}" is "${value}": it must be one of ${allowed.join(', ')}`);
-    return value;
-}
-/** YAML 1.2 booleans, as the runner's own getBooleanInput reads them. */
-function bool(value, name, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(`input "${name}" is "${value}": it must be true or false`);
-}
-
-
-/***/ }),
-
-/***/ 7432:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6908);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2625);
-/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2038);
-/**
- * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
- * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
- */
-
-
-
-
-
-async function run() {
-    try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInputs */ .TL)(process.env);
-        if (inputs.githubToken)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.githubToken);
-        switch (inputs.command) {
-            case 'validate':
-                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_3__/* .validateAction */ .F)(inputs);
-                break;
-            case 'plan':
-                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planAction */ .y)(inputs);
-                break;
-        }
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GraphError */ .h9 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .SafetyError */ .dd || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StalePlanError */ .Z) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`caac: ${error.message}`);
-            return;
-        }
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz) {
-            const loc = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? error.location : undefined;
-            if (loc?.line)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
-            process.exitCode = 2;
-            return;
-        }
-        const e = error instanceof Error ? error : new Error(String(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`caac: unexpected error: ${e.message} (this is a bug in caac; please report it)`);
-        if (e.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(e.stack);
-    }
-}
-await run();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2625:
+/***/ 1493:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  y: () => (/* binding */ planAction)
+  z: () => (/* binding */ applyAction)
 });
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(4116);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var model_documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/model/plan.js
-const PLAN_FORMAT_VERSION = 1;
-
-;// CONCATENATED MODULE: ./lib/src/model/tenant.js
-function kindOfTenantList(kind) {
-    return kind === 'policy' ? 'policies' : kind === 'namedLocation' ? 'namedLocations' : 'authenticationStrengths';
-}
-
-// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
-var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/model/references.js
-var references = __nccwpck_require__(4096);
-;// CONCATENATED MODULE: ./lib/src/normalize/property-rules.js
-// ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
-const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
-const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
-const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
-const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
-const FILTER_MODES = ['include', 'exclude'];
-const BUILT_IN_CONTROLS = [
-    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
-    'passwordChange', 'unknownFutureValue', 'riskRemediation',
-];
-const GUEST_OR_EXTERNAL_USER_TYPES = [
-    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
-    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
-];
-const TRANSFER_METHODS = ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'];
-const INSIDER_RISK_LEVELS = ['minor', 'moderate', 'elevated', 'unknownFutureValue'];
-const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
-const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
-const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
-const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
-const AUTH_METHOD_MODES = [
-    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
-    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
-    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
-    'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
-];
-const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
-const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
-const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
-const IPV6_RANGE = '#microsoft.graph.iPv6CidrRange';
-const ALL_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessAllExternalTenants';
-const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumeratedExternalTenants';
-// ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
-const SERVER = { type: 'server' };
-const BETA = { type: 'beta' };
-const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
-const enumSet = (values) => ({ type: 'set', values });
-const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
-/** Server-managed fields every kind carries. */
-const COMMON_SERVER = ['/id', '/createdDateTime', '/modifiedDateTime', '/deletedDateTime'];
-const externalTenantsRules = (side) => {
-    const base = `/conditions/users/${side}GuestsOrExternalUsers`;
-    return [
-        [`${base}/guestOrExternalUserTypes`, { type: 'flags', values: GUEST_OR_EXTERNAL_USER_TYPES }],
-        [
-            `${base}/externalTenants/@odata.type`,
-            {
-                type: 'odataType',
-                values: [ALL_EXTERNAL_TENANTS, ENUMERATED_EXTERNAL_TENANTS],
-                default: (t) => (kindOf(t['membershipKind']) === 'all' ? ALL_EXTERNAL_TENANTS : kindOf(t['membershipKind']) === 'enumerated' ? ENUMERATED_EXTERNAL_TENANTS : undefined),
-            },
-        ],
-        [
-            `${base}/externalTenants/membershipKind`,
-            {
-                type: 'enum',
-                values: ['all', 'enumerated', 'unknownFutureValue'],
-                default: (t) => {
-                    const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].toLowerCase() : '';
-                    return type === ALL_EXTERNAL_TENANTS.toLowerCase() ? 'all' : type === ENUMERATED_EXTERNAL_TENANTS.toLowerCase() ? 'enumerated' : undefined;
-                },
-            },
-        ],
-        [`${base}/externalTenants/members`, ids()],
-    ];
-};
-function kindOf(value) {
-    return typeof value === 'string' ? value.toLowerCase() : undefined;
-}
-const filterRules = (pointer) => [[`${pointer}/mode`, enumOf(FILTER_MODES)]];
-// ── The tables ──────────────────────────────────────────────────────────────────────────────────
-const POLICY_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/templateId', SERVER],
-    ['/partialEnablementStrategy', SERVER],
-    ['/description', { type: 'scalar', nullable: true }],
-    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
-    // conditions
-    ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
-    ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
-    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
-    ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
-    ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
-    ['/conditions/users/includeGroups', ids()],
-    ['/conditions/users/excludeGroups', ids()],
-    ['/conditions/users/includeRoles', ids()],
-    ['/conditions/users/excludeRoles', ids()],
-    ...externalTenantsRules('include'),
-    ...externalTenantsRules('exclude'),
-    ['/conditions/applications/includeApplications', ids(APP_KEYWORDS)],
-    ['/conditions/applications/excludeApplications', ids(APP_KEYWORDS)],
-    ['/conditions/applications/includeUserActions', { type: 'set', case: 'lower' }],
-    ['/conditions/applications/includeAuthenticationContextClassReferences', { type: 'set', case: 'lower' }],
-    ...filterRules('/conditions/applications/applicationFilter'),
-    ['/conditions/clientApplications/includeServicePrincipals', ids(SP_KEYWORDS)],
-    ['/conditions/clientApplications/excludeServicePrincipals', ids(SP_KEYWORDS)],
-    ...filterRules('/conditions/clientApplications/servicePrincipalFilter'),
-    ['/conditions/platforms/includePlatforms', enumSet(PLATFORMS)],
-    ['/conditions/platforms/excludePlatforms', enumSet(PLATFORMS)],
-    ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
-    ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
-    ...filterRules('/conditions/devices/deviceFilter'),
-    // grant controls
-    ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
-    ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
-    ['/grantControls/builtInControls', enumSet(BUILT_IN_CONTROLS)],
-    ['/grantControls/customAuthenticationFactors', ids()],
-    ['/grantControls/termsOfUse', ids()],
-    ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
-    // session controls
-    ['/sessionControls', { type: 'object', nullable: true }],
-    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
-    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
-    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
-    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
-    [
-        '/sessionControls/signInFrequency/authenticationType',
-        enumOf(['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], { default: 'primaryAndSecondaryAuthentication' }),
-    ],
-    ['/sessionControls/signInFrequency/frequencyInterval', enumOf(['timeBased', 'everyTime', 'unknownFutureValue'], { default: 'timeBased' })],
-    // beta-only (and deprecated beta) properties: managed only with --api-version beta
-    ['/conditions/agentIdRiskLevels', BETA],
-    ['/conditions/agents', BETA],
-    ['/conditions/agentContext', BETA],
-    ['/conditions/deviceStates', BETA],
-    ['/conditions/times', BETA],
-    ['/conditions/applications/networkAccess', BETA],
-    ['/conditions/applications/globalSecureAccess', BETA],
-    ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
-    ['/conditions/devices/includeDevices', BETA],
-    ['/conditions/devices/excludeDevices', BETA],
-    ['/conditions/devices/includeDeviceStates', BETA],
-    ['/conditions/devices/excludeDeviceStates', BETA],
-    ['/sessionControls/continuousAccessEvaluation', BETA],
-    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
-    ['/sessionControls/networkAccessSecurity', BETA],
-    ['/sessionControls/blockSensitiveActions', BETA],
-];
-const NAMED_LOCATION_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/@odata.type', { type: 'odataType', values: [IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION] }],
-    ['/isTrusted', { type: 'scalar', default: false, when: IP_NAMED_LOCATION }],
-    ['/ipRanges', { type: 'objectSet', key: 'cidrAddress', when: IP_NAMED_LOCATION }],
-    [
-        '/ipRanges/*/@odata.type',
-        { type: 'odataType', values: [IPV4_RANGE, IPV6_RANGE], default: (r) => (typeof r['cidrAddress'] === 'string' ? (r['cidrAddress'].includes(':') ? IPV6_RANGE : IPV4_RANGE) : undefined) },
-    ],
-    ['/ipRanges/*/cidrAddress', { type: 'scalar', case: 'lower' }],
-    ['/countriesAndRegions', { type: 'set', case: 'upper', when: COUNTRY_NAMED_LOCATION }],
-    ['/includeUnknownCountriesAndRegions', { type: 'scalar', default: false, when: COUNTRY_NAMED_LOCATION }],
-    ['/countryLookupMethod', enumOf(['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], { default: 'clientIpAddress', when: COUNTRY_NAMED_LOCATION })],
-    ['/compliantNetworkType', BETA],
-];
-const AUTHENTICATION_STRENGTH_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/policyType', SERVER],
-    ['/requirementsSatisfied', SERVER],
-    ['/combinationConfigurations', SERVER],
-    ['/description', { type: 'scalar', nullable: true }],
-    ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
-];
-const PROPERTY_RULES = {
-    policy: new Map(POLICY_RULES),
-    namedLocation: new Map(NAMED_LOCATION_RULES),
-    authenticationStrength: new Map(AUTHENTICATION_STRENGTH_RULES),
-};
-function childRulesByParent(table) {
-    const byParent = new Map();
-    for (const [pointer, rule] of table) {
-        const cut = pointer.lastIndexOf('/');
-        const parent = pointer.slice(0, cut);
-        const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-        const list = byParent.get(parent) ?? [];
-        list.push({ key, rule });
-        byParent.set(parent, list);
-    }
-    return byParent;
-}
-
-;// CONCATENATED MODULE: ./lib/src/normalize/normalize-document.js
-/**
- * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
- * the table in property-rules.ts. Pure functions over plain JSON.
- */
-
-
-
-
-const CHILDREN = {
-    policy: childRulesByParent(PROPERTY_RULES.policy),
-    namedLocation: childRulesByParent(PROPERTY_RULES.namedLocation),
-    authenticationStrength: childRulesByParent(PROPERTY_RULES.authenticationStrength),
-};
-/**
- * The canonical form of a document, as the plan compares it: server fields and annotations
- * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
- * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
- * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
- */
-function normalizeDocument(kind, doc, options) {
-    const mode = modeFor(kind, doc, options.apiVersion, true);
-    return walkObject(doc, '', mode) ?? {};
-}
-/**
- * A complete request body (POST or PATCH) from a resolved desired document: server fields and
- * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
- */
-function toGraphBody(kind, doc, options = {}) {
-    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-    return walkObject(doc, '', mode) ?? {};
-}
-/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
-function betaOnlyProperties(kind, doc) {
-    const table = PROPERTY_RULES[kind];
-    const found = [];
-    const visit = (value, pointer, shape) => {
-        if (Array.isArray(value))
-            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
-        else if ((0,model_documents/* isJsonObject */.OW)(value)) {
-            for (const [key, child] of Object.entries(value)) {
-                const seg = (0,json_pointer/* escapePointerSegment */.mE)(key);
-                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
-                    if (!isEmpty(prune(child)))
-                        found.push(`${pointer}/${seg}`);
-                }
-                else
-                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
-            }
-        }
-    };
-    visit(doc, '', '');
-    return found;
-}
-/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (typeof value === 'object' && value !== null) {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            const v = value[key];
-            if (v !== undefined)
-                out[key] = sortKeys(v);
-        }
-        return out;
-    }
-    return value;
-}
-// ── The walk ────────────────────────────────────────────────────────────────────────────────────
-function modeFor(kind, doc, apiVersion, canonical) {
-    const type = doc['@odata.type'];
-    return {
-        apiVersion,
-        canonical,
-        table: PROPERTY_RULES[kind],
-        children: CHILDREN[kind],
-        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
-    };
-}
-function isAnnotation(key) {
-    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
-}
-function walkObject(obj, shape, mode) {
-    const out = {};
-    for (const key of Object.keys(obj).sort()) {
-        const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
-        const rule = mode.table.get(childShape);
-        if (isAnnotation(key) && rule?.type !== 'odataType')
-            continue;
-        if (rule?.type === 'server')
-            continue;
-        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
-            continue;
-        let value = applyRule(rule, obj[key], childShape, mode);
-        if (value === undefined)
-            continue;
-        // A body clears a top-level object with null, not with an object of nothing.
-        if (!mode.canonical && rule?.nullable && (0,model_documents/* isJsonObject */.OW)(value) && Object.keys(value).length === 0)
-            value = null;
-        if (mode.canonical && isEmpty(value))
-            continue;
-        out[key] = value;
-    }
-    fillDefaults(out, shape, mode);
-    return mode.canonical ? sortObject(out) : out;
-}
-function fillDefaults(out, shape, mode) {
-    const children = mode.children.get(shape);
-    if (!children)
-        return;
-    // Canonical form: Graph's defaults exist only inside an object that exists.
-    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
-        return;
-    for (const { key, rule } of children) {
-        const current = out[key];
-        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
-            continue;
-        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
-            continue;
-        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
-            continue;
-        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
-        if (value === undefined && !mode.canonical) {
-            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
-                value = [];
-            else if (rule.nullable)
-                value = null;
-        }
-        if (value !== undefined)
-            out[key] = structuredClone(value);
-    }
-}
-function applyRule(rule, value, shape, mode) {
-    if (value === null)
-        return null;
-    switch (rule?.type) {
-        case undefined:
-        case 'beta':
-        case 'object': {
-            if (Array.isArray(value))
-                return value.map((item) => ((0,model_documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if ((0,model_documents/* isJsonObject */.OW)(value)) {
-                const walked = walkObject(value, shape, mode);
-                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
-                    return undefined;
-                return walked;
-            }
-            return value;
-        }
-        case 'server':
-            return undefined;
-        case 'enum':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
-        case 'odataType':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
-        case 'flags':
-            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
-        case 'set': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'combinations': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'objectSet': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => ((0,model_documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if (!mode.canonical)
-                return items;
-            const keyOf = (item) => {
-                const k = (0,model_documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
-                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
-            };
-            const unique = new Map();
-            for (const item of items)
-                unique.set(canonicalJson(item), item);
-            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
-        }
-        case 'strengthRef': {
-            if (!(0,model_documents/* isJsonObject */.OW)(value))
-                return value;
-            const id = value['id'];
-            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
-        }
-        case 'scalar': {
-            if (mode.canonical && rule.falseIsEmpty && value === false)
-                return undefined;
-            if (typeof value === 'string' && rule.case)
-                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
-            return value;
-        }
-    }
-}
-function canonicalEnum(values, raw) {
-    const trimmed = raw.trim();
-    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
-}
-/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
-function canonicalFlags(values, raw) {
-    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
-    const rank = (t) => {
-        const i = values.indexOf(t);
-        return i < 0 ? values.length : i;
-    };
-    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
-}
-function canonicalSetItem(rule, raw) {
-    const trimmed = raw.trim();
-    if (rule.values)
-        return canonicalEnum(rule.values, trimmed);
-    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
-    if (keyword)
-        return keyword;
-    if (rule.case === 'upper')
-        return trimmed.toUpperCase();
-    if (rule.case === 'lower')
-        return trimmed.toLowerCase();
-    if (rule.ids)
-        return canonicalId(trimmed);
-    return raw;
-}
-/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
-function canonicalId(id) {
-    return (0,references/* isGuid */.W_)(id.trim()) ? id.trim().toLowerCase() : id;
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortedUnique(items) {
-    const unique = new Map();
-    for (const item of items)
-        unique.set(canonicalJson(item), item);
-    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
-}
-function dedupe(items) {
-    const seen = new Set();
-    return items.filter((item) => {
-        const key = canonicalJson(item);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function sortObject(obj) {
-    const out = {};
-    for (const key of Object.keys(obj).sort())
-        out[key] = obj[key];
-    return out;
-}
-/** null, undefined, "", [] or {}: what Graph treats as "not set". */
-function isEmpty(value) {
-    if (value === null || value === undefined || value === '')
-        return true;
-    if (Array.isArray(value))
-        return value.length === 0;
-    if ((0,model_documents/* isJsonObject */.OW)(value))
-        return Object.keys(value).length === 0;
-    return false;
-}
-/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
-function prune(value) {
-    if (Array.isArray(value)) {
-        const items = value.map(prune).filter((v) => !isEmpty(v));
-        return items;
-    }
-    if ((0,model_documents/* isJsonObject */.OW)(value)) {
-        const out = {};
-        for (const [k, v] of Object.entries(value)) {
-            if (isAnnotation(k))
-                continue;
-            const p = prune(v);
-            if (!isEmpty(p))
-                out[k] = p;
-        }
-        return out;
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./node_modules/deep-diff/index.js
-var deep_diff = __nccwpck_require__(9030);
-;// CONCATENATED MODULE: ./lib/src/plan/field-changes.js
-/**
- * Field-level changes between two normalized documents, as JSON pointers. Arrays are reported
- * whole at the array's pointer (`/conditions/users/excludeGroups: [a, b] → [a]`), never as
- * per-index edits: that is how a reviewer reads a set.
- */
-
-
-function fieldChanges(before, after) {
-    const lhs = before ?? {};
-    const rhs = after ?? {};
-    const differences = deep_diff.diff(lhs, rhs) ?? [];
-    const byPointer = new Map();
-    for (const d of differences) {
-        const path = [...(d.path ?? [])];
-        // Cut the path at the first array: the change is reported on the whole array.
-        const cut = path.findIndex((segment, i) => typeof segment === 'number' && (Array.isArray((0,json_pointer/* valueAtPointer */.sZ)(lhs, (0,json_pointer/* toPointer */.rb)(path.slice(0, i)))) || Array.isArray((0,json_pointer/* valueAtPointer */.sZ)(rhs, (0,json_pointer/* toPointer */.rb)(path.slice(0, i))))));
-        const pointer = (0,json_pointer/* toPointer */.rb)(cut < 0 ? path : path.slice(0, cut));
-        if (byPointer.has(pointer))
-            continue;
-        const change = { path: pointer };
-        const b = (0,json_pointer/* valueAtPointer */.sZ)(lhs, pointer);
-        const a = (0,json_pointer/* valueAtPointer */.sZ)(rhs, pointer);
-        if (b !== undefined)
-            change.before = structuredClone(b);
-        if (a !== undefined)
-            change.after = structuredClone(a);
-        byPointer.set(pointer, change);
-    }
-    return [...byPointer.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/src/plan/fingerprint.js
-/**
- * The fingerprint of the live state a plan read: apply recomputes it from a fresh read and refuses
- * the plan when it differs (the tenant changed since the plan was reviewed). It hashes the
- * normalized form, so fields Graph changes on its own (modifiedDateTime, the expanded strength's
- * annotations) and differences that mean nothing (array order, null vs []) do not make a plan stale.
- */
-
-
-
-
-function fingerprintSnapshot(snapshot, apiVersion) {
-    const objects = [];
-    for (const kind of model_documents/* DOCUMENT_KINDS */.q6) {
-        for (const object of snapshot[kindOfTenantList(kind)]) {
-            objects.push({ kind, id: String(object['id'] ?? '').toLowerCase(), object: normalizeDocument(kind, object, { apiVersion }) });
-        }
-    }
-    const rank = (kind) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(kind);
-    objects.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const canonical = canonicalJson({ tenantId: snapshot.tenantId.toLowerCase(), apiVersion, objects });
-    return (0,external_node_crypto_.createHash)('sha256').update(canonical, 'utf8').digest('hex');
-}
-
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-;// CONCATENATED MODULE: ./lib/src/plan/match.js
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/apply/execute.js
 /**
- * Matches the repository's documents to the tenant's objects of one kind: a document's `id` wins
- * when that id exists in the tenant (this is how a rename is written), otherwise the displayName
- * does (case-insensitive, trimmed). The id is read from the prepared document (`value.id`:
- * preparation strips every other server field but keeps this one).
+ * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
+ * (the client paces them at the tenant's limit), with a progress line each.
  */
 
 
-
-const BUILT_IN_IDS = new Set(Object.values(references/* BUILT_IN_AUTH_STRENGTHS */.Lc));
-/** True for Microsoft's built-in authentication strengths, which are never managed. */
-function isBuiltInStrength(object) {
-    return object['policyType'] === 'builtIn' || (typeof object['id'] === 'string' && BUILT_IN_IDS.has(object['id'].toLowerCase()));
+/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
+function phaseOf(op) {
+    const policy = op.kind === 'policy';
+    if (op.action === 'delete')
+        return policy ? 2 : 3;
+    return policy ? 1 : 0;
 }
-const nameKey = (name) => (typeof name === 'string' && name.trim() !== '' ? name.trim().toLowerCase() : undefined);
-const idOf = (o) => (typeof o['id'] === 'string' && o['id'] !== '' ? o['id'].toLowerCase() : undefined);
-function matchDocuments(kind, desired, tenant) {
-    const label = model_documents/* KIND_LABELS */.bu[kind];
-    const builtIns = kind === 'authenticationStrength' ? tenant.filter(isBuiltInStrength) : [];
-    const actual = kind === 'authenticationStrength' ? tenant.filter((o) => !isBuiltInStrength(o)) : [...tenant];
-    const byId = new Map();
-    for (const o of actual) {
-        const id = idOf(o);
+function orderedOperations(operations) {
+    return operations
+        .filter((op) => op.action !== 'noop')
+        .map((op, i) => ({ op, i }))
+        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
+        .map(({ op }) => op);
+}
+const REF = /^(location|authStrength):(.+)$/;
+/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
+function substituteCreated(value, created, missing) {
+    if (typeof value === 'string') {
+        const m = REF.exec(value);
+        if (!m)
+            return value;
+        const id = created.get(value.toLowerCase());
         if (id)
-            byId.set(id, o);
+            return id;
+        missing.add(value);
+        return value;
     }
-    const claimedBy = new Map();
-    const pairs = new Map();
-    for (const doc of desired) {
-        const name = (0,model_documents/* displayNameOf */.Nv)(doc);
-        if (kind === 'authenticationStrength') {
-            const docId = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
-            const builtIn = builtIns.find((b) => idOf(b) === docId || (name !== undefined && nameKey(b['displayName']) === nameKey(name)));
-            if ((docId && BUILT_IN_IDS.has(docId)) || builtIn) {
-                throw new errors/* ConfigurationError */.j1(`${doc.file} describes the built-in authentication strength "${name ?? docId}", which Microsoft manages and caac never changes: delete the file and reference it as "authStrength:${name ?? 'Name'}", or give your custom strength another displayName`, { file: doc.file, path: '/displayName' });
-            }
-        }
-        const id = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
-        const hit = id ? byId.get(id) : undefined;
-        if (!hit)
-            continue;
-        const other = claimedBy.get(hit);
-        if (other) {
-            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}": keep the id in one file only`, {
-                file: doc.file,
-                path: '/id',
-            });
-        }
-        claimedBy.set(hit, doc);
-        pairs.set(doc, { desired: doc, actual: hit, by: 'id' });
-    }
-    for (const doc of desired) {
-        if (pairs.has(doc))
-            continue;
-        const key = nameKey((0,model_documents/* displayNameOf */.Nv)(doc));
-        const candidates = key === undefined ? [] : actual.filter((o) => nameKey(o['displayName']) === key && !(claimedBy.has(o) && pairs.get(claimedBy.get(o))?.by === 'id'));
-        if (candidates.length > 1) {
-            const ids = candidates.map((o) => String(o['id'])).join(', ');
-            throw new errors/* ConfigurationError */.j1(`the tenant holds ${candidates.length} ${label}s named "${(0,model_documents/* displayNameOf */.Nv)(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`, { file: doc.file, path: '/displayName' });
-        }
-        const hit = candidates[0];
-        if (!hit) {
-            pairs.set(doc, { desired: doc });
+    if (Array.isArray(value))
+        return value.map((v) => substituteCreated(v, created, missing));
+    if ((0,documents/* isJsonObject */.OW)(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
+    return value;
+}
+async function executeOperations(operations, tenant, options) {
+    const clock = options.clock ?? Date.now;
+    const ordered = orderedOperations(operations);
+    const created = new Map();
+    const results = [];
+    let stopped = false;
+    for (const [index, op] of ordered.entries()) {
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        if (stopped) {
+            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
             continue;
         }
-        const other = claimedBy.get(hit);
-        if (other) {
-            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both describe the ${label} "${(0,model_documents/* displayNameOf */.Nv)(doc)}": displayName must be unique`, {
-                file: doc.file,
-                path: '/displayName',
-            });
-        }
-        claimedBy.set(hit, doc);
-        pairs.set(doc, { desired: doc, actual: hit, by: 'displayName' });
-    }
-    return { pairs: desired.map((d) => pairs.get(d)), unmatched: actual.filter((o) => !claimedBy.has(o)) };
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/warnings.js
-/**
- * The warnings a reviewer reads first: deletions, enforcement changes, new blocks, break-glass
- * exclusions removed, and beta-only properties that v1.0 ignores.
- */
-
-
-const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
-const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
-function deleteWarning(kind, displayName, id) {
-    const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
-    return { kind: 'delete', displayName, message: `deletes the ${model_documents/* KIND_LABELS */.bu[kind]} "${displayName}" (${id})${restorable}` };
-}
-/** Warnings about one policy's create (before undefined) or update; both sides normalized. */
-function policyWarnings(displayName, before, after, emergencyIds, labels) {
-    const warnings = [];
-    const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
-    const stateAfter = String(at(after, 'state') ?? 'enabled');
-    if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
-        warnings.push({
-            kind: 'enforcement',
-            displayName,
-            message: before === undefined
-                ? `is created enabled: it is enforced as soon as it is applied (consider "enabledForReportingButNotEnforced" first)`
-                : `state changes from "${stateBefore}" to "enabled": the policy will be enforced`,
-        });
-    }
-    // A policy newly blocks when it blocks (enabled, with "block") and did not before, or when it gains
-    // "block" in report-only mode (it will block once enabled).
-    const hasBlock = (doc) => strings(at(doc, 'grantControls', 'builtInControls')).includes('block');
-    const blockedBefore = before !== undefined && hasBlock(before) && stateBefore === 'enabled';
-    if (hasBlock(after) && stateAfter === 'enabled' && !blockedBefore) {
-        warnings.push({
-            kind: 'new-block',
-            displayName,
-            message: before === undefined
-                ? 'blocks access: a new enabled policy with the "block" control'
-                : hasBlock(before)
-                    ? `now blocks access: the "block" policy changes from "${stateBefore}" to "enabled"`
-                    : 'now blocks access: "block" is added to the grant controls',
-        });
-    }
-    else if (hasBlock(after) && stateAfter === 'enabledForReportingButNotEnforced' && !hasBlock(before)) {
-        warnings.push({ kind: 'new-block', displayName, message: '"block" is added to the grant controls: report-only now, it blocks access once enabled' });
-    }
-    if (before !== undefined && emergencyIds.size) {
-        for (const list of ['excludeUsers', 'excludeGroups']) {
-            const had = strings(at(before, 'conditions', 'users', list));
-            const has = new Set(strings(at(after, 'conditions', 'users', list)).map((v) => v.toLowerCase()));
-            for (const id of had) {
-                if (emergencyIds.has(id.toLowerCase()) && !has.has(id.toLowerCase())) {
-                    warnings.push({
-                        kind: 'break-glass-removed',
-                        displayName,
-                        message: `no longer excludes the emergency-access ${list === 'excludeUsers' ? 'account' : 'group'} ${labels[id.toLowerCase()] ?? id} (${id}): this can lock everyone out`,
-                    });
-                }
+        const started = clock();
+        const result = await runOne(op, tenant, created);
+        result.ms = clock() - started;
+        results.push(result);
+        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        if (result.status === 'applied') {
+            options.log(`${label} ok ${seconds}`);
+            if (op.action === 'create' && result.id) {
+                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
+                if (prefix)
+                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
             }
-        }
-    }
-    return warnings;
-}
-function betaWarning(displayName, kind, pointers) {
-    const shown = pointers.slice(0, 4).join(', ') + (pointers.length > 4 ? ` and ${pointers.length - 4} more` : '');
-    return {
-        kind: 'beta',
-        displayName,
-        message: `the ${model_documents/* KIND_LABELS */.bu[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
-    };
-}
-/**
- * The ids of the emergency-access accounts and groups of caac.yml: GUIDs as written, references
- * (`group:CA-BreakGlass`) through the labels the resolution made (label → id).
- */
-function emergencyAccessIds(settings, labels) {
-    const ids = new Set();
-    const byLabel = new Map();
-    for (const [id, label] of Object.entries(labels)) {
-        const key = label.toLowerCase();
-        byLabel.set(key, [...(byLabel.get(key) ?? []), id.toLowerCase()]);
-    }
-    for (const value of [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])]) {
-        const parsed = (0,references/* parseReferenceValue */.UY)(value, []);
-        if (parsed.type === 'guid')
-            ids.add(parsed.id.toLowerCase());
-        else if (parsed.type === 'reference') {
-            const ref = `${parsed.reference.kind}:${parsed.reference.name}`.toLowerCase();
-            if ((0,references/* isGuid */.W_)(parsed.reference.name))
-                ids.add(parsed.reference.name.toLowerCase());
-            for (const id of byLabel.get(ref) ?? [])
-                ids.add(id);
-        }
-    }
-    return ids;
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/plan-changes.js
-/**
- * The plan: desired documents (references resolved) against the tenant's snapshot. Pure: the
- * caller read the tenant, resolved the references and fills in the Graph requests spent.
- */
-
-
-
-
-
-
-
-
-/** Named locations and strengths are written before the policies that use them, deleted after. */
-const KIND_ORDER = ['namedLocation', 'authenticationStrength', 'policy'];
-function phase(op) {
-    const dependency = op.kind !== 'policy';
-    switch (op.action) {
-        case 'create':
-        case 'update':
-            return dependency ? 0 : 1;
-        case 'delete':
-            return dependency ? 3 : 2;
-        case 'noop':
-            return 4;
-    }
-}
-const plan_changes_compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-function planChanges(input) {
-    const { snapshot, apiVersion, labels } = input;
-    const prune = input.prune || input.settings.prune === true;
-    const emergencyIds = emergencyAccessIds(input.settings, labels);
-    const operations = [];
-    const warnings = [];
-    const warn = (op, ...list) => list.forEach((warning) => warnings.push({ warning, op }));
-    const unmanaged = [];
-    for (const kind of KIND_ORDER) {
-        const desired = input.desired.filter((d) => d.kind === kind);
-        const tenant = snapshot[kindOfTenantList(kind)];
-        const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
-        for (const { desired: doc, actual } of pairs) {
-            const displayName = (0,model_documents/* displayNameOf */.Nv)({ value: doc.resolved }) ?? (0,model_documents/* displayNameOf */.Nv)(doc) ?? doc.file;
-            const after = normalizeDocument(kind, doc.resolved, { apiVersion });
-            const before = actual === undefined ? undefined : normalizeDocument(kind, actual, { apiVersion });
-            const changes = fieldChanges(before, after);
-            const beta = apiVersion === 'v1.0' ? betaOnlyProperties(kind, doc.resolved) : [];
-            const id = actual === undefined ? undefined : String(actual['id']);
-            let op;
-            if (actual !== undefined && changes.length === 0) {
-                op = { kind, action: 'noop', displayName, id, file: doc.file, changes: [] };
-            }
-            else {
-                op = {
-                    kind,
-                    action: actual === undefined ? 'create' : 'update',
-                    displayName,
-                    ...(id === undefined ? {} : { id }),
-                    file: doc.file,
-                    changes,
-                    body: toGraphBody(kind, doc.resolved, { apiVersion }),
-                };
-                if (kind === 'policy')
-                    warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
-            }
-            operations.push(op);
-            if (beta.length)
-                warn(op, betaWarning(displayName, kind, beta));
-        }
-        for (const object of unmatched) {
-            const id = String(object['id']);
-            const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
-            if (prune) {
-                const op = { kind, action: 'delete', displayName, id, changes: [] };
-                operations.push(op);
-                warn(op, deleteWarning(kind, displayName, id));
-            }
-            else {
-                unmanaged.push({ kind, id, displayName });
-            }
-        }
-    }
-    const rank = (kind) => KIND_ORDER.indexOf(kind);
-    operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || plan_changes_compare(a.displayName, b.displayName) || plan_changes_compare(a.id ?? '', b.id ?? ''));
-    unmanaged.sort((a, b) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - model_documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || plan_changes_compare(a.displayName, b.displayName));
-    // Deletions first, then the other kinds by weight, each in operation order.
-    const warningRank = (w) => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
-    const position = new Map(operations.map((op, i) => [op, i]));
-    const ordered = warnings
-        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op) - position.get(b.op))
-        .map(({ warning }) => warning);
-    const count = (action) => operations.filter((o) => o.action === action).length;
-    return {
-        formatVersion: PLAN_FORMAT_VERSION,
-        tool: { ...input.tool },
-        tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
-        dir: input.dir,
-        apiVersion,
-        createdAt: input.now.toISOString(),
-        fingerprint: fingerprintSnapshot(snapshot, apiVersion),
-        summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
-        operations,
-        unmanaged,
-        warnings: ordered,
-        labels: { ...labels },
-        requests: { total: 0, byEndpoint: {} },
-    };
-}
-/** True when the plan would change the tenant. */
-function hasChanges(plan) {
-    return plan.operations.some((o) => o.action !== 'noop');
-}
-
-;// CONCATENATED MODULE: ./lib/src/resolve/well-known-apps.js
-/**
- * Microsoft first-party applications that policies commonly target by appId. A tenant need not
- * hold a service principal for each of them (they appear on first sign-in), so an appId that the
- * directory does not know is accepted when it is one of these, labelled with its name; any other
- * unknown appId is a resolution problem (most likely a typo, or an app of another tenant).
- */
-const WELL_KNOWN_APP_IDS = {
-    '00000002-0000-0ff1-ce00-000000000000': 'Office 365 Exchange Online',
-    '00000003-0000-0ff1-ce00-000000000000': 'Office 365 SharePoint Online',
-    '00000004-0000-0ff1-ce00-000000000000': 'Skype for Business Online',
-    '00000006-0000-0ff1-ce00-000000000000': 'Microsoft Office 365 Portal',
-    '00000002-0000-0000-c000-000000000000': 'Windows Azure Active Directory',
-    '00000003-0000-0000-c000-000000000000': 'Microsoft Graph',
-    '00000007-0000-0000-c000-000000000000': 'Dataverse',
-    '00000009-0000-0000-c000-000000000000': 'Power BI Service',
-    '0000000a-0000-0000-c000-000000000000': 'Microsoft Intune',
-    '0000000c-0000-0000-c000-000000000000': 'Microsoft App Access Panel',
-    '797f4846-ba00-4fd7-ba43-dac1f8f63013': 'Windows Azure Service Management API',
-    'd4ebce55-015a-49b5-a083-c84d1797ae8c': 'Microsoft Intune Enrollment',
-    'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe': 'Microsoft Teams Services',
-    '1fec8e78-bce4-4aaf-ab1b-5451cc387264': 'Microsoft Teams',
-    '499b84ac-1321-427f-aa17-267ca6975798': 'Azure DevOps',
-    'c44b4083-3bb0-49c1-b47d-974e53cbdf3c': 'Azure Portal',
-    '04b07795-8ddb-461a-bbee-02f9e1bf7b46': 'Microsoft Azure CLI',
-    '1950a258-227b-4e31-a9cf-717495945fc2': 'Microsoft Azure PowerShell',
-    '14d82eec-204b-4c2f-b7e8-296a70dab67e': 'Microsoft Graph Command Line Tools',
-    'de8bc8b5-d9f9-48b1-a8ad-b748da725064': 'Graph Explorer',
-};
-function wellKnownAppName(appId) {
-    return WELL_KNOWN_APP_IDS[appId.toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./lib/src/resolve/resolve-references.js
-/**
- * Resolves the references of the repository's documents (`group:Finance`, `user:upn`, `role:…`,
- * `app:…`, `servicePrincipal:…`, `location:…`, `authStrength:…`) to the target tenant's ids, checks
- * that the ids written as GUIDs exist, and builds the id → name labels that every report shows.
- *
- * Look-ups are batched: all names in one `directory.findByNames` call, every GUID (of the
- * repository's documents and of the tenant's policies) in one `directory.getByIds` call, every
- * appId in one `directory.getByAppIds` call; named locations and strengths come from the snapshot.
- * Not found, of the wrong type, or ambiguous is a problem naming the file, JSON path and line;
- * nothing is dropped.
- */
-
-
-
-
-const DIRECTORY_KINDS = ['user', 'group', 'role', 'servicePrincipal'];
-const NOUN = {
-    user: 'user',
-    group: 'group',
-    role: 'directory role',
-    app: 'application',
-    servicePrincipal: 'service principal',
-    location: 'named location',
-    authStrength: 'authentication strength',
-};
-const HOW_NAMED = {
-    user: 'users are looked up by userPrincipalName',
-    group: 'groups are looked up by displayName',
-    role: 'roles are looked up by their template displayName, e.g. "Global Administrator"',
-    app: 'apps are looked up by the service principal displayName, or write the appId',
-    servicePrincipal: 'service principals are looked up by displayName',
-    location: 'named locations are looked up by displayName',
-    authStrength: 'authentication strengths are looked up by displayName',
-};
-async function resolveReferences(documents, ctx) {
-    const { directory, snapshot } = ctx;
-    const resolved = documents.map((d) => ({ ...d, resolved: structuredClone(d.value) }));
-    const problems = [];
-    const labels = {};
-    const problem = (site, message) => {
-        const p = site.document.locate(site.path);
-        problems.push({ file: site.document.file, path: site.path, line: p.line, column: p.column, message });
-    };
-    // 1. Every value of every reference slot.
-    const sites = [];
-    for (const document of resolved) {
-        if (document.kind !== 'policy')
-            continue;
-        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX)
-            sites.push(...slotSites(document, slot));
-    }
-    // 2. What to look up, in bulk.
-    const nameQueries = new Map();
-    const ids = new Set();
-    const appIds = new Set();
-    const pending = [];
-    const targetOf = (site) => {
-        const { parsed, slot, raw } = site;
-        switch (parsed.type) {
-            case 'guid':
-                return { kind: 'guid', id: parsed.id.toLowerCase() };
-            case 'keyword':
-                site.set(parsed.keyword);
-                return undefined;
-            case 'malformed':
-                problem(site, `"${raw}" in ${slotName(slot)} is not an object id (GUID), a keyword${slot.keywords.length ? ` (${slot.keywords.join(', ')})` : ''} or a reference such as "${slot.kind}:Name"`);
-                return undefined;
-            case 'unknown-kind':
-                problem(site, `"${raw}": unknown reference kind "${parsed.kind}:"`);
-                return undefined;
-            case 'reference': {
-                const ref = parsed.reference;
-                if (ref.kind !== slot.kind) {
-                    problem(site, `"${raw}" is a ${ref.kind} reference, but ${slotName(slot)} holds ${slot.kind} references`);
-                    return undefined;
-                }
-                return (0,references/* isGuid */.W_)(ref.name) ? { kind: 'guid', id: ref.name.toLowerCase() } : { kind: 'name', name: ref.name };
-            }
-        }
-    };
-    for (const site of sites) {
-        const kind = site.slot.kind;
-        if (kind === 'tenant' || kind === 'termsOfUse' || kind === 'customFactor')
-            continue; // ids the directory cannot check
-        const target = targetOf(site);
-        if (!target)
-            continue;
-        if (DIRECTORY_KINDS.includes(kind) || kind === 'app') {
-            if (target.kind === 'guid') {
-                if (kind === 'app')
-                    appIds.add(target.id);
-                else
-                    ids.add(target.id);
-                pending.push({ site, run: () => checkId(site, kind, target.id) });
-            }
-            else {
-                const query = { kind: kind, name: target.name };
-                nameQueries.set(queryKey(query), query);
-                pending.push({ site, run: () => applyName(site, kind, target.name) });
-            }
-        }
-        else if (kind === 'location' || kind === 'authStrength') {
-            pending.push({ site, run: () => (target.kind === 'guid' ? checkNamedId(site, kind, target.id) : applyNamed(site, kind, target.name)) });
-        }
-    }
-    // The tenant's policies: their ids get labels too, in the same calls.
-    for (const policy of snapshot.policies) {
-        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
-            const raw = (0,json_pointer/* valueAtPointer */.sZ)(policy, slot.pointer);
-            const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];
-            for (const v of values) {
-                if (typeof v !== 'string' || !(0,references/* isGuid */.W_)(v))
-                    continue;
-                if (slot.kind === 'app')
-                    appIds.add(v.toLowerCase());
-                else if (DIRECTORY_KINDS.includes(slot.kind))
-                    ids.add(v.toLowerCase());
-            }
-        }
-    }
-    // 3. The look-ups: at most one call of each.
-    const [byName, byId, byAppId] = await Promise.all([
-        nameQueries.size ? directory.findByNames([...nameQueries.values()]) : Promise.resolve(new Map()),
-        ids.size ? directory.getByIds([...ids]) : Promise.resolve([]),
-        appIds.size ? directory.getByAppIds([...appIds]) : Promise.resolve([]),
-    ]);
-    const objectsById = new Map();
-    for (const o of byId) {
-        objectsById.set(o.id.toLowerCase(), o);
-        labels[o.id.toLowerCase()] = labelOf(o);
-    }
-    const appsById = new Map();
-    for (const o of byAppId) {
-        if (!o.appId)
-            continue;
-        appsById.set(o.appId.toLowerCase(), o);
-        labels[o.appId.toLowerCase()] = `app:${o.displayName}`;
-    }
-    for (const id of appIds) {
-        const known = wellKnownAppName(id);
-        if (!appsById.has(id) && known)
-            labels[id] = `app:${known}`;
-    }
-    const locations = snapshot.namedLocations;
-    const strengths = snapshot.authenticationStrengths;
-    for (const l of locations)
-        if (typeof l['id'] === 'string')
-            labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
-    for (const [name, id] of Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc))
-        labels[id] = `authStrength:${name}`;
-    for (const s of strengths)
-        if (typeof s['id'] === 'string')
-            labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
-    // 4. Apply.
-    function checkId(site, kind, id) {
-        if (kind === 'app') {
-            if (appsById.has(id) || wellKnownAppName(id))
-                return site.set(id);
-            return problem(site, `application ${id} (an appId) in ${slotName(site.slot)} has no service principal in the tenant and is not a well-known Microsoft app: check the appId, or reference the app by name ("app:Display name")`);
-        }
-        const found = objectsById.get(id);
-        if (!found) {
-            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant (deleted, or from another tenant): fix the id or use a reference such as "${kind}:Name"`);
-        }
-        if (found.type !== kind)
-            return problem(site, `${id} in ${slotName(site.slot)} is a ${NOUN[found.type]} (${labelOf(found)}), not a ${NOUN[kind]}`);
-        site.set(id);
-    }
-    function applyName(site, kind, name) {
-        const all = byName.get(queryKey({ kind, name })) ?? [];
-        const matches = kind === 'app' ? uniqueBy(all.filter((o) => o.appId), (o) => o.appId.toLowerCase()) : all.filter((o) => o.type === kind);
-        const ref = `${kind}:${name}`;
-        if (matches.length === 0)
-            return problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id`);
-        if (matches.length > 1) {
-            const candidates = matches.map((o) => (kind === 'app' ? `appId ${o.appId}` : o.id)).join(', ');
-            return problem(site, `${ref} is ambiguous: ${matches.length} ${NOUN[kind]}s have this name (${candidates}); write the intended id instead, or rename the others`);
-        }
-        const match = matches[0];
-        if (kind === 'app') {
-            const appId = match.appId.toLowerCase();
-            labels[appId] = `app:${match.displayName}`;
-            site.set(appId);
         }
         else {
-            labels[match.id.toLowerCase()] = labelOf(match);
-            site.set(match.id.toLowerCase());
+            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
+            if (!options.keepGoing)
+                stopped = true;
         }
     }
-    const repoNamed = {
-        location: resolved.filter((d) => d.kind === 'namedLocation'),
-        authStrength: resolved.filter((d) => d.kind === 'authenticationStrength'),
+    return results;
+}
+async function runOne(op, tenant, created) {
+    try {
+        if (op.action === 'delete') {
+            await tenant.remove(op.kind, op.id);
+            return { operation: op, status: 'applied', id: op.id, ms: 0 };
+        }
+        const missing = new Set();
+        const body = substituteCreated(op.body ?? {}, created, missing);
+        if (missing.size > 0) {
+            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+        }
+        if (op.action === 'update') {
+            await tenant.update(op.kind, op.id, body);
+            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
+        }
+        try {
+            const answer = await tenant.create(op.kind, body);
+            return { operation: op, status: 'applied', id: String(answer['id'] ?? ''), sent: body, ms: 0 };
+        }
+        catch (e) {
+            // A 5xx or a dropped connection leaves it unclear whether Graph created the object: look
+            // before anyone retries, so that a policy is never created twice.
+            if (e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)) {
+                const found = await tenant.findByDisplayName(op.kind, op.displayName).catch(() => []);
+                if (found.length === 1 && typeof found[0]['id'] === 'string') {
+                    return { operation: op, status: 'applied', id: found[0]['id'], sent: body, ms: 0 };
+                }
+            }
+            throw e;
+        }
+    }
+    catch (e) {
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/model/policy-view.js
+var policy_view = __nccwpck_require__(7004);
+// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
+var lockout_risk = __nccwpck_require__(9078);
+;// CONCATENATED MODULE: ./lib/src/apply/guards.js
+
+
+function planSafetyProblems(plan) {
+    const problems = [];
+    const guards = plan.guards;
+    const exempt = new Set((guards?.exemptPolicies ?? []).map((n) => n.trim().toLowerCase()));
+    for (const op of plan.operations) {
+        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
+            continue;
+        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
+        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
+            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
+        const p = (0,policy_view/* viewPolicy */.Ee)(op.body);
+        if (!guards || guards.emergencyAccessIds.length === 0 || !(0,policy_view/* isActiveState */.aq)(p.state) || exempt.has(op.displayName.trim().toLowerCase()))
+            continue;
+        const targetsPeople = p.users.includeGroups.length + p.users.includeRoles.length > 0 || p.users.includeGuestsOrExternalUsers !== undefined || p.users.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
+        if (!targetsPeople)
+            continue;
+        const excluded = new Set([...p.users.excludeUsers, ...p.users.excludeGroups].map((id) => id.toLowerCase()));
+        const missing = guards.emergencyAccessIds.filter((id) => !excluded.has(id.toLowerCase()));
+        if (missing.length) {
+            const names = missing.map((id) => plan.labels[id] ?? id).join(', ');
+            problems.push(`break-glass-not-excluded: ${op.action} policy "${op.displayName}" would not exclude the emergency-access ${names}`);
+        }
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./lib/src/model/tenant.js
+var model_tenant = __nccwpck_require__(3742);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
+var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
+var field_changes = __nccwpck_require__(2564);
+// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
+var plan_fingerprint = __nccwpck_require__(3972);
+// EXTERNAL MODULE: ./lib/src/plan/state.js
+var state = __nccwpck_require__(9589);
+;// CONCATENATED MODULE: ./lib/src/commands/apply.js
+/**
+ * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
+ * unsafe, deletes without --allow-delete, targets another tenant, or is stale; keeps a snapshot of
+ * everything it will touch; writes in dependency order; then re-reads the tenant and verifies.
+ */
+
+
+
+
+
+
+
+
+async function runApply(plan, ports, options) {
+    const { tenant } = ports;
+    const before = tenant.requests();
+    const safety = planSafetyProblems(plan);
+    if (safety.length)
+        throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+    const deletes = plan.operations.filter((op) => op.action === 'delete');
+    if (deletes.length && !options.allowDelete) {
+        throw new errors/* SafetyError */.dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+    }
+    options.log('reading the tenant to check the plan is still current');
+    const live = await tenant.read();
+    if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+        throw new errors/* SafetyError */.dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+    }
+    const fingerprint = (0,plan_fingerprint/* fingerprintSnapshot */.B)(live, plan.apiVersion);
+    if (fingerprint !== plan.fingerprint) {
+        const changes = plan.state ? (0,state/* describeStateChanges */.G)(plan.state, (0,state/* stateOf */.L)(live, plan.apiVersion)) : [];
+        throw new errors/* StalePlanError */.Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
+    }
+    const work = plan.operations.filter((op) => op.action !== 'noop');
+    if (work.length === 0) {
+        options.log('nothing to apply: the plan has no changes');
+        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()) };
+    }
+    const touched = work
+        .filter((op) => op.id)
+        .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
+        .filter((t) => t.object !== undefined);
+    const snapshotDir = ports.snapshots.write(touched);
+    options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+    const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const applied = results.filter((r) => r.status === 'applied');
+    options.log('reading the tenant back to verify');
+    const after = await tenant.read();
+    const verification = verify(applied, after, plan.apiVersion);
+    return {
+        results,
+        applied: applied.length,
+        failed: results.filter((r) => r.status === 'failed').length,
+        skipped: results.filter((r) => r.status === 'skipped').length,
+        verification,
+        snapshotDir,
+        requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()),
     };
-    const tenantNamed = { location: locations, authStrength: strengths };
-    function checkNamedId(site, kind, id) {
-        const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
-            (kind === 'authStrength' && Object.values(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).includes(id));
-        if (!exists)
-            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant: fix the id or reference it by name ("${kind}:Name")`);
-        site.set(id);
-    }
-    function applyNamed(site, kind, name) {
-        const key = name.trim().toLowerCase();
-        if (kind === 'authStrength') {
-            const builtIn = Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).find(([n]) => n.toLowerCase() === key);
-            if (builtIn)
-                return site.set(builtIn[1]);
+}
+function findObject(snapshot, kind, id) {
+    return snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+}
+/** Every applied operation must now read back as sent: anything else is reported, field by field. */
+function verify(applied, after, apiVersion) {
+    const problems = [];
+    for (const r of applied) {
+        const op = r.operation;
+        const found = r.id ? findObject(after, op.kind, r.id) : undefined;
+        if (op.action === 'delete') {
+            if (found)
+                problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
+            continue;
         }
-        const tenantList = tenantNamed[kind].filter((o) => !(kind === 'authStrength' && o['policyType'] === 'builtIn'));
-        const inTenant = (id) => typeof id === 'string' ? tenantList.find((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id.toLowerCase()) : undefined;
-        // The repository's own document wins when its id exists in the tenant (a rename in progress).
-        const repoDocs = repoNamed[kind].filter((d) => (0,model_documents/* displayNameOf */.Nv)(d)?.trim().toLowerCase() === key);
-        const repoDoc = repoDocs.find((d) => (0,model_documents/* displayNameOf */.Nv)(d) === name) ?? repoDocs[0];
-        const byRepoId = repoDoc ? inTenant(repoDoc.value['id']) : undefined;
-        if (byRepoId)
-            return site.set(String(byRepoId['id']).toLowerCase());
-        const matches = tenantList.filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === key);
-        if (matches.length === 1)
-            return site.set(String(matches[0]['id']).toLowerCase());
-        if (matches.length > 1) {
-            return problem(site, `${kind}:${name} is ambiguous: ${matches.length} ${NOUN[kind]}s in the tenant have this name (${matches.map((m) => String(m['id'])).join(', ')}); write the intended id instead, or rename the others in the tenant`);
+        if (!found) {
+            problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+            continue;
         }
-        if (repoDoc) {
-            // Created by this plan: apply resolves the reference once the object exists.
-            const ref = `${kind}:${(0,model_documents/* displayNameOf */.Nv)(repoDoc)}`;
-            labels[ref] = `${ref} (new)`;
-            return site.set(ref);
+        const differences = (0,field_changes/* fieldChanges */.w)((0,normalize_document/* normalizeDocument */.DN)(op.kind, found, { apiVersion }), (0,normalize_document/* normalizeDocument */.DN)(op.kind, r.sent ?? {}, { apiVersion }));
+        for (const d of differences) {
+            problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
         }
-        problem(site, `${kind}:${name}: no ${NOUN[kind]} with this name in the tenant or in the repository; fix the name, add the ${NOUN[kind]}, or use its id`);
     }
-    for (const { run } of pending)
-        run();
-    return { documents: resolved, labels, problems };
+    return problems;
 }
-function slotSites(document, slot) {
-    const raw = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, slot.pointer);
-    const make = (path, value, set) => ({
-        document,
-        path,
-        slot,
-        raw: value,
-        parsed: (0,references/* parseReferenceValue */.UY)(value, slot.keywords),
-        set,
-    });
-    if (slot.single) {
-        if (typeof raw !== 'string')
-            return [];
-        const parent = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, (0,json_pointer/* parentPointer */.Yg)(slot.pointer) ?? '');
-        const key = (0,json_pointer/* parsePointer */.vp)(slot.pointer).pop();
-        if (!(0,model_documents/* isJsonObject */.OW)(parent))
-            return [];
-        return [make(slot.pointer, raw, (v) => (parent[key] = v))];
+
+// EXTERNAL MODULE: ./lib/src/github/job-summary.js
+var job_summary = __nccwpck_require__(6958);
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var plan = __nccwpck_require__(2693);
+;// CONCATENATED MODULE: ./lib/src/plan/plan-file.js
+/**
+ * Reads a plan file back (apply, and the reports of a plan made in another job): checks the
+ * format version and the shape, with errors that say what is wrong and where.
+ */
+
+
+
+const ACTIONS = ['create', 'update', 'delete', 'noop'];
+const WARNING_KINDS = ['delete', 'enforcement', 'new-block', 'break-glass-removed', 'unmanaged', 'beta'];
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Serializes a plan as the plan file holds it. */
+function writePlanFile(plan) {
+    return JSON.stringify(plan, null, 2) + '\n';
+}
+function readPlanFile(text, file = 'plan file') {
+    const fail = (path, message) => {
+        throw new errors/* ConfigurationError */.j1(`${file}: ${path ? `${path}: ` : ''}${message}`, { file, path });
+    };
+    let data;
+    try {
+        data = JSON.parse(text.replace(/^\uFEFF/, ''));
     }
-    if (!Array.isArray(raw))
-        return [];
-    const list = raw;
-    const sites = [];
-    list.forEach((value, i) => {
-        if (typeof value === 'string')
-            sites.push(make((0,json_pointer/* childPointer */.Y2)(slot.pointer, i), value, (v) => (list[i] = v)));
-    });
-    return sites;
-}
-function queryKey(query) {
-    return `${query.kind}:${query.name}`;
-}
-function slotName(slot) {
-    return slot.pointer.split('/').pop() ?? slot.pointer;
-}
-/** `user:upn`, `group:Name`, `role:Name`, `servicePrincipal:Name`. */
-function labelOf(o) {
-    if (o.type === 'user')
-        return `user:${o.userPrincipalName ?? o.displayName}`;
-    return `${o.type}:${o.displayName}`;
-}
-function uniqueBy(items, key) {
-    const seen = new Map();
-    for (const item of items)
-        if (!seen.has(key(item)))
-            seen.set(key(item), item);
-    return [...seen.values()];
-}
-
-// EXTERNAL MODULE: ./lib/src/validate/settings.js
-var validate_settings = __nccwpck_require__(3424);
-// EXTERNAL MODULE: ./lib/src/validate/validate-repository.js + 2 modules
-var validate_repository = __nccwpck_require__(8019);
-// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
-var version = __nccwpck_require__(4387);
-;// CONCATENATED MODULE: ./lib/src/commands/plan.js
-
-
-
-
-
-async function runPlan(store, ports, options) {
-    const log = options.log ?? (() => { });
-    // A connection may serve several commands (the demo plans twice): count this plan's requests only.
-    const before = ports.tenant.requests();
-    const repo = store.load();
-    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
-    const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
-    if (validation.summary.errors > 0)
-        return { status: 'invalid', validation };
-    log(`reading the tenant (${ports.tenant.graphUrl})`);
-    const snapshot = await ports.tenant.read();
-    log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
-    const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot });
-    if (resolution.problems.length > 0)
-        return { status: 'unresolved', validation, problems: resolution.problems };
-    const plan = planChanges({
-        desired: resolution.documents,
-        snapshot,
-        settings,
-        prune: options.prune ?? settings.prune ?? false,
-        apiVersion: options.apiVersion,
-        labels: resolution.labels,
-        dir: options.dir,
-        now: options.now ?? new Date(),
-        tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
-    });
-    plan.requests = requestsSince(before, ports.tenant.requests());
-    return { status: 'planned', validation, plan };
-}
-function requestsSince(before, after) {
-    const byEndpoint = {};
-    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-        const spent = n - (before.byEndpoint[endpoint] ?? 0);
-        if (spent > 0)
-            byEndpoint[endpoint] = spent;
+    catch (e) {
+        return fail('', `not valid JSON (${e.message}): pass the file that caac plan --out wrote`);
     }
-    return { total: after.total - before.total, byEndpoint };
-}
-/** True when applying the plan would change the tenant. */
-function plan_hasChanges(plan) {
-    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+    if (!isObj(data))
+        return fail('', 'not a caac plan: expected a JSON object');
+    const version = data['formatVersion'];
+    if (typeof version !== 'number')
+        return fail('/formatVersion', 'missing: this is not a caac plan file');
+    if (version !== plan/* PLAN_FORMAT_VERSION */.V) {
+        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V
+            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V}): use the same caac version for plan and apply`
+            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V}): make the plan again`);
+    }
+    const str = (o, key, path, optional = false) => {
+        const v = o[key];
+        if (v === undefined && optional)
+            return;
+        if (typeof v !== 'string')
+            fail(`${path}/${key}`, `expected a string${v === undefined ? ', found nothing' : ''}`);
+    };
+    const num = (o, key, path) => {
+        if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || o[key] < 0)
+            fail(`${path}/${key}`, 'expected a whole number');
+    };
+    const obj = (o, key, path) => {
+        const v = o[key];
+        return isObj(v) ? v : fail(`${path}/${key}`, 'expected an object');
+    };
+    const arr = (o, key, path) => {
+        const v = o[key];
+        return Array.isArray(v) ? v : fail(`${path}/${key}`, 'expected an array');
+    };
+    const oneOf = (o, key, path, values) => {
+        if (typeof o[key] !== 'string' || !values.includes(o[key]))
+            fail(`${path}/${key}`, `expected one of ${values.join(', ')}`);
+    };
+    const tool = obj(data, 'tool', '');
+    str(tool, 'name', '/tool');
+    str(tool, 'version', '/tool');
+    const tenant = obj(data, 'tenant', '');
+    str(tenant, 'id', '/tenant');
+    str(tenant, 'graphUrl', '/tenant');
+    str(data, 'dir', '');
+    oneOf(data, 'apiVersion', '', ['v1.0', 'beta']);
+    str(data, 'createdAt', '');
+    if (typeof data['fingerprint'] !== 'string' || !/^[0-9a-f]{64}$/.test(data['fingerprint']))
+        fail('/fingerprint', 'expected a sha256 hex digest');
+    const summary = obj(data, 'summary', '');
+    for (const key of ['create', 'update', 'delete', 'unchanged', 'unmanaged'])
+        num(summary, key, '/summary');
+    arr(data, 'operations', '').forEach((op, i) => {
+        const path = `/operations/${i}`;
+        if (!isObj(op))
+            return fail(path, 'expected an object');
+        oneOf(op, 'kind', path, documents/* DOCUMENT_KINDS */.q6);
+        oneOf(op, 'action', path, ACTIONS);
+        str(op, 'displayName', path);
+        str(op, 'id', path, op['action'] === 'create');
+        if (op['action'] !== 'create' && typeof op['id'] !== 'string')
+            fail(`${path}/id`, `a ${String(op['action'])} needs the tenant object's id`);
+        str(op, 'file', path, true);
+        arr(op, 'changes', path).forEach((c, j) => {
+            if (!isObj(c) || typeof c['path'] !== 'string')
+                fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
+        });
+        if (op['action'] === 'create' || op['action'] === 'update')
+            obj(op, 'body', path);
+    });
+    arr(data, 'unmanaged', '').forEach((u, i) => {
+        const path = `/unmanaged/${i}`;
+        if (!isObj(u))
+            return fail(path, 'expected an object');
+        oneOf(u, 'kind', path, documents/* DOCUMENT_KINDS */.q6);
+        str(u, 'id', path);
+        str(u, 'displayName', path);
+    });
+    arr(data, 'warnings', '').forEach((w, i) => {
+        const path = `/warnings/${i}`;
+        if (!isObj(w))
+            return fail(path, 'expected an object');
+        oneOf(w, 'kind', path, WARNING_KINDS);
+        str(w, 'displayName', path);
+        str(w, 'message', path);
+    });
+    const labels = obj(data, 'labels', '');
+    for (const [k, v] of Object.entries(labels))
+        if (typeof v !== 'string')
+            fail(`/labels/${k}`, 'expected a string');
+    const requests = obj(data, 'requests', '');
+    num(requests, 'total', '/requests');
+    obj(requests, 'byEndpoint', '/requests');
+    return data;
 }
 
-// EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 3 modules
-var validate_output = __nccwpck_require__(3357);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/src/repo/snapshot-store.js
+/**
+ * Writes the objects an apply is about to touch, before the first write, so that a change can be
+ * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
+ */
+
+
+
+function fileSnapshotStore(dir) {
+    return {
+        write(objects) {
+            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+            for (const { kind, object } of objects) {
+                const folder = (0,external_node_path_.join)(dir, documents/* KIND_FOLDERS */.xg[kind]);
+                (0,external_node_fs_.mkdirSync)(folder, { recursive: true });
+                // Named by id: unique, and safe on every file system (ids are GUIDs).
+                const id = String(object['id'] ?? 'unknown').replace(/[^0-9A-Za-z-]/g, '_');
+                const path = (0,external_node_path_.join)(folder, `${id}.json`);
+                (0,external_node_fs_.writeFileSync)(`${path}.tmp`, JSON.stringify(object, null, 2) + '\n');
+                (0,external_node_fs_.renameSync)(`${path}.tmp`, path);
+            }
+            return dir;
+        },
+    };
+}
+/** `.caac/snapshots/<timestamp>/`, or under RUNNER_TEMP in GitHub Actions. */
+function defaultSnapshotDir(env, now) {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    return env['RUNNER_TEMP'] ? (0,external_node_path_.join)(env['RUNNER_TEMP'], 'caac-snapshots', stamp) : (0,external_node_path_.join)('.caac', 'snapshots', stamp);
+}
+
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
+;// CONCATENATED MODULE: ./lib/src/render/apply-text.js
+
+/** The end of an apply, for a log: counts, what failed or was skipped, and the verification. */
+function renderApplyText(outcome) {
+    const lines = [];
+    const verified = outcome.verification.length === 0;
+    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped${outcome.results.length ? `; read back: ${verified ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ''}`);
+    for (const r of outcome.results.filter((r) => r.status !== 'applied')) {
+        lines.push(`  ${r.status === 'failed' ? '✗' : '-'} ${r.operation.action} ${r.operation.kind} "${(0,plan_format/* sanitizeLogText */.fu)(r.operation.displayName)}": ${(0,plan_format/* sanitizeLogText */.fu)(r.error ?? r.status)}`);
+    }
+    for (const v of outcome.verification)
+        lines.push(`  ! ${(0,plan_format/* sanitizeLogText */.fu)(v)}`);
+    if (outcome.failed + outcome.skipped > 0)
+        lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
+    if (outcome.snapshotDir)
+        lines.push(`Snapshot: ${outcome.snapshotDir}`);
+    lines.push(`Graph requests: ${outcome.requests.total}`);
+    return lines.join('\n') + '\n';
+}
+function applySucceeded(outcome) {
+    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0;
+}
+
+// EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
+var markdown_escape = __nccwpck_require__(2876);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
+var connect = __nccwpck_require__(2706);
+;// CONCATENATED MODULE: ./lib/src/action/apply.js
+
+
+
+
+
+
+
+
+
+
+/** The apply step: the downloaded plan file, applied and verified; a job summary; outputs. */
+async function applyAction(inputs) {
+    if (!inputs.planFile)
+        throw new errors/* ConfigurationError */.j1('input "plan-file" is empty: apply needs the plan file that the plan step wrote (download its artifact first)');
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(inputs.planFile, 'utf8');
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`cannot read the plan file "${inputs.planFile}": was the plan artifact downloaded?`);
+    }
+    const plan = readPlanFile(text, inputs.planFile);
+    const graph = (0,connect/* connectFromInputs */.I)(inputs, plan.apiVersion);
+    const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+    core/* setOutput */.uH('snapshot-dir', snapshotDir);
+    const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+        allowDelete: inputs.allowDelete,
+        keepGoing: inputs.keepGoing,
+        log: (line) => core/* info */.pq(line),
+    });
+    process.stdout.write(renderApplyText(outcome));
+    core/* setOutput */.uH('applied', String(outcome.applied));
+    core/* setOutput */.uH('failed', String(outcome.failed + outcome.skipped));
+    const rows = outcome.results.map((r) => `| ${r.status === 'applied' ? '✅' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.operation.displayName)} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.error ?? '')} |`);
+    const summary = [
+        `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${(0,markdown_escape/* escapeMarkdown */.F)(plan.tenant.id)}, folder ${(0,markdown_escape/* escapeMarkdown */.F)(plan.dir)}`,
+        '',
+        `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped**${outcome.results.length ? ` · read back: ${outcome.verification.length === 0 ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ' · the plan had no changes'}`,
+        '',
+        ...(rows.length ? ['| | action | kind | name | error |', '|---|---|---|---|---|', ...rows, ''] : []),
+        ...outcome.verification.map((v) => `- ⚠️ ${(0,markdown_escape/* escapeMarkdown */.F)(v)}`),
+        '',
+        `<sub>Graph requests: ${outcome.requests.total} · snapshot: ${(0,markdown_escape/* escapeMarkdown */.F)(snapshotDir)}</sub>`,
+    ].join('\n');
+    if (process.env['GITHUB_STEP_SUMMARY'])
+        await (0,job_summary/* appendJobSummary */.I1)(summary);
+    if (!applySucceeded(outcome))
+        core/* setFailed */.C1(`caac apply: ${outcome.failed} failed, ${outcome.skipped} skipped, ${outcome.verification.length} verification difference(s)`);
+}
+
+
+/***/ }),
+
+/***/ 2706:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ connectFromInputs)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
 ;// CONCATENATED MODULE: ./lib/src/graph/clouds.js
 /**
  * National clouds: where Graph lives, where tokens come from, and the scope to ask for. Tokens do
@@ -61279,6 +60438,8 @@ function cloudByName(name) {
     return { name: key, ...entry, scope: `${entry.graphUrl}/.default` };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./node_modules/@azure/identity/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -61698,6 +60859,8 @@ class AuthenticationRequiredError extends Error {
     }
 }
 //# sourceMappingURL=errors.js.map
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:process"
@@ -67142,7 +66305,7 @@ const DEFAULT_TOKEN_BINDING_KEY_MANAGER = {
 
 /* eslint-disable header/header */
 const packageMetadata_name = "@azure/msal-common";
-const packageMetadata_version = "16.13.0";
+const version = "16.13.0";
 
 
 //# sourceMappingURL=packageMetadata.mjs.map
@@ -67627,7 +66790,7 @@ class CacheManager {
     constructor(clientId, cryptoImpl, logger, performanceClient, staticAuthorityOptions) {
         this.clientId = clientId;
         this.cryptoImpl = cryptoImpl;
-        this.commonLogger = logger.clone(packageMetadata_name, packageMetadata_version);
+        this.commonLogger = logger.clone(packageMetadata_name, version);
         this.staticAuthorityOptions = staticAuthorityOptions;
         this.performanceClient = performanceClient;
     }
@@ -68975,7 +68138,7 @@ const DEFAULT_NETWORK_IMPLEMENTATION = {
 };
 const DEFAULT_LIBRARY_INFO = {
     sku: SKU,
-    version: packageMetadata_version,
+    version: version,
     cpu: "",
     os: "",
 };
@@ -69011,7 +68174,7 @@ function buildClientConfiguration({ authOptions: userAuthOptions, systemOptions:
         systemOptions: { ...DEFAULT_SYSTEM_OPTIONS, ...userSystemOptions },
         loggerOptions: loggerOptions,
         storageInterface: storageImplementation ||
-            new DefaultStorageClass(userAuthOptions.clientId, DEFAULT_CRYPTO_IMPLEMENTATION, new Logger(loggerOptions, packageMetadata_name, packageMetadata_version), new StubPerformanceClient()),
+            new DefaultStorageClass(userAuthOptions.clientId, DEFAULT_CRYPTO_IMPLEMENTATION, new Logger(loggerOptions, packageMetadata_name, version), new StubPerformanceClient()),
         networkInterface: networkImplementation || DEFAULT_NETWORK_IMPLEMENTATION,
         cryptoInterface: cryptoImplementation || DEFAULT_CRYPTO_IMPLEMENTATION,
         tokenBindingKeyManager: tokenBindingKeyManager || DEFAULT_TOKEN_BINDING_KEY_MANAGER,
@@ -70361,7 +69524,7 @@ class AuthorizationCodeClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -70653,7 +69816,7 @@ class RefreshTokenClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -70894,7 +70057,7 @@ class SilentFlowClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, packageMetadata_name, version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -71540,6 +70703,8 @@ function buildManagedIdentityConfiguration({ clientCapabilities, managedIdentity
 
 //# sourceMappingURL=Configuration.mjs.map
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/@azure/msal-node/dist/crypto/GuidGenerator.mjs
 /*! @azure/msal-node v5.6.0 2026-08-18 */
 
@@ -73151,7 +72316,7 @@ class ClientAssertion {
 
 /* eslint-disable header/header */
 const dist_packageMetadata_name = "@azure/msal-node";
-const dist_packageMetadata_version = "5.6.0";
+const packageMetadata_version = "5.6.0";
 
 
 //# sourceMappingURL=packageMetadata.mjs.map
@@ -73175,7 +72340,7 @@ class BaseClient {
         // Set the configuration
         this.config = buildClientConfiguration(configuration);
         // Initialize the logger
-        this.logger = new Logger(this.config.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         // Initialize crypto
         this.cryptoUtils = this.config.cryptoInterface;
         // Initialize storage interface
@@ -73603,7 +72768,7 @@ function getAuthCodeRequestUrl(config, authority, request, logger) {
     }, request, logger);
     addLibraryInfo(parameters, {
         sku: Constants.MSAL_SKU,
-        version: dist_packageMetadata_version,
+        version: packageMetadata_version,
         cpu: process.arch || "",
         os: process.platform || "",
     });
@@ -73651,7 +72816,7 @@ class ClientApplication {
     constructor(configuration) {
         this.config = buildAppConfiguration(configuration);
         this.cryptoProvider = new CryptoProvider();
-        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         this.storage = new NodeStorage(this.logger, this.config.auth.clientId, this.cryptoProvider, buildStaticAuthorityOptions(this.config.auth));
         this.tokenCache = new TokenCache(this.storage, this.logger, this.config.cache.cachePlugin);
     }
@@ -73921,7 +73086,7 @@ class ClientApplication {
             },
             libraryInfo: {
                 sku: Constants.MSAL_SKU,
-                version: dist_packageMetadata_version,
+                version: packageMetadata_version,
                 cpu: process.arch || "",
                 os: process.platform || "",
             },
@@ -74482,7 +73647,7 @@ class PublicClientApplication extends ClientApplication {
         }
         this.skus = ServerTelemetryManager.makeExtraSkuString({
             libraryName: Constants.MSAL_SKU,
-            libraryVersion: dist_packageMetadata_version,
+            libraryVersion: packageMetadata_version,
         });
     }
     /**
@@ -76821,7 +75986,7 @@ class Imds extends BaseManagedIdentitySource {
         request.headers[ManagedIdentityHeaders.METADATA_HEADER_NAME] = "true";
         request.headers[ManagedIdentityHeaders.CLIENT_SKU] =
             Constants.MSAL_SKU;
-        request.headers[ManagedIdentityHeaders.CLIENT_VER] = dist_packageMetadata_version;
+        request.headers[ManagedIdentityHeaders.CLIENT_VER] = packageMetadata_version;
         request.headers[ManagedIdentityHeaders.CLIENT_REQUEST_ID] =
             this.createCorrelationId();
         request.queryParameters[ManagedIdentityQueryParameters.API_VERSION] =
@@ -77202,7 +76367,7 @@ class ManagedIdentityApplication {
     constructor(configuration) {
         // undefined config means the managed identity is system-assigned
         this.config = buildManagedIdentityConfiguration(configuration || {});
-        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, dist_packageMetadata_version);
+        this.logger = new Logger(this.config.system.loggerOptions, dist_packageMetadata_name, packageMetadata_version);
         const fakeStatusAuthorityOptions = {
             canonicalAuthority: DEFAULT_AUTHORITY,
         };
@@ -88952,6 +88117,11 @@ class RequestControl {
     failure;
     /** Set when the retry budget ran out on a retriable HTTP status. */
     gaveUp;
+    /**
+     * Retry only a 429 (Graph did not process the request). For a create: after a 503, 504 or a
+     * reset, Graph may have created the object, and a blind retry would create a second one.
+     */
+    onlyThrottled = false;
 }
 function control(context) {
     return context.middlewareControl?.getMiddlewareOptions(RequestControl);
@@ -89277,6 +88447,12 @@ class RetryMiddleware extends Link {
             const status = response?.status;
             if (networkError === undefined && (status === undefined || !RETRY_STATUSES.has(status)))
                 return;
+            if (c?.onlyThrottled && status !== 429) {
+                if (networkError !== undefined) {
+                    fail(context, new errors/* GraphError */.h9(`Microsoft Graph did not answer ${method} ${path}: ${redact(describeNetworkError(networkError))}; it may or may not have been carried out`, 0, 'NetworkError', undefined, { cause: networkError }));
+                }
+                return;
+            }
             const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers.get('retry-after'));
             if (status === 429 && retryAfter === undefined && isConditionalAccessPath(path))
                 this.o.bucket?.drain();
@@ -89391,7 +88567,7 @@ class GraphHttp {
      * query values already encoded) or an absolute link under the base URL (an @odata.nextLink).
      * Answers whatever status Graph gave; throws only when there is no answer (sign-in, network).
      */
-    async send(method, target, body) {
+    async send(method, target, body, options = {}) {
         let request;
         let path;
         if (/^https?:\/\//i.test(target)) {
@@ -89409,6 +88585,7 @@ class GraphHttp {
         }
         path = pathUnderBase(`${this.baseUrl}${path}`, this.baseUrl);
         const control = new RequestControl();
+        control.onlyThrottled = options.onlyThrottled ?? false;
         request = request.middlewareOptions([control]).responseType(src/* ResponseType */.yl.RAW).header('client-request-id', (0,external_node_crypto_.randomUUID)());
         let response;
         try {
@@ -89449,8 +88626,8 @@ class GraphHttp {
         };
     }
     /** Sends one request and answers its JSON body (undefined for 204); any other status throws a GraphError. */
-    async call(method, target, body) {
-        const answer = await this.send(method, target, body);
+    async call(method, target, body, options = {}) {
+        const answer = await this.send(method, target, body, options);
         if (answer.status >= 200 && answer.status < 300)
             return http_isObject(answer.body) ? answer.body : undefined;
         throw errorFromAnswer(method, answer.path, answer, this.o.describeCredential);
@@ -89707,13 +88884,32 @@ class GraphTenant {
         };
     }
     async create(kind, body) {
-        const created = await this.http.call('POST', KIND_PATHS[kind], body);
+        // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
+        const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
         if (created === undefined)
             throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
         return created;
     }
     async update(kind, id, body) {
-        await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
+        const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+        if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
+            // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
+            const { allowedCombinations, ...rest } = body;
+            if (Object.keys(rest).length > 0)
+                await this.http.call('PATCH', path, rest);
+            await this.http.call('POST', `${path}/updateAllowedCombinations`, { allowedCombinations });
+            return;
+        }
+        await this.http.call('PATCH', path, body);
+    }
+    async findByDisplayName(kind, displayName) {
+        const filter = encodeURIComponent(`displayName eq '${displayName.replace(/'/g, "''")}'`);
+        return this.http.list(`${KIND_PATHS[kind]}?$filter=${filter}`);
+    }
+    async restoreDeleted(kind, id) {
+        if (kind === 'authenticationStrength')
+            return undefined; // strengths are not soft-deleted
+        return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
     }
     async remove(kind, id) {
         await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
@@ -89812,467 +89008,856 @@ function connectGraph(options) {
     return { tenant, directory, describe };
 }
 
-// EXTERNAL MODULE: ./lib/src/github/annotations.js
-var annotations = __nccwpck_require__(7946);
-// EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
-var markdown_escape = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./lib/src/render/plan-format.js
-/**
- * What the plan reports (text and markdown) share: the summary line, the order of warnings and
- * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
- * no escaping here (each renderer escapes for its own output).
- */
+;// CONCATENATED MODULE: ./lib/src/action/connect.js
 
-/** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
-function renderPlanSummaryLine(plan) {
-    const s = plan.summary;
-    return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
+
+/** Connects to Graph from action inputs; GitHub OIDC tokens come from the runner. */
+function connectFromInputs(inputs, apiVersion = inputs.apiVersion) {
+    const graph = connectGraph({
+        auth: inputs.auth,
+        tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
+        clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
+        cloud: (inputs.cloud ?? 'global'),
+        graphUrl: inputs.graphUrl,
+        apiVersion,
+        env: process.env,
+        getIdToken: (audience) => core/* getIDToken */.V9(audience),
+        log: (line) => core/* info */.pq(line),
+    });
+    core/* info */.pq(`signing in with ${graph.describe()}`);
+    return graph;
 }
-/** True when applying the plan would change the tenant. */
-function planHasChanges(plan) {
-    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+
+
+/***/ }),
+
+/***/ 6908:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   dz: () => (/* binding */ InputError)
+/* harmony export */ });
+/* unused harmony exports readInput, COMMANDS */
+function readInput(env, name) {
+    const upper = name.toUpperCase();
+    const value = env[`INPUT_${upper.replace(/ /g, '_')}`] ?? env[`INPUT_${upper.replace(/[ -]/g, '_')}`];
+    const trimmed = value?.trim();
+    return trimmed === '' ? undefined : trimmed;
 }
-/** The operations a reviewer reads (creates, updates, deletes), in the plan's (dependency) order. */
-function changedOperations(plan) {
-    return plan.operations.filter((op) => op.action !== 'noop');
+const COMMANDS = ['validate', 'plan', 'apply'];
+class InputError extends Error {
+    name = 'InputError';
 }
-const WARNING_ORDER = {
-    delete: 0,
-    enforcement: 1,
-    'new-block': 2,
-    'break-glass-removed': 3,
-    beta: 4,
-    unmanaged: 5,
-};
-/** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
-function orderedWarnings(plan) {
-    return plan.warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
-        .map(({ w }) => w);
-}
-const WARNING_TITLES = {
-    delete: 'deletion',
-    enforcement: 'enforcement change',
-    'new-block': 'new block',
-    'break-glass-removed': 'break-glass exclusion removed',
-    beta: 'beta',
-    unmanaged: 'not managed here',
-};
-const ACTION_SIGNS = { create: '+', update: '~', delete: '-', noop: ' ' };
-/** `policy`, `named location`, `authentication strength` (falls back to the raw kind). */
-function kindLabel(op) {
-    return model_documents/* KIND_LABELS */.bu[op.kind] ?? String(op.kind);
-}
-/** The first four hex digits of an id: `1b2c` for `1b2c3d4e-…`. */
-function shortId(id) {
-    const hex = id.replace(/[^0-9a-f]/gi, '');
-    return (hex.length >= 4 ? hex : id).slice(0, 4).toLowerCase();
-}
-/** `group:Finance (1b2c…)` when the plan knows a label for the id, else undefined. */
-function labelFor(plan, id) {
-    const label = Object.prototype.hasOwnProperty.call(plan.labels, id) ? plan.labels[id] : undefined;
-    return label === undefined ? undefined : `${label} (${shortId(id)}…)`;
-}
-/** Replaces every string that is a labelled id with its label, deep. */
-function labelValue(plan, value) {
-    if (typeof value === 'string')
-        return labelFor(plan, value) ?? value;
-    if (Array.isArray(value))
-        return value.map((v) => labelValue(plan, v));
-    if (value !== null && typeof value === 'object') {
-        const out = {};
-        for (const [k, v] of Object.entries(value))
-            out[k] = labelValue(plan, v);
-        return out;
+function parseInputs(env) {
+    const command = readInput(env, 'command') ?? 'validate';
+    if (!COMMANDS.includes(command)) {
+        throw new InputError(`input "command" is "${command}": it must be one of ${COMMANDS.join(', ')}`);
     }
+    return {
+        command: command,
+        dir: readInput(env, 'dir') ?? 'conditional-access',
+        githubToken: readInput(env, 'github-token'),
+        tenantId: readInput(env, 'tenant-id'),
+        clientId: readInput(env, 'client-id'),
+        auth: readInput(env, 'auth'),
+        cloud: readInput(env, 'cloud'),
+        graphUrl: readInput(env, 'graph-url'),
+        apiVersion: oneOf(readInput(env, 'api-version') ?? 'v1.0', 'api-version', ['v1.0', 'beta']),
+        prune: bool(readInput(env, 'prune'), 'prune', false),
+        comment: bool(readInput(env, 'comment'), 'comment', true),
+        artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
+        planFile: readInput(env, 'plan-file'),
+        allowDelete: bool(readInput(env, 'allow-delete'), 'allow-delete', false),
+        keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
+        snapshotDir: readInput(env, 'snapshot-dir'),
+    };
+}
+function oneOf(value, name, allowed) {
+    if (!allowed.includes(value))
+        throw new InputError(`input "${name}" is "${value}": it must be one of ${allowed.join(', ')}`);
     return value;
 }
-/** Values up to this many characters stay on one line. */
-const COMPACT_WIDTH = 100;
-/**
- * JSON that is pretty but compact: on one line when it fits COMPACT_WIDTH, otherwise one member
- * or element a line, with nested values that fit kept on one line.
- */
-function formatJson(value, depth = 0) {
-    const oneLine = compactJson(value);
-    if (value === null || typeof value !== 'object' || oneLine.length + depth * 2 <= COMPACT_WIDTH)
-        return [oneLine];
-    const entries = Array.isArray(value)
-        ? value.map((v) => formatJson(v, depth + 1))
-        : Object.entries(value).map(([k, v]) => {
-            const lines = formatJson(v, depth + 1);
-            lines[0] = `${JSON.stringify(k)}: ${lines[0]}`;
-            return lines;
-        });
-    if (entries.length === 0)
-        return [oneLine];
-    const out = [Array.isArray(value) ? '[' : '{'];
-    entries.forEach((lines, i) => {
-        const comma = i < entries.length - 1 ? ',' : '';
-        lines.forEach((line, j) => out.push(`  ${line}${j === lines.length - 1 ? comma : ''}`));
-    });
-    out.push(Array.isArray(value) ? ']' : '}');
-    return out;
-}
-/** JSON on one line with a space after `,` and `:` (arrays and objects). */
-function compactJson(value) {
+/** YAML 1.2 booleans, as the runner's own getBooleanInput reads them. */
+function bool(value, name, fallback) {
     if (value === undefined)
-        return '(absent)';
-    if (value === null || typeof value !== 'object')
-        return JSON.stringify(value);
-    if (Array.isArray(value))
-        return `[${value.map((v) => compactJson(v)).join(', ')}]`;
-    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`);
-    return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new InputError(`input "${name}" is "${value}": it must be true or false`);
 }
+
+
+/***/ }),
+
+/***/ 7432:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6908);
+/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1493);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2861);
+/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2038);
 /**
- * The field changes a report shows for an operation. A create whose planner listed no field
- * changes shows its body's top-level fields as additions.
+ * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
+ * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
  */
-function displayedChanges(op) {
-    if (op.changes.length > 0 || op.action !== 'create' || !op.body)
-        return op.changes;
-    return Object.entries(op.body).map(([key, after]) => ({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, after }));
-}
-/** `Graph requests: 7 (GET /v1.0/… 2, …)`. */
-function requestParts(plan) {
-    const endpoints = Object.entries(plan.requests?.byEndpoint ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { total: plan.requests?.total ?? 0, endpoints };
-}
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/**
- * Text from a file or the tenant, made safe for a log or a single line: control characters
- * (newlines, escape sequences) are shown escaped, so a name can neither start a line
- * (`::workflow-command::`) nor drive the terminal.
- */
-function sanitizeLogText(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/render/plan-markdown.js
 
 
 
 
-/** GitHub's limit for an issue or pull request comment body. */
-const COMMENT_MAX_LENGTH = 65536;
-/** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
-function canonicalDir(dir) {
-    const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    return d === '' ? '.' : d;
-}
-/**
- * The hidden marker that identifies the sticky comment of one (tenant, folder):
- * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
- * the HTML comment, the tenant id lowercased and the folder in canonical form.
- */
-function planCommentMarker(tenantId, dir) {
-    return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
-}
-/**
- * escapeMarkdown, with its backslash escapes turned into numeric character references: the same
- * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
- */
-function escapeForHtml(text) {
-    return (0,markdown_escape/* escapeMarkdown */.F)(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
-}
-/** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
-function clip(text, max = 300) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-const md = (text) => (0,markdown_escape/* escapeMarkdown */.F)(clip(text));
-const html = (text) => escapeForHtml(clip(text));
-const WARNING_ICONS = {
-    delete: '🗑️',
-    enforcement: '🔒',
-    'new-block': '⛔',
-    'break-glass-removed': '🚨',
-    beta: '🧪',
-    unmanaged: 'ℹ️',
-};
-function warningLine(w) {
-    return `- ${WARNING_ICONS[w.kind] ?? '⚠️'} **${WARNING_TITLES[w.kind] ?? md(String(w.kind))}**: ${md(w.displayName)}: ${md(w.message)}`;
-}
-const ACTION_ICONS = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
-/** One line of the diff (inside the fence): control characters escaped, fences broken. */
-function diffLine(text) {
-    return (0,markdown_escape/* escapeCodeBlock */.O)(sanitizeLogText(text));
-}
-function valueLines(plan, sign, path, value) {
-    const lines = formatJson(labelValue(plan, value));
-    return lines.map((line, i) => diffLine(i === 0 ? `${sign} ${path}: ${line}` : `${sign}   ${line}`));
-}
-function diffLines(plan, op) {
-    const lines = [];
-    for (const change of displayedChanges(op)) {
-        if (change.before !== undefined)
-            lines.push(...valueLines(plan, '-', change.path, change.before));
-        if (change.after !== undefined)
-            lines.push(...valueLines(plan, '+', change.path, change.after));
-        if (change.before === undefined && change.after === undefined)
-            lines.push(diffLine(`  ${change.path}: (no value on either side)`));
-    }
-    return lines;
-}
-/** One changed object: a `<details>` block with a ```diff inside (the diff capped at `maxDiff`). */
-function objectBlock(plan, op, maxDiff) {
-    const id = op.id ? ` <sub>${html(shortId(op.id))}…</sub>` : '';
-    const file = op.file ? ` <sub>${html(op.file)}</sub>` : '';
-    const summary = `${ACTION_ICONS[op.action] ?? ''} ${html(op.action)} ${html(kindLabel(op))} <b>${html(op.displayName)}</b>${id}${file}`;
-    const out = [`<details><summary>${summary}</summary>`, ''];
-    const lines = diffLines(plan, op);
-    if (lines.length === 0) {
-        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
-    }
-    else {
-        let used = 0;
-        let kept = 0;
-        for (const line of lines) {
-            if (used + line.length + 1 > maxDiff && kept > 0)
+
+
+async function run() {
+    try {
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(process.env);
+        if (inputs.githubToken)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.githubToken);
+        switch (inputs.command) {
+            case 'validate':
+                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_4__/* .validateAction */ .F)(inputs);
                 break;
-            used += line.length + 1;
-            kept++;
+            case 'plan':
+                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planAction */ .y)(inputs);
+                break;
+            case 'apply':
+                await (0,_apply_js__WEBPACK_IMPORTED_MODULE_2__/* .applyAction */ .z)(inputs);
+                break;
         }
-        out.push('```diff', ...lines.slice(0, kept), '```');
-        if (kept < lines.length)
-            out.push('', `_${plural(lines.length - kept, 'more line')} of this diff are in the plan file._`);
     }
-    out.push('', '</details>', '');
-    return out.join('\n');
-}
-function safeUrl(url) {
-    if (!url)
-        return undefined;
-    try {
-        const u = new URL(url);
-        if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            return undefined;
-        return u.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GraphError */ .h9 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .SafetyError */ .dd || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StalePlanError */ .Z) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`caac: ${error.message}`);
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StalePlanError */ .Z)
+                process.exitCode = 3;
+            return;
+        }
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz) {
+            const loc = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? error.location : undefined;
+            if (loc?.line)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
+            process.exitCode = 2;
+            return;
+        }
+        const e = error instanceof Error ? error : new Error(String(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`caac: unexpected error: ${e.message} (this is a bug in caac; please report it)`);
+        if (e.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(e.stack);
     }
-    catch {
-        return undefined;
+}
+await run();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2861:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  y: () => (/* binding */ planAction)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./lib/src/model/tenant.js
+var model_tenant = __nccwpck_require__(3742);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var model_documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var plan = __nccwpck_require__(2693);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
+var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
+var field_changes = __nccwpck_require__(2564);
+// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
+var fingerprint = __nccwpck_require__(3972);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: ./lib/src/plan/match.js
+/**
+ * Matches the repository's documents to the tenant's objects of one kind: a document's `id` wins
+ * when that id exists in the tenant (this is how a rename is written), otherwise the displayName
+ * does (case-insensitive, trimmed). The id is read from the prepared document (`value.id`:
+ * preparation strips every other server field but keeps this one).
+ */
+
+
+
+const BUILT_IN_IDS = new Set(Object.values(references/* BUILT_IN_AUTH_STRENGTHS */.Lc));
+/** True for Microsoft's built-in authentication strengths, which are never managed. */
+function isBuiltInStrength(object) {
+    return object['policyType'] === 'builtIn' || (typeof object['id'] === 'string' && BUILT_IN_IDS.has(object['id'].toLowerCase()));
+}
+const nameKey = (name) => (typeof name === 'string' && name.trim() !== '' ? name.trim().toLowerCase() : undefined);
+const idOf = (o) => (typeof o['id'] === 'string' && o['id'] !== '' ? o['id'].toLowerCase() : undefined);
+function matchDocuments(kind, desired, tenant) {
+    const label = model_documents/* KIND_LABELS */.bu[kind];
+    const builtIns = kind === 'authenticationStrength' ? tenant.filter(isBuiltInStrength) : [];
+    const actual = kind === 'authenticationStrength' ? tenant.filter((o) => !isBuiltInStrength(o)) : [...tenant];
+    const byId = new Map();
+    for (const o of actual) {
+        const id = idOf(o);
+        if (id)
+            byId.set(id, o);
     }
-}
-function omissionNote(objects, warnings, unmanaged, maxLength, options) {
-    const parts = [
-        objects > 0 ? plural(objects, 'changed object') : '',
-        warnings > 0 ? plural(warnings, 'warning') : '',
-        unmanaged > 0 ? `the list of ${plural(unmanaged, 'object')} not managed here` : '',
-    ].filter(Boolean);
-    const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'Part of the plan');
-    const plural_ = objects + warnings > 1 || parts.length > 1;
-    const where = [];
-    const url = safeUrl(options.detailsUrl);
-    if (url)
-        where.push(`the [job summary](${url})`);
-    where.push(options.artifactName ? `the plan artifact **${md(options.artifactName)}**` : 'the plan file');
-    return `> [!NOTE]\n> ${what} ${plural_ ? 'are' : 'is'} left out to keep this report under ${maxLength.toLocaleString('en-US')} characters: see ${where.join(' and ')} for the full plan.\n`;
-}
-function renderPlanMarkdown(plan, options = {}) {
-    return renderPlanMarkdownReport(plan, options).markdown;
-}
-function renderPlanMarkdownReport(plan, options = {}) {
-    const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
-    const changed = changedOperations(plan);
-    const warnings = orderedWarnings(plan);
-    const head = [
-        planCommentMarker(plan.tenant.id, plan.dir),
-        `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
-        '',
-        `**${renderPlanSummaryLine(plan)}**`,
-        '',
-    ].join('\n');
-    const warningsHeading = '### ⚠️ Warnings\n';
-    const warningLines = warnings.map((w) => warningLine(w));
-    const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
-    // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
-    const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
-    const blocks = [];
-    let blocksLength = 0;
-    for (const op of changed) {
-        if (blocksLength > maxLength)
-            break;
-        const block = objectBlock(plan, op, maxDiff);
-        blocks.push(block);
-        blocksLength += block.length + 1;
+    const claimedBy = new Map();
+    const pairs = new Map();
+    for (const doc of desired) {
+        const name = (0,model_documents/* displayNameOf */.Nv)(doc);
+        if (kind === 'authenticationStrength') {
+            const docId = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
+            const builtIn = builtIns.find((b) => idOf(b) === docId || (name !== undefined && nameKey(b['displayName']) === nameKey(name)));
+            if ((docId && BUILT_IN_IDS.has(docId)) || builtIn) {
+                throw new errors/* ConfigurationError */.j1(`${doc.file} describes the built-in authentication strength "${name ?? docId}", which Microsoft manages and caac never changes: delete the file and reference it as "authStrength:${name ?? 'Name'}", or give your custom strength another displayName`, { file: doc.file, path: '/displayName' });
+            }
+        }
+        const id = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
+        const hit = id ? byId.get(id) : undefined;
+        if (!hit)
+            continue;
+        const other = claimedBy.get(hit);
+        if (other) {
+            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}": keep the id in one file only`, {
+                file: doc.file,
+                path: '/id',
+            });
+        }
+        claimedBy.set(hit, doc);
+        pairs.set(doc, { desired: doc, actual: hit, by: 'id' });
     }
-    const unmanaged = plan.unmanaged.length > 0
-        ? [
-            `<details><summary>${plural(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
-            '',
-            ...plan.unmanaged.map((u) => `- ${md(kindLabel(u))} ${md(u.displayName)} (${md(shortId(u.id))}…)`),
-            '',
-            '</details>',
-            '',
-        ].join('\n')
-        : '';
-    const s = plan.summary;
-    const requests = requestParts(plan);
-    const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
-    const tail = [
-        `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
-        '',
-        `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(version/* VERSION */.xv)}</sub>`,
-        '',
-    ].join('\n');
-    const assemble = (nWarnings, nBlocks, withUnmanaged, note) => {
-        const parts = [head];
-        if (warnings.length > 0)
-            parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
-        parts.push(changesHeading);
-        parts.push(...blocks.slice(0, nBlocks));
-        if (note)
-            parts.push(note);
-        if (withUnmanaged && unmanaged)
-            parts.push(unmanaged);
-        parts.push(tail);
-        return parts.join('\n');
+    for (const doc of desired) {
+        if (pairs.has(doc))
+            continue;
+        const key = nameKey((0,model_documents/* displayNameOf */.Nv)(doc));
+        const candidates = key === undefined ? [] : actual.filter((o) => nameKey(o['displayName']) === key && !(claimedBy.has(o) && pairs.get(claimedBy.get(o))?.by === 'id'));
+        if (candidates.length > 1) {
+            const ids = candidates.map((o) => String(o['id'])).join(', ');
+            throw new errors/* ConfigurationError */.j1(`the tenant holds ${candidates.length} ${label}s named "${(0,model_documents/* displayNameOf */.Nv)(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`, { file: doc.file, path: '/displayName' });
+        }
+        const hit = candidates[0];
+        if (!hit) {
+            pairs.set(doc, { desired: doc });
+            continue;
+        }
+        const other = claimedBy.get(hit);
+        if (other) {
+            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both describe the ${label} "${(0,model_documents/* displayNameOf */.Nv)(doc)}": displayName must be unique`, {
+                file: doc.file,
+                path: '/displayName',
+            });
+        }
+        claimedBy.set(hit, doc);
+        pairs.set(doc, { desired: doc, actual: hit, by: 'displayName' });
+    }
+    return { pairs: desired.map((d) => pairs.get(d)), unmatched: actual.filter((o) => !claimedBy.has(o)) };
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/warnings.js
+/**
+ * The warnings a reviewer reads first: deletions, enforcement changes, new blocks, break-glass
+ * exclusions removed, and beta-only properties that v1.0 ignores.
+ */
+
+
+const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
+const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
+function deleteWarning(kind, displayName, id) {
+    const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
+    return { kind: 'delete', displayName, message: `deletes the ${model_documents/* KIND_LABELS */.bu[kind]} "${displayName}" (${id})${restorable}` };
+}
+/** Warnings about one policy's create (before undefined) or update; both sides normalized. */
+function policyWarnings(displayName, before, after, emergencyIds, labels) {
+    const warnings = [];
+    const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
+    const stateAfter = String(at(after, 'state') ?? 'enabled');
+    if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
+        warnings.push({
+            kind: 'enforcement',
+            displayName,
+            message: before === undefined
+                ? `is created enabled: it is enforced as soon as it is applied (consider "enabledForReportingButNotEnforced" first)`
+                : `state changes from "${stateBefore}" to "enabled": the policy will be enforced`,
+        });
+    }
+    // A policy newly blocks when it blocks (enabled, with "block") and did not before, or when it gains
+    // "block" in report-only mode (it will block once enabled).
+    const hasBlock = (doc) => strings(at(doc, 'grantControls', 'builtInControls')).includes('block');
+    const blockedBefore = before !== undefined && hasBlock(before) && stateBefore === 'enabled';
+    if (hasBlock(after) && stateAfter === 'enabled' && !blockedBefore) {
+        warnings.push({
+            kind: 'new-block',
+            displayName,
+            message: before === undefined
+                ? 'blocks access: a new enabled policy with the "block" control'
+                : hasBlock(before)
+                    ? `now blocks access: the "block" policy changes from "${stateBefore}" to "enabled"`
+                    : 'now blocks access: "block" is added to the grant controls',
+        });
+    }
+    else if (hasBlock(after) && stateAfter === 'enabledForReportingButNotEnforced' && !hasBlock(before)) {
+        warnings.push({ kind: 'new-block', displayName, message: '"block" is added to the grant controls: report-only now, it blocks access once enabled' });
+    }
+    if (before !== undefined && emergencyIds.size) {
+        for (const list of ['excludeUsers', 'excludeGroups']) {
+            const had = strings(at(before, 'conditions', 'users', list));
+            const has = new Set(strings(at(after, 'conditions', 'users', list)).map((v) => v.toLowerCase()));
+            for (const id of had) {
+                if (emergencyIds.has(id.toLowerCase()) && !has.has(id.toLowerCase())) {
+                    warnings.push({
+                        kind: 'break-glass-removed',
+                        displayName,
+                        message: `no longer excludes the emergency-access ${list === 'excludeUsers' ? 'account' : 'group'} ${labels[id.toLowerCase()] ?? id} (${id}): this can lock everyone out`,
+                    });
+                }
+            }
+        }
+    }
+    return warnings;
+}
+function betaWarning(displayName, kind, pointers) {
+    const shown = pointers.slice(0, 4).join(', ') + (pointers.length > 4 ? ` and ${pointers.length - 4} more` : '');
+    return {
+        kind: 'beta',
+        displayName,
+        message: `the ${model_documents/* KIND_LABELS */.bu[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
     };
-    if (blocks.length === changed.length) {
-        const full = assemble(warnings.length, blocks.length, true, '');
-        if (full.length <= maxLength)
-            return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
+}
+/**
+ * The ids of the emergency-access accounts and groups of caac.yml: GUIDs as written, references
+ * (`group:CA-BreakGlass`) through the labels the resolution made (label → id).
+ */
+function emergencyAccessIds(settings, labels) {
+    const ids = new Set();
+    const byLabel = new Map();
+    for (const [id, label] of Object.entries(labels)) {
+        const key = label.toLowerCase();
+        byLabel.set(key, [...(byLabel.get(key) ?? []), id.toLowerCase()]);
     }
-    // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
-    // that says how many were left out; if even the warnings do not fit, drop warnings too.
-    const noteFor = (w, b) => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
-    const lengthOf = (w, b) => assemble(w, b, false, noteFor(w, b)).length;
-    let nWarnings = warnings.length;
-    if (lengthOf(nWarnings, 0) > maxLength) {
-        let lo = 0;
-        let hi = nWarnings;
-        while (lo < hi) {
-            const mid = Math.ceil((lo + hi) / 2);
-            if (lengthOf(mid, 0) <= maxLength)
-                lo = mid;
-            else
-                hi = mid - 1;
+    for (const value of [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])]) {
+        const parsed = (0,references/* parseReferenceValue */.UY)(value, []);
+        if (parsed.type === 'guid')
+            ids.add(parsed.id.toLowerCase());
+        else if (parsed.type === 'reference') {
+            const ref = `${parsed.reference.kind}:${parsed.reference.name}`.toLowerCase();
+            if ((0,references/* isGuid */.W_)(parsed.reference.name))
+                ids.add(parsed.reference.name.toLowerCase());
+            for (const id of byLabel.get(ref) ?? [])
+                ids.add(id);
         }
-        nWarnings = lo;
     }
-    let nBlocks = 0;
-    let length = lengthOf(nWarnings, 0);
-    const noteLength = noteFor(nWarnings, 0).length;
-    while (nBlocks < blocks.length) {
-        const grown = length + blocks[nBlocks].length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
-        if (grown > maxLength)
-            break;
-        length += blocks[nBlocks].length + 1;
-        nBlocks++;
-    }
-    const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
-    const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
-    if (cut.length <= maxLength)
-        return { markdown: cut, truncated: true, omitted };
-    // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
-    const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
-    return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
+    return ids;
 }
 
-;// CONCATENATED MODULE: ./lib/src/github/job-summary.js
+;// CONCATENATED MODULE: ./lib/src/plan/plan-changes.js
 /**
- * The job summary: markdown appended to GITHUB_STEP_SUMMARY through core.summary, kept under
- * GitHub's 1 MiB per step (a larger summary is dropped whole by the runner, with an error).
+ * The plan: desired documents (references resolved) against the tenant's snapshot. Pure: the
+ * caller read the tenant, resolved the references and fills in the Graph requests spent.
  */
 
 
 
-/** GitHub's limit for one step's summary, in bytes. */
-const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
-/** Bytes the step may still append (the summary file is shared by everything in the step). */
-function remainingBytes(path) {
-    let used;
-    try {
-        used = (0,external_node_fs_.statSync)(path).size;
+
+
+
+
+
+/** Named locations and strengths are written before the policies that use them, deleted after. */
+const KIND_ORDER = ['namedLocation', 'authenticationStrength', 'policy'];
+function phase(op) {
+    const dependency = op.kind !== 'policy';
+    switch (op.action) {
+        case 'create':
+        case 'update':
+            return dependency ? 0 : 1;
+        case 'delete':
+            return dependency ? 3 : 2;
+        case 'noop':
+            return 4;
     }
-    catch {
-        used = 0;
+}
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+function planChanges(input) {
+    const { snapshot, apiVersion, labels } = input;
+    const prune = input.prune || input.settings.prune === true;
+    const emergencyIds = emergencyAccessIds(input.settings, labels);
+    const operations = [];
+    const warnings = [];
+    const warn = (op, ...list) => list.forEach((warning) => warnings.push({ warning, op }));
+    const unmanaged = [];
+    for (const kind of KIND_ORDER) {
+        const desired = input.desired.filter((d) => d.kind === kind);
+        const tenant = snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)];
+        const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
+        for (const { desired: doc, actual } of pairs) {
+            const displayName = (0,model_documents/* displayNameOf */.Nv)({ value: doc.resolved }) ?? (0,model_documents/* displayNameOf */.Nv)(doc) ?? doc.file;
+            const after = (0,normalize_document/* normalizeDocument */.DN)(kind, doc.resolved, { apiVersion });
+            const before = actual === undefined ? undefined : (0,normalize_document/* normalizeDocument */.DN)(kind, actual, { apiVersion });
+            const changes = (0,field_changes/* fieldChanges */.w)(before, after);
+            const beta = apiVersion === 'v1.0' ? (0,normalize_document/* betaOnlyProperties */.Aj)(kind, doc.resolved) : [];
+            const id = actual === undefined ? undefined : String(actual['id']);
+            let op;
+            if (actual !== undefined && changes.length === 0) {
+                op = { kind, action: 'noop', displayName, id, file: doc.file, changes: [] };
+            }
+            else {
+                op = {
+                    kind,
+                    action: actual === undefined ? 'create' : 'update',
+                    displayName,
+                    ...(id === undefined ? {} : { id }),
+                    file: doc.file,
+                    changes,
+                    body: (0,normalize_document/* toGraphBody */.sp)(kind, doc.resolved, { apiVersion }),
+                };
+                if (kind === 'policy')
+                    warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
+            }
+            operations.push(op);
+            if (beta.length)
+                warn(op, betaWarning(displayName, kind, beta));
+        }
+        for (const object of unmatched) {
+            const id = String(object['id']);
+            const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
+            if (prune) {
+                const op = { kind, action: 'delete', displayName, id, changes: [] };
+                operations.push(op);
+                warn(op, deleteWarning(kind, displayName, id));
+            }
+            else {
+                unmanaged.push({ kind, id, displayName });
+            }
+        }
     }
-    return Math.max(0, STEP_SUMMARY_MAX_BYTES - used);
+    const rank = (kind) => KIND_ORDER.indexOf(kind);
+    operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
+    unmanaged.sort((a, b) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - model_documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
+    // Deletions first, then the other kinds by weight, each in operation order.
+    const warningRank = (w) => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
+    const position = new Map(operations.map((op, i) => [op, i]));
+    const ordered = warnings
+        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op) - position.get(b.op))
+        .map(({ warning }) => warning);
+    const count = (action) => operations.filter((o) => o.action === action).length;
+    return {
+        formatVersion: plan/* PLAN_FORMAT_VERSION */.V,
+        tool: { ...input.tool },
+        tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
+        dir: input.dir,
+        apiVersion,
+        createdAt: input.now.toISOString(),
+        fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
+        summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
+        operations,
+        unmanaged,
+        warnings: ordered,
+        labels: { ...labels },
+        requests: { total: 0, byEndpoint: {} },
+    };
 }
-const TRUNCATED_NOTE = '\n\n> [!NOTE]\n> The rest of this summary is left out: GitHub keeps at most 1 MiB of summary per step.\n';
-/**
- * Cuts markdown to at most `maxBytes` (UTF-8) at a line boundary, closing a code fence left open
- * and ending with a note, so nothing after it renders as code or inside a tag.
- */
-function truncateMarkdown(markdown, maxBytes) {
-    if (Buffer.byteLength(markdown) <= maxBytes)
-        return markdown;
-    const budget = maxBytes - Buffer.byteLength(TRUNCATED_NOTE) - Buffer.byteLength('\n```\n</details>\n');
-    const lines = markdown.split('\n');
-    const kept = [];
-    let used = 0;
-    for (const line of lines) {
-        const size = Buffer.byteLength(line) + 1;
-        if (used + size > budget)
-            break;
-        kept.push(line);
-        used += size;
-    }
-    const fences = kept.filter((l) => /^\s{0,3}(`{3,}|~{3,})/.test(l)).length;
-    const opened = kept.filter((l) => /<details\b/i.test(l)).length - kept.filter((l) => /<\/details>/i.test(l)).length;
-    let out = kept.join('\n');
-    if (fences % 2 === 1)
-        out += '\n```';
-    if (opened > 0)
-        out += '\n\n</details>';
-    return out + TRUNCATED_NOTE;
-}
-/** Where the step summary stands: the file, and the bytes this step may still append. */
-function budgetOf() {
-    const path = process.env['GITHUB_STEP_SUMMARY'];
-    if (!path)
-        return { written: false, bytes: 0, truncated: false, reason: 'GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions)' };
-    const budget = remainingBytes(path) - 1;
-    if (budget < 1024)
-        return { written: false, bytes: 0, truncated: false, reason: 'the step summary is already at its 1 MiB limit' };
-    return { budget };
-}
-async function append(text, truncated) {
-    await core/* summary */.z.addRaw(text, true).write();
-    return { written: true, bytes: Buffer.byteLength(text) + 1, truncated };
-}
-/**
- * Appends markdown to the job summary (GITHUB_STEP_SUMMARY, through core.summary), cut at a line
- * boundary when it would pass the step's 1 MiB.
- */
-async function appendJobSummary(markdown) {
-    const state = budgetOf();
-    if (!('budget' in state))
-        return state;
-    const text = truncateMarkdown(markdown, state.budget);
-    return append(text, text !== markdown);
-}
-/**
- * The plan report in the job summary: the same markdown as the comment, allowed up to the step's
- * 1 MiB (characters are 1 to 4 bytes, so it renders shorter until it fits), cut between objects.
- */
-async function writePlanJobSummary(plan, options = {}) {
-    const state = budgetOf();
-    if (!('budget' in state))
-        return state;
-    const { budget } = state;
-    let maxChars = budget;
-    let report = renderPlanMarkdownReport(plan, { maxLength: maxChars, artifactName: options.artifactName });
-    for (let attempt = 0; Buffer.byteLength(report.markdown) > budget && attempt < 5; attempt++) {
-        maxChars = Math.floor(((maxChars * budget) / Buffer.byteLength(report.markdown)) * 0.95);
-        report = renderPlanMarkdownReport(plan, { maxLength: maxChars, artifactName: options.artifactName });
-    }
-    const text = truncateMarkdown(report.markdown, budget);
-    return append(text, report.truncated || text !== report.markdown);
+/** True when the plan would change the tenant. */
+function hasChanges(plan) {
+    return plan.operations.some((o) => o.action !== 'noop');
 }
 
+// EXTERNAL MODULE: ./lib/src/plan/state.js
+var state = __nccwpck_require__(9589);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+;// CONCATENATED MODULE: ./lib/src/resolve/well-known-apps.js
+/**
+ * Microsoft first-party applications that policies commonly target by appId. A tenant need not
+ * hold a service principal for each of them (they appear on first sign-in), so an appId that the
+ * directory does not know is accepted when it is one of these, labelled with its name; any other
+ * unknown appId is a resolution problem (most likely a typo, or an app of another tenant).
+ */
+const WELL_KNOWN_APP_IDS = {
+    '00000002-0000-0ff1-ce00-000000000000': 'Office 365 Exchange Online',
+    '00000003-0000-0ff1-ce00-000000000000': 'Office 365 SharePoint Online',
+    '00000004-0000-0ff1-ce00-000000000000': 'Skype for Business Online',
+    '00000006-0000-0ff1-ce00-000000000000': 'Microsoft Office 365 Portal',
+    '00000002-0000-0000-c000-000000000000': 'Windows Azure Active Directory',
+    '00000003-0000-0000-c000-000000000000': 'Microsoft Graph',
+    '00000007-0000-0000-c000-000000000000': 'Dataverse',
+    '00000009-0000-0000-c000-000000000000': 'Power BI Service',
+    '0000000a-0000-0000-c000-000000000000': 'Microsoft Intune',
+    '0000000c-0000-0000-c000-000000000000': 'Microsoft App Access Panel',
+    '797f4846-ba00-4fd7-ba43-dac1f8f63013': 'Windows Azure Service Management API',
+    'd4ebce55-015a-49b5-a083-c84d1797ae8c': 'Microsoft Intune Enrollment',
+    'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe': 'Microsoft Teams Services',
+    '1fec8e78-bce4-4aaf-ab1b-5451cc387264': 'Microsoft Teams',
+    '499b84ac-1321-427f-aa17-267ca6975798': 'Azure DevOps',
+    'c44b4083-3bb0-49c1-b47d-974e53cbdf3c': 'Azure Portal',
+    '04b07795-8ddb-461a-bbee-02f9e1bf7b46': 'Microsoft Azure CLI',
+    '1950a258-227b-4e31-a9cf-717495945fc2': 'Microsoft Azure PowerShell',
+    '14d82eec-204b-4c2f-b7e8-296a70dab67e': 'Microsoft Graph Command Line Tools',
+    'de8bc8b5-d9f9-48b1-a8ad-b748da725064': 'Graph Explorer',
+};
+function wellKnownAppName(appId) {
+    return WELL_KNOWN_APP_IDS[appId.toLowerCase()];
+}
+
+;// CONCATENATED MODULE: ./lib/src/resolve/resolve-references.js
+/**
+ * Resolves the references of the repository's documents (`group:Finance`, `user:upn`, `role:…`,
+ * `app:…`, `servicePrincipal:…`, `location:…`, `authStrength:…`) to the target tenant's ids, checks
+ * that the ids written as GUIDs exist, and builds the id → name labels that every report shows.
+ *
+ * Look-ups are batched: all names in one `directory.findByNames` call, every GUID (of the
+ * repository's documents and of the tenant's policies) in one `directory.getByIds` call, every
+ * appId in one `directory.getByAppIds` call; named locations and strengths come from the snapshot.
+ * Not found, of the wrong type, or ambiguous is a problem naming the file, JSON path and line;
+ * nothing is dropped.
+ */
+
+
+
+
+const DIRECTORY_KINDS = ['user', 'group', 'role', 'servicePrincipal'];
+const NOUN = {
+    user: 'user',
+    group: 'group',
+    role: 'directory role',
+    app: 'application',
+    servicePrincipal: 'service principal',
+    location: 'named location',
+    authStrength: 'authentication strength',
+};
+const HOW_NAMED = {
+    user: 'users are looked up by userPrincipalName',
+    group: 'groups are looked up by displayName',
+    role: 'roles are looked up by their template displayName, e.g. "Global Administrator"',
+    app: 'apps are looked up by the service principal displayName, or write the appId',
+    servicePrincipal: 'service principals are looked up by displayName',
+    location: 'named locations are looked up by displayName',
+    authStrength: 'authentication strengths are looked up by displayName',
+};
+async function resolveReferences(documents, ctx) {
+    const { directory, snapshot } = ctx;
+    const resolved = documents.map((d) => ({ ...d, resolved: structuredClone(d.value) }));
+    const problems = [];
+    const labels = {};
+    const problem = (site, message) => {
+        const p = site.document.locate(site.path);
+        problems.push({ file: site.document.file, path: site.path, line: p.line, column: p.column, message });
+    };
+    // 1. Every value of every reference slot.
+    const sites = [];
+    for (const document of resolved) {
+        if (document.kind !== 'policy')
+            continue;
+        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX)
+            sites.push(...slotSites(document, slot));
+    }
+    // 2. What to look up, in bulk.
+    const nameQueries = new Map();
+    const ids = new Set();
+    const appIds = new Set();
+    const pending = [];
+    const targetOf = (site) => {
+        const { parsed, slot, raw } = site;
+        switch (parsed.type) {
+            case 'guid':
+                return { kind: 'guid', id: parsed.id.toLowerCase() };
+            case 'keyword':
+                site.set(parsed.keyword);
+                return undefined;
+            case 'malformed':
+                problem(site, `"${raw}" in ${slotName(slot)} is not an object id (GUID), a keyword${slot.keywords.length ? ` (${slot.keywords.join(', ')})` : ''} or a reference such as "${slot.kind}:Name"`);
+                return undefined;
+            case 'unknown-kind':
+                problem(site, `"${raw}": unknown reference kind "${parsed.kind}:"`);
+                return undefined;
+            case 'reference': {
+                const ref = parsed.reference;
+                if (ref.kind !== slot.kind) {
+                    problem(site, `"${raw}" is a ${ref.kind} reference, but ${slotName(slot)} holds ${slot.kind} references`);
+                    return undefined;
+                }
+                return (0,references/* isGuid */.W_)(ref.name) ? { kind: 'guid', id: ref.name.toLowerCase() } : { kind: 'name', name: ref.name };
+            }
+        }
+    };
+    for (const site of sites) {
+        const kind = site.slot.kind;
+        if (kind === 'tenant' || kind === 'termsOfUse' || kind === 'customFactor')
+            continue; // ids the directory cannot check
+        const target = targetOf(site);
+        if (!target)
+            continue;
+        if (DIRECTORY_KINDS.includes(kind) || kind === 'app') {
+            if (target.kind === 'guid') {
+                if (kind === 'app')
+                    appIds.add(target.id);
+                else
+                    ids.add(target.id);
+                pending.push({ site, run: () => checkId(site, kind, target.id) });
+            }
+            else {
+                const query = { kind: kind, name: target.name };
+                nameQueries.set(queryKey(query), query);
+                pending.push({ site, run: () => applyName(site, kind, target.name) });
+            }
+        }
+        else if (kind === 'location' || kind === 'authStrength') {
+            pending.push({ site, run: () => (target.kind === 'guid' ? checkNamedId(site, kind, target.id) : applyNamed(site, kind, target.name)) });
+        }
+    }
+    // The tenant's policies: their ids get labels too, in the same calls.
+    for (const policy of snapshot.policies) {
+        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
+            const raw = (0,json_pointer/* valueAtPointer */.sZ)(policy, slot.pointer);
+            const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];
+            for (const v of values) {
+                if (typeof v !== 'string' || !(0,references/* isGuid */.W_)(v))
+                    continue;
+                if (slot.kind === 'app')
+                    appIds.add(v.toLowerCase());
+                else if (DIRECTORY_KINDS.includes(slot.kind))
+                    ids.add(v.toLowerCase());
+            }
+        }
+    }
+    // 3. The look-ups: at most one call of each.
+    const [byName, byId, byAppId] = await Promise.all([
+        nameQueries.size ? directory.findByNames([...nameQueries.values()]) : Promise.resolve(new Map()),
+        ids.size ? directory.getByIds([...ids]) : Promise.resolve([]),
+        appIds.size ? directory.getByAppIds([...appIds]) : Promise.resolve([]),
+    ]);
+    const objectsById = new Map();
+    for (const o of byId) {
+        objectsById.set(o.id.toLowerCase(), o);
+        labels[o.id.toLowerCase()] = labelOf(o);
+    }
+    const appsById = new Map();
+    for (const o of byAppId) {
+        if (!o.appId)
+            continue;
+        appsById.set(o.appId.toLowerCase(), o);
+        labels[o.appId.toLowerCase()] = `app:${o.displayName}`;
+    }
+    for (const id of appIds) {
+        const known = wellKnownAppName(id);
+        if (!appsById.has(id) && known)
+            labels[id] = `app:${known}`;
+    }
+    const locations = snapshot.namedLocations;
+    const strengths = snapshot.authenticationStrengths;
+    for (const l of locations)
+        if (typeof l['id'] === 'string')
+            labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
+    for (const [name, id] of Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc))
+        labels[id] = `authStrength:${name}`;
+    for (const s of strengths)
+        if (typeof s['id'] === 'string')
+            labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
+    // 4. Apply.
+    function checkId(site, kind, id) {
+        if (kind === 'app') {
+            if (appsById.has(id) || wellKnownAppName(id))
+                return site.set(id);
+            return problem(site, `application ${id} (an appId) in ${slotName(site.slot)} has no service principal in the tenant and is not a well-known Microsoft app: check the appId, or reference the app by name ("app:Display name")`);
+        }
+        const found = objectsById.get(id);
+        if (!found) {
+            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant (deleted, or from another tenant): fix the id or use a reference such as "${kind}:Name"`);
+        }
+        if (found.type !== kind)
+            return problem(site, `${id} in ${slotName(site.slot)} is a ${NOUN[found.type]} (${labelOf(found)}), not a ${NOUN[kind]}`);
+        site.set(id);
+    }
+    function applyName(site, kind, name) {
+        const all = byName.get(queryKey({ kind, name })) ?? [];
+        const matches = kind === 'app' ? uniqueBy(all.filter((o) => o.appId), (o) => o.appId.toLowerCase()) : all.filter((o) => o.type === kind);
+        const ref = `${kind}:${name}`;
+        if (matches.length === 0)
+            return problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id`);
+        if (matches.length > 1) {
+            const candidates = matches.map((o) => (kind === 'app' ? `appId ${o.appId}` : o.id)).join(', ');
+            return problem(site, `${ref} is ambiguous: ${matches.length} ${NOUN[kind]}s have this name (${candidates}); write the intended id instead, or rename the others`);
+        }
+        const match = matches[0];
+        if (kind === 'app') {
+            const appId = match.appId.toLowerCase();
+            labels[appId] = `app:${match.displayName}`;
+            site.set(appId);
+        }
+        else {
+            labels[match.id.toLowerCase()] = labelOf(match);
+            site.set(match.id.toLowerCase());
+        }
+    }
+    const repoNamed = {
+        location: resolved.filter((d) => d.kind === 'namedLocation'),
+        authStrength: resolved.filter((d) => d.kind === 'authenticationStrength'),
+    };
+    const tenantNamed = { location: locations, authStrength: strengths };
+    function checkNamedId(site, kind, id) {
+        const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
+            (kind === 'authStrength' && Object.values(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).includes(id));
+        if (!exists)
+            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant: fix the id or reference it by name ("${kind}:Name")`);
+        site.set(id);
+    }
+    function applyNamed(site, kind, name) {
+        const key = name.trim().toLowerCase();
+        if (kind === 'authStrength') {
+            const builtIn = Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).find(([n]) => n.toLowerCase() === key);
+            if (builtIn)
+                return site.set(builtIn[1]);
+        }
+        const tenantList = tenantNamed[kind].filter((o) => !(kind === 'authStrength' && o['policyType'] === 'builtIn'));
+        const inTenant = (id) => typeof id === 'string' ? tenantList.find((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id.toLowerCase()) : undefined;
+        // The repository's own document wins when its id exists in the tenant (a rename in progress).
+        const repoDocs = repoNamed[kind].filter((d) => (0,model_documents/* displayNameOf */.Nv)(d)?.trim().toLowerCase() === key);
+        const repoDoc = repoDocs.find((d) => (0,model_documents/* displayNameOf */.Nv)(d) === name) ?? repoDocs[0];
+        const byRepoId = repoDoc ? inTenant(repoDoc.value['id']) : undefined;
+        if (byRepoId)
+            return site.set(String(byRepoId['id']).toLowerCase());
+        const matches = tenantList.filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === key);
+        if (matches.length === 1)
+            return site.set(String(matches[0]['id']).toLowerCase());
+        if (matches.length > 1) {
+            return problem(site, `${kind}:${name} is ambiguous: ${matches.length} ${NOUN[kind]}s in the tenant have this name (${matches.map((m) => String(m['id'])).join(', ')}); write the intended id instead, or rename the others in the tenant`);
+        }
+        if (repoDoc) {
+            // Created by this plan: apply resolves the reference once the object exists.
+            const ref = `${kind}:${(0,model_documents/* displayNameOf */.Nv)(repoDoc)}`;
+            labels[ref] = `${ref} (new)`;
+            return site.set(ref);
+        }
+        problem(site, `${kind}:${name}: no ${NOUN[kind]} with this name in the tenant or in the repository; fix the name, add the ${NOUN[kind]}, or use its id`);
+    }
+    for (const { run } of pending)
+        run();
+    return { documents: resolved, labels, problems };
+}
+function slotSites(document, slot) {
+    const raw = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, slot.pointer);
+    const make = (path, value, set) => ({
+        document,
+        path,
+        slot,
+        raw: value,
+        parsed: (0,references/* parseReferenceValue */.UY)(value, slot.keywords),
+        set,
+    });
+    if (slot.single) {
+        if (typeof raw !== 'string')
+            return [];
+        const parent = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, (0,json_pointer/* parentPointer */.Yg)(slot.pointer) ?? '');
+        const key = (0,json_pointer/* parsePointer */.vp)(slot.pointer).pop();
+        if (!(0,model_documents/* isJsonObject */.OW)(parent))
+            return [];
+        return [make(slot.pointer, raw, (v) => (parent[key] = v))];
+    }
+    if (!Array.isArray(raw))
+        return [];
+    const list = raw;
+    const sites = [];
+    list.forEach((value, i) => {
+        if (typeof value === 'string')
+            sites.push(make((0,json_pointer/* childPointer */.Y2)(slot.pointer, i), value, (v) => (list[i] = v)));
+    });
+    return sites;
+}
+function queryKey(query) {
+    return `${query.kind}:${query.name}`;
+}
+function slotName(slot) {
+    return slot.pointer.split('/').pop() ?? slot.pointer;
+}
+/** `user:upn`, `group:Name`, `role:Name`, `servicePrincipal:Name`. */
+function labelOf(o) {
+    if (o.type === 'user')
+        return `user:${o.userPrincipalName ?? o.displayName}`;
+    return `${o.type}:${o.displayName}`;
+}
+function uniqueBy(items, key) {
+    const seen = new Map();
+    for (const item of items)
+        if (!seen.has(key(item)))
+            seen.set(key(item), item);
+    return [...seen.values()];
+}
+
+// EXTERNAL MODULE: ./lib/src/validate/settings.js
+var validate_settings = __nccwpck_require__(3424);
+// EXTERNAL MODULE: ./lib/src/validate/validate-repository.js + 2 modules
+var validate_repository = __nccwpck_require__(8019);
+// EXTERNAL MODULE: ./lib/src/version.js + 1 modules
+var version = __nccwpck_require__(4387);
+;// CONCATENATED MODULE: ./lib/src/commands/plan.js
+
+
+
+
+
+
+
+
+async function runPlan(store, ports, options) {
+    const log = options.log ?? (() => { });
+    // A connection may serve several commands (the demo plans twice): count this plan's requests only.
+    const before = ports.tenant.requests();
+    const repo = store.load();
+    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
+    const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+    if (validation.summary.errors > 0)
+        return { status: 'invalid', validation };
+    log(`reading the tenant (${ports.tenant.graphUrl})`);
+    const snapshot = await ports.tenant.read();
+    log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
+    const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot });
+    if (resolution.problems.length > 0)
+        return { status: 'unresolved', validation, problems: resolution.problems };
+    const plan = planChanges({
+        desired: resolution.documents,
+        snapshot,
+        settings,
+        prune: options.prune ?? settings.prune ?? false,
+        apiVersion: options.apiVersion,
+        labels: resolution.labels,
+        dir: options.dir,
+        now: options.now ?? new Date(),
+        tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
+    });
+    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
+    plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
+    plan.guards = {
+        emergencyAccessIds: [...emergencyAccessIds(settings, resolution.labels)].sort(),
+        exemptPolicies: settings.emergencyAccess?.exemptPolicies ?? [],
+    };
+    return { status: 'planned', validation, plan };
+}
+/** True when applying the plan would change the tenant. */
+function plan_hasChanges(plan) {
+    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}
+
+// EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 3 modules
+var validate_output = __nccwpck_require__(3357);
+// EXTERNAL MODULE: ./lib/src/github/annotations.js
+var annotations = __nccwpck_require__(7946);
+// EXTERNAL MODULE: ./lib/src/github/job-summary.js
+var job_summary = __nccwpck_require__(6958);
 ;// CONCATENATED MODULE: ./lib/src/github/pull-request.js
 /**
  * The pull request a workflow run is about, read from the event the runner wrote
@@ -90335,7 +89920,7 @@ const MAX_PAGES = 100;
 const TIMEOUT_MS = 30_000;
 /** Statuses that mean "this token may not do that here": a warning, not a failure. */
 const SKIP_STATUSES = new Set([403, 404]);
-function sticky_comment_redact(text, token) {
+function redact(text, token) {
     return token ? text.split(token).join('***') : text;
 }
 function nextLink(link) {
@@ -90375,7 +89960,7 @@ class Api {
         }
         catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
-            throw new GitHubApiError(sticky_comment_redact(`GitHub API ${method} ${new URL(url).pathname} failed: ${reason}`, this.token), 0, { cause: error });
+            throw new GitHubApiError(redact(`GitHub API ${method} ${new URL(url).pathname} failed: ${reason}`, this.token), 0, { cause: error });
         }
     }
     /** GitHub's `message` (and the first error detail) from an error response. */
@@ -90399,7 +89984,7 @@ class Api {
         catch {
             // no body
         }
-        return sticky_comment_redact(`GitHub API ${method} ${new URL(url).pathname} answered ${response.status}: ${detail}`, this.token);
+        return redact(`GitHub API ${method} ${new URL(url).pathname} answered ${response.status}: ${detail}`, this.token);
     }
 }
 async function call(api, method, url, body) {
@@ -90458,21 +90043,25 @@ async function upsertStickyComment(request) {
 
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/render/plan-markdown.js
+var plan_markdown = __nccwpck_require__(9636);
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
 ;// CONCATENATED MODULE: ./lib/src/render/plan-text.js
 
 function quoted(name) {
-    return `"${sanitizeLogText(name)}"`;
+    return `"${(0,plan_format/* sanitizeLogText */.fu)(name)}"`;
 }
 function value(plan, v) {
-    return sanitizeLogText(v === undefined ? '(absent)' : compactJson(labelValue(plan, v)));
+    return (0,plan_format/* sanitizeLogText */.fu)(v === undefined ? '(absent)' : (0,plan_format/* compactJson */.Ar)((0,plan_format/* labelValue */.w)(plan, v)));
 }
 function operationLines(plan, op) {
-    const id = op.id ? ` (${sanitizeLogText(shortId(op.id))}…)` : '';
-    const lines = [`${ACTION_SIGNS[op.action]} ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}${id}`];
+    const id = op.id ? ` (${(0,plan_format/* sanitizeLogText */.fu)((0,plan_format/* shortId */.m_)(op.id))}…)` : '';
+    const lines = [`${plan_format/* ACTION_SIGNS */.mX[op.action]} ${op.action} ${(0,plan_format/* kindLabel */.tf)(op)} ${quoted(op.displayName)}${id}`];
     if (op.action === 'delete')
         return lines;
-    for (const change of displayedChanges(op)) {
-        const path = sanitizeLogText(change.path);
+    for (const change of (0,plan_format/* displayedChanges */.HP)(op)) {
+        const path = (0,plan_format/* sanitizeLogText */.fu)(change.path);
         if (change.before === undefined)
             lines.push(`    ${path}: ${value(plan, change.after)}`);
         else
@@ -90482,15 +90071,15 @@ function operationLines(plan, op) {
 }
 function renderPlanText(plan) {
     const out = [];
-    out.push(`caac plan · tenant ${sanitizeLogText(plan.tenant.id)} · folder ${sanitizeLogText(plan.dir)}`);
-    out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
-    const warnings = orderedWarnings(plan);
+    out.push(`caac plan · tenant ${(0,plan_format/* sanitizeLogText */.fu)(plan.tenant.id)} · folder ${(0,plan_format/* sanitizeLogText */.fu)(plan.dir)}`);
+    out.push((0,plan_format/* renderPlanSummaryLine */.IR)(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
+    const warnings = (0,plan_format/* orderedWarnings */.pZ)(plan);
     if (warnings.length > 0) {
         out.push('', `Warnings (${warnings.length}):`);
         for (const w of warnings)
-            out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${sanitizeLogText(w.message)}`);
+            out.push(`  ! ${plan_format/* WARNING_TITLES */.V9[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${(0,plan_format/* sanitizeLogText */.fu)(w.message)}`);
     }
-    const changed = changedOperations(plan);
+    const changed = (0,plan_format/* changedOperations */.rR)(plan);
     if (changed.length === 0) {
         out.push('', 'No changes. The tenant matches the repository.');
     }
@@ -90499,16 +90088,18 @@ function renderPlanText(plan) {
             out.push('', ...operationLines(plan, op));
     }
     if (plan.unmanaged.length > 0) {
-        out.push('', `Not managed here (${plural(plan.unmanaged.length, 'object')} in the tenant that no file describes; prune would delete them):`);
+        out.push('', `Not managed here (${(0,plan_format/* plural */.LS)(plan.unmanaged.length, 'object')} in the tenant that no file describes; prune would delete them):`);
         for (const u of plan.unmanaged)
-            out.push(`  ${kindLabel(u)} ${quoted(u.displayName)} (${sanitizeLogText(shortId(u.id))}…)`);
+            out.push(`  ${(0,plan_format/* kindLabel */.tf)(u)} ${quoted(u.displayName)} (${(0,plan_format/* sanitizeLogText */.fu)((0,plan_format/* shortId */.m_)(u.id))}…)`);
     }
-    const requests = requestParts(plan);
-    const detail = requests.endpoints.map(([endpoint, n]) => `${sanitizeLogText(endpoint)} ${n}`).join(', ');
+    const requests = (0,plan_format/* requestParts */.OS)(plan);
+    const detail = requests.endpoints.map(([endpoint, n]) => `${(0,plan_format/* sanitizeLogText */.fu)(endpoint)} ${n}`).join(', ');
     out.push('', `Graph requests: ${requests.total}${detail ? ` (${detail})` : ''}`);
     return out.join('\n') + '\n';
 }
 
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
+var connect = __nccwpck_require__(2706);
 ;// CONCATENATED MODULE: ./lib/src/action/plan.js
 
 
@@ -90526,18 +90117,7 @@ function renderPlanText(plan) {
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 async function planAction(inputs) {
-    const graph = connectGraph({
-        auth: inputs.auth,
-        tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
-        clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
-        cloud: (inputs.cloud ?? 'global'),
-        graphUrl: inputs.graphUrl,
-        apiVersion: inputs.apiVersion,
-        env: process.env,
-        getIdToken: (audience) => core/* getIDToken */.V9(audience),
-        log: (line) => core/* info */.pq(line),
-    });
-    core/* info */.pq(`signing in with ${graph.describe()}`);
+    const graph = (0,connect/* connectFromInputs */.I)(inputs);
     const outcome = await runPlan((0,load_repository/* filePolicyStore */.Sv)(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => core/* info */.pq(l) });
     if (outcome.status === 'invalid') {
         process.stdout.write((0,validate_output/* formatFindings */.e)(outcome.validation, 'text'));
@@ -90556,7 +90136,7 @@ async function planAction(inputs) {
     const planFile = (0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_.tmpdir)(), 'caac-plan.json');
     (0,external_node_fs_.writeFileSync)(planFile, JSON.stringify(plan, null, 2) + '\n');
     if (process.env['GITHUB_STEP_SUMMARY'])
-        await writePlanJobSummary(plan, { artifactName: inputs.artifactName });
+        await (0,job_summary/* writePlanJobSummary */.qX)(plan, { artifactName: inputs.artifactName });
     let commentUrl = '';
     const pr = readPullRequest(process.env);
     if (inputs.comment && pr) {
@@ -90572,8 +90152,8 @@ async function planAction(inputs) {
                 apiUrl: process.env['GITHUB_API_URL'] ?? 'https://api.github.com',
                 repository: pr.baseRepo,
                 issueNumber: pr.number,
-                marker: planCommentMarker(plan.tenant.id, plan.dir),
-                body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName: inputs.artifactName }),
+                marker: (0,plan_markdown/* planCommentMarker */.$l)(plan.tenant.id, plan.dir),
+                body: (0,plan_markdown/* renderPlanMarkdown */.d$)(plan, { detailsUrl: runUrl, artifactName: inputs.artifactName }),
                 log: { info: (m) => core/* info */.pq(m), warning: (m) => core/* warning */.$e(m), debug: (m) => core/* debug */.Yz(m) },
             });
             if (result.status === 'skipped') {
@@ -90764,8 +90344,8 @@ function renderFindingsText(report) {
     return lines.join('\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
-var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
+var rules = __nccwpck_require__(3091);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
@@ -90840,6 +90420,8 @@ const ExitCode = {
     ok: 0,
     failure: 1,
     usage: 2,
+    /** apply: the plan no longer matches the tenant. */
+    stale: 3,
 };
 
 
@@ -90875,6 +90457,112 @@ function annotateFindings(findings) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(f.message, properties);
     }
     return counts;
+}
+
+
+/***/ }),
+
+/***/ 6958:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I1: () => (/* binding */ appendJobSummary),
+/* harmony export */   qX: () => (/* binding */ writePlanJobSummary)
+/* harmony export */ });
+/* unused harmony exports STEP_SUMMARY_MAX_BYTES, truncateMarkdown */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4116);
+/* harmony import */ var _render_plan_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9636);
+/**
+ * The job summary: markdown appended to GITHUB_STEP_SUMMARY through core.summary, kept under
+ * GitHub's 1 MiB per step (a larger summary is dropped whole by the runner, with an error).
+ */
+
+
+
+/** GitHub's limit for one step's summary, in bytes. */
+const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
+/** Bytes the step may still append (the summary file is shared by everything in the step). */
+function remainingBytes(path) {
+    let used;
+    try {
+        used = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).size;
+    }
+    catch {
+        used = 0;
+    }
+    return Math.max(0, STEP_SUMMARY_MAX_BYTES - used);
+}
+const TRUNCATED_NOTE = '\n\n> [!NOTE]\n> The rest of this summary is left out: GitHub keeps at most 1 MiB of summary per step.\n';
+/**
+ * Cuts markdown to at most `maxBytes` (UTF-8) at a line boundary, closing a code fence left open
+ * and ending with a note, so nothing after it renders as code or inside a tag.
+ */
+function truncateMarkdown(markdown, maxBytes) {
+    if (Buffer.byteLength(markdown) <= maxBytes)
+        return markdown;
+    const budget = maxBytes - Buffer.byteLength(TRUNCATED_NOTE) - Buffer.byteLength('\n```\n</details>\n');
+    const lines = markdown.split('\n');
+    const kept = [];
+    let used = 0;
+    for (const line of lines) {
+        const size = Buffer.byteLength(line) + 1;
+        if (used + size > budget)
+            break;
+        kept.push(line);
+        used += size;
+    }
+    const fences = kept.filter((l) => /^\s{0,3}(`{3,}|~{3,})/.test(l)).length;
+    const opened = kept.filter((l) => /<details\b/i.test(l)).length - kept.filter((l) => /<\/details>/i.test(l)).length;
+    let out = kept.join('\n');
+    if (fences % 2 === 1)
+        out += '\n```';
+    if (opened > 0)
+        out += '\n\n</details>';
+    return out + TRUNCATED_NOTE;
+}
+/** Where the step summary stands: the file, and the bytes this step may still append. */
+function budgetOf() {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    if (!path)
+        return { written: false, bytes: 0, truncated: false, reason: 'GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions)' };
+    const budget = remainingBytes(path) - 1;
+    if (budget < 1024)
+        return { written: false, bytes: 0, truncated: false, reason: 'the step summary is already at its 1 MiB limit' };
+    return { budget };
+}
+async function append(text, truncated) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(text, true).write();
+    return { written: true, bytes: Buffer.byteLength(text) + 1, truncated };
+}
+/**
+ * Appends markdown to the job summary (GITHUB_STEP_SUMMARY, through core.summary), cut at a line
+ * boundary when it would pass the step's 1 MiB.
+ */
+async function appendJobSummary(markdown) {
+    const state = budgetOf();
+    if (!('budget' in state))
+        return state;
+    const text = truncateMarkdown(markdown, state.budget);
+    return append(text, text !== markdown);
+}
+/**
+ * The plan report in the job summary: the same markdown as the comment, allowed up to the step's
+ * 1 MiB (characters are 1 to 4 bytes, so it renders shorter until it fits), cut between objects.
+ */
+async function writePlanJobSummary(plan, options = {}) {
+    const state = budgetOf();
+    if (!('budget' in state))
+        return state;
+    const { budget } = state;
+    let maxChars = budget;
+    let report = (0,_render_plan_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .renderPlanMarkdownReport */ .$n)(plan, { maxLength: maxChars, artifactName: options.artifactName });
+    for (let attempt = 0; Buffer.byteLength(report.markdown) > budget && attempt < 5; attempt++) {
+        maxChars = Math.floor(((maxChars * budget) / Buffer.byteLength(report.markdown)) * 0.95);
+        report = (0,_render_plan_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .renderPlanMarkdownReport */ .$n)(plan, { maxLength: maxChars, artifactName: options.artifactName });
+    }
+    const text = truncateMarkdown(report.markdown, budget);
+    return append(text, report.truncated || text !== report.markdown);
 }
 
 
@@ -90966,6 +90654,130 @@ function valueAtPointer(root, pointer) {
 
 /***/ }),
 
+/***/ 2693:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ PLAN_FORMAT_VERSION)
+/* harmony export */ });
+const PLAN_FORMAT_VERSION = 1;
+
+
+/***/ }),
+
+/***/ 7004:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ viewPolicy),
+/* harmony export */   U6: () => (/* binding */ hasKeyword),
+/* harmony export */   aq: () => (/* binding */ isActiveState),
+/* harmony export */   rm: () => (/* binding */ activeSessionControls)
+/* harmony export */ });
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * A typed, read-only view of a policy document that tolerates any shape: rules run over documents
+ * whose schema check may have failed, and must never throw on them.
+ */
+
+function viewPolicy(doc) {
+    const conditions = obj(doc['conditions']);
+    const users = obj(conditions?.['users']);
+    const apps = obj(conditions?.['applications']);
+    const clientApps = obj(conditions?.['clientApplications']);
+    const platforms = obj(conditions?.['platforms']);
+    const locations = obj(conditions?.['locations']);
+    const devices = obj(conditions?.['devices']);
+    const flows = obj(conditions?.['authenticationFlows']);
+    const grant = obj(doc['grantControls']);
+    const strength = obj(grant?.['authenticationStrength']);
+    const clientAppTypes = conditions?.['clientAppTypes'];
+    return {
+        state: str(doc['state']),
+        users: {
+            includeUsers: strs(users?.['includeUsers']),
+            excludeUsers: strs(users?.['excludeUsers']),
+            includeGroups: strs(users?.['includeGroups']),
+            excludeGroups: strs(users?.['excludeGroups']),
+            includeRoles: strs(users?.['includeRoles']),
+            excludeRoles: strs(users?.['excludeRoles']),
+            includeGuestsOrExternalUsers: obj(users?.['includeGuestsOrExternalUsers']),
+            excludeGuestsOrExternalUsers: obj(users?.['excludeGuestsOrExternalUsers']),
+        },
+        applications: {
+            includeApplications: strs(apps?.['includeApplications']),
+            excludeApplications: strs(apps?.['excludeApplications']),
+            includeUserActions: strs(apps?.['includeUserActions']),
+            includeAuthenticationContextClassReferences: strs(apps?.['includeAuthenticationContextClassReferences']),
+            applicationFilter: obj(apps?.['applicationFilter']),
+        },
+        clientApplications: {
+            includeServicePrincipals: strs(clientApps?.['includeServicePrincipals']),
+            excludeServicePrincipals: strs(clientApps?.['excludeServicePrincipals']),
+            servicePrincipalFilter: obj(clientApps?.['servicePrincipalFilter']),
+        },
+        clientAppTypes: Array.isArray(clientAppTypes) ? strs(clientAppTypes) : undefined,
+        platforms: { includePlatforms: strs(platforms?.['includePlatforms']), excludePlatforms: strs(platforms?.['excludePlatforms']) },
+        locations: { includeLocations: strs(locations?.['includeLocations']), excludeLocations: strs(locations?.['excludeLocations']) },
+        signInRiskLevels: strs(conditions?.['signInRiskLevels']),
+        userRiskLevels: strs(conditions?.['userRiskLevels']),
+        servicePrincipalRiskLevels: strs(conditions?.['servicePrincipalRiskLevels']),
+        insiderRiskLevels: nonEmpty(str(conditions?.['insiderRiskLevels'])),
+        deviceFilter: obj(devices?.['deviceFilter']),
+        transferMethods: nonEmpty(str(flows?.['transferMethods'])),
+        grant: grant
+            ? {
+                operator: str(grant['operator']),
+                builtInControls: strs(grant['builtInControls']),
+                authenticationStrengthId: str(strength?.['id']),
+                termsOfUse: strs(grant['termsOfUse']),
+                customAuthenticationFactors: strs(grant['customAuthenticationFactors']),
+            }
+            : undefined,
+        session: obj(doc['sessionControls']),
+    };
+}
+/** Case-insensitive membership, for Graph keywords (`All`, `None`, …) that files write in any case. */
+function hasKeyword(values, keyword) {
+    const k = keyword.toLowerCase();
+    return values.some((v) => v.toLowerCase() === k);
+}
+/** True when a policy enforces or reports (the states in which an exclusion matters). */
+function isActiveState(state) {
+    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
+}
+/** Session controls that are actually switched on (an object whose values are all null is none). */
+function activeSessionControls(session) {
+    if (!session)
+        return [];
+    return Object.entries(session)
+        .filter(([key, value]) => {
+        if (key.includes('@'))
+            return false;
+        if (value === null || value === false)
+            return false;
+        if ((0,_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && value['isEnabled'] === false)
+            return false;
+        return true;
+    })
+        .map(([key]) => key);
+}
+function obj(value) {
+    return (0,_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) ? value : undefined;
+}
+function str(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+function strs(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+function nonEmpty(value) {
+    return value !== undefined && value.trim() !== '' && value.trim().toLowerCase() !== 'none' ? value : undefined;
+}
+
+
+/***/ }),
+
 /***/ 4096:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -91050,6 +90862,662 @@ function formatReference(ref) {
 
 /***/ }),
 
+/***/ 3742:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ requestsSince),
+/* harmony export */   _: () => (/* binding */ kindOfTenantList)
+/* harmony export */ });
+function kindOfTenantList(kind) {
+    return kind === 'policy' ? 'policies' : kind === 'namedLocation' ? 'namedLocations' : 'authenticationStrengths';
+}
+/** The requests spent between two tallies of one connection (a connection may serve several commands). */
+function requestsSince(before, after) {
+    const byEndpoint = {};
+    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+        const spent = n - (before.byEndpoint[endpoint] ?? 0);
+        if (spent > 0)
+            byEndpoint[endpoint] = spent;
+    }
+    return { total: after.total - before.total, byEndpoint };
+}
+
+
+/***/ }),
+
+/***/ 4555:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Aj: () => (/* binding */ betaOnlyProperties),
+  dj: () => (/* binding */ canonicalJson),
+  DN: () => (/* binding */ normalizeDocument),
+  sp: () => (/* binding */ toGraphBody)
+});
+
+// UNUSED EXPORTS: isEmpty
+
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: ./lib/src/normalize/property-rules.js
+// ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
+const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
+const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
+const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
+const FILTER_MODES = ['include', 'exclude'];
+const BUILT_IN_CONTROLS = [
+    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
+    'passwordChange', 'unknownFutureValue', 'riskRemediation',
+];
+const GUEST_OR_EXTERNAL_USER_TYPES = [
+    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
+    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
+];
+const TRANSFER_METHODS = ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'];
+const INSIDER_RISK_LEVELS = ['minor', 'moderate', 'elevated', 'unknownFutureValue'];
+const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
+const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
+const AUTH_METHOD_MODES = [
+    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
+    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
+    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
+    'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
+];
+const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
+const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
+const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
+const IPV6_RANGE = '#microsoft.graph.iPv6CidrRange';
+const ALL_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessAllExternalTenants';
+const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumeratedExternalTenants';
+// ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
+const SERVER = { type: 'server' };
+const BETA = { type: 'beta' };
+const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
+const enumSet = (values) => ({ type: 'set', values });
+const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
+/** Server-managed fields every kind carries. */
+const COMMON_SERVER = ['/id', '/createdDateTime', '/modifiedDateTime', '/deletedDateTime'];
+const externalTenantsRules = (side) => {
+    const base = `/conditions/users/${side}GuestsOrExternalUsers`;
+    return [
+        [`${base}/guestOrExternalUserTypes`, { type: 'flags', values: GUEST_OR_EXTERNAL_USER_TYPES }],
+        [
+            `${base}/externalTenants/@odata.type`,
+            {
+                type: 'odataType',
+                values: [ALL_EXTERNAL_TENANTS, ENUMERATED_EXTERNAL_TENANTS],
+                default: (t) => (kindOf(t['membershipKind']) === 'all' ? ALL_EXTERNAL_TENANTS : kindOf(t['membershipKind']) === 'enumerated' ? ENUMERATED_EXTERNAL_TENANTS : undefined),
+            },
+        ],
+        [
+            `${base}/externalTenants/membershipKind`,
+            {
+                type: 'enum',
+                values: ['all', 'enumerated', 'unknownFutureValue'],
+                default: (t) => {
+                    const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].toLowerCase() : '';
+                    return type === ALL_EXTERNAL_TENANTS.toLowerCase() ? 'all' : type === ENUMERATED_EXTERNAL_TENANTS.toLowerCase() ? 'enumerated' : undefined;
+                },
+            },
+        ],
+        [`${base}/externalTenants/members`, ids()],
+    ];
+};
+function kindOf(value) {
+    return typeof value === 'string' ? value.toLowerCase() : undefined;
+}
+const filterRules = (pointer) => [[`${pointer}/mode`, enumOf(FILTER_MODES)]];
+// ── The tables ──────────────────────────────────────────────────────────────────────────────────
+const POLICY_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/templateId', SERVER],
+    ['/partialEnablementStrategy', SERVER],
+    ['/description', { type: 'scalar', nullable: true }],
+    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
+    // conditions
+    ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
+    ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
+    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
+    ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
+    ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
+    ['/conditions/users/includeGroups', ids()],
+    ['/conditions/users/excludeGroups', ids()],
+    ['/conditions/users/includeRoles', ids()],
+    ['/conditions/users/excludeRoles', ids()],
+    ...externalTenantsRules('include'),
+    ...externalTenantsRules('exclude'),
+    ['/conditions/applications/includeApplications', ids(APP_KEYWORDS)],
+    ['/conditions/applications/excludeApplications', ids(APP_KEYWORDS)],
+    ['/conditions/applications/includeUserActions', { type: 'set', case: 'lower' }],
+    ['/conditions/applications/includeAuthenticationContextClassReferences', { type: 'set', case: 'lower' }],
+    ...filterRules('/conditions/applications/applicationFilter'),
+    ['/conditions/clientApplications/includeServicePrincipals', ids(SP_KEYWORDS)],
+    ['/conditions/clientApplications/excludeServicePrincipals', ids(SP_KEYWORDS)],
+    ...filterRules('/conditions/clientApplications/servicePrincipalFilter'),
+    ['/conditions/platforms/includePlatforms', enumSet(PLATFORMS)],
+    ['/conditions/platforms/excludePlatforms', enumSet(PLATFORMS)],
+    ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
+    ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
+    ...filterRules('/conditions/devices/deviceFilter'),
+    // grant controls
+    ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
+    ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
+    ['/grantControls/builtInControls', enumSet(BUILT_IN_CONTROLS)],
+    ['/grantControls/customAuthenticationFactors', ids()],
+    ['/grantControls/termsOfUse', ids()],
+    ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
+    // session controls
+    ['/sessionControls', { type: 'object', nullable: true }],
+    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
+    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
+    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
+    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
+    [
+        '/sessionControls/signInFrequency/authenticationType',
+        enumOf(['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], { default: 'primaryAndSecondaryAuthentication' }),
+    ],
+    ['/sessionControls/signInFrequency/frequencyInterval', enumOf(['timeBased', 'everyTime', 'unknownFutureValue'], { default: 'timeBased' })],
+    // beta-only (and deprecated beta) properties: managed only with --api-version beta
+    ['/conditions/agentIdRiskLevels', BETA],
+    ['/conditions/agents', BETA],
+    ['/conditions/agentContext', BETA],
+    ['/conditions/deviceStates', BETA],
+    ['/conditions/times', BETA],
+    ['/conditions/applications/networkAccess', BETA],
+    ['/conditions/applications/globalSecureAccess', BETA],
+    ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
+    ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
+    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
+    ['/conditions/devices/includeDevices', BETA],
+    ['/conditions/devices/excludeDevices', BETA],
+    ['/conditions/devices/includeDeviceStates', BETA],
+    ['/conditions/devices/excludeDeviceStates', BETA],
+    ['/sessionControls/continuousAccessEvaluation', BETA],
+    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
+    ['/sessionControls/networkAccessSecurity', BETA],
+    ['/sessionControls/blockSensitiveActions', BETA],
+];
+const NAMED_LOCATION_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/@odata.type', { type: 'odataType', values: [IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION] }],
+    ['/isTrusted', { type: 'scalar', default: false, when: IP_NAMED_LOCATION }],
+    ['/ipRanges', { type: 'objectSet', key: 'cidrAddress', when: IP_NAMED_LOCATION }],
+    [
+        '/ipRanges/*/@odata.type',
+        { type: 'odataType', values: [IPV4_RANGE, IPV6_RANGE], default: (r) => (typeof r['cidrAddress'] === 'string' ? (r['cidrAddress'].includes(':') ? IPV6_RANGE : IPV4_RANGE) : undefined) },
+    ],
+    ['/ipRanges/*/cidrAddress', { type: 'scalar', case: 'lower' }],
+    ['/countriesAndRegions', { type: 'set', case: 'upper', when: COUNTRY_NAMED_LOCATION }],
+    ['/includeUnknownCountriesAndRegions', { type: 'scalar', default: false, when: COUNTRY_NAMED_LOCATION }],
+    ['/countryLookupMethod', enumOf(['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], { default: 'clientIpAddress', when: COUNTRY_NAMED_LOCATION })],
+    ['/compliantNetworkType', BETA],
+];
+const AUTHENTICATION_STRENGTH_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/policyType', SERVER],
+    ['/requirementsSatisfied', SERVER],
+    ['/combinationConfigurations', SERVER],
+    ['/description', { type: 'scalar', nullable: true }],
+    ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+];
+const PROPERTY_RULES = {
+    policy: new Map(POLICY_RULES),
+    namedLocation: new Map(NAMED_LOCATION_RULES),
+    authenticationStrength: new Map(AUTHENTICATION_STRENGTH_RULES),
+};
+function childRulesByParent(table) {
+    const byParent = new Map();
+    for (const [pointer, rule] of table) {
+        const cut = pointer.lastIndexOf('/');
+        const parent = pointer.slice(0, cut);
+        const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+        const list = byParent.get(parent) ?? [];
+        list.push({ key, rule });
+        byParent.set(parent, list);
+    }
+    return byParent;
+}
+
+;// CONCATENATED MODULE: ./lib/src/normalize/normalize-document.js
+/**
+ * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
+ * the table in property-rules.ts. Pure functions over plain JSON.
+ */
+
+
+
+
+const CHILDREN = {
+    policy: childRulesByParent(PROPERTY_RULES.policy),
+    namedLocation: childRulesByParent(PROPERTY_RULES.namedLocation),
+    authenticationStrength: childRulesByParent(PROPERTY_RULES.authenticationStrength),
+};
+/**
+ * The canonical form of a document, as the plan compares it: server fields and annotations
+ * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
+ * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
+ * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ */
+function normalizeDocument(kind, doc, options) {
+    const mode = modeFor(kind, doc, options.apiVersion, true);
+    return walkObject(doc, '', mode) ?? {};
+}
+/**
+ * A complete request body (POST or PATCH) from a resolved desired document: server fields and
+ * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
+ * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ */
+function toGraphBody(kind, doc, options = {}) {
+    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
+    return walkObject(doc, '', mode) ?? {};
+}
+/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
+function betaOnlyProperties(kind, doc) {
+    const table = PROPERTY_RULES[kind];
+    const found = [];
+    const visit = (value, pointer, shape) => {
+        if (Array.isArray(value))
+            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
+        else if ((0,documents/* isJsonObject */.OW)(value)) {
+            for (const [key, child] of Object.entries(value)) {
+                const seg = (0,json_pointer/* escapePointerSegment */.mE)(key);
+                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
+                    if (!isEmpty(prune(child)))
+                        found.push(`${pointer}/${seg}`);
+                }
+                else
+                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
+            }
+        }
+    };
+    visit(doc, '', '');
+    return found;
+}
+/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (typeof value === 'object' && value !== null) {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = value[key];
+            if (v !== undefined)
+                out[key] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+// ── The walk ────────────────────────────────────────────────────────────────────────────────────
+function modeFor(kind, doc, apiVersion, canonical) {
+    const type = doc['@odata.type'];
+    return {
+        apiVersion,
+        canonical,
+        table: PROPERTY_RULES[kind],
+        children: CHILDREN[kind],
+        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
+    };
+}
+function isAnnotation(key) {
+    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
+}
+function walkObject(obj, shape, mode) {
+    const out = {};
+    for (const key of Object.keys(obj).sort()) {
+        const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
+        const rule = mode.table.get(childShape);
+        if (isAnnotation(key) && rule?.type !== 'odataType')
+            continue;
+        if (rule?.type === 'server')
+            continue;
+        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
+            continue;
+        let value = applyRule(rule, obj[key], childShape, mode);
+        if (value === undefined)
+            continue;
+        // A body clears a top-level object with null, not with an object of nothing.
+        if (!mode.canonical && rule?.nullable && (0,documents/* isJsonObject */.OW)(value) && Object.keys(value).length === 0)
+            value = null;
+        if (mode.canonical && isEmpty(value))
+            continue;
+        out[key] = value;
+    }
+    fillDefaults(out, shape, mode);
+    return mode.canonical ? sortObject(out) : out;
+}
+function fillDefaults(out, shape, mode) {
+    const children = mode.children.get(shape);
+    if (!children)
+        return;
+    // Canonical form: Graph's defaults exist only inside an object that exists.
+    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
+        return;
+    for (const { key, rule } of children) {
+        const current = out[key];
+        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
+            continue;
+        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
+            continue;
+        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
+            continue;
+        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
+        if (value === undefined && !mode.canonical) {
+            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
+                value = [];
+            else if (rule.nullable)
+                value = null;
+        }
+        if (value !== undefined)
+            out[key] = structuredClone(value);
+    }
+}
+function applyRule(rule, value, shape, mode) {
+    if (value === null)
+        return null;
+    switch (rule?.type) {
+        case undefined:
+        case 'beta':
+        case 'object': {
+            if (Array.isArray(value))
+                return value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if ((0,documents/* isJsonObject */.OW)(value)) {
+                const walked = walkObject(value, shape, mode);
+                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
+                    return undefined;
+                return walked;
+            }
+            return value;
+        }
+        case 'server':
+            return undefined;
+        case 'enum':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
+        case 'odataType':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
+        case 'flags':
+            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
+        case 'set': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'combinations': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'objectSet': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if (!mode.canonical)
+                return items;
+            const keyOf = (item) => {
+                const k = (0,documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
+                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
+            };
+            const unique = new Map();
+            for (const item of items)
+                unique.set(canonicalJson(item), item);
+            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
+        }
+        case 'strengthRef': {
+            if (!(0,documents/* isJsonObject */.OW)(value))
+                return value;
+            const id = value['id'];
+            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
+        }
+        case 'scalar': {
+            if (mode.canonical && rule.falseIsEmpty && value === false)
+                return undefined;
+            if (typeof value === 'string' && rule.case)
+                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
+            return value;
+        }
+    }
+}
+function canonicalEnum(values, raw) {
+    const trimmed = raw.trim();
+    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
+}
+/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
+function canonicalFlags(values, raw) {
+    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
+    const rank = (t) => {
+        const i = values.indexOf(t);
+        return i < 0 ? values.length : i;
+    };
+    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
+}
+function canonicalSetItem(rule, raw) {
+    const trimmed = raw.trim();
+    if (rule.values)
+        return canonicalEnum(rule.values, trimmed);
+    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
+    if (keyword)
+        return keyword;
+    if (rule.case === 'upper')
+        return trimmed.toUpperCase();
+    if (rule.case === 'lower')
+        return trimmed.toLowerCase();
+    if (rule.ids)
+        return canonicalId(trimmed);
+    return raw;
+}
+/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
+function canonicalId(id) {
+    return (0,references/* isGuid */.W_)(id.trim()) ? id.trim().toLowerCase() : id;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortedUnique(items) {
+    const unique = new Map();
+    for (const item of items)
+        unique.set(canonicalJson(item), item);
+    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
+}
+function dedupe(items) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const key = canonicalJson(item);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function sortObject(obj) {
+    const out = {};
+    for (const key of Object.keys(obj).sort())
+        out[key] = obj[key];
+    return out;
+}
+/** null, undefined, "", [] or {}: what Graph treats as "not set". */
+function isEmpty(value) {
+    if (value === null || value === undefined || value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    if ((0,documents/* isJsonObject */.OW)(value))
+        return Object.keys(value).length === 0;
+    return false;
+}
+/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
+function prune(value) {
+    if (Array.isArray(value)) {
+        const items = value.map(prune).filter((v) => !isEmpty(v));
+        return items;
+    }
+    if ((0,documents/* isJsonObject */.OW)(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            if (isAnnotation(k))
+                continue;
+            const p = prune(v);
+            if (!isEmpty(p))
+                out[k] = p;
+        }
+        return out;
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 2564:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ fieldChanges)
+/* harmony export */ });
+/* harmony import */ var deep_diff__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9030);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3896);
+/**
+ * Field-level changes between two normalized documents, as JSON pointers. Arrays are reported
+ * whole at the array's pointer (`/conditions/users/excludeGroups: [a, b] → [a]`), never as
+ * per-index edits: that is how a reviewer reads a set.
+ */
+
+
+function fieldChanges(before, after) {
+    const lhs = before ?? {};
+    const rhs = after ?? {};
+    const differences = deep_diff__WEBPACK_IMPORTED_MODULE_0__.diff(lhs, rhs) ?? [];
+    const byPointer = new Map();
+    for (const d of differences) {
+        const path = [...(d.path ?? [])];
+        // Cut the path at the first array: the change is reported on the whole array.
+        const cut = path.findIndex((segment, i) => typeof segment === 'number' && (Array.isArray((0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(lhs, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(path.slice(0, i)))) || Array.isArray((0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(rhs, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(path.slice(0, i))))));
+        const pointer = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(cut < 0 ? path : path.slice(0, cut));
+        if (byPointer.has(pointer))
+            continue;
+        const change = { path: pointer };
+        const b = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(lhs, pointer);
+        const a = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(rhs, pointer);
+        if (b !== undefined)
+            change.before = structuredClone(b);
+        if (a !== undefined)
+            change.after = structuredClone(a);
+        byPointer.set(pointer, change);
+    }
+    return [...byPointer.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
+
+/***/ }),
+
+/***/ 3972:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ fingerprintSnapshot)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/**
+ * The fingerprint of the live state a plan read: apply recomputes it from a fresh read and refuses
+ * the plan when it differs (the tenant changed since the plan was reviewed). It hashes the
+ * normalized form, so fields Graph changes on its own (modifiedDateTime, the expanded strength's
+ * annotations) and differences that mean nothing (array order, null vs []) do not make a plan stale.
+ */
+
+
+
+
+function fingerprintSnapshot(snapshot, apiVersion) {
+    const objects = [];
+    for (const kind of _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6) {
+        for (const object of snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOfTenantList */ ._)(kind)]) {
+            objects.push({ kind, id: String(object['id'] ?? '').toLowerCase(), object: (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeDocument */ .DN)(kind, object, { apiVersion }) });
+        }
+    }
+    const rank = (kind) => _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6.indexOf(kind);
+    objects.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const canonical = (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)({ tenantId: snapshot.tenantId.toLowerCase(), apiVersion, objects });
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 9589:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ describeStateChanges),
+/* harmony export */   L: () => (/* binding */ stateOf)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/**
+ * Per-object hashes of the tenant state a plan read. The fingerprint says whether anything
+ * changed; these say what, so a refused stale plan names the objects to look at.
+ */
+
+
+
+
+function stateOf(snapshot, apiVersion) {
+    const entries = [];
+    for (const kind of _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6) {
+        for (const object of snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOfTenantList */ ._)(kind)]) {
+            const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+                .update((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeDocument */ .DN)(kind, object, { apiVersion })), 'utf8')
+                .digest('hex')
+                .slice(0, 16);
+            entries.push({ kind, id: String(object['id'] ?? '').toLowerCase(), displayName: String(object['displayName'] ?? ''), hash });
+        }
+    }
+    return entries;
+}
+/** What changed between two states, one line per object, for a person to read. */
+function describeStateChanges(before, after) {
+    const key = (e) => `${e.kind}:${e.id}`;
+    const old = new Map(before.map((e) => [key(e), e]));
+    const now = new Map(after.map((e) => [key(e), e]));
+    const lines = [];
+    for (const [k, e] of now) {
+        const was = old.get(k);
+        if (!was)
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was created`);
+        else if (was.hash !== e.hash)
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was changed${was.displayName !== e.displayName ? ` (was "${was.displayName}")` : ''}`);
+    }
+    for (const [k, e] of old)
+        if (!now.has(k))
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was deleted`);
+    return lines;
+}
+
+
+/***/ }),
+
 /***/ 2876:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -91077,6 +91545,407 @@ function escapeMarkdown(text) {
 /** For text inside a fenced code block: only a fence could break out of it. */
 function escapeCodeBlock(text) {
     return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
+}
+
+
+/***/ }),
+
+/***/ 3090:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ compactJson),
+/* harmony export */   HP: () => (/* binding */ displayedChanges),
+/* harmony export */   IB: () => (/* binding */ formatJson),
+/* harmony export */   IR: () => (/* binding */ renderPlanSummaryLine),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   OS: () => (/* binding */ requestParts),
+/* harmony export */   V9: () => (/* binding */ WARNING_TITLES),
+/* harmony export */   fu: () => (/* binding */ sanitizeLogText),
+/* harmony export */   mX: () => (/* binding */ ACTION_SIGNS),
+/* harmony export */   m_: () => (/* binding */ shortId),
+/* harmony export */   pZ: () => (/* binding */ orderedWarnings),
+/* harmony export */   rR: () => (/* binding */ changedOperations),
+/* harmony export */   tf: () => (/* binding */ kindLabel),
+/* harmony export */   w: () => (/* binding */ labelValue)
+/* harmony export */ });
+/* unused harmony exports planHasChanges, labelFor, COMPACT_WIDTH */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * What the plan reports (text and markdown) share: the summary line, the order of warnings and
+ * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
+ * no escaping here (each renderer escapes for its own output).
+ */
+
+/** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
+function renderPlanSummaryLine(plan) {
+    const s = plan.summary;
+    return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
+}
+/** True when applying the plan would change the tenant. */
+function planHasChanges(plan) {
+    return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}
+/** The operations a reviewer reads (creates, updates, deletes), in the plan's (dependency) order. */
+function changedOperations(plan) {
+    return plan.operations.filter((op) => op.action !== 'noop');
+}
+const WARNING_ORDER = {
+    delete: 0,
+    enforcement: 1,
+    'new-block': 2,
+    'break-glass-removed': 3,
+    beta: 4,
+    unmanaged: 5,
+};
+/** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
+function orderedWarnings(plan) {
+    return plan.warnings
+        .map((w, i) => ({ w, i }))
+        .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
+        .map(({ w }) => w);
+}
+const WARNING_TITLES = {
+    delete: 'deletion',
+    enforcement: 'enforcement change',
+    'new-block': 'new block',
+    'break-glass-removed': 'break-glass exclusion removed',
+    beta: 'beta',
+    unmanaged: 'not managed here',
+};
+const ACTION_SIGNS = { create: '+', update: '~', delete: '-', noop: ' ' };
+/** `policy`, `named location`, `authentication strength` (falls back to the raw kind). */
+function kindLabel(op) {
+    return _model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[op.kind] ?? String(op.kind);
+}
+/** The first four hex digits of an id: `1b2c` for `1b2c3d4e-…`. */
+function shortId(id) {
+    const hex = id.replace(/[^0-9a-f]/gi, '');
+    return (hex.length >= 4 ? hex : id).slice(0, 4).toLowerCase();
+}
+/** `group:Finance (1b2c…)` when the plan knows a label for the id, else undefined. */
+function labelFor(plan, id) {
+    const label = Object.prototype.hasOwnProperty.call(plan.labels, id) ? plan.labels[id] : undefined;
+    return label === undefined ? undefined : `${label} (${shortId(id)}…)`;
+}
+/** Replaces every string that is a labelled id with its label, deep. */
+function labelValue(plan, value) {
+    if (typeof value === 'string')
+        return labelFor(plan, value) ?? value;
+    if (Array.isArray(value))
+        return value.map((v) => labelValue(plan, v));
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            out[k] = labelValue(plan, v);
+        return out;
+    }
+    return value;
+}
+/** Values up to this many characters stay on one line. */
+const COMPACT_WIDTH = 100;
+/**
+ * JSON that is pretty but compact: on one line when it fits COMPACT_WIDTH, otherwise one member
+ * or element a line, with nested values that fit kept on one line.
+ */
+function formatJson(value, depth = 0) {
+    const oneLine = compactJson(value);
+    if (value === null || typeof value !== 'object' || oneLine.length + depth * 2 <= COMPACT_WIDTH)
+        return [oneLine];
+    const entries = Array.isArray(value)
+        ? value.map((v) => formatJson(v, depth + 1))
+        : Object.entries(value).map(([k, v]) => {
+            const lines = formatJson(v, depth + 1);
+            lines[0] = `${JSON.stringify(k)}: ${lines[0]}`;
+            return lines;
+        });
+    if (entries.length === 0)
+        return [oneLine];
+    const out = [Array.isArray(value) ? '[' : '{'];
+    entries.forEach((lines, i) => {
+        const comma = i < entries.length - 1 ? ',' : '';
+        lines.forEach((line, j) => out.push(`  ${line}${j === lines.length - 1 ? comma : ''}`));
+    });
+    out.push(Array.isArray(value) ? ']' : '}');
+    return out;
+}
+/** JSON on one line with a space after `,` and `:` (arrays and objects). */
+function compactJson(value) {
+    if (value === undefined)
+        return '(absent)';
+    if (value === null || typeof value !== 'object')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => compactJson(v)).join(', ')}]`;
+    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`);
+    return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+}
+/**
+ * The field changes a report shows for an operation. A create whose planner listed no field
+ * changes shows its body's top-level fields as additions.
+ */
+function displayedChanges(op) {
+    if (op.changes.length > 0 || op.action !== 'create' || !op.body)
+        return op.changes;
+    return Object.entries(op.body).map(([key, after]) => ({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, after }));
+}
+/** `Graph requests: 7 (GET /v1.0/… 2, …)`. */
+function requestParts(plan) {
+    const endpoints = Object.entries(plan.requests?.byEndpoint ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { total: plan.requests?.total ?? 0, endpoints };
+}
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/**
+ * Text from a file or the tenant, made safe for a log or a single line: control characters
+ * (newlines, escape sequences) are shown escaped, so a name can neither start a line
+ * (`::workflow-command::`) nor drive the terminal.
+ */
+function sanitizeLogText(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+
+
+/***/ }),
+
+/***/ 9636:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ planCommentMarker),
+/* harmony export */   $n: () => (/* binding */ renderPlanMarkdownReport),
+/* harmony export */   d$: () => (/* binding */ renderPlanMarkdown)
+/* harmony export */ });
+/* unused harmony exports COMMENT_MAX_LENGTH, escapeForHtml */
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4387);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2876);
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3090);
+
+
+
+
+/** GitHub's limit for an issue or pull request comment body. */
+const COMMENT_MAX_LENGTH = 65536;
+/** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
+function canonicalDir(dir) {
+    const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    return d === '' ? '.' : d;
+}
+/**
+ * The hidden marker that identifies the sticky comment of one (tenant, folder):
+ * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
+ * the HTML comment, the tenant id lowercased and the folder in canonical form.
+ */
+function planCommentMarker(tenantId, dir) {
+    return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
+}
+/**
+ * escapeMarkdown, with its backslash escapes turned into numeric character references: the same
+ * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
+ */
+function escapeForHtml(text) {
+    return (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeMarkdown */ .F)(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
+}
+/** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
+function clip(text, max = 300) {
+    const chars = Array.from(text);
+    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+const md = (text) => (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeMarkdown */ .F)(clip(text));
+const html = (text) => escapeForHtml(clip(text));
+const WARNING_ICONS = {
+    delete: '🗑️',
+    enforcement: '🔒',
+    'new-block': '⛔',
+    'break-glass-removed': '🚨',
+    beta: '🧪',
+    unmanaged: 'ℹ️',
+};
+function warningLine(w) {
+    return `- ${WARNING_ICONS[w.kind] ?? '⚠️'} **${_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .WARNING_TITLES */ .V9[w.kind] ?? md(String(w.kind))}**: ${md(w.displayName)}: ${md(w.message)}`;
+}
+const ACTION_ICONS = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
+/** One line of the diff (inside the fence): control characters escaped, fences broken. */
+function diffLine(text) {
+    return (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeCodeBlock */ .O)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(text));
+}
+function valueLines(plan, sign, path, value) {
+    const lines = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .formatJson */ .IB)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .labelValue */ .w)(plan, value));
+    return lines.map((line, i) => diffLine(i === 0 ? `${sign} ${path}: ${line}` : `${sign}   ${line}`));
+}
+function diffLines(plan, op) {
+    const lines = [];
+    for (const change of (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .displayedChanges */ .HP)(op)) {
+        if (change.before !== undefined)
+            lines.push(...valueLines(plan, '-', change.path, change.before));
+        if (change.after !== undefined)
+            lines.push(...valueLines(plan, '+', change.path, change.after));
+        if (change.before === undefined && change.after === undefined)
+            lines.push(diffLine(`  ${change.path}: (no value on either side)`));
+    }
+    return lines;
+}
+/** One changed object: a `<details>` block with a ```diff inside (the diff capped at `maxDiff`). */
+function objectBlock(plan, op, maxDiff) {
+    const id = op.id ? ` <sub>${html((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .shortId */ .m_)(op.id))}…</sub>` : '';
+    const file = op.file ? ` <sub>${html(op.file)}</sub>` : '';
+    const summary = `${ACTION_ICONS[op.action] ?? ''} ${html(op.action)} ${html((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .kindLabel */ .tf)(op))} <b>${html(op.displayName)}</b>${id}${file}`;
+    const out = [`<details><summary>${summary}</summary>`, ''];
+    const lines = diffLines(plan, op);
+    if (lines.length === 0) {
+        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+    }
+    else {
+        let used = 0;
+        let kept = 0;
+        for (const line of lines) {
+            if (used + line.length + 1 > maxDiff && kept > 0)
+                break;
+            used += line.length + 1;
+            kept++;
+        }
+        out.push('```diff', ...lines.slice(0, kept), '```');
+        if (kept < lines.length)
+            out.push('', `_${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(lines.length - kept, 'more line')} of this diff are in the plan file._`);
+    }
+    out.push('', '</details>', '');
+    return out.join('\n');
+}
+function safeUrl(url) {
+    if (!url)
+        return undefined;
+    try {
+        const u = new URL(url);
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            return undefined;
+        return u.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    }
+    catch {
+        return undefined;
+    }
+}
+function omissionNote(objects, warnings, unmanaged, maxLength, options) {
+    const parts = [
+        objects > 0 ? (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(objects, 'changed object') : '',
+        warnings > 0 ? (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(warnings, 'warning') : '',
+        unmanaged > 0 ? `the list of ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(unmanaged, 'object')} not managed here` : '',
+    ].filter(Boolean);
+    const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'Part of the plan');
+    const plural_ = objects + warnings > 1 || parts.length > 1;
+    const where = [];
+    const url = safeUrl(options.detailsUrl);
+    if (url)
+        where.push(`the [job summary](${url})`);
+    where.push(options.artifactName ? `the plan artifact **${md(options.artifactName)}**` : 'the plan file');
+    return `> [!NOTE]\n> ${what} ${plural_ ? 'are' : 'is'} left out to keep this report under ${maxLength.toLocaleString('en-US')} characters: see ${where.join(' and ')} for the full plan.\n`;
+}
+function renderPlanMarkdown(plan, options = {}) {
+    return renderPlanMarkdownReport(plan, options).markdown;
+}
+function renderPlanMarkdownReport(plan, options = {}) {
+    const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
+    const changed = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .changedOperations */ .rR)(plan);
+    const warnings = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .orderedWarnings */ .pZ)(plan);
+    const head = [
+        planCommentMarker(plan.tenant.id, plan.dir),
+        `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
+        '',
+        `**${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .renderPlanSummaryLine */ .IR)(plan)}**`,
+        '',
+    ].join('\n');
+    const warningsHeading = '### ⚠️ Warnings\n';
+    const warningLines = warnings.map((w) => warningLine(w));
+    const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
+    // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
+    const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
+    const blocks = [];
+    let blocksLength = 0;
+    for (const op of changed) {
+        if (blocksLength > maxLength)
+            break;
+        const block = objectBlock(plan, op, maxDiff);
+        blocks.push(block);
+        blocksLength += block.length + 1;
+    }
+    const unmanaged = plan.unmanaged.length > 0
+        ? [
+            `<details><summary>${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
+            '',
+            ...plan.unmanaged.map((u) => `- ${md((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .kindLabel */ .tf)(u))} ${md(u.displayName)} (${md((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .shortId */ .m_)(u.id))}…)`),
+            '',
+            '</details>',
+            '',
+        ].join('\n')
+        : '';
+    const s = plan.summary;
+    const requests = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .requestParts */ .OS)(plan);
+    const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
+    const tail = [
+        `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
+        '',
+        `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(_version_js__WEBPACK_IMPORTED_MODULE_0__/* .VERSION */ .xv)}</sub>`,
+        '',
+    ].join('\n');
+    const assemble = (nWarnings, nBlocks, withUnmanaged, note) => {
+        const parts = [head];
+        if (warnings.length > 0)
+            parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
+        parts.push(changesHeading);
+        parts.push(...blocks.slice(0, nBlocks));
+        if (note)
+            parts.push(note);
+        if (withUnmanaged && unmanaged)
+            parts.push(unmanaged);
+        parts.push(tail);
+        return parts.join('\n');
+    };
+    if (blocks.length === changed.length) {
+        const full = assemble(warnings.length, blocks.length, true, '');
+        if (full.length <= maxLength)
+            return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
+    }
+    // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
+    // that says how many were left out; if even the warnings do not fit, drop warnings too.
+    const noteFor = (w, b) => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
+    const lengthOf = (w, b) => assemble(w, b, false, noteFor(w, b)).length;
+    let nWarnings = warnings.length;
+    if (lengthOf(nWarnings, 0) > maxLength) {
+        let lo = 0;
+        let hi = nWarnings;
+        while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (lengthOf(mid, 0) <= maxLength)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        nWarnings = lo;
+    }
+    let nBlocks = 0;
+    let length = lengthOf(nWarnings, 0);
+    const noteLength = noteFor(nWarnings, 0).length;
+    while (nBlocks < blocks.length) {
+        const grown = length + blocks[nBlocks].length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
+        if (grown > maxLength)
+            break;
+        length += blocks[nBlocks].length + 1;
+        nBlocks++;
+    }
+    const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
+    const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
+    if (cut.length <= maxLength)
+        return { markdown: cut, truncated: true, omitted };
+    // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
+    const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .renderPlanSummaryLine */ .IR)(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
+    return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
 }
 
 
@@ -91731,7 +92600,7 @@ function shellQuote(s) {
 
 /***/ }),
 
-/***/ 9392:
+/***/ 3091:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91745,107 +92614,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var model_documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/model/policy-view.js
-/**
- * A typed, read-only view of a policy document that tolerates any shape: rules run over documents
- * whose schema check may have failed, and must never throw on them.
- */
-
-function viewPolicy(doc) {
-    const conditions = obj(doc['conditions']);
-    const users = obj(conditions?.['users']);
-    const apps = obj(conditions?.['applications']);
-    const clientApps = obj(conditions?.['clientApplications']);
-    const platforms = obj(conditions?.['platforms']);
-    const locations = obj(conditions?.['locations']);
-    const devices = obj(conditions?.['devices']);
-    const flows = obj(conditions?.['authenticationFlows']);
-    const grant = obj(doc['grantControls']);
-    const strength = obj(grant?.['authenticationStrength']);
-    const clientAppTypes = conditions?.['clientAppTypes'];
-    return {
-        state: str(doc['state']),
-        users: {
-            includeUsers: strs(users?.['includeUsers']),
-            excludeUsers: strs(users?.['excludeUsers']),
-            includeGroups: strs(users?.['includeGroups']),
-            excludeGroups: strs(users?.['excludeGroups']),
-            includeRoles: strs(users?.['includeRoles']),
-            excludeRoles: strs(users?.['excludeRoles']),
-            includeGuestsOrExternalUsers: obj(users?.['includeGuestsOrExternalUsers']),
-            excludeGuestsOrExternalUsers: obj(users?.['excludeGuestsOrExternalUsers']),
-        },
-        applications: {
-            includeApplications: strs(apps?.['includeApplications']),
-            excludeApplications: strs(apps?.['excludeApplications']),
-            includeUserActions: strs(apps?.['includeUserActions']),
-            includeAuthenticationContextClassReferences: strs(apps?.['includeAuthenticationContextClassReferences']),
-            applicationFilter: obj(apps?.['applicationFilter']),
-        },
-        clientApplications: {
-            includeServicePrincipals: strs(clientApps?.['includeServicePrincipals']),
-            excludeServicePrincipals: strs(clientApps?.['excludeServicePrincipals']),
-            servicePrincipalFilter: obj(clientApps?.['servicePrincipalFilter']),
-        },
-        clientAppTypes: Array.isArray(clientAppTypes) ? strs(clientAppTypes) : undefined,
-        platforms: { includePlatforms: strs(platforms?.['includePlatforms']), excludePlatforms: strs(platforms?.['excludePlatforms']) },
-        locations: { includeLocations: strs(locations?.['includeLocations']), excludeLocations: strs(locations?.['excludeLocations']) },
-        signInRiskLevels: strs(conditions?.['signInRiskLevels']),
-        userRiskLevels: strs(conditions?.['userRiskLevels']),
-        servicePrincipalRiskLevels: strs(conditions?.['servicePrincipalRiskLevels']),
-        insiderRiskLevels: nonEmpty(str(conditions?.['insiderRiskLevels'])),
-        deviceFilter: obj(devices?.['deviceFilter']),
-        transferMethods: nonEmpty(str(flows?.['transferMethods'])),
-        grant: grant
-            ? {
-                operator: str(grant['operator']),
-                builtInControls: strs(grant['builtInControls']),
-                authenticationStrengthId: str(strength?.['id']),
-                termsOfUse: strs(grant['termsOfUse']),
-                customAuthenticationFactors: strs(grant['customAuthenticationFactors']),
-            }
-            : undefined,
-        session: obj(doc['sessionControls']),
-    };
-}
-/** Case-insensitive membership, for Graph keywords (`All`, `None`, …) that files write in any case. */
-function hasKeyword(values, keyword) {
-    const k = keyword.toLowerCase();
-    return values.some((v) => v.toLowerCase() === k);
-}
-/** True when a policy enforces or reports (the states in which an exclusion matters). */
-function isActiveState(state) {
-    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
-}
-/** Session controls that are actually switched on (an object whose values are all null is none). */
-function activeSessionControls(session) {
-    if (!session)
-        return [];
-    return Object.entries(session)
-        .filter(([key, value]) => {
-        if (key.includes('@'))
-            return false;
-        if (value === null || value === false)
-            return false;
-        if ((0,model_documents/* isJsonObject */.OW)(value) && value['isEnabled'] === false)
-            return false;
-        return true;
-    })
-        .map(([key]) => key);
-}
-function obj(value) {
-    return (0,model_documents/* isJsonObject */.OW)(value) ? value : undefined;
-}
-function str(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-function strs(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-function nonEmpty(value) {
-    return value !== undefined && value.trim() !== '' && value.trim().toLowerCase() !== 'none' ? value : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/src/model/policy-view.js
+var policy_view = __nccwpck_require__(7004);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/break-glass-not-excluded.js
 /**
  * Emergency-access accounts exist for the day Conditional Access goes wrong: every policy that
@@ -91869,8 +92639,8 @@ const breakGlassNotExcluded = {
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const p = viewPolicy(document.value);
-            if (!isActiveState(p.state))
+            const p = (0,policy_view/* viewPolicy */.Ee)(document.value);
+            if (!(0,policy_view/* isActiveState */.aq)(p.state))
                 continue;
             const name = (0,model_documents/* displayNameOf */.Nv)(document);
             if (name && exempt.has(name.trim().toLowerCase()))
@@ -91880,7 +92650,7 @@ const breakGlassNotExcluded = {
             // touch a person's sign-in.
             const targetsPeople = u.includeGroups.length + u.includeRoles.length > 0 ||
                 u.includeGuestsOrExternalUsers !== undefined ||
-                u.includeUsers.some((v) => !hasKeyword([v], 'None'));
+                u.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
             if (!targetsPeople)
                 continue;
             const missingUsers = users.filter((x) => !containsIgnoringCase(u.excludeUsers, x));
@@ -91964,7 +92734,7 @@ const passwordChange = (p) => {
         missing.push('operator "AND"');
     if (p.userRiskLevels.length === 0)
         missing.push('conditions.userRiskLevels');
-    if (!hasKeyword(p.applications.includeApplications, 'All'))
+    if (!(0,policy_view/* hasKeyword */.U6)(p.applications.includeApplications, 'All'))
         missing.push('includeApplications ["All"]');
     return missing.length
         ? [{ path: '/grantControls/builtInControls', message: `passwordChange requires ${missing.join(', ')}: Graph rejects it otherwise` }]
@@ -91988,7 +92758,7 @@ const guestsTwice = (p) => {
     for (const side of ['include', 'exclude']) {
         const list = side === 'include' ? p.users.includeUsers : p.users.excludeUsers;
         const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
-        if (hasKeyword(list, 'GuestsOrExternalUsers') && object) {
+        if ((0,policy_view/* hasKeyword */.U6)(list, 'GuestsOrExternalUsers') && object) {
             out.push({
                 path: `${USERS}/${side}Users`,
                 message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
@@ -92075,7 +92845,7 @@ const noApplications = (p, document) => {
 const noControls = (p) => {
     const g = p.grant;
     const grants = g ? g.builtInControls.length + g.termsOfUse.length + g.customAuthenticationFactors.length + (g.authenticationStrengthId ? 1 : 0) : 0;
-    if (grants > 0 || activeSessionControls(p.session).length > 0)
+    if (grants > 0 || (0,policy_view/* activeSessionControls */.rm)(p.session).length > 0)
         return [];
     return [
         {
@@ -92106,7 +92876,7 @@ const graphRule = {
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const view = viewPolicy(document.value);
+            const view = (0,policy_view/* viewPolicy */.Ee)(document.value);
             for (const check of CHECKS)
                 for (const hit of check(view, document))
                     hits.push({ document, ...hit });
@@ -92115,80 +92885,8 @@ const graphRule = {
     },
 };
 
-;// CONCATENATED MODULE: ./lib/src/validate/rules/lockout-risk.js
-/**
- * An enabled policy that blocks everyone everywhere locks the whole tenant out, administrators
- * included, and only Microsoft support can undo it. Precision matters more than recall here: a
- * false alarm trains people to ignore the rule, so any condition that narrows who or what is
- * blocked (legacy clients only, some platforms, some locations, risky sign-ins, a device filter,
- * a user action) makes the policy not a lockout.
- */
-
-/** The conditions that limit a policy to a subset of sign-ins, named for the message. */
-function narrowingConditions(p) {
-    const narrowing = [];
-    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all'))
-        narrowing.push('clientAppTypes');
-    const platforms = p.platforms;
-    if (platforms.includePlatforms.length > 0 && (!hasKeyword(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
-        narrowing.push('platforms');
-    }
-    const loc = p.locations;
-    if ((loc.includeLocations.length > 0 && !hasKeyword(loc.includeLocations, 'All')) || loc.excludeLocations.length > 0)
-        narrowing.push('locations');
-    if (p.signInRiskLevels.length)
-        narrowing.push('signInRiskLevels');
-    if (p.userRiskLevels.length)
-        narrowing.push('userRiskLevels');
-    if (p.servicePrincipalRiskLevels.length)
-        narrowing.push('servicePrincipalRiskLevels');
-    if (p.insiderRiskLevels)
-        narrowing.push('insiderRiskLevels');
-    if (p.deviceFilter)
-        narrowing.push('devices.deviceFilter');
-    if (p.transferMethods)
-        narrowing.push('authenticationFlows');
-    if (p.applications.includeUserActions.length)
-        narrowing.push('includeUserActions');
-    if (p.applications.includeAuthenticationContextClassReferences.length)
-        narrowing.push('includeAuthenticationContextClassReferences');
-    if (p.applications.applicationFilter)
-        narrowing.push('applicationFilter');
-    return narrowing;
-}
-const lockoutRisk = {
-    id: 'lockout-risk',
-    severity: 'error',
-    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
-    check({ documents }) {
-        const hits = [];
-        for (const document of documents) {
-            if (document.kind !== 'policy')
-                continue;
-            const p = viewPolicy(document.value);
-            if (p.state !== 'enabled')
-                continue;
-            if (!p.grant?.builtInControls.includes('block'))
-                continue;
-            if (!hasKeyword(p.users.includeUsers, 'All'))
-                continue;
-            if (!hasKeyword(p.applications.includeApplications, 'All'))
-                continue;
-            const u = p.users;
-            if (u.excludeUsers.length + u.excludeGroups.length + u.excludeRoles.length > 0)
-                continue;
-            if (narrowingConditions(p).length > 0)
-                continue;
-            hits.push({
-                document,
-                path: '/conditions/users/excludeUsers',
-                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
-            });
-        }
-        return hits;
-    },
-};
-
+// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
+var lockout_risk = __nccwpck_require__(9078);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/naming.js
 
 /** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
@@ -92338,7 +93036,7 @@ function namesOf(documents, kind) {
 
 
 /** The rules that run over prepared documents, in report order. */
-const RULES = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, naming];
+const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
     { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
@@ -92352,6 +93050,90 @@ const BUILT_IN_RULES = [
 function allRuleInfo() {
     return [...BUILT_IN_RULES, ...RULES.map(({ id, severity, description }) => ({ id, severity, description }))];
 }
+
+
+/***/ }),
+
+/***/ 9078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ lockoutRisk)
+/* harmony export */ });
+/* unused harmony export narrowingConditions */
+/* harmony import */ var _model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7004);
+/**
+ * An enabled policy that blocks everyone everywhere locks the whole tenant out, administrators
+ * included, and only Microsoft support can undo it. Precision matters more than recall here: a
+ * false alarm trains people to ignore the rule, so any condition that narrows who or what is
+ * blocked (legacy clients only, some platforms, some locations, risky sign-ins, a device filter,
+ * a user action) makes the policy not a lockout.
+ */
+
+/** The conditions that limit a policy to a subset of sign-ins, named for the message. */
+function narrowingConditions(p) {
+    const narrowing = [];
+    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all'))
+        narrowing.push('clientAppTypes');
+    const platforms = p.platforms;
+    if (platforms.includePlatforms.length > 0 && (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
+        narrowing.push('platforms');
+    }
+    const loc = p.locations;
+    if ((loc.includeLocations.length > 0 && !(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(loc.includeLocations, 'All')) || loc.excludeLocations.length > 0)
+        narrowing.push('locations');
+    if (p.signInRiskLevels.length)
+        narrowing.push('signInRiskLevels');
+    if (p.userRiskLevels.length)
+        narrowing.push('userRiskLevels');
+    if (p.servicePrincipalRiskLevels.length)
+        narrowing.push('servicePrincipalRiskLevels');
+    if (p.insiderRiskLevels)
+        narrowing.push('insiderRiskLevels');
+    if (p.deviceFilter)
+        narrowing.push('devices.deviceFilter');
+    if (p.transferMethods)
+        narrowing.push('authenticationFlows');
+    if (p.applications.includeUserActions.length)
+        narrowing.push('includeUserActions');
+    if (p.applications.includeAuthenticationContextClassReferences.length)
+        narrowing.push('includeAuthenticationContextClassReferences');
+    if (p.applications.applicationFilter)
+        narrowing.push('applicationFilter');
+    return narrowing;
+}
+const lockoutRisk = {
+    id: 'lockout-risk',
+    severity: 'error',
+    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
+    check({ documents }) {
+        const hits = [];
+        for (const document of documents) {
+            if (document.kind !== 'policy')
+                continue;
+            const p = (0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(document.value);
+            if (p.state !== 'enabled')
+                continue;
+            if (!p.grant?.builtInControls.includes('block'))
+                continue;
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All'))
+                continue;
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.applications.includeApplications, 'All'))
+                continue;
+            const u = p.users;
+            if (u.excludeUsers.length + u.excludeGroups.length + u.excludeRoles.length > 0)
+                continue;
+            if (narrowingConditions(p).length > 0)
+                continue;
+            hits.push({
+                document,
+                path: '/conditions/users/excludeUsers',
+                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
+            });
+        }
+        return hits;
+    },
+};
 
 
 /***/ }),
@@ -92881,8 +93663,8 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
-var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
+var rules = __nccwpck_require__(3091);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
 // EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules

@@ -35684,6 +35684,284 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
+/***/ 4044:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  O: () => (/* binding */ registerApply)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js + 2 modules
+var apply = __nccwpck_require__(7965);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 5 modules
+var commands_plan = __nccwpck_require__(7831);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
+var connect = __nccwpck_require__(7697);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var plan = __nccwpck_require__(2693);
+;// CONCATENATED MODULE: ./lib/src/plan/plan-file.js
+/**
+ * Reads a plan file back (apply, and the reports of a plan made in another job): checks the
+ * format version and the shape, with errors that say what is wrong and where.
+ */
+
+
+
+const ACTIONS = ['create', 'update', 'delete', 'noop'];
+const WARNING_KINDS = ['delete', 'enforcement', 'new-block', 'break-glass-removed', 'unmanaged', 'beta'];
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Serializes a plan as the plan file holds it. */
+function writePlanFile(plan) {
+    return JSON.stringify(plan, null, 2) + '\n';
+}
+function readPlanFile(text, file = 'plan file') {
+    const fail = (path, message) => {
+        throw new errors/* ConfigurationError */.j1(`${file}: ${path ? `${path}: ` : ''}${message}`, { file, path });
+    };
+    let data;
+    try {
+        data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch (e) {
+        return fail('', `not valid JSON (${e.message}): pass the file that caac plan --out wrote`);
+    }
+    if (!isObj(data))
+        return fail('', 'not a caac plan: expected a JSON object');
+    const version = data['formatVersion'];
+    if (typeof version !== 'number')
+        return fail('/formatVersion', 'missing: this is not a caac plan file');
+    if (version !== plan/* PLAN_FORMAT_VERSION */.V) {
+        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V
+            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V}): use the same caac version for plan and apply`
+            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V}): make the plan again`);
+    }
+    const str = (o, key, path, optional = false) => {
+        const v = o[key];
+        if (v === undefined && optional)
+            return;
+        if (typeof v !== 'string')
+            fail(`${path}/${key}`, `expected a string${v === undefined ? ', found nothing' : ''}`);
+    };
+    const num = (o, key, path) => {
+        if (typeof o[key] !== 'number' || !Number.isInteger(o[key]) || o[key] < 0)
+            fail(`${path}/${key}`, 'expected a whole number');
+    };
+    const obj = (o, key, path) => {
+        const v = o[key];
+        return isObj(v) ? v : fail(`${path}/${key}`, 'expected an object');
+    };
+    const arr = (o, key, path) => {
+        const v = o[key];
+        return Array.isArray(v) ? v : fail(`${path}/${key}`, 'expected an array');
+    };
+    const oneOf = (o, key, path, values) => {
+        if (typeof o[key] !== 'string' || !values.includes(o[key]))
+            fail(`${path}/${key}`, `expected one of ${values.join(', ')}`);
+    };
+    const tool = obj(data, 'tool', '');
+    str(tool, 'name', '/tool');
+    str(tool, 'version', '/tool');
+    const tenant = obj(data, 'tenant', '');
+    str(tenant, 'id', '/tenant');
+    str(tenant, 'graphUrl', '/tenant');
+    str(data, 'dir', '');
+    oneOf(data, 'apiVersion', '', ['v1.0', 'beta']);
+    str(data, 'createdAt', '');
+    if (typeof data['fingerprint'] !== 'string' || !/^[0-9a-f]{64}$/.test(data['fingerprint']))
+        fail('/fingerprint', 'expected a sha256 hex digest');
+    const summary = obj(data, 'summary', '');
+    for (const key of ['create', 'update', 'delete', 'unchanged', 'unmanaged'])
+        num(summary, key, '/summary');
+    arr(data, 'operations', '').forEach((op, i) => {
+        const path = `/operations/${i}`;
+        if (!isObj(op))
+            return fail(path, 'expected an object');
+        oneOf(op, 'kind', path, documents/* DOCUMENT_KINDS */.q6);
+        oneOf(op, 'action', path, ACTIONS);
+        str(op, 'displayName', path);
+        str(op, 'id', path, op['action'] === 'create');
+        if (op['action'] !== 'create' && typeof op['id'] !== 'string')
+            fail(`${path}/id`, `a ${String(op['action'])} needs the tenant object's id`);
+        str(op, 'file', path, true);
+        arr(op, 'changes', path).forEach((c, j) => {
+            if (!isObj(c) || typeof c['path'] !== 'string')
+                fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
+        });
+        if (op['action'] === 'create' || op['action'] === 'update')
+            obj(op, 'body', path);
+    });
+    arr(data, 'unmanaged', '').forEach((u, i) => {
+        const path = `/unmanaged/${i}`;
+        if (!isObj(u))
+            return fail(path, 'expected an object');
+        oneOf(u, 'kind', path, documents/* DOCUMENT_KINDS */.q6);
+        str(u, 'id', path);
+        str(u, 'displayName', path);
+    });
+    arr(data, 'warnings', '').forEach((w, i) => {
+        const path = `/warnings/${i}`;
+        if (!isObj(w))
+            return fail(path, 'expected an object');
+        oneOf(w, 'kind', path, WARNING_KINDS);
+        str(w, 'displayName', path);
+        str(w, 'message', path);
+    });
+    const labels = obj(data, 'labels', '');
+    for (const [k, v] of Object.entries(labels))
+        if (typeof v !== 'string')
+            fail(`/labels/${k}`, 'expected a string');
+    const requests = obj(data, 'requests', '');
+    num(requests, 'total', '/requests');
+    obj(requests, 'byEndpoint', '/requests');
+    return data;
+}
+
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/repo/snapshot-store.js
+var snapshot_store = __nccwpck_require__(7335);
+// EXTERNAL MODULE: ./lib/src/render/apply-text.js
+var apply_text = __nccwpck_require__(3259);
+// EXTERNAL MODULE: ./lib/src/render/plan-text.js
+var plan_text = __nccwpck_require__(9634);
+// EXTERNAL MODULE: ./lib/src/cli/connection-options.js
+var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/fail.js
+var fail = __nccwpck_require__(1451);
+// EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 2 modules
+var plan_command = __nccwpck_require__(7379);
+;// CONCATENATED MODULE: ./lib/src/cli/apply-command.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+function registerApply(program, setExit) {
+    const command = program
+        .command('apply')
+        .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+        .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
+        .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', load_repository/* DEFAULT_ROOT */.P2)
+        .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
+        .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
+        .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
+        .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
+        .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
+    (0,connection_options/* addConnectionOptions */.A)(command).action(async (flags) => {
+        try {
+            setExit(await applyAction(flags));
+        }
+        catch (error) {
+            if (error instanceof errors/* StalePlanError */.Z) {
+                process.stderr.write(`caac: ${error.message}\n`);
+                setExit(errors/* ExitCode */.yU.stale);
+                return;
+            }
+            const code = (0,fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n'));
+            setExit(code === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
+        }
+    });
+}
+async function applyAction(flags) {
+    const log = (line) => process.stderr.write(`caac: ${line}\n`);
+    if (!flags.plan && !flags.autoApprove) {
+        throw new errors/* ConfigurationError */.j1('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
+    }
+    if (flags.plan && flags.autoApprove)
+        throw new errors/* ConfigurationError */.j1('give either --plan or --auto-approve, not both');
+    let plan;
+    let apiVersion = flags.apiVersion;
+    if (flags.plan) {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(flags.plan, 'utf8');
+        }
+        catch {
+            throw new errors/* ConfigurationError */.j1(`cannot read the plan file "${flags.plan}"`);
+        }
+        plan = readPlanFile(text, flags.plan);
+        apiVersion = plan.apiVersion;
+    }
+    const graph = (0,connect/* connectGraph */.H)({ ...(0,connection_options/* connectionOptionsFromFlags */.q)(flags, log), apiVersion });
+    log(`signing in with ${graph.describe()}`);
+    if (!flags.plan) {
+        const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+        if (outcome.status !== 'planned')
+            return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
+        plan = outcome.plan;
+        process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
+    }
+    const snapshotDir = flags.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
+    const outcome = await (0,apply/* runApply */.O)(plan, { tenant: graph.tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
+        allowDelete: flags.allowDelete ?? false,
+        keepGoing: flags.keepGoing ?? false,
+        log: (line) => process.stdout.write(line + '\n'),
+    });
+    process.stdout.write((0,apply_text/* renderApplyText */.v)(outcome));
+    return (0,apply_text/* applySucceeded */.O)(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
+}
+
+
+/***/ }),
+
+/***/ 624:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ addConnectionOptions),
+/* harmony export */   q: () => (/* binding */ connectionOptionsFromFlags)
+/* harmony export */ });
+/* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9909);
+/** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
+
+
+function addConnectionOptions(command) {
+    return command
+        .option('--tenant-id <id>', 'Microsoft Entra tenant id (or AZURE_TENANT_ID)')
+        .option('--client-id <id>', 'application (client) id caac signs in as (or AZURE_CLIENT_ID)')
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(_graph_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .AUTH_METHODS */ .MA))
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--cloud <cloud>', 'national cloud').choices(['global', 'usgov', 'usgovdod', 'china']).default('global'))
+        .option('--graph-url <url>', 'Microsoft Graph base URL override (for example a caac emulator)')
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--api-version <version>', 'Graph API version to manage (beta manages beta-only properties)').choices(['v1.0', 'beta']).default('v1.0'))
+        .option('--token-file <file>', 'read a bearer token from this file (or set CAAC_ACCESS_TOKEN)')
+        .option('--rate-limit <rps>', 'Conditional Access requests per second (Graph allows about 1)');
+}
+function connectionOptionsFromFlags(flags, log) {
+    const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
+    return {
+        auth: flags.auth,
+        tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
+        clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
+        cloud: flags.cloud,
+        graphUrl: flags.graphUrl,
+        apiVersion: flags.apiVersion,
+        tokenFile: flags.tokenFile,
+        env: process.env,
+        rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
+        log,
+    };
+}
+
+
+/***/ }),
+
 /***/ 6940:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35692,17 +35970,21 @@ exports.visitAsync = visitAsync;
 /* harmony export */ });
 /* unused harmony export exampleRepository */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
-/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3925);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6187);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4101);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7697);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2135);
-/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9634);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9681);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
+/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7965);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7831);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3925);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6187);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4101);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7697);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(2135);
+/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7335);
+/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3259);
+/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9634);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7379);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
@@ -35719,10 +36001,14 @@ exports.visitAsync = visitAsync;
 
 
 
+
+
+
+
 /** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
 function exampleRepository() {
     for (const candidate of ['../examples/conditional-access', '../../examples/conditional-access']) {
-        const path = (0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(new URL(candidate, import.meta.url));
+        const path = (0,node_url__WEBPACK_IMPORTED_MODULE_3__.fileURLToPath)(new URL(candidate, import.meta.url));
         if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
             return path;
     }
@@ -35743,32 +36029,32 @@ function registerDemo(program, setExit) {
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
             process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
-            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.usage);
+            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ExitCode */ .yU.usage);
             return;
         }
-        const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(process.cwd(), dir) || '.';
-        const steps = 5;
+        const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(process.cwd(), dir) || '.';
+        const steps = 7;
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
         out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_6__/* .startEmulator */ .s)({ seed: 'sample' });
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_8__/* .startEmulator */ .s)({ seed: 'sample' });
         try {
             out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
             out();
             out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
-            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_5__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__/* .filePolicyStore */ .Sv)(shownDir));
-            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_4__/* .formatFindings */ .e)(validation, 'text')));
+            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_7__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_11__/* .filePolicyStore */ .Sv)(shownDir));
+            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_6__/* .formatFindings */ .e)(validation, 'text')));
             out();
             // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
-            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_8__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_10__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
             const plan = async () => {
-                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_9__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_11__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
                 if (outcome.status !== 'planned') {
-                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_11__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
-                    return false;
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_15__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    return undefined;
                 }
-                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_10__/* .renderPlanText */ .$)(outcome.plan)));
-                return true;
+                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_14__/* .renderPlanText */ .$)(outcome.plan)));
+                return outcome.plan;
             };
             out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
             if (!(await plan()))
@@ -35783,11 +36069,26 @@ function registerDemo(program, setExit) {
             }
             out();
             out(`Step 5/${steps}  caac plan again: the drift shows, with the change that puts the repository back`);
-            if (!(await plan()))
+            const drift = await plan();
+            if (!drift)
                 return;
             out();
-            out('Next in the pipeline (coming in later releases): apply, backup, contingency-toggle.');
-            setExit(validation.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .yU.ok);
+            out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
+            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_12__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
+            const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_13__/* .renderApplyText */ .v)(applied)));
+            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_13__/* .applySucceeded */ .O)(applied)) {
+                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ExitCode */ .yU.failure);
+                return;
+            }
+            out();
+            out(`Step 7/${steps}  caac plan: the tenant matches the repository again`);
+            const final = await plan();
+            if (!final)
+                return;
+            out();
+            out('Next in the pipeline (coming in later releases): backup, contingency-toggle.');
+            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .hasChanges */ .i)(final) ? _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
@@ -35931,12 +36232,14 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
 /* harmony import */ var _demo_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6940);
 /* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9681);
-/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8113);
+/* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4044);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7379);
+/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
  * commands in src/commands/ do the work.
  */
+
 
 
 
@@ -35958,8 +36261,9 @@ async function main(argv) {
         .showSuggestionAfterError(true)
         .showHelpAfterError('(run "caac --help" for usage)')
         .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_7__/* .registerValidate */ .i)(program, setExit);
-    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerPlan */ .l)(program, setExit);
+    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerValidate */ .i)(program, setExit);
+    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_7__/* .registerPlan */ .l)(program, setExit);
+    (0,_apply_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerApply */ .O)(program, setExit);
     (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .H)(program);
     (0,_demo_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerDemo */ .H)(program, setExit);
     try {
@@ -35990,7 +36294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9681:
+/***/ 7379:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36002,8 +36306,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 11 modules
-var commands_plan = __nccwpck_require__(7066);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 5 modules
+var commands_plan = __nccwpck_require__(7831);
 // EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
 var validate_output = __nccwpck_require__(3925);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -36264,41 +36568,8 @@ function renderPlanMarkdownReport(plan, options = {}) {
 var plan_text = __nccwpck_require__(9634);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
-// EXTERNAL MODULE: ./node_modules/commander/esm.mjs
-var esm = __nccwpck_require__(8179);
-// EXTERNAL MODULE: ./lib/src/graph/credentials.js + 286 modules
-var credentials = __nccwpck_require__(9909);
-;// CONCATENATED MODULE: ./lib/src/cli/connection-options.js
-/** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
-
-
-function addConnectionOptions(command) {
-    return command
-        .option('--tenant-id <id>', 'Microsoft Entra tenant id (or AZURE_TENANT_ID)')
-        .option('--client-id <id>', 'application (client) id caac signs in as (or AZURE_CLIENT_ID)')
-        .addOption(new esm/* Option */.c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(credentials/* AUTH_METHODS */.MA))
-        .addOption(new esm/* Option */.c$('--cloud <cloud>', 'national cloud').choices(['global', 'usgov', 'usgovdod', 'china']).default('global'))
-        .option('--graph-url <url>', 'Microsoft Graph base URL override (for example a caac emulator)')
-        .addOption(new esm/* Option */.c$('--api-version <version>', 'Graph API version to manage (beta manages beta-only properties)').choices(['v1.0', 'beta']).default('v1.0'))
-        .option('--token-file <file>', 'read a bearer token from this file (or set CAAC_ACCESS_TOKEN)')
-        .option('--rate-limit <rps>', 'Conditional Access requests per second (Graph allows about 1)');
-}
-function connectionOptionsFromFlags(flags, log) {
-    const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
-    return {
-        auth: flags.auth,
-        tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
-        clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
-        cloud: flags.cloud,
-        graphUrl: flags.graphUrl,
-        apiVersion: flags.apiVersion,
-        tokenFile: flags.tokenFile,
-        env: process.env,
-        rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
-        log,
-    };
-}
-
+// EXTERNAL MODULE: ./lib/src/cli/connection-options.js
+var connection_options = __nccwpck_require__(624);
 ;// CONCATENATED MODULE: ./lib/src/cli/plan-command.js
 
 
@@ -36332,7 +36603,7 @@ function registerPlan(program, setExit) {
         .option('--markdown <file>', 'write the report as markdown (the pull request comment)')
         .option('--detailed-exitcode', 'exit 2 when there are changes')
         .option('--prune', 'delete tenant objects that no file describes (also prune: true in caac.yml)');
-    addConnectionOptions(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.A)(command).action(async (flags) => {
         try {
             await planAction(flags, setExit);
         }
@@ -36344,7 +36615,7 @@ function registerPlan(program, setExit) {
 }
 async function planAction(flags, setExit) {
     const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = (0,connect/* connectGraph */.H)(connectionOptionsFromFlags(flags, log));
+    const graph = (0,connect/* connectGraph */.H)((0,connection_options/* connectionOptionsFromFlags */.q)(flags, log));
     log(`signing in with ${graph.describe()}`);
     const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned') {
@@ -36407,7 +36678,261 @@ function registerValidate(program, setExit) {
 
 /***/ }),
 
-/***/ 7066:
+/***/ 7965:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  O: () => (/* binding */ runApply)
+});
+
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/apply/execute.js
+/**
+ * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
+ * (the client paces them at the tenant's limit), with a progress line each.
+ */
+
+
+/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
+function phaseOf(op) {
+    const policy = op.kind === 'policy';
+    if (op.action === 'delete')
+        return policy ? 2 : 3;
+    return policy ? 1 : 0;
+}
+function orderedOperations(operations) {
+    return operations
+        .filter((op) => op.action !== 'noop')
+        .map((op, i) => ({ op, i }))
+        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
+        .map(({ op }) => op);
+}
+const REF = /^(location|authStrength):(.+)$/;
+/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
+function substituteCreated(value, created, missing) {
+    if (typeof value === 'string') {
+        const m = REF.exec(value);
+        if (!m)
+            return value;
+        const id = created.get(value.toLowerCase());
+        if (id)
+            return id;
+        missing.add(value);
+        return value;
+    }
+    if (Array.isArray(value))
+        return value.map((v) => substituteCreated(v, created, missing));
+    if ((0,documents/* isJsonObject */.OW)(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
+    return value;
+}
+async function executeOperations(operations, tenant, options) {
+    const clock = options.clock ?? Date.now;
+    const ordered = orderedOperations(operations);
+    const created = new Map();
+    const results = [];
+    let stopped = false;
+    for (const [index, op] of ordered.entries()) {
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        if (stopped) {
+            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+            continue;
+        }
+        const started = clock();
+        const result = await runOne(op, tenant, created);
+        result.ms = clock() - started;
+        results.push(result);
+        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        if (result.status === 'applied') {
+            options.log(`${label} ok ${seconds}`);
+            if (op.action === 'create' && result.id) {
+                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
+                if (prefix)
+                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
+            }
+        }
+        else {
+            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
+            if (!options.keepGoing)
+                stopped = true;
+        }
+    }
+    return results;
+}
+async function runOne(op, tenant, created) {
+    try {
+        if (op.action === 'delete') {
+            await tenant.remove(op.kind, op.id);
+            return { operation: op, status: 'applied', id: op.id, ms: 0 };
+        }
+        const missing = new Set();
+        const body = substituteCreated(op.body ?? {}, created, missing);
+        if (missing.size > 0) {
+            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+        }
+        if (op.action === 'update') {
+            await tenant.update(op.kind, op.id, body);
+            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
+        }
+        try {
+            const answer = await tenant.create(op.kind, body);
+            return { operation: op, status: 'applied', id: String(answer['id'] ?? ''), sent: body, ms: 0 };
+        }
+        catch (e) {
+            // A 5xx or a dropped connection leaves it unclear whether Graph created the object: look
+            // before anyone retries, so that a policy is never created twice.
+            if (e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)) {
+                const found = await tenant.findByDisplayName(op.kind, op.displayName).catch(() => []);
+                if (found.length === 1 && typeof found[0]['id'] === 'string') {
+                    return { operation: op, status: 'applied', id: found[0]['id'], sent: body, ms: 0 };
+                }
+            }
+            throw e;
+        }
+    }
+    catch (e) {
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/model/policy-view.js
+var policy_view = __nccwpck_require__(7004);
+// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
+var lockout_risk = __nccwpck_require__(9078);
+;// CONCATENATED MODULE: ./lib/src/apply/guards.js
+
+
+function planSafetyProblems(plan) {
+    const problems = [];
+    const guards = plan.guards;
+    const exempt = new Set((guards?.exemptPolicies ?? []).map((n) => n.trim().toLowerCase()));
+    for (const op of plan.operations) {
+        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
+            continue;
+        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
+        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
+            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
+        const p = (0,policy_view/* viewPolicy */.Ee)(op.body);
+        if (!guards || guards.emergencyAccessIds.length === 0 || !(0,policy_view/* isActiveState */.aq)(p.state) || exempt.has(op.displayName.trim().toLowerCase()))
+            continue;
+        const targetsPeople = p.users.includeGroups.length + p.users.includeRoles.length > 0 || p.users.includeGuestsOrExternalUsers !== undefined || p.users.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
+        if (!targetsPeople)
+            continue;
+        const excluded = new Set([...p.users.excludeUsers, ...p.users.excludeGroups].map((id) => id.toLowerCase()));
+        const missing = guards.emergencyAccessIds.filter((id) => !excluded.has(id.toLowerCase()));
+        if (missing.length) {
+            const names = missing.map((id) => plan.labels[id] ?? id).join(', ');
+            problems.push(`break-glass-not-excluded: ${op.action} policy "${op.displayName}" would not exclude the emergency-access ${names}`);
+        }
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./lib/src/model/tenant.js
+var model_tenant = __nccwpck_require__(3742);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
+var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
+var field_changes = __nccwpck_require__(2564);
+// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
+var plan_fingerprint = __nccwpck_require__(3972);
+// EXTERNAL MODULE: ./lib/src/plan/state.js
+var state = __nccwpck_require__(9589);
+;// CONCATENATED MODULE: ./lib/src/commands/apply.js
+/**
+ * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
+ * unsafe, deletes without --allow-delete, targets another tenant, or is stale; keeps a snapshot of
+ * everything it will touch; writes in dependency order; then re-reads the tenant and verifies.
+ */
+
+
+
+
+
+
+
+
+async function runApply(plan, ports, options) {
+    const { tenant } = ports;
+    const before = tenant.requests();
+    const safety = planSafetyProblems(plan);
+    if (safety.length)
+        throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+    const deletes = plan.operations.filter((op) => op.action === 'delete');
+    if (deletes.length && !options.allowDelete) {
+        throw new errors/* SafetyError */.dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+    }
+    options.log('reading the tenant to check the plan is still current');
+    const live = await tenant.read();
+    if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+        throw new errors/* SafetyError */.dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+    }
+    const fingerprint = (0,plan_fingerprint/* fingerprintSnapshot */.B)(live, plan.apiVersion);
+    if (fingerprint !== plan.fingerprint) {
+        const changes = plan.state ? (0,state/* describeStateChanges */.G)(plan.state, (0,state/* stateOf */.L)(live, plan.apiVersion)) : [];
+        throw new errors/* StalePlanError */.Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
+    }
+    const work = plan.operations.filter((op) => op.action !== 'noop');
+    if (work.length === 0) {
+        options.log('nothing to apply: the plan has no changes');
+        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()) };
+    }
+    const touched = work
+        .filter((op) => op.id)
+        .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
+        .filter((t) => t.object !== undefined);
+    const snapshotDir = ports.snapshots.write(touched);
+    options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+    const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const applied = results.filter((r) => r.status === 'applied');
+    options.log('reading the tenant back to verify');
+    const after = await tenant.read();
+    const verification = verify(applied, after, plan.apiVersion);
+    return {
+        results,
+        applied: applied.length,
+        failed: results.filter((r) => r.status === 'failed').length,
+        skipped: results.filter((r) => r.status === 'skipped').length,
+        verification,
+        snapshotDir,
+        requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()),
+    };
+}
+function findObject(snapshot, kind, id) {
+    return snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+}
+/** Every applied operation must now read back as sent: anything else is reported, field by field. */
+function verify(applied, after, apiVersion) {
+    const problems = [];
+    for (const r of applied) {
+        const op = r.operation;
+        const found = r.id ? findObject(after, op.kind, r.id) : undefined;
+        if (op.action === 'delete') {
+            if (found)
+                problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
+            continue;
+        }
+        if (!found) {
+            problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+            continue;
+        }
+        const differences = (0,field_changes/* fieldChanges */.w)((0,normalize_document/* normalizeDocument */.DN)(op.kind, found, { apiVersion }), (0,normalize_document/* normalizeDocument */.DN)(op.kind, r.sent ?? {}, { apiVersion }));
+        for (const d of differences) {
+            problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
+        }
+    }
+    return problems;
+}
+
+
+/***/ }),
+
+/***/ 7831:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36417,559 +36942,22 @@ __nccwpck_require__.d(__webpack_exports__, {
   F: () => (/* binding */ runPlan)
 });
 
+// EXTERNAL MODULE: ./lib/src/model/tenant.js
+var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var model_documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/model/plan.js
-const PLAN_FORMAT_VERSION = 1;
-
-;// CONCATENATED MODULE: ./lib/src/model/tenant.js
-function kindOfTenantList(kind) {
-    return kind === 'policy' ? 'policies' : kind === 'namedLocation' ? 'namedLocations' : 'authenticationStrengths';
-}
-
-// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
-var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/model/references.js
-var references = __nccwpck_require__(4096);
-;// CONCATENATED MODULE: ./lib/src/normalize/property-rules.js
-// ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
-const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
-const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
-const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
-const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
-const FILTER_MODES = ['include', 'exclude'];
-const BUILT_IN_CONTROLS = [
-    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
-    'passwordChange', 'unknownFutureValue', 'riskRemediation',
-];
-const GUEST_OR_EXTERNAL_USER_TYPES = [
-    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
-    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
-];
-const TRANSFER_METHODS = ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'];
-const INSIDER_RISK_LEVELS = ['minor', 'moderate', 'elevated', 'unknownFutureValue'];
-const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
-const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
-const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
-const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
-const AUTH_METHOD_MODES = [
-    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
-    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
-    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
-    'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
-];
-const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
-const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
-const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
-const IPV6_RANGE = '#microsoft.graph.iPv6CidrRange';
-const ALL_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessAllExternalTenants';
-const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumeratedExternalTenants';
-// ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
-const SERVER = { type: 'server' };
-const BETA = { type: 'beta' };
-const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
-const enumSet = (values) => ({ type: 'set', values });
-const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
-/** Server-managed fields every kind carries. */
-const COMMON_SERVER = ['/id', '/createdDateTime', '/modifiedDateTime', '/deletedDateTime'];
-const externalTenantsRules = (side) => {
-    const base = `/conditions/users/${side}GuestsOrExternalUsers`;
-    return [
-        [`${base}/guestOrExternalUserTypes`, { type: 'flags', values: GUEST_OR_EXTERNAL_USER_TYPES }],
-        [
-            `${base}/externalTenants/@odata.type`,
-            {
-                type: 'odataType',
-                values: [ALL_EXTERNAL_TENANTS, ENUMERATED_EXTERNAL_TENANTS],
-                default: (t) => (kindOf(t['membershipKind']) === 'all' ? ALL_EXTERNAL_TENANTS : kindOf(t['membershipKind']) === 'enumerated' ? ENUMERATED_EXTERNAL_TENANTS : undefined),
-            },
-        ],
-        [
-            `${base}/externalTenants/membershipKind`,
-            {
-                type: 'enum',
-                values: ['all', 'enumerated', 'unknownFutureValue'],
-                default: (t) => {
-                    const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].toLowerCase() : '';
-                    return type === ALL_EXTERNAL_TENANTS.toLowerCase() ? 'all' : type === ENUMERATED_EXTERNAL_TENANTS.toLowerCase() ? 'enumerated' : undefined;
-                },
-            },
-        ],
-        [`${base}/externalTenants/members`, ids()],
-    ];
-};
-function kindOf(value) {
-    return typeof value === 'string' ? value.toLowerCase() : undefined;
-}
-const filterRules = (pointer) => [[`${pointer}/mode`, enumOf(FILTER_MODES)]];
-// ── The tables ──────────────────────────────────────────────────────────────────────────────────
-const POLICY_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/templateId', SERVER],
-    ['/partialEnablementStrategy', SERVER],
-    ['/description', { type: 'scalar', nullable: true }],
-    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
-    // conditions
-    ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
-    ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
-    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
-    ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
-    ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
-    ['/conditions/users/includeGroups', ids()],
-    ['/conditions/users/excludeGroups', ids()],
-    ['/conditions/users/includeRoles', ids()],
-    ['/conditions/users/excludeRoles', ids()],
-    ...externalTenantsRules('include'),
-    ...externalTenantsRules('exclude'),
-    ['/conditions/applications/includeApplications', ids(APP_KEYWORDS)],
-    ['/conditions/applications/excludeApplications', ids(APP_KEYWORDS)],
-    ['/conditions/applications/includeUserActions', { type: 'set', case: 'lower' }],
-    ['/conditions/applications/includeAuthenticationContextClassReferences', { type: 'set', case: 'lower' }],
-    ...filterRules('/conditions/applications/applicationFilter'),
-    ['/conditions/clientApplications/includeServicePrincipals', ids(SP_KEYWORDS)],
-    ['/conditions/clientApplications/excludeServicePrincipals', ids(SP_KEYWORDS)],
-    ...filterRules('/conditions/clientApplications/servicePrincipalFilter'),
-    ['/conditions/platforms/includePlatforms', enumSet(PLATFORMS)],
-    ['/conditions/platforms/excludePlatforms', enumSet(PLATFORMS)],
-    ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
-    ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
-    ...filterRules('/conditions/devices/deviceFilter'),
-    // grant controls
-    ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
-    ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
-    ['/grantControls/builtInControls', enumSet(BUILT_IN_CONTROLS)],
-    ['/grantControls/customAuthenticationFactors', ids()],
-    ['/grantControls/termsOfUse', ids()],
-    ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
-    // session controls
-    ['/sessionControls', { type: 'object', nullable: true }],
-    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
-    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
-    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
-    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
-    [
-        '/sessionControls/signInFrequency/authenticationType',
-        enumOf(['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], { default: 'primaryAndSecondaryAuthentication' }),
-    ],
-    ['/sessionControls/signInFrequency/frequencyInterval', enumOf(['timeBased', 'everyTime', 'unknownFutureValue'], { default: 'timeBased' })],
-    // beta-only (and deprecated beta) properties: managed only with --api-version beta
-    ['/conditions/agentIdRiskLevels', BETA],
-    ['/conditions/agents', BETA],
-    ['/conditions/agentContext', BETA],
-    ['/conditions/deviceStates', BETA],
-    ['/conditions/times', BETA],
-    ['/conditions/applications/networkAccess', BETA],
-    ['/conditions/applications/globalSecureAccess', BETA],
-    ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
-    ['/conditions/devices/includeDevices', BETA],
-    ['/conditions/devices/excludeDevices', BETA],
-    ['/conditions/devices/includeDeviceStates', BETA],
-    ['/conditions/devices/excludeDeviceStates', BETA],
-    ['/sessionControls/continuousAccessEvaluation', BETA],
-    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
-    ['/sessionControls/networkAccessSecurity', BETA],
-    ['/sessionControls/blockSensitiveActions', BETA],
-];
-const NAMED_LOCATION_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/@odata.type', { type: 'odataType', values: [IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION] }],
-    ['/isTrusted', { type: 'scalar', default: false, when: IP_NAMED_LOCATION }],
-    ['/ipRanges', { type: 'objectSet', key: 'cidrAddress', when: IP_NAMED_LOCATION }],
-    [
-        '/ipRanges/*/@odata.type',
-        { type: 'odataType', values: [IPV4_RANGE, IPV6_RANGE], default: (r) => (typeof r['cidrAddress'] === 'string' ? (r['cidrAddress'].includes(':') ? IPV6_RANGE : IPV4_RANGE) : undefined) },
-    ],
-    ['/ipRanges/*/cidrAddress', { type: 'scalar', case: 'lower' }],
-    ['/countriesAndRegions', { type: 'set', case: 'upper', when: COUNTRY_NAMED_LOCATION }],
-    ['/includeUnknownCountriesAndRegions', { type: 'scalar', default: false, when: COUNTRY_NAMED_LOCATION }],
-    ['/countryLookupMethod', enumOf(['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], { default: 'clientIpAddress', when: COUNTRY_NAMED_LOCATION })],
-    ['/compliantNetworkType', BETA],
-];
-const AUTHENTICATION_STRENGTH_RULES = [
-    ...COMMON_SERVER.map((p) => [p, SERVER]),
-    ['/policyType', SERVER],
-    ['/requirementsSatisfied', SERVER],
-    ['/combinationConfigurations', SERVER],
-    ['/description', { type: 'scalar', nullable: true }],
-    ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
-];
-const PROPERTY_RULES = {
-    policy: new Map(POLICY_RULES),
-    namedLocation: new Map(NAMED_LOCATION_RULES),
-    authenticationStrength: new Map(AUTHENTICATION_STRENGTH_RULES),
-};
-function childRulesByParent(table) {
-    const byParent = new Map();
-    for (const [pointer, rule] of table) {
-        const cut = pointer.lastIndexOf('/');
-        const parent = pointer.slice(0, cut);
-        const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-        const list = byParent.get(parent) ?? [];
-        list.push({ key, rule });
-        byParent.set(parent, list);
-    }
-    return byParent;
-}
-
-;// CONCATENATED MODULE: ./lib/src/normalize/normalize-document.js
-/**
- * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
- * the table in property-rules.ts. Pure functions over plain JSON.
- */
-
-
-
-
-const CHILDREN = {
-    policy: childRulesByParent(PROPERTY_RULES.policy),
-    namedLocation: childRulesByParent(PROPERTY_RULES.namedLocation),
-    authenticationStrength: childRulesByParent(PROPERTY_RULES.authenticationStrength),
-};
-/**
- * The canonical form of a document, as the plan compares it: server fields and annotations
- * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
- * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
- * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
- */
-function normalizeDocument(kind, doc, options) {
-    const mode = modeFor(kind, doc, options.apiVersion, true);
-    return walkObject(doc, '', mode) ?? {};
-}
-/**
- * A complete request body (POST or PATCH) from a resolved desired document: server fields and
- * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
- */
-function toGraphBody(kind, doc, options = {}) {
-    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-    return walkObject(doc, '', mode) ?? {};
-}
-/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
-function betaOnlyProperties(kind, doc) {
-    const table = PROPERTY_RULES[kind];
-    const found = [];
-    const visit = (value, pointer, shape) => {
-        if (Array.isArray(value))
-            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
-        else if ((0,model_documents/* isJsonObject */.OW)(value)) {
-            for (const [key, child] of Object.entries(value)) {
-                const seg = (0,json_pointer/* escapePointerSegment */.mE)(key);
-                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
-                    if (!isEmpty(prune(child)))
-                        found.push(`${pointer}/${seg}`);
-                }
-                else
-                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
-            }
-        }
-    };
-    visit(doc, '', '');
-    return found;
-}
-/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (typeof value === 'object' && value !== null) {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            const v = value[key];
-            if (v !== undefined)
-                out[key] = sortKeys(v);
-        }
-        return out;
-    }
-    return value;
-}
-// ── The walk ────────────────────────────────────────────────────────────────────────────────────
-function modeFor(kind, doc, apiVersion, canonical) {
-    const type = doc['@odata.type'];
-    return {
-        apiVersion,
-        canonical,
-        table: PROPERTY_RULES[kind],
-        children: CHILDREN[kind],
-        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
-    };
-}
-function isAnnotation(key) {
-    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
-}
-function walkObject(obj, shape, mode) {
-    const out = {};
-    for (const key of Object.keys(obj).sort()) {
-        const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
-        const rule = mode.table.get(childShape);
-        if (isAnnotation(key) && rule?.type !== 'odataType')
-            continue;
-        if (rule?.type === 'server')
-            continue;
-        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
-            continue;
-        let value = applyRule(rule, obj[key], childShape, mode);
-        if (value === undefined)
-            continue;
-        // A body clears a top-level object with null, not with an object of nothing.
-        if (!mode.canonical && rule?.nullable && (0,model_documents/* isJsonObject */.OW)(value) && Object.keys(value).length === 0)
-            value = null;
-        if (mode.canonical && isEmpty(value))
-            continue;
-        out[key] = value;
-    }
-    fillDefaults(out, shape, mode);
-    return mode.canonical ? sortObject(out) : out;
-}
-function fillDefaults(out, shape, mode) {
-    const children = mode.children.get(shape);
-    if (!children)
-        return;
-    // Canonical form: Graph's defaults exist only inside an object that exists.
-    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
-        return;
-    for (const { key, rule } of children) {
-        const current = out[key];
-        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
-            continue;
-        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
-            continue;
-        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
-            continue;
-        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
-        if (value === undefined && !mode.canonical) {
-            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
-                value = [];
-            else if (rule.nullable)
-                value = null;
-        }
-        if (value !== undefined)
-            out[key] = structuredClone(value);
-    }
-}
-function applyRule(rule, value, shape, mode) {
-    if (value === null)
-        return null;
-    switch (rule?.type) {
-        case undefined:
-        case 'beta':
-        case 'object': {
-            if (Array.isArray(value))
-                return value.map((item) => ((0,model_documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if ((0,model_documents/* isJsonObject */.OW)(value)) {
-                const walked = walkObject(value, shape, mode);
-                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
-                    return undefined;
-                return walked;
-            }
-            return value;
-        }
-        case 'server':
-            return undefined;
-        case 'enum':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
-        case 'odataType':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
-        case 'flags':
-            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
-        case 'set': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'combinations': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'objectSet': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => ((0,model_documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if (!mode.canonical)
-                return items;
-            const keyOf = (item) => {
-                const k = (0,model_documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
-                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
-            };
-            const unique = new Map();
-            for (const item of items)
-                unique.set(canonicalJson(item), item);
-            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
-        }
-        case 'strengthRef': {
-            if (!(0,model_documents/* isJsonObject */.OW)(value))
-                return value;
-            const id = value['id'];
-            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
-        }
-        case 'scalar': {
-            if (mode.canonical && rule.falseIsEmpty && value === false)
-                return undefined;
-            if (typeof value === 'string' && rule.case)
-                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
-            return value;
-        }
-    }
-}
-function canonicalEnum(values, raw) {
-    const trimmed = raw.trim();
-    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
-}
-/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
-function canonicalFlags(values, raw) {
-    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
-    const rank = (t) => {
-        const i = values.indexOf(t);
-        return i < 0 ? values.length : i;
-    };
-    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
-}
-function canonicalSetItem(rule, raw) {
-    const trimmed = raw.trim();
-    if (rule.values)
-        return canonicalEnum(rule.values, trimmed);
-    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
-    if (keyword)
-        return keyword;
-    if (rule.case === 'upper')
-        return trimmed.toUpperCase();
-    if (rule.case === 'lower')
-        return trimmed.toLowerCase();
-    if (rule.ids)
-        return canonicalId(trimmed);
-    return raw;
-}
-/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
-function canonicalId(id) {
-    return (0,references/* isGuid */.W_)(id.trim()) ? id.trim().toLowerCase() : id;
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortedUnique(items) {
-    const unique = new Map();
-    for (const item of items)
-        unique.set(canonicalJson(item), item);
-    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
-}
-function dedupe(items) {
-    const seen = new Set();
-    return items.filter((item) => {
-        const key = canonicalJson(item);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function sortObject(obj) {
-    const out = {};
-    for (const key of Object.keys(obj).sort())
-        out[key] = obj[key];
-    return out;
-}
-/** null, undefined, "", [] or {}: what Graph treats as "not set". */
-function isEmpty(value) {
-    if (value === null || value === undefined || value === '')
-        return true;
-    if (Array.isArray(value))
-        return value.length === 0;
-    if ((0,model_documents/* isJsonObject */.OW)(value))
-        return Object.keys(value).length === 0;
-    return false;
-}
-/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
-function prune(value) {
-    if (Array.isArray(value)) {
-        const items = value.map(prune).filter((v) => !isEmpty(v));
-        return items;
-    }
-    if ((0,model_documents/* isJsonObject */.OW)(value)) {
-        const out = {};
-        for (const [k, v] of Object.entries(value)) {
-            if (isAnnotation(k))
-                continue;
-            const p = prune(v);
-            if (!isEmpty(p))
-                out[k] = p;
-        }
-        return out;
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./node_modules/deep-diff/index.js
-var deep_diff = __nccwpck_require__(9030);
-;// CONCATENATED MODULE: ./lib/src/plan/field-changes.js
-/**
- * Field-level changes between two normalized documents, as JSON pointers. Arrays are reported
- * whole at the array's pointer (`/conditions/users/excludeGroups: [a, b] → [a]`), never as
- * per-index edits: that is how a reviewer reads a set.
- */
-
-
-function fieldChanges(before, after) {
-    const lhs = before ?? {};
-    const rhs = after ?? {};
-    const differences = deep_diff.diff(lhs, rhs) ?? [];
-    const byPointer = new Map();
-    for (const d of differences) {
-        const path = [...(d.path ?? [])];
-        // Cut the path at the first array: the change is reported on the whole array.
-        const cut = path.findIndex((segment, i) => typeof segment === 'number' && (Array.isArray((0,json_pointer/* valueAtPointer */.sZ)(lhs, (0,json_pointer/* toPointer */.rb)(path.slice(0, i)))) || Array.isArray((0,json_pointer/* valueAtPointer */.sZ)(rhs, (0,json_pointer/* toPointer */.rb)(path.slice(0, i))))));
-        const pointer = (0,json_pointer/* toPointer */.rb)(cut < 0 ? path : path.slice(0, cut));
-        if (byPointer.has(pointer))
-            continue;
-        const change = { path: pointer };
-        const b = (0,json_pointer/* valueAtPointer */.sZ)(lhs, pointer);
-        const a = (0,json_pointer/* valueAtPointer */.sZ)(rhs, pointer);
-        if (b !== undefined)
-            change.before = structuredClone(b);
-        if (a !== undefined)
-            change.after = structuredClone(a);
-        byPointer.set(pointer, change);
-    }
-    return [...byPointer.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/src/plan/fingerprint.js
-/**
- * The fingerprint of the live state a plan read: apply recomputes it from a fresh read and refuses
- * the plan when it differs (the tenant changed since the plan was reviewed). It hashes the
- * normalized form, so fields Graph changes on its own (modifiedDateTime, the expanded strength's
- * annotations) and differences that mean nothing (array order, null vs []) do not make a plan stale.
- */
-
-
-
-
-function fingerprintSnapshot(snapshot, apiVersion) {
-    const objects = [];
-    for (const kind of model_documents/* DOCUMENT_KINDS */.q6) {
-        for (const object of snapshot[kindOfTenantList(kind)]) {
-            objects.push({ kind, id: String(object['id'] ?? '').toLowerCase(), object: normalizeDocument(kind, object, { apiVersion }) });
-        }
-    }
-    const rank = (kind) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(kind);
-    objects.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const canonical = canonicalJson({ tenantId: snapshot.tenantId.toLowerCase(), apiVersion, objects });
-    return (0,external_node_crypto_.createHash)('sha256').update(canonical, 'utf8').digest('hex');
-}
-
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var plan = __nccwpck_require__(2693);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
+var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
+var field_changes = __nccwpck_require__(2564);
+// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
+var fingerprint = __nccwpck_require__(3972);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/plan/match.js
 /**
  * Matches the repository's documents to the tenant's objects of one kind: a document's `id` wins
@@ -37172,7 +37160,7 @@ function phase(op) {
             return 4;
     }
 }
-const plan_changes_compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 function planChanges(input) {
     const { snapshot, apiVersion, labels } = input;
     const prune = input.prune || input.settings.prune === true;
@@ -37183,14 +37171,14 @@ function planChanges(input) {
     const unmanaged = [];
     for (const kind of KIND_ORDER) {
         const desired = input.desired.filter((d) => d.kind === kind);
-        const tenant = snapshot[kindOfTenantList(kind)];
+        const tenant = snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)];
         const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
         for (const { desired: doc, actual } of pairs) {
             const displayName = (0,model_documents/* displayNameOf */.Nv)({ value: doc.resolved }) ?? (0,model_documents/* displayNameOf */.Nv)(doc) ?? doc.file;
-            const after = normalizeDocument(kind, doc.resolved, { apiVersion });
-            const before = actual === undefined ? undefined : normalizeDocument(kind, actual, { apiVersion });
-            const changes = fieldChanges(before, after);
-            const beta = apiVersion === 'v1.0' ? betaOnlyProperties(kind, doc.resolved) : [];
+            const after = (0,normalize_document/* normalizeDocument */.DN)(kind, doc.resolved, { apiVersion });
+            const before = actual === undefined ? undefined : (0,normalize_document/* normalizeDocument */.DN)(kind, actual, { apiVersion });
+            const changes = (0,field_changes/* fieldChanges */.w)(before, after);
+            const beta = apiVersion === 'v1.0' ? (0,normalize_document/* betaOnlyProperties */.Aj)(kind, doc.resolved) : [];
             const id = actual === undefined ? undefined : String(actual['id']);
             let op;
             if (actual !== undefined && changes.length === 0) {
@@ -37204,7 +37192,7 @@ function planChanges(input) {
                     ...(id === undefined ? {} : { id }),
                     file: doc.file,
                     changes,
-                    body: toGraphBody(kind, doc.resolved, { apiVersion }),
+                    body: (0,normalize_document/* toGraphBody */.sp)(kind, doc.resolved, { apiVersion }),
                 };
                 if (kind === 'policy')
                     warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
@@ -37227,8 +37215,8 @@ function planChanges(input) {
         }
     }
     const rank = (kind) => KIND_ORDER.indexOf(kind);
-    operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || plan_changes_compare(a.displayName, b.displayName) || plan_changes_compare(a.id ?? '', b.id ?? ''));
-    unmanaged.sort((a, b) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - model_documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || plan_changes_compare(a.displayName, b.displayName));
+    operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
+    unmanaged.sort((a, b) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - model_documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
     // Deletions first, then the other kinds by weight, each in operation order.
     const warningRank = (w) => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
     const position = new Map(operations.map((op, i) => [op, i]));
@@ -37237,13 +37225,13 @@ function planChanges(input) {
         .map(({ warning }) => warning);
     const count = (action) => operations.filter((o) => o.action === action).length;
     return {
-        formatVersion: PLAN_FORMAT_VERSION,
+        formatVersion: plan/* PLAN_FORMAT_VERSION */.V,
         tool: { ...input.tool },
         tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
         dir: input.dir,
         apiVersion,
         createdAt: input.now.toISOString(),
-        fingerprint: fingerprintSnapshot(snapshot, apiVersion),
+        fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
         summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
         operations,
         unmanaged,
@@ -37257,6 +37245,10 @@ function hasChanges(plan) {
     return plan.operations.some((o) => o.action !== 'noop');
 }
 
+// EXTERNAL MODULE: ./lib/src/plan/state.js
+var state = __nccwpck_require__(9589);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
 ;// CONCATENATED MODULE: ./lib/src/resolve/well-known-apps.js
 /**
  * Microsoft first-party applications that policies commonly target by appId. A tenant need not
@@ -37586,6 +37578,9 @@ var version = __nccwpck_require__(4387);
 
 
 
+
+
+
 async function runPlan(store, ports, options) {
     const log = options.log ?? (() => { });
     // A connection may serve several commands (the demo plans twice): count this plan's requests only.
@@ -37612,17 +37607,13 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
-    plan.requests = requestsSince(before, ports.tenant.requests());
+    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
+    plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
+    plan.guards = {
+        emergencyAccessIds: [...emergencyAccessIds(settings, resolution.labels)].sort(),
+        exemptPolicies: settings.emergencyAccess?.exemptPolicies ?? [],
+    };
     return { status: 'planned', validation, plan };
-}
-function requestsSince(before, after) {
-    const byEndpoint = {};
-    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-        const spent = n - (before.byEndpoint[endpoint] ?? 0);
-        if (spent > 0)
-            byEndpoint[endpoint] = spent;
-    }
-    return { total: after.total - before.total, byEndpoint };
 }
 /** True when applying the plan would change the tenant. */
 function plan_hasChanges(plan) {
@@ -37698,8 +37689,8 @@ function renderFindingsSarif(report, rules, tool) {
 
 // EXTERNAL MODULE: ./lib/src/render/findings-text.js
 var findings_text = __nccwpck_require__(233);
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
-var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
+var rules = __nccwpck_require__(3091);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
@@ -40291,6 +40282,8 @@ const ExitCode = {
     ok: 0,
     failure: 1,
     usage: 2,
+    /** apply: the plan no longer matches the tenant. */
+    stale: 3,
 };
 
 
@@ -40346,6 +40339,11 @@ class RequestControl {
     failure;
     /** Set when the retry budget ran out on a retriable HTTP status. */
     gaveUp;
+    /**
+     * Retry only a 429 (Graph did not process the request). For a create: after a 503, 504 or a
+     * reset, Graph may have created the object, and a blind retry would create a second one.
+     */
+    onlyThrottled = false;
 }
 function control(context) {
     return context.middlewareControl?.getMiddlewareOptions(RequestControl);
@@ -40671,6 +40669,12 @@ class RetryMiddleware extends Link {
             const status = response?.status;
             if (networkError === undefined && (status === undefined || !RETRY_STATUSES.has(status)))
                 return;
+            if (c?.onlyThrottled && status !== 429) {
+                if (networkError !== undefined) {
+                    fail(context, new errors/* GraphError */.h9(`Microsoft Graph did not answer ${method} ${path}: ${redact(describeNetworkError(networkError))}; it may or may not have been carried out`, 0, 'NetworkError', undefined, { cause: networkError }));
+                }
+                return;
+            }
             const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers.get('retry-after'));
             if (status === 429 && retryAfter === undefined && isConditionalAccessPath(path))
                 this.o.bucket?.drain();
@@ -40785,7 +40789,7 @@ class GraphHttp {
      * query values already encoded) or an absolute link under the base URL (an @odata.nextLink).
      * Answers whatever status Graph gave; throws only when there is no answer (sign-in, network).
      */
-    async send(method, target, body) {
+    async send(method, target, body, options = {}) {
         let request;
         let path;
         if (/^https?:\/\//i.test(target)) {
@@ -40803,6 +40807,7 @@ class GraphHttp {
         }
         path = pathUnderBase(`${this.baseUrl}${path}`, this.baseUrl);
         const control = new RequestControl();
+        control.onlyThrottled = options.onlyThrottled ?? false;
         request = request.middlewareOptions([control]).responseType(src/* ResponseType */.yl.RAW).header('client-request-id', (0,external_node_crypto_.randomUUID)());
         let response;
         try {
@@ -40843,8 +40848,8 @@ class GraphHttp {
         };
     }
     /** Sends one request and answers its JSON body (undefined for 204); any other status throws a GraphError. */
-    async call(method, target, body) {
-        const answer = await this.send(method, target, body);
+    async call(method, target, body, options = {}) {
+        const answer = await this.send(method, target, body, options);
         if (answer.status >= 200 && answer.status < 300)
             return isObject(answer.body) ? answer.body : undefined;
         throw errorFromAnswer(method, answer.path, answer, this.o.describeCredential);
@@ -41101,13 +41106,32 @@ class GraphTenant {
         };
     }
     async create(kind, body) {
-        const created = await this.http.call('POST', KIND_PATHS[kind], body);
+        // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
+        const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
         if (created === undefined)
             throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
         return created;
     }
     async update(kind, id, body) {
-        await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
+        const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+        if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
+            // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
+            const { allowedCombinations, ...rest } = body;
+            if (Object.keys(rest).length > 0)
+                await this.http.call('PATCH', path, rest);
+            await this.http.call('POST', `${path}/updateAllowedCombinations`, { allowedCombinations });
+            return;
+        }
+        await this.http.call('PATCH', path, body);
+    }
+    async findByDisplayName(kind, displayName) {
+        const filter = encodeURIComponent(`displayName eq '${displayName.replace(/'/g, "''")}'`);
+        return this.http.list(`${KIND_PATHS[kind]}?$filter=${filter}`);
+    }
+    async restoreDeleted(kind, id) {
+        if (kind === 'authenticationStrength')
+            return undefined; // strengths are not soft-deleted
+        return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
     }
     async remove(kind, id) {
         await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
@@ -68978,6 +69002,130 @@ function valueAtPointer(root, pointer) {
 
 /***/ }),
 
+/***/ 2693:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ PLAN_FORMAT_VERSION)
+/* harmony export */ });
+const PLAN_FORMAT_VERSION = 1;
+
+
+/***/ }),
+
+/***/ 7004:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ viewPolicy),
+/* harmony export */   U6: () => (/* binding */ hasKeyword),
+/* harmony export */   aq: () => (/* binding */ isActiveState),
+/* harmony export */   rm: () => (/* binding */ activeSessionControls)
+/* harmony export */ });
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * A typed, read-only view of a policy document that tolerates any shape: rules run over documents
+ * whose schema check may have failed, and must never throw on them.
+ */
+
+function viewPolicy(doc) {
+    const conditions = obj(doc['conditions']);
+    const users = obj(conditions?.['users']);
+    const apps = obj(conditions?.['applications']);
+    const clientApps = obj(conditions?.['clientApplications']);
+    const platforms = obj(conditions?.['platforms']);
+    const locations = obj(conditions?.['locations']);
+    const devices = obj(conditions?.['devices']);
+    const flows = obj(conditions?.['authenticationFlows']);
+    const grant = obj(doc['grantControls']);
+    const strength = obj(grant?.['authenticationStrength']);
+    const clientAppTypes = conditions?.['clientAppTypes'];
+    return {
+        state: str(doc['state']),
+        users: {
+            includeUsers: strs(users?.['includeUsers']),
+            excludeUsers: strs(users?.['excludeUsers']),
+            includeGroups: strs(users?.['includeGroups']),
+            excludeGroups: strs(users?.['excludeGroups']),
+            includeRoles: strs(users?.['includeRoles']),
+            excludeRoles: strs(users?.['excludeRoles']),
+            includeGuestsOrExternalUsers: obj(users?.['includeGuestsOrExternalUsers']),
+            excludeGuestsOrExternalUsers: obj(users?.['excludeGuestsOrExternalUsers']),
+        },
+        applications: {
+            includeApplications: strs(apps?.['includeApplications']),
+            excludeApplications: strs(apps?.['excludeApplications']),
+            includeUserActions: strs(apps?.['includeUserActions']),
+            includeAuthenticationContextClassReferences: strs(apps?.['includeAuthenticationContextClassReferences']),
+            applicationFilter: obj(apps?.['applicationFilter']),
+        },
+        clientApplications: {
+            includeServicePrincipals: strs(clientApps?.['includeServicePrincipals']),
+            excludeServicePrincipals: strs(clientApps?.['excludeServicePrincipals']),
+            servicePrincipalFilter: obj(clientApps?.['servicePrincipalFilter']),
+        },
+        clientAppTypes: Array.isArray(clientAppTypes) ? strs(clientAppTypes) : undefined,
+        platforms: { includePlatforms: strs(platforms?.['includePlatforms']), excludePlatforms: strs(platforms?.['excludePlatforms']) },
+        locations: { includeLocations: strs(locations?.['includeLocations']), excludeLocations: strs(locations?.['excludeLocations']) },
+        signInRiskLevels: strs(conditions?.['signInRiskLevels']),
+        userRiskLevels: strs(conditions?.['userRiskLevels']),
+        servicePrincipalRiskLevels: strs(conditions?.['servicePrincipalRiskLevels']),
+        insiderRiskLevels: nonEmpty(str(conditions?.['insiderRiskLevels'])),
+        deviceFilter: obj(devices?.['deviceFilter']),
+        transferMethods: nonEmpty(str(flows?.['transferMethods'])),
+        grant: grant
+            ? {
+                operator: str(grant['operator']),
+                builtInControls: strs(grant['builtInControls']),
+                authenticationStrengthId: str(strength?.['id']),
+                termsOfUse: strs(grant['termsOfUse']),
+                customAuthenticationFactors: strs(grant['customAuthenticationFactors']),
+            }
+            : undefined,
+        session: obj(doc['sessionControls']),
+    };
+}
+/** Case-insensitive membership, for Graph keywords (`All`, `None`, …) that files write in any case. */
+function hasKeyword(values, keyword) {
+    const k = keyword.toLowerCase();
+    return values.some((v) => v.toLowerCase() === k);
+}
+/** True when a policy enforces or reports (the states in which an exclusion matters). */
+function isActiveState(state) {
+    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
+}
+/** Session controls that are actually switched on (an object whose values are all null is none). */
+function activeSessionControls(session) {
+    if (!session)
+        return [];
+    return Object.entries(session)
+        .filter(([key, value]) => {
+        if (key.includes('@'))
+            return false;
+        if (value === null || value === false)
+            return false;
+        if ((0,_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && value['isEnabled'] === false)
+            return false;
+        return true;
+    })
+        .map(([key]) => key);
+}
+function obj(value) {
+    return (0,_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) ? value : undefined;
+}
+function str(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+function strs(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+function nonEmpty(value) {
+    return value !== undefined && value.trim() !== '' && value.trim().toLowerCase() !== 'none' ? value : undefined;
+}
+
+
+/***/ }),
+
 /***/ 4096:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -69057,6 +69205,695 @@ function parseReferenceValue(value, keywords) {
 }
 function formatReference(ref) {
     return `${ref.kind}:${ref.name}`;
+}
+
+
+/***/ }),
+
+/***/ 3742:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ requestsSince),
+/* harmony export */   _: () => (/* binding */ kindOfTenantList)
+/* harmony export */ });
+function kindOfTenantList(kind) {
+    return kind === 'policy' ? 'policies' : kind === 'namedLocation' ? 'namedLocations' : 'authenticationStrengths';
+}
+/** The requests spent between two tallies of one connection (a connection may serve several commands). */
+function requestsSince(before, after) {
+    const byEndpoint = {};
+    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+        const spent = n - (before.byEndpoint[endpoint] ?? 0);
+        if (spent > 0)
+            byEndpoint[endpoint] = spent;
+    }
+    return { total: after.total - before.total, byEndpoint };
+}
+
+
+/***/ }),
+
+/***/ 4555:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Aj: () => (/* binding */ betaOnlyProperties),
+  dj: () => (/* binding */ canonicalJson),
+  DN: () => (/* binding */ normalizeDocument),
+  sp: () => (/* binding */ toGraphBody)
+});
+
+// UNUSED EXPORTS: isEmpty
+
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: ./lib/src/normalize/property-rules.js
+// ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
+const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
+const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other', 'unknownFutureValue'];
+const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'all', 'unknownFutureValue', 'linux'];
+const FILTER_MODES = ['include', 'exclude'];
+const BUILT_IN_CONTROLS = [
+    'block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication',
+    'passwordChange', 'unknownFutureValue', 'riskRemediation',
+];
+const GUEST_OR_EXTERNAL_USER_TYPES = [
+    'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
+    'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
+];
+const TRANSFER_METHODS = ['none', 'deviceCodeFlow', 'authenticationTransfer', 'unknownFutureValue'];
+const INSIDER_RISK_LEVELS = ['minor', 'moderate', 'elevated', 'unknownFutureValue'];
+const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
+const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals', 'AllAgentIdResources'];
+const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+const SP_KEYWORDS = ['ServicePrincipalsInMyTenant'];
+const AUTH_METHOD_MODES = [
+    'password', 'voice', 'hardwareOath', 'softwareOath', 'sms', 'fido2', 'windowsHelloForBusiness',
+    'microsoftAuthenticatorPush', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse',
+    'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
+    'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
+];
+const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
+const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
+const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
+const IPV6_RANGE = '#microsoft.graph.iPv6CidrRange';
+const ALL_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessAllExternalTenants';
+const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumeratedExternalTenants';
+// ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
+const SERVER = { type: 'server' };
+const BETA = { type: 'beta' };
+const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
+const enumSet = (values) => ({ type: 'set', values });
+const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
+/** Server-managed fields every kind carries. */
+const COMMON_SERVER = ['/id', '/createdDateTime', '/modifiedDateTime', '/deletedDateTime'];
+const externalTenantsRules = (side) => {
+    const base = `/conditions/users/${side}GuestsOrExternalUsers`;
+    return [
+        [`${base}/guestOrExternalUserTypes`, { type: 'flags', values: GUEST_OR_EXTERNAL_USER_TYPES }],
+        [
+            `${base}/externalTenants/@odata.type`,
+            {
+                type: 'odataType',
+                values: [ALL_EXTERNAL_TENANTS, ENUMERATED_EXTERNAL_TENANTS],
+                default: (t) => (kindOf(t['membershipKind']) === 'all' ? ALL_EXTERNAL_TENANTS : kindOf(t['membershipKind']) === 'enumerated' ? ENUMERATED_EXTERNAL_TENANTS : undefined),
+            },
+        ],
+        [
+            `${base}/externalTenants/membershipKind`,
+            {
+                type: 'enum',
+                values: ['all', 'enumerated', 'unknownFutureValue'],
+                default: (t) => {
+                    const type = typeof t['@odata.type'] === 'string' ? t['@odata.type'].toLowerCase() : '';
+                    return type === ALL_EXTERNAL_TENANTS.toLowerCase() ? 'all' : type === ENUMERATED_EXTERNAL_TENANTS.toLowerCase() ? 'enumerated' : undefined;
+                },
+            },
+        ],
+        [`${base}/externalTenants/members`, ids()],
+    ];
+};
+function kindOf(value) {
+    return typeof value === 'string' ? value.toLowerCase() : undefined;
+}
+const filterRules = (pointer) => [[`${pointer}/mode`, enumOf(FILTER_MODES)]];
+// ── The tables ──────────────────────────────────────────────────────────────────────────────────
+const POLICY_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/templateId', SERVER],
+    ['/partialEnablementStrategy', SERVER],
+    ['/description', { type: 'scalar', nullable: true }],
+    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
+    // conditions
+    ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
+    ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
+    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
+    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
+    ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
+    ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
+    ['/conditions/users/includeGroups', ids()],
+    ['/conditions/users/excludeGroups', ids()],
+    ['/conditions/users/includeRoles', ids()],
+    ['/conditions/users/excludeRoles', ids()],
+    ...externalTenantsRules('include'),
+    ...externalTenantsRules('exclude'),
+    ['/conditions/applications/includeApplications', ids(APP_KEYWORDS)],
+    ['/conditions/applications/excludeApplications', ids(APP_KEYWORDS)],
+    ['/conditions/applications/includeUserActions', { type: 'set', case: 'lower' }],
+    ['/conditions/applications/includeAuthenticationContextClassReferences', { type: 'set', case: 'lower' }],
+    ...filterRules('/conditions/applications/applicationFilter'),
+    ['/conditions/clientApplications/includeServicePrincipals', ids(SP_KEYWORDS)],
+    ['/conditions/clientApplications/excludeServicePrincipals', ids(SP_KEYWORDS)],
+    ...filterRules('/conditions/clientApplications/servicePrincipalFilter'),
+    ['/conditions/platforms/includePlatforms', enumSet(PLATFORMS)],
+    ['/conditions/platforms/excludePlatforms', enumSet(PLATFORMS)],
+    ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
+    ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
+    ...filterRules('/conditions/devices/deviceFilter'),
+    // grant controls
+    ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
+    ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
+    ['/grantControls/builtInControls', enumSet(BUILT_IN_CONTROLS)],
+    ['/grantControls/customAuthenticationFactors', ids()],
+    ['/grantControls/termsOfUse', ids()],
+    ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
+    // session controls
+    ['/sessionControls', { type: 'object', nullable: true }],
+    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
+    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
+    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
+    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
+    [
+        '/sessionControls/signInFrequency/authenticationType',
+        enumOf(['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], { default: 'primaryAndSecondaryAuthentication' }),
+    ],
+    ['/sessionControls/signInFrequency/frequencyInterval', enumOf(['timeBased', 'everyTime', 'unknownFutureValue'], { default: 'timeBased' })],
+    // beta-only (and deprecated beta) properties: managed only with --api-version beta
+    ['/conditions/agentIdRiskLevels', BETA],
+    ['/conditions/agents', BETA],
+    ['/conditions/agentContext', BETA],
+    ['/conditions/deviceStates', BETA],
+    ['/conditions/times', BETA],
+    ['/conditions/applications/networkAccess', BETA],
+    ['/conditions/applications/globalSecureAccess', BETA],
+    ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
+    ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
+    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
+    ['/conditions/devices/includeDevices', BETA],
+    ['/conditions/devices/excludeDevices', BETA],
+    ['/conditions/devices/includeDeviceStates', BETA],
+    ['/conditions/devices/excludeDeviceStates', BETA],
+    ['/sessionControls/continuousAccessEvaluation', BETA],
+    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
+    ['/sessionControls/networkAccessSecurity', BETA],
+    ['/sessionControls/blockSensitiveActions', BETA],
+];
+const NAMED_LOCATION_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/@odata.type', { type: 'odataType', values: [IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION] }],
+    ['/isTrusted', { type: 'scalar', default: false, when: IP_NAMED_LOCATION }],
+    ['/ipRanges', { type: 'objectSet', key: 'cidrAddress', when: IP_NAMED_LOCATION }],
+    [
+        '/ipRanges/*/@odata.type',
+        { type: 'odataType', values: [IPV4_RANGE, IPV6_RANGE], default: (r) => (typeof r['cidrAddress'] === 'string' ? (r['cidrAddress'].includes(':') ? IPV6_RANGE : IPV4_RANGE) : undefined) },
+    ],
+    ['/ipRanges/*/cidrAddress', { type: 'scalar', case: 'lower' }],
+    ['/countriesAndRegions', { type: 'set', case: 'upper', when: COUNTRY_NAMED_LOCATION }],
+    ['/includeUnknownCountriesAndRegions', { type: 'scalar', default: false, when: COUNTRY_NAMED_LOCATION }],
+    ['/countryLookupMethod', enumOf(['clientIpAddress', 'authenticatorAppGps', 'unknownFutureValue'], { default: 'clientIpAddress', when: COUNTRY_NAMED_LOCATION })],
+    ['/compliantNetworkType', BETA],
+];
+const AUTHENTICATION_STRENGTH_RULES = [
+    ...COMMON_SERVER.map((p) => [p, SERVER]),
+    ['/policyType', SERVER],
+    ['/requirementsSatisfied', SERVER],
+    ['/combinationConfigurations', SERVER],
+    ['/description', { type: 'scalar', nullable: true }],
+    ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+];
+const PROPERTY_RULES = {
+    policy: new Map(POLICY_RULES),
+    namedLocation: new Map(NAMED_LOCATION_RULES),
+    authenticationStrength: new Map(AUTHENTICATION_STRENGTH_RULES),
+};
+function childRulesByParent(table) {
+    const byParent = new Map();
+    for (const [pointer, rule] of table) {
+        const cut = pointer.lastIndexOf('/');
+        const parent = pointer.slice(0, cut);
+        const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+        const list = byParent.get(parent) ?? [];
+        list.push({ key, rule });
+        byParent.set(parent, list);
+    }
+    return byParent;
+}
+
+;// CONCATENATED MODULE: ./lib/src/normalize/normalize-document.js
+/**
+ * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
+ * the table in property-rules.ts. Pure functions over plain JSON.
+ */
+
+
+
+
+const CHILDREN = {
+    policy: childRulesByParent(PROPERTY_RULES.policy),
+    namedLocation: childRulesByParent(PROPERTY_RULES.namedLocation),
+    authenticationStrength: childRulesByParent(PROPERTY_RULES.authenticationStrength),
+};
+/**
+ * The canonical form of a document, as the plan compares it: server fields and annotations
+ * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
+ * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
+ * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ */
+function normalizeDocument(kind, doc, options) {
+    const mode = modeFor(kind, doc, options.apiVersion, true);
+    return walkObject(doc, '', mode) ?? {};
+}
+/**
+ * A complete request body (POST or PATCH) from a resolved desired document: server fields and
+ * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
+ * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ */
+function toGraphBody(kind, doc, options = {}) {
+    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
+    return walkObject(doc, '', mode) ?? {};
+}
+/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
+function betaOnlyProperties(kind, doc) {
+    const table = PROPERTY_RULES[kind];
+    const found = [];
+    const visit = (value, pointer, shape) => {
+        if (Array.isArray(value))
+            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
+        else if ((0,documents/* isJsonObject */.OW)(value)) {
+            for (const [key, child] of Object.entries(value)) {
+                const seg = (0,json_pointer/* escapePointerSegment */.mE)(key);
+                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
+                    if (!isEmpty(prune(child)))
+                        found.push(`${pointer}/${seg}`);
+                }
+                else
+                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
+            }
+        }
+    };
+    visit(doc, '', '');
+    return found;
+}
+/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (typeof value === 'object' && value !== null) {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = value[key];
+            if (v !== undefined)
+                out[key] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+// ── The walk ────────────────────────────────────────────────────────────────────────────────────
+function modeFor(kind, doc, apiVersion, canonical) {
+    const type = doc['@odata.type'];
+    return {
+        apiVersion,
+        canonical,
+        table: PROPERTY_RULES[kind],
+        children: CHILDREN[kind],
+        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
+    };
+}
+function isAnnotation(key) {
+    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
+}
+function walkObject(obj, shape, mode) {
+    const out = {};
+    for (const key of Object.keys(obj).sort()) {
+        const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
+        const rule = mode.table.get(childShape);
+        if (isAnnotation(key) && rule?.type !== 'odataType')
+            continue;
+        if (rule?.type === 'server')
+            continue;
+        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
+            continue;
+        let value = applyRule(rule, obj[key], childShape, mode);
+        if (value === undefined)
+            continue;
+        // A body clears a top-level object with null, not with an object of nothing.
+        if (!mode.canonical && rule?.nullable && (0,documents/* isJsonObject */.OW)(value) && Object.keys(value).length === 0)
+            value = null;
+        if (mode.canonical && isEmpty(value))
+            continue;
+        out[key] = value;
+    }
+    fillDefaults(out, shape, mode);
+    return mode.canonical ? sortObject(out) : out;
+}
+function fillDefaults(out, shape, mode) {
+    const children = mode.children.get(shape);
+    if (!children)
+        return;
+    // Canonical form: Graph's defaults exist only inside an object that exists.
+    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
+        return;
+    for (const { key, rule } of children) {
+        const current = out[key];
+        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
+            continue;
+        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
+            continue;
+        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
+            continue;
+        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
+        if (value === undefined && !mode.canonical) {
+            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
+                value = [];
+            else if (rule.nullable)
+                value = null;
+        }
+        if (value !== undefined)
+            out[key] = structuredClone(value);
+    }
+}
+function applyRule(rule, value, shape, mode) {
+    if (value === null)
+        return null;
+    switch (rule?.type) {
+        case undefined:
+        case 'beta':
+        case 'object': {
+            if (Array.isArray(value))
+                return value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if ((0,documents/* isJsonObject */.OW)(value)) {
+                const walked = walkObject(value, shape, mode);
+                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
+                    return undefined;
+                return walked;
+            }
+            return value;
+        }
+        case 'server':
+            return undefined;
+        case 'enum':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
+        case 'odataType':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
+        case 'flags':
+            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
+        case 'set': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'combinations': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'objectSet': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if (!mode.canonical)
+                return items;
+            const keyOf = (item) => {
+                const k = (0,documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
+                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
+            };
+            const unique = new Map();
+            for (const item of items)
+                unique.set(canonicalJson(item), item);
+            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
+        }
+        case 'strengthRef': {
+            if (!(0,documents/* isJsonObject */.OW)(value))
+                return value;
+            const id = value['id'];
+            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
+        }
+        case 'scalar': {
+            if (mode.canonical && rule.falseIsEmpty && value === false)
+                return undefined;
+            if (typeof value === 'string' && rule.case)
+                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
+            return value;
+        }
+    }
+}
+function canonicalEnum(values, raw) {
+    const trimmed = raw.trim();
+    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
+}
+/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
+function canonicalFlags(values, raw) {
+    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
+    const rank = (t) => {
+        const i = values.indexOf(t);
+        return i < 0 ? values.length : i;
+    };
+    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
+}
+function canonicalSetItem(rule, raw) {
+    const trimmed = raw.trim();
+    if (rule.values)
+        return canonicalEnum(rule.values, trimmed);
+    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
+    if (keyword)
+        return keyword;
+    if (rule.case === 'upper')
+        return trimmed.toUpperCase();
+    if (rule.case === 'lower')
+        return trimmed.toLowerCase();
+    if (rule.ids)
+        return canonicalId(trimmed);
+    return raw;
+}
+/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
+function canonicalId(id) {
+    return (0,references/* isGuid */.W_)(id.trim()) ? id.trim().toLowerCase() : id;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortedUnique(items) {
+    const unique = new Map();
+    for (const item of items)
+        unique.set(canonicalJson(item), item);
+    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
+}
+function dedupe(items) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const key = canonicalJson(item);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function sortObject(obj) {
+    const out = {};
+    for (const key of Object.keys(obj).sort())
+        out[key] = obj[key];
+    return out;
+}
+/** null, undefined, "", [] or {}: what Graph treats as "not set". */
+function isEmpty(value) {
+    if (value === null || value === undefined || value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    if ((0,documents/* isJsonObject */.OW)(value))
+        return Object.keys(value).length === 0;
+    return false;
+}
+/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
+function prune(value) {
+    if (Array.isArray(value)) {
+        const items = value.map(prune).filter((v) => !isEmpty(v));
+        return items;
+    }
+    if ((0,documents/* isJsonObject */.OW)(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            if (isAnnotation(k))
+                continue;
+            const p = prune(v);
+            if (!isEmpty(p))
+                out[k] = p;
+        }
+        return out;
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 2564:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ fieldChanges)
+/* harmony export */ });
+/* harmony import */ var deep_diff__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9030);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3896);
+/**
+ * Field-level changes between two normalized documents, as JSON pointers. Arrays are reported
+ * whole at the array's pointer (`/conditions/users/excludeGroups: [a, b] → [a]`), never as
+ * per-index edits: that is how a reviewer reads a set.
+ */
+
+
+function fieldChanges(before, after) {
+    const lhs = before ?? {};
+    const rhs = after ?? {};
+    const differences = deep_diff__WEBPACK_IMPORTED_MODULE_0__.diff(lhs, rhs) ?? [];
+    const byPointer = new Map();
+    for (const d of differences) {
+        const path = [...(d.path ?? [])];
+        // Cut the path at the first array: the change is reported on the whole array.
+        const cut = path.findIndex((segment, i) => typeof segment === 'number' && (Array.isArray((0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(lhs, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(path.slice(0, i)))) || Array.isArray((0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(rhs, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(path.slice(0, i))))));
+        const pointer = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .toPointer */ .rb)(cut < 0 ? path : path.slice(0, cut));
+        if (byPointer.has(pointer))
+            continue;
+        const change = { path: pointer };
+        const b = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(lhs, pointer);
+        const a = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(rhs, pointer);
+        if (b !== undefined)
+            change.before = structuredClone(b);
+        if (a !== undefined)
+            change.after = structuredClone(a);
+        byPointer.set(pointer, change);
+    }
+    return [...byPointer.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
+
+/***/ }),
+
+/***/ 3972:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ fingerprintSnapshot)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/**
+ * The fingerprint of the live state a plan read: apply recomputes it from a fresh read and refuses
+ * the plan when it differs (the tenant changed since the plan was reviewed). It hashes the
+ * normalized form, so fields Graph changes on its own (modifiedDateTime, the expanded strength's
+ * annotations) and differences that mean nothing (array order, null vs []) do not make a plan stale.
+ */
+
+
+
+
+function fingerprintSnapshot(snapshot, apiVersion) {
+    const objects = [];
+    for (const kind of _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6) {
+        for (const object of snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOfTenantList */ ._)(kind)]) {
+            objects.push({ kind, id: String(object['id'] ?? '').toLowerCase(), object: (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeDocument */ .DN)(kind, object, { apiVersion }) });
+        }
+    }
+    const rank = (kind) => _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6.indexOf(kind);
+    objects.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const canonical = (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)({ tenantId: snapshot.tenantId.toLowerCase(), apiVersion, objects });
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 9589:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ describeStateChanges),
+/* harmony export */   L: () => (/* binding */ stateOf)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/**
+ * Per-object hashes of the tenant state a plan read. The fingerprint says whether anything
+ * changed; these say what, so a refused stale plan names the objects to look at.
+ */
+
+
+
+
+function stateOf(snapshot, apiVersion) {
+    const entries = [];
+    for (const kind of _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .DOCUMENT_KINDS */ .q6) {
+        for (const object of snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOfTenantList */ ._)(kind)]) {
+            const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+                .update((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizeDocument */ .DN)(kind, object, { apiVersion })), 'utf8')
+                .digest('hex')
+                .slice(0, 16);
+            entries.push({ kind, id: String(object['id'] ?? '').toLowerCase(), displayName: String(object['displayName'] ?? ''), hash });
+        }
+    }
+    return entries;
+}
+/** What changed between two states, one line per object, for a person to read. */
+function describeStateChanges(before, after) {
+    const key = (e) => `${e.kind}:${e.id}`;
+    const old = new Map(before.map((e) => [key(e), e]));
+    const now = new Map(after.map((e) => [key(e), e]));
+    const lines = [];
+    for (const [k, e] of now) {
+        const was = old.get(k);
+        if (!was)
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was created`);
+        else if (was.hash !== e.hash)
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was changed${was.displayName !== e.displayName ? ` (was "${was.displayName}")` : ''}`);
+    }
+    for (const [k, e] of old)
+        if (!now.has(k))
+            lines.push(`${e.kind} "${e.displayName}" (${e.id}) was deleted`);
+    return lines;
+}
+
+
+/***/ }),
+
+/***/ 3259:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ applySucceeded),
+/* harmony export */   v: () => (/* binding */ renderApplyText)
+/* harmony export */ });
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3090);
+
+/** The end of an apply, for a log: counts, what failed or was skipped, and the verification. */
+function renderApplyText(outcome) {
+    const lines = [];
+    const verified = outcome.verification.length === 0;
+    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped${outcome.results.length ? `; read back: ${verified ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ''}`);
+    for (const r of outcome.results.filter((r) => r.status !== 'applied')) {
+        lines.push(`  ${r.status === 'failed' ? '✗' : '-'} ${r.operation.action} ${r.operation.kind} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(r.operation.displayName)}": ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(r.error ?? r.status)}`);
+    }
+    for (const v of outcome.verification)
+        lines.push(`  ! ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(v)}`);
+    if (outcome.failed + outcome.skipped > 0)
+        lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
+    if (outcome.snapshotDir)
+        lines.push(`Snapshot: ${outcome.snapshotDir}`);
+    lines.push(`Graph requests: ${outcome.requests.total}`);
+    return lines.join('\n') + '\n';
+}
+function applySucceeded(outcome) {
+    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0;
 }
 
 
@@ -69955,7 +70792,50 @@ function shellQuote(s) {
 
 /***/ }),
 
-/***/ 9392:
+/***/ 7335:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ fileSnapshotStore),
+/* harmony export */   r: () => (/* binding */ defaultSnapshotDir)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(822);
+/**
+ * Writes the objects an apply is about to touch, before the first write, so that a change can be
+ * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
+ */
+
+
+
+function fileSnapshotStore(dir) {
+    return {
+        write(objects) {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(dir, { recursive: true });
+            for (const { kind, object } of objects) {
+                const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, _model_documents_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_FOLDERS */ .xg[kind]);
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(folder, { recursive: true });
+                // Named by id: unique, and safe on every file system (ids are GUIDs).
+                const id = String(object['id'] ?? 'unknown').replace(/[^0-9A-Za-z-]/g, '_');
+                const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(folder, `${id}.json`);
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(`${path}.tmp`, JSON.stringify(object, null, 2) + '\n');
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync)(`${path}.tmp`, path);
+            }
+            return dir;
+        },
+    };
+}
+/** `.caac/snapshots/<timestamp>/`, or under RUNNER_TEMP in GitHub Actions. */
+function defaultSnapshotDir(env, now) {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    return env['RUNNER_TEMP'] ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env['RUNNER_TEMP'], 'caac-snapshots', stamp) : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)('.caac', 'snapshots', stamp);
+}
+
+
+/***/ }),
+
+/***/ 3091:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69969,107 +70849,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var model_documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/model/policy-view.js
-/**
- * A typed, read-only view of a policy document that tolerates any shape: rules run over documents
- * whose schema check may have failed, and must never throw on them.
- */
-
-function viewPolicy(doc) {
-    const conditions = obj(doc['conditions']);
-    const users = obj(conditions?.['users']);
-    const apps = obj(conditions?.['applications']);
-    const clientApps = obj(conditions?.['clientApplications']);
-    const platforms = obj(conditions?.['platforms']);
-    const locations = obj(conditions?.['locations']);
-    const devices = obj(conditions?.['devices']);
-    const flows = obj(conditions?.['authenticationFlows']);
-    const grant = obj(doc['grantControls']);
-    const strength = obj(grant?.['authenticationStrength']);
-    const clientAppTypes = conditions?.['clientAppTypes'];
-    return {
-        state: str(doc['state']),
-        users: {
-            includeUsers: strs(users?.['includeUsers']),
-            excludeUsers: strs(users?.['excludeUsers']),
-            includeGroups: strs(users?.['includeGroups']),
-            excludeGroups: strs(users?.['excludeGroups']),
-            includeRoles: strs(users?.['includeRoles']),
-            excludeRoles: strs(users?.['excludeRoles']),
-            includeGuestsOrExternalUsers: obj(users?.['includeGuestsOrExternalUsers']),
-            excludeGuestsOrExternalUsers: obj(users?.['excludeGuestsOrExternalUsers']),
-        },
-        applications: {
-            includeApplications: strs(apps?.['includeApplications']),
-            excludeApplications: strs(apps?.['excludeApplications']),
-            includeUserActions: strs(apps?.['includeUserActions']),
-            includeAuthenticationContextClassReferences: strs(apps?.['includeAuthenticationContextClassReferences']),
-            applicationFilter: obj(apps?.['applicationFilter']),
-        },
-        clientApplications: {
-            includeServicePrincipals: strs(clientApps?.['includeServicePrincipals']),
-            excludeServicePrincipals: strs(clientApps?.['excludeServicePrincipals']),
-            servicePrincipalFilter: obj(clientApps?.['servicePrincipalFilter']),
-        },
-        clientAppTypes: Array.isArray(clientAppTypes) ? strs(clientAppTypes) : undefined,
-        platforms: { includePlatforms: strs(platforms?.['includePlatforms']), excludePlatforms: strs(platforms?.['excludePlatforms']) },
-        locations: { includeLocations: strs(locations?.['includeLocations']), excludeLocations: strs(locations?.['excludeLocations']) },
-        signInRiskLevels: strs(conditions?.['signInRiskLevels']),
-        userRiskLevels: strs(conditions?.['userRiskLevels']),
-        servicePrincipalRiskLevels: strs(conditions?.['servicePrincipalRiskLevels']),
-        insiderRiskLevels: nonEmpty(str(conditions?.['insiderRiskLevels'])),
-        deviceFilter: obj(devices?.['deviceFilter']),
-        transferMethods: nonEmpty(str(flows?.['transferMethods'])),
-        grant: grant
-            ? {
-                operator: str(grant['operator']),
-                builtInControls: strs(grant['builtInControls']),
-                authenticationStrengthId: str(strength?.['id']),
-                termsOfUse: strs(grant['termsOfUse']),
-                customAuthenticationFactors: strs(grant['customAuthenticationFactors']),
-            }
-            : undefined,
-        session: obj(doc['sessionControls']),
-    };
-}
-/** Case-insensitive membership, for Graph keywords (`All`, `None`, …) that files write in any case. */
-function hasKeyword(values, keyword) {
-    const k = keyword.toLowerCase();
-    return values.some((v) => v.toLowerCase() === k);
-}
-/** True when a policy enforces or reports (the states in which an exclusion matters). */
-function isActiveState(state) {
-    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
-}
-/** Session controls that are actually switched on (an object whose values are all null is none). */
-function activeSessionControls(session) {
-    if (!session)
-        return [];
-    return Object.entries(session)
-        .filter(([key, value]) => {
-        if (key.includes('@'))
-            return false;
-        if (value === null || value === false)
-            return false;
-        if ((0,model_documents/* isJsonObject */.OW)(value) && value['isEnabled'] === false)
-            return false;
-        return true;
-    })
-        .map(([key]) => key);
-}
-function obj(value) {
-    return (0,model_documents/* isJsonObject */.OW)(value) ? value : undefined;
-}
-function str(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-function strs(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-function nonEmpty(value) {
-    return value !== undefined && value.trim() !== '' && value.trim().toLowerCase() !== 'none' ? value : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/src/model/policy-view.js
+var policy_view = __nccwpck_require__(7004);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/break-glass-not-excluded.js
 /**
  * Emergency-access accounts exist for the day Conditional Access goes wrong: every policy that
@@ -70093,8 +70874,8 @@ const breakGlassNotExcluded = {
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const p = viewPolicy(document.value);
-            if (!isActiveState(p.state))
+            const p = (0,policy_view/* viewPolicy */.Ee)(document.value);
+            if (!(0,policy_view/* isActiveState */.aq)(p.state))
                 continue;
             const name = (0,model_documents/* displayNameOf */.Nv)(document);
             if (name && exempt.has(name.trim().toLowerCase()))
@@ -70104,7 +70885,7 @@ const breakGlassNotExcluded = {
             // touch a person's sign-in.
             const targetsPeople = u.includeGroups.length + u.includeRoles.length > 0 ||
                 u.includeGuestsOrExternalUsers !== undefined ||
-                u.includeUsers.some((v) => !hasKeyword([v], 'None'));
+                u.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
             if (!targetsPeople)
                 continue;
             const missingUsers = users.filter((x) => !containsIgnoringCase(u.excludeUsers, x));
@@ -70188,7 +70969,7 @@ const passwordChange = (p) => {
         missing.push('operator "AND"');
     if (p.userRiskLevels.length === 0)
         missing.push('conditions.userRiskLevels');
-    if (!hasKeyword(p.applications.includeApplications, 'All'))
+    if (!(0,policy_view/* hasKeyword */.U6)(p.applications.includeApplications, 'All'))
         missing.push('includeApplications ["All"]');
     return missing.length
         ? [{ path: '/grantControls/builtInControls', message: `passwordChange requires ${missing.join(', ')}: Graph rejects it otherwise` }]
@@ -70212,7 +70993,7 @@ const guestsTwice = (p) => {
     for (const side of ['include', 'exclude']) {
         const list = side === 'include' ? p.users.includeUsers : p.users.excludeUsers;
         const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
-        if (hasKeyword(list, 'GuestsOrExternalUsers') && object) {
+        if ((0,policy_view/* hasKeyword */.U6)(list, 'GuestsOrExternalUsers') && object) {
             out.push({
                 path: `${USERS}/${side}Users`,
                 message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
@@ -70299,7 +71080,7 @@ const noApplications = (p, document) => {
 const noControls = (p) => {
     const g = p.grant;
     const grants = g ? g.builtInControls.length + g.termsOfUse.length + g.customAuthenticationFactors.length + (g.authenticationStrengthId ? 1 : 0) : 0;
-    if (grants > 0 || activeSessionControls(p.session).length > 0)
+    if (grants > 0 || (0,policy_view/* activeSessionControls */.rm)(p.session).length > 0)
         return [];
     return [
         {
@@ -70330,7 +71111,7 @@ const graphRule = {
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const view = viewPolicy(document.value);
+            const view = (0,policy_view/* viewPolicy */.Ee)(document.value);
             for (const check of CHECKS)
                 for (const hit of check(view, document))
                     hits.push({ document, ...hit });
@@ -70339,80 +71120,8 @@ const graphRule = {
     },
 };
 
-;// CONCATENATED MODULE: ./lib/src/validate/rules/lockout-risk.js
-/**
- * An enabled policy that blocks everyone everywhere locks the whole tenant out, administrators
- * included, and only Microsoft support can undo it. Precision matters more than recall here: a
- * false alarm trains people to ignore the rule, so any condition that narrows who or what is
- * blocked (legacy clients only, some platforms, some locations, risky sign-ins, a device filter,
- * a user action) makes the policy not a lockout.
- */
-
-/** The conditions that limit a policy to a subset of sign-ins, named for the message. */
-function narrowingConditions(p) {
-    const narrowing = [];
-    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all'))
-        narrowing.push('clientAppTypes');
-    const platforms = p.platforms;
-    if (platforms.includePlatforms.length > 0 && (!hasKeyword(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
-        narrowing.push('platforms');
-    }
-    const loc = p.locations;
-    if ((loc.includeLocations.length > 0 && !hasKeyword(loc.includeLocations, 'All')) || loc.excludeLocations.length > 0)
-        narrowing.push('locations');
-    if (p.signInRiskLevels.length)
-        narrowing.push('signInRiskLevels');
-    if (p.userRiskLevels.length)
-        narrowing.push('userRiskLevels');
-    if (p.servicePrincipalRiskLevels.length)
-        narrowing.push('servicePrincipalRiskLevels');
-    if (p.insiderRiskLevels)
-        narrowing.push('insiderRiskLevels');
-    if (p.deviceFilter)
-        narrowing.push('devices.deviceFilter');
-    if (p.transferMethods)
-        narrowing.push('authenticationFlows');
-    if (p.applications.includeUserActions.length)
-        narrowing.push('includeUserActions');
-    if (p.applications.includeAuthenticationContextClassReferences.length)
-        narrowing.push('includeAuthenticationContextClassReferences');
-    if (p.applications.applicationFilter)
-        narrowing.push('applicationFilter');
-    return narrowing;
-}
-const lockoutRisk = {
-    id: 'lockout-risk',
-    severity: 'error',
-    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
-    check({ documents }) {
-        const hits = [];
-        for (const document of documents) {
-            if (document.kind !== 'policy')
-                continue;
-            const p = viewPolicy(document.value);
-            if (p.state !== 'enabled')
-                continue;
-            if (!p.grant?.builtInControls.includes('block'))
-                continue;
-            if (!hasKeyword(p.users.includeUsers, 'All'))
-                continue;
-            if (!hasKeyword(p.applications.includeApplications, 'All'))
-                continue;
-            const u = p.users;
-            if (u.excludeUsers.length + u.excludeGroups.length + u.excludeRoles.length > 0)
-                continue;
-            if (narrowingConditions(p).length > 0)
-                continue;
-            hits.push({
-                document,
-                path: '/conditions/users/excludeUsers',
-                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
-            });
-        }
-        return hits;
-    },
-};
-
+// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
+var lockout_risk = __nccwpck_require__(9078);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/naming.js
 
 /** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
@@ -70562,7 +71271,7 @@ function namesOf(documents, kind) {
 
 
 /** The rules that run over prepared documents, in report order. */
-const RULES = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, naming];
+const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
     { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
@@ -70576,6 +71285,90 @@ const BUILT_IN_RULES = [
 function allRuleInfo() {
     return [...BUILT_IN_RULES, ...RULES.map(({ id, severity, description }) => ({ id, severity, description }))];
 }
+
+
+/***/ }),
+
+/***/ 9078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ lockoutRisk)
+/* harmony export */ });
+/* unused harmony export narrowingConditions */
+/* harmony import */ var _model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7004);
+/**
+ * An enabled policy that blocks everyone everywhere locks the whole tenant out, administrators
+ * included, and only Microsoft support can undo it. Precision matters more than recall here: a
+ * false alarm trains people to ignore the rule, so any condition that narrows who or what is
+ * blocked (legacy clients only, some platforms, some locations, risky sign-ins, a device filter,
+ * a user action) makes the policy not a lockout.
+ */
+
+/** The conditions that limit a policy to a subset of sign-ins, named for the message. */
+function narrowingConditions(p) {
+    const narrowing = [];
+    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all'))
+        narrowing.push('clientAppTypes');
+    const platforms = p.platforms;
+    if (platforms.includePlatforms.length > 0 && (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
+        narrowing.push('platforms');
+    }
+    const loc = p.locations;
+    if ((loc.includeLocations.length > 0 && !(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(loc.includeLocations, 'All')) || loc.excludeLocations.length > 0)
+        narrowing.push('locations');
+    if (p.signInRiskLevels.length)
+        narrowing.push('signInRiskLevels');
+    if (p.userRiskLevels.length)
+        narrowing.push('userRiskLevels');
+    if (p.servicePrincipalRiskLevels.length)
+        narrowing.push('servicePrincipalRiskLevels');
+    if (p.insiderRiskLevels)
+        narrowing.push('insiderRiskLevels');
+    if (p.deviceFilter)
+        narrowing.push('devices.deviceFilter');
+    if (p.transferMethods)
+        narrowing.push('authenticationFlows');
+    if (p.applications.includeUserActions.length)
+        narrowing.push('includeUserActions');
+    if (p.applications.includeAuthenticationContextClassReferences.length)
+        narrowing.push('includeAuthenticationContextClassReferences');
+    if (p.applications.applicationFilter)
+        narrowing.push('applicationFilter');
+    return narrowing;
+}
+const lockoutRisk = {
+    id: 'lockout-risk',
+    severity: 'error',
+    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
+    check({ documents }) {
+        const hits = [];
+        for (const document of documents) {
+            if (document.kind !== 'policy')
+                continue;
+            const p = (0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(document.value);
+            if (p.state !== 'enabled')
+                continue;
+            if (!p.grant?.builtInControls.includes('block'))
+                continue;
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All'))
+                continue;
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.applications.includeApplications, 'All'))
+                continue;
+            const u = p.users;
+            if (u.excludeUsers.length + u.excludeGroups.length + u.excludeRoles.length > 0)
+                continue;
+            if (narrowingConditions(p).length > 0)
+                continue;
+            hits.push({
+                document,
+                path: '/conditions/users/excludeUsers',
+                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
+            });
+        }
+        return hits;
+    },
+};
 
 
 /***/ }),
@@ -71105,8 +71898,8 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 7 modules
-var rules = __nccwpck_require__(9392);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
+var rules = __nccwpck_require__(3091);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
 // EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules

@@ -51,4 +51,6 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** apply: the plan no longer matches the tenant. */
+  stale: 3,
 } as const;

@@ -12,7 +12,7 @@ export function readInput(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export const COMMANDS = ['validate', 'plan'] as const;
+export const COMMANDS = ['validate', 'plan', 'apply'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input an action takes, in one typed object (names match the CLI's options). */
@@ -30,6 +30,11 @@ export interface ActionInputs {
   /** Post the plan as a sticky pull request comment. */
   comment: boolean;
   artifactName: string;
+  /** apply: the plan file to apply. */
+  planFile?: string;
+  allowDelete: boolean;
+  keepGoing: boolean;
+  snapshotDir?: string;
 }
 
 export class InputError extends Error {
@@ -54,6 +59,10 @@ export function parseInputs(env: Env): ActionInputs {
     prune: bool(readInput(env, 'prune'), 'prune', false),
     comment: bool(readInput(env, 'comment'), 'comment', true),
     artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
+    planFile: readInput(env, 'plan-file'),
+    allowDelete: bool(readInput(env, 'allow-delete'), 'allow-delete', false),
+    keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
+    snapshotDir: readInput(env, 'snapshot-dir'),
   };
 }
 

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
+import { applyAction } from './apply.js';
 import { planAction } from './plan.js';
 import { validateAction } from './validate.js';
 
@@ -19,10 +20,14 @@ async function run(): Promise<void> {
       case 'plan':
         await planAction(inputs);
         break;
+      case 'apply':
+        await applyAction(inputs);
+        break;
     }
   } catch (error) {
     if (error instanceof GraphError || error instanceof SafetyError || error instanceof StalePlanError) {
       core.setFailed(`caac: ${error.message}`);
+      if (error instanceof StalePlanError) process.exitCode = 3;
       return;
     }
     if (error instanceof ConfigurationError || error instanceof InputError) {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
-import { connectGraph } from '../graph/connect.js';
 import { annotateFindings } from '../github/annotations.js';
 import { writePlanJobSummary } from '../github/job-summary.js';
 import { readPullRequest } from '../github/pull-request.js';
@@ -12,22 +11,12 @@ import { upsertStickyComment } from '../github/sticky-comment.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
+import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 export async function planAction(inputs: ActionInputs): Promise<void> {
-  const graph = connectGraph({
-    auth: inputs.auth as Parameters<typeof connectGraph>[0]['auth'],
-    tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
-    clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
-    cloud: (inputs.cloud ?? 'global') as Parameters<typeof connectGraph>[0]['cloud'],
-    graphUrl: inputs.graphUrl,
-    apiVersion: inputs.apiVersion,
-    env: process.env,
-    getIdToken: (audience) => core.getIDToken(audience),
-    log: (line) => core.info(line),
-  });
-  core.info(`signing in with ${graph.describe()}`);
+  const graph = connectFromInputs(inputs);
   const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => core.info(l) });
 
   if (outcome.status === 'invalid') {

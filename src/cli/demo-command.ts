@@ -2,17 +2,22 @@
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runPlan } from '../commands/plan.js';
+import { runApply } from '../commands/apply.js';
+import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { runValidate } from '../commands/validate.js';
 import { startEmulator } from '../emulator/index.js';
 import { ExitCode } from '../errors.js';
 import { connectGraph } from '../graph/connect.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import type { Plan } from '../model/plan.js';
+import { fileSnapshotStore } from '../repo/snapshot-store.js';
+import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -46,7 +51,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
-      const steps = 5;
+      const steps = 7;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -61,14 +66,14 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
 
         // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
         const graph = connectGraph({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
-        const plan = async (): Promise<boolean> => {
+        const plan = async (): Promise<Plan | undefined> => {
           const outcome = await runPlan(filePolicyStore(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
           if (outcome.status !== 'planned') {
             setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(indent(t) + '\n')));
-            return false;
+            return undefined;
           }
           out(indent(renderPlanText(outcome.plan)));
-          return true;
+          return outcome.plan;
         };
         out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
         if (!(await plan())) return;
@@ -83,10 +88,24 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         }
         out();
         out(`Step 5/${steps}  caac plan again: the drift shows, with the change that puts the repository back`);
-        if (!(await plan())) return;
+        const drift = await plan();
+        if (!drift) return;
         out();
-        out('Next in the pipeline (coming in later releases): apply, backup, contingency-toggle.');
-        setExit(validation.summary.errors > 0 ? ExitCode.failure : ExitCode.ok);
+        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
+        const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
+        const applied = await runApply(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+        out(indent(renderApplyText(applied)));
+        if (!applySucceeded(applied)) {
+          setExit(ExitCode.failure);
+          return;
+        }
+        out();
+        out(`Step 7/${steps}  caac plan: the tenant matches the repository again`);
+        const final = await plan();
+        if (!final) return;
+        out();
+        out('Next in the pipeline (coming in later releases): backup, contingency-toggle.');
+        setExit(validation.summary.errors > 0 || hasChanges(final) ? ExitCode.failure : ExitCode.ok);
       } finally {
         await emulator.stop();
       }

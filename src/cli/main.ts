@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { reportError } from './fail.js';
 import { registerDemo } from './demo-command.js';
 import { registerEmulator } from './emulator-command.js';
+import { registerApply } from './apply-command.js';
 import { registerPlan } from './plan-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, setExit);
   registerPlan(program, setExit);
+  registerApply(program, setExit);
   registerEmulator(program);
   registerDemo(program, setExit);
   try {

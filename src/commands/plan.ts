@@ -5,8 +5,10 @@
  */
 import type { Plan } from '../model/plan.js';
 import type { PolicyStore } from '../model/repository.js';
-import type { ApiVersion, RequestTally } from '../model/tenant.js';
+import { requestsSince, type ApiVersion } from '../model/tenant.js';
 import { planChanges } from '../plan/plan-changes.js';
+import { stateOf } from '../plan/state.js';
+import { emergencyAccessIds } from '../plan/warnings.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { resolveReferences, type ResolutionProblem } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
@@ -56,17 +58,14 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     tool: { name: TOOL_NAME, version: VERSION },
   });
   plan.requests = requestsSince(before, ports.tenant.requests());
+  plan.state = stateOf(snapshot, options.apiVersion);
+  plan.guards = {
+    emergencyAccessIds: [...emergencyAccessIds(settings, resolution.labels)].sort(),
+    exemptPolicies: settings.emergencyAccess?.exemptPolicies ?? [],
+  };
   return { status: 'planned', validation, plan };
 }
 
-function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
-  const byEndpoint: Record<string, number> = {};
-  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-    const spent = n - (before.byEndpoint[endpoint] ?? 0);
-    if (spent > 0) byEndpoint[endpoint] = spent;
-  }
-  return { total: after.total - before.total, byEndpoint };
-}
 
 /** True when applying the plan would change the tenant. */
 export function hasChanges(plan: Plan): boolean {

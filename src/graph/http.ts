@@ -82,7 +82,7 @@ export class GraphHttp {
    * query values already encoded) or an absolute link under the base URL (an @odata.nextLink).
    * Answers whatever status Graph gave; throws only when there is no answer (sign-in, network).
    */
-  async send(method: Method, target: string, body?: unknown): Promise<GraphAnswer & { path: string }> {
+  async send(method: Method, target: string, body?: unknown, options: { onlyThrottled?: boolean } = {}): Promise<GraphAnswer & { path: string }> {
     let request;
     let path: string;
     if (/^https?:\/\//i.test(target)) {
@@ -99,6 +99,7 @@ export class GraphHttp {
     }
     path = pathUnderBase(`${this.baseUrl}${path}`, this.baseUrl);
     const control = new RequestControl();
+    control.onlyThrottled = options.onlyThrottled ?? false;
     request = request.middlewareOptions([control]).responseType(ResponseType.RAW).header('client-request-id', randomUUID());
     let response: Response;
     try {
@@ -132,8 +133,8 @@ export class GraphHttp {
   }
 
   /** Sends one request and answers its JSON body (undefined for 204); any other status throws a GraphError. */
-  async call(method: Method, target: string, body?: unknown): Promise<JsonObject | undefined> {
-    const answer = await this.send(method, target, body);
+  async call(method: Method, target: string, body?: unknown, options: { onlyThrottled?: boolean } = {}): Promise<JsonObject | undefined> {
+    const answer = await this.send(method, target, body, options);
     if (answer.status >= 200 && answer.status < 300) return isObject(answer.body) ? (answer.body as JsonObject) : undefined;
     throw errorFromAnswer(method, answer.path, answer, this.o.describeCredential);
   }

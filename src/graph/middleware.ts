@@ -31,6 +31,11 @@ export class RequestControl implements MiddlewareOptions {
   failure?: Error;
   /** Set when the retry budget ran out on a retriable HTTP status. */
   gaveUp?: { attempts: number; elapsedMs: number };
+  /**
+   * Retry only a 429 (Graph did not process the request). For a create: after a 503, 504 or a
+   * reset, Graph may have created the object, and a blind retry would create a second one.
+   */
+  onlyThrottled = false;
 }
 
 function control(context: Context): RequestControl | undefined {
@@ -366,6 +371,12 @@ export class RetryMiddleware extends Link {
       const response = context.response as Response | undefined;
       const status = response?.status;
       if (networkError === undefined && (status === undefined || !RETRY_STATUSES.has(status))) return;
+      if (c?.onlyThrottled && status !== 429) {
+        if (networkError !== undefined) {
+          fail(context, new GraphError(`Microsoft Graph did not answer ${method} ${path}: ${redact(describeNetworkError(networkError))}; it may or may not have been carried out`, 0, 'NetworkError', undefined, { cause: networkError }));
+        }
+        return;
+      }
 
       const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers.get('retry-after'));
       if (status === 429 && retryAfter === undefined && isConditionalAccessPath(path)) this.o.bucket?.drain();

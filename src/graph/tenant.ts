@@ -59,13 +59,32 @@ export class GraphTenant implements Tenant {
   }
 
   async create(kind: DocumentKind, body: JsonObject): Promise<JsonObject> {
-    const created = await this.http.call('POST', KIND_PATHS[kind], body);
+    // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
+    const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
     if (created === undefined) throw new GraphError(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
     return created;
   }
 
   async update(kind: DocumentKind, id: string, body: JsonObject): Promise<void> {
-    await this.http.call('PATCH', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`, body);
+    const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+    if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
+      // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
+      const { allowedCombinations, ...rest } = body;
+      if (Object.keys(rest).length > 0) await this.http.call('PATCH', path, rest);
+      await this.http.call('POST', `${path}/updateAllowedCombinations`, { allowedCombinations });
+      return;
+    }
+    await this.http.call('PATCH', path, body);
+  }
+
+  async findByDisplayName(kind: DocumentKind, displayName: string): Promise<JsonObject[]> {
+    const filter = encodeURIComponent(`displayName eq '${displayName.replace(/'/g, "''")}'`);
+    return this.http.list(`${KIND_PATHS[kind]}?$filter=${filter}`);
+  }
+
+  async restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined> {
+    if (kind === 'authenticationStrength') return undefined; // strengths are not soft-deleted
+    return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
   }
 
   async remove(kind: DocumentKind, id: string): Promise<void> {

@@ -64,4 +64,11 @@ export interface Plan {
   labels: Record<string, string>;
   /** Graph requests the plan spent. */
   requests: { total: number; byEndpoint: Record<string, number> };
+  /**
+   * The normalized hash of every tenant object the plan read, so that apply can name what changed
+   * when the fingerprint no longer matches.
+   */
+  state?: { kind: DocumentKind; id: string; displayName: string; hash: string }[];
+  /** What apply re-checks in the bodies before any write (from caac.yml, resolved to ids). */
+  guards?: { emergencyAccessIds: string[]; exemptPolicies: string[] };
 }

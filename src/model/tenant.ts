@@ -41,3 +41,13 @@ export interface RequestTally {
 export function kindOfTenantList(kind: DocumentKind): keyof Pick<TenantSnapshot, 'policies' | 'namedLocations' | 'authenticationStrengths'> {
   return kind === 'policy' ? 'policies' : kind === 'namedLocation' ? 'namedLocations' : 'authenticationStrengths';
 }
+
+/** The requests spent between two tallies of one connection (a connection may serve several commands). */
+export function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
+  const byEndpoint: Record<string, number> = {};
+  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+    const spent = n - (before.byEndpoint[endpoint] ?? 0);
+    if (spent > 0) byEndpoint[endpoint] = spent;
+  }
+  return { total: after.total - before.total, byEndpoint };
+}

@@ -15,6 +15,10 @@ export interface Tenant {
   /** PATCHes an object with complete top-level values. */
   update(kind: DocumentKind, id: string, body: JsonObject): Promise<void>;
   remove(kind: DocumentKind, id: string): Promise<void>;
+  /** Objects of a kind with this displayName (after an unclear create: did it happen?). */
+  findByDisplayName(kind: DocumentKind, displayName: string): Promise<JsonObject[]>;
+  /** Brings a soft-deleted policy or named location back with its id; undefined when the kind has no recycle bin. */
+  restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
   requests(): RequestTally;
 }
 

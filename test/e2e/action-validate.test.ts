@@ -10,7 +10,7 @@ describe('root action (node24, dist/action.js)', () => {
   test('metadata runs dist/action.js on node24 with the shared input names', () => {
     const meta = readAction(resolve('action.yml')) as unknown as { runs: { using: string; main: string }; inputs: Record<string, unknown> };
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/action.js' });
-    expect(Object.keys(meta.inputs)).toEqual(['command', 'dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'api-version', 'prune', 'comment', 'artifact-name']);
+    expect(Object.keys(meta.inputs)).toEqual(['command', 'dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'api-version', 'prune', 'comment', 'artifact-name', 'plan-file', 'allow-delete', 'keep-going', 'snapshot-dir']);
   });
 
   test('validate with errors: annotations on file and line, outputs, summary table, SARIF, exit 1', () => {
@@ -37,7 +37,7 @@ describe('root action (node24, dist/action.js)', () => {
   test('an unknown command fails with a clear message', () => {
     const r = runJavaScriptAction(ACTION_JS, { INPUT_COMMAND: 'destroy' }, writeRepo({}));
     expect(r.status).not.toBe(0);
-    expect(r.stdout).toMatch(/::error::input "command" is "destroy": it must be one of validate, plan/);
+    expect(r.stdout).toMatch(/::error::input "command" is "destroy": it must be one of validate, plan, apply/);
   });
 });
 

@@ -84,5 +84,8 @@ describe('caac demo (bundled CLI)', () => {
     expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged');
     // The drift made in step 4 shows in step 5.
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
+    // Step 6 applies it, and step 7 plans no changes again.
+    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped; read back: matches the plan');
+    expect(r.stdout.trimEnd().split('Step 7/7')[1]).toContain('No changes.');
   });
 });

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { runApply } from '../commands/apply.js';
+import { ConfigurationError } from '../errors.js';
+import { appendJobSummary } from '../github/job-summary.js';
+import { readPlanFile } from '../plan/plan-file.js';
+import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
+import { applySucceeded, renderApplyText } from '../render/apply-text.js';
+import { escapeMarkdown } from '../render/markdown-escape.js';
+import { connectFromInputs } from './connect.js';
+import type { ActionInputs } from './inputs.js';
+
+/** The apply step: the downloaded plan file, applied and verified; a job summary; outputs. */
+export async function applyAction(inputs: ActionInputs): Promise<void> {
+  if (!inputs.planFile) throw new ConfigurationError('input "plan-file" is empty: apply needs the plan file that the plan step wrote (download its artifact first)');
+  let text: string;
+  try {
+    text = readFileSync(inputs.planFile, 'utf8');
+  } catch {
+    throw new ConfigurationError(`cannot read the plan file "${inputs.planFile}": was the plan artifact downloaded?`);
+  }
+  const plan = readPlanFile(text, inputs.planFile);
+  const graph = connectFromInputs(inputs, plan.apiVersion);
+  const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  core.setOutput('snapshot-dir', snapshotDir);
+  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+    allowDelete: inputs.allowDelete,
+    keepGoing: inputs.keepGoing,
+    log: (line) => core.info(line),
+  });
+  process.stdout.write(renderApplyText(outcome));
+  core.setOutput('applied', String(outcome.applied));
+  core.setOutput('failed', String(outcome.failed + outcome.skipped));
+
+  const rows = outcome.results.map(
+    (r) => `| ${r.status === 'applied' ? '✅' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${escapeMarkdown(r.operation.displayName)} | ${escapeMarkdown(r.error ?? '')} |`,
+  );
+  const summary = [
+    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(plan.dir)}`,
+    '',
+    `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped**${outcome.results.length ? ` · read back: ${outcome.verification.length === 0 ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ' · the plan had no changes'}`,
+    '',
+    ...(rows.length ? ['| | action | kind | name | error |', '|---|---|---|---|---|', ...rows, ''] : []),
+    ...outcome.verification.map((v) => `- ⚠️ ${escapeMarkdown(v)}`),
+    '',
+    `<sub>Graph requests: ${outcome.requests.total} · snapshot: ${escapeMarkdown(snapshotDir)}</sub>`,
+  ].join('\n');
+  if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(summary);
+  if (!applySucceeded(outcome)) core.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} skipped, ${outcome.verification.length} verification difference(s)`);
+}

@@ -1,0 +1,20 @@
+import * as core from '@actions/core';
+import { connectGraph, type GraphConnectionOptions } from '../graph/connect.js';
+import type { ActionInputs } from './inputs.js';
+
+/** Connects to Graph from action inputs; GitHub OIDC tokens come from the runner. */
+export function connectFromInputs(inputs: ActionInputs, apiVersion = inputs.apiVersion): ReturnType<typeof connectGraph> {
+  const graph = connectGraph({
+    auth: inputs.auth as GraphConnectionOptions['auth'],
+    tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
+    clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
+    cloud: (inputs.cloud ?? 'global') as GraphConnectionOptions['cloud'],
+    graphUrl: inputs.graphUrl,
+    apiVersion,
+    env: process.env,
+    getIdToken: (audience) => core.getIDToken(audience),
+    log: (line) => core.info(line),
+  });
+  core.info(`signing in with ${graph.describe()}`);
+  return graph;
+}

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runApply } from '../commands/apply.js';
+import { runPlan } from '../commands/plan.js';
+import { ConfigurationError, ExitCode, StalePlanError } from '../errors.js';
+import { connectGraph } from '../graph/connect.js';
+import type { Plan } from '../model/plan.js';
+import { readPlanFile } from '../plan/plan-file.js';
+import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
+import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
+import { applySucceeded, renderApplyText } from '../render/apply-text.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { reportError } from './fail.js';
+import { reportStoppedPlan } from './plan-command.js';
+
+interface ApplyFlags extends ConnectionFlags {
+  plan?: string;
+  dir: string;
+  autoApprove?: boolean;
+  allowDelete?: boolean;
+  keepGoing?: boolean;
+  snapshotDir?: string;
+  prune?: boolean;
+}
+
+export function registerApply(program: Command, setExit: (code: number) => void): void {
+  const command = program
+    .command('apply')
+    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+    .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
+    .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', DEFAULT_ROOT)
+    .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
+    .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
+    .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
+    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
+    .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
+  addConnectionOptions(command).action(async (flags: ApplyFlags) => {
+    try {
+      setExit(await applyAction(flags));
+    } catch (error) {
+      if (error instanceof StalePlanError) {
+        process.stderr.write(`caac: ${error.message}\n`);
+        setExit(ExitCode.stale);
+        return;
+      }
+      const code = reportError(error, (line) => process.stderr.write(line + '\n'));
+      setExit(code === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+    }
+  });
+}
+
+async function applyAction(flags: ApplyFlags): Promise<number> {
+  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
+  if (!flags.plan && !flags.autoApprove) {
+    throw new ConfigurationError('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
+  }
+  if (flags.plan && flags.autoApprove) throw new ConfigurationError('give either --plan or --auto-approve, not both');
+  let plan: Plan;
+  let apiVersion = flags.apiVersion;
+  if (flags.plan) {
+    let text: string;
+    try {
+      text = readFileSync(flags.plan, 'utf8');
+    } catch {
+      throw new ConfigurationError(`cannot read the plan file "${flags.plan}"`);
+    }
+    plan = readPlanFile(text, flags.plan);
+    apiVersion = plan.apiVersion;
+  }
+  const graph = connectGraph({ ...connectionOptionsFromFlags(flags, log), apiVersion });
+  log(`signing in with ${graph.describe()}`);
+  if (!flags.plan) {
+    const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+    if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
+    plan = outcome.plan;
+    process.stdout.write(renderPlanText(plan));
+  }
+  const snapshotDir = flags.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const outcome = await runApply(plan!, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+    allowDelete: flags.allowDelete ?? false,
+    keepGoing: flags.keepGoing ?? false,
+    log: (line) => process.stdout.write(line + '\n'),
+  });
+  process.stdout.write(renderApplyText(outcome));
+  return applySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
+}

@@ -1,0 +1,64 @@
+/**
+ * actions/plan then actions/apply, run step by step as the runner runs composite actions, against
+ * `caac emulator` in a child process (the composite runner blocks this process while a step runs).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readAction, runCompositeAction } from './runner.js';
+
+const CLI = resolve('dist/cli.js');
+let emulator: ChildProcessWithoutNullStreams;
+let url: string;
+
+beforeAll(async () => {
+  emulator = spawn(process.execPath, [CLI, 'emulator', '--seed', 'sample', '--rate-limit', '100']);
+  url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    emulator.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    emulator.on('exit', () => fail(new Error(out)));
+  });
+});
+afterAll(() => {
+  emulator.kill('SIGTERM');
+});
+
+test('no ${{ }} expression is inlined in any run: script of any action', () => {
+  for (const name of readdirSync('actions')) {
+    const meta = readAction(join('actions', name, 'action.yml'));
+    for (const step of meta.runs.steps ?? []) expect(step.run ?? '').not.toMatch(/\$\{\{/);
+  }
+});
+
+test('actions/plan writes the plan file; actions/apply applies it, verifies, and keeps a snapshot', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'caac-actions-'));
+  cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
+  const file = join(cwd, 'conditional-access', 'policies', 'ca006-require-compliant-or-hybrid-joined-device.json');
+  const policy = JSON.parse(readFileSync(file, 'utf8'));
+  policy.state = 'enabled';
+  writeFileSync(file, JSON.stringify(policy, null, 2));
+  const env = { CAAC_ACCESS_TOKEN: 'e2e' };
+
+  const plan = runCompositeAction(resolve('actions/plan/action.yml'), { 'graph-url': url, comment: 'false' }, { cwd, env });
+  expect(plan.status).toBe(0);
+  expect(plan.outputs).toMatchObject({ 'has-changes': 'true', update: '1' });
+  const planFile = plan.outputs['plan-file']!;
+  expect(existsSync(planFile)).toBe(true);
+
+  const apply = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile }, { cwd, env });
+  expect(apply.stdout).toMatch(/\[1\/1\] update policy "CA006 - Require compliant or hybrid joined device" ok/);
+  expect(apply.status).toBe(0);
+  expect(apply.outputs).toMatchObject({ applied: '1', failed: '0' });
+  expect(readdirSync(join(apply.outputs['snapshot-dir']!, 'policies'))).toHaveLength(1);
+  expect(apply.summary).toContain('1 applied, 0 failed, 0 skipped');
+
+  // The same plan again is stale now: refused, exit 3, nothing written.
+  const again = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile }, { cwd, env });
+  expect(again.status).toBe(3);
+  expect(again.stdout).toMatch(/the tenant changed since the plan was made/);
+});
