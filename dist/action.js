@@ -59935,6 +59935,37 @@ var documents = __nccwpck_require__(822);
  */
 
 
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
+ * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
+ * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ */
+async function createOnce(op, tenant, body, options) {
+    const attempts = Math.max(1, options.createAttempts ?? 6);
+    for (let attempt = 1;; attempt++) {
+        try {
+            const answer = await tenant.create(op.kind, body);
+            return String(answer['id'] ?? '');
+        }
+        catch (e) {
+            if (!(e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)))
+                throw e;
+            let found;
+            try {
+                found = await tenant.findByDisplayName(op.kind, op.displayName);
+            }
+            catch {
+                throw e;
+            }
+            if (found.length === 1 && typeof found[0]['id'] === 'string')
+                return found[0]['id'];
+            if (found.length > 0 || attempt >= attempts)
+                throw e;
+            await sleep((options.createRetryDelayMs ?? 500) * attempt);
+        }
+    }
+}
 /** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
 function phaseOf(op) {
     const policy = op.kind === 'policy';
@@ -59981,7 +60012,7 @@ async function executeOperations(operations, tenant, options) {
             continue;
         }
         const started = clock();
-        const result = await runOne(op, tenant, created);
+        const result = await runOne(op, tenant, created, options);
         result.ms = clock() - started;
         results.push(result);
         const seconds = `${(result.ms / 1000).toFixed(1)}s`;
@@ -60001,10 +60032,27 @@ async function executeOperations(operations, tenant, options) {
     }
     return results;
 }
-async function runOne(op, tenant, created) {
+/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
+async function restoreDeleted(op, tenant) {
+    try {
+        await tenant.restoreDeleted(op.kind, op.restoreFrom);
+        return true;
+    }
+    catch (e) {
+        // Purged, or past Graph's 30 days: it is created anew instead.
+        if (e instanceof errors/* GraphError */.h9 && e.status === 404)
+            return false;
+        throw e;
+    }
+}
+async function runOne(op, tenant, created, options) {
     try {
         if (op.action === 'delete') {
-            await tenant.remove(op.kind, op.id);
+            await tenant.remove(op.kind, op.id).catch((e) => {
+                // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
+                if (!(e instanceof errors/* GraphError */.h9 && e.status === 404))
+                    throw e;
+            });
             return { operation: op, status: 'applied', id: op.id, ms: 0 };
         }
         const missing = new Set();
@@ -60016,21 +60064,12 @@ async function runOne(op, tenant, created) {
             await tenant.update(op.kind, op.id, body);
             return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
         }
-        try {
-            const answer = await tenant.create(op.kind, body);
-            return { operation: op, status: 'applied', id: String(answer['id'] ?? ''), sent: body, ms: 0 };
+        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+            await tenant.update(op.kind, op.restoreFrom, body);
+            return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
         }
-        catch (e) {
-            // A 5xx or a dropped connection leaves it unclear whether Graph created the object: look
-            // before anyone retries, so that a policy is never created twice.
-            if (e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)) {
-                const found = await tenant.findByDisplayName(op.kind, op.displayName).catch(() => []);
-                if (found.length === 1 && typeof found[0]['id'] === 'string') {
-                    return { operation: op, status: 'applied', id: found[0]['id'], sent: body, ms: 0 };
-                }
-            }
-            throw e;
-        }
+        const id = await createOnce(op, tenant, body, options);
+        return { operation: op, status: 'applied', id, sent: body, ms: 0 };
     }
     catch (e) {
         return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
@@ -60072,8 +60111,8 @@ function planSafetyProblems(plan) {
 
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
-// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
-var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
+var normalize_document = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/src/plan/field-changes.js
 var field_changes = __nccwpck_require__(2564);
 // EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
@@ -60123,7 +60162,14 @@ async function runApply(plan, ports, options) {
         .filter((op) => op.id)
         .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
         .filter((t) => t.object !== undefined);
-    const snapshotDir = ports.snapshots.write(touched);
+    let snapshotDir;
+    try {
+        snapshotDir = ports.snapshots.write(touched);
+    }
+    catch (e) {
+        // Without the snapshot there is nothing to go back to: no write may happen.
+        throw new errors/* SafetyError */.dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+    }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
     const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
     const applied = results.filter((r) => r.status === 'applied');
@@ -60289,6 +60335,8 @@ function readPlanFile(text, file = 'plan file') {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/src/backup/backup-files.js + 2 modules
+var backup_files = __nccwpck_require__(1895);
 ;// CONCATENATED MODULE: ./lib/src/repo/snapshot-store.js
 /**
  * Writes the objects an apply is about to touch, before the first write, so that a change can be
@@ -60301,13 +60349,21 @@ function fileSnapshotStore(dir) {
     return {
         write(objects) {
             (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-            for (const { kind, object } of objects) {
-                const folder = (0,external_node_path_.join)(dir, documents/* KIND_FOLDERS */.xg[kind]);
-                (0,external_node_fs_.mkdirSync)(folder, { recursive: true });
-                // Named by id: unique, and safe on every file system (ids are GUIDs).
-                const id = String(object['id'] ?? 'unknown').replace(/[^0-9A-Za-z-]/g, '_');
-                const path = (0,external_node_path_.join)(folder, `${id}.json`);
-                (0,external_node_fs_.writeFileSync)(`${path}.tmp`, JSON.stringify(object, null, 2) + '\n');
+            // The backup format, with raw ids (no look-ups): a snapshot is a repository that
+            // `caac restore --from` takes back, and each document keeps its id.
+            const pick = (kind) => objects.filter((o) => o.kind === kind).map((o) => o.object);
+            const snapshot = {
+                tenantId: '',
+                graphUrl: '',
+                apiVersion: 'v1.0',
+                policies: pick('policy'),
+                namedLocations: pick('namedLocation'),
+                authenticationStrengths: pick('authenticationStrength'),
+            };
+            for (const file of (0,backup_files/* backupFiles */.U_)(snapshot)) {
+                const path = (0,external_node_path_.join)(dir, file.path);
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+                (0,external_node_fs_.writeFileSync)(`${path}.tmp`, file.content);
                 (0,external_node_fs_.renameSync)(`${path}.tmp`, path);
             }
             return dir;
@@ -60398,6 +60454,304 @@ async function applyAction(inputs) {
         await (0,job_summary/* appendJobSummary */.I1)(summary);
     if (!applySucceeded(outcome))
         core/* setFailed */.C1(`caac apply: ${outcome.failed} failed, ${outcome.skipped} skipped, ${outcome.verification.length} verification difference(s)`);
+}
+
+
+/***/ }),
+
+/***/ 4390:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  D: () => (/* binding */ backupAction)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
+var markdown_escape = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./lib/src/backup/report.js
+/** How a backup reads in a log, a job summary and the action's `summary` output. Pure. */
+
+/** `Backup: 2 added, 1 changed, 0 removed, 22 unchanged (8 Graph requests)` */
+function backupSummaryLine(result) {
+    const requests = result.requests.total;
+    return `Backup: ${result.added.length} added, ${result.changed.length} changed, ${result.removedNames.length} removed, ${result.unchanged.length} unchanged (${requests} Graph request${requests === 1 ? '' : 's'})`;
+}
+/** One line a file written or removed (paths under `out`), then the summary line. */
+function renderBackupText(result, out) {
+    const prefix = out.replace(/[\\/]+$/, '');
+    const lines = [...result.written.map((p) => `wrote   ${prefix}/${p}`), ...result.removed.map((p) => `removed ${prefix}/${p}`), backupSummaryLine(result)];
+    return lines.join('\n') + '\n';
+}
+/** At most this many names per list. */
+const MAX_LISTED = 200;
+/** Markdown lists of what changed since the last backup, by name, every name escaped. */
+function renderBackupMarkdown(result) {
+    const section = (title, names) => {
+        if (names.length === 0)
+            return [];
+        const shown = names.slice(0, MAX_LISTED).map((n) => `- ${(0,markdown_escape/* escapeMarkdown */.F)(n.trim() === '' ? '(no name)' : n)}`);
+        if (names.length > MAX_LISTED)
+            shown.push(`- … and ${names.length - MAX_LISTED} more`);
+        return [`**${title}** (${names.length})`, '', ...shown, ''];
+    };
+    const body = [...section('Added', result.added), ...section('Changed', result.changed), ...section('Removed', result.removedNames)];
+    if (body.length === 0)
+        return result.written.length + result.removed.length > 0 ? 'Files rewritten; no object added, changed or removed.\n' : 'No change since the last backup.\n';
+    return body.join('\n').replace(/\n*$/, '\n');
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/src/backup/backup-files.js + 2 modules
+var backup_files = __nccwpck_require__(1895);
+// EXTERNAL MODULE: ./lib/src/backup/names.js
+var backup_names = __nccwpck_require__(5633);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/resolve/well-known-apps.js
+var well_known_apps = __nccwpck_require__(1700);
+;// CONCATENATED MODULE: ./lib/src/commands/backup.js
+/**
+ * `caac backup`: the tenant as a caac repository. One read of the tenant, one directory look-up
+ * of every id the policies hold (getByIds, getByAppIds) and one batch of name look-ups that proves
+ * each name unique; then the files are written (only those whose bytes changed, each atomically)
+ * and the files of objects that no longer exist are removed, only `.json` files directly inside
+ * the three folders caac owns under `out`. Nothing else under `out` is touched (caac.yml, README,
+ * other folders), and nothing outside it.
+ */
+
+
+
+
+
+
+
+
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+async function runBackup(ports, options) {
+    const log = options.log ?? (() => { });
+    const before = ports.tenant.requests();
+    const warnings = [];
+    log(`reading the tenant (${ports.tenant.graphUrl})`);
+    const snapshot = await ports.tenant.read();
+    log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
+    if (snapshot.apiVersion !== options.apiVersion)
+        log(`note: the tenant was read through Graph ${snapshot.apiVersion}, not ${options.apiVersion}`);
+    let names;
+    if (!options.ids) {
+        const held = (0,backup_names/* heldIds */.Gq)(snapshot.policies);
+        const [byId, byAppId] = await Promise.all([
+            held.objectIds.length ? ports.directory.getByIds(held.objectIds) : Promise.resolve([]),
+            held.appIds.length ? ports.directory.getByAppIds(held.appIds) : Promise.resolve([]),
+        ]);
+        const candidates = (0,backup_names/* directoryCandidates */.Eu)(held, byId, byAppId);
+        const queries = new Map();
+        for (const c of candidates)
+            queries.set(`${c.query.kind}:${c.query.name}`, c.query);
+        const byName = queries.size ? await ports.directory.findByNames([...queries.values()]) : new Map();
+        names = new Map([...(0,backup_names/* directoryReferenceNames */.fC)(candidates, byName), ...(0,backup_names/* snapshotReferenceNames */.Uc)(snapshot)]);
+        log(`named ${names.size} referenced objects (${held.objectIds.length} directory ids, ${held.appIds.length} application ids looked up)`);
+        const found = new Set(byId.map((o) => o.id.toLowerCase()));
+        const missing = held.objectIds.filter((id) => !found.has(id));
+        const foundApps = new Set(byAppId.map((o) => o.appId?.toLowerCase()));
+        const missingApps = held.appIds.filter((id) => !foundApps.has(id) && !(0,well_known_apps/* wellKnownAppName */.w)(id));
+        if (missing.length + missingApps.length > 0) {
+            warnings.push(`${missing.length + missingApps.length} id(s) that policies hold no longer exist in the directory (${[...missing, ...missingApps].join(', ')}): they are kept as ids, and plan will ask you to remove them`);
+        }
+    }
+    const files = (0,backup_files/* backupFiles */.U_)(snapshot, { names });
+    warnings.push(...duplicateNameWarnings(files));
+    const result = syncFolder((0,external_node_path_.resolve)(options.out), files);
+    const yaml = backup_files/* BACKUP_KINDS */.NJ.flatMap((kind) => (0,external_node_fs_.readdirSync)((0,external_node_path_.join)((0,external_node_path_.resolve)(options.out), documents/* KIND_FOLDERS */.xg[kind])).filter((n) => /\.ya?ml$/i.test(n)).map((n) => `${documents/* KIND_FOLDERS */.xg[kind]}/${n}`));
+    if (yaml.length > 0) {
+        warnings.push(`${yaml.join(', ')}: YAML documents are left alone by backup, which writes JSON; if one describes an object of the tenant, the folder now holds it twice (delete the YAML file)`);
+    }
+    for (const w of warnings)
+        log(`warning: ${w}`);
+    return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
+}
+function duplicateNameWarnings(files) {
+    const warnings = [];
+    for (const kind of backup_files/* BACKUP_KINDS */.NJ) {
+        const byName = new Map();
+        for (const f of files.filter((f) => f.kind === kind)) {
+            const key = f.displayName.trim().toLowerCase();
+            byName.set(key, [...(byName.get(key) ?? []), f]);
+        }
+        for (const same of byName.values()) {
+            if (same.length < 2)
+                continue;
+            warnings.push(`${same.length} ${documents/* KIND_LABELS */.bu[kind]}s are named "${same[0].displayName}" (${same.map((f) => f.path).join(', ')}): a repository needs unique names, so validate will refuse this backup until one is renamed in the tenant`);
+        }
+    }
+    return warnings;
+}
+/** Writes the files that differ, removes the stale ones, and tells what changed by object. */
+function syncFolder(out, files) {
+    ensureDirectory(out, out);
+    const existing = [];
+    for (const kind of backup_files/* BACKUP_KINDS */.NJ) {
+        const folder = (0,external_node_path_.join)(out, documents/* KIND_FOLDERS */.xg[kind]);
+        ensureDirectory(folder, out);
+        for (const entry of (0,external_node_fs_.readdirSync)(folder, { withFileTypes: true })) {
+            // Only regular .json files directly in the folder: never a symlink, a folder or another file.
+            if (!entry.isFile() || !entry.name.endsWith('.json'))
+                continue;
+            const content = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(folder, entry.name), 'utf8');
+            existing.push({ kind, path: `${documents/* KIND_FOLDERS */.xg[kind]}/${entry.name}`, content, ...identify(content) });
+        }
+    }
+    const existingByPath = new Map(existing.map((e) => [e.path, e]));
+    const previousIds = new Map();
+    for (const e of existing)
+        if (e.id)
+            previousIds.set(`${e.kind}:${e.id.toLowerCase()}`, e);
+    const currentIds = new Set(files.map((f) => `${f.kind}:${f.id.toLowerCase()}`));
+    const currentNames = new Set(files.map((f) => `${f.kind}:${f.displayName.trim().toLowerCase()}`));
+    const result = { written: [], removed: [], unchanged: [], added: [], changed: [], removedNames: [] };
+    for (const file of files) {
+        const previous = existingByPath.get(file.path);
+        if (previous?.content === file.content) {
+            result.unchanged.push(file.path);
+            continue;
+        }
+        writeAtomically((0,external_node_path_.join)(out, ...file.path.split('/')), file.content);
+        result.written.push(file.path);
+        const known = previousIds.has(`${file.kind}:${file.id.toLowerCase()}`) || (previous !== undefined && previous.id === undefined);
+        (known ? result.changed : result.added).push(file.displayName);
+    }
+    const keep = new Set(files.map((f) => f.path));
+    for (const e of existing) {
+        if (keep.has(e.path))
+            continue;
+        const abs = (0,external_node_path_.join)(out, ...e.path.split('/'));
+        // On a case-insensitive disk, CA001.json *is* the ca001.json just written: leave it.
+        const twin = files.find((f) => f.path.toLowerCase() === e.path.toLowerCase());
+        if (twin && sameFile(abs, (0,external_node_path_.join)(out, ...twin.path.split('/'))))
+            continue;
+        (0,external_node_fs_.unlinkSync)(abs);
+        result.removed.push(e.path);
+        const gone = e.id ? !currentIds.has(`${e.kind}:${e.id.toLowerCase()}`) : !currentNames.has(`${e.kind}:${(e.displayName ?? '').trim().toLowerCase()}`);
+        if (gone)
+            result.removedNames.push(e.displayName ?? e.path);
+    }
+    for (const list of Object.values(result))
+        list.sort(compare);
+    return result;
+}
+function identify(content) {
+    try {
+        const v = JSON.parse(content);
+        if (!(0,documents/* isJsonObject */.OW)(v))
+            return {};
+        return {
+            ...(typeof v['id'] === 'string' && v['id'] !== '' ? { id: v['id'] } : {}),
+            ...(typeof v['displayName'] === 'string' ? { displayName: v['displayName'] } : {}),
+        };
+    }
+    catch {
+        return {};
+    }
+}
+/** Creates a folder caac owns, refusing one that is a symlink or a file (it could lead outside `out`). */
+function ensureDirectory(path, out) {
+    let stat;
+    try {
+        stat = (0,external_node_fs_.lstatSync)(path);
+    }
+    catch {
+        (0,external_node_fs_.mkdirSync)(path, { recursive: true });
+        return;
+    }
+    if (path === out && stat.isSymbolicLink() && (0,external_node_fs_.statSync)(path).isDirectory())
+        return; // `out` itself may be a link the user chose
+    if (stat.isSymbolicLink())
+        throw new errors/* ConfigurationError */.j1(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
+    if (!stat.isDirectory())
+        throw new errors/* ConfigurationError */.j1(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
+}
+/** A temp file in the same folder, then rename: a reader never sees half a file. */
+function writeAtomically(path, content) {
+    const temp = `${path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        (0,external_node_fs_.writeFileSync)(temp, content, { encoding: 'utf8', flag: 'wx' });
+        (0,external_node_fs_.renameSync)(temp, path);
+    }
+    catch (error) {
+        try {
+            (0,external_node_fs_.unlinkSync)(temp);
+        }
+        catch {
+            // already gone
+        }
+        throw error;
+    }
+}
+function sameFile(a, b) {
+    try {
+        const sa = (0,external_node_fs_.statSync)(a);
+        const sb = (0,external_node_fs_.statSync)(b);
+        return sa.ino === sb.ino && sa.dev === sb.dev;
+    }
+    catch {
+        return false;
+    }
+}
+function requestsSince(before, after) {
+    const byEndpoint = {};
+    for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
+        const spent = n - (before.byEndpoint[endpoint] ?? 0);
+        if (spent > 0)
+            byEndpoint[endpoint] = spent;
+    }
+    return { total: after.total - before.total, byEndpoint };
+}
+
+// EXTERNAL MODULE: ./lib/src/github/job-summary.js
+var job_summary = __nccwpck_require__(6958);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
+var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/action/inputs.js
+var action_inputs = __nccwpck_require__(6908);
+;// CONCATENATED MODULE: ./lib/src/action/backup.js
+
+
+
+
+
+
+
+/** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
+async function backupAction(inputs) {
+    const env = process.env;
+    const out = (0,action_inputs/* readInput */.R5)(env, 'out') ?? 'conditional-access';
+    const idsInput = (0,action_inputs/* readInput */.R5)(env, 'ids') ?? 'false';
+    if (!['true', 'True', 'TRUE', 'false', 'False', 'FALSE'].includes(idsInput))
+        throw new action_inputs/* InputError */.dz(`input "ids" is "${idsInput}": it must be true or false`);
+    const ids = idsInput.toLowerCase() === 'true';
+    const graph = (0,connect/* connectFromInputs */.I)(inputs);
+    const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => core/* info */.pq(line) });
+    process.stdout.write(renderBackupText(result, out));
+    for (const warning of result.warnings)
+        core/* warning */.$e(warning, { title: 'caac backup' });
+    const changed = result.written.length + result.removed.length > 0;
+    const markdown = renderBackupMarkdown(result);
+    core/* setOutput */.uH('changed', String(changed));
+    core/* setOutput */.uH('summary', markdown);
+    core/* setOutput */.uH('out', out);
+    if (env['GITHUB_STEP_SUMMARY']) {
+        await (0,job_summary/* appendJobSummary */.I1)([`## caac backup: ${(0,markdown_escape/* escapeMarkdown */.F)(out)}`, '', backupSummaryLine(result), '', markdown].join('\n'));
+    }
 }
 
 
@@ -88906,6 +89260,11 @@ class GraphTenant {
         const filter = encodeURIComponent(`displayName eq '${displayName.replace(/'/g, "''")}'`);
         return this.http.list(`${KIND_PATHS[kind]}?$filter=${filter}`);
     }
+    async readDeleted(kind) {
+        if (kind === 'authenticationStrength')
+            return [];
+        return this.http.list(`identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}`);
+    }
     async restoreDeleted(kind, id) {
         if (kind === 'authenticationStrength')
             return undefined; // strengths are not soft-deleted
@@ -89035,17 +89394,18 @@ function connectFromInputs(inputs, apiVersion = inputs.apiVersion) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R5: () => (/* binding */ readInput),
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   dz: () => (/* binding */ InputError)
 /* harmony export */ });
-/* unused harmony exports readInput, COMMANDS */
+/* unused harmony export COMMANDS */
 function readInput(env, name) {
     const upper = name.toUpperCase();
     const value = env[`INPUT_${upper.replace(/ /g, '_')}`] ?? env[`INPUT_${upper.replace(/[ -]/g, '_')}`];
     const trimmed = value?.trim();
     return trimmed === '' ? undefined : trimmed;
 }
-const COMMANDS = ['validate', 'plan', 'apply'];
+const COMMANDS = ['validate', 'plan', 'apply', 'backup'];
 class InputError extends Error {
     name = 'InputError';
 }
@@ -89098,10 +89458,11 @@ function bool(value, name, fallback) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6908);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6908);
 /* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1493);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2861);
-/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2038);
+/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4390);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2069);
+/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2038);
 /**
  * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
  * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
@@ -89112,20 +89473,24 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 
 
+
 async function run() {
     try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(process.env);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .parseInputs */ .TL)(process.env);
         if (inputs.githubToken)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.githubToken);
         switch (inputs.command) {
             case 'validate':
-                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_4__/* .validateAction */ .F)(inputs);
+                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_5__/* .validateAction */ .F)(inputs);
                 break;
             case 'plan':
-                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planAction */ .y)(inputs);
+                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .planAction */ .y)(inputs);
                 break;
             case 'apply':
                 await (0,_apply_js__WEBPACK_IMPORTED_MODULE_2__/* .applyAction */ .z)(inputs);
+                break;
+            case 'backup':
+                await (0,_backup_js__WEBPACK_IMPORTED_MODULE_3__/* .backupAction */ .D)(inputs);
                 break;
         }
     }
@@ -89136,7 +89501,7 @@ async function run() {
                 process.exitCode = 3;
             return;
         }
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz) {
             const loc = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? error.location : undefined;
             if (loc?.line)
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
@@ -89157,7 +89522,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2861:
+/***/ 2069:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89180,8 +89545,8 @@ var model_tenant = __nccwpck_require__(3742);
 var model_documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/model/plan.js
 var plan = __nccwpck_require__(2693);
-// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js + 1 modules
-var normalize_document = __nccwpck_require__(4555);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
+var normalize_document = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/src/plan/field-changes.js
 var field_changes = __nccwpck_require__(2564);
 // EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
@@ -89481,39 +89846,8 @@ function hasChanges(plan) {
 var state = __nccwpck_require__(9589);
 // EXTERNAL MODULE: ./lib/src/model/json-pointer.js
 var json_pointer = __nccwpck_require__(3896);
-;// CONCATENATED MODULE: ./lib/src/resolve/well-known-apps.js
-/**
- * Microsoft first-party applications that policies commonly target by appId. A tenant need not
- * hold a service principal for each of them (they appear on first sign-in), so an appId that the
- * directory does not know is accepted when it is one of these, labelled with its name; any other
- * unknown appId is a resolution problem (most likely a typo, or an app of another tenant).
- */
-const WELL_KNOWN_APP_IDS = {
-    '00000002-0000-0ff1-ce00-000000000000': 'Office 365 Exchange Online',
-    '00000003-0000-0ff1-ce00-000000000000': 'Office 365 SharePoint Online',
-    '00000004-0000-0ff1-ce00-000000000000': 'Skype for Business Online',
-    '00000006-0000-0ff1-ce00-000000000000': 'Microsoft Office 365 Portal',
-    '00000002-0000-0000-c000-000000000000': 'Windows Azure Active Directory',
-    '00000003-0000-0000-c000-000000000000': 'Microsoft Graph',
-    '00000007-0000-0000-c000-000000000000': 'Dataverse',
-    '00000009-0000-0000-c000-000000000000': 'Power BI Service',
-    '0000000a-0000-0000-c000-000000000000': 'Microsoft Intune',
-    '0000000c-0000-0000-c000-000000000000': 'Microsoft App Access Panel',
-    '797f4846-ba00-4fd7-ba43-dac1f8f63013': 'Windows Azure Service Management API',
-    'd4ebce55-015a-49b5-a083-c84d1797ae8c': 'Microsoft Intune Enrollment',
-    'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe': 'Microsoft Teams Services',
-    '1fec8e78-bce4-4aaf-ab1b-5451cc387264': 'Microsoft Teams',
-    '499b84ac-1321-427f-aa17-267ca6975798': 'Azure DevOps',
-    'c44b4083-3bb0-49c1-b47d-974e53cbdf3c': 'Azure Portal',
-    '04b07795-8ddb-461a-bbee-02f9e1bf7b46': 'Microsoft Azure CLI',
-    '1950a258-227b-4e31-a9cf-717495945fc2': 'Microsoft Azure PowerShell',
-    '14d82eec-204b-4c2f-b7e8-296a70dab67e': 'Microsoft Graph Command Line Tools',
-    'de8bc8b5-d9f9-48b1-a8ad-b748da725064': 'Graph Explorer',
-};
-function wellKnownAppName(appId) {
-    return WELL_KNOWN_APP_IDS[appId.toLowerCase()];
-}
-
+// EXTERNAL MODULE: ./lib/src/resolve/well-known-apps.js
+var well_known_apps = __nccwpck_require__(1700);
 ;// CONCATENATED MODULE: ./lib/src/resolve/resolve-references.js
 /**
  * Resolves the references of the repository's documents (`group:Finance`, `user:upn`, `role:…`,
@@ -89654,7 +89988,7 @@ async function resolveReferences(documents, ctx) {
         labels[o.appId.toLowerCase()] = `app:${o.displayName}`;
     }
     for (const id of appIds) {
-        const known = wellKnownAppName(id);
+        const known = (0,well_known_apps/* wellKnownAppName */.w)(id);
         if (!appsById.has(id) && known)
             labels[id] = `app:${known}`;
     }
@@ -89671,7 +90005,7 @@ async function resolveReferences(documents, ctx) {
     // 4. Apply.
     function checkId(site, kind, id) {
         if (kind === 'app') {
-            if (appsById.has(id) || wellKnownAppName(id))
+            if (appsById.has(id) || (0,well_known_apps/* wellKnownAppName */.w)(id))
                 return site.set(id);
             return problem(site, `application ${id} (an appId) in ${slotName(site.slot)} has no service principal in the tenant and is not a well-known Microsoft app: check the appId, or reference the app by name ("app:Display name")`);
         }
@@ -90265,6 +90599,446 @@ async function validateAction(inputs) {
     if (result.summary.errors > 0) {
         core/* setFailed */.C1(`caac validate found ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'} in ${inputs.dir}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 1895:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  NJ: () => (/* binding */ BACKUP_KINDS),
+  U_: () => (/* binding */ backupFiles)
+});
+
+// UNUSED EXPORTS: backedUpObjects
+
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/tenant.js
+var tenant = __nccwpck_require__(3742);
+// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
+var json_pointer = __nccwpck_require__(3896);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+// EXTERNAL MODULE: ./lib/src/normalize/property-rules.js
+var property_rules = __nccwpck_require__(9215);
+// EXTERNAL MODULE: ./lib/src/backup/names.js
+var backup_names = __nccwpck_require__(5633);
+;// CONCATENATED MODULE: ./lib/src/backup/document.js
+/**
+ * One tenant object as a repository document: Graph's own shape, minus what the server manages,
+ * with the ids it holds written as `kind:name` where that name resolves back to exactly that
+ * object, in a fixed key order and with set-like arrays sorted, so that the same object always
+ * gives the same bytes.
+ */
+
+
+
+
+
+/** Top-level fields the server manages, by kind (the `id` is kept: it is how a restore matches). */
+const SERVER_FIELDS = {
+    policy: ['createdDateTime', 'modifiedDateTime', 'templateId', 'deletedDateTime', 'partialEnablementStrategy'],
+    namedLocation: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime'],
+    authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied', 'combinationConfigurations'],
+};
+/**
+ * Key order, by shape pointer (array items are `*`): `@odata.type` first, then these keys in this
+ * order, then any other key in code-unit order. Graph's own reading order, fixed here so that the
+ * files do not depend on the order a server happens to answer in.
+ */
+const FILTER = ['mode', 'rule'];
+const KEY_ORDER = {
+    policy: {
+        '': ['id', 'displayName', 'description', 'state', 'conditions', 'grantControls', 'sessionControls'],
+        '/conditions': [
+            'users', 'applications', 'clientApplications', 'clientAppTypes', 'platforms', 'locations', 'devices',
+            'userRiskLevels', 'signInRiskLevels', 'servicePrincipalRiskLevels', 'insiderRiskLevels', 'authenticationFlows',
+        ],
+        '/conditions/users': [
+            'includeUsers', 'excludeUsers', 'includeGroups', 'excludeGroups', 'includeRoles', 'excludeRoles',
+            'includeGuestsOrExternalUsers', 'excludeGuestsOrExternalUsers',
+        ],
+        '/conditions/users/includeGuestsOrExternalUsers': ['guestOrExternalUserTypes', 'externalTenants'],
+        '/conditions/users/excludeGuestsOrExternalUsers': ['guestOrExternalUserTypes', 'externalTenants'],
+        '/conditions/users/includeGuestsOrExternalUsers/externalTenants': ['membershipKind', 'members'],
+        '/conditions/users/excludeGuestsOrExternalUsers/externalTenants': ['membershipKind', 'members'],
+        '/conditions/applications': ['includeApplications', 'excludeApplications', 'includeUserActions', 'includeAuthenticationContextClassReferences', 'applicationFilter'],
+        '/conditions/applications/applicationFilter': FILTER,
+        '/conditions/clientApplications': ['includeServicePrincipals', 'excludeServicePrincipals', 'servicePrincipalFilter'],
+        '/conditions/clientApplications/servicePrincipalFilter': FILTER,
+        '/conditions/platforms': ['includePlatforms', 'excludePlatforms'],
+        '/conditions/locations': ['includeLocations', 'excludeLocations'],
+        '/conditions/devices': ['deviceFilter'],
+        '/conditions/devices/deviceFilter': FILTER,
+        '/grantControls': ['operator', 'builtInControls', 'authenticationStrength', 'customAuthenticationFactors', 'termsOfUse'],
+        '/sessionControls': ['applicationEnforcedRestrictions', 'cloudAppSecurity', 'persistentBrowser', 'signInFrequency', 'disableResilienceDefaults'],
+        '/sessionControls/applicationEnforcedRestrictions': ['isEnabled'],
+        '/sessionControls/cloudAppSecurity': ['isEnabled', 'cloudAppSecurityType'],
+        '/sessionControls/persistentBrowser': ['isEnabled', 'mode'],
+        '/sessionControls/signInFrequency': ['isEnabled', 'type', 'value', 'authenticationType', 'frequencyInterval'],
+    },
+    namedLocation: {
+        '': ['id', 'displayName', 'isTrusted', 'ipRanges', 'countriesAndRegions', 'includeUnknownCountriesAndRegions', 'countryLookupMethod'],
+        '/ipRanges/*': ['cidrAddress'],
+    },
+    authenticationStrength: {
+        '': ['id', 'displayName', 'description', 'allowedCombinations'],
+    },
+};
+const DIRECTORY_OR_NAMED = new Set(['user', 'group', 'role', 'app', 'servicePrincipal', 'location', 'authStrength']);
+/** The repository document of one tenant object (pure; the input is not changed). */
+function backupDocument(kind, object, options = {}) {
+    const doc = stripServerFields(kind, object);
+    if (kind === 'policy') {
+        reduceStrength(doc);
+        writeReferences(doc, options.names);
+    }
+    return order(kind, doc, '');
+}
+/** Two-space JSON with a final newline: the bytes of a backup file. */
+function serializeDocument(doc) {
+    return JSON.stringify(doc, null, 2) + '\n';
+}
+const isAnnotation = (key) => key !== '@odata.type' && (key.includes('@odata.') || key.startsWith('#'));
+function stripServerFields(kind, object) {
+    const dropped = new Set(SERVER_FIELDS[kind]);
+    const strip = (value) => {
+        if (Array.isArray(value))
+            return value.map(strip);
+        if (!(0,documents/* isJsonObject */.OW)(value))
+            return value;
+        const out = {};
+        for (const [key, child] of Object.entries(value))
+            if (!isAnnotation(key))
+                out[key] = strip(child);
+        return out;
+    };
+    const out = {};
+    for (const [key, value] of Object.entries(object))
+        if (!dropped.has(key) && !isAnnotation(key))
+            out[key] = strip(value);
+    return out;
+}
+/** Graph answers the strength expanded; a document holds only its id (`{ "id": … }`). */
+function reduceStrength(doc) {
+    const grant = doc['grantControls'];
+    if (!(0,documents/* isJsonObject */.OW)(grant))
+        return;
+    const strength = grant['authenticationStrength'];
+    if ((0,documents/* isJsonObject */.OW)(strength))
+        grant['authenticationStrength'] = { id: strength['id'] ?? null };
+}
+/** Every id in a reference slot that has a unique name becomes `kind:name`; keywords and the rest stay. */
+function writeReferences(doc, names) {
+    if (!names)
+        return;
+    const rename = (kind, value) => typeof value === 'string' && (0,references/* isGuid */.W_)(value.trim()) ? (names.get((0,backup_names/* referenceKey */.Db)(kind, value)) ?? value) : value;
+    for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
+        if (!DIRECTORY_OR_NAMED.has(slot.kind))
+            continue;
+        const kind = slot.kind;
+        if (slot.single) {
+            const parent = (0,json_pointer/* valueAtPointer */.sZ)(doc, (0,json_pointer/* parentPointer */.Yg)(slot.pointer) ?? '');
+            const key = (0,json_pointer/* parsePointer */.vp)(slot.pointer).pop();
+            if ((0,documents/* isJsonObject */.OW)(parent) && key in parent) {
+                parent[key] = rename(kind, parent[key]);
+            }
+            continue;
+        }
+        const list = (0,json_pointer/* valueAtPointer */.sZ)(doc, slot.pointer);
+        if (Array.isArray(list))
+            list.forEach((v, i) => (list[i] = rename(kind, v)));
+    }
+}
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/** Keys in KEY_ORDER, set-like arrays (the normalizer's `set`, `combinations`, `objectSet`) sorted. */
+function order(kind, value, shape) {
+    if (Array.isArray(value)) {
+        const items = value.map((item) => order(kind, item, `${shape}/*`));
+        return sortSet(kind, items, shape);
+    }
+    if (!(0,documents/* isJsonObject */.OW)(value))
+        return value;
+    const listed = KEY_ORDER[kind][shape] ?? [];
+    const keys = Object.keys(value);
+    const rank = (key) => (key === '@odata.type' ? -1 : listed.includes(key) ? listed.indexOf(key) : listed.length);
+    keys.sort((a, b) => rank(a) - rank(b) || compare(a, b));
+    const out = {};
+    for (const key of keys)
+        out[key] = order(kind, value[key], `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`);
+    return out;
+}
+function sortSet(kind, items, shape) {
+    const rule = property_rules/* PROPERTY_RULES */.yC[kind].get(shape);
+    if (!rule || (rule.type !== 'set' && rule.type !== 'combinations' && rule.type !== 'objectSet'))
+        return items;
+    const unique = new Map();
+    for (const item of items)
+        unique.set(JSON.stringify(item), item);
+    const keyOf = (item) => {
+        if (rule.type !== 'objectSet')
+            return typeof item === 'string' ? item : JSON.stringify(item);
+        const k = (0,documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
+        return typeof k === 'string' ? k.toLowerCase() : JSON.stringify(item);
+    };
+    return [...unique.entries()].sort(([ja, a], [jb, b]) => compare(keyOf(a), keyOf(b)) || compare(ja, jb)).map(([, v]) => v);
+}
+
+;// CONCATENATED MODULE: ./lib/src/backup/slug.js
+/**
+ * File names for backed-up documents: slugged from displayName, deterministic, and safe on every
+ * checkout (Linux, macOS, Windows): lowercase ASCII letters, digits and single dashes only, so no
+ * path separator, no `..`, no character Windows refuses, no trailing dot or space, no name that
+ * differs from another only by case, and never a Windows device name (CON, NUL, COM1 …).
+ */
+/** The longest slug, before a collision suffix. */
+const MAX_SLUG_LENGTH = 80;
+/** Windows device names: reserved whatever the extension (`con.json` cannot be created). */
+const WINDOWS_RESERVED = new Set([
+    'con', 'prn', 'aux', 'nul',
+    'com0', 'com1', 'com2', 'com3', 'com4', 'com5', 'com6', 'com7', 'com8', 'com9',
+    'lpt0', 'lpt1', 'lpt2', 'lpt3', 'lpt4', 'lpt5', 'lpt6', 'lpt7', 'lpt8', 'lpt9',
+    'conin$', 'conout$',
+]);
+/** Letters NFKD does not decompose, spelled the way people transliterate them. */
+const TRANSLITERATE = {
+    ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
+    ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h', ŧ: 't', Ŧ: 't', ŋ: 'ng', Ŋ: 'ng',
+};
+function isWindowsReservedName(name) {
+    return WINDOWS_RESERVED.has(name.toLowerCase());
+}
+function trimDashes(s) {
+    return s.replace(/^-+/, '').replace(/-+$/, '');
+}
+/**
+ * The slug of a name: unicode folded (NFKD, combining marks stripped, a few letters
+ * transliterated), lowercased, every run of other characters one `-`, dashes trimmed, at most
+ * MAX_SLUG_LENGTH characters, and a Windows device name suffixed `-1`. Empty when nothing usable
+ * is left (a name of emoji or of a script without a Latin form): the caller falls back to the id.
+ */
+function slugify(name, maxLength = MAX_SLUG_LENGTH) {
+    const folded = name
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .replace(/[^ -~]/gu, (c) => TRANSLITERATE[c] ?? '-')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-');
+    let slug = trimDashes(trimDashes(folded).slice(0, maxLength));
+    if (isWindowsReservedName(slug))
+        slug = `${slug}-1`;
+    return slug;
+}
+/**
+ * One file stem (name without `.json`) per object, all distinct even without regard to case.
+ * Objects whose names slug alike are ordered by id: the first keeps the slug, the next get `-2`,
+ * `-3`, … (skipping any stem another object already holds). A name with no usable characters
+ * becomes its id's slug. The result depends only on the (id, displayName) pairs, not their order.
+ */
+function assignFileStems(objects) {
+    const natural = objects.map((o) => ({ o, slug: slugify(o.displayName) || slugify(o.id) || 'unnamed' }));
+    const groups = new Map();
+    for (const { o, slug } of natural)
+        groups.set(slug, [...(groups.get(slug) ?? []), o]);
+    const taken = new Set(groups.keys());
+    const result = new Map();
+    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const slug of [...groups.keys()].sort(compare)) {
+        const members = groups.get(slug).sort((a, b) => compare(a.id.toLowerCase(), b.id.toLowerCase()) || compare(a.displayName, b.displayName));
+        members.forEach((o, i) => {
+            if (i === 0)
+                return result.set(o.id, slug);
+            let n = i + 1;
+            let stem = withSuffix(slug, n);
+            while (taken.has(stem))
+                stem = withSuffix(slug, ++n);
+            taken.add(stem);
+            result.set(o.id, stem);
+        });
+    }
+    return result;
+}
+function withSuffix(slug, n) {
+    const suffix = `-${n}`;
+    return `${trimDashes(slug.slice(0, MAX_SLUG_LENGTH - suffix.length))}${suffix}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/backup/backup-files.js
+/**
+ * The pure core of `caac backup`: a tenant snapshot and the reference names that resolve uniquely
+ * → the repository's files (relative path → bytes). Same snapshot and names, same files.
+ */
+
+
+
+
+
+/** Kinds in the order a backup writes and reports them. */
+const BACKUP_KINDS = ['policy', 'namedLocation', 'authenticationStrength'];
+/** The objects a backup holds: every policy and named location, custom strengths only. */
+function backedUpObjects(snapshot, kind) {
+    const all = snapshot[(0,tenant/* kindOfTenantList */._)(kind)];
+    return kind === 'authenticationStrength' ? all.filter((s) => !(0,backup_names/* isBuiltInStrength */.NI)(s)) : [...all];
+}
+function backupFiles(snapshot, options = {}) {
+    const files = [];
+    for (const kind of BACKUP_KINDS) {
+        const objects = backedUpObjects(snapshot, kind).map((object, i) => ({
+            object,
+            // Graph always answers an id; an object without one still gets a stable, unique stand-in.
+            id: typeof object['id'] === 'string' && object['id'] !== '' ? object['id'] : `no-id-${i + 1}`,
+            displayName: typeof object['displayName'] === 'string' ? object['displayName'] : '',
+        }));
+        const stems = assignFileStems(objects.map(({ id, displayName }) => ({ id, displayName })));
+        for (const { object, id, displayName } of objects) {
+            const path = `${documents/* KIND_FOLDERS */.xg[kind]}/${stems.get(id)}.json`;
+            files.push({ kind, id, displayName, path, content: serializeDocument(backupDocument(kind, object, { names: options.names })) });
+        }
+    }
+    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    return files.sort((a, b) => compare(a.path, b.path));
+}
+
+
+/***/ }),
+
+/***/ 5633:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Db: () => (/* binding */ referenceKey),
+/* harmony export */   Eu: () => (/* binding */ directoryCandidates),
+/* harmony export */   Gq: () => (/* binding */ heldIds),
+/* harmony export */   NI: () => (/* binding */ isBuiltInStrength),
+/* harmony export */   Uc: () => (/* binding */ snapshotReferenceNames),
+/* harmony export */   fC: () => (/* binding */ directoryReferenceNames)
+/* harmony export */ });
+/* unused harmony export isWritableName */
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4096);
+
+
+const referenceKey = (kind, id) => `${kind}:${id.trim().toLowerCase()}`;
+const DIRECTORY_KINDS = ['user', 'group', 'role', 'servicePrincipal'];
+/** Every GUID in a directory reference slot of any policy, lower-case and deduplicated. */
+function heldIds(policies) {
+    const objectIds = new Set();
+    const appIds = new Set();
+    const slots = new Map();
+    for (const policy of policies) {
+        for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICY_REFERENCE_SLOTS */ .tX) {
+            if (!(DIRECTORY_KINDS.includes(slot.kind) || slot.kind === 'app'))
+                continue;
+            const raw = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_1__/* .valueAtPointer */ .sZ)(policy, slot.pointer);
+            for (const v of Array.isArray(raw) ? raw : [raw]) {
+                if (typeof v !== 'string' || !(0,_model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .isGuid */ .W_)(v.trim()))
+                    continue;
+                const id = v.trim().toLowerCase();
+                (slot.kind === 'app' ? appIds : objectIds).add(id);
+                const kinds = slots.get(id) ?? new Set();
+                kinds.add(slot.kind);
+                slots.set(id, kinds);
+            }
+        }
+    }
+    const sorted = (s) => [...s].sort();
+    return { objectIds: sorted(objectIds), appIds: sorted(appIds), slots };
+}
+/** A name that a `kind:name` reference can carry unchanged (the resolver trims, and reads a GUID as an id). */
+function isWritableName(name) {
+    return typeof name === 'string' && name !== '' && name === name.trim() && !(0,_model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .isGuid */ .W_)(name) && !/[\r\n]/.test(name);
+}
+/** The name a directory object is referenced by: the UPN for users, the displayName otherwise. */
+function nameOf(o) {
+    return o.type === 'user' ? o.userPrincipalName : o.displayName;
+}
+/**
+ * The name look-ups needed to prove each found object's name unique: one query per object whose
+ * type fits the slot it sits in and whose name can be written.
+ */
+function directoryCandidates(held, byId, byAppId) {
+    const candidates = [];
+    for (const o of byId) {
+        const id = o.id.toLowerCase();
+        const name = nameOf(o);
+        if (!held.slots.get(id)?.has(o.type) || !isWritableName(name))
+            continue;
+        candidates.push({ kind: o.type, id, query: { kind: o.type, name } });
+    }
+    const seenApps = new Set();
+    for (const o of byAppId) {
+        const appId = o.appId?.toLowerCase();
+        if (!appId || seenApps.has(appId) || !held.slots.get(appId)?.has('app') || !isWritableName(o.displayName))
+            continue;
+        seenApps.add(appId);
+        candidates.push({ kind: 'app', id: appId, query: { kind: 'app', name: o.displayName } });
+    }
+    return candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+/**
+ * The candidates whose name look-up found exactly the object itself (for apps: exactly one
+ * application, this one), as `kind:name`. `byName` is what directory.findByNames answered, keyed
+ * `${kind}:${name}`.
+ */
+function directoryReferenceNames(candidates, byName) {
+    const names = new Map();
+    for (const c of candidates) {
+        const all = byName.get(`${c.query.kind}:${c.query.name}`) ?? [];
+        let unique;
+        if (c.kind === 'app') {
+            const apps = new Set(all.filter((o) => o.appId).map((o) => o.appId.toLowerCase()));
+            unique = apps.size === 1 && apps.has(c.id);
+        }
+        else {
+            const matches = all.filter((o) => o.type === c.kind);
+            unique = matches.length === 1 && matches[0].id.toLowerCase() === c.id;
+        }
+        if (unique)
+            names.set(referenceKey(c.kind, c.id), `${c.kind}:${c.query.name}`);
+    }
+    return names;
+}
+/**
+ * Named locations and authentication strengths are named from the snapshot itself: a name is used
+ * when no other object of its kind has it (compared trimmed and without regard to case, as the
+ * resolver does) and, for strengths, when it is not a built-in's name. Built-ins are named by their
+ * fixed names.
+ */
+function snapshotReferenceNames(snapshot) {
+    const names = new Map();
+    const builtInNames = new Set(Object.keys(_model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc).map((n) => n.toLowerCase()));
+    const add = (kind, objects, reserved) => {
+        const count = new Map();
+        const key = (name) => name.trim().toLowerCase();
+        for (const o of objects)
+            if (typeof o['displayName'] === 'string')
+                count.set(key(o['displayName']), (count.get(key(o['displayName'])) ?? 0) + 1);
+        for (const o of objects) {
+            const id = o['id'];
+            const name = o['displayName'];
+            if (typeof id !== 'string' || typeof name !== 'string' || !isWritableName(name))
+                continue;
+            if (count.get(key(name)) !== 1 || reserved.has(key(name)))
+                continue;
+            names.set(referenceKey(kind, id), `${kind}:${name}`);
+        }
+    };
+    add('location', snapshot.namedLocations, new Set());
+    const custom = snapshot.authenticationStrengths.filter((s) => !isBuiltInStrength(s));
+    add('authStrength', custom, builtInNames);
+    for (const [name, id] of Object.entries(_model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc))
+        names.set(referenceKey('authStrength', id), `authStrength:${name}`);
+    return names;
+}
+const BUILT_IN_IDS = new Set(Object.values(_model_references_js__WEBPACK_IMPORTED_MODULE_0__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc));
+/** Microsoft's built-in strengths: never backed up (every tenant has them). */
+function isBuiltInStrength(o) {
+    return o['policyType'] === 'builtIn' || (typeof o['id'] === 'string' && BUILT_IN_IDS.has(o['id'].toLowerCase()));
 }
 
 
@@ -90886,27 +91660,322 @@ function requestsSince(before, after) {
 
 /***/ }),
 
-/***/ 4555:
+/***/ 5519:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ betaOnlyProperties),
+/* harmony export */   DN: () => (/* binding */ normalizeDocument),
+/* harmony export */   dj: () => (/* binding */ canonicalJson),
+/* harmony export */   sp: () => (/* binding */ toGraphBody)
+/* harmony export */ });
+/* unused harmony export isEmpty */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
+/* harmony import */ var _property_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9215);
+/**
+ * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
+ * the table in property-rules.ts. Pure functions over plain JSON.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Aj: () => (/* binding */ betaOnlyProperties),
-  dj: () => (/* binding */ canonicalJson),
-  DN: () => (/* binding */ normalizeDocument),
-  sp: () => (/* binding */ toGraphBody)
-});
 
-// UNUSED EXPORTS: isEmpty
 
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
-var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/model/references.js
-var references = __nccwpck_require__(4096);
-;// CONCATENATED MODULE: ./lib/src/normalize/property-rules.js
+
+const CHILDREN = {
+    policy: (0,_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .childRulesByParent */ .xO)(_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .PROPERTY_RULES */ .yC.policy),
+    namedLocation: (0,_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .childRulesByParent */ .xO)(_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .PROPERTY_RULES */ .yC.namedLocation),
+    authenticationStrength: (0,_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .childRulesByParent */ .xO)(_property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .PROPERTY_RULES */ .yC.authenticationStrength),
+};
+/**
+ * The canonical form of a document, as the plan compares it: server fields and annotations
+ * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
+ * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
+ * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ */
+function normalizeDocument(kind, doc, options) {
+    const mode = modeFor(kind, doc, options.apiVersion, true);
+    return walkObject(doc, '', mode) ?? {};
+}
+/**
+ * A complete request body (POST or PATCH) from a resolved desired document: server fields and
+ * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
+ * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ */
+function toGraphBody(kind, doc, options = {}) {
+    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
+    return walkObject(doc, '', mode) ?? {};
+}
+/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
+function betaOnlyProperties(kind, doc) {
+    const table = _property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .PROPERTY_RULES */ .yC[kind];
+    const found = [];
+    const visit = (value, pointer, shape) => {
+        if (Array.isArray(value))
+            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
+        else if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value)) {
+            for (const [key, child] of Object.entries(value)) {
+                const seg = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key);
+                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
+                    if (!isEmpty(prune(child)))
+                        found.push(`${pointer}/${seg}`);
+                }
+                else
+                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
+            }
+        }
+    };
+    visit(doc, '', '');
+    return found;
+}
+/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (typeof value === 'object' && value !== null) {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = value[key];
+            if (v !== undefined)
+                out[key] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+// ── The walk ────────────────────────────────────────────────────────────────────────────────────
+function modeFor(kind, doc, apiVersion, canonical) {
+    const type = doc['@odata.type'];
+    return {
+        apiVersion,
+        canonical,
+        table: _property_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .PROPERTY_RULES */ .yC[kind],
+        children: CHILDREN[kind],
+        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
+    };
+}
+function isAnnotation(key) {
+    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
+}
+function walkObject(obj, shape, mode) {
+    const out = {};
+    for (const key of Object.keys(obj).sort()) {
+        const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key)}`;
+        const rule = mode.table.get(childShape);
+        if (isAnnotation(key) && rule?.type !== 'odataType')
+            continue;
+        if (rule?.type === 'server')
+            continue;
+        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
+            continue;
+        let value = applyRule(rule, obj[key], childShape, mode);
+        if (value === undefined)
+            continue;
+        // A body clears a top-level object with null, not with an object of nothing.
+        if (!mode.canonical && rule?.nullable && (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && Object.keys(value).length === 0)
+            value = null;
+        if (mode.canonical && isEmpty(value))
+            continue;
+        out[key] = value;
+    }
+    fillDefaults(out, shape, mode);
+    return mode.canonical ? sortObject(out) : out;
+}
+function fillDefaults(out, shape, mode) {
+    const children = mode.children.get(shape);
+    if (!children)
+        return;
+    // Canonical form: Graph's defaults exist only inside an object that exists.
+    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
+        return;
+    for (const { key, rule } of children) {
+        const current = out[key];
+        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
+            continue;
+        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
+            continue;
+        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
+            continue;
+        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
+        if (value === undefined && !mode.canonical) {
+            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
+                value = [];
+            else if (rule.nullable)
+                value = null;
+        }
+        if (value !== undefined)
+            out[key] = structuredClone(value);
+    }
+}
+function applyRule(rule, value, shape, mode) {
+    if (value === null)
+        return null;
+    switch (rule?.type) {
+        case undefined:
+        case 'beta':
+        case 'object': {
+            if (Array.isArray(value))
+                return value.map((item) => ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value)) {
+                const walked = walkObject(value, shape, mode);
+                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
+                    return undefined;
+                return walked;
+            }
+            return value;
+        }
+        case 'server':
+            return undefined;
+        case 'enum':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
+        case 'odataType':
+            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
+        case 'flags':
+            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
+        case 'set': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'combinations': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
+            return mode.canonical ? sortedUnique(items) : dedupe(items);
+        }
+        case 'objectSet': {
+            if (!Array.isArray(value))
+                return value;
+            const items = value.map((item) => ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
+            if (!mode.canonical)
+                return items;
+            const keyOf = (item) => {
+                const k = (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(item) ? item[rule.key] : undefined;
+                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
+            };
+            const unique = new Map();
+            for (const item of items)
+                unique.set(canonicalJson(item), item);
+            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
+        }
+        case 'strengthRef': {
+            if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value))
+                return value;
+            const id = value['id'];
+            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
+        }
+        case 'scalar': {
+            if (mode.canonical && rule.falseIsEmpty && value === false)
+                return undefined;
+            if (typeof value === 'string' && rule.case)
+                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
+            return value;
+        }
+    }
+}
+function canonicalEnum(values, raw) {
+    const trimmed = raw.trim();
+    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
+}
+/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
+function canonicalFlags(values, raw) {
+    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
+    const rank = (t) => {
+        const i = values.indexOf(t);
+        return i < 0 ? values.length : i;
+    };
+    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
+}
+function canonicalSetItem(rule, raw) {
+    const trimmed = raw.trim();
+    if (rule.values)
+        return canonicalEnum(rule.values, trimmed);
+    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
+    if (keyword)
+        return keyword;
+    if (rule.case === 'upper')
+        return trimmed.toUpperCase();
+    if (rule.case === 'lower')
+        return trimmed.toLowerCase();
+    if (rule.ids)
+        return canonicalId(trimmed);
+    return raw;
+}
+/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
+function canonicalId(id) {
+    return (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .isGuid */ .W_)(id.trim()) ? id.trim().toLowerCase() : id;
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortedUnique(items) {
+    const unique = new Map();
+    for (const item of items)
+        unique.set(canonicalJson(item), item);
+    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
+}
+function dedupe(items) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const key = canonicalJson(item);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function sortObject(obj) {
+    const out = {};
+    for (const key of Object.keys(obj).sort())
+        out[key] = obj[key];
+    return out;
+}
+/** null, undefined, "", [] or {}: what Graph treats as "not set". */
+function isEmpty(value) {
+    if (value === null || value === undefined || value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value))
+        return Object.keys(value).length === 0;
+    return false;
+}
+/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
+function prune(value) {
+    if (Array.isArray(value)) {
+        const items = value.map(prune).filter((v) => !isEmpty(v));
+        return items;
+    }
+    if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            if (isAnnotation(k))
+                continue;
+            const p = prune(v);
+            if (!isEmpty(p))
+                out[k] = p;
+        }
+        return out;
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 9215:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   xO: () => (/* binding */ childRulesByParent),
+/* harmony export */   yC: () => (/* binding */ PROPERTY_RULES)
+/* harmony export */ });
+/* unused harmony exports POLICY_STATES, BUILT_IN_CONTROLS, GUEST_OR_EXTERNAL_USER_TYPES, AUTH_METHOD_MODES, IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION */
 // ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
 const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
 const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
@@ -91091,298 +92160,6 @@ function childRulesByParent(table) {
     return byParent;
 }
 
-;// CONCATENATED MODULE: ./lib/src/normalize/normalize-document.js
-/**
- * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
- * the table in property-rules.ts. Pure functions over plain JSON.
- */
-
-
-
-
-const CHILDREN = {
-    policy: childRulesByParent(PROPERTY_RULES.policy),
-    namedLocation: childRulesByParent(PROPERTY_RULES.namedLocation),
-    authenticationStrength: childRulesByParent(PROPERTY_RULES.authenticationStrength),
-};
-/**
- * The canonical form of a document, as the plan compares it: server fields and annotations
- * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
- * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
- * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
- */
-function normalizeDocument(kind, doc, options) {
-    const mode = modeFor(kind, doc, options.apiVersion, true);
-    return walkObject(doc, '', mode) ?? {};
-}
-/**
- * A complete request body (POST or PATCH) from a resolved desired document: server fields and
- * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
- */
-function toGraphBody(kind, doc, options = {}) {
-    const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-    return walkObject(doc, '', mode) ?? {};
-}
-/** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
-function betaOnlyProperties(kind, doc) {
-    const table = PROPERTY_RULES[kind];
-    const found = [];
-    const visit = (value, pointer, shape) => {
-        if (Array.isArray(value))
-            value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
-        else if ((0,documents/* isJsonObject */.OW)(value)) {
-            for (const [key, child] of Object.entries(value)) {
-                const seg = (0,json_pointer/* escapePointerSegment */.mE)(key);
-                if (table.get(`${shape}/${seg}`)?.type === 'beta') {
-                    if (!isEmpty(prune(child)))
-                        found.push(`${pointer}/${seg}`);
-                }
-                else
-                    visit(child, `${pointer}/${seg}`, `${shape}/${seg}`);
-            }
-        }
-    };
-    visit(doc, '', '');
-    return found;
-}
-/** JSON with object keys sorted at every level: the form hashed and compared byte for byte. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (typeof value === 'object' && value !== null) {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            const v = value[key];
-            if (v !== undefined)
-                out[key] = sortKeys(v);
-        }
-        return out;
-    }
-    return value;
-}
-// ── The walk ────────────────────────────────────────────────────────────────────────────────────
-function modeFor(kind, doc, apiVersion, canonical) {
-    const type = doc['@odata.type'];
-    return {
-        apiVersion,
-        canonical,
-        table: PROPERTY_RULES[kind],
-        children: CHILDREN[kind],
-        rootType: typeof type === 'string' ? type.replace(/^#?/, '#').toLowerCase() : undefined,
-    };
-}
-function isAnnotation(key) {
-    return key.startsWith('@odata.') || key.includes('@odata.') || key.startsWith('#');
-}
-function walkObject(obj, shape, mode) {
-    const out = {};
-    for (const key of Object.keys(obj).sort()) {
-        const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
-        const rule = mode.table.get(childShape);
-        if (isAnnotation(key) && rule?.type !== 'odataType')
-            continue;
-        if (rule?.type === 'server')
-            continue;
-        if (rule?.type === 'beta' && mode.apiVersion === 'v1.0')
-            continue;
-        let value = applyRule(rule, obj[key], childShape, mode);
-        if (value === undefined)
-            continue;
-        // A body clears a top-level object with null, not with an object of nothing.
-        if (!mode.canonical && rule?.nullable && (0,documents/* isJsonObject */.OW)(value) && Object.keys(value).length === 0)
-            value = null;
-        if (mode.canonical && isEmpty(value))
-            continue;
-        out[key] = value;
-    }
-    fillDefaults(out, shape, mode);
-    return mode.canonical ? sortObject(out) : out;
-}
-function fillDefaults(out, shape, mode) {
-    const children = mode.children.get(shape);
-    if (!children)
-        return;
-    // Canonical form: Graph's defaults exist only inside an object that exists.
-    if (mode.canonical && shape !== '' && Object.keys(out).length === 0)
-        return;
-    for (const { key, rule } of children) {
-        const current = out[key];
-        if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current)))
-            continue;
-        if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
-            continue;
-        if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
-            continue;
-        let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
-        if (value === undefined && !mode.canonical) {
-            if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations')
-                value = [];
-            else if (rule.nullable)
-                value = null;
-        }
-        if (value !== undefined)
-            out[key] = structuredClone(value);
-    }
-}
-function applyRule(rule, value, shape, mode) {
-    if (value === null)
-        return null;
-    switch (rule?.type) {
-        case undefined:
-        case 'beta':
-        case 'object': {
-            if (Array.isArray(value))
-                return value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if ((0,documents/* isJsonObject */.OW)(value)) {
-                const walked = walkObject(value, shape, mode);
-                if (mode.canonical && rule?.type === 'object' && rule.dropUnless && !rule.dropUnless.some((k) => walked[k] !== undefined))
-                    return undefined;
-                return walked;
-            }
-            return value;
-        }
-        case 'server':
-            return undefined;
-        case 'enum':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value) : value;
-        case 'odataType':
-            return typeof value === 'string' ? canonicalEnum(rule.values, value.replace(/^#?/, '#')) : value;
-        case 'flags':
-            return typeof value === 'string' ? canonicalFlags(rule.values, value) : value;
-        case 'set': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalSetItem(rule, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'combinations': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => (typeof item === 'string' ? canonicalFlags(rule.values, item) : item));
-            return mode.canonical ? sortedUnique(items) : dedupe(items);
-        }
-        case 'objectSet': {
-            if (!Array.isArray(value))
-                return value;
-            const items = value.map((item) => ((0,documents/* isJsonObject */.OW)(item) ? (walkObject(item, `${shape}/*`, mode) ?? {}) : item));
-            if (!mode.canonical)
-                return items;
-            const keyOf = (item) => {
-                const k = (0,documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
-                return typeof k === 'string' ? k.toLowerCase() : canonicalJson(item);
-            };
-            const unique = new Map();
-            for (const item of items)
-                unique.set(canonicalJson(item), item);
-            return [...unique.values()].sort((a, b) => compare(keyOf(a), keyOf(b)) || compare(canonicalJson(a), canonicalJson(b)));
-        }
-        case 'strengthRef': {
-            if (!(0,documents/* isJsonObject */.OW)(value))
-                return value;
-            const id = value['id'];
-            return { id: typeof id === 'string' ? canonicalId(id) : (id ?? null) };
-        }
-        case 'scalar': {
-            if (mode.canonical && rule.falseIsEmpty && value === false)
-                return undefined;
-            if (typeof value === 'string' && rule.case)
-                return rule.case === 'upper' ? value.toUpperCase() : value.toLowerCase();
-            return value;
-        }
-    }
-}
-function canonicalEnum(values, raw) {
-    const trimmed = raw.trim();
-    return values.find((v) => v.toLowerCase() === trimmed.toLowerCase()) ?? raw;
-}
-/** Tokens in Graph's casing, deduplicated, in the enum's order (unknown tokens last, sorted). */
-function canonicalFlags(values, raw) {
-    const tokens = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => canonicalEnum(values, t)))];
-    const rank = (t) => {
-        const i = values.indexOf(t);
-        return i < 0 ? values.length : i;
-    };
-    return tokens.sort((a, b) => rank(a) - rank(b) || compare(a, b)).join(',');
-}
-function canonicalSetItem(rule, raw) {
-    const trimmed = raw.trim();
-    if (rule.values)
-        return canonicalEnum(rule.values, trimmed);
-    const keyword = rule.keywords?.find((k) => k.toLowerCase() === trimmed.toLowerCase());
-    if (keyword)
-        return keyword;
-    if (rule.case === 'upper')
-        return trimmed.toUpperCase();
-    if (rule.case === 'lower')
-        return trimmed.toLowerCase();
-    if (rule.ids)
-        return canonicalId(trimmed);
-    return raw;
-}
-/** Graph's ids are GUIDs compared without regard to case, and answered in lower case. */
-function canonicalId(id) {
-    return (0,references/* isGuid */.W_)(id.trim()) ? id.trim().toLowerCase() : id;
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortedUnique(items) {
-    const unique = new Map();
-    for (const item of items)
-        unique.set(canonicalJson(item), item);
-    return [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
-}
-function dedupe(items) {
-    const seen = new Set();
-    return items.filter((item) => {
-        const key = canonicalJson(item);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function sortObject(obj) {
-    const out = {};
-    for (const key of Object.keys(obj).sort())
-        out[key] = obj[key];
-    return out;
-}
-/** null, undefined, "", [] or {}: what Graph treats as "not set". */
-function isEmpty(value) {
-    if (value === null || value === undefined || value === '')
-        return true;
-    if (Array.isArray(value))
-        return value.length === 0;
-    if ((0,documents/* isJsonObject */.OW)(value))
-        return Object.keys(value).length === 0;
-    return false;
-}
-/** Removes empty values recursively (used to decide whether a beta-only value says anything). */
-function prune(value) {
-    if (Array.isArray(value)) {
-        const items = value.map(prune).filter((v) => !isEmpty(v));
-        return items;
-    }
-    if ((0,documents/* isJsonObject */.OW)(value)) {
-        const out = {};
-        for (const [k, v] of Object.entries(value)) {
-            if (isAnnotation(k))
-                continue;
-            const p = prune(v);
-            if (!isEmpty(p))
-                out[k] = p;
-        }
-        return out;
-    }
-    return value;
-}
-
 
 /***/ }),
 
@@ -91437,7 +92214,7 @@ function fieldChanges(before, after) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
 /* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
-/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5519);
 /**
  * The fingerprint of the live state a plan read: apply recomputes it from a fresh read and refuses
  * the plan when it differs (the tenant changed since the plan was reviewed). It hashes the
@@ -91474,7 +92251,7 @@ function fingerprintSnapshot(snapshot, apiVersion) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
 /* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3742);
-/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4555);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5519);
 /**
  * Per-object hashes of the tenant state a plan read. The fingerprint says whether anything
  * changed; these say what, so a refused stale plan names the objects to look at.
@@ -92595,6 +93372,48 @@ function hasOtherExtension(relPath) {
 }
 function shellQuote(s) {
     return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 1700:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ wellKnownAppName)
+/* harmony export */ });
+/* unused harmony export WELL_KNOWN_APP_IDS */
+/**
+ * Microsoft first-party applications that policies commonly target by appId. A tenant need not
+ * hold a service principal for each of them (they appear on first sign-in), so an appId that the
+ * directory does not know is accepted when it is one of these, labelled with its name; any other
+ * unknown appId is a resolution problem (most likely a typo, or an app of another tenant).
+ */
+const WELL_KNOWN_APP_IDS = {
+    '00000002-0000-0ff1-ce00-000000000000': 'Office 365 Exchange Online',
+    '00000003-0000-0ff1-ce00-000000000000': 'Office 365 SharePoint Online',
+    '00000004-0000-0ff1-ce00-000000000000': 'Skype for Business Online',
+    '00000006-0000-0ff1-ce00-000000000000': 'Microsoft Office 365 Portal',
+    '00000002-0000-0000-c000-000000000000': 'Windows Azure Active Directory',
+    '00000003-0000-0000-c000-000000000000': 'Microsoft Graph',
+    '00000007-0000-0000-c000-000000000000': 'Dataverse',
+    '00000009-0000-0000-c000-000000000000': 'Power BI Service',
+    '0000000a-0000-0000-c000-000000000000': 'Microsoft Intune',
+    '0000000c-0000-0000-c000-000000000000': 'Microsoft App Access Panel',
+    '797f4846-ba00-4fd7-ba43-dac1f8f63013': 'Windows Azure Service Management API',
+    'd4ebce55-015a-49b5-a083-c84d1797ae8c': 'Microsoft Intune Enrollment',
+    'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe': 'Microsoft Teams Services',
+    '1fec8e78-bce4-4aaf-ab1b-5451cc387264': 'Microsoft Teams',
+    '499b84ac-1321-427f-aa17-267ca6975798': 'Azure DevOps',
+    'c44b4083-3bb0-49c1-b47d-974e53cbdf3c': 'Azure Portal',
+    '04b07795-8ddb-461a-bbee-02f9e1bf7b46': 'Microsoft Azure CLI',
+    '1950a258-227b-4e31-a9cf-717495945fc2': 'Microsoft Azure PowerShell',
+    '14d82eec-204b-4c2f-b7e8-296a70dab67e': 'Microsoft Graph Command Line Tools',
+    'de8bc8b5-d9f9-48b1-a8ad-b748da725064': 'Graph Explorer',
+};
+function wellKnownAppName(appId) {
+    return WELL_KNOWN_APP_IDS[appId.toLowerCase()];
 }
 
 

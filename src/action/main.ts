@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
 import { applyAction } from './apply.js';
+import { backupAction } from './backup.js';
 import { planAction } from './plan.js';
 import { validateAction } from './validate.js';
 
@@ -22,6 +23,9 @@ async function run(): Promise<void> {
         break;
       case 'apply':
         await applyAction(inputs);
+        break;
+      case 'backup':
+        await backupAction(inputs);
         break;
     }
   } catch (error) {

@@ -119,10 +119,25 @@ export async function executeOperations(operations: readonly PlanOperation[], te
   return results;
 }
 
+/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
+async function restoreDeleted(op: PlanOperation, tenant: Tenant): Promise<boolean> {
+  try {
+    await tenant.restoreDeleted(op.kind, op.restoreFrom!);
+    return true;
+  } catch (e) {
+    // Purged, or past Graph's 30 days: it is created anew instead.
+    if (e instanceof GraphError && e.status === 404) return false;
+    throw e;
+  }
+}
+
 async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, string>, options: ExecuteOptions): Promise<OperationResult> {
   try {
     if (op.action === 'delete') {
-      await tenant.remove(op.kind, op.id!);
+      await tenant.remove(op.kind, op.id!).catch((e: unknown) => {
+        // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
+        if (!(e instanceof GraphError && e.status === 404)) throw e;
+      });
       return { operation: op, status: 'applied', id: op.id, ms: 0 };
     }
     const missing = new Set<string>();
@@ -133,6 +148,10 @@ async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, st
     if (op.action === 'update') {
       await tenant.update(op.kind, op.id!, body);
       return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
+    }
+    if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+      await tenant.update(op.kind, op.restoreFrom, body);
+      return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
     }
     const id = await createOnce(op, tenant, body, options);
     return { operation: op, status: 'applied', id, sent: body, ms: 0 };

@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
+import { runBackup } from '../commands/backup.js';
+import { backupSummaryLine } from '../backup/report.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { runValidate } from '../commands/validate.js';
@@ -51,7 +53,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
-      const steps = 7;
+      const steps = 9;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -104,8 +106,21 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const final = await plan();
         if (!final) return;
         out();
-        out('Next in the pipeline (coming in later releases): backup, contingency-toggle.');
-        setExit(validation.summary.errors > 0 || hasChanges(final) ? ExitCode.failure : ExitCode.ok);
+        const backupDir = join(mkdtempSync(join(tmpdir(), 'caac-demo-backup-')), 'conditional-access');
+        out(`Step 8/${steps}  caac backup --out ${backupDir}`);
+        const backup = await runBackup(graph, { out: backupDir, apiVersion: 'v1.0' });
+        out(indent(backupSummaryLine(backup)));
+        out();
+        out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
+        const fromBackup = await runPlan(filePolicyStore(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
+        if (fromBackup.status !== 'planned') {
+          setExit(reportStoppedPlan(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+          return;
+        }
+        out(indent(renderPlanText(fromBackup.plan)));
+        out();
+        out('Next in the pipeline (coming in a later release): contingency-toggle.');
+        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) ? ExitCode.failure : ExitCode.ok);
       } finally {
         await emulator.stop();
       }

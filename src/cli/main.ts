@@ -10,7 +10,9 @@ import { reportError } from './fail.js';
 import { registerDemo } from './demo-command.js';
 import { registerEmulator } from './emulator-command.js';
 import { registerApply } from './apply-command.js';
+import { registerBackup } from './backup-command.js';
 import { registerPlan } from './plan-command.js';
+import { registerRestore } from './restore-command.js';
 import { registerValidate } from './validate-command.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
+  registerRestore(program, setExit);
+  registerBackup(program, setExit);
   registerEmulator(program);
   registerDemo(program, setExit);
   try {

@@ -69,7 +69,13 @@ export async function runApply(plan: Plan, ports: { tenant: Tenant; snapshots: S
     .filter((op) => op.id)
     .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id!) }))
     .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
-  const snapshotDir = ports.snapshots.write(touched);
+  let snapshotDir: string;
+  try {
+    snapshotDir = ports.snapshots.write(touched);
+  } catch (e) {
+    // Without the snapshot there is nothing to go back to: no write may happen.
+    throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+  }
   options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
 
   const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });

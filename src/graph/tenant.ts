@@ -82,6 +82,11 @@ export class GraphTenant implements Tenant {
     return this.http.list(`${KIND_PATHS[kind]}?$filter=${filter}`);
   }
 
+  async readDeleted(kind: DocumentKind): Promise<JsonObject[]> {
+    if (kind === 'authenticationStrength') return [];
+    return this.http.list(`identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}`);
+  }
+
   async restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined> {
     if (kind === 'authenticationStrength') return undefined; // strengths are not soft-deleted
     return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});

@@ -27,6 +27,11 @@ export interface PlanOperation {
    * and resolved by apply once that object exists.
    */
   body?: JsonObject;
+  /**
+   * restore: the id of a soft-deleted object to bring back (keeping its id and everything that
+   * refers to it) before the body is applied to it; created anew if it is gone.
+   */
+  restoreFrom?: string;
 }
 
 export type PlanWarningKind = 'delete' | 'enforcement' | 'new-block' | 'break-glass-removed' | 'unmanaged' | 'beta';

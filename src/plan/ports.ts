@@ -17,6 +17,8 @@ export interface Tenant {
   remove(kind: DocumentKind, id: string): Promise<void>;
   /** Objects of a kind with this displayName (after an unclear create: did it happen?). */
   findByDisplayName(kind: DocumentKind, displayName: string): Promise<JsonObject[]>;
+  /** Soft-deleted policies or named locations (deletedItems), kept by Graph for 30 days. */
+  readDeleted(kind: DocumentKind): Promise<JsonObject[]>;
   /** Brings a soft-deleted policy or named location back with its id; undefined when the kind has no recycle bin. */
   restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
   requests(): RequestTally;

@@ -3,8 +3,10 @@
  * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { KIND_FOLDERS, type DocumentKind, type JsonObject } from '../model/documents.js';
+import { dirname, join } from 'node:path';
+import { backupFiles } from '../backup/backup-files.js';
+import type { DocumentKind, JsonObject } from '../model/documents.js';
+import type { TenantSnapshot } from '../model/tenant.js';
 
 export interface SnapshotStore {
   /** Writes every object; answers the folder written. Throws when anything cannot be written. */
@@ -15,13 +17,21 @@ export function fileSnapshotStore(dir: string): SnapshotStore {
   return {
     write(objects) {
       mkdirSync(dir, { recursive: true });
-      for (const { kind, object } of objects) {
-        const folder = join(dir, KIND_FOLDERS[kind]);
-        mkdirSync(folder, { recursive: true });
-        // Named by id: unique, and safe on every file system (ids are GUIDs).
-        const id = String(object['id'] ?? 'unknown').replace(/[^0-9A-Za-z-]/g, '_');
-        const path = join(folder, `${id}.json`);
-        writeFileSync(`${path}.tmp`, JSON.stringify(object, null, 2) + '\n');
+      // The backup format, with raw ids (no look-ups): a snapshot is a repository that
+      // `caac restore --from` takes back, and each document keeps its id.
+      const pick = (kind: DocumentKind) => objects.filter((o) => o.kind === kind).map((o) => o.object);
+      const snapshot: TenantSnapshot = {
+        tenantId: '',
+        graphUrl: '',
+        apiVersion: 'v1.0',
+        policies: pick('policy'),
+        namedLocations: pick('namedLocation'),
+        authenticationStrengths: pick('authenticationStrength'),
+      };
+      for (const file of backupFiles(snapshot)) {
+        const path = join(dir, file.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(`${path}.tmp`, file.content);
         renameSync(`${path}.tmp`, path);
       }
       return dir;

@@ -1,0 +1,30 @@
+import * as core from '@actions/core';
+import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
+import { runBackup } from '../commands/backup.js';
+import { appendJobSummary } from '../github/job-summary.js';
+import { escapeMarkdown } from '../render/markdown-escape.js';
+import { connectFromInputs } from './connect.js';
+import { InputError, readInput, type ActionInputs } from './inputs.js';
+
+/** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
+export async function backupAction(inputs: ActionInputs): Promise<void> {
+  const env = process.env;
+  const out = readInput(env, 'out') ?? 'conditional-access';
+  const idsInput = readInput(env, 'ids') ?? 'false';
+  if (!['true', 'True', 'TRUE', 'false', 'False', 'FALSE'].includes(idsInput)) throw new InputError(`input "ids" is "${idsInput}": it must be true or false`);
+  const ids = idsInput.toLowerCase() === 'true';
+
+  const graph = connectFromInputs(inputs);
+  const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => core.info(line) });
+  process.stdout.write(renderBackupText(result, out));
+  for (const warning of result.warnings) core.warning(warning, { title: 'caac backup' });
+
+  const changed = result.written.length + result.removed.length > 0;
+  const markdown = renderBackupMarkdown(result);
+  core.setOutput('changed', String(changed));
+  core.setOutput('summary', markdown);
+  core.setOutput('out', out);
+  if (env['GITHUB_STEP_SUMMARY']) {
+    await appendJobSummary([`## caac backup: ${escapeMarkdown(out)}`, '', backupSummaryLine(result), '', markdown].join('\n'));
+  }
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { renderBackupText } from '../backup/report.js';
+import { runBackup } from '../commands/backup.js';
+import { ExitCode } from '../errors.js';
+import { connectGraph } from '../graph/connect.js';
+import { reportError } from './fail.js';
+import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+
+interface BackupFlags extends ConnectionFlags {
+  out: string;
+  ids?: boolean;
+}
+
+export function registerBackup(program: Command, setExit: (code: number) => void): void {
+  const command = program
+    .command('backup')
+    .description('write every policy, named location and custom authentication strength of the tenant as a caac repository (exit 0 done, 1 error)')
+    .requiredOption('-o, --out <dir>', 'folder to write: policies/, named-locations/ and authentication-strengths/ under it are caac\'s (stale .json files there are removed); nothing else is touched')
+    .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)');
+  addConnectionOptions(command).action(async (flags: BackupFlags) => {
+    try {
+      const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
+      const graph = connectGraph(connectionOptionsFromFlags(flags, log));
+      log(`signing in with ${graph.describe()}`);
+      const result = await runBackup(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
+      process.stdout.write(renderBackupText(result, flags.out));
+      setExit(ExitCode.ok);
+    } catch (error) {
+      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+    }
+  });
+}

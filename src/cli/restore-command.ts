@@ -1,0 +1,77 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { runApply } from '../commands/apply.js';
+import { hasChanges } from '../commands/plan.js';
+import { planRestore } from '../commands/restore.js';
+import { ConfigurationError, ExitCode, StalePlanError } from '../errors.js';
+import { connectGraph } from '../graph/connect.js';
+import { filePolicyStore } from '../repo/load-repository.js';
+import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
+import { applySucceeded, renderApplyText } from '../render/apply-text.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { reportError } from './fail.js';
+import { reportStoppedPlan } from './plan-command.js';
+
+interface RestoreFlags extends ConnectionFlags {
+  from: string;
+  autoApprove?: boolean;
+  prune?: boolean;
+  only?: string;
+  snapshotDir?: string;
+}
+
+export function registerRestore(program: Command, setExit: (code: number) => void): void {
+  const command = program
+    .command('restore')
+    .description('restore the tenant from a backup folder: shows the plan, then applies it (deleted objects come back with their ids)')
+    .requiredOption('--from <dir>', 'the backup folder (written by caac backup)')
+    .option('--auto-approve', 'apply without asking')
+    .option('--prune', 'delete objects created since the backup')
+    .option('--only <name>', 'restore only the object with this displayName')
+    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
+  addConnectionOptions(command).action(async (flags: RestoreFlags) => {
+    try {
+      setExit(await restoreAction(flags));
+    } catch (error) {
+      if (error instanceof StalePlanError) {
+        process.stderr.write(`caac: ${error.message}\n`);
+        setExit(ExitCode.stale);
+        return;
+      }
+      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+    }
+  });
+}
+
+async function restoreAction(flags: RestoreFlags): Promise<number> {
+  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
+  const graph = connectGraph(connectionOptionsFromFlags(flags, log));
+  log(`signing in with ${graph.describe()}`);
+  const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
+  const { plan } = outcome;
+  process.stdout.write(renderPlanText(plan));
+  if (!hasChanges(plan)) return ExitCode.ok;
+  if (!flags.autoApprove) {
+    if (!process.stdin.isTTY) {
+      throw new ConfigurationError('restore changes the tenant: review the plan above, then run again with --auto-approve (there is no terminal to ask)');
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question('Apply this restore? Type "yes" to go on: ')).trim().toLowerCase();
+    rl.close();
+    if (answer !== 'yes') {
+      process.stdout.write('Nothing was changed.\n');
+      return ExitCode.failure;
+    }
+  }
+  const snapshotDir = flags.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const applied = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+    // --prune asked for the deletions the plan shows.
+    allowDelete: flags.prune ?? false,
+    keepGoing: false,
+    log: (line) => process.stdout.write(line + '\n'),
+  });
+  process.stdout.write(renderApplyText(applied));
+  return applySucceeded(applied) ? ExitCode.ok : ExitCode.failure;
+}

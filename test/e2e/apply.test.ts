@@ -1,0 +1,144 @@
+/**
+ * caac apply end to end: the bundled CLI, as a child process, against the emulator (the sample
+ * tenant): a reviewed plan file applied, a stale one refused, deletions refused without
+ * --allow-delete, plan-and-apply with --auto-approve, and the hint when neither is given.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+const CLI = resolve('dist/cli.js');
+const EXAMPLE = resolve('examples/conditional-access');
+const CA006 = 'ca006-require-compliant-or-hybrid-joined-device.json';
+
+let emulator: RunningEmulator;
+const dirs: string[] = [];
+
+beforeEach(async () => {
+  emulator = await startEmulator({ seed: 'sample' });
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** An async child process, so the in-process emulator keeps answering while it runs. */
+function run(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', CAAC_ACCESS_TOKEN: 'e2e' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (status) => ok({ status, stdout, stderr }));
+  });
+}
+
+function copyExample(): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'caac-apply-e2e-'));
+  dirs.push(cwd);
+  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
+  return cwd;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file edited in place, of any shape
+function editPolicy(cwd: string, file: string, edit: (p: Record<string, any>) => void): void {
+  const path = join(cwd, 'conditional-access', 'policies', file);
+  const policy = JSON.parse(readFileSync(path, 'utf8'));
+  edit(policy);
+  writeFileSync(path, JSON.stringify(policy, null, 2));
+}
+
+const graph = () => ['--graph-url', emulator.url, '--rate-limit', '50'];
+
+async function graphCall(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${emulator.url}/v1.0/${path}`, { method, headers: { Authorization: 'Bearer e2e', 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+describe('caac apply (bundled CLI)', () => {
+  test('--plan plan.json: a progress line per operation, exit 0, verified; a second plan shows no changes', async () => {
+    const cwd = copyExample();
+    editPolicy(cwd, CA006, (p) => {
+      p.state = 'enabled';
+    });
+    expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
+    const r = await run(['apply', '--plan', 'plan.json', ...graph(), '--snapshot-dir', 'snap'], cwd);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\[1\/1\] update policy "CA006 - Require compliant or hybrid joined device" ok \d+\.\ds$/m);
+    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped; read back: matches the plan');
+    expect(r.stdout).toContain('Snapshot: snap');
+    expect(existsSync(join(cwd, 'snap', 'policies'))).toBe(true);
+    const again = await run(['plan', ...graph(), '--detailed-exitcode'], cwd);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete');
+    expect(again.status).toBe(0);
+  });
+
+  test('a plan made stale by a change in the tenant: exit 3, the change named, nothing written', async () => {
+    const cwd = copyExample();
+    editPolicy(cwd, CA006, (p) => {
+      p.state = 'enabled';
+    });
+    expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
+    const list = (await graphCall('GET', 'identity/conditionalAccess/policies')) as { value: { id: string; displayName: string }[] };
+    const ca004 = list.value.find((p) => p.displayName.startsWith('CA004'))!;
+    await graphCall('PATCH', `identity/conditionalAccess/policies/${ca004.id}`, { state: 'disabled' });
+    const before = emulator.requests().byEndpoint;
+    const r = await run(['apply', '--plan', 'plan.json', ...graph()], cwd);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`policy "CA004 - Require MFA for Azure management" (${ca004.id}) was changed`);
+    expect(r.stderr).toMatch(/Make the plan again/);
+    const after = emulator.requests().byEndpoint;
+    for (const key of Object.keys(after).filter((k) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k))) expect(after[key]).toBe(before[key]);
+  });
+
+  test('a plan with deletions, without --allow-delete: exit 1, "nothing was changed"', async () => {
+    const cwd = copyExample();
+    rmSync(join(cwd, 'conditional-access', 'policies', 'ca018-monitor-hr-portal-sessions-with-defender-for-cloud-apps.json'));
+    const planned = await run(['plan', ...graph(), '--prune', '--out', 'plan.json'], cwd);
+    expect(planned.stdout).toContain('1 to delete');
+    const r = await run(['apply', '--plan', 'plan.json', ...graph()], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nothing was changed.*--allow-delete/);
+    const list = (await graphCall('GET', 'identity/conditionalAccess/policies')) as { value: unknown[] };
+    expect(list.value).toHaveLength(21);
+  });
+
+  test('--auto-approve --dir: plans, shows the plan, applies', async () => {
+    const cwd = copyExample();
+    editPolicy(cwd, CA006, (p) => {
+      p.conditions.users.excludeGroups.push('group:Finance');
+    });
+    const r = await run(['apply', '--auto-approve', '--dir', 'conditional-access', ...graph(), '--snapshot-dir', 'snap'], cwd);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
+    expect(r.stdout).toMatch(/^\[1\/1\] update policy "CA006 [^"]*" ok \d+\.\ds$/m);
+    expect((await run(['plan', ...graph(), '--detailed-exitcode'], cwd)).status).toBe(0);
+  });
+
+  test('neither --plan nor --auto-approve: exit 1 with the hint, no request', async () => {
+    const cwd = copyExample();
+    const r = await run(['apply', ...graph()], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/caac: apply needs the reviewed plan: --plan plan\.json .*--auto-approve/);
+    expect(emulator.requests().total).toBe(0);
+  });
+});
+
+test('a snapshot that cannot be written: exit 1, said plainly, nothing changed', async () => {
+  const cwd = copyExample();
+  editPolicy(cwd, CA006, (p) => {
+    p.state = 'enabled';
+  });
+  expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
+  // A folder under a file cannot be made.
+  const r = await run(['apply', '--plan', 'plan.json', ...graph(), '--snapshot-dir', 'plan.json/snap'], cwd);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/caac: the snapshot .*could not be written.*nothing was changed/);
+  expect(r.stderr).not.toContain('bug in caac');
+  expect((await run(['plan', ...graph()], cwd)).stdout).toContain('1 to update');
+});
