@@ -36350,13 +36350,7 @@ function registerApply(program, setExit) {
             setExit(await applyAction(flags));
         }
         catch (error) {
-            if (error instanceof errors/* StalePlanError */.Z) {
-                process.stderr.write(`caac: ${error.message}\n`);
-                setExit(errors/* ExitCode */.yU.stale);
-                return;
-            }
-            const code = (0,fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n'));
-            setExit(code === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -36436,7 +36430,7 @@ function registerBackup(program, setExit) {
             setExit(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok);
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportError */ .N)(error, (line) => process.stderr.write(line + '\n')) === _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok ? _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.failure);
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -36731,7 +36725,8 @@ function registerEmulator(program) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ reportError)
+/* harmony export */   N: () => (/* binding */ reportError),
+/* harmony export */   o: () => (/* binding */ reportTenantCommandError)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 
@@ -36755,6 +36750,17 @@ function reportError(error, write) {
     else
         write('(this is a bug in caac: run again with CAAC_DEBUG=1 for details, and report it)');
     return _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.failure;
+}
+/**
+ * For the commands that reach a tenant (plan, apply, restore, backup): exit 2 means "changes" to
+ * plan, and 3 a stale plan to apply, so every other error exits 1.
+ */
+function reportTenantCommandError(error, write) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StalePlanError */ .Z) {
+        write(`caac: ${error.message}`);
+        return _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.stale;
+    }
+    return reportError(error, write) === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok ? _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.failure;
 }
 
 
@@ -37155,8 +37161,7 @@ function registerPlan(program, setExit) {
             await planAction(flags, setExit);
         }
         catch (error) {
-            // Exit 2 means "changes" here (--detailed-exitcode), so every error of plan exits 1.
-            setExit((0,fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n')) === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -37298,12 +37303,7 @@ function registerRestore(program, setExit) {
             setExit(await restoreAction(flags));
         }
         catch (error) {
-            if (error instanceof errors/* StalePlanError */.Z) {
-                process.stderr.write(`caac: ${error.message}\n`);
-                setExit(errors/* ExitCode */.yU.stale);
-                return;
-            }
-            setExit((0,fail/* reportError */.N)(error, (line) => process.stderr.write(line + '\n')) === errors/* ExitCode */.yU.ok ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure);
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -72636,7 +72636,7 @@ const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema
 ;// CONCATENATED MODULE: ./lib/schemas/authentication-strength.schema.json
 const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Extra settings for combinations, e.g. allowed FIDO2 AAGUIDs (managed through their own endpoint; read-only here)."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
 ;// CONCATENATED MODULE: ./lib/schemas/settings.schema.json
-const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"displayNames of policies allowed not to exclude the break-glass accounts.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency (emergency) policies, pre-staged and toggled together during an outage.","properties":{"sets":{"type":"array","description":"Named sets of contingency policies.","items":{"$ref":"#/definitions/contingencySet"}}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A set of contingency policies switched on or off together.","required":["name","policies"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]*$","description":"Set name used on the command line: lower-case letters, digits and dashes."},"description":{"type":"string","description":"What the set is for and when to use it."},"policies":{"type":"array","minItems":1,"description":"displayNames of the policies in the set.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
+const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"displayNames of policies allowed not to exclude the break-glass accounts.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/src/validate/schemas.js
 /**
  * The JSON Schemas shipped in schemas/ (editors read them through `$schema`), compiled once.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { runPlan } from '../commands/plan.js';
-import { ConfigurationError, ExitCode, StalePlanError } from '../errors.js';
+import { ConfigurationError, ExitCode } from '../errors.js';
 import { connectGraph } from '../graph/connect.js';
 import type { Plan } from '../model/plan.js';
 import { readPlanFile } from '../plan/plan-file.js';
@@ -11,7 +11,7 @@ import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
-import { reportError } from './fail.js';
+import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
 interface ApplyFlags extends ConnectionFlags {
@@ -39,13 +39,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     try {
       setExit(await applyAction(flags));
     } catch (error) {
-      if (error instanceof StalePlanError) {
-        process.stderr.write(`caac: ${error.message}\n`);
-        setExit(ExitCode.stale);
-        return;
-      }
-      const code = reportError(error, (line) => process.stderr.write(line + '\n'));
-      setExit(code === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
     }
   });
 }

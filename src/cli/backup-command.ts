@@ -3,7 +3,7 @@ import { renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
 import { connectGraph } from '../graph/connect.js';
-import { reportError } from './fail.js';
+import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
 
 interface BackupFlags extends ConnectionFlags {
@@ -26,7 +26,7 @@ export function registerBackup(program: Command, setExit: (code: number) => void
       process.stdout.write(renderBackupText(result, flags.out));
       setExit(ExitCode.ok);
     } catch (error) {
-      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
     }
   });
 }

@@ -19,3 +19,15 @@ export function reportError(error: unknown, write: (line: string) => void): numb
   else write('(this is a bug in caac: run again with CAAC_DEBUG=1 for details, and report it)');
   return ExitCode.failure;
 }
+
+/**
+ * For the commands that reach a tenant (plan, apply, restore, backup): exit 2 means "changes" to
+ * plan, and 3 a stale plan to apply, so every other error exits 1.
+ */
+export function reportTenantCommandError(error: unknown, write: (line: string) => void): number {
+  if (error instanceof StalePlanError) {
+    write(`caac: ${error.message}`);
+    return ExitCode.stale;
+  }
+  return reportError(error, write) === ExitCode.ok ? ExitCode.ok : ExitCode.failure;
+}

@@ -7,7 +7,7 @@ import { connectGraph } from '../graph/connect.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { reportError } from './fail.js';
+import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
 
 interface PlanFlags extends ConnectionFlags {
@@ -43,8 +43,7 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
     try {
       await planAction(flags, setExit);
     } catch (error) {
-      // Exit 2 means "changes" here (--detailed-exitcode), so every error of plan exits 1.
-      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
     }
   });
 }

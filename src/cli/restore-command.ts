@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { hasChanges } from '../commands/plan.js';
 import { planRestore } from '../commands/restore.js';
-import { ConfigurationError, ExitCode, StalePlanError } from '../errors.js';
+import { ConfigurationError, ExitCode } from '../errors.js';
 import { connectGraph } from '../graph/connect.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
-import { reportError } from './fail.js';
+import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
 interface RestoreFlags extends ConnectionFlags {
@@ -34,12 +34,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
     try {
       setExit(await restoreAction(flags));
     } catch (error) {
-      if (error instanceof StalePlanError) {
-        process.stderr.write(`caac: ${error.message}\n`);
-        setExit(ExitCode.stale);
-        return;
-      }
-      setExit(reportError(error, (line) => process.stderr.write(line + '\n')) === ExitCode.ok ? ExitCode.ok : ExitCode.failure);
+      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
     }
   });
 }

@@ -3,11 +3,11 @@
  * tenant): a reviewed plan file applied, a stale one refused, deletions refused without
  * --allow-delete, plan-and-apply with --auto-approve, and the hint when neither is given.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { runNode } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 const EXAMPLE = resolve('examples/conditional-access');
@@ -24,17 +24,7 @@ afterEach(async () => {
 });
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** An async child process, so the in-process emulator keeps answering while it runs. */
-function run(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', CAAC_ACCESS_TOKEN: 'e2e' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (status) => ok({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[], cwd: string) => runNode(CLI, args, { cwd, env: { CAAC_ACCESS_TOKEN: 'e2e' } });
 
 function copyExample(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'caac-apply-e2e-'));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { parseOutputFile, runCompositeAction } from './runner.js';
+import { runNode } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 const ACTION = resolve('dist/action.js');
@@ -22,17 +23,7 @@ afterEach(async () => {
   await emulator.stop();
 });
 
-/** An async child process, so the in-process emulator keeps answering while it runs. */
-function run(script: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { PATH: process.env['PATH'] ?? '', ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (status) => ok({ status, stdout, stderr }));
-  });
-}
+const run = runNode;
 
 const connection = () => ['--graph-url', emulator.url, '--rate-limit', '50'];
 const env = () => ({ CAAC_ACCESS_TOKEN: 'e2e' });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,3 +31,24 @@ export const LOCKOUT_POLICY = {
   conditions: { clientAppTypes: ['all'], users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] } },
   grantControls: { operator: 'OR', builtInControls: ['block'] },
 };
+
+export interface ChildResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a bundled script as an async child process (so an in-process emulator keeps answering
+ * while it runs), with only PATH and the given variables in its environment.
+ */
+export function runNode(script: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<ChildResult> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { PATH: process.env['PATH'] ?? '', ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (status) => ok({ status, stdout, stderr }));
+  });
+}

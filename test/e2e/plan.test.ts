@@ -2,13 +2,13 @@
  * caac plan end to end: the bundled CLI and the bundled action against the emulator (the sample
  * tenant) and a loopback fake of the GitHub REST API, run as child processes.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github.js';
 import { parseOutputFile } from './runner.js';
+import { runNode } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 const ACTION = resolve('dist/action.js');
@@ -30,17 +30,7 @@ afterAll(async () => {
   await github.close();
 });
 
-/** An async child process, so the in-process emulator keeps answering while it runs. */
-function run(script: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { PATH: process.env['PATH'] ?? '', ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (status) => ok({ status, stdout, stderr }));
-  });
-}
+const run = runNode;
 
 function copyExample(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'caac-plan-e2e-'));
