@@ -35684,6 +35684,165 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
+/***/ 9078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Op: () => (/* binding */ executeOperations)
+/* harmony export */ });
+/* unused harmony exports phaseOf, orderedOperations, substituteCreated */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/**
+ * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
+ * (the client paces them at the tenant's limit), with a progress line each.
+ */
+
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
+ * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
+ * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ */
+async function createOnce(op, tenant, body, options) {
+    const attempts = Math.max(1, options.createAttempts ?? 6);
+    for (let attempt = 1;; attempt++) {
+        try {
+            const answer = await tenant.create(op.kind, body);
+            return String(answer['id'] ?? '');
+        }
+        catch (e) {
+            if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500)))
+                throw e;
+            let found;
+            try {
+                found = await tenant.findByDisplayName(op.kind, op.displayName);
+            }
+            catch {
+                throw e;
+            }
+            if (found.length === 1 && typeof found[0]['id'] === 'string')
+                return found[0]['id'];
+            if (found.length > 0 || attempt >= attempts)
+                throw e;
+            await sleep((options.createRetryDelayMs ?? 500) * attempt);
+        }
+    }
+}
+/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
+function phaseOf(op) {
+    const policy = op.kind === 'policy';
+    if (op.action === 'delete')
+        return policy ? 2 : 3;
+    return policy ? 1 : 0;
+}
+function orderedOperations(operations) {
+    return operations
+        .filter((op) => op.action !== 'noop')
+        .map((op, i) => ({ op, i }))
+        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
+        .map(({ op }) => op);
+}
+const REF = /^(location|authStrength):(.+)$/;
+/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
+function substituteCreated(value, created, missing) {
+    if (typeof value === 'string') {
+        const m = REF.exec(value);
+        if (!m)
+            return value;
+        const id = created.get(value.toLowerCase());
+        if (id)
+            return id;
+        missing.add(value);
+        return value;
+    }
+    if (Array.isArray(value))
+        return value.map((v) => substituteCreated(v, created, missing));
+    if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .OW)(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
+    return value;
+}
+async function executeOperations(operations, tenant, options) {
+    const clock = options.clock ?? Date.now;
+    const ordered = orderedOperations(operations);
+    const created = new Map();
+    const results = [];
+    let stopped = false;
+    for (const [index, op] of ordered.entries()) {
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        if (stopped) {
+            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+            continue;
+        }
+        const started = clock();
+        const result = await runOne(op, tenant, created, options);
+        result.ms = clock() - started;
+        results.push(result);
+        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        if (result.status === 'applied') {
+            options.log(`${label} ok ${seconds}`);
+            if (op.action === 'create' && result.id) {
+                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
+                if (prefix)
+                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
+            }
+        }
+        else {
+            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
+            if (!options.keepGoing)
+                stopped = true;
+        }
+    }
+    return results;
+}
+/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
+async function restoreDeleted(op, tenant) {
+    try {
+        await tenant.restoreDeleted(op.kind, op.restoreFrom);
+        return true;
+    }
+    catch (e) {
+        // Purged, or past Graph's 30 days: it is created anew instead.
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404)
+            return false;
+        throw e;
+    }
+}
+async function runOne(op, tenant, created, options) {
+    try {
+        if (op.action === 'delete') {
+            await tenant.remove(op.kind, op.id).catch((e) => {
+                // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
+                if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
+                    throw e;
+            });
+            return { operation: op, status: 'applied', id: op.id, ms: 0 };
+        }
+        const missing = new Set();
+        const body = substituteCreated(op.body ?? {}, created, missing);
+        if (missing.size > 0) {
+            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+        }
+        if (op.action === 'update') {
+            await tenant.update(op.kind, op.id, body);
+            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
+        }
+        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+            await tenant.update(op.kind, op.restoreFrom, body);
+            return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
+        }
+        const id = await createOnce(op, tenant, body, options);
+        return { operation: op, status: 'applied', id, sent: body, ms: 0 };
+    }
+    catch (e) {
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+    }
+}
+
+
+/***/ }),
+
 /***/ 1895:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36177,8 +36336,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/apply.js + 2 modules
-var apply = __nccwpck_require__(7965);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js + 1 modules
+var apply = __nccwpck_require__(9087);
 // EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
 var commands_plan = __nccwpck_require__(2444);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -36480,6 +36639,314 @@ function connectionOptionsFromFlags(flags, log) {
 
 /***/ }),
 
+/***/ 7279:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  J: () => (/* binding */ registerContingency)
+});
+
+// EXTERNAL MODULE: ./lib/src/apply/execute.js
+var execute = __nccwpck_require__(9078);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/contingency/contingency.js
+/**
+ * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
+ * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
+ * which sets are active, and the state-only updates that activate or deactivate one.
+ *
+ * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
+ * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
+ * state its file in the repository declares (not to "disabled": the repo is the truth).
+ */
+
+
+const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
+/** The sets of caac.yml, in the order written. */
+function contingencySets(settings) {
+    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
+}
+/** The named set; a ConfigurationError listing the sets when there is none by that name. */
+function findContingencySet(settings, name) {
+    const sets = contingencySets(settings);
+    const found = sets.find((s) => s.name === name);
+    if (found)
+        return found;
+    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
+    throw new errors/* ConfigurationError */.j1(`there is no contingency set "${name}": ${known}`);
+}
+/** The set's policies with the state each has while the set is active. */
+function members(set) {
+    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
+    return [
+        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
+        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
+    ];
+}
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
+function tenantPolicy(snapshot, displayName) {
+    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
+    if (found.length > 1) {
+        throw new errors/* ConfigurationError */.j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+    }
+    return found[0];
+}
+function timeOf(policy) {
+    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
+    return typeof t === 'string' ? t : undefined;
+}
+/** Every set of caac.yml as it stands in the tenant. */
+function contingencyStatus(settings, snapshot) {
+    return contingencySets(settings).map((set) => setStatus(set, snapshot));
+}
+function setStatus(set, snapshot) {
+    const policies = members(set).map((m) => {
+        const found = tenantPolicy(snapshot, m.displayName);
+        if (!found)
+            return { ...m };
+        const status = { ...m, id: String(found['id']), state: String(found['state']) };
+        const time = timeOf(found);
+        if (time)
+            status.modifiedDateTime = time;
+        return status;
+    });
+    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
+    const status = { name: set.name, active, policies };
+    if (set.description !== undefined)
+        status.description = set.description;
+    if (active) {
+        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
+        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
+        if (latest)
+            status.since = latest;
+    }
+    return status;
+}
+function stateUpdate(displayName, id, before, after, file) {
+    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
+    if (file)
+        op.file = file;
+    return op;
+}
+const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
+/**
+ * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
+ * policies → deactivatedState. Policies already there get none (an active set yields none).
+ */
+function planActivation(set, snapshot) {
+    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
+    if (missing.length) {
+        throw new errors/* ConfigurationError */.j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
+    }
+    const operations = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const state = String(found['state']);
+        if (state !== m.expected)
+            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
+    }
+    return operations;
+}
+/**
+ * The state-only updates that return every policy of the set to the state its file in the
+ * repository declares. A policy missing from the tenant or from the repository is an error.
+ */
+function planDeactivation(set, snapshot, desired) {
+    const problems = [];
+    const targets = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,documents/* displayNameOf */.Nv)(d) ?? '', m.displayName));
+        if (!found)
+            problems.push(`"${m.displayName}" is not in the tenant`);
+        if (docs.length === 0)
+            problems.push(`"${m.displayName}" has no file in the repository`);
+        else if (docs.length > 1)
+            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
+        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
+        if (docs.length === 1 && typeof state !== 'string')
+            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
+        if (found && docs.length === 1 && typeof state === 'string')
+            targets.push({ found, state, file: docs[0].file });
+    }
+    if (problems.length) {
+        throw new errors/* ConfigurationError */.j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+    }
+    return targets
+        .filter((t) => String(t.found['state']) !== t.state)
+        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
+}
+/** After a write: the policies of the operations whose state does not read back as sent. */
+function verifyStates(operations, after) {
+    const problems = [];
+    for (const op of operations) {
+        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+        const expected = op.body?.['state'];
+        if (!found)
+            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
+        else if (found['state'] !== expected)
+            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./lib/src/contingency/render.js
+const STATE_LABELS = {
+    enabled: 'on',
+    disabled: 'off',
+    enabledForReportingButNotEnforced: 'report-only',
+};
+const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
+function renderContingencyStatus(sets) {
+    if (sets.length === 0)
+        return 'No contingency sets: caac.yml has no `contingency` key.\n';
+    const lines = [];
+    for (const set of sets) {
+        lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+        if (set.description)
+            lines.push(`  ${set.description.trim()}`);
+        for (const p of set.policies) {
+            const ok = p.state === p.expected;
+            lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function describeOperation(op) {
+    const change = op.changes.find((c) => c.path === '/state');
+    return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
+}
+
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/validate/settings.js
+var validate_settings = __nccwpck_require__(3424);
+;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
+/**
+ * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
+ * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
+ * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
+ * nothing.
+ */
+
+
+
+
+
+
+async function runContingency(action, setName, ports, options) {
+    const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
+    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
+    const set = setName === undefined ? undefined : findContingencySet(settings, setName);
+    const base = { action, dryRun: options.dryRun, operations: [], results: [], verification: [] };
+    options.log(`reading the tenant (${ports.tenant.graphUrl})`);
+    const snapshot = await ports.tenant.read();
+    if (action === 'status') {
+        return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
+    }
+    if (!set)
+        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
+    const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
+    if (operations.length === 0) {
+        options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
+        return { ...base, sets: [setStatus(set, snapshot)] };
+    }
+    options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
+    for (const op of operations)
+        options.log(`  ${describeOperation(op)}`);
+    if (options.dryRun)
+        return { ...base, operations, sets: [setStatus(set, snapshot)] };
+    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
+    options.log('reading the tenant back to verify');
+    const after = await ports.tenant.read();
+    const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
+    const status = setStatus(set, after);
+    const verification = verifyStates(applied, after);
+    if (action === 'activate' && applied.length === operations.length && !status.active)
+        verification.push(`contingency set "${set.name}" does not read back as active`);
+    return { ...base, operations, results, verification, sets: [status] };
+}
+/** Every operation applied and read back as sent. */
+function contingencySucceeded(outcome) {
+    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+}
+
+// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
+var connect = __nccwpck_require__(7697);
+// EXTERNAL MODULE: ./lib/src/cli/connection-options.js
+var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/fail.js
+var fail = __nccwpck_require__(1451);
+;// CONCATENATED MODULE: ./lib/src/cli/contingency-command.js
+
+
+
+
+
+
+
+/** `caac contingency status|activate <set>|deactivate <set>`; exit 0 done and verified, 1 otherwise. */
+function registerContingency(program, setExit) {
+    const contingency = program
+        .command('contingency')
+        .description('contingency sets of caac.yml: show which are active, switch one on or off in the tenant (exit 0 done and verified, 1 failure)');
+    const run = (action) => async (setName, flags) => {
+        try {
+            setExit(await contingencyAction(action, setName, flags));
+        }
+        catch (error) {
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+        }
+    };
+    (0,connection_options/* addConnectionOptions */.A)(contingency
+        .command('status')
+        .description('which contingency sets exist, which are active in the tenant, and since when')
+        .argument('[set]', 'only this set')
+        .option('-d, --dir <dir>', 'the repository folder (caac.yml)', load_repository/* DEFAULT_ROOT */.P2)).action(run('status'));
+    for (const action of ['activate', 'deactivate']) {
+        (0,connection_options/* addConnectionOptions */.A)(contingency
+            .command(action)
+            .description(action === 'activate'
+            ? 'enable the set\'s activate policies and move its deactivate policies to deactivatedState (idempotent)'
+            : 'return every policy of the set to the state its file in the repository declares (idempotent)')
+            .argument('<set>', 'the set\'s name in caac.yml')
+            .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', load_repository/* DEFAULT_ROOT */.P2)
+            .option('--dry-run', 'show the changes, make none')).action(run(action));
+    }
+}
+async function contingencyAction(action, setName, flags) {
+    const log = (line) => process.stderr.write(`caac: ${line}\n`);
+    const graph = (0,connect/* connectGraph */.H)((0,connection_options/* connectionOptionsFromFlags */.q)(flags, log));
+    log(`signing in with ${graph.describe()}`);
+    const outcome = await runContingency(action, setName, { tenant: graph.tenant }, {
+        dir: flags.dir,
+        dryRun: flags.dryRun ?? false,
+        log: (line) => process.stdout.write(line + '\n'),
+    });
+    process.stdout.write(renderOutcome(outcome));
+    return contingencySucceeded(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
+}
+function renderOutcome(outcome) {
+    const lines = [];
+    if (outcome.verification.length)
+        lines.push('Verification failed:', ...outcome.verification.map((v) => `  ${v}`));
+    const failed = outcome.results.filter((r) => r.status !== 'applied');
+    if (failed.length)
+        lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
+    if (outcome.dryRun && outcome.operations.length)
+        lines.push('Dry run: nothing was changed.');
+    return (lines.length ? lines.join('\n') + '\n' : '') + renderContingencyStatus(outcome.sets);
+}
+
+
+/***/ }),
+
 /***/ 6940:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36491,7 +36958,7 @@ function connectionOptionsFromFlags(flags, log) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
-/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7965);
+/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9087);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
 /* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(8999);
 /* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2444);
@@ -36781,13 +37248,15 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
 /* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4044);
 /* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1849);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7379);
-/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3820);
-/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8113);
+/* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7279);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7379);
+/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3820);
+/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
  * commands in src/commands/ do the work.
  */
+
 
 
 
@@ -36812,11 +37281,12 @@ async function main(argv) {
         .showSuggestionAfterError(true)
         .showHelpAfterError('(run "caac --help" for usage)')
         .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_10__/* .registerValidate */ .i)(program, setExit);
-    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerPlan */ .l)(program, setExit);
+    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_11__/* .registerValidate */ .i)(program, setExit);
+    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_9__/* .registerPlan */ .l)(program, setExit);
     (0,_apply_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerApply */ .O)(program, setExit);
-    (0,_restore_command_js__WEBPACK_IMPORTED_MODULE_9__/* .registerRestore */ .U)(program, setExit);
+    (0,_restore_command_js__WEBPACK_IMPORTED_MODULE_10__/* .registerRestore */ .U)(program, setExit);
     (0,_backup_command_js__WEBPACK_IMPORTED_MODULE_7__/* .registerBackup */ .a)(program, setExit);
+    (0,_contingency_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerContingency */ .J)(program, setExit);
     (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .H)(program);
     (0,_demo_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerDemo */ .H)(program, setExit);
     try {
@@ -37197,8 +37667,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:readline/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
-// EXTERNAL MODULE: ./lib/src/commands/apply.js + 2 modules
-var apply = __nccwpck_require__(7965);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js + 1 modules
+var apply = __nccwpck_require__(9087);
 // EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
 var commands_plan = __nccwpck_require__(2444);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -37388,7 +37858,7 @@ function registerValidate(program, setExit) {
 
 /***/ }),
 
-/***/ 7965:
+/***/ 9087:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37397,162 +37867,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   O: () => (/* binding */ runApply)
 });
 
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/apply/execute.js
-/**
- * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
- * (the client paces them at the tenant's limit), with a progress line each.
- */
-
-
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-/**
- * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
- * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
- * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
- */
-async function createOnce(op, tenant, body, options) {
-    const attempts = Math.max(1, options.createAttempts ?? 6);
-    for (let attempt = 1;; attempt++) {
-        try {
-            const answer = await tenant.create(op.kind, body);
-            return String(answer['id'] ?? '');
-        }
-        catch (e) {
-            if (!(e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)))
-                throw e;
-            let found;
-            try {
-                found = await tenant.findByDisplayName(op.kind, op.displayName);
-            }
-            catch {
-                throw e;
-            }
-            if (found.length === 1 && typeof found[0]['id'] === 'string')
-                return found[0]['id'];
-            if (found.length > 0 || attempt >= attempts)
-                throw e;
-            await sleep((options.createRetryDelayMs ?? 500) * attempt);
-        }
-    }
-}
-/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
-function phaseOf(op) {
-    const policy = op.kind === 'policy';
-    if (op.action === 'delete')
-        return policy ? 2 : 3;
-    return policy ? 1 : 0;
-}
-function orderedOperations(operations) {
-    return operations
-        .filter((op) => op.action !== 'noop')
-        .map((op, i) => ({ op, i }))
-        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
-        .map(({ op }) => op);
-}
-const REF = /^(location|authStrength):(.+)$/;
-/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
-function substituteCreated(value, created, missing) {
-    if (typeof value === 'string') {
-        const m = REF.exec(value);
-        if (!m)
-            return value;
-        const id = created.get(value.toLowerCase());
-        if (id)
-            return id;
-        missing.add(value);
-        return value;
-    }
-    if (Array.isArray(value))
-        return value.map((v) => substituteCreated(v, created, missing));
-    if ((0,documents/* isJsonObject */.OW)(value))
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
-    return value;
-}
-async function executeOperations(operations, tenant, options) {
-    const clock = options.clock ?? Date.now;
-    const ordered = orderedOperations(operations);
-    const created = new Map();
-    const results = [];
-    let stopped = false;
-    for (const [index, op] of ordered.entries()) {
-        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
-        if (stopped) {
-            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
-            continue;
-        }
-        const started = clock();
-        const result = await runOne(op, tenant, created, options);
-        result.ms = clock() - started;
-        results.push(result);
-        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
-        if (result.status === 'applied') {
-            options.log(`${label} ok ${seconds}`);
-            if (op.action === 'create' && result.id) {
-                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
-                if (prefix)
-                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
-            }
-        }
-        else {
-            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
-            if (!options.keepGoing)
-                stopped = true;
-        }
-    }
-    return results;
-}
-/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
-async function restoreDeleted(op, tenant) {
-    try {
-        await tenant.restoreDeleted(op.kind, op.restoreFrom);
-        return true;
-    }
-    catch (e) {
-        // Purged, or past Graph's 30 days: it is created anew instead.
-        if (e instanceof errors/* GraphError */.h9 && e.status === 404)
-            return false;
-        throw e;
-    }
-}
-async function runOne(op, tenant, created, options) {
-    try {
-        if (op.action === 'delete') {
-            await tenant.remove(op.kind, op.id).catch((e) => {
-                // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
-                if (!(e instanceof errors/* GraphError */.h9 && e.status === 404))
-                    throw e;
-            });
-            return { operation: op, status: 'applied', id: op.id, ms: 0 };
-        }
-        const missing = new Set();
-        const body = substituteCreated(op.body ?? {}, created, missing);
-        if (missing.size > 0) {
-            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
-        }
-        if (op.action === 'update') {
-            await tenant.update(op.kind, op.id, body);
-            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
-        }
-        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
-            await tenant.update(op.kind, op.restoreFrom, body);
-            return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
-        }
-        const id = await createOnce(op, tenant, body, options);
-        return { operation: op, status: 'applied', id, sent: body, ms: 0 };
-    }
-    catch (e) {
-        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
-    }
-}
-
+// EXTERNAL MODULE: ./lib/src/apply/execute.js
+var execute = __nccwpck_require__(9078);
 // EXTERNAL MODULE: ./lib/src/model/policy-view.js
 var policy_view = __nccwpck_require__(7004);
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(9078);
+var lockout_risk = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./lib/src/apply/guards.js
 
 
@@ -37582,6 +37902,8 @@ function planSafetyProblems(plan) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
@@ -37644,7 +37966,7 @@ async function runApply(plan, ports, options) {
         throw new errors/* SafetyError */.dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const results = await (0,execute/* executeOperations */.Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
     const applied = results.filter((r) => r.status === 'applied');
     options.log('reading the tenant back to verify');
     const after = await tenant.read();
@@ -72117,7 +72439,7 @@ const graphRule = {
 };
 
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(9078);
+var lockout_risk = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/naming.js
 
 /** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
@@ -72285,7 +72607,7 @@ function allRuleInfo() {
 
 /***/ }),
 
-/***/ 9078:
+/***/ 6697:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

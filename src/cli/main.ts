@@ -11,6 +11,7 @@ import { registerDemo } from './demo-command.js';
 import { registerEmulator } from './emulator-command.js';
 import { registerApply } from './apply-command.js';
 import { registerBackup } from './backup-command.js';
+import { registerContingency } from './contingency-command.js';
 import { registerPlan } from './plan-command.js';
 import { registerRestore } from './restore-command.js';
 import { registerValidate } from './validate-command.js';
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerApply(program, setExit);
   registerRestore(program, setExit);
   registerBackup(program, setExit);
+  registerContingency(program, setExit);
   registerEmulator(program);
   registerDemo(program, setExit);
   try {

@@ -10,8 +10,23 @@ export interface Settings {
   };
   naming?: { pattern?: string };
   prune?: boolean;
-  contingency?: { sets?: { name: string; description?: string; policies: string[] }[] };
+  /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
+  contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
+}
+
+/** The state the `deactivate` policies of an active contingency set take. */
+export type DeactivatedState = 'enabledForReportingButNotEnforced' | 'disabled';
+
+/** One contingency set of `caac.yml`. */
+export interface ContingencySet {
+  description?: string;
+  /** displayNames of the policies enabled while the set is active. */
+  activate: string[];
+  /** displayNames of the policies moved to `deactivatedState` while the set is active. */
+  deactivate?: string[];
+  /** Default `enabledForReportingButNotEnforced` (report-only). */
+  deactivatedState?: DeactivatedState;
 }
 
 /** The settings file as read, before it is checked. */

@@ -145,11 +145,12 @@ test('caac.yml names the break-glass group, the naming pattern and the contingen
   const settings = parse(readFileSync(join(ROOT, 'caac.yml'), 'utf8')) as {
     emergencyAccess: { groups: string[] };
     naming: { pattern: string };
-    contingency: { sets: Array<{ name: string; description: string; policies: string[] }> };
+    contingency: Record<string, { description: string; activate: string[]; deactivate?: string[] }>;
   };
   expect(settings.emergencyAccess.groups).toEqual(['group:CA-BreakGlass']);
   const pattern = new RegExp(settings.naming.pattern);
   for (const p of policies) expect(String(p.displayName)).toMatch(pattern);
-  const set = settings.contingency.sets.find((s) => s.name === 'outage-mfa');
-  expect(set?.policies.sort()).toEqual(policies.map((p) => String(p.displayName)).filter((n) => / - Contingency - /.test(n)).sort());
+  const set = settings.contingency['outage-mfa'];
+  expect(set?.deactivate).toBeUndefined();
+  expect(set?.activate.sort()).toEqual(policies.map((p) => String(p.displayName)).filter((n) => / - Contingency - /.test(n)).sort());
 });

@@ -275,9 +275,12 @@ const goodSettings: { [key: string]: Json } = {
   naming: { pattern: '^CA\\d{3} - ' },
   prune: false,
   contingency: {
-    sets: [
-      { name: 'mfa-outage', description: 'MFA provider down', policies: ['CA-EM01 - Require compliant device'] },
-    ],
+    'mfa-outage': {
+      description: 'MFA provider down',
+      activate: ['CA-EM01 - Require compliant device'],
+      deactivate: ['CA002 - Require MFA'],
+      deactivatedState: 'disabled',
+    },
   },
   rollout: { rings: [{ name: 'pilot', groups: ['group:CA Pilot'] }, { name: 'everyone' }] },
 };
@@ -623,7 +626,7 @@ describe('settings schema', () => {
     expectInvalidAt('settings', { ...goodSettings, breakGlass: {} }, '', 'additionalProperties');
     expectInvalidAt('settings', { emergencyAccess: { accounts: [] } }, '/emergencyAccess', 'additionalProperties');
     expectInvalidAt('settings', { naming: { regex: '^CA' } }, '/naming', 'additionalProperties');
-    expectInvalidAt('settings', { contingency: { sets: [{ name: 'a', policies: ['x'], enabled: true }] } }, '/contingency/sets/0', 'additionalProperties');
+    expectInvalidAt('settings', { contingency: { a: { activate: ['x'], enabled: true } } }, '/contingency/a', 'additionalProperties');
     expectInvalidAt('settings', { rollout: { rings: [{ name: 'a', users: [] }] } }, '/rollout/rings/0', 'additionalProperties');
   });
 
@@ -631,10 +634,11 @@ describe('settings schema', () => {
     expectInvalidAt('settings', { prune: 'yes' }, '/prune', 'type');
     expectInvalidAt('settings', { emergencyAccess: { users: 'user:a@b.c' } }, '/emergencyAccess/users', 'type');
     expectInvalidAt('settings', { naming: { pattern: 5 } }, '/naming/pattern', 'type');
-    expectInvalidAt('settings', { contingency: { sets: [{ name: 'a' }] } }, '/contingency/sets/0', 'required');
-    expectInvalidAt('settings', { contingency: { sets: [{ name: 'a', policies: [] }] } }, '/contingency/sets/0/policies', 'minItems');
-    expectInvalidAt('settings', { contingency: { sets: [{ name: 'MFA Outage', policies: ['x'] }] } }, '/contingency/sets/0/name', 'pattern');
-    expectInvalidAt('settings', { contingency: { sets: [{ name: '-x', policies: ['x'] }] } }, '/contingency/sets/0/name', 'pattern');
+    expectInvalidAt('settings', { contingency: { a: { description: 'x' } } }, '/contingency/a', 'required');
+    expectInvalidAt('settings', { contingency: { a: { activate: [] } } }, '/contingency/a/activate', 'minItems');
+    expectInvalidAt('settings', { contingency: { a: { activate: ['x'], deactivatedState: 'enabled' } } }, '/contingency/a/deactivatedState', 'enum');
+    expectInvalidAt('settings', { contingency: { 'MFA Outage': { activate: ['x'] } } }, '/contingency', 'additionalProperties');
+    expectInvalidAt('settings', { contingency: { '-x': { activate: ['x'] } } }, '/contingency', 'additionalProperties');
     expectInvalidAt('settings', { rollout: { rings: [{ groups: ['group:Pilot'] }] } }, '/rollout/rings/0', 'required');
   });
 });

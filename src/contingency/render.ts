@@ -1,0 +1,30 @@
+/** Plain-text reports of `caac contingency`. */
+import type { PlanOperation } from '../model/plan.js';
+import type { ContingencySetStatus } from './contingency.js';
+
+const STATE_LABELS: Record<string, string> = {
+  enabled: 'on',
+  disabled: 'off',
+  enabledForReportingButNotEnforced: 'report-only',
+};
+
+const stateLabel = (state: string | undefined): string => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
+
+export function renderContingencyStatus(sets: readonly ContingencySetStatus[]): string {
+  if (sets.length === 0) return 'No contingency sets: caac.yml has no `contingency` key.\n';
+  const lines: string[] = [];
+  for (const set of sets) {
+    lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+    if (set.description) lines.push(`  ${set.description.trim()}`);
+    for (const p of set.policies) {
+      const ok = p.state === p.expected;
+      lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function describeOperation(op: PlanOperation): string {
+  const change = op.changes.find((c) => c.path === '/state');
+  return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
+}

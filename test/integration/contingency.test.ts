@@ -1,0 +1,123 @@
+/**
+ * `caac contingency` against the emulator's sample tenant and examples/conditional-access/ (set
+ * `outage-mfa`: the three CA90x policies, disabled in the repo and in the tenant).
+ */
+import { jest } from '@jest/globals';
+import { Command } from 'commander';
+import { registerContingency } from '../../src/cli/contingency-command.js';
+import { runContingency, contingencySucceeded, type ContingencyOutcome } from '../../src/commands/contingency.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { ConfigurationError } from '../../src/errors.js';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+
+const DIR = 'examples/conditional-access';
+const SET = 'outage-mfa';
+
+let emu: RunningEmulator;
+let graph: GraphConnection;
+let lines: string[];
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: 'sample' });
+  graph = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
+});
+
+afterAll(async () => {
+  await emu.stop();
+});
+
+beforeEach(() => {
+  lines = [];
+});
+
+const run = (action: 'status' | 'activate' | 'deactivate', dryRun = false, set: string | undefined = SET): Promise<ContingencyOutcome> =>
+  runContingency(action, set, { tenant: graph.tenant }, { dir: DIR, dryRun, log: (line) => lines.push(line) });
+
+async function states(): Promise<Record<string, string>> {
+  const snapshot = await graph.tenant.read();
+  return Object.fromEntries(snapshot.policies.filter((p) => String(p['displayName']).startsWith('CA9')).map((p) => [String(p['displayName']), String(p['state'])]));
+}
+
+const allIn = (s: Record<string, string>, state: string) => Object.keys(s).length === 3 && Object.values(s).every((v) => v === state);
+
+test('status → activate → status → activate again → deactivate → status', async () => {
+  const first = await run('status', false, undefined);
+  expect(first.sets.map((s) => [s.name, s.active, s.since])).toEqual([[SET, false, undefined]]);
+  expect(first.sets[0]?.policies.map((p) => p.state)).toEqual(['disabled', 'disabled', 'disabled']);
+
+  const activated = await run('activate');
+  expect(activated.operations.map((op) => op.body)).toEqual([{ state: 'enabled' }, { state: 'enabled' }, { state: 'enabled' }]);
+  expect(activated.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+  expect(activated.verification).toEqual([]);
+  expect(contingencySucceeded(activated)).toBe(true);
+  expect(activated.sets[0]?.active).toBe(true);
+  expect(lines.some((l) => l.includes('CA901') && l.includes('off → on'))).toBe(true);
+  expect(allIn(await states(), 'enabled')).toBe(true);
+
+  const status = await run('status');
+  expect(status.sets[0]?.active).toBe(true);
+  expect(status.sets[0]?.since).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+  const again = await run('activate');
+  expect(again.operations).toEqual([]);
+  expect(again.results).toEqual([]);
+  expect(contingencySucceeded(again)).toBe(true);
+  expect(lines.at(-1)).toMatch(/already active: nothing to change/);
+
+  const deactivated = await run('deactivate');
+  expect(deactivated.operations.map((op) => [op.displayName.slice(0, 5), op.body, op.file?.startsWith(`${DIR}/policies/`)])).toEqual([
+    ['CA901', { state: 'disabled' }, true],
+    ['CA902', { state: 'disabled' }, true],
+    ['CA903', { state: 'disabled' }, true],
+  ]);
+  expect(contingencySucceeded(deactivated)).toBe(true);
+  expect(allIn(await states(), 'disabled')).toBe(true);
+
+  const last = await run('status');
+  expect(last.sets[0]?.active).toBe(false);
+  expect((await run('deactivate')).operations).toEqual([]);
+});
+
+test('--dry-run shows the changes and makes none', async () => {
+  const before = await states();
+  const dry = await run('activate', true);
+  expect(dry.dryRun).toBe(true);
+  expect(dry.operations).toHaveLength(3);
+  expect(dry.results).toEqual([]);
+  expect(dry.sets[0]?.active).toBe(false);
+  expect(lines.some((l) => l.startsWith('would change 3 policies'))).toBe(true);
+  expect(await states()).toEqual(before);
+});
+
+test('an unknown set: a ConfigurationError listing the sets, nothing read or changed', async () => {
+  const before = graph.tenant.requests().total;
+  await expect(run('activate', false, 'nope')).rejects.toThrow(ConfigurationError);
+  await expect(run('status', false, 'nope')).rejects.toThrow('there is no contingency set "nope": the sets are: outage-mfa');
+  expect(graph.tenant.requests().total).toBe(before);
+});
+
+test('the CLI: status exits 0 and prints the sets; an unknown set exits 1', async () => {
+  const saved = process.env['CAAC_ACCESS_TOKEN'];
+  process.env['CAAC_ACCESS_TOKEN'] = 't';
+  const out: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  try {
+    const cli = async (...args: string[]): Promise<number> => {
+      let code = -1;
+      const program = new Command().exitOverride();
+      registerContingency(program, (c) => (code = c));
+      await program.parseAsync(['node', 'caac', 'contingency', ...args, '--dir', DIR, '--graph-url', emu.url, '--rate-limit', '200']);
+      return code;
+    };
+    expect(await cli('status')).toBe(0);
+    expect(out.join('')).toContain('outage-mfa: inactive');
+    expect(await cli('activate', 'nope', '--dry-run')).toBe(1);
+    expect(out.join('')).toContain('there is no contingency set "nope"');
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
+    else process.env['CAAC_ACCESS_TOKEN'] = saved;
+  }
+});
