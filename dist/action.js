@@ -5752,7 +5752,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(7783);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -5929,7 +5929,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -5939,7 +5939,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -6625,7 +6625,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6910,7 +6910,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(7783);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -8669,7 +8669,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(7783);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -9333,7 +9333,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 7783:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9848,7 +9848,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -10273,7 +10273,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -51446,9 +51446,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(5402);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -51502,7 +51502,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -51714,11 +51714,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -52327,7 +52327,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52382,7 +52382,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -52595,7 +52595,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -53103,7 +53103,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 7783:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -53114,7 +53114,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -53952,7 +53952,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(5402);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -57186,7 +57186,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -59036,7 +59036,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -59911,7 +59911,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 1493:
+/***/ 4657:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59924,162 +59924,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(4116);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/apply/execute.js
-/**
- * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
- * (the client paces them at the tenant's limit), with a progress line each.
- */
-
-
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-/**
- * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
- * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
- * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
- */
-async function createOnce(op, tenant, body, options) {
-    const attempts = Math.max(1, options.createAttempts ?? 6);
-    for (let attempt = 1;; attempt++) {
-        try {
-            const answer = await tenant.create(op.kind, body);
-            return String(answer['id'] ?? '');
-        }
-        catch (e) {
-            if (!(e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)))
-                throw e;
-            let found;
-            try {
-                found = await tenant.findByDisplayName(op.kind, op.displayName);
-            }
-            catch {
-                throw e;
-            }
-            if (found.length === 1 && typeof found[0]['id'] === 'string')
-                return found[0]['id'];
-            if (found.length > 0 || attempt >= attempts)
-                throw e;
-            await sleep((options.createRetryDelayMs ?? 500) * attempt);
-        }
-    }
-}
-/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
-function phaseOf(op) {
-    const policy = op.kind === 'policy';
-    if (op.action === 'delete')
-        return policy ? 2 : 3;
-    return policy ? 1 : 0;
-}
-function orderedOperations(operations) {
-    return operations
-        .filter((op) => op.action !== 'noop')
-        .map((op, i) => ({ op, i }))
-        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
-        .map(({ op }) => op);
-}
-const REF = /^(location|authStrength):(.+)$/;
-/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
-function substituteCreated(value, created, missing) {
-    if (typeof value === 'string') {
-        const m = REF.exec(value);
-        if (!m)
-            return value;
-        const id = created.get(value.toLowerCase());
-        if (id)
-            return id;
-        missing.add(value);
-        return value;
-    }
-    if (Array.isArray(value))
-        return value.map((v) => substituteCreated(v, created, missing));
-    if ((0,documents/* isJsonObject */.OW)(value))
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
-    return value;
-}
-async function executeOperations(operations, tenant, options) {
-    const clock = options.clock ?? Date.now;
-    const ordered = orderedOperations(operations);
-    const created = new Map();
-    const results = [];
-    let stopped = false;
-    for (const [index, op] of ordered.entries()) {
-        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
-        if (stopped) {
-            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
-            continue;
-        }
-        const started = clock();
-        const result = await runOne(op, tenant, created, options);
-        result.ms = clock() - started;
-        results.push(result);
-        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
-        if (result.status === 'applied') {
-            options.log(`${label} ok ${seconds}`);
-            if (op.action === 'create' && result.id) {
-                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
-                if (prefix)
-                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
-            }
-        }
-        else {
-            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
-            if (!options.keepGoing)
-                stopped = true;
-        }
-    }
-    return results;
-}
-/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
-async function restoreDeleted(op, tenant) {
-    try {
-        await tenant.restoreDeleted(op.kind, op.restoreFrom);
-        return true;
-    }
-    catch (e) {
-        // Purged, or past Graph's 30 days: it is created anew instead.
-        if (e instanceof errors/* GraphError */.h9 && e.status === 404)
-            return false;
-        throw e;
-    }
-}
-async function runOne(op, tenant, created, options) {
-    try {
-        if (op.action === 'delete') {
-            await tenant.remove(op.kind, op.id).catch((e) => {
-                // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
-                if (!(e instanceof errors/* GraphError */.h9 && e.status === 404))
-                    throw e;
-            });
-            return { operation: op, status: 'applied', id: op.id, ms: 0 };
-        }
-        const missing = new Set();
-        const body = substituteCreated(op.body ?? {}, created, missing);
-        if (missing.size > 0) {
-            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
-        }
-        if (op.action === 'update') {
-            await tenant.update(op.kind, op.id, body);
-            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
-        }
-        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
-            await tenant.update(op.kind, op.restoreFrom, body);
-            return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
-        }
-        const id = await createOnce(op, tenant, body, options);
-        return { operation: op, status: 'applied', id, sent: body, ms: 0 };
-    }
-    catch (e) {
-        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
-    }
-}
-
+// EXTERNAL MODULE: ./lib/src/apply/execute.js
+var execute = __nccwpck_require__(9078);
 // EXTERNAL MODULE: ./lib/src/model/policy-view.js
 var policy_view = __nccwpck_require__(7004);
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(9078);
+var lockout_risk = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./lib/src/apply/guards.js
 
 
@@ -60109,6 +59959,8 @@ function planSafetyProblems(plan) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
@@ -60171,7 +60023,7 @@ async function runApply(plan, ports, options) {
         throw new errors/* SafetyError */.dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const results = await (0,execute/* executeOperations */.Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
     const applied = results.filter((r) => r.status === 'applied');
     options.log('reading the tenant back to verify');
     const after = await tenant.read();
@@ -60214,6 +60066,8 @@ function verify(applied, after, apiVersion) {
 
 // EXTERNAL MODULE: ./lib/src/github/job-summary.js
 var job_summary = __nccwpck_require__(6958);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/model/plan.js
 var plan = __nccwpck_require__(2693);
 ;// CONCATENATED MODULE: ./lib/src/plan/plan-file.js
@@ -89390,6 +89244,297 @@ function connectFromInputs(inputs, apiVersion = inputs.apiVersion) {
 
 /***/ }),
 
+/***/ 5718:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ contingencyAction)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./lib/src/apply/execute.js
+var execute = __nccwpck_require__(9078);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/contingency/contingency.js
+/**
+ * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
+ * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
+ * which sets are active, and the state-only updates that activate or deactivate one.
+ *
+ * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
+ * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
+ * state its file in the repository declares (not to "disabled": the repo is the truth).
+ */
+
+
+const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
+/** The sets of caac.yml, in the order written. */
+function contingencySets(settings) {
+    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
+}
+/** The named set; a ConfigurationError listing the sets when there is none by that name. */
+function findContingencySet(settings, name) {
+    const sets = contingencySets(settings);
+    const found = sets.find((s) => s.name === name);
+    if (found)
+        return found;
+    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
+    throw new errors/* ConfigurationError */.j1(`there is no contingency set "${name}": ${known}`);
+}
+/** The set's policies with the state each has while the set is active. */
+function members(set) {
+    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
+    return [
+        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
+        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
+    ];
+}
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
+function tenantPolicy(snapshot, displayName) {
+    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
+    if (found.length > 1) {
+        throw new errors/* ConfigurationError */.j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+    }
+    return found[0];
+}
+function timeOf(policy) {
+    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
+    return typeof t === 'string' ? t : undefined;
+}
+/** Every set of caac.yml as it stands in the tenant. */
+function contingencyStatus(settings, snapshot) {
+    return contingencySets(settings).map((set) => setStatus(set, snapshot));
+}
+function setStatus(set, snapshot) {
+    const policies = members(set).map((m) => {
+        const found = tenantPolicy(snapshot, m.displayName);
+        if (!found)
+            return { ...m };
+        const status = { ...m, id: String(found['id']), state: String(found['state']) };
+        const time = timeOf(found);
+        if (time)
+            status.modifiedDateTime = time;
+        return status;
+    });
+    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
+    const status = { name: set.name, active, policies };
+    if (set.description !== undefined)
+        status.description = set.description;
+    if (active) {
+        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
+        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
+        if (latest)
+            status.since = latest;
+    }
+    return status;
+}
+function stateUpdate(displayName, id, before, after, file) {
+    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
+    if (file)
+        op.file = file;
+    return op;
+}
+const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
+/**
+ * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
+ * policies → deactivatedState. Policies already there get none (an active set yields none).
+ */
+function planActivation(set, snapshot) {
+    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
+    if (missing.length) {
+        throw new errors/* ConfigurationError */.j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
+    }
+    const operations = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const state = String(found['state']);
+        if (state !== m.expected)
+            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
+    }
+    return operations;
+}
+/**
+ * The state-only updates that return every policy of the set to the state its file in the
+ * repository declares. A policy missing from the tenant or from the repository is an error.
+ */
+function planDeactivation(set, snapshot, desired) {
+    const problems = [];
+    const targets = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,documents/* displayNameOf */.Nv)(d) ?? '', m.displayName));
+        if (!found)
+            problems.push(`"${m.displayName}" is not in the tenant`);
+        if (docs.length === 0)
+            problems.push(`"${m.displayName}" has no file in the repository`);
+        else if (docs.length > 1)
+            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
+        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
+        if (docs.length === 1 && typeof state !== 'string')
+            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
+        if (found && docs.length === 1 && typeof state === 'string')
+            targets.push({ found, state, file: docs[0].file });
+    }
+    if (problems.length) {
+        throw new errors/* ConfigurationError */.j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+    }
+    return targets
+        .filter((t) => String(t.found['state']) !== t.state)
+        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
+}
+/** After a write: the policies of the operations whose state does not read back as sent. */
+function verifyStates(operations, after) {
+    const problems = [];
+    for (const op of operations) {
+        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+        const expected = op.body?.['state'];
+        if (!found)
+            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
+        else if (found['state'] !== expected)
+            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./lib/src/contingency/render.js
+const STATE_LABELS = {
+    enabled: 'on',
+    disabled: 'off',
+    enabledForReportingButNotEnforced: 'report-only',
+};
+const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
+function renderContingencyStatus(sets) {
+    if (sets.length === 0)
+        return 'No contingency sets: caac.yml has no `contingency` key.\n';
+    const lines = [];
+    for (const set of sets) {
+        lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+        if (set.description)
+            lines.push(`  ${set.description.trim()}`);
+        for (const p of set.policies) {
+            const ok = p.state === p.expected;
+            lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function describeOperation(op) {
+    const change = op.changes.find((c) => c.path === '/state');
+    return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
+}
+
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/validate/settings.js
+var validate_settings = __nccwpck_require__(3424);
+;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
+/**
+ * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
+ * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
+ * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
+ * nothing.
+ */
+
+
+
+
+
+
+async function runContingency(action, setName, ports, options) {
+    const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
+    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
+    const set = setName === undefined ? undefined : findContingencySet(settings, setName);
+    const base = { action, dryRun: options.dryRun, operations: [], results: [], verification: [] };
+    options.log(`reading the tenant (${ports.tenant.graphUrl})`);
+    const snapshot = await ports.tenant.read();
+    if (action === 'status') {
+        return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
+    }
+    if (!set)
+        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
+    const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
+    if (operations.length === 0) {
+        options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
+        return { ...base, sets: [setStatus(set, snapshot)] };
+    }
+    options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
+    for (const op of operations)
+        options.log(`  ${describeOperation(op)}`);
+    if (options.dryRun)
+        return { ...base, operations, sets: [setStatus(set, snapshot)] };
+    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
+    options.log('reading the tenant back to verify');
+    const after = await ports.tenant.read();
+    const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
+    const status = setStatus(set, after);
+    const verification = verifyStates(applied, after);
+    if (action === 'activate' && applied.length === operations.length && !status.active)
+        verification.push(`contingency set "${set.name}" does not read back as active`);
+    return { ...base, operations, results, verification, sets: [status] };
+}
+/** Every operation applied and read back as sent. */
+function contingencySucceeded(outcome) {
+    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+}
+
+// EXTERNAL MODULE: ./lib/src/action/inputs.js
+var action_inputs = __nccwpck_require__(6908);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
+var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/github/job-summary.js
+var job_summary = __nccwpck_require__(6958);
+// EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
+var markdown_escape = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./lib/src/action/contingency.js
+
+
+
+
+
+
+
+const ACTIONS = ['status', 'activate', 'deactivate'];
+/** The contingency-toggle step: status, or a set switched on or off; a job summary of what changed. */
+async function contingencyAction(inputs) {
+    const action = ((0,action_inputs/* readInput */.R5)(process.env, 'action') ?? 'status');
+    if (!ACTIONS.includes(action))
+        throw new action_inputs/* InputError */.dz(`input "action" is "${action}": it must be one of ${ACTIONS.join(', ')}`);
+    const set = (0,action_inputs/* readInput */.R5)(process.env, 'set');
+    const dryRun = ((0,action_inputs/* readInput */.R5)(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
+    const graph = (0,connect/* connectFromInputs */.I)(inputs);
+    const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, log: (line) => core/* info */.pq(line) });
+    const status = renderContingencyStatus(outcome.sets);
+    process.stdout.write(status);
+    const changed = outcome.results.filter((r) => r.status === 'applied').length;
+    core/* setOutput */.uH('changed', String(changed));
+    core/* setOutput */.uH('active', String(outcome.sets.length === 1 && outcome.sets[0].active));
+    const lines = [
+        `## caac contingency ${action}${set ? ` ${(0,markdown_escape/* escapeMarkdown */.F)(set)}` : ''}${dryRun ? ' (dry run)' : ''}`,
+        '',
+        ...outcome.operations.map((op) => `- ${dryRun ? 'would set' : 'set'} **${(0,markdown_escape/* escapeMarkdown */.F)(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\``),
+        ...(outcome.operations.length === 0 && action !== 'status' ? ['Nothing to change.'] : []),
+        ...outcome.verification.map((v) => `- ⚠️ ${(0,markdown_escape/* escapeMarkdown */.F)(v)}`),
+        '',
+        '```',
+        status.replace(/```/g, "'''"),
+        '```',
+    ];
+    if (process.env['GITHUB_STEP_SUMMARY'])
+        await (0,job_summary/* appendJobSummary */.I1)(lines.join('\n') + '\n');
+    if (!contingencySucceeded(outcome))
+        core/* setFailed */.C1(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
+}
+
+
+/***/ }),
+
 /***/ 6908:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -89405,7 +89550,7 @@ function readInput(env, name) {
     const trimmed = value?.trim();
     return trimmed === '' ? undefined : trimmed;
 }
-const COMMANDS = ['validate', 'plan', 'apply', 'backup'];
+const COMMANDS = ['validate', 'plan', 'apply', 'backup', 'contingency'];
 class InputError extends Error {
     name = 'InputError';
 }
@@ -89458,11 +89603,12 @@ function bool(value, name, fallback) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6908);
-/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1493);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6908);
+/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4657);
 /* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4390);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2069);
-/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2038);
+/* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5718);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2069);
+/* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2038);
 /**
  * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
  * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
@@ -89474,23 +89620,27 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 
 
+
 async function run() {
     try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .parseInputs */ .TL)(process.env);
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .parseInputs */ .TL)(process.env);
         if (inputs.githubToken)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.githubToken);
         switch (inputs.command) {
             case 'validate':
-                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_5__/* .validateAction */ .F)(inputs);
+                await (0,_validate_js__WEBPACK_IMPORTED_MODULE_6__/* .validateAction */ .F)(inputs);
                 break;
             case 'plan':
-                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .planAction */ .y)(inputs);
+                await (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .planAction */ .y)(inputs);
                 break;
             case 'apply':
                 await (0,_apply_js__WEBPACK_IMPORTED_MODULE_2__/* .applyAction */ .z)(inputs);
                 break;
             case 'backup':
                 await (0,_backup_js__WEBPACK_IMPORTED_MODULE_3__/* .backupAction */ .D)(inputs);
+                break;
+            case 'contingency':
+                await (0,_contingency_js__WEBPACK_IMPORTED_MODULE_4__/* .contingencyAction */ .I)(inputs);
                 break;
         }
     }
@@ -89501,7 +89651,7 @@ async function run() {
                 process.exitCode = 3;
             return;
         }
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .InputError */ .dz) {
             const loc = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? error.location : undefined;
             if (loc?.line)
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
@@ -90598,6 +90748,165 @@ async function validateAction(inputs) {
     core/* setOutput */.uH('sarif-file', sarifFile);
     if (result.summary.errors > 0) {
         core/* setFailed */.C1(`caac validate found ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'} in ${inputs.dir}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Op: () => (/* binding */ executeOperations)
+/* harmony export */ });
+/* unused harmony exports phaseOf, orderedOperations, substituteCreated */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/**
+ * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
+ * (the client paces them at the tenant's limit), with a progress line each.
+ */
+
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
+ * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
+ * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ */
+async function createOnce(op, tenant, body, options) {
+    const attempts = Math.max(1, options.createAttempts ?? 6);
+    for (let attempt = 1;; attempt++) {
+        try {
+            const answer = await tenant.create(op.kind, body);
+            return String(answer['id'] ?? '');
+        }
+        catch (e) {
+            if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500)))
+                throw e;
+            let found;
+            try {
+                found = await tenant.findByDisplayName(op.kind, op.displayName);
+            }
+            catch {
+                throw e;
+            }
+            if (found.length === 1 && typeof found[0]['id'] === 'string')
+                return found[0]['id'];
+            if (found.length > 0 || attempt >= attempts)
+                throw e;
+            await sleep((options.createRetryDelayMs ?? 500) * attempt);
+        }
+    }
+}
+/** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
+function phaseOf(op) {
+    const policy = op.kind === 'policy';
+    if (op.action === 'delete')
+        return policy ? 2 : 3;
+    return policy ? 1 : 0;
+}
+function orderedOperations(operations) {
+    return operations
+        .filter((op) => op.action !== 'noop')
+        .map((op, i) => ({ op, i }))
+        .sort((a, b) => phaseOf(a.op) - phaseOf(b.op) || a.i - b.i)
+        .map(({ op }) => op);
+}
+const REF = /^(location|authStrength):(.+)$/;
+/** Replaces `location:Name` / `authStrength:Name` left for objects this run creates. */
+function substituteCreated(value, created, missing) {
+    if (typeof value === 'string') {
+        const m = REF.exec(value);
+        if (!m)
+            return value;
+        const id = created.get(value.toLowerCase());
+        if (id)
+            return id;
+        missing.add(value);
+        return value;
+    }
+    if (Array.isArray(value))
+        return value.map((v) => substituteCreated(v, created, missing));
+    if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .OW)(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteCreated(v, created, missing)]));
+    return value;
+}
+async function executeOperations(operations, tenant, options) {
+    const clock = options.clock ?? Date.now;
+    const ordered = orderedOperations(operations);
+    const created = new Map();
+    const results = [];
+    let stopped = false;
+    for (const [index, op] of ordered.entries()) {
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        if (stopped) {
+            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+            continue;
+        }
+        const started = clock();
+        const result = await runOne(op, tenant, created, options);
+        result.ms = clock() - started;
+        results.push(result);
+        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        if (result.status === 'applied') {
+            options.log(`${label} ok ${seconds}`);
+            if (op.action === 'create' && result.id) {
+                const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
+                if (prefix)
+                    created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
+            }
+        }
+        else {
+            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
+            if (!options.keepGoing)
+                stopped = true;
+        }
+    }
+    return results;
+}
+/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
+async function restoreDeleted(op, tenant) {
+    try {
+        await tenant.restoreDeleted(op.kind, op.restoreFrom);
+        return true;
+    }
+    catch (e) {
+        // Purged, or past Graph's 30 days: it is created anew instead.
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404)
+            return false;
+        throw e;
+    }
+}
+async function runOne(op, tenant, created, options) {
+    try {
+        if (op.action === 'delete') {
+            await tenant.remove(op.kind, op.id).catch((e) => {
+                // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
+                if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
+                    throw e;
+            });
+            return { operation: op, status: 'applied', id: op.id, ms: 0 };
+        }
+        const missing = new Set();
+        const body = substituteCreated(op.body ?? {}, created, missing);
+        if (missing.size > 0) {
+            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+        }
+        if (op.action === 'update') {
+            await tenant.update(op.kind, op.id, body);
+            return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
+        }
+        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+            await tenant.update(op.kind, op.restoreFrom, body);
+            return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
+        }
+        const id = await createOnce(op, tenant, body, options);
+        return { operation: op, status: 'applied', id, sent: body, ms: 0 };
+    }
+    catch (e) {
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
     }
 }
 
@@ -93705,7 +94014,7 @@ const graphRule = {
 };
 
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(9078);
+var lockout_risk = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/naming.js
 
 /** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
@@ -93873,7 +94182,7 @@ function allRuleInfo() {
 
 /***/ }),
 
-/***/ 9078:
+/***/ 6697:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

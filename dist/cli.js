@@ -5753,7 +5753,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -5930,7 +5930,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -5940,7 +5940,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -6626,7 +6626,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6911,7 +6911,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -8670,7 +8670,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -9334,7 +9334,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9849,7 +9849,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -10274,7 +10274,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -15361,7 +15361,7 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 5402:
+/***/ 7783:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15530,7 +15530,7 @@ const inc = __nccwpck_require__(9343)
 const diff = __nccwpck_require__(8632)
 const major = __nccwpck_require__(2186)
 const minor = __nccwpck_require__(3566)
-const patch = __nccwpck_require__(5402)
+const patch = __nccwpck_require__(7783)
 const prerelease = __nccwpck_require__(6577)
 const compare = __nccwpck_require__(6176)
 const rcompare = __nccwpck_require__(8594)
@@ -27219,9 +27219,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -27275,7 +27275,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -27487,11 +27487,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -28100,7 +28100,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -28155,7 +28155,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -28368,7 +28368,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -28876,7 +28876,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 7783:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -28887,7 +28887,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -29725,7 +29725,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -32959,7 +32959,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(7783);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -34809,7 +34809,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36639,251 +36639,19 @@ function connectionOptionsFromFlags(flags, log) {
 
 /***/ }),
 
-/***/ 7279:
+/***/ 8192:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  J: () => (/* binding */ registerContingency)
-});
-
-// EXTERNAL MODULE: ./lib/src/apply/execute.js
-var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/contingency/contingency.js
-/**
- * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
- * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
- * which sets are active, and the state-only updates that activate or deactivate one.
- *
- * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
- * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
- * state its file in the repository declares (not to "disabled": the repo is the truth).
- */
-
-
-const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
-/** The sets of caac.yml, in the order written. */
-function contingencySets(settings) {
-    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
-}
-/** The named set; a ConfigurationError listing the sets when there is none by that name. */
-function findContingencySet(settings, name) {
-    const sets = contingencySets(settings);
-    const found = sets.find((s) => s.name === name);
-    if (found)
-        return found;
-    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
-    throw new errors/* ConfigurationError */.j1(`there is no contingency set "${name}": ${known}`);
-}
-/** The set's policies with the state each has while the set is active. */
-function members(set) {
-    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
-    return [
-        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
-        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
-    ];
-}
-const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
-/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
-function tenantPolicy(snapshot, displayName) {
-    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
-    if (found.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
-    }
-    return found[0];
-}
-function timeOf(policy) {
-    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
-    return typeof t === 'string' ? t : undefined;
-}
-/** Every set of caac.yml as it stands in the tenant. */
-function contingencyStatus(settings, snapshot) {
-    return contingencySets(settings).map((set) => setStatus(set, snapshot));
-}
-function setStatus(set, snapshot) {
-    const policies = members(set).map((m) => {
-        const found = tenantPolicy(snapshot, m.displayName);
-        if (!found)
-            return { ...m };
-        const status = { ...m, id: String(found['id']), state: String(found['state']) };
-        const time = timeOf(found);
-        if (time)
-            status.modifiedDateTime = time;
-        return status;
-    });
-    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
-    const status = { name: set.name, active, policies };
-    if (set.description !== undefined)
-        status.description = set.description;
-    if (active) {
-        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
-        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
-        if (latest)
-            status.since = latest;
-    }
-    return status;
-}
-function stateUpdate(displayName, id, before, after, file) {
-    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
-    if (file)
-        op.file = file;
-    return op;
-}
-const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
-/**
- * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
- * policies → deactivatedState. Policies already there get none (an active set yields none).
- */
-function planActivation(set, snapshot) {
-    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
-    if (missing.length) {
-        throw new errors/* ConfigurationError */.j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
-    }
-    const operations = [];
-    for (const m of members(set)) {
-        const found = tenantPolicy(snapshot, m.displayName);
-        const state = String(found['state']);
-        if (state !== m.expected)
-            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
-    }
-    return operations;
-}
-/**
- * The state-only updates that return every policy of the set to the state its file in the
- * repository declares. A policy missing from the tenant or from the repository is an error.
- */
-function planDeactivation(set, snapshot, desired) {
-    const problems = [];
-    const targets = [];
-    for (const m of members(set)) {
-        const found = tenantPolicy(snapshot, m.displayName);
-        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,documents/* displayNameOf */.Nv)(d) ?? '', m.displayName));
-        if (!found)
-            problems.push(`"${m.displayName}" is not in the tenant`);
-        if (docs.length === 0)
-            problems.push(`"${m.displayName}" has no file in the repository`);
-        else if (docs.length > 1)
-            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
-        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
-        if (docs.length === 1 && typeof state !== 'string')
-            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
-        if (found && docs.length === 1 && typeof state === 'string')
-            targets.push({ found, state, file: docs[0].file });
-    }
-    if (problems.length) {
-        throw new errors/* ConfigurationError */.j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
-    }
-    return targets
-        .filter((t) => String(t.found['state']) !== t.state)
-        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
-}
-/** After a write: the policies of the operations whose state does not read back as sent. */
-function verifyStates(operations, after) {
-    const problems = [];
-    for (const op of operations) {
-        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
-        const expected = op.body?.['state'];
-        if (!found)
-            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
-        else if (found['state'] !== expected)
-            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./lib/src/contingency/render.js
-const STATE_LABELS = {
-    enabled: 'on',
-    disabled: 'off',
-    enabledForReportingButNotEnforced: 'report-only',
-};
-const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
-function renderContingencyStatus(sets) {
-    if (sets.length === 0)
-        return 'No contingency sets: caac.yml has no `contingency` key.\n';
-    const lines = [];
-    for (const set of sets) {
-        lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
-        if (set.description)
-            lines.push(`  ${set.description.trim()}`);
-        for (const p of set.policies) {
-            const ok = p.state === p.expected;
-            lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
-        }
-    }
-    return lines.join('\n') + '\n';
-}
-function describeOperation(op) {
-    const change = op.changes.find((c) => c.path === '/state');
-    return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
-}
-
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
-// EXTERNAL MODULE: ./lib/src/validate/settings.js
-var validate_settings = __nccwpck_require__(3424);
-;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
-/**
- * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
- * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
- * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
- * nothing.
- */
-
-
-
-
-
-
-async function runContingency(action, setName, ports, options) {
-    const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
-    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
-    const set = setName === undefined ? undefined : findContingencySet(settings, setName);
-    const base = { action, dryRun: options.dryRun, operations: [], results: [], verification: [] };
-    options.log(`reading the tenant (${ports.tenant.graphUrl})`);
-    const snapshot = await ports.tenant.read();
-    if (action === 'status') {
-        return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
-    }
-    if (!set)
-        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
-    const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
-    if (operations.length === 0) {
-        options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
-        return { ...base, sets: [setStatus(set, snapshot)] };
-    }
-    options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
-    for (const op of operations)
-        options.log(`  ${describeOperation(op)}`);
-    if (options.dryRun)
-        return { ...base, operations, sets: [setStatus(set, snapshot)] };
-    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
-    options.log('reading the tenant back to verify');
-    const after = await ports.tenant.read();
-    const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
-    const status = setStatus(set, after);
-    const verification = verifyStates(applied, after);
-    if (action === 'activate' && applied.length === operations.length && !status.active)
-        verification.push(`contingency set "${set.name}" does not read back as active`);
-    return { ...base, operations, results, verification, sets: [status] };
-}
-/** Every operation applied and read back as sent. */
-function contingencySucceeded(outcome) {
-    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
-}
-
-// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
-var connect = __nccwpck_require__(7697);
-// EXTERNAL MODULE: ./lib/src/cli/connection-options.js
-var connection_options = __nccwpck_require__(624);
-// EXTERNAL MODULE: ./lib/src/cli/fail.js
-var fail = __nccwpck_require__(1451);
-;// CONCATENATED MODULE: ./lib/src/cli/contingency-command.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ registerContingency)
+/* harmony export */ });
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5444);
+/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7656);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7697);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2135);
+/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(624);
+/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1451);
 
 
 
@@ -36901,36 +36669,36 @@ function registerContingency(program, setExit) {
             setExit(await contingencyAction(action, setName, flags));
         }
         catch (error) {
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_6__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     };
-    (0,connection_options/* addConnectionOptions */.A)(contingency
+    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .addConnectionOptions */ .A)(contingency
         .command('status')
         .description('which contingency sets exist, which are active in the tenant, and since when')
         .argument('[set]', 'only this set')
-        .option('-d, --dir <dir>', 'the repository folder (caac.yml)', load_repository/* DEFAULT_ROOT */.P2)).action(run('status'));
+        .option('-d, --dir <dir>', 'the repository folder (caac.yml)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ROOT */ .P2)).action(run('status'));
     for (const action of ['activate', 'deactivate']) {
-        (0,connection_options/* addConnectionOptions */.A)(contingency
+        (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .addConnectionOptions */ .A)(contingency
             .command(action)
             .description(action === 'activate'
             ? 'enable the set\'s activate policies and move its deactivate policies to deactivatedState (idempotent)'
             : 'return every policy of the set to the state its file in the repository declares (idempotent)')
             .argument('<set>', 'the set\'s name in caac.yml')
-            .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', load_repository/* DEFAULT_ROOT */.P2)
+            .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ROOT */ .P2)
             .option('--dry-run', 'show the changes, make none')).action(run(action));
     }
 }
 async function contingencyAction(action, setName, flags) {
     const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = (0,connect/* connectGraph */.H)((0,connection_options/* connectionOptionsFromFlags */.q)(flags, log));
+    const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_3__/* .connectGraph */ .H)((0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionOptionsFromFlags */ .q)(flags, log));
     log(`signing in with ${graph.describe()}`);
-    const outcome = await runContingency(action, setName, { tenant: graph.tenant }, {
+    const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .runContingency */ .V)(action, setName, { tenant: graph.tenant }, {
         dir: flags.dir,
         dryRun: flags.dryRun ?? false,
         log: (line) => process.stdout.write(line + '\n'),
     });
     process.stdout.write(renderOutcome(outcome));
-    return contingencySucceeded(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
+    return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .contingencySucceeded */ .X)(outcome) ? _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.failure;
 }
 function renderOutcome(outcome) {
     const lines = [];
@@ -36941,7 +36709,7 @@ function renderOutcome(outcome) {
         lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
     if (outcome.dryRun && outcome.operations.length)
         lines.push('Dry run: nothing was changed.');
-    return (lines.length ? lines.join('\n') + '\n' : '') + renderContingencyStatus(outcome.sets);
+    return (lines.length ? lines.join('\n') + '\n' : '') + (0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_1__/* .renderContingencyStatus */ .q)(outcome.sets);
 }
 
 
@@ -36960,22 +36728,26 @@ function renderOutcome(outcome) {
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
 /* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9087);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2444);
-/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3925);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6187);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4101);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7697);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2135);
-/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7335);
-/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3259);
-/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(9634);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7379);
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5444);
+/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7656);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(8999);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2444);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3925);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6187);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4101);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7697);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2135);
+/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7335);
+/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(3259);
+/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(9634);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(7379);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
+
+
 
 
 
@@ -37018,31 +36790,31 @@ function registerDemo(program, setExit) {
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
             process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
-            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .ExitCode */ .yU.usage);
+            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.usage);
             return;
         }
         const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(process.cwd(), dir) || '.';
-        const steps = 9;
+        const steps = 11;
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
         out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_9__/* .startEmulator */ .s)({ seed: 'sample' });
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_11__/* .startEmulator */ .s)({ seed: 'sample' });
         try {
             out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
             out();
             out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
-            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_8__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_12__/* .filePolicyStore */ .Sv)(shownDir));
-            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_7__/* .formatFindings */ .e)(validation, 'text')));
+            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_10__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(shownDir));
+            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__/* .formatFindings */ .e)(validation, 'text')));
             out();
             // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
-            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_11__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_13__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
             const plan = async () => {
-                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_12__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
                 if (outcome.status !== 'planned') {
-                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_16__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_18__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
                     return undefined;
                 }
-                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_15__/* .renderPlanText */ .$)(outcome.plan)));
+                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderPlanText */ .$)(outcome.plan)));
                 return outcome.plan;
             };
             out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
@@ -37063,11 +36835,11 @@ function registerDemo(program, setExit) {
                 return;
             out();
             out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
-            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_13__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
+            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
             const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
-            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_14__/* .renderApplyText */ .v)(applied)));
-            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_14__/* .applySucceeded */ .O)(applied)) {
-                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .ExitCode */ .yU.failure);
+            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .renderApplyText */ .v)(applied)));
+            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .applySucceeded */ .O)(applied)) {
+                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure);
                 return;
             }
             out();
@@ -37079,18 +36851,27 @@ function registerDemo(program, setExit) {
             const backupDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-backup-')), 'conditional-access');
             out(`Step 8/${steps}  caac backup --out ${backupDir}`);
             const backup = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_5__/* .runBackup */ .Q)(graph, { out: backupDir, apiVersion: 'v1.0' });
-            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_17__/* .backupSummaryLine */ .$o)(backup)));
+            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_19__/* .backupSummaryLine */ .$o)(backup)));
             out();
             out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
-            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_12__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
+            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
             if (fromBackup.status !== 'planned') {
-                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_16__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_18__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
                 return;
             }
-            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_15__/* .renderPlanText */ .$)(fromBackup.plan)));
+            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderPlanText */ .$)(fromBackup.plan)));
             out();
-            out('Next in the pipeline (coming in a later release): contingency-toggle.');
-            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .hasChanges */ .i)(fromBackup.plan) ? _errors_js__WEBPACK_IMPORTED_MODULE_10__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_10__/* .ExitCode */ .yU.ok);
+            const contingency = async (action) => {
+                const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__/* .runContingency */ .V)(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
+                out(indent((0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_7__/* .renderContingencyStatus */ .q)(outcome.sets)));
+                return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__/* .contingencySucceeded */ .X)(outcome);
+            };
+            out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
+            const activated = await contingency('activate');
+            out();
+            out(`Step 11/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
+            const deactivated = await contingency('deactivate');
+            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(fromBackup.plan) || !activated || !deactivated ? _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
@@ -37248,7 +37029,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
 /* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4044);
 /* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1849);
-/* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7279);
+/* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8192);
 /* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7379);
 /* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3820);
 /* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8113);
@@ -38223,6 +38004,223 @@ function requestsSince(before, after) {
 
 /***/ }),
 
+/***/ 5444:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  X: () => (/* binding */ contingencySucceeded),
+  V: () => (/* binding */ runContingency)
+});
+
+// EXTERNAL MODULE: ./lib/src/apply/execute.js
+var execute = __nccwpck_require__(9078);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/contingency/contingency.js
+/**
+ * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
+ * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
+ * which sets are active, and the state-only updates that activate or deactivate one.
+ *
+ * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
+ * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
+ * state its file in the repository declares (not to "disabled": the repo is the truth).
+ */
+
+
+const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
+/** The sets of caac.yml, in the order written. */
+function contingencySets(settings) {
+    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
+}
+/** The named set; a ConfigurationError listing the sets when there is none by that name. */
+function findContingencySet(settings, name) {
+    const sets = contingencySets(settings);
+    const found = sets.find((s) => s.name === name);
+    if (found)
+        return found;
+    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
+    throw new errors/* ConfigurationError */.j1(`there is no contingency set "${name}": ${known}`);
+}
+/** The set's policies with the state each has while the set is active. */
+function members(set) {
+    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
+    return [
+        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
+        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
+    ];
+}
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
+function tenantPolicy(snapshot, displayName) {
+    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
+    if (found.length > 1) {
+        throw new errors/* ConfigurationError */.j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+    }
+    return found[0];
+}
+function timeOf(policy) {
+    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
+    return typeof t === 'string' ? t : undefined;
+}
+/** Every set of caac.yml as it stands in the tenant. */
+function contingencyStatus(settings, snapshot) {
+    return contingencySets(settings).map((set) => setStatus(set, snapshot));
+}
+function setStatus(set, snapshot) {
+    const policies = members(set).map((m) => {
+        const found = tenantPolicy(snapshot, m.displayName);
+        if (!found)
+            return { ...m };
+        const status = { ...m, id: String(found['id']), state: String(found['state']) };
+        const time = timeOf(found);
+        if (time)
+            status.modifiedDateTime = time;
+        return status;
+    });
+    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
+    const status = { name: set.name, active, policies };
+    if (set.description !== undefined)
+        status.description = set.description;
+    if (active) {
+        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
+        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
+        if (latest)
+            status.since = latest;
+    }
+    return status;
+}
+function stateUpdate(displayName, id, before, after, file) {
+    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
+    if (file)
+        op.file = file;
+    return op;
+}
+const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
+/**
+ * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
+ * policies → deactivatedState. Policies already there get none (an active set yields none).
+ */
+function planActivation(set, snapshot) {
+    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
+    if (missing.length) {
+        throw new errors/* ConfigurationError */.j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
+    }
+    const operations = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const state = String(found['state']);
+        if (state !== m.expected)
+            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
+    }
+    return operations;
+}
+/**
+ * The state-only updates that return every policy of the set to the state its file in the
+ * repository declares. A policy missing from the tenant or from the repository is an error.
+ */
+function planDeactivation(set, snapshot, desired) {
+    const problems = [];
+    const targets = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,documents/* displayNameOf */.Nv)(d) ?? '', m.displayName));
+        if (!found)
+            problems.push(`"${m.displayName}" is not in the tenant`);
+        if (docs.length === 0)
+            problems.push(`"${m.displayName}" has no file in the repository`);
+        else if (docs.length > 1)
+            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
+        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
+        if (docs.length === 1 && typeof state !== 'string')
+            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
+        if (found && docs.length === 1 && typeof state === 'string')
+            targets.push({ found, state, file: docs[0].file });
+    }
+    if (problems.length) {
+        throw new errors/* ConfigurationError */.j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+    }
+    return targets
+        .filter((t) => String(t.found['state']) !== t.state)
+        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
+}
+/** After a write: the policies of the operations whose state does not read back as sent. */
+function verifyStates(operations, after) {
+    const problems = [];
+    for (const op of operations) {
+        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+        const expected = op.body?.['state'];
+        if (!found)
+            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
+        else if (found['state'] !== expected)
+            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./lib/src/contingency/render.js
+var render = __nccwpck_require__(7656);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
+var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/validate/settings.js
+var validate_settings = __nccwpck_require__(3424);
+;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
+/**
+ * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
+ * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
+ * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
+ * nothing.
+ */
+
+
+
+
+
+
+async function runContingency(action, setName, ports, options) {
+    const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
+    const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
+    const set = setName === undefined ? undefined : findContingencySet(settings, setName);
+    const base = { action, dryRun: options.dryRun, operations: [], results: [], verification: [] };
+    options.log(`reading the tenant (${ports.tenant.graphUrl})`);
+    const snapshot = await ports.tenant.read();
+    if (action === 'status') {
+        return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
+    }
+    if (!set)
+        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
+    const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
+    if (operations.length === 0) {
+        options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
+        return { ...base, sets: [setStatus(set, snapshot)] };
+    }
+    options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
+    for (const op of operations)
+        options.log(`  ${(0,render/* describeOperation */.R)(op)}`);
+    if (options.dryRun)
+        return { ...base, operations, sets: [setStatus(set, snapshot)] };
+    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
+    options.log('reading the tenant back to verify');
+    const after = await ports.tenant.read();
+    const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
+    const status = setStatus(set, after);
+    const verification = verifyStates(applied, after);
+    if (action === 'activate' && applied.length === operations.length && !status.active)
+        verification.push(`contingency set "${set.name}" does not read back as active`);
+    return { ...base, operations, results, verification, sets: [status] };
+}
+/** Every operation applied and read back as sent. */
+function contingencySucceeded(outcome) {
+    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+}
+
+
+/***/ }),
+
 /***/ 2444:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38989,6 +38987,42 @@ function runValidate(store) {
     const repo = store.load();
     const settings = (0,_validate_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .s)(repo.settings);
     return (0,_validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__/* .validateRepository */ .F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+}
+
+
+/***/ }),
+
+/***/ 7656:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ describeOperation),
+/* harmony export */   q: () => (/* binding */ renderContingencyStatus)
+/* harmony export */ });
+const STATE_LABELS = {
+    enabled: 'on',
+    disabled: 'off',
+    enabledForReportingButNotEnforced: 'report-only',
+};
+const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
+function renderContingencyStatus(sets) {
+    if (sets.length === 0)
+        return 'No contingency sets: caac.yml has no `contingency` key.\n';
+    const lines = [];
+    for (const set of sets) {
+        lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+        if (set.description)
+            lines.push(`  ${set.description.trim()}`);
+        for (const p of set.policies) {
+            const ok = p.state === p.expected;
+            lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function describeOperation(op) {
+    const change = op.changes.find((c) => c.path === '/state');
+    return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
 }
 
 

@@ -7,6 +7,7 @@ import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../
 import { InputError, parseInputs } from './inputs.js';
 import { applyAction } from './apply.js';
 import { backupAction } from './backup.js';
+import { contingencyAction } from './contingency.js';
 import { planAction } from './plan.js';
 import { validateAction } from './validate.js';
 
@@ -26,6 +27,9 @@ async function run(): Promise<void> {
         break;
       case 'backup':
         await backupAction(inputs);
+        break;
+      case 'contingency':
+        await contingencyAction(inputs);
         break;
     }
   } catch (error) {

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { runBackup } from '../commands/backup.js';
+import { contingencySucceeded, runContingency } from '../commands/contingency.js';
+import { renderContingencyStatus } from '../contingency/render.js';
 import { backupSummaryLine } from '../backup/report.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
@@ -53,7 +55,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
-      const steps = 9;
+      const steps = 11;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -119,8 +121,17 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         }
         out(indent(renderPlanText(fromBackup.plan)));
         out();
-        out('Next in the pipeline (coming in a later release): contingency-toggle.');
-        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) ? ExitCode.failure : ExitCode.ok);
+        const contingency = async (action: 'activate' | 'deactivate'): Promise<boolean> => {
+          const outcome = await runContingency(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
+          out(indent(renderContingencyStatus(outcome.sets)));
+          return contingencySucceeded(outcome);
+        };
+        out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
+        const activated = await contingency('activate');
+        out();
+        out(`Step 11/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
+        const deactivated = await contingency('deactivate');
+        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || !deactivated ? ExitCode.failure : ExitCode.ok);
       } finally {
         await emulator.stop();
       }

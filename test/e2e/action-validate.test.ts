@@ -37,7 +37,7 @@ describe('root action (node24, dist/action.js)', () => {
   test('an unknown command fails with a clear message', () => {
     const r = runJavaScriptAction(ACTION_JS, { INPUT_COMMAND: 'destroy' }, writeRepo({}));
     expect(r.status).not.toBe(0);
-    expect(r.stdout).toMatch(/::error::input "command" is "destroy": it must be one of validate, plan, apply, backup/);
+    expect(r.stdout).toMatch(/::error::input "command" is "destroy": it must be one of validate, plan, apply, backup, contingency/);
   });
 });
 

@@ -62,3 +62,23 @@ test('actions/plan writes the plan file; actions/apply applies it, verifies, and
   expect(again.status).toBe(3);
   expect(again.stdout).toMatch(/the tenant changed since the plan was made/);
 });
+
+test('actions/contingency-toggle: a dry run changes nothing; activate switches the set on and reports it', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'caac-actions-'));
+  cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
+  const env = { CAAC_ACCESS_TOKEN: 'e2e' };
+  const action = resolve('actions/contingency-toggle/action.yml');
+  const dry = runCompositeAction(action, { 'graph-url': url, set: 'outage-mfa', action: 'activate', 'dry-run': 'true' }, { cwd, env });
+  expect(dry.status).toBe(0);
+  expect(dry.outputs).toMatchObject({ changed: '0', active: 'false' });
+  expect(dry.summary).toContain('would set');
+  const on = runCompositeAction(action, { 'graph-url': url, set: 'outage-mfa', action: 'activate' }, { cwd, env });
+  expect(on.status).toBe(0);
+  expect(on.outputs).toMatchObject({ changed: '3', active: 'true' });
+  const again = runCompositeAction(action, { 'graph-url': url, set: 'outage-mfa', action: 'activate' }, { cwd, env });
+  expect(again.outputs).toMatchObject({ changed: '0', active: 'true' });
+  const off = runCompositeAction(action, { 'graph-url': url, set: 'outage-mfa', action: 'deactivate' }, { cwd, env });
+  expect(off.outputs).toMatchObject({ changed: '3', active: 'false' });
+  const unknown = runCompositeAction(action, { 'graph-url': url, set: 'no-such-set', action: 'activate' }, { cwd, env });
+  expect(unknown.status).not.toBe(0);
+});

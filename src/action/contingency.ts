@@ -1,0 +1,37 @@
+import * as core from '@actions/core';
+import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
+import { renderContingencyStatus } from '../contingency/render.js';
+import { InputError, readInput, type ActionInputs } from './inputs.js';
+import { connectFromInputs } from './connect.js';
+import { appendJobSummary } from '../github/job-summary.js';
+import { escapeMarkdown } from '../render/markdown-escape.js';
+
+const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
+
+/** The contingency-toggle step: status, or a set switched on or off; a job summary of what changed. */
+export async function contingencyAction(inputs: ActionInputs): Promise<void> {
+  const action = (readInput(process.env, 'action') ?? 'status') as ContingencyAction;
+  if (!ACTIONS.includes(action)) throw new InputError(`input "action" is "${action}": it must be one of ${ACTIONS.join(', ')}`);
+  const set = readInput(process.env, 'set');
+  const dryRun = (readInput(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
+  const graph = connectFromInputs(inputs);
+  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, log: (line) => core.info(line) });
+  const status = renderContingencyStatus(outcome.sets);
+  process.stdout.write(status);
+  const changed = outcome.results.filter((r) => r.status === 'applied').length;
+  core.setOutput('changed', String(changed));
+  core.setOutput('active', String(outcome.sets.length === 1 && outcome.sets[0]!.active));
+  const lines = [
+    `## caac contingency ${action}${set ? ` ${escapeMarkdown(set)}` : ''}${dryRun ? ' (dry run)' : ''}`,
+    '',
+    ...outcome.operations.map((op) => `- ${dryRun ? 'would set' : 'set'} **${escapeMarkdown(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\``),
+    ...(outcome.operations.length === 0 && action !== 'status' ? ['Nothing to change.'] : []),
+    ...outcome.verification.map((v) => `- ⚠️ ${escapeMarkdown(v)}`),
+    '',
+    '```',
+    status.replace(/```/g, "'''"),
+    '```',
+  ];
+  if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(lines.join('\n') + '\n');
+  if (!contingencySucceeded(outcome)) core.setFailed(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
+}
