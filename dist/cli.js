@@ -36331,6 +36331,7 @@ function renderBackupMarkdown(result) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ applyAndReport),
   O: () => (/* binding */ registerApply)
 });
 
@@ -36342,8 +36343,6 @@ var apply = __nccwpck_require__(9087);
 var commands_plan = __nccwpck_require__(2444);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
-var connect = __nccwpck_require__(7697);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/model/plan.js
@@ -36492,7 +36491,6 @@ var plan_command = __nccwpck_require__(7379);
 
 
 
-
 function registerApply(program, setExit) {
     const command = program
         .command('apply')
@@ -36504,7 +36502,7 @@ function registerApply(program, setExit) {
         .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
         .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
         .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
-    (0,connection_options/* addConnectionOptions */.A)(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
         try {
             setExit(await applyAction(flags));
         }
@@ -36514,7 +36512,7 @@ function registerApply(program, setExit) {
     });
 }
 async function applyAction(flags) {
-    const log = (line) => process.stderr.write(`caac: ${line}\n`);
+    const log = connection_options/* logProgress */.sc;
     if (!flags.plan && !flags.autoApprove) {
         throw new errors/* ConfigurationError */.j1('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
     }
@@ -36533,8 +36531,7 @@ async function applyAction(flags) {
         plan = readPlanFile(text, flags.plan);
         apiVersion = plan.apiVersion;
     }
-    const graph = (0,connect/* connectGraph */.H)({ ...(0,connection_options/* connectionOptionsFromFlags */.q)(flags, log), apiVersion });
-    log(`signing in with ${graph.describe()}`);
+    const graph = (0,connection_options/* connectFromFlags */.AL)(flags, apiVersion);
     if (!flags.plan) {
         const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
         if (outcome.status !== 'planned')
@@ -36542,10 +36539,14 @@ async function applyAction(flags) {
         plan = outcome.plan;
         process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
     }
-    const snapshotDir = flags.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
-    const outcome = await (0,apply/* runApply */.O)(plan, { tenant: graph.tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
-        allowDelete: flags.allowDelete ?? false,
-        keepGoing: flags.keepGoing ?? false,
+    return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.allowDelete ?? false, keepGoing: flags.keepGoing ?? false });
+}
+/** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
+async function applyAndReport(plan, tenant, options) {
+    const snapshotDir = options.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
+    const outcome = await (0,apply/* runApply */.O)(plan, { tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
+        allowDelete: options.allowDelete,
+        keepGoing: options.keepGoing,
         log: (line) => process.stdout.write(line + '\n'),
     });
     process.stdout.write((0,apply_text/* renderApplyText */.v)(outcome));
@@ -36561,13 +36562,11 @@ async function applyAction(flags) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ registerBackup)
 /* harmony export */ });
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8999);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8999);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8691);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7697);
-/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
-/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
-
+/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1451);
+/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
 
 
 
@@ -36579,17 +36578,16 @@ function registerBackup(program, setExit) {
         .description('write every policy, named location and custom authentication strength of the tenant as a caac repository (exit 0 done, 1 error)')
         .requiredOption('-o, --out <dir>', 'folder to write: policies/, named-locations/ and authentication-strengths/ under it are caac\'s (stale .json files there are removed); nothing else is touched')
         .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)');
-    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .A)(command).action(async (flags) => {
+    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .addConnectionOptions */ .AM)(command).action(async (flags) => {
         try {
-            const log = (line) => process.stderr.write(`caac: ${line}\n`);
-            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .connectGraph */ .H)((0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionOptionsFromFlags */ .q)(flags, log));
-            log(`signing in with ${graph.describe()}`);
+            const log = _connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .logProgress */ .sc;
+            const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .connectFromFlags */ .AL)(flags);
             const result = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_0__/* .runBackup */ .Q)(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
-            process.stdout.write((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderBackupText */ .ek)(result, flags.out));
+            process.stdout.write((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderBackupText */ .ek)(result, flags.out));
             setExit(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok);
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_2__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -36601,19 +36599,25 @@ function registerBackup(program, setExit) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ addConnectionOptions),
-/* harmony export */   q: () => (/* binding */ connectionOptionsFromFlags)
+/* harmony export */   AL: () => (/* binding */ connectFromFlags),
+/* harmony export */   AM: () => (/* binding */ addConnectionOptions),
+/* harmony export */   sc: () => (/* binding */ logProgress)
 /* harmony export */ });
+/* unused harmony export connectionOptionsFromFlags */
 /* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
-/* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9909);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7697);
+/* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9909);
 /** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
+
+
 
 
 function addConnectionOptions(command) {
     return command
         .option('--tenant-id <id>', 'Microsoft Entra tenant id (or AZURE_TENANT_ID)')
         .option('--client-id <id>', 'application (client) id caac signs in as (or AZURE_CLIENT_ID)')
-        .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(_graph_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .AUTH_METHODS */ .MA))
+        .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--auth <method>', 'how to sign in (default: what the environment provides)').choices(_graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .AUTH_METHODS */ .MA))
         .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--cloud <cloud>', 'national cloud').choices(['global', 'usgov', 'usgovdod', 'china']).default('global'))
         .option('--graph-url <url>', 'Microsoft Graph base URL override (for example a caac emulator)')
         .addOption(new commander__WEBPACK_IMPORTED_MODULE_0__/* .Option */ .c$('--api-version <version>', 'Graph API version to manage (beta manages beta-only properties)').choices(['v1.0', 'beta']).default('v1.0'))
@@ -36622,6 +36626,9 @@ function addConnectionOptions(command) {
 }
 function connectionOptionsFromFlags(flags, log) {
     const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`--rate-limit takes a number of requests per second above 0, not "${flags.rateLimit}"`);
+    }
     return {
         auth: flags.auth,
         tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
@@ -36631,9 +36638,19 @@ function connectionOptionsFromFlags(flags, log) {
         apiVersion: flags.apiVersion,
         tokenFile: flags.tokenFile,
         env: process.env,
-        rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
+        rateLimit: rate,
         log,
     };
+}
+/** Progress for the commands that reach a tenant: on stderr, so stdout keeps the report alone. */
+const logProgress = (line) => {
+    process.stderr.write(`caac: ${line}\n`);
+};
+/** Signs in as the flags say, and names the credential in the log. */
+function connectFromFlags(flags, apiVersion = flags.apiVersion) {
+    const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .connectGraph */ .H)({ ...connectionOptionsFromFlags(flags, logProgress), apiVersion });
+    logProgress(`signing in with ${graph.describe()}`);
+    return graph;
 }
 
 
@@ -36648,11 +36665,9 @@ function connectionOptionsFromFlags(flags, log) {
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5444);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7656);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7697);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2135);
-/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(624);
-/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1451);
-
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2135);
+/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
+/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1451);
 
 
 
@@ -36669,29 +36684,27 @@ function registerContingency(program, setExit) {
             setExit(await contingencyAction(action, setName, flags));
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_6__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_5__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     };
-    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .addConnectionOptions */ .A)(contingency
+    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
         .command('status')
         .description('which contingency sets exist, which are active in the tenant, and since when')
         .argument('[set]', 'only this set')
-        .option('-d, --dir <dir>', 'the repository folder (caac.yml)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ROOT */ .P2)).action(run('status'));
+        .option('-d, --dir <dir>', 'the repository folder (caac.yml)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_ROOT */ .P2)).action(run('status'));
     for (const action of ['activate', 'deactivate']) {
-        (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .addConnectionOptions */ .A)(contingency
+        (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
             .command(action)
             .description(action === 'activate'
             ? 'enable the set\'s activate policies and move its deactivate policies to deactivatedState (idempotent)'
             : 'return every policy of the set to the state its file in the repository declares (idempotent)')
             .argument('<set>', 'the set\'s name in caac.yml')
-            .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ROOT */ .P2)
+            .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_ROOT */ .P2)
             .option('--dry-run', 'show the changes, make none')).action(run(action));
     }
 }
 async function contingencyAction(action, setName, flags) {
-    const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_3__/* .connectGraph */ .H)((0,_connection_options_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionOptionsFromFlags */ .q)(flags, log));
-    log(`signing in with ${graph.describe()}`);
+    const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectFromFlags */ .AL)(flags);
     const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .runContingency */ .V)(action, setName, { tenant: graph.tenant }, {
         dir: flags.dir,
         dryRun: flags.dryRun ?? false,
@@ -37116,8 +37129,6 @@ var commands_plan = __nccwpck_require__(2444);
 var validate_output = __nccwpck_require__(3925);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
-var connect = __nccwpck_require__(7697);
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
@@ -37384,7 +37395,6 @@ var connection_options = __nccwpck_require__(624);
 
 
 
-
 /** Prints why a plan stopped before comparing anything; returns the exit code. */
 function reportStoppedPlan(outcome, write) {
     if (outcome.status === 'invalid') {
@@ -37407,7 +37417,7 @@ function registerPlan(program, setExit) {
         .option('--markdown <file>', 'write the report as markdown (the pull request comment)')
         .option('--detailed-exitcode', 'exit 2 when there are changes')
         .option('--prune', 'delete tenant objects that no file describes (also prune: true in caac.yml)');
-    (0,connection_options/* addConnectionOptions */.A)(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
         try {
             await planAction(flags, setExit);
         }
@@ -37417,9 +37427,8 @@ function registerPlan(program, setExit) {
     });
 }
 async function planAction(flags, setExit) {
-    const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = (0,connect/* connectGraph */.H)((0,connection_options/* connectionOptionsFromFlags */.q)(flags, log));
-    log(`signing in with ${graph.describe()}`);
+    const log = connection_options/* logProgress */.sc;
+    const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
     const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned') {
         setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
@@ -37446,10 +37455,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   U: () => (/* binding */ registerRestore)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:readline/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
-// EXTERNAL MODULE: ./lib/src/commands/apply.js + 1 modules
-var apply = __nccwpck_require__(9087);
 // EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
 var commands_plan = __nccwpck_require__(2444);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -37510,25 +37519,19 @@ async function planRestore(store, ports, options) {
     return outcome;
 }
 
-// EXTERNAL MODULE: ./lib/src/graph/connect.js + 5 modules
-var connect = __nccwpck_require__(7697);
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
-// EXTERNAL MODULE: ./lib/src/repo/snapshot-store.js
-var snapshot_store = __nccwpck_require__(7335);
-// EXTERNAL MODULE: ./lib/src/render/apply-text.js
-var apply_text = __nccwpck_require__(3259);
 // EXTERNAL MODULE: ./lib/src/render/plan-text.js
 var plan_text = __nccwpck_require__(9634);
 // EXTERNAL MODULE: ./lib/src/cli/connection-options.js
 var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/apply-command.js + 1 modules
+var apply_command = __nccwpck_require__(4044);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 2 modules
 var plan_command = __nccwpck_require__(7379);
 ;// CONCATENATED MODULE: ./lib/src/cli/restore-command.js
-
-
 
 
 
@@ -37549,7 +37552,7 @@ function registerRestore(program, setExit) {
         .option('--prune', 'delete objects created since the backup')
         .option('--only <name>', 'restore only the object with this displayName')
         .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
-    (0,connection_options/* addConnectionOptions */.A)(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
         try {
             setExit(await restoreAction(flags));
         }
@@ -37559,9 +37562,10 @@ function registerRestore(program, setExit) {
     });
 }
 async function restoreAction(flags) {
-    const log = (line) => process.stderr.write(`caac: ${line}\n`);
-    const graph = (0,connect/* connectGraph */.H)((0,connection_options/* connectionOptionsFromFlags */.q)(flags, log));
-    log(`signing in with ${graph.describe()}`);
+    const log = connection_options/* logProgress */.sc;
+    if (!(0,external_node_fs_.existsSync)(flags.from))
+        throw new errors/* ConfigurationError */.j1(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
+    const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
     const outcome = await planRestore((0,load_repository/* filePolicyStore */.Sv)(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned')
         return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
@@ -37581,15 +37585,8 @@ async function restoreAction(flags) {
             return errors/* ExitCode */.yU.failure;
         }
     }
-    const snapshotDir = flags.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
-    const applied = await (0,apply/* runApply */.O)(plan, { tenant: graph.tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
-        // --prune asked for the deletions the plan shows.
-        allowDelete: flags.prune ?? false,
-        keepGoing: false,
-        log: (line) => process.stdout.write(line + '\n'),
-    });
-    process.stdout.write((0,apply_text/* renderApplyText */.v)(applied));
-    return (0,apply_text/* applySucceeded */.O)(applied) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
+    // --prune asked for the deletions the plan shows.
+    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false });
 }
 
 
@@ -41915,6 +41912,9 @@ function isTransientNetworkError(e) {
     if (code !== '' && NOT_TRANSIENT.test(code))
         return false;
     const text = `${err.message} ${err.cause?.message ?? ''} ${code}`;
+    // fetch's own refusals (a blocked port such as 9 or 25, a malformed URL) never heal: fail at once.
+    if (/bad port|invalid url|unknown scheme|ERR_INVALID_URL/i.test(text))
+        return false;
     return /ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|socket hang up|other side closed|fetch failed/i.test(text);
 }
 function describeNetworkError(e) {

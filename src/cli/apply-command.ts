@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
-import { connectGraph } from '../graph/connect.js';
 import type { Plan } from '../model/plan.js';
+import type { Tenant } from '../plan/ports.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -45,7 +45,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
 }
 
 async function applyAction(flags: ApplyFlags): Promise<number> {
-  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
+  const log = logProgress;
   if (!flags.plan && !flags.autoApprove) {
     throw new ConfigurationError('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
   }
@@ -62,18 +62,22 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     plan = readPlanFile(text, flags.plan);
     apiVersion = plan.apiVersion;
   }
-  const graph = connectGraph({ ...connectionOptionsFromFlags(flags, log), apiVersion });
-  log(`signing in with ${graph.describe()}`);
+  const graph = connectFromFlags(flags, apiVersion);
   if (!flags.plan) {
     const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
     plan = outcome.plan;
     process.stdout.write(renderPlanText(plan));
   }
-  const snapshotDir = flags.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
-  const outcome = await runApply(plan!, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
-    allowDelete: flags.allowDelete ?? false,
-    keepGoing: flags.keepGoing ?? false,
+  return applyAndReport(plan!, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.allowDelete ?? false, keepGoing: flags.keepGoing ?? false });
+}
+
+/** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
+export async function applyAndReport(plan: Plan, tenant: Tenant, options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean }): Promise<number> {
+  const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+    allowDelete: options.allowDelete,
+    keepGoing: options.keepGoing,
     log: (line) => process.stdout.write(line + '\n'),
   });
   process.stdout.write(renderApplyText(outcome));

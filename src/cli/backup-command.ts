@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
-import { connectGraph } from '../graph/connect.js';
 import { reportTenantCommandError } from './fail.js';
-import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 
 interface BackupFlags extends ConnectionFlags {
   out: string;
@@ -19,9 +18,8 @@ export function registerBackup(program: Command, setExit: (code: number) => void
     .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)');
   addConnectionOptions(command).action(async (flags: BackupFlags) => {
     try {
-      const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
-      const graph = connectGraph(connectionOptionsFromFlags(flags, log));
-      log(`signing in with ${graph.describe()}`);
+      const log = logProgress;
+      const graph = connectFromFlags(flags);
       const result = await runBackup(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
       process.stdout.write(renderBackupText(result, flags.out));
       setExit(ExitCode.ok);

@@ -1,6 +1,7 @@
 /** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
 import { Option, type Command } from 'commander';
-import type { GraphConnectionOptions } from '../graph/connect.js';
+import { ConfigurationError } from '../errors.js';
+import { connectGraph, type GraphConnection, type GraphConnectionOptions } from '../graph/connect.js';
 import { AUTH_METHODS, type AuthMethod } from '../graph/credentials.js';
 import type { ApiVersion } from '../model/tenant.js';
 
@@ -29,6 +30,9 @@ export function addConnectionOptions(command: Command): Command {
 
 export function connectionOptionsFromFlags(flags: ConnectionFlags, log: (line: string) => void): GraphConnectionOptions {
   const rate = flags.rateLimit === undefined ? undefined : Number(flags.rateLimit);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+    throw new ConfigurationError(`--rate-limit takes a number of requests per second above 0, not "${flags.rateLimit}"`);
+  }
   return {
     auth: flags.auth,
     tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
@@ -38,7 +42,19 @@ export function connectionOptionsFromFlags(flags: ConnectionFlags, log: (line: s
     apiVersion: flags.apiVersion,
     tokenFile: flags.tokenFile,
     env: process.env,
-    rateLimit: rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined,
+    rateLimit: rate,
     log,
   };
+}
+
+/** Progress for the commands that reach a tenant: on stderr, so stdout keeps the report alone. */
+export const logProgress = (line: string): void => {
+  process.stderr.write(`caac: ${line}\n`);
+};
+
+/** Signs in as the flags say, and names the credential in the log. */
+export function connectFromFlags(flags: ConnectionFlags, apiVersion: ApiVersion = flags.apiVersion): GraphConnection {
+  const graph = connectGraph({ ...connectionOptionsFromFlags(flags, logProgress), apiVersion });
+  logProgress(`signing in with ${graph.describe()}`);
+  return graph;
 }

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { contingencySucceeded, runContingency, type ContingencyAction, type ContingencyOutcome } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { ExitCode } from '../errors.js';
-import { connectGraph } from '../graph/connect.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
-import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
 import { reportTenantCommandError } from './fail.js';
 
 interface ContingencyFlags extends ConnectionFlags {
@@ -51,9 +50,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 }
 
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
-  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
-  const graph = connectGraph(connectionOptionsFromFlags(flags, log));
-  log(`signing in with ${graph.describe()}`);
+  const graph = connectFromFlags(flags);
   const outcome = await runContingency(action, setName, { tenant: graph.tenant }, {
     dir: flags.dir,
     dryRun: flags.dryRun ?? false,

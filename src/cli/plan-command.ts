@@ -3,12 +3,11 @@ import type { Command } from 'commander';
 import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { ExitCode } from '../errors.js';
-import { connectGraph } from '../graph/connect.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportTenantCommandError } from './fail.js';
-import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 
 interface PlanFlags extends ConnectionFlags {
   dir: string;
@@ -49,9 +48,8 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
 }
 
 async function planAction(flags: PlanFlags, setExit: (code: number) => void): Promise<void> {
-  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
-  const graph = connectGraph(connectionOptionsFromFlags(flags, log));
-  log(`signing in with ${graph.describe()}`);
+  const log = logProgress;
+  const graph = connectFromFlags(flags);
   const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') {
     setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));

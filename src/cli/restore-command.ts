@@ -1,15 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { runApply } from '../commands/apply.js';
 import { hasChanges } from '../commands/plan.js';
 import { planRestore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
-import { connectGraph } from '../graph/connect.js';
 import { filePolicyStore } from '../repo/load-repository.js';
-import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
-import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { addConnectionOptions, connectionOptionsFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { applyAndReport } from './apply-command.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -40,9 +38,9 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
 }
 
 async function restoreAction(flags: RestoreFlags): Promise<number> {
-  const log = (line: string) => process.stderr.write(`caac: ${line}\n`);
-  const graph = connectGraph(connectionOptionsFromFlags(flags, log));
-  log(`signing in with ${graph.describe()}`);
+  const log = logProgress;
+  if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
+  const graph = connectFromFlags(flags);
   const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
   const { plan } = outcome;
@@ -60,13 +58,6 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
       return ExitCode.failure;
     }
   }
-  const snapshotDir = flags.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
-  const applied = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
-    // --prune asked for the deletions the plan shows.
-    allowDelete: flags.prune ?? false,
-    keepGoing: false,
-    log: (line) => process.stdout.write(line + '\n'),
-  });
-  process.stdout.write(renderApplyText(applied));
-  return applySucceeded(applied) ? ExitCode.ok : ExitCode.failure;
+  // --prune asked for the deletions the plan shows.
+  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false });
 }

@@ -321,6 +321,8 @@ export function isTransientNetworkError(e: unknown): boolean {
   const code = err.cause?.code || err.code;
   if (code !== '' && NOT_TRANSIENT.test(code)) return false;
   const text = `${err.message} ${err.cause?.message ?? ''} ${code}`;
+  // fetch's own refusals (a blocked port such as 9 or 25, a malformed URL) never heal: fail at once.
+  if (/bad port|invalid url|unknown scheme|ERR_INVALID_URL/i.test(text)) return false;
   return /ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|socket hang up|other side closed|fetch failed/i.test(text);
 }
 

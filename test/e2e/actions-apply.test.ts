@@ -3,9 +3,9 @@
  * `caac emulator` in a child process (the composite runner blocks this process while a step runs).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { copyExample } from './helpers.js';
 import { readAction, runCompositeAction } from './runner.js';
 
 const CLI = resolve('dist/cli.js');
@@ -36,8 +36,7 @@ test('no ${{ }} expression is inlined in any run: script of any action', () => {
 });
 
 test('actions/plan writes the plan file; actions/apply applies it, verifies, and keeps a snapshot', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'caac-actions-'));
-  cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
+  const cwd = copyExample('caac-actions-');
   const file = join(cwd, 'conditional-access', 'policies', 'ca006-require-compliant-or-hybrid-joined-device.json');
   const policy = JSON.parse(readFileSync(file, 'utf8'));
   policy.state = 'enabled';
@@ -64,8 +63,7 @@ test('actions/plan writes the plan file; actions/apply applies it, verifies, and
 });
 
 test('actions/contingency-toggle: a dry run changes nothing; activate switches the set on and reports it', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'caac-actions-'));
-  cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
+  const cwd = copyExample('caac-actions-');
   const env = { CAAC_ACCESS_TOKEN: 'e2e' };
   const action = resolve('actions/contingency-toggle/action.yml');
   const dry = runCompositeAction(action, { 'graph-url': url, set: 'outage-mfa', action: 'activate', 'dry-run': 'true' }, { cwd, env });

@@ -3,14 +3,12 @@
  * tenant): a reviewed plan file applied, a stale one refused, deletions refused without
  * --allow-delete, plan-and-apply with --auto-approve, and the hint when neither is given.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { runNode } from './helpers.js';
+import { runNode, copyExample as copyExampleTo, editPolicy } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
-const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'ca006-require-compliant-or-hybrid-joined-device.json';
 
 let emulator: RunningEmulator;
@@ -26,19 +24,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const run = (args: string[], cwd: string) => runNode(CLI, args, { cwd, env: { CAAC_ACCESS_TOKEN: 'e2e' } });
 
-function copyExample(): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'caac-apply-e2e-'));
-  dirs.push(cwd);
-  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  return cwd;
-}
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file edited in place, of any shape
-function editPolicy(cwd: string, file: string, edit: (p: Record<string, any>) => void): void {
-  const path = join(cwd, 'conditional-access', 'policies', file);
-  const policy = JSON.parse(readFileSync(path, 'utf8'));
-  edit(policy);
-  writeFileSync(path, JSON.stringify(policy, null, 2));
+
+function copyExample(): string {
+  const cwd = copyExampleTo('caac-apply-e2e-');
+  dirs.push(cwd);
+  return cwd;
 }
 
 const graph = () => ['--graph-url', emulator.url, '--rate-limit', '50'];

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Writes a throwaway repository: `files` maps relative paths to contents (objects become JSON). */
 export function writeRepo(files: Record<string, unknown>): string {
@@ -51,4 +51,20 @@ export function runNode(script: string, args: string[], options: { cwd: string; 
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (status) => ok({ status, stdout, stderr }));
   });
+}
+
+/** A throwaway working directory holding a copy of the example repository as conditional-access/. */
+export function copyExample(prefix = 'caac-e2e-'): string {
+  const cwd = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
+  return cwd;
+}
+
+/** Edits one policy file of a copied example in place. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file of any shape
+export function editPolicy(cwd: string, file: string, edit: (p: Record<string, any>) => void): void {
+  const path = join(cwd, 'conditional-access', 'policies', file);
+  const policy = JSON.parse(readFileSync(path, 'utf8'));
+  edit(policy);
+  writeFileSync(path, JSON.stringify(policy, null, 2));
 }

@@ -2,13 +2,13 @@
  * caac plan end to end: the bundled CLI and the bundled action against the emulator (the sample
  * tenant) and a loopback fake of the GitHub REST API, run as child processes.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startFakeGitHub, type FakeGitHub } from '../fixtures/fake-github.js';
 import { parseOutputFile } from './runner.js';
-import { runNode } from './helpers.js';
+import { runNode, copyExample, editPolicy } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 const ACTION = resolve('dist/action.js');
@@ -32,19 +32,7 @@ afterAll(async () => {
 
 const run = runNode;
 
-function copyExample(): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'caac-plan-e2e-'));
-  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  return cwd;
-}
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file edited in place, of any shape
-function editPolicy(cwd: string, file: string, edit: (p: Record<string, any>) => void): void {
-  const path = join(cwd, 'conditional-access', 'policies', file);
-  const policy = JSON.parse(readFileSync(path, 'utf8'));
-  edit(policy);
-  writeFileSync(path, JSON.stringify(policy, null, 2));
-}
 
 const cliEnv = () => ({ CAAC_ACCESS_TOKEN: 'e2e' });
 const planArgs = () => ['plan', '--graph-url', emulator.url, '--rate-limit', '50'];

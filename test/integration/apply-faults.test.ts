@@ -14,6 +14,7 @@ import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
+import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const dirs: string[] = [];
@@ -35,17 +36,7 @@ function repository(): string {
     isTrusted: false,
   });
   for (const n of [21, 22, 23, 24]) {
-    write(`policies/ca0${n}.json`, {
-      displayName: `CA0${n} - Report MFA for Finance outside partner network`,
-      state: 'enabledForReportingButNotEnforced',
-      conditions: {
-        clientAppTypes: ['all'],
-        applications: { includeApplications: ['All'] },
-        users: { includeGroups: ['group:Finance'], excludeGroups: ['group:CA-BreakGlass'] },
-        locations: { includeLocations: ['All'], excludeLocations: ['location:Partner network'] },
-      },
-      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
-    });
+    write(`policies/ca0${n}.json`, partnerNetworkPolicy(`CA0${n} - Report MFA for Finance outside partner network`));
   }
   return cwd;
 }

@@ -18,6 +18,7 @@ import type { Tenant } from '../../src/plan/ports.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore, type SnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
+import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 
 /** The snapshot is in the backup format (files named from displayNames): find a document by its id. */
 function snapshotDocument(dir: string, folder: string, id: string): JsonObject | undefined {
@@ -120,17 +121,7 @@ async function planWithABadOperation(): Promise<Plan> {
     ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' }],
     isTrusted: false,
   });
-  write('policies/ca021.json', {
-    displayName: 'CA021 - Report MFA for Finance outside partner network',
-    state: 'enabledForReportingButNotEnforced',
-    conditions: {
-      clientAppTypes: ['all'],
-      applications: { includeApplications: ['All'] },
-      users: { includeGroups: ['group:Finance'], excludeGroups: ['group:CA-BreakGlass'] },
-      locations: { includeLocations: ['All'], excludeLocations: ['location:Partner network'] },
-    },
-    grantControls: { operator: 'OR', builtInControls: ['mfa'] },
-  });
+  write('policies/ca021.json', partnerNetworkPolicy('CA021 - Report MFA for Finance outside partner network'));
   for (const f of [CA006, CA007, CA009]) edit(f, (p) => (p['conditions']['users']['excludeGroups'] = ['group:CA-BreakGlass', 'group:Finance']));
   const p = await plan();
   expect(p.summary).toMatchObject({ create: 2, update: 3, delete: 0 });

@@ -16,6 +16,7 @@ import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
+import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 let emu: RunningEmulator;
@@ -67,17 +68,7 @@ test('at 1 request/s with no Retry-After: creates with placeholders, updates and
     isTrusted: false,
   });
   write('authentication-strengths/hardware-keys-custom.json', { displayName: 'Hardware keys (custom)', description: 'FIDO2 only', allowedCombinations: ['fido2'] });
-  write('policies/ca020-require-hardware-keys-outside-partner-network.json', {
-    displayName: 'CA020 - Require hardware keys outside partner network',
-    state: 'enabledForReportingButNotEnforced',
-    conditions: {
-      clientAppTypes: ['all'],
-      applications: { includeApplications: ['All'] },
-      users: { includeGroups: ['group:Finance'], excludeGroups: ['group:CA-BreakGlass'] },
-      locations: { includeLocations: ['All'], excludeLocations: ['location:Partner network'] },
-    },
-    grantControls: { operator: 'OR', builtInControls: [], authenticationStrength: { id: 'authStrength:Hardware keys (custom)' } },
-  });
+  write('policies/ca020-require-hardware-keys-outside-partner-network.json', partnerNetworkPolicy('CA020 - Require hardware keys outside partner network', { operator: 'OR', builtInControls: [], authenticationStrength: { id: 'authStrength:Hardware keys (custom)' } }));
 
   const p = await plan(connection);
   expect(p.operations.filter((o) => o.action !== 'noop').map((o) => `${o.action} ${o.kind} ${o.displayName}`).sort()).toEqual([

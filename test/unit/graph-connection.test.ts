@@ -203,6 +203,13 @@ describe('pacing and retry arithmetic', () => {
     expect(isTransientNetworkError(fetchFailed('UNABLE_TO_VERIFY_LEAF_SIGNATURE'))).toBe(false);
     expect(isTransientNetworkError('nope')).toBe(false);
   });
+
+  test("fetch's own refusal of a blocked port is not retried for two minutes", async () => {
+    // Port 9 is on fetch's list of bad ports: it fails before any connection, every time.
+    const refused = await fetch('http://127.0.0.1:9/').catch((e: unknown) => e);
+    expect((refused as Error).message).toBe('fetch failed'); // (a TypeError of Node's realm, not jest's)
+    expect(isTransientNetworkError(refused)).toBe(false);
+  });
 });
 
 describe('errors', () => {
