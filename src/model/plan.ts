@@ -32,9 +32,27 @@ export interface PlanOperation {
    * refers to it) before the body is applied to it; created anew if it is gone.
    */
   restoreFrom?: string;
+  /**
+   * Emergency-access exclusions the break-glass guard added to the body (emergencyAccess.mode:
+   * enforce), by list: `/conditions/users/excludeUsers` or `/conditions/users/excludeGroups`.
+   */
+  guardAdded?: { path: string; ids: string[] }[];
 }
 
-export type PlanWarningKind = 'delete' | 'enforcement' | 'new-block' | 'break-glass-removed' | 'unmanaged' | 'beta';
+/** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
+export const PLAN_WARNING_KINDS = [
+  'delete',
+  'break-glass-removed',
+  'break-glass-unmanaged',
+  'contingency',
+  'new-block',
+  'enforcement',
+  'break-glass-added',
+  'beta',
+  'unmanaged',
+] as const;
+
+export type PlanWarningKind = (typeof PLAN_WARNING_KINDS)[number];
 
 export interface PlanWarning {
   kind: PlanWarningKind;
@@ -76,4 +94,31 @@ export interface Plan {
   state?: { kind: DocumentKind; id: string; displayName: string; hash: string }[];
   /** What apply re-checks in the bodies before any write (from caac.yml, resolved to ids). */
   guards?: { emergencyAccessIds: string[]; exemptPolicies: string[] };
+  /** Contingency sets and the policies the plan holds because a set is active in the tenant. */
+  contingency?: PlanContingency;
+}
+
+/** A contingency set as the plan records it (from caac.yml, or from policy names by convention). */
+export interface PlanContingencySet {
+  name: string;
+  /** displayNames of the policies enabled while the set is active. */
+  activate: string[];
+  /** displayNames of the policies moved to deactivatedState while the set is active. */
+  deactivate: string[];
+  deactivatedState: 'enabledForReportingButNotEnforced' | 'disabled';
+  /** `settings`: caac.yml; `convention`: policy names carrying "ENABLE IN EMERGENCY". */
+  source: 'settings' | 'convention';
+}
+
+export interface PlanContingency {
+  /** Every set known when the plan was made, so that apply can tell which are active then. */
+  sets: PlanContingencySet[];
+  /** The sets active in the tenant when the plan was made. */
+  active: { name: string; since?: string; policies: string[] }[];
+  /**
+   * Policies of an active set whose state the repository declares otherwise: the plan keeps the
+   * tenant's state (the operation does not change it); `apply --end-contingency` writes `body`,
+   * the complete desired document with the declared state.
+   */
+  held: { set: string; displayName: string; id: string; state: string; declared: string; body: JsonObject }[];
 }

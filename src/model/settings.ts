@@ -5,7 +5,14 @@ export interface Settings {
     users?: string[];
     /** `group:Name` references or object ids. */
     groups?: string[];
+    /**
+     * `check` (default): a policy that does not exclude the accounts is an error. `enforce`: plan
+     * adds the missing exclusions to the desired policy (beside the ones already there).
+     */
+    mode?: EmergencyAccessMode;
     /** displayNames of policies that need not exclude the emergency-access accounts. */
+    exempt?: string[];
+    /** The older name of `exempt`; both may be given, their names count together. */
     exemptPolicies?: string[];
   };
   naming?: { pattern?: string };
@@ -14,6 +21,8 @@ export interface Settings {
   contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
 }
+
+export type EmergencyAccessMode = 'check' | 'enforce';
 
 /** The state the `deactivate` policies of an active contingency set take. */
 export type DeactivatedState = 'enabledForReportingButNotEnforced' | 'disabled';

@@ -3,7 +3,7 @@
  * caller read the tenant, resolved the references and fills in the Graph requests spent.
  */
 import { DOCUMENT_KINDS, displayNameOf, type DocumentKind } from '../model/documents.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
 import type { Settings } from '../model/settings.js';
 import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
 import { betaOnlyProperties, normalizeDocument, toGraphBody } from '../normalize/normalize-document.js';
@@ -102,7 +102,7 @@ export function planChanges(input: PlanInput): Plan {
   operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
   unmanaged.sort((a, b) => DOCUMENT_KINDS.indexOf(a.kind) - DOCUMENT_KINDS.indexOf(b.kind) || compare(a.displayName, b.displayName));
   // Deletions first, then the other kinds by weight, each in operation order.
-  const warningRank = (w: PlanWarning): number => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
+  const warningRank = (w: PlanWarning): number => PLAN_WARNING_KINDS.indexOf(w.kind);
   const position = new Map(operations.map((op, i) => [op, i]));
   const ordered = warnings
     .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op)! - position.get(b.op)!)

@@ -4,10 +4,9 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { DOCUMENT_KINDS } from '../model/documents.js';
-import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan } from '../model/plan.js';
 
 const ACTIONS = ['create', 'update', 'delete', 'noop'];
-const WARNING_KINDS = ['delete', 'enforcement', 'new-block', 'break-glass-removed', 'unmanaged', 'beta'];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,7 +93,7 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
   arr(data, 'warnings', '').forEach((w, i) => {
     const path = `/warnings/${i}`;
     if (!isObj(w)) return fail(path, 'expected an object');
-    oneOf(w, 'kind', path, WARNING_KINDS);
+    oneOf(w, 'kind', path, PLAN_WARNING_KINDS);
     str(w, 'displayName', path);
     str(w, 'message', path);
   });

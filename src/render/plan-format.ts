@@ -4,7 +4,7 @@
  * no escaping here (each renderer escapes for its own output).
  */
 import { KIND_LABELS, type JsonValue } from '../model/documents.js';
-import type { FieldChange, Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model/plan.js';
+import { PLAN_WARNING_KINDS, type FieldChange, type Plan, type PlanOperation, type PlanWarning, type PlanWarningKind } from '../model/plan.js';
 
 /** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
 export function renderPlanSummaryLine(plan: Plan): string {
@@ -22,20 +22,17 @@ export function changedOperations(plan: Plan): PlanOperation[] {
   return plan.operations.filter((op) => op.action !== 'noop');
 }
 
-const WARNING_ORDER: Record<PlanWarningKind, number> = {
-  delete: 0,
-  enforcement: 1,
-  'new-block': 2,
-  'break-glass-removed': 3,
-  beta: 4,
-  unmanaged: 5,
+// A kind this caac does not know (a plan file from a newer one) goes last.
+const rank = (kind: PlanWarningKind): number => {
+  const i = PLAN_WARNING_KINDS.indexOf(kind);
+  return i < 0 ? PLAN_WARNING_KINDS.length : i;
 };
 
 /** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
 export function orderedWarnings(plan: Plan): PlanWarning[] {
   return plan.warnings
     .map((w, i) => ({ w, i }))
-    .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
+    .sort((a, b) => rank(a.w.kind) - rank(b.w.kind) || a.i - b.i)
     .map(({ w }) => w);
 }
 
@@ -44,6 +41,9 @@ export const WARNING_TITLES: Record<PlanWarningKind, string> = {
   enforcement: 'enforcement change',
   'new-block': 'new block',
   'break-glass-removed': 'break-glass exclusion removed',
+  'break-glass-added': 'break-glass exclusion added by the guard',
+  'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
+  contingency: 'contingency set active',
   beta: 'beta',
   unmanaged: 'not managed here',
 };

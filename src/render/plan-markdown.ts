@@ -75,6 +75,9 @@ const WARNING_ICONS: Record<PlanWarningKind, string> = {
   enforcement: '🔒',
   'new-block': '⛔',
   'break-glass-removed': '🚨',
+  'break-glass-added': '🛡️',
+  'break-glass-unmanaged': '🚨',
+  contingency: '🆘',
   beta: '🧪',
   unmanaged: 'ℹ️',
 };
