@@ -30,6 +30,12 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
     core.setFailed(`caac plan stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned`);
     return;
   }
+  if (outcome.status === 'unsafe') {
+    process.stdout.write(renderPlanText(outcome.plan));
+    for (const p of outcome.problems) core.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac break-glass-not-excluded' });
+    core.setFailed(`caac plan refused: after this change an emergency-access account would not be spared (${outcome.problems.length} problem(s)); fix the policies named above`);
+    return;
+  }
 
   const { plan } = outcome;
   process.stdout.write(renderPlanText(plan));

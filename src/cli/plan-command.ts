@@ -22,9 +22,13 @@ export function reportStoppedPlan(outcome: Exclude<PlanOutcome, { status: 'plann
   if (outcome.status === 'invalid') {
     write(formatFindings(outcome.validation, 'text'));
     write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
-  } else {
+  } else if (outcome.status === 'unresolved') {
     for (const p of outcome.problems) write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
     write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
+  } else {
+    write(renderPlanText(outcome.plan));
+    for (const p of outcome.problems) write(`${p.file}:${p.line}:${p.column} error break-glass-not-excluded ${p.message}\n`);
+    write(`caac plan: refused: after ${outcome.problems.length === 1 ? 'this change' : 'these changes'} an emergency-access account would not be spared (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}); apply would refuse it too\n`);
   }
   return ExitCode.failure;
 }

@@ -8,9 +8,11 @@ import type { PolicyStore } from '../model/repository.js';
 import { requestsSince, type ApiVersion } from '../model/tenant.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { stateOf } from '../plan/state.js';
-import { emergencyAccessIds } from '../plan/warnings.js';
+import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAccessProblem } from '../plan/break-glass-guard.js';
+import { emergencyAccessScope } from '../model/emergency-access.js';
+import { emergencyAccessMode } from '../model/settings.js';
 import type { Directory, Tenant } from '../plan/ports.js';
-import { resolveReferences, type ResolutionProblem } from '../resolve/resolve-references.js';
+import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
 import { TOOL_NAME, VERSION } from '../version.js';
@@ -28,6 +30,8 @@ export interface PlanOptions {
 export type PlanOutcome =
   | { status: 'invalid'; validation: ValidationResult }
   | { status: 'unresolved'; validation: ValidationResult; problems: ResolutionProblem[] }
+  /** The plan was made, and refused: after it a policy would not spare an emergency-access account. */
+  | { status: 'unsafe'; validation: ValidationResult; problems: ResolutionProblem[]; plan: Plan }
   | { status: 'planned'; validation: ValidationResult; plan: Plan };
 
 export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: PlanOptions): Promise<PlanOutcome> {
@@ -43,8 +47,11 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const snapshot = await ports.tenant.read();
   log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
 
-  const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot });
+  const access = settings.emergencyAccess;
+  const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
+  const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
   if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
+  const guardAdded = emergencyAccessMode(settings) === 'enforce' ? enforceEmergencyExclusions(resolution.documents, resolution.emergencyAccess, settings) : new Map();
 
   const plan = planChanges({
     desired: resolution.documents,
@@ -53,6 +60,8 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     prune: options.prune ?? settings.prune ?? false,
     apiVersion: options.apiVersion,
     labels: resolution.labels,
+    emergencyAccess: resolution.emergencyAccess,
+    guardAdded,
     dir: options.dir,
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
@@ -60,12 +69,24 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   plan.requests = requestsSince(before, ports.tenant.requests());
   plan.state = stateOf(snapshot, options.apiVersion);
   plan.guards = {
-    emergencyAccessIds: [...emergencyAccessIds(settings, resolution.labels)].sort(),
-    exemptPolicies: settings.emergencyAccess?.exemptPolicies ?? [],
+    users: [...resolution.emergencyAccess.users].sort(),
+    groups: [...resolution.emergencyAccess.groups].sort(),
+    exemptPolicies: [...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])],
   };
+
+  // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
+  // here, in the pull request, not only by apply.
+  const unsafe = emergencyAccessProblems(plan, resolution.emergencyAccess, emergencyAccessScope(settings)).map((p) => locateProblem(p, resolution.documents));
+  if (unsafe.length) return { status: 'unsafe', validation, problems: unsafe, plan };
   return { status: 'planned', validation, plan };
 }
 
+/** A problem at its file and line (the policy's file; its nearest existing property). */
+function locateProblem(problem: EmergencyAccessProblem, documents: readonly ResolvedDocument[]): ResolutionProblem {
+  const document = documents.find((d) => d.file === problem.file);
+  const at = document ? document.locate(problem.path) : { line: 1, column: 1 };
+  return { file: problem.file ?? problem.displayName, path: problem.path, line: at.line, column: at.column, message: problem.message };
+}
 
 /** True when applying the plan would change the tenant. */
 export function hasChanges(plan: Plan): boolean {

@@ -93,7 +93,7 @@ export interface Plan {
    */
   state?: { kind: DocumentKind; id: string; displayName: string; hash: string }[];
   /** What apply re-checks in the bodies before any write (from caac.yml, resolved to ids). */
-  guards?: { emergencyAccessIds: string[]; exemptPolicies: string[] };
+  guards?: { users: string[]; groups: string[]; exemptPolicies: string[] };
   /** Contingency sets and the policies the plan holds because a set is active in the tenant. */
   contingency?: PlanContingency;
 }

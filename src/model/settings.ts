@@ -44,3 +44,14 @@ export interface SettingsSource {
   value: import('./documents.js').JsonObject;
   locate: import('./documents.js').Locator;
 }
+
+/** The emergency-access mode of caac.yml (default `check`). */
+export function emergencyAccessMode(settings: Settings): EmergencyAccessMode {
+  return settings.emergencyAccess?.mode ?? 'check';
+}
+
+/** The exempt policy names of caac.yml (`exempt` and its older name `exemptPolicies`), trimmed and lower-cased. */
+export function exemptPolicyNames(settings: Settings): Set<string> {
+  const access = settings.emergencyAccess;
+  return new Set([...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])].map((n) => n.trim().toLowerCase()));
+}

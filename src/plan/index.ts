@@ -3,4 +3,3 @@ export { fingerprintSnapshot } from './fingerprint.js';
 export { isBuiltInStrength, matchDocuments, type MatchResult, type MatchedPair } from './match.js';
 export { hasChanges, planChanges, type PlanInput } from './plan-changes.js';
 export { readPlanFile, writePlanFile } from './plan-file.js';
-export { emergencyAccessIds } from './warnings.js';

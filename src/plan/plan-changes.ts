@@ -11,7 +11,9 @@ import type { ResolvedDocument } from '../resolve/resolve-references.js';
 import { fieldChanges } from './field-changes.js';
 import { fingerprintSnapshot } from './fingerprint.js';
 import { matchDocuments } from './match.js';
-import { betaWarning, deleteWarning, emergencyAccessIds, policyWarnings } from './warnings.js';
+import { betaWarning, deleteWarning, policyWarnings } from './warnings.js';
+import { guardAddedWarning, newAdditions, unmanagedWarnings, type GuardAddition } from './break-glass-guard.js';
+import type { EmergencyAccessIds } from '../model/emergency-access.js';
 
 export interface PlanInput {
   desired: readonly ResolvedDocument[];
@@ -21,6 +23,10 @@ export interface PlanInput {
   prune: boolean;
   apiVersion: ApiVersion;
   labels: Record<string, string>;
+  /** The emergency-access ids of caac.yml, resolved (none: no break-glass warnings). */
+  emergencyAccess?: EmergencyAccessIds;
+  /** What the break-glass guard added to which document (enforce mode). */
+  guardAdded?: ReadonlyMap<ResolvedDocument, GuardAddition[]>;
   /** The repository folder planned. */
   dir: string;
   now: Date;
@@ -48,7 +54,8 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function planChanges(input: PlanInput): Plan {
   const { snapshot, apiVersion, labels } = input;
   const prune = input.prune || input.settings.prune === true;
-  const emergencyIds = emergencyAccessIds(input.settings, labels);
+  const emergencyAccess = input.emergencyAccess ?? { users: [], groups: [] };
+  const emergencyIds = new Set([...emergencyAccess.users, ...emergencyAccess.groups]);
   const operations: PlanOperation[] = [];
   const warnings: { warning: PlanWarning; op: PlanOperation }[] = [];
   const warn = (op: PlanOperation, ...list: PlanWarning[]): void => list.forEach((warning) => warnings.push({ warning, op }));
@@ -80,6 +87,11 @@ export function planChanges(input: PlanInput): Plan {
           body: toGraphBody(kind, doc.resolved, { apiVersion }),
         };
         if (kind === 'policy') warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
+        const added = newAdditions(input.guardAdded?.get(doc) ?? [], actual);
+        if (added.length) {
+          op.guardAdded = added;
+          warn(op, guardAddedWarning(displayName, added, labels));
+        }
       }
       operations.push(op);
       if (beta.length) warn(op, betaWarning(displayName, kind, beta));
@@ -94,6 +106,10 @@ export function planChanges(input: PlanInput): Plan {
         warn(op, deleteWarning(kind, displayName, id));
       } else {
         unmanaged.push({ kind, id, displayName });
+        if (kind === 'policy') {
+          const op: PlanOperation = { kind, action: 'noop', displayName, id, changes: [] };
+          warn(op, ...unmanagedWarnings([object], emergencyAccess, input.settings, labels));
+        }
       }
     }
   }
@@ -105,7 +121,7 @@ export function planChanges(input: PlanInput): Plan {
   const warningRank = (w: PlanWarning): number => PLAN_WARNING_KINDS.indexOf(w.kind);
   const position = new Map(operations.map((op, i) => [op, i]));
   const ordered = warnings
-    .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op)! - position.get(b.op)!)
+    .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || (position.get(a.op) ?? operations.length) - (position.get(b.op) ?? operations.length))
     .map(({ warning }) => warning);
 
   const count = (action: PlanOperation['action']): number => operations.filter((o) => o.action === action).length;

@@ -4,8 +4,6 @@
  */
 import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { PlanWarning } from '../model/plan.js';
-import { isGuid, parseReferenceValue } from '../model/references.js';
-import type { Settings } from '../model/settings.js';
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const at = (doc: JsonObject | undefined, ...path: string[]): unknown =>
@@ -74,27 +72,4 @@ export function betaWarning(displayName: string, kind: DocumentKind, pointers: r
     displayName,
     message: `the ${KIND_LABELS[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
   };
-}
-
-/**
- * The ids of the emergency-access accounts and groups of caac.yml: GUIDs as written, references
- * (`group:CA-BreakGlass`) through the labels the resolution made (label → id).
- */
-export function emergencyAccessIds(settings: Settings, labels: Record<string, string>): Set<string> {
-  const ids = new Set<string>();
-  const byLabel = new Map<string, string[]>();
-  for (const [id, label] of Object.entries(labels)) {
-    const key = label.toLowerCase();
-    byLabel.set(key, [...(byLabel.get(key) ?? []), id.toLowerCase()]);
-  }
-  for (const value of [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])]) {
-    const parsed = parseReferenceValue(value, []);
-    if (parsed.type === 'guid') ids.add(parsed.id.toLowerCase());
-    else if (parsed.type === 'reference') {
-      const ref = `${parsed.reference.kind}:${parsed.reference.name}`.toLowerCase();
-      if (isGuid(parsed.reference.name)) ids.add(parsed.reference.name.toLowerCase());
-      for (const id of byLabel.get(ref) ?? []) ids.add(id);
-    }
-  }
-  return ids;
 }

@@ -9,7 +9,8 @@
  * Not found, of the wrong type, or ambiguous is a problem naming the file, JSON path and line;
  * nothing is dropped.
  */
-import { displayNameOf, isJsonObject, type JsonObject, type JsonValue } from '../model/documents.js';
+import { displayNameOf, isJsonObject, type JsonObject, type JsonValue, type Locator } from '../model/documents.js';
+import type { EmergencyAccessIds } from '../model/emergency-access.js';
 import { childPointer, parentPointer, parsePointer, valueAtPointer } from '../model/json-pointer.js';
 import {
   BUILT_IN_AUTH_STRENGTHS,
@@ -38,6 +39,8 @@ export interface ResolutionProblem {
 
 export interface ResolutionResult {
   documents: ResolvedDocument[];
+  /** The emergency-access accounts and groups of caac.yml, as lower-case ids (when all resolved). */
+  emergencyAccess: EmergencyAccessIds;
   /** Lower-case id (or `location:Name` for an object the plan creates) → `group:Finance`. */
   labels: Record<string, string>;
   problems: ResolutionProblem[];
@@ -46,6 +49,11 @@ export interface ResolutionResult {
 export interface ResolveContext {
   directory: Directory;
   snapshot: TenantSnapshot;
+  /**
+   * caac.yml's emergency-access references: resolved in the same calls as the documents', and
+   * each must exist in the tenant (a guard that protects nobody is worse than none).
+   */
+  emergencyAccess?: { file: string; locate: Locator; users: readonly string[]; groups: readonly string[] };
 }
 
 type DirectoryKind = 'user' | 'group' | 'role' | 'servicePrincipal';
@@ -97,6 +105,8 @@ export async function resolveReferences(documents: readonly PreparedDocument[], 
     if (document.kind !== 'policy') continue;
     for (const slot of POLICY_REFERENCE_SLOTS) sites.push(...slotSites(document, slot));
   }
+  const emergencyAccess: EmergencyAccessIds = { users: [], groups: [] };
+  if (ctx.emergencyAccess) sites.push(...emergencyAccessSites(ctx.emergencyAccess, emergencyAccess));
 
   // 2. What to look up, in bulk.
   const nameQueries = new Map<string, NameQuery>();
@@ -271,7 +281,32 @@ export async function resolveReferences(documents: readonly PreparedDocument[], 
   }
 
   for (const { run } of pending) run();
-  return { documents: resolved, labels, problems };
+  return { documents: resolved, labels, problems, emergencyAccess };
+}
+
+/**
+ * caac.yml's emergency-access values as sites of a stand-in document (it only locates problems
+ * in caac.yml); each resolved id lands in `into`.
+ */
+function emergencyAccessSites(source: NonNullable<ResolveContext['emergencyAccess']>, into: EmergencyAccessIds): Site[] {
+  const document: ResolvedDocument = { file: source.file, kind: 'policy', value: {}, resolved: {}, locate: source.locate, schemaValid: true };
+  const lists = [
+    { key: 'users', kind: 'user', values: source.users, ids: into.users },
+    { key: 'groups', kind: 'group', values: source.groups, ids: into.groups },
+  ] as const;
+  return lists.flatMap((list) => {
+    const slot: ReferenceSlot = { pointer: `/emergencyAccess/${list.key}`, kind: list.kind, keywords: [] };
+    return list.values.map((raw, i) => ({
+      document,
+      path: childPointer(slot.pointer, i),
+      slot,
+      raw,
+      parsed: parseReferenceValue(raw, []),
+      set: (id: string) => {
+        if (!list.ids.includes(id.toLowerCase())) list.ids.push(id.toLowerCase());
+      },
+    }));
+  });
 }
 
 function slotSites(document: ResolvedDocument, slot: ReferenceSlot): Site[] {

@@ -278,13 +278,13 @@ describe('safety of the plan file', () => {
   test('a body that drops the break-glass exclusion the plan guards: refused, nothing written', async () => {
     edit(CA016, (p) => (p['conditions']['users']['excludeGroups'] = ['group:CA-BreakGlass', 'group:Finance']));
     const p = await plan();
-    expect(p.guards?.emergencyAccessIds).toHaveLength(1);
+    expect(p.guards?.groups).toHaveLength(1);
     const users = (work(p)[0]!.body!['conditions'] as JsonObject)['users'] as JsonObject;
-    users['excludeGroups'] = (users['excludeGroups'] as string[]).filter((id) => !p.guards!.emergencyAccessIds.includes(id));
+    users['excludeGroups'] = (users['excludeGroups'] as string[]).filter((id) => !p.guards!.groups.includes(id));
     await resetLog();
     const error = await apply(p).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetyError);
-    expect((error as Error).message).toMatch(/break-glass-not-excluded: update policy "CA016 [^"]*" would not exclude the emergency-access group:CA-BreakGlass/);
+    expect((error as Error).message).toMatch(/break-glass-not-excluded: after this update, the policy "CA016 [^"]*" would not exclude the emergency-access group:CA-BreakGlass/);
     expect(emu.requests().total).toBe(0);
   });
 

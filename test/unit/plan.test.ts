@@ -1,7 +1,6 @@
 import { ConfigurationError } from '../../src/errors.js';
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
-import type { Settings } from '../../src/model/settings.js';
 import type { TenantSnapshot } from '../../src/model/tenant.js';
 import { fieldChanges } from '../../src/plan/field-changes.js';
 import { fingerprintSnapshot } from '../../src/plan/fingerprint.js';
@@ -228,7 +227,7 @@ describe('field changes', () => {
 });
 
 describe('warnings', () => {
-  const emergency: Settings = { emergencyAccess: { groups: ['group:CA-BreakGlass'] } };
+  const emergency: Partial<PlanInput> = { settings: { emergencyAccess: { groups: ['group:CA-BreakGlass'] } }, emergencyAccess: { users: [], groups: [BG] } };
 
   test('a state change to enabled is an enforcement warning; a new enabled policy too', () => {
     const p = plan([resolved('policy', policy('A')), resolved('policy', policy('New'))], snapshot({ policies: [live(1, policy('A', { state: 'enabledForReportingButNotEnforced' }))] }));
@@ -250,16 +249,16 @@ describe('warnings', () => {
     expect(same.warnings).toEqual([]);
   });
 
-  test('a break-glass exclusion removed, found through the labels of the resolution', () => {
+  test('a break-glass exclusion removed, named by the labels of the resolution', () => {
     const without = policy('A', { conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeGroups: [SVC] } } });
-    const p = plan([resolved('policy', without)], snapshot({ policies: [live(1, policy('A'))] }), { settings: emergency });
+    const p = plan([resolved('policy', without)], snapshot({ policies: [live(1, policy('A'))] }), emergency);
     expect(p.warnings).toEqual([{ kind: 'break-glass-removed', displayName: 'A', message: expect.stringContaining(`no longer excludes the emergency-access group group:CA-BreakGlass (${BG})`) }]);
     // Without emergencyAccess settings, or with the exclusion kept, no warning.
     expect(plan([resolved('policy', without)], snapshot({ policies: [live(1, policy('A'))] })).warnings).toEqual([]);
-    expect(plan([resolved('policy', policy('A', { description: 'x' }))], snapshot({ policies: [live(1, policy('A'))] }), { settings: emergency }).warnings).toEqual([]);
-    // An emergency account written as a GUID works without a label.
-    const byId = plan([resolved('policy', without)], snapshot({ policies: [live(1, policy('A'))] }), { settings: { emergencyAccess: { groups: [BG.toUpperCase()] } }, labels: {} });
-    expect(byId.warnings.map((w) => w.kind)).toEqual(['break-glass-removed']);
+    expect(plan([resolved('policy', policy('A', { description: 'x' }))], snapshot({ policies: [live(1, policy('A'))] }), emergency).warnings).toEqual([]);
+    // Without a label the id alone is shown.
+    const byId = plan([resolved('policy', without)], snapshot({ policies: [live(1, policy('A'))] }), { ...emergency, labels: {} });
+    expect(byId.warnings.map((w) => [w.kind, w.message])).toEqual([['break-glass-removed', expect.stringContaining(`group ${BG} (${BG})`)]]);
   });
 
   test('beta-only properties under v1.0 are a warning (and not a change); under beta they are managed', () => {

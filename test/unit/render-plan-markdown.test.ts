@@ -59,7 +59,7 @@ describe('renderPlanMarkdown', () => {
     expect(warnings).toBeGreaterThan(0);
     expect(warnings).toBeLessThan(md.indexOf('<details>'));
     const items = md.split('\n').filter((l) => l.startsWith('- ') && /\*\*/.test(l));
-    expect(items.map((l) => /\*\*(.+?)\*\*/.exec(l)?.[1])).toEqual(['deletion', 'enforcement change', 'new block', 'break-glass exclusion removed']);
+    expect(items.map((l) => /\*\*(.+?)\*\*/.exec(l)?.[1])).toEqual(['deletion', 'break-glass exclusion removed', 'new block', 'enforcement change']);
   });
 
   test('each changed object in a <details> block with a diff; noops left out', () => {

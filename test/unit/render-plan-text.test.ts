@@ -14,7 +14,7 @@ describe('renderPlanText', () => {
     expect(lines[1]).toBe('Plan: 2 to create, 2 to update, 1 to delete, 5 unchanged; 1 not managed here');
     expect(text.indexOf('Warnings (4):')).toBeLessThan(text.indexOf('+ create'));
     // Deletions first, then enforcement, new blocks, break-glass.
-    const order = ['deletion:', 'enforcement change:', 'new block:', 'break-glass exclusion removed:'].map((w) => text.indexOf(w));
+    const order = ['deletion:', 'break-glass exclusion removed:', 'new block:', 'enforcement change:'].map((w) => text.indexOf(w));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 

@@ -36,13 +36,14 @@ test('matching ignores case and surrounding spaces', () => {
 });
 
 test('missing users and a missing group: one finding each, at excludeUsers and excludeGroups', () => {
-  const { text, hits } = breakGlass({ conditions: { users: { excludeUsers: ['user:bg1@contoso.com'], excludeGroups: ['group:Other'] } } });
+  const { text, hits } = breakGlass({ conditions: { users: { excludeUsers: ['0b9a3f1e-aaaa-2222-3333-444455556666'], excludeGroups: ['group:Other'] } } });
   // Findings come sorted by line: excludeGroups (from the base policy) comes first in the file.
   expect(hits.map((h) => [h.severity, h.file, h.path, h.line])).toEqual([
     ['error', shown('policies/p.json'), '/conditions/users/excludeGroups', lineOf(text, '"excludeGroups"')],
     ['error', shown('policies/p.json'), '/conditions/users/excludeUsers', lineOf(text, '"excludeUsers"')],
   ]);
   expect(hits[1]!.message).toMatch(/^the emergency-access account "0b9a3f1e-1111-2222-3333-444455556666" must be in excludeUsers/);
+  // user:bg1@contoso.com is not named: excludeUsers holds an id that may be bg1's, which only plan can tell.
   expect(hits[0]!.message).toMatch(/^the emergency-access group "group:Break Glass" must be in excludeGroups/);
 });
 
@@ -96,4 +97,43 @@ test('only groups configured: only excludeGroups is checked', () => {
 test('named locations are not policies', () => {
   const result = validate({ 'caac.yml': SETTINGS, 'named-locations/a.json': { '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'a', countriesAndRegions: ['NL'] } });
   expect(byRule(result.findings, 'break-glass-not-excluded')).toEqual([]);
+});
+
+describe('what validate cannot decide offline, it leaves to plan', () => {
+  test('caac.yml names a reference, the policy excludes ids only: no finding (plan compares ids)', () => {
+    const { hits } = breakGlass({ conditions: { users: { excludeUsers: ['11111111-2222-4333-8444-555555555555', '0b9a3f1e-1111-2222-3333-444455556666'], excludeGroups: ['group:Break Glass'] } } });
+    expect(hits).toEqual([]);
+  });
+
+  test('the same form on both sides is decided: a GUID missing among GUIDs is an error', () => {
+    const { hits } = breakGlass({ conditions: { users: { excludeUsers: ['user:bg1@contoso.com', 'user:other@contoso.com'], excludeGroups: ['group:Break Glass'] } } });
+    expect(hits).toEqual([]); // the GUID cannot be told apart from user:other@contoso.com
+    const decided = breakGlass({ conditions: { users: { excludeUsers: ['user:bg1@contoso.com'], excludeGroups: ['group:Another'] } } }, `emergencyAccess:\n  groups: [group:Break Glass]\n`);
+    expect(decided.hits.map((h) => h.path)).toEqual(['/conditions/users/excludeGroups']);
+  });
+});
+
+describe('contingency policies and enforce mode', () => {
+  test('a disabled policy that a contingency set enables must exclude them too', () => {
+    const settings = `${SETTINGS}contingency:\n  outage:\n    activate: [P]\n`;
+    const policy = { displayName: 'P', state: 'disabled', conditions: { users: { excludeUsers: [], excludeGroups: [] } } };
+    expect(breakGlass(policy, settings).hits).toHaveLength(2);
+    // ...and so does one named by Microsoft's convention, without any set in caac.yml.
+    expect(breakGlass({ ...policy, displayName: 'EM01 - ENABLE IN EMERGENCY: MFA Disruption [1/2] - All apps' }).hits).toHaveLength(2);
+    expect(breakGlass({ ...policy, displayName: 'Q' }, settings).hits).toEqual([]);
+  });
+
+  test('emergencyAccess.exempt (and its older name exemptPolicies) exempts by name', () => {
+    const policy = { displayName: 'Break-glass: phishing-resistant MFA', conditions: { users: { excludeUsers: [], excludeGroups: [] } } };
+    expect(breakGlass(policy).hits).toHaveLength(2);
+    expect(breakGlass(policy, `${SETTINGS}  exempt: ["break-glass: PHISHING-RESISTANT MFA "]\n`).hits).toEqual([]);
+  });
+
+  test('enforce mode: a missing exclusion is no finding (plan adds it); an emergency account included by name is', () => {
+    const enforce = SETTINGS + '  mode: enforce\n';
+    expect(breakGlass({ conditions: { users: { excludeUsers: [], excludeGroups: [] } } }, enforce).hits).toEqual([]);
+    const { text, hits } = breakGlass({ conditions: { users: { includeUsers: ['user:bg1@contoso.com'], excludeUsers: [], excludeGroups: [] } } }, enforce);
+    expect(hits.map((h) => [h.severity, h.path, h.line])).toEqual([['error', '/conditions/users/includeUsers', lineOf(text, '"includeUsers"')]]);
+    expect(hits[0]!.message).toMatch(/includes the emergency-access account "user:bg1@contoso.com" by name: name the policy in emergencyAccess.exempt/);
+  });
 });
