@@ -147,3 +147,10 @@ export function sanitizeLogText(text: string): string {
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }
+
+/** What the break-glass guard added to an operation's body, in words (undefined: nothing). */
+export function guardNote(plan: Plan, op: PlanOperation): string | undefined {
+  if (!op.guardAdded?.length) return undefined;
+  const parts = op.guardAdded.map((a) => `${a.path.split('/').pop()} ${a.ids.map((id) => plan.labels[id.toLowerCase()] ?? id).join(', ')}`);
+  return `added by the break-glass guard (emergencyAccess.mode: enforce): ${parts.join('; ')}`;
+}

@@ -13,6 +13,7 @@ import {
   WARNING_TITLES,
   changedOperations,
   displayedChanges,
+  guardNote,
   formatJson,
   kindLabel,
   labelValue,
@@ -128,6 +129,8 @@ function objectBlock(plan: Plan, op: PlanOperation, maxDiff: number): string {
     out.push('```diff', ...lines.slice(0, kept), '```');
     if (kept < lines.length) out.push('', `_${plural(lines.length - kept, 'more line')} of this diff are in the plan file._`);
   }
+  const note = guardNote(plan, op);
+  if (note) out.push('', `🛡️ ${md(note)}`);
   out.push('', '</details>', '');
   return out.join('\n');
 }

@@ -10,6 +10,7 @@ import {
   changedOperations,
   compactJson,
   displayedChanges,
+  guardNote,
   kindLabel,
   labelValue,
   orderedWarnings,
@@ -19,6 +20,7 @@ import {
   sanitizeLogText,
   shortId,
 } from './plan-format.js';
+import { contingencyTextLines } from './plan-contingency.js';
 
 function quoted(name: string): string {
   return `"${sanitizeLogText(name)}"`;
@@ -37,6 +39,8 @@ function operationLines(plan: Plan, op: PlanOperation): string[] {
     if (change.before === undefined) lines.push(`    ${path}: ${value(plan, change.after)}`);
     else lines.push(`    ${path}: ${value(plan, change.before)} → ${value(plan, change.after)}`);
   }
+  const note = guardNote(plan, op);
+  if (note) lines.push(`    (${sanitizeLogText(note)})`);
   return lines;
 }
 
@@ -50,6 +54,7 @@ export function renderPlanText(plan: Plan): string {
     out.push('', `Warnings (${warnings.length}):`);
     for (const w of warnings) out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${sanitizeLogText(w.message)}`);
   }
+  out.push(...contingencyTextLines(plan));
 
   const changed = changedOperations(plan);
   if (changed.length === 0) {

@@ -340,6 +340,7 @@ function queryKey(query: NameQuery): string {
 }
 
 function slotName(slot: ReferenceSlot): string {
+  if (slot.pointer.startsWith('/emergencyAccess/')) return slot.pointer.slice(1).replace('/', '.');
   return slot.pointer.split('/').pop() ?? slot.pointer;
 }
 
