@@ -59,7 +59,7 @@ function settings(text: string): void {
 }
 /** The sample's caac.yml with its emergencyAccess block replaced. */
 function emergencyAccess(block: string): void {
-  settings(BASE_SETTINGS.replace(/emergencyAccess:\n(  .*\n)+/, `emergencyAccess:\n${block}`));
+  settings(BASE_SETTINGS.replace(/emergencyAccess:\n( {2}.*\n)+/, `emergencyAccess:\n${block}`));
 }
 
 async function plan(): Promise<PlanOutcome> {
@@ -109,7 +109,7 @@ describe('the emergency accounts must exist in the tenant', () => {
     };
     const p = await cost();
     expect(p.guards).toEqual({ users: [], groups: [ids.breakGlass], exemptPolicies: [] });
-    settings(BASE_SETTINGS.replace(/emergencyAccess:\n(  .*\n)+/, ''));
+    settings(BASE_SETTINGS.replace(/emergencyAccess:\n( {2}.*\n)+/, ''));
     const without = await cost();
     expect(without.guards).toEqual({ users: [], groups: [], exemptPolicies: [] });
     expect(p.requests.total).toBe(without.requests.total);
