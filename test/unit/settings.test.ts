@@ -5,6 +5,7 @@
 import { runValidate } from '../../src/commands/validate.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { filePolicyStore, loadRepository } from '../../src/repo/load-repository.js';
+import { emergencyAccessMode, exemptPolicyNames } from '../../src/model/settings.js';
 import { readSettings } from '../../src/validate/settings.js';
 import { ROOT, removeTempDirs, shown, writeRepo } from '../fixtures/repo-helpers.js';
 
@@ -52,6 +53,16 @@ describe('readSettings', () => {
       naming: { pattern: '^CA\\d{3} ' },
       prune: false,
     });
+  });
+
+  test('emergencyAccess.mode is check or enforce; exempt and its older name exemptPolicies count together', () => {
+    const settings = settingsOf('emergencyAccess:\n  groups: [group:BG]\n  mode: enforce\n  exempt: [A]\n  exemptPolicies: [B]\n')();
+    expect(emergencyAccessMode(settings)).toBe('enforce');
+    expect([...exemptPolicyNames(settings)]).toEqual(['a', 'b']);
+    expect(emergencyAccessMode(settingsOf('emergencyAccess:\n  groups: [group:BG]\n')())).toBe('check');
+    const e = configurationError(settingsOf('emergencyAccess:\n  groups: [group:BG]\n  mode: enforced\n'));
+    expect(e.location).toMatchObject({ path: '/emergencyAccess/mode', line: 3 });
+    expect(e.message).toMatch(/"enforced" is not a valid value for emergencyAccess\.mode: use one of "check", "enforce"/);
   });
 
   test('an unknown key: at its line, with "did you mean"', () => {
