@@ -36339,8 +36339,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/src/commands/apply.js + 1 modules
 var apply = __nccwpck_require__(9087);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
-var commands_plan = __nccwpck_require__(2444);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
+var commands_plan = __nccwpck_require__(2586);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -36356,7 +36356,6 @@ var plan = __nccwpck_require__(2693);
 
 
 const ACTIONS = ['create', 'update', 'delete', 'noop'];
-const WARNING_KINDS = ['delete', 'enforcement', 'new-block', 'break-glass-removed', 'unmanaged', 'beta'];
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Serializes a plan as the plan file holds it. */
 function writePlanFile(plan) {
@@ -36450,7 +36449,7 @@ function readPlanFile(text, file = 'plan file') {
         const path = `/warnings/${i}`;
         if (!isObj(w))
             return fail(path, 'expected an object');
-        oneOf(w, 'kind', path, WARNING_KINDS);
+        oneOf(w, 'kind', path, plan/* PLAN_WARNING_KINDS */.T);
         str(w, 'displayName', path);
         str(w, 'message', path);
     });
@@ -36461,6 +36460,40 @@ function readPlanFile(text, file = 'plan file') {
     const requests = obj(data, 'requests', '');
     num(requests, 'total', '/requests');
     obj(requests, 'byEndpoint', '/requests');
+    // Apply's contingency guard reads the sets, and --end-contingency writes the held bodies.
+    if (data['contingency'] !== undefined) {
+        const contingency = obj(data, 'contingency', '');
+        const strings = (o, key, path) => arr(o, key, path).forEach((v, j) => {
+            if (typeof v !== 'string')
+                fail(`${path}/${key}/${j}`, 'expected a string');
+        });
+        arr(contingency, 'sets', '/contingency').forEach((set, i) => {
+            const path = `/contingency/sets/${i}`;
+            if (!isObj(set))
+                return fail(path, 'expected an object');
+            str(set, 'name', path);
+            strings(set, 'activate', path);
+            strings(set, 'deactivate', path);
+            oneOf(set, 'deactivatedState', path, ['enabledForReportingButNotEnforced', 'disabled']);
+            oneOf(set, 'source', path, ['settings', 'convention']);
+        });
+        arr(contingency, 'active', '/contingency').forEach((a, i) => {
+            const path = `/contingency/active/${i}`;
+            if (!isObj(a))
+                return fail(path, 'expected an object');
+            str(a, 'name', path);
+            str(a, 'since', path, true);
+            strings(a, 'policies', path);
+        });
+        arr(contingency, 'held', '/contingency').forEach((h, i) => {
+            const path = `/contingency/held/${i}`;
+            if (!isObj(h))
+                return fail(path, 'expected an object');
+            for (const key of ['set', 'displayName', 'id', 'state', 'declared'])
+                str(h, key, path);
+            obj(h, 'body', path);
+        });
+    }
     return data;
 }
 
@@ -36476,8 +36509,8 @@ var plan_text = __nccwpck_require__(9634);
 var connection_options = __nccwpck_require__(624);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
-// EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 2 modules
-var plan_command = __nccwpck_require__(7379);
+// EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
+var plan_command = __nccwpck_require__(4922);
 ;// CONCATENATED MODULE: ./lib/src/cli/apply-command.js
 
 
@@ -36499,6 +36532,7 @@ function registerApply(program, setExit) {
         .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', load_repository/* DEFAULT_ROOT */.P2)
         .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
         .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
+        .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
         .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
         .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
         .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
@@ -36539,13 +36573,19 @@ async function applyAction(flags) {
         plan = outcome.plan;
         process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
     }
-    return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.allowDelete ?? false, keepGoing: flags.keepGoing ?? false });
+    return applyAndReport(plan, graph.tenant, {
+        snapshotDir: flags.snapshotDir,
+        allowDelete: flags.allowDelete ?? false,
+        keepGoing: flags.keepGoing ?? false,
+        endContingency: flags.endContingency ?? false,
+    });
 }
 /** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
 async function applyAndReport(plan, tenant, options) {
     const snapshotDir = options.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
     const outcome = await (0,apply/* runApply */.O)(plan, { tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
         allowDelete: options.allowDelete,
+        endContingency: options.endContingency,
         keepGoing: options.keepGoing,
         log: (line) => process.stdout.write(line + '\n'),
     });
@@ -36662,7 +36702,7 @@ function connectFromFlags(flags, apiVersion = flags.apiVersion) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ registerContingency)
 /* harmony export */ });
-/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5444);
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7656);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
 /* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2135);
@@ -36705,7 +36745,7 @@ function registerContingency(program, setExit) {
 }
 async function contingencyAction(action, setName, flags) {
     const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectFromFlags */ .AL)(flags);
-    const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .runContingency */ .V)(action, setName, { tenant: graph.tenant }, {
+    const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .runContingency */ .V)(action, setName, graph, {
         dir: flags.dir,
         dryRun: flags.dryRun ?? false,
         log: (line) => process.stdout.write(line + '\n'),
@@ -36722,7 +36762,7 @@ function renderOutcome(outcome) {
         lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
     if (outcome.dryRun && outcome.operations.length)
         lines.push('Dry run: nothing was changed.');
-    return (lines.length ? lines.join('\n') + '\n' : '') + (0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_1__/* .renderContingencyStatus */ .q)(outcome.sets);
+    return (lines.length ? lines.join('\n') + '\n' : '') + (0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_1__/* .renderContingencyStatus */ .q)(outcome.sets, outcome.problems);
 }
 
 
@@ -36741,10 +36781,10 @@ function renderOutcome(outcome) {
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
 /* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9087);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
-/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5444);
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7656);
 /* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2444);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2586);
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3925);
 /* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6187);
 /* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4101);
@@ -36754,7 +36794,7 @@ function renderOutcome(outcome) {
 /* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7335);
 /* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(3259);
 /* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(9634);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(7379);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(4922);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
@@ -36807,7 +36847,7 @@ function registerDemo(program, setExit) {
             return;
         }
         const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(process.cwd(), dir) || '.';
-        const steps = 11;
+        const steps = 12;
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
         out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -36882,9 +36922,15 @@ function registerDemo(program, setExit) {
             out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
             const activated = await contingency('activate');
             out();
-            out(`Step 11/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
+            out(`Step 11/${steps}  a routine merge is planned during the outage: the set's policies are held, not switched back off`);
+            const during = await plan();
+            if (!during)
+                return;
+            out();
+            out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
             const deactivated = await contingency('deactivate');
-            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(fromBackup.plan) || !activated || !deactivated ? _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.ok);
+            const held = during.contingency?.held.length ?? 0;
+            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(fromBackup.plan) || !activated || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(during) || held !== 3 || !deactivated ? _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
@@ -37043,7 +37089,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4044);
 /* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1849);
 /* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8192);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7379);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4922);
 /* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3820);
 /* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8113);
 /**
@@ -37111,7 +37157,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7379:
+/***/ 4922:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37123,8 +37169,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
-var commands_plan = __nccwpck_require__(2444);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
+var commands_plan = __nccwpck_require__(2586);
 // EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
 var validate_output = __nccwpck_require__(3925);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -37133,32 +37179,14 @@ var errors = __nccwpck_require__(5071);
 var load_repository = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
-;// CONCATENATED MODULE: ./lib/src/render/markdown-escape.js
-/**
- * Escapes text that came from a file or the tenant before it goes into markdown or HTML (PR
- * comments, job summaries): a displayName must never inject a link, an image, a mention, a
- * table cell, a heading or a tag. Newlines become spaces, so block syntax (lists, headings,
- * fences) cannot start; inline syntax is backslash-escaped; `<`, `>` and `&` become entities so
- * no tag forms; bare URLs and @mentions are broken with a zero-width character.
- */
-const INLINE_SPECIALS = /[\\`*_[\]|#~!<>&]/g;
-const ZWSP = '\u200b';
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r?\n|\r/g, ' ')
-        .replace(INLINE_SPECIALS, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
-        .replace(/@(?=\w)/g, `@${ZWSP}`);
-}
-/** For text inside a fenced code block: only a fence could break out of it. */
-function escapeCodeBlock(text) {
-    return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
-}
-
+// EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
+var markdown_escape = __nccwpck_require__(2876);
+// EXTERNAL MODULE: ./lib/src/render/plan-contingency.js
+var plan_contingency = __nccwpck_require__(3030);
 // EXTERNAL MODULE: ./lib/src/render/plan-format.js
 var plan_format = __nccwpck_require__(3090);
 ;// CONCATENATED MODULE: ./lib/src/render/plan-markdown.js
+
 
 
 
@@ -37183,20 +37211,23 @@ function planCommentMarker(tenantId, dir) {
  * protection, but it also reads right inside raw HTML (`<summary>`), where a backslash would show.
  */
 function escapeForHtml(text) {
-    return escapeMarkdown(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
+    return (0,markdown_escape/* escapeMarkdown */.F)(text).replace(/\\(.)/g, (_m, c) => `&#${c.codePointAt(0)};`);
 }
 /** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
 function clip(text, max = 300) {
     const chars = Array.from(text);
     return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
-const md = (text) => escapeMarkdown(clip(text));
+const md = (text) => (0,markdown_escape/* escapeMarkdown */.F)(clip(text));
 const html = (text) => escapeForHtml(clip(text));
 const WARNING_ICONS = {
     delete: '🗑️',
     enforcement: '🔒',
     'new-block': '⛔',
     'break-glass-removed': '🚨',
+    'break-glass-added': '🛡️',
+    'break-glass-unmanaged': '🚨',
+    contingency: '🆘',
     beta: '🧪',
     unmanaged: 'ℹ️',
 };
@@ -37206,7 +37237,7 @@ function warningLine(w) {
 const ACTION_ICONS = { create: '🟢', update: '🟡', delete: '🔴', noop: '⚪' };
 /** One line of the diff (inside the fence): control characters escaped, fences broken. */
 function diffLine(text) {
-    return escapeCodeBlock((0,plan_format/* sanitizeLogText */.fu)(text));
+    return (0,markdown_escape/* escapeCodeBlock */.O)((0,plan_format/* sanitizeLogText */.fu)(text));
 }
 function valueLines(plan, sign, path, value) {
     const lines = (0,plan_format/* formatJson */.IB)((0,plan_format/* labelValue */.w)(plan, value));
@@ -37247,6 +37278,9 @@ function objectBlock(plan, op, maxDiff) {
         if (kept < lines.length)
             out.push('', `_${(0,plan_format/* plural */.LS)(lines.length - kept, 'more line')} of this diff are in the plan file._`);
     }
+    const note = (0,plan_format/* guardNote */.iP)(plan, op);
+    if (note)
+        out.push('', `🛡️ ${md(note)}`);
     out.push('', '</details>', '');
     return out.join('\n');
 }
@@ -37294,7 +37328,7 @@ function renderPlanMarkdownReport(plan, options = {}) {
     ].join('\n');
     const warningsHeading = '### ⚠️ Warnings\n';
     const warningLines = warnings.map((w) => warningLine(w));
-    const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
+    const changesHeading = changed.length > 0 ? '### Changes\n' : `${md((0,plan_format/* noChangesLine */.nB)(plan))}\n`;
     // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
     const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
     const blocks = [];
@@ -37325,10 +37359,13 @@ function renderPlanMarkdownReport(plan, options = {}) {
         `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(version/* VERSION */.xv)}</sub>`,
         '',
     ].join('\n');
+    const contingency = (0,plan_contingency/* contingencyMarkdown */.x)(plan);
     const assemble = (nWarnings, nBlocks, withUnmanaged, note) => {
         const parts = [head];
         if (warnings.length > 0)
             parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
+        if (contingency)
+            parts.push(contingency);
         parts.push(changesHeading);
         parts.push(...blocks.slice(0, nBlocks));
         if (note)
@@ -37401,10 +37438,16 @@ function reportStoppedPlan(outcome, write) {
         write((0,validate_output/* formatFindings */.e)(outcome.validation, 'text'));
         write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
     }
-    else {
+    else if (outcome.status === 'unresolved') {
         for (const p of outcome.problems)
             write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
         write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
+    }
+    else {
+        write((0,plan_text/* renderPlanText */.$)(outcome.plan));
+        for (const p of outcome.problems)
+            write(`${p.file}:${p.line}:${p.column} error break-glass-not-excluded ${p.message}\n`);
+        write(`caac plan: refused: after ${outcome.problems.length === 1 ? 'this change' : 'these changes'} an emergency-access account would not be spared (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}); apply would refuse it too\n`);
     }
     return errors/* ExitCode */.yU.failure;
 }
@@ -37459,8 +37502,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:readline/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 4 modules
-var commands_plan = __nccwpck_require__(2444);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
+var commands_plan = __nccwpck_require__(2586);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -37529,8 +37572,8 @@ var connection_options = __nccwpck_require__(624);
 var apply_command = __nccwpck_require__(4044);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
-// EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 2 modules
-var plan_command = __nccwpck_require__(7379);
+// EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
+var plan_command = __nccwpck_require__(4922);
 ;// CONCATENATED MODULE: ./lib/src/cli/restore-command.js
 
 
@@ -37585,8 +37628,8 @@ async function restoreAction(flags) {
             return errors/* ExitCode */.yU.failure;
         }
     }
-    // --prune asked for the deletions the plan shows.
-    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false });
+    // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
+    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false });
 }
 
 
@@ -37647,8 +37690,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/apply/execute.js
 var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/model/policy-view.js
-var policy_view = __nccwpck_require__(7004);
+// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
+var break_glass_guard = __nccwpck_require__(122);
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
 var lockout_risk = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./lib/src/apply/guards.js
@@ -37656,30 +37699,21 @@ var lockout_risk = __nccwpck_require__(6697);
 
 function planSafetyProblems(plan) {
     const problems = [];
-    const guards = plan.guards;
-    const exempt = new Set((guards?.exemptPolicies ?? []).map((n) => n.trim().toLowerCase()));
     for (const op of plan.operations) {
         if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
             continue;
         const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
         for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
             problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
-        const p = (0,policy_view/* viewPolicy */.Ee)(op.body);
-        if (!guards || guards.emergencyAccessIds.length === 0 || !(0,policy_view/* isActiveState */.aq)(p.state) || exempt.has(op.displayName.trim().toLowerCase()))
-            continue;
-        const targetsPeople = p.users.includeGroups.length + p.users.includeRoles.length > 0 || p.users.includeGuestsOrExternalUsers !== undefined || p.users.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
-        if (!targetsPeople)
-            continue;
-        const excluded = new Set([...p.users.excludeUsers, ...p.users.excludeGroups].map((id) => id.toLowerCase()));
-        const missing = guards.emergencyAccessIds.filter((id) => !excluded.has(id.toLowerCase()));
-        if (missing.length) {
-            const names = missing.map((id) => plan.labels[id] ?? id).join(', ');
-            problems.push(`break-glass-not-excluded: ${op.action} policy "${op.displayName}" would not exclude the emergency-access ${names}`);
-        }
     }
+    const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
+    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, ids, (0,break_glass_guard/* scopeOfPlan */.NS)(plan)))
+        problems.push(`break-glass-not-excluded: ${p.message}`);
     return problems;
 }
 
+// EXTERNAL MODULE: ./lib/src/contingency/hold.js
+var hold = __nccwpck_require__(7641);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
@@ -37695,8 +37729,9 @@ var state = __nccwpck_require__(9589);
 ;// CONCATENATED MODULE: ./lib/src/commands/apply.js
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
- * unsafe, deletes without --allow-delete, targets another tenant, or is stale; keeps a snapshot of
- * everything it will touch; writes in dependency order; then re-reads the tenant and verifies.
+ * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
+ * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
+ * in dependency order; then re-reads the tenant and verifies.
  */
 
 
@@ -37706,9 +37741,12 @@ var state = __nccwpck_require__(9589);
 
 
 
-async function runApply(plan, ports, options) {
+
+async function runApply(reviewed, ports, options) {
     const { tenant } = ports;
     const before = tenant.requests();
+    const endContingency = options.endContingency ?? false;
+    const plan = settleHeldPolicies(reviewed, endContingency, options.log);
     const safety = planSafetyProblems(plan);
     if (safety.length)
         throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
@@ -37725,6 +37763,13 @@ async function runApply(plan, ports, options) {
     if (fingerprint !== plan.fingerprint) {
         const changes = plan.state ? (0,state/* describeStateChanges */.G)(plan.state, (0,state/* stateOf */.L)(live, plan.apiVersion)) : [];
         throw new errors/* StalePlanError */.Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
+    }
+    // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
+    const conflicts = endContingency ? [] : (0,hold/* contingencyConflicts */.ZR)(plan, live);
+    if (conflicts.length) {
+        const lines = conflicts.map((c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`);
+        const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
+        throw new errors/* SafetyError */.dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
     }
     const work = plan.operations.filter((op) => op.action !== 'noop');
     if (work.length === 0) {
@@ -37758,6 +37803,27 @@ async function runApply(plan, ports, options) {
         snapshotDir,
         requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()),
     };
+}
+/**
+ * The plan to apply as far as held contingency policies go: with --end-contingency they get their
+ * declared documents back; without it they stay as the plan holds them. Either way the log says so.
+ */
+function settleHeldPolicies(plan, endContingency, log) {
+    const held = plan.contingency?.held ?? [];
+    if (held.length === 0)
+        return plan;
+    const what = (h) => `policy "${h.displayName}" (contingency set "${h.set}")`;
+    if (!endContingency) {
+        log(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
+        for (const h of held)
+            log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
+        return plan;
+    }
+    const { plan: released } = (0,hold/* releaseHeld */.zn)(plan);
+    log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
+    for (const h of held)
+        log(`  ${what(h)}: ${h.state} → ${h.declared === hold/* HELD_DELETE */.Aj ? 'deleted (prune)' : h.declared}`);
+    return released;
 }
 function findObject(snapshot, kind, id) {
     return snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
@@ -38001,7 +38067,7 @@ function requestsSince(before, after) {
 
 /***/ }),
 
-/***/ 5444:
+/***/ 291:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38013,162 +38079,53 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/apply/execute.js
 var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/contingency/contingency.js
-/**
- * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
- * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
- * which sets are active, and the state-only updates that activate or deactivate one.
- *
- * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
- * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
- * state its file in the repository declares (not to "disabled": the repo is the truth).
- */
+// EXTERNAL MODULE: ./lib/src/contingency/contingency.js
+var contingency = __nccwpck_require__(7673);
+// EXTERNAL MODULE: ./lib/src/contingency/convention.js
+var convention = __nccwpck_require__(9063);
+// EXTERNAL MODULE: ./lib/src/contingency/render.js
+var render = __nccwpck_require__(7656);
+// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
+var break_glass_guard = __nccwpck_require__(122);
+// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
+var lockout_risk = __nccwpck_require__(6697);
+;// CONCATENATED MODULE: ./lib/src/contingency/activation-guard.js
 
 
-const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
-/** The sets of caac.yml, in the order written. */
-function contingencySets(settings) {
-    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
-}
-/** The named set; a ConfigurationError listing the sets when there is none by that name. */
-function findContingencySet(settings, name) {
-    const sets = contingencySets(settings);
-    const found = sets.find((s) => s.name === name);
-    if (found)
-        return found;
-    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
-    throw new errors/* ConfigurationError */.j1(`there is no contingency set "${name}": ${known}`);
-}
-/** The set's policies with the state each has while the set is active. */
-function members(set) {
-    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
-    return [
-        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
-        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
-    ];
-}
-const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
-/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
-function tenantPolicy(snapshot, displayName) {
-    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
-    if (found.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
-    }
-    return found[0];
-}
-function timeOf(policy) {
-    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
-    return typeof t === 'string' ? t : undefined;
-}
-/** Every set of caac.yml as it stands in the tenant. */
-function contingencyStatus(settings, snapshot) {
-    return contingencySets(settings).map((set) => setStatus(set, snapshot));
-}
-function setStatus(set, snapshot) {
-    const policies = members(set).map((m) => {
-        const found = tenantPolicy(snapshot, m.displayName);
-        if (!found)
-            return { ...m };
-        const status = { ...m, id: String(found['id']), state: String(found['state']) };
-        const time = timeOf(found);
-        if (time)
-            status.modifiedDateTime = time;
-        return status;
-    });
-    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
-    const status = { name: set.name, active, policies };
-    if (set.description !== undefined)
-        status.description = set.description;
-    if (active) {
-        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
-        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
-        if (latest)
-            status.since = latest;
-    }
-    return status;
-}
-function stateUpdate(displayName, id, before, after, file) {
-    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
-    if (file)
-        op.file = file;
-    return op;
-}
-const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
-/**
- * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
- * policies → deactivatedState. Policies already there get none (an active set yields none).
- */
-function planActivation(set, snapshot) {
-    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
-    if (missing.length) {
-        throw new errors/* ConfigurationError */.j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
-    }
-    const operations = [];
-    for (const m of members(set)) {
-        const found = tenantPolicy(snapshot, m.displayName);
-        const state = String(found['state']);
-        if (state !== m.expected)
-            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
-    }
-    return operations;
-}
-/**
- * The state-only updates that return every policy of the set to the state its file in the
- * repository declares. A policy missing from the tenant or from the repository is an error.
- */
-function planDeactivation(set, snapshot, desired) {
-    const problems = [];
-    const targets = [];
-    for (const m of members(set)) {
-        const found = tenantPolicy(snapshot, m.displayName);
-        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,documents/* displayNameOf */.Nv)(d) ?? '', m.displayName));
-        if (!found)
-            problems.push(`"${m.displayName}" is not in the tenant`);
-        if (docs.length === 0)
-            problems.push(`"${m.displayName}" has no file in the repository`);
-        else if (docs.length > 1)
-            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
-        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
-        if (docs.length === 1 && typeof state !== 'string')
-            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
-        if (found && docs.length === 1 && typeof state === 'string')
-            targets.push({ found, state, file: docs[0].file });
-    }
-    if (problems.length) {
-        throw new errors/* ConfigurationError */.j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
-    }
-    return targets
-        .filter((t) => String(t.found['state']) !== t.state)
-        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
-}
-/** After a write: the policies of the operations whose state does not read back as sent. */
-function verifyStates(operations, after) {
-    const problems = [];
+/** What refuses the activation (empty: it may go ahead). */
+function activationProblems(operations, snapshot, guard) {
+    const after = [];
     for (const op of operations) {
-        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
-        const expected = op.body?.['state'];
-        if (!found)
-            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
-        else if (found['state'] !== expected)
-            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
+        const live = snapshot.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+        if (!live || op.body?.['state'] === undefined)
+            continue;
+        after.push({ ...op, body: { ...structuredClone(live), state: op.body['state'] } });
     }
+    const problems = [];
+    for (const op of after) {
+        const document = { file: op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
+        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
+            problems.push(`lockout-risk: "${op.displayName}": ${hit.message}`);
+    }
+    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)({ operations: after, labels: guard.labels }, guard.ids, guard.scope))
+        problems.push(`break-glass-not-excluded: ${p.message}`);
     return problems;
 }
 
-// EXTERNAL MODULE: ./lib/src/contingency/render.js
-var render = __nccwpck_require__(7656);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/emergency-access.js
+var emergency_access = __nccwpck_require__(5688);
+// EXTERNAL MODULE: ./lib/src/resolve/resolve-references.js
+var resolve_references = __nccwpck_require__(6476);
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
 var validate_settings = __nccwpck_require__(3424);
 ;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
 /**
- * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
- * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
+ * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set (of
+ * caac.yml, or found by policy names: src/contingency/convention.ts) on or off in the tenant, state updates only, through the same paced executor as apply,
  * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
  * nothing.
  */
@@ -38178,37 +38135,77 @@ var validate_settings = __nccwpck_require__(3424);
 
 
 
+
+
+
+
 async function runContingency(action, setName, ports, options) {
     const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
-    const set = setName === undefined ? undefined : findContingencySet(settings, setName);
-    const base = { action, dryRun: options.dryRun, operations: [], results: [], verification: [] };
+    if (action !== 'status' && setName === undefined)
+        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
+    // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
     options.log(`reading the tenant (${ports.tenant.graphUrl})`);
     const snapshot = await ports.tenant.read();
-    if (action === 'status') {
-        return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
-    }
+    const known = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
+    const set = setName === undefined ? undefined : (0,contingency/* findSet */._V)(known.sets, setName, 'caac.yml defines no contingency sets and no policy name carries "ENABLE IN EMERGENCY"');
+    const problems = known.problems.filter((p) => set === undefined || p.set === undefined || p.set === set.name);
+    const base = {
+        action,
+        dryRun: options.dryRun,
+        operations: [],
+        results: [],
+        verification: [],
+        problems: problems.map((p) => p.message),
+    };
     if (!set)
-        throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
-    const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
+        return { ...base, sets: known.sets.map((s) => (0,contingency/* setStatus */.Lx)(s, snapshot)) };
+    if (action === 'status')
+        return { ...base, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
+    // A set the names say is incomplete would be switched on in part: fail closed, and say how to
+    // switch it anyway (a caac.yml set of the same name wins over the names).
+    const own = problems.filter((p) => p.set === set.name);
+    if (action === 'activate' && own.length) {
+        throw new errors/* ConfigurationError */.j1(`cannot activate ${set.name}: ${own.map((p) => p.message).join('; ')}. Nothing was changed. To switch the policies found so far anyway, declare the set in caac.yml (contingency: ${set.name}: activate: [...]), which takes the place of the names`);
+    }
+    const operations = action === 'activate' ? (0,contingency/* planActivation */.Wz)(set, snapshot) : (0,contingency/* planDeactivation */.tM)(set, snapshot, repo.documents);
     if (operations.length === 0) {
         options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
-        return { ...base, sets: [setStatus(set, snapshot)] };
+        return { ...base, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
     }
     options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
     for (const op of operations)
         options.log(`  ${(0,render/* describeOperation */.R)(op)}`);
+    await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
     if (options.dryRun)
-        return { ...base, operations, sets: [setStatus(set, snapshot)] };
+        return { ...base, operations, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
     const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
     options.log('reading the tenant back to verify');
     const after = await ports.tenant.read();
     const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
-    const status = setStatus(set, after);
-    const verification = verifyStates(applied, after);
+    const status = (0,contingency/* setStatus */.Lx)(set, after);
+    const verification = (0,contingency/* verifyStates */.QG)(applied, after);
     if (action === 'activate' && applied.length === operations.length && !status.active)
         verification.push(`contingency set "${set.name}" does not read back as active`);
     return { ...base, operations, results, verification, sets: [status] };
+}
+/**
+ * The policies switched on are checked as they will be, by the rules a plan obeys (lockout, the
+ * break-glass guard), before any write: an emergency measure must not lock out the people who
+ * have to end the emergency. The emergency accounts are resolved in the tenant (one look-up).
+ */
+async function refuseUnsafeSwitch(operations, snapshot, settings, source, directory, what) {
+    const access = settings.emergencyAccess;
+    const listed = (access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0;
+    const emergencyAccess = listed && source ? { file: source.file, locate: source.locate, users: access?.users ?? [], groups: access?.groups ?? [] } : undefined;
+    const resolution = emergencyAccess ? await (0,resolve_references/* resolveReferences */.d)([], { directory, snapshot, emergencyAccess }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
+    if (resolution.problems.length) {
+        throw new errors/* SafetyError */.dd(`cannot ${what}: the emergency-access accounts of caac.yml cannot be checked: ${resolution.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}. Nothing was changed`);
+    }
+    const problems = activationProblems(operations, snapshot, { ids: resolution.emergencyAccess, scope: (0,emergency_access/* emergencyAccessScope */.Iv)(settings), labels: resolution.labels });
+    if (problems.length) {
+        throw new errors/* SafetyError */.dd(`cannot ${what}: ${problems.join('; ')}. Nothing was changed: fix the policies (and the repository) first`);
+    }
 }
 /** Every operation applied and read back as sent. */
 function contingencySucceeded(outcome) {
@@ -38218,7 +38215,7 @@ function contingencySucceeded(outcome) {
 
 /***/ }),
 
-/***/ 2444:
+/***/ 2586:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38231,7 +38228,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
-var model_documents = __nccwpck_require__(822);
+var documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/model/plan.js
 var plan = __nccwpck_require__(2693);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
@@ -38262,7 +38259,7 @@ function isBuiltInStrength(object) {
 const nameKey = (name) => (typeof name === 'string' && name.trim() !== '' ? name.trim().toLowerCase() : undefined);
 const idOf = (o) => (typeof o['id'] === 'string' && o['id'] !== '' ? o['id'].toLowerCase() : undefined);
 function matchDocuments(kind, desired, tenant) {
-    const label = model_documents/* KIND_LABELS */.bu[kind];
+    const label = documents/* KIND_LABELS */.bu[kind];
     const builtIns = kind === 'authenticationStrength' ? tenant.filter(isBuiltInStrength) : [];
     const actual = kind === 'authenticationStrength' ? tenant.filter((o) => !isBuiltInStrength(o)) : [...tenant];
     const byId = new Map();
@@ -38274,7 +38271,7 @@ function matchDocuments(kind, desired, tenant) {
     const claimedBy = new Map();
     const pairs = new Map();
     for (const doc of desired) {
-        const name = (0,model_documents/* displayNameOf */.Nv)(doc);
+        const name = (0,documents/* displayNameOf */.Nv)(doc);
         if (kind === 'authenticationStrength') {
             const docId = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
             const builtIn = builtIns.find((b) => idOf(b) === docId || (name !== undefined && nameKey(b['displayName']) === nameKey(name)));
@@ -38299,11 +38296,11 @@ function matchDocuments(kind, desired, tenant) {
     for (const doc of desired) {
         if (pairs.has(doc))
             continue;
-        const key = nameKey((0,model_documents/* displayNameOf */.Nv)(doc));
+        const key = nameKey((0,documents/* displayNameOf */.Nv)(doc));
         const candidates = key === undefined ? [] : actual.filter((o) => nameKey(o['displayName']) === key && !(claimedBy.has(o) && pairs.get(claimedBy.get(o))?.by === 'id'));
         if (candidates.length > 1) {
             const ids = candidates.map((o) => String(o['id'])).join(', ');
-            throw new errors/* ConfigurationError */.j1(`the tenant holds ${candidates.length} ${label}s named "${(0,model_documents/* displayNameOf */.Nv)(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`, { file: doc.file, path: '/displayName' });
+            throw new errors/* ConfigurationError */.j1(`the tenant holds ${candidates.length} ${label}s named "${(0,documents/* displayNameOf */.Nv)(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`, { file: doc.file, path: '/displayName' });
         }
         const hit = candidates[0];
         if (!hit) {
@@ -38312,7 +38309,7 @@ function matchDocuments(kind, desired, tenant) {
         }
         const other = claimedBy.get(hit);
         if (other) {
-            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both describe the ${label} "${(0,model_documents/* displayNameOf */.Nv)(doc)}": displayName must be unique`, {
+            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both describe the ${label} "${(0,documents/* displayNameOf */.Nv)(doc)}": displayName must be unique`, {
                 file: doc.file,
                 path: '/displayName',
             });
@@ -38323,107 +38320,16 @@ function matchDocuments(kind, desired, tenant) {
     return { pairs: desired.map((d) => pairs.get(d)), unmatched: actual.filter((o) => !claimedBy.has(o)) };
 }
 
-;// CONCATENATED MODULE: ./lib/src/plan/warnings.js
-/**
- * The warnings a reviewer reads first: deletions, enforcement changes, new blocks, break-glass
- * exclusions removed, and beta-only properties that v1.0 ignores.
- */
-
-
-const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
-const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
-function deleteWarning(kind, displayName, id) {
-    const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
-    return { kind: 'delete', displayName, message: `deletes the ${model_documents/* KIND_LABELS */.bu[kind]} "${displayName}" (${id})${restorable}` };
-}
-/** Warnings about one policy's create (before undefined) or update; both sides normalized. */
-function policyWarnings(displayName, before, after, emergencyIds, labels) {
-    const warnings = [];
-    const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
-    const stateAfter = String(at(after, 'state') ?? 'enabled');
-    if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
-        warnings.push({
-            kind: 'enforcement',
-            displayName,
-            message: before === undefined
-                ? `is created enabled: it is enforced as soon as it is applied (consider "enabledForReportingButNotEnforced" first)`
-                : `state changes from "${stateBefore}" to "enabled": the policy will be enforced`,
-        });
-    }
-    // A policy newly blocks when it blocks (enabled, with "block") and did not before, or when it gains
-    // "block" in report-only mode (it will block once enabled).
-    const hasBlock = (doc) => strings(at(doc, 'grantControls', 'builtInControls')).includes('block');
-    const blockedBefore = before !== undefined && hasBlock(before) && stateBefore === 'enabled';
-    if (hasBlock(after) && stateAfter === 'enabled' && !blockedBefore) {
-        warnings.push({
-            kind: 'new-block',
-            displayName,
-            message: before === undefined
-                ? 'blocks access: a new enabled policy with the "block" control'
-                : hasBlock(before)
-                    ? `now blocks access: the "block" policy changes from "${stateBefore}" to "enabled"`
-                    : 'now blocks access: "block" is added to the grant controls',
-        });
-    }
-    else if (hasBlock(after) && stateAfter === 'enabledForReportingButNotEnforced' && !hasBlock(before)) {
-        warnings.push({ kind: 'new-block', displayName, message: '"block" is added to the grant controls: report-only now, it blocks access once enabled' });
-    }
-    if (before !== undefined && emergencyIds.size) {
-        for (const list of ['excludeUsers', 'excludeGroups']) {
-            const had = strings(at(before, 'conditions', 'users', list));
-            const has = new Set(strings(at(after, 'conditions', 'users', list)).map((v) => v.toLowerCase()));
-            for (const id of had) {
-                if (emergencyIds.has(id.toLowerCase()) && !has.has(id.toLowerCase())) {
-                    warnings.push({
-                        kind: 'break-glass-removed',
-                        displayName,
-                        message: `no longer excludes the emergency-access ${list === 'excludeUsers' ? 'account' : 'group'} ${labels[id.toLowerCase()] ?? id} (${id}): this can lock everyone out`,
-                    });
-                }
-            }
-        }
-    }
-    return warnings;
-}
-function betaWarning(displayName, kind, pointers) {
-    const shown = pointers.slice(0, 4).join(', ') + (pointers.length > 4 ? ` and ${pointers.length - 4} more` : '');
-    return {
-        kind: 'beta',
-        displayName,
-        message: `the ${model_documents/* KIND_LABELS */.bu[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
-    };
-}
-/**
- * The ids of the emergency-access accounts and groups of caac.yml: GUIDs as written, references
- * (`group:CA-BreakGlass`) through the labels the resolution made (label → id).
- */
-function emergencyAccessIds(settings, labels) {
-    const ids = new Set();
-    const byLabel = new Map();
-    for (const [id, label] of Object.entries(labels)) {
-        const key = label.toLowerCase();
-        byLabel.set(key, [...(byLabel.get(key) ?? []), id.toLowerCase()]);
-    }
-    for (const value of [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])]) {
-        const parsed = (0,references/* parseReferenceValue */.UY)(value, []);
-        if (parsed.type === 'guid')
-            ids.add(parsed.id.toLowerCase());
-        else if (parsed.type === 'reference') {
-            const ref = `${parsed.reference.kind}:${parsed.reference.name}`.toLowerCase();
-            if ((0,references/* isGuid */.W_)(parsed.reference.name))
-                ids.add(parsed.reference.name.toLowerCase());
-            for (const id of byLabel.get(ref) ?? [])
-                ids.add(id);
-        }
-    }
-    return ids;
-}
-
+// EXTERNAL MODULE: ./lib/src/plan/warnings.js
+var plan_warnings = __nccwpck_require__(8943);
+// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
+var break_glass_guard = __nccwpck_require__(122);
 ;// CONCATENATED MODULE: ./lib/src/plan/plan-changes.js
 /**
  * The plan: desired documents (references resolved) against the tenant's snapshot. Pure: the
  * caller read the tenant, resolved the references and fills in the Graph requests spent.
  */
+
 
 
 
@@ -38450,7 +38356,8 @@ const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 function planChanges(input) {
     const { snapshot, apiVersion, labels } = input;
     const prune = input.prune || input.settings.prune === true;
-    const emergencyIds = emergencyAccessIds(input.settings, labels);
+    const emergencyAccess = input.emergencyAccess ?? { users: [], groups: [] };
+    const emergencyIds = new Set([...emergencyAccess.users, ...emergencyAccess.groups]);
     const operations = [];
     const warnings = [];
     const warn = (op, ...list) => list.forEach((warning) => warnings.push({ warning, op }));
@@ -38460,7 +38367,7 @@ function planChanges(input) {
         const tenant = snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)];
         const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
         for (const { desired: doc, actual } of pairs) {
-            const displayName = (0,model_documents/* displayNameOf */.Nv)({ value: doc.resolved }) ?? (0,model_documents/* displayNameOf */.Nv)(doc) ?? doc.file;
+            const displayName = (0,documents/* displayNameOf */.Nv)({ value: doc.resolved }) ?? (0,documents/* displayNameOf */.Nv)(doc) ?? doc.file;
             const after = (0,normalize_document/* normalizeDocument */.DN)(kind, doc.resolved, { apiVersion });
             const before = actual === undefined ? undefined : (0,normalize_document/* normalizeDocument */.DN)(kind, actual, { apiVersion });
             const changes = (0,field_changes/* fieldChanges */.w)(before, after);
@@ -38481,11 +38388,16 @@ function planChanges(input) {
                     body: (0,normalize_document/* toGraphBody */.sp)(kind, doc.resolved, { apiVersion }),
                 };
                 if (kind === 'policy')
-                    warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
+                    warn(op, ...(0,plan_warnings/* policyWarnings */.aF)(displayName, before, after, emergencyIds, labels));
+                const added = (0,break_glass_guard/* newAdditions */.y5)(input.guardAdded?.get(doc) ?? [], actual);
+                if (added.length) {
+                    op.guardAdded = added;
+                    warn(op, (0,break_glass_guard/* guardAddedWarning */.o3)(displayName, added, labels));
+                }
             }
             operations.push(op);
             if (beta.length)
-                warn(op, betaWarning(displayName, kind, beta));
+                warn(op, (0,plan_warnings/* betaWarning */.Fg)(displayName, kind, beta));
         }
         for (const object of unmatched) {
             const id = String(object['id']);
@@ -38493,21 +38405,25 @@ function planChanges(input) {
             if (prune) {
                 const op = { kind, action: 'delete', displayName, id, changes: [] };
                 operations.push(op);
-                warn(op, deleteWarning(kind, displayName, id));
+                warn(op, (0,plan_warnings/* deleteWarning */.WJ)(kind, displayName, id));
             }
             else {
                 unmanaged.push({ kind, id, displayName });
+                if (kind === 'policy') {
+                    const op = { kind, action: 'noop', displayName, id, changes: [] };
+                    warn(op, ...(0,break_glass_guard/* unmanagedWarnings */._1)([object], emergencyAccess, input.settings, labels));
+                }
             }
         }
     }
     const rank = (kind) => KIND_ORDER.indexOf(kind);
     operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
-    unmanaged.sort((a, b) => model_documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - model_documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
+    unmanaged.sort((a, b) => documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
     // Deletions first, then the other kinds by weight, each in operation order.
-    const warningRank = (w) => ['delete', 'break-glass-removed', 'new-block', 'enforcement', 'beta', 'unmanaged'].indexOf(w.kind);
+    const warningRank = (w) => plan/* PLAN_WARNING_KINDS */.T.indexOf(w.kind);
     const position = new Map(operations.map((op, i) => [op, i]));
     const ordered = warnings
-        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || position.get(a.op) - position.get(b.op))
+        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || (position.get(a.op) ?? operations.length) - (position.get(b.op) ?? operations.length))
         .map(({ warning }) => warning);
     const count = (action) => operations.filter((o) => o.action === action).length;
     return {
@@ -38533,294 +38449,16 @@ function hasChanges(plan) {
 
 // EXTERNAL MODULE: ./lib/src/plan/state.js
 var state = __nccwpck_require__(9589);
-// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
-var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/resolve/well-known-apps.js
-var well_known_apps = __nccwpck_require__(1700);
-;// CONCATENATED MODULE: ./lib/src/resolve/resolve-references.js
-/**
- * Resolves the references of the repository's documents (`group:Finance`, `user:upn`, `role:…`,
- * `app:…`, `servicePrincipal:…`, `location:…`, `authStrength:…`) to the target tenant's ids, checks
- * that the ids written as GUIDs exist, and builds the id → name labels that every report shows.
- *
- * Look-ups are batched: all names in one `directory.findByNames` call, every GUID (of the
- * repository's documents and of the tenant's policies) in one `directory.getByIds` call, every
- * appId in one `directory.getByAppIds` call; named locations and strengths come from the snapshot.
- * Not found, of the wrong type, or ambiguous is a problem naming the file, JSON path and line;
- * nothing is dropped.
- */
-
-
-
-
-const DIRECTORY_KINDS = ['user', 'group', 'role', 'servicePrincipal'];
-const NOUN = {
-    user: 'user',
-    group: 'group',
-    role: 'directory role',
-    app: 'application',
-    servicePrincipal: 'service principal',
-    location: 'named location',
-    authStrength: 'authentication strength',
-};
-const HOW_NAMED = {
-    user: 'users are looked up by userPrincipalName',
-    group: 'groups are looked up by displayName',
-    role: 'roles are looked up by their template displayName, e.g. "Global Administrator"',
-    app: 'apps are looked up by the service principal displayName, or write the appId',
-    servicePrincipal: 'service principals are looked up by displayName',
-    location: 'named locations are looked up by displayName',
-    authStrength: 'authentication strengths are looked up by displayName',
-};
-async function resolveReferences(documents, ctx) {
-    const { directory, snapshot } = ctx;
-    const resolved = documents.map((d) => ({ ...d, resolved: structuredClone(d.value) }));
-    const problems = [];
-    const labels = {};
-    const problem = (site, message) => {
-        const p = site.document.locate(site.path);
-        problems.push({ file: site.document.file, path: site.path, line: p.line, column: p.column, message });
-    };
-    // 1. Every value of every reference slot.
-    const sites = [];
-    for (const document of resolved) {
-        if (document.kind !== 'policy')
-            continue;
-        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX)
-            sites.push(...slotSites(document, slot));
-    }
-    // 2. What to look up, in bulk.
-    const nameQueries = new Map();
-    const ids = new Set();
-    const appIds = new Set();
-    const pending = [];
-    const targetOf = (site) => {
-        const { parsed, slot, raw } = site;
-        switch (parsed.type) {
-            case 'guid':
-                return { kind: 'guid', id: parsed.id.toLowerCase() };
-            case 'keyword':
-                site.set(parsed.keyword);
-                return undefined;
-            case 'malformed':
-                problem(site, `"${raw}" in ${slotName(slot)} is not an object id (GUID), a keyword${slot.keywords.length ? ` (${slot.keywords.join(', ')})` : ''} or a reference such as "${slot.kind}:Name"`);
-                return undefined;
-            case 'unknown-kind':
-                problem(site, `"${raw}": unknown reference kind "${parsed.kind}:"`);
-                return undefined;
-            case 'reference': {
-                const ref = parsed.reference;
-                if (ref.kind !== slot.kind) {
-                    problem(site, `"${raw}" is a ${ref.kind} reference, but ${slotName(slot)} holds ${slot.kind} references`);
-                    return undefined;
-                }
-                return (0,references/* isGuid */.W_)(ref.name) ? { kind: 'guid', id: ref.name.toLowerCase() } : { kind: 'name', name: ref.name };
-            }
-        }
-    };
-    for (const site of sites) {
-        const kind = site.slot.kind;
-        if (kind === 'tenant' || kind === 'termsOfUse' || kind === 'customFactor')
-            continue; // ids the directory cannot check
-        const target = targetOf(site);
-        if (!target)
-            continue;
-        if (DIRECTORY_KINDS.includes(kind) || kind === 'app') {
-            if (target.kind === 'guid') {
-                if (kind === 'app')
-                    appIds.add(target.id);
-                else
-                    ids.add(target.id);
-                pending.push({ site, run: () => checkId(site, kind, target.id) });
-            }
-            else {
-                const query = { kind: kind, name: target.name };
-                nameQueries.set(queryKey(query), query);
-                pending.push({ site, run: () => applyName(site, kind, target.name) });
-            }
-        }
-        else if (kind === 'location' || kind === 'authStrength') {
-            pending.push({ site, run: () => (target.kind === 'guid' ? checkNamedId(site, kind, target.id) : applyNamed(site, kind, target.name)) });
-        }
-    }
-    // The tenant's policies: their ids get labels too, in the same calls.
-    for (const policy of snapshot.policies) {
-        for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
-            const raw = (0,json_pointer/* valueAtPointer */.sZ)(policy, slot.pointer);
-            const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];
-            for (const v of values) {
-                if (typeof v !== 'string' || !(0,references/* isGuid */.W_)(v))
-                    continue;
-                if (slot.kind === 'app')
-                    appIds.add(v.toLowerCase());
-                else if (DIRECTORY_KINDS.includes(slot.kind))
-                    ids.add(v.toLowerCase());
-            }
-        }
-    }
-    // 3. The look-ups: at most one call of each.
-    const [byName, byId, byAppId] = await Promise.all([
-        nameQueries.size ? directory.findByNames([...nameQueries.values()]) : Promise.resolve(new Map()),
-        ids.size ? directory.getByIds([...ids]) : Promise.resolve([]),
-        appIds.size ? directory.getByAppIds([...appIds]) : Promise.resolve([]),
-    ]);
-    const objectsById = new Map();
-    for (const o of byId) {
-        objectsById.set(o.id.toLowerCase(), o);
-        labels[o.id.toLowerCase()] = labelOf(o);
-    }
-    const appsById = new Map();
-    for (const o of byAppId) {
-        if (!o.appId)
-            continue;
-        appsById.set(o.appId.toLowerCase(), o);
-        labels[o.appId.toLowerCase()] = `app:${o.displayName}`;
-    }
-    for (const id of appIds) {
-        const known = (0,well_known_apps/* wellKnownAppName */.w)(id);
-        if (!appsById.has(id) && known)
-            labels[id] = `app:${known}`;
-    }
-    const locations = snapshot.namedLocations;
-    const strengths = snapshot.authenticationStrengths;
-    for (const l of locations)
-        if (typeof l['id'] === 'string')
-            labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
-    for (const [name, id] of Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc))
-        labels[id] = `authStrength:${name}`;
-    for (const s of strengths)
-        if (typeof s['id'] === 'string')
-            labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
-    // 4. Apply.
-    function checkId(site, kind, id) {
-        if (kind === 'app') {
-            if (appsById.has(id) || (0,well_known_apps/* wellKnownAppName */.w)(id))
-                return site.set(id);
-            return problem(site, `application ${id} (an appId) in ${slotName(site.slot)} has no service principal in the tenant and is not a well-known Microsoft app: check the appId, or reference the app by name ("app:Display name")`);
-        }
-        const found = objectsById.get(id);
-        if (!found) {
-            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant (deleted, or from another tenant): fix the id or use a reference such as "${kind}:Name"`);
-        }
-        if (found.type !== kind)
-            return problem(site, `${id} in ${slotName(site.slot)} is a ${NOUN[found.type]} (${labelOf(found)}), not a ${NOUN[kind]}`);
-        site.set(id);
-    }
-    function applyName(site, kind, name) {
-        const all = byName.get(queryKey({ kind, name })) ?? [];
-        const matches = kind === 'app' ? uniqueBy(all.filter((o) => o.appId), (o) => o.appId.toLowerCase()) : all.filter((o) => o.type === kind);
-        const ref = `${kind}:${name}`;
-        if (matches.length === 0)
-            return problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id`);
-        if (matches.length > 1) {
-            const candidates = matches.map((o) => (kind === 'app' ? `appId ${o.appId}` : o.id)).join(', ');
-            return problem(site, `${ref} is ambiguous: ${matches.length} ${NOUN[kind]}s have this name (${candidates}); write the intended id instead, or rename the others`);
-        }
-        const match = matches[0];
-        if (kind === 'app') {
-            const appId = match.appId.toLowerCase();
-            labels[appId] = `app:${match.displayName}`;
-            site.set(appId);
-        }
-        else {
-            labels[match.id.toLowerCase()] = labelOf(match);
-            site.set(match.id.toLowerCase());
-        }
-    }
-    const repoNamed = {
-        location: resolved.filter((d) => d.kind === 'namedLocation'),
-        authStrength: resolved.filter((d) => d.kind === 'authenticationStrength'),
-    };
-    const tenantNamed = { location: locations, authStrength: strengths };
-    function checkNamedId(site, kind, id) {
-        const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
-            (kind === 'authStrength' && Object.values(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).includes(id));
-        if (!exists)
-            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant: fix the id or reference it by name ("${kind}:Name")`);
-        site.set(id);
-    }
-    function applyNamed(site, kind, name) {
-        const key = name.trim().toLowerCase();
-        if (kind === 'authStrength') {
-            const builtIn = Object.entries(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).find(([n]) => n.toLowerCase() === key);
-            if (builtIn)
-                return site.set(builtIn[1]);
-        }
-        const tenantList = tenantNamed[kind].filter((o) => !(kind === 'authStrength' && o['policyType'] === 'builtIn'));
-        const inTenant = (id) => typeof id === 'string' ? tenantList.find((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id.toLowerCase()) : undefined;
-        // The repository's own document wins when its id exists in the tenant (a rename in progress).
-        const repoDocs = repoNamed[kind].filter((d) => (0,model_documents/* displayNameOf */.Nv)(d)?.trim().toLowerCase() === key);
-        const repoDoc = repoDocs.find((d) => (0,model_documents/* displayNameOf */.Nv)(d) === name) ?? repoDocs[0];
-        const byRepoId = repoDoc ? inTenant(repoDoc.value['id']) : undefined;
-        if (byRepoId)
-            return site.set(String(byRepoId['id']).toLowerCase());
-        const matches = tenantList.filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === key);
-        if (matches.length === 1)
-            return site.set(String(matches[0]['id']).toLowerCase());
-        if (matches.length > 1) {
-            return problem(site, `${kind}:${name} is ambiguous: ${matches.length} ${NOUN[kind]}s in the tenant have this name (${matches.map((m) => String(m['id'])).join(', ')}); write the intended id instead, or rename the others in the tenant`);
-        }
-        if (repoDoc) {
-            // Created by this plan: apply resolves the reference once the object exists.
-            const ref = `${kind}:${(0,model_documents/* displayNameOf */.Nv)(repoDoc)}`;
-            labels[ref] = `${ref} (new)`;
-            return site.set(ref);
-        }
-        problem(site, `${kind}:${name}: no ${NOUN[kind]} with this name in the tenant or in the repository; fix the name, add the ${NOUN[kind]}, or use its id`);
-    }
-    for (const { run } of pending)
-        run();
-    return { documents: resolved, labels, problems };
-}
-function slotSites(document, slot) {
-    const raw = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, slot.pointer);
-    const make = (path, value, set) => ({
-        document,
-        path,
-        slot,
-        raw: value,
-        parsed: (0,references/* parseReferenceValue */.UY)(value, slot.keywords),
-        set,
-    });
-    if (slot.single) {
-        if (typeof raw !== 'string')
-            return [];
-        const parent = (0,json_pointer/* valueAtPointer */.sZ)(document.resolved, (0,json_pointer/* parentPointer */.Yg)(slot.pointer) ?? '');
-        const key = (0,json_pointer/* parsePointer */.vp)(slot.pointer).pop();
-        if (!(0,model_documents/* isJsonObject */.OW)(parent))
-            return [];
-        return [make(slot.pointer, raw, (v) => (parent[key] = v))];
-    }
-    if (!Array.isArray(raw))
-        return [];
-    const list = raw;
-    const sites = [];
-    list.forEach((value, i) => {
-        if (typeof value === 'string')
-            sites.push(make((0,json_pointer/* childPointer */.Y2)(slot.pointer, i), value, (v) => (list[i] = v)));
-    });
-    return sites;
-}
-function queryKey(query) {
-    return `${query.kind}:${query.name}`;
-}
-function slotName(slot) {
-    return slot.pointer.split('/').pop() ?? slot.pointer;
-}
-/** `user:upn`, `group:Name`, `role:Name`, `servicePrincipal:Name`. */
-function labelOf(o) {
-    if (o.type === 'user')
-        return `user:${o.userPrincipalName ?? o.displayName}`;
-    return `${o.type}:${o.displayName}`;
-}
-function uniqueBy(items, key) {
-    const seen = new Map();
-    for (const item of items)
-        if (!seen.has(key(item)))
-            seen.set(key(item), item);
-    return [...seen.values()];
-}
-
+// EXTERNAL MODULE: ./lib/src/model/emergency-access.js
+var emergency_access = __nccwpck_require__(5688);
+// EXTERNAL MODULE: ./lib/src/contingency/convention.js
+var convention = __nccwpck_require__(9063);
+// EXTERNAL MODULE: ./lib/src/contingency/hold.js
+var hold = __nccwpck_require__(7641);
+// EXTERNAL MODULE: ./lib/src/model/settings.js
+var model_settings = __nccwpck_require__(735);
+// EXTERNAL MODULE: ./lib/src/resolve/resolve-references.js
+var resolve_references = __nccwpck_require__(6476);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
 var validate_settings = __nccwpck_require__(3424);
 // EXTERNAL MODULE: ./lib/src/validate/validate-repository.js + 2 modules
@@ -38828,6 +38466,10 @@ var validate_repository = __nccwpck_require__(8019);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/plan.js
+
+
+
+
 
 
 
@@ -38848,9 +38490,12 @@ async function runPlan(store, ports, options) {
     log(`reading the tenant (${ports.tenant.graphUrl})`);
     const snapshot = await ports.tenant.read();
     log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
-    const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot });
+    const access = settings.emergencyAccess;
+    const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
+    const resolution = await (0,resolve_references/* resolveReferences */.d)(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
     if (resolution.problems.length > 0)
         return { status: 'unresolved', validation, problems: resolution.problems };
+    const guardAdded = (0,model_settings/* emergencyAccessMode */.Z)(settings) === 'enforce' ? (0,break_glass_guard/* enforceEmergencyExclusions */.FD)(resolution.documents, resolution.emergencyAccess, settings) : new Map();
     const plan = planChanges({
         desired: resolution.documents,
         snapshot,
@@ -38858,6 +38503,8 @@ async function runPlan(store, ports, options) {
         prune: options.prune ?? settings.prune ?? false,
         apiVersion: options.apiVersion,
         labels: resolution.labels,
+        emergencyAccess: resolution.emergencyAccess,
+        guardAdded,
         dir: options.dir,
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
@@ -38865,10 +38512,26 @@ async function runPlan(store, ports, options) {
     plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
     plan.guards = {
-        emergencyAccessIds: [...emergencyAccessIds(settings, resolution.labels)].sort(),
-        exemptPolicies: settings.emergencyAccess?.exemptPolicies ?? [],
+        users: [...resolution.emergencyAccess.users].sort(),
+        groups: [...resolution.emergencyAccess.groups].sort(),
+        exemptPolicies: [...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])],
     };
+    // While a contingency set is active, its policies keep their tenant state (the plan says so and
+    // apply --end-contingency writes the declared one): the outage is not undone by a merge.
+    const contingency = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
+    Object.assign(plan, (0,hold/* holdActiveContingency */.Bs)(plan, contingency.sets, snapshot));
+    // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
+    // here, in the pull request, not only by apply.
+    const unsafe = (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, resolution.emergencyAccess, (0,emergency_access/* emergencyAccessScope */.Iv)(settings)).map((p) => locateProblem(p, resolution.documents));
+    if (unsafe.length)
+        return { status: 'unsafe', validation, problems: unsafe, plan };
     return { status: 'planned', validation, plan };
+}
+/** A problem at its file and line (the policy's file; its nearest existing property). */
+function locateProblem(problem, documents) {
+    const document = documents.find((d) => d.file === problem.file);
+    const at = document ? document.locate(problem.path) : { line: 1, column: 1 };
+    return { file: problem.file ?? problem.displayName, path: problem.path, line: at.line, column: at.column, message: problem.message };
 }
 /** True when applying the plan would change the tenant. */
 function plan_hasChanges(plan) {
@@ -38989,6 +38652,530 @@ function runValidate(store) {
 
 /***/ }),
 
+/***/ 7673:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dx: () => (/* binding */ contingencySets),
+/* harmony export */   Lx: () => (/* binding */ setStatus),
+/* harmony export */   QG: () => (/* binding */ verifyStates),
+/* harmony export */   Vq: () => (/* binding */ DEFAULT_DEACTIVATED_STATE),
+/* harmony export */   Wz: () => (/* binding */ planActivation),
+/* harmony export */   _V: () => (/* binding */ findSet),
+/* harmony export */   tM: () => (/* binding */ planDeactivation)
+/* harmony export */ });
+/* unused harmony exports findContingencySet, contingencyStatus */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/**
+ * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
+ * outage. Pure functions over the settings, a tenant snapshot and the repository's documents:
+ * which sets are active, and the state-only updates that activate or deactivate one.
+ *
+ * A set is active when every `activate` policy is `enabled` in the tenant and every `deactivate`
+ * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
+ * state its file in the repository declares (not to "disabled": the repo is the truth).
+ */
+
+
+const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
+/** The sets of caac.yml, in the order written. */
+function contingencySets(settings) {
+    return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
+}
+/** The named set of caac.yml; a ConfigurationError listing the sets when there is none by that name. */
+function findContingencySet(settings, name) {
+    return findSet(contingencySets(settings), name, 'caac.yml defines no contingency sets');
+}
+/** The named set among `sets`; a ConfigurationError listing them (or saying `none`) otherwise. */
+function findSet(sets, name, none) {
+    const found = sets.find((s) => s.name === name);
+    if (found)
+        return found;
+    const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : none;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`there is no contingency set "${name}": ${known}`);
+}
+/** The set's policies with the state each has while the set is active. */
+function members(set) {
+    const deactivatedState = set.deactivatedState ?? DEFAULT_DEACTIVATED_STATE;
+    return [
+        ...set.activate.map((displayName) => ({ displayName, role: 'activate', expected: 'enabled' })),
+        ...(set.deactivate ?? []).map((displayName) => ({ displayName, role: 'deactivate', expected: deactivatedState })),
+    ];
+}
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** The tenant policy by displayName (case-insensitive); an error when several carry it. */
+function tenantPolicy(snapshot, displayName) {
+    const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
+    if (found.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+    }
+    return found[0];
+}
+function timeOf(policy) {
+    const t = policy['modifiedDateTime'] ?? policy['createdDateTime'];
+    return typeof t === 'string' ? t : undefined;
+}
+/** Every set of caac.yml as it stands in the tenant. */
+function contingencyStatus(settings, snapshot) {
+    return contingencySets(settings).map((set) => setStatus(set, snapshot));
+}
+function setStatus(set, snapshot) {
+    const policies = members(set).map((m) => {
+        const found = tenantPolicy(snapshot, m.displayName);
+        if (!found)
+            return { ...m };
+        const status = { ...m, id: String(found['id']), state: String(found['state']) };
+        const time = timeOf(found);
+        if (time)
+            status.modifiedDateTime = time;
+        return status;
+    });
+    const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
+    const status = { name: set.name, active, policies };
+    if (set.source === 'convention')
+        status.source = 'convention';
+    if (set.description !== undefined)
+        status.description = set.description;
+    if (active) {
+        const times = policies.map((p) => p.modifiedDateTime).filter((t) => t !== undefined);
+        const latest = times.reduce((a, t) => (a === undefined || Date.parse(t) > Date.parse(a) ? t : a), undefined);
+        if (latest)
+            status.since = latest;
+    }
+    return status;
+}
+function stateUpdate(displayName, id, before, after, file) {
+    const op = { kind: 'policy', action: 'update', displayName, id, changes: [{ path: '/state', before, after }], body: { state: after } };
+    if (file)
+        op.file = file;
+    return op;
+}
+const setLabel = (set) => `contingency set${'name' in set ? ` "${set.name}"` : ''}`;
+/**
+ * The state-only updates that activate the set: `activate` policies → enabled, `deactivate`
+ * policies → deactivatedState. Policies already there get none (an active set yields none).
+ */
+function planActivation(set, snapshot) {
+    const missing = members(set).filter((m) => !tenantPolicy(snapshot, m.displayName));
+    if (missing.length) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${setLabel(set)} names ${missing.length === 1 ? 'a policy' : 'policies'} the tenant does not hold: ${missing.map((m) => `"${m.displayName}"`).join(', ')}; nothing was changed`);
+    }
+    const operations = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const state = String(found['state']);
+        if (state !== m.expected)
+            operations.push(stateUpdate(String(found['displayName']), String(found['id']), state, m.expected));
+    }
+    return operations;
+}
+/**
+ * The state-only updates that return every policy of the set to the state its file in the
+ * repository declares. A policy missing from the tenant or from the repository is an error.
+ */
+function planDeactivation(set, snapshot, desired) {
+    const problems = [];
+    const targets = [];
+    for (const m of members(set)) {
+        const found = tenantPolicy(snapshot, m.displayName);
+        const docs = desired.filter((d) => d.kind === 'policy' && sameName((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .displayNameOf */ .Nv)(d) ?? '', m.displayName));
+        if (!found)
+            problems.push(`"${m.displayName}" is not in the tenant`);
+        if (docs.length === 0)
+            problems.push(`"${m.displayName}" has no file in the repository`);
+        else if (docs.length > 1)
+            problems.push(`"${m.displayName}" is described by ${docs.length} files (${docs.map((d) => d.file).join(', ')})`);
+        const state = docs.length === 1 ? docs[0].value['state'] : undefined;
+        if (docs.length === 1 && typeof state !== 'string')
+            problems.push(`the file of "${m.displayName}" (${docs[0].file}) declares no state`);
+        if (found && docs.length === 1 && typeof state === 'string')
+            targets.push({ found, state, file: docs[0].file });
+    }
+    if (problems.length) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+    }
+    return targets
+        .filter((t) => String(t.found['state']) !== t.state)
+        .map((t) => stateUpdate(String(t.found['displayName']), String(t.found['id']), String(t.found['state']), t.state, t.file));
+}
+/** After a write: the policies of the operations whose state does not read back as sent. */
+function verifyStates(operations, after) {
+    const problems = [];
+    for (const op of operations) {
+        const found = after.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+        const expected = op.body?.['state'];
+        if (!found)
+            problems.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is missing when read back`);
+        else if (found['state'] !== expected)
+            problems.push(`policy "${op.displayName}" reads back as ${JSON.stringify(found['state'] ?? null)}, not ${JSON.stringify(expected ?? null)}`);
+    }
+    return problems;
+}
+
+
+/***/ }),
+
+/***/ 9063:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OX: () => (/* binding */ contingencyPolicyNames),
+/* harmony export */   Or: () => (/* binding */ allContingencySets)
+/* harmony export */ });
+/* unused harmony exports conventionSlug, conventionSets */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5688);
+/* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7673);
+/**
+ * Convention mode: contingency sets found by policy name, the way Microsoft's resilient-access
+ * guidance names pre-staged policies, e.g.
+ *
+ *   EM01 - ENABLE IN EMERGENCY: MFA Disruption [1/4] - Exchange SharePoint: Require hybrid join
+ *
+ * Every policy whose name carries the mark "ENABLE IN EMERGENCY" followed by a disruption tag
+ * ("MFA Disruption", the text up to `[n/m]`) belongs to the set named by the tag's slug
+ * (`mfa-disruption`); activating the set enables those policies and deactivates nothing. The
+ * `[n/m]` says the policy is number n of a set of m: it is how a missing or misnamed policy is
+ * noticed before the outage rather than during it. Pure: names in, sets and problems out.
+ */
+
+
+
+/** The mark, then an optional `:` or dash, the tag (as short as possible), then `[n/m]`. */
+const TAGGED = /\bENABLE IN EMERGENCY\b\s*[:\-–—]?\s*(.*?)\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/i;
+/** A set's name from a disruption tag: lower case, every run of non-alphanumerics one `-`, trimmed. */
+function conventionSlug(tag) {
+    return tag
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/**
+ * The sets that policy names form by convention. A name with the mark but no tag and `[n/m]` that
+ * can be read is a problem (it would silently belong to no set); so is a set whose `[n/m]` parts
+ * disagree on its size, repeat a position or leave one out.
+ */
+function conventionSets(policyNames) {
+    const { sets, problems } = findConventionSets(policyNames);
+    return { sets, problems: problems.map((p) => p.message) };
+}
+function findConventionSets(policyNames) {
+    const problems = [];
+    const bySlug = new Map();
+    for (const displayName of distinct(policyNames)) {
+        if (!_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .EMERGENCY_NAME_MARK */ .C4.test(displayName))
+            continue;
+        const match = TAGGED.exec(displayName);
+        const slug = match ? conventionSlug(match[1]) : '';
+        const position = match ? Number(match[2]) : 0;
+        const size = match ? Number(match[3]) : 0;
+        if (!match || slug === '' || position < 1 || size < 1 || position > size) {
+            problems.push({
+                message: `policy "${displayName}" carries "ENABLE IN EMERGENCY" but no disruption tag and [n/m] that can be read (expected e.g. "ENABLE IN EMERGENCY: MFA Disruption [1/4]"): it belongs to no contingency set; rename it, or list it in a set in caac.yml`,
+            });
+            continue;
+        }
+        bySlug.set(slug, [...(bySlug.get(slug) ?? []), { displayName, position, size }]);
+    }
+    const sets = [];
+    for (const [name, members] of [...bySlug].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        members.sort((a, b) => a.position - b.position || (a.displayName < b.displayName ? -1 : 1));
+        problems.push(...completeness(name, members).map((message) => ({ set: name, message })));
+        sets.push({ name, activate: members.map((m) => m.displayName), deactivate: [], deactivatedState: _contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_DEACTIVATED_STATE */ .Vq, source: 'convention' });
+    }
+    return { sets, problems };
+}
+function completeness(name, members) {
+    const problems = [];
+    const label = `contingency set "${name}" (by name convention)`;
+    const sizes = [...new Set(members.map((m) => m.size))];
+    if (sizes.length > 1) {
+        problems.push(`${label}: its policies disagree on the set's size (${members.map((m) => `"${m.displayName}" says ${m.position}/${m.size}`).join(', ')}); rename them so that every [n/m] has the same m`);
+    }
+    const size = Math.max(...sizes);
+    for (let position = 1; position <= size; position++) {
+        const at = members.filter((m) => m.position === position);
+        if (at.length > 1)
+            problems.push(`${label}: position ${position} is claimed by ${at.length} policies (${at.map((m) => `"${m.displayName}"`).join(', ')}); give each its own number`);
+    }
+    const missing = Array.from({ length: size }, (_, i) => i + 1).filter((position) => !members.some((m) => m.position === position));
+    if (missing.length) {
+        problems.push(`${label} is incomplete: [n/m] says ${size} policies, found ${members.length} (missing ${missing.map((p) => `${p}/${size}`).join(', ')}); create or rename the missing polic${missing.length === 1 ? 'y' : 'ies'}`);
+    }
+    return problems;
+}
+/**
+ * Every contingency set: caac.yml's, then those found by name. A caac.yml set wins over a
+ * convention set of the same name (and that set's problems are not reported): declaring a set is
+ * how a tenant overrides what the names say.
+ */
+function allContingencySets(settings, policyNames) {
+    const declared = (0,_contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .contingencySets */ .Dx)(settings).map((set) => ({ ...set, source: 'settings' }));
+    const names = new Set(declared.map((s) => s.name));
+    const convention = findConventionSets(policyNames);
+    return {
+        sets: [...declared, ...convention.sets.filter((s) => !names.has(s.name))],
+        problems: convention.problems.filter((p) => p.set === undefined || !names.has(p.set)),
+    };
+}
+/**
+ * The policy names convention mode reads: the repository's policy files and the tenant's policies
+ * (a set may be pre-staged in either before the other catches up).
+ */
+function contingencyPolicyNames(documents, snapshot) {
+    const names = documents.filter((d) => d.kind === 'policy').map((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)(d));
+    const tenant = (snapshot?.policies ?? []).map((p) => p['displayName']);
+    return distinct([...names, ...tenant].filter((n) => typeof n === 'string'));
+}
+/** Names once each, compared case-insensitively (as Graph and caac compare displayNames), first spelling kept. */
+function distinct(names) {
+    const seen = new Set();
+    return names.filter((n) => {
+        const key = n.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+
+/***/ }),
+
+/***/ 7641:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ HELD_DELETE),
+/* harmony export */   Bs: () => (/* binding */ holdActiveContingency),
+/* harmony export */   ZR: () => (/* binding */ contingencyConflicts),
+/* harmony export */   zn: () => (/* binding */ releaseHeld)
+/* harmony export */ });
+/* unused harmony export toPlanSet */
+/* harmony import */ var _model_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2693);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5519);
+/* harmony import */ var _plan_warnings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8943);
+/* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7673);
+
+
+
+
+/** `declared` of a held entry whose operation was a delete (prune): the body is then `{}`. */
+const HELD_DELETE = 'deleted';
+/** A set as the plan file records it (every field spelled out). */
+function toPlanSet(set) {
+    return {
+        name: set.name,
+        activate: [...set.activate],
+        deactivate: [...(set.deactivate ?? [])],
+        deactivatedState: set.deactivatedState ?? _contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_DEACTIVATED_STATE */ .Vq,
+        source: set.source ?? 'settings',
+    };
+}
+const sameId = (a, b) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+/** The policies of the active sets by id (lower case): the first active set that names one holds it. */
+function heldMembers(statuses) {
+    const members = new Map();
+    for (const set of statuses) {
+        if (!set.active)
+            continue;
+        for (const p of set.policies) {
+            if (p.id !== undefined && p.state !== undefined && !members.has(p.id.toLowerCase()))
+                members.set(p.id.toLowerCase(), { set, state: p.state });
+        }
+    }
+    return members;
+}
+/** The state an operation would leave the policy in; undefined when it does not set one. */
+function targetState(op) {
+    const body = op.body?.['state'];
+    if (typeof body === 'string')
+        return body;
+    const after = op.changes.find((c) => c.path === '/state')?.after;
+    return typeof after === 'string' ? after : undefined;
+}
+/** Summary counts from the operations (unmanaged is not an operation and stays). */
+function recount(plan, operations) {
+    const count = (action) => operations.filter((o) => o.action === action).length;
+    return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: plan.summary.unmanaged };
+}
+/** Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind. */
+function byKind(warnings) {
+    const rank = (w) => _model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .PLAN_WARNING_KINDS */ .T.indexOf(w.kind);
+    return warnings
+        .map((w, i) => ({ w, i }))
+        .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
+        .map(({ w }) => w);
+}
+const quoteList = (names) => names.map((n) => `"${n}"`).join(', ');
+/**
+ * The plan with every policy of a set that is active in `snapshot` held in its tenant state: a
+ * `/state` change is taken out of the operation (the body keeps the tenant's state), an update
+ * left with no change becomes a noop, a delete (prune) becomes a noop; each is recorded in
+ * `contingency.held` with the declared document. Records every set in `contingency.sets` (no
+ * `contingency` key when there are none) and warns once per active set.
+ */
+function holdActiveContingency(plan, sets, snapshot) {
+    if (sets.length === 0)
+        return plan;
+    const statuses = sets.map((set) => (0,_contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .setStatus */ .Lx)(set, snapshot));
+    const active = statuses.filter((s) => s.active);
+    const contingency = {
+        sets: sets.map(toPlanSet),
+        active: active.map((s) => ({ name: s.name, ...(s.since === undefined ? {} : { since: s.since }), policies: s.policies.map((p) => p.displayName) })),
+        held: [],
+    };
+    if (active.length === 0)
+        return { ...plan, contingency };
+    const members = heldMembers(statuses);
+    const tenantPolicy = (id) => snapshot.policies.find((p) => sameId(String(p['id']), id));
+    let warnings = [...plan.warnings];
+    const added = [];
+    const held = [];
+    const operations = [];
+    const becameNoop = [];
+    for (const op of plan.operations) {
+        const member = op.kind === 'policy' && op.id !== undefined ? members.get(op.id.toLowerCase()) : undefined;
+        if (!member || !op.id) {
+            operations.push(op);
+            continue;
+        }
+        if (op.action === 'delete') {
+            held.push({ set: member.set.name, displayName: op.displayName, id: op.id, state: member.state, declared: HELD_DELETE, body: {} });
+            const id = op.id;
+            warnings = warnings.filter((w) => !(w.kind === 'delete' && w.displayName === op.displayName && w.message.includes(id)));
+            added.push({
+                kind: 'contingency',
+                displayName: member.set.name,
+                message: `prune would delete policy "${op.displayName}" (${op.id}), which this active set needs: the plan keeps it; apply --end-contingency (with --allow-delete) deletes it`,
+            });
+            becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id: op.id, changes: [] });
+            continue;
+        }
+        const declared = op.action === 'update' ? targetState(op) : undefined;
+        if (declared === undefined || declared === member.state || !op.body) {
+            operations.push(op);
+            continue;
+        }
+        held.push({ set: member.set.name, displayName: op.displayName, id: op.id, state: member.state, declared, body: structuredClone(op.body) });
+        const changes = op.changes.filter((c) => c.path !== '/state');
+        const body = { ...op.body, state: member.state };
+        // The state no longer changes: the warnings that came from the declared state go, and those the
+        // tenant's state earns (a "block" added while the set keeps the policy enabled) come instead.
+        warnings = warnings.filter((w) => !((w.kind === 'enforcement' || w.kind === 'new-block') && w.displayName === op.displayName));
+        const actual = tenantPolicy(op.id);
+        if (actual) {
+            const before = (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeDocument */ .DN)('policy', actual, { apiVersion: plan.apiVersion });
+            const after = (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeDocument */ .DN)('policy', body, { apiVersion: plan.apiVersion });
+            added.push(...(0,_plan_warnings_js__WEBPACK_IMPORTED_MODULE_1__/* .policyWarnings */ .aF)(op.displayName, before, after, new Set(), plan.labels).filter((w) => w.kind === 'enforcement' || w.kind === 'new-block'));
+        }
+        if (changes.length === 0) {
+            becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id: op.id, ...(op.file === undefined ? {} : { file: op.file }), changes: [] });
+        }
+        else {
+            operations.push({ ...op, changes, body });
+        }
+    }
+    contingency.held = held;
+    for (const set of active) {
+        const count = held.filter((h) => h.set === set.name && h.declared !== HELD_DELETE).length;
+        const names = set.policies.map((p) => p.displayName);
+        added.push({
+            kind: 'contingency',
+            displayName: set.name,
+            message: `is active in the tenant${set.since ? ` since ${set.since}` : ''} (${names.length === 1 ? 'policy' : 'policies'} ${quoteList(names)}): ` +
+                (count > 0
+                    ? `the plan holds ${count === 1 ? 'one of them' : `${count} of them`} in ${count === 1 ? 'its' : 'their'} contingency state instead of the state the repository declares. `
+                    : 'the plan keeps their contingency state. ') +
+                `Once the outage is over, apply with --end-contingency or run "caac contingency deactivate ${set.name}"`,
+        });
+    }
+    // Noops go last, as planChanges orders them.
+    const all = [...operations.filter((o) => o.action !== 'noop'), ...becameNoop, ...operations.filter((o) => o.action === 'noop')];
+    return { ...plan, operations: all, summary: recount(plan, all), warnings: byKind([...warnings, ...added]), contingency };
+}
+/**
+ * `apply --end-contingency`: every held policy gets its declared document back. A held update
+ * merges into the operation of the same id (or turns its noop into an update); a held delete
+ * becomes a delete again. Answers the plan to apply and what was released, for the log.
+ */
+function releaseHeld(plan) {
+    const held = plan.contingency?.held ?? [];
+    if (held.length === 0)
+        return { plan, released: [] };
+    const operations = [...plan.operations];
+    const updates = [];
+    const deletes = [];
+    for (const h of held) {
+        const i = operations.findIndex((op) => op.kind === 'policy' && sameId(op.id, h.id));
+        const op = i < 0 ? undefined : operations[i];
+        if (h.declared === HELD_DELETE) {
+            if (op)
+                operations.splice(i, 1);
+            deletes.push({ kind: 'policy', action: 'delete', displayName: op?.displayName ?? h.displayName, id: h.id, changes: [] });
+            continue;
+        }
+        const state = { path: '/state', before: h.state, after: h.declared };
+        if (op?.action === 'update') {
+            operations[i] = { ...op, changes: [...op.changes.filter((c) => c.path !== '/state'), state], body: { ...(op.body ?? {}), ...structuredClone(h.body) } };
+            continue;
+        }
+        if (op)
+            operations.splice(i, 1);
+        updates.push({
+            kind: 'policy',
+            action: 'update',
+            displayName: op?.displayName ?? h.displayName,
+            id: h.id,
+            ...(op?.file === undefined ? {} : { file: op.file }),
+            changes: [state],
+            body: structuredClone(h.body),
+        });
+    }
+    // Dependency order, as planChanges has it: updates before any delete, policy deletes before the
+    // deletes of the locations and strengths they may name.
+    const firstDelete = (list) => {
+        const at = list.findIndex((op) => op.action === 'delete' || op.action === 'noop');
+        return at < 0 ? list.length : at;
+    };
+    operations.splice(firstDelete(operations), 0, ...updates);
+    operations.splice(firstDelete(operations), 0, ...deletes);
+    const contingency = { ...plan.contingency, held: [] };
+    return { plan: { ...plan, operations, summary: recount(plan, operations), contingency }, released: held };
+}
+/**
+ * The operations that would change the state of, or delete, a policy of a set that is active in
+ * `live` (the sets the plan recorded). Apply refuses them unless told to end the contingency.
+ */
+function contingencyConflicts(plan, live) {
+    const statuses = (plan.contingency?.sets ?? []).map((set) => (0,_contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .setStatus */ .Lx)(set, live));
+    const members = heldMembers(statuses);
+    const conflicts = new Map();
+    for (const op of plan.operations) {
+        const member = op.kind === 'policy' && op.id !== undefined ? members.get(op.id.toLowerCase()) : undefined;
+        if (!member || !op.id)
+            continue;
+        let change;
+        if (op.action === 'delete')
+            change = `${member.state} → deleted`;
+        else if (op.action === 'update' || op.action === 'create') {
+            const target = targetState(op);
+            if (target !== undefined && target !== member.state)
+                change = `${member.state} → ${target}`;
+        }
+        if (change === undefined)
+            continue;
+        const conflict = conflicts.get(member.set.name) ?? { set: member.set.name, ...(member.set.since === undefined ? {} : { since: member.set.since }), policies: [] };
+        conflict.policies.push({ displayName: op.displayName, id: op.id, change });
+        conflicts.set(member.set.name, conflict);
+    }
+    return [...conflicts.values()];
+}
+
+
+/***/ }),
+
 /***/ 7656:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39002,12 +39189,16 @@ const STATE_LABELS = {
     enabledForReportingButNotEnforced: 'report-only',
 };
 const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
-function renderContingencyStatus(sets) {
-    if (sets.length === 0)
-        return 'No contingency sets: caac.yml has no `contingency` key.\n';
-    const lines = [];
+/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. */
+function renderContingencyStatus(sets, problems = []) {
+    const lines = problems.map((p) => `warning: ${p}`);
+    if (sets.length === 0) {
+        lines.push('No contingency sets: caac.yml has no `contingency` key and no policy name carries "ENABLE IN EMERGENCY" with a disruption tag.');
+        return lines.join('\n') + '\n';
+    }
     for (const set of sets) {
-        lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+        const by = set.source === 'convention' ? ' (by name convention)' : '';
+        lines.push(`${set.name}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
         if (set.description)
             lines.push(`  ${set.description.trim()}`);
         for (const p of set.policies) {
@@ -70250,6 +70441,95 @@ function displayNameOf(doc) {
 
 /***/ }),
 
+/***/ 5688:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C4: () => (/* binding */ EMERGENCY_NAME_MARK),
+/* harmony export */   Iv: () => (/* binding */ emergencyAccessScope),
+/* harmony export */   O$: () => (/* binding */ blocksEmergencyAccess),
+/* harmony export */   QI: () => (/* binding */ explicitlyIncluded),
+/* harmony export */   qp: () => (/* binding */ missingExclusions)
+/* harmony export */ });
+/* unused harmony export targetsPeople */
+/* harmony import */ var _policy_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7004);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(735);
+
+
+/** The mark Microsoft's resilience guidance puts in the names of pre-staged contingency policies. */
+const EMERGENCY_NAME_MARK = /\bENABLE IN EMERGENCY\b/i;
+/**
+ * A policy for workload identities only (includeUsers ["None"], or no users at all) cannot touch
+ * a person's sign-in; anything else may.
+ */
+function targetsPeople(p) {
+    const u = p.users;
+    return u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)([v], 'None'));
+}
+/**
+ * The displayNames (lower-cased) of the policies a contingency set may enable: caac.yml's
+ * `activate` lists, and names that carry "ENABLE IN EMERGENCY". A disabled policy of this kind is
+ * one command away from enforcement, on the worst day to discover a missing exclusion.
+ */
+function contingencyNames(settings) {
+    return new Set(Object.values(settings.contingency ?? {}).flatMap((set) => set.activate.map((n) => n.trim().toLowerCase())));
+}
+function emergencyAccessScope(settings) {
+    const exempt = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .exemptPolicyNames */ .W)(settings);
+    const contingency = contingencyNames(settings);
+    return {
+        mustExclude(displayName, policy) {
+            const name = displayName?.trim().toLowerCase();
+            if (name !== undefined && exempt.has(name))
+                return false;
+            const view = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy);
+            if (!targetsPeople(view))
+                return false;
+            if ((0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .isActiveState */ .aq)(view.state))
+                return true;
+            return name !== undefined && (contingency.has(name) || EMERGENCY_NAME_MARK.test(name));
+        },
+    };
+}
+/** The emergency-access ids a policy does not exclude, by list. */
+function missingExclusions(policy, ids) {
+    const u = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy).users;
+    const excludedUsers = new Set(u.excludeUsers.map((id) => id.toLowerCase()));
+    const excludedGroups = new Set(u.excludeGroups.map((id) => id.toLowerCase()));
+    return { users: ids.users.filter((id) => !excludedUsers.has(id)), groups: ids.groups.filter((id) => !excludedGroups.has(id)) };
+}
+/**
+ * The emergency-access ids a policy includes by name (includeUsers holds the user's id,
+ * includeGroups the group's id). Adding an exclusion there would silently void the policy's
+ * purpose, so the guard never does: such a policy belongs in `exempt`.
+ */
+function explicitlyIncluded(policy, ids) {
+    const u = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy).users;
+    const included = new Set([...u.includeUsers, ...u.includeGroups].map((id) => id.toLowerCase()));
+    return [...ids.users, ...ids.groups].filter((id) => included.has(id));
+}
+/**
+ * True when an enabled policy with the "block" control applies to an emergency-access account or
+ * group: All users, or the account or the group named, and not excluded. Exempt or not, that
+ * would lock the emergency account out.
+ */
+function blocksEmergencyAccess(policy, ids) {
+    const p = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy);
+    if (p.state !== 'enabled' || !p.grant || !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
+        return [];
+    const missing = missingExclusions(policy, ids);
+    const all = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All');
+    const included = new Set([...p.users.includeUsers, ...p.users.includeGroups].map((id) => id.toLowerCase()));
+    // Group membership is not looked up: an emergency user counts as blocked unless excluded by id
+    // (fail closed; caac.yml may list the users, the group, or both).
+    const users = missing.users.filter((id) => all || included.has(id));
+    const groups = missing.groups.filter((id) => all || included.has(id));
+    return [...users, ...groups];
+}
+
+
+/***/ }),
+
 /***/ 3896:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -70305,9 +70585,22 @@ function valueAtPointer(root, pointer) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ PLAN_WARNING_KINDS),
 /* harmony export */   V: () => (/* binding */ PLAN_FORMAT_VERSION)
 /* harmony export */ });
 const PLAN_FORMAT_VERSION = 1;
+/** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
+const PLAN_WARNING_KINDS = [
+    'delete',
+    'break-glass-removed',
+    'break-glass-unmanaged',
+    'contingency',
+    'new-block',
+    'enforcement',
+    'break-glass-added',
+    'beta',
+    'unmanaged',
+];
 
 
 /***/ }),
@@ -70504,6 +70797,26 @@ function parseReferenceValue(value, keywords) {
 }
 function formatReference(ref) {
     return `${ref.kind}:${ref.name}`;
+}
+
+
+/***/ }),
+
+/***/ 735:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ exemptPolicyNames),
+/* harmony export */   Z: () => (/* binding */ emergencyAccessMode)
+/* harmony export */ });
+/** The emergency-access mode of caac.yml (default `check`). */
+function emergencyAccessMode(settings) {
+    return settings.emergencyAccess?.mode ?? 'check';
+}
+/** The exempt policy names of caac.yml (`exempt` and its older name `exemptPolicies`), trimmed and lower-cased. */
+function exemptPolicyNames(settings) {
+    const access = settings.emergencyAccess;
+    return new Set([...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])].map((n) => n.trim().toLowerCase()));
 }
 
 
@@ -71036,6 +71349,157 @@ function childRulesByParent(table) {
 
 /***/ }),
 
+/***/ 122:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FD: () => (/* binding */ enforceEmergencyExclusions),
+/* harmony export */   NS: () => (/* binding */ scopeOfPlan),
+/* harmony export */   _1: () => (/* binding */ unmanagedWarnings),
+/* harmony export */   gx: () => (/* binding */ emergencyAccessProblems),
+/* harmony export */   o3: () => (/* binding */ guardAddedWarning),
+/* harmony export */   y5: () => (/* binding */ newAdditions)
+/* harmony export */ });
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5688);
+/**
+ * The break-glass guard of plan, over resolved documents (ids, not names):
+ * - enforce mode: the emergency-access exclusions a policy lacks are appended to its desired
+ *   document, after the exclusions already written, never in their place;
+ * - the tenant's unmanaged policies that do not exclude the accounts are reported;
+ * - a change after which a policy would not exclude them (or an enabled "block" policy would
+ *   apply to them, exempt or not) is refused, with the file and line.
+ */
+
+
+const LISTS = [
+    { key: 'excludeUsers', from: 'users' },
+    { key: 'excludeGroups', from: 'groups' },
+];
+/**
+ * Appends the missing emergency-access exclusions to every policy that must have them (changing
+ * `document.resolved` in place), and answers what was added to which document. A policy that
+ * includes an emergency account by id is left alone: excluding it there would void the policy,
+ * and the safety check refuses it instead.
+ */
+function enforceEmergencyExclusions(documents, ids, settings) {
+    const added = new Map();
+    if (ids.users.length + ids.groups.length === 0)
+        return added;
+    const scope = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .emergencyAccessScope */ .Iv)(settings);
+    for (const document of documents) {
+        if (document.kind !== 'policy')
+            continue;
+        const policy = document.resolved;
+        if (!scope.mustExclude((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)({ value: policy }) ?? (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)(document), policy))
+            continue;
+        if ((0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .explicitlyIncluded */ .QI)(policy, ids).length)
+            continue;
+        const missing = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExclusions */ .qp)(policy, ids);
+        const additions = [];
+        for (const list of LISTS) {
+            const wanted = missing[list.from];
+            if (!wanted.length)
+                continue;
+            const users = usersOf(policy);
+            const current = users[list.key];
+            users[list.key] = [...(Array.isArray(current) ? current : []), ...wanted];
+            additions.push({ path: `/conditions/users/${list.key}`, ids: wanted });
+        }
+        if (additions.length)
+            added.set(document, additions);
+    }
+    return added;
+}
+/** `conditions.users` of a policy, created when absent (a schema-valid policy always has it). */
+function usersOf(policy) {
+    const conditions = (policy['conditions'] ??= {});
+    return (conditions['users'] ??= {});
+}
+/** The ids of additions that the tenant's object does not already hold (what the plan changes). */
+function newAdditions(additions, before) {
+    const users = (before?.['conditions']?.['users'] ?? {});
+    return additions
+        .map((a) => {
+        const list = users[a.path.split('/').pop()];
+        const had = new Set((Array.isArray(list) ? list : []).filter((v) => typeof v === 'string').map((v) => v.toLowerCase()));
+        return { path: a.path, ids: a.ids.filter((id) => !had.has(id)) };
+    })
+        .filter((a) => a.ids.length > 0);
+}
+function guardAddedWarning(displayName, additions, labels) {
+    const parts = additions.map((a) => `${a.path.split('/').pop()} gains ${a.ids.map((id) => labels[id] ?? id).join(', ')}`);
+    return {
+        kind: 'break-glass-added',
+        displayName,
+        message: `${parts.join('; ')}: added by the break-glass guard (emergencyAccess.mode: enforce), beside the exclusions the file lists`,
+    };
+}
+/** A warning for each tenant policy caac does not manage that must exclude the accounts and does not. */
+function unmanagedWarnings(policies, ids, settings, labels) {
+    if (ids.users.length + ids.groups.length === 0)
+        return [];
+    const scope = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .emergencyAccessScope */ .Iv)(settings);
+    const warnings = [];
+    for (const policy of policies) {
+        const displayName = typeof policy['displayName'] === 'string' ? policy['displayName'] : String(policy['id']);
+        if (!scope.mustExclude(displayName, policy))
+            continue;
+        const missing = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExclusions */ .qp)(policy, ids);
+        const all = [...missing.users, ...missing.groups];
+        if (!all.length)
+            continue;
+        warnings.push({
+            kind: 'break-glass-unmanaged',
+            displayName,
+            message: `this tenant policy (${String(policy['id'])}, ${String(policy['state'])}) is not managed by caac and does not exclude the emergency-access ${all.map((id) => labels[id] ?? id).join(', ')}: add a file for it, or fix it in the tenant`,
+        });
+    }
+    return warnings;
+}
+/**
+ * The scope a plan file carries: its exempt names, and its contingency sets' policies (caac.yml
+ * is not at hand when apply reads a plan made in another job).
+ */
+function scopeOfPlan(plan) {
+    const contingency = Object.fromEntries((plan.contingency?.sets ?? []).map((set) => [set.name, { activate: set.activate }]));
+    return (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .emergencyAccessScope */ .Iv)({ emergencyAccess: { exempt: plan.guards?.exemptPolicies ?? [] }, contingency });
+}
+/**
+ * What makes plan (and apply, over the plan's bodies) refuse: a created or updated policy that
+ * must exclude the emergency-access accounts and does not, and an enabled "block" policy that
+ * applies to one of them, exempt or not.
+ */
+function emergencyAccessProblems(plan, ids, scope) {
+    if (ids.users.length + ids.groups.length === 0)
+        return [];
+    const name = (id) => plan.labels[id] ?? id;
+    const problems = [];
+    for (const op of plan.operations) {
+        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
+            continue;
+        const at = { displayName: op.displayName, ...(op.file ? { file: op.file } : {}) };
+        const blocked = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .blocksEmergencyAccess */ .O$)(op.body, ids);
+        if (blocked.length) {
+            problems.push({ ...at, path: '/grantControls/builtInControls', message: `after this ${op.action}, the enabled policy "${op.displayName}" would block the emergency-access ${blocked.map(name).join(', ')}: exclude ${blocked.length > 1 ? 'them' : 'it'}` });
+            continue;
+        }
+        if (!scope.mustExclude(op.displayName, op.body))
+            continue;
+        const missing = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExclusions */ .qp)(op.body, ids);
+        for (const list of LISTS) {
+            const wanted = missing[list.from];
+            if (wanted.length) {
+                problems.push({ ...at, path: `/conditions/users/${list.key}`, message: `after this ${op.action}, the policy "${op.displayName}" would not exclude the emergency-access ${wanted.map(name).join(', ')}: add ${wanted.length > 1 ? 'them' : 'it'} to ${list.key}, name the policy in emergencyAccess.exempt, or set emergencyAccess.mode: enforce` });
+            }
+        }
+    }
+    return problems;
+}
+
+
+/***/ }),
+
 /***/ 2564:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -71168,6 +71632,87 @@ function describeStateChanges(before, after) {
 
 /***/ }),
 
+/***/ 8943:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fg: () => (/* binding */ betaWarning),
+/* harmony export */   WJ: () => (/* binding */ deleteWarning),
+/* harmony export */   aF: () => (/* binding */ policyWarnings)
+/* harmony export */ });
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * The warnings a reviewer reads first: deletions, enforcement changes, new blocks, break-glass
+ * exclusions removed, and beta-only properties that v1.0 ignores.
+ */
+
+const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
+const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
+function deleteWarning(kind, displayName, id) {
+    const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
+    return { kind: 'delete', displayName, message: `deletes the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} "${displayName}" (${id})${restorable}` };
+}
+/** Warnings about one policy's create (before undefined) or update; both sides normalized. */
+function policyWarnings(displayName, before, after, emergencyIds, labels) {
+    const warnings = [];
+    const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
+    const stateAfter = String(at(after, 'state') ?? 'enabled');
+    if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
+        warnings.push({
+            kind: 'enforcement',
+            displayName,
+            message: before === undefined
+                ? `is created enabled: it is enforced as soon as it is applied (consider "enabledForReportingButNotEnforced" first)`
+                : `state changes from "${stateBefore}" to "enabled": the policy will be enforced`,
+        });
+    }
+    // A policy newly blocks when it blocks (enabled, with "block") and did not before, or when it gains
+    // "block" in report-only mode (it will block once enabled).
+    const hasBlock = (doc) => strings(at(doc, 'grantControls', 'builtInControls')).includes('block');
+    const blockedBefore = before !== undefined && hasBlock(before) && stateBefore === 'enabled';
+    if (hasBlock(after) && stateAfter === 'enabled' && !blockedBefore) {
+        warnings.push({
+            kind: 'new-block',
+            displayName,
+            message: before === undefined
+                ? 'blocks access: a new enabled policy with the "block" control'
+                : hasBlock(before)
+                    ? `now blocks access: the "block" policy changes from "${stateBefore}" to "enabled"`
+                    : 'now blocks access: "block" is added to the grant controls',
+        });
+    }
+    else if (hasBlock(after) && stateAfter === 'enabledForReportingButNotEnforced' && !hasBlock(before)) {
+        warnings.push({ kind: 'new-block', displayName, message: '"block" is added to the grant controls: report-only now, it blocks access once enabled' });
+    }
+    if (before !== undefined && emergencyIds.size) {
+        for (const list of ['excludeUsers', 'excludeGroups']) {
+            const had = strings(at(before, 'conditions', 'users', list));
+            const has = new Set(strings(at(after, 'conditions', 'users', list)).map((v) => v.toLowerCase()));
+            for (const id of had) {
+                if (emergencyIds.has(id.toLowerCase()) && !has.has(id.toLowerCase())) {
+                    warnings.push({
+                        kind: 'break-glass-removed',
+                        displayName,
+                        message: `no longer excludes the emergency-access ${list === 'excludeUsers' ? 'account' : 'group'} ${labels[id.toLowerCase()] ?? id} (${id}): this can lock everyone out`,
+                    });
+                }
+            }
+        }
+    }
+    return warnings;
+}
+function betaWarning(displayName, kind, pointers) {
+    const shown = pointers.slice(0, 4).join(', ') + (pointers.length > 4 ? ` and ${pointers.length - 4} more` : '');
+    return {
+        kind: 'beta',
+        displayName,
+        message: `the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
+    };
+}
+
+
+/***/ }),
+
 /***/ 3259:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -71218,6 +71763,100 @@ function renderFindingsText(report) {
 
 /***/ }),
 
+/***/ 2876:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ escapeMarkdown),
+/* harmony export */   O: () => (/* binding */ escapeCodeBlock)
+/* harmony export */ });
+/**
+ * Escapes text that came from a file or the tenant before it goes into markdown or HTML (PR
+ * comments, job summaries): a displayName must never inject a link, an image, a mention, a
+ * table cell, a heading or a tag. Newlines become spaces, so block syntax (lists, headings,
+ * fences) cannot start; inline syntax is backslash-escaped; `<`, `>` and `&` become entities so
+ * no tag forms; bare URLs and @mentions are broken with a zero-width character.
+ */
+const INLINE_SPECIALS = /[\\`*_[\]|#~!<>&]/g;
+const ZWSP = '\u200b';
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r?\n|\r/g, ' ')
+        .replace(INLINE_SPECIALS, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+        .replace(/@(?=\w)/g, `@${ZWSP}`);
+}
+/** For text inside a fenced code block: only a fence could break out of it. */
+function escapeCodeBlock(text) {
+    return text.replace(/`{3,}/g, (m) => m.split('').join(ZWSP));
+}
+
+
+/***/ }),
+
+/***/ 3030:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ contingencyTextLines),
+/* harmony export */   x: () => (/* binding */ contingencyMarkdown)
+/* harmony export */ });
+/* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7641);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2876);
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3090);
+/**
+ * The "Contingency" section of the plan reports (text and markdown): the sets active in the tenant
+ * when the plan was made, since when, and the policies the plan holds in their contingency state.
+ * Shown only while a set is active. Every string from a file or the tenant is escaped for its
+ * output, as the reports that include this section do.
+ */
+
+
+
+const FOOTER = 'apply --end-contingency returns them to the declared state (or "caac contingency deactivate <set>", then plan again)';
+function activeSets(plan) {
+    const c = plan.contingency;
+    return (c?.active ?? []).map((a) => ({ name: a.name, ...(a.since === undefined ? {} : { since: a.since }), held: (c?.held ?? []).filter((h) => h.set === a.name) }));
+}
+const declaredLabel = (declared) => (declared === _contingency_hold_js__WEBPACK_IMPORTED_MODULE_0__/* .HELD_DELETE */ .Aj ? 'deleted (prune)' : declared);
+/** Plain-text lines (a leading blank line included), or none when no set is active. */
+function contingencyTextLines(plan) {
+    const sets = activeSets(plan);
+    if (sets.length === 0)
+        return [];
+    const t = _plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu;
+    const out = ['', `Contingency (${sets.length === 1 ? '1 set' : `${sets.length} sets`} active in the tenant):`];
+    for (const set of sets) {
+        out.push(`  ${t(set.name)}: active${set.since ? ` since ${t(set.since)}` : ''}; ${set.held.length ? `${set.held.length} held` : 'no policy held (the repository does not change their state)'}`);
+        for (const h of set.held)
+            out.push(`    "${t(h.displayName)}": tenant: ${t(h.state)}, repository declares: ${t(declaredLabel(h.declared))}`);
+    }
+    if (sets.some((s) => s.held.length))
+        out.push(`  ${FOOTER}`);
+    return out;
+}
+/** A markdown section (ending in a blank line), or '' when no set is active. */
+function contingencyMarkdown(plan) {
+    const sets = activeSets(plan);
+    if (sets.length === 0)
+        return '';
+    const md = _markdown_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeMarkdown */ .F;
+    const out = ['### 🆘 Contingency', ''];
+    for (const set of sets) {
+        out.push(`- **${md(set.name)}** is active${set.since ? ` since ${md(set.since)}` : ''}${set.held.length ? ': the plan holds' : ': no policy held (the repository does not change their state)'}`);
+        for (const h of set.held)
+            out.push(`  - ${md(h.displayName)}: tenant: ${md(h.state)}, repository declares: ${md(declaredLabel(h.declared))}`);
+    }
+    if (sets.some((s) => s.held.length))
+        out.push('', `_${md(FOOTER)}_`);
+    out.push('');
+    return out.join('\n');
+}
+
+
+/***/ }),
+
 /***/ 3090:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -71230,8 +71869,10 @@ function renderFindingsText(report) {
 /* harmony export */   OS: () => (/* binding */ requestParts),
 /* harmony export */   V9: () => (/* binding */ WARNING_TITLES),
 /* harmony export */   fu: () => (/* binding */ sanitizeLogText),
+/* harmony export */   iP: () => (/* binding */ guardNote),
 /* harmony export */   mX: () => (/* binding */ ACTION_SIGNS),
 /* harmony export */   m_: () => (/* binding */ shortId),
+/* harmony export */   nB: () => (/* binding */ noChangesLine),
 /* harmony export */   pZ: () => (/* binding */ orderedWarnings),
 /* harmony export */   rR: () => (/* binding */ changedOperations),
 /* harmony export */   tf: () => (/* binding */ kindLabel),
@@ -71239,11 +71880,13 @@ function renderFindingsText(report) {
 /* harmony export */ });
 /* unused harmony exports planHasChanges, labelFor, COMPACT_WIDTH */
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2693);
 /**
  * What the plan reports (text and markdown) share: the summary line, the order of warnings and
  * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
  * no escaping here (each renderer escapes for its own output).
  */
+
 
 /** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
 function renderPlanSummaryLine(plan) {
@@ -71258,19 +71901,16 @@ function planHasChanges(plan) {
 function changedOperations(plan) {
     return plan.operations.filter((op) => op.action !== 'noop');
 }
-const WARNING_ORDER = {
-    delete: 0,
-    enforcement: 1,
-    'new-block': 2,
-    'break-glass-removed': 3,
-    beta: 4,
-    unmanaged: 5,
+// A kind this caac does not know (a plan file from a newer one) goes last.
+const rank = (kind) => {
+    const i = _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.indexOf(kind);
+    return i < 0 ? _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.length : i;
 };
 /** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
 function orderedWarnings(plan) {
     return plan.warnings
         .map((w, i) => ({ w, i }))
-        .sort((a, b) => (WARNING_ORDER[a.w.kind] ?? 9) - (WARNING_ORDER[b.w.kind] ?? 9) || a.i - b.i)
+        .sort((a, b) => rank(a.w.kind) - rank(b.w.kind) || a.i - b.i)
         .map(({ w }) => w);
 }
 const WARNING_TITLES = {
@@ -71278,6 +71918,9 @@ const WARNING_TITLES = {
     enforcement: 'enforcement change',
     'new-block': 'new block',
     'break-glass-removed': 'break-glass exclusion removed',
+    'break-glass-added': 'break-glass exclusion added by the guard',
+    'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
+    contingency: 'contingency set active',
     beta: 'beta',
     unmanaged: 'not managed here',
 };
@@ -71380,6 +72023,20 @@ function sanitizeLogText(text) {
         return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
 }
+/** What the break-glass guard added to an operation's body, in words (undefined: nothing). */
+function guardNote(plan, op) {
+    if (!op.guardAdded?.length)
+        return undefined;
+    const parts = op.guardAdded.map((a) => `${a.path.split('/').pop()} ${a.ids.map((id) => plan.labels[id.toLowerCase()] ?? id).join(', ')}`);
+    return `added by the break-glass guard (emergencyAccess.mode: enforce): ${parts.join('; ')}`;
+}
+/** The line a plan without changes shows (an active contingency set may hold some back). */
+function noChangesLine(plan) {
+    const held = plan.contingency?.held.length ?? 0;
+    if (held === 0)
+        return 'No changes. The tenant matches the repository.';
+    return `No changes to apply. The tenant matches the repository, except for ${plural(held, 'policy', 'policies')} held by an active contingency set (see Contingency).`;
+}
 
 
 /***/ }),
@@ -71391,6 +72048,8 @@ function sanitizeLogText(text) {
 /* harmony export */   $: () => (/* binding */ renderPlanText)
 /* harmony export */ });
 /* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3090);
+/* harmony import */ var _plan_contingency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3030);
+
 
 function quoted(name) {
     return `"${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(name)}"`;
@@ -71410,6 +72069,9 @@ function operationLines(plan, op) {
         else
             lines.push(`    ${path}: ${value(plan, change.before)} → ${value(plan, change.after)}`);
     }
+    const note = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .guardNote */ .iP)(plan, op);
+    if (note)
+        lines.push(`    (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(note)})`);
     return lines;
 }
 function renderPlanText(plan) {
@@ -71422,9 +72084,10 @@ function renderPlanText(plan) {
         for (const w of warnings)
             out.push(`  ! ${_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .WARNING_TITLES */ .V9[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(w.message)}`);
     }
+    out.push(...(0,_plan_contingency_js__WEBPACK_IMPORTED_MODULE_1__/* .contingencyTextLines */ .U)(plan));
     const changed = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .changedOperations */ .rR)(plan);
     if (changed.length === 0) {
-        out.push('', 'No changes. The tenant matches the repository.');
+        out.push('', (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .noChangesLine */ .nB)(plan));
     }
     else {
         for (const op of changed)
@@ -72145,6 +72808,333 @@ function defaultSnapshotDir(env, now) {
 
 /***/ }),
 
+/***/ 6476:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ resolveReferences)
+/* harmony export */ });
+/* unused harmony export labelOf */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
+/* harmony import */ var _well_known_apps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1700);
+/**
+ * Resolves the references of the repository's documents (`group:Finance`, `user:upn`, `role:…`,
+ * `app:…`, `servicePrincipal:…`, `location:…`, `authStrength:…`) to the target tenant's ids, checks
+ * that the ids written as GUIDs exist, and builds the id → name labels that every report shows.
+ *
+ * Look-ups are batched: all names in one `directory.findByNames` call, every GUID (of the
+ * repository's documents and of the tenant's policies) in one `directory.getByIds` call, every
+ * appId in one `directory.getByAppIds` call; named locations and strengths come from the snapshot.
+ * Not found, of the wrong type, or ambiguous is a problem naming the file, JSON path and line;
+ * nothing is dropped.
+ */
+
+
+
+
+const DIRECTORY_KINDS = ['user', 'group', 'role', 'servicePrincipal'];
+const NOUN = {
+    user: 'user',
+    group: 'group',
+    role: 'directory role',
+    app: 'application',
+    servicePrincipal: 'service principal',
+    location: 'named location',
+    authStrength: 'authentication strength',
+};
+const HOW_NAMED = {
+    user: 'users are looked up by userPrincipalName',
+    group: 'groups are looked up by displayName',
+    role: 'roles are looked up by their template displayName, e.g. "Global Administrator"',
+    app: 'apps are looked up by the service principal displayName, or write the appId',
+    servicePrincipal: 'service principals are looked up by displayName',
+    location: 'named locations are looked up by displayName',
+    authStrength: 'authentication strengths are looked up by displayName',
+};
+async function resolveReferences(documents, ctx) {
+    const { directory, snapshot } = ctx;
+    const resolved = documents.map((d) => ({ ...d, resolved: structuredClone(d.value) }));
+    const problems = [];
+    const labels = {};
+    const problem = (site, message) => {
+        const p = site.document.locate(site.path);
+        problems.push({ file: site.document.file, path: site.path, line: p.line, column: p.column, message });
+    };
+    // 1. Every value of every reference slot.
+    const sites = [];
+    for (const document of resolved) {
+        if (document.kind !== 'policy')
+            continue;
+        for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICY_REFERENCE_SLOTS */ .tX)
+            sites.push(...slotSites(document, slot));
+    }
+    const emergencyAccess = { users: [], groups: [] };
+    if (ctx.emergencyAccess)
+        sites.push(...emergencyAccessSites(ctx.emergencyAccess, emergencyAccess));
+    // 2. What to look up, in bulk.
+    const nameQueries = new Map();
+    const ids = new Set();
+    const appIds = new Set();
+    const pending = [];
+    const targetOf = (site) => {
+        const { parsed, slot, raw } = site;
+        switch (parsed.type) {
+            case 'guid':
+                return { kind: 'guid', id: parsed.id.toLowerCase() };
+            case 'keyword':
+                site.set(parsed.keyword);
+                return undefined;
+            case 'malformed':
+                problem(site, `"${raw}" in ${slotName(slot)} is not an object id (GUID), a keyword${slot.keywords.length ? ` (${slot.keywords.join(', ')})` : ''} or a reference such as "${slot.kind}:Name"`);
+                return undefined;
+            case 'unknown-kind':
+                problem(site, `"${raw}": unknown reference kind "${parsed.kind}:"`);
+                return undefined;
+            case 'reference': {
+                const ref = parsed.reference;
+                if (ref.kind !== slot.kind) {
+                    problem(site, `"${raw}" is a ${ref.kind} reference, but ${slotName(slot)} holds ${slot.kind} references`);
+                    return undefined;
+                }
+                return (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .isGuid */ .W_)(ref.name) ? { kind: 'guid', id: ref.name.toLowerCase() } : { kind: 'name', name: ref.name };
+            }
+        }
+    };
+    for (const site of sites) {
+        const kind = site.slot.kind;
+        if (kind === 'tenant' || kind === 'termsOfUse' || kind === 'customFactor')
+            continue; // ids the directory cannot check
+        const target = targetOf(site);
+        if (!target)
+            continue;
+        if (DIRECTORY_KINDS.includes(kind) || kind === 'app') {
+            if (target.kind === 'guid') {
+                if (kind === 'app')
+                    appIds.add(target.id);
+                else
+                    ids.add(target.id);
+                pending.push({ site, run: () => checkId(site, kind, target.id) });
+            }
+            else {
+                const query = { kind: kind, name: target.name };
+                nameQueries.set(queryKey(query), query);
+                pending.push({ site, run: () => applyName(site, kind, target.name) });
+            }
+        }
+        else if (kind === 'location' || kind === 'authStrength') {
+            pending.push({ site, run: () => (target.kind === 'guid' ? checkNamedId(site, kind, target.id) : applyNamed(site, kind, target.name)) });
+        }
+    }
+    // The tenant's policies: their ids get labels too, in the same calls.
+    for (const policy of snapshot.policies) {
+        for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICY_REFERENCE_SLOTS */ .tX) {
+            const raw = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .valueAtPointer */ .sZ)(policy, slot.pointer);
+            const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];
+            for (const v of values) {
+                if (typeof v !== 'string' || !(0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .isGuid */ .W_)(v))
+                    continue;
+                if (slot.kind === 'app')
+                    appIds.add(v.toLowerCase());
+                else if (DIRECTORY_KINDS.includes(slot.kind))
+                    ids.add(v.toLowerCase());
+            }
+        }
+    }
+    // 3. The look-ups: at most one call of each.
+    const [byName, byId, byAppId] = await Promise.all([
+        nameQueries.size ? directory.findByNames([...nameQueries.values()]) : Promise.resolve(new Map()),
+        ids.size ? directory.getByIds([...ids]) : Promise.resolve([]),
+        appIds.size ? directory.getByAppIds([...appIds]) : Promise.resolve([]),
+    ]);
+    const objectsById = new Map();
+    for (const o of byId) {
+        objectsById.set(o.id.toLowerCase(), o);
+        labels[o.id.toLowerCase()] = labelOf(o);
+    }
+    const appsById = new Map();
+    for (const o of byAppId) {
+        if (!o.appId)
+            continue;
+        appsById.set(o.appId.toLowerCase(), o);
+        labels[o.appId.toLowerCase()] = `app:${o.displayName}`;
+    }
+    for (const id of appIds) {
+        const known = (0,_well_known_apps_js__WEBPACK_IMPORTED_MODULE_2__/* .wellKnownAppName */ .w)(id);
+        if (!appsById.has(id) && known)
+            labels[id] = `app:${known}`;
+    }
+    const locations = snapshot.namedLocations;
+    const strengths = snapshot.authenticationStrengths;
+    for (const l of locations)
+        if (typeof l['id'] === 'string')
+            labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
+    for (const [name, id] of Object.entries(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc))
+        labels[id] = `authStrength:${name}`;
+    for (const s of strengths)
+        if (typeof s['id'] === 'string')
+            labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
+    // 4. Apply.
+    function checkId(site, kind, id) {
+        if (kind === 'app') {
+            if (appsById.has(id) || (0,_well_known_apps_js__WEBPACK_IMPORTED_MODULE_2__/* .wellKnownAppName */ .w)(id))
+                return site.set(id);
+            return problem(site, `application ${id} (an appId) in ${slotName(site.slot)} has no service principal in the tenant and is not a well-known Microsoft app: check the appId, or reference the app by name ("app:Display name")`);
+        }
+        const found = objectsById.get(id);
+        if (!found) {
+            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant (deleted, or from another tenant): fix the id or use a reference such as "${kind}:Name"`);
+        }
+        if (found.type !== kind)
+            return problem(site, `${id} in ${slotName(site.slot)} is a ${NOUN[found.type]} (${labelOf(found)}), not a ${NOUN[kind]}`);
+        site.set(id);
+    }
+    function applyName(site, kind, name) {
+        const all = byName.get(queryKey({ kind, name })) ?? [];
+        const matches = kind === 'app' ? uniqueBy(all.filter((o) => o.appId), (o) => o.appId.toLowerCase()) : all.filter((o) => o.type === kind);
+        const ref = `${kind}:${name}`;
+        if (matches.length === 0)
+            return problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id`);
+        if (matches.length > 1) {
+            const candidates = matches.map((o) => (kind === 'app' ? `appId ${o.appId}` : o.id)).join(', ');
+            return problem(site, `${ref} is ambiguous: ${matches.length} ${NOUN[kind]}s have this name (${candidates}); write the intended id instead, or rename the others`);
+        }
+        const match = matches[0];
+        if (kind === 'app') {
+            const appId = match.appId.toLowerCase();
+            labels[appId] = `app:${match.displayName}`;
+            site.set(appId);
+        }
+        else {
+            labels[match.id.toLowerCase()] = labelOf(match);
+            site.set(match.id.toLowerCase());
+        }
+    }
+    const repoNamed = {
+        location: resolved.filter((d) => d.kind === 'namedLocation'),
+        authStrength: resolved.filter((d) => d.kind === 'authenticationStrength'),
+    };
+    const tenantNamed = { location: locations, authStrength: strengths };
+    function checkNamedId(site, kind, id) {
+        const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
+            (kind === 'authStrength' && Object.values(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc).includes(id));
+        if (!exists)
+            return problem(site, `${NOUN[kind]} ${id} in ${slotName(site.slot)} does not exist in the tenant: fix the id or reference it by name ("${kind}:Name")`);
+        site.set(id);
+    }
+    function applyNamed(site, kind, name) {
+        const key = name.trim().toLowerCase();
+        if (kind === 'authStrength') {
+            const builtIn = Object.entries(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc).find(([n]) => n.toLowerCase() === key);
+            if (builtIn)
+                return site.set(builtIn[1]);
+        }
+        const tenantList = tenantNamed[kind].filter((o) => !(kind === 'authStrength' && o['policyType'] === 'builtIn'));
+        const inTenant = (id) => typeof id === 'string' ? tenantList.find((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id.toLowerCase()) : undefined;
+        // The repository's own document wins when its id exists in the tenant (a rename in progress).
+        const repoDocs = repoNamed[kind].filter((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)(d)?.trim().toLowerCase() === key);
+        const repoDoc = repoDocs.find((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)(d) === name) ?? repoDocs[0];
+        const byRepoId = repoDoc ? inTenant(repoDoc.value['id']) : undefined;
+        if (byRepoId)
+            return site.set(String(byRepoId['id']).toLowerCase());
+        const matches = tenantList.filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === key);
+        if (matches.length === 1)
+            return site.set(String(matches[0]['id']).toLowerCase());
+        if (matches.length > 1) {
+            return problem(site, `${kind}:${name} is ambiguous: ${matches.length} ${NOUN[kind]}s in the tenant have this name (${matches.map((m) => String(m['id'])).join(', ')}); write the intended id instead, or rename the others in the tenant`);
+        }
+        if (repoDoc) {
+            // Created by this plan: apply resolves the reference once the object exists.
+            const ref = `${kind}:${(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .displayNameOf */ .Nv)(repoDoc)}`;
+            labels[ref] = `${ref} (new)`;
+            return site.set(ref);
+        }
+        problem(site, `${kind}:${name}: no ${NOUN[kind]} with this name in the tenant or in the repository; fix the name, add the ${NOUN[kind]}, or use its id`);
+    }
+    for (const { run } of pending)
+        run();
+    return { documents: resolved, labels, problems, emergencyAccess };
+}
+/**
+ * caac.yml's emergency-access values as sites of a stand-in document (it only locates problems
+ * in caac.yml); each resolved id lands in `into`.
+ */
+function emergencyAccessSites(source, into) {
+    const document = { file: source.file, kind: 'policy', value: {}, resolved: {}, locate: source.locate, schemaValid: true };
+    const lists = [
+        { key: 'users', kind: 'user', values: source.users, ids: into.users },
+        { key: 'groups', kind: 'group', values: source.groups, ids: into.groups },
+    ];
+    return lists.flatMap((list) => {
+        const slot = { pointer: `/emergencyAccess/${list.key}`, kind: list.kind, keywords: [] };
+        return list.values.map((raw, i) => ({
+            document,
+            path: (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .childPointer */ .Y2)(slot.pointer, i),
+            slot,
+            raw,
+            parsed: (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReferenceValue */ .UY)(raw, []),
+            set: (id) => {
+                if (!list.ids.includes(id.toLowerCase()))
+                    list.ids.push(id.toLowerCase());
+            },
+        }));
+    });
+}
+function slotSites(document, slot) {
+    const raw = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .valueAtPointer */ .sZ)(document.resolved, slot.pointer);
+    const make = (path, value, set) => ({
+        document,
+        path,
+        slot,
+        raw: value,
+        parsed: (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReferenceValue */ .UY)(value, slot.keywords),
+        set,
+    });
+    if (slot.single) {
+        if (typeof raw !== 'string')
+            return [];
+        const parent = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .valueAtPointer */ .sZ)(document.resolved, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .parentPointer */ .Yg)(slot.pointer) ?? '');
+        const key = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .parsePointer */ .vp)(slot.pointer).pop();
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(parent))
+            return [];
+        return [make(slot.pointer, raw, (v) => (parent[key] = v))];
+    }
+    if (!Array.isArray(raw))
+        return [];
+    const list = raw;
+    const sites = [];
+    list.forEach((value, i) => {
+        if (typeof value === 'string')
+            sites.push(make((0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .childPointer */ .Y2)(slot.pointer, i), value, (v) => (list[i] = v)));
+    });
+    return sites;
+}
+function queryKey(query) {
+    return `${query.kind}:${query.name}`;
+}
+function slotName(slot) {
+    if (slot.pointer.startsWith('/emergencyAccess/'))
+        return slot.pointer.slice(1).replace('/', '.');
+    return slot.pointer.split('/').pop() ?? slot.pointer;
+}
+/** `user:upn`, `group:Name`, `role:Name`, `servicePrincipal:Name`. */
+function labelOf(o) {
+    if (o.type === 'user')
+        return `user:${o.userPrincipalName ?? o.displayName}`;
+    return `${o.type}:${o.displayName}`;
+}
+function uniqueBy(items, key) {
+    const seen = new Map();
+    for (const item of items)
+        if (!seen.has(key(item)))
+            seen.set(key(item), item);
+    return [...seen.values()];
+}
+
+
+/***/ }),
+
 /***/ 1700:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72201,68 +73191,98 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var model_documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/model/emergency-access.js
+var emergency_access = __nccwpck_require__(5688);
 // EXTERNAL MODULE: ./lib/src/model/policy-view.js
 var policy_view = __nccwpck_require__(7004);
+// EXTERNAL MODULE: ./lib/src/model/references.js
+var references = __nccwpck_require__(4096);
+// EXTERNAL MODULE: ./lib/src/model/settings.js
+var model_settings = __nccwpck_require__(735);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/break-glass-not-excluded.js
 /**
  * Emergency-access accounts exist for the day Conditional Access goes wrong: every policy that
- * enforces or reports must leave them out. Report-only counts too, because it is one click away
- * from enforcement.
+ * enforces or reports must leave them out, and so must every contingency policy, whatever its
+ * state (it is one command away from enforcement). Report-only counts too: one click from
+ * enforcement.
+ *
+ * Offline, validate compares what the files say with what caac.yml says. Where it cannot tell
+ * (caac.yml names `user:bg1@…` and the policy excludes only GUIDs), it says nothing: plan decides
+ * by id once references are resolved, and refuses there.
  */
+
+
+
 
 
 const breakGlassNotExcluded = {
     id: 'break-glass-not-excluded',
     severity: 'error',
-    description: 'caac.yml names emergency-access users or groups, and an enabled or report-only policy does not exclude each of them (unless caac.yml exempts the policy by name).',
+    description: 'caac.yml names emergency-access users or groups, and an enabled or report-only policy (or a contingency policy, in any state) does not exclude each of them, unless caac.yml exempts it by name. With emergencyAccess.mode: enforce, plan adds the missing exclusions instead, and only a policy that includes an emergency account by name is an error.',
     check({ documents, settings }) {
         const access = settings.emergencyAccess;
         const users = access?.users ?? [];
         const groups = access?.groups ?? [];
         if (users.length + groups.length === 0)
             return [];
-        const exempt = new Set((access?.exemptPolicies ?? []).map((n) => n.trim().toLowerCase()));
+        const scope = (0,emergency_access/* emergencyAccessScope */.Iv)(settings);
+        const enforce = (0,model_settings/* emergencyAccessMode */.Z)(settings) === 'enforce';
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
-            const p = (0,policy_view/* viewPolicy */.Ee)(document.value);
-            if (!(0,policy_view/* isActiveState */.aq)(p.state))
+            if (!scope.mustExclude((0,model_documents/* displayNameOf */.Nv)(document), document.value))
                 continue;
-            const name = (0,model_documents/* displayNameOf */.Nv)(document);
-            if (name && exempt.has(name.trim().toLowerCase()))
-                continue;
-            const u = p.users;
-            // A policy for workload identities only (includeUsers ["None"] or no users at all) cannot
-            // touch a person's sign-in.
-            const targetsPeople = u.includeGroups.length + u.includeRoles.length > 0 ||
-                u.includeGuestsOrExternalUsers !== undefined ||
-                u.includeUsers.some((v) => !(0,policy_view/* hasKeyword */.U6)([v], 'None'));
-            if (!targetsPeople)
-                continue;
-            const missingUsers = users.filter((x) => !containsIgnoringCase(u.excludeUsers, x));
-            const missingGroups = groups.filter((x) => !containsIgnoringCase(u.excludeGroups, x));
-            if (missingUsers.length) {
-                hits.push({
-                    document,
-                    path: '/conditions/users/excludeUsers',
-                    message: `the emergency-access account${missingUsers.length > 1 ? 's' : ''} ${missingUsers.map((x) => `"${x}"`).join(', ')} must be in excludeUsers (written as in caac.yml), or the policy named in emergencyAccess.exemptPolicies`,
-                });
-            }
-            if (missingGroups.length) {
-                hits.push({
-                    document,
-                    path: '/conditions/users/excludeGroups',
-                    message: `the emergency-access group${missingGroups.length > 1 ? 's' : ''} ${missingGroups.map((x) => `"${x}"`).join(', ')} must be in excludeGroups (written as in caac.yml), or the policy named in emergencyAccess.exemptPolicies`,
-                });
+            const u = (0,policy_view/* viewPolicy */.Ee)(document.value).users;
+            const lists = [
+                { noun: 'account', key: 'excludeUsers', wanted: users, excluded: u.excludeUsers, included: u.includeUsers, includeKey: 'includeUsers' },
+                { noun: 'group', key: 'excludeGroups', wanted: groups, excluded: u.excludeGroups, included: u.includeGroups, includeKey: 'includeGroups' },
+            ];
+            for (const list of lists) {
+                const inside = list.wanted.filter((x) => containsIgnoringCase(list.included, x));
+                if (inside.length) {
+                    hits.push({
+                        document,
+                        path: `/conditions/users/${list.includeKey}`,
+                        message: `the policy includes the emergency-access ${list.noun}${inside.length > 1 ? 's' : ''} ${quote(inside)} by name: name the policy in emergencyAccess.exempt if it is meant for them, or remove ${inside.length > 1 ? 'them' : 'it'} from ${list.includeKey}`,
+                    });
+                }
+                if (enforce)
+                    continue; // plan adds the missing exclusions
+                const missing = list.wanted.filter((x) => !containsIgnoringCase(list.excluded, x) && !inside.includes(x) && decidable(x, list.excluded));
+                if (missing.length) {
+                    hits.push({
+                        document,
+                        path: `/conditions/users/${list.key}`,
+                        message: `the emergency-access ${list.noun}${missing.length > 1 ? 's' : ''} ${quote(missing)} must be in ${list.key} (written as in caac.yml), the policy named in emergencyAccess.exempt, or emergencyAccess.mode set to enforce`,
+                    });
+                }
             }
         }
         return hits;
     },
 };
+const quote = (values) => values.map((x) => `"${x}"`).join(', ');
 function containsIgnoringCase(list, value) {
     const v = value.trim().toLowerCase();
     return list.some((x) => x.trim().toLowerCase() === v);
+}
+/**
+ * False when the list holds values of the other form (an id where caac.yml has a reference, or
+ * the reverse): any of them may be the account, which only plan can tell.
+ */
+function decidable(wanted, list) {
+    const asId = (value) => {
+        const parsed = (0,references/* parseReferenceValue */.UY)(value.trim(), []);
+        return parsed.type === 'guid' || (parsed.type === 'reference' && (0,references/* isGuid */.W_)(parsed.reference.name));
+    };
+    const wantedIsId = asId(wanted);
+    return !list.some((x) => {
+        const parsed = (0,references/* parseReferenceValue */.UY)(x.trim(), []);
+        if (parsed.type !== 'guid' && parsed.type !== 'reference')
+            return false;
+        return asId(x) !== wantedIsId;
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/duplicate-name.js
@@ -72501,8 +73521,6 @@ const naming = {
 
 // EXTERNAL MODULE: ./lib/src/model/json-pointer.js
 var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/model/references.js
-var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/reference.js
 /**
  * Every id slot of a policy holds a GUID, a Graph keyword, or a `kind:name` reference of the kind
@@ -72992,7 +74010,7 @@ const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema
 ;// CONCATENATED MODULE: ./lib/schemas/authentication-strength.schema.json
 const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Extra settings for combinations, e.g. allowed FIDO2 AAGUIDs (managed through their own endpoint; read-only here)."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
 ;// CONCATENATED MODULE: ./lib/schemas/settings.schema.json
-const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"displayNames of policies allowed not to exclude the break-glass accounts.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
+const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy (and every contingency policy, whatever its state) must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"mode":{"type":"string","enum":["check","enforce"],"default":"check","description":"check (default): a policy that does not exclude the accounts is an error. enforce: caac plan adds the missing exclusions to the desired policy, beside the exclusions already there, and shows them as added by the guard."},"exempt":{"type":"array","uniqueItems":true,"description":"displayNames of policies allowed not to exclude the break-glass accounts (for example a policy that requires phishing-resistant MFA of the break-glass accounts themselves).","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"The older name of exempt; both may be given.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/src/validate/schemas.js
 /**
  * The JSON Schemas shipped in schemas/ (editors read them through `$schema`), compiled once.

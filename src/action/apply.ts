@@ -25,6 +25,7 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
   core.setOutput('snapshot-dir', snapshotDir);
   const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
     allowDelete: inputs.allowDelete,
+    endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
     log: (line) => core.info(line),
   });

@@ -16,7 +16,8 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const dryRun = (readInput(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
   const graph = connectFromInputs(inputs);
   const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, log: (line) => core.info(line) });
-  const status = renderContingencyStatus(outcome.sets);
+  for (const problem of outcome.problems) core.warning(problem, { title: 'caac contingency' });
+  const status = renderContingencyStatus(outcome.sets, outcome.problems);
   process.stdout.write(status);
   const changed = outcome.results.filter((r) => r.status === 'applied').length;
   core.setOutput('changed', String(changed));

@@ -33,6 +33,8 @@ export interface ActionInputs {
   /** apply: the plan file to apply. */
   planFile?: string;
   allowDelete: boolean;
+  /** apply: write the declared state of the policies an active contingency set holds. */
+  endContingency: boolean;
   keepGoing: boolean;
   snapshotDir?: string;
 }
@@ -61,6 +63,7 @@ export function parseInputs(env: Env): ActionInputs {
     artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
     planFile: readInput(env, 'plan-file'),
     allowDelete: bool(readInput(env, 'allow-delete'), 'allow-delete', false),
+    endContingency: bool(readInput(env, 'end-contingency'), 'end-contingency', false),
     keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
     snapshotDir: readInput(env, 'snapshot-dir'),
   };

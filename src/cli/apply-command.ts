@@ -19,6 +19,7 @@ interface ApplyFlags extends ConnectionFlags {
   dir: string;
   autoApprove?: boolean;
   allowDelete?: boolean;
+  endContingency?: boolean;
   keepGoing?: boolean;
   snapshotDir?: string;
   prune?: boolean;
@@ -32,6 +33,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', DEFAULT_ROOT)
     .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
     .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
+    .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
@@ -69,14 +71,24 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     plan = outcome.plan;
     process.stdout.write(renderPlanText(plan));
   }
-  return applyAndReport(plan!, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.allowDelete ?? false, keepGoing: flags.keepGoing ?? false });
+  return applyAndReport(plan!, graph.tenant, {
+    snapshotDir: flags.snapshotDir,
+    allowDelete: flags.allowDelete ?? false,
+    keepGoing: flags.keepGoing ?? false,
+    endContingency: flags.endContingency ?? false,
+  });
 }
 
 /** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
-export async function applyAndReport(plan: Plan, tenant: Tenant, options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean }): Promise<number> {
+export async function applyAndReport(
+  plan: Plan,
+  tenant: Tenant,
+  options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean },
+): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
     allowDelete: options.allowDelete,
+    endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     log: (line) => process.stdout.write(line + '\n'),
   });

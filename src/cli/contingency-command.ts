@@ -51,7 +51,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
   const graph = connectFromFlags(flags);
-  const outcome = await runContingency(action, setName, { tenant: graph.tenant }, {
+  const outcome = await runContingency(action, setName, graph, {
     dir: flags.dir,
     dryRun: flags.dryRun ?? false,
     log: (line) => process.stdout.write(line + '\n'),
@@ -66,5 +66,5 @@ function renderOutcome(outcome: ContingencyOutcome): string {
   const failed = outcome.results.filter((r) => r.status !== 'applied');
   if (failed.length) lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
   if (outcome.dryRun && outcome.operations.length) lines.push('Dry run: nothing was changed.');
-  return (lines.length ? lines.join('\n') + '\n' : '') + renderContingencyStatus(outcome.sets);
+  return (lines.length ? lines.join('\n') + '\n' : '') + renderContingencyStatus(outcome.sets, outcome.problems);
 }

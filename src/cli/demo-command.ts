@@ -55,7 +55,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
-      const steps = 11;
+      const steps = 12;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -129,9 +129,14 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
         const activated = await contingency('activate');
         out();
-        out(`Step 11/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
+        out(`Step 11/${steps}  a routine merge is planned during the outage: the set's policies are held, not switched back off`);
+        const during = await plan();
+        if (!during) return;
+        out();
+        out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
         const deactivated = await contingency('deactivate');
-        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || !deactivated ? ExitCode.failure : ExitCode.ok);
+        const held = during.contingency?.held.length ?? 0;
+        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || hasChanges(during) || held !== 3 || !deactivated ? ExitCode.failure : ExitCode.ok);
       } finally {
         await emulator.stop();
       }

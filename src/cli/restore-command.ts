@@ -58,6 +58,6 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
       return ExitCode.failure;
     }
   }
-  // --prune asked for the deletions the plan shows.
-  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false });
+  // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
+  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false });
 }

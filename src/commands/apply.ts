@@ -1,10 +1,12 @@
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
- * unsafe, deletes without --allow-delete, targets another tenant, or is stale; keeps a snapshot of
- * everything it will touch; writes in dependency order; then re-reads the tenant and verifies.
+ * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
+ * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
+ * in dependency order; then re-reads the tenant and verifies.
  */
 import { executeOperations, type OperationResult } from '../apply/execute.js';
 import { planSafetyProblems } from '../apply/guards.js';
+import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../contingency/hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
 import type { DocumentKind, JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
@@ -19,6 +21,12 @@ import type { SnapshotStore } from '../repo/snapshot-store.js';
 export interface ApplyOptions {
   allowDelete: boolean;
   keepGoing: boolean;
+  /**
+   * Write the declared state of the policies an active contingency set holds (the plan's
+   * `contingency.held`), ending the contingency; without it (the default) apply leaves an active
+   * set's policies as they are and refuses a plan that would change them.
+   */
+  endContingency?: boolean;
   log: (line: string) => void;
 }
 
@@ -33,9 +41,11 @@ export interface ApplyOutcome {
   requests: RequestTally;
 }
 
-export async function runApply(plan: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore }, options: ApplyOptions): Promise<ApplyOutcome> {
+export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore }, options: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
   const before = tenant.requests();
+  const endContingency = options.endContingency ?? false;
+  const plan = settleHeldPolicies(reviewed, endContingency, options.log);
   const safety = planSafetyProblems(plan);
   if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
 
@@ -56,6 +66,17 @@ export async function runApply(plan: Plan, ports: { tenant: Tenant; snapshots: S
     const changes = plan.state ? describeStateChanges(plan.state, stateOf(live, plan.apiVersion)) : [];
     throw new StalePlanError(
       `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
+    );
+  }
+  // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
+  const conflicts = endContingency ? [] : contingencyConflicts(plan, live);
+  if (conflicts.length) {
+    const lines = conflicts.map(
+      (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
+    );
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
+    throw new SafetyError(
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
     );
   }
 
@@ -92,6 +113,25 @@ export async function runApply(plan: Plan, ports: { tenant: Tenant; snapshots: S
     snapshotDir,
     requests: requestsSince(before, tenant.requests()),
   };
+}
+
+/**
+ * The plan to apply as far as held contingency policies go: with --end-contingency they get their
+ * declared documents back; without it they stay as the plan holds them. Either way the log says so.
+ */
+function settleHeldPolicies(plan: Plan, endContingency: boolean, log: (line: string) => void): Plan {
+  const held = plan.contingency?.held ?? [];
+  if (held.length === 0) return plan;
+  const what = (h: HeldPolicy): string => `policy "${h.displayName}" (contingency set "${h.set}")`;
+  if (!endContingency) {
+    log(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
+    for (const h of held) log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
+    return plan;
+  }
+  const { plan: released } = releaseHeld(plan);
+  log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
+  for (const h of held) log(`  ${what(h)}: ${h.state} → ${h.declared === HELD_DELETE ? 'deleted (prune)' : h.declared}`);
+  return released;
 }
 
 function findObject(snapshot: TenantSnapshot, kind: DocumentKind, id: string): JsonObject | undefined {

@@ -1,23 +1,28 @@
 /**
- * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set of
- * caac.yml on or off in the tenant, state updates only, through the same paced executor as apply,
+ * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set (of
+ * caac.yml, or found by policy names: src/contingency/convention.ts) on or off in the tenant, state updates only, through the same paced executor as apply,
  * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
  * nothing.
  */
 import { executeOperations, type OperationResult } from '../apply/execute.js';
 import {
-  contingencyStatus,
-  findContingencySet,
+  findSet,
   planActivation,
   planDeactivation,
   setStatus,
   verifyStates,
   type ContingencySetStatus,
 } from '../contingency/contingency.js';
+import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { describeOperation } from '../contingency/render.js';
 import type { PlanOperation } from '../model/plan.js';
-import type { Tenant } from '../plan/ports.js';
-import { ConfigurationError } from '../errors.js';
+import type { Directory, Tenant } from '../plan/ports.js';
+import { activationProblems } from '../contingency/activation-guard.js';
+import { ConfigurationError, SafetyError } from '../errors.js';
+import { emergencyAccessScope } from '../model/emergency-access.js';
+import type { Settings, SettingsSource } from '../model/settings.js';
+import type { TenantSnapshot } from '../model/tenant.js';
+import { resolveReferences } from '../resolve/resolve-references.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { readSettings } from '../validate/settings.js';
 
@@ -41,25 +46,45 @@ export interface ContingencyOutcome {
   results: OperationResult[];
   /** Policies whose state did not read back as sent (empty: verified). */
   verification: string[];
+  /** Convention-mode problems (an incomplete set, a name that forms no set), shown as warnings. */
+  problems: string[];
 }
 
 export async function runContingency(
   action: ContingencyAction,
   setName: string | undefined,
-  ports: { tenant: Tenant },
+  ports: { tenant: Tenant; directory: Directory },
   options: ContingencyOptions,
 ): Promise<ContingencyOutcome> {
   const repo = filePolicyStore(options.dir).load();
   const settings = readSettings(repo.settings);
-  const set = setName === undefined ? undefined : findContingencySet(settings, setName);
-  const base = { action, dryRun: options.dryRun, operations: [] as PlanOperation[], results: [] as OperationResult[], verification: [] as string[] };
+  if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
+  // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
   options.log(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
-  if (action === 'status') {
-    return { ...base, sets: set ? [setStatus(set, snapshot)] : contingencyStatus(settings, snapshot) };
+  const known = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
+  const set = setName === undefined ? undefined : findSet(known.sets, setName, 'caac.yml defines no contingency sets and no policy name carries "ENABLE IN EMERGENCY"');
+  const problems = known.problems.filter((p) => set === undefined || p.set === undefined || p.set === set.name);
+  const base = {
+    action,
+    dryRun: options.dryRun,
+    operations: [] as PlanOperation[],
+    results: [] as OperationResult[],
+    verification: [] as string[],
+    problems: problems.map((p) => p.message),
+  };
+  if (!set) return { ...base, sets: known.sets.map((s) => setStatus(s, snapshot)) };
+  if (action === 'status') return { ...base, sets: [setStatus(set, snapshot)] };
+
+  // A set the names say is incomplete would be switched on in part: fail closed, and say how to
+  // switch it anyway (a caac.yml set of the same name wins over the names).
+  const own = problems.filter((p) => p.set === set.name);
+  if (action === 'activate' && own.length) {
+    throw new ConfigurationError(
+      `cannot activate ${set.name}: ${own.map((p) => p.message).join('; ')}. Nothing was changed. To switch the policies found so far anyway, declare the set in caac.yml (contingency: ${set.name}: activate: [...]), which takes the place of the names`,
+    );
   }
-  if (!set) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
   const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
   if (operations.length === 0) {
@@ -68,6 +93,7 @@ export async function runContingency(
   }
   options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
   for (const op of operations) options.log(`  ${describeOperation(op)}`);
+  await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
   if (options.dryRun) return { ...base, operations, sets: [setStatus(set, snapshot)] };
 
   const results = await executeOperations(operations, ports.tenant, { keepGoing: false, log: options.log });
@@ -78,6 +104,32 @@ export async function runContingency(
   const verification = verifyStates(applied, after);
   if (action === 'activate' && applied.length === operations.length && !status.active) verification.push(`contingency set "${set.name}" does not read back as active`);
   return { ...base, operations, results, verification, sets: [status] };
+}
+
+/**
+ * The policies switched on are checked as they will be, by the rules a plan obeys (lockout, the
+ * break-glass guard), before any write: an emergency measure must not lock out the people who
+ * have to end the emergency. The emergency accounts are resolved in the tenant (one look-up).
+ */
+async function refuseUnsafeSwitch(
+  operations: readonly PlanOperation[],
+  snapshot: TenantSnapshot,
+  settings: Settings,
+  source: SettingsSource | undefined,
+  directory: Directory,
+  what: string,
+): Promise<void> {
+  const access = settings.emergencyAccess;
+  const listed = (access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0;
+  const emergencyAccess = listed && source ? { file: source.file, locate: source.locate, users: access?.users ?? [], groups: access?.groups ?? [] } : undefined;
+  const resolution = emergencyAccess ? await resolveReferences([], { directory, snapshot, emergencyAccess }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
+  if (resolution.problems.length) {
+    throw new SafetyError(`cannot ${what}: the emergency-access accounts of caac.yml cannot be checked: ${resolution.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}. Nothing was changed`);
+  }
+  const problems = activationProblems(operations, snapshot, { ids: resolution.emergencyAccess, scope: emergencyAccessScope(settings), labels: resolution.labels });
+  if (problems.length) {
+    throw new SafetyError(`cannot ${what}: ${problems.join('; ')}. Nothing was changed: fix the policies (and the repository) first`);
+  }
 }
 
 /** Every operation applied and read back as sent. */

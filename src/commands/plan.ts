@@ -10,6 +10,8 @@ import { planChanges } from '../plan/plan-changes.js';
 import { stateOf } from '../plan/state.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAccessProblem } from '../plan/break-glass-guard.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
+import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
+import { holdActiveContingency } from '../contingency/hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
@@ -73,6 +75,10 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     groups: [...resolution.emergencyAccess.groups].sort(),
     exemptPolicies: [...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])],
   };
+  // While a contingency set is active, its policies keep their tenant state (the plan says so and
+  // apply --end-contingency writes the declared one): the outage is not undone by a merge.
+  const contingency = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
+  Object.assign(plan, holdActiveContingency(plan, contingency.sets, snapshot));
 
   // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
   // here, in the pull request, not only by apply.

@@ -17,9 +17,11 @@ export type PolicyState = 'enabled' | 'disabled' | 'enabledForReportingButNotEnf
 
 export const DEFAULT_DEACTIVATED_STATE: DeactivatedState = 'enabledForReportingButNotEnforced';
 
-/** A set with its name, as caac.yml holds it. */
+/** A set with its name: from caac.yml, or found by policy names (src/contingency/convention.ts). */
 export interface NamedContingencySet extends ContingencySet {
   name: string;
+  /** Where the set comes from; absent means caac.yml. */
+  source?: 'settings' | 'convention';
 }
 
 export interface ContingencyPolicyStatus {
@@ -38,6 +40,8 @@ export interface ContingencyPolicyStatus {
 
 export interface ContingencySetStatus {
   name: string;
+  /** Present when the set was found by policy names rather than declared in caac.yml. */
+  source?: 'convention';
   description?: string;
   active: boolean;
   policies: ContingencyPolicyStatus[];
@@ -50,12 +54,16 @@ export function contingencySets(settings: Settings): NamedContingencySet[] {
   return Object.entries(settings.contingency ?? {}).map(([name, set]) => ({ ...set, name }));
 }
 
-/** The named set; a ConfigurationError listing the sets when there is none by that name. */
+/** The named set of caac.yml; a ConfigurationError listing the sets when there is none by that name. */
 export function findContingencySet(settings: Settings, name: string): NamedContingencySet {
-  const sets = contingencySets(settings);
+  return findSet(contingencySets(settings), name, 'caac.yml defines no contingency sets');
+}
+
+/** The named set among `sets`; a ConfigurationError listing them (or saying `none`) otherwise. */
+export function findSet<T extends NamedContingencySet>(sets: readonly T[], name: string, none: string): T {
   const found = sets.find((s) => s.name === name);
   if (found) return found;
-  const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : 'caac.yml defines no contingency sets';
+  const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : none;
   throw new ConfigurationError(`there is no contingency set "${name}": ${known}`);
 }
 
@@ -100,6 +108,7 @@ export function setStatus(set: NamedContingencySet, snapshot: TenantSnapshot): C
   });
   const active = policies.length > 0 && policies.every((p) => p.state === p.expected);
   const status: ContingencySetStatus = { name: set.name, active, policies };
+  if (set.source === 'convention') status.source = 'convention';
   if (set.description !== undefined) status.description = set.description;
   if (active) {
     const times = policies.map((p) => p.modifiedDateTime).filter((t): t is string => t !== undefined);

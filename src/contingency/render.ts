@@ -10,11 +10,16 @@ const STATE_LABELS: Record<string, string> = {
 
 const stateLabel = (state: string | undefined): string => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
 
-export function renderContingencyStatus(sets: readonly ContingencySetStatus[]): string {
-  if (sets.length === 0) return 'No contingency sets: caac.yml has no `contingency` key.\n';
-  const lines: string[] = [];
+/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. */
+export function renderContingencyStatus(sets: readonly ContingencySetStatus[], problems: readonly string[] = []): string {
+  const lines: string[] = problems.map((p) => `warning: ${p}`);
+  if (sets.length === 0) {
+    lines.push('No contingency sets: caac.yml has no `contingency` key and no policy name carries "ENABLE IN EMERGENCY" with a disruption tag.');
+    return lines.join('\n') + '\n';
+  }
   for (const set of sets) {
-    lines.push(`${set.name}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+    const by = set.source === 'convention' ? ' (by name convention)' : '';
+    lines.push(`${set.name}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
     if (set.description) lines.push(`  ${set.description.trim()}`);
     for (const p of set.policies) {
       const ok = p.state === p.expected;

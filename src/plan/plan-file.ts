@@ -102,5 +102,35 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
   const requests = obj(data, 'requests', '');
   num(requests, 'total', '/requests');
   obj(requests, 'byEndpoint', '/requests');
+  // Apply's contingency guard reads the sets, and --end-contingency writes the held bodies.
+  if (data['contingency'] !== undefined) {
+    const contingency = obj(data, 'contingency', '');
+    const strings = (o: Obj, key: string, path: string): void =>
+      arr(o, key, path).forEach((v, j) => {
+        if (typeof v !== 'string') fail(`${path}/${key}/${j}`, 'expected a string');
+      });
+    arr(contingency, 'sets', '/contingency').forEach((set, i) => {
+      const path = `/contingency/sets/${i}`;
+      if (!isObj(set)) return fail(path, 'expected an object');
+      str(set, 'name', path);
+      strings(set, 'activate', path);
+      strings(set, 'deactivate', path);
+      oneOf(set, 'deactivatedState', path, ['enabledForReportingButNotEnforced', 'disabled']);
+      oneOf(set, 'source', path, ['settings', 'convention']);
+    });
+    arr(contingency, 'active', '/contingency').forEach((a, i) => {
+      const path = `/contingency/active/${i}`;
+      if (!isObj(a)) return fail(path, 'expected an object');
+      str(a, 'name', path);
+      str(a, 'since', path, true);
+      strings(a, 'policies', path);
+    });
+    arr(contingency, 'held', '/contingency').forEach((h, i) => {
+      const path = `/contingency/held/${i}`;
+      if (!isObj(h)) return fail(path, 'expected an object');
+      for (const key of ['set', 'displayName', 'id', 'state', 'declared']) str(h, key, path);
+      obj(h, 'body', path);
+    });
+  }
   return data as unknown as Plan;
 }

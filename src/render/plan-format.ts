@@ -154,3 +154,10 @@ export function guardNote(plan: Plan, op: PlanOperation): string | undefined {
   const parts = op.guardAdded.map((a) => `${a.path.split('/').pop()} ${a.ids.map((id) => plan.labels[id.toLowerCase()] ?? id).join(', ')}`);
   return `added by the break-glass guard (emergencyAccess.mode: enforce): ${parts.join('; ')}`;
 }
+
+/** The line a plan without changes shows (an active contingency set may hold some back). */
+export function noChangesLine(plan: Plan): string {
+  const held = plan.contingency?.held.length ?? 0;
+  if (held === 0) return 'No changes. The tenant matches the repository.';
+  return `No changes to apply. The tenant matches the repository, except for ${plural(held, 'policy', 'policies')} held by an active contingency set (see Contingency).`;
+}

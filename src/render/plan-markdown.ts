@@ -9,6 +9,7 @@ import type { JsonValue } from '../model/documents.js';
 import type { Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model/plan.js';
 import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
+import { contingencyMarkdown } from './plan-contingency.js';
 import {
   WARNING_TITLES,
   changedOperations,
@@ -16,6 +17,7 @@ import {
   guardNote,
   formatJson,
   kindLabel,
+  noChangesLine,
   labelValue,
   orderedWarnings,
   plural,
@@ -188,7 +190,7 @@ export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOption
   const warningsHeading = '### ⚠️ Warnings\n';
   const warningLines = warnings.map((w) => warningLine(w));
 
-  const changesHeading = changed.length > 0 ? '### Changes\n' : 'No changes. The tenant matches the repository.\n';
+  const changesHeading = changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`;
   // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
   const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
   const blocks: string[] = [];
@@ -222,9 +224,11 @@ export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOption
     '',
   ].join('\n');
 
+  const contingency = contingencyMarkdown(plan);
   const assemble = (nWarnings: number, nBlocks: number, withUnmanaged: boolean, note: string): string => {
     const parts = [head];
     if (warnings.length > 0) parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
+    if (contingency) parts.push(contingency);
     parts.push(changesHeading);
     parts.push(...blocks.slice(0, nBlocks));
     if (note) parts.push(note);

@@ -12,6 +12,7 @@ import {
   displayedChanges,
   guardNote,
   kindLabel,
+  noChangesLine,
   labelValue,
   orderedWarnings,
   plural,
@@ -58,7 +59,7 @@ export function renderPlanText(plan: Plan): string {
 
   const changed = changedOperations(plan);
   if (changed.length === 0) {
-    out.push('', 'No changes. The tenant matches the repository.');
+    out.push('', noChangesLine(plan));
   } else {
     for (const op of changed) out.push('', ...operationLines(plan, op));
   }

@@ -86,12 +86,15 @@ describe('caac demo (bundled CLI)', () => {
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
     // Step 6 applies it, and step 7 plans no changes again.
     expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped; read back: matches the plan');
-    expect(r.stdout.split('Step 7/11')[1]!.split('Step 8/11')[0]).toContain('No changes.');
+    expect(r.stdout.split('Step 7/12')[1]!.split('Step 8/12')[0]).toContain('No changes.');
     // Steps 8 and 9: a backup, planned against the tenant, shows no changes.
     expect(r.stdout).toMatch(/Backup: 25 added, 0 changed, 0 removed, 0 unchanged/);
-    expect(r.stdout.split('Step 9/11')[1]!.split('Step 10/11')[0]).toContain('No changes.');
-    // Steps 10 and 11: the contingency set goes on, then off.
-    expect(r.stdout.split('Step 10/11')[1]!.split('Step 11/11')[0]).toMatch(/outage-mfa: ACTIVE since/);
-    expect(r.stdout.split('Step 11/11')[1]).toMatch(/outage-mfa: inactive/);
+    expect(r.stdout.split('Step 9/12')[1]!.split('Step 10/12')[0]).toContain('No changes.');
+    // Steps 10 to 12: the contingency set goes on, a plan made meanwhile holds it, then it goes off.
+    expect(r.stdout.split('Step 10/12')[1]!.split('Step 11/12')[0]).toMatch(/outage-mfa: ACTIVE since/);
+    const during = r.stdout.split('Step 11/12')[1]!.split('Step 12/12')[0]!;
+    expect(during).toMatch(/Contingency \(1 set active in the tenant\):\n +outage-mfa: active since \S+; 3 held/);
+    expect(during).toContain('No changes to apply. The tenant matches the repository, except for 3 policies held by an active contingency set');
+    expect(r.stdout.split('Step 12/12')[1]).toMatch(/outage-mfa: inactive/);
   });
 });

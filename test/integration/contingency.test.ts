@@ -9,6 +9,8 @@ import { runContingency, contingencySucceeded, type ContingencyOutcome } from '.
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { JsonObject } from '../../src/model/documents.js';
+import { requestsSince } from '../../src/model/tenant.js';
 
 const DIR = 'examples/conditional-access';
 const SET = 'outage-mfa';
@@ -31,7 +33,7 @@ beforeEach(() => {
 });
 
 const run = (action: 'status' | 'activate' | 'deactivate', dryRun = false, set: string | undefined = SET): Promise<ContingencyOutcome> =>
-  runContingency(action, set, { tenant: graph.tenant }, { dir: DIR, dryRun, log: (line) => lines.push(line) });
+  runContingency(action, set, graph, { dir: DIR, dryRun, log: (line) => lines.push(line) });
 
 async function states(): Promise<Record<string, string>> {
   const snapshot = await graph.tenant.read();
@@ -89,11 +91,14 @@ test('--dry-run shows the changes and makes none', async () => {
   expect(await states()).toEqual(before);
 });
 
-test('an unknown set: a ConfigurationError listing the sets, nothing read or changed', async () => {
-  const before = graph.tenant.requests().total;
+test('an unknown set: a ConfigurationError listing the sets, nothing changed', async () => {
+  // The tenant is read (a set may be named by its policies alone, by convention), never written.
+  const before = graph.tenant.requests();
   await expect(run('activate', false, 'nope')).rejects.toThrow(ConfigurationError);
   await expect(run('status', false, 'nope')).rejects.toThrow('there is no contingency set "nope": the sets are: outage-mfa');
-  expect(graph.tenant.requests().total).toBe(before);
+  const spent = requestsSince(before, graph.tenant.requests());
+  expect(spent.total).toBeGreaterThan(0);
+  expect(Object.keys(spent.byEndpoint).filter((k) => !k.startsWith('GET '))).toEqual([]);
 });
 
 test('the CLI: status exits 0 and prints the sets; an unknown set exits 1', async () => {
@@ -119,5 +124,26 @@ test('the CLI: status exits 0 and prints the sets; an unknown set exits 1', asyn
     stderr.mockRestore();
     if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
     else process.env['CAAC_ACCESS_TOKEN'] = saved;
+  }
+});
+
+test('activation is refused, before any write, when a policy it switches on would not spare the break-glass group', async () => {
+  const snapshot = await graph.tenant.read();
+  const ca902 = snapshot.policies.find((p) => String(p['displayName']).startsWith('CA902'))!;
+  const conditions = ca902['conditions'] as JsonObject;
+  // Someone edited the pre-staged policy in the portal and dropped the exclusion.
+  await graph.tenant.update('policy', String(ca902['id']), { conditions: { ...conditions, users: { ...(conditions['users'] as JsonObject), excludeGroups: [] } } });
+  try {
+    const before = emu.requests();
+    for (const dryRun of [true, false]) {
+      await expect(run('activate', dryRun)).rejects.toThrow(
+        /^cannot activate contingency set "outage-mfa": break-glass-not-excluded: after this update, the enabled policy "CA902 [^"]+" would block the emergency-access group:CA-BreakGlass: exclude it\. Nothing was changed/,
+      );
+    }
+    const writes = Object.entries(requestsSince(before, emu.requests()).byEndpoint).filter(([endpoint]) => /^(POST|PATCH|DELETE) /.test(endpoint) && !endpoint.includes('getByIds') && !endpoint.includes('$batch'));
+    expect(writes).toEqual([]);
+    expect(Object.values(await states())).toEqual(['disabled', 'disabled', 'disabled']);
+  } finally {
+    await graph.tenant.update('policy', String(ca902['id']), { conditions });
   }
 });

@@ -170,6 +170,19 @@ describe('planDeactivation', () => {
     ]);
   });
 
+  test('a file that changed other fields as well as the state: the state only, as the file declares it now', () => {
+    const edited: SourceDocument[] = [
+      { ...doc('C1', 'enabledForReportingButNotEnforced'), value: { displayName: 'C1', state: 'enabledForReportingButNotEnforced', description: 'new', grantControls: { operator: 'OR', builtInControls: ['block'] } } },
+      doc('C2', 'enabled'),
+      doc('MFA', 'enabled'),
+    ];
+    const ops = planDeactivation(set('outage-mfa'), active, edited);
+    expect(ops.map((op) => [op.displayName, op.body, op.changes])).toEqual([
+      ['C1', { state: 'enabledForReportingButNotEnforced' }, [{ path: '/state', before: 'enabled', after: 'enabledForReportingButNotEnforced' }]],
+      ['MFA', { state: 'enabled' }, [{ path: '/state', before: 'enabledForReportingButNotEnforced', after: 'enabled' }]],
+    ]);
+  });
+
   test('a policy missing from the tenant or the repo, or without a state: an error naming each', () => {
     const tenant = snapshot(policy('1', 'C1', 'enabled'), policy('3', 'MFA', 'enabled'));
     const files = [doc('C1', 'disabled'), doc('C2', 'disabled'), { ...doc('MFA', 'x'), value: { displayName: 'MFA' } }];
