@@ -38607,8 +38607,8 @@ function renderFindingsSarif(report, rules, tool) {
 
 // EXTERNAL MODULE: ./lib/src/render/findings-text.js
 var findings_text = __nccwpck_require__(233);
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
-var rules = __nccwpck_require__(3091);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
+var rules = __nccwpck_require__(3436);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
@@ -38872,6 +38872,7 @@ function findConventionSets(policyNames) {
         const size = match ? Number(match[3]) : 0;
         if (!match || slug === '' || position < 1 || size < 1 || position > size) {
             problems.push({
+                policies: [displayName],
                 message: `policy "${displayName}" carries "ENABLE IN EMERGENCY" but no disruption tag and [n/m] that can be read (expected e.g. "ENABLE IN EMERGENCY: MFA Disruption [1/4]"): it belongs to no contingency set; rename it, or list it in a set in caac.yml`,
             });
             continue;
@@ -38881,7 +38882,7 @@ function findConventionSets(policyNames) {
     const sets = [];
     for (const [name, members] of [...bySlug].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         members.sort((a, b) => a.position - b.position || (a.displayName < b.displayName ? -1 : 1));
-        problems.push(...completeness(name, members).map((message) => ({ set: name, message })));
+        problems.push(...completeness(name, members).map((message) => ({ set: name, policies: members.map((m) => m.displayName), message })));
         sets.push({ name, activate: members.map((m) => m.displayName), deactivate: [], deactivatedState: _contingency_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_DEACTIVATED_STATE */ .Vq, source: 'convention' });
     }
     return { sets, problems };
@@ -73177,7 +73178,7 @@ function wellKnownAppName(appId) {
 
 /***/ }),
 
-/***/ 3091:
+/***/ 3436:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73284,6 +73285,34 @@ function decidable(wanted, list) {
         return asId(x) !== wantedIsId;
     });
 }
+
+// EXTERNAL MODULE: ./lib/src/contingency/convention.js
+var convention = __nccwpck_require__(9063);
+;// CONCATENATED MODULE: ./lib/src/validate/rules/contingency-convention.js
+/**
+ * Convention-mode contingency sets ("ENABLE IN EMERGENCY: MFA Disruption [1/4]") are found by
+ * name: a misnamed or missing policy must show up in a pull request, not in the outage when the
+ * set is activated (activation refuses an incomplete set).
+ */
+
+
+const contingencyConvention = {
+    id: 'contingency-convention',
+    severity: 'warning',
+    description: 'A policy name carries "ENABLE IN EMERGENCY" but no disruption tag and [n/m] that can be read, or the [n/m] numbering of a set found by name is incomplete, repeated or inconsistent (a set of the same name in caac.yml takes its place).',
+    check({ documents, settings }) {
+        const policies = documents.filter((d) => d.kind === 'policy');
+        const { problems } = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(policies));
+        const hits = [];
+        for (const problem of problems) {
+            const wanted = new Set(problem.policies.map((n) => n.toLowerCase()));
+            const document = policies.find((d) => wanted.has(((0,model_documents/* displayNameOf */.Nv)(d) ?? '').toLowerCase()));
+            if (document)
+                hits.push({ document, path: '/displayName', message: problem.message });
+        }
+        return hits;
+    },
+};
 
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/duplicate-name.js
 
@@ -73640,8 +73669,9 @@ function namesOf(documents, kind) {
 
 
 
+
 /** The rules that run over prepared documents, in report order. */
-const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, naming];
+const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
     { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
@@ -74268,8 +74298,8 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 5 modules
-var rules = __nccwpck_require__(3091);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
+var rules = __nccwpck_require__(3436);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
 // EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules

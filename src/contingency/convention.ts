@@ -54,6 +54,8 @@ export function conventionSets(policyNames: readonly string[]): ConventionSets {
 /** A convention problem, with the set it belongs to (none: a name that forms no set). */
 export interface ConventionProblem {
   set?: string;
+  /** The displayNames of the policies concerned (validate puts the warning on their files). */
+  policies: string[];
   message: string;
 }
 
@@ -68,6 +70,7 @@ function findConventionSets(policyNames: readonly string[]): { sets: PlanConting
     const size = match ? Number(match[3]) : 0;
     if (!match || slug === '' || position < 1 || size < 1 || position > size) {
       problems.push({
+        policies: [displayName],
         message: `policy "${displayName}" carries "ENABLE IN EMERGENCY" but no disruption tag and [n/m] that can be read (expected e.g. "ENABLE IN EMERGENCY: MFA Disruption [1/4]"): it belongs to no contingency set; rename it, or list it in a set in caac.yml`,
       });
       continue;
@@ -78,7 +81,7 @@ function findConventionSets(policyNames: readonly string[]): { sets: PlanConting
   const sets: PlanContingencySet[] = [];
   for (const [name, members] of [...bySlug].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     members.sort((a, b) => a.position - b.position || (a.displayName < b.displayName ? -1 : 1));
-    problems.push(...completeness(name, members).map((message) => ({ set: name, message })));
+    problems.push(...completeness(name, members).map((message) => ({ set: name, policies: members.map((m) => m.displayName), message })));
     sets.push({ name, activate: members.map((m) => m.displayName), deactivate: [], deactivatedState: DEFAULT_DEACTIVATED_STATE, source: 'convention' });
   }
   return { sets, problems };

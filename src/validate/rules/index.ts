@@ -1,5 +1,6 @@
 import type { BuiltInRuleInfo, Rule } from '../rule.js';
 import { breakGlassNotExcluded } from './break-glass-not-excluded.js';
+import { contingencyConvention } from './contingency-convention.js';
 import { duplicateName } from './duplicate-name.js';
 import { graphRule } from './graph-rule.js';
 import { lockoutRisk } from './lockout-risk.js';
@@ -7,7 +8,7 @@ import { naming } from './naming.js';
 import { reference } from './reference.js';
 
 /** The rules that run over prepared documents, in report order. */
-export const RULES: readonly Rule[] = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, naming];
+export const RULES: readonly Rule[] = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, contingencyConvention, naming];
 
 /** Findings made while loading and preparing documents, documented beside the rules. */
 export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
