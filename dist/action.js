@@ -60206,13 +60206,19 @@ function readPlanFile(text, file = 'plan file') {
     const requests = obj(data, 'requests', '');
     num(requests, 'total', '/requests');
     obj(requests, 'byEndpoint', '/requests');
+    const strings = (o, key, path) => arr(o, key, path).forEach((v, j) => {
+        if (typeof v !== 'string')
+            fail(`${path}/${key}/${j}`, 'expected a string');
+    });
+    // Apply's break-glass check reads the emergency-access ids: a malformed list must not read as "none".
+    if (data['guards'] !== undefined) {
+        const guards = obj(data, 'guards', '');
+        for (const key of ['users', 'groups', 'exemptPolicies'])
+            strings(guards, key, '/guards');
+    }
     // Apply's contingency guard reads the sets, and --end-contingency writes the held bodies.
     if (data['contingency'] !== undefined) {
         const contingency = obj(data, 'contingency', '');
-        const strings = (o, key, path) => arr(o, key, path).forEach((v, j) => {
-            if (typeof v !== 'string')
-                fail(`${path}/${key}/${j}`, 'expected a string');
-        });
         arr(contingency, 'sets', '/contingency').forEach((set, i) => {
             const path = `/contingency/sets/${i}`;
             if (!isObj(set))

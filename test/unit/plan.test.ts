@@ -334,5 +334,10 @@ describe('readPlanFile', () => {
     delete noBody.operations.find((o) => o.action === 'create')!.body;
     expect(() => readPlanFile(JSON.stringify(noBody))).toThrow(/\/body: expected an object/);
     expect(() => readPlanFile(JSON.stringify({ ...sample(), fingerprint: 'abc' }))).toThrow(/\/fingerprint: expected a sha256/);
+    // The emergency-access ids apply re-checks: a malformed list must not pass as "no accounts".
+    const guards = { users: [], groups: ['g'], exemptPolicies: [] };
+    expect(readPlanFile(JSON.stringify({ ...sample(), guards })).guards).toEqual(guards);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), guards: { ...guards, groups: 'g' } }))).toThrow(/\/guards\/groups: expected an array/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), guards: { emergencyAccessIds: ['g'] } }))).toThrow(/\/guards\/users: expected an array/);
   });
 });
