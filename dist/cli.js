@@ -71493,6 +71493,11 @@ function emergencyAccessProblems(plan, ids, scope) {
         }
         if (!scope.mustExclude(op.displayName, op.body))
             continue;
+        const inside = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .explicitlyIncluded */ .QI)(op.body, ids);
+        if (inside.length) {
+            problems.push({ ...at, path: '/conditions/users', message: `the policy "${op.displayName}" includes the emergency-access ${inside.map(name).join(', ')} by id: name the policy in emergencyAccess.exempt if it is meant for them, or take ${inside.length > 1 ? 'them' : 'it'} out of its inclusions` });
+            continue;
+        }
         const missing = (0,_model_emergency_access_js__WEBPACK_IMPORTED_MODULE_1__/* .missingExclusions */ .qp)(op.body, ids);
         for (const list of LISTS) {
             const wanted = missing[list.from];

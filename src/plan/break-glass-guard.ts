@@ -142,6 +142,11 @@ export function emergencyAccessProblems(plan: Pick<Plan, 'operations' | 'labels'
       continue;
     }
     if (!scope.mustExclude(op.displayName, op.body)) continue;
+    const inside = explicitlyIncluded(op.body, ids);
+    if (inside.length) {
+      problems.push({ ...at, path: '/conditions/users', message: `the policy "${op.displayName}" includes the emergency-access ${inside.map(name).join(', ')} by id: name the policy in emergencyAccess.exempt if it is meant for them, or take ${inside.length > 1 ? 'them' : 'it'} out of its inclusions` });
+      continue;
+    }
     const missing = missingExclusions(op.body, ids);
     for (const list of LISTS) {
       const wanted = missing[list.from];

@@ -247,3 +247,16 @@ describe('a change that would expose an emergency account is refused at plan tim
     ]);
   });
 });
+
+test('enforce mode: a policy that includes an emergency account by id (validate cannot tell) is refused by plan, not voided', async () => {
+  emergencyAccess('  groups: ["group:CA-BreakGlass"]\n  users: ["user:bg1@contoso.onmicrosoft.com"]\n  mode: enforce\n');
+  edit(CA006, (p) => (p['conditions']['users']['includeUsers'] = [ids.bg1]));
+  const outcome = await plan();
+  expect(outcome.status).toBe('unsafe');
+  if (outcome.status !== 'unsafe') return;
+  expect(outcome.problems.map((p) => [p.path, p.message])).toEqual([
+    ['/conditions/users', expect.stringMatching(/^the policy "CA006 [^"]+" includes the emergency-access user:bg1@contoso\.onmicrosoft\.com by id: name the policy in emergencyAccess\.exempt/)],
+  ]);
+  // Nothing was added to it behind the user's back.
+  expect(users(outcome.plan.operations.find((o) => o.displayName.startsWith('CA006'))!.body)['excludeUsers']).toEqual(['GuestsOrExternalUsers']);
+});

@@ -83,7 +83,7 @@ describe('allContingencySets', () => {
       ['mfa-disruption', 'settings', ['C1']],
       ['network-outage', 'convention', [other]],
     ]);
-    expect(all.problems).toEqual([{ set: 'network-outage', message: expect.stringContaining('"network-outage" (by name convention) is incomplete') }]);
+    expect(all.problems).toEqual([{ set: 'network-outage', policies: [other], message: expect.stringContaining('"network-outage" (by name convention) is incomplete') }]);
 
     const without = allContingencySets({}, incomplete);
     expect(without.sets.map((s) => s.name)).toEqual(['mfa-disruption']);
