@@ -59911,7 +59911,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 4657:
+/***/ 7167:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59926,28 +59926,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var core = __nccwpck_require__(4116);
 // EXTERNAL MODULE: ./lib/src/apply/execute.js
 var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
-var break_glass_guard = __nccwpck_require__(122);
-// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(6697);
-;// CONCATENATED MODULE: ./lib/src/apply/guards.js
-
-
-function planSafetyProblems(plan) {
-    const problems = [];
-    for (const op of plan.operations) {
-        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
-            continue;
-        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
-        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
-            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
-    }
-    const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
-    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, ids, (0,break_glass_guard/* scopeOfPlan */.NS)(plan)))
-        problems.push(`break-glass-not-excluded: ${p.message}`);
-    return problems;
-}
-
+// EXTERNAL MODULE: ./lib/src/apply/guards.js
+var guards = __nccwpck_require__(2179);
 // EXTERNAL MODULE: ./lib/src/contingency/hold.js
 var hold = __nccwpck_require__(7641);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -59983,7 +59963,7 @@ async function runApply(reviewed, ports, options) {
     const before = tenant.requests();
     const endContingency = options.endContingency ?? false;
     const plan = settleHeldPolicies(reviewed, endContingency, options.log);
-    const safety = planSafetyProblems(plan);
+    const safety = (0,guards/* planSafetyProblems */.w)(plan);
     if (safety.length)
         throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
     const deletes = plan.operations.filter((op) => op.action === 'delete');
@@ -60055,7 +60035,7 @@ function settleHeldPolicies(plan, endContingency, log) {
             log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
         return plan;
     }
-    const { plan: released } = (0,hold/* releaseHeld */.zn)(plan);
+    const released = (0,hold/* releaseHeld */.zn)(plan);
     log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
     for (const h of held)
         log(`  ${what(h)}: ${h.state} → ${h.declared === hold/* HELD_DELETE */.Aj ? 'deleted (prune)' : h.declared}`);
@@ -60123,10 +60103,10 @@ function readPlanFile(text, file = 'plan file') {
     const version = data['formatVersion'];
     if (typeof version !== 'number')
         return fail('/formatVersion', 'missing: this is not a caac plan file');
-    if (version !== plan/* PLAN_FORMAT_VERSION */.V) {
-        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V
-            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V}): use the same caac version for plan and apply`
-            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V}): make the plan again`);
+    if (version !== plan/* PLAN_FORMAT_VERSION */.V1) {
+        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V1
+            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): use the same caac version for plan and apply`
+            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): make the plan again`);
     }
     const str = (o, key, path, optional = false) => {
         const v = o[key];
@@ -60195,7 +60175,7 @@ function readPlanFile(text, file = 'plan file') {
         const path = `/warnings/${i}`;
         if (!isObj(w))
             return fail(path, 'expected an object');
-        oneOf(w, 'kind', path, plan/* PLAN_WARNING_KINDS */.T);
+        oneOf(w, 'kind', path, plan/* PLAN_WARNING_KINDS */.Th);
         str(w, 'displayName', path);
         str(w, 'message', path);
     });
@@ -89358,14 +89338,16 @@ function describeOperation(op) {
     return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
 }
 
-// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
-var break_glass_guard = __nccwpck_require__(122);
-// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./lib/src/apply/guards.js
+var guards = __nccwpck_require__(2179);
 ;// CONCATENATED MODULE: ./lib/src/contingency/activation-guard.js
+/**
+ * The guard on a contingency switch: the policies it changes are checked as they will be (the
+ * tenant's policy with its new state) by the rules apply obeys, so that the emergency measure
+ * cannot itself lock out everyone, or the emergency-access accounts.
+ */
 
-
-/** What refuses the activation (empty: it may go ahead). */
+/** What refuses the switch (empty: it may go ahead). */
 function activationProblems(operations, snapshot, guard) {
     const after = [];
     for (const op of operations) {
@@ -89374,15 +89356,7 @@ function activationProblems(operations, snapshot, guard) {
             continue;
         after.push({ ...op, body: { ...structuredClone(live), state: op.body['state'] } });
     }
-    const problems = [];
-    for (const op of after) {
-        const document = { file: op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
-        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
-            problems.push(`lockout-risk: "${op.displayName}": ${hit.message}`);
-    }
-    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)({ operations: after, labels: guard.labels }, guard.ids, guard.scope))
-        problems.push(`break-glass-not-excluded: ${p.message}`);
-    return problems;
+    return (0,guards/* bodySafetyProblems */.j)(after, guard);
 }
 
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -89471,7 +89445,7 @@ async function refuseUnsafeSwitch(operations, snapshot, settings, source, direct
     const access = settings.emergencyAccess;
     const listed = (access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0;
     const emergencyAccess = listed && source ? { file: source.file, locate: source.locate, users: access?.users ?? [], groups: access?.groups ?? [] } : undefined;
-    const resolution = emergencyAccess ? await (0,resolve_references/* resolveReferences */.d)([], { directory, snapshot, emergencyAccess }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
+    const resolution = emergencyAccess ? await (0,resolve_references/* resolveReferences */.d)([], { directory, snapshot, emergencyAccess, labelTenantPolicies: false }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
     if (resolution.problems.length) {
         throw new errors/* SafetyError */.dd(`cannot ${what}: the emergency-access accounts of caac.yml cannot be checked: ${resolution.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}. Nothing was changed`);
     }
@@ -89608,7 +89582,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6908);
-/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4657);
+/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7167);
 /* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4390);
 /* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7552);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7112);
@@ -89877,10 +89851,9 @@ function planChanges(input) {
             }
             else {
                 unmanaged.push({ kind, id, displayName });
-                if (kind === 'policy') {
-                    const op = { kind, action: 'noop', displayName, id, changes: [] };
-                    warn(op, ...(0,break_glass_guard/* unmanagedWarnings */._1)([object], emergencyAccess, input.settings, labels));
-                }
+                // Not an operation: its warnings go after those of the operations, in the tenant's order.
+                if (kind === 'policy')
+                    warnings.push(...(0,break_glass_guard/* unmanagedWarnings */._1)([object], emergencyAccess, input.settings, labels).map((warning) => ({ warning })));
             }
         }
     }
@@ -89888,21 +89861,19 @@ function planChanges(input) {
     operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
     unmanaged.sort((a, b) => documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
     // Deletions first, then the other kinds by weight, each in operation order.
-    const warningRank = (w) => plan/* PLAN_WARNING_KINDS */.T.indexOf(w.kind);
     const position = new Map(operations.map((op, i) => [op, i]));
-    const ordered = warnings
-        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || (position.get(a.op) ?? operations.length) - (position.get(b.op) ?? operations.length))
-        .map(({ warning }) => warning);
-    const count = (action) => operations.filter((o) => o.action === action).length;
+    const at = (op) => (op ? position.get(op) : operations.length);
+    const byOperation = warnings.sort((a, b) => at(a.op) - at(b.op));
+    const ordered = (0,plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
     return {
-        formatVersion: plan/* PLAN_FORMAT_VERSION */.V,
+        formatVersion: plan/* PLAN_FORMAT_VERSION */.V1,
         tool: { ...input.tool },
         tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
         dir: input.dir,
         apiVersion,
         createdAt: input.now.toISOString(),
         fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
-        summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
+        summary: (0,plan/* summarize */.eh)(operations, unmanaged.length),
         operations,
         unmanaged,
         warnings: ordered,
@@ -90592,6 +90563,39 @@ async function runOne(op, tenant, created, options) {
     catch (e) {
         return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
     }
+}
+
+
+/***/ }),
+
+/***/ 2179:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ bodySafetyProblems),
+/* harmony export */   w: () => (/* binding */ planSafetyProblems)
+/* harmony export */ });
+/* harmony import */ var _plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(122);
+/* harmony import */ var _validate_rules_lockout_risk_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6697);
+
+
+/** Lockout and break-glass problems of the created or updated policy bodies (empty: safe). */
+function bodySafetyProblems(operations, guard) {
+    const problems = [];
+    for (const op of operations) {
+        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
+            continue;
+        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
+        for (const hit of _validate_rules_lockout_risk_js__WEBPACK_IMPORTED_MODULE_1__/* .lockoutRisk */ .d.check({ documents: [document], settings: {} }))
+            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
+    }
+    for (const p of (0,_plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__/* .emergencyAccessProblems */ .gx)({ operations, labels: guard.labels }, guard.ids, guard.scope))
+        problems.push(`break-glass-not-excluded: ${p.message}`);
+    return problems;
+}
+function planSafetyProblems(plan) {
+    const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
+    return bodySafetyProblems(plan.operations, { ids, scope: (0,_plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__/* .scopeOfPlan */ .NS)(plan), labels: plan.labels });
 }
 
 
@@ -91480,19 +91484,6 @@ function targetState(op) {
     const after = op.changes.find((c) => c.path === '/state')?.after;
     return typeof after === 'string' ? after : undefined;
 }
-/** Summary counts from the operations (unmanaged is not an operation and stays). */
-function recount(plan, operations) {
-    const count = (action) => operations.filter((o) => o.action === action).length;
-    return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: plan.summary.unmanaged };
-}
-/** Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind. */
-function byKind(warnings) {
-    const rank = (w) => _model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .PLAN_WARNING_KINDS */ .T.indexOf(w.kind);
-    return warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
-        .map(({ w }) => w);
-}
 const quoteList = (names) => names.map((n) => `"${n}"`).join(', ');
 /**
  * The plan with every policy of a set that is active in `snapshot` held in its tenant state: a
@@ -91578,17 +91569,17 @@ function holdActiveContingency(plan, sets, snapshot) {
     }
     // Noops go last, as planChanges orders them.
     const all = [...operations.filter((o) => o.action !== 'noop'), ...becameNoop, ...operations.filter((o) => o.action === 'noop')];
-    return { ...plan, operations: all, summary: recount(plan, all), warnings: byKind([...warnings, ...added]), contingency };
+    return { ...plan, operations: all, summary: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .summarize */ .eh)(all, plan.summary.unmanaged), warnings: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .sortWarnings */ .a)([...warnings, ...added], (w) => w.kind), contingency };
 }
 /**
  * `apply --end-contingency`: every held policy gets its declared document back. A held update
  * merges into the operation of the same id (or turns its noop into an update); a held delete
- * becomes a delete again. Answers the plan to apply and what was released, for the log.
+ * becomes a delete again.
  */
 function releaseHeld(plan) {
     const held = plan.contingency?.held ?? [];
     if (held.length === 0)
-        return { plan, released: [] };
+        return plan;
     const operations = [...plan.operations];
     const updates = [];
     const deletes = [];
@@ -91627,7 +91618,7 @@ function releaseHeld(plan) {
     operations.splice(firstDelete(operations), 0, ...updates);
     operations.splice(firstDelete(operations), 0, ...deletes);
     const contingency = { ...plan.contingency, held: [] };
-    return { plan: { ...plan, operations, summary: recount(plan, operations), contingency }, released: held };
+    return { ...plan, operations, summary: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .summarize */ .eh)(operations, plan.summary.unmanaged), contingency };
 }
 /**
  * The operations that would change the state of, or delete, a policy of a set that is active in
@@ -92039,8 +92030,10 @@ function valueAtPointer(root, pointer) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ PLAN_WARNING_KINDS),
-/* harmony export */   V: () => (/* binding */ PLAN_FORMAT_VERSION)
+/* harmony export */   Th: () => (/* binding */ PLAN_WARNING_KINDS),
+/* harmony export */   V1: () => (/* binding */ PLAN_FORMAT_VERSION),
+/* harmony export */   a: () => (/* binding */ sortWarnings),
+/* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
 const PLAN_FORMAT_VERSION = 1;
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
@@ -92055,6 +92048,25 @@ const PLAN_WARNING_KINDS = [
     'beta',
     'unmanaged',
 ];
+/** The summary counts of a list of operations (unmanaged objects are not operations). */
+function summarize(operations, unmanaged) {
+    const count = (action) => operations.filter((o) => o.action === action).length;
+    return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged };
+}
+/**
+ * Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind; a kind this caac does
+ * not know (a plan file from a newer one) goes last.
+ */
+function sortWarnings(items, kindOf) {
+    const rank = (item) => {
+        const i = PLAN_WARNING_KINDS.indexOf(kindOf(item));
+        return i < 0 ? PLAN_WARNING_KINDS.length : i;
+    };
+    return items
+        .map((item, i) => ({ item, i }))
+        .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+        .map(({ item }) => item);
+}
 
 
 /***/ }),
@@ -93310,17 +93322,9 @@ function planHasChanges(plan) {
 function changedOperations(plan) {
     return plan.operations.filter((op) => op.action !== 'noop');
 }
-// A kind this caac does not know (a plan file from a newer one) goes last.
-const rank = (kind) => {
-    const i = _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.indexOf(kind);
-    return i < 0 ? _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.length : i;
-};
 /** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
 function orderedWarnings(plan) {
-    return plan.warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => rank(a.w.kind) - rank(b.w.kind) || a.i - b.i)
-        .map(({ w }) => w);
+    return (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .sortWarnings */ .a)(plan.warnings, (w) => w.kind);
 }
 const WARNING_TITLES = {
     delete: 'deletion',
@@ -94465,7 +94469,7 @@ async function resolveReferences(documents, ctx) {
         }
     }
     // The tenant's policies: their ids get labels too, in the same calls.
-    for (const policy of snapshot.policies) {
+    for (const policy of ctx.labelTenantPolicies === false ? [] : snapshot.policies) {
         for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICY_REFERENCE_SLOTS */ .tX) {
             const raw = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .valueAtPointer */ .sZ)(policy, slot.pointer);
             const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];

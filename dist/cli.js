@@ -35843,6 +35843,39 @@ async function runOne(op, tenant, created, options) {
 
 /***/ }),
 
+/***/ 2179:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ bodySafetyProblems),
+/* harmony export */   w: () => (/* binding */ planSafetyProblems)
+/* harmony export */ });
+/* harmony import */ var _plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(122);
+/* harmony import */ var _validate_rules_lockout_risk_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6697);
+
+
+/** Lockout and break-glass problems of the created or updated policy bodies (empty: safe). */
+function bodySafetyProblems(operations, guard) {
+    const problems = [];
+    for (const op of operations) {
+        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
+            continue;
+        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
+        for (const hit of _validate_rules_lockout_risk_js__WEBPACK_IMPORTED_MODULE_1__/* .lockoutRisk */ .d.check({ documents: [document], settings: {} }))
+            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
+    }
+    for (const p of (0,_plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__/* .emergencyAccessProblems */ .gx)({ operations, labels: guard.labels }, guard.ids, guard.scope))
+        problems.push(`break-glass-not-excluded: ${p.message}`);
+    return problems;
+}
+function planSafetyProblems(plan) {
+    const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
+    return bodySafetyProblems(plan.operations, { ids, scope: (0,_plan_break_glass_guard_js__WEBPACK_IMPORTED_MODULE_0__/* .scopeOfPlan */ .NS)(plan), labels: plan.labels });
+}
+
+
+/***/ }),
+
 /***/ 1895:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36337,8 +36370,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/apply.js + 1 modules
-var apply = __nccwpck_require__(9087);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js
+var apply = __nccwpck_require__(7357);
 // EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
 var commands_plan = __nccwpck_require__(2586);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -36377,10 +36410,10 @@ function readPlanFile(text, file = 'plan file') {
     const version = data['formatVersion'];
     if (typeof version !== 'number')
         return fail('/formatVersion', 'missing: this is not a caac plan file');
-    if (version !== plan/* PLAN_FORMAT_VERSION */.V) {
-        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V
-            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V}): use the same caac version for plan and apply`
-            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V}): make the plan again`);
+    if (version !== plan/* PLAN_FORMAT_VERSION */.V1) {
+        return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V1
+            ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): use the same caac version for plan and apply`
+            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): make the plan again`);
     }
     const str = (o, key, path, optional = false) => {
         const v = o[key];
@@ -36449,7 +36482,7 @@ function readPlanFile(text, file = 'plan file') {
         const path = `/warnings/${i}`;
         if (!isObj(w))
             return fail(path, 'expected an object');
-        oneOf(w, 'kind', path, plan/* PLAN_WARNING_KINDS */.T);
+        oneOf(w, 'kind', path, plan/* PLAN_WARNING_KINDS */.Th);
         str(w, 'displayName', path);
         str(w, 'message', path);
     });
@@ -36785,7 +36818,7 @@ function renderOutcome(outcome) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
-/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9087);
+/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7357);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7656);
@@ -37685,54 +37718,21 @@ function registerValidate(program, setExit) {
 
 /***/ }),
 
-/***/ 9087:
+/***/ 7357:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  O: () => (/* binding */ runApply)
-});
-
-// EXTERNAL MODULE: ./lib/src/apply/execute.js
-var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
-var break_glass_guard = __nccwpck_require__(122);
-// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(6697);
-;// CONCATENATED MODULE: ./lib/src/apply/guards.js
-
-
-function planSafetyProblems(plan) {
-    const problems = [];
-    for (const op of plan.operations) {
-        if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body)
-            continue;
-        const document = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
-        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
-            problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
-    }
-    const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
-    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, ids, (0,break_glass_guard/* scopeOfPlan */.NS)(plan)))
-        problems.push(`break-glass-not-excluded: ${p.message}`);
-    return problems;
-}
-
-// EXTERNAL MODULE: ./lib/src/contingency/hold.js
-var hold = __nccwpck_require__(7641);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/tenant.js
-var model_tenant = __nccwpck_require__(3742);
-// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
-var normalize_document = __nccwpck_require__(5519);
-// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
-var field_changes = __nccwpck_require__(2564);
-// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
-var plan_fingerprint = __nccwpck_require__(3972);
-// EXTERNAL MODULE: ./lib/src/plan/state.js
-var state = __nccwpck_require__(9589);
-;// CONCATENATED MODULE: ./lib/src/commands/apply.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ runApply)
+/* harmony export */ });
+/* harmony import */ var _apply_execute_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9078);
+/* harmony import */ var _apply_guards_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2179);
+/* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7641);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5519);
+/* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2564);
+/* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3972);
+/* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9589);
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
  * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
@@ -37753,34 +37753,34 @@ async function runApply(reviewed, ports, options) {
     const before = tenant.requests();
     const endContingency = options.endContingency ?? false;
     const plan = settleHeldPolicies(reviewed, endContingency, options.log);
-    const safety = planSafetyProblems(plan);
+    const safety = (0,_apply_guards_js__WEBPACK_IMPORTED_MODULE_1__/* .planSafetyProblems */ .w)(plan);
     if (safety.length)
-        throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
     const deletes = plan.operations.filter((op) => op.action === 'delete');
     if (deletes.length && !options.allowDelete) {
-        throw new errors/* SafetyError */.dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
     }
     options.log('reading the tenant to check the plan is still current');
     const live = await tenant.read();
     if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-        throw new errors/* SafetyError */.dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
     }
-    const fingerprint = (0,plan_fingerprint/* fingerprintSnapshot */.B)(live, plan.apiVersion);
+    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_6__/* .fingerprintSnapshot */ .B)(live, plan.apiVersion);
     if (fingerprint !== plan.fingerprint) {
-        const changes = plan.state ? (0,state/* describeStateChanges */.G)(plan.state, (0,state/* stateOf */.L)(live, plan.apiVersion)) : [];
-        throw new errors/* StalePlanError */.Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
+        const changes = plan.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_7__/* .describeStateChanges */ .G)(plan.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_7__/* .stateOf */ .L)(live, plan.apiVersion)) : [];
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StalePlanError */ .Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
     }
     // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
-    const conflicts = endContingency ? [] : (0,hold/* contingencyConflicts */.ZR)(plan, live);
+    const conflicts = endContingency ? [] : (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .contingencyConflicts */ .ZR)(plan, live);
     if (conflicts.length) {
         const lines = conflicts.map((c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`);
         const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
-        throw new errors/* SafetyError */.dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
     }
     const work = plan.operations.filter((op) => op.action !== 'noop');
     if (work.length === 0) {
         options.log('nothing to apply: the plan has no changes');
-        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()) };
+        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .requestsSince */ .T)(before, tenant.requests()) };
     }
     const touched = work
         .filter((op) => op.id)
@@ -37792,10 +37792,10 @@ async function runApply(reviewed, ports, options) {
     }
     catch (e) {
         // Without the snapshot there is nothing to go back to: no write may happen.
-        throw new errors/* SafetyError */.dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const results = await (0,execute/* executeOperations */.Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
     const applied = results.filter((r) => r.status === 'applied');
     options.log('reading the tenant back to verify');
     const after = await tenant.read();
@@ -37807,7 +37807,7 @@ async function runApply(reviewed, ports, options) {
         skipped: results.filter((r) => r.status === 'skipped').length,
         verification,
         snapshotDir,
-        requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()),
+        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .requestsSince */ .T)(before, tenant.requests()),
     };
 }
 /**
@@ -37825,14 +37825,14 @@ function settleHeldPolicies(plan, endContingency, log) {
             log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
         return plan;
     }
-    const { plan: released } = (0,hold/* releaseHeld */.zn)(plan);
+    const released = (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseHeld */ .zn)(plan);
     log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
     for (const h of held)
-        log(`  ${what(h)}: ${h.state} → ${h.declared === hold/* HELD_DELETE */.Aj ? 'deleted (prune)' : h.declared}`);
+        log(`  ${what(h)}: ${h.state} → ${h.declared === _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .HELD_DELETE */ .Aj ? 'deleted (prune)' : h.declared}`);
     return released;
 }
 function findObject(snapshot, kind, id) {
-    return snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
 }
 /** Every applied operation must now read back as sent: anything else is reported, field by field. */
 function verify(applied, after, apiVersion) {
@@ -37849,7 +37849,7 @@ function verify(applied, after, apiVersion) {
             problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
             continue;
         }
-        const differences = (0,field_changes/* fieldChanges */.w)((0,normalize_document/* normalizeDocument */.DN)(op.kind, found, { apiVersion }), (0,normalize_document/* normalizeDocument */.DN)(op.kind, r.sent ?? {}, { apiVersion }));
+        const differences = (0,_plan_field_changes_js__WEBPACK_IMPORTED_MODULE_5__/* .fieldChanges */ .w)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeDocument */ .DN)(op.kind, found, { apiVersion }), (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeDocument */ .DN)(op.kind, r.sent ?? {}, { apiVersion }));
         for (const d of differences) {
             problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
         }
@@ -38091,14 +38091,16 @@ var contingency = __nccwpck_require__(7673);
 var convention = __nccwpck_require__(9063);
 // EXTERNAL MODULE: ./lib/src/contingency/render.js
 var render = __nccwpck_require__(7656);
-// EXTERNAL MODULE: ./lib/src/plan/break-glass-guard.js
-var break_glass_guard = __nccwpck_require__(122);
-// EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
-var lockout_risk = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./lib/src/apply/guards.js
+var guards = __nccwpck_require__(2179);
 ;// CONCATENATED MODULE: ./lib/src/contingency/activation-guard.js
+/**
+ * The guard on a contingency switch: the policies it changes are checked as they will be (the
+ * tenant's policy with its new state) by the rules apply obeys, so that the emergency measure
+ * cannot itself lock out everyone, or the emergency-access accounts.
+ */
 
-
-/** What refuses the activation (empty: it may go ahead). */
+/** What refuses the switch (empty: it may go ahead). */
 function activationProblems(operations, snapshot, guard) {
     const after = [];
     for (const op of operations) {
@@ -38107,15 +38109,7 @@ function activationProblems(operations, snapshot, guard) {
             continue;
         after.push({ ...op, body: { ...structuredClone(live), state: op.body['state'] } });
     }
-    const problems = [];
-    for (const op of after) {
-        const document = { file: op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
-        for (const hit of lockout_risk/* lockoutRisk */.d.check({ documents: [document], settings: {} }))
-            problems.push(`lockout-risk: "${op.displayName}": ${hit.message}`);
-    }
-    for (const p of (0,break_glass_guard/* emergencyAccessProblems */.gx)({ operations: after, labels: guard.labels }, guard.ids, guard.scope))
-        problems.push(`break-glass-not-excluded: ${p.message}`);
-    return problems;
+    return (0,guards/* bodySafetyProblems */.j)(after, guard);
 }
 
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -38204,7 +38198,7 @@ async function refuseUnsafeSwitch(operations, snapshot, settings, source, direct
     const access = settings.emergencyAccess;
     const listed = (access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0;
     const emergencyAccess = listed && source ? { file: source.file, locate: source.locate, users: access?.users ?? [], groups: access?.groups ?? [] } : undefined;
-    const resolution = emergencyAccess ? await (0,resolve_references/* resolveReferences */.d)([], { directory, snapshot, emergencyAccess }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
+    const resolution = emergencyAccess ? await (0,resolve_references/* resolveReferences */.d)([], { directory, snapshot, emergencyAccess, labelTenantPolicies: false }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
     if (resolution.problems.length) {
         throw new errors/* SafetyError */.dd(`cannot ${what}: the emergency-access accounts of caac.yml cannot be checked: ${resolution.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}. Nothing was changed`);
     }
@@ -38415,10 +38409,9 @@ function planChanges(input) {
             }
             else {
                 unmanaged.push({ kind, id, displayName });
-                if (kind === 'policy') {
-                    const op = { kind, action: 'noop', displayName, id, changes: [] };
-                    warn(op, ...(0,break_glass_guard/* unmanagedWarnings */._1)([object], emergencyAccess, input.settings, labels));
-                }
+                // Not an operation: its warnings go after those of the operations, in the tenant's order.
+                if (kind === 'policy')
+                    warnings.push(...(0,break_glass_guard/* unmanagedWarnings */._1)([object], emergencyAccess, input.settings, labels).map((warning) => ({ warning })));
             }
         }
     }
@@ -38426,21 +38419,19 @@ function planChanges(input) {
     operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
     unmanaged.sort((a, b) => documents/* DOCUMENT_KINDS */.q6.indexOf(a.kind) - documents/* DOCUMENT_KINDS */.q6.indexOf(b.kind) || compare(a.displayName, b.displayName));
     // Deletions first, then the other kinds by weight, each in operation order.
-    const warningRank = (w) => plan/* PLAN_WARNING_KINDS */.T.indexOf(w.kind);
     const position = new Map(operations.map((op, i) => [op, i]));
-    const ordered = warnings
-        .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || (position.get(a.op) ?? operations.length) - (position.get(b.op) ?? operations.length))
-        .map(({ warning }) => warning);
-    const count = (action) => operations.filter((o) => o.action === action).length;
+    const at = (op) => (op ? position.get(op) : operations.length);
+    const byOperation = warnings.sort((a, b) => at(a.op) - at(b.op));
+    const ordered = (0,plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
     return {
-        formatVersion: plan/* PLAN_FORMAT_VERSION */.V,
+        formatVersion: plan/* PLAN_FORMAT_VERSION */.V1,
         tool: { ...input.tool },
         tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
         dir: input.dir,
         apiVersion,
         createdAt: input.now.toISOString(),
         fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
-        summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
+        summary: (0,plan/* summarize */.eh)(operations, unmanaged.length),
         operations,
         unmanaged,
         warnings: ordered,
@@ -39002,19 +38993,6 @@ function targetState(op) {
     const after = op.changes.find((c) => c.path === '/state')?.after;
     return typeof after === 'string' ? after : undefined;
 }
-/** Summary counts from the operations (unmanaged is not an operation and stays). */
-function recount(plan, operations) {
-    const count = (action) => operations.filter((o) => o.action === action).length;
-    return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: plan.summary.unmanaged };
-}
-/** Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind. */
-function byKind(warnings) {
-    const rank = (w) => _model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .PLAN_WARNING_KINDS */ .T.indexOf(w.kind);
-    return warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
-        .map(({ w }) => w);
-}
 const quoteList = (names) => names.map((n) => `"${n}"`).join(', ');
 /**
  * The plan with every policy of a set that is active in `snapshot` held in its tenant state: a
@@ -39100,17 +39078,17 @@ function holdActiveContingency(plan, sets, snapshot) {
     }
     // Noops go last, as planChanges orders them.
     const all = [...operations.filter((o) => o.action !== 'noop'), ...becameNoop, ...operations.filter((o) => o.action === 'noop')];
-    return { ...plan, operations: all, summary: recount(plan, all), warnings: byKind([...warnings, ...added]), contingency };
+    return { ...plan, operations: all, summary: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .summarize */ .eh)(all, plan.summary.unmanaged), warnings: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .sortWarnings */ .a)([...warnings, ...added], (w) => w.kind), contingency };
 }
 /**
  * `apply --end-contingency`: every held policy gets its declared document back. A held update
  * merges into the operation of the same id (or turns its noop into an update); a held delete
- * becomes a delete again. Answers the plan to apply and what was released, for the log.
+ * becomes a delete again.
  */
 function releaseHeld(plan) {
     const held = plan.contingency?.held ?? [];
     if (held.length === 0)
-        return { plan, released: [] };
+        return plan;
     const operations = [...plan.operations];
     const updates = [];
     const deletes = [];
@@ -39149,7 +39127,7 @@ function releaseHeld(plan) {
     operations.splice(firstDelete(operations), 0, ...updates);
     operations.splice(firstDelete(operations), 0, ...deletes);
     const contingency = { ...plan.contingency, held: [] };
-    return { plan: { ...plan, operations, summary: recount(plan, operations), contingency }, released: held };
+    return { ...plan, operations, summary: (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .summarize */ .eh)(operations, plan.summary.unmanaged), contingency };
 }
 /**
  * The operations that would change the state of, or delete, a policy of a set that is active in
@@ -70592,8 +70570,10 @@ function valueAtPointer(root, pointer) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ PLAN_WARNING_KINDS),
-/* harmony export */   V: () => (/* binding */ PLAN_FORMAT_VERSION)
+/* harmony export */   Th: () => (/* binding */ PLAN_WARNING_KINDS),
+/* harmony export */   V1: () => (/* binding */ PLAN_FORMAT_VERSION),
+/* harmony export */   a: () => (/* binding */ sortWarnings),
+/* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
 const PLAN_FORMAT_VERSION = 1;
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
@@ -70608,6 +70588,25 @@ const PLAN_WARNING_KINDS = [
     'beta',
     'unmanaged',
 ];
+/** The summary counts of a list of operations (unmanaged objects are not operations). */
+function summarize(operations, unmanaged) {
+    const count = (action) => operations.filter((o) => o.action === action).length;
+    return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged };
+}
+/**
+ * Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind; a kind this caac does
+ * not know (a plan file from a newer one) goes last.
+ */
+function sortWarnings(items, kindOf) {
+    const rank = (item) => {
+        const i = PLAN_WARNING_KINDS.indexOf(kindOf(item));
+        return i < 0 ? PLAN_WARNING_KINDS.length : i;
+    };
+    return items
+        .map((item, i) => ({ item, i }))
+        .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+        .map(({ item }) => item);
+}
 
 
 /***/ }),
@@ -71913,17 +71912,9 @@ function planHasChanges(plan) {
 function changedOperations(plan) {
     return plan.operations.filter((op) => op.action !== 'noop');
 }
-// A kind this caac does not know (a plan file from a newer one) goes last.
-const rank = (kind) => {
-    const i = _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.indexOf(kind);
-    return i < 0 ? _model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .PLAN_WARNING_KINDS */ .T.length : i;
-};
 /** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
 function orderedWarnings(plan) {
-    return plan.warnings
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => rank(a.w.kind) - rank(b.w.kind) || a.i - b.i)
-        .map(({ w }) => w);
+    return (0,_model_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .sortWarnings */ .a)(plan.warnings, (w) => w.kind);
 }
 const WARNING_TITLES = {
     delete: 'deletion',
@@ -72940,7 +72931,7 @@ async function resolveReferences(documents, ctx) {
         }
     }
     // The tenant's policies: their ids get labels too, in the same calls.
-    for (const policy of snapshot.policies) {
+    for (const policy of ctx.labelTenantPolicies === false ? [] : snapshot.policies) {
         for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICY_REFERENCE_SLOTS */ .tX) {
             const raw = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .valueAtPointer */ .sZ)(policy, slot.pointer);
             const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];

@@ -1,20 +1,27 @@
 /**
- * What apply re-checks in a plan's bodies before any write, whatever the plan file says: a plan
- * file is input, and it may have been made by hand or by an older caac.
+ * The safety rules over the bodies about to be written, before any write: apply runs them over a
+ * plan's bodies whatever the plan file says (a plan file is input, and may be made by hand or by
+ * an older caac); contingency activation runs them over the policies it switches on.
  */
-import type { Plan } from '../model/plan.js';
+import type { EmergencyAccessIds, EmergencyAccessScope } from '../model/emergency-access.js';
+import type { Plan, PlanOperation } from '../model/plan.js';
 import { emergencyAccessProblems, scopeOfPlan } from '../plan/break-glass-guard.js';
 import type { PreparedDocument } from '../validate/rule.js';
 import { lockoutRisk } from '../validate/rules/lockout-risk.js';
 
-export function planSafetyProblems(plan: Plan): string[] {
+/** Lockout and break-glass problems of the created or updated policy bodies (empty: safe). */
+export function bodySafetyProblems(operations: readonly PlanOperation[], guard: { ids: EmergencyAccessIds; scope: EmergencyAccessScope; labels: Record<string, string> }): string[] {
   const problems: string[] = [];
-  for (const op of plan.operations) {
+  for (const op of operations) {
     if (op.kind !== 'policy' || (op.action !== 'create' && op.action !== 'update') || !op.body) continue;
     const document: PreparedDocument = { file: op.file ?? op.displayName, kind: 'policy', value: op.body, locate: () => ({ line: 1, column: 1 }), schemaValid: true };
     for (const hit of lockoutRisk.check({ documents: [document], settings: {} })) problems.push(`lockout-risk: ${op.action} policy "${op.displayName}": ${hit.message}`);
   }
-  const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
-  for (const p of emergencyAccessProblems(plan, ids, scopeOfPlan(plan))) problems.push(`break-glass-not-excluded: ${p.message}`);
+  for (const p of emergencyAccessProblems({ operations, labels: guard.labels }, guard.ids, guard.scope)) problems.push(`break-glass-not-excluded: ${p.message}`);
   return problems;
+}
+
+export function planSafetyProblems(plan: Plan): string[] {
+  const ids = { users: plan.guards?.users ?? [], groups: plan.guards?.groups ?? [] };
+  return bodySafetyProblems(plan.operations, { ids, scope: scopeOfPlan(plan), labels: plan.labels });
 }

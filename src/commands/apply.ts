@@ -128,7 +128,7 @@ function settleHeldPolicies(plan: Plan, endContingency: boolean, log: (line: str
     for (const h of held) log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
     return plan;
   }
-  const { plan: released } = releaseHeld(plan);
+  const released = releaseHeld(plan);
   log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
   for (const h of held) log(`  ${what(h)}: ${h.state} → ${h.declared === HELD_DELETE ? 'deleted (prune)' : h.declared}`);
   return released;

@@ -122,7 +122,7 @@ async function refuseUnsafeSwitch(
   const access = settings.emergencyAccess;
   const listed = (access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0;
   const emergencyAccess = listed && source ? { file: source.file, locate: source.locate, users: access?.users ?? [], groups: access?.groups ?? [] } : undefined;
-  const resolution = emergencyAccess ? await resolveReferences([], { directory, snapshot, emergencyAccess }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
+  const resolution = emergencyAccess ? await resolveReferences([], { directory, snapshot, emergencyAccess, labelTenantPolicies: false }) : { problems: [], labels: {}, emergencyAccess: { users: [], groups: [] } };
   if (resolution.problems.length) {
     throw new SafetyError(`cannot ${what}: the emergency-access accounts of caac.yml cannot be checked: ${resolution.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}. Nothing was changed`);
   }

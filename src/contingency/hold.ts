@@ -7,7 +7,7 @@
  * Pure functions over a plan, the sets and a tenant snapshot.
  */
 import type { JsonObject } from '../model/documents.js';
-import { PLAN_WARNING_KINDS, type Plan, type PlanContingency, type PlanContingencySet, type PlanOperation, type PlanWarning } from '../model/plan.js';
+import { sortWarnings, summarize, type Plan, type PlanContingency, type PlanContingencySet, type PlanOperation, type PlanWarning } from '../model/plan.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { policyWarnings } from '../plan/warnings.js';
@@ -49,21 +49,6 @@ function targetState(op: PlanOperation): string | undefined {
   if (typeof body === 'string') return body;
   const after = op.changes.find((c) => c.path === '/state')?.after;
   return typeof after === 'string' ? after : undefined;
-}
-
-/** Summary counts from the operations (unmanaged is not an operation and stays). */
-function recount(plan: Plan, operations: readonly PlanOperation[]): Plan['summary'] {
-  const count = (action: PlanOperation['action']): number => operations.filter((o) => o.action === action).length;
-  return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: plan.summary.unmanaged };
-}
-
-/** Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind. */
-function byKind(warnings: readonly PlanWarning[]): PlanWarning[] {
-  const rank = (w: PlanWarning): number => PLAN_WARNING_KINDS.indexOf(w.kind);
-  return warnings
-    .map((w, i) => ({ w, i }))
-    .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
-    .map(({ w }) => w);
 }
 
 const quoteList = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
@@ -154,17 +139,17 @@ export function holdActiveContingency(plan: Plan, sets: readonly NamedContingenc
 
   // Noops go last, as planChanges orders them.
   const all = [...operations.filter((o) => o.action !== 'noop'), ...becameNoop, ...operations.filter((o) => o.action === 'noop')];
-  return { ...plan, operations: all, summary: recount(plan, all), warnings: byKind([...warnings, ...added]), contingency };
+  return { ...plan, operations: all, summary: summarize(all, plan.summary.unmanaged), warnings: sortWarnings([...warnings, ...added], (w) => w.kind), contingency };
 }
 
 /**
  * `apply --end-contingency`: every held policy gets its declared document back. A held update
  * merges into the operation of the same id (or turns its noop into an update); a held delete
- * becomes a delete again. Answers the plan to apply and what was released, for the log.
+ * becomes a delete again.
  */
-export function releaseHeld(plan: Plan): { plan: Plan; released: HeldPolicy[] } {
+export function releaseHeld(plan: Plan): Plan {
   const held = plan.contingency?.held ?? [];
-  if (held.length === 0) return { plan, released: [] };
+  if (held.length === 0) return plan;
   const operations = [...plan.operations];
   const updates: PlanOperation[] = [];
   const deletes: PlanOperation[] = [];
@@ -201,7 +186,7 @@ export function releaseHeld(plan: Plan): { plan: Plan; released: HeldPolicy[] } 
   operations.splice(firstDelete(operations), 0, ...updates);
   operations.splice(firstDelete(operations), 0, ...deletes);
   const contingency: PlanContingency = { ...plan.contingency!, held: [] };
-  return { plan: { ...plan, operations, summary: recount(plan, operations), contingency }, released: held };
+  return { ...plan, operations, summary: summarize(operations, plan.summary.unmanaged), contingency };
 }
 
 export interface ContingencyConflict {

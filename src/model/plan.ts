@@ -122,3 +122,24 @@ export interface PlanContingency {
    */
   held: { set: string; displayName: string; id: string; state: string; declared: string; body: JsonObject }[];
 }
+
+/** The summary counts of a list of operations (unmanaged objects are not operations). */
+export function summarize(operations: readonly PlanOperation[], unmanaged: number): PlanSummary {
+  const count = (action: PlanAction): number => operations.filter((o) => o.action === action).length;
+  return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged };
+}
+
+/**
+ * Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind; a kind this caac does
+ * not know (a plan file from a newer one) goes last.
+ */
+export function sortWarnings<T>(items: readonly T[], kindOf: (item: T) => PlanWarningKind): T[] {
+  const rank = (item: T): number => {
+    const i = PLAN_WARNING_KINDS.indexOf(kindOf(item));
+    return i < 0 ? PLAN_WARNING_KINDS.length : i;
+  };
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+    .map(({ item }) => item);
+}

@@ -15,7 +15,7 @@ import {
   missingExclusions,
   type EmergencyAccessIds,
 } from '../model/emergency-access.js';
-import type { Plan, PlanWarning } from '../model/plan.js';
+import type { Plan, PlanOperation, PlanWarning } from '../model/plan.js';
 import type { Settings } from '../model/settings.js';
 import type { ResolvedDocument } from '../resolve/resolve-references.js';
 
@@ -129,7 +129,7 @@ export function scopeOfPlan(plan: Pick<Plan, 'guards' | 'contingency'>): Emergen
  * must exclude the emergency-access accounts and does not, and an enabled "block" policy that
  * applies to one of them, exempt or not.
  */
-export function emergencyAccessProblems(plan: Pick<Plan, 'operations' | 'labels'>, ids: EmergencyAccessIds, scope: EmergencyAccessScope): EmergencyAccessProblem[] {
+export function emergencyAccessProblems(plan: { operations: readonly PlanOperation[]; labels: Record<string, string> }, ids: EmergencyAccessIds, scope: EmergencyAccessScope): EmergencyAccessProblem[] {
   if (ids.users.length + ids.groups.length === 0) return [];
   const name = (id: string): string => plan.labels[id] ?? id;
   const problems: EmergencyAccessProblem[] = [];

@@ -3,7 +3,7 @@
  * caller read the tenant, resolved the references and fills in the Graph requests spent.
  */
 import { DOCUMENT_KINDS, displayNameOf, type DocumentKind } from '../model/documents.js';
-import { PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, sortWarnings, summarize, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
 import type { Settings } from '../model/settings.js';
 import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
 import { betaOnlyProperties, normalizeDocument, toGraphBody } from '../normalize/normalize-document.js';
@@ -57,7 +57,7 @@ export function planChanges(input: PlanInput): Plan {
   const emergencyAccess = input.emergencyAccess ?? { users: [], groups: [] };
   const emergencyIds = new Set([...emergencyAccess.users, ...emergencyAccess.groups]);
   const operations: PlanOperation[] = [];
-  const warnings: { warning: PlanWarning; op: PlanOperation }[] = [];
+  const warnings: { warning: PlanWarning; op?: PlanOperation }[] = [];
   const warn = (op: PlanOperation, ...list: PlanWarning[]): void => list.forEach((warning) => warnings.push({ warning, op }));
   const unmanaged: Plan['unmanaged'] = [];
 
@@ -106,10 +106,8 @@ export function planChanges(input: PlanInput): Plan {
         warn(op, deleteWarning(kind, displayName, id));
       } else {
         unmanaged.push({ kind, id, displayName });
-        if (kind === 'policy') {
-          const op: PlanOperation = { kind, action: 'noop', displayName, id, changes: [] };
-          warn(op, ...unmanagedWarnings([object], emergencyAccess, input.settings, labels));
-        }
+        // Not an operation: its warnings go after those of the operations, in the tenant's order.
+        if (kind === 'policy') warnings.push(...unmanagedWarnings([object], emergencyAccess, input.settings, labels).map((warning) => ({ warning })));
       }
     }
   }
@@ -118,13 +116,11 @@ export function planChanges(input: PlanInput): Plan {
   operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
   unmanaged.sort((a, b) => DOCUMENT_KINDS.indexOf(a.kind) - DOCUMENT_KINDS.indexOf(b.kind) || compare(a.displayName, b.displayName));
   // Deletions first, then the other kinds by weight, each in operation order.
-  const warningRank = (w: PlanWarning): number => PLAN_WARNING_KINDS.indexOf(w.kind);
   const position = new Map(operations.map((op, i) => [op, i]));
-  const ordered = warnings
-    .sort((a, b) => warningRank(a.warning) - warningRank(b.warning) || (position.get(a.op) ?? operations.length) - (position.get(b.op) ?? operations.length))
-    .map(({ warning }) => warning);
+  const at = (op: PlanOperation | undefined): number => (op ? position.get(op)! : operations.length);
+  const byOperation = warnings.sort((a, b) => at(a.op) - at(b.op));
+  const ordered = sortWarnings(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
 
-  const count = (action: PlanOperation['action']): number => operations.filter((o) => o.action === action).length;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: { ...input.tool },
@@ -133,7 +129,7 @@ export function planChanges(input: PlanInput): Plan {
     apiVersion,
     createdAt: input.now.toISOString(),
     fingerprint: fingerprintSnapshot(snapshot, apiVersion),
-    summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged: unmanaged.length },
+    summary: summarize(operations, unmanaged.length),
     operations,
     unmanaged,
     warnings: ordered,

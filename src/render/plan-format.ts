@@ -4,7 +4,7 @@
  * no escaping here (each renderer escapes for its own output).
  */
 import { KIND_LABELS, type JsonValue } from '../model/documents.js';
-import { PLAN_WARNING_KINDS, type FieldChange, type Plan, type PlanOperation, type PlanWarning, type PlanWarningKind } from '../model/plan.js';
+import { sortWarnings, type FieldChange, type Plan, type PlanOperation, type PlanWarning, type PlanWarningKind } from '../model/plan.js';
 
 /** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
 export function renderPlanSummaryLine(plan: Plan): string {
@@ -22,18 +22,9 @@ export function changedOperations(plan: Plan): PlanOperation[] {
   return plan.operations.filter((op) => op.action !== 'noop');
 }
 
-// A kind this caac does not know (a plan file from a newer one) goes last.
-const rank = (kind: PlanWarningKind): number => {
-  const i = PLAN_WARNING_KINDS.indexOf(kind);
-  return i < 0 ? PLAN_WARNING_KINDS.length : i;
-};
-
 /** Warnings, the ones that can lock people out or remove protection first (stable otherwise). */
 export function orderedWarnings(plan: Plan): PlanWarning[] {
-  return plan.warnings
-    .map((w, i) => ({ w, i }))
-    .sort((a, b) => rank(a.w.kind) - rank(b.w.kind) || a.i - b.i)
-    .map(({ w }) => w);
+  return sortWarnings(plan.warnings, (w) => w.kind);
 }
 
 export const WARNING_TITLES: Record<PlanWarningKind, string> = {

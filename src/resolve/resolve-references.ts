@@ -54,6 +54,11 @@ export interface ResolveContext {
    * each must exist in the tenant (a guard that protects nobody is worse than none).
    */
   emergencyAccess?: { file: string; locate: Locator; users: readonly string[]; groups: readonly string[] };
+  /**
+   * Label the ids the tenant's policies hold (default true: the plan reports show names beside
+   * them). A caller that reports nothing about them (contingency activation) saves the look-ups.
+   */
+  labelTenantPolicies?: boolean;
 }
 
 type DirectoryKind = 'user' | 'group' | 'role' | 'servicePrincipal';
@@ -159,7 +164,7 @@ export async function resolveReferences(documents: readonly PreparedDocument[], 
   }
 
   // The tenant's policies: their ids get labels too, in the same calls.
-  for (const policy of snapshot.policies) {
+  for (const policy of ctx.labelTenantPolicies === false ? [] : snapshot.policies) {
     for (const slot of POLICY_REFERENCE_SLOTS) {
       const raw = valueAtPointer(policy, slot.pointer);
       const values = slot.single ? [raw] : Array.isArray(raw) ? raw : [];

@@ -136,10 +136,21 @@ test('activation is refused, before any write, when a policy it switches on woul
   try {
     const before = emu.requests();
     for (const dryRun of [true, false]) {
-      await expect(run('activate', dryRun)).rejects.toThrow(
+      // A fresh connection each time: nothing remembered from earlier look-ups.
+      const fresh = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
+      await expect(runContingency('activate', SET, fresh, { dir: DIR, dryRun, log: () => {} })).rejects.toThrow(
         /^cannot activate contingency set "outage-mfa": break-glass-not-excluded: after this update, the enabled policy "CA902 [^"]+" would block the emergency-access group:CA-BreakGlass: exclude it\. Nothing was changed/,
       );
     }
+    // The guard looks up the break-glass group only: one $batch per attempt, no labels for the
+    // rest of the tenant (no getByIds, no role templates).
+    const spent = requestsSince(before, emu.requests()).byEndpoint;
+    // (the emulator counts the requests inside a $batch too)
+    const directory = Object.entries(spent).filter(([endpoint]) => !/conditionalAccess|authenticationStrength|organization/.test(endpoint));
+    expect(directory.sort()).toEqual([
+      ['GET /v1.0/groups', 2],
+      ['POST /v1.0/$batch', 2],
+    ]);
     const writes = Object.entries(requestsSince(before, emu.requests()).byEndpoint).filter(([endpoint]) => /^(POST|PATCH|DELETE) /.test(endpoint) && !endpoint.includes('getByIds') && !endpoint.includes('$batch'));
     expect(writes).toEqual([]);
     expect(Object.values(await states())).toEqual(['disabled', 'disabled', 'disabled']);

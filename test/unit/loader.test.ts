@@ -4,10 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigurationError } from '../../src/errors.js';
 import type { Finding } from '../../src/model/findings.js';
 import { filePolicyStore, loadRepository } from '../../src/repo/load-repository.js';
-import { ROOT, basePolicy, byRule, columnOf, lineOf, load, pretty, removeTempDirs, shown, tempDir, writeRepo } from '../fixtures/repo-helpers.js';
+import { basePolicy, byRule, columnOf, configurationError, lineOf, load, pretty, removeTempDirs, ROOT, shown, tempDir, writeRepo } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -17,16 +16,6 @@ const STRENGTH = { displayName: 'FIDO2 only', allowedCombinations: ['fido2'] };
 
 function kinds(files: Record<string, string | object>): [string, string][] {
   return load(files).documents.map((d) => [d.file, d.kind]);
-}
-
-function configurationError(fn: () => unknown): ConfigurationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigurationError) return e;
-    throw new Error(`expected a ConfigurationError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected a ConfigurationError');
 }
 
 describe('folder layout', () => {

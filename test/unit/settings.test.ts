@@ -3,27 +3,16 @@
  * file:line:column, never a finding and never a stack trace.
  */
 import { runValidate } from '../../src/commands/validate.js';
-import { ConfigurationError } from '../../src/errors.js';
 import { filePolicyStore, loadRepository } from '../../src/repo/load-repository.js';
 import { emergencyAccessMode, exemptPolicyNames } from '../../src/model/settings.js';
 import { readSettings } from '../../src/validate/settings.js';
-import { ROOT, removeTempDirs, shown, writeRepo } from '../fixtures/repo-helpers.js';
+import { configurationError, removeTempDirs, ROOT, shown, writeRepo } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
 function settingsOf(text: string, file = 'caac.yml') {
   const repo = loadRepository(ROOT, { cwd: writeRepo({ [file]: text }) });
   return () => readSettings(repo.settings);
-}
-
-function configurationError(fn: () => unknown): ConfigurationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigurationError) return e;
-    throw new Error(`expected a ConfigurationError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected a ConfigurationError');
 }
 
 const VALID = `# settings
