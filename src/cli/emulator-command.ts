@@ -13,6 +13,7 @@ interface EmulatorFlags {
   retryAfter?: string;
   faults?: string;
   eventualConsistency?: string;
+  listLag?: string;
   tenantId?: string;
 }
 
@@ -45,6 +46,7 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
     retryAfter: number(flags.retryAfter, '--retry-after', { integer: true }),
     faults: flags.faults,
     eventualConsistencyMs: number(flags.eventualConsistency, '--eventual-consistency'),
+    listLagMs: number(flags.listLag, '--list-lag'),
     tenantId: flags.tenantId,
   };
 }
@@ -61,8 +63,9 @@ export function registerEmulator(program: Command): void {
     .option('--rate-limit <rps>', 'Conditional Access and named-location requests allowed per second; more get 429 without Retry-After')
     .option('--realistic', "Graph's own limits: 1 request per second on the Conditional Access endpoints")
     .option('--retry-after <seconds>', 'send Retry-After on 429 (Graph does not on these endpoints)')
-    .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'")
+    .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429|lost,seed=42'; lost = the write is carried out, then the answer is lost (504 or reset); aim with methods=POST|PATCH|DELETE|GET and after=N (from the N-th request on)")
     .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
+    .option('--list-lag <ms>', 'lists and GETs of Conditional Access objects show a write only after this long, as Graph\'s replicas')
     .option('--tenant-id <id>', 'tenant id the emulator reports')
     .action(async (flags: EmulatorFlags) => {
       const options = emulatorOptionsFromFlags(flags);

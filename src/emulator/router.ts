@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badRequest, ca, notFound } from './graph-error.js';
 import { contextUrl, listBody, parseListQuery, applySelect } from './odata.js';
-import type { Store } from './store.js';
+import type { StateAccess, Store } from './store.js';
 import type { Json, JsonObject, TenantState } from './types.js';
 import { createPolicy, patchPolicy, policyReferencing, renderPolicy, POLICY_LIMIT } from './entities/policies.js';
 import { createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
@@ -29,7 +29,8 @@ export interface GraphResponse {
 }
 
 export interface RouteContext {
-  store: Store;
+  /** The primary for writes; for a GET, what a (possibly lagging) replica shows. */
+  store: StateAccess;
   version: 'v1.0' | 'beta';
   baseUrl: string;
   /** ms since epoch at the time of the request. */
@@ -317,7 +318,9 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
-export function route(req: GraphRequest, ctx: RouteContext): GraphResponse {
+export function route(req: GraphRequest, primary: RouteContext & { store: Store }): GraphResponse {
+  // Reads may be served by a replica that has not seen the latest writes (--list-lag).
+  const ctx: RouteContext = req.method.toUpperCase() === 'GET' ? { ...primary, store: primary.store.readView(primary.now) } : primary;
   const path = req.path.replace(/^\/+|\/+$/g, '');
   let pathMatched = false;
   for (const [method, re, handler] of ROUTES) {

@@ -53,7 +53,7 @@ export class EmulatorServer {
   constructor(private readonly options: EmulatorOptions) {
     this.bucket = bucketFor(options);
     this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
-    this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId);
+    this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId, options.listLagMs ?? 0);
   }
 
   get tenantId(): string {
@@ -158,19 +158,32 @@ export class EmulatorServer {
     if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
       await sleep(this.options.latencyMs * (0.75 + Math.random() * 0.5));
     }
-    const fault = this.injector?.next();
-    if (fault === 'reset') {
+    const fault = this.injector?.next(method);
+    if (fault?.kind === 'reset') {
       this.counter.record(key, 'reset');
       req.socket.destroy();
       return;
     }
     let response: GraphResponse;
-    if (fault === '503') response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
-    else if (fault === '504') response = this.errorResponse(new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.'), ids);
-    else if (fault === '429') response = this.errorResponse(this.throttled(), ids);
+    if (fault?.kind === '503') response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
+    else if (fault?.kind === '504') response = this.errorResponse(this.gatewayTimeout(), ids);
+    else if (fault?.kind === '429') response = this.errorResponse(this.throttled(), ids);
     else response = await this.authenticated(req, method, version, path, url.search, text, ids);
+    if (fault?.kind === 'lost') {
+      // Graph did the work; the answer never reaches the client. Counted as what the client saw.
+      if (fault.as === 'reset') {
+        this.counter.record(key, 'reset');
+        req.socket.destroy();
+        return;
+      }
+      response = this.errorResponse(this.gatewayTimeout(), ids);
+    }
     this.counter.record(key, response.status);
     this.send(res, response, ids);
+  }
+
+  private gatewayTimeout(): GraphHttpError {
+    return new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.');
   }
 
   private async authenticated(req: IncomingMessage, method: string, version: 'v1.0' | 'beta', path: string, search: string, text: string, ids: Ids): Promise<GraphResponse> {
@@ -256,6 +269,13 @@ export class EmulatorServer {
           else if (typeof spec === 'string') this.injector = new FaultInjector(parseFaultSpec(spec));
           else throw new Error("Send {\"spec\": \"rate=…,kinds=…,seed=…\"} to set faults, or {\"spec\": null} to clear them.");
           this.sendJson(res, 200, { spec: this.injector?.spec ?? null });
+          return;
+        }
+        case 'POST /_emulator/list-lag': {
+          const ms = typeof body === 'object' && body !== null ? (body as { ms?: unknown }).ms : body;
+          if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error('Send {"ms": <milliseconds, 0 or more>} to set the list lag.');
+          this.store.setListLag(ms);
+          this.sendJson(res, 200, { ms });
           return;
         }
         case 'GET /_emulator/requests':

@@ -106,22 +106,48 @@ export function seedState(seed: string | undefined, tenantId: string | undefined
   }
 }
 
-export class Store {
+/** The parts of a tenant that Graph's replicas serve with a lag: what Conditional Access writes. */
+const LAGGED = ['policies', 'namedLocations', 'authenticationStrengthPolicies', 'deletedPolicies', 'deletedNamedLocations'] as const;
+type LaggedParts = Pick<TenantState, (typeof LAGGED)[number]>;
+
+function laggedParts(state: TenantState): LaggedParts {
+  return structuredClone(Object.fromEntries(LAGGED.map((k) => [k, state[k]]))) as LaggedParts;
+}
+
+/** What a request handler reads and writes through: the store itself, or a lagging read replica of it. */
+export interface StateAccess {
+  readonly state: TenantState;
+  save(): void;
+  markCreated(id: string, at: number): void;
+  createdAt(id: string): number | undefined;
+}
+
+export class Store implements StateAccess {
   state: TenantState;
   /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
   private readonly created = new Map<string, number>();
+  /**
+   * With a list lag: the lagged parts as they were after each write of the last `listLagMs`, oldest
+   * first, and what a reader saw before the oldest of them.
+   */
+  private versions: Array<{ at: number; parts: LaggedParts }> = [];
+  private base: LaggedParts | undefined;
+  /** The lagged parts as of the last write (or start): what readers saw before the next write. */
+  private lastSeen: LaggedParts | undefined;
 
   constructor(
     private readonly initial: () => TenantState,
     private readonly stateFile: string | undefined,
     tenantIdOverride: string | undefined,
+    private listLagMs = 0,
   ) {
     if (stateFile !== undefined && existsSync(stateFile)) {
       this.state = normalizeState(JSON.parse(readFileSync(stateFile, 'utf8')) as Json, tenantIdOverride);
     } else {
       this.state = initial();
-      this.save();
+      this.persist();
     }
+    this.forgetVersions();
   }
 
   markCreated(id: string, at: number): void {
@@ -135,17 +161,67 @@ export class Store {
   reset(): void {
     this.state = this.initial();
     this.created.clear();
-    this.save();
+    this.forgetVersions();
+    this.persist();
   }
 
   replace(raw: Json): void {
     this.state = normalizeState(raw);
     this.created.clear();
-    this.save();
+    this.forgetVersions();
+    this.persist();
+  }
+
+  setListLag(ms: number): void {
+    this.listLagMs = ms;
+    this.forgetVersions();
+  }
+
+  private forgetVersions(): void {
+    this.versions = [];
+    this.base = undefined;
+    this.lastSeen = this.listLagMs > 0 ? laggedParts(this.state) : undefined;
+  }
+
+  /**
+   * What a read at `now` sees: the primary, or with a list lag the lagged parts as they were
+   * `listLagMs` ago (the directory is never lagged: caac does not write it).
+   */
+  readView(now: number): StateAccess {
+    if (this.listLagMs <= 0 || (this.versions.length === 0 && this.base === undefined)) return this;
+    const horizon = now - this.listLagMs;
+    // Versions older than the horizon are what everyone sees by now: fold them into the base.
+    while (this.versions.length > 0 && this.versions[0]!.at <= horizon) this.base = this.versions.shift()!.parts;
+    if (this.versions.length === 0) {
+      this.base = undefined;
+      return this;
+    }
+    const parts = this.base!;
+    const state: TenantState = { ...this.state, ...structuredClone(parts) };
+    return {
+      state,
+      save: () => {
+        throw new Error('emulator: a read replica cannot be written');
+      },
+      markCreated: () => undefined,
+      createdAt: (id) => this.createdAt(id),
+    };
   }
 
   /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
   save(): void {
+    if (this.listLagMs > 0) this.recordVersion(Date.now());
+    this.persist();
+  }
+
+  private recordVersion(at: number): void {
+    // The base is what readers saw before this write: the last version, or the state before it.
+    if (this.versions.length === 0 && this.base === undefined) this.base = this.lastSeen ?? laggedParts(this.state);
+    this.versions.push({ at, parts: laggedParts(this.state) });
+    this.lastSeen = this.versions[this.versions.length - 1]!.parts;
+  }
+
+  private persist(): void {
     if (this.stateFile === undefined) return;
     const dir = dirname(this.stateFile);
     mkdirSync(dir, { recursive: true });

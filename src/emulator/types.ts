@@ -31,6 +31,12 @@ export interface EmulatorOptions {
   faults?: string;
   /** A GET of an object created less than this many ms ago answers 404, as Graph's replicas may. */
   eventualConsistencyMs?: number;
+  /**
+   * Replica lag of the Conditional Access collections (policies, named locations, deleted items,
+   * authentication strengths), in ms: a list, and a GET of one object, show a write only after this
+   * long. Writes themselves (and the checks they make) see the primary, as in Graph.
+   */
+  listLagMs?: number;
   /** Tenant id to report; the seed's or a fixed default otherwise. */
   tenantId?: string;
   /** When set, only these bearer tokens are accepted; otherwise any bearer token is. */
@@ -55,13 +61,21 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-export type FaultKind = '503' | '504' | '429' | 'reset';
+/**
+ * `503`, `504`, `429` and `reset` fail the request before Graph does anything. `lost` carries the
+ * request out and then loses the answer: a 504, or a reset connection (half each).
+ */
+export type FaultKind = '503' | '504' | '429' | 'reset' | 'lost';
 
 export interface FaultSpec {
   /** Probability, 0..1, that a Graph request fails. */
   rate: number;
   kinds: FaultKind[];
   seed: number;
+  /** Only requests with these methods fail (all when absent). */
+  methods?: string[];
+  /** Only the N-th Graph request (counting from 1) and later ones fail (all when absent). */
+  after?: number;
 }
 
 /**
