@@ -5,7 +5,7 @@
  */
 import { builtInStrengths } from '../builtins.js';
 import { badRequest, ca } from '../graph-error.js';
-import { forVersion, isObject, normalize, normalizePartial } from '../schema.js';
+import { forVersion, isObject, mergePatch, normalize, normalizePatch } from '../schema.js';
 import type { Json, JsonObject, TenantState } from '../types.js';
 import {
   APP_KEYWORDS, LOCATION_KEYWORDS, SP_KEYWORDS, USER_ACTIONS, USER_KEYWORDS, policyInputType, policyType,
@@ -178,24 +178,31 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null)) throw ca.everyTimeWithValue();
 }
 
-export function createPolicy(body: Json | undefined, state: TenantState, id: string, now: string): JsonObject {
+export type ApiVersion = 'v1.0' | 'beta';
+
+export function createPolicy(body: Json | undefined, state: TenantState, id: string, now: string, version: ApiVersion): JsonObject {
   if (!isObject(body)) throw ca.schema(ENTITY, 'The request body must be a JSON object.');
   rejectReadOnly(body);
-  const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
+  const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', { ...ctx, version }));
   const p: JsonObject = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
   validatePolicy(p, state);
   if (state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
   return p;
 }
 
-/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
-export function patchPolicy(stored: JsonObject, body: Json | undefined, state: TenantState, now: string): JsonObject {
+/**
+ * PATCH, as Graph's update reference says: "existing properties that aren't included in the request
+ * body maintain their previous values". Complex properties merge recursively, arrays are replaced
+ * whole, null clears; the whole policy is then checked again, as after a create.
+ */
+export function patchPolicy(stored: JsonObject, body: Json | undefined, state: TenantState, now: string, version: ApiVersion): JsonObject {
   if (!isObject(body)) throw ca.schema(ENTITY, 'The request body must be a JSON object.');
   rejectReadOnly(body);
-  const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
-  const merged: JsonObject = { ...stored, ...partial, modifiedDateTime: now };
-  validatePolicy(merged, state);
-  return merged;
+  const patch = normalizePatch(policyInputType, stripOdata(body), '', { ...ctx, version });
+  const merged = mergePatch(policyType, structuredClone(stored), patch, { ...ctx, version });
+  const p = shapeRaw(normalize(policyType, { ...merged, modifiedDateTime: now }, '', ctx));
+  validatePolicy(p, state);
+  return p;
 }
 
 /** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */
