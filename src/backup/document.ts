@@ -7,6 +7,7 @@
 import { isJsonObject, type DocumentKind, type JsonObject, type JsonValue } from '../model/documents.js';
 import { escapePointerSegment, parentPointer, parsePointer, valueAtPointer } from '../model/json-pointer.js';
 import { POLICY_REFERENCE_SLOTS, isGuid, type ReferenceKind } from '../model/references.js';
+import { dropLegacyGuestsKeyword } from '../normalize/legacy-guests.js';
 import { PROPERTY_RULES } from '../normalize/property-rules.js';
 import { referenceKey, type ReferenceNames } from './names.js';
 
@@ -71,8 +72,11 @@ export interface BackupDocumentOptions {
 
 /** The repository document of one tenant object (pure; the input is not changed). */
 export function backupDocument(kind: DocumentKind, object: JsonObject, options: BackupDocumentOptions = {}): JsonObject {
-  const doc = stripServerFields(kind, object);
+  let doc = stripServerFields(kind, object);
   if (kind === 'policy') {
+    // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
+    // the only one a write accepts beside the other.
+    doc = dropLegacyGuestsKeyword(doc);
     reduceStrength(doc);
     writeReferences(doc, options.names);
   }
