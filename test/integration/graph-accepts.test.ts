@@ -185,3 +185,29 @@ describe('a tenant policy that Graph answers with both guest forms', () => {
     expect(work(await plan(out))).toEqual([]);
   });
 });
+
+describe('a policy without state', () => {
+  test('stops plan before the tenant is read: a schema error with the fix, never a policy created enforcing', async () => {
+    const cwd = tempDir();
+    const root = join(cwd, 'conditional-access');
+    cpSync(EXAMPLE, root, { recursive: true });
+    const blockAll = {
+      displayName: 'CA022 - Block everything',
+      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+      grantControls: { operator: 'OR', builtInControls: ['block'] },
+    };
+    writeFileSync(join(root, 'policies', 'ca022.json'), JSON.stringify(blockAll, null, 2) + '\n');
+    const before = emu.requests().total;
+    const outcome = await runPlan(filePolicyStore(root), connection, { dir: root, apiVersion: 'v1.0' });
+    expect(outcome.status).toBe('invalid');
+    const mine = outcome.validation.findings.filter((f) => f.file.endsWith('ca022.json'));
+    // The schema error, and the safety rules judging it as enforcing (lockout, break-glass).
+    expect(mine.map((f) => [f.rule, f.severity]).sort()).toEqual([
+      ['break-glass-not-excluded', 'error'],
+      ['lockout-risk', 'error'],
+      ['schema', 'error'],
+    ]);
+    expect(mine.find((f) => f.rule === 'schema')!.message).toContain('"enabledForReportingButNotEnforced" (report-only: start a new policy this way');
+    expect(emu.requests().total).toBe(before);
+  });
+});
