@@ -327,3 +327,17 @@ describe('backup reports', () => {
     expect(renderBackupMarkdown({ ...result, written: [], removed: [], added: [], removedNames: [] })).toBe('No change since the last backup.\n');
   });
 });
+
+describe('beta answers', () => {
+  test('empty beta-only properties are left out, those that say something are kept', () => {
+    const p = graphPolicy();
+    const conditions = p['conditions'] as JsonObject;
+    Object.assign(conditions, { times: null, clients: null, signInRiskDetections: null, deviceStates: { includeStates: [], excludeStates: [] }, agentIdRiskLevels: 'high' });
+    p['sessionControls'] = { continuousAccessEvaluation: null, signInFrequency: null };
+    const doc = backupDocument('policy', p, { names: NAMES });
+    const c = doc['conditions'] as JsonObject;
+    for (const key of ['times', 'clients', 'signInRiskDetections', 'deviceStates']) expect(c).not.toHaveProperty(key);
+    expect(c['agentIdRiskLevels']).toBe('high');
+    expect(doc['sessionControls']).toEqual({ signInFrequency: null });
+  });
+});
