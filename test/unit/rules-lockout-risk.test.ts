@@ -108,3 +108,13 @@ describe('a missing state is judged as the worst case, never skipped', () => {
     expect(dump(lockout({ state: 'enabledForReportingButNotEnforced' }).hits)).toBe('');
   });
 });
+
+describe('workload identities', () => {
+  const SPS = { includeServicePrincipals: ['ServicePrincipalsInMyTenant'] };
+  test('a block for service principals only (no users) is no lockout of people', () => {
+    expect(dump(lockout({ conditions: { users: undefined, clientApplications: SPS } }).hits)).toBe('');
+  });
+  test('a block for All users and service principals is still a lockout', () => {
+    expect(lockout({ conditions: { clientApplications: SPS } }).hits).toHaveLength(1);
+  });
+});
