@@ -107,7 +107,11 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   const users = obj(conditions.users);
   const apps = obj(conditions.applications);
   if (apps === null) throw ca.schema(ENTITY, "'conditions.applications' is required.");
-  if (users === null) throw ca.schema(ENTITY, "'conditions.users' is required.");
+  const clientApps = obj(conditions.clientApplications);
+  // Graph: users is required unless clientApplications names service principals (a policy for
+  // workload identities).
+  const includesWorkloads = arr(clientApps?.includeServicePrincipals).length > 0;
+  if (users === null && !includesWorkloads) throw ca.schema(ENTITY, "'conditions.users' is required.");
   if (arr(conditions.clientAppTypes).length === 0) throw ca.emptyClientAppTypes();
 
   // References: every value that is not a keyword must name an object of the right kind.
@@ -118,13 +122,14 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
   const spIds = ids(state.servicePrincipals);
   const locationIds = ids(state.namedLocations);
-  checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
-  checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
-  checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
+  checkRefs([...arr(users?.includeUsers), ...arr(users?.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
+  checkRefs([...arr(users?.includeGroups), ...arr(users?.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
+  checkRefs([...arr(users?.includeRoles), ...arr(users?.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
   checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
   const locations = obj(conditions.locations);
-  checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
-  const clientApps = obj(conditions.clientApplications);
+  // The MFA Trusted IPs id is no named location object, and Graph accepts it (its create example excludes it).
+  const mfaTrustedIps = '00000000-0000-0000-0000-000000000000';
+  checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => v === mfaTrustedIps || locationIds.has(v), ca.invalidLocation);
   checkRefs(
     [...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)],
     SP_KEYWORDS,
@@ -140,15 +145,16 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
 
   // What the policy applies to.
   const includesUsers =
-    arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
-    users.includeGuestsOrExternalUsers !== null;
-  if (!includesUsers) throw ca.noUsers();
+    arr(users?.includeUsers).length + arr(users?.includeGroups).length + arr(users?.includeRoles).length > 0 ||
+    (users !== null && users.includeGuestsOrExternalUsers !== null && users.includeGuestsOrExternalUsers !== undefined);
+  if (!includesUsers && !includesWorkloads) throw ca.noUsers();
   const userActions = arr(apps.includeUserActions);
   if (arr(apps.includeApplications).length > 0 && userActions.length > 0) throw ca.appsAndUserActions();
   if (arr(apps.includeApplications).length + userActions.length + arr(apps.includeAuthenticationContextClassReferences).length === 0) {
     throw ca.noApplications();
   }
   for (const side of ['include', 'exclude'] as const) {
+    if (users === null) break;
     const g = obj(users[`${side}GuestsOrExternalUsers`]);
     if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers')) throw ca.guestsStringAndObject();
     if (g !== null && g.externalTenants !== null && g.guestOrExternalUserTypes === null) throw ca.externalTenantsWithoutTypes();
