@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { applyAndReport } from '../../src/cli/apply-command.js';
 import { renderOutcome } from '../../src/cli/contingency-command.js';
 import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
+import { requestsSince } from '../../src/model/tenant.js';
 import { runBackup } from '../../src/commands/backup.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
 import { runPlan } from '../../src/commands/plan.js';
@@ -276,6 +277,32 @@ describe('a restore whose answer is lost, under list lag', () => {
   });
 });
 
+test('a restore that answers 404 at once, with the object purged meanwhile: checked by id and in the recycle bin, then created anew, once', async () => {
+  const { graph } = await start(0);
+  const backup = join(mkdtempSync(join(tmpdir(), 'caac-lost-restore-')), 'backup');
+  dirs.push(join(backup, '..'));
+  await runBackup(graph, { out: backup, apiVersion: 'v1.0' });
+  const victim = (await state()).policies.find((p) => String(p['displayName']).startsWith('CA004'))!;
+  const auth = { Authorization: 'Bearer t' };
+  await fetch(`${emu!.url}${CA}/policies/${String(victim['id'])}`, { method: 'DELETE', headers: auth });
+  const planned = await planRestore(filePolicyStore(backup), graph, { from: backup, apiVersion: 'v1.0' });
+  if (planned.status !== 'planned') throw new Error(planned.status);
+  // Purged between the plan and the apply.
+  expect((await fetch(`${emu!.url}${CA}/deletedItems/policies/${String(victim['id'])}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+  const before = emu!.requests();
+  const outcome = await apply(planned.plan, graph.tenant, join(backup, '..'));
+  expect(outcome).toMatchObject({ applied: 1, failed: 0, verification: [] });
+  expect(outcome.results[0]!.id).not.toBe(victim['id']);
+  expect(named((await state()).policies, String(victim['displayName']))).toHaveLength(1);
+  const writes = requestsSince(before, emu!.requests()).byEndpoint;
+  expect(writes).toMatchObject({
+    [`POST ${CA}/deletedItems/policies/{id}/restore`]: 1,
+    [`GET ${CA}/policies/{id}`]: 1,
+    [`GET ${CA}/deletedItems/policies`]: 1,
+    [`POST ${CA}/policies`]: 1,
+  });
+});
+
 describe('a report that survives failure', () => {
   test('the read-back fails after the writes: the summary names what was applied, unverified and why; the error keeps exit 1', async () => {
     const { graph } = await start(0);
@@ -336,6 +363,17 @@ describe('contingency', () => {
     expect(contingencySucceeded(outcome)).toBe(true);
     // 3 lists to read, 3 PATCHes, then 3 lists a read-back round: bounded by the rounds 5 s allow.
     expect(emu!.requests().total - before).toBeLessThanOrEqual(3 + 3 + 3 * 9);
+  });
+
+  test('the first read fails: nothing changed, the report says so, the error is kept; status still throws as before', async () => {
+    const { graph } = await start(0);
+    await faults('rate=1,kinds=503,methods=GET');
+    const outcome = await runContingency('activate', 'outage-mfa', graph, { dir: DIR, dryRun: false, log: () => {} });
+    expect(outcome).toMatchObject({ results: [], operations: [] });
+    expect(outcome.error).toBeInstanceOf(GraphError);
+    expect(contingencySucceeded(outcome)).toBe(false);
+    expect(renderOutcome(outcome)).toMatch(/^Stopped: the tenant could not be read \(GET .* HTTP 503.*\): nothing was changed\n$/);
+    await expect(runContingency('status', undefined, graph, { dir: DIR, dryRun: false, log: () => {} })).rejects.toBeInstanceOf(GraphError);
   });
 
   test('the read-back fails: the report still says which policies were switched, and the error is kept for the exit code', async () => {
