@@ -193,7 +193,7 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: Execut
   const still = await inRecycleBin().catch(() => undefined);
   const where = still === true ? 'it is still listed in the recycle bin (deletedItems)' : still === false ? 'it is not listed in the recycle bin (deletedItems) either' : 'the recycle bin could not be read';
   throw new OutcomeUnknown(
-    `outcome unknown: the restore ${failure.status === 404 ? 'answered 404' : `answer was lost (${sanitizeLogText(failure.message)})`}, and after ${seconds(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`,
+    `outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${sanitizeLogText(failure.message)})`}, and after ${seconds(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`,
   );
 }
 

@@ -214,7 +214,7 @@ export async function readBack(
     return {
       verification: applied.map((n) => `${n}: not verified: ${why}`),
       readBack: 'failed',
-      stopped: `${why}: what was applied is listed above, unverified`,
+      stopped: `${why}: what was applied is unverified`,
       error: e,
     };
   }
