@@ -27,6 +27,7 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
     allowDelete: inputs.allowDelete,
     endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
+    confirmTimeoutMs: inputs.confirmTimeoutMs,
     log: (line) => core.info(line),
   });
   process.stdout.write(renderApplyText(outcome));
@@ -34,12 +35,14 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
   core.setOutput('failed', String(outcome.failed + outcome.skipped));
 
   const rows = outcome.results.map(
-    (r) => `| ${r.status === 'applied' ? '✅' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${escapeMarkdown(r.operation.displayName)} | ${escapeMarkdown(r.error ?? '')} |`,
+    (r) => `| ${r.status === 'applied' ? '✅' : r.unknown ? '❓' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${escapeMarkdown(r.operation.displayName)} | ${escapeMarkdown(r.error ?? '')} |`,
   );
+  const readBack = outcome.readBack === 'verified' ? 'matches the plan' : outcome.readBack === 'failed' ? 'failed' : outcome.readBack === 'unverified' ? `${outcome.verification.length} unverified` : 'not done';
   const summary = [
     `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(plan.dir)}`,
     '',
-    `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped**${outcome.results.length ? ` · read back: ${outcome.verification.length === 0 ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ' · the plan had no changes'}`,
+    `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted**${outcome.results.length ? ` · read back: ${readBack}` : ' · the plan had no changes'}`,
+    ...(outcome.stopped ? ['', `Stopped: ${escapeMarkdown(outcome.stopped)}`] : []),
     '',
     ...(rows.length ? ['| | action | kind | name | error |', '|---|---|---|---|---|', ...rows, ''] : []),
     ...outcome.verification.map((v) => `- ⚠️ ${escapeMarkdown(v)}`),
@@ -47,5 +50,7 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
     `<sub>Graph requests: ${outcome.requests.total} · snapshot: ${escapeMarkdown(snapshotDir)}</sub>`,
   ].join('\n');
   if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(summary);
-  if (!applySucceeded(outcome)) core.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} skipped, ${outcome.verification.length} verification difference(s)`);
+  // The report is out: the error behind a stop (the first read, the read-back) fails the step as when it was thrown.
+  if (outcome.error !== undefined) throw outcome.error;
+  if (!applySucceeded(outcome)) core.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} not attempted, ${outcome.verification.length} unverified`);
 }

@@ -4,7 +4,9 @@ import { renderContingencyStatus } from '../contingency/render.js';
 import { InputError, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
 import { appendJobSummary } from '../github/job-summary.js';
+import { resultLines } from '../render/apply-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
+import { sanitizeLogText } from '../render/plan-format.js';
 
 const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
 
@@ -15,17 +17,24 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const set = readInput(process.env, 'set');
   const dryRun = (readInput(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
   const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, log: (line) => core.info(line) });
+  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => core.info(line) });
   for (const problem of outcome.problems) core.warning(problem, { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
-  process.stdout.write(status);
+  const results = resultLines(outcome.results, outcome.verification);
+  if (outcome.stopped) results.unshift(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  process.stdout.write((results.length ? results.join('\n') + '\n' : '') + status);
   const changed = outcome.results.filter((r) => r.status === 'applied').length;
   core.setOutput('changed', String(changed));
   core.setOutput('active', String(outcome.sets.length === 1 && outcome.sets[0]!.active));
   const lines = [
     `## caac contingency ${action}${set ? ` ${escapeMarkdown(set)}` : ''}${dryRun ? ' (dry run)' : ''}`,
     '',
-    ...outcome.operations.map((op) => `- ${dryRun ? 'would set' : 'set'} **${escapeMarkdown(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\``),
+    ...(outcome.stopped ? [`Stopped: ${escapeMarkdown(outcome.stopped)}`, ''] : []),
+    ...outcome.operations.map((op) => {
+      const r = outcome.results.find((x) => x.operation === op);
+      const verb = dryRun ? 'would set' : r === undefined || r.status === 'applied' ? 'set' : r.status === 'failed' ? '❌ failed to set' : '⏭️ did not set';
+      return `- ${verb} **${escapeMarkdown(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\`${r?.error ? `: ${escapeMarkdown(r.error)}` : ''}`;
+    }),
     ...(outcome.operations.length === 0 && action !== 'status' ? ['Nothing to change.'] : []),
     ...outcome.verification.map((v) => `- ⚠️ ${escapeMarkdown(v)}`),
     '',
@@ -34,5 +43,6 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
     '```',
   ];
   if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(lines.join('\n') + '\n');
+  if (outcome.error !== undefined) throw outcome.error;
   if (!contingencySucceeded(outcome)) core.setFailed(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
 }

@@ -37,6 +37,8 @@ export interface ActionInputs {
   endContingency: boolean;
   keepGoing: boolean;
   snapshotDir?: string;
+  /** apply, contingency: how long to look for a write whose answer was lost and to read back (input confirm-timeout, seconds). */
+  confirmTimeoutMs?: number;
 }
 
 export class InputError extends Error {
@@ -66,7 +68,16 @@ export function parseInputs(env: Env): ActionInputs {
     endContingency: bool(readInput(env, 'end-contingency'), 'end-contingency', false),
     keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
     snapshotDir: readInput(env, 'snapshot-dir'),
+    confirmTimeoutMs: seconds(readInput(env, 'confirm-timeout'), 'confirm-timeout'),
   };
+}
+
+/** A number of seconds (0 to 3600) → ms; undefined keeps the default. */
+function seconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new InputError(`input "${name}" is "${value}": it must be a number of seconds from 0 to 3600`);
+  return Math.round(n * 1000);
 }
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {

@@ -1,11 +1,18 @@
 /**
  * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
  * (the client paces them at the tenant's limit), with a progress line each.
+ *
+ * A write whose answer is lost (a 5xx, a 504, a dropped connection) may or may not have been
+ * carried out, and Graph's lists may not show it for seconds. Such a create or restore is never
+ * sent again: caac looks for its result, with backoff, for a bounded time, and when it still
+ * cannot tell it stops the run and says so (the next plan sees what is there).
  */
 import { GraphError } from '../errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../model/documents.js';
+import { isJsonObject, KIND_LABELS, type JsonObject, type JsonValue } from '../model/documents.js';
 import type { PlanOperation } from '../model/plan.js';
 import type { Tenant } from '../plan/ports.js';
+import { sanitizeLogText } from '../render/plan-format.js';
+import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
 
 export interface OperationResult {
   operation: PlanOperation;
@@ -15,6 +22,11 @@ export interface OperationResult {
   /** The body sent, references to objects created in this run resolved. */
   sent?: JsonObject;
   error?: string;
+  /**
+   * The write's answer was lost and looking for its result could not tell whether it was carried
+   * out (or found duplicates): the run stops here, even with keepGoing.
+   */
+  unknown?: boolean;
   ms: number;
 }
 
@@ -22,38 +34,63 @@ export interface ExecuteOptions {
   keepGoing: boolean;
   log: (line: string) => void;
   clock?: () => number;
-  /** Attempts of one create whose earlier attempts failed unclearly and left nothing behind; default 6. */
-  createAttempts?: number;
-  /** Wait before such a new attempt, times the attempt number; default 500 ms. */
-  createRetryDelayMs?: number;
+  /** How to look for the result of a create or restore whose answer was lost (timeoutMs: --confirm-timeout). */
+  confirm?: ConfirmOptions;
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+/** Graph may have carried the write out: no answer (0), or a 5xx (a 504 is a gateway that gave up waiting). */
+export function isUnknownOutcome(e: unknown): e is GraphError {
+  return e instanceof GraphError && (e.status === 0 || e.status >= 500);
+}
+
+/** The run cannot go on safely: the message names the object and what to do. */
+class OutcomeUnknown extends Error {}
+
+const kindLabel = (op: PlanOperation): string => KIND_LABELS[op.kind];
+const quoted = (name: string): string => `"${sanitizeLogText(name)}"`;
+const PLAN_AGAIN = 'Plan again: the next plan sees what is there.';
 
 /**
- * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
- * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
- * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ * A create is not idempotent, so it is sent once: the client retries it only on a 429 (Graph
+ * answers that before doing anything). When the answer is lost, Graph may have created the object
+ * all the same, and its lists lag behind writes by seconds, so a look-up that finds nothing proves
+ * nothing. An earlier version sent the create again after one empty look-up and left up to four
+ * copies of a policy under list lag. So: never send it again; look by name, with backoff, for at
+ * most the confirm timeout. Found once: created (that id). Found several: stop and name them all
+ * (which one is ours cannot be told, and duplicates are never silent). Still not found: stop.
  */
 async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, options: ExecuteOptions): Promise<string> {
-  const attempts = Math.max(1, options.createAttempts ?? 6);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const answer = await tenant.create(op.kind, body);
-      return String(answer['id'] ?? '');
-    } catch (e) {
-      if (!(e instanceof GraphError && (e.status === 0 || e.status >= 500))) throw e;
-      let found: JsonObject[];
-      try {
-        found = await tenant.findByDisplayName(op.kind, op.displayName);
-      } catch {
-        throw e;
-      }
-      if (found.length === 1 && typeof found[0]!['id'] === 'string') return found[0]!['id'];
-      if (found.length > 0 || attempt >= attempts) throw e;
-      await sleep((options.createRetryDelayMs ?? 500) * attempt);
-    }
+  let lost: GraphError;
+  try {
+    const answer = await tenant.create(op.kind, body);
+    return String(answer['id'] ?? '');
+  } catch (e) {
+    if (!isUnknownOutcome(e)) throw e;
+    lost = e;
   }
+  const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
+  options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${sanitizeLogText(lost.message)}); looking for it by name for up to ${seconds(timeoutMs)}, without sending it again`);
+  let lookupError: string | undefined;
+  const seen = await pollUntil(async () => {
+    let found: JsonObject[];
+    try {
+      found = await tenant.findByDisplayName(op.kind, op.displayName);
+    } catch (e) {
+      lookupError = e instanceof Error ? e.message : String(e);
+      return { done: false, value: [] as JsonObject[] };
+    }
+    return { done: found.length > 0, value: found };
+  }, options.confirm);
+  if (seen.done && seen.value.length === 1 && typeof seen.value[0]!['id'] === 'string') return seen.value[0]!['id'];
+  if (seen.done) {
+    const ids = seen.value.map((o) => String(o['id'] ?? '?')).join(', ');
+    throw new OutcomeUnknown(
+      `the answer to the create was lost, and ${seen.value.length} ${kindLabel(op)} objects named ${quoted(op.displayName)} now exist (ids ${ids}): caac cannot tell which one it created. Keep one, delete the others, then plan again.`,
+    );
+  }
+  throw new OutcomeUnknown(
+    `outcome unknown: the answer to the create was lost (${sanitizeLogText(lost.message)}), and after ${seconds(timeoutMs)} of looking (${seen.rounds} look-ups) no ${kindLabel(op)} named ${quoted(op.displayName)} is listed${lookupError ? ` (last look-up failed: ${sanitizeLogText(lookupError)})` : ''}. It may still appear: caac did not send the create again. ${PLAN_AGAIN}`,
+  );
 }
 
 /** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
@@ -93,42 +130,71 @@ export async function executeOperations(operations: readonly PlanOperation[], te
   const ordered = orderedOperations(operations);
   const created = new Map<string, string>();
   const results: OperationResult[] = [];
-  let stopped = false;
+  let stopped: string | undefined;
   for (const [index, op] of ordered.entries()) {
-    const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+    const label = `[${index + 1}/${ordered.length}] ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}`;
     if (stopped) {
-      results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+      results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
       continue;
     }
     const started = clock();
     const result = await runOne(op, tenant, created, options);
     result.ms = clock() - started;
     results.push(result);
-    const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+    const took = `${(result.ms / 1000).toFixed(1)}s`;
     if (result.status === 'applied') {
-      options.log(`${label} ok ${seconds}`);
+      options.log(`${label} ok ${took}`);
       if (op.action === 'create' && result.id) {
         const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
         if (prefix) created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
       }
     } else {
-      options.log(`${label} ${result.status}: ${result.error ?? ''}`);
-      if (!options.keepGoing) stopped = true;
+      options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${sanitizeLogText(result.error ?? '')}`);
+      // An unknown outcome stops the run even with keepGoing: what the tenant holds is not known.
+      if (result.unknown) stopped = `not attempted: the outcome of ${op.action} ${kindLabel(op)} ${quoted(op.displayName)} is unknown. ${PLAN_AGAIN}`;
+      else if (!options.keepGoing) stopped = 'not attempted: an earlier operation failed (use --keep-going to go on past failures)';
     }
   }
   return results;
 }
 
-/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
-async function restoreDeleted(op: PlanOperation, tenant: Tenant): Promise<boolean> {
+/**
+ * restore: brings a soft-deleted object back with its id; false when it is gone from the recycle
+ * bin for sure (then it is created anew). Sent once, like a create: a blind retry of a restore
+ * whose answer was lost gets 404 (the first one worked), and taking that 404 for "purged" created
+ * a second copy beside the restored original. So a lost answer, or a 404, is checked against the
+ * live object by id (polling: a GET lags behind the restore) before anything else.
+ */
+async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: ExecuteOptions): Promise<boolean> {
+  const id = op.restoreFrom!;
+  let failure: GraphError;
   try {
-    await tenant.restoreDeleted(op.kind, op.restoreFrom!);
+    await tenant.restoreDeleted(op.kind, id);
     return true;
   } catch (e) {
-    // Purged, or past Graph's 30 days: it is created anew instead.
-    if (e instanceof GraphError && e.status === 404) return false;
-    throw e;
+    if (!(e instanceof GraphError && (e.status === 404 || isUnknownOutcome(e)))) throw e;
+    failure = e;
   }
+  const what = `${kindLabel(op)} ${quoted(op.displayName)} (${id})`;
+  const isLive = async (): Promise<{ done: boolean; value: undefined }> => ({ done: (await tenant.getById(op.kind, id)) !== undefined, value: undefined });
+  const inRecycleBin = async (): Promise<boolean> => (await tenant.readDeleted(op.kind)).some((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+  if (failure.status === 404) {
+    // Graph answered, so nothing was restored by this request: the object is live already
+    // (restored by someone else), or purged. A lagging replica may still show either state.
+    if ((await isLive()).done) return true;
+    if (!(await inRecycleBin())) return false;
+  } else {
+    options.log(`  the answer to the restore of ${what} was lost (${sanitizeLogText(failure.message)}); looking for it by id, without sending it again`);
+  }
+  const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
+  // A look that fails proves nothing either way: look again until the deadline.
+  const seen = await pollUntil(() => isLive().catch(() => ({ done: false, value: undefined })), options.confirm);
+  if (seen.done) return true;
+  const still = await inRecycleBin().catch(() => undefined);
+  const where = still === true ? 'it is still listed in the recycle bin (deletedItems)' : still === false ? 'it is not listed in the recycle bin (deletedItems) either' : 'the recycle bin could not be read';
+  throw new OutcomeUnknown(
+    `outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${sanitizeLogText(failure.message)})`}, and after ${seconds(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`,
+  );
 }
 
 async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, string>, options: ExecuteOptions): Promise<OperationResult> {
@@ -143,19 +209,20 @@ async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, st
     const missing = new Set<string>();
     const body = substituteCreated(op.body ?? {}, created, missing) as JsonObject;
     if (missing.size > 0) {
-      return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+      return { operation: op, status: 'skipped', id: op.id, error: `not attempted: depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
     }
     if (op.action === 'update') {
       await tenant.update(op.kind, op.id!, body);
       return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
     }
-    if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+    if (op.restoreFrom && (await restoreDeleted(op, tenant, options))) {
       await tenant.update(op.kind, op.restoreFrom, body);
       return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
     }
     const id = await createOnce(op, tenant, body, options);
     return { operation: op, status: 'applied', id, sent: body, ms: 0 };
   } catch (e) {
-    return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+    const unknown = e instanceof OutcomeUnknown ? { unknown: true } : {};
+    return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ...unknown, ms: 0 };
   }
 }

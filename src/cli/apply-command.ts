@@ -11,6 +11,7 @@ import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -23,6 +24,7 @@ interface ApplyFlags extends ConnectionFlags {
   keepGoing?: boolean;
   snapshotDir?: string;
   prune?: boolean;
+  confirmTimeout?: string;
 }
 
 export function registerApply(program: Command, setExit: (code: number) => void): void {
@@ -37,7 +39,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
-  addConnectionOptions(command).action(async (flags: ApplyFlags) => {
+  addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: ApplyFlags) => {
     try {
       setExit(await applyAction(flags));
     } catch (error) {
@@ -52,6 +54,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     throw new ConfigurationError('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
   }
   if (flags.plan && flags.autoApprove) throw new ConfigurationError('give either --plan or --auto-approve, not both');
+  const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   let plan: Plan;
   let apiVersion = flags.apiVersion;
   if (flags.plan) {
@@ -76,22 +79,29 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     allowDelete: flags.allowDelete ?? false,
     keepGoing: flags.keepGoing ?? false,
     endContingency: flags.endContingency ?? false,
+    confirmTimeoutMs: confirmTimeout,
   });
 }
 
-/** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
+/**
+ * Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply
+ * and restore). The report is printed whatever failed; an error behind it (the first read, the
+ * read-back) then sets the exit code as it did when it was thrown.
+ */
 export async function applyAndReport(
   plan: Plan,
   tenant: Tenant,
-  options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean },
+  options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
 ): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
     allowDelete: options.allowDelete,
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
+    confirmTimeoutMs: options.confirmTimeoutMs,
     log: (line) => process.stdout.write(line + '\n'),
   });
   process.stdout.write(renderApplyText(outcome));
+  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, (line) => process.stderr.write(line + '\n'));
   return applySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
 }

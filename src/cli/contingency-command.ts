@@ -4,11 +4,15 @@ import { renderContingencyStatus } from '../contingency/render.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
+import { resultLines } from '../render/apply-text.js';
+import { sanitizeLogText } from '../render/plan-format.js';
+import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
   dryRun?: boolean;
+  confirmTimeout?: string;
 }
 
 /** `caac contingency status|activate <set>|deactivate <set>`; exit 0 done and verified, 1 otherwise. */
@@ -34,7 +38,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
   ).action(run('status'));
 
   for (const action of ['activate', 'deactivate'] as const) {
-    addConnectionOptions(
+    addConfirmTimeoutOption(addConnectionOptions(
       contingency
         .command(action)
         .description(
@@ -45,26 +49,37 @@ export function registerContingency(program: Command, setExit: (code: number) =>
         .argument('<set>', 'the set\'s name in caac.yml')
         .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', DEFAULT_ROOT)
         .option('--dry-run', 'show the changes, make none'),
-    ).action(run(action));
+    )).action(run(action));
   }
 }
 
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
+  const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   const graph = connectFromFlags(flags);
   const outcome = await runContingency(action, setName, graph, {
     dir: flags.dir,
     dryRun: flags.dryRun ?? false,
+    confirmTimeoutMs: confirmTimeout,
     log: (line) => process.stdout.write(line + '\n'),
   });
   process.stdout.write(renderOutcome(outcome));
+  // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.
+  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, (line) => process.stderr.write(line + '\n'));
   return contingencySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
 }
 
-function renderOutcome(outcome: ContingencyOutcome): string {
+/** What changed, what did not, what is unverified, then the set's status; printed whatever failed. */
+export function renderOutcome(outcome: ContingencyOutcome): string {
   const lines: string[] = [];
-  if (outcome.verification.length) lines.push('Verification failed:', ...outcome.verification.map((v) => `  ${v}`));
+  if (outcome.results.length) {
+    const count = (status: string) => outcome.results.filter((r) => r.status === status).length;
+    lines.push(`Contingency ${outcome.action}: ${count('applied')} changed, ${count('failed')} failed, ${count('skipped')} not attempted`);
+  }
+  if (outcome.stopped) lines.push(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  lines.push(...resultLines(outcome.results, outcome.verification));
   const failed = outcome.results.filter((r) => r.status !== 'applied');
   if (failed.length) lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
   if (outcome.dryRun && outcome.operations.length) lines.push('Dry run: nothing was changed.');
-  return (lines.length ? lines.join('\n') + '\n' : '') + renderContingencyStatus(outcome.sets, outcome.problems);
+  if (outcome.stopped && outcome.results.length) lines.push('The read-back failed: the status below may not show the switch.');
+  return (lines.length ? lines.join('\n') + '\n' : '') + (outcome.sets.length || !outcome.stopped ? renderContingencyStatus(outcome.sets, outcome.problems) : '');
 }

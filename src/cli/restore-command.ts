@@ -8,6 +8,7 @@ import { filePolicyStore } from '../repo/load-repository.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { applyAndReport } from './apply-command.js';
+import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -17,6 +18,7 @@ interface RestoreFlags extends ConnectionFlags {
   prune?: boolean;
   only?: string;
   snapshotDir?: string;
+  confirmTimeout?: string;
 }
 
 export function registerRestore(program: Command, setExit: (code: number) => void): void {
@@ -28,7 +30,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
     .option('--prune', 'delete objects created since the backup')
     .option('--only <name>', 'restore only the object with this displayName')
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
-  addConnectionOptions(command).action(async (flags: RestoreFlags) => {
+  addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: RestoreFlags) => {
     try {
       setExit(await restoreAction(flags));
     } catch (error) {
@@ -39,6 +41,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
 
 async function restoreAction(flags: RestoreFlags): Promise<number> {
   const log = logProgress;
+  const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
   const graph = connectFromFlags(flags);
   const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
@@ -59,5 +62,5 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
     }
   }
   // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
-  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false });
+  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }

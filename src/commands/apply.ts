@@ -3,12 +3,17 @@
  * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
  * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
  * in dependency order; then re-reads the tenant and verifies.
+ *
+ * Once the checks before any write are passed, it does not throw: whatever fails (the first read,
+ * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
+ * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
 import { executeOperations, type OperationResult } from '../apply/execute.js';
 import { planSafetyProblems } from '../apply/guards.js';
+import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../contingency/hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
-import type { DocumentKind, JsonObject } from '../model/documents.js';
+import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
@@ -16,6 +21,7 @@ import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
 import type { Tenant } from '../plan/ports.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
+import { sanitizeLogText } from '../render/plan-format.js';
 import type { SnapshotStore } from '../repo/snapshot-store.js';
 
 export interface ApplyOptions {
@@ -27,6 +33,12 @@ export interface ApplyOptions {
    * set's policies as they are and refuses a plan that would change them.
    */
   endContingency?: boolean;
+  /**
+   * How long to look for the result of a create or restore whose answer was lost, and to read the
+   * tenant back until it matches; default 60 s (--confirm-timeout). `confirm` tunes the polling (tests).
+   */
+  confirmTimeoutMs?: number;
+  confirm?: ConfirmOptions;
   log: (line: string) => void;
 }
 
@@ -35,14 +47,27 @@ export interface ApplyOutcome {
   applied: number;
   failed: number;
   skipped: number;
-  /** Differences found when the tenant was read back (empty: it matches the plan). */
+  /**
+   * What is unverified, each naming the object and why: differences still there when the
+   * read-back gave up waiting, duplicates, or a read-back that failed (empty: it matches the plan).
+   */
   verification: string[];
+  /** How the read-back went; 'none' when nothing was applied, or the run stopped before it. */
+  readBack: 'verified' | 'unverified' | 'failed' | 'none';
+  /** Set when the run stopped on something other than an operation (the first read, the read-back): says what. */
+  stopped?: string;
+  /** The error behind `stopped`, for the face to map to its exit code as if it had been thrown. */
+  error?: unknown;
   snapshotDir?: string;
   requests: RequestTally;
 }
 
-export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore }, options: ApplyOptions): Promise<ApplyOutcome> {
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore }, given: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
+  // Names in log lines come from files and the tenant: a control character must not forge a line.
+  const options: ApplyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
   const plan = settleHeldPolicies(reviewed, endContingency, options.log);
@@ -56,8 +81,28 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     );
   }
 
+  const work = plan.operations.filter((op) => op.action !== 'noop');
+  const outcome = (results: OperationResult[], rest: Partial<ApplyOutcome> = {}): ApplyOutcome => ({
+    results,
+    applied: results.filter((r) => r.status === 'applied').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    verification: [],
+    readBack: 'none',
+    ...rest,
+    requests: requestsSince(before, tenant.requests()),
+  });
+  /** The run stopped before any write: every operation is named as not attempted. */
+  const notAttempted = (stopped: string, error: unknown): ApplyOutcome =>
+    outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
+
   options.log('reading the tenant to check the plan is still current');
-  const live = await tenant.read();
+  let live: TenantSnapshot;
+  try {
+    live = await tenant.read();
+  } catch (e) {
+    return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
+  }
   if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
     throw new SafetyError(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
   }
@@ -80,10 +125,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     );
   }
 
-  const work = plan.operations.filter((op) => op.action !== 'noop');
   if (work.length === 0) {
     options.log('nothing to apply: the plan has no changes');
-    return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: requestsSince(before, tenant.requests()) };
+    return outcome([]);
   }
 
   const touched = work
@@ -99,20 +143,81 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   }
   options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
 
-  const results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+  const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };
+  let results: OperationResult[];
+  try {
+    results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
+  } catch (e) {
+    // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
+    return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e), snapshotDir };
+  }
   const applied = results.filter((r) => r.status === 'applied');
-  options.log('reading the tenant back to verify');
-  const after = await tenant.read();
-  const verification = verify(applied, after, plan.apiVersion);
-  return {
-    results,
-    applied: applied.length,
-    failed: results.filter((r) => r.status === 'failed').length,
-    skipped: results.filter((r) => r.status === 'skipped').length,
-    verification,
-    snapshotDir,
-    requests: requestsSince(before, tenant.requests()),
-  };
+  const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
+  const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
+  return outcome(results, { ...read, snapshotDir });
+}
+
+/** Objects named like an applied one, more than once: named in the report, never silent. */
+function duplicatesOf(applied: readonly OperationResult[], after: TenantSnapshot): string[] {
+  const problems: string[] = [];
+  const reported = new Set<string>();
+  for (const r of applied) {
+    const op = r.operation;
+    const name = op.displayName.trim().toLowerCase();
+    if (op.action === 'delete' || reported.has(`${op.kind}:${name}`)) continue;
+    const same = after[kindOfTenantList(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
+    if (same.length < 2) continue;
+    reported.add(`${op.kind}:${name}`);
+    problems.push(`duplicate: ${same.length} ${KIND_LABELS[op.kind]} objects are named "${op.displayName}" (ids ${same.map((o) => String(o['id'])).join(', ')}): keep one, delete the others, then plan again`);
+  }
+  return problems;
+}
+
+export interface ReadBackResult {
+  verification: string[];
+  readBack: ApplyOutcome['readBack'];
+  stopped?: string;
+  error?: unknown;
+}
+
+/**
+ * Reads the tenant back (one paged list per kind) until `check` finds nothing, with backoff, for at
+ * most the confirm timeout: Graph's lists show a write only after a while. What is still different
+ * at the deadline is reported as unverified; a read that fails ends the read-back, and every
+ * applied object is reported unverified with the reason.
+ */
+export async function readBack(
+  applied: readonly string[],
+  tenant: Tenant,
+  check: (after: TenantSnapshot) => { differences: string[]; duplicates?: string[] },
+  confirm: ConfirmOptions,
+  log: (line: string) => void,
+): Promise<ReadBackResult> {
+  if (applied.length === 0) return { verification: [], readBack: 'none' };
+  log('reading the tenant back to verify');
+  let reads = 0;
+  try {
+    const seen = await pollUntil(async () => {
+      const found = check(await tenant.read());
+      reads += 1;
+      if (reads === 1 && found.differences.length > 0) {
+        log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${seconds(confirm.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS)}, as Graph's lists show a write only after a while`);
+      }
+      return { done: found.differences.length === 0, value: found };
+    }, confirm);
+    const last = seen.done ? seen.value : seen.last;
+    const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${seconds(seen.waitedMs)}: ${d}`);
+    const verification = [...(last.duplicates ?? []), ...unverified];
+    return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
+  } catch (e) {
+    const why = `the read-back failed (${messageOf(e)})`;
+    return {
+      verification: applied.map((n) => `${n}: not verified: ${why}`),
+      readBack: 'failed',
+      stopped: `${why}: what was applied is unverified`,
+      error: e,
+    };
+  }
 }
 
 /**
@@ -138,8 +243,15 @@ function findObject(snapshot: TenantSnapshot, kind: DocumentKind, id: string): J
   return snapshot[kindOfTenantList(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
 }
 
-/** Every applied operation must now read back as sent: anything else is reported, field by field. */
-function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): string[] {
+/**
+ * Every applied operation must now read back as sent: anything else is reported, field by field;
+ * duplicates of an applied object's name apart (they do not go away by waiting).
+ */
+function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { differences: string[]; duplicates: string[] } {
+  return { differences: differencesOf(applied, after, apiVersion), duplicates: duplicatesOf(applied, after) };
+}
+
+function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): string[] {
   const problems: string[] = [];
   for (const r of applied) {
     const op = r.operation;

@@ -1,10 +1,12 @@
 /**
  * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set (of
  * caac.yml, or found by policy names: src/contingency/convention.ts) on or off in the tenant, state updates only, through the same paced executor as apply,
- * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
- * nothing.
+ * then reads the tenant back and verifies (again, with backoff, while Graph's lists lag). Idempotent:
+ * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
+ * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
 import { executeOperations, type OperationResult } from '../apply/execute.js';
+import { DEFAULT_CONFIRM_TIMEOUT_MS, type ConfirmOptions } from '../apply/poll.js';
 import {
   findSet,
   planActivation,
@@ -24,6 +26,8 @@ import type { Settings, SettingsSource } from '../model/settings.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { resolveReferences } from '../resolve/resolve-references.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { sanitizeLogText } from '../render/plan-format.js';
+import { readBack } from './apply.js';
 import { readSettings } from '../validate/settings.js';
 
 export type ContingencyAction = 'status' | 'activate' | 'deactivate';
@@ -33,6 +37,9 @@ export interface ContingencyOptions {
   dir: string;
   /** activate/deactivate: show the operations, change nothing. */
   dryRun: boolean;
+  /** How long to read the tenant back until it matches; default 60 s (--confirm-timeout). `confirm` tunes the polling (tests). */
+  confirmTimeoutMs?: number;
+  confirm?: ConfirmOptions;
   log: (line: string) => void;
 }
 
@@ -48,21 +55,34 @@ export interface ContingencyOutcome {
   verification: string[];
   /** Convention-mode problems (an incomplete set, a name that forms no set), shown as warnings. */
   problems: string[];
+  /** Set when the switch stopped on something other than a write (the first read, the read-back): says what. */
+  stopped?: string;
+  /** The error behind `stopped`, for the face to map to its exit code as if it had been thrown. */
+  error?: unknown;
 }
 
 export async function runContingency(
   action: ContingencyAction,
   setName: string | undefined,
   ports: { tenant: Tenant; directory: Directory },
-  options: ContingencyOptions,
+  given: ContingencyOptions,
 ): Promise<ContingencyOutcome> {
+  // Policy names come from files and the tenant: a control character must not forge a log line.
+  const options: ContingencyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
   const repo = filePolicyStore(options.dir).load();
   const settings = readSettings(repo.settings);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
   // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
   options.log(`reading the tenant (${ports.tenant.graphUrl})`);
-  const snapshot = await ports.tenant.read();
+  let snapshot: TenantSnapshot;
+  try {
+    snapshot = await ports.tenant.read();
+  } catch (e) {
+    if (action === 'status') throw e;
+    const why = `the tenant could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
+    return { action, dryRun: options.dryRun, sets: [], operations: [], results: [], verification: [], problems: [], stopped: why, error: e };
+  }
   const known = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
   const set = setName === undefined ? undefined : findSet(known.sets, setName, 'caac.yml defines no contingency sets and no policy name carries "ENABLE IN EMERGENCY"');
   const problems = known.problems.filter((p) => set === undefined || p.set === undefined || p.set === set.name);
@@ -96,14 +116,19 @@ export async function runContingency(
   await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
   if (options.dryRun) return { ...base, operations, sets: [setStatus(set, snapshot)] };
 
-  const results = await executeOperations(operations, ports.tenant, { keepGoing: false, log: options.log });
-  options.log('reading the tenant back to verify');
-  const after = await ports.tenant.read();
+  const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };
+  const results = await executeOperations(operations, ports.tenant, { keepGoing: false, log: options.log, confirm });
   const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
-  const status = setStatus(set, after);
-  const verification = verifyStates(applied, after);
-  if (action === 'activate' && applied.length === operations.length && !status.active) verification.push(`contingency set "${set.name}" does not read back as active`);
-  return { ...base, operations, results, verification, sets: [status] };
+  let status = setStatus(set, snapshot);
+  const check = (after: TenantSnapshot): { differences: string[] } => {
+    status = setStatus(set, after);
+    const differences = verifyStates(applied, after);
+    if (action === 'activate' && applied.length === operations.length && !status.active) differences.push(`contingency set "${set.name}" does not read back as active`);
+    return { differences };
+  };
+  const read = await readBack(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), ports.tenant, check, confirm, options.log);
+  // Read back or not, the set's status is the best known: as read back, or as it was before (the report says which).
+  return { ...base, operations, results, verification: read.verification, sets: [status], ...(read.stopped ? { stopped: read.stopped, error: read.error } : {}) };
 }
 
 /**
@@ -134,5 +159,5 @@ async function refuseUnsafeSwitch(
 
 /** Every operation applied and read back as sent. */
 export function contingencySucceeded(outcome: ContingencyOutcome): boolean {
-  return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+  return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0 && outcome.stopped === undefined;
 }

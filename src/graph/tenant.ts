@@ -89,7 +89,19 @@ export class GraphTenant implements Tenant {
 
   async restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined> {
     if (kind === 'authenticationStrength') return undefined; // strengths are not soft-deleted
-    return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
+    // Retried only on 429, like a create: a blind retry after a lost answer gets 404 (the first
+    // one worked), which reads as "purged". The caller checks the object by id instead.
+    const path = `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`;
+    return this.http.call('POST', path, {}, { onlyThrottled: true });
+  }
+
+  async getById(kind: DocumentKind, id: string): Promise<JsonObject | undefined> {
+    try {
+      return await this.http.call('GET', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e instanceof GraphError && e.status === 404) return undefined;
+      throw e;
+    }
   }
 
   async remove(kind: DocumentKind, id: string): Promise<void> {

@@ -22,6 +22,11 @@ export interface Tenant {
   /** Brings a soft-deleted policy or named location back with its id; undefined when the kind has no recycle bin. */
   restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
   requests(): RequestTally;
+  /**
+   * One object by id, or undefined when Graph answers 404 (after a restore whose answer was lost:
+   * is it back?). A GET lags behind writes like a list, so a caller polls it.
+   */
+  getById(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
 }
 
 export interface Directory {

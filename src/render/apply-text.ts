@@ -1,21 +1,57 @@
+import type { OperationResult } from '../apply/execute.js';
 import type { ApplyOutcome } from '../commands/apply.js';
+import { KIND_LABELS } from '../model/documents.js';
 import { sanitizeLogText } from './plan-format.js';
 
-/** The end of an apply, for a log: counts, what failed or was skipped, and the verification. */
+const READ_BACK: Record<ApplyOutcome['readBack'], (n: number) => string> = {
+  verified: () => 'matches the plan',
+  unverified: (n) => `${n} unverified`,
+  failed: () => 'failed, what was applied is unverified',
+  none: () => 'not done',
+};
+
+/** `create policy "CA001 …"`, the name escaped for a log. */
+export function describeResult(r: OperationResult): string {
+  return `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"`;
+}
+
+/**
+ * Every operation by name — ✓ applied, ✗ failed, ? outcome unknown, - not attempted — then `!`
+ * for each thing unverified; names escaped. Shared by apply, restore and contingency.
+ */
+export function resultLines(results: readonly OperationResult[], verification: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'applied') lines.push(`  ✓ ${describeResult(r)}${r.id ? ` (${sanitizeLogText(r.id)})` : ''}`);
+    else if (r.status === 'failed') lines.push(`  ${r.unknown ? '?' : '✗'} ${describeResult(r)}: ${sanitizeLogText(r.error ?? 'failed')}`);
+    else lines.push(`  - ${describeResult(r)}: ${sanitizeLogText(r.error ?? 'not attempted')}`);
+  }
+  for (const v of verification) lines.push(`  ! ${sanitizeLogText(v)}`);
+  return lines;
+}
+
+/**
+ * The end of an apply, for a log: counts, then every operation by name (applied, failed, not
+ * attempted), then what is unverified and why. Printed whatever failed, so it always says what the
+ * tenant now holds.
+ */
 export function renderApplyText(outcome: ApplyOutcome): string {
   const lines: string[] = [];
-  const verified = outcome.verification.length === 0;
-  lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped${outcome.results.length ? `; read back: ${verified ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ''}`);
-  for (const r of outcome.results.filter((r) => r.status !== 'applied')) {
-    lines.push(`  ${r.status === 'failed' ? '✗' : '-'} ${r.operation.action} ${r.operation.kind} "${sanitizeLogText(r.operation.displayName)}": ${sanitizeLogText(r.error ?? r.status)}`);
+  const attempted = outcome.results.length > 0 && outcome.applied + outcome.failed > 0;
+  const readBack = attempted ? `; read back: ${READ_BACK[outcome.readBack](outcome.verification.length)}` : '';
+  lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted${readBack}`);
+  if (outcome.stopped) lines.push(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  lines.push(...resultLines(outcome.results, outcome.verification));
+  if (outcome.results.some((r) => r.unknown)) {
+    lines.push('An outcome is unknown: caac did not send that write again. Plan again: the next plan sees what is there, and applying it converges.');
+  } else if (outcome.failed + outcome.skipped > 0 || outcome.readBack === 'failed') {
+    lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
   }
-  for (const v of outcome.verification) lines.push(`  ! ${sanitizeLogText(v)}`);
-  if (outcome.failed + outcome.skipped > 0) lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
   if (outcome.snapshotDir) lines.push(`Snapshot: ${outcome.snapshotDir}`);
   lines.push(`Graph requests: ${outcome.requests.total}`);
   return lines.join('\n') + '\n';
 }
 
 export function applySucceeded(outcome: ApplyOutcome): boolean {
-  return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0;
+  return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0 && outcome.stopped === undefined;
 }

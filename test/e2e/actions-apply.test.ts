@@ -49,12 +49,17 @@ test('actions/plan writes the plan file; actions/apply applies it, verifies, and
   const planFile = plan.outputs['plan-file']!;
   expect(existsSync(planFile)).toBe(true);
 
-  const apply = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile }, { cwd, env });
+  // The input reaches the CLI's parser: a wrong value is refused before anything happens (exit 2).
+  const wrong = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile, 'confirm-timeout': 'soon' }, { cwd, env });
+  expect(wrong.status).toBe(2);
+  expect(wrong.stdout).toContain('input "confirm-timeout" is "soon": it must be a number of seconds from 0 to 3600');
+
+  const apply = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile, 'confirm-timeout': '5' }, { cwd, env });
   expect(apply.stdout).toMatch(/\[1\/1\] update policy "CA006 - Require compliant or hybrid joined device" ok/);
   expect(apply.status).toBe(0);
   expect(apply.outputs).toMatchObject({ applied: '1', failed: '0' });
   expect(readdirSync(join(apply.outputs['snapshot-dir']!, 'policies'))).toHaveLength(1);
-  expect(apply.summary).toContain('1 applied, 0 failed, 0 skipped');
+  expect(apply.summary).toContain('1 applied, 0 failed, 0 not attempted');
 
   // The same plan again is stale now: refused, exit 3, nothing written.
   const again = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile }, { cwd, env });

@@ -51,7 +51,7 @@ describe('caac apply (bundled CLI)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\[1\/1\] update policy "CA006 - Require compliant or hybrid joined device" ok \d+\.\ds$/m);
-    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped; read back: matches the plan');
+    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 not attempted; read back: matches the plan');
     expect(r.stdout).toContain('Snapshot: snap');
     expect(existsSync(join(cwd, 'snap', 'policies'))).toBe(true);
     const again = await run(['plan', ...graph(), '--detailed-exitcode'], cwd);

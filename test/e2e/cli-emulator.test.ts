@@ -85,7 +85,7 @@ describe('caac demo (bundled CLI)', () => {
     // The drift made in step 4 shows in step 5.
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
     // Step 6 applies it, and step 7 plans no changes again.
-    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 skipped; read back: matches the plan');
+    expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 not attempted; read back: matches the plan');
     expect(r.stdout.split('Step 7/12')[1]!.split('Step 8/12')[0]).toContain('No changes.');
     // Steps 8 and 9: a backup, planned against the tenant, shows no changes.
     expect(r.stdout).toMatch(/Backup: 25 added, 0 changed, 0 removed, 0 unchanged/);

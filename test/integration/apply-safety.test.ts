@@ -149,7 +149,8 @@ describe('a failure in the middle', () => {
     expect(outcome.results[2]!.error).toMatch(/PATCH .*policies\/\{id\} failed: HTTP 400/);
     expect(applySucceeded(outcome)).toBe(false); // exit 1
     const report = renderApplyText(outcome);
-    expect(report).toContain('Apply: 2 applied, 1 failed, 2 skipped');
+    expect(report).toContain('Apply: 2 applied, 1 failed, 2 not attempted; read back: matches the plan');
+    expect(report).toMatch(/✓ create named location "Partner network" \(/);
     expect(report).toMatch(/✗ update policy "CA007 [^"]*": PATCH/);
     expect(report).toMatch(/- update policy "CA009 [^"]*": not attempted/);
     expect(report).toMatch(/- create policy "CA021 [^"]*": not attempted/);
