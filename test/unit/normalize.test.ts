@@ -228,6 +228,18 @@ describe('normalizeDocument: named locations and strengths', () => {
   });
 });
 
+/** Graph's PATCH semantics: objects merge recursively, arrays and scalars replace, null clears. */
+function mergePatch(stored: JsonObject, body: JsonObject): JsonObject {
+  const out: JsonObject = structuredClone(stored);
+  for (const [key, value] of Object.entries(body)) {
+    const current = out[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)) {
+      out[key] = mergePatch(current, value);
+    } else out[key] = structuredClone(value);
+  }
+  return out;
+}
+
 describe('toGraphBody', () => {
   test('a complete policy body: every array present, clearable values null, server fields gone', () => {
     const body = toGraphBody('policy', {
@@ -245,9 +257,17 @@ describe('toGraphBody', () => {
         userRiskLevels: [],
         signInRiskLevels: [],
         servicePrincipalRiskLevels: [],
-        applications: { includeApplications: ['All'], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [] },
-        users: { includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] },
+        applications: { includeApplications: ['All'], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [], applicationFilter: null },
+        users: {
+          includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [],
+          includeGuestsOrExternalUsers: null, excludeGuestsOrExternalUsers: null,
+        },
         locations: { includeLocations: ['All'], excludeLocations: [] },
+        insiderRiskLevels: null,
+        clientApplications: null,
+        platforms: null,
+        devices: null,
+        authenticationFlows: null,
       },
       grantControls: { operator: 'OR', builtInControls: ['mfa'], customAuthenticationFactors: [], termsOfUse: [], authenticationStrength: null },
       sessionControls: null,
@@ -265,7 +285,62 @@ describe('toGraphBody', () => {
     expect(body['sessionControls']).toBeNull();
     expect(toGraphBody('policy', { ...policy(), sessionControls: { continuousAccessEvaluation: { mode: 'disabled' } } }, BETA)['sessionControls']).toEqual({
       continuousAccessEvaluation: { mode: 'disabled' },
+      globalSecureAccessFilteringProfile: null,
+      applicationEnforcedRestrictions: null,
+      cloudAppSecurity: null,
+      disableResilienceDefaults: null,
+      persistentBrowser: null,
+      secureSignInSession: null,
+      signInFrequency: null,
     });
+  });
+
+  test('an update body clears, with null at the highest absent level, every nested object the file removed', () => {
+    const stored: JsonObject = {
+      id: G1,
+      displayName: 'P',
+      state: 'enabled',
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'], applicationFilter: { mode: 'exclude', rule: 'x' } },
+        users: { includeUsers: ['All'], includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest', externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } } },
+        platforms: { includePlatforms: ['android'], excludePlatforms: [] },
+        locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        devices: { deviceFilter: { mode: 'include', rule: 'device.isCompliant -eq True' } },
+        insiderRiskLevels: 'elevated',
+        authenticationFlows: { transferMethods: 'deviceCodeFlow' },
+      },
+      grantControls: { operator: 'OR', authenticationStrength: { id: G2 } },
+      sessionControls: { signInFrequency: { isEnabled: true, value: 4, type: 'hours' }, persistentBrowser: { isEnabled: true, mode: 'never' }, disableResilienceDefaults: true },
+    };
+    const desired: JsonObject = {
+      displayName: 'P',
+      state: 'enabled',
+      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+      sessionControls: { persistentBrowser: { isEnabled: true, mode: 'never' } },
+    };
+    const body = toGraphBody('policy', desired);
+    const conditions = body['conditions'] as JsonObject;
+    for (const key of ['platforms', 'locations', 'devices', 'insiderRiskLevels', 'authenticationFlows']) expect(conditions[key]).toBeNull();
+    expect((conditions['users'] as JsonObject)['includeGuestsOrExternalUsers']).toBeNull();
+    expect((conditions['applications'] as JsonObject)['applicationFilter']).toBeNull();
+    expect((body['grantControls'] as JsonObject)['authenticationStrength']).toBeNull();
+    expect((body['sessionControls'] as JsonObject)['signInFrequency']).toBeNull();
+    expect((body['sessionControls'] as JsonObject)['disableResilienceDefaults']).toBeNull();
+    // Graph's PATCH, as its reference describes it: the stored object, then the body merged in.
+    expect(normalizeDocument('policy', mergePatch(stored, body), V1)).toEqual(normalizeDocument('policy', desired, V1));
+    // A body without the nulls (the old one) would leave the removed conditions in place.
+    const withoutNulls = JSON.parse(JSON.stringify(body, (_k, v: unknown) => (v === null ? undefined : v))) as JsonObject;
+    expect(normalizeDocument('policy', mergePatch(stored, withoutNulls), V1)).not.toEqual(normalizeDocument('policy', desired, V1));
+  });
+
+  test('a whole object removed is one null, not an object of nulls; beta-only objects never named under v1.0', () => {
+    const body = toGraphBody('policy', policy());
+    expect(body['sessionControls']).toBeNull();
+    expect(JSON.stringify(body)).not.toMatch(/continuousAccessEvaluation|globalSecureAccessFilteringProfile|agentIdServicePrincipalFilter/);
+    const withSession = toGraphBody('policy', { ...policy(), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } } });
+    expect(JSON.stringify(withSession)).not.toMatch(/continuousAccessEvaluation/);
   });
 
   test('named locations keep @odata.type on the location and its ranges; country fields only on country locations', () => {
