@@ -134,6 +134,12 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant): Promise<boolea
 async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, string>, options: ExecuteOptions): Promise<OperationResult> {
   try {
     if (op.action === 'delete') {
+      // A trusted location: Graph refuses the DELETE until it is marked untrusted (the plan's steps).
+      if (op.steps?.includes('markUntrusted')) {
+        await tenant.update(op.kind, op.id!, { '@odata.type': '#microsoft.graph.ipNamedLocation', isTrusted: false }).catch((e: unknown) => {
+          if (!(e instanceof GraphError && e.status === 404)) throw e;
+        });
+      }
       await tenant.remove(op.kind, op.id!).catch((e: unknown) => {
         // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
         if (!(e instanceof GraphError && e.status === 404)) throw e;

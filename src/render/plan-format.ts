@@ -139,6 +139,16 @@ export function sanitizeLogText(text: string): string {
   });
 }
 
+/** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
+export function deleteStepLines(op: PlanOperation): string[] {
+  if (op.action !== 'delete' || !op.steps || op.steps.length < 2) return [];
+  const words: Record<string, string> = {
+    markUntrusted: 'mark it untrusted (isTrusted: true → false): Graph refuses to delete a trusted location',
+    delete: 'delete it',
+  };
+  return op.steps.map((step, i) => `${i + 1}. ${words[step] ?? step}`);
+}
+
 /** What the break-glass guard added to an operation's body, in words (undefined: nothing). */
 export function guardNote(plan: Plan, op: PlanOperation): string | undefined {
   if (!op.guardAdded?.length) return undefined;

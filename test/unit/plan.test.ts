@@ -341,3 +341,42 @@ describe('readPlanFile', () => {
     expect(() => readPlanFile(JSON.stringify({ ...sample(), guards: { emergencyAccessIds: ['g'] } }))).toThrow(/\/guards\/users: expected an array/);
   });
 });
+
+describe('trusted named locations: a delete in two steps', () => {
+  const location = (n: number, name: string, isTrusted: boolean): JsonObject => ({
+    id: id(n),
+    '@odata.type': '#microsoft.graph.ipNamedLocation',
+    displayName: name,
+    isTrusted,
+    ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: `192.0.2.${n}/32` }],
+  });
+  const pruned = () => plan([], snapshot({ namedLocations: [location(1, 'Trusted HQ', true), location(2, 'Guest Wi-Fi', false)] }), { prune: true });
+
+  test('the plan marks a trusted location untrusted before deleting it; an untrusted one is one DELETE', () => {
+    const p = pruned();
+    expect(p.operations.map((o) => [o.displayName, o.action, o.steps])).toEqual([
+      ['Guest Wi-Fi', 'delete', undefined],
+      ['Trusted HQ', 'delete', ['markUntrusted', 'delete']],
+    ]);
+    expect(p.warnings.find((w) => w.displayName === 'Trusted HQ')?.message).toMatch(/trusted, so it is first marked untrusted/);
+    expect(p.warnings.find((w) => w.displayName === 'Guest Wi-Fi')?.message).not.toMatch(/untrusted/);
+  });
+
+  test('the plan file keeps the steps and refuses steps that make no sense', () => {
+    const p = pruned();
+    expect(readPlanFile(writePlanFile(p))).toEqual(p);
+    const withSteps = (steps: unknown, index = 1, patch: JsonObject = {}): string => {
+      const copy = JSON.parse(writePlanFile(p)) as { operations: JsonObject[] };
+      copy.operations[index] = { ...copy.operations[index]!, steps: steps as JsonObject, ...patch };
+      return JSON.stringify(copy);
+    };
+    expect(() => readPlanFile(withSteps(['delete', 'markUntrusted']))).toThrow(/\/operations\/1\/steps: each step once, and 'delete' last/);
+    expect(() => readPlanFile(withSteps(['markUntrusted', 'explode', 'delete']))).toThrow(/\/operations\/1\/steps: expected a list of markUntrusted, delete/);
+    expect(() => readPlanFile(withSteps([]))).toThrow(/expected a list/);
+    expect(() => readPlanFile(withSteps(['markUntrusted', 'delete'], 1, { kind: 'policy' }))).toThrow(/named locations only/);
+    const update = plan([resolved('policy', policy('P', { state: 'disabled' }))], snapshot({ policies: [live(5, policy('P'))] }));
+    const copy = JSON.parse(writePlanFile(update)) as { operations: JsonObject[] };
+    copy.operations[0]!['steps'] = ['delete'];
+    expect(() => readPlanFile(JSON.stringify(copy))).toThrow(/only a delete has steps/);
+  });
+});
