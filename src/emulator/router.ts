@@ -13,6 +13,7 @@ import { createNamedLocation, patchNamedLocation } from './entities/named-locati
 import { allStrengths, assertCustom, createStrength, normalizeCombinations, patchStrength } from './entities/authentication-strengths.js';
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
+import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
 
 export interface GraphRequest {
   method: string;
@@ -92,6 +93,8 @@ interface SoftCollection {
   patch: (stored: JsonObject, body: Json | undefined, ctx: RouteContext) => JsonObject;
   beforeDelete?: (e: JsonObject, ctx: RouteContext) => void;
   beforeRestore?: (ctx: RouteContext) => void;
+  /** Rules over the entity a create or PATCH would store (before it is stored). */
+  checkWrite?: (e: JsonObject, ctx: RouteContext) => void;
 }
 
 const policies: SoftCollection = {
@@ -105,6 +108,10 @@ const policies: SoftCollection = {
   beforeRestore: (ctx) => {
     if (ctx.store.state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
   },
+
+  // Graph refuses to enable a policy while security defaults are on (a create, or a PATCH that
+  // leaves it enabled).
+  checkWrite: (e, ctx) => assertEnableAllowed(e, ctx.store.state),
 };
 
 const namedLocations: SoftCollection = {
@@ -129,6 +136,7 @@ function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {
     ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
     ['POST', new RegExp(`^${path}$`), (req, ctx) => {
       const e = c.create(req.body, ctx, randomUUID());
+      c.checkWrite?.(e, ctx);
       c.active(ctx.store.state).push(e);
       ctx.store.markCreated(String(e.id), ctx.now);
       commit(ctx);
@@ -140,6 +148,7 @@ function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {
     }],
     ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
       const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+      c.checkWrite?.(updated, ctx);
       replaceIn(c.active(ctx.store.state), updated);
       commit(ctx);
       return noContent();
@@ -310,11 +319,23 @@ const directoryRoutes: Array<[string, RegExp, Handler]> = [
     ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
 ];
 
+const SECURITY_DEFAULTS = 'policies/identitySecurityDefaultsEnforcementPolicy';
+
+const securityDefaultsRoutes: Array<[string, RegExp, Handler]> = [
+  ['GET', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => ok(entityBody(ctx, SECURITY_DEFAULTS, renderSecurityDefaults(ctx.store.state), req.params))],
+  ['PATCH', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => {
+    patchSecurityDefaults(ctx.store.state, req.body);
+    ctx.store.save();
+    return noContent();
+  }],
+];
+
 const ROUTES: Array<[string, RegExp, Handler]> = [
   ...softRoutes(policies),
   ...softRoutes(namedLocations),
   ...strengthRoutes,
   ...directoryRoutes,
+  ...securityDefaultsRoutes,
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */

@@ -96,6 +96,17 @@ export class GraphTenant implements Tenant {
     await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
   }
 
+  async securityDefaultsEnabled(): Promise<boolean | undefined> {
+    // Not a Conditional Access path: it is not paced with them, and costs one request.
+    try {
+      const policy = await this.http.call('GET', 'policies/identitySecurityDefaultsEnforcementPolicy');
+      return policy?.['isEnabled'] === true;
+    } catch (e) {
+      if (e instanceof GraphError && e.status === 403) return undefined;
+      throw e;
+    }
+  }
+
   requests(): RequestTally {
     return this.o.requests();
   }

@@ -57,6 +57,7 @@ export const PLAN_WARNING_KINDS = [
   'new-block',
   'enforcement',
   'break-glass-added',
+  'security-defaults',
   'beta',
   'unmanaged',
 ] as const;

@@ -22,6 +22,12 @@ export interface Tenant {
   /** Brings a soft-deleted policy or named location back with its id; undefined when the kind has no recycle bin. */
   restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
   requests(): RequestTally;
+  /**
+   * Whether security defaults are on (`policies/identitySecurityDefaultsEnforcementPolicy`), or
+   * undefined when this connection may not read them (403). Optional: a Tenant that cannot tell
+   * leaves it out, and the plan treats the setting as unknown.
+   */
+  securityDefaultsEnabled?(): Promise<boolean | undefined>;
 }
 
 export interface Directory {

@@ -35,6 +35,7 @@ export const WARNING_TITLES: Record<PlanWarningKind, string> = {
   'break-glass-added': 'break-glass exclusion added by the guard',
   'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
   contingency: 'contingency set active',
+  'security-defaults': 'security defaults not checked',
   beta: 'beta',
   unmanaged: 'not managed here',
 };

@@ -82,6 +82,7 @@ const WARNING_ICONS: Record<PlanWarningKind, string> = {
   'break-glass-added': '🛡️',
   'break-glass-unmanaged': '🚨',
   contingency: '🆘',
+  'security-defaults': '❔',
   beta: '🧪',
   unmanaged: 'ℹ️',
 };
