@@ -11,6 +11,7 @@ import type { Json, JsonObject, TenantState } from './types.js';
 import { createPolicy, patchPolicy, policyReferencing, renderPolicy, POLICY_LIMIT } from './entities/policies.js';
 import { createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
 import { allStrengths, assertCustom, createStrength, normalizeCombinations, patchStrength } from './entities/authentication-strengths.js';
+import { assertConfigurationsFit, configurationsOf, createConfiguration, patchConfiguration } from './entities/authentication-strengths.js';
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
 import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
@@ -193,8 +194,50 @@ const CONTEXTS = `${CA}/authenticationContextClassReferences`;
 const renderStrength = (s: JsonObject, ctx: RouteContext): JsonObject => ({
   ...structuredClone(s),
   'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
-  combinationConfigurations: [],
+  combinationConfigurations: structuredClone(configurationsOf(s)),
 });
+
+/**
+ * `…/authenticationStrengthPolicies/{id}/combinationConfigurations`: list, create (201), get,
+ * update (200 with the object), delete (204). Stored inside their strength, so a strength's GET
+ * and list carry them (and lag with it).
+ */
+function combinationRoutes(): Array<[string, RegExp, Handler]> {
+  const what = 'Authentication combination configuration';
+  const base = `^${STRENGTHS}/([^/]+)/combinationConfigurations`;
+  const strengthOf = (ctx: RouteContext, id: string): JsonObject => findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+  const path = (id: string): string => `${STRENGTHS}('${id}')/combinationConfigurations`;
+  const save = (ctx: RouteContext, strength: JsonObject, configurations: JsonObject[]): void => {
+    replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...strength, combinationConfigurations: configurations, modifiedDateTime: iso(ctx.now) });
+    ctx.store.save();
+  };
+  return [
+    ['GET', new RegExp(`${base}$`), (req, ctx, [id = '']) => caList(ctx, path(id), structuredClone(configurationsOf(strengthOf(ctx, id))), req.params, ['id'])],
+    ['POST', new RegExp(`${base}$`), (req, ctx, [id = '']) => {
+      const strength = strengthOf(ctx, id);
+      const c = createConfiguration(strength, req.body, randomUUID());
+      save(ctx, strength, [...configurationsOf(strength), c]);
+      return created(ctx, `${STRENGTHS}/${id}/combinationConfigurations`, path(id), c);
+    }],
+    ['GET', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) =>
+      ok(entityBody(ctx, path(id), structuredClone(findIn(configurationsOf(strengthOf(ctx, id)), cid, what)), req.params))],
+    ['PATCH', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) => {
+      const strength = strengthOf(ctx, id);
+      const list = configurationsOf(strength);
+      const next = patchConfiguration(strength, findIn(list, cid, what), req.body);
+      save(ctx, strength, list.map((c) => (c.id === cid ? next : c)));
+      return ok(entityBody(ctx, path(id), next));
+    }],
+    ['DELETE', new RegExp(`${base}/([^/]+)$`), (_req, ctx, [id = '', cid = '']) => {
+      const strength = strengthOf(ctx, id);
+      assertCustom(strength);
+      const list = configurationsOf(strength);
+      findIn(list, cid, what);
+      save(ctx, strength, list.filter((c) => c.id !== cid));
+      return noContent();
+    }],
+  ];
+}
 
 const strengthRoutes: Array<[string, RegExp, Handler]> = [
   ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) =>
@@ -231,6 +274,7 @@ const strengthRoutes: Array<[string, RegExp, Handler]> = [
     assertCustom(stored);
     const body = req.body;
     const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+    assertConfigurationsFit(stored, next);
     const previous = stored.allowedCombinations ?? [];
     replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
     ctx.store.save();
@@ -242,6 +286,7 @@ const strengthRoutes: Array<[string, RegExp, Handler]> = [
       previousCombinations: previous,
     });
   }],
+  ...combinationRoutes(),
   ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
   ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) =>
     ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],

@@ -134,6 +134,7 @@ function fillDefaults(out: JsonObject, shape: string, mode: Mode): void {
     if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current))) continue;
     if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0')) continue;
     if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType) continue;
+    if (rule.whenType !== undefined && rule.whenType.toLowerCase() !== String(out['@odata.type'] ?? '').toLowerCase()) continue;
     let value: JsonValue | undefined = typeof rule.default === 'function' ? rule.default(out) : rule.default;
     if (value === undefined && !mode.canonical) {
       if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations') value = [];

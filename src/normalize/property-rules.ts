@@ -41,6 +41,8 @@ interface RuleBase {
   default?: DefaultValue;
   /** Only fill the default when the document's root `@odata.type` is this one. */
   when?: string;
+  /** Only fill the default (or `[]` in bodies) inside an object whose own `@odata.type` is this one. */
+  whenType?: string;
   /** In request bodies: send `null` when absent (what a merging PATCH must clear when a file removes it). */
   nullable?: boolean;
 }
@@ -90,6 +92,8 @@ export const AUTH_METHOD_MODES = [
   'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
 ] as const;
 
+export const FIDO2_CONFIGURATION = '#microsoft.graph.fido2CombinationConfiguration';
+export const X509_CONFIGURATION = '#microsoft.graph.x509CertificateCombinationConfiguration';
 export const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
 export const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
 const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
@@ -279,7 +283,14 @@ const AUTHENTICATION_STRENGTH_RULES: [string, PropertyRule][] = [
   ...COMMON_SERVER.map((p): [string, PropertyRule] => [p, SERVER]),
   ['/policyType', SERVER],
   ['/requirementsSatisfied', SERVER],
-  ['/combinationConfigurations', SERVER],
+  // A set of configurations, each known by its type and combinations (its id is the server's).
+  ['/combinationConfigurations', { type: 'objectSet', key: '@odata.type' }],
+  ['/combinationConfigurations/*/id', SERVER],
+  ['/combinationConfigurations/*/@odata.type', { type: 'odataType', values: [FIDO2_CONFIGURATION, X509_CONFIGURATION] }],
+  ['/combinationConfigurations/*/appliesToCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+  ['/combinationConfigurations/*/allowedAAGUIDs', { type: 'set', ids: true, whenType: FIDO2_CONFIGURATION }],
+  ['/combinationConfigurations/*/allowedIssuerSkis', { type: 'set', whenType: X509_CONFIGURATION }],
+  ['/combinationConfigurations/*/allowedPolicyOIDs', { type: 'set', whenType: X509_CONFIGURATION }],
   ['/description', { type: 'scalar', nullable: true }],
   ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
 ];

@@ -351,7 +351,46 @@ describe('toGraphBody', () => {
   });
 
   test('strengths: description clearable, server fields gone', () => {
-    expect(toGraphBody('authenticationStrength', { id: G1, displayName: 'S', policyType: 'custom', allowedCombinations: ['fido2'] })).toEqual({ displayName: 'S', description: null, allowedCombinations: ['fido2'] });
+    expect(toGraphBody('authenticationStrength', { id: G1, displayName: 'S', policyType: 'custom', allowedCombinations: ['fido2'] })).toEqual({
+      displayName: 'S',
+      description: null,
+      allowedCombinations: ['fido2'],
+      combinationConfigurations: [],
+    });
+  });
+
+  test('strength combinationConfigurations: ids dropped, each type with its own lists; canonical sets in any order and case', () => {
+    const AAGUID_A = 'CB69481E-8FF7-4039-93EC-0A2729A154A8';
+    const AAGUID_B = 'ee882879-721c-4913-9775-3dfcce97072a';
+    const desired = {
+      displayName: 'S',
+      allowedCombinations: ['fido2', 'x509CertificateMultiFactor'],
+      combinationConfigurations: [
+        { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_A, AAGUID_B] },
+        { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'] },
+      ],
+    };
+    const body = toGraphBody('authenticationStrength', desired);
+    expect(body['combinationConfigurations']).toEqual([
+      { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_A.toLowerCase(), AAGUID_B] },
+      { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'], allowedPolicyOIDs: [] },
+    ]);
+    // As Graph answers it: ids, another order, AAGUIDs in lower case, empty lists.
+    const live = {
+      id: G1,
+      displayName: 'S',
+      allowedCombinations: ['x509CertificateMultiFactor', 'fido2'],
+      'combinationConfigurations@odata.context': 'x',
+      combinationConfigurations: [
+        { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', id: 'c2', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'], allowedPolicyOIDs: [] },
+        { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c1', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_B, AAGUID_A.toLowerCase()] },
+      ],
+    };
+    expect(normalizeDocument('authenticationStrength', live, V1)).toEqual(normalizeDocument('authenticationStrength', desired, V1));
+    // Loosening the allow-list is a change (it used to be dropped, and planned as "No changes").
+    const loosened = structuredClone(live);
+    (loosened.combinationConfigurations[1]!.allowedAAGUIDs as string[]).push('00000000-0000-0000-0000-00000000000a');
+    expect(normalizeDocument('authenticationStrength', loosened, V1)).not.toEqual(normalizeDocument('authenticationStrength', desired, V1));
   });
 });
 
