@@ -362,7 +362,7 @@ describe('toGraphBody', () => {
   test('strength combinationConfigurations: ids dropped, each type with its own lists; canonical sets in any order and case', () => {
     const AAGUID_A = 'CB69481E-8FF7-4039-93EC-0A2729A154A8';
     const AAGUID_B = 'ee882879-721c-4913-9775-3dfcce97072a';
-    const desired = {
+    const desired: JsonObject = {
       displayName: 'S',
       allowedCombinations: ['fido2', 'x509CertificateMultiFactor'],
       combinationConfigurations: [
@@ -376,7 +376,7 @@ describe('toGraphBody', () => {
       { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'], allowedPolicyOIDs: [] },
     ]);
     // As Graph answers it: ids, another order, AAGUIDs in lower case, empty lists.
-    const live = {
+    const live: JsonObject & { combinationConfigurations: JsonObject[] } = {
       id: G1,
       displayName: 'S',
       allowedCombinations: ['x509CertificateMultiFactor', 'fido2'],
