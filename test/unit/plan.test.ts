@@ -380,3 +380,28 @@ describe('trusted named locations: a delete in two steps', () => {
     expect(() => readPlanFile(JSON.stringify(copy))).toThrow(/only a delete has steps/);
   });
 });
+
+describe('security defaults: which operations enable a policy', () => {
+  test('creates and updates whose body is enabled, whatever the case; report-only, disabled, deletes and other kinds are not', async () => {
+    const { policiesThatEnable, securityDefaultsRefusal, securityDefaultsUnknownWarning } = await import('../../src/plan/security-defaults.js');
+    const p = plan(
+      [
+        resolved('policy', policy('New on')),
+        resolved('policy', policy('New report-only', { state: 'enabledForReportingButNotEnforced' })),
+        resolved('policy', policy('Turned on', { state: 'Enabled' })),
+        resolved('policy', policy('Turned off', { state: 'disabled' })),
+      ],
+      snapshot({ policies: [live(1, policy('Turned on', { state: 'disabled' })), live(2, policy('Turned off')), live(3, policy('Pruned'))] }),
+      { prune: true },
+    );
+    const enabling = policiesThatEnable(p);
+    expect(enabling.map((o) => [o.displayName, o.action])).toEqual([
+      ['New on', 'create'],
+      ['Turned on', 'update'],
+    ]);
+    const message = securityDefaultsRefusal(enabling, (op) => `${op.file}:3`);
+    expect(message).toMatch(/would enable 2 policies:\n  policy-New on.json:3: "New on" \(create, state: enabled\)\n/);
+    expect(message).toMatch(/turn security defaults off/);
+    expect(securityDefaultsUnknownWarning(enabling)).toMatchObject({ kind: 'security-defaults', displayName: 'New on, Turned on' });
+  });
+});
