@@ -400,7 +400,7 @@ describe('security defaults: which operations enable a policy', () => {
       ['Turned on', 'update'],
     ]);
     const message = securityDefaultsRefusal(enabling, (op) => `${op.file}:3`);
-    expect(message).toMatch(/would enable 2 policies:\n  policy-New on.json:3: "New on" \(create, state: enabled\)\n/);
+    expect(message).toMatch(/would enable 2 policies:\n {2}policy-New on.json:3: "New on" \(create, state: enabled\)\n/);
     expect(message).toMatch(/turn security defaults off/);
     expect(securityDefaultsUnknownWarning(enabling)).toMatchObject({ kind: 'security-defaults', displayName: 'New on, Turned on' });
   });
