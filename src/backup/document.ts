@@ -7,6 +7,7 @@
 import { isJsonObject, type DocumentKind, type JsonObject, type JsonValue } from '../model/documents.js';
 import { escapePointerSegment, parentPointer, parsePointer, valueAtPointer } from '../model/json-pointer.js';
 import { POLICY_REFERENCE_SLOTS, isGuid, type ReferenceKind } from '../model/references.js';
+import { dropLegacyGuestsKeyword } from '../normalize/legacy-guests.js';
 import { PROPERTY_RULES } from '../normalize/property-rules.js';
 import { referenceKey, type ReferenceNames } from './names.js';
 
@@ -72,9 +73,12 @@ export interface BackupDocumentOptions {
 
 /** The repository document of one tenant object (pure; the input is not changed). */
 export function backupDocument(kind: DocumentKind, object: JsonObject, options: BackupDocumentOptions = {}): JsonObject {
-  const doc = stripServerFields(kind, object);
+  let doc = dropEmptyBetaProperties(kind, stripServerFields(kind, object));
   if (kind === 'authenticationStrength') stripConfigurationIds(doc);
   if (kind === 'policy') {
+    // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
+    // the only one a write accepts beside the other.
+    doc = dropLegacyGuestsKeyword(doc);
     reduceStrength(doc);
     writeReferences(doc, options.names);
   }
@@ -116,6 +120,28 @@ function stripConfigurationIds(doc: JsonObject): void {
     const { id: _id, ...rest } = c;
     return rest;
   });
+}
+
+/**
+ * Beta answers carry every beta-only property, mostly `null`: a backup leaves out those that hold
+ * nothing (validate would only warn that they may be deleted), and keeps those that say something.
+ */
+function dropEmptyBetaProperties(kind: DocumentKind, doc: JsonObject): JsonObject {
+  const rules = PROPERTY_RULES[kind];
+  const empty = (v: JsonValue | undefined): boolean =>
+    v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (isJsonObject(v) && Object.values(v).every(empty));
+  const walk = (value: JsonValue, shape: string): JsonValue => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, `${shape}/*`));
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [key, child] of Object.entries(value)) {
+      const childShape = `${shape}/${escapePointerSegment(key)}`;
+      if (rules.get(childShape)?.type === 'beta' && empty(child)) continue;
+      out[key] = walk(child, childShape);
+    }
+    return out;
+  };
+  return walk(doc, '') as JsonObject;
 }
 
 /** Graph answers the strength expanded; a document holds only its id (`{ "id": … }`). */

@@ -32,7 +32,10 @@ export const notFound = (what: string, id: string): GraphHttpError =>
  *   1040 tenant policy limit (195), 1041 no users included, 1042 no applications included, 1043 no
  *   controls, 1044 riskRemediation without an authentication strength, 1045 policy references an
  *   object being deleted; for named locations (entities/named-locations.ts) 1101 ipRanges missing
- *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind.
+ *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind,
+ *   and the limits Entra documents for IP named locations (concept-assignment-network): 1105 a CIDR
+ *   mask of /8 or wider (IPv4 and IPv6), 1106 more than 2,000 ranges in one location, 1107 the
+ *   tenant's 196th named location (create or restore), 1108 delete of a location marked trusted.
  */
 export const ca = {
   readOnly: (field: string) => badRequest(`1001: '${field}' is a readonly field and cannot be updated.`),
@@ -79,6 +82,16 @@ export const ca = {
   invalidLocation: (v: string) => badRequest(`1057: Invalid location value: ${v}.`),
   invalidStrength: (v: string) => badRequest(`1058: Invalid authentication strength value: ${v}.`),
   invalidServicePrincipal: (v: string) => badRequest(`1059: Invalid service principal value: ${v}.`),
+  maskTooWide: (cidr: string) =>
+    badRequest(`1105: Invalid IP range '${cidr}': only CIDR masks greater than /8 are allowed in a named location.`),
+  tooManyRanges: (count: number, limit: number) =>
+    badRequest(`1106: A named location can hold at most ${limit} IP ranges; this one has ${count}.`),
+  locationLimit: (limit: number) =>
+    badRequest(`1107: The tenant has reached the maximum of ${limit} named locations.`),
+  trustedLocation: (id: string) =>
+    badRequest(
+      `1108: Named location '${id}' is marked as trusted and cannot be deleted. Mark it untrusted first (PATCH with "isTrusted": false), then delete it.`,
+    ),
   emptyClientAppTypes: () =>
     badRequest(
       "1064: 'clientAppTypes' condition does not support []. If you want to target all client apps, use ['All']. If you want to target modern authentication clients, use ['browser', 'mobileAppsAndDesktopClients'].",

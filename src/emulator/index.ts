@@ -4,8 +4,15 @@
  *
  * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
  * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
- * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
- * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
+ * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…,methods=…,after=…" | null},
+ * POST /_emulator/list-lag {"ms": n} (0 turns the lag off), GET /_emulator/requests, POST
+ * /_emulator/requests/reset, GET /_emulator/health.
+ *
+ * Writes are at least as strict as Graph: PATCH merges (objects recursively, arrays replaced
+ * whole, null clears to Graph's default) and the whole object is checked again; unknown properties
+ * are a 1007 at any depth, and so are beta-only ones on /v1.0 (even null), while /beta stores them;
+ * IP named locations take CIDR masks greater than /8 only, at most 2,000 ranges, at most 195
+ * locations per tenant (create and restore), and a trusted one cannot be deleted.
  *
  * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
  * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for

@@ -9,7 +9,7 @@ import { contextUrl, listBody, parseListQuery, applySelect } from './odata.js';
 import type { StateAccess, Store } from './store.js';
 import type { Json, JsonObject, TenantState } from './types.js';
 import { createPolicy, patchPolicy, policyReferencing, renderPolicy, POLICY_LIMIT } from './entities/policies.js';
-import { createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
+import { assertLocationCapacity, assertUntrusted, createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
 import { allStrengths, assertCustom, createStrength, normalizeCombinations, patchStrength } from './entities/authentication-strengths.js';
 import { assertConfigurationsFit, configurationsOf, createConfiguration, patchConfiguration } from './entities/authentication-strengths.js';
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
@@ -104,8 +104,8 @@ const policies: SoftCollection = {
   active: (s) => s.policies,
   deleted: (s) => s.deletedPolicies,
   render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
-  create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
-  patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
+  create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now), ctx.version),
+  patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now), ctx.version),
   beforeRestore: (ctx) => {
     if (ctx.store.state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
   },
@@ -121,12 +121,19 @@ const namedLocations: SoftCollection = {
   active: (s) => s.namedLocations,
   deleted: (s) => s.deletedNamedLocations,
   render: (e) => structuredClone(e),
-  create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
+  create: (body, ctx, id) => {
+    const l = createNamedLocation(body, id, iso(ctx.now));
+    assertLocationCapacity(ctx.store.state);
+    return l;
+  },
   patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
   beforeDelete: (e, ctx) => {
     const p = policyReferencing(ctx.store.state, String(e.id));
     if (p !== undefined) throw ca.inUse('Named location', String(e.id), String(p.displayName));
+    // Entra refuses to delete a trusted location; it must be marked untrusted first.
+    assertUntrusted(e);
   },
+  beforeRestore: (ctx) => assertLocationCapacity(ctx.store.state),
 };
 
 function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {

@@ -4,6 +4,14 @@
  * properties Graph does not know, coerces enum values to Graph's casing, orders flags enums, and
  * fills Graph's defaults (absent arrays → [], absent objects → null), so what is stored is exactly
  * what Graph would answer.
+ *
+ * A request names its API version: on /v1.0 a beta-only property is unknown, like any other, and
+ * refused even when it is null (Graph's OData reader refuses an undeclared property whatever its
+ * value). Seeds and state files name none: they hold what /beta writes stored.
+ *
+ * PATCH is Graph's merge (`normalizePatch` + `mergePatch`): complex properties merge recursively,
+ * collections are replaced whole, and a property sent as null is cleared to Graph's default
+ * (object → null, collection → [], scalar → its default or null).
  */
 import { badRequest, ca } from './graph-error.js';
 import type { Json, JsonObject } from './types.js';
@@ -20,7 +28,18 @@ export type Field = (
   | { k: 'objects'; type: TypeDef }
   /** Any JSON; the entity module checks it. */
   | { k: 'raw' }
-) & { def?: Json; beta?: boolean };
+) & {
+  def?: Json;
+  /** Declared in Graph's beta schema only. */
+  beta?: boolean;
+  /**
+   * Known to the client but absent from Graph's published beta schema: stored when a request sets
+   * it, never answered as a default (Graph answers only what it declares).
+   */
+  sparse?: boolean;
+  /** How a PATCH combines a raw value with the stored one; the sent value replaces it otherwise. */
+  merge?: (stored: Json, sent: Json) => Json;
+};
 
 export interface TypeDef {
   name: string;
@@ -30,6 +49,8 @@ export interface TypeDef {
 export interface NormalizeContext {
   /** Name used in 1007 messages, e.g. ConditionalAccessPolicy. */
   entity: string;
+  /** The API version of the request; absent for seeds and state files (every property is known). */
+  version?: 'v1.0' | 'beta';
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,29 +117,75 @@ function normalizeField(f: Field, v: Json | undefined, path: string, ctx: Normal
   }
 }
 
+const isAnnotation = (key: string): boolean => key.startsWith('@odata.') || key.endsWith('@odata.context');
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** The field a request may set, or a 1007 naming the property: unknown, or beta-only on /v1.0. */
+function declared(type: TypeDef, key: string, path: string, ctx: NormalizeContext): Field {
+  const f = type.fields[key];
+  if (f === undefined || (f.beta === true && ctx.version === 'v1.0')) {
+    throw ca.schema(ctx.entity, `Property '${join(path, key)}' does not exist on type '${type.name}'.`);
+  }
+  return f;
+}
+
 /** Normalizes one object of `type`: unknown properties are a 1007, missing ones get Graph's defaults. */
 export function normalize(type: TypeDef, input: JsonObject, path: string, ctx: NormalizeContext): JsonObject {
   for (const key of Object.keys(input)) {
-    if (key.startsWith('@odata.') || key.endsWith('@odata.context')) continue;
-    if (!(key in type.fields)) {
-      throw ca.schema(ctx.entity, `Property '${path ? `${path}.` : ''}${key}' does not exist on type '${type.name}'.`);
-    }
+    if (!isAnnotation(key)) declared(type, key, path, ctx);
   }
   const out: JsonObject = {};
   for (const [key, f] of Object.entries(type.fields)) {
-    out[key] = normalizeField(f, input[key], path ? `${path}.${key}` : key, ctx);
+    if (f.sparse === true && (input[key] === undefined || input[key] === null)) continue;
+    out[key] = normalizeField(f, input[key], join(path, key), ctx);
   }
   return out;
 }
 
-/** Normalizes only the given top-level keys (a PATCH body), for merging into a stored entity. */
+/**
+ * Checks a PATCH body of `type` at any depth and normalizes the values it sends, without filling
+ * defaults for what it leaves out. A null stays null: `mergePatch` clears the property.
+ */
+export function normalizePatch(type: TypeDef, input: JsonObject, path: string, ctx: NormalizeContext): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(input)) {
+    if (isAnnotation(key)) continue;
+    const f = declared(type, key, path, ctx);
+    if (v === null) out[key] = null;
+    else if (f.k === 'object' && isObject(v)) out[key] = normalizePatch(f.type, v, join(path, key), ctx);
+    else out[key] = normalizeField(f, v, join(path, key), ctx);
+  }
+  return out;
+}
+
+/** Applies a body from `normalizePatch` to a stored object of `type` (Graph's PATCH merge). */
+export function mergePatch(type: TypeDef, stored: JsonObject, patch: JsonObject, ctx: NormalizeContext): JsonObject {
+  const out: JsonObject = { ...stored };
+  for (const [key, sent] of Object.entries(patch)) {
+    const f = type.fields[key];
+    if (f === undefined) continue;
+    const current = out[key];
+    if (sent === null) {
+      if (f.sparse === true) delete out[key];
+      else out[key] = defaultFor(f);
+    } else if (f.k === 'object' && isObject(sent)) {
+      // An object that was null starts from Graph's defaults for everything the body leaves out.
+      out[key] = isObject(current) ? mergePatch(f.type, current, sent, ctx) : normalize(f.type, sent, key, ctx);
+    } else if (f.merge !== undefined && current !== undefined) {
+      out[key] = f.merge(current, sent);
+    } else {
+      out[key] = sent;
+    }
+  }
+  return out;
+}
+
+/** Normalizes only the given top-level keys (the PATCH body of a flat entity), for merging into a stored one. */
 export function normalizePartial(type: TypeDef, input: JsonObject, ctx: NormalizeContext): JsonObject {
   const out: JsonObject = {};
   for (const key of Object.keys(input)) {
-    if (key.startsWith('@odata.') || key.endsWith('@odata.context')) continue;
-    const f = type.fields[key];
-    if (f === undefined) throw ca.schema(ctx.entity, `Property '${key}' does not exist on type '${type.name}'.`);
-    out[key] = normalizeField(f, input[key], key, ctx);
+    if (isAnnotation(key)) continue;
+    out[key] = normalizeField(declared(type, key, '', ctx), input[key], key, ctx);
   }
   return out;
 }

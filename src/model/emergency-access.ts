@@ -4,19 +4,24 @@
  * contingency activation, so that they cannot disagree.
  */
 import type { JsonObject } from './documents.js';
-import { hasKeyword, isActiveState, viewPolicy, type PolicyView } from './policy-view.js';
+import { hasKeyword, isActiveState, mayEnforce, viewPolicy, type PolicyView } from './policy-view.js';
 import { exemptPolicyNames, type Settings } from './settings.js';
 
 /** The mark Microsoft's resilience guidance puts in the names of pre-staged contingency policies. */
 export const EMERGENCY_NAME_MARK = /\bENABLE IN EMERGENCY\b/i;
 
 /**
- * A policy for workload identities only (includeUsers ["None"], or no users at all) cannot touch
- * a person's sign-in; anything else may.
+ * A policy for workload identities only (service principals, and includeUsers ["None"] or no
+ * users at all) cannot touch a person's sign-in; anything else may. A policy that names neither
+ * users nor service principals is refused by validate (graph-rule); until it is fixed it is
+ * judged as the worst case, one that targets people.
  */
 export function targetsPeople(p: PolicyView): boolean {
   const u = p.users;
-  return u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !hasKeyword([v], 'None'));
+  const people = u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !hasKeyword([v], 'None'));
+  if (people) return true;
+  const workloads = p.clientApplications.includeServicePrincipals.length > 0;
+  return !workloads && u.includeUsers.length === 0;
 }
 
 /**
@@ -80,7 +85,7 @@ export function explicitlyIncluded(policy: JsonObject, ids: EmergencyAccessIds):
  */
 export function blocksEmergencyAccess(policy: JsonObject, ids: EmergencyAccessIds): string[] {
   const p = viewPolicy(policy);
-  if (p.state !== 'enabled' || !p.grant || !hasKeyword(p.grant.builtInControls, 'block')) return [];
+  if (!mayEnforce(p.state) || !p.grant || !hasKeyword(p.grant.builtInControls, 'block')) return [];
   const missing = missingExclusions(policy, ids);
   const all = hasKeyword(p.users.includeUsers, 'All');
   const included = new Set([...p.users.includeUsers, ...p.users.includeGroups].map((id) => id.toLowerCase()));

@@ -114,9 +114,21 @@ export function hasKeyword(values: readonly string[], keyword: string): boolean 
   return values.some((v) => v.toLowerCase() === k);
 }
 
-/** True when a policy enforces or reports (the states in which an exclusion matters). */
+/**
+ * True when a policy enforces or reports (the states in which an exclusion matters), or when its
+ * state is missing or unreadable: a safety check judges the worst case (validate reports the
+ * missing state as an error of its own), it never skips the policy.
+ */
 export function isActiveState(state: string | undefined): boolean {
-  return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
+  return state !== 'disabled';
+}
+
+/**
+ * True unless the policy is known not to enforce (disabled or report-only). A missing or
+ * unreadable state may be enforcing: the safety rules treat it so.
+ */
+export function mayEnforce(state: string | undefined): boolean {
+  return state !== 'disabled' && state !== 'enabledForReportingButNotEnforced';
 }
 
 /** Session controls that are actually switched on (an object whose values are all null is none). */

@@ -54,6 +54,13 @@ export const POLICY_REFERENCE_SLOTS: readonly ReferenceSlot[] = [
   { pointer: '/grantControls/termsOfUse', kind: 'termsOfUse', keywords: [] },
 ];
 
+/**
+ * The "MFA Trusted IPs" location (the legacy per-user MFA service's trusted IPs): Graph accepts
+ * this id in includeLocations/excludeLocations (its own create example excludes it), but it is no
+ * named location object, so it is never looked up, never reported missing, and never renamed.
+ */
+export const MFA_TRUSTED_IPS_LOCATION_ID = '00000000-0000-0000-0000-000000000000';
+
 /** Built-in authentication strengths: present in every tenant, referable by name. */
 export const BUILT_IN_AUTH_STRENGTHS: Readonly<Record<string, string>> = {
   'Multifactor authentication': '00000000-0000-0000-0000-000000000002',

@@ -7,6 +7,7 @@ import { escapePointerSegment } from '../model/json-pointer.js';
 import { isGuid } from '../model/references.js';
 import type { ApiVersion } from '../model/tenant.js';
 import { PROPERTY_RULES, childRulesByParent, type ChildRule, type PropertyRule, type RuleTable } from './property-rules.js';
+import { dropLegacyGuestsKeyword } from './legacy-guests.js';
 
 export interface NormalizeOptions {
   apiVersion: ApiVersion;
@@ -32,10 +33,11 @@ const CHILDREN: Record<DocumentKind, Map<string, ChildRule[]>> = {
  * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
  * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
  * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ * A policy's legacy "GuestsOrExternalUsers" keyword is dropped where the object form is present.
  */
 export function normalizeDocument(kind: DocumentKind, doc: JsonObject, options: NormalizeOptions): JsonObject {
   const mode = modeFor(kind, doc, options.apiVersion, true);
-  return (walkObject(doc, '', mode) as JsonObject | undefined) ?? {};
+  return (walkObject(kind === 'policy' ? dropLegacyGuestsKeyword(doc) : doc, '', mode) as JsonObject | undefined) ?? {};
 }
 
 /**
@@ -48,7 +50,7 @@ export function normalizeDocument(kind: DocumentKind, doc: JsonObject, options: 
  */
 export function toGraphBody(kind: DocumentKind, doc: JsonObject, options: Partial<NormalizeOptions> = {}): JsonObject {
   const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-  return (walkObject(doc, '', mode) as JsonObject | undefined) ?? {};
+  return (walkObject(kind === 'policy' ? dropLegacyGuestsKeyword(doc) : doc, '', mode) as JsonObject | undefined) ?? {};
 }
 
 /** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */

@@ -188,7 +188,8 @@ const POLICY_RULES: [string, PropertyRule][] = [
   ['/templateId', SERVER],
   ['/partialEnablementStrategy', SERVER],
   ['/description', { type: 'scalar', nullable: true }],
-  ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
+  // No default: Graph requires state, and a missing one must never read as "enabled".
+  ['/state', enumOf(POLICY_STATES)],
 
   // conditions
   ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
@@ -248,6 +249,8 @@ const POLICY_RULES: [string, PropertyRule][] = [
   ['/conditions/agentContext', BETA],
   ['/conditions/deviceStates', BETA],
   ['/conditions/times', BETA],
+  ['/conditions/signInRiskDetections', BETA],
+  ['/conditions/clients', BETA],
   ['/conditions/applications/networkAccess', BETA],
   ['/conditions/applications/globalSecureAccess', BETA],
   ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],

@@ -14,6 +14,7 @@ import type { EmergencyAccessIds } from '../model/emergency-access.js';
 import { childPointer, parentPointer, parsePointer, valueAtPointer } from '../model/json-pointer.js';
 import {
   BUILT_IN_AUTH_STRENGTHS,
+  MFA_TRUSTED_IPS_LOCATION_ID,
   POLICY_REFERENCE_SLOTS,
   isGuid,
   parseReferenceValue,
@@ -201,6 +202,7 @@ export async function resolveReferences(documents: readonly PreparedDocument[], 
   const strengths = snapshot.authenticationStrengths;
   for (const l of locations) if (typeof l['id'] === 'string') labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
   for (const [name, id] of Object.entries(BUILT_IN_AUTH_STRENGTHS)) labels[id] = `authStrength:${name}`;
+  labels[MFA_TRUSTED_IPS_LOCATION_ID] = 'MFA Trusted IPs';
   for (const s of strengths) if (typeof s['id'] === 'string') labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
 
   // 4. Apply.
@@ -247,6 +249,8 @@ export async function resolveReferences(documents: readonly PreparedDocument[], 
   const tenantNamed = { location: locations, authStrength: strengths };
 
   function checkNamedId(site: Site, kind: 'location' | 'authStrength', id: string): void {
+    // Not an object Graph lists, yet an id Graph accepts in a location condition.
+    if (kind === 'location' && id === MFA_TRUSTED_IPS_LOCATION_ID) return site.set(id);
     const exists =
       tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
       (kind === 'authStrength' && Object.values(BUILT_IN_AUTH_STRENGTHS).includes(id));

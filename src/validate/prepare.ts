@@ -3,7 +3,9 @@
  * - OData annotations (`includeUsers@odata.type`, `#microsoft.graph.restore`) that export tools
  *   write are dropped, with one warning per file;
  * - server-managed fields (schema `readOnly`) are dropped, with one warning per file;
- * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each;
+ * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each; those
+ *   that hold nothing (`"times": null`, as every beta export writes them) are dropped, with one
+ *   warning per file: they are not schema errors, and they say nothing to send;
  * - enum values in another case (`"All"` for `all`) are normalized, with a warning each, because
  *   Graph parses enums without regard to case.
  */
@@ -27,6 +29,7 @@ const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
 export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepared {
   const annotations: string[] = [];
   const serverFields: string[] = [];
+  const emptyBeta: string[] = [];
   const notes: PreparationNote[] = [];
 
   const walk = (value: JsonValue, node: SchemaNode | undefined, pointer: string): JsonValue => {
@@ -58,7 +61,10 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
         if (childSchema?.deprecated) {
           // Beta exports write every beta property, mostly empty: only a value that says
           // something deserves a warning.
-          if (isEmptyValue(child)) continue;
+          if (isEmptyValue(child)) {
+            emptyBeta.push(childPointerValue);
+            continue;
+          }
           notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
           out[key] = child;
           continue;
@@ -107,6 +113,14 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
       rule: 'server-field',
       path: serverFields[0]!,
       message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'}`,
+    });
+  }
+  if (emptyBeta.length) {
+    const many = emptyBeta.length > 1;
+    notes.push({
+      rule: 'deprecated',
+      path: emptyBeta[0]!,
+      message: `${emptyBeta.length} empty beta-only or deprecated propert${many ? 'ies' : 'y'} (${summarize(emptyBeta)}) ignored: beta exports write ${many ? 'them' : 'it'} as null; caac does not send ${many ? 'them' : 'it'}, and you may delete ${many ? 'them' : 'it'}`,
     });
   }
   return { value, notes };

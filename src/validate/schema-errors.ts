@@ -61,8 +61,11 @@ function describeOne(e: ErrorObject, root: SchemaNode): SchemaProblem {
         message: `unknown property "${name}" in ${where(e.instancePath)}${suggestion ? `: did you mean "${suggestion}"?` : ''}${known.length && !suggestion ? ` (allowed: ${known.filter((k) => !k.startsWith('$') && !k.includes('@')).join(', ')})` : ''}`,
       };
     }
-    case 'required':
-      return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${String(params['missingProperty'])}"` };
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      const hint = e.instancePath === '' ? REQUIRED_HINTS[missing] : undefined;
+      return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${missing}"${hint ? `: ${hint}` : ''}` };
+    }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).filter((v) => v !== null).map((v) => JSON.stringify(v));
       return { path: e.instancePath, message: `${describeValue(e.data)} is not a valid value for ${where(e.instancePath)}: use one of ${allowed.join(', ')}` };
@@ -87,6 +90,16 @@ function describeOne(e: ErrorObject, root: SchemaNode): SchemaProblem {
       return { path: e.instancePath, message: `${where(e.instancePath)} ${e.message ?? 'is invalid'}` };
   }
 }
+
+/**
+ * The fix for a missing top-level property whose value caac must not guess. `state` above all:
+ * reading a missing state as "enabled" would create the policy enforcing and let the safety rules
+ * pass it by.
+ */
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  state:
+    'write "state": "enabledForReportingButNotEnforced" (report-only: start a new policy this way and enable it once its sign-in impact is known), "enabled" or "disabled"; Graph requires it, and caac never assumes one',
+};
 
 function where(pointer: string): string {
   if (pointer === '') return 'the document';

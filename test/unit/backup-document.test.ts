@@ -83,7 +83,8 @@ describe('backupDocument', () => {
     const doc = backupDocument('policy', graphPolicy(), { names: NAMES }) as { conditions: Record<string, Record<string, unknown>>; grantControls: Record<string, unknown> };
     const users = doc.conditions['users']!;
     expect(users['excludeGroups']).toEqual([DUP_A, GONE, 'group:Finance']);
-    expect(users['excludeUsers']).toEqual(['GuestsOrExternalUsers', 'user:adele@contoso.com']);
+    // Graph answered guests twice (keyword and object): the file keeps the object form only.
+    expect(users['excludeUsers']).toEqual(['user:adele@contoso.com']);
     expect(users['includeUsers']).toEqual(['All']);
     expect(users['excludeRoles']).toEqual(['role:Global Administrator']);
     expect(doc.conditions['applications']!['includeApplications']).toEqual(['Office365', 'app:Contoso HR']);
@@ -98,6 +99,25 @@ describe('backupDocument', () => {
     });
     expect(doc.grantControls['termsOfUse']).toEqual([G(60)]);
     expect(doc.grantControls['builtInControls']).toEqual(['block', 'mfa']);
+  });
+
+  test('both guest forms: the keyword is dropped where the object is present, kept where it is alone', () => {
+    const keywordOnly = graphPolicy();
+    const u = (keywordOnly['conditions'] as JsonObject)['users'] as JsonObject;
+    u['includeUsers'] = ['GuestsOrExternalUsers'];
+    u['includeGuestsOrExternalUsers'] = null;
+    const users = (backupDocument('policy', keywordOnly, { names: NAMES })['conditions'] as JsonObject)['users'] as JsonObject;
+    expect(users['includeUsers']).toEqual(['GuestsOrExternalUsers']);
+    expect(users['excludeUsers']).toEqual(['user:adele@contoso.com']);
+    expect(users['excludeGuestsOrExternalUsers']).toMatchObject({ guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest' });
+  });
+
+  test('the MFA Trusted IPs id (no named location object) stays a raw id', () => {
+    const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
+    const p = graphPolicy();
+    ((p['conditions'] as JsonObject)['locations'] as JsonObject)['excludeLocations'] = [MFA_TRUSTED_IPS, LOCATION];
+    const doc = backupDocument('policy', p, { names: NAMES }) as { conditions: Record<string, Record<string, unknown>> };
+    expect(doc.conditions['locations']!['excludeLocations']).toEqual([MFA_TRUSTED_IPS, 'location:Office']);
   });
 
   test('without names (--ids) every id stays raw, the strength too', () => {
@@ -305,5 +325,19 @@ describe('backup reports', () => {
     expect(md).not.toContain('](http://');
     expect(md).not.toMatch(/@here/);
     expect(renderBackupMarkdown({ ...result, written: [], removed: [], added: [], removedNames: [] })).toBe('No change since the last backup.\n');
+  });
+});
+
+describe('beta answers', () => {
+  test('empty beta-only properties are left out, those that say something are kept', () => {
+    const p = graphPolicy();
+    const conditions = p['conditions'] as JsonObject;
+    Object.assign(conditions, { times: null, clients: null, signInRiskDetections: null, deviceStates: { includeStates: [], excludeStates: [] }, agentIdRiskLevels: 'high' });
+    p['sessionControls'] = { continuousAccessEvaluation: null, signInFrequency: null };
+    const doc = backupDocument('policy', p, { names: NAMES });
+    const c = doc['conditions'] as JsonObject;
+    for (const key of ['times', 'clients', 'signInRiskDetections', 'deviceStates']) expect(c).not.toHaveProperty(key);
+    expect(c['agentIdRiskLevels']).toBe('high');
+    expect(doc['sessionControls']).toEqual({ signInFrequency: null });
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Pure pieces of the emulator that are easier to pin down without HTTP: the token bucket (with a
- * fake clock, so no wall-clock timing), endpoint keys, OData filter parsing and flags ordering.
+ * fake clock, so no wall-clock timing), endpoint keys, OData filter parsing, flags ordering and
+ * the PATCH merge over a schema.
  */
 import { endpointKey } from '../../src/emulator/counts.js';
 import { FaultInjector, parseFaultSpec } from '../../src/emulator/faults.js';
 import { parseFilter } from '../../src/emulator/odata.js';
-import { normalizeFlags } from '../../src/emulator/schema.js';
+import { mergePatch, normalize, normalizeFlags, normalizePatch, type TypeDef } from '../../src/emulator/schema.js';
 import { TokenBucket, bucketFor, isThrottled } from '../../src/emulator/throttle.js';
 
 test('token bucket: burst, then refill at the rate', () => {
@@ -59,4 +60,33 @@ test('fault injector draws the same sequence for the same seed', () => {
   const seqB = Array.from({ length: 50 }, () => b.next()?.kind ?? 'ok');
   expect(seqA).toEqual(seqB);
   expect(new Set(seqA)).toEqual(new Set(['ok', '503', '429']));
+});
+
+test('PATCH merge: objects recursively, arrays whole, null to the default, raw values through their merge hook', () => {
+  const inner: TypeDef = { name: 'inner', fields: { a: { k: 'string' }, b: { k: 'int' }, flag: { k: 'bool', def: false } } };
+  const type: TypeDef = {
+    name: 'outer',
+    fields: {
+      list: { k: 'strings' },
+      child: { k: 'object', type: inner },
+      other: { k: 'object', type: inner },
+      raw: { k: 'raw', merge: (stored, sent) => ({ ...(stored as object), ...(sent as object) }) },
+      extra: { k: 'raw', beta: true, sparse: true },
+    },
+  };
+  const ctx = { entity: 'Outer' };
+  const stored = normalize(type, { list: ['x', 'y'], child: { a: 'keep', b: 1, flag: true }, raw: { p: 1 }, extra: { q: 1 } }, '', ctx);
+  expect(stored.other).toBeNull();
+  const patch = normalizePatch(type, { list: ['z'], child: { b: 2, flag: null }, other: { a: 'new' }, raw: { r: 2 }, extra: null }, '', ctx);
+  expect(patch.child).toEqual({ b: 2, flag: null });
+  expect(mergePatch(type, stored, patch, ctx)).toEqual({
+    list: ['z'],
+    child: { a: 'keep', b: 2, flag: false },
+    other: { a: 'new', b: null, flag: false },
+    raw: { p: 1, r: 2 },
+  });
+  expect(mergePatch(type, stored, normalizePatch(type, { list: null, child: null }, '', ctx), ctx)).toMatchObject({ list: [], child: null });
+  expect(() => normalizePatch(type, { child: { c: 1 } }, '', ctx)).toThrow(/Property 'child\.c' does not exist on type 'inner'/);
+  expect(() => normalizePatch(type, { extra: null }, '', { ...ctx, version: 'v1.0' })).toThrow(/Property 'extra' does not exist/);
+  expect(() => normalize(type, { extra: 1 }, '', { ...ctx, version: 'v1.0' })).toThrow(/Property 'extra' does not exist/);
 });

@@ -126,12 +126,14 @@ describe('normalizeDocument: policies', () => {
     expect((a['sessionControls'] as JsonObject)['signInFrequency']).toEqual({ isEnabled: true, type: 'hours', value: 4, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication' });
   });
 
-  test("Graph's defaults: state, clientAppTypes, signInFrequency", () => {
+  test("Graph's defaults: clientAppTypes, signInFrequency; never a state", () => {
     const written = policy({ state: undefined as unknown as string, sessionControls: { signInFrequency: { isEnabled: true, type: 'days', value: 1 } } });
     delete written['state'];
     delete (written['conditions'] as JsonObject)['clientAppTypes'];
     const n = norm(written);
-    expect(n['state']).toBe('enabled');
+    // A missing state is a schema error; normalization never reads it as "enabled".
+    expect(n['state']).toBeUndefined();
+    expect(toGraphBody('policy', written)['state']).toBeUndefined();
     expect((n['conditions'] as JsonObject)['clientAppTypes']).toEqual(['all']);
     expect((n['sessionControls'] as JsonObject)['signInFrequency']).toEqual({
       isEnabled: true, type: 'days', value: 1, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication',
@@ -245,6 +247,7 @@ describe('toGraphBody', () => {
     const body = toGraphBody('policy', {
       id: G1,
       displayName: 'P',
+      state: 'enabled',
       conditions: { applications: { includeApplications: ['all'] }, users: { includeUsers: ['All'], excludeGroups: [] }, locations: { includeLocations: ['All'] } },
       grantControls: { operator: 'OR', builtInControls: ['mfa'], 'authenticationStrength@odata.context': 'x' },
     });
@@ -400,5 +403,59 @@ describe('the property table', () => {
       for (const pointer of table.keys()) expect(pointer).toMatch(/^(\/[^/]+)+$/);
     }
     expect(PROPERTY_RULES.policy.get('/conditions/users/excludeGroups')).toEqual({ type: 'set', ids: true, keywords: [] });
+  });
+});
+
+describe('both guest forms (Graph GET answers the keyword and the object)', () => {
+  const GUESTS = { guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest', externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } };
+  const both = (): JsonObject =>
+    policy({}, { includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers', G1], excludeGuestsOrExternalUsers: GUESTS, includeGuestsOrExternalUsers: null });
+  const objectOnly = (): JsonObject => policy({}, { includeUsers: ['All'], excludeUsers: [G1], excludeGuestsOrExternalUsers: GUESTS });
+
+  test('the canonical form keeps the object and drops the keyword: no drift against a file in the object form', () => {
+    expect(canonicalJson(norm(both()))).toBe(canonicalJson(norm(objectOnly())));
+    expect(((norm(both())['conditions'] as JsonObject)['users'] as JsonObject)['excludeUsers']).toEqual([G1]);
+  });
+
+  test('a request body never carries both (Graph answers 1037 to that)', () => {
+    const users = (toGraphBody('policy', both())['conditions'] as JsonObject)['users'] as JsonObject;
+    expect(users['excludeUsers']).toEqual([G1]);
+    expect(users['excludeGuestsOrExternalUsers']).toMatchObject({ guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest' });
+  });
+
+  test('the keyword alone stays (it is the legacy form of "all guests"), in any case; the input is not changed', () => {
+    const keywordOnly = policy({}, { includeUsers: ['guestsOrExternalUsers'], excludeGuestsOrExternalUsers: null });
+    expect(((norm(keywordOnly)['conditions'] as JsonObject)['users'] as JsonObject)['includeUsers']).toEqual(['GuestsOrExternalUsers']);
+    const input = both();
+    const copy = structuredClone(input);
+    toGraphBody('policy', input);
+    normalizeDocument('policy', input, V1);
+    expect(input).toEqual(copy);
+  });
+
+  test('the keyword goes on the side whose object is present only', () => {
+    const mixed = policy({}, { includeUsers: ['GuestsOrExternalUsers'], excludeUsers: ['GuestsOrExternalUsers'], excludeGuestsOrExternalUsers: GUESTS });
+    const users = (toGraphBody('policy', mixed)['conditions'] as JsonObject)['users'] as JsonObject;
+    expect(users['includeUsers']).toEqual(['GuestsOrExternalUsers']);
+    expect(users['excludeUsers']).toEqual([]);
+  });
+});
+
+describe('the MFA Trusted IPs location id', () => {
+  const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
+  test('is kept in the canonical form and in bodies, like any location id', () => {
+    const p = policy({ conditions: { applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] }, locations: { includeLocations: ['All'], excludeLocations: [MFA_TRUSTED_IPS] } } });
+    expect(((norm(p)['conditions'] as JsonObject)['locations'] as JsonObject)['excludeLocations']).toEqual([MFA_TRUSTED_IPS]);
+    expect(((toGraphBody('policy', p)['conditions'] as JsonObject)['locations'] as JsonObject)['excludeLocations']).toEqual([MFA_TRUSTED_IPS]);
+  });
+});
+
+describe('beta-only conditions that exports write (signInRiskDetections, clients, times)', () => {
+  test('are dropped under v1.0, kept under beta', () => {
+    const p = policy({ conditions: { applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] }, signInRiskDetections: { includeDetections: ['x'] }, clients: null, times: null } });
+    const v1 = norm(p)['conditions'] as JsonObject;
+    for (const key of ['signInRiskDetections', 'clients', 'times']) expect(v1).not.toHaveProperty(key);
+    expect(toGraphBody('policy', p)['conditions']).not.toHaveProperty('signInRiskDetections');
+    expect(norm(p, BETA)['conditions']).toHaveProperty('signInRiskDetections');
   });
 });

@@ -194,7 +194,7 @@ describe('warnings, not errors', () => {
     expect(prepared['id']).toBe('11111111-2222-3333-4444-555555555555');
   });
 
-  test('a non-null deviceStates is a deprecated warning; a null one is nothing', () => {
+  test('a non-null deviceStates is a deprecated warning; null ones are one warning per file, never a schema error', () => {
     const used = check(merge(basePolicy(), { conditions: { deviceStates: { includeStates: ['All'], excludeStates: ['Compliant'] } } }));
     const dep = byRule(used.findings, 'deprecated');
     expect(dep).toHaveLength(1);
@@ -202,10 +202,24 @@ describe('warnings, not errors', () => {
     expect(dep[0]!.message).toMatch(/"deviceStates" is (beta-only|deprecated) in Microsoft Graph/);
     expect(byRule(used.findings, 'schema')).toEqual([]);
 
-    const nulled = check(merge(basePolicy(), { conditions: { deviceStates: null } }));
-    expect(dump(nulled.findings)).toBe('');
+    // What beta exports write: signInRiskDetections, clients and times as null (the first two are
+    // not in Graph's published beta schema, yet exports carry them).
+    const nulled = check(merge(basePolicy(), { conditions: { deviceStates: null, signInRiskDetections: null, clients: null, times: null } }));
+    expect(byRule(nulled.findings, 'schema')).toEqual([]);
+    const one = byRule(nulled.findings, 'deprecated');
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatchObject({ severity: 'warning', path: '/conditions/deviceStates', line: lineOf(nulled.text, '"deviceStates"') });
+    expect(one[0]!.message).toBe(
+      '4 empty beta-only or deprecated properties ("deviceStates", "signInRiskDetections", "clients", "times") ignored: beta exports write them as null; caac does not send them, and you may delete them',
+    );
+    expect(nulled.findings.filter((f) => f.rule !== 'deprecated')).toEqual([]);
+    const prepared = nulled.result.prepared[0]!.value['conditions'] as Record<string, unknown>;
+    for (const key of ['deviceStates', 'signInRiskDetections', 'clients', 'times']) expect(prepared).not.toHaveProperty(key);
     const empty = check(merge(basePolicy(), { conditions: { devices: { includeDeviceStates: [], excludeDeviceStates: [] } } }));
-    expect(byRule(empty.findings, 'deprecated')).toEqual([]);
+    expect(byRule(empty.findings, 'deprecated').map((f) => f.message)).toEqual([
+      '2 empty beta-only or deprecated properties ("includeDeviceStates", "excludeDeviceStates") ignored: beta exports write them as null; caac does not send them, and you may delete them',
+    ]);
+    expect(byRule(empty.findings, 'deprecated')[0]!.severity).toBe('warning');
   });
 
   test('a raw Graph export validates with warnings only', () => {

@@ -163,6 +163,20 @@ describe('resolveReferences', () => {
     ]);
   });
 
+  test('the MFA Trusted IPs id (no named location object) is kept, labelled, never looked up nor called missing', async () => {
+    const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
+    const p = policy({ includeUsers: ['All'] }, { locations: { includeLocations: ['All'], excludeLocations: [MFA_TRUSTED_IPS, id(99)] } });
+    const directory = fakeDirectory();
+    const result = await resolveReferences([p], { directory, snapshot: snapshot() });
+    expect((conditionsOf(result.documents[0]!)['locations'] as JsonObject)['excludeLocations']).toEqual([MFA_TRUSTED_IPS, id(99)]);
+    expect(result.labels[MFA_TRUSTED_IPS]).toBe('MFA Trusted IPs');
+    // Another unknown id is still refused: only this one id is special.
+    expect(result.problems.map((x) => [x.path, x.message])).toEqual([
+      ['/conditions/locations/excludeLocations/1', expect.stringContaining(`named location ${id(99)} in excludeLocations does not exist in the tenant`)],
+    ]);
+    expect(directory.calls).toEqual([]);
+  });
+
   test("a renamed location (the repository's id exists in the tenant) resolves to that id", async () => {
     const p = policy({ includeUsers: ['All'] }, { locations: { includeLocations: ['location:New name'] } });
     const renamed = doc('namedLocation', { id: id(23), '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'New name' });

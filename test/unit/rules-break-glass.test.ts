@@ -137,3 +137,46 @@ describe('contingency policies and enforce mode', () => {
     expect(hits[0]!.message).toMatch(/includes the emergency-access account "user:bg1@contoso.com" by name: name the policy in emergencyAccess.exempt/);
   });
 });
+
+describe('a missing state is judged as enforcing', () => {
+  test('a policy with no state must exclude the emergency accounts too', () => {
+    // The base policy excludes the group, not the accounts.
+    const { hits } = breakGlass({ state: undefined });
+    expect(hits.map((h) => h.path)).toEqual(['/conditions/users/excludeUsers']);
+    const none = breakGlass({ state: undefined, conditions: { users: { excludeGroups: [] } } }).hits;
+    expect(none.map((h) => h.path).sort()).toEqual(['/conditions/users/excludeGroups', '/conditions/users/excludeUsers']);
+    expect(dump(breakGlass({ state: 'disabled', conditions: { users: { excludeGroups: [] } } }).hits)).toBe('');
+  });
+});
+
+describe('workload-identity policies (clientApplications, no users)', () => {
+  const WORKLOAD: Patch = {
+    conditions: {
+      users: undefined,
+      clientApplications: { includeServicePrincipals: ['ServicePrincipalsInMyTenant'] },
+      servicePrincipalRiskLevels: ['high'],
+    },
+    grantControls: { operator: 'OR', builtInControls: ['block'] },
+  };
+
+  test('are valid and need no user exclusions: they cannot touch a person\'s sign-in', () => {
+    const { hits, all } = breakGlass(WORKLOAD);
+    expect(dump(hits)).toBe('');
+    expect(dump(all.filter((f) => f.severity === 'error'))).toBe('');
+  });
+
+  test('includeUsers ["None"] beside the service principals is the same', () => {
+    expect(dump(breakGlass(merge(WORKLOAD as never, { conditions: { users: { includeUsers: ['None'] } } })).hits)).toBe('');
+  });
+
+  test('a policy for both users and service principals is still checked', () => {
+    const { hits } = breakGlass(merge(WORKLOAD as never, { conditions: { users: { includeUsers: ['All'], excludeGroups: [] } } }));
+    expect(hits.map((h) => h.path).sort()).toEqual(['/conditions/users/excludeGroups', '/conditions/users/excludeUsers']);
+  });
+
+  test('a policy that names neither users nor service principals is judged as one for people (and graph-rule refuses it)', () => {
+    const { hits, all } = breakGlass({ conditions: { users: undefined } });
+    expect(hits.map((h) => h.path).sort()).toEqual(['/conditions/users/excludeGroups', '/conditions/users/excludeUsers']);
+    expect(byRule(all, 'graph-rule').map((f) => f.path)).toEqual(['/conditions/users']);
+  });
+});

@@ -94,3 +94,27 @@ describe('what does not narrow it', () => {
     expect(lockout(patch).hits).toHaveLength(1);
   });
 });
+
+describe('a missing state is judged as the worst case, never skipped', () => {
+  test('a blocking policy with no state is a lockout error beside the schema error, saying its state is missing', () => {
+    const { hits, all } = lockout({ state: undefined });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.message).toMatch(/^this possibly enforcing \(its state is missing or unknown\) policy blocks All users on All applications/);
+    expect(byRule(all, 'schema').map((f) => f.message)).toEqual([expect.stringMatching(/missing the required property "state"/)]);
+  });
+
+  test('disabled and report-only are still not lockouts', () => {
+    expect(dump(lockout({ state: 'disabled' }).hits)).toBe('');
+    expect(dump(lockout({ state: 'enabledForReportingButNotEnforced' }).hits)).toBe('');
+  });
+});
+
+describe('workload identities', () => {
+  const SPS = { includeServicePrincipals: ['ServicePrincipalsInMyTenant'] };
+  test('a block for service principals only (no users) is no lockout of people', () => {
+    expect(dump(lockout({ conditions: { users: undefined, clientApplications: SPS } }).hits)).toBe('');
+  });
+  test('a block for All users and service principals is still a lockout', () => {
+    expect(lockout({ conditions: { clientApplications: SPS } }).hits).toHaveLength(1);
+  });
+});

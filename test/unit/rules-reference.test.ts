@@ -44,6 +44,11 @@ describe('accepted values', () => {
     });
   });
 
+  test('the MFA Trusted IPs id, which no named location file defines', () => {
+    const { all } = references({ conditions: { locations: { includeLocations: ['All'], excludeLocations: ['00000000-0000-0000-0000-000000000000'] } } });
+    expect(dump(all)).toBe('');
+  });
+
   test('keywords, in any case', () => {
     expectNone({
       conditions: {
@@ -89,6 +94,20 @@ describe('accepted values', () => {
 });
 
 describe('rejected values', () => {
+  test('location:MFA Trusted IPs (not a named location) says to write its id', () => {
+    expectOne(
+      { conditions: { locations: { includeLocations: ['All'], excludeLocations: ['location:MFA Trusted IPs'] } } },
+      '/conditions/locations/excludeLocations/0',
+      /^"location:MFA Trusted IPs": the MFA Trusted IPs are no named location object; write their id "00000000-0000-0000-0000-000000000000", which Graph accepts in excludeLocations$/,
+      '"location:MFA Trusted IPs"',
+    );
+    // A location of the repository that carries that name is used as any other.
+    expectNone(
+      { conditions: { locations: { includeLocations: ['All'], excludeLocations: ['location:MFA Trusted IPs'] } } },
+      { 'named-locations/mfa.json': { ...OFFICE, displayName: 'MFA Trusted IPs' } },
+    );
+  });
+
   test('group:X in includeUsers: says where it goes', () => {
     expectOne(
       { conditions: { users: { includeUsers: ['All'], excludeUsers: ['group:Emergency'] } } },

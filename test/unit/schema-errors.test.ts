@@ -15,31 +15,39 @@ const APPS = { includeApplications: ['All'] };
 
 describe('describeSchemaErrors', () => {
   test('a valid document has no problems', () => {
-    expect(problems('policy', { displayName: 'a', conditions: { applications: APPS, users: { includeUsers: ['All'] } }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } })).toEqual([]);
+    expect(problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS, users: { includeUsers: ['All'] } }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } })).toEqual([]);
+  });
+
+  test('a missing state is an error that gives the three values and says to start report-only', () => {
+    const found = problems('policy', { displayName: 'a', conditions: { applications: APPS, users: { includeUsers: ['All'] } }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.path).toBe('');
+    expect(found[0]!.message).toMatch(/^the document is missing the required property "state": write "state": "enabledForReportingButNotEnforced" \(report-only: start a new policy this way/);
+    expect(found[0]!.message).toMatch(/"enabled" or "disabled"; Graph requires it, and caac never assumes one$/);
   });
 
   test('wrong types quote the value: a number, null, an array, an object, a long string', () => {
-    expect(problems('policy', { displayName: 5, conditions: null })).toEqual([
+    expect(problems('policy', { displayName: 5, state: 'disabled', conditions: null })).toEqual([
       { path: '/displayName', message: 'displayName must be a string, not number 5' },
       { path: '/conditions', message: 'conditions must be an object, not null' },
     ]);
-    expect(problems('policy', { displayName: ['a'], conditions: { applications: { includeApplications: { a: 1 } } } })).toEqual([
+    expect(problems('policy', { displayName: ['a'], state: 'disabled', conditions: { applications: { includeApplications: { a: 1 } } } })).toEqual([
       { path: '/displayName', message: 'displayName must be a string, not an array' },
       { path: '/conditions/applications/includeApplications', message: 'conditions.applications.includeApplications must be an array, not an object' },
     ]);
     const long = 'x'.repeat(100);
-    const [p] = problems('policy', { displayName: 'a', conditions: { applications: APPS, clientAppTypes: long } });
+    const [p] = problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS, clientAppTypes: long } });
     expect(p!.message).toBe(`conditions.clientAppTypes must be an array, not "${'x'.repeat(57)}..."`);
   });
 
   test('an array item is named with its index', () => {
-    expect(problems('policy', { displayName: 'a', conditions: { applications: { includeApplications: ['All', 1] } } })).toEqual([
+    expect(problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: { includeApplications: ['All', 1] } } })).toEqual([
       { path: '/conditions/applications/includeApplications/1', message: 'conditions.applications.includeApplications[1] must be a string, not number 1' },
     ]);
   });
 
   test('a nullable integer says "(or null)"', () => {
-    const found = problems('policy', { displayName: 'a', conditions: { applications: APPS }, sessionControls: { signInFrequency: { value: 'x', type: 'weeks', isEnabled: true } } });
+    const found = problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS }, sessionControls: { signInFrequency: { value: 'x', type: 'weeks', isEnabled: true } } });
     expect(found).toEqual([
       { path: '/sessionControls/signInFrequency/value', message: 'sessionControls.signInFrequency.value must be an integer (or null), not "x"' },
       { path: '/sessionControls/signInFrequency/type', message: '"weeks" is not a valid value for sessionControls.signInFrequency.type: use one of "days", "hours"' },
@@ -47,11 +55,11 @@ describe('describeSchemaErrors', () => {
   });
 
   test('a required property, nested', () => {
-    expect(problems('policy', { displayName: 'a', conditions: {} })).toEqual([{ path: '/conditions', message: 'conditions is missing the required property "applications"' }]);
+    expect(problems('policy', { displayName: 'a', state: 'disabled', conditions: {} })).toEqual([{ path: '/conditions', message: 'conditions is missing the required property "applications"' }]);
   });
 
   test('flags: comma-separated values with the allowed flags', () => {
-    const [p] = problems('policy', { displayName: 'a', conditions: { applications: APPS, users: { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest,friends' } } } });
+    const [p] = problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS, users: { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest,friends' } } } });
     expect(p).toEqual({
       path: '/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes',
       message: expect.stringMatching(/^"internalGuest,friends" is not a valid value for conditions\.users\.includeGuestsOrExternalUsers\.guestOrExternalUserTypes: write comma-separated flags from none, internalGuest, b2bCollaborationGuest/),
@@ -66,6 +74,7 @@ describe('describeSchemaErrors', () => {
   test('members with "all external tenants" is not allowed', () => {
     const found = problems('policy', {
       displayName: 'a',
+      state: 'disabled',
       conditions: {
         applications: APPS,
         users: { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest', externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all', members: ['x'] } } },
@@ -81,7 +90,7 @@ describe('describeSchemaErrors', () => {
   });
 
   test('"did you mean" picks the nearest declared property, ignoring case', () => {
-    const near = (key: string) => problems('policy', { displayName: 'a', conditions: { applications: APPS, users: { [key]: [] } } })[0]!.message;
+    const near = (key: string) => problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS, users: { [key]: [] } } })[0]!.message;
     expect(near('includeUser')).toMatch(/did you mean "includeUsers"\?$/);
     expect(near('IncludeUsers')).toMatch(/did you mean "includeUsers"\?$/);
     expect(near('excludeGroup')).toMatch(/did you mean "excludeGroups"\?$/);
@@ -91,7 +100,7 @@ describe('describeSchemaErrors', () => {
   });
 
   test('a pointer segment with "/" or "~" is shown unescaped', () => {
-    const [p] = problems('policy', { displayName: 'a', conditions: { applications: APPS, 'a/b~c': 1 } });
+    const [p] = problems('policy', { displayName: 'a', state: 'disabled', conditions: { applications: APPS, 'a/b~c': 1 } });
     expect(p).toEqual({ path: '/conditions/a~1b~0c', message: expect.stringMatching(/^unknown property "a\/b~c" in conditions \(allowed: users, applications,/) });
   });
 

@@ -438,6 +438,7 @@ describe('policy schema', () => {
   it('accepts the nulls and empty arrays real exports write', () => {
     expectValid('policy', {
       displayName: 'Minimal',
+      state: 'enabledForReportingButNotEnforced',
       conditions: {
         applications: { includeApplications: ['All'] },
         users: null,
@@ -453,8 +454,10 @@ describe('policy schema', () => {
     });
   });
 
-  it('does not require state or clientAppTypes', () => {
-    expectValid('policy', { displayName: 'x', conditions: { applications: { includeApplications: ['All'] } } });
+  it('requires state (Graph does; caac never assumes one), not clientAppTypes', () => {
+    expectValid('policy', { displayName: 'x', state: 'disabled', conditions: { applications: { includeApplications: ['All'] } } });
+    expectInvalidAt('policy', { displayName: 'x', conditions: { applications: { includeApplications: ['All'] } } }, '', 'required');
+    expectInvalidAt('policy', { displayName: 'x', state: null, conditions: { applications: { includeApplications: ['All'] } } }, '/state', 'enum');
   });
 
   it('requires displayName, conditions and conditions.applications', () => {

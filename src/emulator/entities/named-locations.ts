@@ -1,10 +1,12 @@
 /**
  * Named locations: IP ranges (IPv4/IPv6 CIDR) and countries (ISO 3166-1 alpha-2). Graph needs
- * `@odata.type` on POST and on PATCH, and a location cannot change its kind.
+ * `@odata.type` on POST and on PATCH, and a location cannot change its kind. The limits are those
+ * Entra documents for IP locations (concept-assignment-network): masks greater than /8 only, at most
+ * 2,000 ranges per location and 195 named locations per tenant; a trusted location cannot be deleted.
  */
 import { badRequest, ca } from '../graph-error.js';
-import { isObject, normalize, normalizePartial, type TypeDef } from '../schema.js';
-import type { Json, JsonObject } from '../types.js';
+import { isObject, mergePatch, normalize, normalizePatch, type TypeDef } from '../schema.js';
+import type { Json, JsonObject, TenantState } from '../types.js';
 import { isCountryCode, isIPv4Cidr, isIPv6Cidr } from '../validation.js';
 
 export const IP_TYPE = '#microsoft.graph.ipNamedLocation';
@@ -13,6 +15,11 @@ const V4 = '#microsoft.graph.iPv4CidrRange';
 const V6 = '#microsoft.graph.iPv6CidrRange';
 const ENTITY = 'NamedLocation';
 const ctx = { entity: ENTITY };
+
+export const NAMED_LOCATION_LIMIT = 195;
+export const RANGES_PER_LOCATION = 2000;
+/** "Only CIDR masks greater than /8 are allowed when defining an IP range" (IPv4 or IPv6). */
+const WIDEST_MASK = 9;
 
 const server = { id: { k: 'string' }, displayName: { k: 'string' }, modifiedDateTime: { k: 'string' }, createdDateTime: { k: 'string' } } as const;
 
@@ -46,6 +53,7 @@ function odataType(body: JsonObject, required: boolean): string | undefined {
 
 function shapeRanges(raw: Json | undefined): JsonObject[] {
   if (!Array.isArray(raw) || raw.length === 0) throw badRequest("1101: 'ipRanges' must list at least one IP range.");
+  if (raw.length > RANGES_PER_LOCATION) throw ca.tooManyRanges(raw.length, RANGES_PER_LOCATION);
   return raw.map((r, i) => {
     if (!isObject(r)) throw badRequest(`1101: 'ipRanges[${i}]' must be an object.`);
     const { cidrAddress } = normalize(ipRangeType, r, `ipRanges[${i}]`, ctx);
@@ -57,6 +65,7 @@ function shapeRanges(raw: Json | undefined): JsonObject[] {
     if ((t === V4.toLowerCase() && !v4) || (t === V6.toLowerCase() && !v6) || (!v4 && !v6)) {
       throw badRequest(`1102: Invalid IP range '${cidrAddress}': expected ${t === V6.toLowerCase() ? 'an IPv6' : t === V4.toLowerCase() ? 'an IPv4' : 'a'} CIDR address.`);
     }
+    if (Number(cidrAddress.slice(cidrAddress.lastIndexOf('/') + 1)) < WIDEST_MASK) throw ca.maskTooWide(cidrAddress);
     return { '@odata.type': v4 ? V4 : V6, cidrAddress };
   });
 }
@@ -91,12 +100,24 @@ export function createNamedLocation(body: Json | undefined, id: string, now: str
   return check({ '@odata.type': type, id, displayName: input.displayName ?? null, modifiedDateTime: now, createdDateTime: now, ...input });
 }
 
+/** PATCH merges (the update reference: properties left out keep their values); ipRanges is replaced whole. */
 export function patchNamedLocation(stored: JsonObject, body: Json | undefined, now: string): JsonObject {
   if (!isObject(body)) throw badRequest('The request body must be a JSON object.');
   const type = odataType(body, true);
   if (type !== stored['@odata.type']) throw badRequest(`1104: A named location cannot change its type from '${String(stored['@odata.type'])}' to '${String(type)}'.`);
-  const partial = normalizePartial(type === IP_TYPE ? ipInput : countryInput, strip(body), ctx);
-  return check({ ...stored, ...partial, modifiedDateTime: now });
+  const input = type === IP_TYPE ? ipInput : countryInput;
+  const patch = normalizePatch(input, strip(body), '', ctx);
+  return check({ ...mergePatch(input, structuredClone(stored), patch, ctx), modifiedDateTime: now });
+}
+
+/** Graph refuses the 196th named location, whether created or restored from deletedItems. */
+export function assertLocationCapacity(state: TenantState): void {
+  if (state.namedLocations.length >= NAMED_LOCATION_LIMIT) throw ca.locationLimit(NAMED_LOCATION_LIMIT);
+}
+
+/** A location marked trusted must be marked untrusted (PATCH) before it can be deleted. */
+export function assertUntrusted(location: JsonObject): void {
+  if (location['@odata.type'] === IP_TYPE && location.isTrusted === true) throw ca.trustedLocation(String(location.id));
 }
 
 /** For seeds and state files. */

@@ -5,7 +5,7 @@
  */
 import { builtInStrengths } from '../builtins.js';
 import { badRequest, ca } from '../graph-error.js';
-import { forVersion, isObject, normalize, normalizePartial } from '../schema.js';
+import { forVersion, isObject, mergePatch, normalize, normalizePatch } from '../schema.js';
 import type { Json, JsonObject, TenantState } from '../types.js';
 import {
   APP_KEYWORDS, LOCATION_KEYWORDS, SP_KEYWORDS, USER_ACTIONS, USER_KEYWORDS, policyInputType, policyType,
@@ -107,7 +107,11 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   const users = obj(conditions.users);
   const apps = obj(conditions.applications);
   if (apps === null) throw ca.schema(ENTITY, "'conditions.applications' is required.");
-  if (users === null) throw ca.schema(ENTITY, "'conditions.users' is required.");
+  const clientApps = obj(conditions.clientApplications);
+  // Graph: users is required unless clientApplications names service principals (a policy for
+  // workload identities).
+  const includesWorkloads = arr(clientApps?.includeServicePrincipals).length > 0;
+  if (users === null && !includesWorkloads) throw ca.schema(ENTITY, "'conditions.users' is required.");
   if (arr(conditions.clientAppTypes).length === 0) throw ca.emptyClientAppTypes();
 
   // References: every value that is not a keyword must name an object of the right kind.
@@ -118,13 +122,14 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
   const spIds = ids(state.servicePrincipals);
   const locationIds = ids(state.namedLocations);
-  checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
-  checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
-  checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
+  checkRefs([...arr(users?.includeUsers), ...arr(users?.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
+  checkRefs([...arr(users?.includeGroups), ...arr(users?.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
+  checkRefs([...arr(users?.includeRoles), ...arr(users?.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
   checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
   const locations = obj(conditions.locations);
-  checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
-  const clientApps = obj(conditions.clientApplications);
+  // The MFA Trusted IPs id is no named location object, and Graph accepts it (its create example excludes it).
+  const mfaTrustedIps = '00000000-0000-0000-0000-000000000000';
+  checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => v === mfaTrustedIps || locationIds.has(v), ca.invalidLocation);
   checkRefs(
     [...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)],
     SP_KEYWORDS,
@@ -140,15 +145,16 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
 
   // What the policy applies to.
   const includesUsers =
-    arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
-    users.includeGuestsOrExternalUsers !== null;
-  if (!includesUsers) throw ca.noUsers();
+    arr(users?.includeUsers).length + arr(users?.includeGroups).length + arr(users?.includeRoles).length > 0 ||
+    (users !== null && users.includeGuestsOrExternalUsers !== null && users.includeGuestsOrExternalUsers !== undefined);
+  if (!includesUsers && !includesWorkloads) throw ca.noUsers();
   const userActions = arr(apps.includeUserActions);
   if (arr(apps.includeApplications).length > 0 && userActions.length > 0) throw ca.appsAndUserActions();
   if (arr(apps.includeApplications).length + userActions.length + arr(apps.includeAuthenticationContextClassReferences).length === 0) {
     throw ca.noApplications();
   }
   for (const side of ['include', 'exclude'] as const) {
+    if (users === null) break;
     const g = obj(users[`${side}GuestsOrExternalUsers`]);
     if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers')) throw ca.guestsStringAndObject();
     if (g !== null && g.externalTenants !== null && g.guestOrExternalUserTypes === null) throw ca.externalTenantsWithoutTypes();
@@ -178,24 +184,31 @@ export function validatePolicy(p: JsonObject, state: TenantState): void {
   if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null)) throw ca.everyTimeWithValue();
 }
 
-export function createPolicy(body: Json | undefined, state: TenantState, id: string, now: string): JsonObject {
+export type ApiVersion = 'v1.0' | 'beta';
+
+export function createPolicy(body: Json | undefined, state: TenantState, id: string, now: string, version: ApiVersion): JsonObject {
   if (!isObject(body)) throw ca.schema(ENTITY, 'The request body must be a JSON object.');
   rejectReadOnly(body);
-  const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
+  const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', { ...ctx, version }));
   const p: JsonObject = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
   validatePolicy(p, state);
   if (state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
   return p;
 }
 
-/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
-export function patchPolicy(stored: JsonObject, body: Json | undefined, state: TenantState, now: string): JsonObject {
+/**
+ * PATCH, as Graph's update reference says: "existing properties that aren't included in the request
+ * body maintain their previous values". Complex properties merge recursively, arrays are replaced
+ * whole, null clears; the whole policy is then checked again, as after a create.
+ */
+export function patchPolicy(stored: JsonObject, body: Json | undefined, state: TenantState, now: string, version: ApiVersion): JsonObject {
   if (!isObject(body)) throw ca.schema(ENTITY, 'The request body must be a JSON object.');
   rejectReadOnly(body);
-  const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
-  const merged: JsonObject = { ...stored, ...partial, modifiedDateTime: now };
-  validatePolicy(merged, state);
-  return merged;
+  const patch = normalizePatch(policyInputType, stripOdata(body), '', { ...ctx, version });
+  const merged = mergePatch(policyType, structuredClone(stored), patch, { ...ctx, version });
+  const p = shapeRaw(normalize(policyType, { ...merged, modifiedDateTime: now }, '', ctx));
+  validatePolicy(p, state);
+  return p;
 }
 
 /** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */

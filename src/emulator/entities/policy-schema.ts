@@ -1,8 +1,14 @@
 /**
  * conditionalAccessPolicy as Graph declares it (v1.0, with the beta-only properties marked). The
  * field order is the order Graph answers in.
+ *
+ * Beta-only properties follow Graph's beta schema (msgraph-metadata, schemas/type-mappings,
+ * August 2026) plus those the caac client knows that it does not declare yet (`sparse`: agents,
+ * agentContext, times, networkAccessSecurity, blockSensitiveActions), which /beta accepts and
+ * stores but never answers unless set.
  */
-import type { Field, TypeDef } from '../schema.js';
+import { isObject, type Field, type TypeDef } from '../schema.js';
+import type { Json } from '../types.js';
 
 const RISK = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'] as const;
 const MODE = ['include', 'exclude'] as const;
@@ -14,6 +20,9 @@ const filter = (name: string): TypeDef => ({
 
 const str = (keywords?: readonly string[]): Field => ({ k: 'strings', keywords });
 const obj = (type: TypeDef, beta = false): Field => ({ k: 'object', type, beta });
+const betaStrings: Field = { k: 'strings', beta: true };
+/** Beta properties the client knows and Graph's published beta schema does not declare (yet). */
+const undeclaredBeta: Field = { k: 'raw', beta: true, sparse: true };
 
 export const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'] as const;
 export const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'] as const;
@@ -26,12 +35,31 @@ export const GUEST_TYPES = [
   'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
 ] as const;
 
+/** all | enumerated, from @odata.type or membershipKind; '' when the value names neither. */
+function externalTenantsKind(v: Json): string {
+  if (!isObject(v)) return '';
+  const type = typeof v['@odata.type'] === 'string' ? v['@odata.type'].toLowerCase() : '';
+  if (type.endsWith('conditionalaccessallexternaltenants')) return 'all';
+  if (type.endsWith('conditionalaccessenumeratedexternaltenants')) return 'enumerated';
+  return typeof v.membershipKind === 'string' ? v.membershipKind.toLowerCase() : '';
+}
+
+/**
+ * externalTenants is polymorphic: a PATCH of the same kind (or one that names no kind) merges into
+ * it; one of the other kind replaces it, since the properties of one kind mean nothing on the other.
+ */
+function mergeExternalTenants(stored: Json, sent: Json): Json {
+  if (!isObject(stored) || !isObject(sent)) return sent;
+  const kind = externalTenantsKind(sent);
+  return kind === '' || kind === externalTenantsKind(stored) ? { ...stored, ...sent } : sent;
+}
+
 export const guestsType: TypeDef = {
   name: 'conditionalAccessGuestsOrExternalUsers',
   fields: {
     guestOrExternalUserTypes: { k: 'flags', values: GUEST_TYPES },
     // Polymorphic (all | enumerated); checked and shaped in policies.ts.
-    externalTenants: { k: 'raw' },
+    externalTenants: { k: 'raw', merge: mergeExternalTenants },
   },
 };
 
@@ -73,7 +101,10 @@ export const conditionsType: TypeDef = {
     clientAppTypes: { k: 'enums', values: CLIENT_APP_TYPES },
     servicePrincipalRiskLevels: { k: 'enums', values: RISK },
     insiderRiskLevels: { k: 'flags', values: ['minor', 'moderate', 'elevated', 'unknownFutureValue'] },
-    agentIdRiskLevels: { k: 'raw', beta: true },
+    agentIdRiskLevels: { k: 'flags', values: ['low', 'medium', 'high', 'unknownFutureValue'], beta: true },
+    agents: undeclaredBeta,
+    agentContext: undeclaredBeta,
+    times: undeclaredBeta,
     platforms: obj({
       name: 'conditionalAccessPlatforms',
       fields: { includePlatforms: { k: 'enums', values: PLATFORMS }, excludePlatforms: { k: 'enums', values: PLATFORMS } },
@@ -85,20 +116,24 @@ export const conditionsType: TypeDef = {
     devices: obj({
       name: 'conditionalAccessDevices',
       fields: {
-        includeDevices: { k: 'strings', beta: true },
-        excludeDevices: { k: 'strings', beta: true },
-        includeDeviceStates: { k: 'strings', beta: true },
-        excludeDeviceStates: { k: 'strings', beta: true },
+        includeDevices: betaStrings,
+        excludeDevices: betaStrings,
+        includeDeviceStates: betaStrings,
+        excludeDeviceStates: betaStrings,
         deviceFilter: obj(filter('conditionalAccessFilter')),
       },
     }),
-    deviceStates: { k: 'raw', beta: true },
+    // Deprecated in beta; kept because exports still carry it.
+    deviceStates: obj({ name: 'conditionalAccessDeviceStates', fields: { includeStates: str(), excludeStates: str() } }, true),
     clientApplications: obj({
       name: 'conditionalAccessClientApplications',
       fields: {
         includeServicePrincipals: str(SP_KEYWORDS),
         excludeServicePrincipals: str(SP_KEYWORDS),
         servicePrincipalFilter: obj(filter('conditionalAccessFilter')),
+        includeAgentIdServicePrincipals: betaStrings,
+        excludeAgentIdServicePrincipals: betaStrings,
+        agentIdServicePrincipalFilter: obj(filter('conditionalAccessFilter'), true),
       },
     }),
     authenticationFlows: obj({
@@ -122,7 +157,7 @@ export const grantControlsType: TypeDef = {
     builtInControls: { k: 'enums', values: BUILT_IN_CONTROLS },
     customAuthenticationFactors: str(),
     termsOfUse: str(),
-    // Set with {"id": …}; stored as {"id"} and expanded when read.
+    // Set with {"id": …}; stored as {"id"} and expanded when read. A PATCH replaces the reference.
     authenticationStrength: { k: 'raw' },
   },
 };
@@ -157,6 +192,12 @@ export const sessionControlsType: TypeDef = {
       { name: 'continuousAccessEvaluationSessionControl', fields: { mode: { k: 'enum', values: ['strictEnforcement', 'disabled', 'unknownFutureValue', 'strictLocation'] } } },
       true,
     ),
+    globalSecureAccessFilteringProfile: obj(
+      { name: 'globalSecureAccessFilteringProfileSessionControl', fields: { ...enabled, profileId: { k: 'string' } } },
+      true,
+    ),
+    networkAccessSecurity: undeclaredBeta,
+    blockSensitiveActions: undeclaredBeta,
   },
 };
 

@@ -4,9 +4,11 @@
  * the pull request.
  */
 import { activeSessionControls, hasKeyword, viewPolicy, type PolicyView } from '../../model/policy-view.js';
+import type { Severity } from '../../model/findings.js';
 import type { PreparedDocument, Rule, RuleHit } from '../rule.js';
+import { namedLocationCountHits, namedLocationHits } from './graph-rule-named-locations.js';
 
-type Check = (p: PolicyView, document: PreparedDocument) => { path: string; message: string }[];
+type Check = (p: PolicyView, document: PreparedDocument) => { path: string; message: string; severity?: Severity }[];
 
 const USERS = '/conditions/users';
 
@@ -39,15 +41,22 @@ const riskRemediation: Check = (p) => {
     : [];
 };
 
+/**
+ * Graph's own GET answers both forms, so a raw export holds both; a write with both fails
+ * (terraform-provider-azuread#1196). caac drops the keyword before comparing and writing
+ * (src/normalize/legacy-guests.ts): a warning, not an error.
+ */
 const guestsTwice: Check = (p) => {
   const out = [];
   for (const side of ['include', 'exclude'] as const) {
     const list = side === 'include' ? p.users.includeUsers : p.users.excludeUsers;
     const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
-    if (hasKeyword(list, 'GuestsOrExternalUsers') && object) {
+    const at = list.findIndex((v) => hasKeyword([v], 'GuestsOrExternalUsers'));
+    if (at >= 0 && object) {
       out.push({
-        path: `${USERS}/${side}Users`,
-        message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
+        path: `${USERS}/${side}Users/${at}`,
+        severity: 'warning' as const,
+        message: `"GuestsOrExternalUsers" in ${side}Users repeats ${side}GuestsOrExternalUsers (Graph's GET answers both, but refuses both in a write): caac keeps the object form, which says which guest types, and drops the string before comparing and writing; delete the string from the file`,
       });
     }
   }
@@ -157,14 +166,20 @@ const CHECKS: Check[] = [
 export const graphRule: Rule = {
   id: 'graph-rule',
   severity: 'error',
-  description: 'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …).',
+  description:
+    'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …), or a named-location limit: CIDR masks of /8 or wider, more than 2,000 ranges in a location, more than 195 named locations, an empty country list. Both guest forms at once ("GuestsOrExternalUsers" and the object, as Graph\'s GET answers) is only a warning: caac keeps the object form.',
   check({ documents }) {
     const hits: RuleHit[] = [];
     for (const document of documents) {
+      if (document.kind === 'namedLocation') {
+        for (const hit of namedLocationHits(document)) hits.push({ document, ...hit });
+        continue;
+      }
       if (document.kind !== 'policy') continue;
       const view = viewPolicy(document.value);
       for (const check of CHECKS) for (const hit of check(view, document)) hits.push({ document, ...hit });
     }
+    hits.push(...namedLocationCountHits(documents));
     return hits;
   },
 };

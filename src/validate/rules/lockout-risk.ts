@@ -5,7 +5,7 @@
  * blocked (legacy clients only, some platforms, some locations, risky sign-ins, a device filter,
  * a user action) makes the policy not a lockout.
  */
-import { hasKeyword, viewPolicy, type PolicyView } from '../../model/policy-view.js';
+import { hasKeyword, mayEnforce, viewPolicy, type PolicyView } from '../../model/policy-view.js';
 import type { Rule, RuleHit } from '../rule.js';
 
 /** The conditions that limit a policy to a subset of sign-ins, named for the message. */
@@ -34,13 +34,14 @@ export const lockoutRisk: Rule = {
   id: 'lockout-risk',
   severity: 'error',
   description:
-    'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
+    'An enabled policy (or one whose state is missing, judged as enforcing) blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
   check({ documents }) {
     const hits: RuleHit[] = [];
     for (const document of documents) {
       if (document.kind !== 'policy') continue;
       const p = viewPolicy(document.value);
-      if (p.state !== 'enabled') continue;
+      // A missing state is judged as enforcing (the schema reports it too).
+      if (!mayEnforce(p.state)) continue;
       if (!p.grant?.builtInControls.includes('block')) continue;
       if (!hasKeyword(p.users.includeUsers, 'All')) continue;
       if (!hasKeyword(p.applications.includeApplications, 'All')) continue;
@@ -51,7 +52,7 @@ export const lockoutRisk: Rule = {
         document,
         path: '/conditions/users/excludeUsers',
         message:
-          'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
+          `this ${p.state === 'enabled' ? 'enabled' : 'possibly enforcing (its state is missing or unknown)'} policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first`,
       });
     }
     return hits;

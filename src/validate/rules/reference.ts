@@ -10,6 +10,7 @@ import type { Severity } from '../../model/findings.js';
 import {
   BETA_KEYWORDS,
   BUILT_IN_AUTH_STRENGTHS,
+  MFA_TRUSTED_IPS_LOCATION_ID,
   REFERENCE_KINDS,
   POLICY_REFERENCE_SLOTS,
   isGuid,
@@ -98,6 +99,9 @@ function checkValue(
         if (names.has(ref.name.toLowerCase())) {
           const exact = names.get(ref.name.toLowerCase())!;
           return exact === ref.name ? undefined : `"${value}": the ${label(ref.kind)} is named "${exact}" (names are matched exactly)`;
+        }
+        if (ref.kind === 'location' && ref.name.trim().toLowerCase() === 'mfa trusted ips') {
+          return `"${value}": the MFA Trusted IPs are no named location object; write their id "${MFA_TRUSTED_IPS_LOCATION_ID}", which Graph accepts in ${where}`;
         }
         const folder = ref.kind === 'location' ? 'named-locations/' : 'authentication-strengths/';
         const builtIns = ref.kind === 'authStrength' ? ` or a built-in one (${Object.keys(BUILT_IN_AUTH_STRENGTHS).join(', ')})` : '';
