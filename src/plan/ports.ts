@@ -12,7 +12,7 @@ export interface Tenant {
   read(): Promise<TenantSnapshot>;
   /** Creates an object; returns it as Graph answered (with its id). */
   create(kind: DocumentKind, body: JsonObject): Promise<JsonObject>;
-  /** PATCHes an object with complete top-level values. */
+  /** PATCHes an object with a body that says everything (Graph merges: null clears); a strength's combinationConfigurations go through their endpoint. */
   update(kind: DocumentKind, id: string, body: JsonObject): Promise<void>;
   remove(kind: DocumentKind, id: string): Promise<void>;
   /** Objects of a kind with this displayName (after an unclear create: did it happen?). */
