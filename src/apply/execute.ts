@@ -81,7 +81,13 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
     }
     return { done: found.length > 0, value: found };
   }, options.confirm);
-  if (seen.done && seen.value.length === 1 && typeof seen.value[0]!['id'] === 'string') return seen.value[0]!['id'];
+  if (seen.done && seen.value.length === 1 && typeof seen.value[0]!['id'] === 'string') {
+    const id = seen.value[0]!['id'];
+    // A strength's combinationConfigurations are written after the strength itself, and that part
+    // never ran: send the (idempotent) update that brings them in line.
+    if (op.kind === 'authenticationStrength') await tenant.update(op.kind, id, body);
+    return id;
+  }
   if (seen.done) {
     const ids = seen.value.map((o) => String(o['id'] ?? '?')).join(', ');
     throw new OutcomeUnknown(
@@ -200,6 +206,12 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: Execut
 async function runOne(op: PlanOperation, tenant: Tenant, created: Map<string, string>, options: ExecuteOptions): Promise<OperationResult> {
   try {
     if (op.action === 'delete') {
+      // A trusted location: Graph refuses the DELETE until it is marked untrusted (the plan's steps).
+      if (op.steps?.includes('markUntrusted')) {
+        await tenant.update(op.kind, op.id!, { '@odata.type': '#microsoft.graph.ipNamedLocation', isTrusted: false }).catch((e: unknown) => {
+          if (!(e instanceof GraphError && e.status === 404)) throw e;
+        });
+      }
       await tenant.remove(op.kind, op.id!).catch((e: unknown) => {
         // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
         if (!(e instanceof GraphError && e.status === 404)) throw e;

@@ -15,7 +15,7 @@ import { referenceKey, type ReferenceNames } from './names.js';
 const SERVER_FIELDS: Record<DocumentKind, readonly string[]> = {
   policy: ['createdDateTime', 'modifiedDateTime', 'templateId', 'deletedDateTime', 'partialEnablementStrategy'],
   namedLocation: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime'],
-  authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied', 'combinationConfigurations'],
+  authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied'],
 };
 
 /**
@@ -59,7 +59,8 @@ const KEY_ORDER: Record<DocumentKind, Readonly<Record<string, readonly string[]>
     '/ipRanges/*': ['cidrAddress'],
   },
   authenticationStrength: {
-    '': ['id', 'displayName', 'description', 'allowedCombinations'],
+    '': ['id', 'displayName', 'description', 'allowedCombinations', 'combinationConfigurations'],
+    '/combinationConfigurations/*': ['appliesToCombinations', 'allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'],
   },
 };
 
@@ -73,6 +74,7 @@ export interface BackupDocumentOptions {
 /** The repository document of one tenant object (pure; the input is not changed). */
 export function backupDocument(kind: DocumentKind, object: JsonObject, options: BackupDocumentOptions = {}): JsonObject {
   let doc = dropEmptyBetaProperties(kind, stripServerFields(kind, object));
+  if (kind === 'authenticationStrength') stripConfigurationIds(doc);
   if (kind === 'policy') {
     // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
     // the only one a write accepts beside the other.
@@ -102,6 +104,22 @@ function stripServerFields(kind: DocumentKind, object: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(object)) if (!dropped.has(key) && !isAnnotation(key)) out[key] = strip(value);
   return out;
+}
+
+/** A configuration's id is the server's: a strength file knows its configurations by type and combinations. */
+function stripConfigurationIds(doc: JsonObject): void {
+  const configurations = doc['combinationConfigurations'];
+  if (!Array.isArray(configurations)) return;
+  // None: the file says nothing about them (as before configurations were managed).
+  if (configurations.length === 0) {
+    delete doc['combinationConfigurations'];
+    return;
+  }
+  doc['combinationConfigurations'] = configurations.map((c) => {
+    if (!isJsonObject(c)) return c;
+    const { id: _id, ...rest } = c;
+    return rest;
+  });
 }
 
 /**

@@ -3,7 +3,9 @@
  * does so before the next one runs: an invalid repository is not compared, an unresolvable
  * reference is not planned around.
  */
-import type { Plan } from '../model/plan.js';
+import { SafetyError } from '../errors.js';
+import { sortWarnings, type Plan, type PlanOperation } from '../model/plan.js';
+import { policiesThatEnable, securityDefaultsRefusal, securityDefaultsUnknownWarning } from '../plan/security-defaults.js';
 import type { PolicyStore } from '../model/repository.js';
 import { requestsSince, type ApiVersion } from '../model/tenant.js';
 import { planChanges } from '../plan/plan-changes.js';
@@ -68,7 +70,6 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
-  plan.requests = requestsSince(before, ports.tenant.requests());
   plan.state = stateOf(snapshot, options.apiVersion);
   plan.guards = {
     users: [...resolution.emergencyAccess.users].sort(),
@@ -80,11 +81,36 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const contingency = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
   Object.assign(plan, holdActiveContingency(plan, contingency.sets, snapshot));
 
+  await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
+  plan.requests = requestsSince(before, ports.tenant.requests());
+
   // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
   // here, in the pull request, not only by apply.
   const unsafe = emergencyAccessProblems(plan, resolution.emergencyAccess, emergencyAccessScope(settings)).map((p) => locateProblem(p, resolution.documents));
   if (unsafe.length) return { status: 'unsafe', validation, problems: unsafe, plan };
   return { status: 'planned', validation, plan };
+}
+
+/**
+ * Stops the plan when it would enable a policy while security defaults are on (Graph refuses the
+ * write); the setting is read only when the plan enables a policy (one GET). Unknown (403): a
+ * warning, and the plan goes on.
+ */
+async function checkSecurityDefaults(plan: Plan, tenant: Tenant, documents: readonly ResolvedDocument[]): Promise<void> {
+  const enabling = policiesThatEnable(plan);
+  if (enabling.length === 0) return;
+  const enabled = tenant.securityDefaultsEnabled ? await tenant.securityDefaultsEnabled() : undefined;
+  if (enabled === undefined) {
+    plan.warnings = sortWarnings([...plan.warnings, securityDefaultsUnknownWarning(enabling)], (w) => w.kind);
+    return;
+  }
+  if (!enabled) return;
+  const locate = (op: PlanOperation): string => {
+    const document = documents.find((d) => d.file === op.file);
+    const at = document ? document.locate('/state') : undefined;
+    return `${op.file ?? op.displayName}${at ? `:${at.line}` : ''}`;
+  };
+  throw new SafetyError(`plan stopped: ${securityDefaultsRefusal(enabling, locate)}`);
 }
 
 /** A problem at its file and line (the policy's file; its nearest existing property). */

@@ -11,6 +11,8 @@ const COLLECTIONS = new Set([
   'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** Singletons under a collection's segment (not ids): policies/identitySecurityDefaultsEnforcementPolicy. */
+const SINGLETONS = new Set(['identitySecurityDefaultsEnforcementPolicy']);
 
 export function endpointKey(method: string, version: string, path: string): string {
   const segments = path.split('/').filter((s) => s !== '');
@@ -18,7 +20,7 @@ export function endpointKey(method: string, version: string, path: string): stri
     const prev = segments[i - 1];
     if (s.includes('(')) return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
     if (GUID.test(s)) return '{id}';
-    if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s)) return '{id}';
+    if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s)) return '{id}';
     return s;
   });
   return `${method.toUpperCase()} /${version}/${out.join('/')}`;

@@ -68,6 +68,11 @@ export const ca = {
   noControls: () => badRequest('1043: A policy must have grant controls or session controls.'),
   riskRemediation: () =>
     badRequest("1044: 'riskRemediation' requires an authentication strength with operator 'AND'."),
+  /** The emulator's number (Graph's text is not published): a policy enabled while security defaults are on. */
+  securityDefaultsOn: () =>
+    badRequest(
+      '1046: Conditional Access policies cannot be enabled while security defaults are enabled for the tenant. Disable security defaults (policies/identitySecurityDefaultsEnforcementPolicy) or set the policy state to enabledForReportingButNotEnforced or disabled.',
+    ),
   inUse: (what: string, id: string, policy: string) =>
     badRequest(`1045: ${what} '${id}' is referenced by the Conditional Access policy '${policy}' and cannot be deleted.`),
   invalidUser: (v: string) => badRequest(`1053: Invalid user value: ${v}.`),

@@ -11,8 +11,10 @@ import type { Json, JsonObject, TenantState } from './types.js';
 import { createPolicy, patchPolicy, policyReferencing, renderPolicy, POLICY_LIMIT } from './entities/policies.js';
 import { assertLocationCapacity, assertUntrusted, createNamedLocation, patchNamedLocation } from './entities/named-locations.js';
 import { allStrengths, assertCustom, createStrength, normalizeCombinations, patchStrength } from './entities/authentication-strengths.js';
+import { assertConfigurationsFit, configurationsOf, createConfiguration, patchConfiguration } from './entities/authentication-strengths.js';
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
+import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
 
 export interface GraphRequest {
   method: string;
@@ -92,6 +94,8 @@ interface SoftCollection {
   patch: (stored: JsonObject, body: Json | undefined, ctx: RouteContext) => JsonObject;
   beforeDelete?: (e: JsonObject, ctx: RouteContext) => void;
   beforeRestore?: (ctx: RouteContext) => void;
+  /** Rules over the entity a create or PATCH would store (before it is stored). */
+  checkWrite?: (e: JsonObject, ctx: RouteContext) => void;
 }
 
 const policies: SoftCollection = {
@@ -105,6 +109,10 @@ const policies: SoftCollection = {
   beforeRestore: (ctx) => {
     if (ctx.store.state.policies.length >= POLICY_LIMIT) throw ca.policyLimit(POLICY_LIMIT);
   },
+
+  // Graph refuses to enable a policy while security defaults are on (a create, or a PATCH that
+  // leaves it enabled).
+  checkWrite: (e, ctx) => assertEnableAllowed(e, ctx.store.state),
 };
 
 const namedLocations: SoftCollection = {
@@ -136,6 +144,7 @@ function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {
     ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
     ['POST', new RegExp(`^${path}$`), (req, ctx) => {
       const e = c.create(req.body, ctx, randomUUID());
+      c.checkWrite?.(e, ctx);
       c.active(ctx.store.state).push(e);
       ctx.store.markCreated(String(e.id), ctx.now);
       commit(ctx);
@@ -147,6 +156,7 @@ function softRoutes(c: SoftCollection): Array<[string, RegExp, Handler]> {
     }],
     ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
       const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+      c.checkWrite?.(updated, ctx);
       replaceIn(c.active(ctx.store.state), updated);
       commit(ctx);
       return noContent();
@@ -191,8 +201,50 @@ const CONTEXTS = `${CA}/authenticationContextClassReferences`;
 const renderStrength = (s: JsonObject, ctx: RouteContext): JsonObject => ({
   ...structuredClone(s),
   'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
-  combinationConfigurations: [],
+  combinationConfigurations: structuredClone(configurationsOf(s)),
 });
+
+/**
+ * `…/authenticationStrengthPolicies/{id}/combinationConfigurations`: list, create (201), get,
+ * update (200 with the object), delete (204). Stored inside their strength, so a strength's GET
+ * and list carry them (and lag with it).
+ */
+function combinationRoutes(): Array<[string, RegExp, Handler]> {
+  const what = 'Authentication combination configuration';
+  const base = `^${STRENGTHS}/([^/]+)/combinationConfigurations`;
+  const strengthOf = (ctx: RouteContext, id: string): JsonObject => findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+  const path = (id: string): string => `${STRENGTHS}('${id}')/combinationConfigurations`;
+  const save = (ctx: RouteContext, strength: JsonObject, configurations: JsonObject[]): void => {
+    replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...strength, combinationConfigurations: configurations, modifiedDateTime: iso(ctx.now) });
+    ctx.store.save();
+  };
+  return [
+    ['GET', new RegExp(`${base}$`), (req, ctx, [id = '']) => caList(ctx, path(id), structuredClone(configurationsOf(strengthOf(ctx, id))), req.params, ['id'])],
+    ['POST', new RegExp(`${base}$`), (req, ctx, [id = '']) => {
+      const strength = strengthOf(ctx, id);
+      const c = createConfiguration(strength, req.body, randomUUID());
+      save(ctx, strength, [...configurationsOf(strength), c]);
+      return created(ctx, `${STRENGTHS}/${id}/combinationConfigurations`, path(id), c);
+    }],
+    ['GET', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) =>
+      ok(entityBody(ctx, path(id), structuredClone(findIn(configurationsOf(strengthOf(ctx, id)), cid, what)), req.params))],
+    ['PATCH', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) => {
+      const strength = strengthOf(ctx, id);
+      const list = configurationsOf(strength);
+      const next = patchConfiguration(strength, findIn(list, cid, what), req.body);
+      save(ctx, strength, list.map((c) => (c.id === cid ? next : c)));
+      return ok(entityBody(ctx, path(id), next));
+    }],
+    ['DELETE', new RegExp(`${base}/([^/]+)$`), (_req, ctx, [id = '', cid = '']) => {
+      const strength = strengthOf(ctx, id);
+      assertCustom(strength);
+      const list = configurationsOf(strength);
+      findIn(list, cid, what);
+      save(ctx, strength, list.filter((c) => c.id !== cid));
+      return noContent();
+    }],
+  ];
+}
 
 const strengthRoutes: Array<[string, RegExp, Handler]> = [
   ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) =>
@@ -229,6 +281,7 @@ const strengthRoutes: Array<[string, RegExp, Handler]> = [
     assertCustom(stored);
     const body = req.body;
     const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+    assertConfigurationsFit(stored, next);
     const previous = stored.allowedCombinations ?? [];
     replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
     ctx.store.save();
@@ -240,6 +293,7 @@ const strengthRoutes: Array<[string, RegExp, Handler]> = [
       previousCombinations: previous,
     });
   }],
+  ...combinationRoutes(),
   ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
   ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) =>
     ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
@@ -317,11 +371,23 @@ const directoryRoutes: Array<[string, RegExp, Handler]> = [
     ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
 ];
 
+const SECURITY_DEFAULTS = 'policies/identitySecurityDefaultsEnforcementPolicy';
+
+const securityDefaultsRoutes: Array<[string, RegExp, Handler]> = [
+  ['GET', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => ok(entityBody(ctx, SECURITY_DEFAULTS, renderSecurityDefaults(ctx.store.state), req.params))],
+  ['PATCH', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => {
+    patchSecurityDefaults(ctx.store.state, req.body);
+    ctx.store.save();
+    return noContent();
+  }],
+];
+
 const ROUTES: Array<[string, RegExp, Handler]> = [
   ...softRoutes(policies),
   ...softRoutes(namedLocations),
   ...strengthRoutes,
   ...directoryRoutes,
+  ...securityDefaultsRoutes,
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */

@@ -33,6 +33,7 @@ export function emptyTenant(tenantId: string): TenantState {
     servicePrincipals: firstPartyServicePrincipals(tenantId),
     applications: [],
     directoryRoleTemplates: directoryRoleTemplates(),
+    securityDefaults: { isEnabled: false },
   };
 }
 
@@ -86,7 +87,14 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     servicePrincipals: dir('servicePrincipals'),
     applications: dir('applications'),
     directoryRoleTemplates: dir('directoryRoleTemplates'),
+    securityDefaults: securityDefaultsOf(raw.securityDefaults),
   };
+}
+
+function securityDefaultsOf(raw: Json | undefined): { isEnabled: boolean } {
+  if (raw === undefined || raw === null) return { isEnabled: false };
+  if (!isObj(raw) || typeof raw.isEnabled !== 'boolean') throw new Error("Tenant state: 'securityDefaults' must be {\"isEnabled\": true|false}.");
+  return { isEnabled: raw.isEnabled };
 }
 
 /** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */

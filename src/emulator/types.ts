@@ -100,4 +100,9 @@ export interface TenantState {
   servicePrincipals: JsonObject[];
   applications: JsonObject[];
   directoryRoleTemplates: JsonObject[];
+  /**
+   * `policies/identitySecurityDefaultsEnforcementPolicy`: while on, no Conditional Access policy
+   * can be enabled. Off when absent (a fixture may set `"securityDefaults": {"isEnabled": true}`).
+   */
+  securityDefaults?: { isEnabled: boolean };
 }

@@ -85,6 +85,8 @@ const COLLECTIONS = new Set([
   'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** Singletons under a collection's segment (not ids): policies/identitySecurityDefaultsEnforcementPolicy. */
+const SINGLETONS = new Set(['identitySecurityDefaultsEnforcementPolicy']);
 
 /** `GET /v1.0/identity/conditionalAccess/policies/{id}` for a path like `/v1.0/identity/conditionalAccess/policies/3f…`. */
 export function endpointKey(method: string, path: string): string {
@@ -93,7 +95,7 @@ export function endpointKey(method: string, path: string): string {
     const prev = segments[i - 1];
     if (s.includes('(')) return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
     if (GUID.test(s)) return '{id}';
-    if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s)) return '{id}';
+    if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s)) return '{id}';
     return s;
   });
   return `${method.toUpperCase()} /${out.join('/')}`;

@@ -3,7 +3,8 @@
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
 import { GraphError } from '../errors.js';
-import type { DocumentKind, JsonObject } from '../model/documents.js';
+import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
+import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
 import type { Tenant } from '../plan/ports.js';
 import type { GraphHttp } from './http.js';
@@ -59,14 +60,69 @@ export class GraphTenant implements Tenant {
   }
 
   async create(kind: DocumentKind, body: JsonObject): Promise<JsonObject> {
+    // A strength's combination configurations have an endpoint of their own: the strength first.
+    const { combinationConfigurations, ...rest } = body;
+    const strengthConfigurations = kind === 'authenticationStrength' && Array.isArray(combinationConfigurations) ? combinationConfigurations : undefined;
     // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
-    const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
+    const created = await this.http.call('POST', KIND_PATHS[kind], kind === 'authenticationStrength' ? rest : body, { onlyThrottled: true });
     if (created === undefined) throw new GraphError(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
+    if (strengthConfigurations?.length) {
+      const id = String(created['id']);
+      await this.afterStrengthWrite(id, String(body['displayName']), () => this.writeConfigurations(id, reconcileConfigurations(strengthConfigurations, [])));
+    }
     return created;
+  }
+
+  /**
+   * Makes a strength's configurations match: deletes first (updateAllowedCombinations may not drop a
+   * combination that a configuration still restricts), PATCHes, then creates.
+   */
+  private async writeConfigurations(strengthId: string, changes: ConfigurationChanges): Promise<void> {
+    const base = `${KIND_PATHS.authenticationStrength}/${encodeURIComponent(strengthId)}/combinationConfigurations`;
+    for (const id of changes.remove) {
+      await this.http.call('DELETE', `${base}/${encodeURIComponent(id)}`).catch((e: unknown) => {
+        if (!(e instanceof GraphError && e.status === 404)) throw e; // already gone: what was asked
+      });
+    }
+    for (const { id, body } of changes.update) await this.http.call('PATCH', `${base}/${encodeURIComponent(id)}`, body);
+    for (const body of changes.create) {
+      try {
+        await this.http.call('POST', base, body, { onlyThrottled: true });
+      } catch (e) {
+        // Not idempotent: after an unclear answer, look before anything else; never POST twice.
+        if (!(e instanceof GraphError && (e.status === 0 || e.status >= 500))) throw e;
+        const now = await this.http.list(base).catch(() => undefined);
+        if (!now?.some((c) => configurationKey(c) === configurationKey(body))) throw e;
+      }
+    }
+  }
+
+  /**
+   * A failure after the strength itself was written is not the strength's: it must not read as
+   * an unclear create (which the caller would look up by name, find, and count as done).
+   */
+  private async afterStrengthWrite(id: string, displayName: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new Error(`authentication strength "${displayName}" (${id}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
+    }
   }
 
   async update(kind: DocumentKind, id: string, body: JsonObject): Promise<void> {
     const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+    if (kind === 'authenticationStrength' && Array.isArray(body['combinationConfigurations'])) {
+      // The configurations have their own endpoint: compare with what the tenant holds (one GET).
+      const { combinationConfigurations: desired, ...strength } = body;
+      const live = await this.http.list(`${path}/combinationConfigurations`);
+      const changes = reconcileConfigurations(desired as JsonValue[], live);
+      // Deletions first: updateAllowedCombinations may not drop a combination still configured.
+      await this.writeConfigurations(id, { remove: changes.remove, update: [], create: [] });
+      await this.update(kind, id, strength);
+      await this.writeConfigurations(id, { remove: [], update: changes.update, create: changes.create });
+      return;
+    }
     if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
       // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
       const { allowedCombinations, ...rest } = body;
@@ -106,6 +162,17 @@ export class GraphTenant implements Tenant {
 
   async remove(kind: DocumentKind, id: string): Promise<void> {
     await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+  }
+
+  async securityDefaultsEnabled(): Promise<boolean | undefined> {
+    // Not a Conditional Access path: it is not paced with them, and costs one request.
+    try {
+      const policy = await this.http.call('GET', 'policies/identitySecurityDefaultsEnforcementPolicy');
+      return policy?.['isEnabled'] === true;
+    } catch (e) {
+      if (e instanceof GraphError && e.status === 403) return undefined;
+      throw e;
+    }
   }
 
   requests(): RequestTally {

@@ -37,7 +37,16 @@ export interface PlanOperation {
    * enforce), by list: `/conditions/users/excludeUsers` or `/conditions/users/excludeGroups`.
    */
   guardAdded?: { path: string; ids: string[] }[];
+  /**
+   * delete: the requests apply makes, in order, when a plain DELETE is not enough. Graph refuses to
+   * delete an ipNamedLocation while `isTrusted` is true, so a trusted location is first marked
+   * untrusted (PATCH `isTrusted: false`), then deleted. Absent: one DELETE.
+   */
+  steps?: DeleteStep[];
 }
+
+export const DELETE_STEPS = ['markUntrusted', 'delete'] as const;
+export type DeleteStep = (typeof DELETE_STEPS)[number];
 
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
 export const PLAN_WARNING_KINDS = [
@@ -48,6 +57,7 @@ export const PLAN_WARNING_KINDS = [
   'new-block',
   'enforcement',
   'break-glass-added',
+  'security-defaults',
   'beta',
   'unmanaged',
 ] as const;

@@ -43,8 +43,10 @@ export function normalizeDocument(kind: DocumentKind, doc: JsonObject, options: 
 /**
  * A complete request body (POST or PATCH) from a resolved desired document: server fields and
  * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), every optional object and scalar
+ * the table knows sent as `null` when the file leaves it out (Graph's PATCH merges: what a body
+ * does not name keeps its stored value), beta-only properties dropped under v1.0, enum casing
+ * Graph's. So a PATCH with this body leaves the stored object equal to the file.
  */
 export function toGraphBody(kind: DocumentKind, doc: JsonObject, options: Partial<NormalizeOptions> = {}): JsonObject {
   const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
@@ -115,8 +117,8 @@ function walkObject(obj: JsonObject, shape: string, mode: Mode): JsonValue | und
     if (rule?.type === 'beta' && mode.apiVersion === 'v1.0') continue;
     let value = applyRule(rule, obj[key] as JsonValue, childShape, mode);
     if (value === undefined) continue;
-    // A body clears a top-level object with null, not with an object of nothing.
-    if (!mode.canonical && rule?.nullable && isJsonObject(value) && Object.keys(value).length === 0) value = null;
+    // A body clears an object with null, not with an object of nothing (or of nulls only).
+    if (!mode.canonical && rule?.nullable && isJsonObject(value) && Object.values(value).every((v) => v === null)) value = null;
     if (mode.canonical && isEmpty(value)) continue;
     out[key] = value;
   }
@@ -134,6 +136,7 @@ function fillDefaults(out: JsonObject, shape: string, mode: Mode): void {
     if (current !== undefined && current !== null && !(mode.canonical && isEmpty(current))) continue;
     if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0')) continue;
     if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType) continue;
+    if (rule.whenType !== undefined && rule.whenType.toLowerCase() !== String(out['@odata.type'] ?? '').toLowerCase()) continue;
     let value: JsonValue | undefined = typeof rule.default === 'function' ? rule.default(out) : rule.default;
     if (value === undefined && !mode.canonical) {
       if (rule.type === 'set' || rule.type === 'objectSet' || rule.type === 'combinations') value = [];

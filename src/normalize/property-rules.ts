@@ -41,7 +41,9 @@ interface RuleBase {
   default?: DefaultValue;
   /** Only fill the default when the document's root `@odata.type` is this one. */
   when?: string;
-  /** In request bodies: send `null` when absent (top-level values a PATCH must be able to clear). */
+  /** Only fill the default (or `[]` in bodies) inside an object whose own `@odata.type` is this one. */
+  whenType?: string;
+  /** In request bodies: send `null` when absent (what a merging PATCH must clear when a file removes it). */
   nullable?: boolean;
 }
 
@@ -90,6 +92,8 @@ export const AUTH_METHOD_MODES = [
   'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
 ] as const;
 
+export const FIDO2_CONFIGURATION = '#microsoft.graph.fido2CombinationConfiguration';
+export const X509_CONFIGURATION = '#microsoft.graph.x509CertificateCombinationConfiguration';
 export const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
 export const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
 const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
@@ -101,6 +105,42 @@ const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumerate
 
 const SERVER: PropertyRule = { type: 'server' };
 const BETA: PropertyRule = { type: 'beta' };
+/** A beta-only object: cleared with null when absent, but only under beta (never sent under v1.0). */
+const BETA_OBJECT: PropertyRule = { type: 'beta', nullable: true };
+/** An optional complex property: a body that leaves it out clears it with null. */
+const CLEARABLE: PropertyRule = { type: 'object', nullable: true };
+
+/**
+ * Why a schema-driven body (every optional object named, null when absent) and not one computed
+ * against the live object: the body depends on the file alone, so the plan file shows the same
+ * complete, reviewable body for a create and an update and whatever the tenant holds; it never
+ * names a beta-only property under v1.0 (those rules are skipped) nor an ipNamedLocation field on
+ * a countryNamedLocation (`when`); and it does not depend on how Graph happens to answer a GET
+ * (expanded strengths, read-only and undeclared properties such as partialEnablementStrategy).
+ * Arrays are sent whole (`[]` when empty), as PATCH replaces arrays; optional objects and
+ * scalars are sent as null (terraform-provider-msgraph#63: some PATCHes answer 1007 to an empty
+ * value where null is accepted). The cost: an optional object this table does not know is not
+ * cleared; apply's read-back would name it.
+ */
+const CLEARED_OBJECTS = [
+  '/conditions/users/includeGuestsOrExternalUsers',
+  '/conditions/users/excludeGuestsOrExternalUsers',
+  '/conditions/users/includeGuestsOrExternalUsers/externalTenants',
+  '/conditions/users/excludeGuestsOrExternalUsers/externalTenants',
+  '/conditions/applications/applicationFilter',
+  '/conditions/clientApplications',
+  '/conditions/clientApplications/servicePrincipalFilter',
+  '/conditions/platforms',
+  '/conditions/locations',
+  '/conditions/devices',
+  '/conditions/devices/deviceFilter',
+  '/conditions/authenticationFlows',
+  '/sessionControls/applicationEnforcedRestrictions',
+  '/sessionControls/cloudAppSecurity',
+  '/sessionControls/persistentBrowser',
+  '/sessionControls/secureSignInSession',
+  '/sessionControls/signInFrequency',
+];
 const ids = (keywords: readonly string[] = []): PropertyRule => ({ type: 'set', ids: true, keywords });
 const enumSet = (values: readonly string[]): PropertyRule => ({ type: 'set', values });
 const enumOf = (values: readonly string[], extra: RuleBase = {}): PropertyRule => ({ type: 'enum', values, ...extra });
@@ -156,7 +196,7 @@ const POLICY_RULES: [string, PropertyRule][] = [
   ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
   ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
   ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
-  ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
+  ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS, nullable: true }],
   ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
   ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
   ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
@@ -179,6 +219,9 @@ const POLICY_RULES: [string, PropertyRule][] = [
   ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
   ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
   ...filterRules('/conditions/devices/deviceFilter'),
+  // Graph's PATCH merges: a complex property the file leaves out keeps its stored value unless the
+  // body clears it, so every optional object of the v1.0 schema is sent as null when absent.
+  ...CLEARED_OBJECTS.map((p): [string, PropertyRule] => [p, CLEARABLE]),
 
   // grant controls
   ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
@@ -190,7 +233,7 @@ const POLICY_RULES: [string, PropertyRule][] = [
 
   // session controls
   ['/sessionControls', { type: 'object', nullable: true }],
-  ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
+  ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true, nullable: true }],
   ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
   ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
   ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
@@ -212,13 +255,13 @@ const POLICY_RULES: [string, PropertyRule][] = [
   ['/conditions/applications/globalSecureAccess', BETA],
   ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
   ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
-  ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
+  ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA_OBJECT],
   ['/conditions/devices/includeDevices', BETA],
   ['/conditions/devices/excludeDevices', BETA],
   ['/conditions/devices/includeDeviceStates', BETA],
   ['/conditions/devices/excludeDeviceStates', BETA],
-  ['/sessionControls/continuousAccessEvaluation', BETA],
-  ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
+  ['/sessionControls/continuousAccessEvaluation', BETA_OBJECT],
+  ['/sessionControls/globalSecureAccessFilteringProfile', BETA_OBJECT],
   ['/sessionControls/networkAccessSecurity', BETA],
   ['/sessionControls/blockSensitiveActions', BETA],
 ];
@@ -243,7 +286,14 @@ const AUTHENTICATION_STRENGTH_RULES: [string, PropertyRule][] = [
   ...COMMON_SERVER.map((p): [string, PropertyRule] => [p, SERVER]),
   ['/policyType', SERVER],
   ['/requirementsSatisfied', SERVER],
-  ['/combinationConfigurations', SERVER],
+  // A set of configurations, each known by its type and combinations (its id is the server's).
+  ['/combinationConfigurations', { type: 'objectSet', key: '@odata.type' }],
+  ['/combinationConfigurations/*/id', SERVER],
+  ['/combinationConfigurations/*/@odata.type', { type: 'odataType', values: [FIDO2_CONFIGURATION, X509_CONFIGURATION] }],
+  ['/combinationConfigurations/*/appliesToCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+  ['/combinationConfigurations/*/allowedAAGUIDs', { type: 'set', ids: true, whenType: FIDO2_CONFIGURATION }],
+  ['/combinationConfigurations/*/allowedIssuerSkis', { type: 'set', whenType: X509_CONFIGURATION }],
+  ['/combinationConfigurations/*/allowedPolicyOIDs', { type: 'set', whenType: X509_CONFIGURATION }],
   ['/description', { type: 'scalar', nullable: true }],
   ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
 ];

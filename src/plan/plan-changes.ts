@@ -102,8 +102,10 @@ export function planChanges(input: PlanInput): Plan {
       const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
       if (prune) {
         const op: PlanOperation = { kind, action: 'delete', displayName, id, changes: [] };
+        // Graph refuses to delete a trusted location: the plan says it is untrusted first.
+        if (kind === 'namedLocation' && object['isTrusted'] === true) op.steps = ['markUntrusted', 'delete'];
         operations.push(op);
-        warn(op, deleteWarning(kind, displayName, id));
+        warn(op, deleteWarning(kind, displayName, id, op.steps !== undefined));
       } else {
         unmanaged.push({ kind, id, displayName });
         // Not an operation: its warnings go after those of the operations, in the tenant's order.

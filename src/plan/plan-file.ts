@@ -4,7 +4,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { DOCUMENT_KINDS } from '../model/documents.js';
-import { PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan } from '../model/plan.js';
+import { DELETE_STEPS, PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan } from '../model/plan.js';
 
 const ACTIONS = ['create', 'update', 'delete', 'noop'];
 
@@ -14,6 +14,21 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Serializes a plan as the plan file holds it. */
 export function writePlanFile(plan: Plan): string {
   return JSON.stringify(plan, null, 2) + '\n';
+}
+
+/**
+ * A delete's steps (an optional field of format version 1: a caac that does not know it sends a
+ * plain DELETE, which Graph refuses for a trusted location, so nothing unsafe can follow): each
+ * known step once, `delete` last, `markUntrusted` on named locations only.
+ */
+function deleteSteps(op: Obj, path: string, fail: (path: string, message: string) => never): void {
+  const steps = op['steps'];
+  const known: readonly unknown[] = DELETE_STEPS;
+  if (op['action'] !== 'delete') fail(`${path}/steps`, 'only a delete has steps');
+  if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => known.includes(s))) fail(`${path}/steps`, `expected a list of ${DELETE_STEPS.join(', ')}`);
+  const list = steps as string[];
+  if (new Set(list).size !== list.length || list[list.length - 1] !== 'delete') fail(`${path}/steps`, "each step once, and 'delete' last");
+  if (list.includes('markUntrusted') && op['kind'] !== 'namedLocation') fail(`${path}/steps`, "'markUntrusted' applies to named locations only");
 }
 
 export function readPlanFile(text: string, file = 'plan file'): Plan {
@@ -82,6 +97,7 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
       if (!isObj(c) || typeof c['path'] !== 'string') fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
     });
     if (op['action'] === 'create' || op['action'] === 'update') obj(op, 'body', path);
+    if (op['steps'] !== undefined) deleteSteps(op, path, fail);
   });
   arr(data, 'unmanaged', '').forEach((u, i) => {
     const path = `/unmanaged/${i}`;

@@ -12,7 +12,7 @@ export interface Tenant {
   read(): Promise<TenantSnapshot>;
   /** Creates an object; returns it as Graph answered (with its id). */
   create(kind: DocumentKind, body: JsonObject): Promise<JsonObject>;
-  /** PATCHes an object with complete top-level values. */
+  /** PATCHes an object with a body that says everything (Graph merges: null clears); a strength's combinationConfigurations go through their endpoint. */
   update(kind: DocumentKind, id: string, body: JsonObject): Promise<void>;
   remove(kind: DocumentKind, id: string): Promise<void>;
   /** Objects of a kind with this displayName (after an unclear create: did it happen?). */
@@ -27,6 +27,12 @@ export interface Tenant {
    * is it back?). A GET lags behind writes like a list, so a caller polls it.
    */
   getById(kind: DocumentKind, id: string): Promise<JsonObject | undefined>;
+  /**
+   * Whether security defaults are on (`policies/identitySecurityDefaultsEnforcementPolicy`), or
+   * undefined when this connection may not read them (403). Optional: a Tenant that cannot tell
+   * leaves it out, and the plan treats the setting as unknown.
+   */
+  securityDefaultsEnabled?(): Promise<boolean | undefined>;
 }
 
 export interface Directory {

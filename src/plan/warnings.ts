@@ -9,9 +9,10 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 const at = (doc: JsonObject | undefined, ...path: string[]): unknown =>
   path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), doc);
 
-export function deleteWarning(kind: DocumentKind, displayName: string, id: string): PlanWarning {
+export function deleteWarning(kind: DocumentKind, displayName: string, id: string, trusted = false): PlanWarning {
   const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
-  return { kind: 'delete', displayName, message: `deletes the ${KIND_LABELS[kind]} "${displayName}" (${id})${restorable}` };
+  const untrust = trusted ? '; it is trusted, so it is first marked untrusted (Graph refuses to delete a trusted location)' : '';
+  return { kind: 'delete', displayName, message: `deletes the ${KIND_LABELS[kind]} "${displayName}" (${id})${restorable}${untrust}` };
 }
 
 /** Warnings about one policy's create (before undefined) or update; both sides normalized. */

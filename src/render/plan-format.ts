@@ -35,6 +35,7 @@ export const WARNING_TITLES: Record<PlanWarningKind, string> = {
   'break-glass-added': 'break-glass exclusion added by the guard',
   'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
   contingency: 'contingency set active',
+  'security-defaults': 'security defaults not checked',
   beta: 'beta',
   unmanaged: 'not managed here',
 };
@@ -137,6 +138,16 @@ export function sanitizeLogText(text: string): string {
     if (c === '\r') return '\\r';
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
+}
+
+/** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
+export function deleteStepLines(op: PlanOperation): string[] {
+  if (op.action !== 'delete' || !op.steps || op.steps.length < 2) return [];
+  const words: Record<string, string> = {
+    markUntrusted: 'mark it untrusted (isTrusted: true → false): Graph refuses to delete a trusted location',
+    delete: 'delete it',
+  };
+  return op.steps.map((step, i) => `${i + 1}. ${words[step] ?? step}`);
 }
 
 /** What the break-glass guard added to an operation's body, in words (undefined: nothing). */

@@ -13,6 +13,7 @@ import { contingencyMarkdown } from './plan-contingency.js';
 import {
   WARNING_TITLES,
   changedOperations,
+  deleteStepLines,
   displayedChanges,
   guardNote,
   formatJson,
@@ -81,6 +82,7 @@ const WARNING_ICONS: Record<PlanWarningKind, string> = {
   'break-glass-added': '🛡️',
   'break-glass-unmanaged': '🚨',
   contingency: '🆘',
+  'security-defaults': '❔',
   beta: '🧪',
   unmanaged: 'ℹ️',
 };
@@ -119,7 +121,10 @@ function objectBlock(plan: Plan, op: PlanOperation, maxDiff: number): string {
   const out = [`<details><summary>${summary}</summary>`, ''];
   const lines = diffLines(plan, op);
   if (lines.length === 0) {
-    out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+    const steps = deleteStepLines(op);
+    // The steps are caac's own words (the plan file admits known steps only): a markdown list as is.
+    if (steps.length > 0) out.push(`This object will be deleted from the tenant in ${steps.length} steps:`, '', ...steps);
+    else out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
   } else {
     let used = 0;
     let kept = 0;

@@ -9,6 +9,7 @@ import {
   WARNING_TITLES,
   changedOperations,
   compactJson,
+  deleteStepLines,
   displayedChanges,
   guardNote,
   kindLabel,
@@ -34,7 +35,7 @@ function value(plan: Plan, v: JsonValue | undefined): string {
 function operationLines(plan: Plan, op: PlanOperation): string[] {
   const id = op.id ? ` (${sanitizeLogText(shortId(op.id))}…)` : '';
   const lines = [`${ACTION_SIGNS[op.action]} ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}${id}`];
-  if (op.action === 'delete') return lines;
+  if (op.action === 'delete') return [...lines, ...deleteStepLines(op).map((step) => `    ${step}`)];
   for (const change of displayedChanges(op)) {
     const path = sanitizeLogText(change.path);
     if (change.before === undefined) lines.push(`    ${path}: ${value(plan, change.after)}`);

@@ -278,3 +278,19 @@ test('a policy whose location failed to be created is skipped, even with keepGoi
   expect(results.map((r) => r.status)).toEqual(['failed', 'skipped', 'applied']);
   expect(results[1]!.error).toContain('depends on location:Partner network');
 });
+
+test('a delete with steps: the trusted location is marked untrusted, then deleted, in that order', async () => {
+  const { tenant, calls } = fakeTenant([]);
+  const updates: JsonObject[] = [];
+  const update = tenant.update.bind(tenant);
+  tenant.update = async (kind, id, body) => {
+    updates.push(body);
+    return update(kind, id, body);
+  };
+  const trusted: PlanOperation = { kind: 'namedLocation', action: 'delete', displayName: 'HQ', id: 'loc-1', changes: [], steps: ['markUntrusted', 'delete'] };
+  const plain: PlanOperation = { kind: 'namedLocation', action: 'delete', displayName: 'Wi-Fi', id: 'loc-2', changes: [] };
+  const results = await run([trusted, plain], tenant);
+  expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+  expect(calls).toEqual(['update namedLocation loc-1', 'remove namedLocation loc-1', 'remove namedLocation loc-2']);
+  expect(updates).toEqual([{ '@odata.type': '#microsoft.graph.ipNamedLocation', isTrusted: false }]);
+});

@@ -230,6 +230,18 @@ describe('normalizeDocument: named locations and strengths', () => {
   });
 });
 
+/** Graph's PATCH semantics: objects merge recursively, arrays and scalars replace, null clears. */
+function mergePatch(stored: JsonObject, body: JsonObject): JsonObject {
+  const out: JsonObject = structuredClone(stored);
+  for (const [key, value] of Object.entries(body)) {
+    const current = out[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)) {
+      out[key] = mergePatch(current, value);
+    } else out[key] = structuredClone(value);
+  }
+  return out;
+}
+
 describe('toGraphBody', () => {
   test('a complete policy body: every array present, clearable values null, server fields gone', () => {
     const body = toGraphBody('policy', {
@@ -248,9 +260,17 @@ describe('toGraphBody', () => {
         userRiskLevels: [],
         signInRiskLevels: [],
         servicePrincipalRiskLevels: [],
-        applications: { includeApplications: ['All'], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [] },
-        users: { includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] },
+        applications: { includeApplications: ['All'], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [], applicationFilter: null },
+        users: {
+          includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [],
+          includeGuestsOrExternalUsers: null, excludeGuestsOrExternalUsers: null,
+        },
         locations: { includeLocations: ['All'], excludeLocations: [] },
+        insiderRiskLevels: null,
+        clientApplications: null,
+        platforms: null,
+        devices: null,
+        authenticationFlows: null,
       },
       grantControls: { operator: 'OR', builtInControls: ['mfa'], customAuthenticationFactors: [], termsOfUse: [], authenticationStrength: null },
       sessionControls: null,
@@ -268,7 +288,62 @@ describe('toGraphBody', () => {
     expect(body['sessionControls']).toBeNull();
     expect(toGraphBody('policy', { ...policy(), sessionControls: { continuousAccessEvaluation: { mode: 'disabled' } } }, BETA)['sessionControls']).toEqual({
       continuousAccessEvaluation: { mode: 'disabled' },
+      globalSecureAccessFilteringProfile: null,
+      applicationEnforcedRestrictions: null,
+      cloudAppSecurity: null,
+      disableResilienceDefaults: null,
+      persistentBrowser: null,
+      secureSignInSession: null,
+      signInFrequency: null,
     });
+  });
+
+  test('an update body clears, with null at the highest absent level, every nested object the file removed', () => {
+    const stored: JsonObject = {
+      id: G1,
+      displayName: 'P',
+      state: 'enabled',
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'], applicationFilter: { mode: 'exclude', rule: 'x' } },
+        users: { includeUsers: ['All'], includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest', externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } } },
+        platforms: { includePlatforms: ['android'], excludePlatforms: [] },
+        locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        devices: { deviceFilter: { mode: 'include', rule: 'device.isCompliant -eq True' } },
+        insiderRiskLevels: 'elevated',
+        authenticationFlows: { transferMethods: 'deviceCodeFlow' },
+      },
+      grantControls: { operator: 'OR', authenticationStrength: { id: G2 } },
+      sessionControls: { signInFrequency: { isEnabled: true, value: 4, type: 'hours' }, persistentBrowser: { isEnabled: true, mode: 'never' }, disableResilienceDefaults: true },
+    };
+    const desired: JsonObject = {
+      displayName: 'P',
+      state: 'enabled',
+      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+      sessionControls: { persistentBrowser: { isEnabled: true, mode: 'never' } },
+    };
+    const body = toGraphBody('policy', desired);
+    const conditions = body['conditions'] as JsonObject;
+    for (const key of ['platforms', 'locations', 'devices', 'insiderRiskLevels', 'authenticationFlows']) expect(conditions[key]).toBeNull();
+    expect((conditions['users'] as JsonObject)['includeGuestsOrExternalUsers']).toBeNull();
+    expect((conditions['applications'] as JsonObject)['applicationFilter']).toBeNull();
+    expect((body['grantControls'] as JsonObject)['authenticationStrength']).toBeNull();
+    expect((body['sessionControls'] as JsonObject)['signInFrequency']).toBeNull();
+    expect((body['sessionControls'] as JsonObject)['disableResilienceDefaults']).toBeNull();
+    // Graph's PATCH, as its reference describes it: the stored object, then the body merged in.
+    expect(normalizeDocument('policy', mergePatch(stored, body), V1)).toEqual(normalizeDocument('policy', desired, V1));
+    // A body without the nulls (the old one) would leave the removed conditions in place.
+    const withoutNulls = JSON.parse(JSON.stringify(body, (_k, v: unknown) => (v === null ? undefined : v))) as JsonObject;
+    expect(normalizeDocument('policy', mergePatch(stored, withoutNulls), V1)).not.toEqual(normalizeDocument('policy', desired, V1));
+  });
+
+  test('a whole object removed is one null, not an object of nulls; beta-only objects never named under v1.0', () => {
+    const body = toGraphBody('policy', policy());
+    expect(body['sessionControls']).toBeNull();
+    expect(JSON.stringify(body)).not.toMatch(/continuousAccessEvaluation|globalSecureAccessFilteringProfile|agentIdServicePrincipalFilter/);
+    const withSession = toGraphBody('policy', { ...policy(), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } } });
+    expect(JSON.stringify(withSession)).not.toMatch(/continuousAccessEvaluation/);
   });
 
   test('named locations keep @odata.type on the location and its ranges; country fields only on country locations', () => {
@@ -279,7 +354,46 @@ describe('toGraphBody', () => {
   });
 
   test('strengths: description clearable, server fields gone', () => {
-    expect(toGraphBody('authenticationStrength', { id: G1, displayName: 'S', policyType: 'custom', allowedCombinations: ['fido2'] })).toEqual({ displayName: 'S', description: null, allowedCombinations: ['fido2'] });
+    expect(toGraphBody('authenticationStrength', { id: G1, displayName: 'S', policyType: 'custom', allowedCombinations: ['fido2'] })).toEqual({
+      displayName: 'S',
+      description: null,
+      allowedCombinations: ['fido2'],
+      combinationConfigurations: [],
+    });
+  });
+
+  test('strength combinationConfigurations: ids dropped, each type with its own lists; canonical sets in any order and case', () => {
+    const AAGUID_A = 'CB69481E-8FF7-4039-93EC-0A2729A154A8';
+    const AAGUID_B = 'ee882879-721c-4913-9775-3dfcce97072a';
+    const desired: JsonObject = {
+      displayName: 'S',
+      allowedCombinations: ['fido2', 'x509CertificateMultiFactor'],
+      combinationConfigurations: [
+        { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_A, AAGUID_B] },
+        { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'] },
+      ],
+    };
+    const body = toGraphBody('authenticationStrength', desired);
+    expect(body['combinationConfigurations']).toEqual([
+      { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_A.toLowerCase(), AAGUID_B] },
+      { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'], allowedPolicyOIDs: [] },
+    ]);
+    // As Graph answers it: ids, another order, AAGUIDs in lower case, empty lists.
+    const live: JsonObject & { combinationConfigurations: JsonObject[] } = {
+      id: G1,
+      displayName: 'S',
+      allowedCombinations: ['x509CertificateMultiFactor', 'fido2'],
+      'combinationConfigurations@odata.context': 'x',
+      combinationConfigurations: [
+        { '@odata.type': '#microsoft.graph.x509CertificateCombinationConfiguration', id: 'c2', appliesToCombinations: ['x509CertificateMultiFactor'], allowedIssuerSkis: ['AB12'], allowedPolicyOIDs: [] },
+        { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c1', appliesToCombinations: ['fido2'], allowedAAGUIDs: [AAGUID_B, AAGUID_A.toLowerCase()] },
+      ],
+    };
+    expect(normalizeDocument('authenticationStrength', live, V1)).toEqual(normalizeDocument('authenticationStrength', desired, V1));
+    // Loosening the allow-list is a change (it used to be dropped, and planned as "No changes").
+    const loosened = structuredClone(live);
+    (loosened.combinationConfigurations[1]!.allowedAAGUIDs as string[]).push('00000000-0000-0000-0000-00000000000a');
+    expect(normalizeDocument('authenticationStrength', loosened, V1)).not.toEqual(normalizeDocument('authenticationStrength', desired, V1));
   });
 });
 

@@ -341,3 +341,67 @@ describe('readPlanFile', () => {
     expect(() => readPlanFile(JSON.stringify({ ...sample(), guards: { emergencyAccessIds: ['g'] } }))).toThrow(/\/guards\/users: expected an array/);
   });
 });
+
+describe('trusted named locations: a delete in two steps', () => {
+  const location = (n: number, name: string, isTrusted: boolean): JsonObject => ({
+    id: id(n),
+    '@odata.type': '#microsoft.graph.ipNamedLocation',
+    displayName: name,
+    isTrusted,
+    ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: `192.0.2.${n}/32` }],
+  });
+  const pruned = () => plan([], snapshot({ namedLocations: [location(1, 'Trusted HQ', true), location(2, 'Guest Wi-Fi', false)] }), { prune: true });
+
+  test('the plan marks a trusted location untrusted before deleting it; an untrusted one is one DELETE', () => {
+    const p = pruned();
+    expect(p.operations.map((o) => [o.displayName, o.action, o.steps])).toEqual([
+      ['Guest Wi-Fi', 'delete', undefined],
+      ['Trusted HQ', 'delete', ['markUntrusted', 'delete']],
+    ]);
+    expect(p.warnings.find((w) => w.displayName === 'Trusted HQ')?.message).toMatch(/trusted, so it is first marked untrusted/);
+    expect(p.warnings.find((w) => w.displayName === 'Guest Wi-Fi')?.message).not.toMatch(/untrusted/);
+  });
+
+  test('the plan file keeps the steps and refuses steps that make no sense', () => {
+    const p = pruned();
+    expect(readPlanFile(writePlanFile(p))).toEqual(p);
+    const withSteps = (steps: unknown, index = 1, patch: JsonObject = {}): string => {
+      const copy = JSON.parse(writePlanFile(p)) as { operations: JsonObject[] };
+      copy.operations[index] = { ...copy.operations[index]!, steps: steps as JsonObject, ...patch };
+      return JSON.stringify(copy);
+    };
+    expect(() => readPlanFile(withSteps(['delete', 'markUntrusted']))).toThrow(/\/operations\/1\/steps: each step once, and 'delete' last/);
+    expect(() => readPlanFile(withSteps(['markUntrusted', 'explode', 'delete']))).toThrow(/\/operations\/1\/steps: expected a list of markUntrusted, delete/);
+    expect(() => readPlanFile(withSteps([]))).toThrow(/expected a list/);
+    expect(() => readPlanFile(withSteps(['markUntrusted', 'delete'], 1, { kind: 'policy' }))).toThrow(/named locations only/);
+    const update = plan([resolved('policy', policy('P', { state: 'disabled' }))], snapshot({ policies: [live(5, policy('P'))] }));
+    const copy = JSON.parse(writePlanFile(update)) as { operations: JsonObject[] };
+    copy.operations[0]!['steps'] = ['delete'];
+    expect(() => readPlanFile(JSON.stringify(copy))).toThrow(/only a delete has steps/);
+  });
+});
+
+describe('security defaults: which operations enable a policy', () => {
+  test('creates and updates whose body is enabled, whatever the case; report-only, disabled, deletes and other kinds are not', async () => {
+    const { policiesThatEnable, securityDefaultsRefusal, securityDefaultsUnknownWarning } = await import('../../src/plan/security-defaults.js');
+    const p = plan(
+      [
+        resolved('policy', policy('New on')),
+        resolved('policy', policy('New report-only', { state: 'enabledForReportingButNotEnforced' })),
+        resolved('policy', policy('Turned on', { state: 'Enabled' })),
+        resolved('policy', policy('Turned off', { state: 'disabled' })),
+      ],
+      snapshot({ policies: [live(1, policy('Turned on', { state: 'disabled' })), live(2, policy('Turned off')), live(3, policy('Pruned'))] }),
+      { prune: true },
+    );
+    const enabling = policiesThatEnable(p);
+    expect(enabling.map((o) => [o.displayName, o.action])).toEqual([
+      ['New on', 'create'],
+      ['Turned on', 'update'],
+    ]);
+    const message = securityDefaultsRefusal(enabling, (op) => `${op.file}:3`);
+    expect(message).toMatch(/would enable 2 policies:\n {2}policy-New on.json:3: "New on" \(create, state: enabled\)\n/);
+    expect(message).toMatch(/turn security defaults off/);
+    expect(securityDefaultsUnknownWarning(enabling)).toMatchObject({ kind: 'security-defaults', displayName: 'New on, Turned on' });
+  });
+});

@@ -380,9 +380,12 @@ describe('schemas: shape and conventions', () => {
       expect(policyProps[key]?.readOnly).toBe(true);
     }
     const strengthProps = schemas['authentication-strength'].properties as Record<string, Schema>;
-    for (const key of ['id', 'policyType', 'requirementsSatisfied', 'combinationConfigurations', 'createdDateTime']) {
+    for (const key of ['id', 'policyType', 'requirementsSatisfied', 'createdDateTime']) {
       expect(strengthProps[key]?.readOnly).toBe(true);
     }
+    // Managed (issue 8, point 9): the configurations are part of a strength; only their ids are the server's.
+    expect(strengthProps['combinationConfigurations']?.readOnly).toBeUndefined();
+    expect(((strengthProps['combinationConfigurations']?.items as Schema).properties as Record<string, Schema>)['id']?.readOnly).toBe(true);
     const grant = (schemas.policy.definitions as Record<string, Schema>).grantControls?.properties as Record<string, Schema>;
     expect(grant['authenticationStrength@odata.context']?.readOnly).toBe(true);
 

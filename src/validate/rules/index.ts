@@ -6,9 +6,10 @@ import { graphRule } from './graph-rule.js';
 import { lockoutRisk } from './lockout-risk.js';
 import { naming } from './naming.js';
 import { reference } from './reference.js';
+import { strengthConfiguration } from './strength-configuration.js';
 
 /** The rules that run over prepared documents, in report order. */
-export const RULES: readonly Rule[] = [duplicateName, graphRule, reference, lockoutRisk, breakGlassNotExcluded, contingencyConvention, naming];
+export const RULES: readonly Rule[] = [duplicateName, graphRule, strengthConfiguration, reference, lockoutRisk, breakGlassNotExcluded, contingencyConvention, naming];
 
 /** Findings made while loading and preparing documents, documented beside the rules. */
 export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
