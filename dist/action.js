@@ -338,7 +338,7 @@ exports.GraphError = GraphError;
 
 /***/ }),
 
-/***/ 8389:
+/***/ 3151:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -474,7 +474,7 @@ var tslib_1 = __nccwpck_require__(1860);
  * @module GraphRequest
  */
 var GraphClientError_1 = __nccwpck_require__(4896);
-var GraphErrorHandler_1 = __nccwpck_require__(8389);
+var GraphErrorHandler_1 = __nccwpck_require__(3151);
 var GraphRequestUtil_1 = __nccwpck_require__(7362);
 var GraphResponseHandler_1 = __nccwpck_require__(7878);
 var MiddlewareControl_1 = __nccwpck_require__(8153);
@@ -59911,7 +59911,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 7167:
+/***/ 4509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59924,149 +59924,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(4116);
-// EXTERNAL MODULE: ./lib/src/apply/execute.js
-var execute = __nccwpck_require__(9078);
-// EXTERNAL MODULE: ./lib/src/apply/guards.js
-var guards = __nccwpck_require__(2179);
-// EXTERNAL MODULE: ./lib/src/contingency/hold.js
-var hold = __nccwpck_require__(7641);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js
+var apply = __nccwpck_require__(7357);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/tenant.js
-var model_tenant = __nccwpck_require__(3742);
-// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
-var normalize_document = __nccwpck_require__(5519);
-// EXTERNAL MODULE: ./lib/src/plan/field-changes.js
-var field_changes = __nccwpck_require__(2564);
-// EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
-var plan_fingerprint = __nccwpck_require__(3972);
-// EXTERNAL MODULE: ./lib/src/plan/state.js
-var state = __nccwpck_require__(9589);
-;// CONCATENATED MODULE: ./lib/src/commands/apply.js
-/**
- * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
- * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
- * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
- * in dependency order; then re-reads the tenant and verifies.
- */
-
-
-
-
-
-
-
-
-
-async function runApply(reviewed, ports, options) {
-    const { tenant } = ports;
-    const before = tenant.requests();
-    const endContingency = options.endContingency ?? false;
-    const plan = settleHeldPolicies(reviewed, endContingency, options.log);
-    const safety = (0,guards/* planSafetyProblems */.w)(plan);
-    if (safety.length)
-        throw new errors/* SafetyError */.dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
-    const deletes = plan.operations.filter((op) => op.action === 'delete');
-    if (deletes.length && !options.allowDelete) {
-        throw new errors/* SafetyError */.dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
-    }
-    options.log('reading the tenant to check the plan is still current');
-    const live = await tenant.read();
-    if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-        throw new errors/* SafetyError */.dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
-    }
-    const fingerprint = (0,plan_fingerprint/* fingerprintSnapshot */.B)(live, plan.apiVersion);
-    if (fingerprint !== plan.fingerprint) {
-        const changes = plan.state ? (0,state/* describeStateChanges */.G)(plan.state, (0,state/* stateOf */.L)(live, plan.apiVersion)) : [];
-        throw new errors/* StalePlanError */.Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
-    }
-    // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
-    const conflicts = endContingency ? [] : (0,hold/* contingencyConflicts */.ZR)(plan, live);
-    if (conflicts.length) {
-        const lines = conflicts.map((c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`);
-        const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
-        throw new errors/* SafetyError */.dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
-    }
-    const work = plan.operations.filter((op) => op.action !== 'noop');
-    if (work.length === 0) {
-        options.log('nothing to apply: the plan has no changes');
-        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()) };
-    }
-    const touched = work
-        .filter((op) => op.id)
-        .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
-        .filter((t) => t.object !== undefined);
-    let snapshotDir;
-    try {
-        snapshotDir = ports.snapshots.write(touched);
-    }
-    catch (e) {
-        // Without the snapshot there is nothing to go back to: no write may happen.
-        throw new errors/* SafetyError */.dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
-    }
-    options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const results = await (0,execute/* executeOperations */.Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
-    const applied = results.filter((r) => r.status === 'applied');
-    options.log('reading the tenant back to verify');
-    const after = await tenant.read();
-    const verification = verify(applied, after, plan.apiVersion);
-    return {
-        results,
-        applied: applied.length,
-        failed: results.filter((r) => r.status === 'failed').length,
-        skipped: results.filter((r) => r.status === 'skipped').length,
-        verification,
-        snapshotDir,
-        requests: (0,model_tenant/* requestsSince */.T)(before, tenant.requests()),
-    };
-}
-/**
- * The plan to apply as far as held contingency policies go: with --end-contingency they get their
- * declared documents back; without it they stay as the plan holds them. Either way the log says so.
- */
-function settleHeldPolicies(plan, endContingency, log) {
-    const held = plan.contingency?.held ?? [];
-    if (held.length === 0)
-        return plan;
-    const what = (h) => `policy "${h.displayName}" (contingency set "${h.set}")`;
-    if (!endContingency) {
-        log(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
-        for (const h of held)
-            log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
-        return plan;
-    }
-    const released = (0,hold/* releaseHeld */.zn)(plan);
-    log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
-    for (const h of held)
-        log(`  ${what(h)}: ${h.state} → ${h.declared === hold/* HELD_DELETE */.Aj ? 'deleted (prune)' : h.declared}`);
-    return released;
-}
-function findObject(snapshot, kind, id) {
-    return snapshot[(0,model_tenant/* kindOfTenantList */._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
-}
-/** Every applied operation must now read back as sent: anything else is reported, field by field. */
-function verify(applied, after, apiVersion) {
-    const problems = [];
-    for (const r of applied) {
-        const op = r.operation;
-        const found = r.id ? findObject(after, op.kind, r.id) : undefined;
-        if (op.action === 'delete') {
-            if (found)
-                problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
-            continue;
-        }
-        if (!found) {
-            problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
-            continue;
-        }
-        const differences = (0,field_changes/* fieldChanges */.w)((0,normalize_document/* normalizeDocument */.DN)(op.kind, found, { apiVersion }), (0,normalize_document/* normalizeDocument */.DN)(op.kind, r.sent ?? {}, { apiVersion }));
-        for (const d of differences) {
-            problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
-        }
-    }
-    return problems;
-}
-
 // EXTERNAL MODULE: ./lib/src/github/job-summary.js
 var job_summary = __nccwpck_require__(6958);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -60086,6 +59947,24 @@ const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Serializes a plan as the plan file holds it. */
 function writePlanFile(plan) {
     return JSON.stringify(plan, null, 2) + '\n';
+}
+/**
+ * A delete's steps (an optional field of format version 1: a caac that does not know it sends a
+ * plain DELETE, which Graph refuses for a trusted location, so nothing unsafe can follow): each
+ * known step once, `delete` last, `markUntrusted` on named locations only.
+ */
+function deleteSteps(op, path, fail) {
+    const steps = op['steps'];
+    const known = plan/* DELETE_STEPS */.aL;
+    if (op['action'] !== 'delete')
+        fail(`${path}/steps`, 'only a delete has steps');
+    if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => known.includes(s)))
+        fail(`${path}/steps`, `expected a list of ${plan/* DELETE_STEPS */.aL.join(', ')}`);
+    const list = steps;
+    if (new Set(list).size !== list.length || list[list.length - 1] !== 'delete')
+        fail(`${path}/steps`, "each step once, and 'delete' last");
+    if (list.includes('markUntrusted') && op['kind'] !== 'namedLocation')
+        fail(`${path}/steps`, "'markUntrusted' applies to named locations only");
 }
 function readPlanFile(text, file = 'plan file') {
     const fail = (path, message) => {
@@ -60162,6 +60041,8 @@ function readPlanFile(text, file = 'plan file') {
         });
         if (op['action'] === 'create' || op['action'] === 'update')
             obj(op, 'body', path);
+        if (op['steps'] !== undefined)
+            deleteSteps(op, path, fail);
     });
     arr(data, 'unmanaged', '').forEach((u, i) => {
         const path = `/unmanaged/${i}`;
@@ -60272,35 +60153,12 @@ function defaultSnapshotDir(env, now) {
     return env['RUNNER_TEMP'] ? (0,external_node_path_.join)(env['RUNNER_TEMP'], 'caac-snapshots', stamp) : (0,external_node_path_.join)('.caac', 'snapshots', stamp);
 }
 
-// EXTERNAL MODULE: ./lib/src/render/plan-format.js
-var plan_format = __nccwpck_require__(3090);
-;// CONCATENATED MODULE: ./lib/src/render/apply-text.js
-
-/** The end of an apply, for a log: counts, what failed or was skipped, and the verification. */
-function renderApplyText(outcome) {
-    const lines = [];
-    const verified = outcome.verification.length === 0;
-    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped${outcome.results.length ? `; read back: ${verified ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ''}`);
-    for (const r of outcome.results.filter((r) => r.status !== 'applied')) {
-        lines.push(`  ${r.status === 'failed' ? '✗' : '-'} ${r.operation.action} ${r.operation.kind} "${(0,plan_format/* sanitizeLogText */.fu)(r.operation.displayName)}": ${(0,plan_format/* sanitizeLogText */.fu)(r.error ?? r.status)}`);
-    }
-    for (const v of outcome.verification)
-        lines.push(`  ! ${(0,plan_format/* sanitizeLogText */.fu)(v)}`);
-    if (outcome.failed + outcome.skipped > 0)
-        lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
-    if (outcome.snapshotDir)
-        lines.push(`Snapshot: ${outcome.snapshotDir}`);
-    lines.push(`Graph requests: ${outcome.requests.total}`);
-    return lines.join('\n') + '\n';
-}
-function applySucceeded(outcome) {
-    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0;
-}
-
+// EXTERNAL MODULE: ./lib/src/render/apply-text.js
+var apply_text = __nccwpck_require__(3259);
 // EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
 var markdown_escape = __nccwpck_require__(2876);
-// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
-var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 289 modules
+var connect = __nccwpck_require__(1838);
 ;// CONCATENATED MODULE: ./lib/src/action/apply.js
 
 
@@ -60327,20 +60185,23 @@ async function applyAction(inputs) {
     const graph = (0,connect/* connectFromInputs */.I)(inputs, plan.apiVersion);
     const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
     core/* setOutput */.uH('snapshot-dir', snapshotDir);
-    const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+    const outcome = await (0,apply/* runApply */.O)(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
         allowDelete: inputs.allowDelete,
         endContingency: inputs.endContingency,
         keepGoing: inputs.keepGoing,
+        confirmTimeoutMs: inputs.confirmTimeoutMs,
         log: (line) => core/* info */.pq(line),
     });
-    process.stdout.write(renderApplyText(outcome));
+    process.stdout.write((0,apply_text/* renderApplyText */.OM)(outcome));
     core/* setOutput */.uH('applied', String(outcome.applied));
     core/* setOutput */.uH('failed', String(outcome.failed + outcome.skipped));
-    const rows = outcome.results.map((r) => `| ${r.status === 'applied' ? '✅' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.operation.displayName)} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.error ?? '')} |`);
+    const rows = outcome.results.map((r) => `| ${r.status === 'applied' ? '✅' : r.unknown ? '❓' : r.status === 'failed' ? '❌' : '⏭️'} | ${r.operation.action} | ${r.operation.kind} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.operation.displayName)} | ${(0,markdown_escape/* escapeMarkdown */.F)(r.error ?? '')} |`);
+    const readBack = outcome.readBack === 'verified' ? 'matches the plan' : outcome.readBack === 'failed' ? 'failed' : outcome.readBack === 'unverified' ? `${outcome.verification.length} unverified` : 'not done';
     const summary = [
-        `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${(0,markdown_escape/* escapeMarkdown */.F)(plan.tenant.id)}, folder ${(0,markdown_escape/* escapeMarkdown */.F)(plan.dir)}`,
+        `## ${(0,apply_text/* applySucceeded */.Ou)(outcome) ? '✅' : '❌'} caac apply: tenant ${(0,markdown_escape/* escapeMarkdown */.F)(plan.tenant.id)}, folder ${(0,markdown_escape/* escapeMarkdown */.F)(plan.dir)}`,
         '',
-        `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped**${outcome.results.length ? ` · read back: ${outcome.verification.length === 0 ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ' · the plan had no changes'}`,
+        `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted**${outcome.results.length ? ` · read back: ${readBack}` : ' · the plan had no changes'}`,
+        ...(outcome.stopped ? ['', `Stopped: ${(0,markdown_escape/* escapeMarkdown */.F)(outcome.stopped)}`] : []),
         '',
         ...(rows.length ? ['| | action | kind | name | error |', '|---|---|---|---|---|', ...rows, ''] : []),
         ...outcome.verification.map((v) => `- ⚠️ ${(0,markdown_escape/* escapeMarkdown */.F)(v)}`),
@@ -60349,8 +60210,11 @@ async function applyAction(inputs) {
     ].join('\n');
     if (process.env['GITHUB_STEP_SUMMARY'])
         await (0,job_summary/* appendJobSummary */.I1)(summary);
-    if (!applySucceeded(outcome))
-        core/* setFailed */.C1(`caac apply: ${outcome.failed} failed, ${outcome.skipped} skipped, ${outcome.verification.length} verification difference(s)`);
+    // The report is out: the error behind a stop (the first read, the read-back) fails the step as when it was thrown.
+    if (outcome.error !== undefined)
+        throw outcome.error;
+    if (!(0,apply_text/* applySucceeded */.Ou)(outcome))
+        core/* setFailed */.C1(`caac apply: ${outcome.failed} failed, ${outcome.skipped} not attempted, ${outcome.verification.length} unverified`);
 }
 
 
@@ -60616,8 +60480,8 @@ function requestsSince(before, after) {
 
 // EXTERNAL MODULE: ./lib/src/github/job-summary.js
 var job_summary = __nccwpck_require__(6958);
-// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
-var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 289 modules
+var connect = __nccwpck_require__(1838);
 // EXTERNAL MODULE: ./lib/src/action/inputs.js
 var action_inputs = __nccwpck_require__(6908);
 ;// CONCATENATED MODULE: ./lib/src/action/backup.js
@@ -60654,7 +60518,7 @@ async function backupAction(inputs) {
 
 /***/ }),
 
-/***/ 2706:
+/***/ 1838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -88415,6 +88279,8 @@ const COLLECTIONS = new Set([
     'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** Singletons under a collection's segment (not ids): policies/identitySecurityDefaultsEnforcementPolicy. */
+const SINGLETONS = new Set(['identitySecurityDefaultsEnforcementPolicy']);
 /** `GET /v1.0/identity/conditionalAccess/policies/{id}` for a path like `/v1.0/identity/conditionalAccess/policies/3f…`. */
 function endpointKey(method, path) {
     const segments = path.split('?')[0].split('/').filter((s) => s !== '');
@@ -88424,7 +88290,7 @@ function endpointKey(method, path) {
             return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
         if (GUID.test(s))
             return '{id}';
-        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s))
             return '{id}';
         return s;
     });
@@ -89094,11 +88960,76 @@ class GraphDirectory {
     }
 }
 
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/model/combination-configurations.js
+/**
+ * An authentication strength's combinationConfigurations (v1.0 navigation property): what a
+ * strength's file says, against what the tenant holds. A configuration has no name, and its id is
+ * the server's, so it is known by its type and the combinations it applies to (Graph allows one
+ * configuration of a type per combination). Pure.
+ */
+
+const LISTS = ['allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'];
+const combination_configurations_text = (v) => (typeof v === 'string' ? v.trim() : '');
+const lowerGuidsOnly = (list, v) => (list === 'allowedAAGUIDs' ? v.toLowerCase() : v);
+/** `#microsoft.graph.fido2combinationconfiguration|fido2`: type and combinations, in a fixed form. */
+function configurationKey(c) {
+    const type = combination_configurations_text(c['@odata.type']).replace(/^#?/, '#').toLowerCase();
+    const applies = Array.isArray(c['appliesToCombinations']) ? c['appliesToCombinations'] : [];
+    const combinations = applies.map((a) => combination_configurations_text(a).split(',').map((m) => m.trim().toLowerCase()).sort().join(',')).sort();
+    return `${type}|${combinations.join(';')}`;
+}
+/** The restriction lists of a configuration as sets, for comparison. */
+function listsOf(c) {
+    const out = {};
+    for (const list of LISTS) {
+        const v = c[list];
+        if (Array.isArray(v) && v.length > 0)
+            out[list] = [...new Set(v.map((s) => lowerGuidsOnly(list, combination_configurations_text(s))))].sort();
+    }
+    return JSON.stringify(out);
+}
+/** What to delete, PATCH and POST so that the live configurations equal the desired ones. */
+function reconcileConfigurations(desired, live) {
+    const liveByKey = new Map();
+    const remove = [];
+    for (const c of live) {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            continue;
+        const key = configurationKey(c);
+        // Two of one key cannot exist in Graph; if they do, the extra one goes.
+        if (liveByKey.has(key))
+            remove.push(String(c['id']));
+        else
+            liveByKey.set(key, c);
+    }
+    const update = [];
+    const create = [];
+    const wanted = new Set();
+    for (const c of desired) {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            continue;
+        const key = configurationKey(c);
+        wanted.add(key);
+        const current = liveByKey.get(key);
+        if (!current)
+            create.push(c);
+        else if (listsOf(current) !== listsOf(c))
+            update.push({ id: String(current['id']), body: c });
+    }
+    for (const [key, c] of liveByKey)
+        if (!wanted.has(key))
+            remove.push(String(c['id']));
+    return { remove, update, create };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/graph/tenant.js
 /**
  * The `Tenant` port over Microsoft Graph: one paged list per kind to read, POST/PATCH/DELETE to
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
+
 
 /** Where each kind lives, under the API version. */
 const KIND_PATHS = {
@@ -89138,14 +89069,73 @@ class GraphTenant {
         };
     }
     async create(kind, body) {
+        // A strength's combination configurations have an endpoint of their own: the strength first.
+        const { combinationConfigurations, ...rest } = body;
+        const strengthConfigurations = kind === 'authenticationStrength' && Array.isArray(combinationConfigurations) ? combinationConfigurations : undefined;
         // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
-        const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
+        const created = await this.http.call('POST', KIND_PATHS[kind], kind === 'authenticationStrength' ? rest : body, { onlyThrottled: true });
         if (created === undefined)
             throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
+        if (strengthConfigurations?.length) {
+            const id = String(created['id']);
+            await this.afterStrengthWrite(id, String(body['displayName']), () => this.writeConfigurations(id, reconcileConfigurations(strengthConfigurations, [])));
+        }
         return created;
+    }
+    /**
+     * Makes a strength's configurations match: deletes first (updateAllowedCombinations may not drop a
+     * combination that a configuration still restricts), PATCHes, then creates.
+     */
+    async writeConfigurations(strengthId, changes) {
+        const base = `${KIND_PATHS.authenticationStrength}/${encodeURIComponent(strengthId)}/combinationConfigurations`;
+        for (const id of changes.remove) {
+            await this.http.call('DELETE', `${base}/${encodeURIComponent(id)}`).catch((e) => {
+                if (!(e instanceof errors/* GraphError */.h9 && e.status === 404))
+                    throw e; // already gone: what was asked
+            });
+        }
+        for (const { id, body } of changes.update)
+            await this.http.call('PATCH', `${base}/${encodeURIComponent(id)}`, body);
+        for (const body of changes.create) {
+            try {
+                await this.http.call('POST', base, body, { onlyThrottled: true });
+            }
+            catch (e) {
+                // Not idempotent: after an unclear answer, look before anything else; never POST twice.
+                if (!(e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)))
+                    throw e;
+                const now = await this.http.list(base).catch(() => undefined);
+                if (!now?.some((c) => configurationKey(c) === configurationKey(body)))
+                    throw e;
+            }
+        }
+    }
+    /**
+     * A failure after the strength itself was written is not the strength's: it must not read as
+     * an unclear create (which the caller would look up by name, find, and count as done).
+     */
+    async afterStrengthWrite(id, displayName, write) {
+        try {
+            await write();
+        }
+        catch (e) {
+            const reason = e instanceof Error ? e.message : String(e);
+            throw new Error(`authentication strength "${displayName}" (${id}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
+        }
     }
     async update(kind, id, body) {
         const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+        if (kind === 'authenticationStrength' && Array.isArray(body['combinationConfigurations'])) {
+            // The configurations have their own endpoint: compare with what the tenant holds (one GET).
+            const { combinationConfigurations: desired, ...strength } = body;
+            const live = await this.http.list(`${path}/combinationConfigurations`);
+            const changes = reconcileConfigurations(desired, live);
+            // Deletions first: updateAllowedCombinations may not drop a combination still configured.
+            await this.writeConfigurations(id, { remove: changes.remove, update: [], create: [] });
+            await this.update(kind, id, strength);
+            await this.writeConfigurations(id, { remove: [], update: changes.update, create: changes.create });
+            return;
+        }
         if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
             // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
             const { allowedCombinations, ...rest } = body;
@@ -89168,10 +89158,35 @@ class GraphTenant {
     async restoreDeleted(kind, id) {
         if (kind === 'authenticationStrength')
             return undefined; // strengths are not soft-deleted
-        return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
+        // Retried only on 429, like a create: a blind retry after a lost answer gets 404 (the first
+        // one worked), which reads as "purged". The caller checks the object by id instead.
+        const path = `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`;
+        return this.http.call('POST', path, {}, { onlyThrottled: true });
+    }
+    async getById(kind, id) {
+        try {
+            return await this.http.call('GET', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+        }
+        catch (e) {
+            if (e instanceof errors/* GraphError */.h9 && e.status === 404)
+                return undefined;
+            throw e;
+        }
     }
     async remove(kind, id) {
         await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+    }
+    async securityDefaultsEnabled() {
+        // Not a Conditional Access path: it is not paced with them, and costs one request.
+        try {
+            const policy = await this.http.call('GET', 'policies/identitySecurityDefaultsEnforcementPolicy');
+            return policy?.['isEnabled'] === true;
+        }
+        catch (e) {
+            if (e instanceof errors/* GraphError */.h9 && e.status === 403)
+                return undefined;
+            throw e;
+        }
     }
     requests() {
         return this.o.requests();
@@ -89303,6 +89318,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(4116);
 // EXTERNAL MODULE: ./lib/src/apply/execute.js
 var execute = __nccwpck_require__(9078);
+// EXTERNAL MODULE: ./lib/src/apply/poll.js
+var poll = __nccwpck_require__(3932);
 // EXTERNAL MODULE: ./lib/src/contingency/contingency.js
 var contingency = __nccwpck_require__(7673);
 // EXTERNAL MODULE: ./lib/src/contingency/convention.js
@@ -89367,14 +89384,19 @@ var emergency_access = __nccwpck_require__(5688);
 var resolve_references = __nccwpck_require__(6476);
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js
+var apply = __nccwpck_require__(7357);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
 var validate_settings = __nccwpck_require__(3424);
 ;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
 /**
  * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set (of
  * caac.yml, or found by policy names: src/contingency/convention.ts) on or off in the tenant, state updates only, through the same paced executor as apply,
- * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
- * nothing.
+ * then reads the tenant back and verifies (again, with backoff, while Graph's lists lag). Idempotent:
+ * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
+ * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
 
 
@@ -89386,14 +89408,28 @@ var validate_settings = __nccwpck_require__(3424);
 
 
 
-async function runContingency(action, setName, ports, options) {
+
+
+
+async function runContingency(action, setName, ports, given) {
+    // Policy names come from files and the tenant: a control character must not forge a log line.
+    const options = { ...given, log: (line) => given.log((0,plan_format/* sanitizeLogText */.fu)(line)) };
     const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
     if (action !== 'status' && setName === undefined)
         throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
     // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
     options.log(`reading the tenant (${ports.tenant.graphUrl})`);
-    const snapshot = await ports.tenant.read();
+    let snapshot;
+    try {
+        snapshot = await ports.tenant.read();
+    }
+    catch (e) {
+        if (action === 'status')
+            throw e;
+        const why = `the tenant could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
+        return { action, dryRun: options.dryRun, sets: [], operations: [], results: [], verification: [], problems: [], stopped: why, error: e };
+    }
     const known = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
     const set = setName === undefined ? undefined : (0,contingency/* findSet */._V)(known.sets, setName, 'caac.yml defines no contingency sets and no policy name carries "ENABLE IN EMERGENCY"');
     const problems = known.problems.filter((p) => set === undefined || p.set === undefined || p.set === set.name);
@@ -89426,15 +89462,20 @@ async function runContingency(action, setName, ports, options) {
     await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
     if (options.dryRun)
         return { ...base, operations, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
-    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
-    options.log('reading the tenant back to verify');
-    const after = await ports.tenant.read();
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? poll/* DEFAULT_CONFIRM_TIMEOUT_MS */._x };
+    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log, confirm });
     const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
-    const status = (0,contingency/* setStatus */.Lx)(set, after);
-    const verification = (0,contingency/* verifyStates */.QG)(applied, after);
-    if (action === 'activate' && applied.length === operations.length && !status.active)
-        verification.push(`contingency set "${set.name}" does not read back as active`);
-    return { ...base, operations, results, verification, sets: [status] };
+    let status = (0,contingency/* setStatus */.Lx)(set, snapshot);
+    const check = (after) => {
+        status = (0,contingency/* setStatus */.Lx)(set, after);
+        const differences = (0,contingency/* verifyStates */.QG)(applied, after);
+        if (action === 'activate' && applied.length === operations.length && !status.active)
+            differences.push(`contingency set "${set.name}" does not read back as active`);
+        return { differences };
+    };
+    const read = await (0,apply/* readBack */.e)(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), ports.tenant, check, confirm, options.log);
+    // Read back or not, the set's status is the best known: as read back, or as it was before (the report says which).
+    return { ...base, operations, results, verification: read.verification, sets: [status], ...(read.stopped ? { stopped: read.stopped, error: read.error } : {}) };
 }
 /**
  * The policies switched on are checked as they will be, by the rules a plan obeys (lockout, the
@@ -89456,18 +89497,22 @@ async function refuseUnsafeSwitch(operations, snapshot, settings, source, direct
 }
 /** Every operation applied and read back as sent. */
 function contingencySucceeded(outcome) {
-    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0 && outcome.stopped === undefined;
 }
 
 // EXTERNAL MODULE: ./lib/src/action/inputs.js
 var action_inputs = __nccwpck_require__(6908);
-// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
-var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 289 modules
+var connect = __nccwpck_require__(1838);
 // EXTERNAL MODULE: ./lib/src/github/job-summary.js
 var job_summary = __nccwpck_require__(6958);
+// EXTERNAL MODULE: ./lib/src/render/apply-text.js
+var apply_text = __nccwpck_require__(3259);
 // EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
 var markdown_escape = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./lib/src/action/contingency.js
+
+
 
 
 
@@ -89484,18 +89529,26 @@ async function contingencyAction(inputs) {
     const set = (0,action_inputs/* readInput */.R5)(process.env, 'set');
     const dryRun = ((0,action_inputs/* readInput */.R5)(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
     const graph = (0,connect/* connectFromInputs */.I)(inputs);
-    const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, log: (line) => core/* info */.pq(line) });
+    const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => core/* info */.pq(line) });
     for (const problem of outcome.problems)
         core/* warning */.$e(problem, { title: 'caac contingency' });
     const status = renderContingencyStatus(outcome.sets, outcome.problems);
-    process.stdout.write(status);
+    const results = (0,apply_text/* resultLines */.DW)(outcome.results, outcome.verification);
+    if (outcome.stopped)
+        results.unshift(`Stopped: ${(0,plan_format/* sanitizeLogText */.fu)(outcome.stopped)}`);
+    process.stdout.write((results.length ? results.join('\n') + '\n' : '') + status);
     const changed = outcome.results.filter((r) => r.status === 'applied').length;
     core/* setOutput */.uH('changed', String(changed));
     core/* setOutput */.uH('active', String(outcome.sets.length === 1 && outcome.sets[0].active));
     const lines = [
         `## caac contingency ${action}${set ? ` ${(0,markdown_escape/* escapeMarkdown */.F)(set)}` : ''}${dryRun ? ' (dry run)' : ''}`,
         '',
-        ...outcome.operations.map((op) => `- ${dryRun ? 'would set' : 'set'} **${(0,markdown_escape/* escapeMarkdown */.F)(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\``),
+        ...(outcome.stopped ? [`Stopped: ${(0,markdown_escape/* escapeMarkdown */.F)(outcome.stopped)}`, ''] : []),
+        ...outcome.operations.map((op) => {
+            const r = outcome.results.find((x) => x.operation === op);
+            const verb = dryRun ? 'would set' : r === undefined || r.status === 'applied' ? 'set' : r.status === 'failed' ? '❌ failed to set' : '⏭️ did not set';
+            return `- ${verb} **${(0,markdown_escape/* escapeMarkdown */.F)(op.displayName)}** to \`${String(op.body?.['state'] ?? '')}\`${r?.error ? `: ${(0,markdown_escape/* escapeMarkdown */.F)(r.error)}` : ''}`;
+        }),
         ...(outcome.operations.length === 0 && action !== 'status' ? ['Nothing to change.'] : []),
         ...outcome.verification.map((v) => `- ⚠️ ${(0,markdown_escape/* escapeMarkdown */.F)(v)}`),
         '',
@@ -89505,6 +89558,8 @@ async function contingencyAction(inputs) {
     ];
     if (process.env['GITHUB_STEP_SUMMARY'])
         await (0,job_summary/* appendJobSummary */.I1)(lines.join('\n') + '\n');
+    if (outcome.error !== undefined)
+        throw outcome.error;
     if (!contingencySucceeded(outcome))
         core/* setFailed */.C1(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
 }
@@ -89554,7 +89609,17 @@ function parseInputs(env) {
         endContingency: bool(readInput(env, 'end-contingency'), 'end-contingency', false),
         keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
         snapshotDir: readInput(env, 'snapshot-dir'),
+        confirmTimeoutMs: seconds(readInput(env, 'confirm-timeout'), 'confirm-timeout'),
     };
+}
+/** A number of seconds (0 to 3600) → ms; undefined keeps the default. */
+function seconds(value, name) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 3600)
+        throw new InputError(`input "${name}" is "${value}": it must be a number of seconds from 0 to 3600`);
+    return Math.round(n * 1000);
 }
 function oneOf(value, name, allowed) {
     if (!allowed.includes(value))
@@ -89582,10 +89647,10 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6908);
-/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7167);
+/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4509);
 /* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4390);
 /* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7552);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7112);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(698);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2038);
 /**
  * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
@@ -89650,7 +89715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7112:
+/***/ 698:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89667,20 +89732,44 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var model_plan = __nccwpck_require__(2693);
+;// CONCATENATED MODULE: ./lib/src/plan/security-defaults.js
+/** Policy creates and updates whose body leaves the policy enabled (enforced). */
+function policiesThatEnable(plan) {
+    return plan.operations.filter((op) => op.kind === 'policy' && (op.action === 'create' || op.action === 'update') && typeof op.body?.['state'] === 'string' && op.body['state'].toLowerCase() === 'enabled');
+}
+/** The refusal: every policy the plan would enable, at its file and line, and the two ways out. */
+function securityDefaultsRefusal(enabling, locate) {
+    const list = enabling.map((op) => `  ${locate(op)}: "${op.displayName}" (${op.action}, state: enabled)`).join('\n');
+    return [
+        `security defaults are on in this tenant, and Graph refuses to enable a Conditional Access policy while they are: this plan would enable ${enabling.length} polic${enabling.length === 1 ? 'y' : 'ies'}:`,
+        list,
+        'Either turn security defaults off (Entra admin center: Identity > Overview > Properties > Manage security defaults; or PATCH policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": false}), then plan again;',
+        'or set "state": "enabledForReportingButNotEnforced" (report-only) or "disabled" in these files until security defaults are off.',
+    ].join('\n');
+}
+/** The setting could not be read (403): the plan goes on, and says what it could not check. */
+function securityDefaultsUnknownWarning(enabling) {
+    return {
+        kind: 'security-defaults',
+        displayName: enabling.map((op) => op.displayName).join(', '),
+        message: 'this plan enables policies, and whether security defaults are on could not be read (403: grant Policy.Read.All). If they are on, Graph refuses to enable a policy: apply would fail.',
+    };
+}
+
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
-// EXTERNAL MODULE: ./lib/src/model/plan.js
-var plan = __nccwpck_require__(2693);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
 var normalize_document = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/src/plan/field-changes.js
 var field_changes = __nccwpck_require__(2564);
 // EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
 var fingerprint = __nccwpck_require__(3972);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/references.js
 var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/plan/match.js
@@ -89846,8 +89935,11 @@ function planChanges(input) {
             const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
             if (prune) {
                 const op = { kind, action: 'delete', displayName, id, changes: [] };
+                // Graph refuses to delete a trusted location: the plan says it is untrusted first.
+                if (kind === 'namedLocation' && object['isTrusted'] === true)
+                    op.steps = ['markUntrusted', 'delete'];
                 operations.push(op);
-                warn(op, (0,plan_warnings/* deleteWarning */.WJ)(kind, displayName, id));
+                warn(op, (0,plan_warnings/* deleteWarning */.WJ)(kind, displayName, id, op.steps !== undefined));
             }
             else {
                 unmanaged.push({ kind, id, displayName });
@@ -89864,16 +89956,16 @@ function planChanges(input) {
     const position = new Map(operations.map((op, i) => [op, i]));
     const at = (op) => (op ? position.get(op) : operations.length);
     const byOperation = warnings.sort((a, b) => at(a.op) - at(b.op));
-    const ordered = (0,plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
+    const ordered = (0,model_plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
     return {
-        formatVersion: plan/* PLAN_FORMAT_VERSION */.V1,
+        formatVersion: model_plan/* PLAN_FORMAT_VERSION */.V1,
         tool: { ...input.tool },
         tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
         dir: input.dir,
         apiVersion,
         createdAt: input.now.toISOString(),
         fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
-        summary: (0,plan/* summarize */.eh)(operations, unmanaged.length),
+        summary: (0,model_plan/* summarize */.eh)(operations, unmanaged.length),
         operations,
         unmanaged,
         warnings: ordered,
@@ -89905,6 +89997,14 @@ var validate_repository = __nccwpck_require__(8019);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/plan.js
+/**
+ * `caac plan`: validate, read the tenant, resolve references, diff. Every step that can refuse
+ * does so before the next one runs: an invalid repository is not compared, an unresolvable
+ * reference is not planned around.
+ */
+
+
+
 
 
 
@@ -89948,7 +90048,6 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
-    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
     plan.guards = {
         users: [...resolution.emergencyAccess.users].sort(),
@@ -89959,12 +90058,37 @@ async function runPlan(store, ports, options) {
     // apply --end-contingency writes the declared one): the outage is not undone by a merge.
     const contingency = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
     Object.assign(plan, (0,hold/* holdActiveContingency */.Bs)(plan, contingency.sets, snapshot));
+    await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
+    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
     // here, in the pull request, not only by apply.
     const unsafe = (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, resolution.emergencyAccess, (0,emergency_access/* emergencyAccessScope */.Iv)(settings)).map((p) => locateProblem(p, resolution.documents));
     if (unsafe.length)
         return { status: 'unsafe', validation, problems: unsafe, plan };
     return { status: 'planned', validation, plan };
+}
+/**
+ * Stops the plan when it would enable a policy while security defaults are on (Graph refuses the
+ * write); the setting is read only when the plan enables a policy (one GET). Unknown (403): a
+ * warning, and the plan goes on.
+ */
+async function checkSecurityDefaults(plan, tenant, documents) {
+    const enabling = policiesThatEnable(plan);
+    if (enabling.length === 0)
+        return;
+    const enabled = tenant.securityDefaultsEnabled ? await tenant.securityDefaultsEnabled() : undefined;
+    if (enabled === undefined) {
+        plan.warnings = (0,model_plan/* sortWarnings */.a)([...plan.warnings, securityDefaultsUnknownWarning(enabling)], (w) => w.kind);
+        return;
+    }
+    if (!enabled)
+        return;
+    const locate = (op) => {
+        const document = documents.find((d) => d.file === op.file);
+        const at = document ? document.locate('/state') : undefined;
+        return `${op.file ?? op.displayName}${at ? `:${at.line}` : ''}`;
+    };
+    throw new errors/* SafetyError */.dd(`plan stopped: ${securityDefaultsRefusal(enabling, locate)}`);
 }
 /** A problem at its file and line (the policy's file; its nearest existing property). */
 function locateProblem(problem, documents) {
@@ -90187,7 +90311,7 @@ function operationLines(plan, op) {
     const id = op.id ? ` (${(0,plan_format/* sanitizeLogText */.fu)((0,plan_format/* shortId */.m_)(op.id))}…)` : '';
     const lines = [`${plan_format/* ACTION_SIGNS */.mX[op.action]} ${op.action} ${(0,plan_format/* kindLabel */.tf)(op)} ${quoted(op.displayName)}${id}`];
     if (op.action === 'delete')
-        return lines;
+        return [...lines, ...(0,plan_format/* deleteStepLines */.R1)(op).map((step) => `    ${step}`)];
     for (const change of (0,plan_format/* displayedChanges */.HP)(op)) {
         const path = (0,plan_format/* sanitizeLogText */.fu)(change.path);
         if (change.before === undefined)
@@ -90230,8 +90354,8 @@ function renderPlanText(plan) {
     return out.join('\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./lib/src/action/connect.js + 288 modules
-var connect = __nccwpck_require__(2706);
+// EXTERNAL MODULE: ./lib/src/action/connect.js + 289 modules
+var connect = __nccwpck_require__(1838);
 ;// CONCATENATED MODULE: ./lib/src/action/plan.js
 
 
@@ -90415,45 +90539,81 @@ async function validateAction(inputs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Op: () => (/* binding */ executeOperations)
 /* harmony export */ });
-/* unused harmony exports phaseOf, orderedOperations, substituteCreated */
+/* unused harmony exports isUnknownOutcome, phaseOf, orderedOperations, substituteCreated */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3090);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3932);
 /**
  * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
  * (the client paces them at the tenant's limit), with a progress line each.
+ *
+ * A write whose answer is lost (a 5xx, a 504, a dropped connection) may or may not have been
+ * carried out, and Graph's lists may not show it for seconds. Such a create or restore is never
+ * sent again: caac looks for its result, with backoff, for a bounded time, and when it still
+ * cannot tell it stops the run and says so (the next plan sees what is there).
  */
 
 
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+
+/** Graph may have carried the write out: no answer (0), or a 5xx (a 504 is a gateway that gave up waiting). */
+function isUnknownOutcome(e) {
+    return e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500);
+}
+/** The run cannot go on safely: the message names the object and what to do. */
+class OutcomeUnknown extends Error {
+}
+const kindLabel = (op) => _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .KIND_LABELS */ .bu[op.kind];
+const quoted = (name) => `"${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(name)}"`;
+const PLAN_AGAIN = 'Plan again: the next plan sees what is there.';
 /**
- * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
- * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
- * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ * A create is not idempotent, so it is sent once: the client retries it only on a 429 (Graph
+ * answers that before doing anything). When the answer is lost, Graph may have created the object
+ * all the same, and its lists lag behind writes by seconds, so a look-up that finds nothing proves
+ * nothing. An earlier version sent the create again after one empty look-up and left up to four
+ * copies of a policy under list lag. So: never send it again; look by name, with backoff, for at
+ * most the confirm timeout. Found once: created (that id). Found several: stop and name them all
+ * (which one is ours cannot be told, and duplicates are never silent). Still not found: stop.
  */
 async function createOnce(op, tenant, body, options) {
-    const attempts = Math.max(1, options.createAttempts ?? 6);
-    for (let attempt = 1;; attempt++) {
+    let lost;
+    try {
+        const answer = await tenant.create(op.kind, body);
+        return String(answer['id'] ?? '');
+    }
+    catch (e) {
+        if (!isUnknownOutcome(e))
+            throw e;
+        lost = e;
+    }
+    const timeoutMs = options.confirm?.timeoutMs ?? _poll_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x;
+    options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lost.message)}); looking for it by name for up to ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)}, without sending it again`);
+    let lookupError;
+    const seen = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .pollUntil */ .g3)(async () => {
+        let found;
         try {
-            const answer = await tenant.create(op.kind, body);
-            return String(answer['id'] ?? '');
+            found = await tenant.findByDisplayName(op.kind, op.displayName);
         }
         catch (e) {
-            if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500)))
-                throw e;
-            let found;
-            try {
-                found = await tenant.findByDisplayName(op.kind, op.displayName);
-            }
-            catch {
-                throw e;
-            }
-            if (found.length === 1 && typeof found[0]['id'] === 'string')
-                return found[0]['id'];
-            if (found.length > 0 || attempt >= attempts)
-                throw e;
-            await sleep((options.createRetryDelayMs ?? 500) * attempt);
+            lookupError = e instanceof Error ? e.message : String(e);
+            return { done: false, value: [] };
         }
+        return { done: found.length > 0, value: found };
+    }, options.confirm);
+    if (seen.done && seen.value.length === 1 && typeof seen.value[0]['id'] === 'string') {
+        const id = seen.value[0]['id'];
+        // A strength's combinationConfigurations are written after the strength itself, and that part
+        // never ran: send the (idempotent) update that brings them in line.
+        if (op.kind === 'authenticationStrength')
+            await tenant.update(op.kind, id, body);
+        return id;
     }
+    if (seen.done) {
+        const ids = seen.value.map((o) => String(o['id'] ?? '?')).join(', ');
+        throw new OutcomeUnknown(`the answer to the create was lost, and ${seen.value.length} ${kindLabel(op)} objects named ${quoted(op.displayName)} now exist (ids ${ids}): caac cannot tell which one it created. Keep one, delete the others, then plan again.`);
+    }
+    throw new OutcomeUnknown(`outcome unknown: the answer to the create was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lost.message)}), and after ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)} of looking (${seen.rounds} look-ups) no ${kindLabel(op)} named ${quoted(op.displayName)} is listed${lookupError ? ` (last look-up failed: ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lookupError)})` : ''}. It may still appear: caac did not send the create again. ${PLAN_AGAIN}`);
 }
 /** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
 function phaseOf(op) {
@@ -90493,20 +90653,20 @@ async function executeOperations(operations, tenant, options) {
     const ordered = orderedOperations(operations);
     const created = new Map();
     const results = [];
-    let stopped = false;
+    let stopped;
     for (const [index, op] of ordered.entries()) {
-        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}`;
         if (stopped) {
-            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+            results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
             continue;
         }
         const started = clock();
         const result = await runOne(op, tenant, created, options);
         result.ms = clock() - started;
         results.push(result);
-        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        const took = `${(result.ms / 1000).toFixed(1)}s`;
         if (result.status === 'applied') {
-            options.log(`${label} ok ${seconds}`);
+            options.log(`${label} ok ${took}`);
             if (op.action === 'create' && result.id) {
                 const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
                 if (prefix)
@@ -90514,29 +90674,68 @@ async function executeOperations(operations, tenant, options) {
             }
         }
         else {
-            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
-            if (!options.keepGoing)
-                stopped = true;
+            options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(result.error ?? '')}`);
+            // An unknown outcome stops the run even with keepGoing: what the tenant holds is not known.
+            if (result.unknown)
+                stopped = `not attempted: the outcome of ${op.action} ${kindLabel(op)} ${quoted(op.displayName)} is unknown. ${PLAN_AGAIN}`;
+            else if (!options.keepGoing)
+                stopped = 'not attempted: an earlier operation failed (use --keep-going to go on past failures)';
         }
     }
     return results;
 }
-/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
-async function restoreDeleted(op, tenant) {
+/**
+ * restore: brings a soft-deleted object back with its id; false when it is gone from the recycle
+ * bin for sure (then it is created anew). Sent once, like a create: a blind retry of a restore
+ * whose answer was lost gets 404 (the first one worked), and taking that 404 for "purged" created
+ * a second copy beside the restored original. So a lost answer, or a 404, is checked against the
+ * live object by id (polling: a GET lags behind the restore) before anything else.
+ */
+async function restoreDeleted(op, tenant, options) {
+    const id = op.restoreFrom;
+    let failure;
     try {
-        await tenant.restoreDeleted(op.kind, op.restoreFrom);
+        await tenant.restoreDeleted(op.kind, id);
         return true;
     }
     catch (e) {
-        // Purged, or past Graph's 30 days: it is created anew instead.
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404)
-            return false;
-        throw e;
+        if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 404 || isUnknownOutcome(e))))
+            throw e;
+        failure = e;
     }
+    const what = `${kindLabel(op)} ${quoted(op.displayName)} (${id})`;
+    const isLive = async () => ({ done: (await tenant.getById(op.kind, id)) !== undefined, value: undefined });
+    const inRecycleBin = async () => (await tenant.readDeleted(op.kind)).some((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    if (failure.status === 404) {
+        // Graph answered, so nothing was restored by this request: the object is live already
+        // (restored by someone else), or purged. A lagging replica may still show either state.
+        if ((await isLive()).done)
+            return true;
+        if (!(await inRecycleBin()))
+            return false;
+    }
+    else {
+        options.log(`  the answer to the restore of ${what} was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(failure.message)}); looking for it by id, without sending it again`);
+    }
+    const timeoutMs = options.confirm?.timeoutMs ?? _poll_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x;
+    // A look that fails proves nothing either way: look again until the deadline.
+    const seen = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .pollUntil */ .g3)(() => isLive().catch(() => ({ done: false, value: undefined })), options.confirm);
+    if (seen.done)
+        return true;
+    const still = await inRecycleBin().catch(() => undefined);
+    const where = still === true ? 'it is still listed in the recycle bin (deletedItems)' : still === false ? 'it is not listed in the recycle bin (deletedItems) either' : 'the recycle bin could not be read';
+    throw new OutcomeUnknown(`outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(failure.message)})`}, and after ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`);
 }
 async function runOne(op, tenant, created, options) {
     try {
         if (op.action === 'delete') {
+            // A trusted location: Graph refuses the DELETE until it is marked untrusted (the plan's steps).
+            if (op.steps?.includes('markUntrusted')) {
+                await tenant.update(op.kind, op.id, { '@odata.type': '#microsoft.graph.ipNamedLocation', isTrusted: false }).catch((e) => {
+                    if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
+                        throw e;
+                });
+            }
             await tenant.remove(op.kind, op.id).catch((e) => {
                 // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
                 if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
@@ -90547,13 +90746,13 @@ async function runOne(op, tenant, created, options) {
         const missing = new Set();
         const body = substituteCreated(op.body ?? {}, created, missing);
         if (missing.size > 0) {
-            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+            return { operation: op, status: 'skipped', id: op.id, error: `not attempted: depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
         }
         if (op.action === 'update') {
             await tenant.update(op.kind, op.id, body);
             return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
         }
-        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+        if (op.restoreFrom && (await restoreDeleted(op, tenant, options))) {
             await tenant.update(op.kind, op.restoreFrom, body);
             return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
         }
@@ -90561,7 +90760,8 @@ async function runOne(op, tenant, created, options) {
         return { operation: op, status: 'applied', id, sent: body, ms: 0 };
     }
     catch (e) {
-        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+        const unknown = e instanceof OutcomeUnknown ? { unknown: true } : {};
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ...unknown, ms: 0 };
     }
 }
 
@@ -90601,6 +90801,63 @@ function planSafetyProblems(plan) {
 
 /***/ }),
 
+/***/ 3932:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   _x: () => (/* binding */ DEFAULT_CONFIRM_TIMEOUT_MS),
+/* harmony export */   g3: () => (/* binding */ pollUntil)
+/* harmony export */ });
+/* unused harmony export pollDelay */
+/**
+ * Bounded polling with exponential backoff and jitter: how apply looks for the result of a write
+ * whose answer was lost, and how it reads the tenant back while Graph's replicas lag behind the
+ * write. Pure but for the clock and the sleep it is given, so tests can drive it.
+ */
+const DEFAULT_CONFIRM_TIMEOUT_MS = 60_000;
+const realSleep = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * The wait before look number `round + 1`: "equal jitter", half of the ceiling fixed and half
+ * random. The fixed half keeps the number of looks bounded (at most about log2(cap/base) +
+ * timeout/(cap/2) of them); the random half keeps several runs from polling in step.
+ */
+function pollDelay(round, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, round - 1));
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+/**
+ * Calls `look` until it answers `{ done: true }`, waiting with backoff in between, for at most
+ * `timeoutMs` after the first look (one last look happens at the deadline). Errors thrown by
+ * `look` propagate: the caller decides what a failed look means.
+ */
+async function pollUntil(look, options = {}) {
+    const clock = options.clock ?? Date.now;
+    const sleep = options.sleep ?? realSleep;
+    const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS);
+    const base = Math.max(1, options.baseDelayMs ?? 500);
+    const cap = Math.max(base, options.maxDelayMs ?? 8_000);
+    const started = clock();
+    const deadline = started + timeoutMs;
+    for (let round = 1;; round++) {
+        const seen = await look();
+        if (seen.done)
+            return { done: true, value: seen.value, rounds: round };
+        const now = clock();
+        if (now >= deadline)
+            return { done: false, last: seen.value, rounds: round, waitedMs: now - started };
+        await sleep(Math.min(pollDelay(round, base, cap, options.random), deadline - now));
+    }
+}
+/** "60 s", "1.5 s": for messages. */
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+
+/***/ }),
+
 /***/ 1895:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -90621,6 +90878,8 @@ var tenant = __nccwpck_require__(3742);
 var json_pointer = __nccwpck_require__(3896);
 // EXTERNAL MODULE: ./lib/src/model/references.js
 var references = __nccwpck_require__(4096);
+// EXTERNAL MODULE: ./lib/src/normalize/legacy-guests.js
+var legacy_guests = __nccwpck_require__(8389);
 // EXTERNAL MODULE: ./lib/src/normalize/property-rules.js
 var property_rules = __nccwpck_require__(9215);
 // EXTERNAL MODULE: ./lib/src/backup/names.js
@@ -90637,11 +90896,12 @@ var backup_names = __nccwpck_require__(5633);
 
 
 
+
 /** Top-level fields the server manages, by kind (the `id` is kept: it is how a restore matches). */
 const SERVER_FIELDS = {
     policy: ['createdDateTime', 'modifiedDateTime', 'templateId', 'deletedDateTime', 'partialEnablementStrategy'],
     namedLocation: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime'],
-    authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied', 'combinationConfigurations'],
+    authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied'],
 };
 /**
  * Key order, by shape pointer (array items are `*`): `@odata.type` first, then these keys in this
@@ -90684,14 +90944,20 @@ const KEY_ORDER = {
         '/ipRanges/*': ['cidrAddress'],
     },
     authenticationStrength: {
-        '': ['id', 'displayName', 'description', 'allowedCombinations'],
+        '': ['id', 'displayName', 'description', 'allowedCombinations', 'combinationConfigurations'],
+        '/combinationConfigurations/*': ['appliesToCombinations', 'allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'],
     },
 };
 const DIRECTORY_OR_NAMED = new Set(['user', 'group', 'role', 'app', 'servicePrincipal', 'location', 'authStrength']);
 /** The repository document of one tenant object (pure; the input is not changed). */
 function backupDocument(kind, object, options = {}) {
-    const doc = stripServerFields(kind, object);
+    let doc = dropEmptyBetaProperties(kind, stripServerFields(kind, object));
+    if (kind === 'authenticationStrength')
+        stripConfigurationIds(doc);
     if (kind === 'policy') {
+        // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
+        // the only one a write accepts beside the other.
+        doc = (0,legacy_guests/* dropLegacyGuestsKeyword */.R)(doc);
         reduceStrength(doc);
         writeReferences(doc, options.names);
     }
@@ -90720,6 +90986,46 @@ function stripServerFields(kind, object) {
         if (!dropped.has(key) && !isAnnotation(key))
             out[key] = strip(value);
     return out;
+}
+/** A configuration's id is the server's: a strength file knows its configurations by type and combinations. */
+function stripConfigurationIds(doc) {
+    const configurations = doc['combinationConfigurations'];
+    if (!Array.isArray(configurations))
+        return;
+    // None: the file says nothing about them (as before configurations were managed).
+    if (configurations.length === 0) {
+        delete doc['combinationConfigurations'];
+        return;
+    }
+    doc['combinationConfigurations'] = configurations.map((c) => {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            return c;
+        const { id: _id, ...rest } = c;
+        return rest;
+    });
+}
+/**
+ * Beta answers carry every beta-only property, mostly `null`: a backup leaves out those that hold
+ * nothing (validate would only warn that they may be deleted), and keeps those that say something.
+ */
+function dropEmptyBetaProperties(kind, doc) {
+    const rules = property_rules/* PROPERTY_RULES */.yC[kind];
+    const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || ((0,documents/* isJsonObject */.OW)(v) && Object.values(v).every(empty));
+    const walk = (value, shape) => {
+        if (Array.isArray(value))
+            return value.map((item) => walk(item, `${shape}/*`));
+        if (!(0,documents/* isJsonObject */.OW)(value))
+            return value;
+        const out = {};
+        for (const [key, child] of Object.entries(value)) {
+            const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
+            if (rules.get(childShape)?.type === 'beta' && empty(child))
+                continue;
+            out[key] = walk(child, childShape);
+        }
+        return out;
+    };
+    return walk(doc, '');
 }
 /** Graph answers the strength expanded; a document holds only its id (`{ "id": … }`). */
 function reduceStrength(doc) {
@@ -91041,6 +91347,237 @@ function isBuiltInStrength(o) {
 
 /***/ }),
 
+/***/ 7357:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ runApply),
+/* harmony export */   e: () => (/* binding */ readBack)
+/* harmony export */ });
+/* harmony import */ var _apply_execute_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9078);
+/* harmony import */ var _apply_guards_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2179);
+/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3932);
+/* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7641);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5519);
+/* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2564);
+/* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3972);
+/* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9589);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3090);
+/**
+ * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
+ * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
+ * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
+ * in dependency order; then re-reads the tenant and verifies.
+ *
+ * Once the checks before any write are passed, it does not throw: whatever fails (the first read,
+ * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
+ * not attempted and what is unverified, with the error itself for the face to map to its exit code.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+async function runApply(reviewed, ports, given) {
+    const { tenant } = ports;
+    // Names in log lines come from files and the tenant: a control character must not forge a line.
+    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__/* .sanitizeLogText */ .fu)(line)) };
+    const before = tenant.requests();
+    const endContingency = options.endContingency ?? false;
+    const plan = settleHeldPolicies(reviewed, endContingency, options.log);
+    const safety = (0,_apply_guards_js__WEBPACK_IMPORTED_MODULE_1__/* .planSafetyProblems */ .w)(plan);
+    if (safety.length)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+    const deletes = plan.operations.filter((op) => op.action === 'delete');
+    if (deletes.length && !options.allowDelete) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+    }
+    const work = plan.operations.filter((op) => op.action !== 'noop');
+    const outcome = (results, rest = {}) => ({
+        results,
+        applied: results.filter((r) => r.status === 'applied').length,
+        failed: results.filter((r) => r.status === 'failed').length,
+        skipped: results.filter((r) => r.status === 'skipped').length,
+        verification: [],
+        readBack: 'none',
+        ...rest,
+        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .requestsSince */ .T)(before, tenant.requests()),
+    });
+    /** The run stopped before any write: every operation is named as not attempted. */
+    const notAttempted = (stopped, error) => outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
+    options.log('reading the tenant to check the plan is still current');
+    let live;
+    try {
+        live = await tenant.read();
+    }
+    catch (e) {
+        return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
+    }
+    if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+    }
+    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__/* .fingerprintSnapshot */ .B)(live, plan.apiVersion);
+    if (fingerprint !== plan.fingerprint) {
+        const changes = plan.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .describeStateChanges */ .G)(plan.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .stateOf */ .L)(live, plan.apiVersion)) : [];
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StalePlanError */ .Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
+    }
+    // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
+    const conflicts = endContingency ? [] : (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .contingencyConflicts */ .ZR)(plan, live);
+    if (conflicts.length) {
+        const lines = conflicts.map((c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`);
+        const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
+    }
+    if (work.length === 0) {
+        options.log('nothing to apply: the plan has no changes');
+        return outcome([]);
+    }
+    const touched = work
+        .filter((op) => op.id)
+        .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
+        .filter((t) => t.object !== undefined);
+    let snapshotDir;
+    try {
+        snapshotDir = ports.snapshots.write(touched);
+    }
+    catch (e) {
+        // Without the snapshot there is nothing to go back to: no write may happen.
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+    }
+    options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
+    let results;
+    try {
+        results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
+    }
+    catch (e) {
+        // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
+        return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e), snapshotDir };
+    }
+    const applied = results.filter((r) => r.status === 'applied');
+    const labels = applied.map((r) => `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_LABELS */ .bu[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
+    const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
+    return outcome(results, { ...read, snapshotDir });
+}
+/** Objects named like an applied one, more than once: named in the report, never silent. */
+function duplicatesOf(applied, after) {
+    const problems = [];
+    const reported = new Set();
+    for (const r of applied) {
+        const op = r.operation;
+        const name = op.displayName.trim().toLowerCase();
+        if (op.action === 'delete' || reported.has(`${op.kind}:${name}`))
+            continue;
+        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
+        if (same.length < 2)
+            continue;
+        reported.add(`${op.kind}:${name}`);
+        problems.push(`duplicate: ${same.length} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_LABELS */ .bu[op.kind]} objects are named "${op.displayName}" (ids ${same.map((o) => String(o['id'])).join(', ')}): keep one, delete the others, then plan again`);
+    }
+    return problems;
+}
+/**
+ * Reads the tenant back (one paged list per kind) until `check` finds nothing, with backoff, for at
+ * most the confirm timeout: Graph's lists show a write only after a while. What is still different
+ * at the deadline is reported as unverified; a read that fails ends the read-back, and every
+ * applied object is reported unverified with the reason.
+ */
+async function readBack(applied, tenant, check, confirm, log) {
+    if (applied.length === 0)
+        return { verification: [], readBack: 'none' };
+    log('reading the tenant back to verify');
+    let reads = 0;
+    try {
+        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .pollUntil */ .g3)(async () => {
+            const found = check(await tenant.read());
+            reads += 1;
+            if (reads === 1 && found.differences.length > 0) {
+                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
+            }
+            return { done: found.differences.length === 0, value: found };
+        }, confirm);
+        const last = seen.done ? seen.value : seen.last;
+        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
+        const verification = [...(last.duplicates ?? []), ...unverified];
+        return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
+    }
+    catch (e) {
+        const why = `the read-back failed (${messageOf(e)})`;
+        return {
+            verification: applied.map((n) => `${n}: not verified: ${why}`),
+            readBack: 'failed',
+            stopped: `${why}: what was applied is unverified`,
+            error: e,
+        };
+    }
+}
+/**
+ * The plan to apply as far as held contingency policies go: with --end-contingency they get their
+ * declared documents back; without it they stay as the plan holds them. Either way the log says so.
+ */
+function settleHeldPolicies(plan, endContingency, log) {
+    const held = plan.contingency?.held ?? [];
+    if (held.length === 0)
+        return plan;
+    const what = (h) => `policy "${h.displayName}" (contingency set "${h.set}")`;
+    if (!endContingency) {
+        log(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
+        for (const h of held)
+            log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
+        return plan;
+    }
+    const released = (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseHeld */ .zn)(plan);
+    log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
+    for (const h of held)
+        log(`  ${what(h)}: ${h.state} → ${h.declared === _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .HELD_DELETE */ .Aj ? 'deleted (prune)' : h.declared}`);
+    return released;
+}
+function findObject(snapshot, kind, id) {
+    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+}
+/**
+ * Every applied operation must now read back as sent: anything else is reported, field by field;
+ * duplicates of an applied object's name apart (they do not go away by waiting).
+ */
+function verify(applied, after, apiVersion) {
+    return { differences: differencesOf(applied, after, apiVersion), duplicates: duplicatesOf(applied, after) };
+}
+function differencesOf(applied, after, apiVersion) {
+    const problems = [];
+    for (const r of applied) {
+        const op = r.operation;
+        const found = r.id ? findObject(after, op.kind, r.id) : undefined;
+        if (op.action === 'delete') {
+            if (found)
+                problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
+            continue;
+        }
+        if (!found) {
+            problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+            continue;
+        }
+        const differences = (0,_plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__/* .fieldChanges */ .w)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeDocument */ .DN)(op.kind, found, { apiVersion }), (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeDocument */ .DN)(op.kind, r.sent ?? {}, { apiVersion }));
+        for (const d of differences) {
+            problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
+        }
+    }
+    return problems;
+}
+
+
+/***/ }),
+
 /***/ 3357:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -91115,8 +91652,8 @@ function renderFindingsText(report) {
     return lines.join('\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
-var rules = __nccwpck_require__(3436);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 8 modules
+var rules = __nccwpck_require__(4202);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
@@ -91904,12 +92441,18 @@ function displayNameOf(doc) {
 /** The mark Microsoft's resilience guidance puts in the names of pre-staged contingency policies. */
 const EMERGENCY_NAME_MARK = /\bENABLE IN EMERGENCY\b/i;
 /**
- * A policy for workload identities only (includeUsers ["None"], or no users at all) cannot touch
- * a person's sign-in; anything else may.
+ * A policy for workload identities only (service principals, and includeUsers ["None"] or no
+ * users at all) cannot touch a person's sign-in; anything else may. A policy that names neither
+ * users nor service principals is refused by validate (graph-rule); until it is fixed it is
+ * judged as the worst case, one that targets people.
  */
 function targetsPeople(p) {
     const u = p.users;
-    return u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)([v], 'None'));
+    const people = u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)([v], 'None'));
+    if (people)
+        return true;
+    const workloads = p.clientApplications.includeServicePrincipals.length > 0;
+    return !workloads && u.includeUsers.length === 0;
 }
 /**
  * The displayNames (lower-cased) of the policies a contingency set may enable: caac.yml's
@@ -91960,7 +92503,7 @@ function explicitlyIncluded(policy, ids) {
  */
 function blocksEmergencyAccess(policy, ids) {
     const p = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy);
-    if (p.state !== 'enabled' || !p.grant || !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
+    if (!(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .mayEnforce */ .MP)(p.state) || !p.grant || !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
         return [];
     const missing = missingExclusions(policy, ids);
     const all = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All');
@@ -92033,9 +92576,11 @@ function valueAtPointer(root, pointer) {
 /* harmony export */   Th: () => (/* binding */ PLAN_WARNING_KINDS),
 /* harmony export */   V1: () => (/* binding */ PLAN_FORMAT_VERSION),
 /* harmony export */   a: () => (/* binding */ sortWarnings),
+/* harmony export */   aL: () => (/* binding */ DELETE_STEPS),
 /* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
 const PLAN_FORMAT_VERSION = 1;
+const DELETE_STEPS = ['markUntrusted', 'delete'];
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
 const PLAN_WARNING_KINDS = [
     'delete',
@@ -92045,6 +92590,7 @@ const PLAN_WARNING_KINDS = [
     'new-block',
     'enforcement',
     'break-glass-added',
+    'security-defaults',
     'beta',
     'unmanaged',
 ];
@@ -92076,6 +92622,7 @@ function sortWarnings(items, kindOf) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ee: () => (/* binding */ viewPolicy),
+/* harmony export */   MP: () => (/* binding */ mayEnforce),
 /* harmony export */   U6: () => (/* binding */ hasKeyword),
 /* harmony export */   aq: () => (/* binding */ isActiveState),
 /* harmony export */   rm: () => (/* binding */ activeSessionControls)
@@ -92148,9 +92695,20 @@ function hasKeyword(values, keyword) {
     const k = keyword.toLowerCase();
     return values.some((v) => v.toLowerCase() === k);
 }
-/** True when a policy enforces or reports (the states in which an exclusion matters). */
+/**
+ * True when a policy enforces or reports (the states in which an exclusion matters), or when its
+ * state is missing or unreadable: a safety check judges the worst case (validate reports the
+ * missing state as an error of its own), it never skips the policy.
+ */
 function isActiveState(state) {
-    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
+    return state !== 'disabled';
+}
+/**
+ * True unless the policy is known not to enforce (disabled or report-only). A missing or
+ * unreadable state may be enforcing: the safety rules treat it so.
+ */
+function mayEnforce(state) {
+    return state !== 'disabled' && state !== 'enabledForReportingButNotEnforced';
 }
 /** Session controls that are actually switched on (an object whose values are all null is none). */
 function activeSessionControls(session) {
@@ -92188,6 +92746,7 @@ function nonEmpty(value) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GN: () => (/* binding */ MFA_TRUSTED_IPS_LOCATION_ID),
 /* harmony export */   Lc: () => (/* binding */ BUILT_IN_AUTH_STRENGTHS),
 /* harmony export */   UY: () => (/* binding */ parseReferenceValue),
 /* harmony export */   W_: () => (/* binding */ isGuid),
@@ -92230,6 +92789,12 @@ const POLICY_REFERENCE_SLOTS = [
     { pointer: '/grantControls/authenticationStrength/id', kind: 'authStrength', keywords: [], single: true },
     { pointer: '/grantControls/termsOfUse', kind: 'termsOfUse', keywords: [] },
 ];
+/**
+ * The "MFA Trusted IPs" location (the legacy per-user MFA service's trusted IPs): Graph accepts
+ * this id in includeLocations/excludeLocations (its own create example excludes it), but it is no
+ * named location object, so it is never looked up, never reported missing, and never renamed.
+ */
+const MFA_TRUSTED_IPS_LOCATION_ID = '00000000-0000-0000-0000-000000000000';
 /** Built-in authentication strengths: present in every tenant, referable by name. */
 const BUILT_IN_AUTH_STRENGTHS = {
     'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
@@ -92312,6 +92877,46 @@ function requestsSince(before, after) {
 
 /***/ }),
 
+/***/ 8389:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ dropLegacyGuestsKeyword)
+/* harmony export */ });
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * Graph's GET may answer a policy's guests twice: the legacy `"GuestsOrExternalUsers"` keyword in
+ * includeUsers/excludeUsers *and* the include/excludeGuestsOrExternalUsers object that says which
+ * guest types. A write that sends both fails (terraform-provider-azuread#1196), so caac keeps the
+ * object form, which says more, and drops the keyword wherever the object is present: in the
+ * canonical form (no false drift against a tenant that answers both), in request bodies and in
+ * backups.
+ */
+
+const KEYWORD = 'guestsorexternalusers';
+/** A copy of the policy without the keyword where the object form is present (the input is not changed). */
+function dropLegacyGuestsKeyword(policy) {
+    const conditions = policy['conditions'];
+    const users = (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(conditions) ? conditions['users'] : undefined;
+    if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(conditions) || !(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(users))
+        return policy;
+    let changed;
+    for (const side of ['include', 'exclude']) {
+        const list = users[`${side}Users`];
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(users[`${side}GuestsOrExternalUsers`]) || !Array.isArray(list))
+            continue;
+        const kept = list.filter((v) => !(typeof v === 'string' && v.trim().toLowerCase() === KEYWORD));
+        if (kept.length === list.length)
+            continue;
+        changed ??= { ...users };
+        changed[`${side}Users`] = kept;
+    }
+    return changed ? { ...policy, conditions: { ...conditions, users: changed } } : policy;
+}
+
+
+/***/ }),
+
 /***/ 5519:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -92323,13 +92928,15 @@ function requestsSince(before, after) {
 /* harmony export */ });
 /* unused harmony export isEmpty */
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
-/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3896);
 /* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
 /* harmony import */ var _property_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9215);
+/* harmony import */ var _legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8389);
 /**
  * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
  * the table in property-rules.ts. Pure functions over plain JSON.
  */
+
 
 
 
@@ -92344,20 +92951,23 @@ const CHILDREN = {
  * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
  * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
  * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ * A policy's legacy "GuestsOrExternalUsers" keyword is dropped where the object form is present.
  */
 function normalizeDocument(kind, doc, options) {
     const mode = modeFor(kind, doc, options.apiVersion, true);
-    return walkObject(doc, '', mode) ?? {};
+    return walkObject(kind === 'policy' ? (0,_legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__/* .dropLegacyGuestsKeyword */ .R)(doc) : doc, '', mode) ?? {};
 }
 /**
  * A complete request body (POST or PATCH) from a resolved desired document: server fields and
  * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), every optional object and scalar
+ * the table knows sent as `null` when the file leaves it out (Graph's PATCH merges: what a body
+ * does not name keeps its stored value), beta-only properties dropped under v1.0, enum casing
+ * Graph's. So a PATCH with this body leaves the stored object equal to the file.
  */
 function toGraphBody(kind, doc, options = {}) {
     const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-    return walkObject(doc, '', mode) ?? {};
+    return walkObject(kind === 'policy' ? (0,_legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__/* .dropLegacyGuestsKeyword */ .R)(doc) : doc, '', mode) ?? {};
 }
 /** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
 function betaOnlyProperties(kind, doc) {
@@ -92368,7 +92978,7 @@ function betaOnlyProperties(kind, doc) {
             value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
         else if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value)) {
             for (const [key, child] of Object.entries(value)) {
-                const seg = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key);
+                const seg = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__/* .escapePointerSegment */ .mE)(key);
                 if (table.get(`${shape}/${seg}`)?.type === 'beta') {
                     if (!isEmpty(prune(child)))
                         found.push(`${pointer}/${seg}`);
@@ -92416,7 +93026,7 @@ function isAnnotation(key) {
 function walkObject(obj, shape, mode) {
     const out = {};
     for (const key of Object.keys(obj).sort()) {
-        const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key)}`;
+        const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__/* .escapePointerSegment */ .mE)(key)}`;
         const rule = mode.table.get(childShape);
         if (isAnnotation(key) && rule?.type !== 'odataType')
             continue;
@@ -92427,8 +93037,8 @@ function walkObject(obj, shape, mode) {
         let value = applyRule(rule, obj[key], childShape, mode);
         if (value === undefined)
             continue;
-        // A body clears a top-level object with null, not with an object of nothing.
-        if (!mode.canonical && rule?.nullable && (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && Object.keys(value).length === 0)
+        // A body clears an object with null, not with an object of nothing (or of nulls only).
+        if (!mode.canonical && rule?.nullable && (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && Object.values(value).every((v) => v === null))
             value = null;
         if (mode.canonical && isEmpty(value))
             continue;
@@ -92451,6 +93061,8 @@ function fillDefaults(out, shape, mode) {
         if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
             continue;
         if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
+            continue;
+        if (rule.whenType !== undefined && rule.whenType.toLowerCase() !== String(out['@odata.type'] ?? '').toLowerCase())
             continue;
         let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
         if (value === undefined && !mode.canonical) {
@@ -92627,7 +93239,7 @@ function prune(value) {
 /* harmony export */   xO: () => (/* binding */ childRulesByParent),
 /* harmony export */   yC: () => (/* binding */ PROPERTY_RULES)
 /* harmony export */ });
-/* unused harmony exports POLICY_STATES, BUILT_IN_CONTROLS, GUEST_OR_EXTERNAL_USER_TYPES, AUTH_METHOD_MODES, IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION */
+/* unused harmony exports POLICY_STATES, BUILT_IN_CONTROLS, GUEST_OR_EXTERNAL_USER_TYPES, AUTH_METHOD_MODES, FIDO2_CONFIGURATION, X509_CONFIGURATION, IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION */
 // ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
 const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
 const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
@@ -92654,6 +93266,8 @@ const AUTH_METHOD_MODES = [
     'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
     'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
 ];
+const FIDO2_CONFIGURATION = '#microsoft.graph.fido2CombinationConfiguration';
+const X509_CONFIGURATION = '#microsoft.graph.x509CertificateCombinationConfiguration';
 const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
 const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
 const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
@@ -92663,6 +93277,41 @@ const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumerate
 // ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
 const SERVER = { type: 'server' };
 const BETA = { type: 'beta' };
+/** A beta-only object: cleared with null when absent, but only under beta (never sent under v1.0). */
+const BETA_OBJECT = { type: 'beta', nullable: true };
+/** An optional complex property: a body that leaves it out clears it with null. */
+const CLEARABLE = { type: 'object', nullable: true };
+/**
+ * Why a schema-driven body (every optional object named, null when absent) and not one computed
+ * against the live object: the body depends on the file alone, so the plan file shows the same
+ * complete, reviewable body for a create and an update and whatever the tenant holds; it never
+ * names a beta-only property under v1.0 (those rules are skipped) nor an ipNamedLocation field on
+ * a countryNamedLocation (`when`); and it does not depend on how Graph happens to answer a GET
+ * (expanded strengths, read-only and undeclared properties such as partialEnablementStrategy).
+ * Arrays are sent whole (`[]` when empty), as PATCH replaces arrays; optional objects and
+ * scalars are sent as null (terraform-provider-msgraph#63: some PATCHes answer 1007 to an empty
+ * value where null is accepted). The cost: an optional object this table does not know is not
+ * cleared; apply's read-back would name it.
+ */
+const CLEARED_OBJECTS = [
+    '/conditions/users/includeGuestsOrExternalUsers',
+    '/conditions/users/excludeGuestsOrExternalUsers',
+    '/conditions/users/includeGuestsOrExternalUsers/externalTenants',
+    '/conditions/users/excludeGuestsOrExternalUsers/externalTenants',
+    '/conditions/applications/applicationFilter',
+    '/conditions/clientApplications',
+    '/conditions/clientApplications/servicePrincipalFilter',
+    '/conditions/platforms',
+    '/conditions/locations',
+    '/conditions/devices',
+    '/conditions/devices/deviceFilter',
+    '/conditions/authenticationFlows',
+    '/sessionControls/applicationEnforcedRestrictions',
+    '/sessionControls/cloudAppSecurity',
+    '/sessionControls/persistentBrowser',
+    '/sessionControls/secureSignInSession',
+    '/sessionControls/signInFrequency',
+];
 const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
 const enumSet = (values) => ({ type: 'set', values });
 const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
@@ -92704,13 +93353,14 @@ const POLICY_RULES = [
     ['/templateId', SERVER],
     ['/partialEnablementStrategy', SERVER],
     ['/description', { type: 'scalar', nullable: true }],
-    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
+    // No default: Graph requires state, and a missing one must never read as "enabled".
+    ['/state', enumOf(POLICY_STATES)],
     // conditions
     ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
     ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
+    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS, nullable: true }],
     ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
     ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
     ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
@@ -92733,6 +93383,9 @@ const POLICY_RULES = [
     ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
     ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
     ...filterRules('/conditions/devices/deviceFilter'),
+    // Graph's PATCH merges: a complex property the file leaves out keeps its stored value unless the
+    // body clears it, so every optional object of the v1.0 schema is sent as null when absent.
+    ...CLEARED_OBJECTS.map((p) => [p, CLEARABLE]),
     // grant controls
     ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
     ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
@@ -92742,7 +93395,7 @@ const POLICY_RULES = [
     ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
     // session controls
     ['/sessionControls', { type: 'object', nullable: true }],
-    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
+    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true, nullable: true }],
     ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
     ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
     ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
@@ -92757,17 +93410,19 @@ const POLICY_RULES = [
     ['/conditions/agentContext', BETA],
     ['/conditions/deviceStates', BETA],
     ['/conditions/times', BETA],
+    ['/conditions/signInRiskDetections', BETA],
+    ['/conditions/clients', BETA],
     ['/conditions/applications/networkAccess', BETA],
     ['/conditions/applications/globalSecureAccess', BETA],
     ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
     ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
+    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA_OBJECT],
     ['/conditions/devices/includeDevices', BETA],
     ['/conditions/devices/excludeDevices', BETA],
     ['/conditions/devices/includeDeviceStates', BETA],
     ['/conditions/devices/excludeDeviceStates', BETA],
-    ['/sessionControls/continuousAccessEvaluation', BETA],
-    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
+    ['/sessionControls/continuousAccessEvaluation', BETA_OBJECT],
+    ['/sessionControls/globalSecureAccessFilteringProfile', BETA_OBJECT],
     ['/sessionControls/networkAccessSecurity', BETA],
     ['/sessionControls/blockSensitiveActions', BETA],
 ];
@@ -92790,7 +93445,14 @@ const AUTHENTICATION_STRENGTH_RULES = [
     ...COMMON_SERVER.map((p) => [p, SERVER]),
     ['/policyType', SERVER],
     ['/requirementsSatisfied', SERVER],
-    ['/combinationConfigurations', SERVER],
+    // A set of configurations, each known by its type and combinations (its id is the server's).
+    ['/combinationConfigurations', { type: 'objectSet', key: '@odata.type' }],
+    ['/combinationConfigurations/*/id', SERVER],
+    ['/combinationConfigurations/*/@odata.type', { type: 'odataType', values: [FIDO2_CONFIGURATION, X509_CONFIGURATION] }],
+    ['/combinationConfigurations/*/appliesToCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+    ['/combinationConfigurations/*/allowedAAGUIDs', { type: 'set', ids: true, whenType: FIDO2_CONFIGURATION }],
+    ['/combinationConfigurations/*/allowedIssuerSkis', { type: 'set', whenType: X509_CONFIGURATION }],
+    ['/combinationConfigurations/*/allowedPolicyOIDs', { type: 'set', whenType: X509_CONFIGURATION }],
     ['/description', { type: 'scalar', nullable: true }],
     ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
 ];
@@ -93119,9 +93781,10 @@ function describeStateChanges(before, after) {
 
 const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
 const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
-function deleteWarning(kind, displayName, id) {
+function deleteWarning(kind, displayName, id, trusted = false) {
     const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
-    return { kind: 'delete', displayName, message: `deletes the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} "${displayName}" (${id})${restorable}` };
+    const untrust = trusted ? '; it is trusted, so it is first marked untrusted (Graph refuses to delete a trusted location)' : '';
+    return { kind: 'delete', displayName, message: `deletes the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} "${displayName}" (${id})${restorable}${untrust}` };
 }
 /** Warnings about one policy's create (before undefined) or update; both sides normalized. */
 function policyWarnings(displayName, before, after, emergencyIds, labels) {
@@ -93179,6 +93842,78 @@ function betaWarning(displayName, kind, pointers) {
         displayName,
         message: `the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} sets beta-only propert${pointers.length > 1 ? 'ies' : 'y'} ${shown}, ignored under --api-version v1.0: plan and apply with --api-version beta to manage ${pointers.length > 1 ? 'them' : 'it'}`,
     };
+}
+
+
+/***/ }),
+
+/***/ 3259:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DW: () => (/* binding */ resultLines),
+/* harmony export */   OM: () => (/* binding */ renderApplyText),
+/* harmony export */   Ou: () => (/* binding */ applySucceeded)
+/* harmony export */ });
+/* unused harmony export describeResult */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3090);
+
+
+const READ_BACK = {
+    verified: () => 'matches the plan',
+    unverified: (n) => `${n} unverified`,
+    failed: () => 'failed, what was applied is unverified',
+    none: () => 'not done',
+};
+/** `create policy "CA001 …"`, the name escaped for a log. */
+function describeResult(r) {
+    return `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"`;
+}
+/**
+ * Every operation by name — ✓ applied, ✗ failed, ? outcome unknown, - not attempted — then `!`
+ * for each thing unverified; names escaped. Shared by apply, restore and contingency.
+ */
+function resultLines(results, verification) {
+    const lines = [];
+    for (const r of results) {
+        if (r.status === 'applied')
+            lines.push(`  ✓ ${describeResult(r)}${r.id ? ` (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.id)})` : ''}`);
+        else if (r.status === 'failed')
+            lines.push(`  ${r.unknown ? '?' : '✗'} ${describeResult(r)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.error ?? 'failed')}`);
+        else
+            lines.push(`  - ${describeResult(r)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.error ?? 'not attempted')}`);
+    }
+    for (const v of verification)
+        lines.push(`  ! ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(v)}`);
+    return lines;
+}
+/**
+ * The end of an apply, for a log: counts, then every operation by name (applied, failed, not
+ * attempted), then what is unverified and why. Printed whatever failed, so it always says what the
+ * tenant now holds.
+ */
+function renderApplyText(outcome) {
+    const lines = [];
+    const attempted = outcome.results.length > 0 && outcome.applied + outcome.failed > 0;
+    const readBack = attempted ? `; read back: ${READ_BACK[outcome.readBack](outcome.verification.length)}` : '';
+    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted${readBack}`);
+    if (outcome.stopped)
+        lines.push(`Stopped: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(outcome.stopped)}`);
+    lines.push(...resultLines(outcome.results, outcome.verification));
+    if (outcome.results.some((r) => r.unknown)) {
+        lines.push('An outcome is unknown: caac did not send that write again. Plan again: the next plan sees what is there, and applying it converges.');
+    }
+    else if (outcome.failed + outcome.skipped > 0 || outcome.readBack === 'failed') {
+        lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
+    }
+    if (outcome.snapshotDir)
+        lines.push(`Snapshot: ${outcome.snapshotDir}`);
+    lines.push(`Graph requests: ${outcome.requests.total}`);
+    return lines.join('\n') + '\n';
+}
+function applySucceeded(outcome) {
+    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0 && outcome.stopped === undefined;
 }
 
 
@@ -93288,6 +94023,7 @@ function contingencyMarkdown(plan) {
 /* harmony export */   IR: () => (/* binding */ renderPlanSummaryLine),
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   OS: () => (/* binding */ requestParts),
+/* harmony export */   R1: () => (/* binding */ deleteStepLines),
 /* harmony export */   V9: () => (/* binding */ WARNING_TITLES),
 /* harmony export */   fu: () => (/* binding */ sanitizeLogText),
 /* harmony export */   iP: () => (/* binding */ guardNote),
@@ -93334,6 +94070,7 @@ const WARNING_TITLES = {
     'break-glass-added': 'break-glass exclusion added by the guard',
     'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
     contingency: 'contingency set active',
+    'security-defaults': 'security defaults not checked',
     beta: 'beta',
     unmanaged: 'not managed here',
 };
@@ -93436,6 +94173,16 @@ function sanitizeLogText(text) {
         return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
 }
+/** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
+function deleteStepLines(op) {
+    if (op.action !== 'delete' || !op.steps || op.steps.length < 2)
+        return [];
+    const words = {
+        markUntrusted: 'mark it untrusted (isTrusted: true → false): Graph refuses to delete a trusted location',
+        delete: 'delete it',
+    };
+    return op.steps.map((step, i) => `${i + 1}. ${words[step] ?? step}`);
+}
 /** What the break-glass guard added to an operation's body, in words (undefined: nothing). */
 function guardNote(plan, op) {
     if (!op.guardAdded?.length)
@@ -93509,6 +94256,7 @@ const WARNING_ICONS = {
     'break-glass-added': '🛡️',
     'break-glass-unmanaged': '🚨',
     contingency: '🆘',
+    'security-defaults': '❔',
     beta: '🧪',
     unmanaged: 'ℹ️',
 };
@@ -93544,7 +94292,12 @@ function objectBlock(plan, op, maxDiff) {
     const out = [`<details><summary>${summary}</summary>`, ''];
     const lines = diffLines(plan, op);
     if (lines.length === 0) {
-        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+        const steps = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .deleteStepLines */ .R1)(op);
+        // The steps are caac's own words (the plan file admits known steps only): a markdown list as is.
+        if (steps.length > 0)
+            out.push(`This object will be deleted from the tenant in ${steps.length} steps:`, '', ...steps);
+        else
+            out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
     }
     else {
         let used = 0;
@@ -94513,6 +95266,7 @@ async function resolveReferences(documents, ctx) {
             labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
     for (const [name, id] of Object.entries(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc))
         labels[id] = `authStrength:${name}`;
+    labels[_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .MFA_TRUSTED_IPS_LOCATION_ID */ .GN] = 'MFA Trusted IPs';
     for (const s of strengths)
         if (typeof s['id'] === 'string')
             labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
@@ -94558,6 +95312,9 @@ async function resolveReferences(documents, ctx) {
     };
     const tenantNamed = { location: locations, authStrength: strengths };
     function checkNamedId(site, kind, id) {
+        // Not an object Graph lists, yet an id Graph accepts in a location condition.
+        if (kind === 'location' && id === _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .MFA_TRUSTED_IPS_LOCATION_ID */ .GN)
+            return site.set(id);
         const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
             (kind === 'authStrength' && Object.values(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc).includes(id));
         if (!exists)
@@ -94718,7 +95475,7 @@ function wellKnownAppName(appId) {
 
 /***/ }),
 
-/***/ 3436:
+/***/ 4202:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -94888,12 +95645,92 @@ const duplicateName = {
     },
 };
 
+;// CONCATENATED MODULE: ./lib/src/validate/rules/graph-rule-named-locations.js
+/**
+ * The named-location limits Graph enforces when a location is written (Entra's "Network
+ * assignment" docs: "Only CIDR masks greater than /8 are allowed", "No more than 2000 IP ranges
+ * per named location", "No more than 195 named locations"; a country location lists at least one
+ * country unless it includes unknown countries). Part of the graph-rule rule: caught here, they
+ * are a line in the pull request instead of a half-applied deployment.
+ */
+
+const MAX_RANGES_PER_LOCATION = 2000;
+const MAX_NAMED_LOCATIONS = 195;
+/** Graph accepts a mask only when it is greater than this. */
+const WIDEST_REFUSED_MASK = 8;
+const COUNTRY = '#microsoft.graph.countrynamedlocation';
+/** The checks of one named location document. */
+function namedLocationHits(document) {
+    const doc = document.value;
+    const hits = [];
+    const ranges = doc['ipRanges'];
+    if (Array.isArray(ranges)) {
+        ranges.forEach((range, i) => {
+            const problem = rangeProblem(range);
+            if (problem)
+                hits.push({ path: `/ipRanges/${i}/cidrAddress`, message: problem });
+        });
+        if (ranges.length > MAX_RANGES_PER_LOCATION) {
+            hits.push({
+                path: `/ipRanges/${MAX_RANGES_PER_LOCATION}`,
+                message: `${ranges.length.toLocaleString('en-US')} IP ranges: Graph accepts at most ${MAX_RANGES_PER_LOCATION.toLocaleString('en-US')} per named location; split them over several locations (a policy can include or exclude them all), or merge adjacent ranges`,
+            });
+        }
+    }
+    const type = typeof doc['@odata.type'] === 'string' ? doc['@odata.type'].replace(/^#?/, '#').toLowerCase() : undefined;
+    const countries = doc['countriesAndRegions'];
+    if (type === COUNTRY && Array.isArray(countries) && countries.length === 0 && doc['includeUnknownCountriesAndRegions'] !== true) {
+        hits.push({
+            path: '/countriesAndRegions',
+            message: 'countriesAndRegions is empty: Graph refuses a country location that matches nothing; list at least one ISO 3166-1 code (for example ["FR"]), or set includeUnknownCountriesAndRegions to true for a location of unknown countries only',
+        });
+    }
+    return hits;
+}
+/** Why Graph would refuse one ipRanges item, or undefined. Items of the wrong shape are the schema's. */
+function rangeProblem(range) {
+    if (!(0,model_documents/* isJsonObject */.OW)(range) || typeof range['cidrAddress'] !== 'string')
+        return undefined;
+    const cidr = range['cidrAddress'].trim();
+    const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(cidr);
+    if (!m)
+        return `"${cidr}" is not in CIDR notation (address/mask, for example 203.0.113.0/24 or 2001:db8::/48): Graph refuses it`;
+    const v6 = m[1].includes(':');
+    const mask = Number(m[2]);
+    if (mask > (v6 ? 128 : 32))
+        return `"${cidr}": an ${v6 ? 'IPv6' : 'IPv4'} mask is at most /${v6 ? 128 : 32}`;
+    if (mask <= WIDEST_REFUSED_MASK) {
+        return `"${cidr}": Graph accepts only CIDR masks greater than /${WIDEST_REFUSED_MASK} (a /${mask} spans ${v6 ? 'a vast share of the IPv6 space' : `${(2 ** (32 - mask)).toLocaleString('en-US')} addresses`}); write the ranges you mean with masks of /${WIDEST_REFUSED_MASK + 1} or longer, or use a country location`;
+    }
+    return undefined;
+}
+/**
+ * More than 195 named locations: one finding, on the 196th file in load order (sorted by path).
+ * That file is what takes the repository over the limit, and a finding needs a file and a line
+ * that annotations and SARIF can show; caac.yml may not exist.
+ */
+function namedLocationCountHits(documents) {
+    const locations = documents.filter((d) => d.kind === 'namedLocation');
+    if (locations.length <= MAX_NAMED_LOCATIONS)
+        return [];
+    const first = locations[MAX_NAMED_LOCATIONS];
+    const name = (0,model_documents/* displayNameOf */.Nv)(first);
+    return [
+        {
+            document: first,
+            path: '/displayName',
+            message: `the repository defines ${locations.length} named locations: Graph allows at most ${MAX_NAMED_LOCATIONS} in a tenant (its unmanaged ones count too), and this one${name ? ` ("${name}")` : ''} is number ${MAX_NAMED_LOCATIONS + 1}; merge locations (a location holds up to ${MAX_RANGES_PER_LOCATION.toLocaleString('en-US')} ranges) or delete ${locations.length - MAX_NAMED_LOCATIONS}`,
+        },
+    ];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/graph-rule.js
 /**
  * Combinations that Microsoft Graph rejects when a policy is created or updated. Catching them at
  * validate time turns a failed deployment (half-applied, at 1 request per second) into a line in
  * the pull request.
  */
+
 
 const USERS = '/conditions/users';
 const emptyClientAppTypes = (p) => p.clientAppTypes !== undefined && p.clientAppTypes.length === 0
@@ -94929,15 +95766,22 @@ const riskRemediation = (p) => {
         ? [{ path: '/grantControls/builtInControls', message: `riskRemediation requires ${missing.join(' and ')}: Graph rejects it otherwise` }]
         : [];
 };
+/**
+ * Graph's own GET answers both forms, so a raw export holds both; a write with both fails
+ * (terraform-provider-azuread#1196). caac drops the keyword before comparing and writing
+ * (src/normalize/legacy-guests.ts): a warning, not an error.
+ */
 const guestsTwice = (p) => {
     const out = [];
     for (const side of ['include', 'exclude']) {
         const list = side === 'include' ? p.users.includeUsers : p.users.excludeUsers;
         const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
-        if ((0,policy_view/* hasKeyword */.U6)(list, 'GuestsOrExternalUsers') && object) {
+        const at = list.findIndex((v) => (0,policy_view/* hasKeyword */.U6)([v], 'GuestsOrExternalUsers'));
+        if (at >= 0 && object) {
             out.push({
-                path: `${USERS}/${side}Users`,
-                message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
+                path: `${USERS}/${side}Users/${at}`,
+                severity: 'warning',
+                message: `"GuestsOrExternalUsers" in ${side}Users repeats ${side}GuestsOrExternalUsers (Graph's GET answers both, but refuses both in a write): caac keeps the object form, which says which guest types, and drops the string before comparing and writing; delete the string from the file`,
             });
         }
     }
@@ -95046,10 +95890,15 @@ const CHECKS = [
 const graphRule = {
     id: 'graph-rule',
     severity: 'error',
-    description: 'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …).',
+    description: 'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …), or a named-location limit: CIDR masks of /8 or wider, more than 2,000 ranges in a location, more than 195 named locations, an empty country list. Both guest forms at once ("GuestsOrExternalUsers" and the object, as Graph\'s GET answers) is only a warning: caac keeps the object form.',
     check({ documents }) {
         const hits = [];
         for (const document of documents) {
+            if (document.kind === 'namedLocation') {
+                for (const hit of namedLocationHits(document))
+                    hits.push({ document, ...hit });
+                continue;
+            }
             if (document.kind !== 'policy')
                 continue;
             const view = (0,policy_view/* viewPolicy */.Ee)(document.value);
@@ -95057,6 +95906,7 @@ const graphRule = {
                 for (const hit of check(view, document))
                     hits.push({ document, ...hit });
         }
+        hits.push(...namedLocationCountHits(documents));
         return hits;
     },
 };
@@ -95179,6 +96029,9 @@ function checkValue(value, slot, defined) {
                     const exact = names.get(ref.name.toLowerCase());
                     return exact === ref.name ? undefined : `"${value}": the ${label(ref.kind)} is named "${exact}" (names are matched exactly)`;
                 }
+                if (ref.kind === 'location' && ref.name.trim().toLowerCase() === 'mfa trusted ips') {
+                    return `"${value}": the MFA Trusted IPs are no named location object; write their id "${references/* MFA_TRUSTED_IPS_LOCATION_ID */.GN}", which Graph accepts in ${where}`;
+                }
                 const folder = ref.kind === 'location' ? 'named-locations/' : 'authentication-strengths/';
                 const builtIns = ref.kind === 'authStrength' ? ` or a built-in one (${Object.keys(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).join(', ')})` : '';
                 return `"${value}": no ${label(ref.kind)} named "${ref.name}" is defined in ${folder}${builtIns}; add it, fix the name, or use its id`;
@@ -95202,6 +96055,83 @@ function namesOf(documents, kind) {
     return names;
 }
 
+;// CONCATENATED MODULE: ./lib/src/validate/rules/strength-configuration.js
+/**
+ * An authentication strength's combinationConfigurations, as Graph checks them on write: each
+ * applies only to combinations of the strength's allowedCombinations, and only to those its type
+ * restricts (FIDO2: "fido2"; X.509: "x509CertificateSingleFactor" or "x509CertificateMultiFactor");
+ * one configuration of a type per combination; each type has its own lists.
+ */
+
+const FIDO2 = '#microsoft.graph.fido2combinationconfiguration';
+const X509 = '#microsoft.graph.x509certificatecombinationconfiguration';
+const TYPES = {
+    [FIDO2]: { label: 'a FIDO2 configuration', combinations: ['fido2'], lists: ['allowedAAGUIDs'] },
+    [X509]: { label: 'an X.509 certificate configuration', combinations: ['x509CertificateSingleFactor', 'x509CertificateMultiFactor'], lists: ['allowedIssuerSkis', 'allowedPolicyOIDs'] },
+};
+const ALL_LISTS = ['allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'];
+/** One combination as a comparable key: its modes, lower case, sorted. */
+const combinationKey = (c) => c
+    .split(',')
+    .map((m) => m.trim().toLowerCase())
+    .filter((m) => m !== '')
+    .sort()
+    .join(',');
+const strengthConfiguration = {
+    id: 'strength-configuration',
+    severity: 'error',
+    description: "An authentication strength's combination configuration Graph refuses: one that applies to a combination missing from allowedCombinations or outside its type (FIDO2: fido2; X.509: x509CertificateSingleFactor or x509CertificateMultiFactor), a second configuration of one type for one combination, or another type's list.",
+    check({ documents }) {
+        const hits = [];
+        for (const document of documents) {
+            if (document.kind !== 'authenticationStrength')
+                continue;
+            const configurations = document.value['combinationConfigurations'];
+            if (!Array.isArray(configurations))
+                continue;
+            const allowedList = Array.isArray(document.value['allowedCombinations']) ? document.value['allowedCombinations'].filter((c) => typeof c === 'string') : [];
+            const allowed = new Set(allowedList.map(combinationKey));
+            const taken = new Map();
+            configurations.forEach((c, i) => {
+                if (!(0,model_documents/* isJsonObject */.OW)(c))
+                    return;
+                const at = `/combinationConfigurations/${i}`;
+                const type = typeof c['@odata.type'] === 'string' ? TYPES[c['@odata.type'].replace(/^#?/, '#').toLowerCase()] : undefined;
+                if (!type)
+                    return; // the schema names the allowed types
+                for (const list of ALL_LISTS) {
+                    if (!type.lists.includes(list) && c[list] !== undefined && c[list] !== null) {
+                        hits.push({ document, path: `${at}/${list}`, message: `${list} does not belong in ${type.label} (it takes ${type.lists.join(' and ')}): Graph refuses it; move it to a configuration of its own type` });
+                    }
+                }
+                const applies = Array.isArray(c['appliesToCombinations']) ? c['appliesToCombinations'] : [];
+                applies.forEach((a, j) => {
+                    if (typeof a !== 'string')
+                        return;
+                    const key = combinationKey(a);
+                    const path = `${at}/appliesToCombinations/${j}`;
+                    if (!type.combinations.some((t) => t.toLowerCase() === key)) {
+                        hits.push({ document, path, message: `"${a}" cannot be restricted by ${type.label}: it applies to ${type.combinations.map((t) => `"${t}"`).join(' or ')} only` });
+                        return;
+                    }
+                    if (!allowed.has(key)) {
+                        hits.push({ document, path, message: `"${a}" is not one of this strength's allowedCombinations (${allowedList.map((x) => `"${x}"`).join(', ')}): Graph refuses the configuration; add the combination to allowedCombinations or remove it here` });
+                        return;
+                    }
+                    const slot = `${type.label}|${key}`;
+                    const earlier = taken.get(slot);
+                    if (earlier !== undefined && earlier !== i) {
+                        hits.push({ document, path, message: `"${a}" already has ${type.label} (combinationConfigurations/${earlier}): Graph allows one per combination; merge their lists into one` });
+                    }
+                    else
+                        taken.set(slot, i);
+                });
+            });
+        }
+        return hits;
+    },
+};
+
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/index.js
 
 
@@ -95210,8 +96140,9 @@ function namesOf(documents, kind) {
 
 
 
+
 /** The rules that run over prepared documents, in report order. */
-const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
+const RULES = [duplicateName, graphRule, strengthConfiguration, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
     { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
@@ -95280,14 +96211,15 @@ function narrowingConditions(p) {
 const lockoutRisk = {
     id: 'lockout-risk',
     severity: 'error',
-    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
+    description: 'An enabled policy (or one whose state is missing, judged as enforcing) blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
     check({ documents }) {
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
             const p = (0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(document.value);
-            if (p.state !== 'enabled')
+            // A missing state is judged as enforcing (the schema reports it too).
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .mayEnforce */ .MP)(p.state))
                 continue;
             if (!p.grant?.builtInControls.includes('block'))
                 continue;
@@ -95303,7 +96235,7 @@ const lockoutRisk = {
             hits.push({
                 document,
                 path: '/conditions/users/excludeUsers',
-                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
+                message: `this ${p.state === 'enabled' ? 'enabled' : 'possibly enforcing (its state is missing or unknown)'} policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first`,
             });
         }
         return hits;
@@ -95373,8 +96305,11 @@ function describeOne(e, root) {
                 message: `unknown property "${name}" in ${where(e.instancePath)}${suggestion ? `: did you mean "${suggestion}"?` : ''}${known.length && !suggestion ? ` (allowed: ${known.filter((k) => !k.startsWith('$') && !k.includes('@')).join(', ')})` : ''}`,
             };
         }
-        case 'required':
-            return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${String(params['missingProperty'])}"` };
+        case 'required': {
+            const missing = String(params['missingProperty']);
+            const hint = e.instancePath === '' ? REQUIRED_HINTS[missing] : undefined;
+            return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${missing}"${hint ? `: ${hint}` : ''}` };
+        }
         case 'enum': {
             const allowed = params['allowedValues'].filter((v) => v !== null).map((v) => JSON.stringify(v));
             return { path: e.instancePath, message: `${describeValue(e.data)} is not a valid value for ${where(e.instancePath)}: use one of ${allowed.join(', ')}` };
@@ -95399,6 +96334,14 @@ function describeOne(e, root) {
             return { path: e.instancePath, message: `${where(e.instancePath)} ${e.message ?? 'is invalid'}` };
     }
 }
+/**
+ * The fix for a missing top-level property whose value caac must not guess. `state` above all:
+ * reading a missing state as "enabled" would create the policy enforcing and let the safety rules
+ * pass it by.
+ */
+const REQUIRED_HINTS = {
+    state: 'write "state": "enabledForReportingButNotEnforced" (report-only: start a new policy this way and enable it once its sign-in impact is known), "enabled" or "disabled"; Graph requires it, and caac never assumes one',
+};
 function where(pointer) {
     if (pointer === '')
         return 'the document';
@@ -95574,11 +96517,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./lib/schemas/policy.schema.json
-const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Graph defaults to enabled when absent.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted.","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted.","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","state","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Required: Graph requires it, and caac never assumes one. Start a new policy as enabledForReportingButNotEnforced.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."},"signInRiskDetections":{"type":["object","null"],"deprecated":true,"description":"Beta only: sign-in risk detections (includeDetections, excludeDetections); not in Graph\'s published beta schema, but beta exports write it (mostly as null)."},"clients":{"type":["object","null"],"deprecated":true,"description":"Beta only: an undocumented condition that beta exports write as null; not in Graph\'s published beta schema."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/schemas/named-location.schema.json
-const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","minItems":1,"description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only).","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only). Required; empty only with includeUnknownCountriesAndRegions true.","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/schemas/authentication-strength.schema.json
-const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Extra settings for combinations, e.g. allowed FIDO2 AAGUIDs (managed through their own endpoint; read-only here)."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
+const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"description":"Restrictions on methods of some combinations (v1.0 navigation property, written through its own endpoint): which FIDO2 keys (AAGUIDs) or which certificates (issuer SKIs, policy OIDs) satisfy them. At most one configuration of each type per combination; each applies only to combinations listed in allowedCombinations.","items":{"type":"object","required":["@odata.type","appliesToCombinations"],"properties":{"@odata.type":{"type":"string","enum":["#microsoft.graph.fido2CombinationConfiguration","#microsoft.graph.x509CertificateCombinationConfiguration"],"description":"The kind of configuration: FIDO2 keys or X.509 certificates."},"id":{"type":["string","null"],"readOnly":true,"description":"Configuration id (server-managed; configurations are matched by type and combinations)."},"appliesToCombinations":{"type":"array","minItems":1,"description":"The combinations this configuration restricts: \\"fido2\\" for a FIDO2 configuration; \\"x509CertificateSingleFactor\\" or \\"x509CertificateMultiFactor\\" for an X.509 one.","items":{"type":"string","enum":["fido2","x509CertificateSingleFactor","x509CertificateMultiFactor"]}},"allowedAAGUIDs":{"type":"array","description":"FIDO2 configuration: the Authenticator Attestation GUIDs of the security keys allowed.","items":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}},"allowedIssuerSkis":{"type":"array","description":"X.509 configuration: subject key identifiers of the certificate issuers allowed.","items":{"type":"string","minLength":1}},"allowedPolicyOIDs":{"type":"array","description":"X.509 configuration: certificate policy OIDs allowed.","items":{"type":"string","minLength":1}}},"patternProperties":{"@odata\\\\.":{}},"additionalProperties":false}},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
 ;// CONCATENATED MODULE: ./lib/schemas/settings.schema.json
 const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy (and every contingency policy, whatever its state) must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"mode":{"type":"string","enum":["check","enforce"],"default":"check","description":"check (default): a policy that does not exclude the accounts is an error. enforce: caac plan adds the missing exclusions to the desired policy, beside the exclusions already there, and shows them as added by the guard."},"exempt":{"type":"array","uniqueItems":true,"description":"displayNames of policies allowed not to exclude the break-glass accounts (for example a policy that requires phishing-resistant MFA of the break-glass accounts themselves).","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"The older name of exempt; both may be given.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/src/validate/schemas.js
@@ -95634,8 +96577,8 @@ function checkSettingsSchema(value) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
-/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7096);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3040);
+/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7096);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3040);
 /**
  * Checks caac.yml. A broken settings file is a usage error (exit 2), not a finding: every rule
  * that depends on it would otherwise report nonsense.
@@ -95651,7 +96594,7 @@ function readSettings(source) {
         const p = source.locate(path);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${source.file}:${p.line}:${p.column}: ${message}`, { file: source.file, path, line: p.line, column: p.column });
     };
-    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_2__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_2__/* .SETTINGS_SCHEMA */ .ku);
+    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .SETTINGS_SCHEMA */ .ku);
     if (problems.length) {
         const first = problems[0];
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -95719,7 +96662,9 @@ var schema_walk = __nccwpck_require__(5926);
  * - OData annotations (`includeUsers@odata.type`, `#microsoft.graph.restore`) that export tools
  *   write are dropped, with one warning per file;
  * - server-managed fields (schema `readOnly`) are dropped, with one warning per file;
- * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each;
+ * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each; those
+ *   that hold nothing (`"times": null`, as every beta export writes them) are dropped, with one
+ *   warning per file: they are not schema errors, and they say nothing to send;
  * - enum values in another case (`"All"` for `all`) are normalized, with a warning each, because
  *   Graph parses enums without regard to case.
  */
@@ -95730,6 +96675,7 @@ const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
 function prepareDocument(document, schema) {
     const annotations = [];
     const serverFields = [];
+    const emptyBeta = [];
     const notes = [];
     const walk = (value, node, pointer) => {
         if (node === undefined)
@@ -95762,8 +96708,10 @@ function prepareDocument(document, schema) {
                 if (childSchema?.deprecated) {
                     // Beta exports write every beta property, mostly empty: only a value that says
                     // something deserves a warning.
-                    if (isEmptyValue(child))
+                    if (isEmptyValue(child)) {
+                        emptyBeta.push(childPointerValue);
                         continue;
+                    }
                     notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
                     out[key] = child;
                     continue;
@@ -95813,6 +96761,14 @@ function prepareDocument(document, schema) {
             message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'}`,
         });
     }
+    if (emptyBeta.length) {
+        const many = emptyBeta.length > 1;
+        notes.push({
+            rule: 'deprecated',
+            path: emptyBeta[0],
+            message: `${emptyBeta.length} empty beta-only or deprecated propert${many ? 'ies' : 'y'} (${summarize(emptyBeta)}) ignored: beta exports write ${many ? 'them' : 'it'} as null; caac does not send ${many ? 'them' : 'it'}, and you may delete ${many ? 'them' : 'it'}`,
+        });
+    }
     return { value, notes };
 }
 /** null, [], {}, "" or an object holding only such values. */
@@ -95838,8 +96794,8 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
-var rules = __nccwpck_require__(3436);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 8 modules
+var rules = __nccwpck_require__(4202);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
 // EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules

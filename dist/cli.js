@@ -339,7 +339,7 @@ exports.GraphError = GraphError;
 
 /***/ }),
 
-/***/ 8389:
+/***/ 770:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -475,7 +475,7 @@ var tslib_1 = __nccwpck_require__(1860);
  * @module GraphRequest
  */
 var GraphClientError_1 = __nccwpck_require__(4896);
-var GraphErrorHandler_1 = __nccwpck_require__(8389);
+var GraphErrorHandler_1 = __nccwpck_require__(770);
 var GraphRequestUtil_1 = __nccwpck_require__(7362);
 var GraphResponseHandler_1 = __nccwpck_require__(7878);
 var MiddlewareControl_1 = __nccwpck_require__(8153);
@@ -35690,45 +35690,81 @@ exports.visitAsync = visitAsync;
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Op: () => (/* binding */ executeOperations)
 /* harmony export */ });
-/* unused harmony exports phaseOf, orderedOperations, substituteCreated */
+/* unused harmony exports isUnknownOutcome, phaseOf, orderedOperations, substituteCreated */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3090);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3932);
 /**
  * Carries out a plan's operations through the Tenant port, in dependency order, one at a time
  * (the client paces them at the tenant's limit), with a progress line each.
+ *
+ * A write whose answer is lost (a 5xx, a 504, a dropped connection) may or may not have been
+ * carried out, and Graph's lists may not show it for seconds. Such a create or restore is never
+ * sent again: caac looks for its result, with backoff, for a bounded time, and when it still
+ * cannot tell it stops the run and says so (the next plan sees what is there).
  */
 
 
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+
+/** Graph may have carried the write out: no answer (0), or a 5xx (a 504 is a gateway that gave up waiting). */
+function isUnknownOutcome(e) {
+    return e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500);
+}
+/** The run cannot go on safely: the message names the object and what to do. */
+class OutcomeUnknown extends Error {
+}
+const kindLabel = (op) => _model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .KIND_LABELS */ .bu[op.kind];
+const quoted = (name) => `"${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(name)}"`;
+const PLAN_AGAIN = 'Plan again: the next plan sees what is there.';
 /**
- * A create is not idempotent, so the client does not retry it on a 5xx or a dropped connection.
- * After such an unclear failure, look by name: found once, it was created; found nowhere, it was
- * not, and it is safe to send again; anything else (the look-up fails, or finds several) stops.
+ * A create is not idempotent, so it is sent once: the client retries it only on a 429 (Graph
+ * answers that before doing anything). When the answer is lost, Graph may have created the object
+ * all the same, and its lists lag behind writes by seconds, so a look-up that finds nothing proves
+ * nothing. An earlier version sent the create again after one empty look-up and left up to four
+ * copies of a policy under list lag. So: never send it again; look by name, with backoff, for at
+ * most the confirm timeout. Found once: created (that id). Found several: stop and name them all
+ * (which one is ours cannot be told, and duplicates are never silent). Still not found: stop.
  */
 async function createOnce(op, tenant, body, options) {
-    const attempts = Math.max(1, options.createAttempts ?? 6);
-    for (let attempt = 1;; attempt++) {
+    let lost;
+    try {
+        const answer = await tenant.create(op.kind, body);
+        return String(answer['id'] ?? '');
+    }
+    catch (e) {
+        if (!isUnknownOutcome(e))
+            throw e;
+        lost = e;
+    }
+    const timeoutMs = options.confirm?.timeoutMs ?? _poll_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x;
+    options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lost.message)}); looking for it by name for up to ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)}, without sending it again`);
+    let lookupError;
+    const seen = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .pollUntil */ .g3)(async () => {
+        let found;
         try {
-            const answer = await tenant.create(op.kind, body);
-            return String(answer['id'] ?? '');
+            found = await tenant.findByDisplayName(op.kind, op.displayName);
         }
         catch (e) {
-            if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 0 || e.status >= 500)))
-                throw e;
-            let found;
-            try {
-                found = await tenant.findByDisplayName(op.kind, op.displayName);
-            }
-            catch {
-                throw e;
-            }
-            if (found.length === 1 && typeof found[0]['id'] === 'string')
-                return found[0]['id'];
-            if (found.length > 0 || attempt >= attempts)
-                throw e;
-            await sleep((options.createRetryDelayMs ?? 500) * attempt);
+            lookupError = e instanceof Error ? e.message : String(e);
+            return { done: false, value: [] };
         }
+        return { done: found.length > 0, value: found };
+    }, options.confirm);
+    if (seen.done && seen.value.length === 1 && typeof seen.value[0]['id'] === 'string') {
+        const id = seen.value[0]['id'];
+        // A strength's combinationConfigurations are written after the strength itself, and that part
+        // never ran: send the (idempotent) update that brings them in line.
+        if (op.kind === 'authenticationStrength')
+            await tenant.update(op.kind, id, body);
+        return id;
     }
+    if (seen.done) {
+        const ids = seen.value.map((o) => String(o['id'] ?? '?')).join(', ');
+        throw new OutcomeUnknown(`the answer to the create was lost, and ${seen.value.length} ${kindLabel(op)} objects named ${quoted(op.displayName)} now exist (ids ${ids}): caac cannot tell which one it created. Keep one, delete the others, then plan again.`);
+    }
+    throw new OutcomeUnknown(`outcome unknown: the answer to the create was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lost.message)}), and after ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)} of looking (${seen.rounds} look-ups) no ${kindLabel(op)} named ${quoted(op.displayName)} is listed${lookupError ? ` (last look-up failed: ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(lookupError)})` : ''}. It may still appear: caac did not send the create again. ${PLAN_AGAIN}`);
 }
 /** Named locations and strengths first, then policies, then policy deletes, then the rest's deletes. */
 function phaseOf(op) {
@@ -35768,20 +35804,20 @@ async function executeOperations(operations, tenant, options) {
     const ordered = orderedOperations(operations);
     const created = new Map();
     const results = [];
-    let stopped = false;
+    let stopped;
     for (const [index, op] of ordered.entries()) {
-        const label = `[${index + 1}/${ordered.length}] ${op.action} ${op.kind === 'namedLocation' ? 'named location' : op.kind === 'authenticationStrength' ? 'authentication strength' : 'policy'} "${op.displayName}"`;
+        const label = `[${index + 1}/${ordered.length}] ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}`;
         if (stopped) {
-            results.push({ operation: op, status: 'skipped', id: op.id, error: 'not attempted: an earlier operation failed (use --keep-going to go on past failures)', ms: 0 });
+            results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
             continue;
         }
         const started = clock();
         const result = await runOne(op, tenant, created, options);
         result.ms = clock() - started;
         results.push(result);
-        const seconds = `${(result.ms / 1000).toFixed(1)}s`;
+        const took = `${(result.ms / 1000).toFixed(1)}s`;
         if (result.status === 'applied') {
-            options.log(`${label} ok ${seconds}`);
+            options.log(`${label} ok ${took}`);
             if (op.action === 'create' && result.id) {
                 const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
                 if (prefix)
@@ -35789,29 +35825,68 @@ async function executeOperations(operations, tenant, options) {
             }
         }
         else {
-            options.log(`${label} ${result.status}: ${result.error ?? ''}`);
-            if (!options.keepGoing)
-                stopped = true;
+            options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(result.error ?? '')}`);
+            // An unknown outcome stops the run even with keepGoing: what the tenant holds is not known.
+            if (result.unknown)
+                stopped = `not attempted: the outcome of ${op.action} ${kindLabel(op)} ${quoted(op.displayName)} is unknown. ${PLAN_AGAIN}`;
+            else if (!options.keepGoing)
+                stopped = 'not attempted: an earlier operation failed (use --keep-going to go on past failures)';
         }
     }
     return results;
 }
-/** restore: brings a soft-deleted object back with its id; false when it is gone from the recycle bin. */
-async function restoreDeleted(op, tenant) {
+/**
+ * restore: brings a soft-deleted object back with its id; false when it is gone from the recycle
+ * bin for sure (then it is created anew). Sent once, like a create: a blind retry of a restore
+ * whose answer was lost gets 404 (the first one worked), and taking that 404 for "purged" created
+ * a second copy beside the restored original. So a lost answer, or a 404, is checked against the
+ * live object by id (polling: a GET lags behind the restore) before anything else.
+ */
+async function restoreDeleted(op, tenant, options) {
+    const id = op.restoreFrom;
+    let failure;
     try {
-        await tenant.restoreDeleted(op.kind, op.restoreFrom);
+        await tenant.restoreDeleted(op.kind, id);
         return true;
     }
     catch (e) {
-        // Purged, or past Graph's 30 days: it is created anew instead.
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404)
-            return false;
-        throw e;
+        if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && (e.status === 404 || isUnknownOutcome(e))))
+            throw e;
+        failure = e;
     }
+    const what = `${kindLabel(op)} ${quoted(op.displayName)} (${id})`;
+    const isLive = async () => ({ done: (await tenant.getById(op.kind, id)) !== undefined, value: undefined });
+    const inRecycleBin = async () => (await tenant.readDeleted(op.kind)).some((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    if (failure.status === 404) {
+        // Graph answered, so nothing was restored by this request: the object is live already
+        // (restored by someone else), or purged. A lagging replica may still show either state.
+        if ((await isLive()).done)
+            return true;
+        if (!(await inRecycleBin()))
+            return false;
+    }
+    else {
+        options.log(`  the answer to the restore of ${what} was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(failure.message)}); looking for it by id, without sending it again`);
+    }
+    const timeoutMs = options.confirm?.timeoutMs ?? _poll_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x;
+    // A look that fails proves nothing either way: look again until the deadline.
+    const seen = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .pollUntil */ .g3)(() => isLive().catch(() => ({ done: false, value: undefined })), options.confirm);
+    if (seen.done)
+        return true;
+    const still = await inRecycleBin().catch(() => undefined);
+    const where = still === true ? 'it is still listed in the recycle bin (deletedItems)' : still === false ? 'it is not listed in the recycle bin (deletedItems) either' : 'the recycle bin could not be read';
+    throw new OutcomeUnknown(`outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_2__/* .sanitizeLogText */ .fu)(failure.message)})`}, and after ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .seconds */ .YA)(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`);
 }
 async function runOne(op, tenant, created, options) {
     try {
         if (op.action === 'delete') {
+            // A trusted location: Graph refuses the DELETE until it is marked untrusted (the plan's steps).
+            if (op.steps?.includes('markUntrusted')) {
+                await tenant.update(op.kind, op.id, { '@odata.type': '#microsoft.graph.ipNamedLocation', isTrusted: false }).catch((e) => {
+                    if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
+                        throw e;
+                });
+            }
             await tenant.remove(op.kind, op.id).catch((e) => {
                 // Already gone (an earlier attempt whose answer was lost): what the plan asked for.
                 if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GraphError */ .h9 && e.status === 404))
@@ -35822,13 +35897,13 @@ async function runOne(op, tenant, created, options) {
         const missing = new Set();
         const body = substituteCreated(op.body ?? {}, created, missing);
         if (missing.size > 0) {
-            return { operation: op, status: 'skipped', id: op.id, error: `depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
+            return { operation: op, status: 'skipped', id: op.id, error: `not attempted: depends on ${[...missing].join(', ')}, which this run did not create`, ms: 0 };
         }
         if (op.action === 'update') {
             await tenant.update(op.kind, op.id, body);
             return { operation: op, status: 'applied', id: op.id, sent: body, ms: 0 };
         }
-        if (op.restoreFrom && (await restoreDeleted(op, tenant))) {
+        if (op.restoreFrom && (await restoreDeleted(op, tenant, options))) {
             await tenant.update(op.kind, op.restoreFrom, body);
             return { operation: op, status: 'applied', id: op.restoreFrom, sent: body, ms: 0 };
         }
@@ -35836,7 +35911,8 @@ async function runOne(op, tenant, created, options) {
         return { operation: op, status: 'applied', id, sent: body, ms: 0 };
     }
     catch (e) {
-        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ms: 0 };
+        const unknown = e instanceof OutcomeUnknown ? { unknown: true } : {};
+        return { operation: op, status: 'failed', id: op.id, error: e instanceof Error ? e.message : String(e), ...unknown, ms: 0 };
     }
 }
 
@@ -35876,6 +35952,63 @@ function planSafetyProblems(plan) {
 
 /***/ }),
 
+/***/ 3932:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   _x: () => (/* binding */ DEFAULT_CONFIRM_TIMEOUT_MS),
+/* harmony export */   g3: () => (/* binding */ pollUntil)
+/* harmony export */ });
+/* unused harmony export pollDelay */
+/**
+ * Bounded polling with exponential backoff and jitter: how apply looks for the result of a write
+ * whose answer was lost, and how it reads the tenant back while Graph's replicas lag behind the
+ * write. Pure but for the clock and the sleep it is given, so tests can drive it.
+ */
+const DEFAULT_CONFIRM_TIMEOUT_MS = 60_000;
+const realSleep = (ms) => new Promise((done) => setTimeout(done, ms));
+/**
+ * The wait before look number `round + 1`: "equal jitter", half of the ceiling fixed and half
+ * random. The fixed half keeps the number of looks bounded (at most about log2(cap/base) +
+ * timeout/(cap/2) of them); the random half keeps several runs from polling in step.
+ */
+function pollDelay(round, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, round - 1));
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+/**
+ * Calls `look` until it answers `{ done: true }`, waiting with backoff in between, for at most
+ * `timeoutMs` after the first look (one last look happens at the deadline). Errors thrown by
+ * `look` propagate: the caller decides what a failed look means.
+ */
+async function pollUntil(look, options = {}) {
+    const clock = options.clock ?? Date.now;
+    const sleep = options.sleep ?? realSleep;
+    const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS);
+    const base = Math.max(1, options.baseDelayMs ?? 500);
+    const cap = Math.max(base, options.maxDelayMs ?? 8_000);
+    const started = clock();
+    const deadline = started + timeoutMs;
+    for (let round = 1;; round++) {
+        const seen = await look();
+        if (seen.done)
+            return { done: true, value: seen.value, rounds: round };
+        const now = clock();
+        if (now >= deadline)
+            return { done: false, last: seen.value, rounds: round, waitedMs: now - started };
+        await sleep(Math.min(pollDelay(round, base, cap, options.random), deadline - now));
+    }
+}
+/** "60 s", "1.5 s": for messages. */
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+
+/***/ }),
+
 /***/ 1895:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35896,6 +36029,8 @@ var tenant = __nccwpck_require__(3742);
 var json_pointer = __nccwpck_require__(3896);
 // EXTERNAL MODULE: ./lib/src/model/references.js
 var references = __nccwpck_require__(4096);
+// EXTERNAL MODULE: ./lib/src/normalize/legacy-guests.js
+var legacy_guests = __nccwpck_require__(8389);
 // EXTERNAL MODULE: ./lib/src/normalize/property-rules.js
 var property_rules = __nccwpck_require__(9215);
 // EXTERNAL MODULE: ./lib/src/backup/names.js
@@ -35912,11 +36047,12 @@ var backup_names = __nccwpck_require__(5633);
 
 
 
+
 /** Top-level fields the server manages, by kind (the `id` is kept: it is how a restore matches). */
 const SERVER_FIELDS = {
     policy: ['createdDateTime', 'modifiedDateTime', 'templateId', 'deletedDateTime', 'partialEnablementStrategy'],
     namedLocation: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime'],
-    authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied', 'combinationConfigurations'],
+    authenticationStrength: ['createdDateTime', 'modifiedDateTime', 'deletedDateTime', 'policyType', 'requirementsSatisfied'],
 };
 /**
  * Key order, by shape pointer (array items are `*`): `@odata.type` first, then these keys in this
@@ -35959,14 +36095,20 @@ const KEY_ORDER = {
         '/ipRanges/*': ['cidrAddress'],
     },
     authenticationStrength: {
-        '': ['id', 'displayName', 'description', 'allowedCombinations'],
+        '': ['id', 'displayName', 'description', 'allowedCombinations', 'combinationConfigurations'],
+        '/combinationConfigurations/*': ['appliesToCombinations', 'allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'],
     },
 };
 const DIRECTORY_OR_NAMED = new Set(['user', 'group', 'role', 'app', 'servicePrincipal', 'location', 'authStrength']);
 /** The repository document of one tenant object (pure; the input is not changed). */
 function backupDocument(kind, object, options = {}) {
-    const doc = stripServerFields(kind, object);
+    let doc = dropEmptyBetaProperties(kind, stripServerFields(kind, object));
+    if (kind === 'authenticationStrength')
+        stripConfigurationIds(doc);
     if (kind === 'policy') {
+        // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
+        // the only one a write accepts beside the other.
+        doc = (0,legacy_guests/* dropLegacyGuestsKeyword */.R)(doc);
         reduceStrength(doc);
         writeReferences(doc, options.names);
     }
@@ -35995,6 +36137,46 @@ function stripServerFields(kind, object) {
         if (!dropped.has(key) && !isAnnotation(key))
             out[key] = strip(value);
     return out;
+}
+/** A configuration's id is the server's: a strength file knows its configurations by type and combinations. */
+function stripConfigurationIds(doc) {
+    const configurations = doc['combinationConfigurations'];
+    if (!Array.isArray(configurations))
+        return;
+    // None: the file says nothing about them (as before configurations were managed).
+    if (configurations.length === 0) {
+        delete doc['combinationConfigurations'];
+        return;
+    }
+    doc['combinationConfigurations'] = configurations.map((c) => {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            return c;
+        const { id: _id, ...rest } = c;
+        return rest;
+    });
+}
+/**
+ * Beta answers carry every beta-only property, mostly `null`: a backup leaves out those that hold
+ * nothing (validate would only warn that they may be deleted), and keeps those that say something.
+ */
+function dropEmptyBetaProperties(kind, doc) {
+    const rules = property_rules/* PROPERTY_RULES */.yC[kind];
+    const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || ((0,documents/* isJsonObject */.OW)(v) && Object.values(v).every(empty));
+    const walk = (value, shape) => {
+        if (Array.isArray(value))
+            return value.map((item) => walk(item, `${shape}/*`));
+        if (!(0,documents/* isJsonObject */.OW)(value))
+            return value;
+        const out = {};
+        for (const [key, child] of Object.entries(value)) {
+            const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
+            if (rules.get(childShape)?.type === 'beta' && empty(child))
+                continue;
+            out[key] = walk(child, childShape);
+        }
+        return out;
+    };
+    return walk(doc, '');
 }
 /** Graph answers the strength expanded; a document holds only its id (`{ "id": … }`). */
 function reduceStrength(doc) {
@@ -36372,8 +36554,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/src/commands/apply.js
 var apply = __nccwpck_require__(7357);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(3376);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -36393,6 +36575,24 @@ const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Serializes a plan as the plan file holds it. */
 function writePlanFile(plan) {
     return JSON.stringify(plan, null, 2) + '\n';
+}
+/**
+ * A delete's steps (an optional field of format version 1: a caac that does not know it sends a
+ * plain DELETE, which Graph refuses for a trusted location, so nothing unsafe can follow): each
+ * known step once, `delete` last, `markUntrusted` on named locations only.
+ */
+function deleteSteps(op, path, fail) {
+    const steps = op['steps'];
+    const known = plan/* DELETE_STEPS */.aL;
+    if (op['action'] !== 'delete')
+        fail(`${path}/steps`, 'only a delete has steps');
+    if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => known.includes(s)))
+        fail(`${path}/steps`, `expected a list of ${plan/* DELETE_STEPS */.aL.join(', ')}`);
+    const list = steps;
+    if (new Set(list).size !== list.length || list[list.length - 1] !== 'delete')
+        fail(`${path}/steps`, "each step once, and 'delete' last");
+    if (list.includes('markUntrusted') && op['kind'] !== 'namedLocation')
+        fail(`${path}/steps`, "'markUntrusted' applies to named locations only");
 }
 function readPlanFile(text, file = 'plan file') {
     const fail = (path, message) => {
@@ -36469,6 +36669,8 @@ function readPlanFile(text, file = 'plan file') {
         });
         if (op['action'] === 'create' || op['action'] === 'update')
             obj(op, 'body', path);
+        if (op['steps'] !== undefined)
+            deleteSteps(op, path, fail);
     });
     arr(data, 'unmanaged', '').forEach((u, i) => {
         const path = `/unmanaged/${i}`;
@@ -36546,11 +36748,14 @@ var apply_text = __nccwpck_require__(3259);
 var plan_text = __nccwpck_require__(9634);
 // EXTERNAL MODULE: ./lib/src/cli/connection-options.js
 var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/confirm-timeout.js
+var confirm_timeout = __nccwpck_require__(8861);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
 var plan_command = __nccwpck_require__(4922);
 ;// CONCATENATED MODULE: ./lib/src/cli/apply-command.js
+
 
 
 
@@ -36575,7 +36780,7 @@ function registerApply(program, setExit) {
         .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
         .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
         .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
-    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.AM)((0,confirm_timeout/* addConfirmTimeoutOption */.qr)(command)).action(async (flags) => {
         try {
             setExit(await applyAction(flags));
         }
@@ -36591,6 +36796,7 @@ async function applyAction(flags) {
     }
     if (flags.plan && flags.autoApprove)
         throw new errors/* ConfigurationError */.j1('give either --plan or --auto-approve, not both');
+    const confirmTimeout = (0,confirm_timeout/* confirmTimeoutMs */.Ei)(flags.confirmTimeout);
     let plan;
     let apiVersion = flags.apiVersion;
     if (flags.plan) {
@@ -36617,19 +36823,27 @@ async function applyAction(flags) {
         allowDelete: flags.allowDelete ?? false,
         keepGoing: flags.keepGoing ?? false,
         endContingency: flags.endContingency ?? false,
+        confirmTimeoutMs: confirmTimeout,
     });
 }
-/** Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply and restore). */
+/**
+ * Applies a plan with a snapshot, prints the progress and the report; answers the exit code (apply
+ * and restore). The report is printed whatever failed; an error behind it (the first read, the
+ * read-back) then sets the exit code as it did when it was thrown.
+ */
 async function applyAndReport(plan, tenant, options) {
     const snapshotDir = options.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
     const outcome = await (0,apply/* runApply */.O)(plan, { tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
         allowDelete: options.allowDelete,
         endContingency: options.endContingency,
         keepGoing: options.keepGoing,
+        confirmTimeoutMs: options.confirmTimeoutMs,
         log: (line) => process.stdout.write(line + '\n'),
     });
-    process.stdout.write((0,apply_text/* renderApplyText */.v)(outcome));
-    return (0,apply_text/* applySucceeded */.O)(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
+    process.stdout.write((0,apply_text/* renderApplyText */.OM)(outcome));
+    if (outcome.error !== undefined)
+        return (0,fail/* reportTenantCommandError */.o)(outcome.error, (line) => process.stderr.write(line + '\n'));
+    return (0,apply_text/* applySucceeded */.Ou)(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
 }
 
 
@@ -36674,6 +36888,34 @@ function registerBackup(program, setExit) {
 
 /***/ }),
 
+/***/ 8861:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ei: () => (/* binding */ confirmTimeoutMs),
+/* harmony export */   qr: () => (/* binding */ addConfirmTimeoutOption)
+/* harmony export */ });
+/* unused harmony export CONFIRM_TIMEOUT_HELP */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+
+const CONFIRM_TIMEOUT_HELP = 'how long, in seconds, to look for the result of a write whose answer was lost (never sent twice), and to read the tenant back until it matches (default 60)';
+function addConfirmTimeoutOption(command) {
+    return command.option('--confirm-timeout <seconds>', CONFIRM_TIMEOUT_HELP);
+}
+/** Seconds as given on the command line or in an action input → ms; undefined keeps the default. */
+function confirmTimeoutMs(value, name = '--confirm-timeout') {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${name} takes a number of seconds from 0 to 3600, not "${value}"`);
+    }
+    return Math.round(n * 1000);
+}
+
+
+/***/ }),
+
 /***/ 624:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36685,7 +36927,7 @@ function registerBackup(program, setExit) {
 /* unused harmony export connectionOptionsFromFlags */
 /* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7697);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7306);
 /* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9909);
 /** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
 
@@ -36741,12 +36983,19 @@ function connectFromFlags(flags, apiVersion = flags.apiVersion) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ registerContingency)
 /* harmony export */ });
+/* unused harmony export renderOutcome */
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7656);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
 /* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2135);
 /* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
-/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1451);
+/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3259);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3090);
+/* harmony import */ var _confirm_timeout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8861);
+/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1451);
+
+
+
 
 
 
@@ -36763,7 +37012,7 @@ function registerContingency(program, setExit) {
             setExit(await contingencyAction(action, setName, flags));
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_5__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     };
     (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
@@ -36772,36 +37021,49 @@ function registerContingency(program, setExit) {
         .argument('[set]', 'only this set')
         .option('-d, --dir <dir>', 'the repository folder (caac.yml)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_ROOT */ .P2)).action(run('status'));
     for (const action of ['activate', 'deactivate']) {
-        (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
+        (0,_confirm_timeout_js__WEBPACK_IMPORTED_MODULE_7__/* .addConfirmTimeoutOption */ .qr)((0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
             .command(action)
             .description(action === 'activate'
             ? 'enable the set\'s activate policies and move its deactivate policies to deactivatedState (idempotent)'
             : 'return every policy of the set to the state its file in the repository declares (idempotent)')
             .argument('<set>', 'the set\'s name in caac.yml')
             .option('-d, --dir <dir>', 'the repository folder (caac.yml and the policy files)', _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_ROOT */ .P2)
-            .option('--dry-run', 'show the changes, make none')).action(run(action));
+            .option('--dry-run', 'show the changes, make none'))).action(run(action));
     }
 }
 async function contingencyAction(action, setName, flags) {
+    const confirmTimeout = (0,_confirm_timeout_js__WEBPACK_IMPORTED_MODULE_7__/* .confirmTimeoutMs */ .Ei)(flags.confirmTimeout);
     const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectFromFlags */ .AL)(flags);
     const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .runContingency */ .V)(action, setName, graph, {
         dir: flags.dir,
         dryRun: flags.dryRun ?? false,
+        confirmTimeoutMs: confirmTimeout,
         log: (line) => process.stdout.write(line + '\n'),
     });
     process.stdout.write(renderOutcome(outcome));
+    // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.
+    if (outcome.error !== undefined)
+        return (0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(outcome.error, (line) => process.stderr.write(line + '\n'));
     return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .contingencySucceeded */ .X)(outcome) ? _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.failure;
 }
+/** What changed, what did not, what is unverified, then the set's status; printed whatever failed. */
 function renderOutcome(outcome) {
     const lines = [];
-    if (outcome.verification.length)
-        lines.push('Verification failed:', ...outcome.verification.map((v) => `  ${v}`));
+    if (outcome.results.length) {
+        const count = (status) => outcome.results.filter((r) => r.status === status).length;
+        lines.push(`Contingency ${outcome.action}: ${count('applied')} changed, ${count('failed')} failed, ${count('skipped')} not attempted`);
+    }
+    if (outcome.stopped)
+        lines.push(`Stopped: ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_6__/* .sanitizeLogText */ .fu)(outcome.stopped)}`);
+    lines.push(...(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_5__/* .resultLines */ .DW)(outcome.results, outcome.verification));
     const failed = outcome.results.filter((r) => r.status !== 'applied');
     if (failed.length)
         lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
     if (outcome.dryRun && outcome.operations.length)
         lines.push('Dry run: nothing was changed.');
-    return (lines.length ? lines.join('\n') + '\n' : '') + (0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_1__/* .renderContingencyStatus */ .q)(outcome.sets, outcome.problems);
+    if (outcome.stopped && outcome.results.length)
+        lines.push('The read-back failed: the status below may not show the switch.');
+    return (lines.length ? lines.join('\n') + '\n' : '') + (outcome.sets.length || !outcome.stopped ? (0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_1__/* .renderContingencyStatus */ .q)(outcome.sets, outcome.problems) : '');
 }
 
 
@@ -36823,12 +37085,12 @@ function renderOutcome(outcome) {
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7656);
 /* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2586);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3376);
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3925);
 /* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6187);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4101);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8419);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7697);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7306);
 /* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2135);
 /* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7335);
 /* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(3259);
@@ -36929,8 +37191,8 @@ function registerDemo(program, setExit) {
             out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
             const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
             const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
-            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .renderApplyText */ .v)(applied)));
-            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .applySucceeded */ .O)(applied)) {
+            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .renderApplyText */ .OM)(applied)));
+            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .applySucceeded */ .Ou)(applied)) {
                 setExit(_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure);
                 return;
             }
@@ -36988,7 +37250,7 @@ function registerDemo(program, setExit) {
 /* harmony export */ });
 /* unused harmony export emulatorOptionsFromFlags */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4101);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8419);
 
 
 function number(value, flag, { min = 0, integer = false } = {}) {
@@ -37021,6 +37283,7 @@ function emulatorOptionsFromFlags(flags) {
         retryAfter: number(flags.retryAfter, '--retry-after', { integer: true }),
         faults: flags.faults,
         eventualConsistencyMs: number(flags.eventualConsistency, '--eventual-consistency'),
+        listLagMs: number(flags.listLag, '--list-lag'),
         tenantId: flags.tenantId,
     };
 }
@@ -37036,8 +37299,9 @@ function registerEmulator(program) {
         .option('--rate-limit <rps>', 'Conditional Access and named-location requests allowed per second; more get 429 without Retry-After')
         .option('--realistic', "Graph's own limits: 1 request per second on the Conditional Access endpoints")
         .option('--retry-after <seconds>', 'send Retry-After on 429 (Graph does not on these endpoints)')
-        .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'")
+        .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429|lost,seed=42'; lost = the write is carried out, then the answer is lost (504 or reset); aim with methods=POST|PATCH|DELETE|GET and after=N (from the N-th request on)")
         .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
+        .option('--list-lag <ms>', 'lists and GETs of Conditional Access objects show a write only after this long, as Graph\'s replicas')
         .option('--tenant-id <id>', 'tenant id the emulator reports')
         .action(async (flags) => {
         const options = emulatorOptionsFromFlags(flags);
@@ -37208,8 +37472,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(3376);
 // EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
 var validate_output = __nccwpck_require__(3925);
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -37267,6 +37531,7 @@ const WARNING_ICONS = {
     'break-glass-added': '🛡️',
     'break-glass-unmanaged': '🚨',
     contingency: '🆘',
+    'security-defaults': '❔',
     beta: '🧪',
     unmanaged: 'ℹ️',
 };
@@ -37302,7 +37567,12 @@ function objectBlock(plan, op, maxDiff) {
     const out = [`<details><summary>${summary}</summary>`, ''];
     const lines = diffLines(plan, op);
     if (lines.length === 0) {
-        out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
+        const steps = (0,plan_format/* deleteStepLines */.R1)(op);
+        // The steps are caac's own words (the plan file admits known steps only): a markdown list as is.
+        if (steps.length > 0)
+            out.push(`This object will be deleted from the tenant in ${steps.length} steps:`, '', ...steps);
+        else
+            out.push(op.action === 'delete' ? 'This object will be deleted from the tenant.' : 'No field changes.');
     }
     else {
         let used = 0;
@@ -37541,8 +37811,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:readline/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(3376);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -37609,11 +37879,14 @@ var plan_text = __nccwpck_require__(9634);
 var connection_options = __nccwpck_require__(624);
 // EXTERNAL MODULE: ./lib/src/cli/apply-command.js + 1 modules
 var apply_command = __nccwpck_require__(4044);
+// EXTERNAL MODULE: ./lib/src/cli/confirm-timeout.js
+var confirm_timeout = __nccwpck_require__(8861);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
 var plan_command = __nccwpck_require__(4922);
 ;// CONCATENATED MODULE: ./lib/src/cli/restore-command.js
+
 
 
 
@@ -37634,7 +37907,7 @@ function registerRestore(program, setExit) {
         .option('--prune', 'delete objects created since the backup')
         .option('--only <name>', 'restore only the object with this displayName')
         .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
-    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
+    (0,connection_options/* addConnectionOptions */.AM)((0,confirm_timeout/* addConfirmTimeoutOption */.qr)(command)).action(async (flags) => {
         try {
             setExit(await restoreAction(flags));
         }
@@ -37645,6 +37918,7 @@ function registerRestore(program, setExit) {
 }
 async function restoreAction(flags) {
     const log = connection_options/* logProgress */.sc;
+    const confirmTimeout = (0,confirm_timeout/* confirmTimeoutMs */.Ei)(flags.confirmTimeout);
     if (!(0,external_node_fs_.existsSync)(flags.from))
         throw new errors/* ConfigurationError */.j1(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
@@ -37668,7 +37942,7 @@ async function restoreAction(flags) {
         }
     }
     // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
-    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false });
+    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }
 
 
@@ -37722,22 +37996,30 @@ function registerValidate(program, setExit) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ runApply)
+/* harmony export */   O: () => (/* binding */ runApply),
+/* harmony export */   e: () => (/* binding */ readBack)
 /* harmony export */ });
 /* harmony import */ var _apply_execute_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9078);
 /* harmony import */ var _apply_guards_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2179);
+/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3932);
 /* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7641);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5071);
-/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3742);
-/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5519);
-/* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2564);
-/* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3972);
-/* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9589);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3742);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5519);
+/* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2564);
+/* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3972);
+/* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9589);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3090);
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
  * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
  * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
  * in dependency order; then re-reads the tenant and verifies.
+ *
+ * Once the checks before any write are passed, it does not throw: whatever fails (the first read,
+ * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
+ * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
 
 
@@ -37748,8 +38030,14 @@ function registerValidate(program, setExit) {
 
 
 
-async function runApply(reviewed, ports, options) {
+
+
+
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+async function runApply(reviewed, ports, given) {
     const { tenant } = ports;
+    // Names in log lines come from files and the tenant: a control character must not forge a line.
+    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__/* .sanitizeLogText */ .fu)(line)) };
     const before = tenant.requests();
     const endContingency = options.endContingency ?? false;
     const plan = settleHeldPolicies(reviewed, endContingency, options.log);
@@ -37760,14 +38048,33 @@ async function runApply(reviewed, ports, options) {
     if (deletes.length && !options.allowDelete) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
     }
+    const work = plan.operations.filter((op) => op.action !== 'noop');
+    const outcome = (results, rest = {}) => ({
+        results,
+        applied: results.filter((r) => r.status === 'applied').length,
+        failed: results.filter((r) => r.status === 'failed').length,
+        skipped: results.filter((r) => r.status === 'skipped').length,
+        verification: [],
+        readBack: 'none',
+        ...rest,
+        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .requestsSince */ .T)(before, tenant.requests()),
+    });
+    /** The run stopped before any write: every operation is named as not attempted. */
+    const notAttempted = (stopped, error) => outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
     options.log('reading the tenant to check the plan is still current');
-    const live = await tenant.read();
+    let live;
+    try {
+        live = await tenant.read();
+    }
+    catch (e) {
+        return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
+    }
     if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
     }
-    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_6__/* .fingerprintSnapshot */ .B)(live, plan.apiVersion);
+    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__/* .fingerprintSnapshot */ .B)(live, plan.apiVersion);
     if (fingerprint !== plan.fingerprint) {
-        const changes = plan.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_7__/* .describeStateChanges */ .G)(plan.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_7__/* .stateOf */ .L)(live, plan.apiVersion)) : [];
+        const changes = plan.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .describeStateChanges */ .G)(plan.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .stateOf */ .L)(live, plan.apiVersion)) : [];
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StalePlanError */ .Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
     }
     // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
@@ -37777,10 +38084,9 @@ async function runApply(reviewed, ports, options) {
         const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
     }
-    const work = plan.operations.filter((op) => op.action !== 'noop');
     if (work.length === 0) {
         options.log('nothing to apply: the plan has no changes');
-        return { results: [], applied: 0, failed: 0, skipped: 0, verification: [], requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .requestsSince */ .T)(before, tenant.requests()) };
+        return outcome([]);
     }
     const touched = work
         .filter((op) => op.id)
@@ -37795,20 +38101,71 @@ async function runApply(reviewed, ports, options) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log });
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
+    let results;
+    try {
+        results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
+    }
+    catch (e) {
+        // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
+        return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e), snapshotDir };
+    }
     const applied = results.filter((r) => r.status === 'applied');
-    options.log('reading the tenant back to verify');
-    const after = await tenant.read();
-    const verification = verify(applied, after, plan.apiVersion);
-    return {
-        results,
-        applied: applied.length,
-        failed: results.filter((r) => r.status === 'failed').length,
-        skipped: results.filter((r) => r.status === 'skipped').length,
-        verification,
-        snapshotDir,
-        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .requestsSince */ .T)(before, tenant.requests()),
-    };
+    const labels = applied.map((r) => `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_LABELS */ .bu[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
+    const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
+    return outcome(results, { ...read, snapshotDir });
+}
+/** Objects named like an applied one, more than once: named in the report, never silent. */
+function duplicatesOf(applied, after) {
+    const problems = [];
+    const reported = new Set();
+    for (const r of applied) {
+        const op = r.operation;
+        const name = op.displayName.trim().toLowerCase();
+        if (op.action === 'delete' || reported.has(`${op.kind}:${name}`))
+            continue;
+        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
+        if (same.length < 2)
+            continue;
+        reported.add(`${op.kind}:${name}`);
+        problems.push(`duplicate: ${same.length} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_LABELS */ .bu[op.kind]} objects are named "${op.displayName}" (ids ${same.map((o) => String(o['id'])).join(', ')}): keep one, delete the others, then plan again`);
+    }
+    return problems;
+}
+/**
+ * Reads the tenant back (one paged list per kind) until `check` finds nothing, with backoff, for at
+ * most the confirm timeout: Graph's lists show a write only after a while. What is still different
+ * at the deadline is reported as unverified; a read that fails ends the read-back, and every
+ * applied object is reported unverified with the reason.
+ */
+async function readBack(applied, tenant, check, confirm, log) {
+    if (applied.length === 0)
+        return { verification: [], readBack: 'none' };
+    log('reading the tenant back to verify');
+    let reads = 0;
+    try {
+        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .pollUntil */ .g3)(async () => {
+            const found = check(await tenant.read());
+            reads += 1;
+            if (reads === 1 && found.differences.length > 0) {
+                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
+            }
+            return { done: found.differences.length === 0, value: found };
+        }, confirm);
+        const last = seen.done ? seen.value : seen.last;
+        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
+        const verification = [...(last.duplicates ?? []), ...unverified];
+        return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
+    }
+    catch (e) {
+        const why = `the read-back failed (${messageOf(e)})`;
+        return {
+            verification: applied.map((n) => `${n}: not verified: ${why}`),
+            readBack: 'failed',
+            stopped: `${why}: what was applied is unverified`,
+            error: e,
+        };
+    }
 }
 /**
  * The plan to apply as far as held contingency policies go: with --end-contingency they get their
@@ -37832,10 +38189,16 @@ function settleHeldPolicies(plan, endContingency, log) {
     return released;
 }
 function findObject(snapshot, kind, id) {
-    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_8__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
 }
-/** Every applied operation must now read back as sent: anything else is reported, field by field. */
+/**
+ * Every applied operation must now read back as sent: anything else is reported, field by field;
+ * duplicates of an applied object's name apart (they do not go away by waiting).
+ */
 function verify(applied, after, apiVersion) {
+    return { differences: differencesOf(applied, after, apiVersion), duplicates: duplicatesOf(applied, after) };
+}
+function differencesOf(applied, after, apiVersion) {
     const problems = [];
     for (const r of applied) {
         const op = r.operation;
@@ -37849,7 +38212,7 @@ function verify(applied, after, apiVersion) {
             problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
             continue;
         }
-        const differences = (0,_plan_field_changes_js__WEBPACK_IMPORTED_MODULE_5__/* .fieldChanges */ .w)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeDocument */ .DN)(op.kind, found, { apiVersion }), (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeDocument */ .DN)(op.kind, r.sent ?? {}, { apiVersion }));
+        const differences = (0,_plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__/* .fieldChanges */ .w)((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeDocument */ .DN)(op.kind, found, { apiVersion }), (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizeDocument */ .DN)(op.kind, r.sent ?? {}, { apiVersion }));
         for (const d of differences) {
             problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
         }
@@ -38085,6 +38448,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/apply/execute.js
 var execute = __nccwpck_require__(9078);
+// EXTERNAL MODULE: ./lib/src/apply/poll.js
+var poll = __nccwpck_require__(3932);
 // EXTERNAL MODULE: ./lib/src/contingency/contingency.js
 var contingency = __nccwpck_require__(7673);
 // EXTERNAL MODULE: ./lib/src/contingency/convention.js
@@ -38120,14 +38485,19 @@ var emergency_access = __nccwpck_require__(5688);
 var resolve_references = __nccwpck_require__(6476);
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
+// EXTERNAL MODULE: ./lib/src/commands/apply.js
+var apply = __nccwpck_require__(7357);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
 var validate_settings = __nccwpck_require__(3424);
 ;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
 /**
  * `caac contingency status|activate|deactivate`: switches a pre-staged contingency set (of
  * caac.yml, or found by policy names: src/contingency/convention.ts) on or off in the tenant, state updates only, through the same paced executor as apply,
- * then reads the tenant back and verifies. Idempotent: a set already in the asked state changes
- * nothing.
+ * then reads the tenant back and verifies (again, with backoff, while Graph's lists lag). Idempotent:
+ * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
+ * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
 
 
@@ -38139,14 +38509,28 @@ var validate_settings = __nccwpck_require__(3424);
 
 
 
-async function runContingency(action, setName, ports, options) {
+
+
+
+async function runContingency(action, setName, ports, given) {
+    // Policy names come from files and the tenant: a control character must not forge a log line.
+    const options = { ...given, log: (line) => given.log((0,plan_format/* sanitizeLogText */.fu)(line)) };
     const repo = (0,load_repository/* filePolicyStore */.Sv)(options.dir).load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
     if (action !== 'status' && setName === undefined)
         throw new errors/* ConfigurationError */.j1(`contingency ${action} needs the name of a set`);
     // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
     options.log(`reading the tenant (${ports.tenant.graphUrl})`);
-    const snapshot = await ports.tenant.read();
+    let snapshot;
+    try {
+        snapshot = await ports.tenant.read();
+    }
+    catch (e) {
+        if (action === 'status')
+            throw e;
+        const why = `the tenant could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
+        return { action, dryRun: options.dryRun, sets: [], operations: [], results: [], verification: [], problems: [], stopped: why, error: e };
+    }
     const known = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
     const set = setName === undefined ? undefined : (0,contingency/* findSet */._V)(known.sets, setName, 'caac.yml defines no contingency sets and no policy name carries "ENABLE IN EMERGENCY"');
     const problems = known.problems.filter((p) => set === undefined || p.set === undefined || p.set === set.name);
@@ -38179,15 +38563,20 @@ async function runContingency(action, setName, ports, options) {
     await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
     if (options.dryRun)
         return { ...base, operations, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
-    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log });
-    options.log('reading the tenant back to verify');
-    const after = await ports.tenant.read();
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? poll/* DEFAULT_CONFIRM_TIMEOUT_MS */._x };
+    const results = await (0,execute/* executeOperations */.Op)(operations, ports.tenant, { keepGoing: false, log: options.log, confirm });
     const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
-    const status = (0,contingency/* setStatus */.Lx)(set, after);
-    const verification = (0,contingency/* verifyStates */.QG)(applied, after);
-    if (action === 'activate' && applied.length === operations.length && !status.active)
-        verification.push(`contingency set "${set.name}" does not read back as active`);
-    return { ...base, operations, results, verification, sets: [status] };
+    let status = (0,contingency/* setStatus */.Lx)(set, snapshot);
+    const check = (after) => {
+        status = (0,contingency/* setStatus */.Lx)(set, after);
+        const differences = (0,contingency/* verifyStates */.QG)(applied, after);
+        if (action === 'activate' && applied.length === operations.length && !status.active)
+            differences.push(`contingency set "${set.name}" does not read back as active`);
+        return { differences };
+    };
+    const read = await (0,apply/* readBack */.e)(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), ports.tenant, check, confirm, options.log);
+    // Read back or not, the set's status is the best known: as read back, or as it was before (the report says which).
+    return { ...base, operations, results, verification: read.verification, sets: [status], ...(read.stopped ? { stopped: read.stopped, error: read.error } : {}) };
 }
 /**
  * The policies switched on are checked as they will be, by the rules a plan obeys (lockout, the
@@ -38209,13 +38598,13 @@ async function refuseUnsafeSwitch(operations, snapshot, settings, source, direct
 }
 /** Every operation applied and read back as sent. */
 function contingencySucceeded(outcome) {
-    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0;
+    return outcome.results.every((r) => r.status === 'applied') && outcome.verification.length === 0 && outcome.stopped === undefined;
 }
 
 
 /***/ }),
 
-/***/ 2586:
+/***/ 3376:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38225,20 +38614,44 @@ __nccwpck_require__.d(__webpack_exports__, {
   F: () => (/* binding */ runPlan)
 });
 
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/plan.js
+var model_plan = __nccwpck_require__(2693);
+;// CONCATENATED MODULE: ./lib/src/plan/security-defaults.js
+/** Policy creates and updates whose body leaves the policy enabled (enforced). */
+function policiesThatEnable(plan) {
+    return plan.operations.filter((op) => op.kind === 'policy' && (op.action === 'create' || op.action === 'update') && typeof op.body?.['state'] === 'string' && op.body['state'].toLowerCase() === 'enabled');
+}
+/** The refusal: every policy the plan would enable, at its file and line, and the two ways out. */
+function securityDefaultsRefusal(enabling, locate) {
+    const list = enabling.map((op) => `  ${locate(op)}: "${op.displayName}" (${op.action}, state: enabled)`).join('\n');
+    return [
+        `security defaults are on in this tenant, and Graph refuses to enable a Conditional Access policy while they are: this plan would enable ${enabling.length} polic${enabling.length === 1 ? 'y' : 'ies'}:`,
+        list,
+        'Either turn security defaults off (Entra admin center: Identity > Overview > Properties > Manage security defaults; or PATCH policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": false}), then plan again;',
+        'or set "state": "enabledForReportingButNotEnforced" (report-only) or "disabled" in these files until security defaults are off.',
+    ].join('\n');
+}
+/** The setting could not be read (403): the plan goes on, and says what it could not check. */
+function securityDefaultsUnknownWarning(enabling) {
+    return {
+        kind: 'security-defaults',
+        displayName: enabling.map((op) => op.displayName).join(', '),
+        message: 'this plan enables policies, and whether security defaults are on could not be read (403: grant Policy.Read.All). If they are on, Graph refuses to enable a policy: apply would fail.',
+    };
+}
+
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
-// EXTERNAL MODULE: ./lib/src/model/plan.js
-var plan = __nccwpck_require__(2693);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
 var normalize_document = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/src/plan/field-changes.js
 var field_changes = __nccwpck_require__(2564);
 // EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
 var fingerprint = __nccwpck_require__(3972);
-// EXTERNAL MODULE: ./lib/src/errors.js
-var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/references.js
 var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/plan/match.js
@@ -38404,8 +38817,11 @@ function planChanges(input) {
             const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
             if (prune) {
                 const op = { kind, action: 'delete', displayName, id, changes: [] };
+                // Graph refuses to delete a trusted location: the plan says it is untrusted first.
+                if (kind === 'namedLocation' && object['isTrusted'] === true)
+                    op.steps = ['markUntrusted', 'delete'];
                 operations.push(op);
-                warn(op, (0,plan_warnings/* deleteWarning */.WJ)(kind, displayName, id));
+                warn(op, (0,plan_warnings/* deleteWarning */.WJ)(kind, displayName, id, op.steps !== undefined));
             }
             else {
                 unmanaged.push({ kind, id, displayName });
@@ -38422,16 +38838,16 @@ function planChanges(input) {
     const position = new Map(operations.map((op, i) => [op, i]));
     const at = (op) => (op ? position.get(op) : operations.length);
     const byOperation = warnings.sort((a, b) => at(a.op) - at(b.op));
-    const ordered = (0,plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
+    const ordered = (0,model_plan/* sortWarnings */.a)(byOperation, ({ warning }) => warning.kind).map(({ warning }) => warning);
     return {
-        formatVersion: plan/* PLAN_FORMAT_VERSION */.V1,
+        formatVersion: model_plan/* PLAN_FORMAT_VERSION */.V1,
         tool: { ...input.tool },
         tenant: { id: snapshot.tenantId, graphUrl: snapshot.graphUrl },
         dir: input.dir,
         apiVersion,
         createdAt: input.now.toISOString(),
         fingerprint: (0,fingerprint/* fingerprintSnapshot */.B)(snapshot, apiVersion),
-        summary: (0,plan/* summarize */.eh)(operations, unmanaged.length),
+        summary: (0,model_plan/* summarize */.eh)(operations, unmanaged.length),
         operations,
         unmanaged,
         warnings: ordered,
@@ -38463,6 +38879,14 @@ var validate_repository = __nccwpck_require__(8019);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/plan.js
+/**
+ * `caac plan`: validate, read the tenant, resolve references, diff. Every step that can refuse
+ * does so before the next one runs: an invalid repository is not compared, an unresolvable
+ * reference is not planned around.
+ */
+
+
+
 
 
 
@@ -38506,7 +38930,6 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
-    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
     plan.guards = {
         users: [...resolution.emergencyAccess.users].sort(),
@@ -38517,12 +38940,37 @@ async function runPlan(store, ports, options) {
     // apply --end-contingency writes the declared one): the outage is not undone by a merge.
     const contingency = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
     Object.assign(plan, (0,hold/* holdActiveContingency */.Bs)(plan, contingency.sets, snapshot));
+    await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
+    plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
     // here, in the pull request, not only by apply.
     const unsafe = (0,break_glass_guard/* emergencyAccessProblems */.gx)(plan, resolution.emergencyAccess, (0,emergency_access/* emergencyAccessScope */.Iv)(settings)).map((p) => locateProblem(p, resolution.documents));
     if (unsafe.length)
         return { status: 'unsafe', validation, problems: unsafe, plan };
     return { status: 'planned', validation, plan };
+}
+/**
+ * Stops the plan when it would enable a policy while security defaults are on (Graph refuses the
+ * write); the setting is read only when the plan enables a policy (one GET). Unknown (403): a
+ * warning, and the plan goes on.
+ */
+async function checkSecurityDefaults(plan, tenant, documents) {
+    const enabling = policiesThatEnable(plan);
+    if (enabling.length === 0)
+        return;
+    const enabled = tenant.securityDefaultsEnabled ? await tenant.securityDefaultsEnabled() : undefined;
+    if (enabled === undefined) {
+        plan.warnings = (0,model_plan/* sortWarnings */.a)([...plan.warnings, securityDefaultsUnknownWarning(enabling)], (w) => w.kind);
+        return;
+    }
+    if (!enabled)
+        return;
+    const locate = (op) => {
+        const document = documents.find((d) => d.file === op.file);
+        const at = document ? document.locate('/state') : undefined;
+        return `${op.file ?? op.displayName}${at ? `:${at.line}` : ''}`;
+    };
+    throw new errors/* SafetyError */.dd(`plan stopped: ${securityDefaultsRefusal(enabling, locate)}`);
 }
 /** A problem at its file and line (the policy's file; its nearest existing property). */
 function locateProblem(problem, documents) {
@@ -38604,8 +39052,8 @@ function renderFindingsSarif(report, rules, tool) {
 
 // EXTERNAL MODULE: ./lib/src/render/findings-text.js
 var findings_text = __nccwpck_require__(233);
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
-var rules = __nccwpck_require__(3436);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 8 modules
+var rules = __nccwpck_require__(4202);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 ;// CONCATENATED MODULE: ./lib/src/commands/validate-output.js
@@ -39201,7 +39649,7 @@ function describeOperation(op) {
 
 /***/ }),
 
-/***/ 4101:
+/***/ 8419:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39246,7 +39694,10 @@ const notFound = (what, id) => new GraphHttpError(404, 'ResourceNotFound', `${wh
  *   1040 tenant policy limit (195), 1041 no users included, 1042 no applications included, 1043 no
  *   controls, 1044 riskRemediation without an authentication strength, 1045 policy references an
  *   object being deleted; for named locations (entities/named-locations.ts) 1101 ipRanges missing
- *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind.
+ *   or malformed, 1102 invalid CIDR, 1103 invalid or missing country code, 1104 change of kind,
+ *   and the limits Entra documents for IP named locations (concept-assignment-network): 1105 a CIDR
+ *   mask of /8 or wider (IPv4 and IPv6), 1106 more than 2,000 ranges in one location, 1107 the
+ *   tenant's 196th named location (create or restore), 1108 delete of a location marked trusted.
  */
 const ca = {
     readOnly: (field) => graph_error_badRequest(`1001: '${field}' is a readonly field and cannot be updated.`),
@@ -39263,6 +39714,8 @@ const ca = {
     noApplications: () => graph_error_badRequest("1042: 'applications' condition must include applications, user actions or authentication contexts."),
     noControls: () => graph_error_badRequest('1043: A policy must have grant controls or session controls.'),
     riskRemediation: () => graph_error_badRequest("1044: 'riskRemediation' requires an authentication strength with operator 'AND'."),
+    /** The emulator's number (Graph's text is not published): a policy enabled while security defaults are on. */
+    securityDefaultsOn: () => graph_error_badRequest('1046: Conditional Access policies cannot be enabled while security defaults are enabled for the tenant. Disable security defaults (policies/identitySecurityDefaultsEnforcementPolicy) or set the policy state to enabledForReportingButNotEnforced or disabled.'),
     inUse: (what, id, policy) => graph_error_badRequest(`1045: ${what} '${id}' is referenced by the Conditional Access policy '${policy}' and cannot be deleted.`),
     invalidUser: (v) => graph_error_badRequest(`1053: Invalid user value: ${v}.`),
     invalidGroup: (v) => graph_error_badRequest(`1054: Invalid group value: ${v}.`),
@@ -39271,6 +39724,10 @@ const ca = {
     invalidLocation: (v) => graph_error_badRequest(`1057: Invalid location value: ${v}.`),
     invalidStrength: (v) => graph_error_badRequest(`1058: Invalid authentication strength value: ${v}.`),
     invalidServicePrincipal: (v) => graph_error_badRequest(`1059: Invalid service principal value: ${v}.`),
+    maskTooWide: (cidr) => graph_error_badRequest(`1105: Invalid IP range '${cidr}': only CIDR masks greater than /8 are allowed in a named location.`),
+    tooManyRanges: (count, limit) => graph_error_badRequest(`1106: A named location can hold at most ${limit} IP ranges; this one has ${count}.`),
+    locationLimit: (limit) => graph_error_badRequest(`1107: The tenant has reached the maximum of ${limit} named locations.`),
+    trustedLocation: (id) => graph_error_badRequest(`1108: Named location '${id}' is marked as trusted and cannot be deleted. Mark it untrusted first (PATCH with "isTrusted": false), then delete it.`),
     emptyClientAppTypes: () => graph_error_badRequest("1064: 'clientAppTypes' condition does not support []. If you want to target all client apps, use ['All']. If you want to target modern authentication clients, use ['browser', 'mobileAppsAndDesktopClients']."),
 };
 function errorBody(code, message, requestId, clientRequestId) {
@@ -39291,6 +39748,14 @@ function errorBody(code, message, requestId, clientRequestId) {
  * properties Graph does not know, coerces enum values to Graph's casing, orders flags enums, and
  * fills Graph's defaults (absent arrays → [], absent objects → null), so what is stored is exactly
  * what Graph would answer.
+ *
+ * A request names its API version: on /v1.0 a beta-only property is unknown, like any other, and
+ * refused even when it is null (Graph's OData reader refuses an undeclared property whatever its
+ * value). Seeds and state files name none: they hold what /beta writes stored.
+ *
+ * PATCH is Graph's merge (`normalizePatch` + `mergePatch`): complex properties merge recursively,
+ * collections are replaced whole, and a property sent as null is cleared to Graph's default
+ * (object → null, collection → [], scalar → its default or null).
  */
 
 const schema_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39358,31 +39823,83 @@ function normalizeField(f, v, path, ctx) {
             return v;
     }
 }
+const isAnnotation = (key) => key.startsWith('@odata.') || key.endsWith('@odata.context');
+const join = (path, key) => (path ? `${path}.${key}` : key);
+/** The field a request may set, or a 1007 naming the property: unknown, or beta-only on /v1.0. */
+function declared(type, key, path, ctx) {
+    const f = type.fields[key];
+    if (f === undefined || (f.beta === true && ctx.version === 'v1.0')) {
+        throw ca.schema(ctx.entity, `Property '${join(path, key)}' does not exist on type '${type.name}'.`);
+    }
+    return f;
+}
 /** Normalizes one object of `type`: unknown properties are a 1007, missing ones get Graph's defaults. */
 function normalize(type, input, path, ctx) {
     for (const key of Object.keys(input)) {
-        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
-            continue;
-        if (!(key in type.fields)) {
-            throw ca.schema(ctx.entity, `Property '${path ? `${path}.` : ''}${key}' does not exist on type '${type.name}'.`);
-        }
+        if (!isAnnotation(key))
+            declared(type, key, path, ctx);
     }
     const out = {};
     for (const [key, f] of Object.entries(type.fields)) {
-        out[key] = normalizeField(f, input[key], path ? `${path}.${key}` : key, ctx);
+        if (f.sparse === true && (input[key] === undefined || input[key] === null))
+            continue;
+        out[key] = normalizeField(f, input[key], join(path, key), ctx);
     }
     return out;
 }
-/** Normalizes only the given top-level keys (a PATCH body), for merging into a stored entity. */
+/**
+ * Checks a PATCH body of `type` at any depth and normalizes the values it sends, without filling
+ * defaults for what it leaves out. A null stays null: `mergePatch` clears the property.
+ */
+function normalizePatch(type, input, path, ctx) {
+    const out = {};
+    for (const [key, v] of Object.entries(input)) {
+        if (isAnnotation(key))
+            continue;
+        const f = declared(type, key, path, ctx);
+        if (v === null)
+            out[key] = null;
+        else if (f.k === 'object' && schema_isObject(v))
+            out[key] = normalizePatch(f.type, v, join(path, key), ctx);
+        else
+            out[key] = normalizeField(f, v, join(path, key), ctx);
+    }
+    return out;
+}
+/** Applies a body from `normalizePatch` to a stored object of `type` (Graph's PATCH merge). */
+function mergePatch(type, stored, patch, ctx) {
+    const out = { ...stored };
+    for (const [key, sent] of Object.entries(patch)) {
+        const f = type.fields[key];
+        if (f === undefined)
+            continue;
+        const current = out[key];
+        if (sent === null) {
+            if (f.sparse === true)
+                delete out[key];
+            else
+                out[key] = defaultFor(f);
+        }
+        else if (f.k === 'object' && schema_isObject(sent)) {
+            // An object that was null starts from Graph's defaults for everything the body leaves out.
+            out[key] = schema_isObject(current) ? mergePatch(f.type, current, sent, ctx) : normalize(f.type, sent, key, ctx);
+        }
+        else if (f.merge !== undefined && current !== undefined) {
+            out[key] = f.merge(current, sent);
+        }
+        else {
+            out[key] = sent;
+        }
+    }
+    return out;
+}
+/** Normalizes only the given top-level keys (the PATCH body of a flat entity), for merging into a stored one. */
 function normalizePartial(type, input, ctx) {
     const out = {};
     for (const key of Object.keys(input)) {
-        if (key.startsWith('@odata.') || key.endsWith('@odata.context'))
+        if (isAnnotation(key))
             continue;
-        const f = type.fields[key];
-        if (f === undefined)
-            throw ca.schema(ctx.entity, `Property '${key}' does not exist on type '${type.name}'.`);
-        out[key] = normalizeField(f, input[key], key, ctx);
+        out[key] = normalizeField(declared(type, key, '', ctx), input[key], key, ctx);
     }
     return out;
 }
@@ -39536,6 +40053,8 @@ const COLLECTIONS = new Set([
     'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** Singletons under a collection's segment (not ids): policies/identitySecurityDefaultsEnforcementPolicy. */
+const SINGLETONS = new Set(['identitySecurityDefaultsEnforcementPolicy']);
 function endpointKey(method, version, path) {
     const segments = path.split('/').filter((s) => s !== '');
     const out = segments.map((s, i) => {
@@ -39544,7 +40063,7 @@ function endpointKey(method, version, path) {
             return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
         if (GUID.test(s))
             return '{id}';
-        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s))
             return '{id}';
         return s;
     });
@@ -39567,19 +40086,25 @@ class Counter {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/emulator/faults.js
-const KINDS = ['503', '504', '429', 'reset'];
+const KINDS = ['503', '504', '429', 'reset', 'lost'];
+/** What `kinds` means when left out: the faults that happen before Graph does anything. */
+const DEFAULT_KINDS = ['503', '504', '429', 'reset'];
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const KEYS = 'rate, kinds, seed, methods, after';
 /** Parses a fault spec; throws an Error that says what is wrong and what is expected. */
 function parseFaultSpec(spec) {
     if (typeof spec !== 'string' || spec.trim() === '') {
         throw new Error("Fault spec is empty; expected e.g. 'rate=0.05,kinds=503|504|reset|429,seed=42'.");
     }
     let rate;
-    let kinds = [...KINDS];
+    let kinds = [...DEFAULT_KINDS];
     let seed = 1;
+    let methods;
+    let after;
     for (const part of spec.split(',')) {
         const m = /^\s*([a-z]+)\s*=\s*(.*?)\s*$/i.exec(part);
         if (m === null || m[1] === undefined || m[2] === undefined) {
-            throw new Error(`Fault spec part '${part}' is not key=value; expected keys rate, kinds, seed.`);
+            throw new Error(`Fault spec part '${part}' is not key=value; expected keys ${KEYS}.`);
         }
         const key = m[1].toLowerCase();
         const value = m[2];
@@ -39601,13 +40126,25 @@ function parseFaultSpec(spec) {
                 throw new Error(`Fault seed '${value}' must be a non-negative integer.`);
             seed = Number(value);
         }
+        else if (key === 'methods') {
+            const list = value.split('|').map((k) => k.trim().toUpperCase());
+            const bad = list.find((k) => !METHODS.includes(k));
+            if (bad !== undefined || list.length === 0)
+                throw new Error(`Fault method '${bad ?? ''}' is unknown; expected any of ${METHODS.join('|')}.`);
+            methods = [...new Set(list)];
+        }
+        else if (key === 'after') {
+            if (!/^\d+$/.test(value) || Number(value) < 1)
+                throw new Error(`Fault 'after' '${value}' must be a whole number of at least 1 (the first request that may fail).`);
+            after = Number(value);
+        }
         else {
-            throw new Error(`Fault spec key '${m[1]}' is unknown; expected rate, kinds, seed.`);
+            throw new Error(`Fault spec key '${m[1]}' is unknown; expected ${KEYS}.`);
         }
     }
     if (rate === undefined)
         throw new Error("Fault spec needs a rate, e.g. 'rate=0.05'.");
-    return { rate, kinds, seed };
+    return { rate, kinds, seed, ...(methods === undefined ? {} : { methods }), ...(after === undefined ? {} : { after }) };
 }
 /** mulberry32: tiny, fast, and the same on every platform. */
 function mulberry32(seed) {
@@ -39623,17 +40160,31 @@ function mulberry32(seed) {
 class FaultInjector {
     spec;
     random;
+    seen = 0;
     constructor(spec) {
         this.spec = spec;
         this.random = mulberry32(spec.seed);
     }
-    /** The fault for the next Graph request, or undefined. Draws twice every time so the sequence does not depend on the outcome. */
-    next() {
+    /**
+     * The fault for the next Graph request, or undefined. Draws twice for every request, aimed at or
+     * not, so the sequence does not depend on the outcome or on which requests are spared.
+     */
+    next(method = 'GET') {
+        this.seen += 1;
         const hit = this.random();
         const pick = this.random();
         if (hit >= this.spec.rate || this.spec.kinds.length === 0)
             return undefined;
-        return this.spec.kinds[Math.floor(pick * this.spec.kinds.length)];
+        if (this.spec.after !== undefined && this.seen < this.spec.after)
+            return undefined;
+        if (this.spec.methods !== undefined && !this.spec.methods.includes(method.toUpperCase()))
+            return undefined;
+        const scaled = pick * this.spec.kinds.length;
+        const kind = this.spec.kinds[Math.floor(scaled)];
+        if (kind !== 'lost')
+            return { kind };
+        // The fractional part decides how the answer is lost, without another draw.
+        return { kind: 'lost', as: scaled - Math.floor(scaled) < 0.5 ? '504' : 'reset' };
     }
 }
 
@@ -39859,6 +40410,16 @@ const AUTH_METHOD_MODES = [
 ];
 
 ;// CONCATENATED MODULE: ./lib/src/emulator/entities/policy-schema.js
+/**
+ * conditionalAccessPolicy as Graph declares it (v1.0, with the beta-only properties marked). The
+ * field order is the order Graph answers in.
+ *
+ * Beta-only properties follow Graph's beta schema (msgraph-metadata, schemas/type-mappings,
+ * August 2026) plus those the caac client knows that it does not declare yet (`sparse`: agents,
+ * agentContext, times, networkAccessSecurity, blockSensitiveActions), which /beta accepts and
+ * stores but never answers unless set.
+ */
+
 const RISK = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
 const MODE = ['include', 'exclude'];
 const filter = (name) => ({
@@ -39867,6 +40428,9 @@ const filter = (name) => ({
 });
 const str = (keywords) => ({ k: 'strings', keywords });
 const obj = (type, beta = false) => ({ k: 'object', type, beta });
+const betaStrings = { k: 'strings', beta: true };
+/** Beta properties the client knows and Graph's published beta schema does not declare (yet). */
+const undeclaredBeta = { k: 'raw', beta: true, sparse: true };
 const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
 const APP_KEYWORDS = ['All', 'None', 'Office365', 'MicrosoftAdminPortals'];
 const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
@@ -39876,12 +40440,33 @@ const GUEST_TYPES = [
     'none', 'internalGuest', 'b2bCollaborationGuest', 'b2bCollaborationMember', 'b2bDirectConnectUser',
     'otherExternalUser', 'serviceProvider', 'unknownFutureValue',
 ];
+/** all | enumerated, from @odata.type or membershipKind; '' when the value names neither. */
+function externalTenantsKind(v) {
+    if (!schema_isObject(v))
+        return '';
+    const type = typeof v['@odata.type'] === 'string' ? v['@odata.type'].toLowerCase() : '';
+    if (type.endsWith('conditionalaccessallexternaltenants'))
+        return 'all';
+    if (type.endsWith('conditionalaccessenumeratedexternaltenants'))
+        return 'enumerated';
+    return typeof v.membershipKind === 'string' ? v.membershipKind.toLowerCase() : '';
+}
+/**
+ * externalTenants is polymorphic: a PATCH of the same kind (or one that names no kind) merges into
+ * it; one of the other kind replaces it, since the properties of one kind mean nothing on the other.
+ */
+function mergeExternalTenants(stored, sent) {
+    if (!schema_isObject(stored) || !schema_isObject(sent))
+        return sent;
+    const kind = externalTenantsKind(sent);
+    return kind === '' || kind === externalTenantsKind(stored) ? { ...stored, ...sent } : sent;
+}
 const guestsType = {
     name: 'conditionalAccessGuestsOrExternalUsers',
     fields: {
         guestOrExternalUserTypes: { k: 'flags', values: GUEST_TYPES },
         // Polymorphic (all | enumerated); checked and shaped in policies.ts.
-        externalTenants: { k: 'raw' },
+        externalTenants: { k: 'raw', merge: mergeExternalTenants },
     },
 };
 const usersType = {
@@ -39919,7 +40504,10 @@ const conditionsType = {
         clientAppTypes: { k: 'enums', values: CLIENT_APP_TYPES },
         servicePrincipalRiskLevels: { k: 'enums', values: RISK },
         insiderRiskLevels: { k: 'flags', values: ['minor', 'moderate', 'elevated', 'unknownFutureValue'] },
-        agentIdRiskLevels: { k: 'raw', beta: true },
+        agentIdRiskLevels: { k: 'flags', values: ['low', 'medium', 'high', 'unknownFutureValue'], beta: true },
+        agents: undeclaredBeta,
+        agentContext: undeclaredBeta,
+        times: undeclaredBeta,
         platforms: obj({
             name: 'conditionalAccessPlatforms',
             fields: { includePlatforms: { k: 'enums', values: PLATFORMS }, excludePlatforms: { k: 'enums', values: PLATFORMS } },
@@ -39931,20 +40519,24 @@ const conditionsType = {
         devices: obj({
             name: 'conditionalAccessDevices',
             fields: {
-                includeDevices: { k: 'strings', beta: true },
-                excludeDevices: { k: 'strings', beta: true },
-                includeDeviceStates: { k: 'strings', beta: true },
-                excludeDeviceStates: { k: 'strings', beta: true },
+                includeDevices: betaStrings,
+                excludeDevices: betaStrings,
+                includeDeviceStates: betaStrings,
+                excludeDeviceStates: betaStrings,
                 deviceFilter: obj(filter('conditionalAccessFilter')),
             },
         }),
-        deviceStates: { k: 'raw', beta: true },
+        // Deprecated in beta; kept because exports still carry it.
+        deviceStates: obj({ name: 'conditionalAccessDeviceStates', fields: { includeStates: str(), excludeStates: str() } }, true),
         clientApplications: obj({
             name: 'conditionalAccessClientApplications',
             fields: {
                 includeServicePrincipals: str(SP_KEYWORDS),
                 excludeServicePrincipals: str(SP_KEYWORDS),
                 servicePrincipalFilter: obj(filter('conditionalAccessFilter')),
+                includeAgentIdServicePrincipals: betaStrings,
+                excludeAgentIdServicePrincipals: betaStrings,
+                agentIdServicePrincipalFilter: obj(filter('conditionalAccessFilter'), true),
             },
         }),
         authenticationFlows: obj({
@@ -39966,7 +40558,7 @@ const grantControlsType = {
         builtInControls: { k: 'enums', values: BUILT_IN_CONTROLS },
         customAuthenticationFactors: str(),
         termsOfUse: str(),
-        // Set with {"id": …}; stored as {"id"} and expanded when read.
+        // Set with {"id": …}; stored as {"id"} and expanded when read. A PATCH replaces the reference.
         authenticationStrength: { k: 'raw' },
     },
 };
@@ -39996,6 +40588,9 @@ const sessionControlsType = {
         }),
         secureSignInSession: obj({ name: 'secureSignInSessionControl', fields: { ...enabled } }),
         continuousAccessEvaluation: obj({ name: 'continuousAccessEvaluationSessionControl', fields: { mode: { k: 'enum', values: ['strictEnforcement', 'disabled', 'unknownFutureValue', 'strictLocation'] } } }, true),
+        globalSecureAccessFilteringProfile: obj({ name: 'globalSecureAccessFilteringProfileSessionControl', fields: { ...enabled, profileId: { k: 'string' } } }, true),
+        networkAccessSecurity: undeclaredBeta,
+        blockSensitiveActions: undeclaredBeta,
     },
 };
 const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
@@ -40147,7 +40742,11 @@ function validatePolicy(p, state) {
     const apps = policies_obj(conditions.applications);
     if (apps === null)
         throw ca.schema(ENTITY, "'conditions.applications' is required.");
-    if (users === null)
+    const clientApps = policies_obj(conditions.clientApplications);
+    // Graph: users is required unless clientApplications names service principals (a policy for
+    // workload identities).
+    const includesWorkloads = arr(clientApps?.includeServicePrincipals).length > 0;
+    if (users === null && !includesWorkloads)
         throw ca.schema(ENTITY, "'conditions.users' is required.");
     if (arr(conditions.clientAppTypes).length === 0)
         throw ca.emptyClientAppTypes();
@@ -40159,13 +40758,14 @@ function validatePolicy(p, state) {
     const appIds = new Set(state.servicePrincipals.map((s) => String(s.appId)));
     const spIds = ids(state.servicePrincipals);
     const locationIds = ids(state.namedLocations);
-    checkRefs([...arr(users.includeUsers), ...arr(users.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
-    checkRefs([...arr(users.includeGroups), ...arr(users.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
-    checkRefs([...arr(users.includeRoles), ...arr(users.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
+    checkRefs([...arr(users?.includeUsers), ...arr(users?.excludeUsers)], USER_KEYWORDS, (v) => userIds.has(v), ca.invalidUser);
+    checkRefs([...arr(users?.includeGroups), ...arr(users?.excludeGroups)], [], (v) => groupIds.has(v), ca.invalidGroup);
+    checkRefs([...arr(users?.includeRoles), ...arr(users?.excludeRoles)], [], (v) => roleIds.has(v), ca.invalidRole);
     checkRefs([...arr(apps.includeApplications), ...arr(apps.excludeApplications)], APP_KEYWORDS, (v) => appIds.has(v), ca.invalidApplication);
     const locations = policies_obj(conditions.locations);
-    checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => locationIds.has(v), ca.invalidLocation);
-    const clientApps = policies_obj(conditions.clientApplications);
+    // The MFA Trusted IPs id is no named location object, and Graph accepts it (its create example excludes it).
+    const mfaTrustedIps = '00000000-0000-0000-0000-000000000000';
+    checkRefs([...arr(locations?.includeLocations), ...arr(locations?.excludeLocations)], LOCATION_KEYWORDS, (v) => v === mfaTrustedIps || locationIds.has(v), ca.invalidLocation);
     checkRefs([...arr(clientApps?.includeServicePrincipals), ...arr(clientApps?.excludeServicePrincipals)], SP_KEYWORDS, (v) => spIds.has(v), ca.invalidServicePrincipal);
     for (const a of arr(apps.includeUserActions)) {
         if (!USER_ACTIONS.includes(a.toLowerCase()))
@@ -40176,9 +40776,9 @@ function validatePolicy(p, state) {
             throw ca.schema(ENTITY, `Invalid authentication context class reference '${c}'.`);
     }
     // What the policy applies to.
-    const includesUsers = arr(users.includeUsers).length + arr(users.includeGroups).length + arr(users.includeRoles).length > 0 ||
-        users.includeGuestsOrExternalUsers !== null;
-    if (!includesUsers)
+    const includesUsers = arr(users?.includeUsers).length + arr(users?.includeGroups).length + arr(users?.includeRoles).length > 0 ||
+        (users !== null && users.includeGuestsOrExternalUsers !== null && users.includeGuestsOrExternalUsers !== undefined);
+    if (!includesUsers && !includesWorkloads)
         throw ca.noUsers();
     const userActions = arr(apps.includeUserActions);
     if (arr(apps.includeApplications).length > 0 && userActions.length > 0)
@@ -40187,6 +40787,8 @@ function validatePolicy(p, state) {
         throw ca.noApplications();
     }
     for (const side of ['include', 'exclude']) {
+        if (users === null)
+            break;
         const g = policies_obj(users[`${side}GuestsOrExternalUsers`]);
         if (g !== null && arr(users[`${side}Users`]).includes('GuestsOrExternalUsers'))
             throw ca.guestsStringAndObject();
@@ -40222,26 +40824,31 @@ function validatePolicy(p, state) {
     if (sif !== null && sif.frequencyInterval === 'everyTime' && (sif.type !== null || sif.value !== null))
         throw ca.everyTimeWithValue();
 }
-function createPolicy(body, state, id, now) {
+function createPolicy(body, state, id, now, version) {
     if (!schema_isObject(body))
         throw ca.schema(ENTITY, 'The request body must be a JSON object.');
     rejectReadOnly(body);
-    const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', ctx));
+    const input = shapeRaw(normalize(policyInputType, stripOdata(defaultClientAppTypes(body)), '', { ...ctx, version }));
     const p = normalize(policyType, { ...input, id, templateId: null, createdDateTime: now, modifiedDateTime: null }, '', ctx);
     validatePolicy(p, state);
     if (state.policies.length >= POLICY_LIMIT)
         throw ca.policyLimit(POLICY_LIMIT);
     return p;
 }
-/** PATCH: the top-level properties sent replace those stored (arrays included); then the whole is re-checked. */
-function patchPolicy(stored, body, state, now) {
+/**
+ * PATCH, as Graph's update reference says: "existing properties that aren't included in the request
+ * body maintain their previous values". Complex properties merge recursively, arrays are replaced
+ * whole, null clears; the whole policy is then checked again, as after a create.
+ */
+function patchPolicy(stored, body, state, now, version) {
     if (!schema_isObject(body))
         throw ca.schema(ENTITY, 'The request body must be a JSON object.');
     rejectReadOnly(body);
-    const partial = shapeRaw(normalizePartial(policyInputType, stripOdata(defaultClientAppTypes(body)), ctx));
-    const merged = { ...stored, ...partial, modifiedDateTime: now };
-    validatePolicy(merged, state);
-    return merged;
+    const patch = normalizePatch(policyInputType, stripOdata(body), '', { ...ctx, version });
+    const merged = mergePatch(policyType, structuredClone(stored), patch, { ...ctx, version });
+    const p = shapeRaw(normalize(policyType, { ...merged, modifiedDateTime: now }, '', ctx));
+    validatePolicy(p, state);
+    return p;
 }
 /** The policy as Graph answers it: beta-only fields dropped on v1.0, strength expanded. */
 function renderPolicy(p, state, version, baseUrl) {
@@ -40284,7 +40891,9 @@ function assertObject(body, entity) {
 ;// CONCATENATED MODULE: ./lib/src/emulator/entities/named-locations.js
 /**
  * Named locations: IP ranges (IPv4/IPv6 CIDR) and countries (ISO 3166-1 alpha-2). Graph needs
- * `@odata.type` on POST and on PATCH, and a location cannot change its kind.
+ * `@odata.type` on POST and on PATCH, and a location cannot change its kind. The limits are those
+ * Entra documents for IP locations (concept-assignment-network): masks greater than /8 only, at most
+ * 2,000 ranges per location and 195 named locations per tenant; a trusted location cannot be deleted.
  */
 
 
@@ -40295,6 +40904,10 @@ const V4 = '#microsoft.graph.iPv4CidrRange';
 const V6 = '#microsoft.graph.iPv6CidrRange';
 const named_locations_ENTITY = 'NamedLocation';
 const named_locations_ctx = { entity: named_locations_ENTITY };
+const NAMED_LOCATION_LIMIT = 195;
+const RANGES_PER_LOCATION = 2000;
+/** "Only CIDR masks greater than /8 are allowed when defining an IP range" (IPv4 or IPv6). */
+const WIDEST_MASK = 9;
 const server = { id: { k: 'string' }, displayName: { k: 'string' }, modifiedDateTime: { k: 'string' }, createdDateTime: { k: 'string' } };
 const ipRangeType = { name: 'ipRange', fields: { cidrAddress: { k: 'string' } } };
 const ipInput = {
@@ -40328,6 +40941,8 @@ function odataType(body, required) {
 function shapeRanges(raw) {
     if (!Array.isArray(raw) || raw.length === 0)
         throw graph_error_badRequest("1101: 'ipRanges' must list at least one IP range.");
+    if (raw.length > RANGES_PER_LOCATION)
+        throw ca.tooManyRanges(raw.length, RANGES_PER_LOCATION);
     return raw.map((r, i) => {
         if (!schema_isObject(r))
             throw graph_error_badRequest(`1101: 'ipRanges[${i}]' must be an object.`);
@@ -40342,6 +40957,8 @@ function shapeRanges(raw) {
         if ((t === V4.toLowerCase() && !v4) || (t === V6.toLowerCase() && !v6) || (!v4 && !v6)) {
             throw graph_error_badRequest(`1102: Invalid IP range '${cidrAddress}': expected ${t === V6.toLowerCase() ? 'an IPv6' : t === V4.toLowerCase() ? 'an IPv4' : 'a'} CIDR address.`);
         }
+        if (Number(cidrAddress.slice(cidrAddress.lastIndexOf('/') + 1)) < WIDEST_MASK)
+            throw ca.maskTooWide(cidrAddress);
         return { '@odata.type': v4 ? V4 : V6, cidrAddress };
     });
 }
@@ -40381,14 +40998,26 @@ function createNamedLocation(body, id, now) {
     // Graph answers a new location with modifiedDateTime equal to createdDateTime.
     return check({ '@odata.type': type, id, displayName: input.displayName ?? null, modifiedDateTime: now, createdDateTime: now, ...input });
 }
+/** PATCH merges (the update reference: properties left out keep their values); ipRanges is replaced whole. */
 function patchNamedLocation(stored, body, now) {
     if (!schema_isObject(body))
         throw graph_error_badRequest('The request body must be a JSON object.');
     const type = odataType(body, true);
     if (type !== stored['@odata.type'])
         throw graph_error_badRequest(`1104: A named location cannot change its type from '${String(stored['@odata.type'])}' to '${String(type)}'.`);
-    const partial = normalizePartial(type === IP_TYPE ? ipInput : countryInput, strip(body), named_locations_ctx);
-    return check({ ...stored, ...partial, modifiedDateTime: now });
+    const input = type === IP_TYPE ? ipInput : countryInput;
+    const patch = normalizePatch(input, strip(body), '', named_locations_ctx);
+    return check({ ...mergePatch(input, structuredClone(stored), patch, named_locations_ctx), modifiedDateTime: now });
+}
+/** Graph refuses the 196th named location, whether created or restored from deletedItems. */
+function assertLocationCapacity(state) {
+    if (state.namedLocations.length >= NAMED_LOCATION_LIMIT)
+        throw ca.locationLimit(NAMED_LOCATION_LIMIT);
+}
+/** A location marked trusted must be marked untrusted (PATCH) before it can be deleted. */
+function assertUntrusted(location) {
+    if (location['@odata.type'] === IP_TYPE && location.isTrusted === true)
+        throw ca.trustedLocation(String(location.id));
 }
 /** For seeds and state files. */
 function normalizeStoredNamedLocation(l) {
@@ -40405,6 +41034,7 @@ function normalizeStoredNamedLocation(l) {
  * Authentication strength policies: the three built-ins (read-only) and custom ones. Graph keeps
  * allowedCombinations out of PATCH (there is an updateAllowedCombinations action for that).
  */
+
 
 
 
@@ -40425,6 +41055,7 @@ const strengthStoredType = {
         policyType: { k: 'enum', values: ['builtIn', 'custom', 'unknownFutureValue'], def: 'custom' },
         requirementsSatisfied: { k: 'enum', values: ['none', 'mfa', 'unknownFutureValue'], def: 'mfa' },
         allowedCombinations: { k: 'raw' },
+        combinationConfigurations: { k: 'raw', def: [] },
     },
 };
 /** "password, sms" → "password,sms" with each mode in Graph's casing. */
@@ -40471,8 +41102,14 @@ function createStrength(body, state, id, now) {
     for (const [k, v] of Object.entries(body)) {
         if (k === 'policyType' && v === 'custom')
             continue;
-        if (k === 'requirementsSatisfied' || k === 'combinationConfigurations')
+        if (k === 'requirementsSatisfied')
             continue;
+        if (k === 'combinationConfigurations') {
+            // The configurations are a navigation property with an endpoint of their own.
+            if (v === null || (Array.isArray(v) && v.length === 0))
+                continue;
+            throw graph_error_badRequest("'combinationConfigurations' cannot be set when the policy is created: POST each one to the policy's combinationConfigurations.");
+        }
         rest[k] = v;
     }
     const input = normalize(inputType, rest, '', authentication_strengths_ctx);
@@ -40494,7 +41131,119 @@ function patchStrength(stored, body, state, now) {
 function normalizeStoredStrength(s) {
     const out = normalize(strengthStoredType, s, '', authentication_strengths_ctx);
     out.allowedCombinations = normalizeCombinations(out.allowedCombinations);
+    const configs = out.combinationConfigurations;
+    if (!Array.isArray(configs))
+        throw new Error(`Tenant state: 'combinationConfigurations' of strength '${String(out.displayName)}' must be an array.`);
+    const checked = [];
+    for (const c of configs) {
+        if (!schema_isObject(c))
+            throw new Error(`Tenant state: 'combinationConfigurations' of strength '${String(out.displayName)}' must hold objects.`);
+        const id = typeof c.id === 'string' ? c.id : (0,external_node_crypto_.randomUUID)();
+        const { id: _id, ...rest } = c;
+        checked.push(createConfiguration({ ...out, combinationConfigurations: checked }, rest, id));
+    }
+    out.combinationConfigurations = checked;
     return out;
+}
+// ── combinationConfigurations (v1.0 navigation property) ────────────────────────────────────────
+const FIDO2_CONFIG = '#microsoft.graph.fido2CombinationConfiguration';
+const X509_CONFIG = '#microsoft.graph.x509CertificateCombinationConfiguration';
+/**
+ * Per type: the combinations it may apply to (Graph's reference: "the only possible value" for
+ * FIDO2 is `fido2`; x509 applies to `x509CertificateSingleFactor` or `x509CertificateMultiFactor`)
+ * and its list properties.
+ */
+const CONFIG_TYPES = {
+    [FIDO2_CONFIG.toLowerCase()]: { name: FIDO2_CONFIG, combinations: ['fido2'], lists: ['allowedAAGUIDs'] },
+    [X509_CONFIG.toLowerCase()]: { name: X509_CONFIG, combinations: ['x509CertificateSingleFactor', 'x509CertificateMultiFactor'], lists: ['allowedIssuerSkis', 'allowedPolicyOIDs'] },
+};
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONFIG_ENTITY = 'AuthenticationCombinationConfiguration';
+function configurationsOf(strength) {
+    return Array.isArray(strength.combinationConfigurations) ? strength.combinationConfigurations.filter(schema_isObject) : [];
+}
+function configType(raw) {
+    if (typeof raw !== 'string')
+        throw graph_error_badRequest(`1007: '@odata.type' is required for a combination configuration: '${FIDO2_CONFIG}' or '${X509_CONFIG}'.`);
+    const t = CONFIG_TYPES[raw.replace(/^#?/, '#').toLowerCase()];
+    if (t === undefined)
+        throw graph_error_badRequest(`1007: Unknown combination configuration type '${raw}'.`);
+    return t;
+}
+/**
+ * One configuration, checked against its strength: known properties only (1007), appliesToCombinations
+ * among the strength's allowedCombinations and fitting the type, one configuration per type and
+ * combination, string lists (AAGUIDs are GUIDs).
+ */
+function checkConfiguration(strength, type, c, exceptId) {
+    for (const key of Object.keys(c)) {
+        if (key === '@odata.type' || key.endsWith('@odata.context'))
+            continue;
+        if (key !== 'appliesToCombinations' && !type.lists.includes(key))
+            throw ca.schema(CONFIG_ENTITY, `Property '${key}' does not exist on type '${type.name.replace('#microsoft.graph.', 'microsoft.graph.')}'.`);
+    }
+    const applies = c.appliesToCombinations;
+    if (!Array.isArray(applies) || applies.length === 0)
+        throw graph_error_badRequest("'appliesToCombinations' must list at least one combination of the authentication strength.");
+    const allowed = Array.isArray(strength.allowedCombinations) ? strength.allowedCombinations : [];
+    const combinations = applies.map((a) => {
+        if (typeof a !== 'string')
+            throw ca.schema(CONFIG_ENTITY, "'appliesToCombinations' must be an array of strings.");
+        const [normalized] = normalizeCombinations([a]);
+        const fits = type.combinations.find((t) => t === normalized);
+        if (fits === undefined)
+            throw graph_error_badRequest(`'${a}' cannot be configured by a ${type.name.replace('#microsoft.graph.', '')}: it applies to ${type.combinations.join(' or ')} only.`);
+        if (!allowed.includes(fits))
+            throw graph_error_badRequest(`'${a}' is not one of the authentication strength's allowedCombinations (${allowed.join('; ')}).`);
+        return fits;
+    });
+    const taken = configurationsOf(strength).filter((o) => o.id !== exceptId && String(o['@odata.type']).toLowerCase() === type.name.toLowerCase());
+    const clash = combinations.find((x) => taken.some((o) => Array.isArray(o.appliesToCombinations) && o.appliesToCombinations.includes(x)));
+    if (clash !== undefined)
+        throw graph_error_badRequest(`The combination '${clash}' already has a ${type.name.replace('#microsoft.graph.', '')} in this authentication strength.`);
+    const out = { '@odata.type': type.name, appliesToCombinations: [...new Set(combinations)] };
+    for (const list of type.lists) {
+        const v = c[list] ?? [];
+        if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+            throw ca.schema(CONFIG_ENTITY, `'${list}' must be an array of strings.`);
+        if (list === 'allowedAAGUIDs') {
+            const bad = v.find((s) => !GUID_RE.test(s));
+            if (bad !== undefined)
+                throw graph_error_badRequest(`Invalid AAGUID '${bad}': expected a GUID.`);
+        }
+        out[list] = list === 'allowedAAGUIDs' ? v.map((s) => s.toLowerCase()) : [...v];
+    }
+    return out;
+}
+/** A new configuration (POST), with its id. */
+function createConfiguration(strength, body, id) {
+    assertCustom(strength);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    if ('id' in body)
+        throw ca.readOnly('id');
+    return { id, ...checkConfiguration(strength, configType(body['@odata.type']), body) };
+}
+/** A PATCH of one configuration: its type cannot change; properties sent replace the stored ones. */
+function patchConfiguration(strength, stored, body) {
+    assertCustom(strength);
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    if ('id' in body)
+        throw ca.readOnly('id');
+    const type = configType(stored['@odata.type']);
+    if (body['@odata.type'] !== undefined && configType(body['@odata.type']).name !== type.name)
+        throw graph_error_badRequest('The type of a combination configuration cannot be changed.');
+    const { id: _id, ...current } = stored;
+    return { id: stored.id ?? null, ...checkConfiguration(strength, type, { ...current, ...body }, String(stored.id)) };
+}
+/** updateAllowedCombinations may not drop a combination that a configuration applies to. */
+function assertConfigurationsFit(strength, next) {
+    for (const c of configurationsOf(strength)) {
+        const orphan = (Array.isArray(c.appliesToCombinations) ? c.appliesToCombinations : []).find((a) => typeof a === 'string' && !next.includes(a));
+        if (orphan !== undefined)
+            throw graph_error_badRequest(`The combination '${String(orphan)}' has a combination configuration (${String(c.id)}): delete it before removing the combination.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/emulator/entities/authentication-contexts.js
@@ -40606,12 +41355,54 @@ function findDirectoryObject(state, id) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/src/emulator/entities/security-defaults.js
+/**
+ * Security defaults (`policies/identitySecurityDefaultsEnforcementPolicy`): one object per tenant,
+ * `isEnabled` its only writable property (id, displayName and description are read-only, per
+ * Graph's reference). While it is on, Graph refuses to enable a Conditional Access policy.
+ */
+
+
+const ID = '00000000-0000-0000-0000-000000000005';
+const TYPE = '#microsoft.graph.identitySecurityDefaultsEnforcementPolicy';
+function renderSecurityDefaults(state) {
+    return {
+        id: ID,
+        displayName: 'Security Defaults',
+        description: 'Security defaults is a set of basic identity security mechanisms recommended by Microsoft. When enabled, these recommendations will be automatically enforced in your organization. Administrators and users will be better protected from common identity related attacks.',
+        isEnabled: state.securityDefaults?.isEnabled === true,
+    };
+}
+function patchSecurityDefaults(state, body) {
+    if (!schema_isObject(body))
+        throw graph_error_badRequest('The request body must be a JSON object.');
+    for (const [key, value] of Object.entries(body)) {
+        if (key === '@odata.type' && typeof value === 'string' && value.replace(/^#?/, '#').toLowerCase() === TYPE.toLowerCase())
+            continue;
+        if (key === 'id' || key === 'displayName' || key === 'description')
+            throw graph_error_badRequest(`Property '${key}' is read-only and cannot be set.`);
+        if (key !== 'isEnabled')
+            throw graph_error_badRequest(`Invalid property '${key}' for identitySecurityDefaultsEnforcementPolicy.`);
+        if (typeof value !== 'boolean')
+            throw graph_error_badRequest("'isEnabled' must be true or false.");
+    }
+    if (typeof body.isEnabled === 'boolean')
+        state.securityDefaults = { isEnabled: body.isEnabled };
+}
+/** A policy that a write would leave enabled (enforced), while security defaults are on: refused. */
+function assertEnableAllowed(policy, state) {
+    if (state.securityDefaults?.isEnabled === true && String(policy.state).toLowerCase() === 'enabled')
+        throw ca.securityDefaultsOn();
+}
+
 ;// CONCATENATED MODULE: ./lib/src/emulator/router.js
 /**
  * Maps a Graph request (method, path under /v1.0 or /beta, query, body) to the tenant. Pure with
  * respect to HTTP: the server and $batch both call `route`, so a request behaves the same inside
  * and outside a batch.
  */
+
+
 
 
 
@@ -40660,12 +41451,15 @@ const policies = {
     active: (s) => s.policies,
     deleted: (s) => s.deletedPolicies,
     render: (e, ctx) => renderPolicy(e, ctx.store.state, ctx.version, ctx.baseUrl),
-    create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now)),
-    patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now)),
+    create: (body, ctx, id) => createPolicy(body, ctx.store.state, id, iso(ctx.now), ctx.version),
+    patch: (stored, body, ctx) => patchPolicy(stored, body, ctx.store.state, iso(ctx.now), ctx.version),
     beforeRestore: (ctx) => {
         if (ctx.store.state.policies.length >= POLICY_LIMIT)
             throw ca.policyLimit(POLICY_LIMIT);
     },
+    // Graph refuses to enable a policy while security defaults are on (a create, or a PATCH that
+    // leaves it enabled).
+    checkWrite: (e, ctx) => assertEnableAllowed(e, ctx.store.state),
 };
 const namedLocations = {
     segment: 'namedLocations',
@@ -40673,13 +41467,20 @@ const namedLocations = {
     active: (s) => s.namedLocations,
     deleted: (s) => s.deletedNamedLocations,
     render: (e) => structuredClone(e),
-    create: (body, ctx, id) => createNamedLocation(body, id, iso(ctx.now)),
+    create: (body, ctx, id) => {
+        const l = createNamedLocation(body, id, iso(ctx.now));
+        assertLocationCapacity(ctx.store.state);
+        return l;
+    },
     patch: (stored, body, ctx) => patchNamedLocation(stored, body, iso(ctx.now)),
     beforeDelete: (e, ctx) => {
         const p = policyReferencing(ctx.store.state, String(e.id));
         if (p !== undefined)
             throw ca.inUse('Named location', String(e.id), String(p.displayName));
+        // Entra refuses to delete a trusted location; it must be marked untrusted first.
+        assertUntrusted(e);
     },
+    beforeRestore: (ctx) => assertLocationCapacity(ctx.store.state),
 };
 function softRoutes(c) {
     const path = `${CA}/${c.segment}`;
@@ -40689,6 +41490,7 @@ function softRoutes(c) {
         ['GET', new RegExp(`^${path}$`), (req, ctx) => caList(ctx, path, c.active(ctx.store.state).map((e) => c.render(e, ctx)), req.params, ['displayName', 'id', 'state'])],
         ['POST', new RegExp(`^${path}$`), (req, ctx) => {
                 const e = c.create(req.body, ctx, (0,external_node_crypto_.randomUUID)());
+                c.checkWrite?.(e, ctx);
                 c.active(ctx.store.state).push(e);
                 ctx.store.markCreated(String(e.id), ctx.now);
                 commit(ctx);
@@ -40700,6 +41502,7 @@ function softRoutes(c) {
             }],
         ['PATCH', new RegExp(`^${path}/([^/]+)$`), (req, ctx, [id = '']) => {
                 const updated = c.patch(findIn(c.active(ctx.store.state), id, c.what), req.body, ctx);
+                c.checkWrite?.(updated, ctx);
                 replaceIn(c.active(ctx.store.state), updated);
                 commit(ctx);
                 return noContent();
@@ -40740,8 +41543,48 @@ const CONTEXTS = `${CA}/authenticationContextClassReferences`;
 const renderStrength = (s, ctx) => ({
     ...structuredClone(s),
     'combinationConfigurations@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#${STRENGTHS}('${String(s.id)}')/combinationConfigurations`,
-    combinationConfigurations: [],
+    combinationConfigurations: structuredClone(configurationsOf(s)),
 });
+/**
+ * `…/authenticationStrengthPolicies/{id}/combinationConfigurations`: list, create (201), get,
+ * update (200 with the object), delete (204). Stored inside their strength, so a strength's GET
+ * and list carry them (and lag with it).
+ */
+function combinationRoutes() {
+    const what = 'Authentication combination configuration';
+    const base = `^${STRENGTHS}/([^/]+)/combinationConfigurations`;
+    const strengthOf = (ctx, id) => findIn(allStrengths(ctx.store.state), id, 'Authentication strength policy');
+    const path = (id) => `${STRENGTHS}('${id}')/combinationConfigurations`;
+    const save = (ctx, strength, configurations) => {
+        replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...strength, combinationConfigurations: configurations, modifiedDateTime: iso(ctx.now) });
+        ctx.store.save();
+    };
+    return [
+        ['GET', new RegExp(`${base}$`), (req, ctx, [id = '']) => caList(ctx, path(id), structuredClone(configurationsOf(strengthOf(ctx, id))), req.params, ['id'])],
+        ['POST', new RegExp(`${base}$`), (req, ctx, [id = '']) => {
+                const strength = strengthOf(ctx, id);
+                const c = createConfiguration(strength, req.body, (0,external_node_crypto_.randomUUID)());
+                save(ctx, strength, [...configurationsOf(strength), c]);
+                return created(ctx, `${STRENGTHS}/${id}/combinationConfigurations`, path(id), c);
+            }],
+        ['GET', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) => ok(entityBody(ctx, path(id), structuredClone(findIn(configurationsOf(strengthOf(ctx, id)), cid, what)), req.params))],
+        ['PATCH', new RegExp(`${base}/([^/]+)$`), (req, ctx, [id = '', cid = '']) => {
+                const strength = strengthOf(ctx, id);
+                const list = configurationsOf(strength);
+                const next = patchConfiguration(strength, findIn(list, cid, what), req.body);
+                save(ctx, strength, list.map((c) => (c.id === cid ? next : c)));
+                return ok(entityBody(ctx, path(id), next));
+            }],
+        ['DELETE', new RegExp(`${base}/([^/]+)$`), (_req, ctx, [id = '', cid = '']) => {
+                const strength = strengthOf(ctx, id);
+                assertCustom(strength);
+                const list = configurationsOf(strength);
+                findIn(list, cid, what);
+                save(ctx, strength, list.filter((c) => c.id !== cid));
+                return noContent();
+            }],
+    ];
+}
 const strengthRoutes = [
     ['GET', new RegExp(`^${STRENGTHS}$`), (req, ctx) => caList(ctx, STRENGTHS, allStrengths(ctx.store.state).map((s) => renderStrength(s, ctx)), req.params, ['displayName', 'policyType', 'id'])],
     ['POST', new RegExp(`^${STRENGTHS}$`), (req, ctx) => {
@@ -40777,6 +41620,7 @@ const strengthRoutes = [
             assertCustom(stored);
             const body = req.body;
             const next = normalizeCombinations(typeof body === 'object' && body !== null && !Array.isArray(body) ? body.allowedCombinations : undefined);
+            assertConfigurationsFit(stored, next);
             const previous = stored.allowedCombinations ?? [];
             replaceIn(ctx.store.state.authenticationStrengthPolicies, { ...stored, allowedCombinations: next, modifiedDateTime: iso(ctx.now) });
             ctx.store.save();
@@ -40788,6 +41632,7 @@ const strengthRoutes = [
                 previousCombinations: previous,
             });
         }],
+    ...combinationRoutes(),
     ['GET', new RegExp(`^${CONTEXTS}$`), (req, ctx) => caList(ctx, CONTEXTS, structuredClone(ctx.store.state.authenticationContextClassReferences), req.params, ['displayName', 'id'])],
     ['GET', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, CONTEXTS, structuredClone(findIn(ctx.store.state.authenticationContextClassReferences, id, 'Authentication context')), req.params))],
     ['PATCH', new RegExp(`^${CONTEXTS}/([^/]+)$`), (req, ctx, [id = '']) => {
@@ -40859,14 +41704,26 @@ const directoryRoutes = [
         }],
     ['GET', /^organization$/, (_req, ctx) => ok({ '@odata.context': contextUrl(ctx.baseUrl, ctx.version, 'organization'), value: [{ id: ctx.store.state.tenantId, displayName: 'Contoso' }] })],
 ];
+const SECURITY_DEFAULTS = 'policies/identitySecurityDefaultsEnforcementPolicy';
+const securityDefaultsRoutes = [
+    ['GET', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => ok(entityBody(ctx, SECURITY_DEFAULTS, renderSecurityDefaults(ctx.store.state), req.params))],
+    ['PATCH', new RegExp(`^${SECURITY_DEFAULTS}$`), (req, ctx) => {
+            patchSecurityDefaults(ctx.store.state, req.body);
+            ctx.store.save();
+            return noContent();
+        }],
+];
 const ROUTES = [
     ...softRoutes(policies),
     ...softRoutes(namedLocations),
     ...strengthRoutes,
     ...directoryRoutes,
+    ...securityDefaultsRoutes,
 ];
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */
-function route(req, ctx) {
+function route(req, primary) {
+    // Reads may be served by a replica that has not seen the latest writes (--list-lag).
+    const ctx = req.method.toUpperCase() === 'GET' ? { ...primary, store: primary.store.readView(primary.now) } : primary;
     const path = req.path.replace(/^\/+|\/+$/g, '');
     let pathMatched = false;
     for (const [method, re, handler] of ROUTES) {
@@ -41231,6 +42088,7 @@ function emptyTenant(tenantId) {
         servicePrincipals: firstPartyServicePrincipals(tenantId),
         applications: [],
         directoryRoleTemplates: directoryRoleTemplates(),
+        securityDefaults: { isEnabled: false },
     };
 }
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41281,7 +42139,15 @@ function normalizeState(raw, tenantIdOverride) {
         servicePrincipals: dir('servicePrincipals'),
         applications: dir('applications'),
         directoryRoleTemplates: dir('directoryRoleTemplates'),
+        securityDefaults: securityDefaultsOf(raw.securityDefaults),
     };
+}
+function securityDefaultsOf(raw) {
+    if (raw === undefined || raw === null)
+        return { isEnabled: false };
+    if (!isObj(raw) || typeof raw.isEnabled !== 'boolean')
+        throw new Error("Tenant state: 'securityDefaults' must be {\"isEnabled\": true|false}.");
+    return { isEnabled: raw.isEnabled };
 }
 /** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
 function seedState(seed, tenantId) {
@@ -41303,22 +42169,38 @@ function seedState(seed, tenantId) {
         throw new Error(`The tenant fixture '${seed}' is not valid: ${e.message}`, { cause: e });
     }
 }
+/** The parts of a tenant that Graph's replicas serve with a lag: what Conditional Access writes. */
+const LAGGED = ['policies', 'namedLocations', 'authenticationStrengthPolicies', 'deletedPolicies', 'deletedNamedLocations'];
+function laggedParts(state) {
+    return structuredClone(Object.fromEntries(LAGGED.map((k) => [k, state[k]])));
+}
 class Store {
     initial;
     stateFile;
+    listLagMs;
     state;
     /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
     created = new Map();
-    constructor(initial, stateFile, tenantIdOverride) {
+    /**
+     * With a list lag: the lagged parts as they were after each write of the last `listLagMs`, oldest
+     * first, and what a reader saw before the oldest of them.
+     */
+    versions = [];
+    base;
+    /** The lagged parts as of the last write (or start): what readers saw before the next write. */
+    lastSeen;
+    constructor(initial, stateFile, tenantIdOverride, listLagMs = 0) {
         this.initial = initial;
         this.stateFile = stateFile;
+        this.listLagMs = listLagMs;
         if (stateFile !== undefined && (0,external_node_fs_.existsSync)(stateFile)) {
             this.state = normalizeState(JSON.parse((0,external_node_fs_.readFileSync)(stateFile, 'utf8')), tenantIdOverride);
         }
         else {
             this.state = initial();
-            this.save();
+            this.persist();
         }
+        this.forgetVersions();
     }
     markCreated(id, at) {
         this.created.set(id, at);
@@ -41329,15 +42211,64 @@ class Store {
     reset() {
         this.state = this.initial();
         this.created.clear();
-        this.save();
+        this.forgetVersions();
+        this.persist();
     }
     replace(raw) {
         this.state = normalizeState(raw);
         this.created.clear();
-        this.save();
+        this.forgetVersions();
+        this.persist();
+    }
+    setListLag(ms) {
+        this.listLagMs = ms;
+        this.forgetVersions();
+    }
+    forgetVersions() {
+        this.versions = [];
+        this.base = undefined;
+        this.lastSeen = this.listLagMs > 0 ? laggedParts(this.state) : undefined;
+    }
+    /**
+     * What a read at `now` sees: the primary, or with a list lag the lagged parts as they were
+     * `listLagMs` ago (the directory is never lagged: caac does not write it).
+     */
+    readView(now) {
+        if (this.listLagMs <= 0 || (this.versions.length === 0 && this.base === undefined))
+            return this;
+        const horizon = now - this.listLagMs;
+        // Versions older than the horizon are what everyone sees by now: fold them into the base.
+        while (this.versions.length > 0 && this.versions[0].at <= horizon)
+            this.base = this.versions.shift().parts;
+        if (this.versions.length === 0) {
+            this.base = undefined;
+            return this;
+        }
+        const parts = this.base;
+        const state = { ...this.state, ...structuredClone(parts) };
+        return {
+            state,
+            save: () => {
+                throw new Error('emulator: a read replica cannot be written');
+            },
+            markCreated: () => undefined,
+            createdAt: (id) => this.createdAt(id),
+        };
     }
     /** Writes the state file, if any: a temp file in the same directory, then an atomic rename. */
     save() {
+        if (this.listLagMs > 0)
+            this.recordVersion(Date.now());
+        this.persist();
+    }
+    recordVersion(at) {
+        // The base is what readers saw before this write: the last version, or the state before it.
+        if (this.versions.length === 0 && this.base === undefined)
+            this.base = this.lastSeen ?? laggedParts(this.state);
+        this.versions.push({ at, parts: laggedParts(this.state) });
+        this.lastSeen = this.versions[this.versions.length - 1].parts;
+    }
+    persist() {
         if (this.stateFile === undefined)
             return;
         const dir = (0,external_node_path_.dirname)(this.stateFile);
@@ -41442,7 +42373,7 @@ class EmulatorServer {
         this.options = options;
         this.bucket = bucketFor(options);
         this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
-        this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId);
+        this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId, options.listLagMs ?? 0);
     }
     get tenantId() {
         return this.store.state.tenantId;
@@ -41540,23 +42471,35 @@ class EmulatorServer {
         if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
             await sleep(this.options.latencyMs * (0.75 + Math.random() * 0.5));
         }
-        const fault = this.injector?.next();
-        if (fault === 'reset') {
+        const fault = this.injector?.next(method);
+        if (fault?.kind === 'reset') {
             this.counter.record(key, 'reset');
             req.socket.destroy();
             return;
         }
         let response;
-        if (fault === '503')
+        if (fault?.kind === '503')
             response = this.errorResponse(new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': '1' }), ids);
-        else if (fault === '504')
-            response = this.errorResponse(new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.'), ids);
-        else if (fault === '429')
+        else if (fault?.kind === '504')
+            response = this.errorResponse(this.gatewayTimeout(), ids);
+        else if (fault?.kind === '429')
             response = this.errorResponse(this.throttled(), ids);
         else
             response = await this.authenticated(req, method, version, path, url.search, text, ids);
+        if (fault?.kind === 'lost') {
+            // Graph did the work; the answer never reaches the client. Counted as what the client saw.
+            if (fault.as === 'reset') {
+                this.counter.record(key, 'reset');
+                req.socket.destroy();
+                return;
+            }
+            response = this.errorResponse(this.gatewayTimeout(), ids);
+        }
         this.counter.record(key, response.status);
         this.send(res, response, ids);
+    }
+    gatewayTimeout() {
+        return new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.');
     }
     async authenticated(req, method, version, path, search, text, ids) {
         const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -41648,6 +42591,14 @@ class EmulatorServer {
                     this.sendJson(res, 200, { spec: this.injector?.spec ?? null });
                     return;
                 }
+                case 'POST /_emulator/list-lag': {
+                    const ms = typeof body === 'object' && body !== null ? body.ms : body;
+                    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+                        throw new Error('Send {"ms": <milliseconds, 0 or more>} to set the list lag.');
+                    this.store.setListLag(ms);
+                    this.sendJson(res, 200, { ms });
+                    return;
+                }
                 case 'GET /_emulator/requests':
                     this.sendJson(res, 200, this.counter.snapshot());
                     return;
@@ -41675,8 +42626,15 @@ class EmulatorServer {
  *
  * Graph lives under `${url}/v1.0` and `${url}/beta` and wants `Authorization: Bearer <anything>`.
  * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
- * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…" | null}, GET
- * /_emulator/requests, POST /_emulator/requests/reset, GET /_emulator/health.
+ * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…,methods=…,after=…" | null},
+ * POST /_emulator/list-lag {"ms": n} (0 turns the lag off), GET /_emulator/requests, POST
+ * /_emulator/requests/reset, GET /_emulator/health.
+ *
+ * Writes are at least as strict as Graph: PATCH merges (objects recursively, arrays replaced
+ * whole, null clears to Graph's default) and the whole object is checked again; unknown properties
+ * are a 1007 at any depth, and so are beta-only ones on /v1.0 (even null), while /beta stores them;
+ * IP named locations take CIDR masks greater than /8 only, at most 2,000 ranges, at most 195
+ * locations per tenant (create and restore), and a trusted one cannot be deleted.
  *
  * Start-up: an existing `stateFile` wins over `seed` (so a restart keeps the tenant); otherwise
  * the seed is loaded ('sample', a fixture path relative to the working directory, or nothing for
@@ -41756,7 +42714,7 @@ const ExitCode = {
 
 /***/ }),
 
-/***/ 7697:
+/***/ 7306:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41853,6 +42811,8 @@ const COLLECTIONS = new Set([
     'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);
+/** Singletons under a collection's segment (not ids): policies/identitySecurityDefaultsEnforcementPolicy. */
+const SINGLETONS = new Set(['identitySecurityDefaultsEnforcementPolicy']);
 /** `GET /v1.0/identity/conditionalAccess/policies/{id}` for a path like `/v1.0/identity/conditionalAccess/policies/3f…`. */
 function endpointKey(method, path) {
     const segments = path.split('?')[0].split('/').filter((s) => s !== '');
@@ -41862,7 +42822,7 @@ function endpointKey(method, path) {
             return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
         if (GUID.test(s))
             return '{id}';
-        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s))
+        if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s))
             return '{id}';
         return s;
     });
@@ -42532,11 +43492,76 @@ class GraphDirectory {
     }
 }
 
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+;// CONCATENATED MODULE: ./lib/src/model/combination-configurations.js
+/**
+ * An authentication strength's combinationConfigurations (v1.0 navigation property): what a
+ * strength's file says, against what the tenant holds. A configuration has no name, and its id is
+ * the server's, so it is known by its type and the combinations it applies to (Graph allows one
+ * configuration of a type per combination). Pure.
+ */
+
+const LISTS = ['allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'];
+const combination_configurations_text = (v) => (typeof v === 'string' ? v.trim() : '');
+const lowerGuidsOnly = (list, v) => (list === 'allowedAAGUIDs' ? v.toLowerCase() : v);
+/** `#microsoft.graph.fido2combinationconfiguration|fido2`: type and combinations, in a fixed form. */
+function configurationKey(c) {
+    const type = combination_configurations_text(c['@odata.type']).replace(/^#?/, '#').toLowerCase();
+    const applies = Array.isArray(c['appliesToCombinations']) ? c['appliesToCombinations'] : [];
+    const combinations = applies.map((a) => combination_configurations_text(a).split(',').map((m) => m.trim().toLowerCase()).sort().join(',')).sort();
+    return `${type}|${combinations.join(';')}`;
+}
+/** The restriction lists of a configuration as sets, for comparison. */
+function listsOf(c) {
+    const out = {};
+    for (const list of LISTS) {
+        const v = c[list];
+        if (Array.isArray(v) && v.length > 0)
+            out[list] = [...new Set(v.map((s) => lowerGuidsOnly(list, combination_configurations_text(s))))].sort();
+    }
+    return JSON.stringify(out);
+}
+/** What to delete, PATCH and POST so that the live configurations equal the desired ones. */
+function reconcileConfigurations(desired, live) {
+    const liveByKey = new Map();
+    const remove = [];
+    for (const c of live) {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            continue;
+        const key = configurationKey(c);
+        // Two of one key cannot exist in Graph; if they do, the extra one goes.
+        if (liveByKey.has(key))
+            remove.push(String(c['id']));
+        else
+            liveByKey.set(key, c);
+    }
+    const update = [];
+    const create = [];
+    const wanted = new Set();
+    for (const c of desired) {
+        if (!(0,documents/* isJsonObject */.OW)(c))
+            continue;
+        const key = configurationKey(c);
+        wanted.add(key);
+        const current = liveByKey.get(key);
+        if (!current)
+            create.push(c);
+        else if (listsOf(current) !== listsOf(c))
+            update.push({ id: String(current['id']), body: c });
+    }
+    for (const [key, c] of liveByKey)
+        if (!wanted.has(key))
+            remove.push(String(c['id']));
+    return { remove, update, create };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/graph/tenant.js
 /**
  * The `Tenant` port over Microsoft Graph: one paged list per kind to read, POST/PATCH/DELETE to
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
+
 
 /** Where each kind lives, under the API version. */
 const KIND_PATHS = {
@@ -42576,14 +43601,73 @@ class GraphTenant {
         };
     }
     async create(kind, body) {
+        // A strength's combination configurations have an endpoint of their own: the strength first.
+        const { combinationConfigurations, ...rest } = body;
+        const strengthConfigurations = kind === 'authenticationStrength' && Array.isArray(combinationConfigurations) ? combinationConfigurations : undefined;
         // Not idempotent: retried only on 429. The caller checks by name after an unclear failure.
-        const created = await this.http.call('POST', KIND_PATHS[kind], body, { onlyThrottled: true });
+        const created = await this.http.call('POST', KIND_PATHS[kind], kind === 'authenticationStrength' ? rest : body, { onlyThrottled: true });
         if (created === undefined)
             throw new errors/* GraphError */.h9(`POST /${this.http.apiVersion}/${KIND_PATHS[kind]} answered no JSON body: the created object's id is unknown.`, 0, 'UnexpectedResponse');
+        if (strengthConfigurations?.length) {
+            const id = String(created['id']);
+            await this.afterStrengthWrite(id, String(body['displayName']), () => this.writeConfigurations(id, reconcileConfigurations(strengthConfigurations, [])));
+        }
         return created;
+    }
+    /**
+     * Makes a strength's configurations match: deletes first (updateAllowedCombinations may not drop a
+     * combination that a configuration still restricts), PATCHes, then creates.
+     */
+    async writeConfigurations(strengthId, changes) {
+        const base = `${KIND_PATHS.authenticationStrength}/${encodeURIComponent(strengthId)}/combinationConfigurations`;
+        for (const id of changes.remove) {
+            await this.http.call('DELETE', `${base}/${encodeURIComponent(id)}`).catch((e) => {
+                if (!(e instanceof errors/* GraphError */.h9 && e.status === 404))
+                    throw e; // already gone: what was asked
+            });
+        }
+        for (const { id, body } of changes.update)
+            await this.http.call('PATCH', `${base}/${encodeURIComponent(id)}`, body);
+        for (const body of changes.create) {
+            try {
+                await this.http.call('POST', base, body, { onlyThrottled: true });
+            }
+            catch (e) {
+                // Not idempotent: after an unclear answer, look before anything else; never POST twice.
+                if (!(e instanceof errors/* GraphError */.h9 && (e.status === 0 || e.status >= 500)))
+                    throw e;
+                const now = await this.http.list(base).catch(() => undefined);
+                if (!now?.some((c) => configurationKey(c) === configurationKey(body)))
+                    throw e;
+            }
+        }
+    }
+    /**
+     * A failure after the strength itself was written is not the strength's: it must not read as
+     * an unclear create (which the caller would look up by name, find, and count as done).
+     */
+    async afterStrengthWrite(id, displayName, write) {
+        try {
+            await write();
+        }
+        catch (e) {
+            const reason = e instanceof Error ? e.message : String(e);
+            throw new Error(`authentication strength "${displayName}" (${id}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
+        }
     }
     async update(kind, id, body) {
         const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
+        if (kind === 'authenticationStrength' && Array.isArray(body['combinationConfigurations'])) {
+            // The configurations have their own endpoint: compare with what the tenant holds (one GET).
+            const { combinationConfigurations: desired, ...strength } = body;
+            const live = await this.http.list(`${path}/combinationConfigurations`);
+            const changes = reconcileConfigurations(desired, live);
+            // Deletions first: updateAllowedCombinations may not drop a combination still configured.
+            await this.writeConfigurations(id, { remove: changes.remove, update: [], create: [] });
+            await this.update(kind, id, strength);
+            await this.writeConfigurations(id, { remove: [], update: changes.update, create: changes.create });
+            return;
+        }
         if (kind === 'authenticationStrength' && 'allowedCombinations' in body) {
             // Graph refuses allowedCombinations in a PATCH: it has an action of its own.
             const { allowedCombinations, ...rest } = body;
@@ -42606,10 +43690,35 @@ class GraphTenant {
     async restoreDeleted(kind, id) {
         if (kind === 'authenticationStrength')
             return undefined; // strengths are not soft-deleted
-        return this.http.call('POST', `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`, {});
+        // Retried only on 429, like a create: a blind retry after a lost answer gets 404 (the first
+        // one worked), which reads as "purged". The caller checks the object by id instead.
+        const path = `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`;
+        return this.http.call('POST', path, {}, { onlyThrottled: true });
+    }
+    async getById(kind, id) {
+        try {
+            return await this.http.call('GET', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+        }
+        catch (e) {
+            if (e instanceof errors/* GraphError */.h9 && e.status === 404)
+                return undefined;
+            throw e;
+        }
     }
     async remove(kind, id) {
         await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
+    }
+    async securityDefaultsEnabled() {
+        // Not a Conditional Access path: it is not paced with them, and costs one request.
+        try {
+            const policy = await this.http.call('GET', 'policies/identitySecurityDefaultsEnforcementPolicy');
+            return policy?.['isEnabled'] === true;
+        }
+        catch (e) {
+            if (e instanceof errors/* GraphError */.h9 && e.status === 403)
+                return undefined;
+            throw e;
+        }
     }
     requests() {
         return this.o.requests();
@@ -70444,12 +71553,18 @@ function displayNameOf(doc) {
 /** The mark Microsoft's resilience guidance puts in the names of pre-staged contingency policies. */
 const EMERGENCY_NAME_MARK = /\bENABLE IN EMERGENCY\b/i;
 /**
- * A policy for workload identities only (includeUsers ["None"], or no users at all) cannot touch
- * a person's sign-in; anything else may.
+ * A policy for workload identities only (service principals, and includeUsers ["None"] or no
+ * users at all) cannot touch a person's sign-in; anything else may. A policy that names neither
+ * users nor service principals is refused by validate (graph-rule); until it is fixed it is
+ * judged as the worst case, one that targets people.
  */
 function targetsPeople(p) {
     const u = p.users;
-    return u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)([v], 'None'));
+    const people = u.includeGroups.length + u.includeRoles.length > 0 || u.includeGuestsOrExternalUsers !== undefined || u.includeUsers.some((v) => !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)([v], 'None'));
+    if (people)
+        return true;
+    const workloads = p.clientApplications.includeServicePrincipals.length > 0;
+    return !workloads && u.includeUsers.length === 0;
 }
 /**
  * The displayNames (lower-cased) of the policies a contingency set may enable: caac.yml's
@@ -70500,7 +71615,7 @@ function explicitlyIncluded(policy, ids) {
  */
 function blocksEmergencyAccess(policy, ids) {
     const p = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(policy);
-    if (p.state !== 'enabled' || !p.grant || !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
+    if (!(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .mayEnforce */ .MP)(p.state) || !p.grant || !(0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
         return [];
     const missing = missingExclusions(policy, ids);
     const all = (0,_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All');
@@ -70573,9 +71688,11 @@ function valueAtPointer(root, pointer) {
 /* harmony export */   Th: () => (/* binding */ PLAN_WARNING_KINDS),
 /* harmony export */   V1: () => (/* binding */ PLAN_FORMAT_VERSION),
 /* harmony export */   a: () => (/* binding */ sortWarnings),
+/* harmony export */   aL: () => (/* binding */ DELETE_STEPS),
 /* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
 const PLAN_FORMAT_VERSION = 1;
+const DELETE_STEPS = ['markUntrusted', 'delete'];
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
 const PLAN_WARNING_KINDS = [
     'delete',
@@ -70585,6 +71702,7 @@ const PLAN_WARNING_KINDS = [
     'new-block',
     'enforcement',
     'break-glass-added',
+    'security-defaults',
     'beta',
     'unmanaged',
 ];
@@ -70616,6 +71734,7 @@ function sortWarnings(items, kindOf) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ee: () => (/* binding */ viewPolicy),
+/* harmony export */   MP: () => (/* binding */ mayEnforce),
 /* harmony export */   U6: () => (/* binding */ hasKeyword),
 /* harmony export */   aq: () => (/* binding */ isActiveState),
 /* harmony export */   rm: () => (/* binding */ activeSessionControls)
@@ -70688,9 +71807,20 @@ function hasKeyword(values, keyword) {
     const k = keyword.toLowerCase();
     return values.some((v) => v.toLowerCase() === k);
 }
-/** True when a policy enforces or reports (the states in which an exclusion matters). */
+/**
+ * True when a policy enforces or reports (the states in which an exclusion matters), or when its
+ * state is missing or unreadable: a safety check judges the worst case (validate reports the
+ * missing state as an error of its own), it never skips the policy.
+ */
 function isActiveState(state) {
-    return state === 'enabled' || state === 'enabledForReportingButNotEnforced';
+    return state !== 'disabled';
+}
+/**
+ * True unless the policy is known not to enforce (disabled or report-only). A missing or
+ * unreadable state may be enforcing: the safety rules treat it so.
+ */
+function mayEnforce(state) {
+    return state !== 'disabled' && state !== 'enabledForReportingButNotEnforced';
 }
 /** Session controls that are actually switched on (an object whose values are all null is none). */
 function activeSessionControls(session) {
@@ -70728,6 +71858,7 @@ function nonEmpty(value) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GN: () => (/* binding */ MFA_TRUSTED_IPS_LOCATION_ID),
 /* harmony export */   Lc: () => (/* binding */ BUILT_IN_AUTH_STRENGTHS),
 /* harmony export */   UY: () => (/* binding */ parseReferenceValue),
 /* harmony export */   W_: () => (/* binding */ isGuid),
@@ -70770,6 +71901,12 @@ const POLICY_REFERENCE_SLOTS = [
     { pointer: '/grantControls/authenticationStrength/id', kind: 'authStrength', keywords: [], single: true },
     { pointer: '/grantControls/termsOfUse', kind: 'termsOfUse', keywords: [] },
 ];
+/**
+ * The "MFA Trusted IPs" location (the legacy per-user MFA service's trusted IPs): Graph accepts
+ * this id in includeLocations/excludeLocations (its own create example excludes it), but it is no
+ * named location object, so it is never looked up, never reported missing, and never renamed.
+ */
+const MFA_TRUSTED_IPS_LOCATION_ID = '00000000-0000-0000-0000-000000000000';
 /** Built-in authentication strengths: present in every tenant, referable by name. */
 const BUILT_IN_AUTH_STRENGTHS = {
     'Multifactor authentication': '00000000-0000-0000-0000-000000000002',
@@ -70852,6 +71989,46 @@ function requestsSince(before, after) {
 
 /***/ }),
 
+/***/ 8389:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ dropLegacyGuestsKeyword)
+/* harmony export */ });
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/**
+ * Graph's GET may answer a policy's guests twice: the legacy `"GuestsOrExternalUsers"` keyword in
+ * includeUsers/excludeUsers *and* the include/excludeGuestsOrExternalUsers object that says which
+ * guest types. A write that sends both fails (terraform-provider-azuread#1196), so caac keeps the
+ * object form, which says more, and drops the keyword wherever the object is present: in the
+ * canonical form (no false drift against a tenant that answers both), in request bodies and in
+ * backups.
+ */
+
+const KEYWORD = 'guestsorexternalusers';
+/** A copy of the policy without the keyword where the object form is present (the input is not changed). */
+function dropLegacyGuestsKeyword(policy) {
+    const conditions = policy['conditions'];
+    const users = (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(conditions) ? conditions['users'] : undefined;
+    if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(conditions) || !(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(users))
+        return policy;
+    let changed;
+    for (const side of ['include', 'exclude']) {
+        const list = users[`${side}Users`];
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(users[`${side}GuestsOrExternalUsers`]) || !Array.isArray(list))
+            continue;
+        const kept = list.filter((v) => !(typeof v === 'string' && v.trim().toLowerCase() === KEYWORD));
+        if (kept.length === list.length)
+            continue;
+        changed ??= { ...users };
+        changed[`${side}Users`] = kept;
+    }
+    return changed ? { ...policy, conditions: { ...conditions, users: changed } } : policy;
+}
+
+
+/***/ }),
+
 /***/ 5519:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -70863,13 +72040,15 @@ function requestsSince(before, after) {
 /* harmony export */ });
 /* unused harmony export isEmpty */
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
-/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3896);
 /* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
 /* harmony import */ var _property_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9215);
+/* harmony import */ var _legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8389);
 /**
  * One canonical form for both sides of a plan, and the request bodies apply sends, both driven by
  * the table in property-rules.ts. Pure functions over plain JSON.
  */
+
 
 
 
@@ -70884,20 +72063,23 @@ const CHILDREN = {
  * dropped, beta-only properties dropped under v1.0, enum casing and flags order Graph's, set-like
  * arrays sorted and deduplicated, the expanded authentication strength reduced to `{id}`, Graph's
  * defaults filled, and null ≡ [] ≡ {} ≡ absent (such values removed; `false` is kept). Keys sorted.
+ * A policy's legacy "GuestsOrExternalUsers" keyword is dropped where the object form is present.
  */
 function normalizeDocument(kind, doc, options) {
     const mode = modeFor(kind, doc, options.apiVersion, true);
-    return walkObject(doc, '', mode) ?? {};
+    return walkObject(kind === 'policy' ? (0,_legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__/* .dropLegacyGuestsKeyword */ .R)(doc) : doc, '', mode) ?? {};
 }
 /**
  * A complete request body (POST or PATCH) from a resolved desired document: server fields and
  * annotations removed (`@odata.type` kept where Graph needs it), every array Graph holds present
- * (`[]` when empty, so an emptied exclusion is sent and cleared), values a PATCH must clear sent as
- * `null`, beta-only properties dropped under v1.0, enum casing Graph's.
+ * (`[]` when empty, so an emptied exclusion is sent and cleared), every optional object and scalar
+ * the table knows sent as `null` when the file leaves it out (Graph's PATCH merges: what a body
+ * does not name keeps its stored value), beta-only properties dropped under v1.0, enum casing
+ * Graph's. So a PATCH with this body leaves the stored object equal to the file.
  */
 function toGraphBody(kind, doc, options = {}) {
     const mode = modeFor(kind, doc, options.apiVersion ?? 'v1.0', false);
-    return walkObject(doc, '', mode) ?? {};
+    return walkObject(kind === 'policy' ? (0,_legacy_guests_js__WEBPACK_IMPORTED_MODULE_3__/* .dropLegacyGuestsKeyword */ .R)(doc) : doc, '', mode) ?? {};
 }
 /** JSON pointers of beta-only properties that hold a value (for the warning under v1.0). */
 function betaOnlyProperties(kind, doc) {
@@ -70908,7 +72090,7 @@ function betaOnlyProperties(kind, doc) {
             value.forEach((v, i) => visit(v, `${pointer}/${i}`, `${shape}/*`));
         else if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value)) {
             for (const [key, child] of Object.entries(value)) {
-                const seg = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key);
+                const seg = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__/* .escapePointerSegment */ .mE)(key);
                 if (table.get(`${shape}/${seg}`)?.type === 'beta') {
                     if (!isEmpty(prune(child)))
                         found.push(`${pointer}/${seg}`);
@@ -70956,7 +72138,7 @@ function isAnnotation(key) {
 function walkObject(obj, shape, mode) {
     const out = {};
     for (const key of Object.keys(obj).sort()) {
-        const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_3__/* .escapePointerSegment */ .mE)(key)}`;
+        const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_4__/* .escapePointerSegment */ .mE)(key)}`;
         const rule = mode.table.get(childShape);
         if (isAnnotation(key) && rule?.type !== 'odataType')
             continue;
@@ -70967,8 +72149,8 @@ function walkObject(obj, shape, mode) {
         let value = applyRule(rule, obj[key], childShape, mode);
         if (value === undefined)
             continue;
-        // A body clears a top-level object with null, not with an object of nothing.
-        if (!mode.canonical && rule?.nullable && (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && Object.keys(value).length === 0)
+        // A body clears an object with null, not with an object of nothing (or of nulls only).
+        if (!mode.canonical && rule?.nullable && (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value) && Object.values(value).every((v) => v === null))
             value = null;
         if (mode.canonical && isEmpty(value))
             continue;
@@ -70991,6 +72173,8 @@ function fillDefaults(out, shape, mode) {
         if (rule.type === 'server' || (rule.type === 'beta' && mode.apiVersion === 'v1.0'))
             continue;
         if (rule.when !== undefined && rule.when.toLowerCase() !== mode.rootType)
+            continue;
+        if (rule.whenType !== undefined && rule.whenType.toLowerCase() !== String(out['@odata.type'] ?? '').toLowerCase())
             continue;
         let value = typeof rule.default === 'function' ? rule.default(out) : rule.default;
         if (value === undefined && !mode.canonical) {
@@ -71167,7 +72351,7 @@ function prune(value) {
 /* harmony export */   xO: () => (/* binding */ childRulesByParent),
 /* harmony export */   yC: () => (/* binding */ PROPERTY_RULES)
 /* harmony export */ });
-/* unused harmony exports POLICY_STATES, BUILT_IN_CONTROLS, GUEST_OR_EXTERNAL_USER_TYPES, AUTH_METHOD_MODES, IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION */
+/* unused harmony exports POLICY_STATES, BUILT_IN_CONTROLS, GUEST_OR_EXTERNAL_USER_TYPES, AUTH_METHOD_MODES, FIDO2_CONFIGURATION, X509_CONFIGURATION, IP_NAMED_LOCATION, COUNTRY_NAMED_LOCATION */
 // ── Enum values (Graph's casing, declared order) ────────────────────────────────────────────────
 const POLICY_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
 const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'];
@@ -71194,6 +72378,8 @@ const AUTH_METHOD_MODES = [
     'email', 'x509CertificateSingleFactor', 'x509CertificateMultiFactor', 'federatedSingleFactor',
     'federatedMultiFactor', 'unknownFutureValue', 'qrCodePin',
 ];
+const FIDO2_CONFIGURATION = '#microsoft.graph.fido2CombinationConfiguration';
+const X509_CONFIGURATION = '#microsoft.graph.x509CertificateCombinationConfiguration';
 const IP_NAMED_LOCATION = '#microsoft.graph.ipNamedLocation';
 const COUNTRY_NAMED_LOCATION = '#microsoft.graph.countryNamedLocation';
 const IPV4_RANGE = '#microsoft.graph.iPv4CidrRange';
@@ -71203,6 +72389,41 @@ const ENUMERATED_EXTERNAL_TENANTS = '#microsoft.graph.conditionalAccessEnumerate
 // ── Shared groups of rules ──────────────────────────────────────────────────────────────────────
 const SERVER = { type: 'server' };
 const BETA = { type: 'beta' };
+/** A beta-only object: cleared with null when absent, but only under beta (never sent under v1.0). */
+const BETA_OBJECT = { type: 'beta', nullable: true };
+/** An optional complex property: a body that leaves it out clears it with null. */
+const CLEARABLE = { type: 'object', nullable: true };
+/**
+ * Why a schema-driven body (every optional object named, null when absent) and not one computed
+ * against the live object: the body depends on the file alone, so the plan file shows the same
+ * complete, reviewable body for a create and an update and whatever the tenant holds; it never
+ * names a beta-only property under v1.0 (those rules are skipped) nor an ipNamedLocation field on
+ * a countryNamedLocation (`when`); and it does not depend on how Graph happens to answer a GET
+ * (expanded strengths, read-only and undeclared properties such as partialEnablementStrategy).
+ * Arrays are sent whole (`[]` when empty), as PATCH replaces arrays; optional objects and
+ * scalars are sent as null (terraform-provider-msgraph#63: some PATCHes answer 1007 to an empty
+ * value where null is accepted). The cost: an optional object this table does not know is not
+ * cleared; apply's read-back would name it.
+ */
+const CLEARED_OBJECTS = [
+    '/conditions/users/includeGuestsOrExternalUsers',
+    '/conditions/users/excludeGuestsOrExternalUsers',
+    '/conditions/users/includeGuestsOrExternalUsers/externalTenants',
+    '/conditions/users/excludeGuestsOrExternalUsers/externalTenants',
+    '/conditions/applications/applicationFilter',
+    '/conditions/clientApplications',
+    '/conditions/clientApplications/servicePrincipalFilter',
+    '/conditions/platforms',
+    '/conditions/locations',
+    '/conditions/devices',
+    '/conditions/devices/deviceFilter',
+    '/conditions/authenticationFlows',
+    '/sessionControls/applicationEnforcedRestrictions',
+    '/sessionControls/cloudAppSecurity',
+    '/sessionControls/persistentBrowser',
+    '/sessionControls/secureSignInSession',
+    '/sessionControls/signInFrequency',
+];
 const ids = (keywords = []) => ({ type: 'set', ids: true, keywords });
 const enumSet = (values) => ({ type: 'set', values });
 const enumOf = (values, extra = {}) => ({ type: 'enum', values, ...extra });
@@ -71244,13 +72465,14 @@ const POLICY_RULES = [
     ['/templateId', SERVER],
     ['/partialEnablementStrategy', SERVER],
     ['/description', { type: 'scalar', nullable: true }],
-    ['/state', enumOf(POLICY_STATES, { default: 'enabled' })],
+    // No default: Graph requires state, and a missing one must never read as "enabled".
+    ['/state', enumOf(POLICY_STATES)],
     // conditions
     ['/conditions/clientAppTypes', { ...enumSet(CLIENT_APP_TYPES), default: ['all'] }],
     ['/conditions/userRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
-    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS }],
+    ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS, nullable: true }],
     ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
     ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
     ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
@@ -71273,6 +72495,9 @@ const POLICY_RULES = [
     ['/conditions/locations/includeLocations', ids(LOCATION_KEYWORDS)],
     ['/conditions/locations/excludeLocations', ids(LOCATION_KEYWORDS)],
     ...filterRules('/conditions/devices/deviceFilter'),
+    // Graph's PATCH merges: a complex property the file leaves out keeps its stored value unless the
+    // body clears it, so every optional object of the v1.0 schema is sent as null when absent.
+    ...CLEARED_OBJECTS.map((p) => [p, CLEARABLE]),
     // grant controls
     ['/grantControls', { type: 'object', nullable: true, dropUnless: ['builtInControls', 'customAuthenticationFactors', 'termsOfUse', 'authenticationStrength'] }],
     ['/grantControls/operator', { type: 'enum', values: ['AND', 'OR'] }],
@@ -71282,7 +72507,7 @@ const POLICY_RULES = [
     ['/grantControls/authenticationStrength', { type: 'strengthRef', nullable: true }],
     // session controls
     ['/sessionControls', { type: 'object', nullable: true }],
-    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true }],
+    ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true, nullable: true }],
     ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
     ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
     ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
@@ -71297,17 +72522,19 @@ const POLICY_RULES = [
     ['/conditions/agentContext', BETA],
     ['/conditions/deviceStates', BETA],
     ['/conditions/times', BETA],
+    ['/conditions/signInRiskDetections', BETA],
+    ['/conditions/clients', BETA],
     ['/conditions/applications/networkAccess', BETA],
     ['/conditions/applications/globalSecureAccess', BETA],
     ['/conditions/clientApplications/includeAgentIdServicePrincipals', BETA],
     ['/conditions/clientApplications/excludeAgentIdServicePrincipals', BETA],
-    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA],
+    ['/conditions/clientApplications/agentIdServicePrincipalFilter', BETA_OBJECT],
     ['/conditions/devices/includeDevices', BETA],
     ['/conditions/devices/excludeDevices', BETA],
     ['/conditions/devices/includeDeviceStates', BETA],
     ['/conditions/devices/excludeDeviceStates', BETA],
-    ['/sessionControls/continuousAccessEvaluation', BETA],
-    ['/sessionControls/globalSecureAccessFilteringProfile', BETA],
+    ['/sessionControls/continuousAccessEvaluation', BETA_OBJECT],
+    ['/sessionControls/globalSecureAccessFilteringProfile', BETA_OBJECT],
     ['/sessionControls/networkAccessSecurity', BETA],
     ['/sessionControls/blockSensitiveActions', BETA],
 ];
@@ -71330,7 +72557,14 @@ const AUTHENTICATION_STRENGTH_RULES = [
     ...COMMON_SERVER.map((p) => [p, SERVER]),
     ['/policyType', SERVER],
     ['/requirementsSatisfied', SERVER],
-    ['/combinationConfigurations', SERVER],
+    // A set of configurations, each known by its type and combinations (its id is the server's).
+    ['/combinationConfigurations', { type: 'objectSet', key: '@odata.type' }],
+    ['/combinationConfigurations/*/id', SERVER],
+    ['/combinationConfigurations/*/@odata.type', { type: 'odataType', values: [FIDO2_CONFIGURATION, X509_CONFIGURATION] }],
+    ['/combinationConfigurations/*/appliesToCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
+    ['/combinationConfigurations/*/allowedAAGUIDs', { type: 'set', ids: true, whenType: FIDO2_CONFIGURATION }],
+    ['/combinationConfigurations/*/allowedIssuerSkis', { type: 'set', whenType: X509_CONFIGURATION }],
+    ['/combinationConfigurations/*/allowedPolicyOIDs', { type: 'set', whenType: X509_CONFIGURATION }],
     ['/description', { type: 'scalar', nullable: true }],
     ['/allowedCombinations', { type: 'combinations', values: AUTH_METHOD_MODES }],
 ];
@@ -71659,9 +72893,10 @@ function describeStateChanges(before, after) {
 
 const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
 const at = (doc, ...path) => path.reduce((o, k) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? o[k] : undefined), doc);
-function deleteWarning(kind, displayName, id) {
+function deleteWarning(kind, displayName, id, trusted = false) {
     const restorable = kind === 'authenticationStrength' ? '' : ' (Graph keeps it restorable for 30 days)';
-    return { kind: 'delete', displayName, message: `deletes the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} "${displayName}" (${id})${restorable}` };
+    const untrust = trusted ? '; it is trusted, so it is first marked untrusted (Graph refuses to delete a trusted location)' : '';
+    return { kind: 'delete', displayName, message: `deletes the ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[kind]} "${displayName}" (${id})${restorable}${untrust}` };
 }
 /** Warnings about one policy's create (before undefined) or update; both sides normalized. */
 function policyWarnings(displayName, before, after, emergencyIds, labels) {
@@ -71728,30 +72963,69 @@ function betaWarning(displayName, kind, pointers) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ applySucceeded),
-/* harmony export */   v: () => (/* binding */ renderApplyText)
+/* harmony export */   DW: () => (/* binding */ resultLines),
+/* harmony export */   OM: () => (/* binding */ renderApplyText),
+/* harmony export */   Ou: () => (/* binding */ applySucceeded)
 /* harmony export */ });
-/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3090);
+/* unused harmony export describeResult */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _plan_format_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3090);
 
-/** The end of an apply, for a log: counts, what failed or was skipped, and the verification. */
+
+const READ_BACK = {
+    verified: () => 'matches the plan',
+    unverified: (n) => `${n} unverified`,
+    failed: () => 'failed, what was applied is unverified',
+    none: () => 'not done',
+};
+/** `create policy "CA001 …"`, the name escaped for a log. */
+function describeResult(r) {
+    return `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"`;
+}
+/**
+ * Every operation by name — ✓ applied, ✗ failed, ? outcome unknown, - not attempted — then `!`
+ * for each thing unverified; names escaped. Shared by apply, restore and contingency.
+ */
+function resultLines(results, verification) {
+    const lines = [];
+    for (const r of results) {
+        if (r.status === 'applied')
+            lines.push(`  ✓ ${describeResult(r)}${r.id ? ` (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.id)})` : ''}`);
+        else if (r.status === 'failed')
+            lines.push(`  ${r.unknown ? '?' : '✗'} ${describeResult(r)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.error ?? 'failed')}`);
+        else
+            lines.push(`  - ${describeResult(r)}: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.error ?? 'not attempted')}`);
+    }
+    for (const v of verification)
+        lines.push(`  ! ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(v)}`);
+    return lines;
+}
+/**
+ * The end of an apply, for a log: counts, then every operation by name (applied, failed, not
+ * attempted), then what is unverified and why. Printed whatever failed, so it always says what the
+ * tenant now holds.
+ */
 function renderApplyText(outcome) {
     const lines = [];
-    const verified = outcome.verification.length === 0;
-    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} skipped${outcome.results.length ? `; read back: ${verified ? 'matches the plan' : `${outcome.verification.length} difference(s)`}` : ''}`);
-    for (const r of outcome.results.filter((r) => r.status !== 'applied')) {
-        lines.push(`  ${r.status === 'failed' ? '✗' : '-'} ${r.operation.action} ${r.operation.kind} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(r.operation.displayName)}": ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(r.error ?? r.status)}`);
+    const attempted = outcome.results.length > 0 && outcome.applied + outcome.failed > 0;
+    const readBack = attempted ? `; read back: ${READ_BACK[outcome.readBack](outcome.verification.length)}` : '';
+    lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted${readBack}`);
+    if (outcome.stopped)
+        lines.push(`Stopped: ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(outcome.stopped)}`);
+    lines.push(...resultLines(outcome.results, outcome.verification));
+    if (outcome.results.some((r) => r.unknown)) {
+        lines.push('An outcome is unknown: caac did not send that write again. Plan again: the next plan sees what is there, and applying it converges.');
     }
-    for (const v of outcome.verification)
-        lines.push(`  ! ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(v)}`);
-    if (outcome.failed + outcome.skipped > 0)
+    else if (outcome.failed + outcome.skipped > 0 || outcome.readBack === 'failed') {
         lines.push('Nothing is lost: plan again and apply to converge; the snapshot holds the objects as they were before this run.');
+    }
     if (outcome.snapshotDir)
         lines.push(`Snapshot: ${outcome.snapshotDir}`);
     lines.push(`Graph requests: ${outcome.requests.total}`);
     return lines.join('\n') + '\n';
 }
 function applySucceeded(outcome) {
-    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0;
+    return outcome.failed === 0 && outcome.skipped === 0 && outcome.verification.length === 0 && outcome.stopped === undefined;
 }
 
 
@@ -71878,6 +73152,7 @@ function contingencyMarkdown(plan) {
 /* harmony export */   IR: () => (/* binding */ renderPlanSummaryLine),
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   OS: () => (/* binding */ requestParts),
+/* harmony export */   R1: () => (/* binding */ deleteStepLines),
 /* harmony export */   V9: () => (/* binding */ WARNING_TITLES),
 /* harmony export */   fu: () => (/* binding */ sanitizeLogText),
 /* harmony export */   iP: () => (/* binding */ guardNote),
@@ -71924,6 +73199,7 @@ const WARNING_TITLES = {
     'break-glass-added': 'break-glass exclusion added by the guard',
     'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
     contingency: 'contingency set active',
+    'security-defaults': 'security defaults not checked',
     beta: 'beta',
     unmanaged: 'not managed here',
 };
@@ -72026,6 +73302,16 @@ function sanitizeLogText(text) {
         return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
 }
+/** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
+function deleteStepLines(op) {
+    if (op.action !== 'delete' || !op.steps || op.steps.length < 2)
+        return [];
+    const words = {
+        markUntrusted: 'mark it untrusted (isTrusted: true → false): Graph refuses to delete a trusted location',
+        delete: 'delete it',
+    };
+    return op.steps.map((step, i) => `${i + 1}. ${words[step] ?? step}`);
+}
 /** What the break-glass guard added to an operation's body, in words (undefined: nothing). */
 function guardNote(plan, op) {
     if (!op.guardAdded?.length)
@@ -72064,7 +73350,7 @@ function operationLines(plan, op) {
     const id = op.id ? ` (${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)((0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .shortId */ .m_)(op.id))}…)` : '';
     const lines = [`${_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_SIGNS */ .mX[op.action]} ${op.action} ${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .kindLabel */ .tf)(op)} ${quoted(op.displayName)}${id}`];
     if (op.action === 'delete')
-        return lines;
+        return [...lines, ...(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .deleteStepLines */ .R1)(op).map((step) => `    ${step}`)];
     for (const change of (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .displayedChanges */ .HP)(op)) {
         const path = (0,_plan_format_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitizeLogText */ .fu)(change.path);
         if (change.before === undefined)
@@ -72975,6 +74261,7 @@ async function resolveReferences(documents, ctx) {
             labels[l['id'].toLowerCase()] = `location:${String(l['displayName'])}`;
     for (const [name, id] of Object.entries(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc))
         labels[id] = `authStrength:${name}`;
+    labels[_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .MFA_TRUSTED_IPS_LOCATION_ID */ .GN] = 'MFA Trusted IPs';
     for (const s of strengths)
         if (typeof s['id'] === 'string')
             labels[s['id'].toLowerCase()] = `authStrength:${String(s['displayName'])}`;
@@ -73020,6 +74307,9 @@ async function resolveReferences(documents, ctx) {
     };
     const tenantNamed = { location: locations, authStrength: strengths };
     function checkNamedId(site, kind, id) {
+        // Not an object Graph lists, yet an id Graph accepts in a location condition.
+        if (kind === 'location' && id === _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .MFA_TRUSTED_IPS_LOCATION_ID */ .GN)
+            return site.set(id);
         const exists = tenantNamed[kind].some((o) => typeof o['id'] === 'string' && o['id'].toLowerCase() === id) ||
             (kind === 'authStrength' && Object.values(_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILT_IN_AUTH_STRENGTHS */ .Lc).includes(id));
         if (!exists)
@@ -73180,7 +74470,7 @@ function wellKnownAppName(appId) {
 
 /***/ }),
 
-/***/ 3436:
+/***/ 4202:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73350,12 +74640,92 @@ const duplicateName = {
     },
 };
 
+;// CONCATENATED MODULE: ./lib/src/validate/rules/graph-rule-named-locations.js
+/**
+ * The named-location limits Graph enforces when a location is written (Entra's "Network
+ * assignment" docs: "Only CIDR masks greater than /8 are allowed", "No more than 2000 IP ranges
+ * per named location", "No more than 195 named locations"; a country location lists at least one
+ * country unless it includes unknown countries). Part of the graph-rule rule: caught here, they
+ * are a line in the pull request instead of a half-applied deployment.
+ */
+
+const MAX_RANGES_PER_LOCATION = 2000;
+const MAX_NAMED_LOCATIONS = 195;
+/** Graph accepts a mask only when it is greater than this. */
+const WIDEST_REFUSED_MASK = 8;
+const COUNTRY = '#microsoft.graph.countrynamedlocation';
+/** The checks of one named location document. */
+function namedLocationHits(document) {
+    const doc = document.value;
+    const hits = [];
+    const ranges = doc['ipRanges'];
+    if (Array.isArray(ranges)) {
+        ranges.forEach((range, i) => {
+            const problem = rangeProblem(range);
+            if (problem)
+                hits.push({ path: `/ipRanges/${i}/cidrAddress`, message: problem });
+        });
+        if (ranges.length > MAX_RANGES_PER_LOCATION) {
+            hits.push({
+                path: `/ipRanges/${MAX_RANGES_PER_LOCATION}`,
+                message: `${ranges.length.toLocaleString('en-US')} IP ranges: Graph accepts at most ${MAX_RANGES_PER_LOCATION.toLocaleString('en-US')} per named location; split them over several locations (a policy can include or exclude them all), or merge adjacent ranges`,
+            });
+        }
+    }
+    const type = typeof doc['@odata.type'] === 'string' ? doc['@odata.type'].replace(/^#?/, '#').toLowerCase() : undefined;
+    const countries = doc['countriesAndRegions'];
+    if (type === COUNTRY && Array.isArray(countries) && countries.length === 0 && doc['includeUnknownCountriesAndRegions'] !== true) {
+        hits.push({
+            path: '/countriesAndRegions',
+            message: 'countriesAndRegions is empty: Graph refuses a country location that matches nothing; list at least one ISO 3166-1 code (for example ["FR"]), or set includeUnknownCountriesAndRegions to true for a location of unknown countries only',
+        });
+    }
+    return hits;
+}
+/** Why Graph would refuse one ipRanges item, or undefined. Items of the wrong shape are the schema's. */
+function rangeProblem(range) {
+    if (!(0,model_documents/* isJsonObject */.OW)(range) || typeof range['cidrAddress'] !== 'string')
+        return undefined;
+    const cidr = range['cidrAddress'].trim();
+    const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(cidr);
+    if (!m)
+        return `"${cidr}" is not in CIDR notation (address/mask, for example 203.0.113.0/24 or 2001:db8::/48): Graph refuses it`;
+    const v6 = m[1].includes(':');
+    const mask = Number(m[2]);
+    if (mask > (v6 ? 128 : 32))
+        return `"${cidr}": an ${v6 ? 'IPv6' : 'IPv4'} mask is at most /${v6 ? 128 : 32}`;
+    if (mask <= WIDEST_REFUSED_MASK) {
+        return `"${cidr}": Graph accepts only CIDR masks greater than /${WIDEST_REFUSED_MASK} (a /${mask} spans ${v6 ? 'a vast share of the IPv6 space' : `${(2 ** (32 - mask)).toLocaleString('en-US')} addresses`}); write the ranges you mean with masks of /${WIDEST_REFUSED_MASK + 1} or longer, or use a country location`;
+    }
+    return undefined;
+}
+/**
+ * More than 195 named locations: one finding, on the 196th file in load order (sorted by path).
+ * That file is what takes the repository over the limit, and a finding needs a file and a line
+ * that annotations and SARIF can show; caac.yml may not exist.
+ */
+function namedLocationCountHits(documents) {
+    const locations = documents.filter((d) => d.kind === 'namedLocation');
+    if (locations.length <= MAX_NAMED_LOCATIONS)
+        return [];
+    const first = locations[MAX_NAMED_LOCATIONS];
+    const name = (0,model_documents/* displayNameOf */.Nv)(first);
+    return [
+        {
+            document: first,
+            path: '/displayName',
+            message: `the repository defines ${locations.length} named locations: Graph allows at most ${MAX_NAMED_LOCATIONS} in a tenant (its unmanaged ones count too), and this one${name ? ` ("${name}")` : ''} is number ${MAX_NAMED_LOCATIONS + 1}; merge locations (a location holds up to ${MAX_RANGES_PER_LOCATION.toLocaleString('en-US')} ranges) or delete ${locations.length - MAX_NAMED_LOCATIONS}`,
+        },
+    ];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/graph-rule.js
 /**
  * Combinations that Microsoft Graph rejects when a policy is created or updated. Catching them at
  * validate time turns a failed deployment (half-applied, at 1 request per second) into a line in
  * the pull request.
  */
+
 
 const USERS = '/conditions/users';
 const emptyClientAppTypes = (p) => p.clientAppTypes !== undefined && p.clientAppTypes.length === 0
@@ -73391,15 +74761,22 @@ const riskRemediation = (p) => {
         ? [{ path: '/grantControls/builtInControls', message: `riskRemediation requires ${missing.join(' and ')}: Graph rejects it otherwise` }]
         : [];
 };
+/**
+ * Graph's own GET answers both forms, so a raw export holds both; a write with both fails
+ * (terraform-provider-azuread#1196). caac drops the keyword before comparing and writing
+ * (src/normalize/legacy-guests.ts): a warning, not an error.
+ */
 const guestsTwice = (p) => {
     const out = [];
     for (const side of ['include', 'exclude']) {
         const list = side === 'include' ? p.users.includeUsers : p.users.excludeUsers;
         const object = side === 'include' ? p.users.includeGuestsOrExternalUsers : p.users.excludeGuestsOrExternalUsers;
-        if ((0,policy_view/* hasKeyword */.U6)(list, 'GuestsOrExternalUsers') && object) {
+        const at = list.findIndex((v) => (0,policy_view/* hasKeyword */.U6)([v], 'GuestsOrExternalUsers'));
+        if (at >= 0 && object) {
             out.push({
-                path: `${USERS}/${side}Users`,
-                message: `"GuestsOrExternalUsers" in ${side}Users cannot be combined with ${side}GuestsOrExternalUsers: keep the object form (it says which guest types) and drop the string`,
+                path: `${USERS}/${side}Users/${at}`,
+                severity: 'warning',
+                message: `"GuestsOrExternalUsers" in ${side}Users repeats ${side}GuestsOrExternalUsers (Graph's GET answers both, but refuses both in a write): caac keeps the object form, which says which guest types, and drops the string before comparing and writing; delete the string from the file`,
             });
         }
     }
@@ -73508,10 +74885,15 @@ const CHECKS = [
 const graphRule = {
     id: 'graph-rule',
     severity: 'error',
-    description: 'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …).',
+    description: 'A combination Graph rejects on create or update (empty clientAppTypes, passwordChange without its companions, block with other controls, …), or a named-location limit: CIDR masks of /8 or wider, more than 2,000 ranges in a location, more than 195 named locations, an empty country list. Both guest forms at once ("GuestsOrExternalUsers" and the object, as Graph\'s GET answers) is only a warning: caac keeps the object form.',
     check({ documents }) {
         const hits = [];
         for (const document of documents) {
+            if (document.kind === 'namedLocation') {
+                for (const hit of namedLocationHits(document))
+                    hits.push({ document, ...hit });
+                continue;
+            }
             if (document.kind !== 'policy')
                 continue;
             const view = (0,policy_view/* viewPolicy */.Ee)(document.value);
@@ -73519,6 +74901,7 @@ const graphRule = {
                 for (const hit of check(view, document))
                     hits.push({ document, ...hit });
         }
+        hits.push(...namedLocationCountHits(documents));
         return hits;
     },
 };
@@ -73641,6 +75024,9 @@ function checkValue(value, slot, defined) {
                     const exact = names.get(ref.name.toLowerCase());
                     return exact === ref.name ? undefined : `"${value}": the ${label(ref.kind)} is named "${exact}" (names are matched exactly)`;
                 }
+                if (ref.kind === 'location' && ref.name.trim().toLowerCase() === 'mfa trusted ips') {
+                    return `"${value}": the MFA Trusted IPs are no named location object; write their id "${references/* MFA_TRUSTED_IPS_LOCATION_ID */.GN}", which Graph accepts in ${where}`;
+                }
                 const folder = ref.kind === 'location' ? 'named-locations/' : 'authentication-strengths/';
                 const builtIns = ref.kind === 'authStrength' ? ` or a built-in one (${Object.keys(references/* BUILT_IN_AUTH_STRENGTHS */.Lc).join(', ')})` : '';
                 return `"${value}": no ${label(ref.kind)} named "${ref.name}" is defined in ${folder}${builtIns}; add it, fix the name, or use its id`;
@@ -73664,6 +75050,83 @@ function namesOf(documents, kind) {
     return names;
 }
 
+;// CONCATENATED MODULE: ./lib/src/validate/rules/strength-configuration.js
+/**
+ * An authentication strength's combinationConfigurations, as Graph checks them on write: each
+ * applies only to combinations of the strength's allowedCombinations, and only to those its type
+ * restricts (FIDO2: "fido2"; X.509: "x509CertificateSingleFactor" or "x509CertificateMultiFactor");
+ * one configuration of a type per combination; each type has its own lists.
+ */
+
+const FIDO2 = '#microsoft.graph.fido2combinationconfiguration';
+const X509 = '#microsoft.graph.x509certificatecombinationconfiguration';
+const TYPES = {
+    [FIDO2]: { label: 'a FIDO2 configuration', combinations: ['fido2'], lists: ['allowedAAGUIDs'] },
+    [X509]: { label: 'an X.509 certificate configuration', combinations: ['x509CertificateSingleFactor', 'x509CertificateMultiFactor'], lists: ['allowedIssuerSkis', 'allowedPolicyOIDs'] },
+};
+const ALL_LISTS = ['allowedAAGUIDs', 'allowedIssuerSkis', 'allowedPolicyOIDs'];
+/** One combination as a comparable key: its modes, lower case, sorted. */
+const combinationKey = (c) => c
+    .split(',')
+    .map((m) => m.trim().toLowerCase())
+    .filter((m) => m !== '')
+    .sort()
+    .join(',');
+const strengthConfiguration = {
+    id: 'strength-configuration',
+    severity: 'error',
+    description: "An authentication strength's combination configuration Graph refuses: one that applies to a combination missing from allowedCombinations or outside its type (FIDO2: fido2; X.509: x509CertificateSingleFactor or x509CertificateMultiFactor), a second configuration of one type for one combination, or another type's list.",
+    check({ documents }) {
+        const hits = [];
+        for (const document of documents) {
+            if (document.kind !== 'authenticationStrength')
+                continue;
+            const configurations = document.value['combinationConfigurations'];
+            if (!Array.isArray(configurations))
+                continue;
+            const allowedList = Array.isArray(document.value['allowedCombinations']) ? document.value['allowedCombinations'].filter((c) => typeof c === 'string') : [];
+            const allowed = new Set(allowedList.map(combinationKey));
+            const taken = new Map();
+            configurations.forEach((c, i) => {
+                if (!(0,model_documents/* isJsonObject */.OW)(c))
+                    return;
+                const at = `/combinationConfigurations/${i}`;
+                const type = typeof c['@odata.type'] === 'string' ? TYPES[c['@odata.type'].replace(/^#?/, '#').toLowerCase()] : undefined;
+                if (!type)
+                    return; // the schema names the allowed types
+                for (const list of ALL_LISTS) {
+                    if (!type.lists.includes(list) && c[list] !== undefined && c[list] !== null) {
+                        hits.push({ document, path: `${at}/${list}`, message: `${list} does not belong in ${type.label} (it takes ${type.lists.join(' and ')}): Graph refuses it; move it to a configuration of its own type` });
+                    }
+                }
+                const applies = Array.isArray(c['appliesToCombinations']) ? c['appliesToCombinations'] : [];
+                applies.forEach((a, j) => {
+                    if (typeof a !== 'string')
+                        return;
+                    const key = combinationKey(a);
+                    const path = `${at}/appliesToCombinations/${j}`;
+                    if (!type.combinations.some((t) => t.toLowerCase() === key)) {
+                        hits.push({ document, path, message: `"${a}" cannot be restricted by ${type.label}: it applies to ${type.combinations.map((t) => `"${t}"`).join(' or ')} only` });
+                        return;
+                    }
+                    if (!allowed.has(key)) {
+                        hits.push({ document, path, message: `"${a}" is not one of this strength's allowedCombinations (${allowedList.map((x) => `"${x}"`).join(', ')}): Graph refuses the configuration; add the combination to allowedCombinations or remove it here` });
+                        return;
+                    }
+                    const slot = `${type.label}|${key}`;
+                    const earlier = taken.get(slot);
+                    if (earlier !== undefined && earlier !== i) {
+                        hits.push({ document, path, message: `"${a}" already has ${type.label} (combinationConfigurations/${earlier}): Graph allows one per combination; merge their lists into one` });
+                    }
+                    else
+                        taken.set(slot, i);
+                });
+            });
+        }
+        return hits;
+    },
+};
+
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/index.js
 
 
@@ -73672,8 +75135,9 @@ function namesOf(documents, kind) {
 
 
 
+
 /** The rules that run over prepared documents, in report order. */
-const RULES = [duplicateName, graphRule, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
+const RULES = [duplicateName, graphRule, strengthConfiguration, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
     { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
@@ -73742,14 +75206,15 @@ function narrowingConditions(p) {
 const lockoutRisk = {
     id: 'lockout-risk',
     severity: 'error',
-    description: 'An enabled policy blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
+    description: 'An enabled policy (or one whose state is missing, judged as enforcing) blocks All users on All applications with no user, group or role excluded and no condition that narrows it: it would lock everyone out.',
     check({ documents }) {
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
                 continue;
             const p = (0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .viewPolicy */ .Ee)(document.value);
-            if (p.state !== 'enabled')
+            // A missing state is judged as enforcing (the schema reports it too).
+            if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .mayEnforce */ .MP)(p.state))
                 continue;
             if (!p.grant?.builtInControls.includes('block'))
                 continue;
@@ -73765,7 +75230,7 @@ const lockoutRisk = {
             hits.push({
                 document,
                 path: '/conditions/users/excludeUsers',
-                message: 'this enabled policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first',
+                message: `this ${p.state === 'enabled' ? 'enabled' : 'possibly enforcing (its state is missing or unknown)'} policy blocks All users on All applications and excludes nobody: it would lock out every account, administrators included. Exclude the emergency-access (break-glass) accounts or group, or set state to "enabledForReportingButNotEnforced" first`,
             });
         }
         return hits;
@@ -73835,8 +75300,11 @@ function describeOne(e, root) {
                 message: `unknown property "${name}" in ${where(e.instancePath)}${suggestion ? `: did you mean "${suggestion}"?` : ''}${known.length && !suggestion ? ` (allowed: ${known.filter((k) => !k.startsWith('$') && !k.includes('@')).join(', ')})` : ''}`,
             };
         }
-        case 'required':
-            return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${String(params['missingProperty'])}"` };
+        case 'required': {
+            const missing = String(params['missingProperty']);
+            const hint = e.instancePath === '' ? REQUIRED_HINTS[missing] : undefined;
+            return { path: e.instancePath, message: `${where(e.instancePath)} is missing the required property "${missing}"${hint ? `: ${hint}` : ''}` };
+        }
         case 'enum': {
             const allowed = params['allowedValues'].filter((v) => v !== null).map((v) => JSON.stringify(v));
             return { path: e.instancePath, message: `${describeValue(e.data)} is not a valid value for ${where(e.instancePath)}: use one of ${allowed.join(', ')}` };
@@ -73861,6 +75329,14 @@ function describeOne(e, root) {
             return { path: e.instancePath, message: `${where(e.instancePath)} ${e.message ?? 'is invalid'}` };
     }
 }
+/**
+ * The fix for a missing top-level property whose value caac must not guess. `state` above all:
+ * reading a missing state as "enabled" would create the policy enforcing and let the safety rules
+ * pass it by.
+ */
+const REQUIRED_HINTS = {
+    state: 'write "state": "enabledForReportingButNotEnforced" (report-only: start a new policy this way and enable it once its sign-in impact is known), "enabled" or "disabled"; Graph requires it, and caac never assumes one',
+};
 function where(pointer) {
     if (pointer === '')
         return 'the document';
@@ -74036,11 +75512,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./lib/schemas/policy.schema.json
-const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Graph defaults to enabled when absent.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted.","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted.","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","state","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Required: Graph requires it, and caac never assumes one. Start a new policy as enabledForReportingButNotEnforced.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."},"signInRiskDetections":{"type":["object","null"],"deprecated":true,"description":"Beta only: sign-in risk detections (includeDetections, excludeDetections); not in Graph\'s published beta schema, but beta exports write it (mostly as null)."},"clients":{"type":["object","null"],"deprecated":true,"description":"Beta only: an undocumented condition that beta exports write as null; not in Graph\'s published beta schema."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/schemas/named-location.schema.json
-const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","minItems":1,"description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only).","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only). Required; empty only with includeUnknownCountriesAndRegions true.","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/schemas/authentication-strength.schema.json
-const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Extra settings for combinations, e.g. allowed FIDO2 AAGUIDs (managed through their own endpoint; read-only here)."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
+const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"description":"Restrictions on methods of some combinations (v1.0 navigation property, written through its own endpoint): which FIDO2 keys (AAGUIDs) or which certificates (issuer SKIs, policy OIDs) satisfy them. At most one configuration of each type per combination; each applies only to combinations listed in allowedCombinations.","items":{"type":"object","required":["@odata.type","appliesToCombinations"],"properties":{"@odata.type":{"type":"string","enum":["#microsoft.graph.fido2CombinationConfiguration","#microsoft.graph.x509CertificateCombinationConfiguration"],"description":"The kind of configuration: FIDO2 keys or X.509 certificates."},"id":{"type":["string","null"],"readOnly":true,"description":"Configuration id (server-managed; configurations are matched by type and combinations)."},"appliesToCombinations":{"type":"array","minItems":1,"description":"The combinations this configuration restricts: \\"fido2\\" for a FIDO2 configuration; \\"x509CertificateSingleFactor\\" or \\"x509CertificateMultiFactor\\" for an X.509 one.","items":{"type":"string","enum":["fido2","x509CertificateSingleFactor","x509CertificateMultiFactor"]}},"allowedAAGUIDs":{"type":"array","description":"FIDO2 configuration: the Authenticator Attestation GUIDs of the security keys allowed.","items":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}},"allowedIssuerSkis":{"type":"array","description":"X.509 configuration: subject key identifiers of the certificate issuers allowed.","items":{"type":"string","minLength":1}},"allowedPolicyOIDs":{"type":"array","description":"X.509 configuration: certificate policy OIDs allowed.","items":{"type":"string","minLength":1}}},"patternProperties":{"@odata\\\\.":{}},"additionalProperties":false}},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
 ;// CONCATENATED MODULE: ./lib/schemas/settings.schema.json
 const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy (and every contingency policy, whatever its state) must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"mode":{"type":"string","enum":["check","enforce"],"default":"check","description":"check (default): a policy that does not exclude the accounts is an error. enforce: caac plan adds the missing exclusions to the desired policy, beside the exclusions already there, and shows them as added by the guard."},"exempt":{"type":"array","uniqueItems":true,"description":"displayNames of policies allowed not to exclude the break-glass accounts (for example a policy that requires phishing-resistant MFA of the break-glass accounts themselves).","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"The older name of exempt; both may be given.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
 ;// CONCATENATED MODULE: ./lib/src/validate/schemas.js
@@ -74096,8 +75572,8 @@ function checkSettingsSchema(value) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
-/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7096);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3040);
+/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7096);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3040);
 /**
  * Checks caac.yml. A broken settings file is a usage error (exit 2), not a finding: every rule
  * that depends on it would otherwise report nonsense.
@@ -74113,7 +75589,7 @@ function readSettings(source) {
         const p = source.locate(path);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${source.file}:${p.line}:${p.column}: ${message}`, { file: source.file, path, line: p.line, column: p.column });
     };
-    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_2__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_2__/* .SETTINGS_SCHEMA */ .ku);
+    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .SETTINGS_SCHEMA */ .ku);
     if (problems.length) {
         const first = problems[0];
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -74181,7 +75657,9 @@ var schema_walk = __nccwpck_require__(5926);
  * - OData annotations (`includeUsers@odata.type`, `#microsoft.graph.restore`) that export tools
  *   write are dropped, with one warning per file;
  * - server-managed fields (schema `readOnly`) are dropped, with one warning per file;
- * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each;
+ * - beta-only or deprecated properties (schema `deprecated`) are kept, with a warning each; those
+ *   that hold nothing (`"times": null`, as every beta export writes them) are dropped, with one
+ *   warning per file: they are not schema errors, and they say nothing to send;
  * - enum values in another case (`"All"` for `all`) are normalized, with a warning each, because
  *   Graph parses enums without regard to case.
  */
@@ -74192,6 +75670,7 @@ const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
 function prepareDocument(document, schema) {
     const annotations = [];
     const serverFields = [];
+    const emptyBeta = [];
     const notes = [];
     const walk = (value, node, pointer) => {
         if (node === undefined)
@@ -74224,8 +75703,10 @@ function prepareDocument(document, schema) {
                 if (childSchema?.deprecated) {
                     // Beta exports write every beta property, mostly empty: only a value that says
                     // something deserves a warning.
-                    if (isEmptyValue(child))
+                    if (isEmptyValue(child)) {
+                        emptyBeta.push(childPointerValue);
                         continue;
+                    }
                     notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
                     out[key] = child;
                     continue;
@@ -74275,6 +75756,14 @@ function prepareDocument(document, schema) {
             message: `server-managed field${serverFields.length > 1 ? 's' : ''} ${summarize(serverFields)} ignored: Graph sets ${serverFields.length > 1 ? 'them' : 'it'}; you may delete ${serverFields.length > 1 ? 'them' : 'it'}`,
         });
     }
+    if (emptyBeta.length) {
+        const many = emptyBeta.length > 1;
+        notes.push({
+            rule: 'deprecated',
+            path: emptyBeta[0],
+            message: `${emptyBeta.length} empty beta-only or deprecated propert${many ? 'ies' : 'y'} (${summarize(emptyBeta)}) ignored: beta exports write ${many ? 'them' : 'it'} as null; caac does not send ${many ? 'them' : 'it'}, and you may delete ${many ? 'them' : 'it'}`,
+        });
+    }
     return { value, notes };
 }
 /** null, [], {}, "" or an object holding only such values. */
@@ -74300,8 +75789,8 @@ function summarize(pointers) {
     return unique.length > 4 ? `${shown.join(', ')} and ${unique.length - 4} more` : shown.join(', ');
 }
 
-// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 6 modules
-var rules = __nccwpck_require__(3436);
+// EXTERNAL MODULE: ./lib/src/validate/rules/index.js + 8 modules
+var rules = __nccwpck_require__(4202);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
 // EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules
