@@ -142,6 +142,15 @@ describe('a create whose answer was lost', () => {
     expect(looks).toBeLessThanOrEqual(7);
   });
 
+  test('a strength found after its create was lost gets an update, so its combinationConfigurations are written too', async () => {
+    const { tenant, calls } = fakeTenant(['unclear-created']);
+    const body = { displayName: 'Phishing-resistant (YubiKeys)', allowedCombinations: ['fido2'], combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', appliesToCombinations: ['fido2'], allowedAAGUIDs: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] }] };
+    const op: PlanOperation = { kind: 'authenticationStrength', action: 'create', displayName: body.displayName, changes: [], body };
+    const [r] = await run([op], tenant);
+    expect(r).toMatchObject({ status: 'applied', id: 'id-1' });
+    expect(calls).toEqual(['create Phishing-resistant (YubiKeys): unclear-created', 'find Phishing-resistant (YubiKeys)', 'update authenticationStrength id-1']);
+  });
+
   test('found several (someone else made one too): stops and names every id', async () => {
     const { tenant, calls } = fakeTenant(['unclear-created'], { existing: ['CA100 - x'] });
     const results = await run([policy('CA100 - x'), policy('CA101 - y')], tenant, true);
