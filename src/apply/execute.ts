@@ -138,7 +138,8 @@ export async function executeOperations(operations: readonly PlanOperation[], te
   const results: OperationResult[] = [];
   let stopped: string | undefined;
   for (const [index, op] of ordered.entries()) {
-    const label = `[${index + 1}/${ordered.length}] ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}`;
+    const action = op.action === 'create' && op.restoreFrom ? 'restore' : op.action;
+    const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}`;
     if (stopped) {
       results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
       continue;

@@ -18,8 +18,14 @@ export function deleteWarning(kind: DocumentKind, displayName: string, id: strin
 /** Warnings about one policy's create (before undefined) or update; both sides normalized. */
 export function policyWarnings(displayName: string, before: JsonObject | undefined, after: JsonObject, emergencyIds: ReadonlySet<string>, labels: Record<string, string>): PlanWarning[] {
   const warnings: PlanWarning[] = [];
-  const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
-  const stateAfter = String(at(after, 'state') ?? 'enabled');
+  // Graph always answers a state and validate refuses a file without one, so a missing state
+  // cannot reach here; if it ever did, the warnings judge the worst case (enforced), never less.
+  const stateOf = (doc: JsonObject): string => {
+    const state = at(doc, 'state');
+    return typeof state === 'string' ? state : 'enabled';
+  };
+  const stateBefore = before === undefined ? undefined : stateOf(before);
+  const stateAfter = stateOf(after);
   if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
     warnings.push({
       kind: 'enforcement',

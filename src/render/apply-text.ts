@@ -12,7 +12,10 @@ const READ_BACK: Record<ApplyOutcome['readBack'], (n: number) => string> = {
 
 /** `create policy "CA001 …"`, the name escaped for a log. */
 export function describeResult(r: OperationResult): string {
-  return `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"`;
+  // A create that brought a deleted object back (same id) is a restore: say so.
+  const restored = r.operation.action === 'create' && r.operation.restoreFrom !== undefined && (r.status !== 'applied' || r.id === r.operation.restoreFrom);
+  const action = restored ? 'restore' : r.operation.action;
+  return `${action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"`;
 }
 
 /**

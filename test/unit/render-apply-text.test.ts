@@ -54,3 +54,15 @@ test('a run stopped by a failed read: the reason first, and never a success', ()
   expect(applySucceeded(stopped)).toBe(false);
   expect(applySucceeded({ ...stopped, verification: [], stopped: undefined, readBack: 'verified' })).toBe(true);
 });
+
+test('a create that brought a deleted object back with its id reads as a restore; one created anew as a create', () => {
+  const back: PlanOperation = { ...op('create', 'CA004 - back'), restoreFrom: 'p-4' };
+  const lines = renderApplyText(
+    outcome([
+      { operation: back, status: 'applied', id: 'p-4', ms: 0 },
+      { operation: { ...back, displayName: 'CA005 - purged' }, status: 'applied', id: 'new-5', ms: 0 },
+    ]),
+  ).split('\n');
+  expect(lines).toContain('  ✓ restore policy "CA004 - back" (p-4)');
+  expect(lines).toContain('  ✓ create policy "CA005 - purged" (new-5)');
+});
