@@ -90655,7 +90655,8 @@ async function executeOperations(operations, tenant, options) {
     const results = [];
     let stopped;
     for (const [index, op] of ordered.entries()) {
-        const label = `[${index + 1}/${ordered.length}] ${op.action} ${kindLabel(op)} ${quoted(op.displayName)}`;
+        const action = op.action === 'create' && op.restoreFrom ? 'restore' : op.action;
+        const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}`;
         if (stopped) {
             results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
             continue;
@@ -93789,8 +93790,14 @@ function deleteWarning(kind, displayName, id, trusted = false) {
 /** Warnings about one policy's create (before undefined) or update; both sides normalized. */
 function policyWarnings(displayName, before, after, emergencyIds, labels) {
     const warnings = [];
-    const stateBefore = before === undefined ? undefined : String(at(before, 'state') ?? 'enabled');
-    const stateAfter = String(at(after, 'state') ?? 'enabled');
+    // Graph always answers a state and validate refuses a file without one, so a missing state
+    // cannot reach here; if it ever did, the warnings judge the worst case (enforced), never less.
+    const stateOf = (doc) => {
+        const state = at(doc, 'state');
+        return typeof state === 'string' ? state : 'enabled';
+    };
+    const stateBefore = before === undefined ? undefined : stateOf(before);
+    const stateAfter = stateOf(after);
     if (stateAfter === 'enabled' && stateBefore !== 'enabled') {
         warnings.push({
             kind: 'enforcement',
@@ -93868,7 +93875,10 @@ const READ_BACK = {
 };
 /** `create policy "CA001 …"`, the name escaped for a log. */
 function describeResult(r) {
-    return `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"`;
+    // A create that brought a deleted object back (same id) is a restore: say so.
+    const restored = r.operation.action === 'create' && r.operation.restoreFrom !== undefined && (r.status !== 'applied' || r.id === r.operation.restoreFrom);
+    const action = restored ? 'restore' : r.operation.action;
+    return `${action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"`;
 }
 /**
  * Every operation by name — ✓ applied, ✗ failed, ? outcome unknown, - not attempted — then `!`
