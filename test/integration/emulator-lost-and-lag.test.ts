@@ -4,18 +4,9 @@
  */
 import { parseFaultSpec } from '../../src/emulator/index.js';
 import { FaultInjector } from '../../src/emulator/faults.js';
-import { call, harness, minimalPolicy, type Harness } from '../fixtures/emulator/client.js';
+import { call, minimalPolicy, withEmulator } from '../fixtures/emulator/client.js';
 
 const POLICIES = '/identity/conditionalAccess/policies';
-
-async function withEmulator(options: Parameters<typeof harness>[0], fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await harness(options);
-  try {
-    await fn(h);
-  } finally {
-    await h.emu.stop();
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,18 +6,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFaultSpec, startEmulator } from '../../src/emulator/index.js';
-import { call, harness, minimalPolicy, type Harness } from '../fixtures/emulator/client.js';
+import { call, harness, minimalPolicy, withEmulator } from '../fixtures/emulator/client.js';
 
 const POLICIES = '/identity/conditionalAccess/policies';
-
-async function withEmulator(options: Parameters<typeof harness>[0], fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await harness(options);
-  try {
-    await fn(h);
-  } finally {
-    await h.emu.stop();
-  }
-}
 
 describe('authentication', () => {
   test('no bearer token is 401 in Graph shape; any bearer token is accepted', async () => {

@@ -99,3 +99,21 @@ test('a file that removes nested conditions and a session control: the body clea
   const again = await plan();
   expect(again.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
 });
+
+test('a file that keeps an object but drops some of its values (sign-in frequency from every 4 hours to every time): the body clears them, apply converges', async () => {
+  const first = await plan();
+  if (first.summary.create + first.summary.update > 0) await runApply(first, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's0')) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  edit(CA013, (o) => {
+    o['sessionControls']!['signInFrequency'] = { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' };
+    o['sessionControls']!['persistentBrowser'] = { isEnabled: true };
+  });
+  const p = await plan();
+  const op = p.operations.find((x) => x.action === 'update')!;
+  expect(op.displayName).toBe('CA013 - Limit administrator sessions');
+  const frequency = (op.body!['sessionControls'] as JsonObject)['signInFrequency'] as JsonObject;
+  expect(frequency).toMatchObject({ frequencyInterval: 'everyTime', type: null, value: null });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's1')) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  expect(outcome.results.map((r) => r.error ?? r.status)).toEqual(['applied']);
+  expect(outcome.verification).toEqual([]);
+  expect((await plan()).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+});
