@@ -72474,7 +72474,7 @@ const POLICY_RULES = [
     ['/conditions/signInRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/servicePrincipalRiskLevels', enumSet(RISK_LEVELS)],
     ['/conditions/insiderRiskLevels', { type: 'flags', values: INSIDER_RISK_LEVELS, nullable: true }],
-    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS }],
+    ['/conditions/authenticationFlows/transferMethods', { type: 'flags', values: TRANSFER_METHODS, nullable: true }],
     ['/conditions/users/includeUsers', ids(USER_KEYWORDS)],
     ['/conditions/users/excludeUsers', ids(USER_KEYWORDS)],
     ['/conditions/users/includeGroups', ids()],
@@ -72509,9 +72509,12 @@ const POLICY_RULES = [
     // session controls
     ['/sessionControls', { type: 'object', nullable: true }],
     ['/sessionControls/disableResilienceDefaults', { type: 'scalar', falseIsEmpty: true, nullable: true }],
-    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'])],
-    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'])],
-    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'])],
+    // Values inside a session control the file keeps are cleared too when it drops them: a merge would
+    // otherwise keep "every 4 hours" beside "every time" (which Graph refuses).
+    ['/sessionControls/cloudAppSecurity/cloudAppSecurityType', enumOf(['mcasConfigured', 'monitorOnly', 'blockDownloads', 'unknownFutureValue'], { nullable: true })],
+    ['/sessionControls/persistentBrowser/mode', enumOf(['always', 'never', 'unknownFutureValue'], { nullable: true })],
+    ['/sessionControls/signInFrequency/type', enumOf(['days', 'hours', 'unknownFutureValue'], { nullable: true })],
+    ['/sessionControls/signInFrequency/value', { type: 'scalar', nullable: true }],
     [
         '/sessionControls/signInFrequency/authenticationType',
         enumOf(['primaryAndSecondaryAuthentication', 'secondaryAuthentication', 'unknownFutureValue'], { default: 'primaryAndSecondaryAuthentication' }),
