@@ -21,6 +21,7 @@ import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
 import type { Tenant } from '../plan/ports.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
+import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import type { SnapshotStore } from '../repo/snapshot-store.js';
 
@@ -128,6 +129,12 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   if (work.length === 0) {
     options.log('nothing to apply: the plan has no changes');
     return outcome([]);
+  }
+  try {
+    await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
+  } catch (e) {
+    if (e instanceof SafetyError) throw e;
+    return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e);
   }
 
   const touched = work

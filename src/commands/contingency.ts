@@ -28,6 +28,7 @@ import { resolveReferences } from '../resolve/resolve-references.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import { readBack } from './apply.js';
+import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
 
 export type ContingencyAction = 'status' | 'activate' | 'deactivate';
@@ -114,6 +115,13 @@ export async function runContingency(
   options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
   for (const op of operations) options.log(`  ${describeOperation(op)}`);
   await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
+  try {
+    await refuseWhileSecurityDefaultsOn(operations, ports.tenant, `${action} contingency set "${set.name}"`, options.log);
+  } catch (e) {
+    if (e instanceof SafetyError) throw e;
+    const why = `the security-defaults setting could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
+    return { ...base, operations, sets: [setStatus(set, snapshot)], stopped: why, error: e };
+  }
   if (options.dryRun) return { ...base, operations, sets: [setStatus(set, snapshot)] };
 
   const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };

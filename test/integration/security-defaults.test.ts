@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runApply } from '../../src/commands/apply.js';
+import { runContingency } from '../../src/commands/contingency.js';
 import { runPlan } from '../../src/commands/plan.js';
+import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { SafetyError } from '../../src/errors.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
@@ -137,6 +140,28 @@ describe('caac plan', () => {
     expect(outcome.plan.summary.update).toBe(1);
     expect(outcome.plan.requests.byEndpoint[SD_GET]).toBe(1);
     expect(outcome.plan.warnings.filter((w) => w.kind === 'security-defaults')).toEqual([]);
+  });
+
+  test('security defaults switched on after the plan: apply refuses before any write, and so does a contingency activation', async () => {
+    enableCa014();
+    const planned = await plan();
+    if (planned.status !== 'planned') throw new Error(planned.status);
+    expect((await h.g('PATCH', SD, { isEnabled: true })).status).toBe(204);
+    const writes = () => Object.entries(h.emu.requests().byEndpoint).filter(([k]) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k)).length;
+    const error = await runApply(planned.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SafetyError);
+    expect((error as Error).message).toMatch(/^apply refused, nothing was changed: security defaults are on/);
+    expect((error as Error).message).toContain(`${CA014}: "CA014 - Require app protection on mobile devices (pilot)" (update, state: enabled)`);
+    expect(writes()).toBe(0);
+
+    const lines: string[] = [];
+    const dry = runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: true, log: (l) => lines.push(l) });
+    await expect(dry).rejects.toThrow(/^activate contingency set "outage-mfa" refused, nothing was changed: security defaults are on .* would enable 3 policies/s);
+    await expect(runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: false, log: () => {} })).rejects.toBeInstanceOf(SafetyError);
+    expect(writes()).toBe(0);
   });
 
   test('security defaults unreadable (403): a warning in the plan, not a failure', async () => {
