@@ -89388,6 +89388,8 @@ var load_repository = __nccwpck_require__(2135);
 var plan_format = __nccwpck_require__(3090);
 // EXTERNAL MODULE: ./lib/src/commands/apply.js
 var apply = __nccwpck_require__(7357);
+// EXTERNAL MODULE: ./lib/src/commands/security-defaults-check.js
+var security_defaults_check = __nccwpck_require__(2855);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
 var validate_settings = __nccwpck_require__(3424);
 ;// CONCATENATED MODULE: ./lib/src/commands/contingency.js
@@ -89398,6 +89400,7 @@ var validate_settings = __nccwpck_require__(3424);
  * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
  * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
+
 
 
 
@@ -89460,6 +89463,15 @@ async function runContingency(action, setName, ports, given) {
     for (const op of operations)
         options.log(`  ${describeOperation(op)}`);
     await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
+    try {
+        await (0,security_defaults_check/* refuseWhileSecurityDefaultsOn */.J)(operations, ports.tenant, `${action} contingency set "${set.name}"`, options.log);
+    }
+    catch (e) {
+        if (e instanceof errors/* SafetyError */.dd)
+            throw e;
+        const why = `the security-defaults setting could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
+        return { ...base, operations, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)], stopped: why, error: e };
+    }
     if (options.dryRun)
         return { ...base, operations, sets: [(0,contingency/* setStatus */.Lx)(set, snapshot)] };
     const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? poll/* DEFAULT_CONFIRM_TIMEOUT_MS */._x };
@@ -89650,7 +89662,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4509);
 /* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4390);
 /* harmony import */ var _contingency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7552);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(698);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7112);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2038);
 /**
  * The GitHub Action face: inputs in, one command run, outputs and annotations out. The root
@@ -89715,7 +89727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 698:
+/***/ 7112:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89736,30 +89748,8 @@ var core = __nccwpck_require__(4116);
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/plan.js
 var model_plan = __nccwpck_require__(2693);
-;// CONCATENATED MODULE: ./lib/src/plan/security-defaults.js
-/** Policy creates and updates whose body leaves the policy enabled (enforced). */
-function policiesThatEnable(plan) {
-    return plan.operations.filter((op) => op.kind === 'policy' && (op.action === 'create' || op.action === 'update') && typeof op.body?.['state'] === 'string' && op.body['state'].toLowerCase() === 'enabled');
-}
-/** The refusal: every policy the plan would enable, at its file and line, and the two ways out. */
-function securityDefaultsRefusal(enabling, locate) {
-    const list = enabling.map((op) => `  ${locate(op)}: "${op.displayName}" (${op.action}, state: enabled)`).join('\n');
-    return [
-        `security defaults are on in this tenant, and Graph refuses to enable a Conditional Access policy while they are: this plan would enable ${enabling.length} polic${enabling.length === 1 ? 'y' : 'ies'}:`,
-        list,
-        'Either turn security defaults off (Entra admin center: Identity > Overview > Properties > Manage security defaults; or PATCH policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": false}), then plan again;',
-        'or set "state": "enabledForReportingButNotEnforced" (report-only) or "disabled" in these files until security defaults are off.',
-    ].join('\n');
-}
-/** The setting could not be read (403): the plan goes on, and says what it could not check. */
-function securityDefaultsUnknownWarning(enabling) {
-    return {
-        kind: 'security-defaults',
-        displayName: enabling.map((op) => op.displayName).join(', '),
-        message: 'this plan enables policies, and whether security defaults are on could not be read (403: grant Policy.Read.All). If they are on, Graph refuses to enable a policy: apply would fail.',
-    };
-}
-
+// EXTERNAL MODULE: ./lib/src/plan/security-defaults.js
+var security_defaults = __nccwpck_require__(4127);
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -90073,12 +90063,12 @@ async function runPlan(store, ports, options) {
  * warning, and the plan goes on.
  */
 async function checkSecurityDefaults(plan, tenant, documents) {
-    const enabling = policiesThatEnable(plan);
+    const enabling = (0,security_defaults/* policiesThatEnable */.r1)(plan);
     if (enabling.length === 0)
         return;
     const enabled = tenant.securityDefaultsEnabled ? await tenant.securityDefaultsEnabled() : undefined;
     if (enabled === undefined) {
-        plan.warnings = (0,model_plan/* sortWarnings */.a)([...plan.warnings, securityDefaultsUnknownWarning(enabling)], (w) => w.kind);
+        plan.warnings = (0,model_plan/* sortWarnings */.a)([...plan.warnings, (0,security_defaults/* securityDefaultsUnknownWarning */.Tc)(enabling)], (w) => w.kind);
         return;
     }
     if (!enabled)
@@ -90088,7 +90078,7 @@ async function checkSecurityDefaults(plan, tenant, documents) {
         const at = document ? document.locate('/state') : undefined;
         return `${op.file ?? op.displayName}${at ? `:${at.line}` : ''}`;
     };
-    throw new errors/* SafetyError */.dd(`plan stopped: ${securityDefaultsRefusal(enabling, locate)}`);
+    throw new errors/* SafetyError */.dd(`plan stopped: ${(0,security_defaults/* securityDefaultsRefusal */.HE)(enabling, locate)}`);
 }
 /** A problem at its file and line (the policy's file; its nearest existing property). */
 function locateProblem(problem, documents) {
@@ -91357,16 +91347,17 @@ function isBuiltInStrength(o) {
 /* harmony export */ });
 /* harmony import */ var _apply_execute_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9078);
 /* harmony import */ var _apply_guards_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2179);
-/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3932);
+/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3932);
 /* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7641);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(822);
-/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3742);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3742);
 /* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5519);
 /* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2564);
 /* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3972);
 /* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9589);
-/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3090);
+/* harmony import */ var _security_defaults_check_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2855);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3090);
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
  * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
@@ -91389,11 +91380,12 @@ function isBuiltInStrength(o) {
 
 
 
+
 const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 async function runApply(reviewed, ports, given) {
     const { tenant } = ports;
     // Names in log lines come from files and the tenant: a control character must not forge a line.
-    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_9__/* .sanitizeLogText */ .fu)(line)) };
+    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_10__/* .sanitizeLogText */ .fu)(line)) };
     const before = tenant.requests();
     const endContingency = options.endContingency ?? false;
     const plan = settleHeldPolicies(reviewed, endContingency, options.log);
@@ -91413,7 +91405,7 @@ async function runApply(reviewed, ports, given) {
         verification: [],
         readBack: 'none',
         ...rest,
-        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .requestsSince */ .T)(before, tenant.requests()),
+        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .requestsSince */ .T)(before, tenant.requests()),
     });
     /** The run stopped before any write: every operation is named as not attempted. */
     const notAttempted = (stopped, error) => outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
@@ -91444,6 +91436,14 @@ async function runApply(reviewed, ports, given) {
         options.log('nothing to apply: the plan has no changes');
         return outcome([]);
     }
+    try {
+        await (0,_security_defaults_check_js__WEBPACK_IMPORTED_MODULE_9__/* .refuseWhileSecurityDefaultsOn */ .J)(work, tenant, 'apply', options.log);
+    }
+    catch (e) {
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd)
+            throw e;
+        return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e);
+    }
     const touched = work
         .filter((op) => op.id)
         .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id) }))
@@ -91457,7 +91457,7 @@ async function runApply(reviewed, ports, given) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
     let results;
     try {
         results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
@@ -91480,7 +91480,7 @@ function duplicatesOf(applied, after) {
         const name = op.displayName.trim().toLowerCase();
         if (op.action === 'delete' || reported.has(`${op.kind}:${name}`))
             continue;
-        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
+        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
         if (same.length < 2)
             continue;
         reported.add(`${op.kind}:${name}`);
@@ -91500,16 +91500,16 @@ async function readBack(applied, tenant, check, confirm, log) {
     log('reading the tenant back to verify');
     let reads = 0;
     try {
-        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .pollUntil */ .g3)(async () => {
+        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .pollUntil */ .g3)(async () => {
             const found = check(await tenant.read());
             reads += 1;
             if (reads === 1 && found.differences.length > 0) {
-                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
+                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
             }
             return { done: found.differences.length === 0, value: found };
         }, confirm);
         const last = seen.done ? seen.value : seen.last;
-        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
+        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
         const verification = [...(last.duplicates ?? []), ...unverified];
         return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
     }
@@ -91545,7 +91545,7 @@ function settleHeldPolicies(plan, endContingency, log) {
     return released;
 }
 function findObject(snapshot, kind, id) {
-    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_10__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
 }
 /**
  * Every applied operation must now read back as sent: anything else is reported, field by field;
@@ -91574,6 +91574,43 @@ function differencesOf(applied, after, apiVersion) {
         }
     }
     return problems;
+}
+
+
+/***/ }),
+
+/***/ 2855:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ refuseWhileSecurityDefaultsOn)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _plan_security_defaults_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4127);
+/**
+ * The security-defaults check before writes, for apply and contingency switches. The plan checked
+ * it when it was made, but the setting is not part of the plan's fingerprint and can be switched
+ * on since; Graph would then refuse the first write that enables a policy, after the named
+ * locations and strengths before it were written. One GET, and only when a write enables a policy.
+ */
+
+
+/**
+ * Throws a SafetyError when security defaults are on and an operation enables a policy. A setting
+ * this connection may not read (403) is logged and the run goes on, as the plan does; a read that
+ * fails otherwise throws (no write has happened: the caller reports every operation as not attempted).
+ */
+async function refuseWhileSecurityDefaultsOn(operations, tenant, what, log) {
+    const enabling = (0,_plan_security_defaults_js__WEBPACK_IMPORTED_MODULE_1__/* .policiesThatEnable */ .r1)({ operations: [...operations] });
+    if (enabling.length === 0 || tenant.securityDefaultsEnabled === undefined)
+        return;
+    const on = await tenant.securityDefaultsEnabled();
+    if (on === undefined) {
+        log('whether security defaults are on could not be read (403: grant Policy.Read.All); if they are, Graph refuses to enable a policy');
+        return;
+    }
+    if (on)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .SafetyError */ .dd(`${what} refused, nothing was changed: ${(0,_plan_security_defaults_js__WEBPACK_IMPORTED_MODULE_1__/* .securityDefaultsRefusal */ .HE)(enabling, (op) => op.file ?? 'tenant')}`);
 }
 
 
@@ -93710,6 +93747,40 @@ function fingerprintSnapshot(snapshot, apiVersion) {
     objects.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const canonical = (0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)({ tenantId: snapshot.tenantId.toLowerCase(), apiVersion, objects });
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 4127:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HE: () => (/* binding */ securityDefaultsRefusal),
+/* harmony export */   Tc: () => (/* binding */ securityDefaultsUnknownWarning),
+/* harmony export */   r1: () => (/* binding */ policiesThatEnable)
+/* harmony export */ });
+/** Policy creates and updates whose body leaves the policy enabled (enforced). */
+function policiesThatEnable(plan) {
+    return plan.operations.filter((op) => op.kind === 'policy' && (op.action === 'create' || op.action === 'update') && typeof op.body?.['state'] === 'string' && op.body['state'].toLowerCase() === 'enabled');
+}
+/** The refusal: every policy the plan would enable, at its file and line, and the two ways out. */
+function securityDefaultsRefusal(enabling, locate) {
+    const list = enabling.map((op) => `  ${locate(op)}: "${op.displayName}" (${op.action}, state: enabled)`).join('\n');
+    return [
+        `security defaults are on in this tenant, and Graph refuses to enable a Conditional Access policy while they are: this plan would enable ${enabling.length} polic${enabling.length === 1 ? 'y' : 'ies'}:`,
+        list,
+        'Either turn security defaults off (Entra admin center: Identity > Overview > Properties > Manage security defaults; or PATCH policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": false}), then plan again;',
+        'or set "state": "enabledForReportingButNotEnforced" (report-only) or "disabled" in these files until security defaults are off.',
+    ].join('\n');
+}
+/** The setting could not be read (403): the plan goes on, and says what it could not check. */
+function securityDefaultsUnknownWarning(enabling) {
+    return {
+        kind: 'security-defaults',
+        displayName: enabling.map((op) => op.displayName).join(', '),
+        message: 'this plan enables policies, and whether security defaults are on could not be read (403: grant Policy.Read.All). If they are on, Graph refuses to enable a policy: apply would fail.',
+    };
 }
 
 
