@@ -5753,7 +5753,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -5930,7 +5930,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
+const scope_1 = __nccwpck_require__(7788);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -5940,7 +5940,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(7788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -6626,7 +6626,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6911,7 +6911,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -8670,7 +8670,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -9334,7 +9334,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9849,7 +9849,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const thenElse_1 = __nccwpck_require__(6829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -10274,7 +10274,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27219,9 +27219,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -27275,7 +27275,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -27487,11 +27487,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -28100,7 +28100,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -28155,7 +28155,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -28368,7 +28368,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -28876,7 +28876,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -28887,7 +28887,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
+var stringifyDocument = __nccwpck_require__(9210);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -29725,7 +29725,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -32959,7 +32959,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -34809,7 +34809,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37083,24 +37083,26 @@ function renderOutcome(outcome) {
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
 /* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7357);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
-/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(291);
-/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7656);
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2586);
-/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3925);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6187);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8419);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(7306);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2135);
-/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7335);
-/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(3259);
-/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(9634);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(4922);
+/* harmony import */ var _commands_restore_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6508);
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(291);
+/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7656);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(8999);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2586);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3925);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6187);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8419);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7306);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2135);
+/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7335);
+/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(3259);
+/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(9634);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(4922);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
+
 
 
 
@@ -37145,31 +37147,31 @@ function registerDemo(program, setExit) {
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
             process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
-            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.usage);
+            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.usage);
             return;
         }
         const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(process.cwd(), dir) || '.';
-        const steps = 12;
+        const steps = 14;
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
         out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_11__/* .startEmulator */ .s)({ seed: 'sample' });
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_12__/* .startEmulator */ .s)({ seed: 'sample' });
         try {
             out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
             out();
             out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
-            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_10__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(shownDir));
-            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_9__/* .formatFindings */ .e)(validation, 'text')));
+            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_11__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(shownDir));
+            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_10__/* .formatFindings */ .e)(validation, 'text')));
             out();
             // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
-            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_13__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_14__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
             const plan = async () => {
-                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
                 if (outcome.status !== 'planned') {
-                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_18__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_19__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
                     return undefined;
                 }
-                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderPlanText */ .$)(outcome.plan)));
+                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(outcome.plan)));
                 return outcome.plan;
             };
             out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
@@ -37190,11 +37192,11 @@ function registerDemo(program, setExit) {
                 return;
             out();
             out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
-            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_15__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
+            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
             const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
-            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .renderApplyText */ .OM)(applied)));
-            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_16__/* .applySucceeded */ .Ou)(applied)) {
-                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure);
+            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderApplyText */ .OM)(applied)));
+            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .applySucceeded */ .Ou)(applied)) {
+                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.failure);
                 return;
             }
             out();
@@ -37206,20 +37208,20 @@ function registerDemo(program, setExit) {
             const backupDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-backup-')), 'conditional-access');
             out(`Step 8/${steps}  caac backup --out ${backupDir}`);
             const backup = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_5__/* .runBackup */ .Q)(graph, { out: backupDir, apiVersion: 'v1.0' });
-            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_19__/* .backupSummaryLine */ .$o)(backup)));
+            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_20__/* .backupSummaryLine */ .$o)(backup)));
             out();
             out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
-            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_14__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
+            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
             if (fromBackup.status !== 'planned') {
-                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_18__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_19__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
                 return;
             }
-            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderPlanText */ .$)(fromBackup.plan)));
+            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(fromBackup.plan)));
             out();
             const contingency = async (action) => {
-                const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__/* .runContingency */ .V)(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
-                out(indent((0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_7__/* .renderContingencyStatus */ .q)(outcome.sets)));
-                return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_6__/* .contingencySucceeded */ .X)(outcome);
+                const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__/* .runContingency */ .V)(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
+                out(indent((0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_8__/* .renderContingencyStatus */ .q)(outcome.sets)));
+                return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__/* .contingencySucceeded */ .X)(outcome);
             };
             out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
             const activated = await contingency('activate');
@@ -37231,13 +37233,57 @@ function registerDemo(program, setExit) {
             out();
             out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
             const deactivated = await contingency('deactivate');
+            out();
+            const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir);
             const held = during.contingency?.held.length ?? 0;
-            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(fromBackup.plan) || !activated || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .hasChanges */ .i)(during) || held !== 3 || !deactivated ? _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_12__/* .ExitCode */ .yU.ok);
+            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(fromBackup.plan) || !activated || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(during) || held !== 3 || !deactivated || !restoredOnce
+                ? _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.failure
+                : _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
         }
     });
+}
+/** The emulator's admin endpoints (not Graph): faults and list lag, switched on and off. */
+async function admin(url, path, body) {
+    const response = await fetch(`${url}/_emulator/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok)
+        throw new Error(`emulator admin ${path} answered ${response.status}`);
+}
+/**
+ * Steps 13–14: a policy deleted in the portal comes back from the recycle bin while Graph loses
+ * the answer to the restore (it is carried out; the answer never arrives) and its lists lag.
+ * caac looks for the result by id instead of sending the restore again: one copy, its old id.
+ * Answers whether the policy exists exactly once afterwards.
+ */
+async function lostAnswerSteps(url, graph, steps, out, backupDir) {
+    const before = await graph.tenant.read();
+    const victim = before.policies.find((p) => p['state'] === 'enabled' && typeof p['id'] === 'string');
+    if (!victim)
+        return false;
+    const name = String(victim['displayName']);
+    out(`Step 13/${steps}  someone deletes "${name}" in the portal; then Graph starts losing answers (the write is done, the answer never arrives) and its lists lag 1.5 s`);
+    await graph.tenant.remove('policy', String(victim['id']));
+    await admin(url, 'list-lag', { ms: 1500 });
+    await new Promise((r) => setTimeout(r, 1600));
+    out(indent(`caac restore --from ${backupDir} --only "${name}"`));
+    const planned = await (0,_commands_restore_js__WEBPACK_IMPORTED_MODULE_6__/* .planRestore */ .q)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(backupDir), graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+    if (planned.status !== 'planned')
+        return false;
+    const restore = planned.plan;
+    out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(restore)));
+    out();
+    out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
+    await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
+    const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
+    const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+    await admin(url, 'faults', { spec: null });
+    await admin(url, 'list-lag', { ms: 0 });
+    out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderApplyText */ .OM)(applied)));
+    const copies = (await graph.tenant.read()).policies.filter((p) => p['displayName'] === name);
+    out(indent(`"${name}": ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} in the tenant, id ${copies.map((p) => String(p['id'])).join(', ')}${copies.length === 1 && copies[0]['id'] === victim['id'] ? ' (its old id)' : ''}`));
+    return (0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .applySucceeded */ .Ou)(applied) && copies.length === 1 && copies[0]['id'] === victim['id'];
 }
 
 
@@ -37394,7 +37440,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1849);
 /* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8192);
 /* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4922);
-/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3820);
+/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6332);
 /* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
@@ -37799,7 +37845,7 @@ async function planAction(flags, setExit) {
 
 /***/ }),
 
-/***/ 3820:
+/***/ 6332:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37814,64 +37860,10 @@ var external_node_fs_ = __nccwpck_require__(3024);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
 // EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
 var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/restore.js
+var restore = __nccwpck_require__(6508);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var model_documents = __nccwpck_require__(822);
-;// CONCATENATED MODULE: ./lib/src/commands/restore.js
-/**
- * `caac restore`: a backup is a repository, so restoring is planning it and applying the plan,
- * with the same review and the same gates. One difference: an object deleted since the backup is
- * brought back from Graph's recycle bin while it is still there, so it keeps its id and everything
- * that refers to it; only when it is gone is it created anew.
- */
-
-
-
-async function planRestore(store, ports, options) {
-    if (options.only && options.prune)
-        throw new errors/* ConfigurationError */.j1('--only restores one object: it cannot be combined with --prune');
-    const only = options.only?.trim().toLowerCase();
-    const selected = only
-        ? {
-            load: () => {
-                const repo = store.load();
-                const documents = repo.documents.filter((d) => (0,model_documents/* displayNameOf */.Nv)(d)?.trim().toLowerCase() === only);
-                if (documents.length === 0)
-                    throw new errors/* ConfigurationError */.j1(`the backup in ${options.from} holds no object named "${options.only}"`);
-                return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
-            },
-        }
-        : store;
-    const outcome = await (0,commands_plan/* runPlan */.F)(selected, ports, { dir: options.from, prune: options.prune ?? false, apiVersion: options.apiVersion, log: options.log });
-    if (outcome.status !== 'planned')
-        return outcome;
-    const { plan } = outcome;
-    if (only) {
-        // Everything else in the tenant is simply not part of this restore.
-        plan.unmanaged = [];
-        plan.summary.unmanaged = 0;
-        plan.warnings = plan.warnings.filter((w) => w.kind !== 'unmanaged');
-    }
-    const creates = plan.operations.filter((op) => op.action === 'create' && op.kind !== 'authenticationStrength');
-    if (creates.length === 0)
-        return outcome;
-    const idsByFile = new Map(outcome.validation.prepared.map((d) => [d.file, typeof d.value['id'] === 'string' ? d.value['id'].toLowerCase() : undefined]));
-    const deleted = new Set();
-    for (const kind of new Set(creates.map((op) => op.kind))) {
-        for (const object of await ports.tenant.readDeleted(kind))
-            deleted.add(`${kind}:${String(object['id']).toLowerCase()}`);
-    }
-    for (const op of creates) {
-        const id = op.file ? idsByFile.get(op.file) : undefined;
-        if (id && deleted.has(`${op.kind}:${id}`)) {
-            op.restoreFrom = id;
-            options.log?.(`"${op.displayName}" is in the recycle bin: it will be restored with its id ${id}`);
-        }
-    }
-    return outcome;
-}
-
 // EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
 var load_repository = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/src/render/plan-text.js
@@ -37923,7 +37915,7 @@ async function restoreAction(flags) {
     if (!(0,external_node_fs_.existsSync)(flags.from))
         throw new errors/* ConfigurationError */.j1(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
-    const outcome = await planRestore((0,load_repository/* filePolicyStore */.Sv)(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+    const outcome = await (0,restore/* planRestore */.q)((0,load_repository/* filePolicyStore */.Sv)(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned')
         return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
     const { plan } = outcome;
@@ -38982,6 +38974,71 @@ function locateProblem(problem, documents) {
 /** True when applying the plan would change the tenant. */
 function plan_hasChanges(plan) {
     return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}
+
+
+/***/ }),
+
+/***/ 6508:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ planRestore)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2586);
+/**
+ * `caac restore`: a backup is a repository, so restoring is planning it and applying the plan,
+ * with the same review and the same gates. One difference: an object deleted since the backup is
+ * brought back from Graph's recycle bin while it is still there, so it keeps its id and everything
+ * that refers to it; only when it is gone is it created anew.
+ */
+
+
+
+async function planRestore(store, ports, options) {
+    if (options.only && options.prune)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1('--only restores one object: it cannot be combined with --prune');
+    const only = options.only?.trim().toLowerCase();
+    const selected = only
+        ? {
+            load: () => {
+                const repo = store.load();
+                const documents = repo.documents.filter((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .displayNameOf */ .Nv)(d)?.trim().toLowerCase() === only);
+                if (documents.length === 0)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the backup in ${options.from} holds no object named "${options.only}"`);
+                return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
+            },
+        }
+        : store;
+    const outcome = await (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .runPlan */ .F)(selected, ports, { dir: options.from, prune: options.prune ?? false, apiVersion: options.apiVersion, log: options.log });
+    if (outcome.status !== 'planned')
+        return outcome;
+    const { plan } = outcome;
+    if (only) {
+        // Everything else in the tenant is simply not part of this restore.
+        plan.unmanaged = [];
+        plan.summary.unmanaged = 0;
+        plan.warnings = plan.warnings.filter((w) => w.kind !== 'unmanaged');
+    }
+    const creates = plan.operations.filter((op) => op.action === 'create' && op.kind !== 'authenticationStrength');
+    if (creates.length === 0)
+        return outcome;
+    const idsByFile = new Map(outcome.validation.prepared.map((d) => [d.file, typeof d.value['id'] === 'string' ? d.value['id'].toLowerCase() : undefined]));
+    const deleted = new Set();
+    for (const kind of new Set(creates.map((op) => op.kind))) {
+        for (const object of await ports.tenant.readDeleted(kind))
+            deleted.add(`${kind}:${String(object['id']).toLowerCase()}`);
+    }
+    for (const op of creates) {
+        const id = op.file ? idsByFile.get(op.file) : undefined;
+        if (id && deleted.has(`${op.kind}:${id}`)) {
+            op.restoreFrom = id;
+            options.log?.(`"${op.displayName}" is in the recycle bin: it will be restored with its id ${id}`);
+        }
+    }
+    return outcome;
 }
 
 

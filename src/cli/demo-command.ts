@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { runBackup } from '../commands/backup.js';
+import { planRestore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { backupSummaryLine } from '../backup/report.js';
@@ -55,7 +56,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         return;
       }
       const shownDir = relative(process.cwd(), dir) || '.';
-      const steps = 12;
+      const steps = 14;
       out('caac demo: Conditional Access as Code against a local Graph emulator');
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
@@ -135,10 +136,55 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out();
         out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
         const deactivated = await contingency('deactivate');
+        out();
+        const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir);
         const held = during.contingency?.held.length ?? 0;
-        setExit(validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || hasChanges(during) || held !== 3 || !deactivated ? ExitCode.failure : ExitCode.ok);
+        setExit(
+          validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || hasChanges(during) || held !== 3 || !deactivated || !restoredOnce
+            ? ExitCode.failure
+            : ExitCode.ok,
+        );
       } finally {
         await emulator.stop();
       }
     });
+}
+
+/** The emulator's admin endpoints (not Graph): faults and list lag, switched on and off. */
+async function admin(url: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${url}/_emulator/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`emulator admin ${path} answered ${response.status}`);
+}
+
+/**
+ * Steps 13–14: a policy deleted in the portal comes back from the recycle bin while Graph loses
+ * the answer to the restore (it is carried out; the answer never arrives) and its lists lag.
+ * caac looks for the result by id instead of sending the restore again: one copy, its old id.
+ * Answers whether the policy exists exactly once afterwards.
+ */
+async function lostAnswerSteps(url: string, graph: ReturnType<typeof connectGraph>, steps: number, out: (line?: string) => void, backupDir: string): Promise<boolean> {
+  const before = await graph.tenant.read();
+  const victim = before.policies.find((p) => p['state'] === 'enabled' && typeof p['id'] === 'string');
+  if (!victim) return false;
+  const name = String(victim['displayName']);
+  out(`Step 13/${steps}  someone deletes "${name}" in the portal; then Graph starts losing answers (the write is done, the answer never arrives) and its lists lag 1.5 s`);
+  await graph.tenant.remove('policy', String(victim['id']));
+  await admin(url, 'list-lag', { ms: 1500 });
+  await new Promise((r) => setTimeout(r, 1600));
+  out(indent(`caac restore --from ${backupDir} --only "${name}"`));
+  const planned = await planRestore(filePolicyStore(backupDir), graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+  if (planned.status !== 'planned') return false;
+  const restore = planned.plan;
+  out(indent(renderPlanText(restore)));
+  out();
+  out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
+  await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
+  const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
+  const applied = await runApply(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+  await admin(url, 'faults', { spec: null });
+  await admin(url, 'list-lag', { ms: 0 });
+  out(indent(renderApplyText(applied)));
+  const copies = (await graph.tenant.read()).policies.filter((p) => p['displayName'] === name);
+  out(indent(`"${name}": ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} in the tenant, id ${copies.map((p) => String(p['id'])).join(', ')}${copies.length === 1 && copies[0]!['id'] === victim['id'] ? ' (its old id)' : ''}`));
+  return applySucceeded(applied) && copies.length === 1 && copies[0]!['id'] === victim['id'];
 }
