@@ -84,7 +84,7 @@ describe('lost answers', () => {
 
 describe('list lag', () => {
   test('a list and a GET show a create, an update and a delete only after the lag; writes see the primary', async () => {
-    await withEmulator({ listLagMs: 400 }, async (h) => {
+    await withEmulator({ listLagMs: 1500 }, async (h) => {
       const created = await h.g('POST', POLICIES, minimalPolicy({ displayName: 'Lagging' }));
       expect(created.status).toBe(201);
       const id = created.body.id as string;
@@ -92,14 +92,14 @@ describe('list lag', () => {
       expect((await h.g('GET', `${POLICIES}/${id}`)).status).toBe(404);
       // The primary has it: a PATCH succeeds at once.
       expect((await h.g('PATCH', `${POLICIES}/${id}`, { state: 'disabled' })).status).toBe(204);
-      await sleep(450);
+      await sleep(1600);
       const now = await h.g('GET', `${POLICIES}/${id}`);
       expect(now.status).toBe(200);
       expect(now.body.state).toBe('disabled');
       expect((await h.g('DELETE', `${POLICIES}/${id}`)).status).toBe(204);
       expect((await h.g('GET', POLICIES)).body.value).toHaveLength(1);
       expect((await h.g('GET', '/identity/conditionalAccess/deletedItems/policies')).body.value).toHaveLength(0);
-      await sleep(450);
+      await sleep(1600);
       expect((await h.g('GET', POLICIES)).body.value).toHaveLength(0);
       expect((await h.g('GET', '/identity/conditionalAccess/deletedItems/policies')).body.value).toHaveLength(1);
     });
@@ -107,12 +107,12 @@ describe('list lag', () => {
 
   test('the admin endpoint sets the lag; 0 turns it off', async () => {
     await withEmulator({}, async (h) => {
-      expect((await call(`${h.emu.url}/_emulator/list-lag`, "POST", { ms: -1 })).status).toBe(400);
-      expect((await call(`${h.emu.url}/_emulator/list-lag`, "POST", { ms: 5000 })).status).toBe(200);
-      await h.g("POST", POLICIES, minimalPolicy());
-      expect((await h.g("GET", POLICIES)).body.value).toHaveLength(0);
-      await call(`${h.emu.url}/_emulator/list-lag`, "POST", { ms: 0 });
-      expect((await h.g("GET", POLICIES)).body.value).toHaveLength(1);
+      expect((await call(`${h.emu.url}/_emulator/list-lag`, 'POST', { ms: -1 })).status).toBe(400);
+      expect((await call(`${h.emu.url}/_emulator/list-lag`, 'POST', { ms: 5000 })).status).toBe(200);
+      await h.g('POST', POLICIES, minimalPolicy());
+      expect((await h.g('GET', POLICIES)).body.value).toHaveLength(0);
+      await call(`${h.emu.url}/_emulator/list-lag`, 'POST', { ms: 0 });
+      expect((await h.g('GET', POLICIES)).body.value).toHaveLength(1);
     });
   });
 });
