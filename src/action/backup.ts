@@ -4,15 +4,13 @@ import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
-import { InputError, readInput, type ActionInputs } from './inputs.js';
+import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 
 /** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
 export async function backupAction(inputs: ActionInputs): Promise<void> {
   const env = process.env;
   const out = readInput(env, 'out') ?? 'conditional-access';
-  const idsInput = readInput(env, 'ids') ?? 'false';
-  if (!['true', 'True', 'TRUE', 'false', 'False', 'FALSE'].includes(idsInput)) throw new InputError(`input "ids" is "${idsInput}": it must be true or false`);
-  const ids = idsInput.toLowerCase() === 'true';
+  const ids = readBooleanInput(env, 'ids', false);
 
   const graph = connectFromInputs(inputs);
   const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => core.info(line) });

@@ -7,6 +7,7 @@ export function connectFromInputs(inputs: ActionInputs, apiVersion = inputs.apiV
   const graph = connectGraph({
     auth: inputs.auth as GraphConnectionOptions['auth'],
     tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
+    tenantIdSource: inputs.tenantId !== undefined ? 'the tenant-id input' : 'AZURE_TENANT_ID',
     clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
     cloud: (inputs.cloud ?? 'global') as GraphConnectionOptions['cloud'],
     graphUrl: inputs.graphUrl,

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
-import { InputError, readInput, type ActionInputs } from './inputs.js';
+import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { resultLines } from '../render/apply-text.js';
@@ -15,7 +15,7 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const action = (readInput(process.env, 'action') ?? 'status') as ContingencyAction;
   if (!ACTIONS.includes(action)) throw new InputError(`input "action" is "${action}": it must be one of ${ACTIONS.join(', ')}`);
   const set = readInput(process.env, 'set');
-  const dryRun = (readInput(process.env, 'dry-run') ?? 'false').toLowerCase() === 'true';
+  const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
   const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => core.info(line) });
   for (const problem of outcome.problems) core.warning(problem, { title: 'caac contingency' });

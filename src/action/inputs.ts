@@ -60,13 +60,13 @@ export function parseInputs(env: Env): ActionInputs {
     cloud: readInput(env, 'cloud'),
     graphUrl: readInput(env, 'graph-url'),
     apiVersion: oneOf(readInput(env, 'api-version') ?? 'v1.0', 'api-version', ['v1.0', 'beta'] as const),
-    prune: bool(readInput(env, 'prune'), 'prune', false),
-    comment: bool(readInput(env, 'comment'), 'comment', true),
+    prune: readBooleanInput(env, 'prune', false),
+    comment: readBooleanInput(env, 'comment', true),
     artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
     planFile: readInput(env, 'plan-file'),
-    allowDelete: bool(readInput(env, 'allow-delete'), 'allow-delete', false),
-    endContingency: bool(readInput(env, 'end-contingency'), 'end-contingency', false),
-    keepGoing: bool(readInput(env, 'keep-going'), 'keep-going', false),
+    allowDelete: readBooleanInput(env, 'allow-delete', false),
+    endContingency: readBooleanInput(env, 'end-contingency', false),
+    keepGoing: readBooleanInput(env, 'keep-going', false),
     snapshotDir: readInput(env, 'snapshot-dir'),
     confirmTimeoutMs: seconds(readInput(env, 'confirm-timeout'), 'confirm-timeout'),
   };
@@ -85,10 +85,23 @@ function oneOf<T extends string>(value: string, name: string, allowed: readonly 
   return value as T;
 }
 
-/** YAML 1.2 booleans, as the runner's own getBooleanInput reads them. */
-function bool(value: string | undefined, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (['true', 'True', 'TRUE'].includes(value)) return true;
-  if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new InputError(`input "${name}" is "${value}": it must be true or false`);
+/**
+ * A boolean input: `true` or `false` in any case, nothing else. An input that is not set at all
+ * takes its default; one set to an empty value (`dry-run: ${{ vars.UNSET }}`) or to anything else
+ * (`yes`, `1`, `on`, a typo) is an error that names it: guessing would turn a dry run into a real one.
+ */
+export function readBooleanInput(env: Env, name: string, fallback: boolean): boolean {
+  const upper = name.toUpperCase();
+  const raw = env[`INPUT_${upper.replace(/ /g, '_')}`] ?? env[`INPUT_${upper.replace(/[ -]/g, '_')}`];
+  if (raw === undefined) return fallback;
+  return parseBoolean(raw, `input "${name}"`);
+}
+
+/** `true`/`false` (any case, surrounding blanks ignored) → boolean; anything else is an InputError naming `what`. */
+export function parseBoolean(raw: string, what: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  const shown = raw.trim() === '' ? 'empty' : `${JSON.stringify(raw)}`;
+  throw new InputError(`${what} is ${shown}: it must be true or false`);
 }

@@ -36,6 +36,7 @@ export function connectionOptionsFromFlags(flags: ConnectionFlags, log: (line: s
   return {
     auth: flags.auth,
     tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
+    tenantIdSource: flags.tenantId !== undefined ? '--tenant-id' : 'AZURE_TENANT_ID',
     clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
     cloud: flags.cloud,
     graphUrl: flags.graphUrl,

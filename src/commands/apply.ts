@@ -104,8 +104,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   } catch (e) {
     return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
   }
-  if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-    throw new SafetyError(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+  // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
+  if (!plan.tenant.id || plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+    throw new SafetyError(`the plan was made for tenant ${plan.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
   }
   const fingerprint = fingerprintSnapshot(live, plan.apiVersion);
   if (fingerprint !== plan.fingerprint) {

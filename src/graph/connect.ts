@@ -22,11 +22,15 @@ import {
   TokenCache,
 } from './middleware.js';
 import { GraphTenant } from './tenant.js';
+import { tenantIdentity } from './tenant-identity.js';
 
 export interface GraphConnectionOptions {
   /** How to sign in; by default, what `env` provides (see credentials.ts). */
   auth?: AuthMethod;
+  /** The tenant to sign in to; it must be the one the token belongs to (checked before the first read). */
   tenantId?: string;
+  /** Where `tenantId` came from, for the message when it disagrees (`--tenant-id`, `the tenant-id input`). */
+  tenantIdSource?: string;
   clientId?: string;
   cloud?: CloudName;
   /** Overrides Graph's host, e.g. an emulator at http://127.0.0.1:PORT. */
@@ -120,23 +124,23 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   ];
   const http = new GraphHttp({ baseUrl, apiVersion, middleware, describeCredential: () => chosen.description });
 
-  let tenantId = chosen.tenantId;
-  let discovering: Promise<string> | undefined;
-  const knownTenantId = (): string => tenantId ?? tokens.tenantIdFromToken ?? '';
-  const resolveTenantId = async (): Promise<string> => {
-    const known = knownTenantId();
-    if (known !== '') return known;
-    // Neither configured nor in the token (a static non-JWT token, e.g. the emulator's): ask Graph.
-    discovering ??= http.call('GET', 'organization?$select=id').then((org) => {
-      const first = Array.isArray(org?.value) ? org.value[0] : undefined;
-      const id = typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first.id === 'string' ? first.id : '';
-      tenantId = id;
-      return id;
-    });
-    return discovering;
-  };
+  // The token decides the tenant: its `tid`, or Graph's own answer for a token that is not a JWT.
+  // A configured tenant id only names the tenant to sign in to; one that disagrees stops the run.
+  const identity = tenantIdentity({
+    configured: chosen.tenantId,
+    configuredFrom: options.tenantIdSource ?? (options.tenantId?.trim() ? 'the configured tenant id' : 'AZURE_TENANT_ID'),
+    tokenTenantId: async () => {
+      await tokens.get();
+      return tokens.tenantIdFromToken;
+    },
+    organizationId: async () => {
+      const org = await http.call('GET', 'organization?$select=id');
+      const first = Array.isArray(org?.['value']) ? org['value'][0] : undefined;
+      return typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first['id'] === 'string' ? first['id'] : undefined;
+    },
+  });
 
-  const tenant = new GraphTenant(http, { pageSize, tenantId: resolveTenantId, knownTenantId, requests: () => counter.snapshot() });
+  const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
   return { tenant, directory, describe };
 }

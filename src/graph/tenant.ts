@@ -19,7 +19,7 @@ export const KIND_PATHS: Record<DocumentKind, string> = {
 export interface GraphTenantOptions {
   /** Sent as $top on the lists; unset, Graph picks its page size. */
   pageSize?: number;
-  /** The tenant id, once known (configured, from the token, or from GET /organization). */
+  /** The tenant the token belongs to (its tid, or GET /organization), checked against a configured one; throws when they disagree. */
   tenantId: () => Promise<string>;
   knownTenantId: () => string;
   requests: () => RequestTally;
@@ -31,7 +31,7 @@ export class GraphTenant implements Tenant {
     private readonly o: GraphTenantOptions,
   ) {}
 
-  /** The configured tenant id, or the one discovered by the first request; '' until then. */
+  /** The tenant the token belongs to, once the first read or write has checked it; '' until then. */
   get tenantId(): string {
     return this.o.knownTenantId();
   }
@@ -45,12 +45,14 @@ export class GraphTenant implements Tenant {
   }
 
   async read(): Promise<TenantSnapshot> {
+    // Which tenant first: a configured tenant id that is not the token's stops the run here.
+    const tenantId = await this.o.tenantId();
     // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
     const policies = await this.http.list(this.listTarget('policy'));
     const namedLocations = await this.http.list(this.listTarget('namedLocation'));
     const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
     return {
-      tenantId: await this.o.tenantId(),
+      tenantId,
       graphUrl: this.http.baseUrl,
       apiVersion: this.http.apiVersion,
       policies,
@@ -60,6 +62,7 @@ export class GraphTenant implements Tenant {
   }
 
   async create(kind: DocumentKind, body: JsonObject): Promise<JsonObject> {
+    await this.o.tenantId(); // never a write to a tenant that was not checked
     // A strength's combination configurations have an endpoint of their own: the strength first.
     const { combinationConfigurations, ...rest } = body;
     const strengthConfigurations = kind === 'authenticationStrength' && Array.isArray(combinationConfigurations) ? combinationConfigurations : undefined;
@@ -111,6 +114,7 @@ export class GraphTenant implements Tenant {
   }
 
   async update(kind: DocumentKind, id: string, body: JsonObject): Promise<void> {
+    await this.o.tenantId();
     const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
     if (kind === 'authenticationStrength' && Array.isArray(body['combinationConfigurations'])) {
       // The configurations have their own endpoint: compare with what the tenant holds (one GET).
@@ -145,6 +149,7 @@ export class GraphTenant implements Tenant {
 
   async restoreDeleted(kind: DocumentKind, id: string): Promise<JsonObject | undefined> {
     if (kind === 'authenticationStrength') return undefined; // strengths are not soft-deleted
+    await this.o.tenantId();
     // Retried only on 429, like a create: a blind retry after a lost answer gets 404 (the first
     // one worked), which reads as "purged". The caller checks the object by id instead.
     const path = `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`;
@@ -161,6 +166,7 @@ export class GraphTenant implements Tenant {
   }
 
   async remove(kind: DocumentKind, id: string): Promise<void> {
+    await this.o.tenantId();
     await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
   }
 

@@ -7,6 +7,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { GraphError } from '../../src/errors.js';
 import { connectGraph, type GraphConnectionOptions } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
+import { fakeJwt } from '../fixtures/fake-jwt.js';
 
 const TOKEN = 'emulator-token-5f3a9c';
 
@@ -51,8 +52,8 @@ describe('Tenant over Graph (sample tenant)', () => {
     expect(tally.total).toBe(8);
   });
 
-  test('read() without $top: one request per kind; beta when asked', async () => {
-    const { tenant } = connect(emu, { tenantId: emu.tenantId, apiVersion: 'beta' });
+  test('read() without $top: one request per kind; beta when asked; the token\'s tid names the tenant (no GET /organization)', async () => {
+    const { tenant } = connect(emu, { tenantId: emu.tenantId, apiVersion: 'beta', env: { CAAC_ACCESS_TOKEN: fakeJwt({ tid: emu.tenantId }) } });
     const snap = await tenant.read();
     expect(snap.policies).toHaveLength(21);
     expect(snap.apiVersion).toBe('beta');

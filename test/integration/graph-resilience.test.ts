@@ -8,15 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { startEmulator } from '../../src/emulator/index.js';
 import { GraphError } from '../../src/errors.js';
 import { connectGraph } from '../../src/graph/connect.js';
+import { fakeJwt } from '../fixtures/fake-jwt.js';
 
 const env = { CAAC_ACCESS_TOKEN: 'test' };
+// A token that names its tenant: the counts below are Conditional Access requests only (no GET /organization).
+const jwtEnv = (tid: string) => ({ CAAC_ACCESS_TOKEN: fakeJwt({ tid }) });
 
 test('pacing: 8 Conditional Access requests at once against 1 request/s reach the caller without a 429', async () => {
   const emu = await startEmulator({ seed: 'sample', rateLimit: 1 });
   try {
     const lines: string[] = [];
     // Client defaults: 1 request/s with a small burst.
-    const { tenant } = connectGraph({ graphUrl: emu.url, env, tenantId: emu.tenantId, log: (l) => lines.push(l) });
+    const { tenant } = connectGraph({ graphUrl: emu.url, env: jwtEnv(emu.tenantId), tenantId: emu.tenantId, log: (l) => lines.push(l) });
     const id = '0a3b5f1e-0000-4000-8000-000000000001';
     const created = await tenant.create('namedLocation', {
       '@odata.type': '#microsoft.graph.countryNamedLocation', displayName: 'paced', countriesAndRegions: ['FR'], includeUnknownCountriesAndRegions: false,
@@ -44,7 +47,7 @@ test('retry: faults on 30% of requests (503, 504, 429, reset) and read() still s
   try {
     const lines: string[] = [];
     const { tenant, directory } = connectGraph({
-      graphUrl: emu.url, env, tenantId: emu.tenantId, rateLimit: 1000, burst: 1000, pageSize: 4, retryBaseDelayMs: 200, log: (l) => lines.push(l),
+      graphUrl: emu.url, env: jwtEnv(emu.tenantId), tenantId: emu.tenantId, rateLimit: 1000, burst: 1000, pageSize: 4, retryBaseDelayMs: 200, log: (l) => lines.push(l),
     });
     const snap = await tenant.read();
     expect(snap.policies).toHaveLength(21);
@@ -71,7 +74,7 @@ test('retry: faults on 30% of requests (503, 504, 429, reset) and read() still s
 test('retry: a budget that runs out ends in a GraphError naming the attempts', async () => {
   const emu = await startEmulator({ seed: 'sample', faults: 'rate=1,kinds=504,seed=1' });
   try {
-    const { tenant } = connectGraph({ graphUrl: emu.url, env, tenantId: emu.tenantId, rateLimit: 1000, maxRetryTimeMs: 300, retryBaseDelayMs: 50 });
+    const { tenant } = connectGraph({ graphUrl: emu.url, env: jwtEnv(emu.tenantId), tenantId: emu.tenantId, rateLimit: 1000, maxRetryTimeMs: 300, retryBaseDelayMs: 50 });
     const err = (await tenant.read().catch((e: unknown) => e)) as GraphError;
     expect(err).toBeInstanceOf(GraphError);
     expect(err.status).toBe(504);
@@ -87,7 +90,7 @@ test('a refused connection is not retried for two minutes: it fails at once with
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
-  const { tenant } = connectGraph({ graphUrl: `http://127.0.0.1:${port}`, env, tenantId: 't' });
+  const { tenant } = connectGraph({ graphUrl: `http://127.0.0.1:${port}`, env });
   const err = (await tenant.read().catch((e: unknown) => e)) as GraphError;
   expect(err).toBeInstanceOf(GraphError);
   expect(err.code).toBe('NetworkError');
@@ -126,7 +129,7 @@ describe('$batch items throttled one by one (loopback fake)', () => {
   });
 
   test('throttled items go again in a later batch; the others are not asked twice', async () => {
-    const { directory, tenant } = connectGraph({ graphUrl: url, env, tenantId: 't' });
+    const { directory, tenant } = connectGraph({ graphUrl: url, env });
     const found = await directory.findByNames([{ kind: 'group', name: 'Throttled' }, { kind: 'group', name: 'Fine' }]);
     expect(found.get('group:Throttled')).toHaveLength(1);
     expect(found.get('group:Fine')).toHaveLength(1);
@@ -137,7 +140,7 @@ describe('$batch items throttled one by one (loopback fake)', () => {
   });
 
   test('an item refused with 403 is a GraphError naming the permission', async () => {
-    const { directory } = connectGraph({ graphUrl: url, env, tenantId: 't' });
+    const { directory } = connectGraph({ graphUrl: url, env });
     const err = (await directory.findByNames([{ kind: 'user', name: "Forbidden'o@x" }]).catch((e: unknown) => e)) as GraphError;
     expect(err).toBeInstanceOf(GraphError);
     expect(err.status).toBe(403);
