@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { runApply } from '../commands/apply.js';
 import { ConfigurationError } from '../errors.js';
 import { appendJobSummary } from '../github/job-summary.js';
@@ -28,9 +29,9 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
     endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
     confirmTimeoutMs: inputs.confirmTimeoutMs,
-    log: (line) => core.info(line),
+    log: (line) => runnerLog.info(line),
   });
-  process.stdout.write(renderApplyText(outcome));
+  runnerLog.write(renderApplyText(outcome));
   core.setOutput('applied', String(outcome.applied));
   core.setOutput('failed', String(outcome.failed + outcome.skipped));
 
@@ -52,5 +53,5 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
   if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(summary);
   // The report is out: the error behind a stop (the first read, the read-back) fails the step as when it was thrown.
   if (outcome.error !== undefined) throw outcome.error;
-  if (!applySucceeded(outcome)) core.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} not attempted, ${outcome.verification.length} unverified`);
+  if (!applySucceeded(outcome)) runnerLog.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} not attempted, ${outcome.verification.length} unverified`);
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
@@ -13,9 +14,9 @@ export async function backupAction(inputs: ActionInputs): Promise<void> {
   const ids = readBooleanInput(env, 'ids', false);
 
   const graph = connectFromInputs(inputs);
-  const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => core.info(line) });
-  process.stdout.write(renderBackupText(result, out));
-  for (const warning of result.warnings) core.warning(warning, { title: 'caac backup' });
+  const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => runnerLog.info(line) });
+  runnerLog.write(renderBackupText(result, out));
+  for (const warning of result.warnings) runnerLog.warning(warning, { title: 'caac backup' });
 
   const changed = result.written.length + result.removed.length > 0;
   const markdown = renderBackupMarkdown(result);

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { connectGraph, type GraphConnectionOptions } from '../graph/connect.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -14,8 +15,8 @@ export function connectFromInputs(inputs: ActionInputs, apiVersion = inputs.apiV
     apiVersion,
     env: process.env,
     getIdToken: (audience) => core.getIDToken(audience),
-    log: (line) => core.info(line),
+    log: (line) => runnerLog.info(line),
   });
-  core.info(`signing in with ${graph.describe()}`);
+  runnerLog.info(`signing in with ${graph.describe()}`);
   return graph;
 }

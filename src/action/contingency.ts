@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
@@ -17,12 +18,12 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const set = readInput(process.env, 'set');
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => core.info(line) });
-  for (const problem of outcome.problems) core.warning(problem, { title: 'caac contingency' });
+  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
+  for (const problem of outcome.problems) runnerLog.warning(problem, { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);
   if (outcome.stopped) results.unshift(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
-  process.stdout.write((results.length ? results.join('\n') + '\n' : '') + status);
+  runnerLog.write((results.length ? results.join('\n') + '\n' : '') + status);
   const changed = outcome.results.filter((r) => r.status === 'applied').length;
   core.setOutput('changed', String(changed));
   core.setOutput('active', String(outcome.sets.length === 1 && outcome.sets[0]!.active));
@@ -44,5 +45,5 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   ];
   if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(lines.join('\n') + '\n');
   if (outcome.error !== undefined) throw outcome.error;
-  if (!contingencySucceeded(outcome)) core.setFailed(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
+  if (!contingencySucceeded(outcome)) runnerLog.setFailed(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
 }

@@ -3,6 +3,7 @@
  * action.yml runs it with `command`; the composite actions under actions/ pass inputs via env.
  */
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
 import { applyAction } from './apply.js';
@@ -34,20 +35,20 @@ async function run(): Promise<void> {
     }
   } catch (error) {
     if (error instanceof GraphError || error instanceof SafetyError || error instanceof StalePlanError) {
-      core.setFailed(`caac: ${error.message}`);
+      runnerLog.setFailed(`caac: ${error.message}`);
       if (error instanceof StalePlanError) process.exitCode = 3;
       return;
     }
     if (error instanceof ConfigurationError || error instanceof InputError) {
       const loc = error instanceof ConfigurationError ? error.location : undefined;
-      if (loc?.line) core.error(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
-      core.setFailed(error.message);
+      if (loc?.line) runnerLog.error(error.message, { file: loc.file, startLine: loc.line, startColumn: loc.column });
+      runnerLog.setFailed(error.message);
       process.exitCode = 2;
       return;
     }
     const e = error instanceof Error ? error : new Error(String(error));
-    core.setFailed(`caac: unexpected error: ${e.message} (this is a bug in caac; please report it)`);
-    if (e.stack) core.debug(e.stack);
+    runnerLog.setFailed(`caac: unexpected error: ${e.message} (this is a bug in caac; please report it)`);
+    if (e.stack) runnerLog.debug(e.stack);
   }
 }
 

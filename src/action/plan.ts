@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { annotateFindings } from '../github/annotations.js';
@@ -17,28 +18,28 @@ import type { ActionInputs } from './inputs.js';
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 export async function planAction(inputs: ActionInputs): Promise<void> {
   const graph = connectFromInputs(inputs);
-  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => core.info(l) });
+  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => runnerLog.info(l) });
 
   if (outcome.status === 'invalid') {
-    process.stdout.write(formatFindings(outcome.validation, 'text'));
+    runnerLog.write(formatFindings(outcome.validation, 'text'));
     annotateFindings(outcome.validation.findings);
-    core.setFailed(`caac plan stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s) in ${inputs.dir}`);
+    runnerLog.setFailed(`caac plan stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s) in ${inputs.dir}`);
     return;
   }
   if (outcome.status === 'unresolved') {
-    for (const p of outcome.problems) core.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac reference' });
-    core.setFailed(`caac plan stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned`);
+    for (const p of outcome.problems) runnerLog.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac reference' });
+    runnerLog.setFailed(`caac plan stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned`);
     return;
   }
   if (outcome.status === 'unsafe') {
-    process.stdout.write(renderPlanText(outcome.plan));
-    for (const p of outcome.problems) core.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac break-glass-not-excluded' });
-    core.setFailed(`caac plan refused: after this change an emergency-access account would not be spared (${outcome.problems.length} problem(s)); fix the policies named above`);
+    runnerLog.write(renderPlanText(outcome.plan));
+    for (const p of outcome.problems) runnerLog.error(p.message, { file: p.file, startLine: p.line, startColumn: p.column, title: 'caac break-glass-not-excluded' });
+    runnerLog.setFailed(`caac plan refused: after this change an emergency-access account would not be spared (${outcome.problems.length} problem(s)); fix the policies named above`);
     return;
   }
 
   const { plan } = outcome;
-  process.stdout.write(renderPlanText(plan));
+  runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
   writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
   if (process.env['GITHUB_STEP_SUMMARY']) await writePlanJobSummary(plan, { artifactName: inputs.artifactName });
@@ -47,7 +48,7 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
   const pr = readPullRequest(process.env);
   if (inputs.comment && pr) {
     if (!inputs.githubToken) {
-      core.warning('no github-token: the plan is in the job summary, but no pull request comment was posted');
+      runnerLog.warning('no github-token: the plan is in the job summary, but no pull request comment was posted');
     } else {
       const runUrl =
         process.env['GITHUB_SERVER_URL'] && process.env['GITHUB_REPOSITORY'] && process.env['GITHUB_RUN_ID']
@@ -60,13 +61,13 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
         issueNumber: pr.number,
         marker: planCommentMarker(plan.tenant.id, plan.dir),
         body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName: inputs.artifactName }),
-        log: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
+        log: { info: (m) => runnerLog.info(m), warning: (m) => runnerLog.warning(m), debug: (m) => runnerLog.debug(m) },
       });
       if (result.status === 'skipped') {
-        core.warning(`the plan was not posted on pull request #${pr.number}: ${result.reason ?? 'no permission'} (the plan itself succeeded; it is in the job summary)`);
+        runnerLog.warning(`the plan was not posted on pull request #${pr.number}: ${result.reason ?? 'no permission'} (the plan itself succeeded; it is in the job summary)`);
       } else {
         commentUrl = result.url ?? '';
-        core.info(`plan comment ${result.status}: ${commentUrl}`);
+        runnerLog.info(`plan comment ${result.status}: ${commentUrl}`);
       }
     }
   }

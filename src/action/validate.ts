@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import * as runnerLog from '../github/log.js';
 import { runValidate } from '../commands/validate.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { annotateFindings } from '../github/annotations.js';
@@ -12,7 +13,7 @@ import type { ActionInputs } from './inputs.js';
 /** The validate step: annotations, a job summary with every finding, SARIF, outputs. */
 export async function validateAction(inputs: ActionInputs): Promise<void> {
   const result = runValidate(filePolicyStore(inputs.dir));
-  process.stdout.write(formatFindings(result, 'text'));
+  runnerLog.write(formatFindings(result, 'text'));
 
   const counts = annotateFindings(result.findings);
   const sarifFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-validate.sarif');
@@ -29,6 +30,6 @@ export async function validateAction(inputs: ActionInputs): Promise<void> {
   core.setOutput('warnings', String(result.summary.warnings));
   core.setOutput('sarif-file', sarifFile);
   if (result.summary.errors > 0) {
-    core.setFailed(`caac validate found ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'} in ${inputs.dir}`);
+    runnerLog.setFailed(`caac validate found ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'} in ${inputs.dir}`);
   }
 }

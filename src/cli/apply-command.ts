@@ -14,6 +14,7 @@ import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFla
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
+import { writeOut, printLine, printErrLine } from './output.js';
 
 interface ApplyFlags extends ConnectionFlags {
   plan?: string;
@@ -43,7 +44,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     try {
       setExit(await applyAction(flags));
     } catch (error) {
-      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
+      setExit(reportTenantCommandError(error, printErrLine));
     }
   });
 }
@@ -70,9 +71,9 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   const graph = connectFromFlags(flags, apiVersion);
   if (!flags.plan) {
     const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
-    if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
+    if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
-    process.stdout.write(renderPlanText(plan));
+    writeOut(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
     snapshotDir: flags.snapshotDir,
@@ -99,9 +100,9 @@ export async function applyAndReport(
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,
-    log: (line) => process.stdout.write(line + '\n'),
+    log: printLine,
   });
-  process.stdout.write(renderApplyText(outcome));
-  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, (line) => process.stderr.write(line + '\n'));
+  writeOut(renderApplyText(outcome));
+  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, printErrLine);
   return applySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
 }

@@ -4,6 +4,7 @@ import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
 import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { writeOut, printErrLine } from './output.js';
 
 interface BackupFlags extends ConnectionFlags {
   out: string;
@@ -21,10 +22,10 @@ export function registerBackup(program: Command, setExit: (code: number) => void
       const log = logProgress;
       const graph = connectFromFlags(flags);
       const result = await runBackup(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
-      process.stdout.write(renderBackupText(result, flags.out));
+      writeOut(renderBackupText(result, flags.out));
       setExit(ExitCode.ok);
     } catch (error) {
-      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
+      setExit(reportTenantCommandError(error, printErrLine));
     }
   });
 }

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import { connectGraph, type GraphConnection, type GraphConnectionOptions } from '../graph/connect.js';
 import { AUTH_METHODS, type AuthMethod } from '../graph/credentials.js';
 import type { ApiVersion } from '../model/tenant.js';
+import { writeErr } from './output.js';
 
 export interface ConnectionFlags {
   tenantId?: string;
@@ -50,7 +51,7 @@ export function connectionOptionsFromFlags(flags: ConnectionFlags, log: (line: s
 
 /** Progress for the commands that reach a tenant: on stderr, so stdout keeps the report alone. */
 export const logProgress = (line: string): void => {
-  process.stderr.write(`caac: ${line}\n`);
+  writeErr(`caac: ${line}\n`);
 };
 
 /** Signs in as the flags say, and names the credential in the log. */

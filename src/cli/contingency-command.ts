@@ -8,6 +8,7 @@ import { resultLines } from '../render/apply-text.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
+import { writeOut, printLine, printErrLine } from './output.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
@@ -25,7 +26,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
     try {
       setExit(await contingencyAction(action, setName, flags));
     } catch (error) {
-      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
+      setExit(reportTenantCommandError(error, printErrLine));
     }
   };
 
@@ -60,11 +61,11 @@ async function contingencyAction(action: ContingencyAction, setName: string | un
     dir: flags.dir,
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
-    log: (line) => process.stdout.write(line + '\n'),
+    log: printLine,
   });
-  process.stdout.write(renderOutcome(outcome));
+  writeOut(renderOutcome(outcome));
   // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.
-  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, (line) => process.stderr.write(line + '\n'));
+  if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, printErrLine);
   return contingencySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
 }
 

@@ -25,6 +25,7 @@ import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportStoppedPlan } from './plan-command.js';
+import { writeOut, writeErr } from './output.js';
 
 /** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
 export function exampleRepository(): string | undefined {
@@ -48,10 +49,10 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .description('run the pipeline against an embedded Graph emulator with a sample tenant (no tenant, no install)')
     .option('--dir <dir>', 'repository to use instead of the bundled example')
     .action(async (flags: { dir?: string }) => {
-      const out = (line = '') => process.stdout.write(line + '\n');
+      const out = (line = '') => writeOut(line + '\n');
       const dir = flags.dir ?? exampleRepository();
       if (!dir) {
-        process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
+        writeErr('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
         setExit(ExitCode.usage);
         return;
       }
@@ -74,7 +75,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const plan = async (): Promise<Plan | undefined> => {
           const outcome = await runPlan(filePolicyStore(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
           if (outcome.status !== 'planned') {
-            setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+            setExit(reportStoppedPlan(outcome, (t) => writeOut(indent(t) + '\n')));
             return undefined;
           }
           out(indent(renderPlanText(outcome.plan)));
@@ -117,7 +118,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
         const fromBackup = await runPlan(filePolicyStore(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
         if (fromBackup.status !== 'planned') {
-          setExit(reportStoppedPlan(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+          setExit(reportStoppedPlan(fromBackup, (t) => writeOut(indent(t) + '\n')));
           return;
         }
         out(indent(renderPlanText(fromBackup.plan)));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigurationError } from '../errors.js';
 import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { writeOut } from './output.js';
 
 interface EmulatorFlags {
   port: string;
@@ -75,7 +76,7 @@ export function registerEmulator(program: Command): void {
         if (e.code === 'ENOENT' || e instanceof SyntaxError) throw new ConfigurationError(`cannot start the emulator: ${e.message}`);
         throw e;
       });
-      process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
+      writeOut(`caac emulator listening on ${emulator.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -15,6 +15,7 @@ import { registerContingency } from './contingency-command.js';
 import { registerPlan } from './plan-command.js';
 import { registerRestore } from './restore-command.js';
 import { registerValidate } from './validate-command.js';
+import { writeErr, printErrLine } from './output.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "caac --help" for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr });
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       // commander has already printed the problem and the hint.
       return ExitCode.usage;
     }
-    return reportError(error, (line) => process.stderr.write(line + '\n'));
+    return reportError(error, printErrLine);
   }
 }
 

@@ -5,9 +5,11 @@ import { formatFindings } from '../commands/validate-output.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { sanitizeLogText } from '../render/plan-format.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { writeOut, printErrLine } from './output.js';
 
 interface PlanFlags extends ConnectionFlags {
   dir: string;
@@ -23,11 +25,11 @@ export function reportStoppedPlan(outcome: Exclude<PlanOutcome, { status: 'plann
     write(formatFindings(outcome.validation, 'text'));
     write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
   } else if (outcome.status === 'unresolved') {
-    for (const p of outcome.problems) write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
+    for (const p of outcome.problems) write(`${sanitizeLogText(p.file)}:${p.line}:${p.column} error reference ${sanitizeLogText(p.message)}\n`);
     write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
   } else {
     write(renderPlanText(outcome.plan));
-    for (const p of outcome.problems) write(`${p.file}:${p.line}:${p.column} error break-glass-not-excluded ${p.message}\n`);
+    for (const p of outcome.problems) write(`${sanitizeLogText(p.file)}:${p.line}:${p.column} error break-glass-not-excluded ${sanitizeLogText(p.message)}\n`);
     write(`caac plan: refused: after ${outcome.problems.length === 1 ? 'this change' : 'these changes'} an emergency-access account would not be spared (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}); apply would refuse it too\n`);
   }
   return ExitCode.failure;
@@ -46,7 +48,7 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
     try {
       await planAction(flags, setExit);
     } catch (error) {
-      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
+      setExit(reportTenantCommandError(error, printErrLine));
     }
   });
 }
@@ -56,11 +58,11 @@ async function planAction(flags: PlanFlags, setExit: (code: number) => void): Pr
   const graph = connectFromFlags(flags);
   const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') {
-    setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
+    setExit(reportStoppedPlan(outcome, writeOut));
     return;
   }
   const { plan } = outcome;
-  process.stdout.write(renderPlanText(plan));
+  writeOut(renderPlanText(plan));
   if (flags.out) writeFileSync(flags.out, JSON.stringify(plan, null, 2) + '\n');
   if (flags.markdown) writeFileSync(flags.markdown, renderPlanMarkdown(plan));
   setExit(flags.detailedExitcode && hasChanges(plan) ? 2 : ExitCode.ok);

@@ -11,6 +11,7 @@ import { applyAndReport } from './apply-command.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
+import { writeOut, printErrLine } from './output.js';
 
 interface RestoreFlags extends ConnectionFlags {
   from: string;
@@ -34,7 +35,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
     try {
       setExit(await restoreAction(flags));
     } catch (error) {
-      setExit(reportTenantCommandError(error, (line) => process.stderr.write(line + '\n')));
+      setExit(reportTenantCommandError(error, printErrLine));
     }
   });
 }
@@ -45,9 +46,9 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
   const graph = connectFromFlags(flags);
   const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
-  if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
+  if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
-  process.stdout.write(renderPlanText(plan));
+  writeOut(renderPlanText(plan));
   if (!hasChanges(plan)) return ExitCode.ok;
   if (!flags.autoApprove) {
     if (!process.stdin.isTTY) {
@@ -57,7 +58,7 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
     const answer = (await rl.question('Apply this restore? Type "yes" to go on: ')).trim().toLowerCase();
     rl.close();
     if (answer !== 'yes') {
-      process.stdout.write('Nothing was changed.\n');
+      writeOut('Nothing was changed.\n');
       return ExitCode.failure;
     }
   }

@@ -6,6 +6,7 @@ import { FINDINGS_FORMATS, formatFindings, type FindingsFormat } from '../comman
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderFindingsText } from '../render/findings-text.js';
+import { writeOut } from './output.js';
 
 export interface ValidateFlags {
   dir: string;
@@ -25,9 +26,9 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       const report = formatFindings(result, flags.format);
       if (flags.output) {
         writeFileSync(flags.output, report);
-        process.stdout.write(flags.format === 'text' ? report : renderFindingsText(result));
+        writeOut(flags.format === 'text' ? report : renderFindingsText(result));
       } else {
-        process.stdout.write(report);
+        writeOut(report);
       }
       setExit(result.summary.errors > 0 ? ExitCode.failure : ExitCode.ok);
     });

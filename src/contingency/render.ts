@@ -1,6 +1,7 @@
 /** Plain-text reports of `caac contingency`. */
 import type { PlanOperation } from '../model/plan.js';
 import type { ContingencySetStatus } from './contingency.js';
+import { escapeLogValue as t } from '../render/log-text.js';
 
 const STATE_LABELS: Record<string, string> = {
   enabled: 'on',
@@ -8,22 +9,22 @@ const STATE_LABELS: Record<string, string> = {
   enabledForReportingButNotEnforced: 'report-only',
 };
 
-const stateLabel = (state: string | undefined): string => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
+const stateLabel = (state: string | undefined): string => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? t(state)));
 
-/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. */
+/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. Names from caac.yml and the tenant are escaped. */
 export function renderContingencyStatus(sets: readonly ContingencySetStatus[], problems: readonly string[] = []): string {
-  const lines: string[] = problems.map((p) => `warning: ${p}`);
+  const lines: string[] = problems.map((p) => `warning: ${t(p)}`);
   if (sets.length === 0) {
     lines.push('No contingency sets: caac.yml has no `contingency` key and no policy name carries "ENABLE IN EMERGENCY" with a disruption tag.');
     return lines.join('\n') + '\n';
   }
   for (const set of sets) {
     const by = set.source === 'convention' ? ' (by name convention)' : '';
-    lines.push(`${set.name}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
-    if (set.description) lines.push(`  ${set.description.trim()}`);
+    lines.push(`${t(set.name)}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${t(set.since)}` : ''}` : 'inactive'}`);
+    if (set.description) lines.push(`  ${t(set.description.trim())}`);
     for (const p of set.policies) {
       const ok = p.state === p.expected;
-      lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+      lines.push(`  ${ok ? '✓' : '·'} ${t(p.displayName)}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
     }
   }
   return lines.join('\n') + '\n';
@@ -31,5 +32,5 @@ export function renderContingencyStatus(sets: readonly ContingencySetStatus[], p
 
 export function describeOperation(op: PlanOperation): string {
   const change = op.changes.find((c) => c.path === '/state');
-  return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
+  return `policy "${t(op.displayName)}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
 }

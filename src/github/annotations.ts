@@ -2,7 +2,7 @@
  * Findings as workflow annotations on the file and line. GitHub shows at most 10 annotations of
  * each type per step, so we emit the first 10 of each and leave the rest to the job summary.
  */
-import * as core from '@actions/core';
+import * as runnerLog from './log.js';
 import type { Finding } from '../model/findings.js';
 
 export const ANNOTATIONS_PER_TYPE = 10;
@@ -22,8 +22,8 @@ export function annotateFindings(findings: readonly Finding[]): AnnotationCounts
     }
     counts.shown[kind]++;
     const properties = { file: f.file, startLine: f.line, startColumn: f.column, title: `caac ${f.rule}` };
-    if (f.severity === 'error') core.error(f.message, properties);
-    else core.warning(f.message, properties);
+    if (f.severity === 'error') runnerLog.error(f.message, properties);
+    else runnerLog.warning(f.message, properties);
   }
   return counts;
 }

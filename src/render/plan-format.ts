@@ -3,6 +3,7 @@
  * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
  * no escaping here (each renderer escapes for its own output).
  */
+import { escapeLogValue } from './log-text.js';
 import { KIND_LABELS, type JsonValue } from '../model/documents.js';
 import { sortWarnings, type FieldChange, type Plan, type PlanOperation, type PlanWarning, type PlanWarningKind } from '../model/plan.js';
 
@@ -128,17 +129,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /**
  * Text from a file or the tenant, made safe for a log or a single line: control characters
- * (newlines, escape sequences) are shown escaped, so a name can neither start a line
- * (`::workflow-command::`) nor drive the terminal.
+ * (newlines, escape sequences) and invisible or bidi characters are shown escaped, so a name can
+ * neither start a line (`::workflow-command::`) nor drive or disguise the terminal. See log-text.ts.
  */
-export function sanitizeLogText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
+export const sanitizeLogText = escapeLogValue;
 
 /** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
 export function deleteStepLines(op: PlanOperation): string[] {
