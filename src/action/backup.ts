@@ -3,6 +3,7 @@ import * as runnerLog from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
+import { escapeLogValue } from '../render/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
@@ -16,7 +17,7 @@ export async function backupAction(inputs: ActionInputs): Promise<void> {
   const graph = connectFromInputs(inputs);
   const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => runnerLog.info(line) });
   runnerLog.write(renderBackupText(result, out));
-  for (const warning of result.warnings) runnerLog.warning(warning, { title: 'caac backup' });
+  for (const warning of result.warnings) runnerLog.warning(escapeLogValue(warning), { title: 'caac backup' });
 
   const changed = result.written.length + result.removed.length > 0;
   const markdown = renderBackupMarkdown(result);

@@ -6,6 +6,7 @@ import { InputError, readBooleanInput, readInput, type ActionInputs } from './in
 import { connectFromInputs } from './connect.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { resultLines } from '../render/apply-text.js';
+import { escapeLogValue } from '../render/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 
@@ -19,7 +20,7 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
   const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
-  for (const problem of outcome.problems) runnerLog.warning(problem, { title: 'caac contingency' });
+  for (const problem of outcome.problems) runnerLog.warning(escapeLogValue(problem), { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);
   if (outcome.stopped) results.unshift(`Stopped: ${sanitizeLogText(outcome.stopped)}`);

@@ -16,6 +16,7 @@ import { KIND_FOLDERS, KIND_LABELS, isJsonObject, type DocumentKind, type JsonVa
 import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
+import { escapeLogValue } from '../render/log-text.js';
 
 export interface BackupOptions {
   /** The repository folder to write (created when missing). */
@@ -48,7 +49,8 @@ export interface BackupResult {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function runBackup(ports: { tenant: Tenant; directory: Directory }, options: BackupOptions): Promise<BackupResult> {
-  const log = options.log ?? (() => {});
+  // Names in log lines come from the tenant: a control character must not forge a line.
+  const log = (line: string): void => options.log?.(escapeLogValue(line));
   const before = ports.tenant.requests();
   const warnings: string[] = [];
 

@@ -1,7 +1,10 @@
 /**
  * Findings as workflow annotations on the file and line. GitHub shows at most 10 annotations of
  * each type per step, so we emit the first 10 of each and leave the rest to the job summary.
+ * Annotations are workflow commands: src/github/log.ts neutralises their text and @actions/core
+ * escapes message and properties by the toolkit's rules, so a file path or message cannot end one.
  */
+import { escapeLogValue } from '../render/log-text.js';
 import * as runnerLog from './log.js';
 import type { Finding } from '../model/findings.js';
 
@@ -22,8 +25,10 @@ export function annotateFindings(findings: readonly Finding[]): AnnotationCounts
     }
     counts.shown[kind]++;
     const properties = { file: f.file, startLine: f.line, startColumn: f.column, title: `caac ${f.rule}` };
-    if (f.severity === 'error') runnerLog.error(f.message, properties);
-    else runnerLog.warning(f.message, properties);
+    // A finding is one line: a newline from a file is shown escaped, not as a second annotation line.
+    const message = escapeLogValue(f.message);
+    if (f.severity === 'error') runnerLog.error(message, properties);
+    else runnerLog.warning(message, properties);
   }
   return counts;
 }
