@@ -8,6 +8,7 @@
  * state its file in the repository declares (not to "disabled": the repo is the truth).
  */
 import { ConfigurationError } from '../errors.js';
+import { escapeLogValue } from '../render/log-text.js';
 import { displayNameOf, type JsonObject, type SourceDocument } from '../model/documents.js';
 import type { PlanOperation } from '../model/plan.js';
 import type { ContingencySet, DeactivatedState, Settings } from '../model/settings.js';
@@ -64,7 +65,7 @@ export function findSet<T extends NamedContingencySet>(sets: readonly T[], name:
   const found = sets.find((s) => s.name === name);
   if (found) return found;
   const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : none;
-  throw new ConfigurationError(`there is no contingency set "${name}": ${known}`);
+  throw new ConfigurationError(`there is no contingency set "${escapeLogValue(name)}": ${escapeLogValue(known)}`);
 }
 
 /** The set's policies with the state each has while the set is active. */
@@ -82,7 +83,7 @@ const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowe
 function tenantPolicy(snapshot: TenantSnapshot, displayName: string): JsonObject | undefined {
   const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
   if (found.length > 1) {
-    throw new ConfigurationError(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+    throw new ConfigurationError(`the tenant holds ${found.length} policies named "${escapeLogValue(displayName)}" (${escapeLogValue(found.map((p) => String(p['id'])).join(', '))}): a contingency set must name each policy once`);
   }
   return found[0];
 }
@@ -164,7 +165,7 @@ export function planDeactivation(set: NamedContingencySet | ContingencySet, snap
     if (found && docs.length === 1 && typeof state === 'string') targets.push({ found, state, file: docs[0]!.file });
   }
   if (problems.length) {
-    throw new ConfigurationError(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+    throw new ConfigurationError(`cannot deactivate ${escapeLogValue(setLabel(set))}: ${escapeLogValue(problems.join('; '))}; nothing was changed`);
   }
   return targets
     .filter((t) => String(t.found['state']) !== t.state)

@@ -3,6 +3,7 @@
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
 import { GraphError } from '../errors.js';
+import { escapeLogValue } from '../render/log-text.js';
 import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
 import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
@@ -109,7 +110,7 @@ export class GraphTenant implements Tenant {
       await write();
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      throw new Error(`authentication strength "${displayName}" (${id}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
+      throw new Error(`authentication strength "${escapeLogValue(displayName)}" (${escapeLogValue(id)}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
     }
   }
 

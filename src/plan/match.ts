@@ -5,6 +5,7 @@
  * preparation strips every other server field but keeps this one).
  */
 import { ConfigurationError } from '../errors.js';
+import { escapeLogValue } from '../render/log-text.js';
 import { KIND_LABELS, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
 import { BUILT_IN_AUTH_STRENGTHS } from '../model/references.js';
 import type { ResolvedDocument } from '../resolve/resolve-references.js';
@@ -62,7 +63,7 @@ export function matchDocuments(kind: DocumentKind, desired: readonly ResolvedDoc
     if (!hit) continue;
     const other = claimedBy.get(hit);
     if (other) {
-      throw new ConfigurationError(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}": keep the id in one file only`, {
+      throw new ConfigurationError(`${escapeLogValue(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}"`)}: keep the id in one file only`, {
         file: doc.file,
         path: '/id',
       });
@@ -89,7 +90,7 @@ export function matchDocuments(kind: DocumentKind, desired: readonly ResolvedDoc
     }
     const other = claimedBy.get(hit);
     if (other) {
-      throw new ConfigurationError(`${doc.file} and ${other.file} both describe the ${label} "${displayNameOf(doc)}": displayName must be unique`, {
+      throw new ConfigurationError(`${escapeLogValue(`${doc.file} and ${other.file} both describe the ${label} "${displayNameOf(doc)}"`)}: displayName must be unique`, {
         file: doc.file,
         path: '/displayName',
       });
