@@ -7,6 +7,7 @@ import type { Plan } from '../model/plan.js';
 import type { Tenant } from '../plan/ports.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
+import { assertWritableFolder } from '../repo/output-paths.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -37,7 +38,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
     .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
-    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
+    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
   addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: ApplyFlags) => {
     try {
@@ -55,6 +56,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   }
   if (flags.plan && flags.autoApprove) throw new ConfigurationError('give either --plan or --auto-approve, not both');
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
+  if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   let plan: Plan;
   let apiVersion = flags.apiVersion;
   if (flags.plan) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
+import { assertWritableFolder } from '../repo/output-paths.js';
 import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 
@@ -19,6 +20,7 @@ export function registerBackup(program: Command, setExit: (code: number) => void
   addConnectionOptions(command).action(async (flags: BackupFlags) => {
     try {
       const log = logProgress;
+      assertWritableFolder(flags.out, '--out');
       const graph = connectFromFlags(flags);
       const result = await runBackup(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
       process.stdout.write(renderBackupText(result, flags.out));

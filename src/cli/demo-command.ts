@@ -2,7 +2,7 @@
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,13 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
       const emulator = await startEmulator({ seed: 'sample' });
+      // Every temporary folder the demo makes (snapshots, the backup): removed however it ends.
+      const created: string[] = [];
+      const tempFolder = (prefix: string): string => {
+        const path = mkdtempSync(join(tmpdir(), prefix));
+        created.push(path);
+        return path;
+      };
       try {
         out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
         out();
@@ -97,7 +104,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         if (!drift) return;
         out();
         out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
-        const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
+        const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
         const applied = await runApply(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
         out(indent(renderApplyText(applied)));
         if (!applySucceeded(applied)) {
@@ -109,7 +116,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const final = await plan();
         if (!final) return;
         out();
-        const backupDir = join(mkdtempSync(join(tmpdir(), 'caac-demo-backup-')), 'conditional-access');
+        const backupDir = join(tempFolder('caac-demo-backup-'), 'conditional-access');
         out(`Step 8/${steps}  caac backup --out ${backupDir}`);
         const backup = await runBackup(graph, { out: backupDir, apiVersion: 'v1.0' });
         out(indent(backupSummaryLine(backup)));
@@ -137,7 +144,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
         const deactivated = await contingency('deactivate');
         out();
-        const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir);
+        const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir, tempFolder);
         const held = during.contingency?.held.length ?? 0;
         setExit(
           validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || hasChanges(during) || held !== 3 || !deactivated || !restoredOnce
@@ -146,6 +153,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         );
       } finally {
         await emulator.stop();
+        for (const path of created) rmSync(path, { recursive: true, force: true });
       }
     });
 }
@@ -162,7 +170,14 @@ async function admin(url: string, path: string, body: unknown): Promise<void> {
  * caac looks for the result by id instead of sending the restore again: one copy, its old id.
  * Answers whether the policy exists exactly once afterwards.
  */
-async function lostAnswerSteps(url: string, graph: ReturnType<typeof connectGraph>, steps: number, out: (line?: string) => void, backupDir: string): Promise<boolean> {
+async function lostAnswerSteps(
+  url: string,
+  graph: ReturnType<typeof connectGraph>,
+  steps: number,
+  out: (line?: string) => void,
+  backupDir: string,
+  tempFolder: (prefix: string) => string,
+): Promise<boolean> {
   const before = await graph.tenant.read();
   const victim = before.policies.find((p) => p['state'] === 'enabled' && typeof p['id'] === 'string');
   if (!victim) return false;
@@ -179,7 +194,7 @@ async function lostAnswerSteps(url: string, graph: ReturnType<typeof connectGrap
   out();
   out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
   await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
-  const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
+  const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
   const applied = await runApply(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
   await admin(url, 'faults', { spec: null });
   await admin(url, 'list-lag', { ms: 0 });

@@ -5,6 +5,7 @@ import { hasChanges } from '../commands/plan.js';
 import { planRestore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { assertWritableFolder } from '../repo/output-paths.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { applyAndReport } from './apply-command.js';
@@ -43,6 +44,7 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   const log = logProgress;
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
+  if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   const graph = connectFromFlags(flags);
   const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));

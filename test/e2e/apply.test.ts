@@ -101,25 +101,26 @@ describe('caac apply (bundled CLI)', () => {
     expect((await run(['plan', ...graph(), '--detailed-exitcode'], cwd)).status).toBe(0);
   });
 
-  test('neither --plan nor --auto-approve: exit 1 with the hint, no request', async () => {
+  test('neither --plan nor --auto-approve: exit 2 with the hint, no request', async () => {
     const cwd = copyExample();
     const r = await run(['apply', ...graph()], cwd);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/caac: apply needs the reviewed plan: --plan plan\.json .*--auto-approve/);
     expect(emulator.requests().total).toBe(0);
   });
 });
 
-test('a snapshot that cannot be written: exit 1, said plainly, nothing changed', async () => {
+test('a snapshot folder that cannot be written: exit 2 before any request, said plainly, nothing changed', async () => {
   const cwd = copyExample();
   editPolicy(cwd, CA006, (p) => {
     p.state = 'enabled';
   });
   expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
   // A folder under a file cannot be made.
+  const before = emulator.requests().total;
   const r = await run(['apply', '--plan', 'plan.json', ...graph(), '--snapshot-dir', 'plan.json/snap'], cwd);
-  expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/caac: the snapshot .*could not be written.*nothing was changed/);
-  expect(r.stderr).not.toContain('bug in caac');
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/^caac: --snapshot-dir plan\.json\/snap: \S*plan\.json is a file, not a folder; choose another path\n$/);
+  expect(emulator.requests().total).toBe(before);
   expect((await run(['plan', ...graph()], cwd)).stdout).toContain('1 to update');
 });

@@ -84,9 +84,9 @@ describe('caac plan (bundled CLI)', () => {
     expect(emulator.requests().total).toBe(before);
   });
 
-  test('no credentials: exit 1 with what to set, not a stack trace', async () => {
+  test('no credentials: exit 2 (a settings mistake) with what to set, not a stack trace', async () => {
     const r = await run(CLI, ['plan', '--dir', EXAMPLE, '--graph-url', emulator.url], { cwd: tmpdir(), env: {} });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/caac: .*(CAAC_ACCESS_TOKEN|--auth)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
