@@ -120,11 +120,13 @@ export function planInPlace(files: readonly BackupFile[], existing: readonly Exi
     const f = claimed.get(p);
     if (f) {
       staying.add(p.file.path.toLowerCase());
-      if (serializeDocument(backupDocument(p.file.kind, p.value)) === f.content) {
+      // `$schema` is the file's own (for editors; Graph has no such field): kept, never compared.
+      const { $schema, ...value } = p.value;
+      if (serializeDocument(backupDocument(p.file.kind, value)) === f.content) {
         plan.unchanged.push(p.file.path);
         continue;
       }
-      plan.writes.push({ path: p.file.path, content: rewrite(p, f.document) });
+      plan.writes.push({ path: p.file.path, content: rewrite(p, $schema === undefined ? f.document : { $schema, ...f.document }) });
       plan.changed.push(f.displayName);
       continue;
     }

@@ -98,3 +98,15 @@ describe('rewriteYaml', () => {
     );
   });
 });
+
+describe('a file\'s $schema link', () => {
+  test('is not a change, and survives a rewrite in its place', () => {
+    const doc = policy(ID_A, 'A');
+    const withSchema = { $schema: '../.schemas/policy.schema.json', ...doc };
+    const same = planInPlace([tenantFile(doc, 'policies/a.json')], [existing('policies/a.json', JSON.stringify(withSchema, null, 2) + '\n')]);
+    expect(same.writes).toEqual([]);
+    const changed = planInPlace([tenantFile(policy(ID_A, 'A', 'disabled'), 'policies/a.json')], [existing('policies/a.json', JSON.stringify(withSchema, null, 2) + '\n')]);
+    expect(Object.keys(JSON.parse(changed.writes[0]!.content))[0]).toBe('$schema');
+    expect(JSON.parse(changed.writes[0]!.content).state).toBe('disabled');
+  });
+});

@@ -299,3 +299,12 @@ describe('prepareDocument directly', () => {
     expect(() => prepareDocument(odd, DOCUMENT_SCHEMAS.policy)).not.toThrow();
   });
 });
+
+describe('a $schema link', () => {
+  test('is accepted without a finding and left out of the prepared document (never planned or sent)', () => {
+    const { result } = check({ $schema: '../.schemas/policy.schema.json', ...basePolicy() });
+    expect(dump(result.findings)).toBe('');
+    expect(result.prepared[0]!.value).not.toHaveProperty('$schema');
+    expect(result.prepared[0]!.value['displayName']).toBe(basePolicy().displayName);
+  });
+});
