@@ -54,6 +54,8 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory },
   const before = ports.tenant.requests();
   const warnings: string[] = [];
 
+  // A folder in the way is the user's to fix: say so before spending the requests.
+  checkFolders(resolve(options.out));
   log(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
   log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
@@ -150,16 +152,27 @@ function syncFolder(out: string, files: readonly BackupFile[]): SyncResult {
 
 /** Creates a folder caac owns, refusing one that is a symlink or a file (it could lead outside `out`). */
 function ensureDirectory(path: string, out: string): void {
+  if (!checkDirectory(path, out)) mkdirSync(path, { recursive: true });
+}
+
+/** Whether the folder exists; throws when it is a symlink (but `out` itself) or a file. */
+function checkDirectory(path: string, out: string): boolean {
   let stat;
   try {
     stat = lstatSync(path);
   } catch {
-    mkdirSync(path, { recursive: true });
-    return;
+    return false;
   }
-  if (path === out && stat.isSymbolicLink() && statSync(path).isDirectory()) return; // `out` itself may be a link the user chose
+  if (path === out && stat.isSymbolicLink() && statSync(path).isDirectory()) return true; // `out` itself may be a link the user chose
   if (stat.isSymbolicLink()) throw new ConfigurationError(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
   if (!stat.isDirectory()) throw new ConfigurationError(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
+  return true;
+}
+
+/** The folders a backup writes, checked before the tenant is read (nothing is created yet). */
+function checkFolders(out: string): void {
+  if (!checkDirectory(out, out)) return;
+  for (const kind of BACKUP_KINDS) checkDirectory(join(out, KIND_FOLDERS[kind]), out);
 }
 
 /** A temp file in the same folder, then rename: a reader never sees half a file. */

@@ -33,9 +33,10 @@ function workdir(): string {
 function expectConfigurationError(r: ChildResult, message: RegExp): void {
   expect(r.stderr).not.toContain('bug in caac');
   expect(r.stderr).not.toMatch(/\n\s+at /);
-  // One line, naming the flag.
-  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(message);
+  // One line, naming the flag (after the sign-in progress line, where the run got that far).
+  const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('caac: signing in with '));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
   expect(r.status).toBe(2);
 }
 
@@ -91,5 +92,16 @@ describe('caac emulator: a seed or state file that cannot be used', () => {
   test('a --state file in a folder that does not exist: exit 2', async () => {
     const r = await runNode(CLI, ['emulator', '--seed', 'sample', '--state', 'missing/state.json'], { cwd: workdir() });
     expectConfigurationError(r, /^caac: --state missing\/state\.json: the folder missing does not exist/);
+  });
+});
+
+describe('caac backup: a folder caac writes that is in the way', () => {
+  test('--out/policies is a file: exit 2 before any Graph request, nothing written', async () => {
+    const cwd = workdir();
+    mkdirSync(join(cwd, 'backup'));
+    writeFileSync(join(cwd, 'backup', 'policies'), 'not a folder\n');
+    const r = await runNode(CLI, ['backup', '--out', 'backup', ...graph()], { cwd, env: { CAAC_ACCESS_TOKEN: 'e2e' } });
+    expectConfigurationError(r, /^caac: \S*backup\/policies is a file, not a folder: caac backup needs it to be a folder/);
+    expect(emulator.requests().total).toBe(0);
   });
 });
