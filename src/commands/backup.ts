@@ -137,8 +137,10 @@ function syncFolder(out: string, files: readonly BackupFile[]): SyncResult {
     }
   }
   const plan = planInPlace(files, existing);
-  for (const write of plan.writes) writeAtomically(join(out, ...write.path.split('/')), write.content);
+  // Removals first: a new object may take the name of a file whose object is gone (on a
+  // case-insensitive disk, even one that differs only by case), and must not be removed with it.
   for (const removal of plan.removals) unlinkSync(join(out, ...removal.path.split('/')));
+  for (const write of plan.writes) writeAtomically(join(out, ...write.path.split('/')), write.content);
   return {
     written: plan.writes.map((w) => w.path),
     removed: plan.removals.map((r) => r.path),

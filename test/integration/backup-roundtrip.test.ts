@@ -337,6 +337,27 @@ describe('caac backup into a working repository (in place)', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).id).toBe(doc['id']);
   });
 
+  test('a new object whose file name is that of a removed object\'s file: the new file stays', async () => {
+    const out = tempDir();
+    await backup(out);
+    const policies = (await graphCall('GET', 'identity/conditionalAccess/policies')).value as Obj[];
+    const victim = policies.find((p) => p['displayName'] === 'CA013 - Limit administrator sessions')!;
+    await graphCall('DELETE', `identity/conditionalAccess/policies/${String(victim['id'])}`);
+    // Another name (no match by name), the same file name.
+    await graphCall('POST', 'identity/conditionalAccess/policies', {
+      displayName: 'CA013 – Limit administrator sessions!',
+      state: 'disabled',
+      conditions: { users: { includeUsers: ['None'] }, applications: { includeApplications: ['None'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    });
+    const result = await backup(out);
+    expect(result.removed).toEqual(['policies/ca013-limit-administrator-sessions.json']);
+    expect(result.written).toEqual(['policies/ca013-limit-administrator-sessions.json']);
+    expect(result.added).toEqual(['CA013 – Limit administrator sessions!']);
+    expect(JSON.parse(readFileSync(join(out, 'policies', 'ca013-limit-administrator-sessions.json'), 'utf8')).displayName).toBe('CA013 – Limit administrator sessions!');
+    await expectRoundTrip(out);
+  });
+
   test('a new object whose file name a kept file already has gets another name', async () => {
     const out = tempDir();
     await backup(out);
