@@ -18,6 +18,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, type Harness } from '../fixtures/emulator/client.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const STRENGTHS = '/policies/authenticationStrengthPolicies';
 const FIDO2 = '#microsoft.graph.fido2CombinationConfiguration';
@@ -120,7 +121,7 @@ describe('caac: plan, apply, backup and restore of a strength with configuration
     return outcome.plan;
   };
   const apply = async (p: Plan) => {
-    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)) }, { allowDelete: true, keepGoing: false, log: () => {} });
+    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)), source: madeHere(p, cwd) }, { allowDelete: true, keepGoing: false, log: () => {} });
     expect(outcome.failed).toBe(0);
     expect(outcome.verification).toEqual([]);
     return outcome;
