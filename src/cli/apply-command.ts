@@ -31,7 +31,7 @@ interface ApplyFlags extends ConnectionFlags {
 export function registerApply(program: Command, setExit: (code: number) => void): void {
   const command = program
     .command('apply')
-    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 plan refused before any write: stale, or not what --dir and the tenant make')
     .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
     .option('-d, --dir <dir>', 'the repository folder: --plan makes the plan again from it and refuses one made from other documents; --auto-approve plans it', DEFAULT_ROOT)
     .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
