@@ -10,7 +10,9 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
-import { reviewedPlanSource } from '../../src/commands/plan-check.js';
+import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
+import { madeHereSource, reviewedPlanSource } from '../../src/commands/plan-check.js';
+import { planRestore, restoreStore } from '../../src/commands/restore.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { PlanMismatchError } from '../../src/errors.js';
@@ -251,6 +253,45 @@ describe('the documents the plan was made from', () => {
     delete noDigest.source;
     expect(() => readPlanFile(JSON.stringify(noDigest), 'plan.json')).toThrow('plan.json: /source: expected an object');
   });
+});
+
+test('the contingency hold as the plan records it: a held policy released by hand is refused, also with --end-contingency', async () => {
+  const on = await runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: false, log: () => {} });
+  expect(contingencySucceeded(on)).toBe(true);
+  const outcome = await runPlan(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  if (outcome.status !== 'planned') throw new Error(outcome.status);
+  const plan = tampered(writePlanFile(outcome.plan), (p) => {
+    const held = p.contingency!.held.find((h) => h.displayName.startsWith('CA902'))!;
+    const i = p.operations.findIndex((o) => o.id === held.id);
+    p.operations[i] = { ...p.operations[i]!, action: 'update', changes: [{ path: '/state', before: 'enabled', after: 'disabled' }], body: held.body };
+    p.contingency!.held = p.contingency!.held.filter((h) => h !== held);
+  });
+  for (const endContingency of [false, true]) {
+    const writes = writesLogged();
+    const graph = connect();
+    const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), graph, 'conditional-access');
+    const error = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, endContingency, log: () => {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlanMismatchError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/operation \d+ \(update policy "CA902 [^"]*" \([0-9a-f-]+\)\): action: the plan file has "update", made again it is "noop"/);
+    expect(message).toMatch(/contingency: the plan file does not hold policy "CA902 [^"]*" \([0-9a-f-]+\), which an active contingency set holds/);
+    expect(writesLogged()).toEqual(writes);
+  }
+});
+
+test('restore: the backup folder changed between the plan shown and the apply: refused, the file named, nothing written', async () => {
+  const backup = join(cwd, 'conditional-access');
+  const store = restoreStore(filePolicyStore(backup), { from: backup });
+  const outcome = await planRestore(store, connection, { from: backup, apiVersion: 'v1.0' });
+  if (outcome.status !== 'planned') throw new Error(outcome.status);
+  edit(CA006, (p) => (p['state'] = 'enabled'));
+  const writes = writesLogged();
+  const error = await runApply(outcome.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHereSource(store, backup) }, { allowDelete: false, keepGoing: false, log: () => {} }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlanMismatchError);
+  expect((error as Error).message).toContain(`"${CA006}" was changed`);
+  expect(writesLogged()).toEqual(writes);
 });
 
 test('Graph requests: apply --plan makes the plan again from the stale check\'s read (no second tenant read); it adds only the directory look-ups', async () => {
