@@ -34,7 +34,7 @@ export function reviewedPlanSource(store: PolicyStore, ports: { tenant: Tenant; 
     dir,
     documents: documentsOf(store),
     remake: (live, claimed) =>
-      runPlan(store, ports, { dir, prune: claimed.source?.prune ?? false, apiVersion: claimed.apiVersion, snapshot: live, checkSecurityDefaults: false, now: new Date(claimed.createdAt) }),
+      runPlan(store, ports, { dir, prune: claimed.source?.prune ?? false, apiVersion: claimed.apiVersion, snapshot: live, checkSecurityDefaults: false }),
   };
 }
 
@@ -54,11 +54,12 @@ export function checkDocuments(plan: Plan, source: PlanSource): void {
   const now = source.documents();
   if (now.digest === recorded.digest) return;
   const changed: string[] = [];
+  // Own keys only: a path named "constructor" in a plan file is a path, not a property of every object.
   for (const [path, hash] of Object.entries(recorded.files)) {
-    if (!(path in now.files)) changed.push(`${JSON.stringify(path)} was removed`);
+    if (!Object.hasOwn(now.files, path)) changed.push(`${JSON.stringify(path)} was removed`);
     else if (now.files[path] !== hash) changed.push(`${JSON.stringify(path)} was changed`);
   }
-  for (const path of Object.keys(now.files)) if (!(path in recorded.files)) changed.push(`${JSON.stringify(path)} was added`);
+  for (const path of Object.keys(now.files)) if (!Object.hasOwn(recorded.files, path)) changed.push(`${JSON.stringify(path)} was added`);
   const shown = changed.slice(0, 10);
   if (changed.length > shown.length) shown.push(`and ${changed.length - shown.length} more`);
   const folders = plan.dir !== source.dir ? ` The plan was made from the folder ${JSON.stringify(plan.dir)}; apply reads ${JSON.stringify(source.dir)} (--dir, input dir).` : '';
