@@ -97,7 +97,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const drift = await plan();
         if (!drift) return;
         out();
-        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
+        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, the plan made again and compared, snapshot, paced writes, read back`);
         const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
         // As apply --plan does: the plan is made again from the folder and the tenant, and compared.
         const applied = await runApply(drift, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
