@@ -4,7 +4,7 @@
  * operation, which field, both values). Empty: the plan file says exactly what the repository and
  * the tenant make. Pure.
  */
-import { KIND_LABELS, type JsonValue } from '../model/documents.js';
+import { DOCUMENT_KINDS, KIND_LABELS, type JsonValue } from '../model/documents.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { canonicalJson } from '../normalize/normalize-document.js';
 
@@ -78,20 +78,34 @@ export function planDifferences(claimed: Plan, remade: Plan): string[] {
   const left = claimed.operations.map((op, i) => ({ op, i }));
   const right = remade.operations.map((op, i) => ({ op, i }));
   const pairs: { a: { op: PlanOperation; i: number }; b: { op: PlanOperation; i: number } }[] = [];
+  // Linear in the operations (a plan file may be large): the remade ones by key, first come first paired.
   const pairBy = (key: (op: PlanOperation) => string | undefined) => {
-    for (const a of [...left]) {
-      const k = key(a.op);
-      const at = k === undefined ? -1 : right.findIndex((b) => key(b.op) === k);
-      if (at < 0) continue;
-      pairs.push({ a, b: right[at]! });
-      right.splice(at, 1);
-      left.splice(left.indexOf(a), 1);
+    const byKey = new Map<string, { op: PlanOperation; i: number }[]>();
+    for (const b of right) {
+      const k = key(b.op);
+      if (k === undefined) continue;
+      const list = byKey.get(k);
+      if (list) list.push(b);
+      else byKey.set(k, [b]);
     }
+    const paired = new Set<{ op: PlanOperation; i: number }>();
+    for (const a of left) {
+      const k = key(a.op);
+      const b = k === undefined ? undefined : byKey.get(k)?.shift();
+      if (!b) continue;
+      pairs.push({ a, b });
+      paired.add(a).add(b);
+    }
+    const keep = (list: { op: PlanOperation; i: number }[]) => list.splice(0, list.length, ...list.filter((x) => !paired.has(x)));
+    keep(left);
+    keep(right);
   };
   pairBy(signature);
   pairBy(idKey);
   // Same kind, either side once: a changed name or action of one operation is named field by field.
-  pairBy((op) => (left.filter((x) => x.op.kind === op.kind).length === 1 && right.filter((x) => x.op.kind === op.kind).length === 1 ? op.kind : undefined));
+  const count = (list: { op: PlanOperation }[], kind: string) => list.filter((x) => x.op.kind === kind).length;
+  const once = new Set(DOCUMENT_KINDS.filter((kind) => count(left, kind) === 1 && count(right, kind) === 1));
+  pairBy((op) => (once.has(op.kind) ? op.kind : undefined));
 
   for (const { a, b } of pairs.sort((x, y) => x.a.i - y.a.i)) {
     const fields = fieldDifferences(a.op, b.op);
