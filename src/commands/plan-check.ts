@@ -89,7 +89,8 @@ export async function remadePlan(claimed: Plan, source: PlanSource, live: Tenant
     const problems = outcome.problems.slice(0, 10).map((p) => `${p.file}:${p.line}: ${p.message}`);
     throw new SafetyError(`${stop} it would leave an emergency-access account exposed: nothing was changed.\n  ${problems.join('\n  ')}`);
   }
-  const differences = planDifferences(claimed, outcome.plan);
+  const all = planDifferences(claimed, outcome.plan);
+  const differences = all.length > 20 ? [...all.slice(0, 20), `and ${all.length - 20} more difference(s)`] : all;
   if (differences.length) {
     throw new PlanMismatchError(
       `the plan file is not what the repository ${JSON.stringify(source.dir)} and the tenant make (was it edited?): nothing was changed.\n  ${differences.join('\n  ')}\nApply writes only a plan that the repository and the tenant make: make the plan again and review it.`,
