@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
+import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands/plan-check.js';
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import type { Plan } from '../model/plan.js';
@@ -31,9 +32,9 @@ interface ApplyFlags extends ConnectionFlags {
 export function registerApply(program: Command, setExit: (code: number) => void): void {
   const command = program
     .command('apply')
-    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 plan refused before any write: stale, or not what --dir and the tenant make')
     .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
-    .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', DEFAULT_ROOT)
+    .option('-d, --dir <dir>', 'the repository folder: --plan makes the plan again from it and refuses one made from other documents; --auto-approve plans it', DEFAULT_ROOT)
     .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
     .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
     .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
@@ -70,13 +71,16 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     apiVersion = plan.apiVersion;
   }
   const graph = connectFromFlags(flags, apiVersion);
+  // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
+  const store = filePolicyStore(flags.dir);
   if (!flags.plan) {
-    const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, (t) => process.stdout.write(t));
     plan = outcome.plan;
     process.stdout.write(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
+    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
     keepGoing: flags.keepGoing ?? false,
@@ -93,10 +97,10 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
 export async function applyAndReport(
   plan: Plan,
   tenant: Tenant,
-  options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
+  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
 ): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
-  const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+  const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,

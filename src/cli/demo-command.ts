@@ -8,8 +8,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
+import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
-import { planRestore } from '../commands/restore.js';
+import { planRestore, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { backupSummaryLine } from '../backup/report.js';
@@ -103,9 +104,10 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const drift = await plan();
         if (!drift) return;
         out();
-        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
+        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, the plan made again and compared, snapshot, paced writes, read back`);
         const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
-        const applied = await runApply(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+        // As apply --plan does: the plan is made again from the folder and the tenant, and compared.
+        const applied = await runApply(drift, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
         out(indent(renderApplyText(applied)));
         if (!applySucceeded(applied)) {
           setExit(ExitCode.failure);
@@ -187,7 +189,8 @@ async function lostAnswerSteps(
   await admin(url, 'list-lag', { ms: 1500 });
   await new Promise((r) => setTimeout(r, 1600));
   out(indent(`caac restore --from ${backupDir} --only "${name}"`));
-  const planned = await planRestore(filePolicyStore(backupDir), graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+  const backup = restoreStore(filePolicyStore(backupDir), { from: backupDir, only: name });
+  const planned = await planRestore(backup, graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
   if (planned.status !== 'planned') return false;
   const restore = planned.plan;
   out(indent(renderPlanText(restore)));
@@ -195,7 +198,7 @@ async function lostAnswerSteps(
   out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
   await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
   const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
-  const applied = await runApply(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: madeHereSource(backup, backupDir) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
   await admin(url, 'faults', { spec: null });
   await admin(url, 'list-lag', { ms: 0 });
   out(indent(renderApplyText(applied)));

@@ -11,6 +11,7 @@ import type { Finding } from '../model/findings.js';
 import type { SettingsSource } from '../model/settings.js';
 import type { LoadedRepository, PolicyStore } from '../model/repository.js';
 import { decodeText } from './decode.js';
+import { gitCommitOf } from './git-commit.js';
 import { kindOfContent, kindOfFolder } from './document-kind.js';
 import { SourceSyntaxError } from './json-source.js';
 import { formatOfFile, locatorFor, parseSource, type SourceFormat } from './parse-source.js';
@@ -23,9 +24,16 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** The PolicyStore over a folder on disk. */
+/** The PolicyStore over a folder on disk (with where it lies and its commit, which plans record). */
 export function filePolicyStore(root: string, options: LoadOptions = {}): PolicyStore {
-  return { load: () => loadRepository(root, options) };
+  return {
+    load: () => {
+      const repo = loadRepository(root, options);
+      const cwd = options.cwd ?? process.cwd();
+      const commit = gitCommitOf(resolve(cwd, root));
+      return { ...repo, folder: relative(cwd, resolve(cwd, root)).split(sep).join('/'), ...(commit ? { commit } : {}) };
+    },
+  };
 }
 
 export function loadRepository(root: string, options: LoadOptions = {}): LoadedRepository {

@@ -20,6 +20,7 @@ import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded } from '../../src/render/apply-text.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
@@ -61,7 +62,7 @@ async function plan(root: string): Promise<Plan> {
 const work = (p: Plan) => p.operations.filter((o) => o.action !== 'noop').map((o) => `${o.action} ${o.displayName}`);
 
 async function applyAll(p: Plan, snapshotDir: string): Promise<void> {
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir), source: madeHere(p) }, { allowDelete: false, keepGoing: false, log: () => {} });
   expect(applySucceeded(outcome)).toBe(true);
 }
 
