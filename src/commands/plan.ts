@@ -12,6 +12,7 @@ import { planChanges } from '../plan/plan-changes.js';
 import { stateOf } from '../plan/state.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAccessProblem } from '../plan/break-glass-guard.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
+import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { holdActiveContingency } from '../contingency/hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
@@ -44,7 +45,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
   log(`reading the tenant (${ports.tenant.graphUrl})`);
@@ -70,6 +71,8 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
+  const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
+  if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
   plan.state = stateOf(snapshot, options.apiVersion);
   plan.guards = {
     users: [...resolution.emergencyAccess.users].sort(),
