@@ -19,7 +19,7 @@ export function parseYamlSource(text: string): ParsedSource {
   if (tooDeep !== undefined) {
     throw new SourceSyntaxError(`mappings and sequences are nested more than ${MAX_NESTING} deep here: caac reads documents nested at most ${MAX_NESTING} deep (Graph's are under 10)`, at(tooDeep));
   }
-  const docs = Array.from(new Composer({ uniqueKeys: true, strict: true }).compose(tokens));
+  const docs = Array.from(new Composer({ uniqueKeys: false, strict: true }).compose(tokens));
   if (docs.length === 0) throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
   for (const doc of docs) {
     const problem = doc.errors[0];
@@ -37,11 +37,23 @@ export function parseYamlSource(text: string): ParsedSource {
   const positions = new Map<string, Position>();
   const visit = (node: unknown, pointer: string): void => {
     if (isMap(node)) {
+      // Keys as the document will hold them (1 and "1" are one key there): the yaml package's own
+      // check (uniqueKeys) compares every key with every other, quadratic in a mapping's size.
+      const seen = new Map<string, Position | undefined>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const child = childPointer(pointer, key);
         const keyNode = pair.key as YamlNode | null;
-        if (keyNode?.range) positions.set(child, at(keyNode.range[0]));
+        const where = keyNode?.range ? at(keyNode.range[0]) : undefined;
+        if (seen.has(key)) {
+          const first = seen.get(key);
+          throw new SourceSyntaxError(
+            describeYamlError('DUPLICATE_KEY', `Map keys must be unique: "${key}" appears twice${first ? ` (first at line ${first.line})` : ''}`),
+            where ?? first ?? { line: 1, column: 1 },
+          );
+        }
+        seen.set(key, where);
+        if (where) positions.set(child, where);
         visit(pair.value, child);
       }
     } else if (isSeq(node)) {
@@ -80,7 +92,10 @@ export function parseYamlSource(text: string): ParsedSource {
     throw new SourceSyntaxError(`with its aliases expanded, the document is nested more than ${MAX_NESTING} deep: write the values out instead of the aliases`, firstAlias);
   }
   if (shape.tooMany) {
-    throw new SourceSyntaxError(`with its aliases expanded, the document holds more than ${shape.limit.toLocaleString('en-US')} values: write the values out instead of the aliases`, firstAlias);
+    throw new SourceSyntaxError(
+      `the document holds more than ${shape.limit.toLocaleString('en-US')} values (an alias counts each time it is used): caac reads documents the size of Graph's; write aliases out, or split the file`,
+      firstAlias,
+    );
   }
   return { value, positions };
 }
