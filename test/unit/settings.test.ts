@@ -202,12 +202,12 @@ describe('no-emergency-access: a warning on every validate until caac.yml lists 
 
 describe('a hostile caac.yml is a configuration error, never a crash', () => {
   test('nested 5,000 deep', () => {
-    const e = configurationError(settingsOf('naming: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n'));
+    const e = configurationError(() => settingsOf('naming: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n'));
     expect(e.message).toMatch(/^conditional-access\/caac\.yml:1:\d+: invalid settings file: mappings and sequences are nested more than 64 deep/);
   });
 
   test('the same in caac.json', () => {
-    const e = configurationError(settingsOf('{"naming": ' + '['.repeat(5000) + ']'.repeat(5000) + '}', 'caac.json'));
+    const e = configurationError(() => settingsOf('{"naming": ' + '['.repeat(5000) + ']'.repeat(5000) + '}', 'caac.json'));
     expect(e.message).toMatch(/^conditional-access\/caac\.json:1:\d+: invalid settings file: objects and arrays are nested more than 64 deep/);
   });
 });
