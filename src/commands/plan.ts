@@ -13,6 +13,7 @@ import { planChanges } from '../plan/plan-changes.js';
 import { stateOf } from '../plan/state.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAccessProblem } from '../plan/break-glass-guard.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
+import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { holdActiveContingency } from '../contingency/hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
@@ -52,7 +53,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
   let snapshot = options.snapshot;
@@ -81,6 +82,8 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
+  const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
+  if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
   plan.state = stateOf(snapshot, options.apiVersion);
   const digest = documentsDigest(repo);
   plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };

@@ -57,6 +57,7 @@ export const PLAN_WARNING_KINDS = [
   'delete',
   'break-glass-removed',
   'break-glass-unmanaged',
+  'no-emergency-access',
   'contingency',
   'new-block',
   'enforcement',

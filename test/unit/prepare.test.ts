@@ -6,7 +6,7 @@
  */
 import { prepareDocument } from '../../src/validate/prepare.js';
 import { DOCUMENT_SCHEMAS } from '../../src/validate/schemas.js';
-import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate } from '../fixtures/repo-helpers.js';
+import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate, WAIVED_SETTINGS } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -15,7 +15,7 @@ const FILE = 'policies/p.json';
 /** Validates one policy written as pretty JSON; returns the findings and the text. */
 function check(policy: object) {
   const text = pretty(policy);
-  const result = validate({ [FILE]: text });
+  const result = validate({ [FILE]: text, ...WAIVED_SETTINGS });
   return { text, result, findings: result.findings };
 }
 
