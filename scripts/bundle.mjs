@@ -1,7 +1,7 @@
 // Bundles the compiled ESM entry points (lib/) with every dependency into dist/<name>.js with ncc,
 // so that `node dist/cli.js` and the actions run on a fresh clone with no `npm install`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +33,23 @@ for (const [name, entry] of Object.entries(entries)) {
   }
   renameSync(join(out, main), join('dist', `${name}.js`));
   rmSync(out, { recursive: true, force: true });
+  locateRe2Wasm(join('dist', `${name}.js`));
 }
+/**
+ * re2-wasm (naming.pattern) reads re2.wasm beside its Emscripten glue, from the glue's
+ * `__dirname`, which an ES module bundle does not have and ncc does not relocate. The glue's one
+ * line that sets its directory is pointed at the bundle's own folder, where re2.wasm is copied;
+ * the build stops if the line is not found exactly once (a new re2-wasm must be looked at).
+ */
+function locateRe2Wasm(bundle) {
+  const glueLine = "scriptDirectory = __dirname + '/';";
+  const text = readFileSync(bundle, 'utf8');
+  const count = text.split(glueLine).length - 1;
+  if (count !== 1) throw new Error(`${bundle}: expected re2-wasm's line ${glueLine} once, found it ${count} times`);
+  const here = "scriptDirectory = (import.meta.dirname ?? decodeURIComponent(new URL('.', import.meta.url).pathname)) + '/';";
+  writeFileSync(bundle, text.replace(glueLine, here));
+  copyFileSync(join('node_modules', 're2-wasm', 'build', 'wasm', 're2.wasm'), join('dist', 're2.wasm'));
+}
+
 console.log(`bundled ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}`);
 execFileSync(process.execPath, ['scripts/generate-docs.mjs'], { stdio: 'inherit' });

@@ -43,6 +43,12 @@ export class GraphError extends CaacError {
 /** The tenant changed since the plan was made: apply refuses it. */
 export class StalePlanError extends CaacError {}
 
+/**
+ * The plan file is not what the repository and the tenant make (edited, or made from other
+ * documents): apply refuses it before any write. A StalePlanError, so every face maps it to exit 3.
+ */
+export class PlanMismatchError extends StalePlanError {}
+
 /** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
 export class SafetyError extends CaacError {}
 
@@ -51,6 +57,6 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
-  /** apply: the plan no longer matches the tenant. */
+  /** apply: the plan no longer matches the tenant, or is not what the repository and the tenant make. */
   stale: 3,
 } as const;

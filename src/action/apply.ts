@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { runApply } from '../commands/apply.js';
+import { reviewedPlanSource } from '../commands/plan-check.js';
 import { ConfigurationError } from '../errors.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { readPlanFile } from '../plan/plan-file.js';
+import { filePolicyStore } from '../repo/load-repository.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
@@ -24,7 +26,9 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
   const graph = connectFromInputs(inputs, plan.apiVersion);
   const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
   core.setOutput('snapshot-dir', snapshotDir);
-  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+  // The plan is made again from the checkout's folder (input dir, never the plan file's) and compared.
+  const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir);
+  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir), source }, {
     allowDelete: inputs.allowDelete,
     endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
@@ -40,7 +44,7 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
   );
   const readBack = outcome.readBack === 'verified' ? 'matches the plan' : outcome.readBack === 'failed' ? 'failed' : outcome.readBack === 'unverified' ? `${outcome.verification.length} unverified` : 'not done';
   const summary = [
-    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(plan.dir)}`,
+    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(inputs.dir)}`,
     '',
     `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted**${outcome.results.length ? ` · read back: ${readBack}` : ' · the plan had no changes'}`,
     ...(outcome.stopped ? ['', `Stopped: ${escapeMarkdown(outcome.stopped)}`] : []),

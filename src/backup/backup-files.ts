@@ -19,6 +19,8 @@ export interface BackupFile {
   /** Relative to the backup folder, forward slashes: `policies/ca001-block-legacy.json`. */
   path: string;
   content: string;
+  /** The document `content` holds (a backup that updates a file in place writes it in that file's format). */
+  document: JsonObject;
 }
 
 export interface BackupFilesOptions {
@@ -44,7 +46,8 @@ export function backupFiles(snapshot: TenantSnapshot, options: BackupFilesOption
     const stems = assignFileStems(objects.map(({ id, displayName }) => ({ id, displayName })));
     for (const { object, id, displayName } of objects) {
       const path = `${KIND_FOLDERS[kind]}/${stems.get(id)!}.json`;
-      files.push({ kind, id, displayName, path, content: serializeDocument(backupDocument(kind, object, { names: options.names })) });
+      const document = backupDocument(kind, object, { names: options.names });
+      files.push({ kind, id, displayName, path, content: serializeDocument(document), document });
     }
   }
   const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -15,7 +15,7 @@ export interface BackupReport {
 /** `Backup: 2 added, 1 changed, 0 removed, 22 unchanged (8 Graph requests)` */
 export function backupSummaryLine(result: BackupReport): string {
   const requests = result.requests.total;
-  return `Backup: ${result.added.length} added, ${result.changed.length} changed, ${result.removedNames.length} removed, ${result.unchanged.length} unchanged (${requests} Graph request${requests === 1 ? '' : 's'})`;
+  return `Backup: ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.unchanged.length} unchanged (${requests} Graph request${requests === 1 ? '' : 's'})`;
 }
 
 /** One line a file written or removed (paths under `out`), then the summary line. */

@@ -81,7 +81,8 @@ export function assignFileStems(objects: readonly Nameable[]): Map<string, strin
   return result;
 }
 
-function withSuffix(slug: string, n: number): string {
+/** `slug-n`, cut so that it stays within MAX_SLUG_LENGTH. */
+export function withSuffix(slug: string, n: number): string {
   const suffix = `-${n}`;
   return `${trimDashes(slug.slice(0, MAX_SLUG_LENGTH - suffix.length))}${suffix}`;
 }

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
+import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands/plan-check.js';
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import type { Plan } from '../model/plan.js';
 import type { Tenant } from '../plan/ports.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
+import { assertWritableFolder } from '../repo/output-paths.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -31,14 +33,14 @@ interface ApplyFlags extends ConnectionFlags {
 export function registerApply(program: Command, setExit: (code: number) => void): void {
   const command = program
     .command('apply')
-    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+    .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 plan refused before any write: stale, or not what --dir and the tenant make')
     .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
-    .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', DEFAULT_ROOT)
+    .option('-d, --dir <dir>', 'the repository folder: --plan makes the plan again from it and refuses one made from other documents; --auto-approve plans it', DEFAULT_ROOT)
     .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
     .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
     .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
-    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
+    .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
   addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: ApplyFlags) => {
     try {
@@ -56,6 +58,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   }
   if (flags.plan && flags.autoApprove) throw new ConfigurationError('give either --plan or --auto-approve, not both');
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
+  if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   let plan: Plan;
   let apiVersion = flags.apiVersion;
   if (flags.plan) {
@@ -69,13 +72,16 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     apiVersion = plan.apiVersion;
   }
   const graph = connectFromFlags(flags, apiVersion);
+  // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
+  const store = filePolicyStore(flags.dir);
   if (!flags.plan) {
-    const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
     writeOut(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
+    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
     keepGoing: flags.keepGoing ?? false,
@@ -92,10 +98,10 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
 export async function applyAndReport(
   plan: Plan,
   tenant: Tenant,
-  options: { snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
+  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
 ): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
-  const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir) }, {
+  const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,

@@ -2,14 +2,15 @@
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
+import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
-import { planRestore } from '../commands/restore.js';
+import { planRestore, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { backupSummaryLine } from '../backup/report.js';
@@ -62,6 +63,13 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       out();
       out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
       const emulator = await startEmulator({ seed: 'sample' });
+      // Every temporary folder the demo makes (snapshots, the backup): removed however it ends.
+      const created: string[] = [];
+      const tempFolder = (prefix: string): string => {
+        const path = mkdtempSync(join(tmpdir(), prefix));
+        created.push(path);
+        return path;
+      };
       try {
         out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
         out();
@@ -97,9 +105,10 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const drift = await plan();
         if (!drift) return;
         out();
-        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
-        const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
-        const applied = await runApply(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+        out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, the plan made again and compared, snapshot, paced writes, read back`);
+        const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
+        // As apply --plan does: the plan is made again from the folder and the tenant, and compared.
+        const applied = await runApply(drift, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
         out(indent(renderApplyText(applied)));
         if (!applySucceeded(applied)) {
           setExit(ExitCode.failure);
@@ -110,7 +119,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         const final = await plan();
         if (!final) return;
         out();
-        const backupDir = join(mkdtempSync(join(tmpdir(), 'caac-demo-backup-')), 'conditional-access');
+        const backupDir = join(tempFolder('caac-demo-backup-'), 'conditional-access');
         out(`Step 8/${steps}  caac backup --out ${backupDir}`);
         const backup = await runBackup(graph, { out: backupDir, apiVersion: 'v1.0' });
         out(indent(backupSummaryLine(backup)));
@@ -138,7 +147,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
         const deactivated = await contingency('deactivate');
         out();
-        const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir);
+        const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir, tempFolder);
         const held = during.contingency?.held.length ?? 0;
         setExit(
           validation.summary.errors > 0 || hasChanges(final) || hasChanges(fromBackup.plan) || !activated || hasChanges(during) || held !== 3 || !deactivated || !restoredOnce
@@ -147,6 +156,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         );
       } finally {
         await emulator.stop();
+        for (const path of created) rmSync(path, { recursive: true, force: true });
       }
     });
 }
@@ -163,7 +173,14 @@ async function admin(url: string, path: string, body: unknown): Promise<void> {
  * caac looks for the result by id instead of sending the restore again: one copy, its old id.
  * Answers whether the policy exists exactly once afterwards.
  */
-async function lostAnswerSteps(url: string, graph: ReturnType<typeof connectGraph>, steps: number, out: (line?: string) => void, backupDir: string): Promise<boolean> {
+async function lostAnswerSteps(
+  url: string,
+  graph: ReturnType<typeof connectGraph>,
+  steps: number,
+  out: (line?: string) => void,
+  backupDir: string,
+  tempFolder: (prefix: string) => string,
+): Promise<boolean> {
   const before = await graph.tenant.read();
   const victim = before.policies.find((p) => p['state'] === 'enabled' && typeof p['id'] === 'string');
   if (!victim) return false;
@@ -173,15 +190,16 @@ async function lostAnswerSteps(url: string, graph: ReturnType<typeof connectGrap
   await admin(url, 'list-lag', { ms: 1500 });
   await new Promise((r) => setTimeout(r, 1600));
   out(indent(`caac restore --from ${backupDir} --only "${name}"`));
-  const planned = await planRestore(filePolicyStore(backupDir), graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+  const backup = restoreStore(filePolicyStore(backupDir), { from: backupDir, only: name });
+  const planned = await planRestore(backup, graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
   if (planned.status !== 'planned') return false;
   const restore = planned.plan;
   out(indent(renderPlanText(restore)));
   out();
   out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
   await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
-  const snapshots = fileSnapshotStore(mkdtempSync(join(tmpdir(), 'caac-demo-snapshot-')));
-  const applied = await runApply(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+  const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
+  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: madeHereSource(backup, backupDir) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
   await admin(url, 'faults', { spec: null });
   await admin(url, 'list-lag', { ms: 0 });
   out(indent(renderApplyText(applied)));

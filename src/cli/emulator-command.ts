@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigurationError } from '../errors.js';
 import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { assertReadableFile, assertWritableFile } from '../repo/output-paths.js';
 import { writeOut } from './output.js';
 
 interface EmulatorFlags {
@@ -36,6 +37,8 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
       throw new ConfigurationError(`--faults: ${(e as Error).message}`);
     }
   }
+  if (flags.seed !== undefined && flags.seed !== 'sample') assertReadableFile(flags.seed, '--seed', 'the path of a tenant fixture JSON file, or "sample"');
+  if (flags.state !== undefined) assertWritableFile(flags.state, '--state');
   return {
     port: number(flags.port, '--port', { integer: true }),
     host: flags.host,

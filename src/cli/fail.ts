@@ -21,13 +21,16 @@ export function reportError(error: unknown, write: (line: string) => void): numb
 }
 
 /**
- * For the commands that reach a tenant (plan, apply, restore, backup): exit 2 means "changes" to
- * plan, and 3 a stale plan to apply, so every other error exits 1.
+ * For the commands that reach a tenant (plan, apply, restore, backup, contingency): 3 is a stale
+ * plan, 2 the user's mistake (a flag, a path, a file: ConfigurationError), every other error 1.
+ * `plan --detailed-exitcode` gives 2 to "changes", so there (`usageExit: false`) a mistake exits 1.
  */
-export function reportTenantCommandError(error: unknown, write: (line: string) => void): number {
+export function reportTenantCommandError(error: unknown, write: (line: string) => void, options: { usageExit?: boolean } = {}): number {
   if (error instanceof StalePlanError) {
     write(`caac: ${error.message}`);
     return ExitCode.stale;
   }
-  return reportError(error, write) === ExitCode.ok ? ExitCode.ok : ExitCode.failure;
+  const code = reportError(error, write);
+  if (code === ExitCode.usage && options.usageExit !== false) return ExitCode.usage;
+  return code === ExitCode.ok ? ExitCode.ok : ExitCode.failure;
 }

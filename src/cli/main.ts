@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { reportError } from './fail.js';
 import { registerDemo } from './demo-command.js';
 import { registerEmulator } from './emulator-command.js';
+import { registerInit } from './init-command.js';
 import { registerApply } from './apply-command.js';
 import { registerBackup } from './backup-command.js';
 import { registerContingency } from './contingency-command.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "caac --help" for usage)')
     .configureOutput({ writeErr });
+  registerInit(program, setExit);
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);

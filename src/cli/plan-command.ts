@@ -4,6 +4,7 @@ import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
+import { assertWritableFile } from '../repo/output-paths.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -48,13 +49,17 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
     try {
       await planAction(flags, setExit);
     } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
+      // With --detailed-exitcode, 2 means "changes": a mistake in the flags or files then exits 1.
+      setExit(reportTenantCommandError(error, printErrLine, { usageExit: !flags.detailedExitcode }));
     }
   });
 }
 
 async function planAction(flags: PlanFlags, setExit: (code: number) => void): Promise<void> {
   const log = logProgress;
+  // Before the tenant is read: a path that cannot be written would waste the whole read.
+  if (flags.out) assertWritableFile(flags.out, '--out');
+  if (flags.markdown) assertWritableFile(flags.markdown, '--markdown');
   const graph = connectFromFlags(flags);
   const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') {

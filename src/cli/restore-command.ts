@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { hasChanges } from '../commands/plan.js';
-import { planRestore } from '../commands/restore.js';
+import { madeHereSource } from '../commands/plan-check.js';
+import { planRestore, restoreStore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { assertWritableFolder } from '../repo/output-paths.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { applyAndReport } from './apply-command.js';
@@ -44,8 +46,10 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   const log = logProgress;
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
+  if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   const graph = connectFromFlags(flags);
-  const outcome = await planRestore(filePolicyStore(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  const store = restoreStore(filePolicyStore(flags.from), flags);
+  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
   writeOut(renderPlanText(plan));
@@ -63,5 +67,6 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
     }
   }
   // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
-  return applyAndReport(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
+  // The backup folder must still hold what was planned and shown (the question may wait a while).
+  return applyAndReport(plan, graph.tenant, { source: madeHereSource(store, flags.from), snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }

@@ -6,6 +6,7 @@ import { FINDINGS_FORMATS, formatFindings, type FindingsFormat } from '../comman
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderFindingsText } from '../render/findings-text.js';
+import { assertWritableFile } from '../repo/output-paths.js';
 import { writeOut } from './output.js';
 
 export interface ValidateFlags {
@@ -22,6 +23,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .addOption(new Option('-f, --format <format>', 'output format').choices(FINDINGS_FORMATS as string[]).default('text'))
     .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
     .action((flags: ValidateFlags) => {
+      if (flags.output) assertWritableFile(flags.output, '--output');
       const result = runValidate(filePolicyStore(flags.dir));
       const report = formatFindings(result, flags.format);
       if (flags.output) {

@@ -1,8 +1,10 @@
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
- * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
- * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
- * in dependency order; then re-reads the tenant and verifies.
+ * unsafe, deletes without --allow-delete, was made from other documents than its folder holds,
+ * targets another tenant, is stale, is not what the repository and the tenant make (a plan file is
+ * a claim: it is made again and compared, and the plan made again is what is written), or would
+ * undo an active contingency set without --end-contingency; keeps a snapshot of everything it will
+ * touch; writes in dependency order; then re-reads the tenant and verifies.
  *
  * Once the checks before any write are passed, it does not throw: whatever fails (the first read,
  * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
@@ -21,6 +23,7 @@ import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
 import type { Tenant } from '../plan/ports.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
+import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import type { SnapshotStore } from '../repo/snapshot-store.js';
@@ -65,24 +68,21 @@ export interface ApplyOutcome {
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore }, given: ApplyOptions): Promise<ApplyOutcome> {
+/**
+ * `source`: where the plan comes from. A plan file (`reviewedPlanSource`) is made again from the
+ * folder apply runs in and the tenant, and refused unless equal; a plan this run made
+ * (`madeHereSource`) only has its folder checked again.
+ */
+export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore; source: PlanSource }, given: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
   // Names in log lines come from files and the tenant: a control character must not forge a line.
   const options: ApplyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
-  const plan = settleHeldPolicies(reviewed, endContingency, options.log);
-  const safety = planSafetyProblems(plan);
-  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+  // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
+  refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete);
+  checkDocuments(reviewed, ports.source);
 
-  const deletes = plan.operations.filter((op) => op.action === 'delete');
-  if (deletes.length && !options.allowDelete) {
-    throw new SafetyError(
-      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
-    );
-  }
-
-  const work = plan.operations.filter((op) => op.action !== 'noop');
   const outcome = (results: OperationResult[], rest: Partial<ApplyOutcome> = {}): ApplyOutcome => ({
     results,
     applied: results.filter((r) => r.status === 'applied').length,
@@ -94,8 +94,8 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     requests: requestsSince(before, tenant.requests()),
   });
   /** The run stopped before any write: every operation is named as not attempted. */
-  const notAttempted = (stopped: string, error: unknown): ApplyOutcome =>
-    outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
+  const notAttempted = (stopped: string, error: unknown, operations = reviewed.operations): ApplyOutcome =>
+    outcome(operations.filter((op) => op.action !== 'noop').map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
 
   options.log('reading the tenant to check the plan is still current');
   let live: TenantSnapshot;
@@ -105,16 +105,27 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
   }
   // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
-  if (!plan.tenant.id || plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-    throw new SafetyError(`the plan was made for tenant ${plan.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+  if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+    throw new SafetyError(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
   }
-  const fingerprint = fingerprintSnapshot(live, plan.apiVersion);
-  if (fingerprint !== plan.fingerprint) {
-    const changes = plan.state ? describeStateChanges(plan.state, stateOf(live, plan.apiVersion)) : [];
+  const fingerprint = fingerprintSnapshot(live, reviewed.apiVersion);
+  if (fingerprint !== reviewed.fingerprint) {
+    const changes = reviewed.state ? describeStateChanges(reviewed.state, stateOf(live, reviewed.apiVersion)) : [];
     throw new StalePlanError(
       `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
     );
   }
+  // From here on, the plan made again (equal to the file's, or refused): its bodies and its guards (caac.yml's).
+  let remade: Plan;
+  try {
+    remade = await remadePlan(reviewed, ports.source, live, options.log);
+  } catch (e) {
+    if (e instanceof StalePlanError || e instanceof SafetyError) throw e;
+    return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
+  }
+  const plan = settleHeldPolicies(remade, endContingency, () => {});
+  refuseUnsafe(plan, options.allowDelete);
+  const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
   const conflicts = endContingency ? [] : contingencyConflicts(plan, live);
   if (conflicts.length) {
@@ -135,7 +146,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
   } catch (e) {
     if (e instanceof SafetyError) throw e;
-    return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e);
+    return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e, work);
   }
 
   const touched = work
@@ -157,12 +168,24 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
   } catch (e) {
     // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
-    return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e), snapshotDir };
+    return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e, work), snapshotDir };
   }
   const applied = results.filter((r) => r.status === 'applied');
   const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
   const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
   return outcome(results, { ...read, snapshotDir });
+}
+
+/** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
+function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
+  const safety = planSafetyProblems(plan);
+  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+  const deletes = plan.operations.filter((op) => op.action === 'delete');
+  if (deletes.length && !allowDelete) {
+    throw new SafetyError(
+      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
+    );
+  }
 }
 
 /** Objects named like an applied one, more than once: named in the report, never silent. */

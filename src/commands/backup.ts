@@ -1,18 +1,20 @@
 /**
  * `caac backup`: the tenant as a caac repository. One read of the tenant, one directory look-up
  * of every id the policies hold (getByIds, getByAppIds) and one batch of name look-ups that proves
- * each name unique; then the files are written (only those whose bytes changed, each atomically)
- * and the files of objects that no longer exist are removed, only `.json` files directly inside
- * the three folders caac owns under `out`. Nothing else under `out` is touched (caac.yml, README,
- * other folders), and nothing outside it.
+ * each name unique; then the folder is updated in place (src/backup/in-place.ts): an object that
+ * has a file keeps it (its name, its format: YAML stays YAML with its comments), new objects get
+ * new files, and only the `.json`/`.yaml` files directly inside the three folders caac owns that
+ * hold an object the tenant no longer has are removed. Nothing else under `out` is touched
+ * (caac.yml, README, other folders, files it cannot parse), and nothing outside it.
  */
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backupFiles, BACKUP_KINDS, type BackupFile } from '../backup/backup-files.js';
+import { formatOfPath, planInPlace, type ExistingFile } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
 import { ConfigurationError } from '../errors.js';
-import { KIND_FOLDERS, KIND_LABELS, isJsonObject, type DocumentKind, type JsonValue } from '../model/documents.js';
+import { KIND_FOLDERS, KIND_LABELS } from '../model/documents.js';
 import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
@@ -30,7 +32,7 @@ export interface BackupOptions {
 export interface BackupResult {
   /** Files created or rewritten, relative to `out` (`policies/ca001-….json`). */
   written: string[];
-  /** Files removed (objects gone from the tenant, or renamed), relative to `out`. */
+  /** Files removed (their objects are gone from the tenant), relative to `out`. */
   removed: string[];
   /** Files whose bytes were already right, relative to `out`. */
   unchanged: string[];
@@ -54,6 +56,8 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory },
   const before = ports.tenant.requests();
   const warnings: string[] = [];
 
+  // A folder in the way is the user's to fix: say so before spending the requests.
+  checkFolders(resolve(options.out));
   log(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
   log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
@@ -86,13 +90,8 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory },
 
   const files = backupFiles(snapshot, { names });
   warnings.push(...duplicateNameWarnings(files));
-  const result = syncFolder(resolve(options.out), files);
-  const yaml = BACKUP_KINDS.flatMap((kind) =>
-    readdirSync(join(resolve(options.out), KIND_FOLDERS[kind])).filter((n) => /\.ya?ml$/i.test(n)).map((n) => `${KIND_FOLDERS[kind]}/${n}`),
-  );
-  if (yaml.length > 0) {
-    warnings.push(`${yaml.join(', ')}: YAML documents are left alone by backup, which writes JSON; if one describes an object of the tenant, the folder now holds it twice (delete the YAML file)`);
-  }
+  const { warnings: fileWarnings, ...result } = syncFolder(resolve(options.out), files);
+  warnings.push(...fileWarnings);
   for (const w of warnings) log(`warning: ${w}`);
   return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
 }
@@ -115,92 +114,69 @@ function duplicateNameWarnings(files: readonly BackupFile[]): string[] {
   return warnings;
 }
 
-interface ExistingFile {
-  kind: DocumentKind;
-  /** Relative to out, forward slashes. */
-  path: string;
-  content: string;
-  id?: string;
-  displayName?: string;
-}
+type SyncResult = Omit<BackupResult, 'requests'>;
 
-type SyncResult = Omit<BackupResult, 'requests' | 'warnings'>;
-
-/** Writes the files that differ, removes the stale ones, and tells what changed by object. */
+/**
+ * Reads the files in caac's folders, lets the pure planInPlace decide, then writes what differs
+ * (each file atomically) and removes the files of objects the tenant no longer has.
+ */
 function syncFolder(out: string, files: readonly BackupFile[]): SyncResult {
   ensureDirectory(out, out);
   const existing: ExistingFile[] = [];
+  const warnings: string[] = [];
   for (const kind of BACKUP_KINDS) {
     const folder = join(out, KIND_FOLDERS[kind]);
     ensureDirectory(folder, out);
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      // Only regular .json files directly in the folder: never a symlink, a folder or another file.
-      if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
-      const content = readFileSync(join(folder, entry.name), 'utf8');
-      existing.push({ kind, path: `${KIND_FOLDERS[kind]}/${entry.name}`, content, ...identify(content) });
+      const path = `${KIND_FOLDERS[kind]}/${entry.name}`;
+      if (!formatOfPath(entry.name)) continue; // README.md, notes.txt, sub-folders: not caac's
+      // Never through a link (it could lead outside `out`), never a folder named x.json.
+      if (!entry.isFile()) {
+        warnings.push(`${path}: left alone, it is ${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; replace it with a file`);
+        continue;
+      }
+      existing.push({ kind, path, content: readFileSync(join(folder, entry.name), 'utf8') });
     }
   }
-
-  const existingByPath = new Map(existing.map((e) => [e.path, e]));
-  const previousIds = new Map<string, ExistingFile>();
-  for (const e of existing) if (e.id) previousIds.set(`${e.kind}:${e.id.toLowerCase()}`, e);
-  const currentIds = new Set(files.map((f) => `${f.kind}:${f.id.toLowerCase()}`));
-  const currentNames = new Set(files.map((f) => `${f.kind}:${f.displayName.trim().toLowerCase()}`));
-
-  const result: SyncResult = { written: [], removed: [], unchanged: [], added: [], changed: [], removedNames: [] };
-  for (const file of files) {
-    const previous = existingByPath.get(file.path);
-    if (previous?.content === file.content) {
-      result.unchanged.push(file.path);
-      continue;
-    }
-    writeAtomically(join(out, ...file.path.split('/')), file.content);
-    result.written.push(file.path);
-    const known = previousIds.has(`${file.kind}:${file.id.toLowerCase()}`) || (previous !== undefined && previous.id === undefined);
-    (known ? result.changed : result.added).push(file.displayName);
-  }
-
-  const keep = new Set(files.map((f) => f.path));
-  for (const e of existing) {
-    if (keep.has(e.path)) continue;
-    const abs = join(out, ...e.path.split('/'));
-    // On a case-insensitive disk, CA001.json *is* the ca001.json just written: leave it.
-    const twin = files.find((f) => f.path.toLowerCase() === e.path.toLowerCase());
-    if (twin && sameFile(abs, join(out, ...twin.path.split('/')))) continue;
-    unlinkSync(abs);
-    result.removed.push(e.path);
-    const gone = e.id ? !currentIds.has(`${e.kind}:${e.id.toLowerCase()}`) : !currentNames.has(`${e.kind}:${(e.displayName ?? '').trim().toLowerCase()}`);
-    if (gone) result.removedNames.push(e.displayName ?? e.path);
-  }
-  for (const list of Object.values(result)) list.sort(compare);
-  return result;
-}
-
-function identify(content: string): { id?: string; displayName?: string } {
-  try {
-    const v = JSON.parse(content) as JsonValue;
-    if (!isJsonObject(v)) return {};
-    return {
-      ...(typeof v['id'] === 'string' && v['id'] !== '' ? { id: v['id'] } : {}),
-      ...(typeof v['displayName'] === 'string' ? { displayName: v['displayName'] } : {}),
-    };
-  } catch {
-    return {};
-  }
+  const plan = planInPlace(files, existing);
+  // Removals first: a new object may take the name of a file whose object is gone (on a
+  // case-insensitive disk, even one that differs only by case), and must not be removed with it.
+  for (const removal of plan.removals) unlinkSync(join(out, ...removal.path.split('/')));
+  for (const write of plan.writes) writeAtomically(join(out, ...write.path.split('/')), write.content);
+  return {
+    written: plan.writes.map((w) => w.path),
+    removed: plan.removals.map((r) => r.path),
+    unchanged: plan.unchanged,
+    added: plan.added,
+    changed: plan.changed,
+    removedNames: plan.removals.map((r) => r.displayName).sort(compare),
+    warnings: [...warnings, ...plan.warnings],
+  };
 }
 
 /** Creates a folder caac owns, refusing one that is a symlink or a file (it could lead outside `out`). */
 function ensureDirectory(path: string, out: string): void {
+  if (!checkDirectory(path, out)) mkdirSync(path, { recursive: true });
+}
+
+/** Whether the folder exists; throws when it is a symlink (but `out` itself) or a file. */
+function checkDirectory(path: string, out: string): boolean {
   let stat;
   try {
     stat = lstatSync(path);
   } catch {
-    mkdirSync(path, { recursive: true });
-    return;
+    return false;
   }
-  if (path === out && stat.isSymbolicLink() && statSync(path).isDirectory()) return; // `out` itself may be a link the user chose
+  if (path === out && stat.isSymbolicLink() && statSync(path).isDirectory()) return true; // `out` itself may be a link the user chose
   if (stat.isSymbolicLink()) throw new ConfigurationError(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
   if (!stat.isDirectory()) throw new ConfigurationError(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
+  return true;
+}
+
+/** The folders a backup writes, checked before the tenant is read (nothing is created yet). */
+function checkFolders(out: string): void {
+  if (!checkDirectory(out, out)) return;
+  for (const kind of BACKUP_KINDS) checkDirectory(join(out, KIND_FOLDERS[kind]), out);
 }
 
 /** A temp file in the same folder, then rename: a reader never sees half a file. */
@@ -216,16 +192,6 @@ function writeAtomically(path: string, content: string): void {
       // already gone
     }
     throw error;
-  }
-}
-
-function sameFile(a: string, b: string): boolean {
-  try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.ino === sb.ino && sa.dev === sb.dev;
-  } catch {
-    return false;
   }
 }
 

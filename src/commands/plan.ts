@@ -7,11 +7,13 @@ import { SafetyError } from '../errors.js';
 import { sortWarnings, type Plan, type PlanOperation } from '../model/plan.js';
 import { policiesThatEnable, securityDefaultsRefusal, securityDefaultsUnknownWarning } from '../plan/security-defaults.js';
 import type { PolicyStore } from '../model/repository.js';
-import { requestsSince, type ApiVersion } from '../model/tenant.js';
+import { requestsSince, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
+import { documentsDigest } from '../plan/documents-digest.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { stateOf } from '../plan/state.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAccessProblem } from '../plan/break-glass-guard.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
+import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { holdActiveContingency } from '../contingency/hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
@@ -29,6 +31,13 @@ export interface PlanOptions {
   now?: Date;
   /** Progress lines for long runs. */
   log?: (line: string) => void;
+  /** The tenant as already read (apply making a reviewed plan again reuses its read: no second one). */
+  snapshot?: TenantSnapshot;
+  /**
+   * Read the security-defaults setting when the plan enables a policy (default true). Apply making
+   * a plan again leaves it out: it checks the setting itself before writing.
+   */
+  checkSecurityDefaults?: boolean;
 }
 
 export type PlanOutcome =
@@ -44,11 +53,14 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
-  log(`reading the tenant (${ports.tenant.graphUrl})`);
-  const snapshot = await ports.tenant.read();
+  let snapshot = options.snapshot;
+  if (!snapshot) {
+    log(`reading the tenant (${ports.tenant.graphUrl})`);
+    snapshot = await ports.tenant.read();
+  }
   log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
 
   const access = settings.emergencyAccess;
@@ -70,7 +82,11 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
+  const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
+  if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
   plan.state = stateOf(snapshot, options.apiVersion);
+  const digest = documentsDigest(repo);
+  plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };
   plan.guards = {
     users: [...resolution.emergencyAccess.users].sort(),
     groups: [...resolution.emergencyAccess.groups].sort(),
@@ -81,7 +97,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const contingency = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
   Object.assign(plan, holdActiveContingency(plan, contingency.sets, snapshot));
 
-  await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
+  if (options.checkSecurityDefaults ?? true) await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
   plan.requests = requestsSince(before, ports.tenant.requests());
 
   // Last, over the final bodies: a plan that would leave an emergency account exposed is refused

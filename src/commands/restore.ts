@@ -22,19 +22,25 @@ export interface RestoreOptions {
   log?: (line: string) => void;
 }
 
+/** The documents a restore plans from: the backup folder, or (--only) its one object by displayName. */
+export function restoreStore(store: PolicyStore, options: Pick<RestoreOptions, 'from' | 'only'>): PolicyStore {
+  const only = options.only?.trim().toLowerCase();
+  if (!only) return store;
+  return {
+    load: () => {
+      const repo = store.load();
+      const documents = repo.documents.filter((d) => displayNameOf(d)?.trim().toLowerCase() === only);
+      if (documents.length === 0) throw new ConfigurationError(`the backup in ${options.from} holds no object named "${options.only}"`);
+      return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
+    },
+  };
+}
+
+/** `store`: the backup folder; with --only, pass it through restoreStore first or not (the same documents either way). */
 export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: RestoreOptions): Promise<PlanOutcome> {
   if (options.only && options.prune) throw new ConfigurationError('--only restores one object: it cannot be combined with --prune');
   const only = options.only?.trim().toLowerCase();
-  const selected: PolicyStore = only
-    ? {
-        load: () => {
-          const repo = store.load();
-          const documents = repo.documents.filter((d) => displayNameOf(d)?.trim().toLowerCase() === only);
-          if (documents.length === 0) throw new ConfigurationError(`the backup in ${options.from} holds no object named "${options.only}"`);
-          return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
-        },
-      }
-    : store;
+  const selected = restoreStore(store, options);
   const outcome = await runPlan(selected, ports, { dir: options.from, prune: options.prune ?? false, apiVersion: options.apiVersion, log: options.log });
   if (outcome.status !== 'planned') return outcome;
 

@@ -6,5 +6,5 @@ import { validateRepository, type ValidationResult } from '../validate/validate-
 export function runValidate(store: PolicyStore): ValidationResult {
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  return validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+  return validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
 }

@@ -1,7 +1,11 @@
 /** The plan file (JSON, versioned): what a reviewer approves and apply executes. */
 import type { DocumentKind, JsonObject, JsonValue } from './documents.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * 2: `source` (the digest of the documents the plan was made from, the commit, --prune), which
+ * apply checks; a version 1 plan has none and is refused (make the plan again).
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type PlanAction = 'create' | 'update' | 'delete' | 'noop';
 
@@ -53,6 +57,7 @@ export const PLAN_WARNING_KINDS = [
   'delete',
   'break-glass-removed',
   'break-glass-unmanaged',
+  'no-emergency-access',
   'contingency',
   'new-block',
   'enforcement',
@@ -106,6 +111,24 @@ export interface Plan {
   guards?: { users: string[]; groups: string[]; exemptPolicies: string[] };
   /** Contingency sets and the policies the plan holds because a set is active in the tenant. */
   contingency?: PlanContingency;
+  /**
+   * What the plan was made from (every plan runPlan makes; required in a plan file): apply makes the
+   * plan again from its folder and refuses one made from other documents or that differs.
+   */
+  source?: PlanSourceRecord;
+}
+
+export interface PlanSourceRecord {
+  /** sha256 of the documents and settings as loaded (see src/plan/documents-digest.ts). */
+  digest: string;
+  /** How many documents the digest covers. */
+  documents: number;
+  /** sha256 of each document by its path inside the folder: names the files that differ. */
+  files: Record<string, string>;
+  /** The commit of the folder's git work tree, when it is in one (informative: the digest decides). */
+  commit?: string;
+  /** Made with --prune (input prune): apply makes the plan again the same way. */
+  prune: boolean;
 }
 
 /** A contingency set as the plan records it (from caac.yml, or from policy names by convention). */

@@ -12,6 +12,10 @@ export interface LoadedRepository {
   /** `parse` and `layout` findings. */
   findings: Finding[];
   settings?: SettingsSource;
+  /** The root folder as the file names show it (relative to the working directory, '/'; '' for it). */
+  folder?: string;
+  /** The commit the folder's git work tree is at, when it is in one (recorded in plans). */
+  commit?: string;
 }
 
 /** Port: where the desired state comes from (files on disk; a test may hand in another). */

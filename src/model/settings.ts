@@ -1,6 +1,11 @@
 /** `caac.yml`: the repository's settings. Every key is optional. */
 export interface Settings {
   emergencyAccess?: {
+    /**
+     * No emergency-access accounts, on purpose: the reason (shown in every plan). Stands alone
+     * (readSettings refuses it beside any other key).
+     */
+    waive?: string;
     /** `user:upn@domain` references or object ids. */
     users?: string[];
     /** `group:Name` references or object ids. */
@@ -54,4 +59,17 @@ export function emergencyAccessMode(settings: Settings): EmergencyAccessMode {
 export function exemptPolicyNames(settings: Settings): Set<string> {
   const access = settings.emergencyAccess;
   return new Set([...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])].map((n) => n.trim().toLowerCase()));
+}
+
+/**
+ * Whether caac.yml names emergency-access accounts: `missing` (no caac.yml, no emergencyAccess,
+ * or one that lists no user and no group), `waived` (with the reason), or `set`.
+ */
+export type EmergencyAccessDeclaration = { status: 'set' } | { status: 'waived'; reason: string } | { status: 'missing' };
+
+export function emergencyAccessDeclaration(settings: Settings): EmergencyAccessDeclaration {
+  const access = settings.emergencyAccess;
+  if (access?.waive !== undefined) return { status: 'waived', reason: access.waive.trim() };
+  if ((access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0) return { status: 'set' };
+  return { status: 'missing' };
 }

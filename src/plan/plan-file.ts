@@ -7,6 +7,7 @@ import { DOCUMENT_KINDS } from '../model/documents.js';
 import { DELETE_STEPS, PLAN_FORMAT_VERSION, PLAN_WARNING_KINDS, type Plan } from '../model/plan.js';
 
 const ACTIONS = ['create', 'update', 'delete', 'noop'];
+const SHA256 = /^[0-9a-f]{64}$/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,7 +50,9 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
       '/formatVersion',
       version > PLAN_FORMAT_VERSION
         ? `format version ${version} was written by a newer caac (this one reads version ${PLAN_FORMAT_VERSION}): use the same caac version for plan and apply`
-        : `format version ${version} is no longer supported (this caac reads version ${PLAN_FORMAT_VERSION}): make the plan again`,
+        : version === 1
+          ? `format version 1 records no digest of the documents the plan was made from, which apply checks now (this caac reads version ${PLAN_FORMAT_VERSION}): make the plan again with this caac (caac plan --out)`
+          : `format version ${version} is no longer supported (this caac reads version ${PLAN_FORMAT_VERSION}): make the plan again`,
     );
   }
   const str = (o: Obj, key: string, path: string, optional = false): void => {
@@ -82,6 +85,13 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
   oneOf(data, 'apiVersion', '', ['v1.0', 'beta']);
   str(data, 'createdAt', '');
   if (typeof data['fingerprint'] !== 'string' || !/^[0-9a-f]{64}$/.test(data['fingerprint'])) fail('/fingerprint', 'expected a sha256 hex digest');
+  // What the plan was made from: apply re-reads the folder and refuses other documents.
+  const source = obj(data, 'source', '');
+  if (typeof source['digest'] !== 'string' || !SHA256.test(source['digest'])) fail('/source/digest', 'expected a sha256 hex digest of the documents the plan was made from: make the plan again');
+  num(source, 'documents', '/source');
+  for (const [k, v] of Object.entries(obj(source, 'files', '/source'))) if (typeof v !== 'string' || !SHA256.test(v)) fail(`/source/files/${k}`, 'expected a sha256 hex digest');
+  if (source['commit'] !== undefined && (typeof source['commit'] !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(source['commit']))) fail('/source/commit', 'expected a git commit id');
+  if (typeof source['prune'] !== 'boolean') fail('/source/prune', 'expected true or false');
   const summary = obj(data, 'summary', '');
   for (const key of ['create', 'update', 'delete', 'unchanged', 'unmanaged']) num(summary, key, '/summary');
   arr(data, 'operations', '').forEach((op, i) => {
@@ -93,6 +103,7 @@ export function readPlanFile(text: string, file = 'plan file'): Plan {
     str(op, 'id', path, op['action'] === 'create');
     if (op['action'] !== 'create' && typeof op['id'] !== 'string') fail(`${path}/id`, `a ${String(op['action'])} needs the tenant object's id`);
     str(op, 'file', path, true);
+    str(op, 'restoreFrom', path, true);
     arr(op, 'changes', path).forEach((c, j) => {
       if (!isObj(c) || typeof c['path'] !== 'string') fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
     });

@@ -35,6 +35,7 @@ export const WARNING_TITLES: Record<PlanWarningKind, string> = {
   'break-glass-removed': 'break-glass exclusion removed',
   'break-glass-added': 'break-glass exclusion added by the guard',
   'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
+  'no-emergency-access': 'no emergency-access accounts',
   contingency: 'contingency set active',
   'security-defaults': 'security defaults not checked',
   beta: 'beta',

@@ -81,6 +81,7 @@ const WARNING_ICONS: Record<PlanWarningKind, string> = {
   'break-glass-removed': '🚨',
   'break-glass-added': '🛡️',
   'break-glass-unmanaged': '🚨',
+  'no-emergency-access': '🚨',
   contingency: '🆘',
   'security-defaults': '❔',
   beta: '🧪',

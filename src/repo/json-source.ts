@@ -6,6 +6,7 @@
  */
 import type { JsonValue, Position } from '../model/documents.js';
 import { childPointer } from '../model/json-pointer.js';
+import { MAX_NESTING } from './limits.js';
 import { LineIndex } from './text-positions.js';
 
 export interface ParsedSource {
@@ -41,7 +42,7 @@ class JsonParser {
     this.skipWhitespace();
     if (this.pos >= this.text.length) throw this.error('the file is empty: expected one JSON document');
     this.positions.set('', this.lines.positionOf(this.pos));
-    const value = this.parseValue('');
+    const value = this.parseValue('', 0);
     this.skipWhitespace();
     if (this.pos < this.text.length) {
       throw this.error(`unexpected ${this.describeHere()} after the end of the JSON document: a file holds one document`);
@@ -49,14 +50,18 @@ class JsonParser {
     return { value, positions: this.positions };
   }
 
-  private parseValue(pointer: string): JsonValue {
+  /** `depth`: the objects and arrays around this value; the parser recurses, so it stops at MAX_NESTING. */
+  private parseValue(pointer: string, depth: number): JsonValue {
     this.skipWhitespace();
     const c = this.text[this.pos];
+    if ((c === '{' || c === '[') && depth >= MAX_NESTING) {
+      throw this.error(`objects and arrays are nested more than ${MAX_NESTING} deep here: caac reads documents nested at most ${MAX_NESTING} deep (Graph's are under 10)`);
+    }
     switch (c) {
       case '{':
-        return this.parseObject(pointer);
+        return this.parseObject(pointer, depth + 1);
       case '[':
-        return this.parseArray(pointer);
+        return this.parseArray(pointer, depth + 1);
       case '"':
         return this.parseString();
       case 't':
@@ -73,7 +78,7 @@ class JsonParser {
     }
   }
 
-  private parseObject(pointer: string): JsonValue {
+  private parseObject(pointer: string, depth: number): JsonValue {
     const open = this.pos;
     this.pos++; // {
     const result: { [key: string]: JsonValue } = {};
@@ -106,7 +111,12 @@ class JsonParser {
       this.pos++;
       const child = childPointer(pointer, key);
       this.positions.set(child, keyPos);
-      result[key] = this.parseValue(child);
+      const member = this.parseValue(child, depth);
+      // "__proto__" assigned would replace the object's prototype and hide the member from the
+      // schema check while `value.key` still read through it: keep it an own property (which the
+      // schema then refuses as unknown).
+      if (key === '__proto__') Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
+      else result[key] = member;
       this.skipWhitespace();
       const next = this.text[this.pos];
       if (next === ',') {
@@ -123,7 +133,7 @@ class JsonParser {
     }
   }
 
-  private parseArray(pointer: string): JsonValue {
+  private parseArray(pointer: string, depth: number): JsonValue {
     const open = this.pos;
     this.pos++; // [
     const result: JsonValue[] = [];
@@ -137,7 +147,7 @@ class JsonParser {
       if (this.text[this.pos] === ']') throw this.error('trailing comma before "]": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
       const child = childPointer(pointer, result.length);
       this.positions.set(child, this.lines.positionOf(this.pos));
-      result.push(this.parseValue(child));
+      result.push(this.parseValue(child, depth));
       this.skipWhitespace();
       const next = this.text[this.pos];
       if (next === ',') {

@@ -3,17 +3,20 @@
  * document, and the settings file. A file that cannot be read becomes a finding and the others
  * still load, so one bad file never hides the problems of the rest.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { KIND_FOLDERS, KIND_LABELS, isJsonObject, type SourceDocument } from '../model/documents.js';
 import type { Finding } from '../model/findings.js';
 import type { SettingsSource } from '../model/settings.js';
 import type { LoadedRepository, PolicyStore } from '../model/repository.js';
-import { decodeText } from './decode.js';
+import { TextDecodingError, decodeText } from './decode.js';
+import { gitCommitOf } from './git-commit.js';
 import { kindOfContent, kindOfFolder } from './document-kind.js';
 import { SourceSyntaxError } from './json-source.js';
+import { MAX_DOCUMENT_FILES, MAX_ENTRIES, MAX_FILE_BYTES } from './limits.js';
 import { formatOfFile, locatorFor, parseSource, type SourceFormat } from './parse-source.js';
+import { notRegularProblem, readRegularFile, symlinkProblem, tooLargeProblem } from './read-file.js';
 
 export const DEFAULT_ROOT = 'conditional-access';
 export const SETTINGS_FILES = ['caac.yml', 'caac.yaml', 'caac.json'];
@@ -23,46 +26,102 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** The PolicyStore over a folder on disk. */
+/** The PolicyStore over a folder on disk (with where it lies and its commit, which plans record). */
 export function filePolicyStore(root: string, options: LoadOptions = {}): PolicyStore {
-  return { load: () => loadRepository(root, options) };
+  return {
+    load: () => {
+      const repo = loadRepository(root, options);
+      const cwd = options.cwd ?? process.cwd();
+      const commit = gitCommitOf(resolve(cwd, root));
+      return { ...repo, folder: relative(cwd, resolve(cwd, root)).split(sep).join('/'), ...(commit ? { commit } : {}) };
+    },
+  };
 }
 
+/**
+ * Symbolic links are never followed, anywhere: the root, caac.yml, a folder or a file. A link is
+ * an error that names it (a finding; for the root and caac.yml, a ConfigurationError), never
+ * skipped: a skipped `policies/` would read as "no policies" and a prune plan would delete them all.
+ */
 export function loadRepository(root: string, options: LoadOptions = {}): LoadedRepository {
   const cwd = options.cwd ?? process.cwd();
   // resolve, not join: --dir may be absolute.
   const absRoot = resolve(cwd, root);
   let rootStat;
   try {
-    rootStat = statSync(absRoot);
+    rootStat = lstatSync(absRoot);
   } catch {
     throw new ConfigurationError(
       `no folder "${root}" here (${cwd}): run caac from the repository root, or pass --dir with the folder that holds policies/, named-locations/ and caac.yml`,
+    );
+  }
+  if (rootStat.isSymbolicLink()) {
+    const real = realTarget(absRoot);
+    throw new ConfigurationError(
+      `"${root}" is a symbolic link${linkTarget(absRoot) ? ` (to ${JSON.stringify(linkTarget(absRoot))})` : ''}: caac does not follow links in the policy folder, the root included; pass --dir the folder itself${real ? ` (${JSON.stringify(real)})` : ''}`,
     );
   }
   if (!rootStat.isDirectory()) throw new ConfigurationError(`"${root}" is a file, not a folder: --dir takes the folder that holds policies/`);
 
   const display = (abs: string) => relative(cwd, abs).split(sep).join('/');
   const result: LoadedRepository = { root, files: 0, documents: [], findings: [] };
+  const fileProblem = (file: string, message: string): Finding => ({ rule: 'file', severity: 'error', file, line: 1, column: 1, path: '', message: `${file} ${message}` });
 
-  for (const abs of listFiles(absRoot)) {
+  for (const entry of listEntries(absRoot, root)) {
+    const abs = entry.abs;
     const rel = relative(absRoot, abs).split(sep).join('/');
     const file = display(abs);
     if (SETTINGS_FILES.includes(rel)) {
       if (result.settings) {
         throw new ConfigurationError(`both ${result.settings.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
       }
+      if (entry.type === 'link') throw new ConfigurationError(`${file} ${symlinkProblem(linkTarget(abs))}`, { file, line: 1, column: 1 });
+      if (entry.type === 'other') throw new ConfigurationError(`${file} ${notRegularProblem()}`, { file, line: 1, column: 1 });
       result.settings = loadSettingsFile(abs, file);
       continue;
     }
-    const bytes = readFileSync(abs);
+    if (entry.type === 'link') {
+      result.findings.push(fileProblem(file, symlinkProblem(linkTarget(abs))));
+      continue;
+    }
+    if (entry.type === 'other') {
+      result.findings.push(fileProblem(file, notRegularProblem()));
+      continue;
+    }
     let format = formatOfFile(rel);
-    const text = decodeText(bytes).text;
+    // A README, LICENSE or p.json.bak is left alone, unread.
+    if (!format && hasOtherExtension(rel)) continue;
+    if (result.files >= MAX_DOCUMENT_FILES) {
+      throw new ConfigurationError(
+        `more than ${MAX_DOCUMENT_FILES.toLocaleString('en-US')} policy files under "${root}": a tenant holds at most 195 policies and 195 named locations, so --dir probably names the wrong folder`,
+      );
+    }
+    if (entry.size > MAX_FILE_BYTES) {
+      result.files++;
+      result.findings.push(fileProblem(file, tooLargeProblem(entry.size)));
+      continue;
+    }
+    const read = readRegularFile(abs);
+    if ('problem' in read) {
+      result.files++;
+      result.findings.push(fileProblem(file, read.problem));
+      continue;
+    }
+    let text: string;
+    try {
+      text = decodeText(read.bytes).text;
+    } catch (e) {
+      if (!(e instanceof TextDecodingError)) throw e;
+      // An extensionless file that does not even start like JSON is not a document: left alone.
+      if (!format && !/^\s*[{[]/.test(read.bytes.subarray(0, 64).toString('latin1').replace(/^\xef\xbb\xbf/, ''))) continue;
+      result.files++;
+      result.findings.push({ rule: 'parse', severity: 'error', file, line: e.position.line, column: e.position.column, path: '', message: e.message });
+      continue;
+    }
     if (!format) {
       // Exports without an extension are common (the Azure samples ship them): read them as JSON
-      // when they look like JSON, and leave other files (README, LICENSE, p.json.bak) alone. A
-      // name such as "CA001 v1.2 Require MFA" has a dot but no extension.
-      if (hasOtherExtension(rel) || !/^\s*[{[]/.test(text)) continue;
+      // when they look like JSON. A name such as "CA001 v1.2 Require MFA" has a dot but no extension.
+      if (!/^\s*[{[]/.test(text)) continue;
       format = 'json';
     }
     result.files++;
@@ -136,12 +195,22 @@ export function readDocument(text: string, format: SourceFormat, file: string, r
 }
 
 function loadSettingsFile(abs: string, file: string): SettingsSource {
-  const text = decodeText(readFileSync(abs)).text;
+  const at = { file, line: 1, column: 1 };
+  const read = readRegularFile(abs);
+  if ('problem' in read) throw new ConfigurationError(`${file} ${read.problem}`, at);
+  let text: string;
+  try {
+    text = decodeText(read.bytes).text;
+  } catch (e) {
+    if (!(e instanceof TextDecodingError)) throw e;
+    const { line, column } = e.position;
+    throw new ConfigurationError(`${file}:${line}:${column}: ${e.message}`, { file, line, column });
+  }
   if (text.trim() === '') return { file, value: {}, locate: () => ({ line: 1, column: 1 }) };
   try {
     const parsed = parseSource(text, formatOfFile(abs) ?? 'yaml');
     if (!isJsonObject(parsed.value)) {
-      throw new ConfigurationError(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, { file, line: 1, column: 1 });
+      throw new ConfigurationError(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, at);
     }
     return { file, value: parsed.value, locate: locatorFor(parsed.positions) };
   } catch (e) {
@@ -156,17 +225,63 @@ function loadSettingsFile(abs: string, file: string): SettingsSource {
   }
 }
 
-/** Every file under a folder, depth first, in a stable order; hidden entries and node_modules skipped. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const abs = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(abs));
-    else if (entry.isFile()) out.push(abs);
-  }
+interface Entry {
+  abs: string;
+  type: 'file' | 'link' | 'other';
+  /** lstat size (files). */
+  size: number;
+}
+
+/**
+ * Every entry under a folder that is not a folder itself, depth first, in a stable order; hidden
+ * entries and node_modules skipped. Iterative, and bounded by MAX_ENTRIES, so a wrong --dir (/)
+ * stops quickly with a message rather than walking a disk.
+ */
+function listEntries(absRoot: string, root: string): Entry[] {
+  const out: Entry[] = [];
+  let seen = 0;
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const visit = (dir: string): void => {
+    // Depth first with an explicit stack of folders being listed, not recursion: a folder's
+    // entries come in name order, each subfolder's where its name sorts.
+    const stack: { dir: string; names: string[]; next: number }[] = [{ dir, names: readdirSync(dir).sort(byName), next: 0 }];
+    while (stack.length) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next >= frame.names.length) {
+        stack.pop();
+        continue;
+      }
+      const name = frame.names[frame.next++]!;
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      if (++seen > MAX_ENTRIES) {
+        throw new ConfigurationError(`more than ${MAX_ENTRIES.toLocaleString('en-US')} files and folders under "${root}": --dir should name the folder that holds policies/, named-locations/ and caac.yml`);
+      }
+      const abs = join(frame.dir, name);
+      const stat = lstatSync(abs);
+      if (stat.isSymbolicLink()) out.push({ abs, type: 'link', size: 0 });
+      else if (stat.isDirectory()) stack.push({ dir: abs, names: readdirSync(abs).sort(byName), next: 0 });
+      else if (stat.isFile()) out.push({ abs, type: 'file', size: stat.size });
+      else out.push({ abs, type: 'other', size: 0 });
+    }
+  };
+  visit(absRoot);
   return out;
+}
+
+function linkTarget(abs: string): string | undefined {
+  try {
+    return readlinkSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function realTarget(abs: string): string | undefined {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return undefined;
+  }
 }
 
 function hasOtherExtension(relPath: string): boolean {

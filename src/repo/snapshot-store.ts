@@ -3,6 +3,7 @@
  * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backupFiles } from '../backup/backup-files.js';
 import type { DocumentKind, JsonObject } from '../model/documents.js';
@@ -39,8 +40,12 @@ export function fileSnapshotStore(dir: string): SnapshotStore {
   };
 }
 
-/** `.caac/snapshots/<timestamp>/`, or under RUNNER_TEMP in GitHub Actions. */
-export function defaultSnapshotDir(env: Record<string, string | undefined>, now: Date): string {
+/**
+ * `caac-snapshots/<timestamp>/` under RUNNER_TEMP in GitHub Actions, else under the system temp
+ * folder: never in the working directory, where full policy bodies would sit untracked beside the
+ * repository (and be one `git add .` away from a commit). Apply names the folder in its output.
+ */
+export function defaultSnapshotDir(env: Record<string, string | undefined>, now: Date, systemTemp: string = tmpdir()): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return env['RUNNER_TEMP'] ? join(env['RUNNER_TEMP'], 'caac-snapshots', stamp) : join('.caac', 'snapshots', stamp);
+  return join(env['RUNNER_TEMP'] || systemTemp, 'caac-snapshots', stamp);
 }

@@ -1,20 +1,25 @@
 /** YAML documents with positions, through the `yaml` package's syntax tree. */
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, visit as visitYaml, type Node as YamlNode } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, visit as visitYaml, type CST, type Node as YamlNode } from 'yaml';
 import type { JsonValue, Position } from '../model/documents.js';
 import { childPointer } from '../model/json-pointer.js';
 import { SourceSyntaxError, type ParsedSource } from './json-source.js';
+import { MAX_NESTING } from './limits.js';
+import { measureValue } from './value-shape.js';
 
 export function parseYamlSource(text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  if (!Array.isArray(docs)) {
-    // An empty stream: parseAllDocuments returns an EmptyStream object.
-    throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+  // The concrete syntax tree first (the yaml parser keeps its own stack, so any depth is safe
+  // here): nesting beyond MAX_NESTING is refused before the composer and toJS, which recurse.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const tooDeep = deepestCollectionBeyond(tokens, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    throw new SourceSyntaxError(`mappings and sequences are nested more than ${MAX_NESTING} deep here: caac reads documents nested at most ${MAX_NESTING} deep (Graph's are under 10)`, at(tooDeep));
   }
+  const docs = Array.from(new Composer({ uniqueKeys: false, strict: true }).compose(tokens));
   if (docs.length === 0) throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
   for (const doc of docs) {
     const problem = doc.errors[0];
@@ -32,11 +37,23 @@ export function parseYamlSource(text: string): ParsedSource {
   const positions = new Map<string, Position>();
   const visit = (node: unknown, pointer: string): void => {
     if (isMap(node)) {
+      // Keys as the document will hold them (1 and "1" are one key there): the yaml package's own
+      // check (uniqueKeys) compares every key with every other, quadratic in a mapping's size.
+      const seen = new Map<string, Position | undefined>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const child = childPointer(pointer, key);
         const keyNode = pair.key as YamlNode | null;
-        if (keyNode?.range) positions.set(child, at(keyNode.range[0]));
+        const where = keyNode?.range ? at(keyNode.range[0]) : undefined;
+        if (seen.has(key)) {
+          const first = seen.get(key);
+          throw new SourceSyntaxError(
+            describeYamlError('DUPLICATE_KEY', `Map keys must be unique: "${key}" appears twice${first ? ` (first at line ${first.line})` : ''}`),
+            where ?? first ?? { line: 1, column: 1 },
+          );
+        }
+        seen.set(key, where);
+        if (where) positions.set(child, where);
         visit(pair.value, child);
       }
     } else if (isSeq(node)) {
@@ -66,8 +83,19 @@ export function parseYamlSource(text: string): ParsedSource {
   } catch (e) {
     throw new SourceSyntaxError(`${(e as Error).message}: caac reads plain values; write the value out instead of the alias`, firstAlias);
   }
-  if (holdsItself(value)) {
+  const shape = measureValue(value);
+  if (shape.cycle) {
     throw new SourceSyntaxError('an alias (*name) refers to a node that contains it, so the document would be infinite: write the value out instead', firstAlias);
+  }
+  // Aliases can nest a document deeper, or multiply it, beyond what its text shows.
+  if (shape.tooDeep) {
+    throw new SourceSyntaxError(`with its aliases expanded, the document is nested more than ${MAX_NESTING} deep: write the values out instead of the aliases`, firstAlias);
+  }
+  if (shape.tooMany) {
+    throw new SourceSyntaxError(
+      `the document holds more than ${shape.limit.toLocaleString('en-US')} values (an alias counts each time it is used): caac reads documents the size of Graph's; write aliases out, or split the file`,
+      firstAlias,
+    );
   }
   return { value, positions };
 }
@@ -83,12 +111,26 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
-function holdsItself(value: unknown, ancestors = new Set<unknown>()): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (ancestors.has(value)) return true;
-  ancestors.add(value);
-  const children = Array.isArray(value) ? value : Object.values(value);
-  const found = children.some((child) => holdsItself(child, ancestors));
-  ancestors.delete(value);
-  return found;
+/**
+ * The offset of the first collection nested more than `limit` deep in the syntax tree, if any.
+ * Iterative: this runs before anything that recurses.
+ */
+function deepestCollectionBeyond(tokens: readonly CST.Token[], limit: number): number | undefined {
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  while (stack.length) {
+    const { token, depth } = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push({ token: token.value, depth });
+      continue;
+    }
+    if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > limit) return token.offset;
+      for (const item of token.items) {
+        if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
+        stack.push({ token: item.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
 }

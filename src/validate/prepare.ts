@@ -41,6 +41,9 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
     if (isJsonObject(value)) {
       const out: JsonObject = {};
       for (const [key, child] of Object.entries(value)) {
+        // The file's link for editors (schemas/*: "ignored by caac"): Graph has no such field, so
+        // it is never compared, planned or sent.
+        if (pointer === '' && key === '$schema') continue;
         const childPointerValue = childPointer(pointer, key);
         const childSchema = propertySchema(node, key, schema);
         if (!childSchema && ANNOTATION.test(key)) {

@@ -5,6 +5,7 @@
 import { ConfigurationError } from '../errors.js';
 import { parseReferenceValue } from '../model/references.js';
 import type { Settings, SettingsSource } from '../model/settings.js';
+import { compileNamingPattern } from './naming-pattern.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { SETTINGS_SCHEMA, checkSettingsSchema } from './schemas.js';
 
@@ -21,13 +22,21 @@ export function readSettings(source: SettingsSource | undefined): Settings {
     fail(first.path, `invalid settings: ${first.message}${more}`);
   }
   const settings = source.value as Settings;
+  const access = settings.emergencyAccess;
+  if (access?.waive !== undefined) {
+    const others = Object.keys(access).filter((k) => k !== 'waive');
+    // A waiver beside accounts would leave the reader unsure which one holds: refuse both.
+    if (others.length) {
+      fail(
+        `/emergencyAccess/${others[0]}`,
+        `emergencyAccess.waive stands alone: remove ${others.map((k) => `emergencyAccess.${k}`).join(', ')} to waive the emergency-access check, or remove waive to keep it`,
+      );
+    }
+  }
   const pattern = settings.naming?.pattern;
   if (pattern !== undefined) {
-    try {
-      new RegExp(pattern, 'u');
-    } catch (e) {
-      fail('/naming/pattern', `naming.pattern is not a valid regular expression: ${(e as Error).message}`);
-    }
+    const compiled = compileNamingPattern(pattern);
+    if ('problem' in compiled) fail('/naming/pattern', compiled.problem);
   }
   const expect = (list: string[] | undefined, kind: 'user' | 'group', key: string) =>
     (list ?? []).forEach((value, i) => {

@@ -5,6 +5,7 @@
 import type { SourceDocument } from '../model/documents.js';
 import { countBySeverity, sortFindings, type Finding, type ValidationReport } from '../model/findings.js';
 import type { Settings } from '../model/settings.js';
+import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
 import { prepareDocument } from './prepare.js';
 import type { PreparedDocument } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -17,6 +18,11 @@ export interface ValidationInput {
   loadFindings: readonly Finding[];
   files: number;
   settings: Settings;
+  /**
+   * The repository's root and settings file: given, validate warns (`no-emergency-access`) when
+   * caac.yml names no emergency-access account and does not waive the check.
+   */
+  place?: RepositoryPlace;
 }
 
 export interface ValidationResult extends ValidationReport {
@@ -25,6 +31,8 @@ export interface ValidationResult extends ValidationReport {
 
 export function validateRepository(input: ValidationInput): ValidationResult {
   const findings: Finding[] = [...input.loadFindings];
+  const unguarded = input.place ? noEmergencyAccessFinding(input.settings, input.place) : undefined;
+  if (unguarded) findings.push(unguarded);
   const prepared: PreparedDocument[] = [];
   for (const document of input.documents) {
     const schema = DOCUMENT_SCHEMAS[document.kind];

@@ -18,7 +18,9 @@ describe('root action (node24, dist/action.js)', () => {
     const r = runJavaScriptAction(ACTION_JS, { INPUT_COMMAND: 'validate', 'INPUT_GITHUB-TOKEN': 'ghs_secret' }, cwd);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/::error title=caac lockout-risk,file=conditional-access\/policies\/block\.json,line=\d+,col=\d+::/);
-    expect(r.outputs).toMatchObject({ errors: '1', warnings: '0' });
+    // No caac.yml: the repository has no emergency-access accounts, which is said on every run.
+    expect(r.stdout).toMatch(/::warning title=caac no-emergency-access,file=conditional-access,line=1,col=1::/);
+    expect(r.outputs).toMatchObject({ errors: '1', warnings: '1' });
     expect(JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8')).version).toBe('2.1.0');
     expect(r.summary).toContain('| ❌ | conditional-access/policies/block.json |');
     // The token is registered as a secret (the runner masks it), and never printed otherwise.
@@ -51,7 +53,8 @@ describe('actions/validate (composite)', () => {
     const cwd = writeRepo({ 'policies-here/policies/block.json': LOCKOUT_POLICY });
     const r = runCompositeAction(COMPOSITE, { dir: 'policies-here' }, { cwd, githubToken: 'ghs_x' });
     expect(r.status).toBe(1);
-    expect(r.outputs).toMatchObject({ errors: '1', warnings: '0' });
+    // 1 warning: no caac.yml, so no-emergency-access.
+    expect(r.outputs).toMatchObject({ errors: '1', warnings: '1' });
     expect(r.outputs['sarif-file']).toMatch(/caac-validate\.sarif$/);
     expect(r.summary).toContain('lockout-risk');
   });

@@ -54,6 +54,15 @@ test('actions/plan writes the plan file; actions/apply applies it, verifies, and
   expect(wrong.status).toBe(2);
   expect(wrong.stdout).toContain('input "confirm-timeout" is "soon": it must be a number of seconds from 0 to 3600');
 
+  // A plan file edited after the review: made again from the checkout, it differs: exit 3, nothing written.
+  const edited = JSON.parse(readFileSync(planFile, 'utf8'));
+  edited.operations[0].body.displayName = 'CA006 - renamed by hand';
+  writeFileSync(join(cwd, 'edited-plan.json'), JSON.stringify(edited));
+  const tampered = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': join(cwd, 'edited-plan.json') }, { cwd, env });
+  expect(tampered.status).toBe(3);
+  expect(tampered.stdout).toMatch(/the plan file is not what the repository "conditional-access" and the tenant make .*nothing was changed/);
+  expect(tampered.stdout).toContain('body/displayName: the plan file has "CA006 - renamed by hand"');
+
   const apply = runCompositeAction(resolve('actions/apply/action.yml'), { 'graph-url': url, 'plan-file': planFile, 'confirm-timeout': '5' }, { cwd, env });
   expect(apply.stdout).toMatch(/\[1\/1\] update policy "CA006 - Require compliant or hybrid joined device" ok/);
   expect(apply.status).toBe(0);

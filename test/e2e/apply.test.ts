@@ -3,7 +3,7 @@
  * tenant): a reviewed plan file applied, a stale one refused, deletions refused without
  * --allow-delete, plan-and-apply with --auto-approve, and the hint when neither is given.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runNode, copyExample as copyExampleTo, editPolicy } from './helpers.js';
@@ -77,6 +77,29 @@ describe('caac apply (bundled CLI)', () => {
     for (const key of Object.keys(after).filter((k) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k))) expect(after[key]).toBe(before[key]);
   });
 
+  test('a hand-edited plan file: exit 3, the difference named, nothing written; a file edited after the plan: exit 3, the file named', async () => {
+    const cwd = copyExample();
+    editPolicy(cwd, CA006, (p) => {
+      p.state = 'enabled';
+    });
+    expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
+    const plan = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
+    plan.operations[0].body.state = 'disabled';
+    writeFileSync(join(cwd, 'edited.json'), JSON.stringify(plan));
+    const writes = () => Object.entries(emulator.requests().byEndpoint).filter(([k]) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k));
+    const before = writes();
+    const r = await run(['apply', '--plan', 'edited.json', ...graph()], cwd);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/caac: the plan file is not what the repository "conditional-access" and the tenant make \(was it edited\?\): nothing was changed\.\n {2}operation 1 \(update policy "CA006 [^"]*" \([0-9a-f-]+\)\): body\/state: the plan file has "disabled", made again it is "enabled"/);
+    editPolicy(cwd, CA006, (p) => {
+      p.state = 'disabled';
+    });
+    const edited = await run(['apply', '--plan', 'plan.json', ...graph()], cwd);
+    expect(edited.status).toBe(3);
+    expect(edited.stderr).toContain(`"policies/${CA006}" was changed`);
+    expect(writes()).toEqual(before);
+  });
+
   test('a plan with deletions, without --allow-delete: exit 1, "nothing was changed"', async () => {
     const cwd = copyExample();
     rmSync(join(cwd, 'conditional-access', 'policies', 'ca018-monitor-hr-portal-sessions-with-defender-for-cloud-apps.json'));
@@ -101,25 +124,26 @@ describe('caac apply (bundled CLI)', () => {
     expect((await run(['plan', ...graph(), '--detailed-exitcode'], cwd)).status).toBe(0);
   });
 
-  test('neither --plan nor --auto-approve: exit 1 with the hint, no request', async () => {
+  test('neither --plan nor --auto-approve: exit 2 with the hint, no request', async () => {
     const cwd = copyExample();
     const r = await run(['apply', ...graph()], cwd);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/caac: apply needs the reviewed plan: --plan plan\.json .*--auto-approve/);
     expect(emulator.requests().total).toBe(0);
   });
 });
 
-test('a snapshot that cannot be written: exit 1, said plainly, nothing changed', async () => {
+test('a snapshot folder that cannot be written: exit 2 before any request, said plainly, nothing changed', async () => {
   const cwd = copyExample();
   editPolicy(cwd, CA006, (p) => {
     p.state = 'enabled';
   });
   expect((await run(['plan', ...graph(), '--out', 'plan.json'], cwd)).status).toBe(0);
   // A folder under a file cannot be made.
+  const before = emulator.requests().total;
   const r = await run(['apply', '--plan', 'plan.json', ...graph(), '--snapshot-dir', 'plan.json/snap'], cwd);
-  expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/caac: the snapshot .*could not be written.*nothing was changed/);
-  expect(r.stderr).not.toContain('bug in caac');
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/^caac: --snapshot-dir plan\.json\/snap: \S*plan\.json is a file, not a folder; choose another path\n$/);
+  expect(emulator.requests().total).toBe(before);
   expect((await run(['plan', ...graph()], cwd)).stdout).toContain('1 to update');
 });

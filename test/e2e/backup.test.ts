@@ -70,10 +70,10 @@ describe('caac backup (bundled CLI)', () => {
     expect(Object.values(files(join(cwd, 'b'))).join('')).not.toContain('group:');
   });
 
-  test('no credentials: exit 1 with what to set, not a stack trace', async () => {
+  test('no credentials: exit 2 (a settings mistake) with what to set, not a stack trace', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'caac-backup-e2e-'));
     const r = await run(CLI, ['backup', '--out', 'b', '--graph-url', emulator.url], { cwd, env: {} });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/caac: .*(CAAC_ACCESS_TOKEN|--auth)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

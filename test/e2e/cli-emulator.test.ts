@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,10 +74,16 @@ describe('caac emulator (bundled CLI)', () => {
 });
 
 describe('caac demo (bundled CLI)', () => {
-  test('runs the pipeline against the embedded emulator from any directory and exits 0', () => {
-    const r = spawnSync(process.execPath, [CLI, 'demo'], { cwd: tmpdir(), encoding: 'utf8' });
+  test('runs the pipeline against the embedded emulator from any directory, exits 0, and leaves nothing behind', () => {
+    // Its own temp folder and working directory: whatever the demo leaves there is litter.
+    const temp = mkdtempSync(join(tmpdir(), 'caac-demo-temp-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'caac-demo-cwd-'));
+    const r = spawnSync(process.execPath, [CLI, 'demo'], { cwd, encoding: 'utf8', env: { ...process.env, TMPDIR: temp, TMP: temp, TEMP: temp } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    expect(r.stdout).toContain(temp); // the backup folder it showed was in that temp folder
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(cwd)).toEqual([]);
     expect(r.stdout).toMatch(/Step 1\/\d+ +start the Graph emulator/);
     expect(r.stdout).toMatch(/caac validate --dir .*examples\/conditional-access/);
     expect(r.stdout).toMatch(/0 errors/);

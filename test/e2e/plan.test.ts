@@ -44,7 +44,7 @@ describe('caac plan (bundled CLI)', () => {
     expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged');
     expect(r.status).toBe(0);
     const plan = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
-    expect(plan).toMatchObject({ formatVersion: 1, summary: { create: 0, update: 0, delete: 0, unchanged: 25 } });
+    expect(plan).toMatchObject({ formatVersion: 2, summary: { create: 0, update: 0, delete: 0, unchanged: 25 } });
     expect(plan.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(r.stderr).not.toContain('e2e'); // the token is never printed
   });
@@ -84,9 +84,9 @@ describe('caac plan (bundled CLI)', () => {
     expect(emulator.requests().total).toBe(before);
   });
 
-  test('no credentials: exit 1 with what to set, not a stack trace', async () => {
+  test('no credentials: exit 2 (a settings mistake) with what to set, not a stack trace', async () => {
     const r = await run(CLI, ['plan', '--dir', EXAMPLE, '--graph-url', emulator.url], { cwd: tmpdir(), env: {} });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/caac: .*(CAAC_ACCESS_TOKEN|--auth)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

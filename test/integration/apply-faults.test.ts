@@ -15,6 +15,7 @@ import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const dirs: string[] = [];
@@ -61,7 +62,7 @@ test.each([11, 5])('faults on 30%% of requests (seed %i): apply, and plan and ap
       // Each round either applies something or stops at a create whose outcome stayed unknown (a
       // 503 before the write looks the same as a lost answer): progress is certain, its pace is not.
       if (round > 20) throw new Error(`no convergence after 20 rounds: ${rounds.join('; ')}`);
-      const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snapshot-${round}`)) }, {
+      const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snapshot-${round}`)), source: madeHere(p, cwd) }, {
         allowDelete: false,
         keepGoing: false,
         confirm: { timeoutMs: 600, baseDelayMs: 50 },

@@ -27,6 +27,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA = '/v1.0/identity/conditionalAccess';
@@ -87,7 +88,7 @@ async function plan(cwd: string, graph: GraphConnection, prune = false): Promise
 const work = (p: Plan) => p.operations.filter((o) => o.action !== 'noop');
 
 function apply(p: Plan, tenant: Tenant, cwd: string, options: { allowDelete?: boolean; timeoutMs?: number; lines?: string[] } = {}): Promise<ApplyOutcome> {
-  return runApply(p, { tenant, snapshots: fileSnapshotStore(join(cwd, `snapshot-${Math.random()}`)) }, {
+  return runApply(p, { tenant, snapshots: fileSnapshotStore(join(cwd, `snapshot-${Math.random()}`)), source: madeHere(p, cwd) }, {
     allowDelete: options.allowDelete ?? false,
     keepGoing: false,
     confirmTimeoutMs: options.timeoutMs ?? 5_000,
@@ -337,7 +338,7 @@ describe('a report that survives failure', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
     let code: number;
     try {
-      code = await applyAndReport(p, graph.tenant, { snapshotDir: join(cwd, 'snap'), allowDelete: false, keepGoing: false, endContingency: false, confirmTimeoutMs: 1_000 });
+      code = await applyAndReport(p, graph.tenant, { source: madeHere(p, cwd), snapshotDir: join(cwd, 'snap'), allowDelete: false, keepGoing: false, endContingency: false, confirmTimeoutMs: 1_000 });
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();

@@ -19,6 +19,8 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore, type SnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
+import { madeHere } from '../fixtures/plan-source.js';
+import { reviewedPlanSource, type PlanSource } from '../../src/commands/plan-check.js';
 
 /** The snapshot is in the backup format (files named from displayNames): find a document by its id. */
 function snapshotDocument(dir: string, folder: string, id: string): JsonObject | undefined {
@@ -75,8 +77,10 @@ async function plan(prune = false): Promise<Plan> {
 const lines: string[] = [];
 const options = (o: Partial<ApplyOptions> = {}): ApplyOptions => ({ allowDelete: false, keepGoing: false, log: (l) => lines.push(l), ...o });
 const snapshots = (name = 'snapshot') => fileSnapshotStore(join(cwd, name));
-async function apply(p: Plan, o: Partial<ApplyOptions> = {}, ports: { tenant?: Tenant; snapshots?: SnapshotStore } = {}): Promise<ApplyOutcome> {
-  return runApply(p, { tenant: ports.tenant ?? connection.tenant, snapshots: ports.snapshots ?? snapshots() }, options(o));
+/** Applied as a plan file is: made again from the folder and compared (`source` madeHere for a plan edited on purpose). */
+async function apply(p: Plan, o: Partial<ApplyOptions> = {}, ports: { tenant?: Tenant; snapshots?: SnapshotStore; source?: PlanSource } = {}): Promise<ApplyOutcome> {
+  const source = ports.source ?? reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
+  return runApply(p, { tenant: ports.tenant ?? connection.tenant, snapshots: ports.snapshots ?? snapshots(), source }, options(o));
 }
 
 async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -137,7 +141,7 @@ describe('a failure in the middle', () => {
     const before = (await policies()).map((o) => o['id']);
     const p = await planWithABadOperation();
     lines.length = 0;
-    const outcome = await apply(p);
+    const outcome = await apply(p, {}, { source: madeHere(p, cwd) });
     expect(outcome.results.map((r) => [r.status, r.operation.action, r.operation.displayName.slice(0, 5)])).toEqual([
       ['applied', 'create', 'Partn'],
       ['applied', 'update', 'CA006'],
@@ -173,7 +177,7 @@ describe('a failure in the middle', () => {
 
   test('--keep-going: every other operation is applied', async () => {
     const p = await planWithABadOperation();
-    const outcome = await apply(p, { keepGoing: true });
+    const outcome = await apply(p, { keepGoing: true }, { source: madeHere(p, cwd) });
     expect(outcome.results.map((r) => `${r.status} ${r.operation.displayName.slice(0, 5)}`)).toEqual(['applied Partn', 'applied CA006', 'failed CA007', 'applied CA009', 'applied CA021']);
     expect(outcome).toMatchObject({ applied: 4, failed: 1, skipped: 0, verification: [] });
     expect(applySucceeded(outcome)).toBe(false);

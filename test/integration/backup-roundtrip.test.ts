@@ -5,7 +5,9 @@
  * only caac's own files are ever removed. Tenants are prepared through the emulator's admin
  * endpoint (PUT /_emulator/state) and through Graph POSTs.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { backupSummaryLine } from '../../src/backup/report.js';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { runBackup, type BackupResult } from '../../src/commands/backup.js';
@@ -80,7 +82,8 @@ function snapshotFolder(root: string): Map<string, string> {
 /** backup → validate (no finding at all) → plan against the same tenant (no change, nothing unmanaged). */
 async function expectRoundTrip(out: string): Promise<void> {
   const validation = runValidate(filePolicyStore(out));
-  expect(validation.findings).toEqual([]);
+  // A backup writes no caac.yml: no-emergency-access is expected, nothing else.
+  expect(validation.findings.filter((f) => f.rule !== 'no-emergency-access')).toEqual([]);
   const outcome = await runPlan(filePolicyStore(out), graph, { dir: out, apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(`plan stopped: ${JSON.stringify(outcome.status === 'unresolved' ? outcome.problems : outcome.validation.findings, null, 2)}`);
   const changed = outcome.plan.operations.filter((o) => o.action !== 'noop');
@@ -214,7 +217,7 @@ describe('caac backup of the sample tenant', () => {
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('# backup\n');
   });
 
-  test('a rename and an edit are reported as changed, by name', async () => {
+  test('a rename and an edit are reported as changed, by name; a renamed object keeps its file', async () => {
     const out = tempDir();
     await backup(out);
     const policies = (await graphCall('GET', 'identity/conditionalAccess/policies')).value as Obj[];
@@ -233,7 +236,145 @@ describe('caac backup of the sample tenant', () => {
     expect(result.added).toEqual(['CA050 - New']);
     expect(result.changed).toEqual([String(ca012['displayName']), 'CA013 - Limit admin sessions'].sort());
     expect(result.removedNames).toEqual([]);
+    expect(result.removed).toEqual([]);
+    // The file keeps its name: the object it holds is the same (matched by id).
+    expect(JSON.parse(readFileSync(join(out, 'policies', 'ca013-limit-administrator-sessions.json'), 'utf8')).displayName).toBe('CA013 - Limit admin sessions');
+    expect(result.written).toEqual(expect.arrayContaining(['policies/ca013-limit-administrator-sessions.json', 'policies/ca050-new.json']));
+    await expectRoundTrip(out);
+  });
+});
+
+describe('caac backup into a working repository (in place)', () => {
+  const CA003 = 'ca003-require-phishing-resistant-mfa-for-administrators.json';
+  const CA001 = 'ca001-block-legacy-authentication.json';
+
+  /** A repository kept by hand: CA003 as commented YAML under a name of its own and without id, CA001 as 4-space JSON. */
+  async function handKeptRepository(): Promise<{ out: string; ca003: Obj; ca001: Obj }> {
+    const fresh = tempDir();
+    await backup(fresh);
+    const ca003 = JSON.parse(readFileSync(join(fresh, 'policies', CA003), 'utf8')) as Obj;
+    const ca001 = JSON.parse(readFileSync(join(fresh, 'policies', CA001), 'utf8')) as Obj;
+    const out = tempDir();
+    await backup(out);
+    rmSync(join(out, 'policies', CA003));
+    const { id: _id, ...withoutId } = ca003;
+    const yaml = `# Administrators: phishing-resistant MFA. Owner: identity team.\n${stringifyYaml(withoutId, { lineWidth: 0 })}`
+      .replace(/^state: (.*)$/m, 'state: $1 # reviewed 2026-01, keep enabled');
+    writeFileSync(join(out, 'policies', 'admin.yaml'), yaml);
+    writeFileSync(join(out, 'policies', CA001), JSON.stringify(ca001, null, 4) + '\n');
+    return { out, ca003, ca001 };
+  }
+
+  test('an object kept as policies/admin.yaml keeps that file (no JSON copy); YAML stays YAML with its comments; JSON keeps its indentation', async () => {
+    const { out, ca003 } = await handKeptRepository();
+    // The tenant changes both objects.
+    await graphCall('PATCH', `identity/conditionalAccess/policies/${String(ca003['id'])}`, { state: 'enabledForReportingButNotEnforced' });
+    const ca001Id = String((JSON.parse(readFileSync(join(out, 'policies', CA001), 'utf8')) as Obj)['id']);
+    await graphCall('PATCH', `identity/conditionalAccess/policies/${ca001Id}`, { displayName: 'CA001 - Block legacy auth' });
+
+    const result = await backup(out);
+    expect(readdirSync(join(out, 'policies'))).not.toContain(CA003);
+    expect(result.added).toEqual([]);
+    expect(result.removed).toEqual([]);
+    expect(result.changed).toEqual(['CA001 - Block legacy auth', String(ca003['displayName'])]);
+    expect(result.written).toEqual(['policies/admin.yaml', `policies/${CA001}`]);
+    expect(result.warnings).toEqual([]);
+
+    const yaml = readFileSync(join(out, 'policies', 'admin.yaml'), 'utf8');
+    expect(yaml.startsWith('# Administrators: phishing-resistant MFA. Owner: identity team.\n')).toBe(true);
+    expect(yaml).toMatch(/^state: enabledForReportingButNotEnforced # reviewed 2026-01, keep enabled$/m);
+    // It now holds the object's id, so that a rename in the tenant still finds it.
+    expect(parseYaml(yaml)).toMatchObject({ id: ca003['id'], displayName: ca003['displayName'] });
+    const json = readFileSync(join(out, 'policies', CA001), 'utf8');
+    expect(json).toMatch(/^\{\n {4}"id": /);
+    expect(JSON.parse(json).displayName).toBe('CA001 - Block legacy auth');
+
+    await expectRoundTrip(out);
+    // A second backup of the unchanged tenant touches nothing.
+    const again = await backup(out);
+    expect(again.written).toEqual([]);
+    expect(again.unchanged.length).toBe(25);
+    expect(readFileSync(join(out, 'policies', 'admin.yaml'), 'utf8')).toBe(yaml);
+  });
+
+  test('a YAML file of an object deleted in the tenant is removed, and the summary counts it', async () => {
+    const { out, ca003 } = await handKeptRepository();
+    await graphCall('DELETE', `identity/conditionalAccess/policies/${String(ca003['id'])}`);
+    const result = await backup(out);
+    expect(result.removed).toEqual(['policies/admin.yaml']);
+    expect(result.removedNames).toEqual([String(ca003['displayName'])]);
+    expect(backupSummaryLine(result)).toMatch(/^Backup: 0 added, 0 changed, 1 removed, 24 unchanged/);
+  });
+
+  test('a file that cannot be parsed, or that holds an object another file holds, is left alone and reported', async () => {
+    const out = tempDir();
+    await backup(out);
+    writeFileSync(join(out, 'policies', 'broken.yaml'), 'displayName: [unclosed\n');
+    writeFileSync(join(out, 'policies', 'broken.json'), '{ "displayName": ');
+    const copy = readFileSync(join(out, 'policies', CA001), 'utf8');
+    writeFileSync(join(out, 'policies', 'zz-copy.json'), copy);
+    const result = await backup(out);
+    expect(result.removed).toEqual([]);
+    expect(result.written).toEqual([]);
+    expect(readFileSync(join(out, 'policies', 'broken.yaml'), 'utf8')).toBe('displayName: [unclosed\n');
+    expect(readFileSync(join(out, 'policies', 'zz-copy.json'), 'utf8')).toBe(copy);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^policies\/broken\.json: left alone, it cannot be parsed/),
+      expect.stringMatching(/^policies\/broken\.yaml: left alone, it cannot be parsed/),
+      expect.stringMatching(/^policies\/zz-copy\.json: left alone, it describes the policy "CA001 - Block legacy authentication" that policies\/ca001-block-legacy-authentication\.json holds/),
+    ]);
+  });
+
+  test('a file of another tenant (an id this tenant does not have) is matched by name, not removed and re-added', async () => {
+    const out = tempDir();
+    await backup(out);
+    const path = join(out, 'policies', CA001);
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as Obj;
+    writeFileSync(path, JSON.stringify({ ...doc, id: '0f0f0f0f-0000-4000-8000-0000000000aa' }, null, 2) + '\n');
+    const result = await backup(out);
+    expect(result.removed).toEqual([]);
+    expect(result.added).toEqual([]);
+    expect(result.changed).toEqual(['CA001 - Block legacy authentication']);
+    expect(JSON.parse(readFileSync(path, 'utf8')).id).toBe(doc['id']);
+  });
+
+  test('a new object whose file name is that of a removed object\'s file: the new file stays', async () => {
+    const out = tempDir();
+    await backup(out);
+    const policies = (await graphCall('GET', 'identity/conditionalAccess/policies')).value as Obj[];
+    const victim = policies.find((p) => p['displayName'] === 'CA013 - Limit administrator sessions')!;
+    await graphCall('DELETE', `identity/conditionalAccess/policies/${String(victim['id'])}`);
+    // Another name (no match by name), the same file name.
+    await graphCall('POST', 'identity/conditionalAccess/policies', {
+      displayName: 'CA013 – Limit administrator sessions!',
+      state: 'disabled',
+      conditions: { users: { includeUsers: ['None'] }, applications: { includeApplications: ['None'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    });
+    const result = await backup(out);
     expect(result.removed).toEqual(['policies/ca013-limit-administrator-sessions.json']);
+    expect(result.written).toEqual(['policies/ca013-limit-administrator-sessions.json']);
+    expect(result.added).toEqual(['CA013 – Limit administrator sessions!']);
+    expect(JSON.parse(readFileSync(join(out, 'policies', 'ca013-limit-administrator-sessions.json'), 'utf8')).displayName).toBe('CA013 – Limit administrator sessions!');
+    await expectRoundTrip(out);
+  });
+
+  test('a new object whose file name a kept file already has gets another name', async () => {
+    const out = tempDir();
+    await backup(out);
+    // The file named after "CA050 - New" holds CA001 (a name of the user's choosing).
+    const { rename } = await import('node:fs/promises');
+    await rename(join(out, 'policies', CA001), join(out, 'policies', 'ca050-new.json'));
+    await graphCall('POST', 'identity/conditionalAccess/policies', {
+      displayName: 'CA050 - New',
+      state: 'disabled',
+      conditions: { users: { includeUsers: ['None'] }, applications: { includeApplications: ['None'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    });
+    const result = await backup(out);
+    expect(result.added).toEqual(['CA050 - New']);
+    expect(result.written).toEqual(['policies/ca050-new-2.json']);
+    expect(JSON.parse(readFileSync(join(out, 'policies', 'ca050-new.json'), 'utf8')).displayName).toBe('CA001 - Block legacy authentication');
     await expectRoundTrip(out);
   });
 });
@@ -355,7 +496,8 @@ describe('caac backup of prepared tenants', () => {
     expect(result.warnings).toEqual([expect.stringContaining(deleted)]);
     const file = readdirSync(join(out, 'policies')).find((f) => f.startsWith('ca002'))!;
     expect(JSON.parse(readFileSync(join(out, 'policies', file), 'utf8')).conditions.users.excludeGroups).toContain(deleted);
-    expect(runValidate(filePolicyStore(out)).findings).toEqual([]);
+    // A backup writes no caac.yml: no-emergency-access is expected, nothing else.
+    expect(runValidate(filePolicyStore(out)).findings.filter((f) => f.rule !== 'no-emergency-access')).toEqual([]);
     const outcome = await runPlan(filePolicyStore(out), graph, { dir: out, apiVersion: 'v1.0' });
     expect(outcome.status).toBe('unresolved');
   });

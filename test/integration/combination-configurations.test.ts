@@ -18,6 +18,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, type Harness } from '../fixtures/emulator/client.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const STRENGTHS = '/policies/authenticationStrengthPolicies';
 const FIDO2 = '#microsoft.graph.fido2CombinationConfiguration';
@@ -119,8 +120,8 @@ describe('caac: plan, apply, backup and restore of a strength with configuration
     if (outcome.status !== 'planned') throw new Error(`plan stopped: ${outcome.status} ${JSON.stringify(outcome.status === 'invalid' ? outcome.validation.findings : '')}`);
     return outcome.plan;
   };
-  const apply = async (p: Plan) => {
-    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)) }, { allowDelete: true, keepGoing: false, log: () => {} });
+  const apply = async (p: Plan, only?: string) => {
+    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)), source: madeHere(p, cwd, only) }, { allowDelete: true, keepGoing: false, log: () => {} });
     expect(outcome.failed).toBe(0);
     expect(outcome.verification).toEqual([]);
     return outcome;
@@ -205,7 +206,7 @@ describe('caac: plan, apply, backup and restore of a strength with configuration
     await connection.tenant.remove('authenticationStrength', id);
     const restore = await planRestore(filePolicyStore(out), connection, { from: out, only: 'Keys and certificates', apiVersion: 'v1.0' });
     if (restore.status !== 'planned') throw new Error(restore.status);
-    await apply(restore.plan);
+    await apply(restore.plan, 'Keys and certificates');
     const back = await liveStrength('Keys and certificates');
     expect((back['combinationConfigurations'] as JsonObject[]).map((c) => c['@odata.type'])).toEqual([FIDO2, X509]);
   });

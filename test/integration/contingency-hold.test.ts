@@ -23,6 +23,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const SET = 'outage-mfa';
 const CA901 = 'policies/ca901-contingency-require-compliant-device-when-mfa-is-unavailable.json';
@@ -66,7 +67,7 @@ async function plan(): Promise<Plan> {
 let snapshotCount = 0;
 async function apply(p: Plan, o: Partial<ApplyOptions> = {}): Promise<ApplyOutcome> {
   const store = fileSnapshotStore(join(cwd, `snapshot-${++snapshotCount}`));
-  return runApply(p, { tenant: connection.tenant, snapshots: store }, { allowDelete: false, keepGoing: false, log: (l) => lines.push(l), ...o });
+  return runApply(p, { tenant: connection.tenant, snapshots: store, source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: (l) => lines.push(l), ...o });
 }
 
 /** `caac contingency <action> [set]`; `set: null` for the status of every set. */

@@ -101,7 +101,7 @@ test('an unknown set: a ConfigurationError listing the sets, nothing changed', a
   expect(Object.keys(spent.byEndpoint).filter((k) => !k.startsWith('GET '))).toEqual([]);
 });
 
-test('the CLI: status exits 0 and prints the sets; an unknown set exits 1', async () => {
+test('the CLI: status exits 0 and prints the sets; an unknown set is a settings mistake: exit 2', async () => {
   const saved = process.env['CAAC_ACCESS_TOKEN'];
   process.env['CAAC_ACCESS_TOKEN'] = 't';
   const out: string[] = [];
@@ -117,7 +117,7 @@ test('the CLI: status exits 0 and prints the sets; an unknown set exits 1', asyn
     };
     expect(await cli('status')).toBe(0);
     expect(out.join('')).toContain('outage-mfa: inactive');
-    expect(await cli('activate', 'nope', '--dry-run')).toBe(1);
+    expect(await cli('activate', 'nope', '--dry-run')).toBe(2);
     expect(out.join('')).toContain('there is no contingency set "nope"');
   } finally {
     stdout.mockRestore();

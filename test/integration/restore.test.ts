@@ -14,6 +14,7 @@ import { connectGraph } from '../../src/graph/connect.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 let emulator: RunningEmulator;
 let graph: ReturnType<typeof connectGraph>;
@@ -45,7 +46,7 @@ test('a policy deleted since the backup is restored from deletedItems with its i
   const plan = await restore();
   const op = plan.operations.find((o) => o.action === 'create')!;
   expect(op).toMatchObject({ displayName: victim.displayName, restoreFrom: victim.id });
-  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')), source: madeHere(plan) }, { allowDelete: false, keepGoing: false, log: () => {} });
   expect(outcome).toMatchObject({ applied: 1, failed: 0, verification: [] });
   expect((await policies()).find((p) => p.displayName === victim.displayName)?.id).toBe(victim.id);
   expect(emulator.requests().byEndpoint['POST /v1.0/identity/conditionalAccess/deletedItems/policies/{id}/restore']).toBe(1);

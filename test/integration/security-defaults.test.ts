@@ -18,6 +18,7 @@ import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, minimalPolicy, type Harness } from '../fixtures/emulator/client.js';
+import { madeHere } from '../fixtures/plan-source.js';
 
 const SD = '/policies/identitySecurityDefaultsEnforcementPolicy';
 const POLICIES = '/identity/conditionalAccess/policies';
@@ -148,7 +149,7 @@ describe('caac plan', () => {
     if (planned.status !== 'planned') throw new Error(planned.status);
     expect((await h.g('PATCH', SD, { isEnabled: true })).status).toBe(204);
     const writes = () => Object.entries(h.emu.requests().byEndpoint).filter(([k]) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k)).length;
-    const error = await runApply(planned.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} }).then(
+    const error = await runApply(planned.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(planned.plan, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runApply } from '../../src/commands/apply.js';
+import { reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConfigurationError, GraphError, SafetyError } from '../../src/errors.js';
@@ -144,8 +145,10 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
   test('a plan made in tenant A, applied with a token for tenant B and --tenant-id A: stopped, nothing written', async () => {
     const { plan, cwd } = await planIn(a, fakeJwt({ tid: TENANT_A }));
     const before = b.requests().total;
-    const tenant = connect(b, fakeJwt({ tid: TENANT_B }), { tenantId: TENANT_A, tenantIdSource: '--tenant-id' }).tenant;
-    const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} });
+    const connection = connect(b, fakeJwt({ tid: TENANT_B }), { tenantId: TENANT_A, tenantIdSource: '--tenant-id' });
+    const { tenant } = connection;
+    const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
+    const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} });
     expect(outcome.error).toBeInstanceOf(ConfigurationError);
     expect(String((outcome.error as Error).message)).toContain(`the token belongs to tenant ${TENANT_B}, but --tenant-id says ${TENANT_A}`);
     expect(outcome.applied).toBe(0);
@@ -155,8 +158,10 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
   test('the same without the flag: the plan\'s tenant is not the token\'s, refused before any write', async () => {
     const { plan, cwd } = await planIn(a, fakeJwt({ tid: TENANT_A }));
     const before = b.requests().total;
-    const tenant = connect(b, fakeJwt({ tid: TENANT_B })).tenant;
-    const error = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
+    const connection = connect(b, fakeJwt({ tid: TENANT_B }));
+    const { tenant } = connection;
+    const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
+    const error = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetyError);
     expect((error as Error).message).toContain(`the plan was made for tenant ${TENANT_A}, but this connection reaches tenant ${TENANT_B}`);
     // Only the three lists: no write.
@@ -166,8 +171,10 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
   test('a plan file whose tenant id was removed is refused', async () => {
     const { plan, cwd } = await planIn(a, fakeJwt({ tid: TENANT_A }));
     const edited = { ...plan, tenant: { ...plan.tenant, id: '' } };
-    const tenant = connect(a, fakeJwt({ tid: TENANT_A })).tenant;
-    const error = await runApply(edited, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')) }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
+    const connection = connect(a, fakeJwt({ tid: TENANT_A }));
+    const { tenant } = connection;
+    const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
+    const error = await runApply(edited, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetyError);
     expect((error as Error).message).toContain('the plan was made for tenant (none named)');
   });

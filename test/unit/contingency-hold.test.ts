@@ -50,6 +50,7 @@ function plan(operations: PlanOperation[], warnings: PlanWarning[] = []): Plan {
     warnings,
     labels: {},
     requests: { total: 0, byEndpoint: {} },
+    source: { digest: 'd'.repeat(64), documents: operations.length, files: {}, prune: false },
   };
 }
 

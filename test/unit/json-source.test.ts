@@ -255,3 +255,39 @@ describe('broken inputs: a message that says what to change, at the right place'
     for (const input of inputs) expect(failure(input)).toBeInstanceOf(SourceSyntaxError);
   });
 });
+
+describe('nesting and hostile keys', () => {
+  const nested = (depth: number, open = '[', close = ']') => open.repeat(depth) + close.repeat(depth);
+
+  test('64 levels of objects and arrays parse', () => {
+    expect(() => parseJsonSource(nested(64))).not.toThrow();
+    const objects = '{"a":'.repeat(63) + '[]' + '}'.repeat(63);
+    expect(() => parseJsonSource(objects)).not.toThrow();
+  });
+
+  test('the 65th level is a syntax error at its bracket', () => {
+    const e = failure(nested(65));
+    expect(e.position).toEqual({ line: 1, column: 65 });
+    expect(e.message).toMatch(/nested more than 64 deep/);
+    const objects = failure('{"a":'.repeat(65) + '1' + '}'.repeat(65));
+    expect(objects.position).toEqual({ line: 1, column: 5 * 64 + 1 });
+  });
+
+  test('5,000 and 500,000 levels are the same syntax error, never a stack overflow', () => {
+    for (const depth of [5000, 500_000]) {
+      const e = failure(nested(depth));
+      expect(e).toBeInstanceOf(SourceSyntaxError);
+      expect(e.message).toMatch(/nested more than 64 deep/);
+    }
+    // Unclosed, and mixed with objects.
+    expect(failure('[{"a":'.repeat(100_000)).message).toMatch(/nested more than 64 deep/);
+  });
+
+  test('a "__proto__" key stays an own property of the object (the schema then refuses it), never its prototype', () => {
+    const { value } = parseJsonSource('{"__proto__": {"state": "disabled"}, "displayName": "x"}');
+    const object = value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+    expect(Object.keys(object)).toEqual(['__proto__', 'displayName']);
+    expect(object['state']).toBeUndefined();
+  });
+});

@@ -2,9 +2,11 @@
  * loadRepository over real folders on disk: which files become documents of which kind, which are
  * left alone, and the `parse` / `layout` findings (or ConfigurationError) for everything else.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../src/model/findings.js';
+import { MAX_DOCUMENT_FILES, MAX_ENTRIES, MAX_FILE_BYTES } from '../../src/repo/limits.js';
 import { filePolicyStore, loadRepository } from '../../src/repo/load-repository.js';
 import { basePolicy, byRule, columnOf, configurationError, lineOf, load, pretty, removeTempDirs, ROOT, shown, tempDir, writeRepo } from '../fixtures/repo-helpers.js';
 
@@ -301,5 +303,103 @@ describe('ConfigurationError', () => {
     const cwd = writeRepo({ 'caac.yml': 'naming: &n\n  pattern: *n\n' });
     const e = configurationError(() => loadRepository(ROOT, { cwd }));
     expect(e.location).toMatchObject({ line: 2 });
+  });
+});
+
+describe('hostile entries: symbolic links, pipes, sizes, counts', () => {
+  const abs = (cwd: string, rel: string) => path.join(cwd, ROOT, rel);
+  const fileFindings = (findings: readonly Finding[]) => byRule(findings, 'file').map((f) => [f.file, f.severity, f.line, f.column]);
+
+  test('a symlinked policies/ folder is an error naming the link, not "no policies"', () => {
+    const cwd = writeRepo({ 'real/a.json': basePolicy(), 'caac.yml': 'prune: true\n' });
+    fs.symlinkSync('real', abs(cwd, 'policies'));
+    const repo = loadRepository(ROOT, { cwd });
+    expect(fileFindings(repo.findings)).toEqual([[shown('policies'), 'error', 1, 1]]);
+    const finding = byRule(repo.findings, 'file')[0]!;
+    expect(finding.message).toMatch(/^conditional-access\/policies is a symbolic link \(to "real"\): caac does not follow links/);
+    // The real folder under another name is read as itself; the link adds nothing.
+    expect(repo.documents.map((d) => d.file)).toEqual([shown('real/a.json')]);
+  });
+
+  test.each(['named-locations', 'authentication-strengths'])('a symlinked %s/ folder is an error too', (folder) => {
+    const cwd = writeRepo({ 'policies/a.json': basePolicy() });
+    const outside = tempDir();
+    fs.symlinkSync(outside, abs(cwd, folder));
+    expect(fileFindings(loadRepository(ROOT, { cwd }).findings)).toEqual([[shown(folder), 'error', 1, 1]]);
+  });
+
+  test('a symlinked file is an error even when its target lies inside the repository; a dangling one too', () => {
+    const cwd = writeRepo({ 'policies/a.json': basePolicy() });
+    fs.symlinkSync('a.json', abs(cwd, 'policies/b.json'));
+    fs.symlinkSync('/nonexistent/caac/x.json', abs(cwd, 'policies/dangling.json'));
+    fs.symlinkSync('/etc/hostname', abs(cwd, 'policies/README'));
+    const repo = loadRepository(ROOT, { cwd });
+    expect(fileFindings(repo.findings)).toEqual([
+      [shown('policies/README'), 'error', 1, 1],
+      [shown('policies/b.json'), 'error', 1, 1],
+      [shown('policies/dangling.json'), 'error', 1, 1],
+    ]);
+    expect(repo.documents.map((d) => d.file)).toEqual([shown('policies/a.json')]);
+  });
+
+  test('a symlinked caac.yml is a configuration error naming it (it would turn the break-glass guard off)', () => {
+    const cwd = writeRepo({ 'policies/a.json': basePolicy() });
+    const settings = path.join(tempDir(), 'caac.yml');
+    fs.writeFileSync(settings, 'emergencyAccess:\n  groups: ["group:Break Glass"]\n');
+    fs.symlinkSync(settings, abs(cwd, 'caac.yml'));
+    const e = configurationError(() => loadRepository(ROOT, { cwd }));
+    expect(e.message).toMatch(/^conditional-access\/caac\.yml is a symbolic link \(to ".*caac\.yml"\): caac does not follow links/);
+    expect(e.location).toMatchObject({ file: shown('caac.yml') });
+  });
+
+  test('a root folder that is a symbolic link is a configuration error that names the real folder', () => {
+    const cwd = writeRepo({ 'policies/a.json': basePolicy() });
+    fs.symlinkSync(ROOT, path.join(cwd, 'linked'));
+    const e = configurationError(() => loadRepository('linked', { cwd }));
+    expect(e.message).toMatch(/^"linked" is a symbolic link \(to "conditional-access"\): caac does not follow links in the policy folder, the root included; pass --dir the folder itself \(".*conditional-access"\)$/);
+  });
+
+  test('a named pipe is an error, and reading the folder does not wait for a writer', () => {
+    const cwd = writeRepo({ 'policies/a.json': basePolicy() });
+    const fifo = abs(cwd, 'policies/pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const repo = loadRepository(ROOT, { cwd });
+    expect(fileFindings(repo.findings)).toEqual([[shown('policies/pipe.json'), 'error', 1, 1]]);
+    expect(byRule(repo.findings, 'file')[0]!.message).toMatch(/not a regular file or folder/);
+    expect(repo.documents).toHaveLength(1);
+  });
+
+  test(`a file over ${MAX_FILE_BYTES} bytes is an error before it is parsed; one of exactly that size is read`, () => {
+    const at = (size: number, fill: string) => '{"displayName": "big", "conditions": {}, "description": "' + fill.repeat(size - 60) + '"}';
+    const exact = at(MAX_FILE_BYTES, 'x');
+    const padded = exact + ' '.repeat(MAX_FILE_BYTES - exact.length);
+    expect(Buffer.byteLength(padded)).toBe(MAX_FILE_BYTES);
+    // Not even JSON: a parser would say so; the size check comes first.
+    const repo = load({ 'policies/exact.json': padded, 'policies/over.json': 'x'.repeat(MAX_FILE_BYTES + 1) });
+    expect(fileFindings(repo.findings)).toEqual([[shown('policies/over.json'), 'error', 1, 1]]);
+    expect(byRule(repo.findings, 'file')[0]!.message).toMatch(/is 1,048,577 bytes: caac reads files up to 1 MiB/);
+    expect(byRule(repo.findings, 'parse')).toEqual([]);
+    expect(repo.documents.map((d) => d.file)).toEqual([shown('policies/exact.json')]);
+    expect(repo.files).toBe(2);
+  });
+
+  test('a caac.yml over the size limit is a configuration error', () => {
+    const cwd = writeRepo({ 'caac.yml': '#'.repeat(MAX_FILE_BYTES + 1) });
+    expect(configurationError(() => loadRepository(ROOT, { cwd })).message).toMatch(/^conditional-access\/caac\.yml is 1,048,577 bytes/);
+  });
+
+  test(`more than ${MAX_DOCUMENT_FILES} document files is a configuration error`, () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i <= MAX_DOCUMENT_FILES; i++) files[`policies/p${i}.json`] = '{}';
+    const cwd = writeRepo(files);
+    expect(configurationError(() => loadRepository(ROOT, { cwd })).message).toMatch(/^more than 1,000 policy files under "conditional-access"/);
+  });
+
+  test(`more than ${MAX_ENTRIES} files and folders (a --dir of /) stops with a configuration error`, () => {
+    const cwd = writeRepo({});
+    const notes = abs(cwd, 'notes');
+    fs.mkdirSync(notes);
+    for (let i = 0; i < MAX_ENTRIES; i++) fs.writeFileSync(path.join(notes, `n${i}.txt`), '');
+    expect(configurationError(() => loadRepository(ROOT, { cwd })).message).toMatch(/^more than 10,000 files and folders under "conditional-access"/);
   });
 });

@@ -53,8 +53,11 @@ function snapshot(parts: Partial<TenantSnapshot> = {}): TenantSnapshot {
 
 const BUILT_IN = { id: '00000000-0000-0000-0000-000000000002', displayName: 'Multifactor authentication', policyType: 'builtIn', allowedCombinations: ['password,sms'] };
 
+/** What runPlan records of the documents (planChanges leaves it to the caller). */
+const SOURCE = { digest: 'd'.repeat(64), documents: 1, files: { 'policies/a.json': 'e'.repeat(64) }, commit: '0123456789abcdef0123456789abcdef01234567', prune: false };
+
 function plan(desired: ResolvedDocument[], snap: TenantSnapshot, extra: Partial<PlanInput> = {}): Plan {
-  return planChanges({
+  return withSource(planChanges({
     desired,
     snapshot: snap,
     settings: {},
@@ -65,7 +68,11 @@ function plan(desired: ResolvedDocument[], snap: TenantSnapshot, extra: Partial<
     now: new Date('2026-02-03T04:05:06Z'),
     tool: { name: 'caac', version: '1.2.3' },
     ...extra,
-  });
+  }));
+}
+
+function withSource(p: Plan): Plan {
+  return { ...p, source: SOURCE };
 }
 
 const actions = (p: Plan) => p.operations.map((o) => `${o.action} ${o.kind} ${o.displayName}`);
@@ -186,7 +193,7 @@ describe('planChanges: operations', () => {
     const snap = snapshot({ policies: [live(1, policy('A'))] });
     const p = plan([resolved('policy', policy('A'))], snap);
     expect(p).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       tool: { name: 'caac', version: '1.2.3' },
       tenant: { id: 'tenant-1', graphUrl: 'https://graph.microsoft.com' },
       dir: 'conditional-access',
@@ -326,7 +333,13 @@ describe('readPlanFile', () => {
     expect(() => readPlanFile('{', 'plan.json')).toThrow(/plan.json: not valid JSON/);
     expect(() => readPlanFile('[]')).toThrow(ConfigurationError);
     expect(() => readPlanFile('{}')).toThrow(/\/formatVersion: missing/);
-    expect(() => readPlanFile(JSON.stringify({ ...sample(), formatVersion: 2 }))).toThrow(/written by a newer caac/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), formatVersion: 3 }))).toThrow(/written by a newer caac/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), formatVersion: 1 }))).toThrow(/format version 1 records no digest of the documents .*make the plan again/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), source: undefined }))).toThrow(/\/source: expected an object/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), source: { ...SOURCE, digest: 'abc' } }))).toThrow(/\/source\/digest: expected a sha256 hex digest .*make the plan again/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), source: { ...SOURCE, files: { 'a.json': 1 } } }))).toThrow(/\/source\/files\/a.json: expected a sha256/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), source: { ...SOURCE, commit: 'main' } }))).toThrow(/\/source\/commit: expected a git commit id/);
+    expect(() => readPlanFile(JSON.stringify({ ...sample(), source: { ...SOURCE, prune: 'yes' } }))).toThrow(/\/source\/prune: expected true or false/);
     const badAction = sample() as unknown as { operations: { action: string }[] };
     badAction.operations[0]!.action = 'explode';
     expect(() => readPlanFile(JSON.stringify(badAction))).toThrow(/\/operations\/0\/action: expected one of create, update, delete, noop/);

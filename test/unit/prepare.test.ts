@@ -6,7 +6,7 @@
  */
 import { prepareDocument } from '../../src/validate/prepare.js';
 import { DOCUMENT_SCHEMAS } from '../../src/validate/schemas.js';
-import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate } from '../fixtures/repo-helpers.js';
+import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate, WAIVED_SETTINGS } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -15,7 +15,7 @@ const FILE = 'policies/p.json';
 /** Validates one policy written as pretty JSON; returns the findings and the text. */
 function check(policy: object) {
   const text = pretty(policy);
-  const result = validate({ [FILE]: text });
+  const result = validate({ [FILE]: text, ...WAIVED_SETTINGS });
   return { text, result, findings: result.findings };
 }
 
@@ -297,5 +297,14 @@ describe('prepareDocument directly', () => {
   test('walks any shape without throwing', () => {
     const odd = { displayName: 3, conditions: [1, { users: 'x' }], grantControls: { builtInControls: { a: 1 } }, state: ['Enabled'] } as unknown as Record<string, never>;
     expect(() => prepareDocument(odd, DOCUMENT_SCHEMAS.policy)).not.toThrow();
+  });
+});
+
+describe('a $schema link', () => {
+  test('is accepted without a finding and left out of the prepared document (never planned or sent)', () => {
+    const { result } = check({ $schema: '../.schemas/policy.schema.json', ...basePolicy() });
+    expect(dump(result.findings)).toBe('');
+    expect(result.prepared[0]!.value).not.toHaveProperty('$schema');
+    expect(result.prepared[0]!.value['displayName']).toBe(basePolicy().displayName);
   });
 });

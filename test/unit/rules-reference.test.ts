@@ -2,7 +2,7 @@
  * reference: every id slot of a policy holds a GUID, a keyword, or a kind:name reference of the
  * right kind; location: and authStrength: names must be defined in the repository.
  */
-import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate, type FileContent, type Patch } from '../fixtures/repo-helpers.js';
+import { basePolicy, byRule, dump, lineOf, merge, pretty, removeTempDirs, shown, validate, WAIVED_SETTINGS, type FileContent, type Patch } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -14,7 +14,7 @@ const FIDO = { displayName: 'FIDO2 only', allowedCombinations: ['fido2'] };
 
 function references(patch: Patch, others: Record<string, FileContent> = {}) {
   const text = pretty(merge(basePolicy(), patch));
-  const result = validate({ [FILE]: text, ...others });
+  const result = validate({ [FILE]: text, ...WAIVED_SETTINGS, ...others });
   return { text, hits: byRule(result.findings, 'reference'), all: result.findings };
 }
 

@@ -4,7 +4,7 @@
 import { formatFindings } from '../../src/commands/validate-output.js';
 import type { ValidationReport } from '../../src/model/findings.js';
 import { allRuleInfo } from '../../src/validate/rules/index.js';
-import { basePolicy, removeTempDirs, shown, validate } from '../fixtures/repo-helpers.js';
+import { basePolicy, removeTempDirs, shown, validate, WAIVED_SETTINGS } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -14,6 +14,7 @@ function report(): ValidationReport {
     'policies/a broken.json': '{\n  "displayName": "x",\n}\n',
     'policies/b.json': basePolicy({ state: 'on' }),
     'policies/c.json': basePolicy({ displayName: 'C', state: 'Enabled' }),
+    ...WAIVED_SETTINGS,
   });
   return { findings: result.findings, summary: result.summary };
 }

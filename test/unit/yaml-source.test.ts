@@ -213,3 +213,65 @@ describe('the loader reads YAML files', () => {
     expect(repo.documents).toHaveLength(1);
   });
 });
+
+describe('nesting and aliases that expand: a syntax error, never a stack overflow or a hang', () => {
+  test('64 levels of flow and block collections parse; the 65th is an error at its place', () => {
+    expect(() => parseYamlSource('['.repeat(64) + ']'.repeat(64))).not.toThrow();
+    const e = failure('['.repeat(65) + ']'.repeat(65));
+    expect(e.message).toMatch(/nested more than 64 deep/);
+    expect(e.position).toEqual({ line: 1, column: 65 });
+    const block = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
+    expect(() => parseYamlSource(block(64))).not.toThrow();
+    expect(failure(block(65)).position.line).toBe(65);
+  });
+
+  test.each([
+    ['flow sequences', '['.repeat(200_000)],
+    ['flow mappings', 'a: ' + '{a: '.repeat(50_000) + '1' + '}'.repeat(50_000)],
+    ['compact block sequences', '- '.repeat(100_000) + 'x\n'],
+    ['block mappings 3,000 deep', Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n'],
+  ])('%s', (_name, text) => {
+    const e = failure(text);
+    expect(e.message).toMatch(/nested more than 64 deep/);
+  });
+
+  test('aliases that nest a document deeper than 64 levels', () => {
+    // Each anchor is 60 deep in the text; the second holds the first at its bottom: 121 expanded.
+    const deep = (inner: string) => '['.repeat(60) + inner + ']'.repeat(60);
+    const e = failure(`a: &a ${deep('x')}\nb: ${deep('*a')}\n`);
+    expect(e.message).toMatch(/with its aliases expanded, the document is nested more than 64 deep/);
+  });
+
+  test('aliases that multiply a document beyond 100,000 values', () => {
+    const list = `big: &big [${Array.from({ length: 2000 }, () => '0').join(', ')}]`;
+    const uses = `copies: [${Array.from({ length: 60 }, () => '*big').join(', ')}]`;
+    const e = failure(`${list}\n${uses}\n`);
+    expect(e.message).toMatch(/the document holds more than 100,000 values \(an alias counts each time it is used\)/);
+    expect(e.position.line).toBe(2);
+  });
+
+  test('a mapping of 40,000 keys is read in one pass (the yaml package\'s own duplicate check is quadratic); 1 and "1" are one key', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    expect(Object.keys(parseYamlSource(keys + '\n').value as object)).toHaveLength(40_000);
+    const e = failure(`${keys}\nk7: again\n`);
+    expect(e.message).toMatch(/^Map keys must be unique: "k7" appears twice \(first at line 8\): a reader keeps only one of them/);
+    expect(e.position).toEqual({ line: 40_001, column: 1 });
+    const numeric = failure('a:\n  1: x\n  "1": y\n');
+    expect(numeric.message).toMatch(/"1" appears twice \(first at line 2\)/);
+    expect(numeric.position).toEqual({ line: 3, column: 3 });
+  });
+
+  test('an alias used a few times is fine', () => {
+    const { value } = parseYamlSource('a: &x [1, 2]\nb: *x\nc: [*x, *x]\n');
+    expect(value).toEqual({ a: [1, 2], b: [1, 2], c: [[1, 2], [1, 2]] });
+  });
+
+  test('the loader: a parse finding for the deep file, the others load', () => {
+    const repo = load({ 'policies/deep.yaml': '- '.repeat(10_000) + 'x\n', 'policies/deep.json': '['.repeat(5000) + ']'.repeat(5000), 'policies/ok.yaml': POLICY });
+    expect(repo.findings.map((f) => [f.rule, f.severity, f.file])).toEqual([
+      ['parse', 'error', shown('policies/deep.json')],
+      ['parse', 'error', shown('policies/deep.yaml')],
+    ]);
+    expect(repo.documents).toHaveLength(1);
+  });
+});

@@ -13,12 +13,14 @@ export const RULES: readonly Rule[] = [duplicateName, graphRule, strengthConfigu
 
 /** Findings made while loading and preparing documents, documented beside the rules. */
 export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
-  { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
+  { id: 'file', severity: 'error', description: 'The entry cannot be read safely: a symbolic link (caac never follows links, and never skips them), not a regular file, or larger than 1 MiB (checked before reading); the other files still load.' },
+  { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty), is not valid UTF-8 (or UTF-16 with a byte order mark) at a given byte offset, or nests objects and arrays more than 64 deep; the other files still load.' },
   { id: 'layout', severity: 'error', description: 'The file is not one document of a known kind (an array or a Graph list export, or content of no known kind); a document under the wrong folder is a warning.' },
   { id: 'schema', severity: 'error', description: 'The document does not follow its JSON Schema: an unknown property, a wrong type, a bad enum value, a missing required property.' },
   { id: 'server-field', severity: 'warning', description: 'Server-managed fields (id, createdDateTime, modifiedDateTime, templateId, …) are present; they are ignored.' },
   { id: 'odata-annotation', severity: 'warning', description: 'OData annotations written by export tools (…@odata.type, #microsoft.graph.*) are present; they are ignored (one warning per file).' },
   { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
+  { id: 'no-emergency-access', severity: 'warning', description: 'caac.yml is missing, or names no emergency-access (break-glass) user or group, so nothing guards against a lockout; reported on every run (plan too) until emergencyAccess lists accounts or says emergencyAccess: {waive: "<reason>"}.' },
   { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
 ];
 

@@ -1,7 +1,8 @@
 import { displayNameOf } from '../../model/documents.js';
+import { compileNamingPattern } from '../naming-pattern.js';
 import type { Rule, RuleHit } from '../rule.js';
 
-/** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
+/** The settings' naming pattern (compiled by RE2 when settings load, so it cannot hang) applies to policies. */
 export const naming: Rule = {
   id: 'naming',
   severity: 'warning',
@@ -9,7 +10,10 @@ export const naming: Rule = {
   check({ documents, settings }) {
     const pattern = settings.naming?.pattern;
     if (!pattern) return [];
-    const re = new RegExp(pattern, 'u');
+    const compiled = compileNamingPattern(pattern);
+    // readSettings refused a pattern RE2 cannot compile; nothing to check against here.
+    if ('problem' in compiled) return [];
+    const re = compiled.pattern;
     const hits: RuleHit[] = [];
     for (const document of documents) {
       if (document.kind !== 'policy') continue;
