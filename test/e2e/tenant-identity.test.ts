@@ -1,7 +1,7 @@
 /**
  * The token decides the tenant, through the bundled CLI and the root action: a `--tenant-id`
  * (or `tenant-id` input) that is not the token's tenant stops the run before any Graph request,
- * naming both ids; without one, the plan names the token's tenant.
+ * naming both ids (a configuration error: exit 2); without one, the plan names the token's tenant.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -51,20 +51,20 @@ test('caac plan without --tenant-id: the plan names the token\'s tenant', () => 
 test('caac plan --tenant-id OTHER: stopped before any request, both ids named', () => {
   const before = emulatorRequests();
   const r = cli(['plan', '--graph-url', url, '--tenant-id', OTHER], copyExample('caac-tid-'));
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(2); // a configuration error
   expect(r.stderr).toContain(`caac: the token belongs to tenant ${TENANT}, but --tenant-id says ${OTHER}: nothing was read or changed.`);
   expect(emulatorRequests()).toBe(before);
 });
 
 test('AZURE_TENANT_ID that disagrees is named as such', () => {
   const r = cli(['contingency', 'status', '--graph-url', url], copyExample('caac-tid-'), { AZURE_TENANT_ID: OTHER });
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(2);
   expect(r.stderr).toContain(`but AZURE_TENANT_ID says ${OTHER}`);
 });
 
 test('--tenant-id that is not a GUID: refused at once', () => {
   const r = cli(['plan', '--graph-url', url, '--tenant-id', 'contoso.onmicrosoft.com'], copyExample('caac-tid-'));
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/--tenant-id is "contoso\.onmicrosoft\.com", which is not a tenant id/);
 });
 
