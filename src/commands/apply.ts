@@ -132,9 +132,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     const lines = conflicts.map(
       (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
     );
-    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${sanitizeLogText(c.set)}"`).join(' and ');
     throw new SafetyError(
-      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(sanitizeLogText).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
     );
   }
 
@@ -179,11 +179,12 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
 /** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
 function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
   const safety = planSafetyProblems(plan);
-  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+  // One problem a line; names in them come from files and the tenant, so each is escaped whole.
+  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(sanitizeLogText).join('\n  ')}\nFix the repository and make the plan again.`);
   const deletes = plan.operations.filter((op) => op.action === 'delete');
   if (deletes.length && !allowDelete) {
     throw new SafetyError(
-      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
+      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${sanitizeLogText(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
     );
   }
 }

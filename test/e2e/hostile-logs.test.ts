@@ -134,6 +134,16 @@ describe('the CLI', () => {
     expect(apply.output).toMatch(/create policy "CA950 - x\\n::warning title=FAKE::all good ansi \\u001b\[31mred.*" ok/);
   });
 
+  test('apply refusing a plan that deletes hostile names without --allow-delete: the names escaped in the refusal', () => {
+    const cwd = hostileRepo(952);
+    const plan = cli(['plan', '--graph-url', url, '--prune', '--out', 'plan.json'], cwd);
+    expectSafe(plan.output);
+    const apply = cli(['apply', '--graph-url', url, '--plan', 'plan.json'], cwd);
+    expect(apply.status).not.toBe(0);
+    expectSafe(apply.output);
+    expect(apply.output).toMatch(/the plan deletes \d+ object\(s\) \(.*"x\\n::warning title=FAKE::all good".*\): nothing was changed/);
+  });
+
   test('validate, text: finding messages and paths escaped', () => {
     const cwd = writeRepo({
       'conditional-access/caac.yml': 'naming:\n  pattern: "^CA\\\\d{3} - "\n',
