@@ -14963,7 +14963,7 @@ module.exports = SemVer
 
 
 
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const clean = (version, options) => {
   const s = parse(version.trim().replace(/^[=v]+/, ''), options)
   return s ? s.version : null
@@ -15040,7 +15040,7 @@ module.exports = cmp
 
 
 const SemVer = __nccwpck_require__(5412)
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const { safeRe: re, t } = __nccwpck_require__(5862)
 
 const coerce = (version, options) => {
@@ -15150,7 +15150,7 @@ module.exports = compare
 
 
 
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 
 const diff = (version1, version2) => {
   const v1 = parse(version1, null, true)
@@ -15336,7 +15336,7 @@ module.exports = neq
 
 /***/ }),
 
-/***/ 6928:
+/***/ 4547:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15378,7 +15378,7 @@ module.exports = patch
 
 
 
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const prerelease = (version, options) => {
   const parsed = parse(version, options)
   return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
@@ -15448,7 +15448,7 @@ module.exports = sort
 
 
 
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const constants = __nccwpck_require__(5994)
 const SemVer = __nccwpck_require__(5412)
 
@@ -15503,7 +15503,7 @@ module.exports = truncate
 
 
 
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const valid = (version, options) => {
   const v = parse(version, options)
   return v ? v.version : null
@@ -15523,7 +15523,7 @@ const internalRe = __nccwpck_require__(5862)
 const constants = __nccwpck_require__(5994)
 const SemVer = __nccwpck_require__(5412)
 const identifiers = __nccwpck_require__(3523)
-const parse = __nccwpck_require__(6928)
+const parse = __nccwpck_require__(4547)
 const valid = __nccwpck_require__(6569)
 const clean = __nccwpck_require__(3830)
 const inc = __nccwpck_require__(9343)
@@ -20144,6 +20144,5114 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
+/***/ 2771:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+/*    Copyright 2021 Google LLC
+ *
+ *   Licensed under the Apache License, Version 2.0 (the "License");
+ *   you may not use this file except in compliance with the License.
+ *   You may obtain a copy of the License at
+ *
+ *       http://www.apache.org/licenses/LICENSE-2.0
+
+ *   Unless required by applicable law or agreed to in writing, software
+ *   distributed under the License is distributed on an "AS IS" BASIS,
+ *   WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ *   See the License for the specific language governing permissions and
+ *   limitations under the License.
+ */
+__webpack_unused_export__ = ({ value: true });
+exports.U = void 0;
+// eslint-disable-next-line node/no-unpublished-import
+const re2_1 = __nccwpck_require__(677);
+const ALPHA_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const HEX = '0123456789ABCDEF';
+function isHexadecimal(char) {
+    return HEX.indexOf(char.toUpperCase()) !== -1;
+}
+/**
+ * Translate a string from Node RegExp syntax RE2 syntax. The algorithm is
+ * translated from
+ * https://github.com/uhop/node-re2/blob/master/lib/new.cc#L21-L142
+ * @param pattern
+ * @param multiline
+ */
+function translateRegExp(pattern, multiline) {
+    const result = [];
+    if (pattern === '') {
+        return '(?:)';
+    }
+    else if (multiline) {
+        result.push('(?m)');
+    }
+    for (let i = 0; i < pattern.length;) {
+        if (pattern[i] === '\\') {
+            if (i + 1 < pattern.length) {
+                switch (pattern[i + 1]) {
+                    case '\\':
+                        // Consume "\\", output "\\"
+                        result.push('\\\\');
+                        i += 2;
+                        break;
+                    case 'c':
+                        if (i + 2 < pattern.length) {
+                            const alphaIndex = ALPHA_UPPER.indexOf(pattern[i + 2]) + 1;
+                            if (alphaIndex >= 0) {
+                                // Consume "\c[upper case character]", output "\x[hex digit][hex digit]"
+                                result.push('\\x', HEX[Math.floor(alphaIndex / 16)], HEX[alphaIndex % 16]);
+                                i += 3;
+                                break;
+                            }
+                        }
+                        // Consume "\c", output "\c"
+                        result.push('\\c');
+                        i += 2;
+                        break;
+                    case 'u':
+                        if (i + 2 < pattern.length) {
+                            const ch2 = pattern[i + 2];
+                            if (isHexadecimal(ch2)) {
+                                // Consume "\u[hex digit]", output "\x{[hex digit]"
+                                result.push('\\x{');
+                                result.push(ch2);
+                                i += 3;
+                                // Consume and output up to 3 more hex digits
+                                for (let j = 0; j < 3 && i < pattern.length && isHexadecimal(pattern[i]); i++, j++) {
+                                    result.push(pattern[i]);
+                                }
+                                // Output "}"
+                                result.push('}');
+                                break;
+                            }
+                            else if (ch2 === '{') {
+                                // Consume "\u" followed by "{", output "\x"
+                                // The default case handles the subsequent characters
+                                result.push('\\x');
+                                i += 2;
+                                break;
+                            }
+                        }
+                        // Consume and output "\u"
+                        result.push('\\u');
+                        i += 2;
+                        break;
+                    default:
+                        // Consume and output "\[char]"
+                        result.push('\\', pattern[i + 1]);
+                        i += 2;
+                }
+                continue;
+            }
+        }
+        else if (pattern[i] === '/') {
+            // Consume "/"" and output "\/"
+            // An existing "\/" would have been handled by the above default case
+            result.push('\\/');
+            i += 1;
+            continue;
+        }
+        else if (pattern.substring(i, i + 3) === '(?<') {
+            if (pattern[i + 3] !== '=' && pattern[i + 3] !== '!') {
+                // Consume "(?<" and output "(?P<"
+                result.push('(?P<');
+                i += 3;
+                continue;
+            }
+        }
+        // Consume and output the next character
+        result.push(pattern[i]);
+        i += 1;
+    }
+    return result.join('');
+}
+/**
+ * Escape a RegExp pattern by ensuring that any instance of "/" in the string
+ * is preceded by an odd number of backslashes.
+ * @param pattern
+ */
+function escapeRegExp(pattern) {
+    return pattern.replace(/(^|[^\\])((?:\\\\)*)\//g, '$1$2\\/');
+}
+/* This class should implement the RegExp interface, but it can't because of
+ * https://github.com/microsoft/TypeScript/issues/42307 */
+class RE2 {
+    constructor(pattern, flags) {
+        this._global = false;
+        this._ignoreCase = false;
+        this._multiline = false;
+        this._dotAll = false;
+        this._unicode = false;
+        this._sticky = false;
+        this.lastIndex = 0;
+        this.pattern = '(?:)';
+        this.groupNames = {};
+        this.namedGroups = {};
+        if (typeof pattern !== 'string') {
+            if (pattern instanceof RegExp || pattern instanceof RE2) {
+                flags = flags !== null && flags !== void 0 ? flags : pattern.flags;
+                pattern = pattern.source;
+            }
+            else {
+                if (pattern === undefined) {
+                    pattern = '(?:)';
+                }
+                else {
+                    pattern = pattern + '';
+                }
+            }
+        }
+        if (pattern === '') {
+            pattern = '(?:)';
+        }
+        pattern = escapeRegExp(pattern);
+        flags = flags !== null && flags !== void 0 ? flags : '';
+        for (const flag of flags) {
+            switch (flag) {
+                case 'g':
+                    this._global = true;
+                    break;
+                case 'i':
+                    this._ignoreCase = true;
+                    break;
+                case 'm':
+                    this._multiline = true;
+                    break;
+                case 's':
+                    this._dotAll = true;
+                    break;
+                case 'u':
+                    this._unicode = true;
+                    break;
+                case 'y':
+                    this._sticky = true;
+                    break;
+            }
+        }
+        if (!this._unicode) {
+            throw new Error('RE2 only works in unicode mode. The "u" flag must be passed when constructing a RE2 instance');
+        }
+        this.pattern = pattern;
+        this.wrapper = new re2_1.WrappedRE2(translateRegExp(pattern, this._multiline), this._ignoreCase, this._multiline, this._dotAll);
+        if (!this.wrapper.ok()) {
+            throw new SyntaxError(`Invalid regular expression: /${pattern}/${flags}: ${this.wrapper.error()}`);
+        }
+        // Verify that all named groups have unique names
+        const groupNames = this.wrapper.capturingGroupNames();
+        const groupNumbers = groupNames.keys();
+        for (let i = 0; i < groupNumbers.size(); i++) {
+            const num = groupNumbers.get(i);
+            const name = groupNames.get(num);
+            if (name in this.namedGroups) {
+                throw new SyntaxError(`Invalid regular expression: /${pattern}/${flags}: Duplicate capture group name`);
+            }
+            this.groupNames[num] = name;
+            this.namedGroups[name] = num;
+        }
+    }
+    get source() {
+        return this.pattern;
+    }
+    get internalSource() {
+        return this.wrapper.pattern();
+    }
+    get flags() {
+        return ((this._global ? 'g' : '') +
+            (this._ignoreCase ? 'i' : '') +
+            (this._multiline ? 'm' : '') +
+            (this._dotAll ? 's' : '') +
+            (this._unicode ? 'u' : '') +
+            (this._sticky ? 'y' : ''));
+    }
+    get global() {
+        return this._global;
+    }
+    get ignoreCase() {
+        return this._ignoreCase;
+    }
+    get multiline() {
+        return this._multiline;
+    }
+    get dotAll() {
+        return this._dotAll;
+    }
+    get unicode() {
+        return this._unicode;
+    }
+    get sticky() {
+        return this._sticky;
+    }
+    toString() {
+        return `/${this.pattern}/${this.flags}`;
+    }
+    getMaybeStickyIndex() {
+        if (this._global || this._sticky) {
+            return this.lastIndex;
+        }
+        else {
+            return 0;
+        }
+    }
+    isMatchSuccessful(match, searchStart) {
+        return match.index === searchStart || (!this._sticky && match.index >= 0);
+    }
+    maybeUpdateLastIndex(match, start) {
+        if (this._global || this._sticky) {
+            if (this.isMatchSuccessful(match, start)) {
+                this.lastIndex = match.index + match.match.length;
+            }
+            else {
+                this.lastIndex = 0;
+            }
+        }
+    }
+    getNamedGroups(match) {
+        const groups = {};
+        for (const [groupName, groupNum] of Object.entries(this.namedGroups)) {
+            if (match.groups[groupNum - 1] !== undefined) {
+                groups[groupName] = match.groups[groupNum - 1];
+            }
+        }
+        return groups;
+    }
+    exec(input) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        const startIndex = this.getMaybeStickyIndex();
+        const match = this.wrapper.match(input, startIndex, true);
+        this.maybeUpdateLastIndex(match, startIndex);
+        if (!this.isMatchSuccessful(match, startIndex)) {
+            return null;
+        }
+        const result = [match.match, ...match.groups];
+        result.index = match.index;
+        result.input = input;
+        const groups = this.getNamedGroups(match);
+        if (Object.keys(groups).length > 0) {
+            result.groups = groups;
+        }
+        return result;
+    }
+    test(input) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        const startIndex = this.getMaybeStickyIndex();
+        const match = this.wrapper.match(input, this.getMaybeStickyIndex(), false);
+        this.maybeUpdateLastIndex(match, startIndex);
+        return this.isMatchSuccessful(match, startIndex);
+    }
+    compile() {
+        // This method is deprecated on RegExp, so it is intentionally not implemented here
+        throw new Error('Deprecated RegExp method compile is not implemented in RE2.');
+    }
+    [Symbol.match](input) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        if (this._global) {
+            const result = [];
+            let nextIndex = 0;
+            let success;
+            do {
+                const match = this.wrapper.match(input, nextIndex, false);
+                success =
+                    match.index === nextIndex || (!this._sticky && match.index >= 0);
+                if (success) {
+                    result.push(match.match);
+                    nextIndex = match.index + match.match.length;
+                }
+            } while (success);
+            if (result.length === 0) {
+                return null;
+            }
+            else {
+                return result;
+            }
+        }
+        else {
+            const startIndex = this.getMaybeStickyIndex();
+            const match = this.wrapper.match(input, startIndex, true);
+            this.maybeUpdateLastIndex(match, startIndex);
+            if (!this.isMatchSuccessful(match, startIndex)) {
+                return null;
+            }
+            const result = [match.match, ...match.groups];
+            result.index = match.index;
+            result.input = input;
+            const groups = this.getNamedGroups(match);
+            if (Object.keys(groups).length > 0) {
+                result.groups = groups;
+            }
+            return result;
+        }
+    }
+    match(input) {
+        return this[Symbol.match](input);
+    }
+    /**
+     * Outputs the replacement for the matched part of the string
+     * @param input
+     * @param match
+     * @param replacer
+     */
+    replaceMatch(input, match, 
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    replacer) {
+        var _a, _b;
+        if (typeof replacer === 'string') {
+            let result = '';
+            for (let i = 0; i < replacer.length; i++) {
+                if (replacer[i] === '$') {
+                    switch (replacer[i + 1]) {
+                        case '$':
+                            result += '$';
+                            i++;
+                            break;
+                        case '&':
+                            result += match.match;
+                            i++;
+                            break;
+                        case '`':
+                            result += input.substring(0, match.index);
+                            i++;
+                            break;
+                        case "'":
+                            result += input.substring(match.index + match.match.length);
+                            i++;
+                            break;
+                        case '<': {
+                            const endCaret = replacer.indexOf('>', i);
+                            if (endCaret < 0) {
+                                throw new Error('Invalid named group replacement');
+                            }
+                            const groupName = replacer.substring(i + 2, endCaret);
+                            if (groupName in this.namedGroups) {
+                                result += (_a = match.groups[this.namedGroups[groupName] - 1]) !== null && _a !== void 0 ? _a : '';
+                            }
+                            i = endCaret;
+                            break;
+                        }
+                        default: {
+                            let groupNum;
+                            if ('123456789'.includes(replacer[i + 1])) {
+                                if ('0123456789'.includes(replacer[i + 2])) {
+                                    // Subtract 1 because groups are 1-indexed in replacement strings
+                                    groupNum =
+                                        Number.parseInt(replacer.substring(i + 1, i + 3)) - 1;
+                                    i += 2;
+                                }
+                                else {
+                                    // Subtract 1 because groups are 1-indexed in replacement strings
+                                    groupNum = Number.parseInt(replacer[i + 1]) - 1;
+                                    i++;
+                                }
+                            }
+                            else {
+                                throw new Error('Invalid replacement string');
+                            }
+                            if (groupNum < match.groups.length) {
+                                result += (_b = match.groups[groupNum]) !== null && _b !== void 0 ? _b : '';
+                            }
+                            else {
+                                result += '$' + groupNum;
+                            }
+                        }
+                    }
+                }
+                else {
+                    result += replacer[i];
+                }
+            }
+            return result;
+        }
+        else {
+            return replacer(match.match, ...match.groups, match.index, input, this.getNamedGroups(match));
+        }
+    }
+    [Symbol.replace](input, 
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    replacer) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        if (typeof replacer !== 'function') {
+            replacer = replacer + '';
+        }
+        if (this._global) {
+            let result = '';
+            let nextIndex = 0;
+            let success;
+            do {
+                const match = this.wrapper.match(input, nextIndex, true);
+                success =
+                    match.index === nextIndex || (!this._sticky && match.index >= 0);
+                if (success) {
+                    result +=
+                        input.substring(nextIndex, match.index) +
+                            this.replaceMatch(input, match, replacer);
+                    nextIndex = match.index + match.match.length;
+                }
+            } while (success);
+            result += input.substring(nextIndex);
+            this.lastIndex = 0;
+            return result;
+        }
+        else {
+            const startIndex = this.getMaybeStickyIndex();
+            const match = this.wrapper.match(input, startIndex, true);
+            this.maybeUpdateLastIndex(match, startIndex);
+            if (this.isMatchSuccessful(match, startIndex)) {
+                return (input.substring(0, match.index) +
+                    this.replaceMatch(input, match, replacer) +
+                    input.substring(match.index + match.match.length));
+            }
+            else {
+                return input;
+            }
+        }
+    }
+    replace(input, 
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    replacer) {
+        return this[Symbol.replace](input, replacer);
+    }
+    [Symbol.search](input) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        const result = this.wrapper.match(input, 0, false).index;
+        if (this._sticky && result !== 0) {
+            return -1;
+        }
+        else {
+            return result;
+        }
+    }
+    search(input) {
+        return this[Symbol.search](input);
+    }
+    [Symbol.split](input, limit) {
+        if (typeof input !== 'string') {
+            input = input + '';
+        }
+        const output = [];
+        let nextIndex = 0;
+        limit = limit !== null && limit !== void 0 ? limit : Infinity;
+        while (output.length < limit) {
+            const nextMatch = this.wrapper.match(input, nextIndex, true);
+            if (nextMatch.index >= 0) {
+                if (nextMatch.match.length === 0) {
+                    output.push(input.substring(nextIndex, nextIndex + 1));
+                    nextIndex = nextIndex + 1;
+                }
+                else {
+                    output.push(input.substring(nextIndex, nextMatch.index));
+                    nextIndex = nextMatch.index + nextMatch.match.length;
+                }
+                for (const group of nextMatch.groups) {
+                    if (output.length >= limit) {
+                        break;
+                    }
+                    output.push(group);
+                }
+            }
+            else {
+                output.push(input.substring(nextIndex));
+                break;
+            }
+        }
+        return output;
+    }
+    split(input, limit) {
+        return this[Symbol.split](input, limit);
+    }
+}
+exports.U = RE2;
+//# sourceMappingURL=re2.js.map
+
+/***/ }),
+
+/***/ 677:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// The Module object: Our interface to the outside world. We import
+// and export values on it. There are various ways Module can be used:
+// 1. Not defined. We create it here
+// 2. A function parameter, function(Module) { ..generated code.. }
+// 3. pre-run appended it, var Module = {}; ..generated code..
+// 4. External script tag defines var Module.
+// We need to check if Module already exists (e.g. case 3 above).
+// Substitution will be replaced with actual code on later stage of the build,
+// this way Closure Compiler will not mangle it (e.g. case 4. above).
+// Note that if you want to run closure, and also to use Module
+// after the generated code, you will need to define   var Module = {};
+// before the code. Then that object will be used in the code, and you
+// can continue to use Module afterwards as well.
+var Module = typeof Module !== 'undefined' ? Module : {};
+
+// --pre-jses are emitted after the Module integration code, so that they can
+// refer to Module (if they choose; they can also define Module)
+// {{PRE_JSES}}
+
+// Sometimes an existing Module object exists with properties
+// meant to overwrite the default module functionality. Here
+// we collect those properties and reapply _after_ we configure
+// the current environment's defaults to avoid having to be so
+// defensive during initialization.
+var moduleOverrides = {};
+var key;
+for (key in Module) {
+  if (Module.hasOwnProperty(key)) {
+    moduleOverrides[key] = Module[key];
+  }
+}
+
+var arguments_ = [];
+var thisProgram = './this.program';
+var quit_ = function(status, toThrow) {
+  throw toThrow;
+};
+
+// Determine the runtime environment we are in. You can customize this by
+// setting the ENVIRONMENT setting at compile time (see settings.js).
+
+var ENVIRONMENT_IS_WEB = false;
+var ENVIRONMENT_IS_WORKER = false;
+var ENVIRONMENT_IS_NODE = false;
+var ENVIRONMENT_IS_SHELL = false;
+ENVIRONMENT_IS_WEB = typeof window === 'object';
+ENVIRONMENT_IS_WORKER = typeof importScripts === 'function';
+// N.b. Electron.js environment is simultaneously a NODE-environment, but
+// also a web environment.
+ENVIRONMENT_IS_NODE = typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+ENVIRONMENT_IS_SHELL = !ENVIRONMENT_IS_WEB && !ENVIRONMENT_IS_NODE && !ENVIRONMENT_IS_WORKER;
+
+if (Module['ENVIRONMENT']) {
+  throw new Error('Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -s ENVIRONMENT=web or -s ENVIRONMENT=node)');
+}
+
+// `/` should be present at the end if `scriptDirectory` is not empty
+var scriptDirectory = '';
+function locateFile(path) {
+  if (Module['locateFile']) {
+    return Module['locateFile'](path, scriptDirectory);
+  }
+  return scriptDirectory + path;
+}
+
+// Hooks that are implemented differently in different runtime environments.
+var read_,
+    readAsync,
+    readBinary,
+    setWindowTitle;
+
+var nodeFS;
+var nodePath;
+
+if (ENVIRONMENT_IS_NODE) {
+  if (ENVIRONMENT_IS_WORKER) {
+    scriptDirectory = (__nccwpck_require__(6928).dirname)(scriptDirectory) + '/';
+  } else {
+    scriptDirectory = (import.meta.dirname ?? decodeURIComponent(new URL('.', import.meta.url).pathname)) + '/';
+  }
+
+// include: node_shell_read.js
+
+
+read_ = function shell_read(filename, binary) {
+  if (!nodeFS) nodeFS = __nccwpck_require__(9896);
+  if (!nodePath) nodePath = __nccwpck_require__(6928);
+  filename = nodePath['normalize'](filename);
+  return nodeFS['readFileSync'](filename, binary ? null : 'utf8');
+};
+
+readBinary = function readBinary(filename) {
+  var ret = read_(filename, true);
+  if (!ret.buffer) {
+    ret = new Uint8Array(ret);
+  }
+  assert(ret.buffer);
+  return ret;
+};
+
+// end include: node_shell_read.js
+  if (process['argv'].length > 1) {
+    thisProgram = process['argv'][1].replace(/\\/g, '/');
+  }
+
+  arguments_ = process['argv'].slice(2);
+
+  if (true) {
+    module['exports'] = Module;
+  }
+
+  quit_ = function(status) {
+    process['exit'](status);
+  };
+
+  Module['inspect'] = function () { return '[Emscripten Module object]'; };
+
+} else
+if (ENVIRONMENT_IS_SHELL) {
+
+  if (typeof read != 'undefined') {
+    read_ = function shell_read(f) {
+      return read(f);
+    };
+  }
+
+  readBinary = function readBinary(f) {
+    var data;
+    if (typeof readbuffer === 'function') {
+      return new Uint8Array(readbuffer(f));
+    }
+    data = read(f, 'binary');
+    assert(typeof data === 'object');
+    return data;
+  };
+
+  if (typeof scriptArgs != 'undefined') {
+    arguments_ = scriptArgs;
+  } else if (typeof arguments != 'undefined') {
+    arguments_ = arguments;
+  }
+
+  if (typeof quit === 'function') {
+    quit_ = function(status) {
+      quit(status);
+    };
+  }
+
+  if (typeof print !== 'undefined') {
+    // Prefer to use print/printErr where they exist, as they usually work better.
+    if (typeof console === 'undefined') console = /** @type{!Console} */({});
+    console.log = /** @type{!function(this:Console, ...*): undefined} */ (print);
+    console.warn = console.error = /** @type{!function(this:Console, ...*): undefined} */ (typeof printErr !== 'undefined' ? printErr : print);
+  }
+
+} else
+
+// Note that this includes Node.js workers when relevant (pthreads is enabled).
+// Node.js workers are detected as a combination of ENVIRONMENT_IS_WORKER and
+// ENVIRONMENT_IS_NODE.
+if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
+  if (ENVIRONMENT_IS_WORKER) { // Check worker, not web, since window could be polyfilled
+    scriptDirectory = self.location.href;
+  } else if (typeof document !== 'undefined' && document.currentScript) { // web
+    scriptDirectory = document.currentScript.src;
+  }
+  // blob urls look like blob:http://site.com/etc/etc and we cannot infer anything from them.
+  // otherwise, slice off the final part of the url to find the script directory.
+  // if scriptDirectory does not contain a slash, lastIndexOf will return -1,
+  // and scriptDirectory will correctly be replaced with an empty string.
+  if (scriptDirectory.indexOf('blob:') !== 0) {
+    scriptDirectory = scriptDirectory.substr(0, scriptDirectory.lastIndexOf('/')+1);
+  } else {
+    scriptDirectory = '';
+  }
+
+  // Differentiate the Web Worker from the Node Worker case, as reading must
+  // be done differently.
+  {
+
+// include: web_or_worker_shell_read.js
+
+
+  read_ = function shell_read(url) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('GET', url, false);
+      xhr.send(null);
+      return xhr.responseText;
+  };
+
+  if (ENVIRONMENT_IS_WORKER) {
+    readBinary = function readBinary(url) {
+        var xhr = new XMLHttpRequest();
+        xhr.open('GET', url, false);
+        xhr.responseType = 'arraybuffer';
+        xhr.send(null);
+        return new Uint8Array(/** @type{!ArrayBuffer} */(xhr.response));
+    };
+  }
+
+  readAsync = function readAsync(url, onload, onerror) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', url, true);
+    xhr.responseType = 'arraybuffer';
+    xhr.onload = function xhr_onload() {
+      if (xhr.status == 200 || (xhr.status == 0 && xhr.response)) { // file URLs can return 0
+        onload(xhr.response);
+        return;
+      }
+      onerror();
+    };
+    xhr.onerror = onerror;
+    xhr.send(null);
+  };
+
+// end include: web_or_worker_shell_read.js
+  }
+
+  setWindowTitle = function(title) { document.title = title };
+} else
+{
+  throw new Error('environment detection error');
+}
+
+// Set up the out() and err() hooks, which are how we can print to stdout or
+// stderr, respectively.
+var out = Module['print'] || console.log.bind(console);
+var err = Module['printErr'] || console.warn.bind(console);
+
+// Merge back in the overrides
+for (key in moduleOverrides) {
+  if (moduleOverrides.hasOwnProperty(key)) {
+    Module[key] = moduleOverrides[key];
+  }
+}
+// Free the object hierarchy contained in the overrides, this lets the GC
+// reclaim data used e.g. in memoryInitializerRequest, which is a large typed array.
+moduleOverrides = null;
+
+// Emit code to handle expected values on the Module object. This applies Module.x
+// to the proper local x. This has two benefits: first, we only emit it if it is
+// expected to arrive, and second, by using a local everywhere else that can be
+// minified.
+if (Module['arguments']) arguments_ = Module['arguments'];if (!Object.getOwnPropertyDescriptor(Module, 'arguments')) Object.defineProperty(Module, 'arguments', { configurable: true, get: function() { abort('Module.arguments has been replaced with plain arguments_ (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+if (Module['thisProgram']) thisProgram = Module['thisProgram'];if (!Object.getOwnPropertyDescriptor(Module, 'thisProgram')) Object.defineProperty(Module, 'thisProgram', { configurable: true, get: function() { abort('Module.thisProgram has been replaced with plain thisProgram (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+if (Module['quit']) quit_ = Module['quit'];if (!Object.getOwnPropertyDescriptor(Module, 'quit')) Object.defineProperty(Module, 'quit', { configurable: true, get: function() { abort('Module.quit has been replaced with plain quit_ (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+
+// perform assertions in shell.js after we set up out() and err(), as otherwise if an assertion fails it cannot print the message
+// Assertions on removed incoming Module JS APIs.
+assert(typeof Module['memoryInitializerPrefixURL'] === 'undefined', 'Module.memoryInitializerPrefixURL option was removed, use Module.locateFile instead');
+assert(typeof Module['pthreadMainPrefixURL'] === 'undefined', 'Module.pthreadMainPrefixURL option was removed, use Module.locateFile instead');
+assert(typeof Module['cdInitializerPrefixURL'] === 'undefined', 'Module.cdInitializerPrefixURL option was removed, use Module.locateFile instead');
+assert(typeof Module['filePackagePrefixURL'] === 'undefined', 'Module.filePackagePrefixURL option was removed, use Module.locateFile instead');
+assert(typeof Module['read'] === 'undefined', 'Module.read option was removed (modify read_ in JS)');
+assert(typeof Module['readAsync'] === 'undefined', 'Module.readAsync option was removed (modify readAsync in JS)');
+assert(typeof Module['readBinary'] === 'undefined', 'Module.readBinary option was removed (modify readBinary in JS)');
+assert(typeof Module['setWindowTitle'] === 'undefined', 'Module.setWindowTitle option was removed (modify setWindowTitle in JS)');
+assert(typeof Module['TOTAL_MEMORY'] === 'undefined', 'Module.TOTAL_MEMORY has been renamed Module.INITIAL_MEMORY');
+if (!Object.getOwnPropertyDescriptor(Module, 'read')) Object.defineProperty(Module, 'read', { configurable: true, get: function() { abort('Module.read has been replaced with plain read_ (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+if (!Object.getOwnPropertyDescriptor(Module, 'readAsync')) Object.defineProperty(Module, 'readAsync', { configurable: true, get: function() { abort('Module.readAsync has been replaced with plain readAsync (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+if (!Object.getOwnPropertyDescriptor(Module, 'readBinary')) Object.defineProperty(Module, 'readBinary', { configurable: true, get: function() { abort('Module.readBinary has been replaced with plain readBinary (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+if (!Object.getOwnPropertyDescriptor(Module, 'setWindowTitle')) Object.defineProperty(Module, 'setWindowTitle', { configurable: true, get: function() { abort('Module.setWindowTitle has been replaced with plain setWindowTitle (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+var IDBFS = 'IDBFS is no longer included by default; build with -lidbfs.js';
+var PROXYFS = 'PROXYFS is no longer included by default; build with -lproxyfs.js';
+var WORKERFS = 'WORKERFS is no longer included by default; build with -lworkerfs.js';
+var NODEFS = 'NODEFS is no longer included by default; build with -lnodefs.js';
+
+
+
+
+var STACK_ALIGN = 16;
+
+function alignMemory(size, factor) {
+  if (!factor) factor = STACK_ALIGN; // stack alignment (16-byte) by default
+  return Math.ceil(size / factor) * factor;
+}
+
+function getNativeTypeSize(type) {
+  switch (type) {
+    case 'i1': case 'i8': return 1;
+    case 'i16': return 2;
+    case 'i32': return 4;
+    case 'i64': return 8;
+    case 'float': return 4;
+    case 'double': return 8;
+    default: {
+      if (type[type.length-1] === '*') {
+        return 4; // A pointer
+      } else if (type[0] === 'i') {
+        var bits = Number(type.substr(1));
+        assert(bits % 8 === 0, 'getNativeTypeSize invalid bits ' + bits + ', type ' + type);
+        return bits / 8;
+      } else {
+        return 0;
+      }
+    }
+  }
+}
+
+function warnOnce(text) {
+  if (!warnOnce.shown) warnOnce.shown = {};
+  if (!warnOnce.shown[text]) {
+    warnOnce.shown[text] = 1;
+    err(text);
+  }
+}
+
+// include: runtime_functions.js
+
+
+// Wraps a JS function as a wasm function with a given signature.
+function convertJsFunctionToWasm(func, sig) {
+
+  // If the type reflection proposal is available, use the new
+  // "WebAssembly.Function" constructor.
+  // Otherwise, construct a minimal wasm module importing the JS function and
+  // re-exporting it.
+  if (typeof WebAssembly.Function === "function") {
+    var typeNames = {
+      'i': 'i32',
+      'j': 'i64',
+      'f': 'f32',
+      'd': 'f64'
+    };
+    var type = {
+      parameters: [],
+      results: sig[0] == 'v' ? [] : [typeNames[sig[0]]]
+    };
+    for (var i = 1; i < sig.length; ++i) {
+      type.parameters.push(typeNames[sig[i]]);
+    }
+    return new WebAssembly.Function(type, func);
+  }
+
+  // The module is static, with the exception of the type section, which is
+  // generated based on the signature passed in.
+  var typeSection = [
+    0x01, // id: section,
+    0x00, // length: 0 (placeholder)
+    0x01, // count: 1
+    0x60, // form: func
+  ];
+  var sigRet = sig.slice(0, 1);
+  var sigParam = sig.slice(1);
+  var typeCodes = {
+    'i': 0x7f, // i32
+    'j': 0x7e, // i64
+    'f': 0x7d, // f32
+    'd': 0x7c, // f64
+  };
+
+  // Parameters, length + signatures
+  typeSection.push(sigParam.length);
+  for (var i = 0; i < sigParam.length; ++i) {
+    typeSection.push(typeCodes[sigParam[i]]);
+  }
+
+  // Return values, length + signatures
+  // With no multi-return in MVP, either 0 (void) or 1 (anything else)
+  if (sigRet == 'v') {
+    typeSection.push(0x00);
+  } else {
+    typeSection = typeSection.concat([0x01, typeCodes[sigRet]]);
+  }
+
+  // Write the overall length of the type section back into the section header
+  // (excepting the 2 bytes for the section id and length)
+  typeSection[1] = typeSection.length - 2;
+
+  // Rest of the module is static
+  var bytes = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, // magic ("\0asm")
+    0x01, 0x00, 0x00, 0x00, // version: 1
+  ].concat(typeSection, [
+    0x02, 0x07, // import section
+      // (import "e" "f" (func 0 (type 0)))
+      0x01, 0x01, 0x65, 0x01, 0x66, 0x00, 0x00,
+    0x07, 0x05, // export section
+      // (export "f" (func 0 (type 0)))
+      0x01, 0x01, 0x66, 0x00, 0x00,
+  ]));
+
+   // We can compile this wasm module synchronously because it is very small.
+  // This accepts an import (at "e.f"), that it reroutes to an export (at "f")
+  var module = new WebAssembly.Module(bytes);
+  var instance = new WebAssembly.Instance(module, {
+    'e': {
+      'f': func
+    }
+  });
+  var wrappedFunc = instance.exports['f'];
+  return wrappedFunc;
+}
+
+var freeTableIndexes = (/* unused pure expression or super */ null && ([]));
+
+// Weak map of functions in the table to their indexes, created on first use.
+var functionsInTableMap;
+
+function getEmptyTableSlot() {
+  // Reuse a free index if there is one, otherwise grow.
+  if (freeTableIndexes.length) {
+    return freeTableIndexes.pop();
+  }
+  // Grow the table
+  try {
+    wasmTable.grow(1);
+  } catch (err) {
+    if (!(err instanceof RangeError)) {
+      throw err;
+    }
+    throw 'Unable to grow wasm table. Set ALLOW_TABLE_GROWTH.';
+  }
+  return wasmTable.length - 1;
+}
+
+// Add a wasm function to the table.
+function addFunctionWasm(func, sig) {
+  // Check if the function is already in the table, to ensure each function
+  // gets a unique index. First, create the map if this is the first use.
+  if (!functionsInTableMap) {
+    functionsInTableMap = new WeakMap();
+    for (var i = 0; i < wasmTable.length; i++) {
+      var item = wasmTable.get(i);
+      // Ignore null values.
+      if (item) {
+        functionsInTableMap.set(item, i);
+      }
+    }
+  }
+  if (functionsInTableMap.has(func)) {
+    return functionsInTableMap.get(func);
+  }
+
+  // It's not in the table, add it now.
+
+  var ret = getEmptyTableSlot();
+
+  // Set the new value.
+  try {
+    // Attempting to call this with JS function will cause of table.set() to fail
+    wasmTable.set(ret, func);
+  } catch (err) {
+    if (!(err instanceof TypeError)) {
+      throw err;
+    }
+    assert(typeof sig !== 'undefined', 'Missing signature argument to addFunction: ' + func);
+    var wrapped = convertJsFunctionToWasm(func, sig);
+    wasmTable.set(ret, wrapped);
+  }
+
+  functionsInTableMap.set(func, ret);
+
+  return ret;
+}
+
+function removeFunction(index) {
+  functionsInTableMap.delete(wasmTable.get(index));
+  freeTableIndexes.push(index);
+}
+
+// 'sig' parameter is required for the llvm backend but only when func is not
+// already a WebAssembly function.
+function addFunction(func, sig) {
+  assert(typeof func !== 'undefined');
+
+  return addFunctionWasm(func, sig);
+}
+
+// end include: runtime_functions.js
+// include: runtime_debug.js
+
+
+// end include: runtime_debug.js
+function makeBigInt(low, high, unsigned) {
+  return unsigned ? ((+((low>>>0)))+((+((high>>>0)))*4294967296.0)) : ((+((low>>>0)))+((+((high|0)))*4294967296.0));
+}
+
+var tempRet0 = 0;
+
+var setTempRet0 = function(value) {
+  tempRet0 = value;
+};
+
+var getTempRet0 = function() {
+  return tempRet0;
+};
+
+function getCompilerSetting(name) {
+  throw 'You must build with -s RETAIN_COMPILER_SETTINGS=1 for getCompilerSetting or emscripten_get_compiler_setting to work';
+}
+
+
+
+// === Preamble library stuff ===
+
+// Documentation for the public APIs defined in this file must be updated in:
+//    site/source/docs/api_reference/preamble.js.rst
+// A prebuilt local version of the documentation is available at:
+//    site/build/text/docs/api_reference/preamble.js.txt
+// You can also build docs locally as HTML or other formats in site/
+// An online HTML version (which may be of a different version of Emscripten)
+//    is up at http://kripken.github.io/emscripten-site/docs/api_reference/preamble.js.html
+
+var wasmBinary;if (Module['wasmBinary']) wasmBinary = Module['wasmBinary'];if (!Object.getOwnPropertyDescriptor(Module, 'wasmBinary')) Object.defineProperty(Module, 'wasmBinary', { configurable: true, get: function() { abort('Module.wasmBinary has been replaced with plain wasmBinary (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+var noExitRuntime;if (Module['noExitRuntime']) noExitRuntime = Module['noExitRuntime'];if (!Object.getOwnPropertyDescriptor(Module, 'noExitRuntime')) Object.defineProperty(Module, 'noExitRuntime', { configurable: true, get: function() { abort('Module.noExitRuntime has been replaced with plain noExitRuntime (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+
+if (typeof WebAssembly !== 'object') {
+  abort('no native wasm support detected');
+}
+
+// include: runtime_safe_heap.js
+
+
+// In MINIMAL_RUNTIME, setValue() and getValue() are only available when building with safe heap enabled, for heap safety checking.
+// In traditional runtime, setValue() and getValue() are always available (although their use is highly discouraged due to perf penalties)
+
+/** @param {number} ptr
+    @param {number} value
+    @param {string} type
+    @param {number|boolean=} noSafe */
+function setValue(ptr, value, type, noSafe) {
+  type = type || 'i8';
+  if (type.charAt(type.length-1) === '*') type = 'i32'; // pointers are 32-bit
+    switch(type) {
+      case 'i1': HEAP8[((ptr)>>0)]=value; break;
+      case 'i8': HEAP8[((ptr)>>0)]=value; break;
+      case 'i16': HEAP16[((ptr)>>1)]=value; break;
+      case 'i32': HEAP32[((ptr)>>2)]=value; break;
+      case 'i64': (tempI64 = [value>>>0,(tempDouble=value,(+(Math.abs(tempDouble))) >= 1.0 ? (tempDouble > 0.0 ? ((Math.min((+(Math.floor((tempDouble)/4294967296.0))), 4294967295.0))|0)>>>0 : (~~((+(Math.ceil((tempDouble - +(((~~(tempDouble)))>>>0))/4294967296.0)))))>>>0) : 0)],HEAP32[((ptr)>>2)]=tempI64[0],HEAP32[(((ptr)+(4))>>2)]=tempI64[1]); break;
+      case 'float': HEAPF32[((ptr)>>2)]=value; break;
+      case 'double': HEAPF64[((ptr)>>3)]=value; break;
+      default: abort('invalid type for setValue: ' + type);
+    }
+}
+
+/** @param {number} ptr
+    @param {string} type
+    @param {number|boolean=} noSafe */
+function getValue(ptr, type, noSafe) {
+  type = type || 'i8';
+  if (type.charAt(type.length-1) === '*') type = 'i32'; // pointers are 32-bit
+    switch(type) {
+      case 'i1': return HEAP8[((ptr)>>0)];
+      case 'i8': return HEAP8[((ptr)>>0)];
+      case 'i16': return HEAP16[((ptr)>>1)];
+      case 'i32': return HEAP32[((ptr)>>2)];
+      case 'i64': return HEAP32[((ptr)>>2)];
+      case 'float': return HEAPF32[((ptr)>>2)];
+      case 'double': return HEAPF64[((ptr)>>3)];
+      default: abort('invalid type for getValue: ' + type);
+    }
+  return null;
+}
+
+// end include: runtime_safe_heap.js
+// Wasm globals
+
+var wasmMemory;
+
+//========================================
+// Runtime essentials
+//========================================
+
+// whether we are quitting the application. no code should run after this.
+// set in exit() and abort()
+var ABORT = false;
+
+// set by exit() and abort().  Passed to 'onExit' handler.
+// NOTE: This is also used as the process return code code in shell environments
+// but only when noExitRuntime is false.
+var EXITSTATUS = 0;
+
+/** @type {function(*, string=)} */
+function assert(condition, text) {
+  if (!condition) {
+    abort('Assertion failed: ' + text);
+  }
+}
+
+// Returns the C function with a specified identifier (for C++, you need to do manual name mangling)
+function getCFunc(ident) {
+  var func = Module['_' + ident]; // closure exported function
+  assert(func, 'Cannot call unknown function ' + ident + ', make sure it is exported');
+  return func;
+}
+
+// C calling interface.
+/** @param {string|null=} returnType
+    @param {Array=} argTypes
+    @param {Arguments|Array=} args
+    @param {Object=} opts */
+function ccall(ident, returnType, argTypes, args, opts) {
+  // For fast lookup of conversion functions
+  var toC = {
+    'string': function(str) {
+      var ret = 0;
+      if (str !== null && str !== undefined && str !== 0) { // null string
+        // at most 4 bytes per UTF-8 code point, +1 for the trailing '\0'
+        var len = (str.length << 2) + 1;
+        ret = stackAlloc(len);
+        stringToUTF8(str, ret, len);
+      }
+      return ret;
+    },
+    'array': function(arr) {
+      var ret = stackAlloc(arr.length);
+      writeArrayToMemory(arr, ret);
+      return ret;
+    }
+  };
+
+  function convertReturnValue(ret) {
+    if (returnType === 'string') return UTF8ToString(ret);
+    if (returnType === 'boolean') return Boolean(ret);
+    return ret;
+  }
+
+  var func = getCFunc(ident);
+  var cArgs = [];
+  var stack = 0;
+  assert(returnType !== 'array', 'Return type should not be "array".');
+  if (args) {
+    for (var i = 0; i < args.length; i++) {
+      var converter = toC[argTypes[i]];
+      if (converter) {
+        if (stack === 0) stack = stackSave();
+        cArgs[i] = converter(args[i]);
+      } else {
+        cArgs[i] = args[i];
+      }
+    }
+  }
+  var ret = func.apply(null, cArgs);
+
+  ret = convertReturnValue(ret);
+  if (stack !== 0) stackRestore(stack);
+  return ret;
+}
+
+/** @param {string=} returnType
+    @param {Array=} argTypes
+    @param {Object=} opts */
+function cwrap(ident, returnType, argTypes, opts) {
+  return function() {
+    return ccall(ident, returnType, argTypes, arguments, opts);
+  }
+}
+
+// We used to include malloc/free by default in the past. Show a helpful error in
+// builds with assertions.
+
+var ALLOC_NORMAL = 0; // Tries to use _malloc()
+var ALLOC_STACK = 1; // Lives for the duration of the current function call
+
+// allocate(): This is for internal use. You can use it yourself as well, but the interface
+//             is a little tricky (see docs right below). The reason is that it is optimized
+//             for multiple syntaxes to save space in generated code. So you should
+//             normally not use allocate(), and instead allocate memory using _malloc(),
+//             initialize it with setValue(), and so forth.
+// @slab: An array of data.
+// @allocator: How to allocate memory, see ALLOC_*
+/** @type {function((Uint8Array|Array<number>), number)} */
+function allocate(slab, allocator) {
+  var ret;
+  assert(typeof allocator === 'number', 'allocate no longer takes a type argument')
+  assert(typeof slab !== 'number', 'allocate no longer takes a number as arg0')
+
+  if (allocator == ALLOC_STACK) {
+    ret = stackAlloc(slab.length);
+  } else {
+    ret = _malloc(slab.length);
+  }
+
+  if (slab.subarray || slab.slice) {
+    HEAPU8.set(/** @type {!Uint8Array} */(slab), ret);
+  } else {
+    HEAPU8.set(new Uint8Array(slab), ret);
+  }
+  return ret;
+}
+
+// include: runtime_strings.js
+
+
+// runtime_strings.js: Strings related runtime functions that are part of both MINIMAL_RUNTIME and regular runtime.
+
+// Given a pointer 'ptr' to a null-terminated UTF8-encoded string in the given array that contains uint8 values, returns
+// a copy of that string as a Javascript String object.
+
+var UTF8Decoder = typeof TextDecoder !== 'undefined' ? new TextDecoder('utf8') : undefined;
+
+/**
+ * @param {number} idx
+ * @param {number=} maxBytesToRead
+ * @return {string}
+ */
+function UTF8ArrayToString(heap, idx, maxBytesToRead) {
+  var endIdx = idx + maxBytesToRead;
+  var endPtr = idx;
+  // TextDecoder needs to know the byte length in advance, it doesn't stop on null terminator by itself.
+  // Also, use the length info to avoid running tiny strings through TextDecoder, since .subarray() allocates garbage.
+  // (As a tiny code save trick, compare endPtr against endIdx using a negation, so that undefined means Infinity)
+  while (heap[endPtr] && !(endPtr >= endIdx)) ++endPtr;
+
+  if (endPtr - idx > 16 && heap.subarray && UTF8Decoder) {
+    return UTF8Decoder.decode(heap.subarray(idx, endPtr));
+  } else {
+    var str = '';
+    // If building with TextDecoder, we have already computed the string length above, so test loop end condition against that
+    while (idx < endPtr) {
+      // For UTF8 byte structure, see:
+      // http://en.wikipedia.org/wiki/UTF-8#Description
+      // https://www.ietf.org/rfc/rfc2279.txt
+      // https://tools.ietf.org/html/rfc3629
+      var u0 = heap[idx++];
+      if (!(u0 & 0x80)) { str += String.fromCharCode(u0); continue; }
+      var u1 = heap[idx++] & 63;
+      if ((u0 & 0xE0) == 0xC0) { str += String.fromCharCode(((u0 & 31) << 6) | u1); continue; }
+      var u2 = heap[idx++] & 63;
+      if ((u0 & 0xF0) == 0xE0) {
+        u0 = ((u0 & 15) << 12) | (u1 << 6) | u2;
+      } else {
+        if ((u0 & 0xF8) != 0xF0) warnOnce('Invalid UTF-8 leading byte 0x' + u0.toString(16) + ' encountered when deserializing a UTF-8 string on the asm.js/wasm heap to a JS string!');
+        u0 = ((u0 & 7) << 18) | (u1 << 12) | (u2 << 6) | (heap[idx++] & 63);
+      }
+
+      if (u0 < 0x10000) {
+        str += String.fromCharCode(u0);
+      } else {
+        var ch = u0 - 0x10000;
+        str += String.fromCharCode(0xD800 | (ch >> 10), 0xDC00 | (ch & 0x3FF));
+      }
+    }
+  }
+  return str;
+}
+
+// Given a pointer 'ptr' to a null-terminated UTF8-encoded string in the emscripten HEAP, returns a
+// copy of that string as a Javascript String object.
+// maxBytesToRead: an optional length that specifies the maximum number of bytes to read. You can omit
+//                 this parameter to scan the string until the first \0 byte. If maxBytesToRead is
+//                 passed, and the string at [ptr, ptr+maxBytesToReadr[ contains a null byte in the
+//                 middle, then the string will cut short at that byte index (i.e. maxBytesToRead will
+//                 not produce a string of exact length [ptr, ptr+maxBytesToRead[)
+//                 N.B. mixing frequent uses of UTF8ToString() with and without maxBytesToRead may
+//                 throw JS JIT optimizations off, so it is worth to consider consistently using one
+//                 style or the other.
+/**
+ * @param {number} ptr
+ * @param {number=} maxBytesToRead
+ * @return {string}
+ */
+function UTF8ToString(ptr, maxBytesToRead) {
+  return ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead) : '';
+}
+
+// Copies the given Javascript String object 'str' to the given byte array at address 'outIdx',
+// encoded in UTF8 form and null-terminated. The copy will require at most str.length*4+1 bytes of space in the HEAP.
+// Use the function lengthBytesUTF8 to compute the exact number of bytes (excluding null terminator) that this function will write.
+// Parameters:
+//   str: the Javascript string to copy.
+//   heap: the array to copy to. Each index in this array is assumed to be one 8-byte element.
+//   outIdx: The starting offset in the array to begin the copying.
+//   maxBytesToWrite: The maximum number of bytes this function can write to the array.
+//                    This count should include the null terminator,
+//                    i.e. if maxBytesToWrite=1, only the null terminator will be written and nothing else.
+//                    maxBytesToWrite=0 does not write any bytes to the output, not even the null terminator.
+// Returns the number of bytes written, EXCLUDING the null terminator.
+
+function stringToUTF8Array(str, heap, outIdx, maxBytesToWrite) {
+  if (!(maxBytesToWrite > 0)) // Parameter maxBytesToWrite is not optional. Negative values, 0, null, undefined and false each don't write out any bytes.
+    return 0;
+
+  var startIdx = outIdx;
+  var endIdx = outIdx + maxBytesToWrite - 1; // -1 for string null terminator.
+  for (var i = 0; i < str.length; ++i) {
+    // Gotcha: charCodeAt returns a 16-bit word that is a UTF-16 encoded code unit, not a Unicode code point of the character! So decode UTF16->UTF32->UTF8.
+    // See http://unicode.org/faq/utf_bom.html#utf16-3
+    // For UTF8 byte structure, see http://en.wikipedia.org/wiki/UTF-8#Description and https://www.ietf.org/rfc/rfc2279.txt and https://tools.ietf.org/html/rfc3629
+    var u = str.charCodeAt(i); // possibly a lead surrogate
+    if (u >= 0xD800 && u <= 0xDFFF) {
+      var u1 = str.charCodeAt(++i);
+      u = 0x10000 + ((u & 0x3FF) << 10) | (u1 & 0x3FF);
+    }
+    if (u <= 0x7F) {
+      if (outIdx >= endIdx) break;
+      heap[outIdx++] = u;
+    } else if (u <= 0x7FF) {
+      if (outIdx + 1 >= endIdx) break;
+      heap[outIdx++] = 0xC0 | (u >> 6);
+      heap[outIdx++] = 0x80 | (u & 63);
+    } else if (u <= 0xFFFF) {
+      if (outIdx + 2 >= endIdx) break;
+      heap[outIdx++] = 0xE0 | (u >> 12);
+      heap[outIdx++] = 0x80 | ((u >> 6) & 63);
+      heap[outIdx++] = 0x80 | (u & 63);
+    } else {
+      if (outIdx + 3 >= endIdx) break;
+      if (u >= 0x200000) warnOnce('Invalid Unicode code point 0x' + u.toString(16) + ' encountered when serializing a JS string to an UTF-8 string on the asm.js/wasm heap! (Valid unicode code points should be in range 0-0x1FFFFF).');
+      heap[outIdx++] = 0xF0 | (u >> 18);
+      heap[outIdx++] = 0x80 | ((u >> 12) & 63);
+      heap[outIdx++] = 0x80 | ((u >> 6) & 63);
+      heap[outIdx++] = 0x80 | (u & 63);
+    }
+  }
+  // Null-terminate the pointer to the buffer.
+  heap[outIdx] = 0;
+  return outIdx - startIdx;
+}
+
+// Copies the given Javascript String object 'str' to the emscripten HEAP at address 'outPtr',
+// null-terminated and encoded in UTF8 form. The copy will require at most str.length*4+1 bytes of space in the HEAP.
+// Use the function lengthBytesUTF8 to compute the exact number of bytes (excluding null terminator) that this function will write.
+// Returns the number of bytes written, EXCLUDING the null terminator.
+
+function stringToUTF8(str, outPtr, maxBytesToWrite) {
+  assert(typeof maxBytesToWrite == 'number', 'stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!');
+  return stringToUTF8Array(str, HEAPU8,outPtr, maxBytesToWrite);
+}
+
+// Returns the number of bytes the given Javascript string takes if encoded as a UTF8 byte array, EXCLUDING the null terminator byte.
+function lengthBytesUTF8(str) {
+  var len = 0;
+  for (var i = 0; i < str.length; ++i) {
+    // Gotcha: charCodeAt returns a 16-bit word that is a UTF-16 encoded code unit, not a Unicode code point of the character! So decode UTF16->UTF32->UTF8.
+    // See http://unicode.org/faq/utf_bom.html#utf16-3
+    var u = str.charCodeAt(i); // possibly a lead surrogate
+    if (u >= 0xD800 && u <= 0xDFFF) u = 0x10000 + ((u & 0x3FF) << 10) | (str.charCodeAt(++i) & 0x3FF);
+    if (u <= 0x7F) ++len;
+    else if (u <= 0x7FF) len += 2;
+    else if (u <= 0xFFFF) len += 3;
+    else len += 4;
+  }
+  return len;
+}
+
+// end include: runtime_strings.js
+// include: runtime_strings_extra.js
+
+
+// runtime_strings_extra.js: Strings related runtime functions that are available only in regular runtime.
+
+// Given a pointer 'ptr' to a null-terminated ASCII-encoded string in the emscripten HEAP, returns
+// a copy of that string as a Javascript String object.
+
+function AsciiToString(ptr) {
+  var str = '';
+  while (1) {
+    var ch = HEAPU8[((ptr++)>>0)];
+    if (!ch) return str;
+    str += String.fromCharCode(ch);
+  }
+}
+
+// Copies the given Javascript String object 'str' to the emscripten HEAP at address 'outPtr',
+// null-terminated and encoded in ASCII form. The copy will require at most str.length+1 bytes of space in the HEAP.
+
+function stringToAscii(str, outPtr) {
+  return writeAsciiToMemory(str, outPtr, false);
+}
+
+// Given a pointer 'ptr' to a null-terminated UTF16LE-encoded string in the emscripten HEAP, returns
+// a copy of that string as a Javascript String object.
+
+var UTF16Decoder = typeof TextDecoder !== 'undefined' ? new TextDecoder('utf-16le') : undefined;
+
+function UTF16ToString(ptr, maxBytesToRead) {
+  assert(ptr % 2 == 0, 'Pointer passed to UTF16ToString must be aligned to two bytes!');
+  var endPtr = ptr;
+  // TextDecoder needs to know the byte length in advance, it doesn't stop on null terminator by itself.
+  // Also, use the length info to avoid running tiny strings through TextDecoder, since .subarray() allocates garbage.
+  var idx = endPtr >> 1;
+  var maxIdx = idx + maxBytesToRead / 2;
+  // If maxBytesToRead is not passed explicitly, it will be undefined, and this
+  // will always evaluate to true. This saves on code size.
+  while (!(idx >= maxIdx) && HEAPU16[idx]) ++idx;
+  endPtr = idx << 1;
+
+  if (endPtr - ptr > 32 && UTF16Decoder) {
+    return UTF16Decoder.decode(HEAPU8.subarray(ptr, endPtr));
+  } else {
+    var str = '';
+
+    // If maxBytesToRead is not passed explicitly, it will be undefined, and the for-loop's condition
+    // will always evaluate to true. The loop is then terminated on the first null char.
+    for (var i = 0; !(i >= maxBytesToRead / 2); ++i) {
+      var codeUnit = HEAP16[(((ptr)+(i*2))>>1)];
+      if (codeUnit == 0) break;
+      // fromCharCode constructs a character from a UTF-16 code unit, so we can pass the UTF16 string right through.
+      str += String.fromCharCode(codeUnit);
+    }
+
+    return str;
+  }
+}
+
+// Copies the given Javascript String object 'str' to the emscripten HEAP at address 'outPtr',
+// null-terminated and encoded in UTF16 form. The copy will require at most str.length*4+2 bytes of space in the HEAP.
+// Use the function lengthBytesUTF16() to compute the exact number of bytes (excluding null terminator) that this function will write.
+// Parameters:
+//   str: the Javascript string to copy.
+//   outPtr: Byte address in Emscripten HEAP where to write the string to.
+//   maxBytesToWrite: The maximum number of bytes this function can write to the array. This count should include the null
+//                    terminator, i.e. if maxBytesToWrite=2, only the null terminator will be written and nothing else.
+//                    maxBytesToWrite<2 does not write any bytes to the output, not even the null terminator.
+// Returns the number of bytes written, EXCLUDING the null terminator.
+
+function stringToUTF16(str, outPtr, maxBytesToWrite) {
+  assert(outPtr % 2 == 0, 'Pointer passed to stringToUTF16 must be aligned to two bytes!');
+  assert(typeof maxBytesToWrite == 'number', 'stringToUTF16(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!');
+  // Backwards compatibility: if max bytes is not specified, assume unsafe unbounded write is allowed.
+  if (maxBytesToWrite === undefined) {
+    maxBytesToWrite = 0x7FFFFFFF;
+  }
+  if (maxBytesToWrite < 2) return 0;
+  maxBytesToWrite -= 2; // Null terminator.
+  var startPtr = outPtr;
+  var numCharsToWrite = (maxBytesToWrite < str.length*2) ? (maxBytesToWrite / 2) : str.length;
+  for (var i = 0; i < numCharsToWrite; ++i) {
+    // charCodeAt returns a UTF-16 encoded code unit, so it can be directly written to the HEAP.
+    var codeUnit = str.charCodeAt(i); // possibly a lead surrogate
+    HEAP16[((outPtr)>>1)]=codeUnit;
+    outPtr += 2;
+  }
+  // Null-terminate the pointer to the HEAP.
+  HEAP16[((outPtr)>>1)]=0;
+  return outPtr - startPtr;
+}
+
+// Returns the number of bytes the given Javascript string takes if encoded as a UTF16 byte array, EXCLUDING the null terminator byte.
+
+function lengthBytesUTF16(str) {
+  return str.length*2;
+}
+
+function UTF32ToString(ptr, maxBytesToRead) {
+  assert(ptr % 4 == 0, 'Pointer passed to UTF32ToString must be aligned to four bytes!');
+  var i = 0;
+
+  var str = '';
+  // If maxBytesToRead is not passed explicitly, it will be undefined, and this
+  // will always evaluate to true. This saves on code size.
+  while (!(i >= maxBytesToRead / 4)) {
+    var utf32 = HEAP32[(((ptr)+(i*4))>>2)];
+    if (utf32 == 0) break;
+    ++i;
+    // Gotcha: fromCharCode constructs a character from a UTF-16 encoded code (pair), not from a Unicode code point! So encode the code point to UTF-16 for constructing.
+    // See http://unicode.org/faq/utf_bom.html#utf16-3
+    if (utf32 >= 0x10000) {
+      var ch = utf32 - 0x10000;
+      str += String.fromCharCode(0xD800 | (ch >> 10), 0xDC00 | (ch & 0x3FF));
+    } else {
+      str += String.fromCharCode(utf32);
+    }
+  }
+  return str;
+}
+
+// Copies the given Javascript String object 'str' to the emscripten HEAP at address 'outPtr',
+// null-terminated and encoded in UTF32 form. The copy will require at most str.length*4+4 bytes of space in the HEAP.
+// Use the function lengthBytesUTF32() to compute the exact number of bytes (excluding null terminator) that this function will write.
+// Parameters:
+//   str: the Javascript string to copy.
+//   outPtr: Byte address in Emscripten HEAP where to write the string to.
+//   maxBytesToWrite: The maximum number of bytes this function can write to the array. This count should include the null
+//                    terminator, i.e. if maxBytesToWrite=4, only the null terminator will be written and nothing else.
+//                    maxBytesToWrite<4 does not write any bytes to the output, not even the null terminator.
+// Returns the number of bytes written, EXCLUDING the null terminator.
+
+function stringToUTF32(str, outPtr, maxBytesToWrite) {
+  assert(outPtr % 4 == 0, 'Pointer passed to stringToUTF32 must be aligned to four bytes!');
+  assert(typeof maxBytesToWrite == 'number', 'stringToUTF32(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!');
+  // Backwards compatibility: if max bytes is not specified, assume unsafe unbounded write is allowed.
+  if (maxBytesToWrite === undefined) {
+    maxBytesToWrite = 0x7FFFFFFF;
+  }
+  if (maxBytesToWrite < 4) return 0;
+  var startPtr = outPtr;
+  var endPtr = startPtr + maxBytesToWrite - 4;
+  for (var i = 0; i < str.length; ++i) {
+    // Gotcha: charCodeAt returns a 16-bit word that is a UTF-16 encoded code unit, not a Unicode code point of the character! We must decode the string to UTF-32 to the heap.
+    // See http://unicode.org/faq/utf_bom.html#utf16-3
+    var codeUnit = str.charCodeAt(i); // possibly a lead surrogate
+    if (codeUnit >= 0xD800 && codeUnit <= 0xDFFF) {
+      var trailSurrogate = str.charCodeAt(++i);
+      codeUnit = 0x10000 + ((codeUnit & 0x3FF) << 10) | (trailSurrogate & 0x3FF);
+    }
+    HEAP32[((outPtr)>>2)]=codeUnit;
+    outPtr += 4;
+    if (outPtr + 4 > endPtr) break;
+  }
+  // Null-terminate the pointer to the HEAP.
+  HEAP32[((outPtr)>>2)]=0;
+  return outPtr - startPtr;
+}
+
+// Returns the number of bytes the given Javascript string takes if encoded as a UTF16 byte array, EXCLUDING the null terminator byte.
+
+function lengthBytesUTF32(str) {
+  var len = 0;
+  for (var i = 0; i < str.length; ++i) {
+    // Gotcha: charCodeAt returns a 16-bit word that is a UTF-16 encoded code unit, not a Unicode code point of the character! We must decode the string to UTF-32 to the heap.
+    // See http://unicode.org/faq/utf_bom.html#utf16-3
+    var codeUnit = str.charCodeAt(i);
+    if (codeUnit >= 0xD800 && codeUnit <= 0xDFFF) ++i; // possibly a lead surrogate, so skip over the tail surrogate.
+    len += 4;
+  }
+
+  return len;
+}
+
+// Allocate heap space for a JS string, and write it there.
+// It is the responsibility of the caller to free() that memory.
+function allocateUTF8(str) {
+  var size = lengthBytesUTF8(str) + 1;
+  var ret = _malloc(size);
+  if (ret) stringToUTF8Array(str, HEAP8, ret, size);
+  return ret;
+}
+
+// Allocate stack space for a JS string, and write it there.
+function allocateUTF8OnStack(str) {
+  var size = lengthBytesUTF8(str) + 1;
+  var ret = stackAlloc(size);
+  stringToUTF8Array(str, HEAP8, ret, size);
+  return ret;
+}
+
+// Deprecated: This function should not be called because it is unsafe and does not provide
+// a maximum length limit of how many bytes it is allowed to write. Prefer calling the
+// function stringToUTF8Array() instead, which takes in a maximum length that can be used
+// to be secure from out of bounds writes.
+/** @deprecated
+    @param {boolean=} dontAddNull */
+function writeStringToMemory(string, buffer, dontAddNull) {
+  warnOnce('writeStringToMemory is deprecated and should not be called! Use stringToUTF8() instead!');
+
+  var /** @type {number} */ lastChar, /** @type {number} */ end;
+  if (dontAddNull) {
+    // stringToUTF8Array always appends null. If we don't want to do that, remember the
+    // character that existed at the location where the null will be placed, and restore
+    // that after the write (below).
+    end = buffer + lengthBytesUTF8(string);
+    lastChar = HEAP8[end];
+  }
+  stringToUTF8(string, buffer, Infinity);
+  if (dontAddNull) HEAP8[end] = lastChar; // Restore the value under the null character.
+}
+
+function writeArrayToMemory(array, buffer) {
+  assert(array.length >= 0, 'writeArrayToMemory array must have a length (should be an array or typed array)')
+  HEAP8.set(array, buffer);
+}
+
+/** @param {boolean=} dontAddNull */
+function writeAsciiToMemory(str, buffer, dontAddNull) {
+  for (var i = 0; i < str.length; ++i) {
+    assert(str.charCodeAt(i) === str.charCodeAt(i)&0xff);
+    HEAP8[((buffer++)>>0)]=str.charCodeAt(i);
+  }
+  // Null-terminate the pointer to the HEAP.
+  if (!dontAddNull) HEAP8[((buffer)>>0)]=0;
+}
+
+// end include: runtime_strings_extra.js
+// Memory management
+
+function alignUp(x, multiple) {
+  if (x % multiple > 0) {
+    x += multiple - (x % multiple);
+  }
+  return x;
+}
+
+var HEAP,
+/** @type {ArrayBuffer} */
+  buffer,
+/** @type {Int8Array} */
+  HEAP8,
+/** @type {Uint8Array} */
+  HEAPU8,
+/** @type {Int16Array} */
+  HEAP16,
+/** @type {Uint16Array} */
+  HEAPU16,
+/** @type {Int32Array} */
+  HEAP32,
+/** @type {Uint32Array} */
+  HEAPU32,
+/** @type {Float32Array} */
+  HEAPF32,
+/** @type {Float64Array} */
+  HEAPF64;
+
+function updateGlobalBufferAndViews(buf) {
+  buffer = buf;
+  Module['HEAP8'] = HEAP8 = new Int8Array(buf);
+  Module['HEAP16'] = HEAP16 = new Int16Array(buf);
+  Module['HEAP32'] = HEAP32 = new Int32Array(buf);
+  Module['HEAPU8'] = HEAPU8 = new Uint8Array(buf);
+  Module['HEAPU16'] = HEAPU16 = new Uint16Array(buf);
+  Module['HEAPU32'] = HEAPU32 = new Uint32Array(buf);
+  Module['HEAPF32'] = HEAPF32 = new Float32Array(buf);
+  Module['HEAPF64'] = HEAPF64 = new Float64Array(buf);
+}
+
+var TOTAL_STACK = 5242880;
+if (Module['TOTAL_STACK']) assert(TOTAL_STACK === Module['TOTAL_STACK'], 'the stack size can no longer be determined at runtime')
+
+var INITIAL_MEMORY = Module['INITIAL_MEMORY'] || 16777216;if (!Object.getOwnPropertyDescriptor(Module, 'INITIAL_MEMORY')) Object.defineProperty(Module, 'INITIAL_MEMORY', { configurable: true, get: function() { abort('Module.INITIAL_MEMORY has been replaced with plain INITIAL_MEMORY (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)') } });
+
+assert(INITIAL_MEMORY >= TOTAL_STACK, 'INITIAL_MEMORY should be larger than TOTAL_STACK, was ' + INITIAL_MEMORY + '! (TOTAL_STACK=' + TOTAL_STACK + ')');
+
+// check for full engine support (use string 'subarray' to avoid closure compiler confusion)
+assert(typeof Int32Array !== 'undefined' && typeof Float64Array !== 'undefined' && Int32Array.prototype.subarray !== undefined && Int32Array.prototype.set !== undefined,
+       'JS engine does not provide full typed array support');
+
+// In non-standalone/normal mode, we create the memory here.
+// include: runtime_init_memory.js
+
+
+// Create the main memory. (Note: this isn't used in STANDALONE_WASM mode since the wasm
+// memory is created in the wasm, not in JS.)
+
+  if (Module['wasmMemory']) {
+    wasmMemory = Module['wasmMemory'];
+  } else
+  {
+    wasmMemory = new WebAssembly.Memory({
+      'initial': INITIAL_MEMORY / 65536
+      ,
+      'maximum': INITIAL_MEMORY / 65536
+    });
+  }
+
+if (wasmMemory) {
+  buffer = wasmMemory.buffer;
+}
+
+// If the user provides an incorrect length, just use that length instead rather than providing the user to
+// specifically provide the memory length with Module['INITIAL_MEMORY'].
+INITIAL_MEMORY = buffer.byteLength;
+assert(INITIAL_MEMORY % 65536 === 0);
+updateGlobalBufferAndViews(buffer);
+
+// end include: runtime_init_memory.js
+
+// include: runtime_init_table.js
+// In regular non-RELOCATABLE mode the table is exported
+// from the wasm module and this will be assigned once
+// the exports are available.
+var wasmTable;
+
+// end include: runtime_init_table.js
+// include: runtime_stack_check.js
+
+
+// Initializes the stack cookie. Called at the startup of main and at the startup of each thread in pthreads mode.
+function writeStackCookie() {
+  var max = _emscripten_stack_get_end();
+  assert((max & 3) == 0);
+  // The stack grows downwards
+  HEAPU32[(max >> 2)+1] = 0x2135467;
+  HEAPU32[(max >> 2)+2] = 0x89BACDFE;
+  // Also test the global address 0 for integrity.
+  HEAP32[0] = 0x63736d65; /* 'emsc' */
+}
+
+function checkStackCookie() {
+  if (ABORT) return;
+  var max = _emscripten_stack_get_end();
+  var cookie1 = HEAPU32[(max >> 2)+1];
+  var cookie2 = HEAPU32[(max >> 2)+2];
+  if (cookie1 != 0x2135467 || cookie2 != 0x89BACDFE) {
+    abort('Stack overflow! Stack cookie has been overwritten, expected hex dwords 0x89BACDFE and 0x2135467, but received 0x' + cookie2.toString(16) + ' ' + cookie1.toString(16));
+  }
+  // Also test the global address 0 for integrity.
+  if (HEAP32[0] !== 0x63736d65 /* 'emsc' */) abort('Runtime error: The application has corrupted its heap memory area (address zero)!');
+}
+
+// end include: runtime_stack_check.js
+// include: runtime_assertions.js
+
+
+// Endianness check (note: assumes compiler arch was little-endian)
+(function() {
+  var h16 = new Int16Array(1);
+  var h8 = new Int8Array(h16.buffer);
+  h16[0] = 0x6373;
+  if (h8[0] !== 0x73 || h8[1] !== 0x63) throw 'Runtime error: expected the system to be little-endian!';
+})();
+
+function abortFnPtrError(ptr, sig) {
+	abort("Invalid function pointer " + ptr + " called with signature '" + sig + "'. Perhaps this is an invalid value (e.g. caused by calling a virtual method on a NULL pointer)? Or calling a function with an incorrect type, which will fail? (it is worth building your source files with -Werror (warnings are errors), as warnings can indicate undefined behavior which can cause this). Build with ASSERTIONS=2 for more info.");
+}
+
+// end include: runtime_assertions.js
+var __ATPRERUN__  = []; // functions called before the runtime is initialized
+var __ATINIT__    = []; // functions called during startup
+var __ATMAIN__    = []; // functions called when main() is to be run
+var __ATEXIT__    = (/* unused pure expression or super */ null && ([])); // functions called during shutdown
+var __ATPOSTRUN__ = []; // functions called after the main() is called
+
+var runtimeInitialized = false;
+var runtimeExited = false;
+
+function preRun() {
+
+  if (Module['preRun']) {
+    if (typeof Module['preRun'] == 'function') Module['preRun'] = [Module['preRun']];
+    while (Module['preRun'].length) {
+      addOnPreRun(Module['preRun'].shift());
+    }
+  }
+
+  callRuntimeCallbacks(__ATPRERUN__);
+}
+
+function initRuntime() {
+  checkStackCookie();
+  assert(!runtimeInitialized);
+  runtimeInitialized = true;
+  
+  callRuntimeCallbacks(__ATINIT__);
+}
+
+function preMain() {
+  checkStackCookie();
+  
+  callRuntimeCallbacks(__ATMAIN__);
+}
+
+function exitRuntime() {
+  checkStackCookie();
+  runtimeExited = true;
+}
+
+function postRun() {
+  checkStackCookie();
+
+  if (Module['postRun']) {
+    if (typeof Module['postRun'] == 'function') Module['postRun'] = [Module['postRun']];
+    while (Module['postRun'].length) {
+      addOnPostRun(Module['postRun'].shift());
+    }
+  }
+
+  callRuntimeCallbacks(__ATPOSTRUN__);
+}
+
+function addOnPreRun(cb) {
+  __ATPRERUN__.unshift(cb);
+}
+
+function addOnInit(cb) {
+  __ATINIT__.unshift(cb);
+}
+
+function addOnPreMain(cb) {
+  __ATMAIN__.unshift(cb);
+}
+
+function addOnExit(cb) {
+}
+
+function addOnPostRun(cb) {
+  __ATPOSTRUN__.unshift(cb);
+}
+
+// include: runtime_math.js
+
+
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/imul
+
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/fround
+
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/clz32
+
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/trunc
+
+assert(Math.imul, 'This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill');
+assert(Math.fround, 'This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill');
+assert(Math.clz32, 'This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill');
+assert(Math.trunc, 'This browser does not support Math.trunc(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill');
+
+// end include: runtime_math.js
+// A counter of dependencies for calling run(). If we need to
+// do asynchronous work before running, increment this and
+// decrement it. Incrementing must happen in a place like
+// Module.preRun (used by emcc to add file preloading).
+// Note that you can add dependencies in preRun, even though
+// it happens right before run - run will be postponed until
+// the dependencies are met.
+var runDependencies = 0;
+var runDependencyWatcher = null;
+var dependenciesFulfilled = null; // overridden to take different actions when all run dependencies are fulfilled
+var runDependencyTracking = {};
+
+function getUniqueRunDependency(id) {
+  var orig = id;
+  while (1) {
+    if (!runDependencyTracking[id]) return id;
+    id = orig + Math.random();
+  }
+}
+
+function addRunDependency(id) {
+  runDependencies++;
+
+  if (Module['monitorRunDependencies']) {
+    Module['monitorRunDependencies'](runDependencies);
+  }
+
+  if (id) {
+    assert(!runDependencyTracking[id]);
+    runDependencyTracking[id] = 1;
+    if (runDependencyWatcher === null && typeof setInterval !== 'undefined') {
+      // Check for missing dependencies every few seconds
+      runDependencyWatcher = setInterval(function() {
+        if (ABORT) {
+          clearInterval(runDependencyWatcher);
+          runDependencyWatcher = null;
+          return;
+        }
+        var shown = false;
+        for (var dep in runDependencyTracking) {
+          if (!shown) {
+            shown = true;
+            err('still waiting on run dependencies:');
+          }
+          err('dependency: ' + dep);
+        }
+        if (shown) {
+          err('(end of list)');
+        }
+      }, 10000);
+    }
+  } else {
+    err('warning: run dependency added without ID');
+  }
+}
+
+function removeRunDependency(id) {
+  runDependencies--;
+
+  if (Module['monitorRunDependencies']) {
+    Module['monitorRunDependencies'](runDependencies);
+  }
+
+  if (id) {
+    assert(runDependencyTracking[id]);
+    delete runDependencyTracking[id];
+  } else {
+    err('warning: run dependency removed without ID');
+  }
+  if (runDependencies == 0) {
+    if (runDependencyWatcher !== null) {
+      clearInterval(runDependencyWatcher);
+      runDependencyWatcher = null;
+    }
+    if (dependenciesFulfilled) {
+      var callback = dependenciesFulfilled;
+      dependenciesFulfilled = null;
+      callback(); // can add another dependenciesFulfilled
+    }
+  }
+}
+
+Module["preloadedImages"] = {}; // maps url to image data
+Module["preloadedAudios"] = {}; // maps url to audio data
+
+/** @param {string|number=} what */
+function abort(what) {
+  if (Module['onAbort']) {
+    Module['onAbort'](what);
+  }
+
+  what += '';
+  err(what);
+
+  ABORT = true;
+  EXITSTATUS = 1;
+
+  var output = 'abort(' + what + ') at ' + stackTrace();
+  what = output;
+
+  // Use a wasm runtime error, because a JS error might be seen as a foreign
+  // exception, which means we'd run destructors on it. We need the error to
+  // simply make the program stop.
+  var e = new WebAssembly.RuntimeError(what);
+
+  // Throw the error whether or not MODULARIZE is set because abort is used
+  // in code paths apart from instantiation where an exception is expected
+  // to be thrown when abort is called.
+  throw e;
+}
+
+// {{MEM_INITIALIZER}}
+
+// include: memoryprofiler.js
+
+
+// end include: memoryprofiler.js
+// show errors on likely calls to FS when it was not included
+var FS = {
+  error: function() {
+    abort('Filesystem support (FS) was not included. The problem is that you are using files from JS, but files were not used from C/C++, so filesystem support was not auto-included. You can force-include filesystem support with  -s FORCE_FILESYSTEM=1');
+  },
+  init: function() { FS.error() },
+  createDataFile: function() { FS.error() },
+  createPreloadedFile: function() { FS.error() },
+  createLazyFile: function() { FS.error() },
+  open: function() { FS.error() },
+  mkdev: function() { FS.error() },
+  registerDevice: function() { FS.error() },
+  analyzePath: function() { FS.error() },
+  loadFilesFromDB: function() { FS.error() },
+
+  ErrnoError: function ErrnoError() { FS.error() },
+};
+Module['FS_createDataFile'] = FS.createDataFile;
+Module['FS_createPreloadedFile'] = FS.createPreloadedFile;
+
+// include: URIUtils.js
+
+
+function hasPrefix(str, prefix) {
+  return String.prototype.startsWith ?
+      str.startsWith(prefix) :
+      str.indexOf(prefix) === 0;
+}
+
+// Prefix of data URIs emitted by SINGLE_FILE and related options.
+var dataURIPrefix = 'data:application/octet-stream;base64,';
+
+// Indicates whether filename is a base64 data URI.
+function isDataURI(filename) {
+  return hasPrefix(filename, dataURIPrefix);
+}
+
+var fileURIPrefix = "file://";
+
+// Indicates whether filename is delivered via file protocol (as opposed to http/https)
+function isFileURI(filename) {
+  return hasPrefix(filename, fileURIPrefix);
+}
+
+// end include: URIUtils.js
+function createExportWrapper(name, fixedasm) {
+  return function() {
+    var displayName = name;
+    var asm = fixedasm;
+    if (!fixedasm) {
+      asm = Module['asm'];
+    }
+    assert(runtimeInitialized, 'native function `' + displayName + '` called before runtime initialization');
+    assert(!runtimeExited, 'native function `' + displayName + '` called after runtime exit (use NO_EXIT_RUNTIME to keep it alive after main() exits)');
+    if (!asm[name]) {
+      assert(asm[name], 'exported native function `' + displayName + '` not found');
+    }
+    return asm[name].apply(null, arguments);
+  };
+}
+
+var wasmBinaryFile = 're2.wasm';
+if (!isDataURI(wasmBinaryFile)) {
+  wasmBinaryFile = locateFile(wasmBinaryFile);
+}
+
+function getBinary() {
+  try {
+    if (wasmBinary) {
+      return new Uint8Array(wasmBinary);
+    }
+
+    if (readBinary) {
+      return readBinary(wasmBinaryFile);
+    } else {
+      throw "sync fetching of the wasm failed: you can preload it to Module['wasmBinary'] manually, or emcc.py will do that for you when generating HTML (but not JS)";
+    }
+  }
+  catch (err) {
+    abort(err);
+  }
+}
+
+function getBinaryPromise() {
+  // If we don't have the binary yet, and have the Fetch api, use that;
+  // in some environments, like Electron's render process, Fetch api may be present, but have a different context than expected, let's only use it on the Web
+  if (!wasmBinary && (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) && typeof fetch === 'function'
+      // Let's not use fetch to get objects over file:// as it's most likely Cordova which doesn't support fetch for file://
+      && !isFileURI(wasmBinaryFile)
+      ) {
+    return fetch(wasmBinaryFile, { credentials: 'same-origin' }).then(function(response) {
+      if (!response['ok']) {
+        throw "failed to load wasm binary file at '" + wasmBinaryFile + "'";
+      }
+      return response['arrayBuffer']();
+    }).catch(function () {
+      return getBinary();
+    });
+  }
+  // Otherwise, getBinary should be able to get it synchronously
+  return Promise.resolve().then(getBinary);
+}
+
+// Create the wasm instance.
+// Receives the wasm imports, returns the exports.
+function createWasm() {
+  // prepare imports
+  var info = {
+    'env': asmLibraryArg,
+    'wasi_snapshot_preview1': asmLibraryArg,
+  };
+  // Load the wasm module and create an instance of using native support in the JS engine.
+  // handle a generated wasm instance, receiving its exports and
+  // performing other necessary setup
+  /** @param {WebAssembly.Module=} module*/
+  function receiveInstance(instance, module) {
+    var exports = instance.exports;
+
+    Module['asm'] = exports;
+
+    wasmTable = Module['asm']['__indirect_function_table'];
+    assert(wasmTable, "table not found in wasm exports");
+
+    removeRunDependency('wasm-instantiate');
+  }
+  // we can't run yet (except in a pthread, where we have a custom sync instantiator)
+  addRunDependency('wasm-instantiate');
+
+  // Async compilation can be confusing when an error on the page overwrites Module
+  // (for example, if the order of elements is wrong, and the one defining Module is
+  // later), so we save Module and check it later.
+  var trueModule = Module;
+  function receiveInstantiatedSource(output) {
+    // 'output' is a WebAssemblyInstantiatedSource object which has both the module and instance.
+    // receiveInstance() will swap in the exports (to Module.asm) so they can be called
+    assert(Module === trueModule, 'the Module object should not be replaced during async compilation - perhaps the order of HTML elements is wrong?');
+    trueModule = null;
+    // TODO: Due to Closure regression https://github.com/google/closure-compiler/issues/3193, the above line no longer optimizes out down to the following line.
+    // When the regression is fixed, can restore the above USE_PTHREADS-enabled path.
+    receiveInstance(output['instance']);
+  }
+
+  function instantiateArrayBuffer(receiver) {
+    return getBinaryPromise().then(function(binary) {
+      return WebAssembly.instantiate(binary, info);
+    }).then(receiver, function(reason) {
+      err('failed to asynchronously prepare wasm: ' + reason);
+
+      abort(reason);
+    });
+  }
+
+  // Prefer streaming instantiation if available.
+  function instantiateSync() {
+    var instance;
+    var module;
+    var binary;
+    try {
+      binary = getBinary();
+      module = new WebAssembly.Module(binary);
+      instance = new WebAssembly.Instance(module, info);
+    } catch (e) {
+      var str = e.toString();
+      err('failed to compile wasm module: ' + str);
+      if (str.indexOf('imported Memory') >= 0 ||
+          str.indexOf('memory import') >= 0) {
+        err('Memory size incompatibility issues may be due to changing INITIAL_MEMORY at runtime to something too large. Use ALLOW_MEMORY_GROWTH to allow any size memory (and also make sure not to set INITIAL_MEMORY at runtime to something smaller than it was at compile time).');
+      }
+      throw e;
+    }
+    receiveInstance(instance, module);
+  }
+  // User shell pages can write their own Module.instantiateWasm = function(imports, successCallback) callback
+  // to manually instantiate the Wasm module themselves. This allows pages to run the instantiation parallel
+  // to any other async startup actions they are performing.
+  if (Module['instantiateWasm']) {
+    try {
+      var exports = Module['instantiateWasm'](info, receiveInstance);
+      return exports;
+    } catch(e) {
+      err('Module.instantiateWasm callback failed with error: ' + e);
+      return false;
+    }
+  }
+
+  instantiateSync();
+  return Module['asm']; // exports were assigned here
+}
+
+// Globals used by JS i64 conversions
+var tempDouble;
+var tempI64;
+
+// === Body ===
+
+var ASM_CONSTS = {
+  
+};
+
+
+
+
+
+
+  function abortStackOverflow(allocSize) {
+      abort('Stack overflow! Attempted to allocate ' + allocSize + ' bytes on the stack, but stack has only ' + (_emscripten_stack_get_free() + allocSize) + ' bytes available!');
+    }
+
+  function callRuntimeCallbacks(callbacks) {
+      while(callbacks.length > 0) {
+        var callback = callbacks.shift();
+        if (typeof callback == 'function') {
+          callback(Module); // Pass the module as the first argument.
+          continue;
+        }
+        var func = callback.func;
+        if (typeof func === 'number') {
+          if (callback.arg === undefined) {
+            wasmTable.get(func)();
+          } else {
+            wasmTable.get(func)(callback.arg);
+          }
+        } else {
+          func(callback.arg === undefined ? null : callback.arg);
+        }
+      }
+    }
+
+  function demangle(func) {
+      warnOnce('warning: build with  -s DEMANGLE_SUPPORT=1  to link in libcxxabi demangling');
+      return func;
+    }
+
+  function demangleAll(text) {
+      var regex =
+        /\b_Z[\w\d_]+/g;
+      return text.replace(regex,
+        function(x) {
+          var y = demangle(x);
+          return x === y ? x : (y + ' [' + x + ']');
+        });
+    }
+
+  function dynCallLegacy(sig, ptr, args) {
+      assert(('dynCall_' + sig) in Module, 'bad function pointer type - no table for sig \'' + sig + '\'');
+      if (args && args.length) {
+        // j (64-bit integer) must be passed in as two numbers [low 32, high 32].
+        assert(args.length === sig.substring(1).replace(/j/g, '--').length);
+      } else {
+        assert(sig.length == 1);
+      }
+      if (args && args.length) {
+        return Module['dynCall_' + sig].apply(null, [ptr].concat(args));
+      }
+      return Module['dynCall_' + sig].call(null, ptr);
+    }
+  function dynCall(sig, ptr, args) {
+      // Without WASM_BIGINT support we cannot directly call function with i64 as
+      // part of thier signature, so we rely the dynCall functions generated by
+      // wasm-emscripten-finalize
+      if (sig.indexOf('j') != -1) {
+        return dynCallLegacy(sig, ptr, args);
+      }
+      assert(wasmTable.get(ptr), 'missing table entry in dynCall: ' + ptr);
+      return wasmTable.get(ptr).apply(null, args)
+    }
+
+  function jsStackTrace() {
+      var error = new Error();
+      if (!error.stack) {
+        // IE10+ special cases: It does have callstack info, but it is only populated if an Error object is thrown,
+        // so try that as a special-case.
+        try {
+          throw new Error();
+        } catch(e) {
+          error = e;
+        }
+        if (!error.stack) {
+          return '(no stack trace available)';
+        }
+      }
+      return error.stack.toString();
+    }
+
+  function stackTrace() {
+      var js = jsStackTrace();
+      if (Module['extraStackTrace']) js += '\n' + Module['extraStackTrace']();
+      return demangleAll(js);
+    }
+
+  function ___assert_fail(condition, filename, line, func) {
+      abort('Assertion failed: ' + UTF8ToString(condition) + ', at: ' + [filename ? UTF8ToString(filename) : 'unknown filename', line, func ? UTF8ToString(func) : 'unknown function']);
+    }
+
+  var ExceptionInfoAttrs={DESTRUCTOR_OFFSET:0,REFCOUNT_OFFSET:4,TYPE_OFFSET:8,CAUGHT_OFFSET:12,RETHROWN_OFFSET:13,SIZE:16};
+  function ___cxa_allocate_exception(size) {
+      // Thrown object is prepended by exception metadata block
+      return _malloc(size + ExceptionInfoAttrs.SIZE) + ExceptionInfoAttrs.SIZE;
+    }
+
+  function _atexit(func, arg) {
+    }
+  function ___cxa_atexit(a0,a1
+  ) {
+  return _atexit(a0,a1);
+  }
+
+  function ExceptionInfo(excPtr) {
+      this.excPtr = excPtr;
+      this.ptr = excPtr - ExceptionInfoAttrs.SIZE;
+  
+      this.set_type = function(type) {
+        HEAP32[(((this.ptr)+(ExceptionInfoAttrs.TYPE_OFFSET))>>2)]=type;
+      };
+  
+      this.get_type = function() {
+        return HEAP32[(((this.ptr)+(ExceptionInfoAttrs.TYPE_OFFSET))>>2)];
+      };
+  
+      this.set_destructor = function(destructor) {
+        HEAP32[(((this.ptr)+(ExceptionInfoAttrs.DESTRUCTOR_OFFSET))>>2)]=destructor;
+      };
+  
+      this.get_destructor = function() {
+        return HEAP32[(((this.ptr)+(ExceptionInfoAttrs.DESTRUCTOR_OFFSET))>>2)];
+      };
+  
+      this.set_refcount = function(refcount) {
+        HEAP32[(((this.ptr)+(ExceptionInfoAttrs.REFCOUNT_OFFSET))>>2)]=refcount;
+      };
+  
+      this.set_caught = function (caught) {
+        caught = caught ? 1 : 0;
+        HEAP8[(((this.ptr)+(ExceptionInfoAttrs.CAUGHT_OFFSET))>>0)]=caught;
+      };
+  
+      this.get_caught = function () {
+        return HEAP8[(((this.ptr)+(ExceptionInfoAttrs.CAUGHT_OFFSET))>>0)] != 0;
+      };
+  
+      this.set_rethrown = function (rethrown) {
+        rethrown = rethrown ? 1 : 0;
+        HEAP8[(((this.ptr)+(ExceptionInfoAttrs.RETHROWN_OFFSET))>>0)]=rethrown;
+      };
+  
+      this.get_rethrown = function () {
+        return HEAP8[(((this.ptr)+(ExceptionInfoAttrs.RETHROWN_OFFSET))>>0)] != 0;
+      };
+  
+      // Initialize native structure fields. Should be called once after allocated.
+      this.init = function(type, destructor) {
+        this.set_type(type);
+        this.set_destructor(destructor);
+        this.set_refcount(0);
+        this.set_caught(false);
+        this.set_rethrown(false);
+      }
+  
+      this.add_ref = function() {
+        var value = HEAP32[(((this.ptr)+(ExceptionInfoAttrs.REFCOUNT_OFFSET))>>2)];
+        HEAP32[(((this.ptr)+(ExceptionInfoAttrs.REFCOUNT_OFFSET))>>2)]=value + 1;
+      };
+  
+      // Returns true if last reference released.
+      this.release_ref = function() {
+        var prev = HEAP32[(((this.ptr)+(ExceptionInfoAttrs.REFCOUNT_OFFSET))>>2)];
+        HEAP32[(((this.ptr)+(ExceptionInfoAttrs.REFCOUNT_OFFSET))>>2)]=prev - 1;
+        assert(prev > 0);
+        return prev === 1;
+      };
+    }
+  
+  var exceptionLast=0;
+  
+  var uncaughtExceptionCount=0;
+  function ___cxa_throw(ptr, type, destructor) {
+      var info = new ExceptionInfo(ptr);
+      // Initialize ExceptionInfo content after it was allocated in __cxa_allocate_exception.
+      info.init(type, destructor);
+      exceptionLast = ptr;
+      uncaughtExceptionCount++;
+      throw ptr + " - Exception catching is disabled, this exception cannot be caught. Compile with -s DISABLE_EXCEPTION_CATCHING=0 or DISABLE_EXCEPTION_CATCHING=2 to catch.";
+    }
+
+  function getShiftFromSize(size) {
+      switch (size) {
+          case 1: return 0;
+          case 2: return 1;
+          case 4: return 2;
+          case 8: return 3;
+          default:
+              throw new TypeError('Unknown type size: ' + size);
+      }
+    }
+  
+  function embind_init_charCodes() {
+      var codes = new Array(256);
+      for (var i = 0; i < 256; ++i) {
+          codes[i] = String.fromCharCode(i);
+      }
+      embind_charCodes = codes;
+    }
+  var embind_charCodes=undefined;
+  function readLatin1String(ptr) {
+      var ret = "";
+      var c = ptr;
+      while (HEAPU8[c]) {
+          ret += embind_charCodes[HEAPU8[c++]];
+      }
+      return ret;
+    }
+  
+  var awaitingDependencies={};
+  
+  var registeredTypes={};
+  
+  var typeDependencies={};
+  
+  var char_0=48;
+  
+  var char_9=57;
+  function makeLegalFunctionName(name) {
+      if (undefined === name) {
+          return '_unknown';
+      }
+      name = name.replace(/[^a-zA-Z0-9_]/g, '$');
+      var f = name.charCodeAt(0);
+      if (f >= char_0 && f <= char_9) {
+          return '_' + name;
+      } else {
+          return name;
+      }
+    }
+  function createNamedFunction(name, body) {
+      name = makeLegalFunctionName(name);
+      /*jshint evil:true*/
+      return new Function(
+          "body",
+          "return function " + name + "() {\n" +
+          "    \"use strict\";" +
+          "    return body.apply(this, arguments);\n" +
+          "};\n"
+      )(body);
+    }
+  function extendError(baseErrorType, errorName) {
+      var errorClass = createNamedFunction(errorName, function(message) {
+          this.name = errorName;
+          this.message = message;
+  
+          var stack = (new Error(message)).stack;
+          if (stack !== undefined) {
+              this.stack = this.toString() + '\n' +
+                  stack.replace(/^Error(:[^\n]*)?\n/, '');
+          }
+      });
+      errorClass.prototype = Object.create(baseErrorType.prototype);
+      errorClass.prototype.constructor = errorClass;
+      errorClass.prototype.toString = function() {
+          if (this.message === undefined) {
+              return this.name;
+          } else {
+              return this.name + ': ' + this.message;
+          }
+      };
+  
+      return errorClass;
+    }
+  var BindingError=undefined;
+  function throwBindingError(message) {
+      throw new BindingError(message);
+    }
+  
+  var InternalError=undefined;
+  function throwInternalError(message) {
+      throw new InternalError(message);
+    }
+  function whenDependentTypesAreResolved(myTypes, dependentTypes, getTypeConverters) {
+      myTypes.forEach(function(type) {
+          typeDependencies[type] = dependentTypes;
+      });
+  
+      function onComplete(typeConverters) {
+          var myTypeConverters = getTypeConverters(typeConverters);
+          if (myTypeConverters.length !== myTypes.length) {
+              throwInternalError('Mismatched type converter count');
+          }
+          for (var i = 0; i < myTypes.length; ++i) {
+              registerType(myTypes[i], myTypeConverters[i]);
+          }
+      }
+  
+      var typeConverters = new Array(dependentTypes.length);
+      var unregisteredTypes = [];
+      var registered = 0;
+      dependentTypes.forEach(function(dt, i) {
+          if (registeredTypes.hasOwnProperty(dt)) {
+              typeConverters[i] = registeredTypes[dt];
+          } else {
+              unregisteredTypes.push(dt);
+              if (!awaitingDependencies.hasOwnProperty(dt)) {
+                  awaitingDependencies[dt] = [];
+              }
+              awaitingDependencies[dt].push(function() {
+                  typeConverters[i] = registeredTypes[dt];
+                  ++registered;
+                  if (registered === unregisteredTypes.length) {
+                      onComplete(typeConverters);
+                  }
+              });
+          }
+      });
+      if (0 === unregisteredTypes.length) {
+          onComplete(typeConverters);
+      }
+    }
+  /** @param {Object=} options */
+  function registerType(rawType, registeredInstance, options) {
+      options = options || {};
+  
+      if (!('argPackAdvance' in registeredInstance)) {
+          throw new TypeError('registerType registeredInstance requires argPackAdvance');
+      }
+  
+      var name = registeredInstance.name;
+      if (!rawType) {
+          throwBindingError('type "' + name + '" must have a positive integer typeid pointer');
+      }
+      if (registeredTypes.hasOwnProperty(rawType)) {
+          if (options.ignoreDuplicateRegistrations) {
+              return;
+          } else {
+              throwBindingError("Cannot register type '" + name + "' twice");
+          }
+      }
+  
+      registeredTypes[rawType] = registeredInstance;
+      delete typeDependencies[rawType];
+  
+      if (awaitingDependencies.hasOwnProperty(rawType)) {
+          var callbacks = awaitingDependencies[rawType];
+          delete awaitingDependencies[rawType];
+          callbacks.forEach(function(cb) {
+              cb();
+          });
+      }
+    }
+  function __embind_register_bool(rawType, name, size, trueValue, falseValue) {
+      var shift = getShiftFromSize(size);
+  
+      name = readLatin1String(name);
+      registerType(rawType, {
+          name: name,
+          'fromWireType': function(wt) {
+              // ambiguous emscripten ABI: sometimes return values are
+              // true or false, and sometimes integers (0 or 1)
+              return !!wt;
+          },
+          'toWireType': function(destructors, o) {
+              return o ? trueValue : falseValue;
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': function(pointer) {
+              // TODO: if heap is fixed (like in asm.js) this could be executed outside
+              var heap;
+              if (size === 1) {
+                  heap = HEAP8;
+              } else if (size === 2) {
+                  heap = HEAP16;
+              } else if (size === 4) {
+                  heap = HEAP32;
+              } else {
+                  throw new TypeError("Unknown boolean type size: " + name);
+              }
+              return this['fromWireType'](heap[pointer >> shift]);
+          },
+          destructorFunction: null, // This type does not need a destructor
+      });
+    }
+
+  function ClassHandle_isAliasOf(other) {
+      if (!(this instanceof ClassHandle)) {
+          return false;
+      }
+      if (!(other instanceof ClassHandle)) {
+          return false;
+      }
+  
+      var leftClass = this.$$.ptrType.registeredClass;
+      var left = this.$$.ptr;
+      var rightClass = other.$$.ptrType.registeredClass;
+      var right = other.$$.ptr;
+  
+      while (leftClass.baseClass) {
+          left = leftClass.upcast(left);
+          leftClass = leftClass.baseClass;
+      }
+  
+      while (rightClass.baseClass) {
+          right = rightClass.upcast(right);
+          rightClass = rightClass.baseClass;
+      }
+  
+      return leftClass === rightClass && left === right;
+    }
+  
+  function shallowCopyInternalPointer(o) {
+      return {
+          count: o.count,
+          deleteScheduled: o.deleteScheduled,
+          preservePointerOnDelete: o.preservePointerOnDelete,
+          ptr: o.ptr,
+          ptrType: o.ptrType,
+          smartPtr: o.smartPtr,
+          smartPtrType: o.smartPtrType,
+      };
+    }
+  
+  function throwInstanceAlreadyDeleted(obj) {
+      function getInstanceTypeName(handle) {
+        return handle.$$.ptrType.registeredClass.name;
+      }
+      throwBindingError(getInstanceTypeName(obj) + ' instance already deleted');
+    }
+  
+  var finalizationGroup=false;
+  
+  function detachFinalizer(handle) {}
+  
+  function runDestructor($$) {
+      if ($$.smartPtr) {
+          $$.smartPtrType.rawDestructor($$.smartPtr);
+      } else {
+          $$.ptrType.registeredClass.rawDestructor($$.ptr);
+      }
+    }
+  function releaseClassHandle($$) {
+      $$.count.value -= 1;
+      var toDelete = 0 === $$.count.value;
+      if (toDelete) {
+          runDestructor($$);
+      }
+    }
+  function attachFinalizer(handle) {
+      if ('undefined' === typeof FinalizationGroup) {
+          attachFinalizer = function (handle) { return handle; };
+          return handle;
+      }
+      // If the running environment has a FinalizationGroup (see
+      // https://github.com/tc39/proposal-weakrefs), then attach finalizers
+      // for class handles.  We check for the presence of FinalizationGroup
+      // at run-time, not build-time.
+      finalizationGroup = new FinalizationGroup(function (iter) {
+          for (var result = iter.next(); !result.done; result = iter.next()) {
+              var $$ = result.value;
+              if (!$$.ptr) {
+                  console.warn('object already deleted: ' + $$.ptr);
+              } else {
+                  releaseClassHandle($$);
+              }
+          }
+      });
+      attachFinalizer = function(handle) {
+          finalizationGroup.register(handle, handle.$$, handle.$$);
+          return handle;
+      };
+      detachFinalizer = function(handle) {
+          finalizationGroup.unregister(handle.$$);
+      };
+      return attachFinalizer(handle);
+    }
+  function ClassHandle_clone() {
+      if (!this.$$.ptr) {
+          throwInstanceAlreadyDeleted(this);
+      }
+  
+      if (this.$$.preservePointerOnDelete) {
+          this.$$.count.value += 1;
+          return this;
+      } else {
+          var clone = attachFinalizer(Object.create(Object.getPrototypeOf(this), {
+              $$: {
+                  value: shallowCopyInternalPointer(this.$$),
+              }
+          }));
+  
+          clone.$$.count.value += 1;
+          clone.$$.deleteScheduled = false;
+          return clone;
+      }
+    }
+  
+  function ClassHandle_delete() {
+      if (!this.$$.ptr) {
+          throwInstanceAlreadyDeleted(this);
+      }
+  
+      if (this.$$.deleteScheduled && !this.$$.preservePointerOnDelete) {
+          throwBindingError('Object already scheduled for deletion');
+      }
+  
+      detachFinalizer(this);
+      releaseClassHandle(this.$$);
+  
+      if (!this.$$.preservePointerOnDelete) {
+          this.$$.smartPtr = undefined;
+          this.$$.ptr = undefined;
+      }
+    }
+  
+  function ClassHandle_isDeleted() {
+      return !this.$$.ptr;
+    }
+  
+  var delayFunction=undefined;
+  
+  var deletionQueue=[];
+  
+  function flushPendingDeletes() {
+      while (deletionQueue.length) {
+          var obj = deletionQueue.pop();
+          obj.$$.deleteScheduled = false;
+          obj['delete']();
+      }
+    }
+  function ClassHandle_deleteLater() {
+      if (!this.$$.ptr) {
+          throwInstanceAlreadyDeleted(this);
+      }
+      if (this.$$.deleteScheduled && !this.$$.preservePointerOnDelete) {
+          throwBindingError('Object already scheduled for deletion');
+      }
+      deletionQueue.push(this);
+      if (deletionQueue.length === 1 && delayFunction) {
+          delayFunction(flushPendingDeletes);
+      }
+      this.$$.deleteScheduled = true;
+      return this;
+    }
+  function init_ClassHandle() {
+      ClassHandle.prototype['isAliasOf'] = ClassHandle_isAliasOf;
+      ClassHandle.prototype['clone'] = ClassHandle_clone;
+      ClassHandle.prototype['delete'] = ClassHandle_delete;
+      ClassHandle.prototype['isDeleted'] = ClassHandle_isDeleted;
+      ClassHandle.prototype['deleteLater'] = ClassHandle_deleteLater;
+    }
+  function ClassHandle() {
+    }
+  
+  var registeredPointers={};
+  
+  function ensureOverloadTable(proto, methodName, humanName) {
+      if (undefined === proto[methodName].overloadTable) {
+          var prevFunc = proto[methodName];
+          // Inject an overload resolver function that routes to the appropriate overload based on the number of arguments.
+          proto[methodName] = function() {
+              // TODO This check can be removed in -O3 level "unsafe" optimizations.
+              if (!proto[methodName].overloadTable.hasOwnProperty(arguments.length)) {
+                  throwBindingError("Function '" + humanName + "' called with an invalid number of arguments (" + arguments.length + ") - expects one of (" + proto[methodName].overloadTable + ")!");
+              }
+              return proto[methodName].overloadTable[arguments.length].apply(this, arguments);
+          };
+          // Move the previous function into the overload table.
+          proto[methodName].overloadTable = [];
+          proto[methodName].overloadTable[prevFunc.argCount] = prevFunc;
+      }
+    }
+  /** @param {number=} numArguments */
+  function exposePublicSymbol(name, value, numArguments) {
+      if (Module.hasOwnProperty(name)) {
+          if (undefined === numArguments || (undefined !== Module[name].overloadTable && undefined !== Module[name].overloadTable[numArguments])) {
+              throwBindingError("Cannot register public name '" + name + "' twice");
+          }
+  
+          // We are exposing a function with the same name as an existing function. Create an overload table and a function selector
+          // that routes between the two.
+          ensureOverloadTable(Module, name, name);
+          if (Module.hasOwnProperty(numArguments)) {
+              throwBindingError("Cannot register multiple overloads of a function with the same number of arguments (" + numArguments + ")!");
+          }
+          // Add the new function into the overload table.
+          Module[name].overloadTable[numArguments] = value;
+      }
+      else {
+          Module[name] = value;
+          if (undefined !== numArguments) {
+              Module[name].numArguments = numArguments;
+          }
+      }
+    }
+  
+  /** @constructor */
+  function RegisteredClass(
+      name,
+      constructor,
+      instancePrototype,
+      rawDestructor,
+      baseClass,
+      getActualType,
+      upcast,
+      downcast
+    ) {
+      this.name = name;
+      this.constructor = constructor;
+      this.instancePrototype = instancePrototype;
+      this.rawDestructor = rawDestructor;
+      this.baseClass = baseClass;
+      this.getActualType = getActualType;
+      this.upcast = upcast;
+      this.downcast = downcast;
+      this.pureVirtualFunctions = [];
+    }
+  
+  function upcastPointer(ptr, ptrClass, desiredClass) {
+      while (ptrClass !== desiredClass) {
+          if (!ptrClass.upcast) {
+              throwBindingError("Expected null or instance of " + desiredClass.name + ", got an instance of " + ptrClass.name);
+          }
+          ptr = ptrClass.upcast(ptr);
+          ptrClass = ptrClass.baseClass;
+      }
+      return ptr;
+    }
+  function constNoSmartPtrRawPointerToWireType(destructors, handle) {
+      if (handle === null) {
+          if (this.isReference) {
+              throwBindingError('null is not a valid ' + this.name);
+          }
+          return 0;
+      }
+  
+      if (!handle.$$) {
+          throwBindingError('Cannot pass "' + _embind_repr(handle) + '" as a ' + this.name);
+      }
+      if (!handle.$$.ptr) {
+          throwBindingError('Cannot pass deleted object as a pointer of type ' + this.name);
+      }
+      var handleClass = handle.$$.ptrType.registeredClass;
+      var ptr = upcastPointer(handle.$$.ptr, handleClass, this.registeredClass);
+      return ptr;
+    }
+  
+  function genericPointerToWireType(destructors, handle) {
+      var ptr;
+      if (handle === null) {
+          if (this.isReference) {
+              throwBindingError('null is not a valid ' + this.name);
+          }
+  
+          if (this.isSmartPointer) {
+              ptr = this.rawConstructor();
+              if (destructors !== null) {
+                  destructors.push(this.rawDestructor, ptr);
+              }
+              return ptr;
+          } else {
+              return 0;
+          }
+      }
+  
+      if (!handle.$$) {
+          throwBindingError('Cannot pass "' + _embind_repr(handle) + '" as a ' + this.name);
+      }
+      if (!handle.$$.ptr) {
+          throwBindingError('Cannot pass deleted object as a pointer of type ' + this.name);
+      }
+      if (!this.isConst && handle.$$.ptrType.isConst) {
+          throwBindingError('Cannot convert argument of type ' + (handle.$$.smartPtrType ? handle.$$.smartPtrType.name : handle.$$.ptrType.name) + ' to parameter type ' + this.name);
+      }
+      var handleClass = handle.$$.ptrType.registeredClass;
+      ptr = upcastPointer(handle.$$.ptr, handleClass, this.registeredClass);
+  
+      if (this.isSmartPointer) {
+          // TODO: this is not strictly true
+          // We could support BY_EMVAL conversions from raw pointers to smart pointers
+          // because the smart pointer can hold a reference to the handle
+          if (undefined === handle.$$.smartPtr) {
+              throwBindingError('Passing raw pointer to smart pointer is illegal');
+          }
+  
+          switch (this.sharingPolicy) {
+              case 0: // NONE
+                  // no upcasting
+                  if (handle.$$.smartPtrType === this) {
+                      ptr = handle.$$.smartPtr;
+                  } else {
+                      throwBindingError('Cannot convert argument of type ' + (handle.$$.smartPtrType ? handle.$$.smartPtrType.name : handle.$$.ptrType.name) + ' to parameter type ' + this.name);
+                  }
+                  break;
+  
+              case 1: // INTRUSIVE
+                  ptr = handle.$$.smartPtr;
+                  break;
+  
+              case 2: // BY_EMVAL
+                  if (handle.$$.smartPtrType === this) {
+                      ptr = handle.$$.smartPtr;
+                  } else {
+                      var clonedHandle = handle['clone']();
+                      ptr = this.rawShare(
+                          ptr,
+                          __emval_register(function() {
+                              clonedHandle['delete']();
+                          })
+                      );
+                      if (destructors !== null) {
+                          destructors.push(this.rawDestructor, ptr);
+                      }
+                  }
+                  break;
+  
+              default:
+                  throwBindingError('Unsupporting sharing policy');
+          }
+      }
+      return ptr;
+    }
+  
+  function nonConstNoSmartPtrRawPointerToWireType(destructors, handle) {
+      if (handle === null) {
+          if (this.isReference) {
+              throwBindingError('null is not a valid ' + this.name);
+          }
+          return 0;
+      }
+  
+      if (!handle.$$) {
+          throwBindingError('Cannot pass "' + _embind_repr(handle) + '" as a ' + this.name);
+      }
+      if (!handle.$$.ptr) {
+          throwBindingError('Cannot pass deleted object as a pointer of type ' + this.name);
+      }
+      if (handle.$$.ptrType.isConst) {
+          throwBindingError('Cannot convert argument of type ' + handle.$$.ptrType.name + ' to parameter type ' + this.name);
+      }
+      var handleClass = handle.$$.ptrType.registeredClass;
+      var ptr = upcastPointer(handle.$$.ptr, handleClass, this.registeredClass);
+      return ptr;
+    }
+  
+  function simpleReadValueFromPointer(pointer) {
+      return this['fromWireType'](HEAPU32[pointer >> 2]);
+    }
+  
+  function RegisteredPointer_getPointee(ptr) {
+      if (this.rawGetPointee) {
+          ptr = this.rawGetPointee(ptr);
+      }
+      return ptr;
+    }
+  
+  function RegisteredPointer_destructor(ptr) {
+      if (this.rawDestructor) {
+          this.rawDestructor(ptr);
+      }
+    }
+  
+  function RegisteredPointer_deleteObject(handle) {
+      if (handle !== null) {
+          handle['delete']();
+      }
+    }
+  
+  function downcastPointer(ptr, ptrClass, desiredClass) {
+      if (ptrClass === desiredClass) {
+          return ptr;
+      }
+      if (undefined === desiredClass.baseClass) {
+          return null; // no conversion
+      }
+  
+      var rv = downcastPointer(ptr, ptrClass, desiredClass.baseClass);
+      if (rv === null) {
+          return null;
+      }
+      return desiredClass.downcast(rv);
+    }
+  
+  function getInheritedInstanceCount() {
+      return Object.keys(registeredInstances).length;
+    }
+  
+  function getLiveInheritedInstances() {
+      var rv = [];
+      for (var k in registeredInstances) {
+          if (registeredInstances.hasOwnProperty(k)) {
+              rv.push(registeredInstances[k]);
+          }
+      }
+      return rv;
+    }
+  
+  function setDelayFunction(fn) {
+      delayFunction = fn;
+      if (deletionQueue.length && delayFunction) {
+          delayFunction(flushPendingDeletes);
+      }
+    }
+  function init_embind() {
+      Module['getInheritedInstanceCount'] = getInheritedInstanceCount;
+      Module['getLiveInheritedInstances'] = getLiveInheritedInstances;
+      Module['flushPendingDeletes'] = flushPendingDeletes;
+      Module['setDelayFunction'] = setDelayFunction;
+    }
+  var registeredInstances={};
+  
+  function getBasestPointer(class_, ptr) {
+      if (ptr === undefined) {
+          throwBindingError('ptr should not be undefined');
+      }
+      while (class_.baseClass) {
+          ptr = class_.upcast(ptr);
+          class_ = class_.baseClass;
+      }
+      return ptr;
+    }
+  function getInheritedInstance(class_, ptr) {
+      ptr = getBasestPointer(class_, ptr);
+      return registeredInstances[ptr];
+    }
+  
+  function makeClassHandle(prototype, record) {
+      if (!record.ptrType || !record.ptr) {
+          throwInternalError('makeClassHandle requires ptr and ptrType');
+      }
+      var hasSmartPtrType = !!record.smartPtrType;
+      var hasSmartPtr = !!record.smartPtr;
+      if (hasSmartPtrType !== hasSmartPtr) {
+          throwInternalError('Both smartPtrType and smartPtr must be specified');
+      }
+      record.count = { value: 1 };
+      return attachFinalizer(Object.create(prototype, {
+          $$: {
+              value: record,
+          },
+      }));
+    }
+  function RegisteredPointer_fromWireType(ptr) {
+      // ptr is a raw pointer (or a raw smartpointer)
+  
+      // rawPointer is a maybe-null raw pointer
+      var rawPointer = this.getPointee(ptr);
+      if (!rawPointer) {
+          this.destructor(ptr);
+          return null;
+      }
+  
+      var registeredInstance = getInheritedInstance(this.registeredClass, rawPointer);
+      if (undefined !== registeredInstance) {
+          // JS object has been neutered, time to repopulate it
+          if (0 === registeredInstance.$$.count.value) {
+              registeredInstance.$$.ptr = rawPointer;
+              registeredInstance.$$.smartPtr = ptr;
+              return registeredInstance['clone']();
+          } else {
+              // else, just increment reference count on existing object
+              // it already has a reference to the smart pointer
+              var rv = registeredInstance['clone']();
+              this.destructor(ptr);
+              return rv;
+          }
+      }
+  
+      function makeDefaultHandle() {
+          if (this.isSmartPointer) {
+              return makeClassHandle(this.registeredClass.instancePrototype, {
+                  ptrType: this.pointeeType,
+                  ptr: rawPointer,
+                  smartPtrType: this,
+                  smartPtr: ptr,
+              });
+          } else {
+              return makeClassHandle(this.registeredClass.instancePrototype, {
+                  ptrType: this,
+                  ptr: ptr,
+              });
+          }
+      }
+  
+      var actualType = this.registeredClass.getActualType(rawPointer);
+      var registeredPointerRecord = registeredPointers[actualType];
+      if (!registeredPointerRecord) {
+          return makeDefaultHandle.call(this);
+      }
+  
+      var toType;
+      if (this.isConst) {
+          toType = registeredPointerRecord.constPointerType;
+      } else {
+          toType = registeredPointerRecord.pointerType;
+      }
+      var dp = downcastPointer(
+          rawPointer,
+          this.registeredClass,
+          toType.registeredClass);
+      if (dp === null) {
+          return makeDefaultHandle.call(this);
+      }
+      if (this.isSmartPointer) {
+          return makeClassHandle(toType.registeredClass.instancePrototype, {
+              ptrType: toType,
+              ptr: dp,
+              smartPtrType: this,
+              smartPtr: ptr,
+          });
+      } else {
+          return makeClassHandle(toType.registeredClass.instancePrototype, {
+              ptrType: toType,
+              ptr: dp,
+          });
+      }
+    }
+  function init_RegisteredPointer() {
+      RegisteredPointer.prototype.getPointee = RegisteredPointer_getPointee;
+      RegisteredPointer.prototype.destructor = RegisteredPointer_destructor;
+      RegisteredPointer.prototype['argPackAdvance'] = 8;
+      RegisteredPointer.prototype['readValueFromPointer'] = simpleReadValueFromPointer;
+      RegisteredPointer.prototype['deleteObject'] = RegisteredPointer_deleteObject;
+      RegisteredPointer.prototype['fromWireType'] = RegisteredPointer_fromWireType;
+    }
+  /** @constructor
+      @param {*=} pointeeType,
+      @param {*=} sharingPolicy,
+      @param {*=} rawGetPointee,
+      @param {*=} rawConstructor,
+      @param {*=} rawShare,
+      @param {*=} rawDestructor,
+       */
+  function RegisteredPointer(
+      name,
+      registeredClass,
+      isReference,
+      isConst,
+  
+      // smart pointer properties
+      isSmartPointer,
+      pointeeType,
+      sharingPolicy,
+      rawGetPointee,
+      rawConstructor,
+      rawShare,
+      rawDestructor
+    ) {
+      this.name = name;
+      this.registeredClass = registeredClass;
+      this.isReference = isReference;
+      this.isConst = isConst;
+  
+      // smart pointer properties
+      this.isSmartPointer = isSmartPointer;
+      this.pointeeType = pointeeType;
+      this.sharingPolicy = sharingPolicy;
+      this.rawGetPointee = rawGetPointee;
+      this.rawConstructor = rawConstructor;
+      this.rawShare = rawShare;
+      this.rawDestructor = rawDestructor;
+  
+      if (!isSmartPointer && registeredClass.baseClass === undefined) {
+          if (isConst) {
+              this['toWireType'] = constNoSmartPtrRawPointerToWireType;
+              this.destructorFunction = null;
+          } else {
+              this['toWireType'] = nonConstNoSmartPtrRawPointerToWireType;
+              this.destructorFunction = null;
+          }
+      } else {
+          this['toWireType'] = genericPointerToWireType;
+          // Here we must leave this.destructorFunction undefined, since whether genericPointerToWireType returns
+          // a pointer that needs to be freed up is runtime-dependent, and cannot be evaluated at registration time.
+          // TODO: Create an alternative mechanism that allows removing the use of var destructors = []; array in
+          //       craftInvokerFunction altogether.
+      }
+    }
+  
+  /** @param {number=} numArguments */
+  function replacePublicSymbol(name, value, numArguments) {
+      if (!Module.hasOwnProperty(name)) {
+          throwInternalError('Replacing nonexistant public symbol');
+      }
+      // If there's an overload table for this symbol, replace the symbol in the overload table instead.
+      if (undefined !== Module[name].overloadTable && undefined !== numArguments) {
+          Module[name].overloadTable[numArguments] = value;
+      }
+      else {
+          Module[name] = value;
+          Module[name].argCount = numArguments;
+      }
+    }
+  
+  function getDynCaller(sig, ptr) {
+      assert(sig.indexOf('j') >= 0, 'getDynCaller should only be called with i64 sigs')
+      var argCache = [];
+      return function() {
+        argCache.length = arguments.length;
+        for (var i = 0; i < arguments.length; i++) {
+          argCache[i] = arguments[i];
+        }
+        return dynCall(sig, ptr, argCache);
+      };
+    }
+  function embind__requireFunction(signature, rawFunction) {
+      signature = readLatin1String(signature);
+  
+      function makeDynCaller() {
+        if (signature.indexOf('j') != -1) {
+          return getDynCaller(signature, rawFunction);
+        }
+        return wasmTable.get(rawFunction);
+      }
+  
+      var fp = makeDynCaller();
+      if (typeof fp !== "function") {
+          throwBindingError("unknown function pointer with signature " + signature + ": " + rawFunction);
+      }
+      return fp;
+    }
+  
+  var UnboundTypeError=undefined;
+  
+  function getTypeName(type) {
+      var ptr = ___getTypeName(type);
+      var rv = readLatin1String(ptr);
+      _free(ptr);
+      return rv;
+    }
+  function throwUnboundTypeError(message, types) {
+      var unboundTypes = [];
+      var seen = {};
+      function visit(type) {
+          if (seen[type]) {
+              return;
+          }
+          if (registeredTypes[type]) {
+              return;
+          }
+          if (typeDependencies[type]) {
+              typeDependencies[type].forEach(visit);
+              return;
+          }
+          unboundTypes.push(type);
+          seen[type] = true;
+      }
+      types.forEach(visit);
+  
+      throw new UnboundTypeError(message + ': ' + unboundTypes.map(getTypeName).join([', ']));
+    }
+  function __embind_register_class(
+      rawType,
+      rawPointerType,
+      rawConstPointerType,
+      baseClassRawType,
+      getActualTypeSignature,
+      getActualType,
+      upcastSignature,
+      upcast,
+      downcastSignature,
+      downcast,
+      name,
+      destructorSignature,
+      rawDestructor
+    ) {
+      name = readLatin1String(name);
+      getActualType = embind__requireFunction(getActualTypeSignature, getActualType);
+      if (upcast) {
+          upcast = embind__requireFunction(upcastSignature, upcast);
+      }
+      if (downcast) {
+          downcast = embind__requireFunction(downcastSignature, downcast);
+      }
+      rawDestructor = embind__requireFunction(destructorSignature, rawDestructor);
+      var legalFunctionName = makeLegalFunctionName(name);
+  
+      exposePublicSymbol(legalFunctionName, function() {
+          // this code cannot run if baseClassRawType is zero
+          throwUnboundTypeError('Cannot construct ' + name + ' due to unbound types', [baseClassRawType]);
+      });
+  
+      whenDependentTypesAreResolved(
+          [rawType, rawPointerType, rawConstPointerType],
+          baseClassRawType ? [baseClassRawType] : [],
+          function(base) {
+              base = base[0];
+  
+              var baseClass;
+              var basePrototype;
+              if (baseClassRawType) {
+                  baseClass = base.registeredClass;
+                  basePrototype = baseClass.instancePrototype;
+              } else {
+                  basePrototype = ClassHandle.prototype;
+              }
+  
+              var constructor = createNamedFunction(legalFunctionName, function() {
+                  if (Object.getPrototypeOf(this) !== instancePrototype) {
+                      throw new BindingError("Use 'new' to construct " + name);
+                  }
+                  if (undefined === registeredClass.constructor_body) {
+                      throw new BindingError(name + " has no accessible constructor");
+                  }
+                  var body = registeredClass.constructor_body[arguments.length];
+                  if (undefined === body) {
+                      throw new BindingError("Tried to invoke ctor of " + name + " with invalid number of parameters (" + arguments.length + ") - expected (" + Object.keys(registeredClass.constructor_body).toString() + ") parameters instead!");
+                  }
+                  return body.apply(this, arguments);
+              });
+  
+              var instancePrototype = Object.create(basePrototype, {
+                  constructor: { value: constructor },
+              });
+  
+              constructor.prototype = instancePrototype;
+  
+              var registeredClass = new RegisteredClass(
+                  name,
+                  constructor,
+                  instancePrototype,
+                  rawDestructor,
+                  baseClass,
+                  getActualType,
+                  upcast,
+                  downcast);
+  
+              var referenceConverter = new RegisteredPointer(
+                  name,
+                  registeredClass,
+                  true,
+                  false,
+                  false);
+  
+              var pointerConverter = new RegisteredPointer(
+                  name + '*',
+                  registeredClass,
+                  false,
+                  false,
+                  false);
+  
+              var constPointerConverter = new RegisteredPointer(
+                  name + ' const*',
+                  registeredClass,
+                  false,
+                  true,
+                  false);
+  
+              registeredPointers[rawType] = {
+                  pointerType: pointerConverter,
+                  constPointerType: constPointerConverter
+              };
+  
+              replacePublicSymbol(legalFunctionName, constructor);
+  
+              return [referenceConverter, pointerConverter, constPointerConverter];
+          }
+      );
+    }
+
+  function heap32VectorToArray(count, firstElement) {
+      var array = [];
+      for (var i = 0; i < count; i++) {
+          array.push(HEAP32[(firstElement >> 2) + i]);
+      }
+      return array;
+    }
+  
+  function runDestructors(destructors) {
+      while (destructors.length) {
+          var ptr = destructors.pop();
+          var del = destructors.pop();
+          del(ptr);
+      }
+    }
+  function __embind_register_class_constructor(
+      rawClassType,
+      argCount,
+      rawArgTypesAddr,
+      invokerSignature,
+      invoker,
+      rawConstructor
+    ) {
+      assert(argCount > 0);
+      var rawArgTypes = heap32VectorToArray(argCount, rawArgTypesAddr);
+      invoker = embind__requireFunction(invokerSignature, invoker);
+      var args = [rawConstructor];
+      var destructors = [];
+  
+      whenDependentTypesAreResolved([], [rawClassType], function(classType) {
+          classType = classType[0];
+          var humanName = 'constructor ' + classType.name;
+  
+          if (undefined === classType.registeredClass.constructor_body) {
+              classType.registeredClass.constructor_body = [];
+          }
+          if (undefined !== classType.registeredClass.constructor_body[argCount - 1]) {
+              throw new BindingError("Cannot register multiple constructors with identical number of parameters (" + (argCount-1) + ") for class '" + classType.name + "'! Overload resolution is currently only performed using the parameter count, not actual type info!");
+          }
+          classType.registeredClass.constructor_body[argCount - 1] = function unboundTypeHandler() {
+              throwUnboundTypeError('Cannot construct ' + classType.name + ' due to unbound types', rawArgTypes);
+          };
+  
+          whenDependentTypesAreResolved([], rawArgTypes, function(argTypes) {
+              classType.registeredClass.constructor_body[argCount - 1] = function constructor_body() {
+                  if (arguments.length !== argCount - 1) {
+                      throwBindingError(humanName + ' called with ' + arguments.length + ' arguments, expected ' + (argCount-1));
+                  }
+                  destructors.length = 0;
+                  args.length = argCount;
+                  for (var i = 1; i < argCount; ++i) {
+                      args[i] = argTypes[i]['toWireType'](destructors, arguments[i - 1]);
+                  }
+  
+                  var ptr = invoker.apply(null, args);
+                  runDestructors(destructors);
+  
+                  return argTypes[0]['fromWireType'](ptr);
+              };
+              return [];
+          });
+          return [];
+      });
+    }
+
+  function new_(constructor, argumentList) {
+      if (!(constructor instanceof Function)) {
+          throw new TypeError('new_ called with constructor type ' + typeof(constructor) + " which is not a function");
+      }
+  
+      /*
+       * Previously, the following line was just:
+  
+       function dummy() {};
+  
+       * Unfortunately, Chrome was preserving 'dummy' as the object's name, even though at creation, the 'dummy' has the
+       * correct constructor name.  Thus, objects created with IMVU.new would show up in the debugger as 'dummy', which
+       * isn't very helpful.  Using IMVU.createNamedFunction addresses the issue.  Doublely-unfortunately, there's no way
+       * to write a test for this behavior.  -NRD 2013.02.22
+       */
+      var dummy = createNamedFunction(constructor.name || 'unknownFunctionName', function(){});
+      dummy.prototype = constructor.prototype;
+      var obj = new dummy;
+  
+      var r = constructor.apply(obj, argumentList);
+      return (r instanceof Object) ? r : obj;
+    }
+  function craftInvokerFunction(humanName, argTypes, classType, cppInvokerFunc, cppTargetFunc) {
+      // humanName: a human-readable string name for the function to be generated.
+      // argTypes: An array that contains the embind type objects for all types in the function signature.
+      //    argTypes[0] is the type object for the function return value.
+      //    argTypes[1] is the type object for function this object/class type, or null if not crafting an invoker for a class method.
+      //    argTypes[2...] are the actual function parameters.
+      // classType: The embind type object for the class to be bound, or null if this is not a method of a class.
+      // cppInvokerFunc: JS Function object to the C++-side function that interops into C++ code.
+      // cppTargetFunc: Function pointer (an integer to FUNCTION_TABLE) to the target C++ function the cppInvokerFunc will end up calling.
+      var argCount = argTypes.length;
+  
+      if (argCount < 2) {
+          throwBindingError("argTypes array size mismatch! Must at least get return value and 'this' types!");
+      }
+  
+      var isClassMethodFunc = (argTypes[1] !== null && classType !== null);
+  
+      // Free functions with signature "void function()" do not need an invoker that marshalls between wire types.
+  // TODO: This omits argument count check - enable only at -O3 or similar.
+  //    if (ENABLE_UNSAFE_OPTS && argCount == 2 && argTypes[0].name == "void" && !isClassMethodFunc) {
+  //       return FUNCTION_TABLE[fn];
+  //    }
+  
+      // Determine if we need to use a dynamic stack to store the destructors for the function parameters.
+      // TODO: Remove this completely once all function invokers are being dynamically generated.
+      var needsDestructorStack = false;
+  
+      for(var i = 1; i < argTypes.length; ++i) { // Skip return value at index 0 - it's not deleted here.
+          if (argTypes[i] !== null && argTypes[i].destructorFunction === undefined) { // The type does not define a destructor function - must use dynamic stack
+              needsDestructorStack = true;
+              break;
+          }
+      }
+  
+      var returns = (argTypes[0].name !== "void");
+  
+      var argsList = "";
+      var argsListWired = "";
+      for(var i = 0; i < argCount - 2; ++i) {
+          argsList += (i!==0?", ":"")+"arg"+i;
+          argsListWired += (i!==0?", ":"")+"arg"+i+"Wired";
+      }
+  
+      var invokerFnBody =
+          "return function "+makeLegalFunctionName(humanName)+"("+argsList+") {\n" +
+          "if (arguments.length !== "+(argCount - 2)+") {\n" +
+              "throwBindingError('function "+humanName+" called with ' + arguments.length + ' arguments, expected "+(argCount - 2)+" args!');\n" +
+          "}\n";
+  
+      if (needsDestructorStack) {
+          invokerFnBody +=
+              "var destructors = [];\n";
+      }
+  
+      var dtorStack = needsDestructorStack ? "destructors" : "null";
+      var args1 = ["throwBindingError", "invoker", "fn", "runDestructors", "retType", "classParam"];
+      var args2 = [throwBindingError, cppInvokerFunc, cppTargetFunc, runDestructors, argTypes[0], argTypes[1]];
+  
+      if (isClassMethodFunc) {
+          invokerFnBody += "var thisWired = classParam.toWireType("+dtorStack+", this);\n";
+      }
+  
+      for(var i = 0; i < argCount - 2; ++i) {
+          invokerFnBody += "var arg"+i+"Wired = argType"+i+".toWireType("+dtorStack+", arg"+i+"); // "+argTypes[i+2].name+"\n";
+          args1.push("argType"+i);
+          args2.push(argTypes[i+2]);
+      }
+  
+      if (isClassMethodFunc) {
+          argsListWired = "thisWired" + (argsListWired.length > 0 ? ", " : "") + argsListWired;
+      }
+  
+      invokerFnBody +=
+          (returns?"var rv = ":"") + "invoker(fn"+(argsListWired.length>0?", ":"")+argsListWired+");\n";
+  
+      if (needsDestructorStack) {
+          invokerFnBody += "runDestructors(destructors);\n";
+      } else {
+          for(var i = isClassMethodFunc?1:2; i < argTypes.length; ++i) { // Skip return value at index 0 - it's not deleted here. Also skip class type if not a method.
+              var paramName = (i === 1 ? "thisWired" : ("arg"+(i - 2)+"Wired"));
+              if (argTypes[i].destructorFunction !== null) {
+                  invokerFnBody += paramName+"_dtor("+paramName+"); // "+argTypes[i].name+"\n";
+                  args1.push(paramName+"_dtor");
+                  args2.push(argTypes[i].destructorFunction);
+              }
+          }
+      }
+  
+      if (returns) {
+          invokerFnBody += "var ret = retType.fromWireType(rv);\n" +
+                           "return ret;\n";
+      } else {
+      }
+      invokerFnBody += "}\n";
+  
+      args1.push(invokerFnBody);
+  
+      var invokerFunction = new_(Function, args1).apply(null, args2);
+      return invokerFunction;
+    }
+  function __embind_register_class_function(
+      rawClassType,
+      methodName,
+      argCount,
+      rawArgTypesAddr, // [ReturnType, ThisType, Args...]
+      invokerSignature,
+      rawInvoker,
+      context,
+      isPureVirtual
+    ) {
+      var rawArgTypes = heap32VectorToArray(argCount, rawArgTypesAddr);
+      methodName = readLatin1String(methodName);
+      rawInvoker = embind__requireFunction(invokerSignature, rawInvoker);
+  
+      whenDependentTypesAreResolved([], [rawClassType], function(classType) {
+          classType = classType[0];
+          var humanName = classType.name + '.' + methodName;
+  
+          if (isPureVirtual) {
+              classType.registeredClass.pureVirtualFunctions.push(methodName);
+          }
+  
+          function unboundTypesHandler() {
+              throwUnboundTypeError('Cannot call ' + humanName + ' due to unbound types', rawArgTypes);
+          }
+  
+          var proto = classType.registeredClass.instancePrototype;
+          var method = proto[methodName];
+          if (undefined === method || (undefined === method.overloadTable && method.className !== classType.name && method.argCount === argCount - 2)) {
+              // This is the first overload to be registered, OR we are replacing a function in the base class with a function in the derived class.
+              unboundTypesHandler.argCount = argCount - 2;
+              unboundTypesHandler.className = classType.name;
+              proto[methodName] = unboundTypesHandler;
+          } else {
+              // There was an existing function with the same name registered. Set up a function overload routing table.
+              ensureOverloadTable(proto, methodName, humanName);
+              proto[methodName].overloadTable[argCount - 2] = unboundTypesHandler;
+          }
+  
+          whenDependentTypesAreResolved([], rawArgTypes, function(argTypes) {
+  
+              var memberFunction = craftInvokerFunction(humanName, argTypes, classType, rawInvoker, context);
+  
+              // Replace the initial unbound-handler-stub function with the appropriate member function, now that all types
+              // are resolved. If multiple overloads are registered for this function, the function goes into an overload table.
+              if (undefined === proto[methodName].overloadTable) {
+                  // Set argCount in case an overload is registered later
+                  memberFunction.argCount = argCount - 2;
+                  proto[methodName] = memberFunction;
+              } else {
+                  proto[methodName].overloadTable[argCount - 2] = memberFunction;
+              }
+  
+              return [];
+          });
+          return [];
+      });
+    }
+
+  var emval_free_list=[];
+  
+  var emval_handle_array=[{},{value:undefined},{value:null},{value:true},{value:false}];
+  function __emval_decref(handle) {
+      if (handle > 4 && 0 === --emval_handle_array[handle].refcount) {
+          emval_handle_array[handle] = undefined;
+          emval_free_list.push(handle);
+      }
+    }
+  
+  function count_emval_handles() {
+      var count = 0;
+      for (var i = 5; i < emval_handle_array.length; ++i) {
+          if (emval_handle_array[i] !== undefined) {
+              ++count;
+          }
+      }
+      return count;
+    }
+  
+  function get_first_emval() {
+      for (var i = 5; i < emval_handle_array.length; ++i) {
+          if (emval_handle_array[i] !== undefined) {
+              return emval_handle_array[i];
+          }
+      }
+      return null;
+    }
+  function init_emval() {
+      Module['count_emval_handles'] = count_emval_handles;
+      Module['get_first_emval'] = get_first_emval;
+    }
+  function __emval_register(value) {
+  
+      switch(value){
+        case undefined :{ return 1; }
+        case null :{ return 2; }
+        case true :{ return 3; }
+        case false :{ return 4; }
+        default:{
+          var handle = emval_free_list.length ?
+              emval_free_list.pop() :
+              emval_handle_array.length;
+  
+          emval_handle_array[handle] = {refcount: 1, value: value};
+          return handle;
+          }
+        }
+    }
+  function __embind_register_emval(rawType, name) {
+      name = readLatin1String(name);
+      registerType(rawType, {
+          name: name,
+          'fromWireType': function(handle) {
+              var rv = emval_handle_array[handle].value;
+              __emval_decref(handle);
+              return rv;
+          },
+          'toWireType': function(destructors, value) {
+              return __emval_register(value);
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': simpleReadValueFromPointer,
+          destructorFunction: null, // This type does not need a destructor
+  
+          // TODO: do we need a deleteObject here?  write a test where
+          // emval is passed into JS via an interface
+      });
+    }
+
+  function _embind_repr(v) {
+      if (v === null) {
+          return 'null';
+      }
+      var t = typeof v;
+      if (t === 'object' || t === 'array' || t === 'function') {
+          return v.toString();
+      } else {
+          return '' + v;
+      }
+    }
+  
+  function floatReadValueFromPointer(name, shift) {
+      switch (shift) {
+          case 2: return function(pointer) {
+              return this['fromWireType'](HEAPF32[pointer >> 2]);
+          };
+          case 3: return function(pointer) {
+              return this['fromWireType'](HEAPF64[pointer >> 3]);
+          };
+          default:
+              throw new TypeError("Unknown float type: " + name);
+      }
+    }
+  function __embind_register_float(rawType, name, size) {
+      var shift = getShiftFromSize(size);
+      name = readLatin1String(name);
+      registerType(rawType, {
+          name: name,
+          'fromWireType': function(value) {
+              return value;
+          },
+          'toWireType': function(destructors, value) {
+              // todo: Here we have an opportunity for -O3 level "unsafe" optimizations: we could
+              // avoid the following if() and assume value is of proper type.
+              if (typeof value !== "number" && typeof value !== "boolean") {
+                  throw new TypeError('Cannot convert "' + _embind_repr(value) + '" to ' + this.name);
+              }
+              return value;
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': floatReadValueFromPointer(name, shift),
+          destructorFunction: null, // This type does not need a destructor
+      });
+    }
+
+  function integerReadValueFromPointer(name, shift, signed) {
+      // integers are quite common, so generate very specialized functions
+      switch (shift) {
+          case 0: return signed ?
+              function readS8FromPointer(pointer) { return HEAP8[pointer]; } :
+              function readU8FromPointer(pointer) { return HEAPU8[pointer]; };
+          case 1: return signed ?
+              function readS16FromPointer(pointer) { return HEAP16[pointer >> 1]; } :
+              function readU16FromPointer(pointer) { return HEAPU16[pointer >> 1]; };
+          case 2: return signed ?
+              function readS32FromPointer(pointer) { return HEAP32[pointer >> 2]; } :
+              function readU32FromPointer(pointer) { return HEAPU32[pointer >> 2]; };
+          default:
+              throw new TypeError("Unknown integer type: " + name);
+      }
+    }
+  function __embind_register_integer(primitiveType, name, size, minRange, maxRange) {
+      name = readLatin1String(name);
+      if (maxRange === -1) { // LLVM doesn't have signed and unsigned 32-bit types, so u32 literals come out as 'i32 -1'. Always treat those as max u32.
+          maxRange = 4294967295;
+      }
+  
+      var shift = getShiftFromSize(size);
+  
+      var fromWireType = function(value) {
+          return value;
+      };
+  
+      if (minRange === 0) {
+          var bitshift = 32 - 8*size;
+          fromWireType = function(value) {
+              return (value << bitshift) >>> bitshift;
+          };
+      }
+  
+      var isUnsignedType = (name.indexOf('unsigned') != -1);
+  
+      registerType(primitiveType, {
+          name: name,
+          'fromWireType': fromWireType,
+          'toWireType': function(destructors, value) {
+              // todo: Here we have an opportunity for -O3 level "unsafe" optimizations: we could
+              // avoid the following two if()s and assume value is of proper type.
+              if (typeof value !== "number" && typeof value !== "boolean") {
+                  throw new TypeError('Cannot convert "' + _embind_repr(value) + '" to ' + this.name);
+              }
+              if (value < minRange || value > maxRange) {
+                  throw new TypeError('Passing a number "' + _embind_repr(value) + '" from JS side to C/C++ side to an argument of type "' + name + '", which is outside the valid range [' + minRange + ', ' + maxRange + ']!');
+              }
+              return isUnsignedType ? (value >>> 0) : (value | 0);
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': integerReadValueFromPointer(name, shift, minRange !== 0),
+          destructorFunction: null, // This type does not need a destructor
+      });
+    }
+
+  function __embind_register_memory_view(rawType, dataTypeIndex, name) {
+      var typeMapping = [
+          Int8Array,
+          Uint8Array,
+          Int16Array,
+          Uint16Array,
+          Int32Array,
+          Uint32Array,
+          Float32Array,
+          Float64Array,
+      ];
+  
+      var TA = typeMapping[dataTypeIndex];
+  
+      function decodeMemoryView(handle) {
+          handle = handle >> 2;
+          var heap = HEAPU32;
+          var size = heap[handle]; // in elements
+          var data = heap[handle + 1]; // byte offset into emscripten heap
+          return new TA(buffer, data, size);
+      }
+  
+      name = readLatin1String(name);
+      registerType(rawType, {
+          name: name,
+          'fromWireType': decodeMemoryView,
+          'argPackAdvance': 8,
+          'readValueFromPointer': decodeMemoryView,
+      }, {
+          ignoreDuplicateRegistrations: true,
+      });
+    }
+
+  function __embind_register_smart_ptr(
+      rawType,
+      rawPointeeType,
+      name,
+      sharingPolicy,
+      getPointeeSignature,
+      rawGetPointee,
+      constructorSignature,
+      rawConstructor,
+      shareSignature,
+      rawShare,
+      destructorSignature,
+      rawDestructor
+    ) {
+      name = readLatin1String(name);
+      rawGetPointee = embind__requireFunction(getPointeeSignature, rawGetPointee);
+      rawConstructor = embind__requireFunction(constructorSignature, rawConstructor);
+      rawShare = embind__requireFunction(shareSignature, rawShare);
+      rawDestructor = embind__requireFunction(destructorSignature, rawDestructor);
+  
+      whenDependentTypesAreResolved([rawType], [rawPointeeType], function(pointeeType) {
+          pointeeType = pointeeType[0];
+  
+          var registeredPointer = new RegisteredPointer(
+              name,
+              pointeeType.registeredClass,
+              false,
+              false,
+              // smart pointer properties
+              true,
+              pointeeType,
+              sharingPolicy,
+              rawGetPointee,
+              rawConstructor,
+              rawShare,
+              rawDestructor);
+          return [registeredPointer];
+      });
+    }
+
+  function __embind_register_std_string(rawType, name) {
+      name = readLatin1String(name);
+      var stdStringIsUTF8
+      //process only std::string bindings with UTF8 support, in contrast to e.g. std::basic_string<unsigned char>
+      = (name === "std::string");
+  
+      registerType(rawType, {
+          name: name,
+          'fromWireType': function(value) {
+              var length = HEAPU32[value >> 2];
+  
+              var str;
+              if (stdStringIsUTF8) {
+                  var decodeStartPtr = value + 4;
+                  // Looping here to support possible embedded '0' bytes
+                  for (var i = 0; i <= length; ++i) {
+                      var currentBytePtr = value + 4 + i;
+                      if (i == length || HEAPU8[currentBytePtr] == 0) {
+                          var maxRead = currentBytePtr - decodeStartPtr;
+                          var stringSegment = UTF8ToString(decodeStartPtr, maxRead);
+                          if (str === undefined) {
+                              str = stringSegment;
+                          } else {
+                              str += String.fromCharCode(0);
+                              str += stringSegment;
+                          }
+                          decodeStartPtr = currentBytePtr + 1;
+                      }
+                  }
+              } else {
+                  var a = new Array(length);
+                  for (var i = 0; i < length; ++i) {
+                      a[i] = String.fromCharCode(HEAPU8[value + 4 + i]);
+                  }
+                  str = a.join('');
+              }
+  
+              _free(value);
+  
+              return str;
+          },
+          'toWireType': function(destructors, value) {
+              if (value instanceof ArrayBuffer) {
+                  value = new Uint8Array(value);
+              }
+  
+              var getLength;
+              var valueIsOfTypeString = (typeof value === 'string');
+  
+              if (!(valueIsOfTypeString || value instanceof Uint8Array || value instanceof Uint8ClampedArray || value instanceof Int8Array)) {
+                  throwBindingError('Cannot pass non-string to std::string');
+              }
+              if (stdStringIsUTF8 && valueIsOfTypeString) {
+                  getLength = function() {return lengthBytesUTF8(value);};
+              } else {
+                  getLength = function() {return value.length;};
+              }
+  
+              // assumes 4-byte alignment
+              var length = getLength();
+              var ptr = _malloc(4 + length + 1);
+              HEAPU32[ptr >> 2] = length;
+              if (stdStringIsUTF8 && valueIsOfTypeString) {
+                  stringToUTF8(value, ptr + 4, length + 1);
+              } else {
+                  if (valueIsOfTypeString) {
+                      for (var i = 0; i < length; ++i) {
+                          var charCode = value.charCodeAt(i);
+                          if (charCode > 255) {
+                              _free(ptr);
+                              throwBindingError('String has UTF-16 code units that do not fit in 8 bits');
+                          }
+                          HEAPU8[ptr + 4 + i] = charCode;
+                      }
+                  } else {
+                      for (var i = 0; i < length; ++i) {
+                          HEAPU8[ptr + 4 + i] = value[i];
+                      }
+                  }
+              }
+  
+              if (destructors !== null) {
+                  destructors.push(_free, ptr);
+              }
+              return ptr;
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': simpleReadValueFromPointer,
+          destructorFunction: function(ptr) { _free(ptr); },
+      });
+    }
+
+  function __embind_register_std_wstring(rawType, charSize, name) {
+      name = readLatin1String(name);
+      var decodeString, encodeString, getHeap, lengthBytesUTF, shift;
+      if (charSize === 2) {
+          decodeString = UTF16ToString;
+          encodeString = stringToUTF16;
+          lengthBytesUTF = lengthBytesUTF16;
+          getHeap = function() { return HEAPU16; };
+          shift = 1;
+      } else if (charSize === 4) {
+          decodeString = UTF32ToString;
+          encodeString = stringToUTF32;
+          lengthBytesUTF = lengthBytesUTF32;
+          getHeap = function() { return HEAPU32; };
+          shift = 2;
+      }
+      registerType(rawType, {
+          name: name,
+          'fromWireType': function(value) {
+              // Code mostly taken from _embind_register_std_string fromWireType
+              var length = HEAPU32[value >> 2];
+              var HEAP = getHeap();
+              var str;
+  
+              var decodeStartPtr = value + 4;
+              // Looping here to support possible embedded '0' bytes
+              for (var i = 0; i <= length; ++i) {
+                  var currentBytePtr = value + 4 + i * charSize;
+                  if (i == length || HEAP[currentBytePtr >> shift] == 0) {
+                      var maxReadBytes = currentBytePtr - decodeStartPtr;
+                      var stringSegment = decodeString(decodeStartPtr, maxReadBytes);
+                      if (str === undefined) {
+                          str = stringSegment;
+                      } else {
+                          str += String.fromCharCode(0);
+                          str += stringSegment;
+                      }
+                      decodeStartPtr = currentBytePtr + charSize;
+                  }
+              }
+  
+              _free(value);
+  
+              return str;
+          },
+          'toWireType': function(destructors, value) {
+              if (!(typeof value === 'string')) {
+                  throwBindingError('Cannot pass non-string to C++ string type ' + name);
+              }
+  
+              // assumes 4-byte alignment
+              var length = lengthBytesUTF(value);
+              var ptr = _malloc(4 + length + charSize);
+              HEAPU32[ptr >> 2] = length >> shift;
+  
+              encodeString(value, ptr + 4, length + charSize);
+  
+              if (destructors !== null) {
+                  destructors.push(_free, ptr);
+              }
+              return ptr;
+          },
+          'argPackAdvance': 8,
+          'readValueFromPointer': simpleReadValueFromPointer,
+          destructorFunction: function(ptr) { _free(ptr); },
+      });
+    }
+
+  function __embind_register_void(rawType, name) {
+      name = readLatin1String(name);
+      registerType(rawType, {
+          isVoid: true, // void return values can be optimized out sometimes
+          name: name,
+          'argPackAdvance': 0,
+          'fromWireType': function() {
+              return undefined;
+          },
+          'toWireType': function(destructors, o) {
+              // TODO: assert if anything else is given?
+              return undefined;
+          },
+      });
+    }
+
+  function requireRegisteredType(rawType, humanName) {
+      var impl = registeredTypes[rawType];
+      if (undefined === impl) {
+          throwBindingError(humanName + " has unknown type " + getTypeName(rawType));
+      }
+      return impl;
+    }
+  function __emval_lookupTypes(argCount, argTypes) {
+      var a = new Array(argCount);
+      for (var i = 0; i < argCount; ++i) {
+          a[i] = requireRegisteredType(
+              HEAP32[(argTypes >> 2) + i],
+              "parameter " + i);
+      }
+      return a;
+    }
+  
+  function requireHandle(handle) {
+      if (!handle) {
+          throwBindingError('Cannot use deleted val. handle = ' + handle);
+      }
+      return emval_handle_array[handle].value;
+    }
+  function __emval_call(handle, argCount, argTypes, argv) {
+      handle = requireHandle(handle);
+      var types = __emval_lookupTypes(argCount, argTypes);
+  
+      var args = new Array(argCount);
+      for (var i = 0; i < argCount; ++i) {
+          var type = types[i];
+          args[i] = type['readValueFromPointer'](argv);
+          argv += type['argPackAdvance'];
+      }
+  
+      var rv = handle.apply(undefined, args);
+      return __emval_register(rv);
+    }
+
+
+  function __emval_incref(handle) {
+      if (handle > 4) {
+          emval_handle_array[handle].refcount += 1;
+      }
+    }
+
+  function __emval_new_array() {
+      return __emval_register([]);
+    }
+
+  var emval_symbols={};
+  function getStringOrSymbol(address) {
+      var symbol = emval_symbols[address];
+      if (symbol === undefined) {
+          return readLatin1String(address);
+      } else {
+          return symbol;
+      }
+    }
+  function __emval_new_cstring(v) {
+      return __emval_register(getStringOrSymbol(v));
+    }
+
+  function __emval_new_object() {
+      return __emval_register({});
+    }
+
+  function __emval_set_property(handle, key, value) {
+      handle = requireHandle(handle);
+      key = requireHandle(key);
+      value = requireHandle(value);
+      handle[key] = value;
+    }
+
+  function __emval_take_value(type, argv) {
+      type = requireRegisteredType(type, '_emval_take_value');
+      var v = type['readValueFromPointer'](argv);
+      return __emval_register(v);
+    }
+
+  function _abort() {
+      abort();
+    }
+
+  function _emscripten_memcpy_big(dest, src, num) {
+      HEAPU8.copyWithin(dest, src, src + num);
+    }
+
+  function _emscripten_get_heap_size() {
+      return HEAPU8.length;
+    }
+  
+  function abortOnCannotGrowMemory(requestedSize) {
+      abort('Cannot enlarge memory arrays to size ' + requestedSize + ' bytes (OOM). Either (1) compile with  -s INITIAL_MEMORY=X  with X higher than the current value ' + HEAP8.length + ', (2) compile with  -s ALLOW_MEMORY_GROWTH=1  which allows increasing the size at runtime, or (3) if you want malloc to return NULL (0) instead of this abort, compile with  -s ABORTING_MALLOC=0 ');
+    }
+  function _emscripten_resize_heap(requestedSize) {
+      requestedSize = requestedSize >>> 0;
+      abortOnCannotGrowMemory(requestedSize);
+    }
+
+  var ENV={};
+  
+  function getExecutableName() {
+      return thisProgram || './this.program';
+    }
+  function getEnvStrings() {
+      if (!getEnvStrings.strings) {
+        // Default values.
+        // Browser language detection #8751
+        var lang = ((typeof navigator === 'object' && navigator.languages && navigator.languages[0]) || 'C').replace('-', '_') + '.UTF-8';
+        var env = {
+          'USER': 'web_user',
+          'LOGNAME': 'web_user',
+          'PATH': '/',
+          'PWD': '/',
+          'HOME': '/home/web_user',
+          'LANG': lang,
+          '_': getExecutableName()
+        };
+        // Apply the user-provided values, if any.
+        for (var x in ENV) {
+          env[x] = ENV[x];
+        }
+        var strings = [];
+        for (var x in env) {
+          strings.push(x + '=' + env[x]);
+        }
+        getEnvStrings.strings = strings;
+      }
+      return getEnvStrings.strings;
+    }
+  
+  var SYSCALLS={mappings:{},buffers:[null,[],[]],printChar:function(stream, curr) {
+        var buffer = SYSCALLS.buffers[stream];
+        assert(buffer);
+        if (curr === 0 || curr === 10) {
+          (stream === 1 ? out : err)(UTF8ArrayToString(buffer, 0));
+          buffer.length = 0;
+        } else {
+          buffer.push(curr);
+        }
+      },varargs:undefined,get:function() {
+        assert(SYSCALLS.varargs != undefined);
+        SYSCALLS.varargs += 4;
+        var ret = HEAP32[(((SYSCALLS.varargs)-(4))>>2)];
+        return ret;
+      },getStr:function(ptr) {
+        var ret = UTF8ToString(ptr);
+        return ret;
+      },get64:function(low, high) {
+        if (low >= 0) assert(high === 0);
+        else assert(high === -1);
+        return low;
+      }};
+  function _environ_get(__environ, environ_buf) {
+      var bufSize = 0;
+      getEnvStrings().forEach(function(string, i) {
+        var ptr = environ_buf + bufSize;
+        HEAP32[(((__environ)+(i * 4))>>2)]=ptr;
+        writeAsciiToMemory(string, ptr);
+        bufSize += string.length + 1;
+      });
+      return 0;
+    }
+
+  function _environ_sizes_get(penviron_count, penviron_buf_size) {
+      var strings = getEnvStrings();
+      HEAP32[((penviron_count)>>2)]=strings.length;
+      var bufSize = 0;
+      strings.forEach(function(string) {
+        bufSize += string.length + 1;
+      });
+      HEAP32[((penviron_buf_size)>>2)]=bufSize;
+      return 0;
+    }
+
+  function _fd_close(fd) {
+      abort('it should not be possible to operate on streams when !SYSCALLS_REQUIRE_FILESYSTEM');
+      return 0;
+    }
+
+  function _fd_seek(fd, offset_low, offset_high, whence, newOffset) {
+  abort('it should not be possible to operate on streams when !SYSCALLS_REQUIRE_FILESYSTEM');
+  }
+
+  function flush_NO_FILESYSTEM() {
+      // flush anything remaining in the buffers during shutdown
+      if (typeof _fflush !== 'undefined') _fflush(0);
+      var buffers = SYSCALLS.buffers;
+      if (buffers[1].length) SYSCALLS.printChar(1, 10);
+      if (buffers[2].length) SYSCALLS.printChar(2, 10);
+    }
+  function _fd_write(fd, iov, iovcnt, pnum) {
+      // hack to support printf in SYSCALLS_REQUIRE_FILESYSTEM=0
+      var num = 0;
+      for (var i = 0; i < iovcnt; i++) {
+        var ptr = HEAP32[(((iov)+(i*8))>>2)];
+        var len = HEAP32[(((iov)+(i*8 + 4))>>2)];
+        for (var j = 0; j < len; j++) {
+          SYSCALLS.printChar(fd, HEAPU8[ptr+j]);
+        }
+        num += len;
+      }
+      HEAP32[((pnum)>>2)]=num
+      return 0;
+    }
+
+  function _pthread_rwlock_destroy() { return 0; }
+
+  function _pthread_rwlock_init() { return 0; }
+
+  function _pthread_rwlock_rdlock() { return 0; }
+
+  function _pthread_rwlock_unlock() { return 0; }
+
+  function _pthread_rwlock_wrlock() { return 0; }
+
+  function _setTempRet0($i) {
+      setTempRet0(($i) | 0);
+    }
+
+  function __isLeapYear(year) {
+        return year%4 === 0 && (year%100 !== 0 || year%400 === 0);
+    }
+  
+  function __arraySum(array, index) {
+      var sum = 0;
+      for (var i = 0; i <= index; sum += array[i++]) {
+        // no-op
+      }
+      return sum;
+    }
+  
+  var __MONTH_DAYS_LEAP=[31,29,31,30,31,30,31,31,30,31,30,31];
+  
+  var __MONTH_DAYS_REGULAR=[31,28,31,30,31,30,31,31,30,31,30,31];
+  function __addDays(date, days) {
+      var newDate = new Date(date.getTime());
+      while(days > 0) {
+        var leap = __isLeapYear(newDate.getFullYear());
+        var currentMonth = newDate.getMonth();
+        var daysInCurrentMonth = (leap ? __MONTH_DAYS_LEAP : __MONTH_DAYS_REGULAR)[currentMonth];
+  
+        if (days > daysInCurrentMonth-newDate.getDate()) {
+          // we spill over to next month
+          days -= (daysInCurrentMonth-newDate.getDate()+1);
+          newDate.setDate(1);
+          if (currentMonth < 11) {
+            newDate.setMonth(currentMonth+1)
+          } else {
+            newDate.setMonth(0);
+            newDate.setFullYear(newDate.getFullYear()+1);
+          }
+        } else {
+          // we stay in current month
+          newDate.setDate(newDate.getDate()+days);
+          return newDate;
+        }
+      }
+  
+      return newDate;
+    }
+  function _strftime(s, maxsize, format, tm) {
+      // size_t strftime(char *restrict s, size_t maxsize, const char *restrict format, const struct tm *restrict timeptr);
+      // http://pubs.opengroup.org/onlinepubs/009695399/functions/strftime.html
+  
+      var tm_zone = HEAP32[(((tm)+(40))>>2)];
+  
+      var date = {
+        tm_sec: HEAP32[((tm)>>2)],
+        tm_min: HEAP32[(((tm)+(4))>>2)],
+        tm_hour: HEAP32[(((tm)+(8))>>2)],
+        tm_mday: HEAP32[(((tm)+(12))>>2)],
+        tm_mon: HEAP32[(((tm)+(16))>>2)],
+        tm_year: HEAP32[(((tm)+(20))>>2)],
+        tm_wday: HEAP32[(((tm)+(24))>>2)],
+        tm_yday: HEAP32[(((tm)+(28))>>2)],
+        tm_isdst: HEAP32[(((tm)+(32))>>2)],
+        tm_gmtoff: HEAP32[(((tm)+(36))>>2)],
+        tm_zone: tm_zone ? UTF8ToString(tm_zone) : ''
+      };
+  
+      var pattern = UTF8ToString(format);
+  
+      // expand format
+      var EXPANSION_RULES_1 = {
+        '%c': '%a %b %d %H:%M:%S %Y',     // Replaced by the locale's appropriate date and time representation - e.g., Mon Aug  3 14:02:01 2013
+        '%D': '%m/%d/%y',                 // Equivalent to %m / %d / %y
+        '%F': '%Y-%m-%d',                 // Equivalent to %Y - %m - %d
+        '%h': '%b',                       // Equivalent to %b
+        '%r': '%I:%M:%S %p',              // Replaced by the time in a.m. and p.m. notation
+        '%R': '%H:%M',                    // Replaced by the time in 24-hour notation
+        '%T': '%H:%M:%S',                 // Replaced by the time
+        '%x': '%m/%d/%y',                 // Replaced by the locale's appropriate date representation
+        '%X': '%H:%M:%S',                 // Replaced by the locale's appropriate time representation
+        // Modified Conversion Specifiers
+        '%Ec': '%c',                      // Replaced by the locale's alternative appropriate date and time representation.
+        '%EC': '%C',                      // Replaced by the name of the base year (period) in the locale's alternative representation.
+        '%Ex': '%m/%d/%y',                // Replaced by the locale's alternative date representation.
+        '%EX': '%H:%M:%S',                // Replaced by the locale's alternative time representation.
+        '%Ey': '%y',                      // Replaced by the offset from %EC (year only) in the locale's alternative representation.
+        '%EY': '%Y',                      // Replaced by the full alternative year representation.
+        '%Od': '%d',                      // Replaced by the day of the month, using the locale's alternative numeric symbols, filled as needed with leading zeros if there is any alternative symbol for zero; otherwise, with leading <space> characters.
+        '%Oe': '%e',                      // Replaced by the day of the month, using the locale's alternative numeric symbols, filled as needed with leading <space> characters.
+        '%OH': '%H',                      // Replaced by the hour (24-hour clock) using the locale's alternative numeric symbols.
+        '%OI': '%I',                      // Replaced by the hour (12-hour clock) using the locale's alternative numeric symbols.
+        '%Om': '%m',                      // Replaced by the month using the locale's alternative numeric symbols.
+        '%OM': '%M',                      // Replaced by the minutes using the locale's alternative numeric symbols.
+        '%OS': '%S',                      // Replaced by the seconds using the locale's alternative numeric symbols.
+        '%Ou': '%u',                      // Replaced by the weekday as a number in the locale's alternative representation (Monday=1).
+        '%OU': '%U',                      // Replaced by the week number of the year (Sunday as the first day of the week, rules corresponding to %U ) using the locale's alternative numeric symbols.
+        '%OV': '%V',                      // Replaced by the week number of the year (Monday as the first day of the week, rules corresponding to %V ) using the locale's alternative numeric symbols.
+        '%Ow': '%w',                      // Replaced by the number of the weekday (Sunday=0) using the locale's alternative numeric symbols.
+        '%OW': '%W',                      // Replaced by the week number of the year (Monday as the first day of the week) using the locale's alternative numeric symbols.
+        '%Oy': '%y',                      // Replaced by the year (offset from %C ) using the locale's alternative numeric symbols.
+      };
+      for (var rule in EXPANSION_RULES_1) {
+        pattern = pattern.replace(new RegExp(rule, 'g'), EXPANSION_RULES_1[rule]);
+      }
+  
+      var WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+      var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  
+      function leadingSomething(value, digits, character) {
+        var str = typeof value === 'number' ? value.toString() : (value || '');
+        while (str.length < digits) {
+          str = character[0]+str;
+        }
+        return str;
+      }
+  
+      function leadingNulls(value, digits) {
+        return leadingSomething(value, digits, '0');
+      }
+  
+      function compareByDay(date1, date2) {
+        function sgn(value) {
+          return value < 0 ? -1 : (value > 0 ? 1 : 0);
+        }
+  
+        var compare;
+        if ((compare = sgn(date1.getFullYear()-date2.getFullYear())) === 0) {
+          if ((compare = sgn(date1.getMonth()-date2.getMonth())) === 0) {
+            compare = sgn(date1.getDate()-date2.getDate());
+          }
+        }
+        return compare;
+      }
+  
+      function getFirstWeekStartDate(janFourth) {
+          switch (janFourth.getDay()) {
+            case 0: // Sunday
+              return new Date(janFourth.getFullYear()-1, 11, 29);
+            case 1: // Monday
+              return janFourth;
+            case 2: // Tuesday
+              return new Date(janFourth.getFullYear(), 0, 3);
+            case 3: // Wednesday
+              return new Date(janFourth.getFullYear(), 0, 2);
+            case 4: // Thursday
+              return new Date(janFourth.getFullYear(), 0, 1);
+            case 5: // Friday
+              return new Date(janFourth.getFullYear()-1, 11, 31);
+            case 6: // Saturday
+              return new Date(janFourth.getFullYear()-1, 11, 30);
+          }
+      }
+  
+      function getWeekBasedYear(date) {
+          var thisDate = __addDays(new Date(date.tm_year+1900, 0, 1), date.tm_yday);
+  
+          var janFourthThisYear = new Date(thisDate.getFullYear(), 0, 4);
+          var janFourthNextYear = new Date(thisDate.getFullYear()+1, 0, 4);
+  
+          var firstWeekStartThisYear = getFirstWeekStartDate(janFourthThisYear);
+          var firstWeekStartNextYear = getFirstWeekStartDate(janFourthNextYear);
+  
+          if (compareByDay(firstWeekStartThisYear, thisDate) <= 0) {
+            // this date is after the start of the first week of this year
+            if (compareByDay(firstWeekStartNextYear, thisDate) <= 0) {
+              return thisDate.getFullYear()+1;
+            } else {
+              return thisDate.getFullYear();
+            }
+          } else {
+            return thisDate.getFullYear()-1;
+          }
+      }
+  
+      var EXPANSION_RULES_2 = {
+        '%a': function(date) {
+          return WEEKDAYS[date.tm_wday].substring(0,3);
+        },
+        '%A': function(date) {
+          return WEEKDAYS[date.tm_wday];
+        },
+        '%b': function(date) {
+          return MONTHS[date.tm_mon].substring(0,3);
+        },
+        '%B': function(date) {
+          return MONTHS[date.tm_mon];
+        },
+        '%C': function(date) {
+          var year = date.tm_year+1900;
+          return leadingNulls((year/100)|0,2);
+        },
+        '%d': function(date) {
+          return leadingNulls(date.tm_mday, 2);
+        },
+        '%e': function(date) {
+          return leadingSomething(date.tm_mday, 2, ' ');
+        },
+        '%g': function(date) {
+          // %g, %G, and %V give values according to the ISO 8601:2000 standard week-based year.
+          // In this system, weeks begin on a Monday and week 1 of the year is the week that includes
+          // January 4th, which is also the week that includes the first Thursday of the year, and
+          // is also the first week that contains at least four days in the year.
+          // If the first Monday of January is the 2nd, 3rd, or 4th, the preceding days are part of
+          // the last week of the preceding year; thus, for Saturday 2nd January 1999,
+          // %G is replaced by 1998 and %V is replaced by 53. If December 29th, 30th,
+          // or 31st is a Monday, it and any following days are part of week 1 of the following year.
+          // Thus, for Tuesday 30th December 1997, %G is replaced by 1998 and %V is replaced by 01.
+  
+          return getWeekBasedYear(date).toString().substring(2);
+        },
+        '%G': function(date) {
+          return getWeekBasedYear(date);
+        },
+        '%H': function(date) {
+          return leadingNulls(date.tm_hour, 2);
+        },
+        '%I': function(date) {
+          var twelveHour = date.tm_hour;
+          if (twelveHour == 0) twelveHour = 12;
+          else if (twelveHour > 12) twelveHour -= 12;
+          return leadingNulls(twelveHour, 2);
+        },
+        '%j': function(date) {
+          // Day of the year (001-366)
+          return leadingNulls(date.tm_mday+__arraySum(__isLeapYear(date.tm_year+1900) ? __MONTH_DAYS_LEAP : __MONTH_DAYS_REGULAR, date.tm_mon-1), 3);
+        },
+        '%m': function(date) {
+          return leadingNulls(date.tm_mon+1, 2);
+        },
+        '%M': function(date) {
+          return leadingNulls(date.tm_min, 2);
+        },
+        '%n': function() {
+          return '\n';
+        },
+        '%p': function(date) {
+          if (date.tm_hour >= 0 && date.tm_hour < 12) {
+            return 'AM';
+          } else {
+            return 'PM';
+          }
+        },
+        '%S': function(date) {
+          return leadingNulls(date.tm_sec, 2);
+        },
+        '%t': function() {
+          return '\t';
+        },
+        '%u': function(date) {
+          return date.tm_wday || 7;
+        },
+        '%U': function(date) {
+          // Replaced by the week number of the year as a decimal number [00,53].
+          // The first Sunday of January is the first day of week 1;
+          // days in the new year before this are in week 0. [ tm_year, tm_wday, tm_yday]
+          var janFirst = new Date(date.tm_year+1900, 0, 1);
+          var firstSunday = janFirst.getDay() === 0 ? janFirst : __addDays(janFirst, 7-janFirst.getDay());
+          var endDate = new Date(date.tm_year+1900, date.tm_mon, date.tm_mday);
+  
+          // is target date after the first Sunday?
+          if (compareByDay(firstSunday, endDate) < 0) {
+            // calculate difference in days between first Sunday and endDate
+            var februaryFirstUntilEndMonth = __arraySum(__isLeapYear(endDate.getFullYear()) ? __MONTH_DAYS_LEAP : __MONTH_DAYS_REGULAR, endDate.getMonth()-1)-31;
+            var firstSundayUntilEndJanuary = 31-firstSunday.getDate();
+            var days = firstSundayUntilEndJanuary+februaryFirstUntilEndMonth+endDate.getDate();
+            return leadingNulls(Math.ceil(days/7), 2);
+          }
+  
+          return compareByDay(firstSunday, janFirst) === 0 ? '01': '00';
+        },
+        '%V': function(date) {
+          // Replaced by the week number of the year (Monday as the first day of the week)
+          // as a decimal number [01,53]. If the week containing 1 January has four
+          // or more days in the new year, then it is considered week 1.
+          // Otherwise, it is the last week of the previous year, and the next week is week 1.
+          // Both January 4th and the first Thursday of January are always in week 1. [ tm_year, tm_wday, tm_yday]
+          var janFourthThisYear = new Date(date.tm_year+1900, 0, 4);
+          var janFourthNextYear = new Date(date.tm_year+1901, 0, 4);
+  
+          var firstWeekStartThisYear = getFirstWeekStartDate(janFourthThisYear);
+          var firstWeekStartNextYear = getFirstWeekStartDate(janFourthNextYear);
+  
+          var endDate = __addDays(new Date(date.tm_year+1900, 0, 1), date.tm_yday);
+  
+          if (compareByDay(endDate, firstWeekStartThisYear) < 0) {
+            // if given date is before this years first week, then it belongs to the 53rd week of last year
+            return '53';
+          }
+  
+          if (compareByDay(firstWeekStartNextYear, endDate) <= 0) {
+            // if given date is after next years first week, then it belongs to the 01th week of next year
+            return '01';
+          }
+  
+          // given date is in between CW 01..53 of this calendar year
+          var daysDifference;
+          if (firstWeekStartThisYear.getFullYear() < date.tm_year+1900) {
+            // first CW of this year starts last year
+            daysDifference = date.tm_yday+32-firstWeekStartThisYear.getDate()
+          } else {
+            // first CW of this year starts this year
+            daysDifference = date.tm_yday+1-firstWeekStartThisYear.getDate();
+          }
+          return leadingNulls(Math.ceil(daysDifference/7), 2);
+        },
+        '%w': function(date) {
+          return date.tm_wday;
+        },
+        '%W': function(date) {
+          // Replaced by the week number of the year as a decimal number [00,53].
+          // The first Monday of January is the first day of week 1;
+          // days in the new year before this are in week 0. [ tm_year, tm_wday, tm_yday]
+          var janFirst = new Date(date.tm_year, 0, 1);
+          var firstMonday = janFirst.getDay() === 1 ? janFirst : __addDays(janFirst, janFirst.getDay() === 0 ? 1 : 7-janFirst.getDay()+1);
+          var endDate = new Date(date.tm_year+1900, date.tm_mon, date.tm_mday);
+  
+          // is target date after the first Monday?
+          if (compareByDay(firstMonday, endDate) < 0) {
+            var februaryFirstUntilEndMonth = __arraySum(__isLeapYear(endDate.getFullYear()) ? __MONTH_DAYS_LEAP : __MONTH_DAYS_REGULAR, endDate.getMonth()-1)-31;
+            var firstMondayUntilEndJanuary = 31-firstMonday.getDate();
+            var days = firstMondayUntilEndJanuary+februaryFirstUntilEndMonth+endDate.getDate();
+            return leadingNulls(Math.ceil(days/7), 2);
+          }
+          return compareByDay(firstMonday, janFirst) === 0 ? '01': '00';
+        },
+        '%y': function(date) {
+          // Replaced by the last two digits of the year as a decimal number [00,99]. [ tm_year]
+          return (date.tm_year+1900).toString().substring(2);
+        },
+        '%Y': function(date) {
+          // Replaced by the year as a decimal number (for example, 1997). [ tm_year]
+          return date.tm_year+1900;
+        },
+        '%z': function(date) {
+          // Replaced by the offset from UTC in the ISO 8601:2000 standard format ( +hhmm or -hhmm ).
+          // For example, "-0430" means 4 hours 30 minutes behind UTC (west of Greenwich).
+          var off = date.tm_gmtoff;
+          var ahead = off >= 0;
+          off = Math.abs(off) / 60;
+          // convert from minutes into hhmm format (which means 60 minutes = 100 units)
+          off = (off / 60)*100 + (off % 60);
+          return (ahead ? '+' : '-') + String("0000" + off).slice(-4);
+        },
+        '%Z': function(date) {
+          return date.tm_zone;
+        },
+        '%%': function() {
+          return '%';
+        }
+      };
+      for (var rule in EXPANSION_RULES_2) {
+        if (pattern.indexOf(rule) >= 0) {
+          pattern = pattern.replace(new RegExp(rule, 'g'), EXPANSION_RULES_2[rule](date));
+        }
+      }
+  
+      var bytes = intArrayFromString(pattern, false);
+      if (bytes.length > maxsize) {
+        return 0;
+      }
+  
+      writeArrayToMemory(bytes, s);
+      return bytes.length-1;
+    }
+  function _strftime_l(s, maxsize, format, tm) {
+      return _strftime(s, maxsize, format, tm); // no locale support yet
+    }
+embind_init_charCodes();
+BindingError = Module['BindingError'] = extendError(Error, 'BindingError');;
+InternalError = Module['InternalError'] = extendError(Error, 'InternalError');;
+init_ClassHandle();
+init_RegisteredPointer();
+init_embind();;
+UnboundTypeError = Module['UnboundTypeError'] = extendError(Error, 'UnboundTypeError');;
+init_emval();;
+var ASSERTIONS = true;
+
+
+
+/** @type {function(string, boolean=, number=)} */
+function intArrayFromString(stringy, dontAddNull, length) {
+  var len = length > 0 ? length : lengthBytesUTF8(stringy)+1;
+  var u8array = new Array(len);
+  var numBytesWritten = stringToUTF8Array(stringy, u8array, 0, u8array.length);
+  if (dontAddNull) u8array.length = numBytesWritten;
+  return u8array;
+}
+
+function intArrayToString(array) {
+  var ret = [];
+  for (var i = 0; i < array.length; i++) {
+    var chr = array[i];
+    if (chr > 0xFF) {
+      if (ASSERTIONS) {
+        assert(false, 'Character code ' + chr + ' (' + String.fromCharCode(chr) + ')  at offset ' + i + ' not in 0x00-0xFF.');
+      }
+      chr &= 0xFF;
+    }
+    ret.push(String.fromCharCode(chr));
+  }
+  return ret.join('');
+}
+
+
+
+__ATINIT__.push({ func: function() { ___wasm_call_ctors() } });
+var asmLibraryArg = {
+  "__assert_fail": ___assert_fail,
+  "__cxa_allocate_exception": ___cxa_allocate_exception,
+  "__cxa_atexit": ___cxa_atexit,
+  "__cxa_throw": ___cxa_throw,
+  "_embind_register_bool": __embind_register_bool,
+  "_embind_register_class": __embind_register_class,
+  "_embind_register_class_constructor": __embind_register_class_constructor,
+  "_embind_register_class_function": __embind_register_class_function,
+  "_embind_register_emval": __embind_register_emval,
+  "_embind_register_float": __embind_register_float,
+  "_embind_register_integer": __embind_register_integer,
+  "_embind_register_memory_view": __embind_register_memory_view,
+  "_embind_register_smart_ptr": __embind_register_smart_ptr,
+  "_embind_register_std_string": __embind_register_std_string,
+  "_embind_register_std_wstring": __embind_register_std_wstring,
+  "_embind_register_void": __embind_register_void,
+  "_emval_call": __emval_call,
+  "_emval_decref": __emval_decref,
+  "_emval_incref": __emval_incref,
+  "_emval_new_array": __emval_new_array,
+  "_emval_new_cstring": __emval_new_cstring,
+  "_emval_new_object": __emval_new_object,
+  "_emval_set_property": __emval_set_property,
+  "_emval_take_value": __emval_take_value,
+  "abort": _abort,
+  "emscripten_memcpy_big": _emscripten_memcpy_big,
+  "emscripten_resize_heap": _emscripten_resize_heap,
+  "environ_get": _environ_get,
+  "environ_sizes_get": _environ_sizes_get,
+  "fd_close": _fd_close,
+  "fd_seek": _fd_seek,
+  "fd_write": _fd_write,
+  "memory": wasmMemory,
+  "pthread_rwlock_destroy": _pthread_rwlock_destroy,
+  "pthread_rwlock_init": _pthread_rwlock_init,
+  "pthread_rwlock_rdlock": _pthread_rwlock_rdlock,
+  "pthread_rwlock_unlock": _pthread_rwlock_unlock,
+  "pthread_rwlock_wrlock": _pthread_rwlock_wrlock,
+  "setTempRet0": _setTempRet0,
+  "strftime_l": _strftime_l
+};
+var asm = createWasm();
+/** @type {function(...*):?} */
+var ___wasm_call_ctors = Module["___wasm_call_ctors"] = createExportWrapper("__wasm_call_ctors", asm);
+
+/** @type {function(...*):?} */
+var _malloc = Module["_malloc"] = createExportWrapper("malloc", asm);
+
+/** @type {function(...*):?} */
+var ___errno_location = Module["___errno_location"] = createExportWrapper("__errno_location", asm);
+
+/** @type {function(...*):?} */
+var ___getTypeName = Module["___getTypeName"] = createExportWrapper("__getTypeName", asm);
+
+/** @type {function(...*):?} */
+var ___embind_register_native_and_builtin_types = Module["___embind_register_native_and_builtin_types"] = createExportWrapper("__embind_register_native_and_builtin_types", asm);
+
+/** @type {function(...*):?} */
+var _fflush = Module["_fflush"] = createExportWrapper("fflush", asm);
+
+/** @type {function(...*):?} */
+var stackSave = Module["stackSave"] = createExportWrapper("stackSave", asm);
+
+/** @type {function(...*):?} */
+var stackRestore = Module["stackRestore"] = createExportWrapper("stackRestore", asm);
+
+/** @type {function(...*):?} */
+var stackAlloc = Module["stackAlloc"] = createExportWrapper("stackAlloc", asm);
+
+/** @type {function(...*):?} */
+var _emscripten_stack_init = Module["_emscripten_stack_init"] = asm["emscripten_stack_init"]
+
+/** @type {function(...*):?} */
+var _emscripten_stack_get_free = Module["_emscripten_stack_get_free"] = asm["emscripten_stack_get_free"]
+
+/** @type {function(...*):?} */
+var _emscripten_stack_get_end = Module["_emscripten_stack_get_end"] = asm["emscripten_stack_get_end"]
+
+/** @type {function(...*):?} */
+var _setThrew = Module["_setThrew"] = createExportWrapper("setThrew", asm);
+
+/** @type {function(...*):?} */
+var _free = Module["_free"] = createExportWrapper("free", asm);
+
+/** @type {function(...*):?} */
+var dynCall_viijii = Module["dynCall_viijii"] = createExportWrapper("dynCall_viijii", asm);
+
+/** @type {function(...*):?} */
+var dynCall_iiiij = Module["dynCall_iiiij"] = createExportWrapper("dynCall_iiiij", asm);
+
+/** @type {function(...*):?} */
+var dynCall_jiji = Module["dynCall_jiji"] = createExportWrapper("dynCall_jiji", asm);
+
+/** @type {function(...*):?} */
+var dynCall_iiiiij = Module["dynCall_iiiiij"] = createExportWrapper("dynCall_iiiiij", asm);
+
+/** @type {function(...*):?} */
+var dynCall_iiiiijj = Module["dynCall_iiiiijj"] = createExportWrapper("dynCall_iiiiijj", asm);
+
+/** @type {function(...*):?} */
+var dynCall_iiiiiijj = Module["dynCall_iiiiiijj"] = createExportWrapper("dynCall_iiiiiijj", asm);
+
+
+
+
+
+// === Auto-generated postamble setup entry stuff ===
+
+if (!Object.getOwnPropertyDescriptor(Module, "intArrayFromString")) Module["intArrayFromString"] = function() { abort("'intArrayFromString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "intArrayToString")) Module["intArrayToString"] = function() { abort("'intArrayToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ccall")) Module["ccall"] = function() { abort("'ccall' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "cwrap")) Module["cwrap"] = function() { abort("'cwrap' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setValue")) Module["setValue"] = function() { abort("'setValue' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getValue")) Module["getValue"] = function() { abort("'getValue' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "allocate")) Module["allocate"] = function() { abort("'allocate' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UTF8ArrayToString")) Module["UTF8ArrayToString"] = function() { abort("'UTF8ArrayToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UTF8ToString")) Module["UTF8ToString"] = function() { abort("'UTF8ToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToUTF8Array")) Module["stringToUTF8Array"] = function() { abort("'stringToUTF8Array' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToUTF8")) Module["stringToUTF8"] = function() { abort("'stringToUTF8' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "lengthBytesUTF8")) Module["lengthBytesUTF8"] = function() { abort("'lengthBytesUTF8' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stackTrace")) Module["stackTrace"] = function() { abort("'stackTrace' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addOnPreRun")) Module["addOnPreRun"] = function() { abort("'addOnPreRun' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addOnInit")) Module["addOnInit"] = function() { abort("'addOnInit' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addOnPreMain")) Module["addOnPreMain"] = function() { abort("'addOnPreMain' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addOnExit")) Module["addOnExit"] = function() { abort("'addOnExit' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addOnPostRun")) Module["addOnPostRun"] = function() { abort("'addOnPostRun' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeStringToMemory")) Module["writeStringToMemory"] = function() { abort("'writeStringToMemory' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeArrayToMemory")) Module["writeArrayToMemory"] = function() { abort("'writeArrayToMemory' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeAsciiToMemory")) Module["writeAsciiToMemory"] = function() { abort("'writeAsciiToMemory' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addRunDependency")) Module["addRunDependency"] = function() { abort("'addRunDependency' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "removeRunDependency")) Module["removeRunDependency"] = function() { abort("'removeRunDependency' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createFolder")) Module["FS_createFolder"] = function() { abort("'FS_createFolder' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createPath")) Module["FS_createPath"] = function() { abort("'FS_createPath' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createDataFile")) Module["FS_createDataFile"] = function() { abort("'FS_createDataFile' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createPreloadedFile")) Module["FS_createPreloadedFile"] = function() { abort("'FS_createPreloadedFile' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createLazyFile")) Module["FS_createLazyFile"] = function() { abort("'FS_createLazyFile' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createLink")) Module["FS_createLink"] = function() { abort("'FS_createLink' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_createDevice")) Module["FS_createDevice"] = function() { abort("'FS_createDevice' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS_unlink")) Module["FS_unlink"] = function() { abort("'FS_unlink' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ). Alternatively, forcing filesystem support (-s FORCE_FILESYSTEM=1) can export this for you") };
+if (!Object.getOwnPropertyDescriptor(Module, "getLEB")) Module["getLEB"] = function() { abort("'getLEB' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getFunctionTables")) Module["getFunctionTables"] = function() { abort("'getFunctionTables' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "alignFunctionTables")) Module["alignFunctionTables"] = function() { abort("'alignFunctionTables' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registerFunctions")) Module["registerFunctions"] = function() { abort("'registerFunctions' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "addFunction")) Module["addFunction"] = function() { abort("'addFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "removeFunction")) Module["removeFunction"] = function() { abort("'removeFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getFuncWrapper")) Module["getFuncWrapper"] = function() { abort("'getFuncWrapper' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "prettyPrint")) Module["prettyPrint"] = function() { abort("'prettyPrint' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "makeBigInt")) Module["makeBigInt"] = function() { abort("'makeBigInt' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "dynCall")) Module["dynCall"] = function() { abort("'dynCall' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getCompilerSetting")) Module["getCompilerSetting"] = function() { abort("'getCompilerSetting' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "print")) Module["print"] = function() { abort("'print' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "printErr")) Module["printErr"] = function() { abort("'printErr' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getTempRet0")) Module["getTempRet0"] = function() { abort("'getTempRet0' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setTempRet0")) Module["setTempRet0"] = function() { abort("'setTempRet0' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "callMain")) Module["callMain"] = function() { abort("'callMain' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "abort")) Module["abort"] = function() { abort("'abort' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToNewUTF8")) Module["stringToNewUTF8"] = function() { abort("'stringToNewUTF8' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setFileTime")) Module["setFileTime"] = function() { abort("'setFileTime' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "abortOnCannotGrowMemory")) Module["abortOnCannotGrowMemory"] = function() { abort("'abortOnCannotGrowMemory' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emscripten_realloc_buffer")) Module["emscripten_realloc_buffer"] = function() { abort("'emscripten_realloc_buffer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ENV")) Module["ENV"] = function() { abort("'ENV' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ERRNO_CODES")) Module["ERRNO_CODES"] = function() { abort("'ERRNO_CODES' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ERRNO_MESSAGES")) Module["ERRNO_MESSAGES"] = function() { abort("'ERRNO_MESSAGES' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setErrNo")) Module["setErrNo"] = function() { abort("'setErrNo' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "DNS")) Module["DNS"] = function() { abort("'DNS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getHostByName")) Module["getHostByName"] = function() { abort("'getHostByName' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GAI_ERRNO_MESSAGES")) Module["GAI_ERRNO_MESSAGES"] = function() { abort("'GAI_ERRNO_MESSAGES' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "Protocols")) Module["Protocols"] = function() { abort("'Protocols' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "Sockets")) Module["Sockets"] = function() { abort("'Sockets' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getRandomDevice")) Module["getRandomDevice"] = function() { abort("'getRandomDevice' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "traverseStack")) Module["traverseStack"] = function() { abort("'traverseStack' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UNWIND_CACHE")) Module["UNWIND_CACHE"] = function() { abort("'UNWIND_CACHE' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "withBuiltinMalloc")) Module["withBuiltinMalloc"] = function() { abort("'withBuiltinMalloc' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "readAsmConstArgsArray")) Module["readAsmConstArgsArray"] = function() { abort("'readAsmConstArgsArray' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "readAsmConstArgs")) Module["readAsmConstArgs"] = function() { abort("'readAsmConstArgs' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "mainThreadEM_ASM")) Module["mainThreadEM_ASM"] = function() { abort("'mainThreadEM_ASM' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "jstoi_q")) Module["jstoi_q"] = function() { abort("'jstoi_q' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "jstoi_s")) Module["jstoi_s"] = function() { abort("'jstoi_s' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getExecutableName")) Module["getExecutableName"] = function() { abort("'getExecutableName' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "listenOnce")) Module["listenOnce"] = function() { abort("'listenOnce' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "autoResumeAudioContext")) Module["autoResumeAudioContext"] = function() { abort("'autoResumeAudioContext' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "dynCallLegacy")) Module["dynCallLegacy"] = function() { abort("'dynCallLegacy' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getDynCaller")) Module["getDynCaller"] = function() { abort("'getDynCaller' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "dynCall")) Module["dynCall"] = function() { abort("'dynCall' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "callRuntimeCallbacks")) Module["callRuntimeCallbacks"] = function() { abort("'callRuntimeCallbacks' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "abortStackOverflow")) Module["abortStackOverflow"] = function() { abort("'abortStackOverflow' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "reallyNegative")) Module["reallyNegative"] = function() { abort("'reallyNegative' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "unSign")) Module["unSign"] = function() { abort("'unSign' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "reSign")) Module["reSign"] = function() { abort("'reSign' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "formatString")) Module["formatString"] = function() { abort("'formatString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "PATH")) Module["PATH"] = function() { abort("'PATH' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "PATH_FS")) Module["PATH_FS"] = function() { abort("'PATH_FS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SYSCALLS")) Module["SYSCALLS"] = function() { abort("'SYSCALLS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "syscallMmap2")) Module["syscallMmap2"] = function() { abort("'syscallMmap2' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "syscallMunmap")) Module["syscallMunmap"] = function() { abort("'syscallMunmap' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "JSEvents")) Module["JSEvents"] = function() { abort("'JSEvents' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "specialHTMLTargets")) Module["specialHTMLTargets"] = function() { abort("'specialHTMLTargets' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "maybeCStringToJsString")) Module["maybeCStringToJsString"] = function() { abort("'maybeCStringToJsString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "findEventTarget")) Module["findEventTarget"] = function() { abort("'findEventTarget' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "findCanvasEventTarget")) Module["findCanvasEventTarget"] = function() { abort("'findCanvasEventTarget' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "polyfillSetImmediate")) Module["polyfillSetImmediate"] = function() { abort("'polyfillSetImmediate' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "demangle")) Module["demangle"] = function() { abort("'demangle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "demangleAll")) Module["demangleAll"] = function() { abort("'demangleAll' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "jsStackTrace")) Module["jsStackTrace"] = function() { abort("'jsStackTrace' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stackTrace")) Module["stackTrace"] = function() { abort("'stackTrace' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getEnvStrings")) Module["getEnvStrings"] = function() { abort("'getEnvStrings' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "checkWasiClock")) Module["checkWasiClock"] = function() { abort("'checkWasiClock' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "flush_NO_FILESYSTEM")) Module["flush_NO_FILESYSTEM"] = function() { abort("'flush_NO_FILESYSTEM' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeI53ToI64")) Module["writeI53ToI64"] = function() { abort("'writeI53ToI64' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeI53ToI64Clamped")) Module["writeI53ToI64Clamped"] = function() { abort("'writeI53ToI64Clamped' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeI53ToI64Signaling")) Module["writeI53ToI64Signaling"] = function() { abort("'writeI53ToI64Signaling' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeI53ToU64Clamped")) Module["writeI53ToU64Clamped"] = function() { abort("'writeI53ToU64Clamped' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeI53ToU64Signaling")) Module["writeI53ToU64Signaling"] = function() { abort("'writeI53ToU64Signaling' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "readI53FromI64")) Module["readI53FromI64"] = function() { abort("'readI53FromI64' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "readI53FromU64")) Module["readI53FromU64"] = function() { abort("'readI53FromU64' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "convertI32PairToI53")) Module["convertI32PairToI53"] = function() { abort("'convertI32PairToI53' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "convertU32PairToI53")) Module["convertU32PairToI53"] = function() { abort("'convertU32PairToI53' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "uncaughtExceptionCount")) Module["uncaughtExceptionCount"] = function() { abort("'uncaughtExceptionCount' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "exceptionLast")) Module["exceptionLast"] = function() { abort("'exceptionLast' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "exceptionCaught")) Module["exceptionCaught"] = function() { abort("'exceptionCaught' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ExceptionInfoAttrs")) Module["ExceptionInfoAttrs"] = function() { abort("'ExceptionInfoAttrs' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ExceptionInfo")) Module["ExceptionInfo"] = function() { abort("'ExceptionInfo' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "CatchInfo")) Module["CatchInfo"] = function() { abort("'CatchInfo' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "exception_addRef")) Module["exception_addRef"] = function() { abort("'exception_addRef' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "exception_decRef")) Module["exception_decRef"] = function() { abort("'exception_decRef' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "Browser")) Module["Browser"] = function() { abort("'Browser' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "funcWrappers")) Module["funcWrappers"] = function() { abort("'funcWrappers' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getFuncWrapper")) Module["getFuncWrapper"] = function() { abort("'getFuncWrapper' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setMainLoop")) Module["setMainLoop"] = function() { abort("'setMainLoop' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "FS")) Module["FS"] = function() { abort("'FS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "mmapAlloc")) Module["mmapAlloc"] = function() { abort("'mmapAlloc' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "MEMFS")) Module["MEMFS"] = function() { abort("'MEMFS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "TTY")) Module["TTY"] = function() { abort("'TTY' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "PIPEFS")) Module["PIPEFS"] = function() { abort("'PIPEFS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SOCKFS")) Module["SOCKFS"] = function() { abort("'SOCKFS' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "tempFixedLengthArray")) Module["tempFixedLengthArray"] = function() { abort("'tempFixedLengthArray' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "miniTempWebGLFloatBuffers")) Module["miniTempWebGLFloatBuffers"] = function() { abort("'miniTempWebGLFloatBuffers' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "heapObjectForWebGLType")) Module["heapObjectForWebGLType"] = function() { abort("'heapObjectForWebGLType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "heapAccessShiftForWebGLHeap")) Module["heapAccessShiftForWebGLHeap"] = function() { abort("'heapAccessShiftForWebGLHeap' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GL")) Module["GL"] = function() { abort("'GL' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emscriptenWebGLGet")) Module["emscriptenWebGLGet"] = function() { abort("'emscriptenWebGLGet' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "computeUnpackAlignedImageSize")) Module["computeUnpackAlignedImageSize"] = function() { abort("'computeUnpackAlignedImageSize' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emscriptenWebGLGetTexPixelData")) Module["emscriptenWebGLGetTexPixelData"] = function() { abort("'emscriptenWebGLGetTexPixelData' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emscriptenWebGLGetUniform")) Module["emscriptenWebGLGetUniform"] = function() { abort("'emscriptenWebGLGetUniform' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emscriptenWebGLGetVertexAttrib")) Module["emscriptenWebGLGetVertexAttrib"] = function() { abort("'emscriptenWebGLGetVertexAttrib' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "writeGLArray")) Module["writeGLArray"] = function() { abort("'writeGLArray' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "AL")) Module["AL"] = function() { abort("'AL' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SDL_unicode")) Module["SDL_unicode"] = function() { abort("'SDL_unicode' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SDL_ttfContext")) Module["SDL_ttfContext"] = function() { abort("'SDL_ttfContext' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SDL_audio")) Module["SDL_audio"] = function() { abort("'SDL_audio' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SDL")) Module["SDL"] = function() { abort("'SDL' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "SDL_gfx")) Module["SDL_gfx"] = function() { abort("'SDL_gfx' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GLUT")) Module["GLUT"] = function() { abort("'GLUT' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "EGL")) Module["EGL"] = function() { abort("'EGL' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GLFW_Window")) Module["GLFW_Window"] = function() { abort("'GLFW_Window' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GLFW")) Module["GLFW"] = function() { abort("'GLFW' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "GLEW")) Module["GLEW"] = function() { abort("'GLEW' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "IDBStore")) Module["IDBStore"] = function() { abort("'IDBStore' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "runAndAbortIfError")) Module["runAndAbortIfError"] = function() { abort("'runAndAbortIfError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_handle_array")) Module["emval_handle_array"] = function() { abort("'emval_handle_array' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_free_list")) Module["emval_free_list"] = function() { abort("'emval_free_list' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_symbols")) Module["emval_symbols"] = function() { abort("'emval_symbols' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "init_emval")) Module["init_emval"] = function() { abort("'init_emval' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "count_emval_handles")) Module["count_emval_handles"] = function() { abort("'count_emval_handles' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "get_first_emval")) Module["get_first_emval"] = function() { abort("'get_first_emval' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getStringOrSymbol")) Module["getStringOrSymbol"] = function() { abort("'getStringOrSymbol' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "requireHandle")) Module["requireHandle"] = function() { abort("'requireHandle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_newers")) Module["emval_newers"] = function() { abort("'emval_newers' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "craftEmvalAllocator")) Module["craftEmvalAllocator"] = function() { abort("'craftEmvalAllocator' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_get_global")) Module["emval_get_global"] = function() { abort("'emval_get_global' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "emval_methodCallers")) Module["emval_methodCallers"] = function() { abort("'emval_methodCallers' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "InternalError")) Module["InternalError"] = function() { abort("'InternalError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "BindingError")) Module["BindingError"] = function() { abort("'BindingError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UnboundTypeError")) Module["UnboundTypeError"] = function() { abort("'UnboundTypeError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "PureVirtualError")) Module["PureVirtualError"] = function() { abort("'PureVirtualError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "init_embind")) Module["init_embind"] = function() { abort("'init_embind' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "throwInternalError")) Module["throwInternalError"] = function() { abort("'throwInternalError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "throwBindingError")) Module["throwBindingError"] = function() { abort("'throwBindingError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "throwUnboundTypeError")) Module["throwUnboundTypeError"] = function() { abort("'throwUnboundTypeError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ensureOverloadTable")) Module["ensureOverloadTable"] = function() { abort("'ensureOverloadTable' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "exposePublicSymbol")) Module["exposePublicSymbol"] = function() { abort("'exposePublicSymbol' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "replacePublicSymbol")) Module["replacePublicSymbol"] = function() { abort("'replacePublicSymbol' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "extendError")) Module["extendError"] = function() { abort("'extendError' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "createNamedFunction")) Module["createNamedFunction"] = function() { abort("'createNamedFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registeredInstances")) Module["registeredInstances"] = function() { abort("'registeredInstances' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getBasestPointer")) Module["getBasestPointer"] = function() { abort("'getBasestPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registerInheritedInstance")) Module["registerInheritedInstance"] = function() { abort("'registerInheritedInstance' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "unregisterInheritedInstance")) Module["unregisterInheritedInstance"] = function() { abort("'unregisterInheritedInstance' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getInheritedInstance")) Module["getInheritedInstance"] = function() { abort("'getInheritedInstance' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getInheritedInstanceCount")) Module["getInheritedInstanceCount"] = function() { abort("'getInheritedInstanceCount' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getLiveInheritedInstances")) Module["getLiveInheritedInstances"] = function() { abort("'getLiveInheritedInstances' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registeredTypes")) Module["registeredTypes"] = function() { abort("'registeredTypes' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "awaitingDependencies")) Module["awaitingDependencies"] = function() { abort("'awaitingDependencies' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "typeDependencies")) Module["typeDependencies"] = function() { abort("'typeDependencies' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registeredPointers")) Module["registeredPointers"] = function() { abort("'registeredPointers' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "registerType")) Module["registerType"] = function() { abort("'registerType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "whenDependentTypesAreResolved")) Module["whenDependentTypesAreResolved"] = function() { abort("'whenDependentTypesAreResolved' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "embind_charCodes")) Module["embind_charCodes"] = function() { abort("'embind_charCodes' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "embind_init_charCodes")) Module["embind_init_charCodes"] = function() { abort("'embind_init_charCodes' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "readLatin1String")) Module["readLatin1String"] = function() { abort("'readLatin1String' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getTypeName")) Module["getTypeName"] = function() { abort("'getTypeName' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "heap32VectorToArray")) Module["heap32VectorToArray"] = function() { abort("'heap32VectorToArray' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "requireRegisteredType")) Module["requireRegisteredType"] = function() { abort("'requireRegisteredType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "getShiftFromSize")) Module["getShiftFromSize"] = function() { abort("'getShiftFromSize' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "integerReadValueFromPointer")) Module["integerReadValueFromPointer"] = function() { abort("'integerReadValueFromPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "enumReadValueFromPointer")) Module["enumReadValueFromPointer"] = function() { abort("'enumReadValueFromPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "floatReadValueFromPointer")) Module["floatReadValueFromPointer"] = function() { abort("'floatReadValueFromPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "simpleReadValueFromPointer")) Module["simpleReadValueFromPointer"] = function() { abort("'simpleReadValueFromPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "runDestructors")) Module["runDestructors"] = function() { abort("'runDestructors' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "new_")) Module["new_"] = function() { abort("'new_' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "craftInvokerFunction")) Module["craftInvokerFunction"] = function() { abort("'craftInvokerFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "embind__requireFunction")) Module["embind__requireFunction"] = function() { abort("'embind__requireFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "tupleRegistrations")) Module["tupleRegistrations"] = function() { abort("'tupleRegistrations' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "structRegistrations")) Module["structRegistrations"] = function() { abort("'structRegistrations' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "genericPointerToWireType")) Module["genericPointerToWireType"] = function() { abort("'genericPointerToWireType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "constNoSmartPtrRawPointerToWireType")) Module["constNoSmartPtrRawPointerToWireType"] = function() { abort("'constNoSmartPtrRawPointerToWireType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "nonConstNoSmartPtrRawPointerToWireType")) Module["nonConstNoSmartPtrRawPointerToWireType"] = function() { abort("'nonConstNoSmartPtrRawPointerToWireType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "init_RegisteredPointer")) Module["init_RegisteredPointer"] = function() { abort("'init_RegisteredPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredPointer")) Module["RegisteredPointer"] = function() { abort("'RegisteredPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredPointer_getPointee")) Module["RegisteredPointer_getPointee"] = function() { abort("'RegisteredPointer_getPointee' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredPointer_destructor")) Module["RegisteredPointer_destructor"] = function() { abort("'RegisteredPointer_destructor' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredPointer_deleteObject")) Module["RegisteredPointer_deleteObject"] = function() { abort("'RegisteredPointer_deleteObject' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredPointer_fromWireType")) Module["RegisteredPointer_fromWireType"] = function() { abort("'RegisteredPointer_fromWireType' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "runDestructor")) Module["runDestructor"] = function() { abort("'runDestructor' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "releaseClassHandle")) Module["releaseClassHandle"] = function() { abort("'releaseClassHandle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "finalizationGroup")) Module["finalizationGroup"] = function() { abort("'finalizationGroup' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "detachFinalizer_deps")) Module["detachFinalizer_deps"] = function() { abort("'detachFinalizer_deps' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "detachFinalizer")) Module["detachFinalizer"] = function() { abort("'detachFinalizer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "attachFinalizer")) Module["attachFinalizer"] = function() { abort("'attachFinalizer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "makeClassHandle")) Module["makeClassHandle"] = function() { abort("'makeClassHandle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "init_ClassHandle")) Module["init_ClassHandle"] = function() { abort("'init_ClassHandle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle")) Module["ClassHandle"] = function() { abort("'ClassHandle' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle_isAliasOf")) Module["ClassHandle_isAliasOf"] = function() { abort("'ClassHandle_isAliasOf' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "throwInstanceAlreadyDeleted")) Module["throwInstanceAlreadyDeleted"] = function() { abort("'throwInstanceAlreadyDeleted' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle_clone")) Module["ClassHandle_clone"] = function() { abort("'ClassHandle_clone' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle_delete")) Module["ClassHandle_delete"] = function() { abort("'ClassHandle_delete' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "deletionQueue")) Module["deletionQueue"] = function() { abort("'deletionQueue' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle_isDeleted")) Module["ClassHandle_isDeleted"] = function() { abort("'ClassHandle_isDeleted' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "ClassHandle_deleteLater")) Module["ClassHandle_deleteLater"] = function() { abort("'ClassHandle_deleteLater' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "flushPendingDeletes")) Module["flushPendingDeletes"] = function() { abort("'flushPendingDeletes' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "delayFunction")) Module["delayFunction"] = function() { abort("'delayFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "setDelayFunction")) Module["setDelayFunction"] = function() { abort("'setDelayFunction' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "RegisteredClass")) Module["RegisteredClass"] = function() { abort("'RegisteredClass' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "shallowCopyInternalPointer")) Module["shallowCopyInternalPointer"] = function() { abort("'shallowCopyInternalPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "downcastPointer")) Module["downcastPointer"] = function() { abort("'downcastPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "upcastPointer")) Module["upcastPointer"] = function() { abort("'upcastPointer' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "validateThis")) Module["validateThis"] = function() { abort("'validateThis' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "char_0")) Module["char_0"] = function() { abort("'char_0' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "char_9")) Module["char_9"] = function() { abort("'char_9' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "makeLegalFunctionName")) Module["makeLegalFunctionName"] = function() { abort("'makeLegalFunctionName' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "warnOnce")) Module["warnOnce"] = function() { abort("'warnOnce' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stackSave")) Module["stackSave"] = function() { abort("'stackSave' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stackRestore")) Module["stackRestore"] = function() { abort("'stackRestore' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stackAlloc")) Module["stackAlloc"] = function() { abort("'stackAlloc' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "AsciiToString")) Module["AsciiToString"] = function() { abort("'AsciiToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToAscii")) Module["stringToAscii"] = function() { abort("'stringToAscii' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UTF16ToString")) Module["UTF16ToString"] = function() { abort("'UTF16ToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToUTF16")) Module["stringToUTF16"] = function() { abort("'stringToUTF16' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "lengthBytesUTF16")) Module["lengthBytesUTF16"] = function() { abort("'lengthBytesUTF16' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "UTF32ToString")) Module["UTF32ToString"] = function() { abort("'UTF32ToString' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "stringToUTF32")) Module["stringToUTF32"] = function() { abort("'stringToUTF32' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "lengthBytesUTF32")) Module["lengthBytesUTF32"] = function() { abort("'lengthBytesUTF32' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "allocateUTF8")) Module["allocateUTF8"] = function() { abort("'allocateUTF8' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+if (!Object.getOwnPropertyDescriptor(Module, "allocateUTF8OnStack")) Module["allocateUTF8OnStack"] = function() { abort("'allocateUTF8OnStack' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") };
+Module["writeStackCookie"] = writeStackCookie;
+Module["checkStackCookie"] = checkStackCookie;
+if (!Object.getOwnPropertyDescriptor(Module, "ALLOC_NORMAL")) Object.defineProperty(Module, "ALLOC_NORMAL", { configurable: true, get: function() { abort("'ALLOC_NORMAL' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") } });
+if (!Object.getOwnPropertyDescriptor(Module, "ALLOC_STACK")) Object.defineProperty(Module, "ALLOC_STACK", { configurable: true, get: function() { abort("'ALLOC_STACK' was not exported. add it to EXTRA_EXPORTED_RUNTIME_METHODS (see the FAQ)") } });
+
+var calledRun;
+
+/**
+ * @constructor
+ * @this {ExitStatus}
+ */
+function ExitStatus(status) {
+  this.name = "ExitStatus";
+  this.message = "Program terminated with exit(" + status + ")";
+  this.status = status;
+}
+
+var calledMain = false;
+
+dependenciesFulfilled = function runCaller() {
+  // If run has never been called, and we should call run (INVOKE_RUN is true, and Module.noInitialRun is not false)
+  if (!calledRun) run();
+  if (!calledRun) dependenciesFulfilled = runCaller; // try this again later, after new deps are fulfilled
+};
+
+/** @type {function(Array=)} */
+function run(args) {
+  args = args || arguments_;
+
+  if (runDependencies > 0) {
+    return;
+  }
+
+  // This is normally called automatically during __wasm_call_ctors but need to
+  // get these values before even running any of the ctors so we call it redundantly
+  // here.
+  // TODO(sbc): Move writeStackCookie to native to to avoid this.
+  _emscripten_stack_init();
+  writeStackCookie();
+
+  preRun();
+
+  if (runDependencies > 0) return; // a preRun added a dependency, run will be called later
+
+  function doRun() {
+    // run may have just been called through dependencies being fulfilled just in this very frame,
+    // or while the async setStatus time below was happening
+    if (calledRun) return;
+    calledRun = true;
+    Module['calledRun'] = true;
+
+    if (ABORT) return;
+
+    initRuntime();
+
+    preMain();
+
+    if (Module['onRuntimeInitialized']) Module['onRuntimeInitialized']();
+
+    assert(!Module['_main'], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
+
+    postRun();
+  }
+
+  if (Module['setStatus']) {
+    Module['setStatus']('Running...');
+    setTimeout(function() {
+      setTimeout(function() {
+        Module['setStatus']('');
+      }, 1);
+      doRun();
+    }, 1);
+  } else
+  {
+    doRun();
+  }
+  checkStackCookie();
+}
+Module['run'] = run;
+
+function checkUnflushedContent() {
+  // Compiler settings do not allow exiting the runtime, so flushing
+  // the streams is not possible. but in ASSERTIONS mode we check
+  // if there was something to flush, and if so tell the user they
+  // should request that the runtime be exitable.
+  // Normally we would not even include flush() at all, but in ASSERTIONS
+  // builds we do so just for this check, and here we see if there is any
+  // content to flush, that is, we check if there would have been
+  // something a non-ASSERTIONS build would have not seen.
+  // How we flush the streams depends on whether we are in SYSCALLS_REQUIRE_FILESYSTEM=0
+  // mode (which has its own special function for this; otherwise, all
+  // the code is inside libc)
+  var print = out;
+  var printErr = err;
+  var has = false;
+  out = err = function(x) {
+    has = true;
+  }
+  try { // it doesn't matter if it fails
+    var flush = flush_NO_FILESYSTEM;
+    if (flush) flush();
+  } catch(e) {}
+  out = print;
+  err = printErr;
+  if (has) {
+    warnOnce('stdio streams had content in them that was not flushed. you should set EXIT_RUNTIME to 1 (see the FAQ), or make sure to emit a newline when you printf etc.');
+    warnOnce('(this may also be due to not including full filesystem support - try building with -s FORCE_FILESYSTEM=1)');
+  }
+}
+
+/** @param {boolean|number=} implicit */
+function exit(status, implicit) {
+  checkUnflushedContent();
+
+  // if this is just main exit-ing implicitly, and the status is 0, then we
+  // don't need to do anything here and can just leave. if the status is
+  // non-zero, though, then we need to report it.
+  // (we may have warned about this earlier, if a situation justifies doing so)
+  if (implicit && noExitRuntime && status === 0) {
+    return;
+  }
+
+  if (noExitRuntime) {
+    // if exit() was called, we may warn the user if the runtime isn't actually being shut down
+    if (!implicit) {
+      var msg = 'program exited (with status: ' + status + '), but EXIT_RUNTIME is not set, so halting execution but not exiting the runtime or preventing further async execution (build with EXIT_RUNTIME=1, if you want a true shutdown)';
+      err(msg);
+    }
+  } else {
+
+    EXITSTATUS = status;
+
+    exitRuntime();
+
+    if (Module['onExit']) Module['onExit'](status);
+
+    ABORT = true;
+  }
+
+  quit_(status, new ExitStatus(status));
+}
+
+if (Module['preInit']) {
+  if (typeof Module['preInit'] == 'function') Module['preInit'] = [Module['preInit']];
+  while (Module['preInit'].length > 0) {
+    Module['preInit'].pop()();
+  }
+}
+
+  noExitRuntime = true;
+
+run();
+
+
+
+
+
+
+
+/***/ }),
+
 /***/ 3058:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -20853,6 +25961,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -20962,6 +26077,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
@@ -29743,7 +34865,7 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
@@ -29765,10 +34887,10 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-exports.hR = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -36010,33 +41132,71 @@ function seconds(ms) {
 
 /***/ }),
 
-/***/ 1895:
+/***/ 1509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NJ: () => (/* binding */ BACKUP_KINDS),
+/* harmony export */   U_: () => (/* binding */ backupFiles)
+/* harmony export */ });
+/* unused harmony export backedUpObjects */
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3742);
+/* harmony import */ var _document_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3212);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5633);
+/* harmony import */ var _slug_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7694);
+/**
+ * The pure core of `caac backup`: a tenant snapshot and the reference names that resolve uniquely
+ * → the repository's files (relative path → bytes). Same snapshot and names, same files.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  NJ: () => (/* binding */ BACKUP_KINDS),
-  U_: () => (/* binding */ backupFiles)
-});
 
-// UNUSED EXPORTS: backedUpObjects
 
-// EXTERNAL MODULE: ./lib/src/model/documents.js
-var documents = __nccwpck_require__(822);
-// EXTERNAL MODULE: ./lib/src/model/tenant.js
-var tenant = __nccwpck_require__(3742);
-// EXTERNAL MODULE: ./lib/src/model/json-pointer.js
-var json_pointer = __nccwpck_require__(3896);
-// EXTERNAL MODULE: ./lib/src/model/references.js
-var references = __nccwpck_require__(4096);
-// EXTERNAL MODULE: ./lib/src/normalize/legacy-guests.js
-var legacy_guests = __nccwpck_require__(8389);
-// EXTERNAL MODULE: ./lib/src/normalize/property-rules.js
-var property_rules = __nccwpck_require__(9215);
-// EXTERNAL MODULE: ./lib/src/backup/names.js
-var backup_names = __nccwpck_require__(5633);
-;// CONCATENATED MODULE: ./lib/src/backup/document.js
+
+
+/** Kinds in the order a backup writes and reports them. */
+const BACKUP_KINDS = ['policy', 'namedLocation', 'authenticationStrength'];
+/** The objects a backup holds: every policy and named location, custom strengths only. */
+function backedUpObjects(snapshot, kind) {
+    const all = snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_4__/* .kindOfTenantList */ ._)(kind)];
+    return kind === 'authenticationStrength' ? all.filter((s) => !(0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .isBuiltInStrength */ .NI)(s)) : [...all];
+}
+function backupFiles(snapshot, options = {}) {
+    const files = [];
+    for (const kind of BACKUP_KINDS) {
+        const objects = backedUpObjects(snapshot, kind).map((object, i) => ({
+            object,
+            // Graph always answers an id; an object without one still gets a stable, unique stand-in.
+            id: typeof object['id'] === 'string' && object['id'] !== '' ? object['id'] : `no-id-${i + 1}`,
+            displayName: typeof object['displayName'] === 'string' ? object['displayName'] : '',
+        }));
+        const stems = (0,_slug_js__WEBPACK_IMPORTED_MODULE_3__/* .assignFileStems */ .Wk)(objects.map(({ id, displayName }) => ({ id, displayName })));
+        for (const { object, id, displayName } of objects) {
+            const path = `${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_FOLDERS */ .xg[kind]}/${stems.get(id)}.json`;
+            const document = (0,_document_js__WEBPACK_IMPORTED_MODULE_1__/* .backupDocument */ .o)(kind, object, { names: options.names });
+            files.push({ kind, id, displayName, path, content: (0,_document_js__WEBPACK_IMPORTED_MODULE_1__/* .serializeDocument */ .w)(document), document });
+        }
+    }
+    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    return files.sort((a, b) => compare(a.path, b.path));
+}
+
+
+/***/ }),
+
+/***/ 3212:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ backupDocument),
+/* harmony export */   w: () => (/* binding */ serializeDocument)
+/* harmony export */ });
+/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3896);
+/* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
+/* harmony import */ var _normalize_legacy_guests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8389);
+/* harmony import */ var _normalize_property_rules_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9215);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5633);
 /**
  * One tenant object as a repository document: Graph's own shape, minus what the server manages,
  * with the ids it holds written as `kind:name` where that name resolves back to exactly that
@@ -36109,7 +41269,7 @@ function backupDocument(kind, object, options = {}) {
     if (kind === 'policy') {
         // Graph's GET may answer guests twice (keyword and object); the file keeps the object form,
         // the only one a write accepts beside the other.
-        doc = (0,legacy_guests/* dropLegacyGuestsKeyword */.R)(doc);
+        doc = (0,_normalize_legacy_guests_js__WEBPACK_IMPORTED_MODULE_2__/* .dropLegacyGuestsKeyword */ .R)(doc);
         reduceStrength(doc);
         writeReferences(doc, options.names);
     }
@@ -36125,7 +41285,7 @@ function stripServerFields(kind, object) {
     const strip = (value) => {
         if (Array.isArray(value))
             return value.map(strip);
-        if (!(0,documents/* isJsonObject */.OW)(value))
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value))
             return value;
         const out = {};
         for (const [key, child] of Object.entries(value))
@@ -36150,7 +41310,7 @@ function stripConfigurationIds(doc) {
         return;
     }
     doc['combinationConfigurations'] = configurations.map((c) => {
-        if (!(0,documents/* isJsonObject */.OW)(c))
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(c))
             return c;
         const { id: _id, ...rest } = c;
         return rest;
@@ -36161,16 +41321,16 @@ function stripConfigurationIds(doc) {
  * nothing (validate would only warn that they may be deleted), and keeps those that say something.
  */
 function dropEmptyBetaProperties(kind, doc) {
-    const rules = property_rules/* PROPERTY_RULES */.yC[kind];
-    const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || ((0,documents/* isJsonObject */.OW)(v) && Object.values(v).every(empty));
+    const rules = _normalize_property_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .PROPERTY_RULES */ .yC[kind];
+    const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(v) && Object.values(v).every(empty));
     const walk = (value, shape) => {
         if (Array.isArray(value))
             return value.map((item) => walk(item, `${shape}/*`));
-        if (!(0,documents/* isJsonObject */.OW)(value))
+        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value))
             return value;
         const out = {};
         for (const [key, child] of Object.entries(value)) {
-            const childShape = `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`;
+            const childShape = `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .escapePointerSegment */ .mE)(key)}`;
             if (rules.get(childShape)?.type === 'beta' && empty(child))
                 continue;
             out[key] = walk(child, childShape);
@@ -36182,30 +41342,30 @@ function dropEmptyBetaProperties(kind, doc) {
 /** Graph answers the strength expanded; a document holds only its id (`{ "id": … }`). */
 function reduceStrength(doc) {
     const grant = doc['grantControls'];
-    if (!(0,documents/* isJsonObject */.OW)(grant))
+    if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(grant))
         return;
     const strength = grant['authenticationStrength'];
-    if ((0,documents/* isJsonObject */.OW)(strength))
+    if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(strength))
         grant['authenticationStrength'] = { id: strength['id'] ?? null };
 }
 /** Every id in a reference slot that has a unique name becomes `kind:name`; keywords and the rest stay. */
 function writeReferences(doc, names) {
     if (!names)
         return;
-    const rename = (kind, value) => typeof value === 'string' && (0,references/* isGuid */.W_)(value.trim()) ? (names.get((0,backup_names/* referenceKey */.Db)(kind, value)) ?? value) : value;
-    for (const slot of references/* POLICY_REFERENCE_SLOTS */.tX) {
+    const rename = (kind, value) => typeof value === 'string' && (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .isGuid */ .W_)(value.trim()) ? (names.get((0,_names_js__WEBPACK_IMPORTED_MODULE_4__/* .referenceKey */ .Db)(kind, value)) ?? value) : value;
+    for (const slot of _model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICY_REFERENCE_SLOTS */ .tX) {
         if (!DIRECTORY_OR_NAMED.has(slot.kind))
             continue;
         const kind = slot.kind;
         if (slot.single) {
-            const parent = (0,json_pointer/* valueAtPointer */.sZ)(doc, (0,json_pointer/* parentPointer */.Yg)(slot.pointer) ?? '');
-            const key = (0,json_pointer/* parsePointer */.vp)(slot.pointer).pop();
-            if ((0,documents/* isJsonObject */.OW)(parent) && key in parent) {
+            const parent = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .valueAtPointer */ .sZ)(doc, (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .parentPointer */ .Yg)(slot.pointer) ?? '');
+            const key = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .parsePointer */ .vp)(slot.pointer).pop();
+            if ((0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(parent) && key in parent) {
                 parent[key] = rename(kind, parent[key]);
             }
             continue;
         }
-        const list = (0,json_pointer/* valueAtPointer */.sZ)(doc, slot.pointer);
+        const list = (0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .valueAtPointer */ .sZ)(doc, slot.pointer);
         if (Array.isArray(list))
             list.forEach((v, i) => (list[i] = rename(kind, v)));
     }
@@ -36217,7 +41377,7 @@ function order(kind, value, shape) {
         const items = value.map((item) => order(kind, item, `${shape}/*`));
         return sortSet(kind, items, shape);
     }
-    if (!(0,documents/* isJsonObject */.OW)(value))
+    if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(value))
         return value;
     const listed = KEY_ORDER[kind][shape] ?? [];
     const keys = Object.keys(value);
@@ -36225,11 +41385,11 @@ function order(kind, value, shape) {
     keys.sort((a, b) => rank(a) - rank(b) || compare(a, b));
     const out = {};
     for (const key of keys)
-        out[key] = order(kind, value[key], `${shape}/${(0,json_pointer/* escapePointerSegment */.mE)(key)}`);
+        out[key] = order(kind, value[key], `${shape}/${(0,_model_json_pointer_js__WEBPACK_IMPORTED_MODULE_5__/* .escapePointerSegment */ .mE)(key)}`);
     return out;
 }
 function sortSet(kind, items, shape) {
-    const rule = property_rules/* PROPERTY_RULES */.yC[kind].get(shape);
+    const rule = _normalize_property_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .PROPERTY_RULES */ .yC[kind].get(shape);
     if (!rule || (rule.type !== 'set' && rule.type !== 'combinations' && rule.type !== 'objectSet'))
         return items;
     const unique = new Map();
@@ -36238,125 +41398,10 @@ function sortSet(kind, items, shape) {
     const keyOf = (item) => {
         if (rule.type !== 'objectSet')
             return typeof item === 'string' ? item : JSON.stringify(item);
-        const k = (0,documents/* isJsonObject */.OW)(item) ? item[rule.key] : undefined;
+        const k = (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .isJsonObject */ .OW)(item) ? item[rule.key] : undefined;
         return typeof k === 'string' ? k.toLowerCase() : JSON.stringify(item);
     };
     return [...unique.entries()].sort(([ja, a], [jb, b]) => compare(keyOf(a), keyOf(b)) || compare(ja, jb)).map(([, v]) => v);
-}
-
-;// CONCATENATED MODULE: ./lib/src/backup/slug.js
-/**
- * File names for backed-up documents: slugged from displayName, deterministic, and safe on every
- * checkout (Linux, macOS, Windows): lowercase ASCII letters, digits and single dashes only, so no
- * path separator, no `..`, no character Windows refuses, no trailing dot or space, no name that
- * differs from another only by case, and never a Windows device name (CON, NUL, COM1 …).
- */
-/** The longest slug, before a collision suffix. */
-const MAX_SLUG_LENGTH = 80;
-/** Windows device names: reserved whatever the extension (`con.json` cannot be created). */
-const WINDOWS_RESERVED = new Set([
-    'con', 'prn', 'aux', 'nul',
-    'com0', 'com1', 'com2', 'com3', 'com4', 'com5', 'com6', 'com7', 'com8', 'com9',
-    'lpt0', 'lpt1', 'lpt2', 'lpt3', 'lpt4', 'lpt5', 'lpt6', 'lpt7', 'lpt8', 'lpt9',
-    'conin$', 'conout$',
-]);
-/** Letters NFKD does not decompose, spelled the way people transliterate them. */
-const TRANSLITERATE = {
-    ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
-    ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h', ŧ: 't', Ŧ: 't', ŋ: 'ng', Ŋ: 'ng',
-};
-function isWindowsReservedName(name) {
-    return WINDOWS_RESERVED.has(name.toLowerCase());
-}
-function trimDashes(s) {
-    return s.replace(/^-+/, '').replace(/-+$/, '');
-}
-/**
- * The slug of a name: unicode folded (NFKD, combining marks stripped, a few letters
- * transliterated), lowercased, every run of other characters one `-`, dashes trimmed, at most
- * MAX_SLUG_LENGTH characters, and a Windows device name suffixed `-1`. Empty when nothing usable
- * is left (a name of emoji or of a script without a Latin form): the caller falls back to the id.
- */
-function slugify(name, maxLength = MAX_SLUG_LENGTH) {
-    const folded = name
-        .normalize('NFKD')
-        .replace(/\p{M}+/gu, '')
-        .replace(/[^ -~]/gu, (c) => TRANSLITERATE[c] ?? '-')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-');
-    let slug = trimDashes(trimDashes(folded).slice(0, maxLength));
-    if (isWindowsReservedName(slug))
-        slug = `${slug}-1`;
-    return slug;
-}
-/**
- * One file stem (name without `.json`) per object, all distinct even without regard to case.
- * Objects whose names slug alike are ordered by id: the first keeps the slug, the next get `-2`,
- * `-3`, … (skipping any stem another object already holds). A name with no usable characters
- * becomes its id's slug. The result depends only on the (id, displayName) pairs, not their order.
- */
-function assignFileStems(objects) {
-    const natural = objects.map((o) => ({ o, slug: slugify(o.displayName) || slugify(o.id) || 'unnamed' }));
-    const groups = new Map();
-    for (const { o, slug } of natural)
-        groups.set(slug, [...(groups.get(slug) ?? []), o]);
-    const taken = new Set(groups.keys());
-    const result = new Map();
-    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-    for (const slug of [...groups.keys()].sort(compare)) {
-        const members = groups.get(slug).sort((a, b) => compare(a.id.toLowerCase(), b.id.toLowerCase()) || compare(a.displayName, b.displayName));
-        members.forEach((o, i) => {
-            if (i === 0)
-                return result.set(o.id, slug);
-            let n = i + 1;
-            let stem = withSuffix(slug, n);
-            while (taken.has(stem))
-                stem = withSuffix(slug, ++n);
-            taken.add(stem);
-            result.set(o.id, stem);
-        });
-    }
-    return result;
-}
-function withSuffix(slug, n) {
-    const suffix = `-${n}`;
-    return `${trimDashes(slug.slice(0, MAX_SLUG_LENGTH - suffix.length))}${suffix}`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/backup/backup-files.js
-/**
- * The pure core of `caac backup`: a tenant snapshot and the reference names that resolve uniquely
- * → the repository's files (relative path → bytes). Same snapshot and names, same files.
- */
-
-
-
-
-
-/** Kinds in the order a backup writes and reports them. */
-const BACKUP_KINDS = ['policy', 'namedLocation', 'authenticationStrength'];
-/** The objects a backup holds: every policy and named location, custom strengths only. */
-function backedUpObjects(snapshot, kind) {
-    const all = snapshot[(0,tenant/* kindOfTenantList */._)(kind)];
-    return kind === 'authenticationStrength' ? all.filter((s) => !(0,backup_names/* isBuiltInStrength */.NI)(s)) : [...all];
-}
-function backupFiles(snapshot, options = {}) {
-    const files = [];
-    for (const kind of BACKUP_KINDS) {
-        const objects = backedUpObjects(snapshot, kind).map((object, i) => ({
-            object,
-            // Graph always answers an id; an object without one still gets a stable, unique stand-in.
-            id: typeof object['id'] === 'string' && object['id'] !== '' ? object['id'] : `no-id-${i + 1}`,
-            displayName: typeof object['displayName'] === 'string' ? object['displayName'] : '',
-        }));
-        const stems = assignFileStems(objects.map(({ id, displayName }) => ({ id, displayName })));
-        for (const { object, id, displayName } of objects) {
-            const path = `${documents/* KIND_FOLDERS */.xg[kind]}/${stems.get(id)}.json`;
-            files.push({ kind, id, displayName, path, content: serializeDocument(backupDocument(kind, object, { names: options.names })) });
-        }
-    }
-    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-    return files.sort((a, b) => compare(a.path, b.path));
 }
 
 
@@ -36512,7 +41557,7 @@ function isBuiltInStrength(o) {
 /** `Backup: 2 added, 1 changed, 0 removed, 22 unchanged (8 Graph requests)` */
 function backupSummaryLine(result) {
     const requests = result.requests.total;
-    return `Backup: ${result.added.length} added, ${result.changed.length} changed, ${result.removedNames.length} removed, ${result.unchanged.length} unchanged (${requests} Graph request${requests === 1 ? '' : 's'})`;
+    return `Backup: ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.unchanged.length} unchanged (${requests} Graph request${requests === 1 ? '' : 's'})`;
 }
 /** One line a file written or removed (paths under `out`), then the summary line. */
 function renderBackupText(result, out) {
@@ -36541,6 +41586,96 @@ function renderBackupMarkdown(result) {
 
 /***/ }),
 
+/***/ 7694:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wk: () => (/* binding */ assignFileStems),
+/* harmony export */   oF: () => (/* binding */ withSuffix)
+/* harmony export */ });
+/* unused harmony exports MAX_SLUG_LENGTH, isWindowsReservedName, slugify */
+/**
+ * File names for backed-up documents: slugged from displayName, deterministic, and safe on every
+ * checkout (Linux, macOS, Windows): lowercase ASCII letters, digits and single dashes only, so no
+ * path separator, no `..`, no character Windows refuses, no trailing dot or space, no name that
+ * differs from another only by case, and never a Windows device name (CON, NUL, COM1 …).
+ */
+/** The longest slug, before a collision suffix. */
+const MAX_SLUG_LENGTH = 80;
+/** Windows device names: reserved whatever the extension (`con.json` cannot be created). */
+const WINDOWS_RESERVED = new Set([
+    'con', 'prn', 'aux', 'nul',
+    'com0', 'com1', 'com2', 'com3', 'com4', 'com5', 'com6', 'com7', 'com8', 'com9',
+    'lpt0', 'lpt1', 'lpt2', 'lpt3', 'lpt4', 'lpt5', 'lpt6', 'lpt7', 'lpt8', 'lpt9',
+    'conin$', 'conout$',
+]);
+/** Letters NFKD does not decompose, spelled the way people transliterate them. */
+const TRANSLITERATE = {
+    ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
+    ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h', ŧ: 't', Ŧ: 't', ŋ: 'ng', Ŋ: 'ng',
+};
+function isWindowsReservedName(name) {
+    return WINDOWS_RESERVED.has(name.toLowerCase());
+}
+function trimDashes(s) {
+    return s.replace(/^-+/, '').replace(/-+$/, '');
+}
+/**
+ * The slug of a name: unicode folded (NFKD, combining marks stripped, a few letters
+ * transliterated), lowercased, every run of other characters one `-`, dashes trimmed, at most
+ * MAX_SLUG_LENGTH characters, and a Windows device name suffixed `-1`. Empty when nothing usable
+ * is left (a name of emoji or of a script without a Latin form): the caller falls back to the id.
+ */
+function slugify(name, maxLength = MAX_SLUG_LENGTH) {
+    const folded = name
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .replace(/[^ -~]/gu, (c) => TRANSLITERATE[c] ?? '-')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-');
+    let slug = trimDashes(trimDashes(folded).slice(0, maxLength));
+    if (isWindowsReservedName(slug))
+        slug = `${slug}-1`;
+    return slug;
+}
+/**
+ * One file stem (name without `.json`) per object, all distinct even without regard to case.
+ * Objects whose names slug alike are ordered by id: the first keeps the slug, the next get `-2`,
+ * `-3`, … (skipping any stem another object already holds). A name with no usable characters
+ * becomes its id's slug. The result depends only on the (id, displayName) pairs, not their order.
+ */
+function assignFileStems(objects) {
+    const natural = objects.map((o) => ({ o, slug: slugify(o.displayName) || slugify(o.id) || 'unnamed' }));
+    const groups = new Map();
+    for (const { o, slug } of natural)
+        groups.set(slug, [...(groups.get(slug) ?? []), o]);
+    const taken = new Set(groups.keys());
+    const result = new Map();
+    const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const slug of [...groups.keys()].sort(compare)) {
+        const members = groups.get(slug).sort((a, b) => compare(a.id.toLowerCase(), b.id.toLowerCase()) || compare(a.displayName, b.displayName));
+        members.forEach((o, i) => {
+            if (i === 0)
+                return result.set(o.id, slug);
+            let n = i + 1;
+            let stem = withSuffix(slug, n);
+            while (taken.has(stem))
+                stem = withSuffix(slug, ++n);
+            taken.add(stem);
+            result.set(o.id, stem);
+        });
+    }
+    return result;
+}
+/** `slug-n`, cut so that it stays within MAX_SLUG_LENGTH. */
+function withSuffix(slug, n) {
+    const suffix = `-${n}`;
+    return `${trimDashes(slug.slice(0, MAX_SLUG_LENGTH - suffix.length))}${suffix}`;
+}
+
+
+/***/ }),
+
 /***/ 4044:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36555,8 +41690,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/src/commands/apply.js
 var apply = __nccwpck_require__(7357);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan-check.js + 1 modules
+var plan_check = __nccwpck_require__(5323);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(9757);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
@@ -36572,6 +41709,7 @@ var plan = __nccwpck_require__(2693);
 
 
 const ACTIONS = ['create', 'update', 'delete', 'noop'];
+const SHA256 = /^[0-9a-f]{64}$/;
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Serializes a plan as the plan file holds it. */
 function writePlanFile(plan) {
@@ -36614,7 +41752,9 @@ function readPlanFile(text, file = 'plan file') {
     if (version !== plan/* PLAN_FORMAT_VERSION */.V1) {
         return fail('/formatVersion', version > plan/* PLAN_FORMAT_VERSION */.V1
             ? `format version ${version} was written by a newer caac (this one reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): use the same caac version for plan and apply`
-            : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): make the plan again`);
+            : version === 1
+                ? `format version 1 records no digest of the documents the plan was made from, which apply checks now (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): make the plan again with this caac (caac plan --out)`
+                : `format version ${version} is no longer supported (this caac reads version ${plan/* PLAN_FORMAT_VERSION */.V1}): make the plan again`);
     }
     const str = (o, key, path, optional = false) => {
         const v = o[key];
@@ -36650,6 +41790,18 @@ function readPlanFile(text, file = 'plan file') {
     str(data, 'createdAt', '');
     if (typeof data['fingerprint'] !== 'string' || !/^[0-9a-f]{64}$/.test(data['fingerprint']))
         fail('/fingerprint', 'expected a sha256 hex digest');
+    // What the plan was made from: apply re-reads the folder and refuses other documents.
+    const source = obj(data, 'source', '');
+    if (typeof source['digest'] !== 'string' || !SHA256.test(source['digest']))
+        fail('/source/digest', 'expected a sha256 hex digest of the documents the plan was made from: make the plan again');
+    num(source, 'documents', '/source');
+    for (const [k, v] of Object.entries(obj(source, 'files', '/source')))
+        if (typeof v !== 'string' || !SHA256.test(v))
+            fail(`/source/files/${k}`, 'expected a sha256 hex digest');
+    if (source['commit'] !== undefined && (typeof source['commit'] !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(source['commit'])))
+        fail('/source/commit', 'expected a git commit id');
+    if (typeof source['prune'] !== 'boolean')
+        fail('/source/prune', 'expected true or false');
     const summary = obj(data, 'summary', '');
     for (const key of ['create', 'update', 'delete', 'unchanged', 'unmanaged'])
         num(summary, key, '/summary');
@@ -36664,6 +41816,7 @@ function readPlanFile(text, file = 'plan file') {
         if (op['action'] !== 'create' && typeof op['id'] !== 'string')
             fail(`${path}/id`, `a ${String(op['action'])} needs the tenant object's id`);
         str(op, 'file', path, true);
+        str(op, 'restoreFrom', path, true);
         arr(op, 'changes', path).forEach((c, j) => {
             if (!isObj(c) || typeof c['path'] !== 'string')
                 fail(`${path}/changes/${j}`, 'expected {path, before?, after?}');
@@ -36739,8 +41892,10 @@ function readPlanFile(text, file = 'plan file') {
     return data;
 }
 
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 10 modules
+var load_repository = __nccwpck_require__(2731);
+// EXTERNAL MODULE: ./lib/src/repo/output-paths.js
+var output_paths = __nccwpck_require__(2591);
 // EXTERNAL MODULE: ./lib/src/repo/snapshot-store.js
 var snapshot_store = __nccwpck_require__(7335);
 // EXTERNAL MODULE: ./lib/src/render/apply-text.js
@@ -36769,17 +41924,19 @@ var plan_command = __nccwpck_require__(4922);
 
 
 
+
+
 function registerApply(program, setExit) {
     const command = program
         .command('apply')
-        .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 stale plan')
+        .description('apply a reviewed plan (--plan plan.json), or plan and apply at once (--auto-approve); exit 0 applied and verified, 1 failure, 3 plan refused before any write: stale, or not what --dir and the tenant make')
         .option('-p, --plan <file>', 'the plan file that caac plan --out wrote')
-        .option('-d, --dir <dir>', 'with --auto-approve: the repository folder to plan', load_repository/* DEFAULT_ROOT */.P2)
+        .option('-d, --dir <dir>', 'the repository folder: --plan makes the plan again from it and refuses one made from other documents; --auto-approve plans it', load_repository/* DEFAULT_ROOT */.P2)
         .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
         .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
         .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
         .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
-        .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default .caac/snapshots/<time>/)')
+        .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
         .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
     (0,connection_options/* addConnectionOptions */.AM)((0,confirm_timeout/* addConfirmTimeoutOption */.qr)(command)).action(async (flags) => {
         try {
@@ -36798,6 +41955,8 @@ async function applyAction(flags) {
     if (flags.plan && flags.autoApprove)
         throw new errors/* ConfigurationError */.j1('give either --plan or --auto-approve, not both');
     const confirmTimeout = (0,confirm_timeout/* confirmTimeoutMs */.Ei)(flags.confirmTimeout);
+    if (flags.snapshotDir)
+        (0,output_paths/* assertWritableFolder */.lt)(flags.snapshotDir, '--snapshot-dir');
     let plan;
     let apiVersion = flags.apiVersion;
     if (flags.plan) {
@@ -36812,14 +41971,17 @@ async function applyAction(flags) {
         apiVersion = plan.apiVersion;
     }
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags, apiVersion);
+    // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
+    const store = (0,load_repository/* filePolicyStore */.Sv)(flags.dir);
     if (!flags.plan) {
-        const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+        const outcome = await (0,commands_plan/* runPlan */.F)(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
         if (outcome.status !== 'planned')
             return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
         plan = outcome.plan;
         process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
     }
     return applyAndReport(plan, graph.tenant, {
+        source: flags.plan ? (0,plan_check/* reviewedPlanSource */.AW)(store, graph, flags.dir) : (0,plan_check/* madeHereSource */.TE)(store, flags.dir),
         snapshotDir: flags.snapshotDir,
         allowDelete: flags.allowDelete ?? false,
         keepGoing: flags.keepGoing ?? false,
@@ -36834,7 +41996,7 @@ async function applyAction(flags) {
  */
 async function applyAndReport(plan, tenant, options) {
     const snapshotDir = options.snapshotDir ?? (0,snapshot_store/* defaultSnapshotDir */.r)(process.env, new Date());
-    const outcome = await (0,apply/* runApply */.O)(plan, { tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir) }, {
+    const outcome = await (0,apply/* runApply */.O)(plan, { tenant, snapshots: (0,snapshot_store/* fileSnapshotStore */.I)(snapshotDir), source: options.source }, {
         allowDelete: options.allowDelete,
         endContingency: options.endContingency,
         keepGoing: options.keepGoing,
@@ -36856,11 +42018,13 @@ async function applyAndReport(plan, tenant, options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ registerBackup)
 /* harmony export */ });
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8691);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8999);
+/* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9198);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1451);
-/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
+/* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2591);
+/* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
+/* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
+
 
 
 
@@ -36870,18 +42034,19 @@ function registerBackup(program, setExit) {
     const command = program
         .command('backup')
         .description('write every policy, named location and custom authentication strength of the tenant as a caac repository (exit 0 done, 1 error)')
-        .requiredOption('-o, --out <dir>', 'folder to write: policies/, named-locations/ and authentication-strengths/ under it are caac\'s (stale .json files there are removed); nothing else is touched')
+        .requiredOption('-o, --out <dir>', 'folder to write or update in place: an object that has a file there keeps it (name and format); files in policies/, named-locations/ and authentication-strengths/ of objects gone from the tenant are removed; nothing else is touched')
         .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)');
-    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .addConnectionOptions */ .AM)(command).action(async (flags) => {
+    (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(command).action(async (flags) => {
         try {
-            const log = _connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .logProgress */ .sc;
-            const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_3__/* .connectFromFlags */ .AL)(flags);
+            const log = _connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .logProgress */ .sc;
+            (0,_repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .assertWritableFolder */ .lt)(flags.out, '--out');
+            const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectFromFlags */ .AL)(flags);
             const result = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_0__/* .runBackup */ .Q)(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
-            process.stdout.write((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_4__/* .renderBackupText */ .ek)(result, flags.out));
+            process.stdout.write((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderBackupText */ .ek)(result, flags.out));
             setExit(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok);
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_2__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
         }
     });
 }
@@ -36929,7 +42094,7 @@ function confirmTimeoutMs(value, name = '--confirm-timeout') {
 /* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
 /* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7306);
-/* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9909);
+/* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9398);
 /** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
 
 
@@ -36988,7 +42153,7 @@ function connectFromFlags(flags, apiVersion = flags.apiVersion) {
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7656);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2135);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2731);
 /* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
 /* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3259);
 /* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3090);
@@ -37082,26 +42247,28 @@ function renderOutcome(outcome) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
 /* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7357);
-/* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8691);
-/* harmony import */ var _commands_restore_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6508);
-/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(291);
-/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7656);
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(8999);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2586);
-/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3925);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6187);
-/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8419);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7306);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2135);
-/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7335);
-/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(3259);
-/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(9634);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(4922);
+/* harmony import */ var _commands_plan_check_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5323);
+/* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9198);
+/* harmony import */ var _commands_restore_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6508);
+/* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(291);
+/* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7656);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(8999);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9757);
+/* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3925);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(6187);
+/* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8419);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5071);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7306);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(2731);
+/* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(7335);
+/* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(3259);
+/* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(9634);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(4922);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
+
 
 
 
@@ -37147,7 +42314,7 @@ function registerDemo(program, setExit) {
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
             process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
-            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.usage);
+            setExit(_errors_js__WEBPACK_IMPORTED_MODULE_14__/* .ExitCode */ .yU.usage);
             return;
         }
         const shownDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(process.cwd(), dir) || '.';
@@ -37155,23 +42322,30 @@ function registerDemo(program, setExit) {
         out('caac demo: Conditional Access as Code against a local Graph emulator');
         out();
         out(`Step 1/${steps}  start the Graph emulator with the sample tenant`);
-        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_12__/* .startEmulator */ .s)({ seed: 'sample' });
+        const emulator = await (0,_emulator_index_js__WEBPACK_IMPORTED_MODULE_13__/* .startEmulator */ .s)({ seed: 'sample' });
+        // Every temporary folder the demo makes (snapshots, the backup): removed however it ends.
+        const created = [];
+        const tempFolder = (prefix) => {
+            const path = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), prefix));
+            created.push(path);
+            return path;
+        };
         try {
             out(`          listening on ${emulator.url} (tenant ${emulator.tenantId})`);
             out();
             out(`Step 2/${steps}  caac validate --dir ${shownDir}`);
-            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_11__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(shownDir));
-            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_10__/* .formatFindings */ .e)(validation, 'text')));
+            const validation = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_12__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(shownDir));
+            out(indent((0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_11__/* .formatFindings */ .e)(validation, 'text')));
             out();
             // The emulator takes any bearer token; a demo paces faster than Graph's 1 request/s.
-            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_14__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+            const graph = (0,_graph_connect_js__WEBPACK_IMPORTED_MODULE_15__/* .connectGraph */ .H)({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
             const plan = async () => {
-                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
+                const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
                 if (outcome.status !== 'planned') {
-                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_19__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
                     return undefined;
                 }
-                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(outcome.plan)));
+                out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__/* .renderPlanText */ .$)(outcome.plan)));
                 return outcome.plan;
             };
             out(`Step 3/${steps}  caac plan --dir ${shownDir} --graph-url ${emulator.url}`);
@@ -37191,12 +42365,13 @@ function registerDemo(program, setExit) {
             if (!drift)
                 return;
             out();
-            out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, snapshot, paced writes, read back`);
-            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
-            const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
-            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderApplyText */ .OM)(applied)));
-            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .applySucceeded */ .Ou)(applied)) {
-                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.failure);
+            out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, the plan made again and compared, snapshot, paced writes, read back`);
+            const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_17__/* .fileSnapshotStore */ .I)(tempFolder('caac-demo-snapshot-'));
+            // As apply --plan does: the plan is made again from the folder and the tenant, and compared.
+            const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(drift, { tenant: graph.tenant, snapshots, source: (0,_commands_plan_check_js__WEBPACK_IMPORTED_MODULE_5__/* .reviewedPlanSource */ .AW)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+            out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderApplyText */ .OM)(applied)));
+            if (!(0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__/* .applySucceeded */ .Ou)(applied)) {
+                setExit(_errors_js__WEBPACK_IMPORTED_MODULE_14__/* .ExitCode */ .yU.failure);
                 return;
             }
             out();
@@ -37205,23 +42380,23 @@ function registerDemo(program, setExit) {
             if (!final)
                 return;
             out();
-            const backupDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-backup-')), 'conditional-access');
+            const backupDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(tempFolder('caac-demo-backup-'), 'conditional-access');
             out(`Step 8/${steps}  caac backup --out ${backupDir}`);
-            const backup = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_5__/* .runBackup */ .Q)(graph, { out: backupDir, apiVersion: 'v1.0' });
-            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_20__/* .backupSummaryLine */ .$o)(backup)));
+            const backup = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_6__/* .runBackup */ .Q)(graph, { out: backupDir, apiVersion: 'v1.0' });
+            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_21__/* .backupSummaryLine */ .$o)(backup)));
             out();
             out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
-            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
+            const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
             if (fromBackup.status !== 'planned') {
-                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_19__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
                 return;
             }
-            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(fromBackup.plan)));
+            out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__/* .renderPlanText */ .$)(fromBackup.plan)));
             out();
             const contingency = async (action) => {
-                const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__/* .runContingency */ .V)(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
-                out(indent((0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_8__/* .renderContingencyStatus */ .q)(outcome.sets)));
-                return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_7__/* .contingencySucceeded */ .X)(outcome);
+                const outcome = await (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_8__/* .runContingency */ .V)(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
+                out(indent((0,_contingency_render_js__WEBPACK_IMPORTED_MODULE_9__/* .renderContingencyStatus */ .q)(outcome.sets)));
+                return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_8__/* .contingencySucceeded */ .X)(outcome);
             };
             out(`Step 10/${steps}  MFA is down: caac contingency activate outage-mfa`);
             const activated = await contingency('activate');
@@ -37234,14 +42409,16 @@ function registerDemo(program, setExit) {
             out(`Step 12/${steps}  MFA is back: caac contingency deactivate outage-mfa (each policy back to the state its file declares)`);
             const deactivated = await contingency('deactivate');
             out();
-            const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir);
+            const restoredOnce = await lostAnswerSteps(emulator.url, graph, steps, out, backupDir, tempFolder);
             const held = during.contingency?.held.length ?? 0;
-            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(fromBackup.plan) || !activated || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_9__/* .hasChanges */ .i)(during) || held !== 3 || !deactivated || !restoredOnce
-                ? _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.failure
-                : _errors_js__WEBPACK_IMPORTED_MODULE_13__/* .ExitCode */ .yU.ok);
+            setExit(validation.summary.errors > 0 || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .hasChanges */ .i)(final) || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .hasChanges */ .i)(fromBackup.plan) || !activated || (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .hasChanges */ .i)(during) || held !== 3 || !deactivated || !restoredOnce
+                ? _errors_js__WEBPACK_IMPORTED_MODULE_14__/* .ExitCode */ .yU.failure
+                : _errors_js__WEBPACK_IMPORTED_MODULE_14__/* .ExitCode */ .yU.ok);
         }
         finally {
             await emulator.stop();
+            for (const path of created)
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
         }
     });
 }
@@ -37257,7 +42434,7 @@ async function admin(url, path, body) {
  * caac looks for the result by id instead of sending the restore again: one copy, its old id.
  * Answers whether the policy exists exactly once afterwards.
  */
-async function lostAnswerSteps(url, graph, steps, out, backupDir) {
+async function lostAnswerSteps(url, graph, steps, out, backupDir, tempFolder) {
     const before = await graph.tenant.read();
     const victim = before.policies.find((p) => p['state'] === 'enabled' && typeof p['id'] === 'string');
     if (!victim)
@@ -37268,22 +42445,23 @@ async function lostAnswerSteps(url, graph, steps, out, backupDir) {
     await admin(url, 'list-lag', { ms: 1500 });
     await new Promise((r) => setTimeout(r, 1600));
     out(indent(`caac restore --from ${backupDir} --only "${name}"`));
-    const planned = await (0,_commands_restore_js__WEBPACK_IMPORTED_MODULE_6__/* .planRestore */ .q)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_15__/* .filePolicyStore */ .Sv)(backupDir), graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+    const backup = (0,_commands_restore_js__WEBPACK_IMPORTED_MODULE_7__/* .restoreStore */ .y)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(backupDir), { from: backupDir, only: name });
+    const planned = await (0,_commands_restore_js__WEBPACK_IMPORTED_MODULE_7__/* .planRestore */ .q)(backup, graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
     if (planned.status !== 'planned')
         return false;
     const restore = planned.plan;
-    out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderPlanText */ .$)(restore)));
+    out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__/* .renderPlanText */ .$)(restore)));
     out();
     out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
     await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
-    const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_16__/* .fileSnapshotStore */ .I)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'caac-demo-snapshot-')));
-    const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(restore, { tenant: graph.tenant, snapshots }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+    const snapshots = (0,_repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_17__/* .fileSnapshotStore */ .I)(tempFolder('caac-demo-snapshot-'));
+    const applied = await (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .runApply */ .O)(restore, { tenant: graph.tenant, snapshots, source: (0,_commands_plan_check_js__WEBPACK_IMPORTED_MODULE_5__/* .madeHereSource */ .TE)(backup, backupDir) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
     await admin(url, 'faults', { spec: null });
     await admin(url, 'list-lag', { ms: 0 });
-    out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .renderApplyText */ .OM)(applied)));
+    out(indent((0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__/* .renderApplyText */ .OM)(applied)));
     const copies = (await graph.tenant.read()).policies.filter((p) => p['displayName'] === name);
     out(indent(`"${name}": ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} in the tenant, id ${copies.map((p) => String(p['id'])).join(', ')}${copies.length === 1 && copies[0]['id'] === victim['id'] ? ' (its old id)' : ''}`));
-    return (0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_17__/* .applySucceeded */ .Ou)(applied) && copies.length === 1 && copies[0]['id'] === victim['id'];
+    return (0,_render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__/* .applySucceeded */ .Ou)(applied) && copies.length === 1 && copies[0]['id'] === victim['id'];
 }
 
 
@@ -37298,6 +42476,8 @@ async function lostAnswerSteps(url, graph, steps, out, backupDir) {
 /* unused harmony export emulatorOptionsFromFlags */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8419);
+/* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2591);
+
 
 
 function number(value, flag, { min = 0, integer = false } = {}) {
@@ -37319,6 +42499,10 @@ function emulatorOptionsFromFlags(flags) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`--faults: ${e.message}`);
         }
     }
+    if (flags.seed !== undefined && flags.seed !== 'sample')
+        (0,_repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .assertReadableFile */ .Xf)(flags.seed, '--seed', 'the path of a tenant fixture JSON file, or "sample"');
+    if (flags.state !== undefined)
+        (0,_repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .assertWritableFile */ .fp)(flags.state, '--state');
     return {
         port: number(flags.port, '--port', { integer: true }),
         host: flags.host,
@@ -37409,15 +42593,370 @@ function reportError(error, write) {
     return _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.failure;
 }
 /**
- * For the commands that reach a tenant (plan, apply, restore, backup): exit 2 means "changes" to
- * plan, and 3 a stale plan to apply, so every other error exits 1.
+ * For the commands that reach a tenant (plan, apply, restore, backup, contingency): 3 is a stale
+ * plan, 2 the user's mistake (a flag, a path, a file: ConfigurationError), every other error 1.
+ * `plan --detailed-exitcode` gives 2 to "changes", so there (`usageExit: false`) a mistake exits 1.
  */
-function reportTenantCommandError(error, write) {
+function reportTenantCommandError(error, write, options = {}) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StalePlanError */ .Z) {
         write(`caac: ${error.message}`);
         return _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.stale;
     }
-    return reportError(error, write) === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok ? _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.failure;
+    const code = reportError(error, write);
+    if (code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.usage && options.usageExit !== false)
+        return _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.usage;
+    return code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok ? _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.failure;
+}
+
+
+/***/ }),
+
+/***/ 7484:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  c: () => (/* binding */ registerInit)
+});
+
+// EXTERNAL MODULE: ./lib/schemas/policy.schema.json
+var policy_schema = __nccwpck_require__(3038);
+// EXTERNAL MODULE: ./lib/schemas/named-location.schema.json
+var named_location_schema = __nccwpck_require__(8925);
+// EXTERNAL MODULE: ./lib/schemas/authentication-strength.schema.json
+var authentication_strength_schema = __nccwpck_require__(3620);
+// EXTERNAL MODULE: ./lib/schemas/settings.schema.json
+var settings_schema = __nccwpck_require__(9243);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/commands/backup.js + 1 modules
+var commands_backup = __nccwpck_require__(9198);
+;// CONCATENATED MODULE: ./lib/src/commands/init.js
+/**
+ * `caac init`: starts a repository — the folder layout, a commented caac.yml, the JSON Schemas the
+ * files link to (`$schema`), the example workflows with the folder's path, and a .gitignore line
+ * for `.caac/`. `--from-tenant` adopts an existing tenant: a backup into the new folder, each file
+ * linked to its schema, and a caac.yml whose emergencyAccess *suggests* (commented out, with
+ * counts) the accounts and groups most enabled policies exclude: the user confirms by uncommenting.
+ * Nothing is ever guarded by a guess, and no existing file is overwritten: the run stops before
+ * writing anything (and before any Graph request) and lists what is in the way.
+ */
+
+
+
+
+
+
+
+
+const SCHEMA_FOLDER = '.schemas';
+const SCHEMAS = {
+    'policy.schema.json': policy_schema,
+    'named-location.schema.json': named_location_schema,
+    'authentication-strength.schema.json': authentication_strength_schema,
+    'settings.schema.json': settings_schema,
+};
+const SCHEMA_OF_KIND = {
+    policy: 'policy.schema.json',
+    namedLocation: 'named-location.schema.json',
+    authenticationStrength: 'authentication-strength.schema.json',
+};
+const SETTINGS_FILES = ['caac.yml', 'caac.yaml', 'caac.json'];
+const IGNORED = '.caac/';
+/** A folder path a workflow's YAML can hold unquoted, inside the repository. */
+function checkDir(dir) {
+    const clean = dir.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
+    if (clean === '' || clean === '.' || clean.startsWith('/') || /^[A-Za-z]:/.test(clean) || clean.split('/').some((s) => s === '..' || s === '' || s.startsWith('.'))) {
+        throw new errors/* ConfigurationError */.j1(`--dir ${dir}: give a folder inside this repository, relative to it (for example conditional-access); init writes the workflows and .gitignore here`);
+    }
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(clean)) {
+        throw new errors/* ConfigurationError */.j1(`--dir ${dir}: use letters, digits, ".", "_", "-" and "/" only (the workflows name the folder)`);
+    }
+    return clean;
+}
+/** What init will create (path → content), before anything is written. */
+function templateFiles(dir, workflows, settings) {
+    const files = new Map();
+    files.set(`${dir}/caac.yml`, settings);
+    for (const kind of Object.keys(documents/* KIND_FOLDERS */.xg))
+        files.set(`${dir}/${documents/* KIND_FOLDERS */.xg[kind]}/.gitkeep`, '');
+    for (const [name, schema] of Object.entries(SCHEMAS))
+        files.set(`${dir}/${SCHEMA_FOLDER}/${name}`, JSON.stringify(schema, null, 2) + '\n');
+    for (const w of workflows)
+        files.set(`.github/workflows/caac-${w.name}`, adaptWorkflow(w.content, dir));
+    return files;
+}
+/** The example names the default folder; the user's may differ (the action owner's name stays). */
+function adaptWorkflow(content, dir) {
+    return content.replace(/conditional-access(?!-as-code)/g, dir);
+}
+/** Fails, listing them, when any file init would write (or a backup would fill) is already there. */
+function refuseConflicts(files, planned, dir, fromTenant) {
+    const inTheWay = [...planned].filter((p) => files.exists(p));
+    for (const name of SETTINGS_FILES)
+        if (files.exists(`${dir}/${name}`) && !inTheWay.includes(`${dir}/${name}`))
+            inTheWay.push(`${dir}/${name}`);
+    if (fromTenant) {
+        for (const folder of Object.values(documents/* KIND_FOLDERS */.xg)) {
+            for (const entry of files.list(`${dir}/${folder}`))
+                if (!entry.startsWith('.'))
+                    inTheWay.push(`${dir}/${folder}/${entry}`);
+        }
+    }
+    if (inTheWay.length === 0)
+        return;
+    const shown = inTheWay.slice(0, 10).join(', ') + (inTheWay.length > 10 ? `, and ${inTheWay.length - 10} more` : '');
+    throw new errors/* ConfigurationError */.j1(`init writes nothing over existing files, and ${inTheWay.length === 1 ? 'this one is' : `these ${inTheWay.length} are`} in the way: ${shown}. Move them away, or choose another folder with --dir${fromTenant ? ' (to update a repository from the tenant, use caac backup --out)' : ''}`);
+}
+async function runInit(files, options) {
+    const log = options.log ?? (() => { });
+    const dir = checkDir(options.dir);
+    // The template's paths do not depend on the settings' content: check them before any request.
+    refuseConflicts(files, templateFiles(dir, options.workflows, '').keys(), dir, options.fromTenant !== undefined);
+    let settings = caacYml(undefined);
+    let backup;
+    let suggestion;
+    const created = [];
+    if (options.fromTenant) {
+        backup = await (0,commands_backup/* runBackup */.Q)(options.fromTenant, { out: (0,external_node_path_.join)(options.root ?? '.', dir), apiVersion: options.fromTenant.apiVersion, log });
+        const policies = [];
+        for (const path of backup.written) {
+            const linked = linkSchema(files.read(`${dir}/${path}`), path);
+            files.replace(`${dir}/${path}`, linked.content);
+            if (linked.kind === 'policy')
+                policies.push(linked.value);
+            created.push(`${dir}/${path}`);
+        }
+        suggestion = suggestEmergencyAccess(policies);
+        settings = caacYml(suggestion);
+    }
+    for (const [path, content] of templateFiles(dir, options.workflows, settings)) {
+        if (path.endsWith('/.gitkeep') && files.list(path.slice(0, path.lastIndexOf('/'))).some((e) => !e.startsWith('.')))
+            continue;
+        files.create(path, content);
+        created.push(path);
+    }
+    const updated = [];
+    if (!files.exists('.gitignore')) {
+        files.create('.gitignore', gitignoreLines());
+        created.push('.gitignore');
+    }
+    else if (!coversCaacFolder(files.read('.gitignore'))) {
+        const current = files.read('.gitignore');
+        files.append('.gitignore', (current === '' || current.endsWith('\n') ? '' : '\n') + gitignoreLines());
+        updated.push('.gitignore');
+    }
+    return { created: created.sort(), updated, backup, suggestion };
+}
+function gitignoreLines() {
+    return `# caac: local working files (never policy bodies in the repository by accident)\n${IGNORED}\n`;
+}
+function coversCaacFolder(text) {
+    return text.split(/\r?\n/).some((l) => ['.caac', '.caac/', '/.caac', '/.caac/', '.caac/*', '.caac/**'].includes(l.trim()));
+}
+/** A backed-up document with `$schema` first, pointing at the copy init writes beside it. */
+function linkSchema(content, path) {
+    const kind = Object.keys(documents/* KIND_FOLDERS */.xg).find((k) => path.startsWith(`${documents/* KIND_FOLDERS */.xg[k]}/`));
+    const value = JSON.parse(content);
+    const linked = { $schema: `../${SCHEMA_FOLDER}/${SCHEMA_OF_KIND[kind]}`, ...value };
+    return { content: JSON.stringify(linked, null, 2) + '\n', kind, value };
+}
+/** Keywords of excludeUsers that are no account. */
+const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
+/**
+ * The accounts and groups that more than half of the enabled policies exclude, most excluded
+ * first: break-glass accounts are excluded everywhere, so they stand out; a per-policy exclusion
+ * does not. Only a suggestion: the caller writes it commented out.
+ */
+function suggestEmergencyAccess(policies) {
+    const enabled = policies.filter((p) => p['state'] === 'enabled');
+    const counts = new Map();
+    for (const p of enabled) {
+        const conditions = p['conditions'];
+        const users = (0,documents/* isJsonObject */.OW)(conditions) ? conditions['users'] : undefined;
+        if (!(0,documents/* isJsonObject */.OW)(users))
+            continue;
+        for (const [field, kind] of [['excludeUsers', 'user'], ['excludeGroups', 'group']]) {
+            const list = users[field];
+            if (!Array.isArray(list))
+                continue;
+            for (const ref of new Set(list.filter((v) => typeof v === 'string' && !USER_KEYWORDS.has(v.toLowerCase())))) {
+                const key = `${kind}\u0000${ref.toLowerCase()}`;
+                const entry = counts.get(key) ?? { reference: ref, kind, excludedBy: 0 };
+                entry.excludedBy += 1;
+                counts.set(key, entry);
+            }
+        }
+    }
+    const accounts = [...counts.values()]
+        .filter((a) => a.excludedBy * 2 > enabled.length)
+        .sort((a, b) => b.excludedBy - a.excludedBy || (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+    return { enabledPolicies: enabled.length, accounts };
+}
+/** caac.yml, commented; emergencyAccess is never active: a TODO, or the suggestion commented out. */
+function caacYml(suggestion) {
+    const lines = [
+        `# yaml-language-server: $schema=${SCHEMA_FOLDER}/settings.schema.json`,
+        '# caac settings. Policies, named locations and authentication strengths live next to this file,',
+        '# one document each (JSON or YAML) under policies/, named-locations/ and authentication-strengths/,',
+        "# in Microsoft Graph's own shape, with references by name (group:, user:, role:, app:, location:,",
+        '# authStrength:). `caac validate` checks them; `caac plan` shows what would change in the tenant.',
+        '',
+        '# TODO: name your emergency-access (break-glass) accounts before the first apply. Every enabled or',
+        '# report-only policy must exclude them. Until emergencyAccess is set, validate and plan warn',
+        '# (no-emergency-access) on every run.',
+    ];
+    if (!suggestion) {
+        lines.push('# Uncomment and fill in (at least one of the two):', '# emergencyAccess:', '#   users: ["user:breakglass1@<your-domain>", "user:breakglass2@<your-domain>"]', '#   groups: ["group:<your break-glass group>"]');
+    }
+    else if (suggestion.accounts.length === 0) {
+        lines.push(`# No account or group is excluded by most of the tenant's ${suggestion.enabledPolicies} enabled policies:`, '# the tenant may have no break-glass accounts yet. Create them, exclude them, then fill in:', '# emergencyAccess:', '#   users: ["user:breakglass1@<your-domain>"]', '#   groups: ["group:<your break-glass group>"]');
+    }
+    else {
+        lines.push('# SUGGESTED from the tenant: what most enabled policies exclude. Check each one is a break-glass', '# account or group (not, say, a service account), delete the others, then uncomment:', '# emergencyAccess:');
+        for (const kind of ['user', 'group']) {
+            const ofKind = suggestion.accounts.filter((a) => a.kind === kind);
+            if (ofKind.length === 0)
+                continue;
+            lines.push(`#   ${kind}s:`);
+            // JSON's quoting is YAML's too, and it keeps any character of a tenant's name on one line.
+            for (const a of ofKind)
+                lines.push(`#     - ${JSON.stringify(a.reference)}  # excluded by ${a.excludedBy} of ${suggestion.enabledPolicies} enabled policies`);
+        }
+    }
+    lines.push('', "# Every policy's displayName must match this pattern (optional):", '# naming:', '#   pattern: "^CA\\\\d{3} - "', '', '# Delete tenant objects that no file describes (plan --prune does it for one run).', 'prune: false', '');
+    return lines.join('\n');
+}
+
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 10 modules
+var load_repository = __nccwpck_require__(2731);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/src/repo/init-files.js
+/**
+ * The files `caac init` reads and writes, under one root (the repository, normally the working
+ * directory), and the example workflows shipped beside the bundle.
+ */
+
+
+
+
+function fileInitFiles(root) {
+    const abs = (path) => (0,external_node_path_.join)(root, ...path.split('/'));
+    const exists = (path) => {
+        try {
+            (0,external_node_fs_.lstatSync)(abs(path));
+            return true;
+        }
+        catch {
+            return false;
+        }
+    };
+    return {
+        exists,
+        list(folder) {
+            try {
+                return (0,external_node_fs_.readdirSync)(abs(folder));
+            }
+            catch {
+                return [];
+            }
+        },
+        read: (path) => (0,external_node_fs_.readFileSync)(abs(path), 'utf8'),
+        create(path, content) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(abs(path)), { recursive: true });
+            try {
+                // 'wx': never over a file that appeared since the check (or a link).
+                (0,external_node_fs_.writeFileSync)(abs(path), content, { encoding: 'utf8', flag: 'wx' });
+            }
+            catch (e) {
+                if (e.code === 'EEXIST')
+                    throw new errors/* ConfigurationError */.j1(`${path} appeared while caac init ran: nothing was overwritten; move it away and run init again`);
+                throw e;
+            }
+        },
+        replace: (path, content) => (0,external_node_fs_.writeFileSync)(abs(path), content, 'utf8'),
+        append: (path, content) => (0,external_node_fs_.appendFileSync)(abs(path), content, 'utf8'),
+    };
+}
+/** The example workflows beside the bundle (dist/../examples) or the sources (src/repo/../../examples). */
+function exampleWorkflows() {
+    for (const candidate of ['../examples/workflows', '../../examples/workflows']) {
+        const folder = (0,external_node_url_.fileURLToPath)(new URL(candidate, import.meta.url));
+        if (!(0,external_node_fs_.existsSync)(folder))
+            continue;
+        return (0,external_node_fs_.readdirSync)(folder)
+            .filter((name) => name.endsWith('.yml'))
+            .sort()
+            .map((name) => ({ name, content: (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(folder, name), 'utf8') }));
+    }
+    throw new errors/* ConfigurationError */.j1('the example workflows (examples/workflows) are missing next to the caac bundle: reinstall caac');
+}
+
+// EXTERNAL MODULE: ./lib/src/render/plan-format.js
+var plan_format = __nccwpck_require__(3090);
+// EXTERNAL MODULE: ./lib/src/cli/connection-options.js
+var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/fail.js
+var fail = __nccwpck_require__(1451);
+;// CONCATENATED MODULE: ./lib/src/cli/init-command.js
+
+
+
+
+
+
+
+function registerInit(program, setExit) {
+    const command = program
+        .command('init')
+        .description('start a caac repository here: folders, a commented caac.yml, schemas, example workflows, .gitignore; --from-tenant adopts a tenant (exit 0 done, 1 error, 2 a file in the way)')
+        .option('-d, --dir <dir>', 'the folder to create, relative to the repository root', load_repository/* DEFAULT_ROOT */.P2)
+        .option('--from-tenant', 'back the tenant up into the folder, and suggest its break-glass accounts in caac.yml (commented out, for you to confirm)');
+    (0,connection_options/* addConnectionOptions */.AM)(command).action(async (flags) => {
+        try {
+            const workflows = exampleWorkflows();
+            const files = fileInitFiles(process.cwd());
+            const result = await runInit(files, {
+                dir: flags.dir,
+                workflows,
+                log: connection_options/* logProgress */.sc,
+                // Signing in waits until runInit has checked that nothing is in the way (it is lazy: no request before).
+                ...(flags.fromTenant ? { fromTenant: { ...(0,connection_options/* connectFromFlags */.AL)(flags), apiVersion: flags.apiVersion } } : {}),
+            });
+            process.stdout.write(renderInit(result, flags.dir));
+            setExit(errors/* ExitCode */.yU.ok);
+        }
+        catch (error) {
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+        }
+    });
+}
+function renderInit(result, dir) {
+    const lines = [...result.created.map((p) => `created ${p}`), ...result.updated.map((p) => `updated ${p} (added .caac/)`)];
+    if (result.backup) {
+        const b = result.backup;
+        lines.push(`backed up ${b.added.length} object(s) of the tenant into ${dir}/ (${b.requests.total} Graph requests)`);
+        for (const w of b.warnings)
+            lines.push(`warning: ${(0,plan_format/* sanitizeLogText */.fu)(w)}`);
+    }
+    lines.push('', 'Next:');
+    const s = result.suggestion;
+    if (s && s.accounts.length > 0) {
+        lines.push(`  1. ${dir}/caac.yml suggests ${s.accounts.length} emergency-access account(s) or group(s) (what most of the ${s.enabledPolicies} enabled policies exclude): check them, then uncomment emergencyAccess`);
+    }
+    else {
+        lines.push(`  1. name your emergency-access (break-glass) accounts in ${dir}/caac.yml (emergencyAccess; see the TODO there)`);
+    }
+    lines.push(`  2. caac validate --dir ${dir}`, `  3. caac plan --dir ${dir}${result.backup ? '   (a tenant just adopted plans as no changes)' : ''}`, '  4. set the repository variables CAAC_TENANT_ID and CAAC_CLIENT_ID the workflows in .github/workflows/ use');
+    return lines.join('\n') + '\n';
 }
 
 
@@ -37436,16 +42975,18 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
 /* harmony import */ var _demo_command_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6940);
 /* harmony import */ var _emulator_command_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6428);
-/* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4044);
-/* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1849);
-/* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8192);
-/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4922);
-/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6332);
-/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8113);
+/* harmony import */ var _init_command_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7484);
+/* harmony import */ var _apply_command_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4044);
+/* harmony import */ var _backup_command_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1849);
+/* harmony import */ var _contingency_command_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8192);
+/* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4922);
+/* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6332);
+/* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8113);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
  * commands in src/commands/ do the work.
  */
+
 
 
 
@@ -37471,12 +43012,13 @@ async function main(argv) {
         .showSuggestionAfterError(true)
         .showHelpAfterError('(run "caac --help" for usage)')
         .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_11__/* .registerValidate */ .i)(program, setExit);
-    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_9__/* .registerPlan */ .l)(program, setExit);
-    (0,_apply_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerApply */ .O)(program, setExit);
-    (0,_restore_command_js__WEBPACK_IMPORTED_MODULE_10__/* .registerRestore */ .U)(program, setExit);
-    (0,_backup_command_js__WEBPACK_IMPORTED_MODULE_7__/* .registerBackup */ .a)(program, setExit);
-    (0,_contingency_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerContingency */ .J)(program, setExit);
+    (0,_init_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerInit */ .c)(program, setExit);
+    (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_12__/* .registerValidate */ .i)(program, setExit);
+    (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_10__/* .registerPlan */ .l)(program, setExit);
+    (0,_apply_command_js__WEBPACK_IMPORTED_MODULE_7__/* .registerApply */ .O)(program, setExit);
+    (0,_restore_command_js__WEBPACK_IMPORTED_MODULE_11__/* .registerRestore */ .U)(program, setExit);
+    (0,_backup_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerBackup */ .a)(program, setExit);
+    (0,_contingency_command_js__WEBPACK_IMPORTED_MODULE_9__/* .registerContingency */ .J)(program, setExit);
     (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .H)(program);
     (0,_demo_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerDemo */ .H)(program, setExit);
     try {
@@ -37519,14 +43061,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(9757);
 // EXTERNAL MODULE: ./lib/src/commands/validate-output.js + 2 modules
 var validate_output = __nccwpck_require__(3925);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 10 modules
+var load_repository = __nccwpck_require__(2731);
+// EXTERNAL MODULE: ./lib/src/repo/output-paths.js
+var output_paths = __nccwpck_require__(2591);
 // EXTERNAL MODULE: ./lib/src/version.js + 1 modules
 var version = __nccwpck_require__(4387);
 // EXTERNAL MODULE: ./lib/src/render/markdown-escape.js
@@ -37577,6 +43121,7 @@ const WARNING_ICONS = {
     'break-glass-removed': '🚨',
     'break-glass-added': '🛡️',
     'break-glass-unmanaged': '🚨',
+    'no-emergency-access': '🚨',
     contingency: '🆘',
     'security-defaults': '❔',
     beta: '🧪',
@@ -37788,6 +43333,7 @@ var connection_options = __nccwpck_require__(624);
 
 
 
+
 /** Prints why a plan stopped before comparing anything; returns the exit code. */
 function reportStoppedPlan(outcome, write) {
     if (outcome.status === 'invalid') {
@@ -37821,12 +43367,18 @@ function registerPlan(program, setExit) {
             await planAction(flags, setExit);
         }
         catch (error) {
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+            // With --detailed-exitcode, 2 means "changes": a mistake in the flags or files then exits 1.
+            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n'), { usageExit: !flags.detailedExitcode }));
         }
     });
 }
 async function planAction(flags, setExit) {
     const log = connection_options/* logProgress */.sc;
+    // Before the tenant is read: a path that cannot be written would waste the whole read.
+    if (flags.out)
+        (0,output_paths/* assertWritableFile */.fp)(flags.out, '--out');
+    if (flags.markdown)
+        (0,output_paths/* assertWritableFile */.fp)(flags.markdown, '--markdown');
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
     const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned') {
@@ -37858,14 +43410,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:readline/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
-// EXTERNAL MODULE: ./lib/src/commands/plan.js + 2 modules
-var commands_plan = __nccwpck_require__(2586);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var commands_plan = __nccwpck_require__(9757);
+// EXTERNAL MODULE: ./lib/src/commands/plan-check.js + 1 modules
+var plan_check = __nccwpck_require__(5323);
 // EXTERNAL MODULE: ./lib/src/commands/restore.js
 var restore = __nccwpck_require__(6508);
 // EXTERNAL MODULE: ./lib/src/errors.js
 var errors = __nccwpck_require__(5071);
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 10 modules
+var load_repository = __nccwpck_require__(2731);
+// EXTERNAL MODULE: ./lib/src/repo/output-paths.js
+var output_paths = __nccwpck_require__(2591);
 // EXTERNAL MODULE: ./lib/src/render/plan-text.js
 var plan_text = __nccwpck_require__(9634);
 // EXTERNAL MODULE: ./lib/src/cli/connection-options.js
@@ -37879,6 +43435,8 @@ var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
 var plan_command = __nccwpck_require__(4922);
 ;// CONCATENATED MODULE: ./lib/src/cli/restore-command.js
+
+
 
 
 
@@ -37914,8 +43472,11 @@ async function restoreAction(flags) {
     const confirmTimeout = (0,confirm_timeout/* confirmTimeoutMs */.Ei)(flags.confirmTimeout);
     if (!(0,external_node_fs_.existsSync)(flags.from))
         throw new errors/* ConfigurationError */.j1(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
+    if (flags.snapshotDir)
+        (0,output_paths/* assertWritableFolder */.lt)(flags.snapshotDir, '--snapshot-dir');
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
-    const outcome = await (0,restore/* planRestore */.q)((0,load_repository/* filePolicyStore */.Sv)(flags.from), graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+    const store = (0,restore/* restoreStore */.y)((0,load_repository/* filePolicyStore */.Sv)(flags.from), flags);
+    const outcome = await (0,restore/* planRestore */.q)(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned')
         return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
     const { plan } = outcome;
@@ -37935,7 +43496,8 @@ async function restoreAction(flags) {
         }
     }
     // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
-    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
+    // The backup folder must still hold what was planned and shown (the question may wait a while).
+    return (0,apply_command/* applyAndReport */.C)(plan, graph.tenant, { source: (0,plan_check/* madeHereSource */.TE)(store, flags.from), snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }
 
 
@@ -37952,8 +43514,10 @@ async function restoreAction(flags) {
 /* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6187);
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3925);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5071);
-/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2135);
-/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(233);
+/* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2731);
+/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(233);
+/* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2591);
+
 
 
 
@@ -37969,11 +43533,13 @@ function registerValidate(program, setExit) {
         .addOption(new commander__WEBPACK_IMPORTED_MODULE_1__/* .Option */ .c$('-f, --format <format>', 'output format').choices(_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDINGS_FORMATS */ .E).default('text'))
         .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
         .action((flags) => {
+        if (flags.output)
+            (0,_repo_output_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .assertWritableFile */ .fp)(flags.output, '--output');
         const result = (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .runValidate */ .E)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .filePolicyStore */ .Sv)(flags.dir));
         const report = (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .formatFindings */ .e)(result, flags.format);
         if (flags.output) {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(flags.output, report);
-            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_6__/* .renderFindingsText */ .u)(result));
+            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_7__/* .renderFindingsText */ .u)(result));
         }
         else {
             process.stdout.write(report);
@@ -37994,22 +43560,25 @@ function registerValidate(program, setExit) {
 /* harmony export */ });
 /* harmony import */ var _apply_execute_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9078);
 /* harmony import */ var _apply_guards_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2179);
-/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3932);
+/* harmony import */ var _apply_poll_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3932);
 /* harmony import */ var _contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7641);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(822);
-/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3742);
+/* harmony import */ var _model_tenant_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3742);
 /* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5519);
 /* harmony import */ var _plan_field_changes_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2564);
 /* harmony import */ var _plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3972);
 /* harmony import */ var _plan_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9589);
-/* harmony import */ var _security_defaults_check_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2855);
-/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3090);
+/* harmony import */ var _plan_check_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5323);
+/* harmony import */ var _security_defaults_check_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2855);
+/* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3090);
 /**
  * `caac apply`: the reviewed plan, and nothing else. Refuses before any write when the plan is
- * unsafe, deletes without --allow-delete, targets another tenant, is stale, or would undo an active
- * contingency set without --end-contingency; keeps a snapshot of everything it will touch; writes
- * in dependency order; then re-reads the tenant and verifies.
+ * unsafe, deletes without --allow-delete, was made from other documents than its folder holds,
+ * targets another tenant, is stale, is not what the repository and the tenant make (a plan file is
+ * a claim: it is made again and compared, and the plan made again is what is written), or would
+ * undo an active contingency set without --end-contingency; keeps a snapshot of everything it will
+ * touch; writes in dependency order; then re-reads the tenant and verifies.
  *
  * Once the checks before any write are passed, it does not throw: whatever fails (the first read,
  * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
@@ -38028,22 +43597,22 @@ function registerValidate(program, setExit) {
 
 
 
+
 const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+/**
+ * `source`: where the plan comes from. A plan file (`reviewedPlanSource`) is made again from the
+ * folder apply runs in and the tenant, and refused unless equal; a plan this run made
+ * (`madeHereSource`) only has its folder checked again.
+ */
 async function runApply(reviewed, ports, given) {
     const { tenant } = ports;
     // Names in log lines come from files and the tenant: a control character must not forge a line.
-    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_10__/* .sanitizeLogText */ .fu)(line)) };
+    const options = { ...given, log: (line) => given.log((0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__/* .sanitizeLogText */ .fu)(line)) };
     const before = tenant.requests();
     const endContingency = options.endContingency ?? false;
-    const plan = settleHeldPolicies(reviewed, endContingency, options.log);
-    const safety = (0,_apply_guards_js__WEBPACK_IMPORTED_MODULE_1__/* .planSafetyProblems */ .w)(plan);
-    if (safety.length)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
-    const deletes = plan.operations.filter((op) => op.action === 'delete');
-    if (deletes.length && !options.allowDelete) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
-    }
-    const work = plan.operations.filter((op) => op.action !== 'noop');
+    // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
+    refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete);
+    (0,_plan_check_js__WEBPACK_IMPORTED_MODULE_9__/* .checkDocuments */ .FF)(reviewed, ports.source);
     const outcome = (results, rest = {}) => ({
         results,
         applied: results.filter((r) => r.status === 'applied').length,
@@ -38052,10 +43621,10 @@ async function runApply(reviewed, ports, given) {
         verification: [],
         readBack: 'none',
         ...rest,
-        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .requestsSince */ .T)(before, tenant.requests()),
+        requests: (0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_12__/* .requestsSince */ .T)(before, tenant.requests()),
     });
     /** The run stopped before any write: every operation is named as not attempted. */
-    const notAttempted = (stopped, error) => outcome(work.map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
+    const notAttempted = (stopped, error, operations = reviewed.operations) => outcome(operations.filter((op) => op.action !== 'noop').map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
     options.log('reading the tenant to check the plan is still current');
     let live;
     try {
@@ -38064,14 +43633,27 @@ async function runApply(reviewed, ports, given) {
     catch (e) {
         return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
     }
-    if (plan.tenant.id && live.tenantId && plan.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${plan.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+    if (reviewed.tenant.id && live.tenantId && reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${reviewed.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
     }
-    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__/* .fingerprintSnapshot */ .B)(live, plan.apiVersion);
-    if (fingerprint !== plan.fingerprint) {
-        const changes = plan.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .describeStateChanges */ .G)(plan.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .stateOf */ .L)(live, plan.apiVersion)) : [];
+    const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__/* .fingerprintSnapshot */ .B)(live, reviewed.apiVersion);
+    if (fingerprint !== reviewed.fingerprint) {
+        const changes = reviewed.state ? (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .describeStateChanges */ .G)(reviewed.state, (0,_plan_state_js__WEBPACK_IMPORTED_MODULE_8__/* .stateOf */ .L)(live, reviewed.apiVersion)) : [];
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StalePlanError */ .Z(`the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`);
     }
+    // From here on, the plan made again (equal to the file's, or refused): its bodies and its guards (caac.yml's).
+    let remade;
+    try {
+        remade = await (0,_plan_check_js__WEBPACK_IMPORTED_MODULE_9__/* .remadePlan */ .KJ)(reviewed, ports.source, live, options.log);
+    }
+    catch (e) {
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .StalePlanError */ .Z || e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd)
+            throw e;
+        return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
+    }
+    const plan = settleHeldPolicies(remade, endContingency, () => { });
+    refuseUnsafe(plan, options.allowDelete);
+    const work = plan.operations.filter((op) => op.action !== 'noop');
     // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
     const conflicts = endContingency ? [] : (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .contingencyConflicts */ .ZR)(plan, live);
     if (conflicts.length) {
@@ -38084,12 +43666,12 @@ async function runApply(reviewed, ports, given) {
         return outcome([]);
     }
     try {
-        await (0,_security_defaults_check_js__WEBPACK_IMPORTED_MODULE_9__/* .refuseWhileSecurityDefaultsOn */ .J)(work, tenant, 'apply', options.log);
+        await (0,_security_defaults_check_js__WEBPACK_IMPORTED_MODULE_10__/* .refuseWhileSecurityDefaultsOn */ .J)(work, tenant, 'apply', options.log);
     }
     catch (e) {
         if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd)
             throw e;
-        return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e);
+        return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e, work);
     }
     const touched = work
         .filter((op) => op.id)
@@ -38104,19 +43686,29 @@ async function runApply(reviewed, ports, given) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
     }
     options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
-    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
+    const confirm = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x };
     let results;
     try {
         results = await (0,_apply_execute_js__WEBPACK_IMPORTED_MODULE_0__/* .executeOperations */ .Op)(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
     }
     catch (e) {
         // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
-        return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e), snapshotDir };
+        return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e, work), snapshotDir };
     }
     const applied = results.filter((r) => r.status === 'applied');
     const labels = applied.map((r) => `${r.operation.action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_LABELS */ .bu[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
     const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
     return outcome(results, { ...read, snapshotDir });
+}
+/** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
+function refuseUnsafe(plan, allowDelete) {
+    const safety = (0,_apply_guards_js__WEBPACK_IMPORTED_MODULE_1__/* .planSafetyProblems */ .w)(plan);
+    if (safety.length)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+    const deletes = plan.operations.filter((op) => op.action === 'delete');
+    if (deletes.length && !allowDelete) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+    }
 }
 /** Objects named like an applied one, more than once: named in the report, never silent. */
 function duplicatesOf(applied, after) {
@@ -38127,7 +43719,7 @@ function duplicatesOf(applied, after) {
         const name = op.displayName.trim().toLowerCase();
         if (op.action === 'delete' || reported.has(`${op.kind}:${name}`))
             continue;
-        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
+        const same = after[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_12__/* .kindOfTenantList */ ._)(op.kind)].filter((o) => typeof o['displayName'] === 'string' && o['displayName'].trim().toLowerCase() === name);
         if (same.length < 2)
             continue;
         reported.add(`${op.kind}:${name}`);
@@ -38147,16 +43739,16 @@ async function readBack(applied, tenant, check, confirm, log) {
     log('reading the tenant back to verify');
     let reads = 0;
     try {
-        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .pollUntil */ .g3)(async () => {
+        const seen = await (0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_13__/* .pollUntil */ .g3)(async () => {
             const found = check(await tenant.read());
             reads += 1;
             if (reads === 1 && found.differences.length > 0) {
-                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
+                log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_13__/* .seconds */ .YA)(confirm.timeoutMs ?? _apply_poll_js__WEBPACK_IMPORTED_MODULE_13__/* .DEFAULT_CONFIRM_TIMEOUT_MS */ ._x)}, as Graph's lists show a write only after a while`);
             }
             return { done: found.differences.length === 0, value: found };
         }, confirm);
         const last = seen.done ? seen.value : seen.last;
-        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_12__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
+        const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${(0,_apply_poll_js__WEBPACK_IMPORTED_MODULE_13__/* .seconds */ .YA)(seen.waitedMs)}: ${d}`);
         const verification = [...(last.duplicates ?? []), ...unverified];
         return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
     }
@@ -38192,7 +43784,7 @@ function settleHeldPolicies(plan, endContingency, log) {
     return released;
 }
 function findObject(snapshot, kind, id) {
-    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_11__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
+    return snapshot[(0,_model_tenant_js__WEBPACK_IMPORTED_MODULE_12__/* .kindOfTenantList */ ._)(kind)].find((o) => String(o['id']).toLowerCase() === id.toLowerCase());
 }
 /**
  * Every applied operation must now read back as sent: anything else is reported, field by field;
@@ -38226,27 +43818,276 @@ function differencesOf(applied, after, apiVersion) {
 
 /***/ }),
 
-/***/ 8691:
+/***/ 9198:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ runBackup)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1895);
-/* harmony import */ var _backup_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5633);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5071);
-/* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(822);
-/* harmony import */ var _resolve_well_known_apps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1700);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Q: () => (/* binding */ runBackup)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/src/backup/backup-files.js
+var backup_files = __nccwpck_require__(1509);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/backup/document.js
+var backup_document = __nccwpck_require__(3212);
+// EXTERNAL MODULE: ./lib/src/backup/slug.js
+var slug = __nccwpck_require__(7694);
+;// CONCATENATED MODULE: ./lib/src/backup/in-place.js
+/**
+ * A backup into a working repository, decided on plain data (pure): which existing file holds
+ * which tenant object, what each file becomes, which new files are made and which are removed.
+ *
+ * - An object that already has a file keeps that file, its name and its format: YAML stays YAML
+ *   (edited through the `yaml` Document, so comments on what is kept survive), JSON keeps its
+ *   indentation, line endings and key order. A file whose document already says what the tenant
+ *   says (compared in the backup's canonical form) is not touched at all.
+ * - Files are matched to tenant objects by `id` first, then by displayName (trimmed, any case):
+ *   an `id` that names no object of the tenant (a repository promoted from another tenant) does
+ *   not stop a match by name.
+ * - Only a file that holds an object the tenant no longer has is removed. A file that cannot be
+ *   parsed, holds no object, or holds an object another file already holds is left alone and
+ *   reported: the user decides.
+ */
+
+
+
+
+/** `.json`, `.yaml` or `.yml` (any case): the files a backup reads in its folders. */
+function formatOfPath(path) {
+    if (/\.json$/i.test(path))
+        return 'json';
+    if (/\.ya?ml$/i.test(path))
+        return 'yaml';
+    return undefined;
+}
+const nameKey = (name) => name.trim().toLowerCase();
+function parseExisting(file) {
+    const format = formatOfPath(file.path);
+    if (!format)
+        return { problem: 'not a .json or .yaml file' };
+    let value;
+    try {
+        if (format === 'json')
+            value = JSON.parse(file.content.replace(/^\uFEFF/, ''));
+        else {
+            const doc = (0,dist/* parseDocument */.Tp)(file.content, { uniqueKeys: true, prettyErrors: false });
+            if (doc.errors.length > 0)
+                throw new Error(doc.errors[0].message.split('\n')[0]);
+            value = doc.toJS({ maxAliasCount: 100 });
+        }
+    }
+    catch (e) {
+        return { problem: `it cannot be parsed (${e instanceof Error ? e.message : String(e)})` };
+    }
+    if (!(0,documents/* isJsonObject */.OW)(value))
+        return { problem: 'it does not hold an object' };
+    const obj = value;
+    const id = typeof obj['id'] === 'string' && obj['id'].trim() !== '' ? obj['id'].trim().toLowerCase() : undefined;
+    const name = typeof obj['displayName'] === 'string' ? nameKey(obj['displayName']) : undefined;
+    if (id === undefined && name === undefined)
+        return { problem: 'it holds neither an id nor a displayName' };
+    return { parsed: { file, format, value: obj, id, name } };
+}
+function planInPlace(files, existing) {
+    const plan = { writes: [], unchanged: [], removals: [], added: [], changed: [], warnings: [] };
+    const parsed = [];
+    /** Paths that stay on disk whatever happens (lowercased): a new file must not take one. */
+    const staying = new Set();
+    for (const file of [...existing].sort((a, b) => compare(a.path, b.path))) {
+        const { parsed: p, problem } = parseExisting(file);
+        if (p)
+            parsed.push(p);
+        else {
+            staying.add(file.path.toLowerCase());
+            plan.warnings.push(`${file.path}: left alone, ${problem}; fix or remove it`);
+        }
+    }
+    const claimed = new Map();
+    const newFiles = [];
+    for (const kind of new Set(files.map((f) => f.kind))) {
+        const ofKind = files.filter((f) => f.kind === kind);
+        const candidates = parsed.filter((p) => p.file.kind === kind);
+        const tenantIds = new Set(ofKind.map((f) => f.id.toLowerCase()));
+        const unmatched = [];
+        // By id first, for every object, so that a name never takes a file another object's id holds.
+        for (const f of ofKind) {
+            const hit = candidates.find((p) => !claimed.has(p) && p.id === f.id.toLowerCase());
+            if (hit)
+                claimed.set(hit, f);
+            else
+                unmatched.push(f);
+        }
+        for (const f of unmatched) {
+            const hit = candidates.find((p) => !claimed.has(p) && (p.id === undefined || !tenantIds.has(p.id)) && p.name === nameKey(f.displayName));
+            if (hit)
+                claimed.set(hit, f);
+            else
+                newFiles.push(f);
+        }
+    }
+    for (const p of parsed) {
+        const f = claimed.get(p);
+        if (f) {
+            staying.add(p.file.path.toLowerCase());
+            // `$schema` is the file's own (for editors; Graph has no such field): kept, never compared.
+            const { $schema, ...value } = p.value;
+            if ((0,backup_document/* serializeDocument */.w)((0,backup_document/* backupDocument */.o)(p.file.kind, value)) === f.content) {
+                plan.unchanged.push(p.file.path);
+                continue;
+            }
+            plan.writes.push({ path: p.file.path, content: rewrite(p, $schema === undefined ? f.document : { $schema, ...f.document }) });
+            plan.changed.push(f.displayName);
+            continue;
+        }
+        const holder = [...claimed].find(([other, of]) => other.file.kind === p.file.kind && ((p.id !== undefined && of.id.toLowerCase() === p.id) || (p.name !== undefined && nameKey(of.displayName) === p.name)));
+        if (holder) {
+            staying.add(p.file.path.toLowerCase());
+            plan.warnings.push(`${p.file.path}: left alone, it describes ${label(p.file.kind)} "${holder[1].displayName}" that ${holder[0].file.path} holds; keep one of the two files`);
+            continue;
+        }
+        plan.removals.push({ path: p.file.path, displayName: typeof p.value['displayName'] === 'string' ? p.value['displayName'] : p.file.path });
+    }
+    for (const f of newFiles) {
+        const path = freePath(f, staying);
+        staying.add(path.toLowerCase());
+        plan.writes.push({ path, content: f.content });
+        plan.added.push(f.displayName);
+    }
+    plan.writes.sort((a, b) => compare(a.path, b.path));
+    for (const list of [plan.unchanged, plan.added, plan.changed])
+        list.sort(compare);
+    plan.removals.sort((a, b) => compare(a.path, b.path));
+    return plan;
+}
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+function label(kind) {
+    return kind === 'policy' ? 'the policy' : kind === 'namedLocation' ? 'the named location' : 'the authentication strength';
+}
+/** The backup's own path, unless a file that stays has it (any case): then `stem-2.json`, … */
+function freePath(file, taken) {
+    if (!taken.has(file.path.toLowerCase()))
+        return file.path;
+    const stem = file.path.slice(documents/* KIND_FOLDERS */.xg[file.kind].length + 1).replace(/\.json$/, '');
+    for (let n = 2;; n++) {
+        const path = `${documents/* KIND_FOLDERS */.xg[file.kind]}/${(0,slug/* withSuffix */.oF)(stem, n)}.json`;
+        if (!taken.has(path.toLowerCase()))
+            return path;
+    }
+}
+function rewrite(p, document) {
+    return p.format === 'json' ? rewriteJson(p.file.content, p.value, document) : rewriteYaml(p.file.content, document);
+}
+// ── JSON: the file's indentation, line endings, final newline and key order ─────────────────────
+function rewriteJson(content, old, document) {
+    const indent = /^[{[][ \t]*\r?\n([ \t]+)\S/.exec(content.replace(/^\uFEFF/, ''))?.[1] ?? (content.trim().includes('\n') ? '  ' : '');
+    const eol = content.includes('\r\n') ? '\r\n' : '\n';
+    const finalNewline = /\n$/.test(content) || content === '';
+    let text = JSON.stringify(keepKeyOrder(old, document), null, indent);
+    if (eol === '\r\n')
+        text = text.replace(/\n/g, '\r\n');
+    return (content.startsWith('\uFEFF') ? '\uFEFF' : '') + text + (finalNewline ? eol : '');
+}
+/** `next`, its keys in `old`'s order where `old` has them; a new key goes after the key it follows in `next`. */
+function keepKeyOrder(old, next) {
+    if (Array.isArray(next))
+        return next.map((item, i) => keepKeyOrder(Array.isArray(old) ? old[i] : undefined, item));
+    if (!(0,documents/* isJsonObject */.OW)(next))
+        return next;
+    if (!(0,documents/* isJsonObject */.OW)(old))
+        return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, keepKeyOrder(undefined, v)]));
+    const previous = old;
+    const keys = Object.keys(previous).filter((k) => k in next);
+    const nextKeys = Object.keys(next);
+    nextKeys.forEach((key, i) => {
+        if (keys.includes(key))
+            return;
+        const after = i === 0 ? -1 : keys.indexOf(nextKeys[i - 1]);
+        keys.splice(after + 1, 0, key);
+    });
+    const out = {};
+    for (const key of keys)
+        out[key] = keepKeyOrder(previous[key], next[key]);
+    return out;
+}
+// ── YAML: the Document edited in place, so what is kept keeps its comments and style ───────────
+function rewriteYaml(content, document) {
+    const doc = (0,dist/* parseDocument */.Tp)(content, { uniqueKeys: true, prettyErrors: false });
+    const old = doc.toJS({ maxAliasCount: 100 });
+    doc.contents = update(doc, doc.contents, old, document);
+    // No folding of long strings; a sequence indented under its key or not, as the file had it.
+    const indentSeq = !/^([ \t]*)[^\s#-][^\n]*:[ \t]*\r?\n\1- /m.test(content);
+    let text = doc.toString({ lineWidth: 0, indentSeq });
+    if (content.includes('\r\n'))
+        text = text.replace(/\r?\n/g, '\r\n');
+    return text;
+}
+function update(doc, node, old, next) {
+    if ((0,documents/* isJsonObject */.OW)(next) && (0,dist/* isMap */.jh)(node) && (0,documents/* isJsonObject */.OW)(old)) {
+        const previous = old;
+        const keyOf = (pair) => String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
+        node.items = node.items.filter((pair) => keyOf(pair) in next);
+        const nextKeys = Object.keys(next);
+        nextKeys.forEach((key, i) => {
+            const kept = node.items.find((p) => keyOf(p) === key);
+            if (kept) {
+                kept.value = update(doc, kept.value, previous[key], next[key]);
+                return;
+            }
+            const after = i === 0 ? -1 : node.items.findIndex((p) => keyOf(p) === nextKeys[i - 1]);
+            const pair = doc.createPair(key, next[key]);
+            const first = node.items[0]?.key;
+            if (after === -1 && (0,dist/* isScalar */.jn)(first) && (0,dist/* isScalar */.jn)(pair.key) && first.commentBefore) {
+                // The comment above the first key is the file's header: it stays on top.
+                pair.key.commentBefore = first.commentBefore;
+                first.commentBefore = undefined;
+            }
+            node.items.splice(after + 1, 0, pair);
+        });
+        return node;
+    }
+    if (Array.isArray(next) && (0,dist/* isSeq */.oP)(node) && Array.isArray(old) && old.length === node.items.length) {
+        // Items the file already has keep their node (and comment); the order is the backup's.
+        const pool = node.items.map((item, i) => ({ item, value: JSON.stringify(old[i]) }));
+        node.items = next.map((value) => {
+            const i = pool.findIndex((p) => p.value === JSON.stringify(value));
+            return i >= 0 ? pool.splice(i, 1)[0].item : doc.createNode(value);
+        });
+        return node;
+    }
+    if ((0,dist/* isScalar */.jn)(node) && (next === null || typeof next !== 'object')) {
+        if (node.value !== next)
+            node.value = next;
+        return node;
+    }
+    return doc.createNode(next);
+}
+
+// EXTERNAL MODULE: ./lib/src/backup/names.js
+var backup_names = __nccwpck_require__(5633);
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/resolve/well-known-apps.js
+var well_known_apps = __nccwpck_require__(1700);
+;// CONCATENATED MODULE: ./lib/src/commands/backup.js
 /**
  * `caac backup`: the tenant as a caac repository. One read of the tenant, one directory look-up
  * of every id the policies hold (getByIds, getByAppIds) and one batch of name look-ups that proves
- * each name unique; then the files are written (only those whose bytes changed, each atomically)
- * and the files of objects that no longer exist are removed, only `.json` files directly inside
- * the three folders caac owns under `out`. Nothing else under `out` is touched (caac.yml, README,
- * other folders), and nothing outside it.
+ * each name unique; then the folder is updated in place (src/backup/in-place.ts): an object that
+ * has a file keeps it (its name, its format: YAML stays YAML with its comments), new objects get
+ * new files, and only the `.json`/`.yaml` files directly inside the three folders caac owns that
+ * hold an object the tenant no longer has are removed. Nothing else under `out` is touched
+ * (caac.yml, README, other folders, files it cannot parse), and nothing outside it.
  */
 
 
@@ -38256,11 +44097,14 @@ function differencesOf(applied, after, apiVersion) {
 
 
 
-const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+const backup_compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 async function runBackup(ports, options) {
     const log = options.log ?? (() => { });
     const before = ports.tenant.requests();
     const warnings = [];
+    // A folder in the way is the user's to fix: say so before spending the requests.
+    checkFolders((0,external_node_path_.resolve)(options.out));
     log(`reading the tenant (${ports.tenant.graphUrl})`);
     const snapshot = await ports.tenant.read();
     log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
@@ -38268,40 +44112,37 @@ async function runBackup(ports, options) {
         log(`note: the tenant was read through Graph ${snapshot.apiVersion}, not ${options.apiVersion}`);
     let names;
     if (!options.ids) {
-        const held = (0,_backup_names_js__WEBPACK_IMPORTED_MODULE_4__/* .heldIds */ .Gq)(snapshot.policies);
+        const held = (0,backup_names/* heldIds */.Gq)(snapshot.policies);
         const [byId, byAppId] = await Promise.all([
             held.objectIds.length ? ports.directory.getByIds(held.objectIds) : Promise.resolve([]),
             held.appIds.length ? ports.directory.getByAppIds(held.appIds) : Promise.resolve([]),
         ]);
-        const candidates = (0,_backup_names_js__WEBPACK_IMPORTED_MODULE_4__/* .directoryCandidates */ .Eu)(held, byId, byAppId);
+        const candidates = (0,backup_names/* directoryCandidates */.Eu)(held, byId, byAppId);
         const queries = new Map();
         for (const c of candidates)
             queries.set(`${c.query.kind}:${c.query.name}`, c.query);
         const byName = queries.size ? await ports.directory.findByNames([...queries.values()]) : new Map();
-        names = new Map([...(0,_backup_names_js__WEBPACK_IMPORTED_MODULE_4__/* .directoryReferenceNames */ .fC)(candidates, byName), ...(0,_backup_names_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotReferenceNames */ .Uc)(snapshot)]);
+        names = new Map([...(0,backup_names/* directoryReferenceNames */.fC)(candidates, byName), ...(0,backup_names/* snapshotReferenceNames */.Uc)(snapshot)]);
         log(`named ${names.size} referenced objects (${held.objectIds.length} directory ids, ${held.appIds.length} application ids looked up)`);
         const found = new Set(byId.map((o) => o.id.toLowerCase()));
         const missing = held.objectIds.filter((id) => !found.has(id));
         const foundApps = new Set(byAppId.map((o) => o.appId?.toLowerCase()));
-        const missingApps = held.appIds.filter((id) => !foundApps.has(id) && !(0,_resolve_well_known_apps_js__WEBPACK_IMPORTED_MODULE_7__/* .wellKnownAppName */ .w)(id));
+        const missingApps = held.appIds.filter((id) => !foundApps.has(id) && !(0,well_known_apps/* wellKnownAppName */.w)(id));
         if (missing.length + missingApps.length > 0) {
             warnings.push(`${missing.length + missingApps.length} id(s) that policies hold no longer exist in the directory (${[...missing, ...missingApps].join(', ')}): they are kept as ids, and plan will ask you to remove them`);
         }
     }
-    const files = (0,_backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__/* .backupFiles */ .U_)(snapshot, { names });
+    const files = (0,backup_files/* backupFiles */.U_)(snapshot, { names });
     warnings.push(...duplicateNameWarnings(files));
-    const result = syncFolder((0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(options.out), files);
-    const yaml = _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__/* .BACKUP_KINDS */ .NJ.flatMap((kind) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(options.out), _model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .KIND_FOLDERS */ .xg[kind])).filter((n) => /\.ya?ml$/i.test(n)).map((n) => `${_model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .KIND_FOLDERS */ .xg[kind]}/${n}`));
-    if (yaml.length > 0) {
-        warnings.push(`${yaml.join(', ')}: YAML documents are left alone by backup, which writes JSON; if one describes an object of the tenant, the folder now holds it twice (delete the YAML file)`);
-    }
+    const { warnings: fileWarnings, ...result } = syncFolder((0,external_node_path_.resolve)(options.out), files);
+    warnings.push(...fileWarnings);
     for (const w of warnings)
         log(`warning: ${w}`);
     return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
 }
 function duplicateNameWarnings(files) {
     const warnings = [];
-    for (const kind of _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__/* .BACKUP_KINDS */ .NJ) {
+    for (const kind of backup_files/* BACKUP_KINDS */.NJ) {
         const byName = new Map();
         for (const f of files.filter((f) => f.kind === kind)) {
             const key = f.displayName.trim().toLowerCase();
@@ -38310,120 +44151,95 @@ function duplicateNameWarnings(files) {
         for (const same of byName.values()) {
             if (same.length < 2)
                 continue;
-            warnings.push(`${same.length} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .KIND_LABELS */ .bu[kind]}s are named "${same[0].displayName}" (${same.map((f) => f.path).join(', ')}): a repository needs unique names, so validate will refuse this backup until one is renamed in the tenant`);
+            warnings.push(`${same.length} ${documents/* KIND_LABELS */.bu[kind]}s are named "${same[0].displayName}" (${same.map((f) => f.path).join(', ')}): a repository needs unique names, so validate will refuse this backup until one is renamed in the tenant`);
         }
     }
     return warnings;
 }
-/** Writes the files that differ, removes the stale ones, and tells what changed by object. */
+/**
+ * Reads the files in caac's folders, lets the pure planInPlace decide, then writes what differs
+ * (each file atomically) and removes the files of objects the tenant no longer has.
+ */
 function syncFolder(out, files) {
     ensureDirectory(out, out);
     const existing = [];
-    for (const kind of _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__/* .BACKUP_KINDS */ .NJ) {
-        const folder = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(out, _model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .KIND_FOLDERS */ .xg[kind]);
+    const warnings = [];
+    for (const kind of backup_files/* BACKUP_KINDS */.NJ) {
+        const folder = (0,external_node_path_.join)(out, documents/* KIND_FOLDERS */.xg[kind]);
         ensureDirectory(folder, out);
-        for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync)(folder, { withFileTypes: true })) {
-            // Only regular .json files directly in the folder: never a symlink, a folder or another file.
-            if (!entry.isFile() || !entry.name.endsWith('.json'))
+        for (const entry of (0,external_node_fs_.readdirSync)(folder, { withFileTypes: true })) {
+            const path = `${documents/* KIND_FOLDERS */.xg[kind]}/${entry.name}`;
+            if (!formatOfPath(entry.name))
+                continue; // README.md, notes.txt, sub-folders: not caac's
+            // Never through a link (it could lead outside `out`), never a folder named x.json.
+            if (!entry.isFile()) {
+                warnings.push(`${path}: left alone, it is ${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; replace it with a file`);
                 continue;
-            const content = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(folder, entry.name), 'utf8');
-            existing.push({ kind, path: `${_model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .KIND_FOLDERS */ .xg[kind]}/${entry.name}`, content, ...identify(content) });
+            }
+            existing.push({ kind, path, content: (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(folder, entry.name), 'utf8') });
         }
     }
-    const existingByPath = new Map(existing.map((e) => [e.path, e]));
-    const previousIds = new Map();
-    for (const e of existing)
-        if (e.id)
-            previousIds.set(`${e.kind}:${e.id.toLowerCase()}`, e);
-    const currentIds = new Set(files.map((f) => `${f.kind}:${f.id.toLowerCase()}`));
-    const currentNames = new Set(files.map((f) => `${f.kind}:${f.displayName.trim().toLowerCase()}`));
-    const result = { written: [], removed: [], unchanged: [], added: [], changed: [], removedNames: [] };
-    for (const file of files) {
-        const previous = existingByPath.get(file.path);
-        if (previous?.content === file.content) {
-            result.unchanged.push(file.path);
-            continue;
-        }
-        writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(out, ...file.path.split('/')), file.content);
-        result.written.push(file.path);
-        const known = previousIds.has(`${file.kind}:${file.id.toLowerCase()}`) || (previous !== undefined && previous.id === undefined);
-        (known ? result.changed : result.added).push(file.displayName);
-    }
-    const keep = new Set(files.map((f) => f.path));
-    for (const e of existing) {
-        if (keep.has(e.path))
-            continue;
-        const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(out, ...e.path.split('/'));
-        // On a case-insensitive disk, CA001.json *is* the ca001.json just written: leave it.
-        const twin = files.find((f) => f.path.toLowerCase() === e.path.toLowerCase());
-        if (twin && sameFile(abs, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(out, ...twin.path.split('/'))))
-            continue;
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.unlinkSync)(abs);
-        result.removed.push(e.path);
-        const gone = e.id ? !currentIds.has(`${e.kind}:${e.id.toLowerCase()}`) : !currentNames.has(`${e.kind}:${(e.displayName ?? '').trim().toLowerCase()}`);
-        if (gone)
-            result.removedNames.push(e.displayName ?? e.path);
-    }
-    for (const list of Object.values(result))
-        list.sort(compare);
-    return result;
-}
-function identify(content) {
-    try {
-        const v = JSON.parse(content);
-        if (!(0,_model_documents_js__WEBPACK_IMPORTED_MODULE_6__/* .isJsonObject */ .OW)(v))
-            return {};
-        return {
-            ...(typeof v['id'] === 'string' && v['id'] !== '' ? { id: v['id'] } : {}),
-            ...(typeof v['displayName'] === 'string' ? { displayName: v['displayName'] } : {}),
-        };
-    }
-    catch {
-        return {};
-    }
+    const plan = planInPlace(files, existing);
+    // Removals first: a new object may take the name of a file whose object is gone (on a
+    // case-insensitive disk, even one that differs only by case), and must not be removed with it.
+    for (const removal of plan.removals)
+        (0,external_node_fs_.unlinkSync)((0,external_node_path_.join)(out, ...removal.path.split('/')));
+    for (const write of plan.writes)
+        writeAtomically((0,external_node_path_.join)(out, ...write.path.split('/')), write.content);
+    return {
+        written: plan.writes.map((w) => w.path),
+        removed: plan.removals.map((r) => r.path),
+        unchanged: plan.unchanged,
+        added: plan.added,
+        changed: plan.changed,
+        removedNames: plan.removals.map((r) => r.displayName).sort(backup_compare),
+        warnings: [...warnings, ...plan.warnings],
+    };
 }
 /** Creates a folder caac owns, refusing one that is a symlink or a file (it could lead outside `out`). */
 function ensureDirectory(path, out) {
+    if (!checkDirectory(path, out))
+        (0,external_node_fs_.mkdirSync)(path, { recursive: true });
+}
+/** Whether the folder exists; throws when it is a symlink (but `out` itself) or a file. */
+function checkDirectory(path, out) {
     let stat;
     try {
-        stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync)(path);
+        stat = (0,external_node_fs_.lstatSync)(path);
     }
     catch {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)(path, { recursive: true });
-        return;
+        return false;
     }
-    if (path === out && stat.isSymbolicLink() && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(path).isDirectory())
-        return; // `out` itself may be a link the user chose
+    if (path === out && stat.isSymbolicLink() && (0,external_node_fs_.statSync)(path).isDirectory())
+        return true; // `out` itself may be a link the user chose
     if (stat.isSymbolicLink())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigurationError */ .j1(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
+        throw new errors/* ConfigurationError */.j1(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
     if (!stat.isDirectory())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigurationError */ .j1(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
+        throw new errors/* ConfigurationError */.j1(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
+    return true;
+}
+/** The folders a backup writes, checked before the tenant is read (nothing is created yet). */
+function checkFolders(out) {
+    if (!checkDirectory(out, out))
+        return;
+    for (const kind of backup_files/* BACKUP_KINDS */.NJ)
+        checkDirectory((0,external_node_path_.join)(out, documents/* KIND_FOLDERS */.xg[kind]), out);
 }
 /** A temp file in the same folder, then rename: a reader never sees half a file. */
 function writeAtomically(path, content) {
-    const temp = `${path}.${process.pid}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}.tmp`;
+    const temp = `${path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
     try {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(temp, content, { encoding: 'utf8', flag: 'wx' });
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync)(temp, path);
+        (0,external_node_fs_.writeFileSync)(temp, content, { encoding: 'utf8', flag: 'wx' });
+        (0,external_node_fs_.renameSync)(temp, path);
     }
     catch (error) {
         try {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.unlinkSync)(temp);
+            (0,external_node_fs_.unlinkSync)(temp);
         }
         catch {
             // already gone
         }
         throw error;
-    }
-}
-function sameFile(a, b) {
-    try {
-        const sa = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(a);
-        const sb = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(b);
-        return sa.ino === sb.ino && sa.dev === sb.dev;
-    }
-    catch {
-        return false;
     }
 }
 function requestsSince(before, after) {
@@ -38486,8 +44302,8 @@ var errors = __nccwpck_require__(5071);
 var emergency_access = __nccwpck_require__(5688);
 // EXTERNAL MODULE: ./lib/src/resolve/resolve-references.js
 var resolve_references = __nccwpck_require__(6476);
-// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 6 modules
-var load_repository = __nccwpck_require__(2135);
+// EXTERNAL MODULE: ./lib/src/repo/load-repository.js + 10 modules
+var load_repository = __nccwpck_require__(2731);
 // EXTERNAL MODULE: ./lib/src/render/plan-format.js
 var plan_format = __nccwpck_require__(3090);
 // EXTERNAL MODULE: ./lib/src/commands/apply.js
@@ -38619,7 +44435,270 @@ function contingencySucceeded(outcome) {
 
 /***/ }),
 
-/***/ 2586:
+/***/ 5323:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  FF: () => (/* binding */ checkDocuments),
+  TE: () => (/* binding */ madeHereSource),
+  KJ: () => (/* binding */ remadePlan),
+  AW: () => (/* binding */ reviewedPlanSource)
+});
+
+// EXTERNAL MODULE: ./lib/src/errors.js
+var errors = __nccwpck_require__(5071);
+// EXTERNAL MODULE: ./lib/src/model/documents.js
+var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
+var normalize_document = __nccwpck_require__(5519);
+;// CONCATENATED MODULE: ./lib/src/plan/compare-plans.js
+/**
+ * A reviewed plan file against the plan made again from the repository and the live tenant: every
+ * difference in what apply would write, operation by operation, named for a person to read (which
+ * operation, which field, both values). Empty: the plan file says exactly what the repository and
+ * the tenant make. Pure.
+ */
+
+
+const MAX_FIELDS = 5;
+const MAX_VALUE = 120;
+/** A value in a message: JSON (control characters escaped), cut short. */
+function shown(value) {
+    const text = value === undefined ? 'nothing' : JSON.stringify(value);
+    return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
+}
+function describe(op) {
+    return `${op.action} ${documents/* KIND_LABELS */.bu[op.kind]} ${JSON.stringify(op.displayName)}${op.id ? ` (${op.id})` : ''}`;
+}
+/** JSON pointers where two values differ (objects by key, arrays and scalars as a whole once they differ). */
+function differingPaths(a, b, path = '') {
+    if ((0,normalize_document/* canonicalJson */.dj)(a) === (0,normalize_document/* canonicalJson */.dj)(b))
+        return [];
+    const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (isObj(a) && isObj(b)) {
+        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+        return keys.flatMap((k) => differingPaths(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    }
+    return [path || '/'];
+}
+function valueAt(value, pointer) {
+    if (pointer === '/')
+        return value;
+    let at = value;
+    for (const part of pointer.slice(1).split('/')) {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        at = typeof at === 'object' && at !== null ? at[key] : undefined;
+    }
+    return at;
+}
+/** The fields of one operation that differ, each with the plan file's value and the remade one. */
+function fieldDifferences(claimed, remade) {
+    const lines = [];
+    const scalar = (field) => {
+        const a = claimed[field];
+        const b = remade[field];
+        const same = typeof a === 'string' && typeof b === 'string' && field === 'id' ? a.toLowerCase() === b.toLowerCase() : (0,normalize_document/* canonicalJson */.dj)(a) === (0,normalize_document/* canonicalJson */.dj)(b);
+        if (!same)
+            lines.push(`${field}: the plan file has ${shown(a)}, made again it is ${shown(b)}`);
+    };
+    scalar('kind');
+    scalar('action');
+    scalar('id');
+    scalar('displayName');
+    const body = differingPaths(claimed.body, remade.body);
+    for (const p of body.slice(0, MAX_FIELDS))
+        lines.push(`body${p === '/' ? '' : p}: the plan file has ${shown(valueAt(claimed.body, p))}, made again it is ${shown(valueAt(remade.body, p))}`);
+    if (body.length > MAX_FIELDS)
+        lines.push(`body: and ${body.length - MAX_FIELDS} more field(s)`);
+    scalar('steps');
+    scalar('restoreFrom');
+    scalar('guardAdded');
+    if ((0,normalize_document/* canonicalJson */.dj)(claimed.changes) !== (0,normalize_document/* canonicalJson */.dj)(remade.changes))
+        lines.push('changes: the plan file shows other changes than the ones the repository and the tenant make');
+    return lines;
+}
+const signature = (op) => `${op.kind}:${op.action}:${op.displayName.trim().toLowerCase()}`;
+const idKey = (op) => (op.id ? `${op.kind}:${op.action}:${op.id.toLowerCase()}` : undefined);
+/**
+ * Pairs the operations (first by kind, action and name; what is left by kind, action and id; what
+ * is left after that by position), then lists what differs: an operation only the plan file has,
+ * one it lacks, a field that differs, another order.
+ */
+function planDifferences(claimed, remade) {
+    const lines = [];
+    const left = claimed.operations.map((op, i) => ({ op, i }));
+    const right = remade.operations.map((op, i) => ({ op, i }));
+    const pairs = [];
+    // Linear in the operations (a plan file may be large): the remade ones by key, first come first paired.
+    const pairBy = (key) => {
+        const byKey = new Map();
+        for (const b of right) {
+            const k = key(b.op);
+            if (k === undefined)
+                continue;
+            const list = byKey.get(k);
+            if (list)
+                list.push(b);
+            else
+                byKey.set(k, [b]);
+        }
+        const paired = new Set();
+        for (const a of left) {
+            const k = key(a.op);
+            const b = k === undefined ? undefined : byKey.get(k)?.shift();
+            if (!b)
+                continue;
+            pairs.push({ a, b });
+            paired.add(a).add(b);
+        }
+        const keep = (list) => list.splice(0, list.length, ...list.filter((x) => !paired.has(x)));
+        keep(left);
+        keep(right);
+    };
+    pairBy(signature);
+    pairBy(idKey);
+    // Same kind, either side once: a changed name or action of one operation is named field by field.
+    const count = (list, kind) => list.filter((x) => x.op.kind === kind).length;
+    const once = new Set(documents/* DOCUMENT_KINDS */.q6.filter((kind) => count(left, kind) === 1 && count(right, kind) === 1));
+    pairBy((op) => (once.has(op.kind) ? op.kind : undefined));
+    for (const { a, b } of pairs.sort((x, y) => x.a.i - y.a.i)) {
+        const fields = fieldDifferences(a.op, b.op);
+        if (fields.length)
+            lines.push(`operation ${a.i + 1} (${describe(a.op)}): ${fields.join('; ')}`);
+    }
+    for (const a of left)
+        lines.push(`operation ${a.i + 1} (${describe(a.op)}) is in the plan file, but the repository and the tenant make no such operation`);
+    for (const b of right)
+        lines.push(`the plan file lacks the operation ${describe(b.op)} that the repository and the tenant make`);
+    if (lines.length === 0 && pairs.some(({ a, b }) => a.i !== b.i))
+        lines.push('the operations are in another order than the one apply writes them in');
+    lines.push(...heldDifferences(claimed, remade));
+    const guards = (p) => (0,normalize_document/* canonicalJson */.dj)({ users: [...(p.guards?.users ?? [])].map((s) => s.toLowerCase()).sort(), groups: [...(p.guards?.groups ?? [])].map((s) => s.toLowerCase()).sort(), exempt: [...(p.guards?.exemptPolicies ?? [])].sort() });
+    if (guards(claimed) !== guards(remade)) {
+        lines.push(`guards: the plan file lists ${shown(claimed.guards ?? null)}, but caac.yml gives ${shown(remade.guards ?? null)} (apply uses caac.yml's)`);
+    }
+    return lines;
+}
+/** The contingency hold as each plan records it: which policies are held, in which state, and the declared body. */
+function heldDifferences(claimed, remade) {
+    const key = (h) => h.id.toLowerCase();
+    const a = new Map((claimed.contingency?.held ?? []).map((h) => [key(h), h]));
+    const b = new Map((remade.contingency?.held ?? []).map((h) => [key(h), h]));
+    const lines = [];
+    for (const [id, h] of a) {
+        const other = b.get(id);
+        if (!other)
+            lines.push(`contingency: the plan file holds policy ${JSON.stringify(h.displayName)} (${h.id}), which made again is not held`);
+        else if ((0,normalize_document/* canonicalJson */.dj)(h) !== (0,normalize_document/* canonicalJson */.dj)(other)) {
+            const fields = differingPaths(h, other).slice(0, MAX_FIELDS).map((p) => `${p.slice(1)}: ${shown(valueAt(h, p))} in the plan file, ${shown(valueAt(other, p))} made again`);
+            lines.push(`contingency: held policy ${JSON.stringify(h.displayName)} (${h.id}): ${fields.join('; ')}`);
+        }
+    }
+    for (const [id, h] of b)
+        if (!a.has(id))
+            lines.push(`contingency: the plan file does not hold policy ${JSON.stringify(h.displayName)} (${h.id}), which an active contingency set holds`);
+    return lines;
+}
+
+// EXTERNAL MODULE: ./lib/src/plan/documents-digest.js
+var documents_digest = __nccwpck_require__(7987);
+// EXTERNAL MODULE: ./lib/src/commands/plan.js + 3 modules
+var plan = __nccwpck_require__(9757);
+;// CONCATENATED MODULE: ./lib/src/commands/plan-check.js
+/**
+ * A plan file is a claim: apply checks it. Before reading the tenant, the documents in the folder
+ * apply runs in must be the ones the plan was made from (their digest; the commit may differ: a
+ * pull request's plan is applied after the merge). After the read apply makes for the stale check,
+ * the plan is made again from those documents and that same read, and must equal the plan file
+ * operation by operation; apply then writes the plan made again, never the file's bodies, and its
+ * break-glass guards come from caac.yml. A plan this run made itself (--auto-approve, restore) is
+ * not a claim: only its folder is checked again (cheap: no Graph request).
+ */
+
+
+
+
+const documentsOf = (store) => () => {
+    const repo = store.load();
+    return { ...(0,documents_digest/* documentsDigest */.J)(repo), ...(repo.commit ? { commit: repo.commit } : {}) };
+};
+/** A plan file to apply in the folder `dir`: made again with the same options the file records. */
+function reviewedPlanSource(store, ports, dir) {
+    return {
+        kind: 'reviewed',
+        dir,
+        documents: documentsOf(store),
+        remake: (live, claimed) => (0,plan/* runPlan */.F)(store, ports, { dir, prune: claimed.source?.prune ?? false, apiVersion: claimed.apiVersion, snapshot: live, checkSecurityDefaults: false }),
+    };
+}
+/** A plan made in this run from `store` (which is read again for the check). */
+function madeHereSource(store, dir) {
+    return { kind: 'made-here', dir, documents: documentsOf(store) };
+}
+const plan_check_short = (commit) => (commit ? commit.slice(0, 12) : 'none');
+/** Refuses, before any Graph request, a plan made from other documents than the folder holds now. */
+function checkDocuments(plan, source) {
+    const recorded = plan.source;
+    if (!recorded) {
+        throw new errors/* PlanMismatchError */.eo('the plan records no digest of the documents it was made from, so apply cannot check it: nothing was changed. Make the plan again with this caac (caac plan --out) and review it.');
+    }
+    const now = source.documents();
+    if (now.digest === recorded.digest)
+        return;
+    const changed = [];
+    // Own keys only: a path named "constructor" in a plan file is a path, not a property of every object.
+    for (const [path, hash] of Object.entries(recorded.files)) {
+        if (!Object.hasOwn(now.files, path))
+            changed.push(`${JSON.stringify(path)} was removed`);
+        else if (now.files[path] !== hash)
+            changed.push(`${JSON.stringify(path)} was changed`);
+    }
+    for (const path of Object.keys(now.files))
+        if (!Object.hasOwn(recorded.files, path))
+            changed.push(`${JSON.stringify(path)} was added`);
+    const shown = changed.slice(0, 10);
+    if (changed.length > shown.length)
+        shown.push(`and ${changed.length - shown.length} more`);
+    const folders = plan.dir !== source.dir ? ` The plan was made from the folder ${JSON.stringify(plan.dir)}; apply reads ${JSON.stringify(source.dir)} (--dir, input dir).` : '';
+    throw new errors/* PlanMismatchError */.eo(`the plan was made from other documents than ${JSON.stringify(source.dir)} holds now (digest ${recorded.digest.slice(0, 12)} at commit ${plan_check_short(recorded.commit)}; here ${now.digest.slice(0, 12)} at commit ${plan_check_short(now.commit)}): nothing was changed.` +
+        `${shown.length ? `\n  ${shown.join('\n  ')}` : ''}${folders}\nApply a plan made from these documents: make the plan again and review it.`);
+}
+/**
+ * Makes the plan again from the folder and `live` (the read apply made for the stale check) and
+ * refuses, before any write, a plan file that differs; answers the plan made again, which is what
+ * apply writes. A plan made here is answered as it is.
+ */
+async function remadePlan(claimed, source, live, log) {
+    if (source.kind === 'made-here')
+        return claimed;
+    const outcome = await source.remake(live, claimed);
+    const stop = `apply made the plan again from ${JSON.stringify(source.dir)} and the tenant, and`;
+    if (outcome.status === 'invalid') {
+        throw new errors/* PlanMismatchError */.eo(`${stop} the documents do not validate (${outcome.validation.summary.errors} error(s)): nothing was changed. Run caac validate, fix them, and make the plan again.`);
+    }
+    if (outcome.status === 'unresolved') {
+        const problems = outcome.problems.slice(0, 10).map((p) => `${p.file}:${p.line}: ${p.message}`);
+        throw new errors/* PlanMismatchError */.eo(`${stop} ${outcome.problems.length} reference(s) no longer resolve in the directory: nothing was changed.\n  ${problems.join('\n  ')}\nMake the plan again and review it.`);
+    }
+    if (outcome.status === 'unsafe') {
+        const problems = outcome.problems.slice(0, 10).map((p) => `${p.file}:${p.line}: ${p.message}`);
+        throw new errors/* SafetyError */.dd(`${stop} it would leave an emergency-access account exposed: nothing was changed.\n  ${problems.join('\n  ')}`);
+    }
+    const all = planDifferences(claimed, outcome.plan);
+    const differences = all.length > 20 ? [...all.slice(0, 20), `and ${all.length - 20} more difference(s)`] : all;
+    if (differences.length) {
+        throw new errors/* PlanMismatchError */.eo(`the plan file is not what the repository ${JSON.stringify(source.dir)} and the tenant make (was it edited?): nothing was changed.\n  ${differences.join('\n  ')}\nApply writes only a plan that the repository and the tenant make: make the plan again and review it.`);
+    }
+    log(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
+    return outcome.plan;
+}
+
+
+/***/ }),
+
+/***/ 9757:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38637,6 +44716,8 @@ var model_plan = __nccwpck_require__(2693);
 var security_defaults = __nccwpck_require__(4127);
 // EXTERNAL MODULE: ./lib/src/model/tenant.js
 var model_tenant = __nccwpck_require__(3742);
+// EXTERNAL MODULE: ./lib/src/plan/documents-digest.js
+var documents_digest = __nccwpck_require__(7987);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/normalize/normalize-document.js
@@ -38857,12 +44938,36 @@ function hasChanges(plan) {
 var state = __nccwpck_require__(9589);
 // EXTERNAL MODULE: ./lib/src/model/emergency-access.js
 var emergency_access = __nccwpck_require__(5688);
+// EXTERNAL MODULE: ./lib/src/model/settings.js
+var model_settings = __nccwpck_require__(735);
+// EXTERNAL MODULE: ./lib/src/validate/emergency-access-declared.js
+var emergency_access_declared = __nccwpck_require__(6158);
+;// CONCATENATED MODULE: ./lib/src/plan/emergency-access-warning.js
+/**
+ * The plan's `no-emergency-access` warning: caac.yml names no emergency-access account (the plan
+ * then has no break-glass guard), or waives the check, whose reason every plan shows so that a
+ * reviewer reads it each time.
+ */
+
+
+function emergencyAccessPlanWarning(settings, place) {
+    const displayName = place.settings?.file ?? place.root;
+    const declared = (0,model_settings/* emergencyAccessDeclaration */.Qb)(settings);
+    if (declared.status === 'waived') {
+        return {
+            kind: 'no-emergency-access',
+            displayName,
+            message: `the emergency-access check is waived: no policy is checked for sparing a break-glass account. Reason given: ${JSON.stringify(declared.reason)}`,
+        };
+    }
+    const message = (0,emergency_access_declared/* noEmergencyAccessMessage */.Q1)(settings, place);
+    return message === undefined ? undefined : { kind: 'no-emergency-access', displayName, message };
+}
+
 // EXTERNAL MODULE: ./lib/src/contingency/convention.js
 var convention = __nccwpck_require__(9063);
 // EXTERNAL MODULE: ./lib/src/contingency/hold.js
 var hold = __nccwpck_require__(7641);
-// EXTERNAL MODULE: ./lib/src/model/settings.js
-var model_settings = __nccwpck_require__(735);
 // EXTERNAL MODULE: ./lib/src/resolve/resolve-references.js
 var resolve_references = __nccwpck_require__(6476);
 // EXTERNAL MODULE: ./lib/src/validate/settings.js
@@ -38892,24 +44997,29 @@ var version = __nccwpck_require__(4387);
 
 
 
+
+
 async function runPlan(store, ports, options) {
     const log = options.log ?? (() => { });
     // A connection may serve several commands (the demo plans twice): count this plan's requests only.
     const before = ports.tenant.requests();
     const repo = store.load();
     const settings = (0,validate_settings/* readSettings */.s)(repo.settings);
-    const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+    const validation = (0,validate_repository/* validateRepository */.F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
     if (validation.summary.errors > 0)
         return { status: 'invalid', validation };
-    log(`reading the tenant (${ports.tenant.graphUrl})`);
-    const snapshot = await ports.tenant.read();
+    let snapshot = options.snapshot;
+    if (!snapshot) {
+        log(`reading the tenant (${ports.tenant.graphUrl})`);
+        snapshot = await ports.tenant.read();
+    }
     log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
     const access = settings.emergencyAccess;
     const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
     const resolution = await (0,resolve_references/* resolveReferences */.d)(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
     if (resolution.problems.length > 0)
         return { status: 'unresolved', validation, problems: resolution.problems };
-    const guardAdded = (0,model_settings/* emergencyAccessMode */.Z)(settings) === 'enforce' ? (0,break_glass_guard/* enforceEmergencyExclusions */.FD)(resolution.documents, resolution.emergencyAccess, settings) : new Map();
+    const guardAdded = (0,model_settings/* emergencyAccessMode */.Zd)(settings) === 'enforce' ? (0,break_glass_guard/* enforceEmergencyExclusions */.FD)(resolution.documents, resolution.emergencyAccess, settings) : new Map();
     const plan = planChanges({
         desired: resolution.documents,
         snapshot,
@@ -38923,7 +45033,12 @@ async function runPlan(store, ports, options) {
         now: options.now ?? new Date(),
         tool: { name: version/* TOOL_NAME */.lH, version: version/* VERSION */.xv },
     });
+    const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
+    if (unguarded)
+        plan.warnings = (0,model_plan/* sortWarnings */.a)([...plan.warnings, unguarded], (w) => w.kind);
     plan.state = (0,state/* stateOf */.L)(snapshot, options.apiVersion);
+    const digest = (0,documents_digest/* documentsDigest */.J)(repo);
+    plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };
     plan.guards = {
         users: [...resolution.emergencyAccess.users].sort(),
         groups: [...resolution.emergencyAccess.groups].sort(),
@@ -38933,7 +45048,8 @@ async function runPlan(store, ports, options) {
     // apply --end-contingency writes the declared one): the outage is not undone by a merge.
     const contingency = (0,convention/* allContingencySets */.Or)(settings, (0,convention/* contingencyPolicyNames */.OX)(repo.documents, snapshot));
     Object.assign(plan, (0,hold/* holdActiveContingency */.Bs)(plan, contingency.sets, snapshot));
-    await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
+    if (options.checkSecurityDefaults ?? true)
+        await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
     plan.requests = (0,model_tenant/* requestsSince */.T)(before, ports.tenant.requests());
     // Last, over the final bodies: a plan that would leave an emergency account exposed is refused
     // here, in the pull request, not only by apply.
@@ -38983,11 +45099,12 @@ function plan_hasChanges(plan) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ planRestore)
+/* harmony export */   q: () => (/* binding */ planRestore),
+/* harmony export */   y: () => (/* binding */ restoreStore)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2586);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
 /**
  * `caac restore`: a backup is a repository, so restoring is planning it and applying the plan,
  * with the same review and the same gates. One difference: an object deleted since the backup is
@@ -38997,21 +45114,27 @@ function plan_hasChanges(plan) {
 
 
 
+/** The documents a restore plans from: the backup folder, or (--only) its one object by displayName. */
+function restoreStore(store, options) {
+    const only = options.only?.trim().toLowerCase();
+    if (!only)
+        return store;
+    return {
+        load: () => {
+            const repo = store.load();
+            const documents = repo.documents.filter((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .displayNameOf */ .Nv)(d)?.trim().toLowerCase() === only);
+            if (documents.length === 0)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the backup in ${options.from} holds no object named "${options.only}"`);
+            return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
+        },
+    };
+}
+/** `store`: the backup folder; with --only, pass it through restoreStore first or not (the same documents either way). */
 async function planRestore(store, ports, options) {
     if (options.only && options.prune)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1('--only restores one object: it cannot be combined with --prune');
     const only = options.only?.trim().toLowerCase();
-    const selected = only
-        ? {
-            load: () => {
-                const repo = store.load();
-                const documents = repo.documents.filter((d) => (0,_model_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .displayNameOf */ .Nv)(d)?.trim().toLowerCase() === only);
-                if (documents.length === 0)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the backup in ${options.from} holds no object named "${options.only}"`);
-                return { ...repo, documents, findings: repo.findings.filter((f) => documents.some((d) => d.file === f.file)) };
-            },
-        }
-        : store;
+    const selected = restoreStore(store, options);
     const outcome = await (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .runPlan */ .F)(selected, ports, { dir: options.from, prune: options.prune ?? false, apiVersion: options.apiVersion, log: options.log });
     if (outcome.status !== 'planned')
         return outcome;
@@ -39186,7 +45309,7 @@ function formatFindings(report, format) {
 function runValidate(store) {
     const repo = store.load();
     const settings = (0,_validate_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .readSettings */ .s)(repo.settings);
-    return (0,_validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__/* .validateRepository */ .F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings });
+    return (0,_validate_validate_repository_js__WEBPACK_IMPORTED_MODULE_1__/* .validateRepository */ .F)({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
 }
 
 
@@ -42757,6 +48880,7 @@ async function startEmulator(options = {}) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Z: () => (/* binding */ StalePlanError),
 /* harmony export */   dd: () => (/* binding */ SafetyError),
+/* harmony export */   eo: () => (/* binding */ PlanMismatchError),
 /* harmony export */   h9: () => (/* binding */ GraphError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   yU: () => (/* binding */ ExitCode)
@@ -42794,6 +48918,12 @@ class GraphError extends CaacError {
 /** The tenant changed since the plan was made: apply refuses it. */
 class StalePlanError extends CaacError {
 }
+/**
+ * The plan file is not what the repository and the tenant make (edited, or made from other
+ * documents): apply refuses it before any write. A StalePlanError, so every face maps it to exit 3.
+ */
+class PlanMismatchError extends StalePlanError {
+}
 /** A safety guard refused to go on (lockout, unexpected deletion, break-glass). */
 class SafetyError extends CaacError {
 }
@@ -42802,7 +48932,7 @@ const ExitCode = {
     ok: 0,
     failure: 1,
     usage: 2,
-    /** apply: the plan no longer matches the tenant. */
+    /** apply: the plan no longer matches the tenant, or is not what the repository and the tenant make. */
     stale: 3,
 };
 
@@ -42842,8 +48972,8 @@ function cloudByName(name) {
     return { name: key, ...entry, scope: `${entry.graphUrl}/.default` };
 }
 
-// EXTERNAL MODULE: ./lib/src/graph/credentials.js + 286 modules
-var credentials = __nccwpck_require__(9909);
+// EXTERNAL MODULE: ./lib/src/graph/credentials.js + 284 modules
+var credentials = __nccwpck_require__(9398);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@microsoft/microsoft-graph-client/lib/src/index.js
@@ -43912,7 +50042,7 @@ function connectGraph(options) {
 
 /***/ }),
 
-/***/ 9909:
+/***/ 9398:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58806,10 +64936,10 @@ class AppService extends BaseManagedIdentitySource {
 
 //# sourceMappingURL=AppService.mjs.map
 
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 ;// CONCATENATED MODULE: ./node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs
 /*! @azure/msal-node v5.6.0 2026-08-18 */
 
@@ -58884,7 +65014,7 @@ class AzureArc extends BaseManagedIdentitySource {
                  * check if the himds executable exists and its permissions allow it to be read
                  * returns undefined if true, throws an error otherwise
                  */
-                (0,external_fs_namespaceObject.accessSync)(fileDetectionPath, external_fs_namespaceObject.constants.F_OK | external_fs_namespaceObject.constants.R_OK);
+                (0,external_fs_.accessSync)(fileDetectionPath, external_fs_.constants.F_OK | external_fs_.constants.R_OK);
                 identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
                 imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
             }
@@ -59073,7 +65203,7 @@ class AzureArc extends BaseManagedIdentitySource {
             // get the expected Windows or Linux file path
             const expectedSecretFilePath = SUPPORTED_AZURE_ARC_PLATFORMS[process.platform];
             // throw an error if the file in the file path is not a .key file
-            const fileName = external_path_namespaceObject.basename(secretFilePath);
+            const fileName = external_path_.basename(secretFilePath);
             if (!fileName.endsWith(".key")) {
                 throw createManagedIdentityError(invalidFileExtension, "");
             }
@@ -59088,7 +65218,7 @@ class AzureArc extends BaseManagedIdentitySource {
             let secretFileSize;
             // attempt to get the secret file's size, in bytes
             try {
-                secretFileSize = await (0,external_fs_namespaceObject.statSync)(secretFilePath).size;
+                secretFileSize = await (0,external_fs_.statSync)(secretFilePath).size;
             }
             catch (e) {
                 throw createManagedIdentityError(unableToReadSecretFile, "");
@@ -59100,7 +65230,7 @@ class AzureArc extends BaseManagedIdentitySource {
             // attempt to read the contents of the secret file
             let secret;
             try {
-                secret = (0,external_fs_namespaceObject.readFileSync)(secretFilePath, EncodingTypes.UTF8);
+                secret = (0,external_fs_.readFileSync)(secretFilePath, EncodingTypes.UTF8);
             }
             catch (e) {
                 throw createManagedIdentityError(unableToReadSecretFile, "");
@@ -71670,7 +77800,7 @@ function contingencyNames(settings) {
     return new Set(Object.values(settings.contingency ?? {}).flatMap((set) => set.activate.map((n) => n.trim().toLowerCase())));
 }
 function emergencyAccessScope(settings) {
-    const exempt = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .exemptPolicyNames */ .W)(settings);
+    const exempt = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .exemptPolicyNames */ .W_)(settings);
     const contingency = contingencyNames(settings);
     return {
         mustExclude(displayName, policy) {
@@ -71786,13 +77916,18 @@ function valueAtPointer(root, pointer) {
 /* harmony export */   aL: () => (/* binding */ DELETE_STEPS),
 /* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
-const PLAN_FORMAT_VERSION = 1;
+/**
+ * 2: `source` (the digest of the documents the plan was made from, the commit, --prune), which
+ * apply checks; a version 1 plan has none and is refused (make the plan again).
+ */
+const PLAN_FORMAT_VERSION = 2;
 const DELETE_STEPS = ['markUntrusted', 'delete'];
 /** Every warning kind, in the order a reviewer reads them (the most dangerous first). */
 const PLAN_WARNING_KINDS = [
     'delete',
     'break-glass-removed',
     'break-glass-unmanaged',
+    'no-emergency-access',
     'contingency',
     'new-block',
     'enforcement',
@@ -72044,8 +78179,9 @@ function formatReference(ref) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ exemptPolicyNames),
-/* harmony export */   Z: () => (/* binding */ emergencyAccessMode)
+/* harmony export */   Qb: () => (/* binding */ emergencyAccessDeclaration),
+/* harmony export */   W_: () => (/* binding */ exemptPolicyNames),
+/* harmony export */   Zd: () => (/* binding */ emergencyAccessMode)
 /* harmony export */ });
 /** The emergency-access mode of caac.yml (default `check`). */
 function emergencyAccessMode(settings) {
@@ -72055,6 +78191,14 @@ function emergencyAccessMode(settings) {
 function exemptPolicyNames(settings) {
     const access = settings.emergencyAccess;
     return new Set([...(access?.exempt ?? []), ...(access?.exemptPolicies ?? [])].map((n) => n.trim().toLowerCase()));
+}
+function emergencyAccessDeclaration(settings) {
+    const access = settings.emergencyAccess;
+    if (access?.waive !== undefined)
+        return { status: 'waived', reason: access.waive.trim() };
+    if ((access?.users?.length ?? 0) + (access?.groups?.length ?? 0) > 0)
+        return { status: 'set' };
+    return { status: 'missing' };
 }
 
 
@@ -72843,6 +78987,48 @@ function emergencyAccessProblems(plan, ids, scope) {
 
 /***/ }),
 
+/***/ 7987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ documentsDigest)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5519);
+/**
+ * The digest of the documents a plan was made from: apply re-reads its folder and refuses a plan
+ * made from other documents (a file edited, added or removed after the plan, another caac.yml).
+ * sha256 over the canonical JSON (keys sorted, arrays in order) of every document and the settings
+ * file as loaded, each with its path inside the folder, sorted by path: the same documents give the
+ * same digest wherever the folder lies and whatever its commit, and reformatting a file (or YAML
+ * ⇄ JSON with the same content under the same name) does not change it.
+ */
+
+
+
+/** A file's path inside the loaded folder (file names are relative to the working directory). */
+function pathInFolder(file, repo) {
+    const folder = repo.folder ?? node_path__WEBPACK_IMPORTED_MODULE_1__.posix.normalize(repo.root.split('\\').join('/'));
+    if (folder === '' || folder === '.')
+        return file;
+    return file.startsWith(`${folder}/`) ? file.slice(folder.length + 1) : file;
+}
+const sha256 = (text) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(text, 'utf8').digest('hex');
+function documentsDigest(repo) {
+    const entries = repo.documents.map((d) => ({ path: pathInFolder(d.file, repo), value: d.value }));
+    if (repo.settings)
+        entries.push({ path: pathInFolder(repo.settings.file, repo), value: repo.settings.value });
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const files = {};
+    for (const e of entries)
+        files[e.path] = sha256((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(e.value));
+    return { digest: sha256((0,_normalize_normalize_document_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(entries)), documents: repo.documents.length, files };
+}
+
+
+/***/ }),
+
 /***/ 2564:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73339,6 +79525,7 @@ const WARNING_TITLES = {
     'break-glass-removed': 'break-glass exclusion removed',
     'break-glass-added': 'break-glass exclusion added by the guard',
     'break-glass-unmanaged': 'break-glass not excluded (policy not managed here)',
+    'no-emergency-access': 'no emergency-access accounts',
     contingency: 'contingency set active',
     'security-defaults': 'security defaults not checked',
     beta: 'beta',
@@ -73537,7 +79724,7 @@ function renderPlanText(plan) {
 
 /***/ }),
 
-/***/ 2135:
+/***/ 2731:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73557,32 +79744,212 @@ var external_node_path_ = __nccwpck_require__(6760);
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./lib/src/repo/decode.js
+/**
+ * Turns file bytes into text. Real policy exports come in UTF-8 with or without a BOM and in
+ * UTF-16 with a BOM (Windows PowerShell's `Out-File` and `>` write UTF-16 LE). Bytes that are
+ * not valid in their encoding are refused with their offset: decoding them into U+FFFD would
+ * silently rename policies (`l�gacy`).
+ */
+
+/** The bytes are not valid text in the encoding they were read as. */
+class TextDecodingError extends Error {
+    byteOffset;
+    position;
+    constructor(message, 
+    /** Offset of the first bad byte in the file (BOM included). */
+    byteOffset, position) {
+        super(message);
+        this.byteOffset = byteOffset;
+        this.position = position;
+        this.name = 'TextDecodingError';
+    }
+}
 function decodeText(bytes) {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
+        return { text: utf8(buf, 3), encoding: 'utf-8-bom' };
     }
     if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-        return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
+        return { text: utf16(Buffer.from(buf.subarray(2)), 2, 'UTF-16 LE'), encoding: 'utf-16le' };
     }
     if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
         // Node has no utf16be decoder: swap each byte pair, then read as LE.
         const body = Buffer.from(buf.subarray(2));
         swapPairs(body);
-        return { text: body.toString('utf16le'), encoding: 'utf-16be' };
+        return { text: utf16(body, 2, 'UTF-16 BE'), encoding: 'utf-16be' };
     }
     // UTF-16 LE without a BOM: ASCII text then has a zero in every odd byte.
     if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0) {
-        return { text: buf.toString('utf16le'), encoding: 'utf-16le' };
+        return { text: utf16(buf, 0, 'UTF-16 LE'), encoding: 'utf-16le' };
     }
-    return { text: buf.toString('utf8'), encoding: 'utf-8' };
+    return { text: utf8(buf, 0), encoding: 'utf-8' };
+}
+function utf8(buf, start) {
+    const body = buf.subarray(start);
+    if ((0,external_node_buffer_.isUtf8)(body))
+        return body.toString('utf8');
+    const bad = firstInvalidUtf8(body);
+    const offset = start + bad;
+    const before = body.subarray(0, bad).toString('utf8');
+    const position = positionAtEnd(before);
+    throw new TextDecodingError(`not valid UTF-8: byte 0x${hex(buf[offset] ?? 0)} at byte offset ${offset} (line ${position.line}, column ${position.column}) is not part of a UTF-8 character; save the file as UTF-8 (or UTF-16 with a byte order mark)`, offset, position);
+}
+function utf16(body, start, name) {
+    const whole = body.length - (body.length % 2);
+    const text = body.subarray(0, whole).toString('utf16le');
+    if (whole !== body.length) {
+        const position = positionAtEnd(text);
+        throw new TextDecodingError(`not valid ${name}: the file ends in the middle of a character (an odd number of bytes); save it again as UTF-8`, start + whole, position);
+    }
+    const lone = firstLoneSurrogate(text);
+    if (lone >= 0) {
+        const position = positionAtEnd(text.slice(0, lone));
+        throw new TextDecodingError(`not valid ${name}: a lone surrogate (0x${text.charCodeAt(lone).toString(16).toUpperCase()}) at byte offset ${start + lone * 2} (line ${position.line}, column ${position.column}); save the file again as UTF-8`, start + lone * 2, position);
+    }
+    return text;
+}
+/**
+ * Offset of the first byte that breaks UTF-8 well-formedness (Unicode 15, table 3-7): no overlong
+ * forms, no surrogates, nothing above U+10FFFF, no truncated sequence. Called only when
+ * `isUtf8` said no, to find where.
+ */
+function firstInvalidUtf8(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        let need;
+        let lo = 0x80;
+        let hi = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                lo = 0xa0;
+            if (b === 0xed)
+                hi = 0x9f;
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                lo = 0x90;
+            if (b === 0xf4)
+                hi = 0x8f;
+        }
+        else
+            return i;
+        for (let k = 1; k <= need; k++) {
+            const c = bytes[i + k];
+            // The first continuation byte has the narrowed range; the others the plain one.
+            const [min, max] = k === 1 ? [lo, hi] : [0x80, 0xbf];
+            if (c === undefined || c < min || c > max)
+                return i;
+        }
+        i += need + 1;
+    }
+    return -1;
+}
+function firstLoneSurrogate(text) {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff) {
+            const next = text.charCodeAt(i + 1);
+            if (next >= 0xdc00 && next <= 0xdfff) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        if (c >= 0xdc00 && c <= 0xdfff)
+            return i;
+    }
+    return -1;
+}
+/** The 1-based position just after `text` (columns count UTF-16 code units, as the parsers do). */
+function positionAtEnd(text) {
+    const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    const line = (text.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+    return { line, column: text.length - (lastBreak + 1) + 1 };
+}
+function hex(byte) {
+    return byte.toString(16).toUpperCase().padStart(2, '0');
 }
 function swapPairs(body) {
     for (let i = 0; i + 1 < body.length; i += 2) {
         const a = body[i];
         body[i] = body[i + 1];
         body[i + 1] = a;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/repo/git-commit.js
+/**
+ * The commit a folder's work tree is at, read from `.git` without running git: HEAD, then the ref it
+ * names (loose, or in packed-refs; a linked worktree's refs live in the common git folder). A plan
+ * records it for people to read; apply does not require it to match (a pull request's plan is
+ * applied after the merge) — the documents' digest decides. Anything unexpected: undefined.
+ */
+
+
+const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+function readText(path) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The git folder of the work tree holding `folder` (a `.git` folder, or the one a `.git` file points to). */
+function gitDirOf(folder) {
+    for (let dir = (0,external_node_path_.resolve)(folder);; dir = (0,external_node_path_.dirname)(dir)) {
+        const dotGit = (0,external_node_path_.join)(dir, '.git');
+        if ((0,external_node_fs_.existsSync)(dotGit)) {
+            if ((0,external_node_fs_.statSync)(dotGit).isDirectory())
+                return dotGit;
+            const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? '');
+            return pointer ? (0,external_node_path_.resolve)(dir, pointer[1]) : undefined;
+        }
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return undefined;
+    }
+}
+function refIn(gitDir, ref) {
+    const loose = readText((0,external_node_path_.join)(gitDir, ...ref.split('/')))?.trim();
+    if (loose && HEX.test(loose))
+        return loose;
+    for (const line of (readText((0,external_node_path_.join)(gitDir, 'packed-refs')) ?? '').split('\n')) {
+        const [sha, name] = line.trim().split(' ');
+        if (name === ref && sha && HEX.test(sha))
+            return sha;
+    }
+    return undefined;
+}
+function gitCommitOf(folder) {
+    try {
+        const gitDir = gitDirOf(folder);
+        if (!gitDir)
+            return undefined;
+        const head = readText((0,external_node_path_.join)(gitDir, 'HEAD'))?.trim();
+        if (!head)
+            return undefined;
+        if (HEX.test(head))
+            return head;
+        const ref = /^ref:\s*(refs\/\S+)$/.exec(head)?.[1];
+        if (!ref || ref.split('/').includes('..'))
+            return undefined;
+        const common = readText((0,external_node_path_.join)(gitDir, 'commondir'))?.trim();
+        return refIn(gitDir, ref) ?? (common ? refIn((0,external_node_path_.resolve)(gitDir, common), ref) : undefined);
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -73623,6 +79990,29 @@ function kindOfContent(value) {
 
 // EXTERNAL MODULE: ./lib/src/model/json-pointer.js
 var json_pointer = __nccwpck_require__(3896);
+;// CONCATENATED MODULE: ./lib/src/repo/limits.js
+/**
+ * What the loader reads at most. A repository holds at most a few hundred small documents (Entra
+ * allows 195 Conditional Access policies and 195 named locations per tenant; a named location
+ * holds at most 2,000 IP ranges, about 260 KB of pretty JSON, twice that in UTF-16), so limits
+ * far above that cost nothing honest and stop a hostile or mistaken input from exhausting memory,
+ * time or the stack before any rule or Graph request sees it. README ("File format") lists them.
+ */
+/** Bytes per file, checked before the file is read. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Document files (policies, named locations, strengths) per repository. */
+const MAX_DOCUMENT_FILES = 1000;
+/** Entries (files and folders) the loader looks at under the root, so --dir / stops quickly. */
+const MAX_ENTRIES = 10_000;
+/**
+ * Objects and arrays nested in one another (Graph's deepest CA path,
+ * /conditions/users/excludeGuestsOrExternalUsers/externalTenants/members, is 6 deep). Deeper
+ * input is refused while parsing, so nothing recursive after the parser ever sees it.
+ */
+const MAX_NESTING = 64;
+/** Values in one document, aliases counted each time they are used (a YAML alias can multiply a document). */
+const MAX_VALUES = 100_000;
+
 ;// CONCATENATED MODULE: ./lib/src/repo/text-positions.js
 /** Maps character offsets to 1-based lines and columns. */
 class LineIndex {
@@ -73653,6 +80043,7 @@ class LineIndex {
 ;// CONCATENATED MODULE: ./lib/src/repo/json-source.js
 
 
+
 class SourceSyntaxError extends Error {
     position;
     constructor(message, position) {
@@ -73678,21 +80069,25 @@ class JsonParser {
         if (this.pos >= this.text.length)
             throw this.error('the file is empty: expected one JSON document');
         this.positions.set('', this.lines.positionOf(this.pos));
-        const value = this.parseValue('');
+        const value = this.parseValue('', 0);
         this.skipWhitespace();
         if (this.pos < this.text.length) {
             throw this.error(`unexpected ${this.describeHere()} after the end of the JSON document: a file holds one document`);
         }
         return { value, positions: this.positions };
     }
-    parseValue(pointer) {
+    /** `depth`: the objects and arrays around this value; the parser recurses, so it stops at MAX_NESTING. */
+    parseValue(pointer, depth) {
         this.skipWhitespace();
         const c = this.text[this.pos];
+        if ((c === '{' || c === '[') && depth >= MAX_NESTING) {
+            throw this.error(`objects and arrays are nested more than ${MAX_NESTING} deep here: caac reads documents nested at most ${MAX_NESTING} deep (Graph's are under 10)`);
+        }
         switch (c) {
             case '{':
-                return this.parseObject(pointer);
+                return this.parseObject(pointer, depth + 1);
             case '[':
-                return this.parseArray(pointer);
+                return this.parseArray(pointer, depth + 1);
             case '"':
                 return this.parseString();
             case 't':
@@ -73711,7 +80106,7 @@ class JsonParser {
                 throw this.error(`unexpected ${this.describeHere()}: expected a value (object, array, string, number, true, false or null)`);
         }
     }
-    parseObject(pointer) {
+    parseObject(pointer, depth) {
         const open = this.pos;
         this.pos++; // {
         const result = {};
@@ -73744,7 +80139,14 @@ class JsonParser {
             this.pos++;
             const child = (0,json_pointer/* childPointer */.Y2)(pointer, key);
             this.positions.set(child, keyPos);
-            result[key] = this.parseValue(child);
+            const member = this.parseValue(child, depth);
+            // "__proto__" assigned would replace the object's prototype and hide the member from the
+            // schema check while `value.key` still read through it: keep it an own property (which the
+            // schema then refuses as unknown).
+            if (key === '__proto__')
+                Object.defineProperty(result, key, { value: member, enumerable: true, writable: true, configurable: true });
+            else
+                result[key] = member;
             this.skipWhitespace();
             const next = this.text[this.pos];
             if (next === ',') {
@@ -73762,7 +80164,7 @@ class JsonParser {
             throw this.error(`expected "," or "}" after a property value, found ${this.describeHere()}`);
         }
     }
-    parseArray(pointer) {
+    parseArray(pointer, depth) {
         const open = this.pos;
         this.pos++; // [
         const result = [];
@@ -73777,7 +80179,7 @@ class JsonParser {
                 throw this.error('trailing comma before "]": JSON does not allow it; remove the comma', this.lastCommaBefore(this.pos));
             const child = (0,json_pointer/* childPointer */.Y2)(pointer, result.length);
             this.positions.set(child, this.lines.positionOf(this.pos));
-            result.push(this.parseValue(child));
+            result.push(this.parseValue(child, depth));
             this.skipWhitespace();
             const next = this.text[this.pos];
             if (next === ',') {
@@ -73888,22 +80290,90 @@ class JsonParser {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/src/repo/value-shape.js
+/**
+ * How deep and how large a parsed value is, counted without recursion. A YAML alias makes a value
+ * a graph rather than a tree: one node used many times (expanded by every reader after this one),
+ * or, `&a [*a]`, a node that holds itself.
+ */
+
+function measureValue(root, maxDepth = MAX_NESTING, maxValues = MAX_VALUES) {
+    const shape = (flags) => ({ cycle: false, tooDeep: false, tooMany: false, limit: maxValues, ...flags });
+    if (!isContainer(root))
+        return shape({});
+    // Each container is measured once (a shared one is then counted by its size at every use).
+    const done = new Map();
+    const open = new Set();
+    const stack = [];
+    const enter = (node) => {
+        open.add(node);
+        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, depth: 0, count: 0 });
+    };
+    enter(root);
+    while (stack.length) {
+        const frame = stack[stack.length - 1];
+        if (stack.length > maxDepth)
+            return shape({ tooDeep: true });
+        if (frame.next < frame.children.length) {
+            const child = frame.children[frame.next++];
+            if (!isContainer(child)) {
+                frame.count++;
+                continue;
+            }
+            if (open.has(child))
+                return shape({ cycle: true });
+            const known = done.get(child);
+            if (known) {
+                if (stack.length + known.depth > maxDepth)
+                    return shape({ tooDeep: true });
+                frame.depth = Math.max(frame.depth, known.depth);
+                frame.count += known.count;
+                if (frame.count > maxValues)
+                    return shape({ tooMany: true });
+                continue;
+            }
+            enter(child);
+            continue;
+        }
+        stack.pop();
+        open.delete(frame.node);
+        const measure = { depth: frame.depth + 1, count: frame.count + 1 };
+        if (measure.count > maxValues)
+            return shape({ tooMany: true });
+        done.set(frame.node, measure);
+        const parent = stack[stack.length - 1];
+        if (parent) {
+            parent.depth = Math.max(parent.depth, measure.depth);
+            parent.count += measure.count;
+        }
+    }
+    return shape({});
+}
+function isContainer(value) {
+    return typeof value === 'object' && value !== null;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/repo/yaml-source.js
 /** YAML documents with positions, through the `yaml` package's syntax tree. */
 
 
 
+
+
 function parseYamlSource(text) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const docs = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
     const at = (offset) => {
         const p = lineCounter.linePos(offset);
         return { line: p.line, column: p.col };
     };
-    if (!Array.isArray(docs)) {
-        // An empty stream: parseAllDocuments returns an EmptyStream object.
-        throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
+    // The concrete syntax tree first (the yaml parser keeps its own stack, so any depth is safe
+    // here): nesting beyond MAX_NESTING is refused before the composer and toJS, which recurse.
+    const tokens = Array.from(new dist/* Parser */.iX(lineCounter.addNewLine).parse(text));
+    const tooDeep = deepestCollectionBeyond(tokens, MAX_NESTING);
+    if (tooDeep !== undefined) {
+        throw new SourceSyntaxError(`mappings and sequences are nested more than ${MAX_NESTING} deep here: caac reads documents nested at most ${MAX_NESTING} deep (Graph's are under 10)`, at(tooDeep));
     }
+    const docs = Array.from(new dist/* Composer */.Dk({ uniqueKeys: false, strict: true }).compose(tokens));
     if (docs.length === 0)
         throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
     for (const doc of docs) {
@@ -73923,12 +80393,21 @@ function parseYamlSource(text) {
     const positions = new Map();
     const visit = (node, pointer) => {
         if ((0,dist/* isMap */.jh)(node)) {
+            // Keys as the document will hold them (1 and "1" are one key there): the yaml package's own
+            // check (uniqueKeys) compares every key with every other, quadratic in a mapping's size.
+            const seen = new Map();
             for (const pair of node.items) {
                 const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
                 const child = (0,json_pointer/* childPointer */.Y2)(pointer, key);
                 const keyNode = pair.key;
-                if (keyNode?.range)
-                    positions.set(child, at(keyNode.range[0]));
+                const where = keyNode?.range ? at(keyNode.range[0]) : undefined;
+                if (seen.has(key)) {
+                    const first = seen.get(key);
+                    throw new SourceSyntaxError(describeYamlError('DUPLICATE_KEY', `Map keys must be unique: "${key}" appears twice${first ? ` (first at line ${first.line})` : ''}`), where ?? first ?? { line: 1, column: 1 });
+                }
+                seen.set(key, where);
+                if (where)
+                    positions.set(child, where);
                 visit(pair.value, child);
             }
         }
@@ -73962,8 +80441,16 @@ function parseYamlSource(text) {
     catch (e) {
         throw new SourceSyntaxError(`${e.message}: caac reads plain values; write the value out instead of the alias`, firstAlias);
     }
-    if (holdsItself(value)) {
+    const shape = measureValue(value);
+    if (shape.cycle) {
         throw new SourceSyntaxError('an alias (*name) refers to a node that contains it, so the document would be infinite: write the value out instead', firstAlias);
+    }
+    // Aliases can nest a document deeper, or multiply it, beyond what its text shows.
+    if (shape.tooDeep) {
+        throw new SourceSyntaxError(`with its aliases expanded, the document is nested more than ${MAX_NESTING} deep: write the values out instead of the aliases`, firstAlias);
+    }
+    if (shape.tooMany) {
+        throw new SourceSyntaxError(`the document holds more than ${shape.limit.toLocaleString('en-US')} values (an alias counts each time it is used): caac reads documents the size of Graph's; write aliases out, or split the file`, firstAlias);
     }
     return { value, positions };
 }
@@ -73977,16 +80464,31 @@ function describeYamlError(code, message) {
             return message;
     }
 }
-function holdsItself(value, ancestors = new Set()) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    if (ancestors.has(value))
-        return true;
-    ancestors.add(value);
-    const children = Array.isArray(value) ? value : Object.values(value);
-    const found = children.some((child) => holdsItself(child, ancestors));
-    ancestors.delete(value);
-    return found;
+/**
+ * The offset of the first collection nested more than `limit` deep in the syntax tree, if any.
+ * Iterative: this runs before anything that recurses.
+ */
+function deepestCollectionBeyond(tokens, limit) {
+    const stack = tokens.map((token) => ({ token, depth: 0 }));
+    while (stack.length) {
+        const { token, depth } = stack.pop();
+        if (!token)
+            continue;
+        if (token.type === 'document') {
+            stack.push({ token: token.value, depth });
+            continue;
+        }
+        if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+            if (depth + 1 > limit)
+                return token.offset;
+            for (const item of token.items) {
+                if ('key' in item)
+                    stack.push({ token: item.key, depth: depth + 1 });
+                stack.push({ token: item.value, depth: depth + 1 });
+            }
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/repo/parse-source.js
@@ -74018,6 +80520,65 @@ function locatorFor(positions) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/src/repo/read-file.js
+/**
+ * Reads one file of the repository without following a link and without reading more than the
+ * limit: the type and size are checked on the open file itself, so a file swapped for a link (or
+ * grown) between the listing and the read is still refused.
+ */
+
+
+function readRegularFile(abs, maxBytes = MAX_FILE_BYTES) {
+    let fd;
+    try {
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever. Both flags are 0
+        // (absent) on Windows, where the listing's check is what stands.
+        fd = (0,external_node_fs_.openSync)(abs, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NOFOLLOW ?? 0) | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ELOOP')
+            return { problem: symlinkProblem() };
+        return { problem: `cannot be read (${code ?? e.message}): check its permissions` };
+    }
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (!stat.isFile())
+            return { problem: notRegularProblem() };
+        if (stat.size > maxBytes)
+            return { problem: tooLargeProblem(stat.size, maxBytes) };
+        // One byte more than allowed: a file that grew after fstat is caught too.
+        const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+        let length = 0;
+        for (;;) {
+            const n = (0,external_node_fs_.readSync)(fd, buffer, length, buffer.length - length, null);
+            if (n === 0)
+                break;
+            length += n;
+            if (length > maxBytes)
+                return { problem: tooLargeProblem(length, maxBytes) };
+            if (length === buffer.length)
+                return { problem: 'changed while it was being read: run caac again' };
+        }
+        return { bytes: buffer.subarray(0, length) };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function symlinkProblem(target) {
+    return `is a symbolic link${target ? ` (to ${JSON.stringify(target)})` : ''}: caac does not follow links in the policy folder (a link could bring in, or hide, any file), so it is not read; replace the link with the file or folder itself`;
+}
+function notRegularProblem() {
+    return 'is not a regular file or folder (a pipe, socket or device): caac reads only plain files; remove it';
+}
+function tooLargeProblem(size, maxBytes = MAX_FILE_BYTES) {
+    return `is ${size.toLocaleString('en-US')} bytes: caac reads files up to ${formatBytes(maxBytes)} (the largest Graph document, a named location with 2,000 IP ranges, is about 260 KB), so it is not parsed; split it or remove what does not belong`;
+}
+function formatBytes(n) {
+    return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n.toLocaleString('en-US')} bytes`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/repo/load-repository.js
 /**
  * Reads a caac repository folder: every policy, named location and authentication strength
@@ -74032,45 +80593,106 @@ function locatorFor(positions) {
 
 
 
+
+
+
 const DEFAULT_ROOT = 'conditional-access';
 const SETTINGS_FILES = ['caac.yml', 'caac.yaml', 'caac.json'];
-/** The PolicyStore over a folder on disk. */
+/** The PolicyStore over a folder on disk (with where it lies and its commit, which plans record). */
 function filePolicyStore(root, options = {}) {
-    return { load: () => loadRepository(root, options) };
+    return {
+        load: () => {
+            const repo = loadRepository(root, options);
+            const cwd = options.cwd ?? process.cwd();
+            const commit = gitCommitOf((0,external_node_path_.resolve)(cwd, root));
+            return { ...repo, folder: (0,external_node_path_.relative)(cwd, (0,external_node_path_.resolve)(cwd, root)).split(external_node_path_.sep).join('/'), ...(commit ? { commit } : {}) };
+        },
+    };
 }
+/**
+ * Symbolic links are never followed, anywhere: the root, caac.yml, a folder or a file. A link is
+ * an error that names it (a finding; for the root and caac.yml, a ConfigurationError), never
+ * skipped: a skipped `policies/` would read as "no policies" and a prune plan would delete them all.
+ */
 function loadRepository(root, options = {}) {
     const cwd = options.cwd ?? process.cwd();
     // resolve, not join: --dir may be absolute.
     const absRoot = (0,external_node_path_.resolve)(cwd, root);
     let rootStat;
     try {
-        rootStat = (0,external_node_fs_.statSync)(absRoot);
+        rootStat = (0,external_node_fs_.lstatSync)(absRoot);
     }
     catch {
         throw new errors/* ConfigurationError */.j1(`no folder "${root}" here (${cwd}): run caac from the repository root, or pass --dir with the folder that holds policies/, named-locations/ and caac.yml`);
+    }
+    if (rootStat.isSymbolicLink()) {
+        const real = realTarget(absRoot);
+        throw new errors/* ConfigurationError */.j1(`"${root}" is a symbolic link${linkTarget(absRoot) ? ` (to ${JSON.stringify(linkTarget(absRoot))})` : ''}: caac does not follow links in the policy folder, the root included; pass --dir the folder itself${real ? ` (${JSON.stringify(real)})` : ''}`);
     }
     if (!rootStat.isDirectory())
         throw new errors/* ConfigurationError */.j1(`"${root}" is a file, not a folder: --dir takes the folder that holds policies/`);
     const display = (abs) => (0,external_node_path_.relative)(cwd, abs).split(external_node_path_.sep).join('/');
     const result = { root, files: 0, documents: [], findings: [] };
-    for (const abs of listFiles(absRoot)) {
+    const fileProblem = (file, message) => ({ rule: 'file', severity: 'error', file, line: 1, column: 1, path: '', message: `${file} ${message}` });
+    for (const entry of listEntries(absRoot, root)) {
+        const abs = entry.abs;
         const rel = (0,external_node_path_.relative)(absRoot, abs).split(external_node_path_.sep).join('/');
         const file = display(abs);
         if (SETTINGS_FILES.includes(rel)) {
             if (result.settings) {
                 throw new errors/* ConfigurationError */.j1(`both ${result.settings.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
             }
+            if (entry.type === 'link')
+                throw new errors/* ConfigurationError */.j1(`${file} ${symlinkProblem(linkTarget(abs))}`, { file, line: 1, column: 1 });
+            if (entry.type === 'other')
+                throw new errors/* ConfigurationError */.j1(`${file} ${notRegularProblem()}`, { file, line: 1, column: 1 });
             result.settings = loadSettingsFile(abs, file);
             continue;
         }
-        const bytes = (0,external_node_fs_.readFileSync)(abs);
+        if (entry.type === 'link') {
+            result.findings.push(fileProblem(file, symlinkProblem(linkTarget(abs))));
+            continue;
+        }
+        if (entry.type === 'other') {
+            result.findings.push(fileProblem(file, notRegularProblem()));
+            continue;
+        }
         let format = formatOfFile(rel);
-        const text = decodeText(bytes).text;
+        // A README, LICENSE or p.json.bak is left alone, unread.
+        if (!format && hasOtherExtension(rel))
+            continue;
+        if (result.files >= MAX_DOCUMENT_FILES) {
+            throw new errors/* ConfigurationError */.j1(`more than ${MAX_DOCUMENT_FILES.toLocaleString('en-US')} policy files under "${root}": a tenant holds at most 195 policies and 195 named locations, so --dir probably names the wrong folder`);
+        }
+        if (entry.size > MAX_FILE_BYTES) {
+            result.files++;
+            result.findings.push(fileProblem(file, tooLargeProblem(entry.size)));
+            continue;
+        }
+        const read = readRegularFile(abs);
+        if ('problem' in read) {
+            result.files++;
+            result.findings.push(fileProblem(file, read.problem));
+            continue;
+        }
+        let text;
+        try {
+            text = decodeText(read.bytes).text;
+        }
+        catch (e) {
+            if (!(e instanceof TextDecodingError))
+                throw e;
+            // An extensionless file that does not even start like JSON is not a document: left alone.
+            if (!format && !/^\s*[{[]/.test(read.bytes.subarray(0, 64).toString('latin1').replace(/^\xef\xbb\xbf/, '')))
+                continue;
+            result.files++;
+            result.findings.push({ rule: 'parse', severity: 'error', file, line: e.position.line, column: e.position.column, path: '', message: e.message });
+            continue;
+        }
         if (!format) {
             // Exports without an extension are common (the Azure samples ship them): read them as JSON
-            // when they look like JSON, and leave other files (README, LICENSE, p.json.bak) alone. A
-            // name such as "CA001 v1.2 Require MFA" has a dot but no extension.
-            if (hasOtherExtension(rel) || !/^\s*[{[]/.test(text))
+            // when they look like JSON. A name such as "CA001 v1.2 Require MFA" has a dot but no extension.
+            if (!/^\s*[{[]/.test(text))
                 continue;
             format = 'json';
         }
@@ -74140,13 +80762,26 @@ function readDocument(text, format, file, relPath) {
     return { document };
 }
 function loadSettingsFile(abs, file) {
-    const text = decodeText((0,external_node_fs_.readFileSync)(abs)).text;
+    const at = { file, line: 1, column: 1 };
+    const read = readRegularFile(abs);
+    if ('problem' in read)
+        throw new errors/* ConfigurationError */.j1(`${file} ${read.problem}`, at);
+    let text;
+    try {
+        text = decodeText(read.bytes).text;
+    }
+    catch (e) {
+        if (!(e instanceof TextDecodingError))
+            throw e;
+        const { line, column } = e.position;
+        throw new errors/* ConfigurationError */.j1(`${file}:${line}:${column}: ${e.message}`, { file, line, column });
+    }
     if (text.trim() === '')
         return { file, value: {}, locate: () => ({ line: 1, column: 1 }) };
     try {
         const parsed = parseSource(text, formatOfFile(abs) ?? 'yaml');
         if (!(0,documents/* isJsonObject */.OW)(parsed.value)) {
-            throw new errors/* ConfigurationError */.j1(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, { file, line: 1, column: 1 });
+            throw new errors/* ConfigurationError */.j1(`${file}: the settings must be a mapping of keys (emergencyAccess, naming, prune, …)`, at);
         }
         return { file, value: parsed.value, locate: locatorFor(parsed.positions) };
     }
@@ -74161,20 +80796,61 @@ function loadSettingsFile(abs, file) {
         throw e;
     }
 }
-/** Every file under a folder, depth first, in a stable order; hidden entries and node_modules skipped. */
-function listFiles(dir) {
+/**
+ * Every entry under a folder that is not a folder itself, depth first, in a stable order; hidden
+ * entries and node_modules skipped. Iterative, and bounded by MAX_ENTRIES, so a wrong --dir (/)
+ * stops quickly with a message rather than walking a disk.
+ */
+function listEntries(absRoot, root) {
     const out = [];
-    const entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-        if (entry.name.startsWith('.') || entry.name === 'node_modules')
-            continue;
-        const abs = (0,external_node_path_.join)(dir, entry.name);
-        if (entry.isDirectory())
-            out.push(...listFiles(abs));
-        else if (entry.isFile())
-            out.push(abs);
-    }
+    let seen = 0;
+    const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    const visit = (dir) => {
+        // Depth first with an explicit stack of folders being listed, not recursion: a folder's
+        // entries come in name order, each subfolder's where its name sorts.
+        const stack = [{ dir, names: (0,external_node_fs_.readdirSync)(dir).sort(byName), next: 0 }];
+        while (stack.length) {
+            const frame = stack[stack.length - 1];
+            if (frame.next >= frame.names.length) {
+                stack.pop();
+                continue;
+            }
+            const name = frame.names[frame.next++];
+            if (name.startsWith('.') || name === 'node_modules')
+                continue;
+            if (++seen > MAX_ENTRIES) {
+                throw new errors/* ConfigurationError */.j1(`more than ${MAX_ENTRIES.toLocaleString('en-US')} files and folders under "${root}": --dir should name the folder that holds policies/, named-locations/ and caac.yml`);
+            }
+            const abs = (0,external_node_path_.join)(frame.dir, name);
+            const stat = (0,external_node_fs_.lstatSync)(abs);
+            if (stat.isSymbolicLink())
+                out.push({ abs, type: 'link', size: 0 });
+            else if (stat.isDirectory())
+                stack.push({ dir: abs, names: (0,external_node_fs_.readdirSync)(abs).sort(byName), next: 0 });
+            else if (stat.isFile())
+                out.push({ abs, type: 'file', size: stat.size });
+            else
+                out.push({ abs, type: 'other', size: 0 });
+        }
+    };
+    visit(absRoot);
     return out;
+}
+function linkTarget(abs) {
+    try {
+        return (0,external_node_fs_.readlinkSync)(abs);
+    }
+    catch {
+        return undefined;
+    }
+}
+function realTarget(abs) {
+    try {
+        return (0,external_node_fs_.realpathSync)(abs);
+    }
+    catch {
+        return undefined;
+    }
 }
 function hasOtherExtension(relPath) {
     const base = relPath.slice(relPath.lastIndexOf('/') + 1);
@@ -74182,6 +80858,110 @@ function hasOtherExtension(relPath) {
 }
 function shellQuote(s) {
     return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 2591:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xf: () => (/* binding */ assertReadableFile),
+/* harmony export */   fp: () => (/* binding */ assertWritableFile),
+/* harmony export */   lt: () => (/* binding */ assertWritableFolder)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5071);
+/**
+ * Checks, before any Graph request, that the paths a command will write can be written. A run
+ * that reads a whole tenant and then cannot save its result wastes minutes of throttled requests
+ * and used to end as "unexpected error": a wrong path is the user's mistake, said in one line with
+ * the flag and the fix (ConfigurationError, exit 2).
+ *
+ * The checks use access(W_OK), which a process running as root always passes on a writable file
+ * system; the shapes that fail for everyone (a missing parent folder, a file where a folder must
+ * be, a folder where a file must be) are checked first.
+ */
+
+
+
+function statOf(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path);
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return undefined;
+        // ENOTDIR: a parent on the way is a file.
+        if (e.code === 'ENOTDIR')
+            return undefined;
+        throw e;
+    }
+}
+function writable(path) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file the command will create or replace (`plan --out`, `--markdown`, `validate --output`). */
+function assertWritableFile(path, flag) {
+    const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
+    const stat = statOf(abs);
+    if (stat?.isDirectory())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: that is a folder; give a file name (for example ${path.replace(/[\\/]+$/, '')}/plan.json)`);
+    if (stat && !writable(abs))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: the file cannot be written (permission denied); choose another path or fix its permissions`);
+    if (stat)
+        return;
+    const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(abs);
+    const parentStat = statOf(parent);
+    if (!parentStat)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: the folder ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path)} does not exist; create it first or choose another path`);
+    if (!parentStat.isDirectory())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path)} is a file, not a folder; choose another path`);
+    if (!writable(parent))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: the folder ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path)} cannot be written (permission denied); choose another path`);
+}
+/**
+ * A folder the command will create when missing (`backup --out`, `--snapshot-dir`): the path, or
+ * the nearest part of it that exists, must be a writable folder.
+ */
+function assertWritableFolder(path, flag) {
+    let current = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
+    for (;;) {
+        const stat = statOf(current);
+        if (stat) {
+            if (!stat.isDirectory())
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: ${current} is a file, not a folder; choose another path`);
+            if (!writable(current))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: the folder ${current} cannot be written (permission denied); choose another path`);
+            return;
+        }
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(current);
+        if (parent === current)
+            return; // nothing exists up to the root: mkdir will say why
+        current = parent;
+    }
+}
+/** A file the command reads (`caac emulator --seed`): present, a file, readable. `expected` says what to give instead. */
+function assertReadableFile(path, flag, expected) {
+    const stat = statOf((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path));
+    if (!stat)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: no such file; give ${expected}`);
+    if (!stat.isFile())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: that is not a file; give ${expected}`);
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path), node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.R_OK);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${flag} ${path}: the file cannot be read (permission denied); fix its permissions`);
+    }
 }
 
 
@@ -74195,12 +80975,14 @@ function shellQuote(s) {
 /* harmony export */   r: () => (/* binding */ defaultSnapshotDir)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1895);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1509);
 /**
  * Writes the objects an apply is about to touch, before the first write, so that a change can be
  * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
  */
+
 
 
 
@@ -74219,9 +81001,9 @@ function fileSnapshotStore(dir) {
                 namedLocations: pick('namedLocation'),
                 authenticationStrengths: pick('authenticationStrength'),
             };
-            for (const file of (0,_backup_backup_files_js__WEBPACK_IMPORTED_MODULE_2__/* .backupFiles */ .U_)(snapshot)) {
-                const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, file.path);
-                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path), { recursive: true });
+            for (const file of (0,_backup_backup_files_js__WEBPACK_IMPORTED_MODULE_3__/* .backupFiles */ .U_)(snapshot)) {
+                const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, file.path);
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
                 (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(`${path}.tmp`, file.content);
                 (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync)(`${path}.tmp`, path);
             }
@@ -74229,10 +81011,14 @@ function fileSnapshotStore(dir) {
         },
     };
 }
-/** `.caac/snapshots/<timestamp>/`, or under RUNNER_TEMP in GitHub Actions. */
-function defaultSnapshotDir(env, now) {
+/**
+ * `caac-snapshots/<timestamp>/` under RUNNER_TEMP in GitHub Actions, else under the system temp
+ * folder: never in the working directory, where full policy bodies would sit untracked beside the
+ * repository (and be one `git add .` away from a commit). Apply names the folder in its output.
+ */
+function defaultSnapshotDir(env, now, systemTemp = (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)()) {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
-    return env['RUNNER_TEMP'] ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env['RUNNER_TEMP'], 'caac-snapshots', stamp) : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)('.caac', 'snapshots', stamp);
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env['RUNNER_TEMP'] || systemTemp, 'caac-snapshots', stamp);
 }
 
 
@@ -74611,6 +81397,94 @@ function wellKnownAppName(appId) {
 
 /***/ }),
 
+/***/ 6158:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q1: () => (/* binding */ noEmergencyAccessMessage),
+/* harmony export */   yn: () => (/* binding */ noEmergencyAccessFinding)
+/* harmony export */ });
+/* unused harmony export NO_EMERGENCY_ACCESS */
+/* harmony import */ var _model_settings_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(735);
+
+const NO_EMERGENCY_ACCESS = 'no-emergency-access';
+/** What is missing and how to fix it, or undefined when caac.yml lists accounts or waives the check. */
+function noEmergencyAccessMessage(settings, place) {
+    if ((0,_model_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .emergencyAccessDeclaration */ .Qb)(settings).status !== 'missing')
+        return undefined;
+    const fix = 'list the break-glass accounts under emergencyAccess.users or emergencyAccess.groups, or waive the check on purpose with emergencyAccess: {waive: "<reason>"}';
+    const risk = 'nothing checks that policies spare an emergency-access (break-glass) account, so one change can lock every administrator out';
+    if (!place.settings)
+        return `no caac.yml in "${place.root}": ${risk}; add caac.yml and ${fix}`;
+    const access = settings.emergencyAccess;
+    const what = access === undefined ? 'sets no emergencyAccess' : 'lists no emergency-access user or group';
+    return `${place.settings.file} ${what}: ${risk}; ${fix}`;
+}
+function noEmergencyAccessFinding(settings, place) {
+    const message = noEmergencyAccessMessage(settings, place);
+    if (message === undefined)
+        return undefined;
+    const file = place.settings?.file ?? place.root;
+    const path = settings.emergencyAccess === undefined ? '' : '/emergencyAccess';
+    const at = place.settings ? place.settings.locate(path) : { line: 1, column: 1 };
+    return { rule: NO_EMERGENCY_ACCESS, severity: 'warning', file, line: at.line, column: at.column, path, message };
+}
+
+
+/***/ }),
+
+/***/ 3246:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ compileNamingPattern)
+/* harmony export */ });
+/* harmony import */ var re2_wasm__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2771);
+/**
+ * caac.yml's naming.pattern, compiled by RE2 (through re2-wasm): RE2 matches in time linear in
+ * the name, so a pattern such as `^(a+)+$` cannot hang validate the way a backtracking engine
+ * (JavaScript's RegExp) can. The price is RE2's syntax: no backreferences, no lookaround.
+ */
+
+const cache = new Map();
+function compileNamingPattern(source) {
+    let result = cache.get(source);
+    if (!result) {
+        result = compile(source);
+        cache.set(source, result);
+    }
+    return result;
+}
+function compile(source) {
+    try {
+        // `u`: RE2 works on code points only (re2-wasm refuses to compile without it).
+        const re = new re2_wasm__WEBPACK_IMPORTED_MODULE_0__/* .RE2 */ .U(source, 'u');
+        return { pattern: { test: (name) => re.test(name) } };
+    }
+    catch (e) {
+        const detail = String(e.message).replace(/^Invalid regular expression: \/.*\/u: /s, '');
+        if (isValidJavaScript(source)) {
+            return {
+                problem: `naming.pattern must be written in RE2 syntax (${detail}): caac matches names with RE2, which takes time linear in the name, so no pattern can hang validate; RE2 has no backreferences (\\1) and no lookaround ((?=…), (?!…), (?<=…), (?<!…))`,
+            };
+        }
+        return { problem: `naming.pattern is not a valid regular expression: ${detail}` };
+    }
+}
+function isValidJavaScript(source) {
+    try {
+        // Compiled only, never run: compiling is linear in the pattern's length.
+        new RegExp(source, 'u');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4202:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -74660,7 +81534,7 @@ const breakGlassNotExcluded = {
         if (users.length + groups.length === 0)
             return [];
         const scope = (0,emergency_access/* emergencyAccessScope */.Iv)(settings);
-        const enforce = (0,model_settings/* emergencyAccessMode */.Z)(settings) === 'enforce';
+        const enforce = (0,model_settings/* emergencyAccessMode */.Zd)(settings) === 'enforce';
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
@@ -75049,9 +81923,12 @@ const graphRule = {
 
 // EXTERNAL MODULE: ./lib/src/validate/rules/lockout-risk.js
 var lockout_risk = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./lib/src/validate/naming-pattern.js
+var naming_pattern = __nccwpck_require__(3246);
 ;// CONCATENATED MODULE: ./lib/src/validate/rules/naming.js
 
-/** The settings' naming pattern (validated as a regex when settings load) applies to policies. */
+
+/** The settings' naming pattern (compiled by RE2 when settings load, so it cannot hang) applies to policies. */
 const naming = {
     id: 'naming',
     severity: 'warning',
@@ -75060,7 +81937,11 @@ const naming = {
         const pattern = settings.naming?.pattern;
         if (!pattern)
             return [];
-        const re = new RegExp(pattern, 'u');
+        const compiled = (0,naming_pattern/* compileNamingPattern */.a)(pattern);
+        // readSettings refused a pattern RE2 cannot compile; nothing to check against here.
+        if ('problem' in compiled)
+            return [];
+        const re = compiled.pattern;
         const hits = [];
         for (const document of documents) {
             if (document.kind !== 'policy')
@@ -75281,12 +82162,14 @@ const strengthConfiguration = {
 const RULES = [duplicateName, graphRule, strengthConfiguration, reference, lockout_risk/* lockoutRisk */.d, breakGlassNotExcluded, contingencyConvention, naming];
 /** Findings made while loading and preparing documents, documented beside the rules. */
 const BUILT_IN_RULES = [
-    { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty); the other files still load.' },
+    { id: 'file', severity: 'error', description: 'The entry cannot be read safely: a symbolic link (caac never follows links, and never skips them), not a regular file, or larger than 1 MiB (checked before reading); the other files still load.' },
+    { id: 'parse', severity: 'error', description: 'The file is not valid JSON or YAML (or is empty), is not valid UTF-8 (or UTF-16 with a byte order mark) at a given byte offset, or nests objects and arrays more than 64 deep; the other files still load.' },
     { id: 'layout', severity: 'error', description: 'The file is not one document of a known kind (an array or a Graph list export, or content of no known kind); a document under the wrong folder is a warning.' },
     { id: 'schema', severity: 'error', description: 'The document does not follow its JSON Schema: an unknown property, a wrong type, a bad enum value, a missing required property.' },
     { id: 'server-field', severity: 'warning', description: 'Server-managed fields (id, createdDateTime, modifiedDateTime, templateId, …) are present; they are ignored.' },
     { id: 'odata-annotation', severity: 'warning', description: 'OData annotations written by export tools (…@odata.type, #microsoft.graph.*) are present; they are ignored (one warning per file).' },
     { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
+    { id: 'no-emergency-access', severity: 'warning', description: 'caac.yml is missing, or names no emergency-access (break-glass) user or group, so nothing guards against a lockout; reported on every run (plan too) until emergencyAccess lists accounts or says emergencyAccess: {waive: "<reason>"}.' },
     { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
 ];
 function allRuleInfo() {
@@ -75638,29 +82521,20 @@ function declaredProperties(node, root) {
 
 /***/ }),
 
-/***/ 3040:
+/***/ 8057:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  tP: () => (/* binding */ DOCUMENT_SCHEMAS),
-  ku: () => (/* binding */ SETTINGS_SCHEMA),
-  DF: () => (/* binding */ checkDocumentSchema),
-  Hv: () => (/* binding */ checkSettingsSchema)
-});
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./lib/schemas/policy.schema.json
-const policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","state","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Required: Graph requires it, and caac never assumes one. Start a new policy as enabledForReportingButNotEnforced.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."},"signInRiskDetections":{"type":["object","null"],"deprecated":true,"description":"Beta only: sign-in risk detections (includeDetections, excludeDetections); not in Graph\'s published beta schema, but beta exports write it (mostly as null)."},"clients":{"type":["object","null"],"deprecated":true,"description":"Beta only: an undocumented condition that beta exports write as null; not in Graph\'s published beta schema."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
-;// CONCATENATED MODULE: ./lib/schemas/named-location.schema.json
-const named_location_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only). Required; empty only with includeUnknownCountriesAndRegions true.","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
-;// CONCATENATED MODULE: ./lib/schemas/authentication-strength.schema.json
-const authentication_strength_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"description":"Restrictions on methods of some combinations (v1.0 navigation property, written through its own endpoint): which FIDO2 keys (AAGUIDs) or which certificates (issuer SKIs, policy OIDs) satisfy them. At most one configuration of each type per combination; each applies only to combinations listed in allowedCombinations.","items":{"type":"object","required":["@odata.type","appliesToCombinations"],"properties":{"@odata.type":{"type":"string","enum":["#microsoft.graph.fido2CombinationConfiguration","#microsoft.graph.x509CertificateCombinationConfiguration"],"description":"The kind of configuration: FIDO2 keys or X.509 certificates."},"id":{"type":["string","null"],"readOnly":true,"description":"Configuration id (server-managed; configurations are matched by type and combinations)."},"appliesToCombinations":{"type":"array","minItems":1,"description":"The combinations this configuration restricts: \\"fido2\\" for a FIDO2 configuration; \\"x509CertificateSingleFactor\\" or \\"x509CertificateMultiFactor\\" for an X.509 one.","items":{"type":"string","enum":["fido2","x509CertificateSingleFactor","x509CertificateMultiFactor"]}},"allowedAAGUIDs":{"type":"array","description":"FIDO2 configuration: the Authenticator Attestation GUIDs of the security keys allowed.","items":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}},"allowedIssuerSkis":{"type":"array","description":"X.509 configuration: subject key identifiers of the certificate issuers allowed.","items":{"type":"string","minLength":1}},"allowedPolicyOIDs":{"type":"array","description":"X.509 configuration: certificate policy OIDs allowed.","items":{"type":"string","minLength":1}}},"patternProperties":{"@odata\\\\.":{}},"additionalProperties":false}},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
-;// CONCATENATED MODULE: ./lib/schemas/settings.schema.json
-const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy (and every contingency policy, whatever its state) must exclude.","properties":{"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"mode":{"type":"string","enum":["check","enforce"],"default":"check","description":"check (default): a policy that does not exclude the accounts is an error. enforce: caac plan adds the missing exclusions to the desired policy, beside the exclusions already there, and shows them as added by the guard."},"exempt":{"type":"array","uniqueItems":true,"description":"displayNames of policies allowed not to exclude the break-glass accounts (for example a policy that requires phishing-resistant MFA of the break-glass accounts themselves).","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"The older name of exempt; both may be given.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"ECMAScript regular expression every displayName must match (a warning otherwise)."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
-;// CONCATENATED MODULE: ./lib/src/validate/schemas.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DF: () => (/* binding */ checkDocumentSchema),
+/* harmony export */   Hv: () => (/* binding */ checkSettingsSchema),
+/* harmony export */   ku: () => (/* binding */ SETTINGS_SCHEMA),
+/* harmony export */   tP: () => (/* binding */ DOCUMENT_SCHEMAS)
+/* harmony export */ });
+/* harmony import */ var ajv__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2463);
+/* harmony import */ var _schemas_policy_schema_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3038);
+/* harmony import */ var _schemas_named_location_schema_json__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8925);
+/* harmony import */ var _schemas_authentication_strength_schema_json__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3620);
+/* harmony import */ var _schemas_settings_schema_json__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9243);
 /**
  * The JSON Schemas shipped in schemas/ (editors read them through `$schema`), compiled once.
  * They are imported as JSON so that ncc bundles them into dist/.
@@ -75671,24 +82545,24 @@ const settings_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"htt
 
 
 const DOCUMENT_SCHEMAS = {
-    policy: policy_schema_namespaceObject,
-    namedLocation: named_location_schema_namespaceObject,
-    authenticationStrength: authentication_strength_schema_namespaceObject,
+    policy: _schemas_policy_schema_json__WEBPACK_IMPORTED_MODULE_0__,
+    namedLocation: _schemas_named_location_schema_json__WEBPACK_IMPORTED_MODULE_1__,
+    authenticationStrength: _schemas_authentication_strength_schema_json__WEBPACK_IMPORTED_MODULE_2__,
 };
-const SETTINGS_SCHEMA = settings_schema_namespaceObject;
-let schemas_ajv;
+const SETTINGS_SCHEMA = _schemas_settings_schema_json__WEBPACK_IMPORTED_MODULE_3__;
+let ajv;
 const compiled = new Map();
 /** Compiles a schema on first use: compiling costs more than validating a whole repository. */
 function validatorFor(schema) {
     let validate = compiled.get(schema);
     if (!validate) {
-        if (!schemas_ajv) {
+        if (!ajv) {
             // verbose: errors then carry the offending value (data) and its schema (parentSchema), which the messages quote.
-            schemas_ajv = new ajv.Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+            ajv = new ajv__WEBPACK_IMPORTED_MODULE_4__.Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
             // Our annotation for flags enums (comma-separated strings): read by the preparation step.
-            schemas_ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
+            ajv.addKeyword({ keyword: 'x-flags', schemaType: 'array' });
         }
-        validate = schemas_ajv.compile(schema);
+        validate = ajv.compile(schema);
         compiled.set(schema, validate);
     }
     return validate;
@@ -75713,12 +82587,14 @@ function checkSettingsSchema(value) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _model_references_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4096);
-/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7096);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3040);
+/* harmony import */ var _naming_pattern_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3246);
+/* harmony import */ var _schema_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7096);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8057);
 /**
  * Checks caac.yml. A broken settings file is a usage error (exit 2), not a finding: every rule
  * that depends on it would otherwise report nonsense.
  */
+
 
 
 
@@ -75730,21 +82606,26 @@ function readSettings(source) {
         const p = source.locate(path);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${source.file}:${p.line}:${p.column}: ${message}`, { file: source.file, path, line: p.line, column: p.column });
     };
-    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_3__/* .SETTINGS_SCHEMA */ .ku);
+    const problems = (0,_schema_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSchemaErrors */ .c)((0,_schemas_js__WEBPACK_IMPORTED_MODULE_4__/* .checkSettingsSchema */ .Hv)(source.value), _schemas_js__WEBPACK_IMPORTED_MODULE_4__/* .SETTINGS_SCHEMA */ .ku);
     if (problems.length) {
         const first = problems[0];
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
         fail(first.path, `invalid settings: ${first.message}${more}`);
     }
     const settings = source.value;
+    const access = settings.emergencyAccess;
+    if (access?.waive !== undefined) {
+        const others = Object.keys(access).filter((k) => k !== 'waive');
+        // A waiver beside accounts would leave the reader unsure which one holds: refuse both.
+        if (others.length) {
+            fail(`/emergencyAccess/${others[0]}`, `emergencyAccess.waive stands alone: remove ${others.map((k) => `emergencyAccess.${k}`).join(', ')} to waive the emergency-access check, or remove waive to keep it`);
+        }
+    }
     const pattern = settings.naming?.pattern;
     if (pattern !== undefined) {
-        try {
-            new RegExp(pattern, 'u');
-        }
-        catch (e) {
-            fail('/naming/pattern', `naming.pattern is not a valid regular expression: ${e.message}`);
-        }
+        const compiled = (0,_naming_pattern_js__WEBPACK_IMPORTED_MODULE_2__/* .compileNamingPattern */ .a)(pattern);
+        if ('problem' in compiled)
+            fail('/naming/pattern', compiled.problem);
     }
     const expect = (list, kind, key) => (list ?? []).forEach((value, i) => {
         const parsed = (0,_model_references_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReferenceValue */ .UY)(value, []);
@@ -75786,6 +82667,8 @@ function sortFindings(findings) {
     return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
 }
 
+// EXTERNAL MODULE: ./lib/src/validate/emergency-access-declared.js
+var emergency_access_declared = __nccwpck_require__(6158);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
 // EXTERNAL MODULE: ./lib/src/model/json-pointer.js
@@ -75823,6 +82706,10 @@ function prepareDocument(document, schema) {
         if ((0,documents/* isJsonObject */.OW)(value)) {
             const out = {};
             for (const [key, child] of Object.entries(value)) {
+                // The file's link for editors (schemas/*: "ignored by caac"): Graph has no such field, so
+                // it is never compared, planned or sent.
+                if (pointer === '' && key === '$schema')
+                    continue;
                 const childPointerValue = (0,json_pointer/* childPointer */.Y2)(pointer, key);
                 const childSchema = (0,schema_walk/* propertySchema */.jq)(node, key, schema);
                 if (!childSchema && ANNOTATION.test(key)) {
@@ -75934,9 +82821,10 @@ function summarize(pointers) {
 var rules = __nccwpck_require__(4202);
 // EXTERNAL MODULE: ./lib/src/validate/schema-errors.js
 var schema_errors = __nccwpck_require__(7096);
-// EXTERNAL MODULE: ./lib/src/validate/schemas.js + 4 modules
-var schemas = __nccwpck_require__(3040);
+// EXTERNAL MODULE: ./lib/src/validate/schemas.js
+var schemas = __nccwpck_require__(8057);
 ;// CONCATENATED MODULE: ./lib/src/validate/validate-repository.js
+
 
 
 
@@ -75944,6 +82832,9 @@ var schemas = __nccwpck_require__(3040);
 
 function validateRepository(input) {
     const findings = [...input.loadFindings];
+    const unguarded = input.place ? (0,emergency_access_declared/* noEmergencyAccessFinding */.yn)(input.settings, input.place) : undefined;
+    if (unguarded)
+        findings.push(unguarded);
     const prepared = [];
     for (const document of input.documents) {
         const schema = schemas/* DOCUMENT_SCHEMAS */.tP[document.kind];
@@ -76031,6 +82922,34 @@ const {
   /* Help */ "_V": Help,
 } = _index_js__WEBPACK_IMPORTED_MODULE_0__;
 
+
+/***/ }),
+
+/***/ 3620:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:authentication-strength","title":"Authentication strength","description":"A custom Microsoft Graph v1.0 authenticationStrengthPolicy (built-in strengths are read-only and are not managed from files).","type":"object","required":["displayName","allowedCombinations"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Authentication strength id. Server-managed; when present and found in the target tenant, it identifies the strength."},"displayName":{"type":"string","minLength":1,"description":"Display name; the strength\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Human-readable description."},"allowedCombinations":{"type":"array","minItems":1,"description":"Method combinations that satisfy the strength; each one comma-separated string of method modes, e.g. \\"password,microsoftAuthenticatorPush\\" or \\"fido2\\".","items":{"type":"string","description":"One combination of authentication method modes, comma-separated.","x-flags":["password","voice","hardwareOath","softwareOath","sms","fido2","windowsHelloForBusiness","microsoftAuthenticatorPush","deviceBasedPush","temporaryAccessPassOneTime","temporaryAccessPassMultiUse","email","x509CertificateSingleFactor","x509CertificateMultiFactor","federatedSingleFactor","federatedMultiFactor","unknownFutureValue","qrCodePin"],"pattern":"^\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin)(\\\\s*,\\\\s*(password|voice|hardwareOath|softwareOath|sms|fido2|windowsHelloForBusiness|microsoftAuthenticatorPush|deviceBasedPush|temporaryAccessPassOneTime|temporaryAccessPassMultiUse|email|x509CertificateSingleFactor|x509CertificateMultiFactor|federatedSingleFactor|federatedMultiFactor|unknownFutureValue|qrCodePin))*\\\\s*$"}},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (server-managed)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies: none or mfa (server-managed)."},"combinationConfigurations":{"type":["array","null"],"description":"Restrictions on methods of some combinations (v1.0 navigation property, written through its own endpoint): which FIDO2 keys (AAGUIDs) or which certificates (issuer SKIs, policy OIDs) satisfy them. At most one configuration of each type per combination; each applies only to combinations listed in allowedCombinations.","items":{"type":"object","required":["@odata.type","appliesToCombinations"],"properties":{"@odata.type":{"type":"string","enum":["#microsoft.graph.fido2CombinationConfiguration","#microsoft.graph.x509CertificateCombinationConfiguration"],"description":"The kind of configuration: FIDO2 keys or X.509 certificates."},"id":{"type":["string","null"],"readOnly":true,"description":"Configuration id (server-managed; configurations are matched by type and combinations)."},"appliesToCombinations":{"type":"array","minItems":1,"description":"The combinations this configuration restricts: \\"fido2\\" for a FIDO2 configuration; \\"x509CertificateSingleFactor\\" or \\"x509CertificateMultiFactor\\" for an X.509 one.","items":{"type":"string","enum":["fido2","x509CertificateSingleFactor","x509CertificateMultiFactor"]}},"allowedAAGUIDs":{"type":"array","description":"FIDO2 configuration: the Authenticator Attestation GUIDs of the security keys allowed.","items":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}},"allowedIssuerSkis":{"type":"array","description":"X.509 configuration: subject key identifiers of the certificate issuers allowed.","items":{"type":"string","minLength":1}},"allowedPolicyOIDs":{"type":"array","description":"X.509 configuration: certificate policy OIDs allowed.","items":{"type":"string","minLength":1}}},"patternProperties":{"@odata\\\\.":{}},"additionalProperties":false}},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}');
+
+/***/ }),
+
+/***/ 8925:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:named-location","title":"Named location","description":"A Microsoft Graph v1.0 named location: ipNamedLocation or countryNamedLocation, told apart by @odata.type.","type":"object","required":["@odata.type","displayName"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"@odata.type":{"description":"Kind of named location. Required by Graph on create and update. #microsoft.graph.compliantNetworkNamedLocation is beta-only and created by Global Secure Access.","enum":["#microsoft.graph.ipNamedLocation","#microsoft.graph.countryNamedLocation","#microsoft.graph.compliantNetworkNamedLocation"]},"id":{"type":["string","null"],"readOnly":true,"description":"Named location id. Server-managed; when present and found in the target tenant, it identifies the location."},"displayName":{"type":"string","minLength":1,"description":"Display name; the location\'s key in the repository, unique."},"ipRanges":{"type":"array","minItems":1,"description":"IP ranges in CIDR notation (ipNamedLocation only).","items":{"$ref":"#/definitions/ipRange"}},"isTrusted":{"type":"boolean","description":"Whether the location is trusted (ipNamedLocation only); trusted locations lower sign-in risk and match AllTrusted."},"countriesAndRegions":{"type":"array","description":"ISO 3166-2 two-letter country or region codes (countryNamedLocation only). Required; empty only with includeUnknownCountriesAndRegions true.","items":{"type":"string","pattern":"^[A-Z]{2}$"}},"includeUnknownCountriesAndRegions":{"type":"boolean","description":"Whether IP addresses that do not map to a country or region are included (countryNamedLocation only)."},"countryLookupMethod":{"description":"How the country is determined: clientIpAddress or authenticatorAppGps (countryNamedLocation only).","enum":["clientIpAddress","authenticatorAppGps","unknownFutureValue"]},"compliantNetworkType":{"deprecated":true,"description":"Beta only: the compliant-network location that Global Secure Access creates (compliantNetworkNamedLocation); Graph offers no way to create one, so it can be referenced but not deployed","type":["string","null"]},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was last modified (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the location was soft-deleted (server-managed)."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.ipNamedLocation"}},"required":["@odata.type"]},"then":{"required":["ipRanges"],"properties":{"ipRanges":{},"countriesAndRegions":false,"includeUnknownCountriesAndRegions":false,"countryLookupMethod":false}},"else":{"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.countryNamedLocation"}},"required":["@odata.type"]},"then":{"required":["countriesAndRegions"],"properties":{"countriesAndRegions":{},"ipRanges":false,"isTrusted":false}}},"definitions":{"ipRange":{"type":"object","description":"iPv4CidrRange or iPv6CidrRange.","required":["@odata.type","cidrAddress"],"properties":{"@odata.type":{"description":"IPv4 or IPv6 range. Required by Graph.","enum":["#microsoft.graph.iPv4CidrRange","#microsoft.graph.iPv6CidrRange"]},"cidrAddress":{"type":"string","minLength":1,"description":"The range in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+
+/***/ }),
+
+/***/ 3038:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:policy","title":"Conditional Access policy","description":"A Microsoft Graph v1.0 conditionalAccessPolicy, as in POST /identity/conditionalAccess/policies. Object ids may be written as references (group:Name, user:upn, role:Name, app:Name, location:Name, authStrength:Name).","type":"object","required":["displayName","state","conditions"],"properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"id":{"type":["string","null"],"readOnly":true,"description":"Policy id. Server-managed; when present and found in the target tenant, it identifies the policy (this is how renames work)."},"displayName":{"type":"string","minLength":1,"description":"Display name; the policy\'s key in the repository, unique."},"description":{"type":["string","null"],"description":"Free-text description; Graph stores it but documents it as not used."},"state":{"description":"enabled, disabled or enabledForReportingButNotEnforced (report-only). Required: Graph requires it, and caac never assumes one. Start a new policy as enabledForReportingButNotEnforced.","enum":["enabled","disabled","enabledForReportingButNotEnforced"]},"conditions":{"description":"The conditions under which the policy applies. Required.","$ref":"#/definitions/conditionSet"},"grantControls":{"description":"Controls a user must satisfy to get access (or block).","$ref":"#/definitions/grantControls"},"sessionControls":{"description":"Session restrictions applied after sign-in.","$ref":"#/definitions/sessionControls"},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was last modified (server-managed)."},"templateId":{"type":["string","null"],"readOnly":true,"description":"Id of the Microsoft template the policy was created from (server-managed)."},"deletedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the policy was soft-deleted (server-managed)."},"partialEnablementStrategy":{"readOnly":true,"description":"Server-managed; returned as null."},"@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false,"definitions":{"conditionSet":{"type":"object","description":"conditionalAccessConditionSet: the conditions under which the policy applies.","required":["applications"],"properties":{"users":{"description":"Users, groups and roles included in and excluded from the policy. Either users or clientApplications is required.","$ref":"#/definitions/users"},"applications":{"description":"Applications and user actions included in and excluded from the policy. Required.","$ref":"#/definitions/applications"},"clientApplications":{"description":"Client applications (service principals, workload identities) included in and excluded from the policy.","$ref":"#/definitions/clientApplications"},"clientAppTypes":{"type":"array","description":"Client application types the policy applies to. Required by Graph and not empty (an empty list is error 1064); usually [\\"all\\"].","items":{"enum":["all","browser","mobileAppsAndDesktopClients","exchangeActiveSync","easSupported","other","unknownFutureValue"]}},"platforms":{"description":"Device platforms included in and excluded from the policy.","$ref":"#/definitions/platforms"},"locations":{"description":"Named locations included in and excluded from the policy.","$ref":"#/definitions/locations"},"devices":{"description":"Devices in the policy (a device filter).","$ref":"#/definitions/devices"},"signInRiskLevels":{"type":"array","description":"Sign-in risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"userRiskLevels":{"type":"array","description":"User risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"servicePrincipalRiskLevels":{"type":"array","description":"Service principal risk levels the policy applies to.","items":{"enum":["low","medium","high","hidden","none","unknownFutureValue"]}},"insiderRiskLevels":{"type":["string","null"],"description":"Insider risk levels the policy applies to: one comma-separated string of flags, e.g. \\"moderate,elevated\\".","x-flags":["minor","moderate","elevated","unknownFutureValue"],"pattern":"^\\\\s*(minor|moderate|elevated|unknownFutureValue)(\\\\s*,\\\\s*(minor|moderate|elevated|unknownFutureValue))*\\\\s*$"},"authenticationFlows":{"description":"Authentication flows (device code flow, authentication transfer) the policy applies to.","$ref":"#/definitions/authenticationFlows"},"agentIdRiskLevels":{"type":["string","null"],"deprecated":true,"description":"Beta only: agent identity risk levels (a comma-separated string such as \\"medium,high\\")."},"agents":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent users included in and excluded from the policy (conditionalAccessAgents)."},"agentContext":{"type":["object","null"],"deprecated":true,"description":"Beta only: agent contexts included in and excluded from the policy (conditionalAccessAgentContext)."},"deviceStates":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only device states condition; use devices.deviceFilter instead."},"times":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only times condition, no longer supported by Conditional Access."},"signInRiskDetections":{"type":["object","null"],"deprecated":true,"description":"Beta only: sign-in risk detections (includeDetections, excludeDetections); not in Graph\'s published beta schema, but beta exports write it (mostly as null)."},"clients":{"type":["object","null"],"deprecated":true,"description":"Beta only: an undocumented condition that beta exports write as null; not in Graph\'s published beta schema."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"users":{"type":["object","null"],"description":"conditionalAccessUsers: users, groups and roles in scope.","properties":{"includeUsers":{"type":"array","description":"Users in scope: object ids or user:upn references, or All, None, GuestsOrExternalUsers.","items":{"type":"string"}},"excludeUsers":{"type":"array","description":"Users excluded: object ids or user:upn references, or GuestsOrExternalUsers.","items":{"type":"string"}},"includeGroups":{"type":"array","description":"Groups in scope: object ids or group:Name references.","items":{"type":"string"}},"excludeGroups":{"type":"array","description":"Groups excluded: object ids or group:Name references (break-glass groups go here).","items":{"type":"string"}},"includeRoles":{"type":"array","description":"Directory roles in scope: role template ids or role:Name references.","items":{"type":"string"}},"excludeRoles":{"type":"array","description":"Directory roles excluded: role template ids or role:Name references.","items":{"type":"string"}},"includeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) in scope.","$ref":"#/definitions/guestsOrExternalUsers"},"excludeGuestsOrExternalUsers":{"description":"Guest or external user types (and their tenants) excluded.","$ref":"#/definitions/guestsOrExternalUsers"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"guestsOrExternalUsers":{"type":["object","null"],"description":"conditionalAccessGuestsOrExternalUsers: guest and external user types and their tenants.","required":["guestOrExternalUserTypes"],"properties":{"guestOrExternalUserTypes":{"type":["string","null"],"description":"Guest or external user types: one comma-separated string of flags, e.g. \\"internalGuest,b2bCollaborationGuest\\".","x-flags":["none","internalGuest","b2bCollaborationGuest","b2bCollaborationMember","b2bDirectConnectUser","otherExternalUser","serviceProvider","unknownFutureValue"],"pattern":"^\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue)(\\\\s*,\\\\s*(none|internalGuest|b2bCollaborationGuest|b2bCollaborationMember|b2bDirectConnectUser|otherExternalUser|serviceProvider|unknownFutureValue))*\\\\s*$"},"externalTenants":{"description":"The home tenants of those users: all, or an enumerated list.","$ref":"#/definitions/externalTenants"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"externalTenants":{"type":["object","null"],"description":"conditionalAccessExternalTenants: all external tenants, or an enumerated list of tenant ids.","required":["@odata.type"],"if":{"properties":{"@odata.type":{"const":"#microsoft.graph.conditionalAccessAllExternalTenants"}},"required":["@odata.type"]},"then":{"properties":{"members":false}},"properties":{"@odata.type":{"description":"Which kind of tenant set this is. Required by Graph.","enum":["#microsoft.graph.conditionalAccessAllExternalTenants","#microsoft.graph.conditionalAccessEnumeratedExternalTenants"]},"membershipKind":{"description":"all (with conditionalAccessAllExternalTenants) or enumerated (with conditionalAccessEnumeratedExternalTenants).","enum":["all","enumerated","unknownFutureValue"]},"members":{"type":"array","description":"Tenant ids (conditionalAccessEnumeratedExternalTenants only).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"applications":{"type":"object","description":"conditionalAccessApplications: cloud apps, user actions and authentication contexts in scope.","properties":{"includeApplications":{"type":"array","description":"Applications in scope: appIds or app:Name references, or All, None, Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"excludeApplications":{"type":"array","description":"Applications excluded: appIds or app:Name references, or Office365, MicrosoftAdminPortals.","items":{"type":"string"}},"includeUserActions":{"type":"array","description":"User actions in scope: urn:user:registersecurityinfo, urn:user:registerdevice.","items":{"type":"string"}},"includeAuthenticationContextClassReferences":{"type":"array","description":"Authentication context class references in scope (c1, c2, ...).","items":{"type":"string"}},"applicationFilter":{"description":"Filter on custom security attributes of applications to include or exclude them.","$ref":"#/definitions/filter"},"networkAccess":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access traffic profiles (conditionalAccessNetworkAccess)."},"globalSecureAccess":{"type":["object","null"],"deprecated":true,"description":"Deprecated: beta-only Global Secure Access traffic profile; stopped returning data in June 2025."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"clientApplications":{"type":["object","null"],"description":"conditionalAccessClientApplications: service principals (workload identities) in scope.","properties":{"includeServicePrincipals":{"type":"array","description":"Service principals in scope: object ids or servicePrincipal:Name references, or ServicePrincipalsInMyTenant.","items":{"type":"string"}},"excludeServicePrincipals":{"type":"array","description":"Service principals excluded: object ids or servicePrincipal:Name references.","items":{"type":"string"}},"servicePrincipalFilter":{"description":"Filter on custom security attributes of service principals to include or exclude them.","$ref":"#/definitions/filter"},"includeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids (or All) included in the policy."},"excludeAgentIdServicePrincipals":{"type":["array","null"],"deprecated":true,"description":"Beta only: agent identity object ids excluded from the policy."},"agentIdServicePrincipalFilter":{"type":["object","null"],"deprecated":true,"description":"Beta only: filter on custom security attributes of agent identities."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"platforms":{"type":["object","null"],"description":"conditionalAccessPlatforms: device platforms in scope.","properties":{"includePlatforms":{"type":"array","description":"Device platforms in scope.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}},"excludePlatforms":{"type":"array","description":"Device platforms excluded.","items":{"enum":["android","iOS","windows","windowsPhone","macOS","all","unknownFutureValue","linux"]}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"locations":{"type":["object","null"],"description":"conditionalAccessLocations: named locations in scope.","properties":{"includeLocations":{"type":"array","description":"Locations in scope: named location ids or location:Name references, or All, AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}},"excludeLocations":{"type":"array","description":"Locations excluded: named location ids or location:Name references, or AllTrusted; 00000000-0000-0000-0000-000000000000 is the MFA Trusted IPs (no named location object).","items":{"type":"string"}}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"devices":{"type":["object","null"],"description":"conditionalAccessDevices: devices in scope.","properties":{"deviceFilter":{"description":"Filter on device properties (device.isCompliant, device.trustType, ...) to include or exclude devices.","$ref":"#/definitions/filter"},"includeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDevices":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."},"includeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (All); use deviceFilter instead."},"excludeDeviceStates":{"type":["array","null"],"deprecated":true,"description":"Deprecated: beta-only device states (Compliant, DomainJoined); use deviceFilter instead."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"filter":{"type":["object","null"],"description":"conditionalAccessFilter: a dynamic rule that includes or excludes matching objects.","required":["mode","rule"],"properties":{"mode":{"description":"Whether objects matching the rule are included or excluded.","enum":["include","exclude"]},"rule":{"type":"string","description":"The rule, in the dynamic membership syntax, e.g. device.isCompliant -eq True."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationFlows":{"type":["object","null"],"description":"conditionalAccessAuthenticationFlows: authentication flows in scope.","properties":{"transferMethods":{"type":["string","null"],"description":"Transfer methods: one comma-separated string of flags, e.g. \\"deviceCodeFlow,authenticationTransfer\\".","x-flags":["none","deviceCodeFlow","authenticationTransfer","unknownFutureValue"],"pattern":"^\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue)(\\\\s*,\\\\s*(none|deviceCodeFlow|authenticationTransfer|unknownFutureValue))*\\\\s*$"}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"grantControls":{"type":["object","null"],"description":"conditionalAccessGrantControls: what a user must satisfy to be granted access.","properties":{"operator":{"description":"How the controls combine: AND (all required) or OR (one of them).","enum":["AND","OR"]},"builtInControls":{"type":"array","description":"Built-in controls: block, mfa, compliantDevice, domainJoinedDevice, approvedApplication, compliantApplication, passwordChange, riskRemediation.","items":{"enum":["block","mfa","compliantDevice","domainJoinedDevice","approvedApplication","compliantApplication","passwordChange","unknownFutureValue","riskRemediation"]}},"customAuthenticationFactors":{"type":"array","description":"Custom authentication factor ids.","items":{"type":"string"}},"termsOfUse":{"type":"array","description":"Terms of use (agreement) ids.","items":{"type":"string"}},"authenticationStrength":{"description":"Authentication strength required: {\\"id\\": ...} of a built-in or custom strength, or an authStrength:Name reference.","$ref":"#/definitions/authenticationStrength"},"authenticationStrength@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"authenticationStrength":{"type":["object","null"],"description":"Reference to an authenticationStrengthPolicy. Only id is sent; Graph returns the expanded strength, whose other properties are read-only.","required":["id"],"properties":{"id":{"type":"string","description":"Id of the authentication strength (00000000-0000-0000-0000-000000000002 MFA, ...0003 passwordless MFA, ...0004 phishing-resistant MFA) or an authStrength:Name reference."},"displayName":{"type":["string","null"],"readOnly":true,"description":"Display name of the expanded strength (read-only here)."},"description":{"type":["string","null"],"readOnly":true,"description":"Description of the expanded strength (read-only here)."},"policyType":{"type":["string","null"],"readOnly":true,"description":"builtIn or custom (read-only here)."},"requirementsSatisfied":{"type":["string","null"],"readOnly":true,"description":"Requirements the strength satisfies, e.g. mfa (read-only here)."},"allowedCombinations":{"type":["array","null"],"readOnly":true,"description":"Method combinations of the expanded strength (read-only here; edit the strength itself)."},"combinationConfigurations":{"type":["array","null"],"readOnly":true,"description":"Combination configurations of the expanded strength (read-only here)."},"combinationConfigurations@odata.context":{"type":["string","null"],"readOnly":true,"description":"OData context URL written by Graph exports; server-managed, ignored."},"createdDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was created (server-managed)."},"modifiedDateTime":{"type":["string","null"],"readOnly":true,"description":"When the strength was last modified (server-managed)."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControls":{"type":["object","null"],"description":"conditionalAccessSessionControls: restrictions applied to the session after sign-in.","properties":{"applicationEnforcedRestrictions":{"description":"Application enforced restrictions (Exchange Online and SharePoint Online only).","$ref":"#/definitions/sessionControl"},"cloudAppSecurity":{"description":"Conditional Access App Control (Defender for Cloud Apps).","$ref":"#/definitions/cloudAppSecurity"},"signInFrequency":{"description":"How often users must sign in again.","$ref":"#/definitions/signInFrequency"},"persistentBrowser":{"description":"Whether browser sessions persist after the browser is closed.","$ref":"#/definitions/persistentBrowser"},"disableResilienceDefaults":{"type":["boolean","null"],"description":"true: do not extend existing sessions with pre-outage information during an Entra ID outage."},"secureSignInSession":{"description":"Require token protection (sign-in sessions bound to the device).","$ref":"#/definitions/sessionControl"},"continuousAccessEvaluation":{"type":["object","null"],"deprecated":true,"description":"Beta only: continuous access evaluation mode (strictEnforcement, disabled, strictLocation)."},"globalSecureAccessFilteringProfile":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access filtering profile linked to the policy."},"networkAccessSecurity":{"type":["object","null"],"deprecated":true,"description":"Beta only: Global Secure Access network access security session control."},"blockSensitiveActions":{"deprecated":true,"description":"Beta only: block sensitive actions session control."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"sessionControl":{"type":["object","null"],"description":"A session control that is on or off.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"cloudAppSecurity":{"type":["object","null"],"description":"cloudAppSecuritySessionControl: route the session through Defender for Cloud Apps.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"cloudAppSecurityType":{"description":"mcasConfigured (use the policy configured in Defender for Cloud Apps), monitorOnly or blockDownloads.","enum":["mcasConfigured","monitorOnly","blockDownloads","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"signInFrequency":{"type":["object","null"],"description":"signInFrequencySessionControl: reauthentication interval.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"value":{"type":["integer","null"],"minimum":1,"description":"Number of days or hours (null with frequencyInterval everyTime)."},"type":{"description":"Unit of value: days or hours (null with frequencyInterval everyTime).","enum":["days","hours",null]},"authenticationType":{"description":"Which authentication the frequency applies to.","enum":["primaryAndSecondaryAuthentication","secondaryAuthentication","unknownFutureValue"]},"frequencyInterval":{"description":"timeBased (every value type) or everyTime.","enum":["timeBased","everyTime","unknownFutureValue"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false},"persistentBrowser":{"type":["object","null"],"description":"persistentBrowserSessionControl: persistent browser sessions.","properties":{"isEnabled":{"type":"boolean","description":"Whether the session control is enabled."},"mode":{"description":"always or never persist the browser session.","enum":["always","never"]}},"patternProperties":{"@odata\\\\.":{},"^#microsoft\\\\.graph\\\\.":{}},"additionalProperties":false}}}');
+
+/***/ }),
+
+/***/ 9243:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:caac:schema:settings","title":"caac settings (caac.yml)","description":"Repository settings: emergency access accounts, naming, pruning, contingency sets and rollout rings. Every key is optional.","type":"object","properties":{"$schema":{"type":"string","description":"URI or path of the JSON Schema this file follows (for editors); ignored by caac."},"emergencyAccess":{"type":"object","description":"Break-glass accounts that every enabled or report-only policy (and every contingency policy, whatever its state) must exclude. Without it (or with no users and groups), validate and plan warn (no-emergency-access) on every run, unless waive says why.","properties":{"waive":{"type":"string","minLength":1,"pattern":"\\\\S","description":"Run without emergency-access accounts on purpose: the reason, shown in every plan. Stands alone: waive together with users, groups or any other key is an error."},"users":{"type":"array","description":"Break-glass users: \\"user:upn@domain\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"groups":{"type":"array","description":"Break-glass groups: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}},"mode":{"type":"string","enum":["check","enforce"],"default":"check","description":"check (default): a policy that does not exclude the accounts is an error. enforce: caac plan adds the missing exclusions to the desired policy, beside the exclusions already there, and shows them as added by the guard."},"exempt":{"type":"array","uniqueItems":true,"description":"displayNames of policies allowed not to exclude the break-glass accounts (for example a policy that requires phishing-resistant MFA of the break-glass accounts themselves).","items":{"type":"string","minLength":1}},"exemptPolicies":{"type":"array","description":"The older name of exempt; both may be given.","items":{"type":"string","minLength":1}}},"additionalProperties":false},"naming":{"type":"object","description":"Naming convention for displayNames.","properties":{"pattern":{"type":"string","minLength":1,"description":"Regular expression every policy displayName must match (a warning otherwise), in RE2 syntax (JavaScript\'s, without backreferences or lookaround): RE2 matches in linear time, so no pattern can hang validate."}},"additionalProperties":false},"prune":{"type":"boolean","default":false,"description":"true: the plan deletes tenant objects that are absent from the repository. Default false."},"contingency":{"type":"object","description":"Contingency sets: pre-staged policies switched together during an outage (caac contingency status|activate|deactivate). Keys are set names used on the command line: lower-case letters, digits and dashes.","patternProperties":{"^[a-z0-9][a-z0-9-]*$":{"$ref":"#/definitions/contingencySet"}},"additionalProperties":false},"rollout":{"type":"object","description":"Staged rollout of policy changes.","properties":{"rings":{"type":"array","description":"Rollout rings, in order.","items":{"$ref":"#/definitions/ring"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"contingencySet":{"type":"object","description":"A contingency set: activating it enables the activate policies and moves the deactivate policies to deactivatedState; deactivating it returns every policy of the set to the state its file in the repository declares.","required":["activate"],"properties":{"description":{"type":"string","description":"What the set is for and when to use it."},"activate":{"type":"array","minItems":1,"uniqueItems":true,"description":"displayNames of the policies enabled while the set is active.","items":{"type":"string","minLength":1}},"deactivate":{"type":"array","uniqueItems":true,"description":"displayNames of the policies moved to deactivatedState while the set is active.","items":{"type":"string","minLength":1}},"deactivatedState":{"type":"string","enum":["enabledForReportingButNotEnforced","disabled"],"default":"enabledForReportingButNotEnforced","description":"The state the deactivate policies take while the set is active: report-only (default, as Microsoft\'s resilience guidance stages them) or disabled."}},"additionalProperties":false},"ring":{"type":"object","description":"A rollout ring.","required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"Ring name."},"groups":{"type":"array","description":"Groups in the ring: \\"group:Name\\" references or object id GUIDs.","items":{"type":"string","minLength":1}}},"additionalProperties":false}}}');
 
 /***/ }),
 
