@@ -41910,7 +41910,10 @@ var confirm_timeout = __nccwpck_require__(8861);
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
 var plan_command = __nccwpck_require__(4922);
+// EXTERNAL MODULE: ./lib/src/cli/output.js
+var output = __nccwpck_require__(3542);
 ;// CONCATENATED MODULE: ./lib/src/cli/apply-command.js
+
 
 
 
@@ -41943,7 +41946,7 @@ function registerApply(program, setExit) {
             setExit(await applyAction(flags));
         }
         catch (error) {
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,fail/* reportTenantCommandError */.o)(error, output/* printErrLine */.h8));
         }
     });
 }
@@ -41976,9 +41979,9 @@ async function applyAction(flags) {
     if (!flags.plan) {
         const outcome = await (0,commands_plan/* runPlan */.F)(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
         if (outcome.status !== 'planned')
-            return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
+            return (0,plan_command/* reportStoppedPlan */.N)(outcome, output/* writeOut */.sD);
         plan = outcome.plan;
-        process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
+        (0,output/* writeOut */.sD)((0,plan_text/* renderPlanText */.$)(plan));
     }
     return applyAndReport(plan, graph.tenant, {
         source: flags.plan ? (0,plan_check/* reviewedPlanSource */.AW)(store, graph, flags.dir) : (0,plan_check/* madeHereSource */.TE)(store, flags.dir),
@@ -42001,11 +42004,11 @@ async function applyAndReport(plan, tenant, options) {
         endContingency: options.endContingency,
         keepGoing: options.keepGoing,
         confirmTimeoutMs: options.confirmTimeoutMs,
-        log: (line) => process.stdout.write(line + '\n'),
+        log: output/* printLine */.wi,
     });
-    process.stdout.write((0,apply_text/* renderApplyText */.OM)(outcome));
+    (0,output/* writeOut */.sD)((0,apply_text/* renderApplyText */.OM)(outcome));
     if (outcome.error !== undefined)
-        return (0,fail/* reportTenantCommandError */.o)(outcome.error, (line) => process.stderr.write(line + '\n'));
+        return (0,fail/* reportTenantCommandError */.o)(outcome.error, output/* printErrLine */.h8);
     return (0,apply_text/* applySucceeded */.Ou)(outcome) ? errors/* ExitCode */.yU.ok : errors/* ExitCode */.yU.failure;
 }
 
@@ -42018,12 +42021,14 @@ async function applyAndReport(plan, tenant, options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ registerBackup)
 /* harmony export */ });
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8999);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8999);
 /* harmony import */ var _commands_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9198);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
 /* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2591);
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1451);
 /* harmony import */ var _connection_options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(624);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3542);
+
 
 
 
@@ -42042,11 +42047,11 @@ function registerBackup(program, setExit) {
             (0,_repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .assertWritableFolder */ .lt)(flags.out, '--out');
             const graph = (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .connectFromFlags */ .AL)(flags);
             const result = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_0__/* .runBackup */ .Q)(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
-            process.stdout.write((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_5__/* .renderBackupText */ .ek)(result, flags.out));
+            (0,_output_js__WEBPACK_IMPORTED_MODULE_5__/* .writeOut */ .sD)((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_6__/* .renderBackupText */ .ek)(result, flags.out));
             setExit(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.ok);
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportTenantCommandError */ .o)(error, _output_js__WEBPACK_IMPORTED_MODULE_5__/* .printErrLine */ .h8));
         }
     });
 }
@@ -42093,9 +42098,11 @@ function confirmTimeoutMs(value, name = '--confirm-timeout') {
 /* unused harmony export connectionOptionsFromFlags */
 /* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7306);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5613);
 /* harmony import */ var _graph_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9398);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3542);
 /** The flags every command that reaches a tenant shares; the action inputs carry the same names. */
+
 
 
 
@@ -42119,6 +42126,7 @@ function connectionOptionsFromFlags(flags, log) {
     return {
         auth: flags.auth,
         tenantId: flags.tenantId ?? process.env['AZURE_TENANT_ID'],
+        tenantIdSource: flags.tenantId !== undefined ? '--tenant-id' : 'AZURE_TENANT_ID',
         clientId: flags.clientId ?? process.env['AZURE_CLIENT_ID'],
         cloud: flags.cloud,
         graphUrl: flags.graphUrl,
@@ -42131,7 +42139,7 @@ function connectionOptionsFromFlags(flags, log) {
 }
 /** Progress for the commands that reach a tenant: on stderr, so stdout keeps the report alone. */
 const logProgress = (line) => {
-    process.stderr.write(`caac: ${line}\n`);
+    (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeErr */ .VJ)(`caac: ${line}\n`);
 };
 /** Signs in as the flags say, and names the credential in the log. */
 function connectFromFlags(flags, apiVersion = flags.apiVersion) {
@@ -42159,6 +42167,8 @@ function connectFromFlags(flags, apiVersion = flags.apiVersion) {
 /* harmony import */ var _render_plan_format_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3090);
 /* harmony import */ var _confirm_timeout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8861);
 /* harmony import */ var _fail_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1451);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3542);
+
 
 
 
@@ -42178,7 +42188,7 @@ function registerContingency(program, setExit) {
             setExit(await contingencyAction(action, setName, flags));
         }
         catch (error) {
-            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(error, _output_js__WEBPACK_IMPORTED_MODULE_9__/* .printErrLine */ .h8));
         }
     };
     (0,_connection_options_js__WEBPACK_IMPORTED_MODULE_4__/* .addConnectionOptions */ .AM)(contingency
@@ -42204,12 +42214,12 @@ async function contingencyAction(action, setName, flags) {
         dir: flags.dir,
         dryRun: flags.dryRun ?? false,
         confirmTimeoutMs: confirmTimeout,
-        log: (line) => process.stdout.write(line + '\n'),
+        log: _output_js__WEBPACK_IMPORTED_MODULE_9__/* .printLine */ .wi,
     });
-    process.stdout.write(renderOutcome(outcome));
+    (0,_output_js__WEBPACK_IMPORTED_MODULE_9__/* .writeOut */ .sD)(renderOutcome(outcome));
     // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.
     if (outcome.error !== undefined)
-        return (0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(outcome.error, (line) => process.stderr.write(line + '\n'));
+        return (0,_fail_js__WEBPACK_IMPORTED_MODULE_8__/* .reportTenantCommandError */ .o)(outcome.error, _output_js__WEBPACK_IMPORTED_MODULE_9__/* .printErrLine */ .h8);
     return (0,_commands_contingency_js__WEBPACK_IMPORTED_MODULE_0__/* .contingencySucceeded */ .X)(outcome) ? _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.ok : _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExitCode */ .yU.failure;
 }
 /** What changed, what did not, what is unverified, then the set's status; printed whatever failed. */
@@ -42252,22 +42262,24 @@ function renderOutcome(outcome) {
 /* harmony import */ var _commands_restore_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6508);
 /* harmony import */ var _commands_contingency_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(291);
 /* harmony import */ var _contingency_render_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7656);
-/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(8999);
+/* harmony import */ var _backup_report_js__WEBPACK_IMPORTED_MODULE_22__ = __nccwpck_require__(8999);
 /* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9757);
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3925);
 /* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(6187);
 /* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8419);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5071);
-/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7306);
+/* harmony import */ var _graph_connect_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(5613);
 /* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(2731);
 /* harmony import */ var _repo_snapshot_store_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(7335);
 /* harmony import */ var _render_apply_text_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(3259);
 /* harmony import */ var _render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(9634);
 /* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_20__ = __nccwpck_require__(4922);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_21__ = __nccwpck_require__(3542);
 /**
  * `caac demo`: the pipeline, step by step, against an embedded emulator holding the sample
  * tenant, with the example repository that describes it. Needs no install and no tenant.
  */
+
 
 
 
@@ -42310,10 +42322,10 @@ function registerDemo(program, setExit) {
         .description('run the pipeline against an embedded Graph emulator with a sample tenant (no tenant, no install)')
         .option('--dir <dir>', 'repository to use instead of the bundled example')
         .action(async (flags) => {
-        const out = (line = '') => process.stdout.write(line + '\n');
+        const out = (line = '') => (0,_output_js__WEBPACK_IMPORTED_MODULE_21__/* .writeOut */ .sD)(line + '\n');
         const dir = flags.dir ?? exampleRepository();
         if (!dir) {
-            process.stderr.write('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
+            (0,_output_js__WEBPACK_IMPORTED_MODULE_21__/* .writeErr */ .VJ)('caac demo: the example repository (examples/conditional-access) is missing next to the bundle; pass --dir\n');
             setExit(_errors_js__WEBPACK_IMPORTED_MODULE_14__/* .ExitCode */ .yU.usage);
             return;
         }
@@ -42342,7 +42354,7 @@ function registerDemo(program, setExit) {
             const plan = async () => {
                 const outcome = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(shownDir), graph, { dir: shownDir, apiVersion: 'v1.0' });
                 if (outcome.status !== 'planned') {
-                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(outcome, (t) => process.stdout.write(indent(t) + '\n')));
+                    setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(outcome, (t) => (0,_output_js__WEBPACK_IMPORTED_MODULE_21__/* .writeOut */ .sD)(indent(t) + '\n')));
                     return undefined;
                 }
                 out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__/* .renderPlanText */ .$)(outcome.plan)));
@@ -42383,12 +42395,12 @@ function registerDemo(program, setExit) {
             const backupDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(tempFolder('caac-demo-backup-'), 'conditional-access');
             out(`Step 8/${steps}  caac backup --out ${backupDir}`);
             const backup = await (0,_commands_backup_js__WEBPACK_IMPORTED_MODULE_6__/* .runBackup */ .Q)(graph, { out: backupDir, apiVersion: 'v1.0' });
-            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_21__/* .backupSummaryLine */ .$o)(backup)));
+            out(indent((0,_backup_report_js__WEBPACK_IMPORTED_MODULE_22__/* .backupSummaryLine */ .$o)(backup)));
             out();
             out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
             const fromBackup = await (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_10__/* .runPlan */ .F)((0,_repo_load_repository_js__WEBPACK_IMPORTED_MODULE_16__/* .filePolicyStore */ .Sv)(backupDir), graph, { dir: backupDir, apiVersion: 'v1.0' });
             if (fromBackup.status !== 'planned') {
-                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(fromBackup, (t) => process.stdout.write(indent(t) + '\n')));
+                setExit((0,_plan_command_js__WEBPACK_IMPORTED_MODULE_20__/* .reportStoppedPlan */ .N)(fromBackup, (t) => (0,_output_js__WEBPACK_IMPORTED_MODULE_21__/* .writeOut */ .sD)(indent(t) + '\n')));
                 return;
             }
             out(indent((0,_render_plan_text_js__WEBPACK_IMPORTED_MODULE_19__/* .renderPlanText */ .$)(fromBackup.plan)));
@@ -42477,6 +42489,8 @@ async function lostAnswerSteps(url, graph, steps, out, backupDir, tempFolder) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8419);
 /* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2591);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3542);
+
 
 
 
@@ -42545,7 +42559,7 @@ function registerEmulator(program) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot start the emulator: ${e.message}`);
             throw e;
         });
-        process.stdout.write(`caac emulator listening on ${emulator.url}\n`);
+        (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .writeOut */ .sD)(`caac emulator listening on ${emulator.url}\n`);
         await new Promise((resolve) => {
             const stop = () => {
                 process.off('SIGINT', stop);
@@ -42906,7 +42920,10 @@ var plan_format = __nccwpck_require__(3090);
 var connection_options = __nccwpck_require__(624);
 // EXTERNAL MODULE: ./lib/src/cli/fail.js
 var fail = __nccwpck_require__(1451);
+// EXTERNAL MODULE: ./lib/src/cli/output.js
+var output = __nccwpck_require__(3542);
 ;// CONCATENATED MODULE: ./lib/src/cli/init-command.js
+
 
 
 
@@ -42931,11 +42948,11 @@ function registerInit(program, setExit) {
                 // Signing in waits until runInit has checked that nothing is in the way (it is lazy: no request before).
                 ...(flags.fromTenant ? { fromTenant: { ...(0,connection_options/* connectFromFlags */.AL)(flags), apiVersion: flags.apiVersion } } : {}),
             });
-            process.stdout.write(renderInit(result, flags.dir));
+            (0,output/* writeOut */.sD)(renderInit(result, flags.dir));
             setExit(errors/* ExitCode */.yU.ok);
         }
         catch (error) {
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,fail/* reportTenantCommandError */.o)(error, output/* printErrLine */.h8));
         }
     });
 }
@@ -42982,10 +42999,12 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _plan_command_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4922);
 /* harmony import */ var _restore_command_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6332);
 /* harmony import */ var _validate_command_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8113);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3542);
 /**
  * The `caac` command line. A thin face: flags become one options object per command, and the
  * commands in src/commands/ do the work.
  */
+
 
 
 
@@ -43011,7 +43030,7 @@ async function main(argv) {
         .exitOverride()
         .showSuggestionAfterError(true)
         .showHelpAfterError('(run "caac --help" for usage)')
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+        .configureOutput({ writeErr: _output_js__WEBPACK_IMPORTED_MODULE_13__/* .writeErr */ .VJ });
     (0,_init_command_js__WEBPACK_IMPORTED_MODULE_6__/* .registerInit */ .c)(program, setExit);
     (0,_validate_command_js__WEBPACK_IMPORTED_MODULE_12__/* .registerValidate */ .i)(program, setExit);
     (0,_plan_command_js__WEBPACK_IMPORTED_MODULE_10__/* .registerPlan */ .l)(program, setExit);
@@ -43032,7 +43051,7 @@ async function main(argv) {
             // commander has already printed the problem and the hint.
             return _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.usage;
         }
-        return (0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportError */ .N)(error, (line) => process.stderr.write(line + '\n'));
+        return (0,_fail_js__WEBPACK_IMPORTED_MODULE_3__/* .reportError */ .N)(error, _output_js__WEBPACK_IMPORTED_MODULE_13__/* .printErrLine */ .h8);
     }
 }
 // A closed pipe (`caac validate | head`) is not an error worth a stack trace.
@@ -43046,6 +43065,42 @@ process.exitCode = code;
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3542:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VJ: () => (/* binding */ writeErr),
+/* harmony export */   h8: () => (/* binding */ printErrLine),
+/* harmony export */   sD: () => (/* binding */ writeOut),
+/* harmony export */   wi: () => (/* binding */ printLine)
+/* harmony export */ });
+/* harmony import */ var _render_log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
+/**
+ * The CLI's only ways to the console. Everything it prints can hold names, ids and messages from
+ * files or the tenant, and a CI runner reads workflow commands from stdout and stderr alike: each
+ * write goes through neutralizeLogText, so no call site can forget (see src/render/log-text.ts).
+ */
+
+/** The report: stdout. */
+function writeOut(text) {
+    process.stdout.write((0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .neutralizeLogText */ .j)(text));
+}
+/** Progress and errors: stderr. */
+function writeErr(text) {
+    process.stderr.write((0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .neutralizeLogText */ .j)(text));
+}
+/** One line on stdout. */
+function printLine(line = '') {
+    writeOut(line + '\n');
+}
+/** One line on stderr. */
+function printErrLine(line) {
+    writeErr(line + '\n');
+}
+
 
 /***/ }),
 
@@ -43323,7 +43378,11 @@ var plan_text = __nccwpck_require__(9634);
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/connection-options.js
 var connection_options = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./lib/src/cli/output.js
+var output = __nccwpck_require__(3542);
 ;// CONCATENATED MODULE: ./lib/src/cli/plan-command.js
+
+
 
 
 
@@ -43342,13 +43401,13 @@ function reportStoppedPlan(outcome, write) {
     }
     else if (outcome.status === 'unresolved') {
         for (const p of outcome.problems)
-            write(`${p.file}:${p.line}:${p.column} error reference ${p.message}\n`);
+            write(`${(0,plan_format/* sanitizeLogText */.fu)(p.file)}:${p.line}:${p.column} error reference ${(0,plan_format/* sanitizeLogText */.fu)(p.message)}\n`);
         write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
     }
     else {
         write((0,plan_text/* renderPlanText */.$)(outcome.plan));
         for (const p of outcome.problems)
-            write(`${p.file}:${p.line}:${p.column} error break-glass-not-excluded ${p.message}\n`);
+            write(`${(0,plan_format/* sanitizeLogText */.fu)(p.file)}:${p.line}:${p.column} error break-glass-not-excluded ${(0,plan_format/* sanitizeLogText */.fu)(p.message)}\n`);
         write(`caac plan: refused: after ${outcome.problems.length === 1 ? 'this change' : 'these changes'} an emergency-access account would not be spared (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}); apply would refuse it too\n`);
     }
     return errors/* ExitCode */.yU.failure;
@@ -43368,7 +43427,7 @@ function registerPlan(program, setExit) {
         }
         catch (error) {
             // With --detailed-exitcode, 2 means "changes": a mistake in the flags or files then exits 1.
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n'), { usageExit: !flags.detailedExitcode }));
+            setExit((0,fail/* reportTenantCommandError */.o)(error, output/* printErrLine */.h8, { usageExit: !flags.detailedExitcode }));
         }
     });
 }
@@ -43382,11 +43441,11 @@ async function planAction(flags, setExit) {
     const graph = (0,connection_options/* connectFromFlags */.AL)(flags);
     const outcome = await (0,commands_plan/* runPlan */.F)((0,load_repository/* filePolicyStore */.Sv)(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned') {
-        setExit(reportStoppedPlan(outcome, (t) => process.stdout.write(t)));
+        setExit(reportStoppedPlan(outcome, output/* writeOut */.sD));
         return;
     }
     const { plan } = outcome;
-    process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
+    (0,output/* writeOut */.sD)((0,plan_text/* renderPlanText */.$)(plan));
     if (flags.out)
         (0,external_node_fs_.writeFileSync)(flags.out, JSON.stringify(plan, null, 2) + '\n');
     if (flags.markdown)
@@ -43434,7 +43493,10 @@ var confirm_timeout = __nccwpck_require__(8861);
 var fail = __nccwpck_require__(1451);
 // EXTERNAL MODULE: ./lib/src/cli/plan-command.js + 1 modules
 var plan_command = __nccwpck_require__(4922);
+// EXTERNAL MODULE: ./lib/src/cli/output.js
+var output = __nccwpck_require__(3542);
 ;// CONCATENATED MODULE: ./lib/src/cli/restore-command.js
+
 
 
 
@@ -43463,7 +43525,7 @@ function registerRestore(program, setExit) {
             setExit(await restoreAction(flags));
         }
         catch (error) {
-            setExit((0,fail/* reportTenantCommandError */.o)(error, (line) => process.stderr.write(line + '\n')));
+            setExit((0,fail/* reportTenantCommandError */.o)(error, output/* printErrLine */.h8));
         }
     });
 }
@@ -43478,9 +43540,9 @@ async function restoreAction(flags) {
     const store = (0,restore/* restoreStore */.y)((0,load_repository/* filePolicyStore */.Sv)(flags.from), flags);
     const outcome = await (0,restore/* planRestore */.q)(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
     if (outcome.status !== 'planned')
-        return (0,plan_command/* reportStoppedPlan */.N)(outcome, (t) => process.stdout.write(t));
+        return (0,plan_command/* reportStoppedPlan */.N)(outcome, output/* writeOut */.sD);
     const { plan } = outcome;
-    process.stdout.write((0,plan_text/* renderPlanText */.$)(plan));
+    (0,output/* writeOut */.sD)((0,plan_text/* renderPlanText */.$)(plan));
     if (!(0,commands_plan/* hasChanges */.i)(plan))
         return errors/* ExitCode */.yU.ok;
     if (!flags.autoApprove) {
@@ -43491,7 +43553,7 @@ async function restoreAction(flags) {
         const answer = (await rl.question('Apply this restore? Type "yes" to go on: ')).trim().toLowerCase();
         rl.close();
         if (answer !== 'yes') {
-            process.stdout.write('Nothing was changed.\n');
+            (0,output/* writeOut */.sD)('Nothing was changed.\n');
             return errors/* ExitCode */.yU.failure;
         }
     }
@@ -43515,8 +43577,10 @@ async function restoreAction(flags) {
 /* harmony import */ var _commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3925);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5071);
 /* harmony import */ var _repo_load_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2731);
-/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(233);
+/* harmony import */ var _render_findings_text_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(233);
 /* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2591);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3542);
+
 
 
 
@@ -43539,10 +43603,10 @@ function registerValidate(program, setExit) {
         const report = (0,_commands_validate_output_js__WEBPACK_IMPORTED_MODULE_3__/* .formatFindings */ .e)(result, flags.format);
         if (flags.output) {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(flags.output, report);
-            process.stdout.write(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_7__/* .renderFindingsText */ .u)(result));
+            (0,_output_js__WEBPACK_IMPORTED_MODULE_7__/* .writeOut */ .sD)(flags.format === 'text' ? report : (0,_render_findings_text_js__WEBPACK_IMPORTED_MODULE_8__/* .renderFindingsText */ .u)(result));
         }
         else {
-            process.stdout.write(report);
+            (0,_output_js__WEBPACK_IMPORTED_MODULE_7__/* .writeOut */ .sD)(report);
         }
         setExit(result.summary.errors > 0 ? _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.failure : _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .yU.ok);
     });
@@ -43633,8 +43697,9 @@ async function runApply(reviewed, ports, given) {
     catch (e) {
         return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
     }
-    if (reviewed.tenant.id && live.tenantId && reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${reviewed.tenant.id}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+    // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
+    if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
     }
     const fingerprint = (0,_plan_fingerprint_js__WEBPACK_IMPORTED_MODULE_7__/* .fingerprintSnapshot */ .B)(live, reviewed.apiVersion);
     if (fingerprint !== reviewed.fingerprint) {
@@ -43658,8 +43723,8 @@ async function runApply(reviewed, ports, given) {
     const conflicts = endContingency ? [] : (0,_contingency_hold_js__WEBPACK_IMPORTED_MODULE_2__/* .contingencyConflicts */ .ZR)(plan, live);
     if (conflicts.length) {
         const lines = conflicts.map((c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`);
-        const deactivate = conflicts.map((c) => `"caac contingency deactivate ${c.set}"`).join(' and ');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
+        const deactivate = conflicts.map((c) => `"caac contingency deactivate ${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__/* .sanitizeLogText */ .fu)(c.set)}"`).join(' and ');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(_render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__/* .sanitizeLogText */ .fu).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`);
     }
     if (work.length === 0) {
         options.log('nothing to apply: the plan has no changes');
@@ -43703,11 +43768,12 @@ async function runApply(reviewed, ports, given) {
 /** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
 function refuseUnsafe(plan, allowDelete) {
     const safety = (0,_apply_guards_js__WEBPACK_IMPORTED_MODULE_1__/* .planSafetyProblems */ .w)(plan);
+    // One problem a line; names in them come from files and the tenant, so each is escaped whole.
     if (safety.length)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.join('\n  ')}\nFix the repository and make the plan again.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`apply refuses this plan:\n  ${safety.map(_render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__/* .sanitizeLogText */ .fu).join('\n  ')}\nFix the repository and make the plan again.`);
     const deletes = plan.operations.filter((op) => op.action === 'delete');
     if (deletes.length && !allowDelete) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${d.displayName}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SafetyError */ .dd(`the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${(0,_render_plan_format_js__WEBPACK_IMPORTED_MODULE_11__/* .sanitizeLogText */ .fu)(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`);
     }
 }
 /** Objects named like an applied one, more than once: named in the report, never silent. */
@@ -44079,6 +44145,8 @@ var backup_names = __nccwpck_require__(5633);
 var errors = __nccwpck_require__(5071);
 // EXTERNAL MODULE: ./lib/src/resolve/well-known-apps.js
 var well_known_apps = __nccwpck_require__(1700);
+// EXTERNAL MODULE: ./lib/src/render/log-text.js
+var log_text = __nccwpck_require__(8537);
 ;// CONCATENATED MODULE: ./lib/src/commands/backup.js
 /**
  * `caac backup`: the tenant as a caac repository. One read of the tenant, one directory look-up
@@ -44098,9 +44166,11 @@ var well_known_apps = __nccwpck_require__(1700);
 
 
 
+
 const backup_compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 async function runBackup(ports, options) {
-    const log = options.log ?? (() => { });
+    // Names in log lines come from the tenant: a control character must not forge a line.
+    const log = (line) => options.log?.((0,log_text/* escapeLogValue */.t)(line));
     const before = ports.tenant.requests();
     const warnings = [];
     // A folder in the way is the user's to fix: say so before spending the requests.
@@ -44726,6 +44796,8 @@ var normalize_document = __nccwpck_require__(5519);
 var field_changes = __nccwpck_require__(2564);
 // EXTERNAL MODULE: ./lib/src/plan/fingerprint.js
 var fingerprint = __nccwpck_require__(3972);
+// EXTERNAL MODULE: ./lib/src/render/log-text.js
+var log_text = __nccwpck_require__(8537);
 // EXTERNAL MODULE: ./lib/src/model/references.js
 var references = __nccwpck_require__(4096);
 ;// CONCATENATED MODULE: ./lib/src/plan/match.js
@@ -44735,6 +44807,7 @@ var references = __nccwpck_require__(4096);
  * does (case-insensitive, trimmed). The id is read from the prepared document (`value.id`:
  * preparation strips every other server field but keeps this one).
  */
+
 
 
 
@@ -44772,7 +44845,7 @@ function matchDocuments(kind, desired, tenant) {
             continue;
         const other = claimedBy.get(hit);
         if (other) {
-            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}": keep the id in one file only`, {
+            throw new errors/* ConfigurationError */.j1(`${(0,log_text/* escapeLogValue */.t)(`${doc.file} and ${other.file} both carry the id ${id} of the ${label} "${String(hit['displayName'])}"`)}: keep the id in one file only`, {
                 file: doc.file,
                 path: '/id',
             });
@@ -44796,7 +44869,7 @@ function matchDocuments(kind, desired, tenant) {
         }
         const other = claimedBy.get(hit);
         if (other) {
-            throw new errors/* ConfigurationError */.j1(`${doc.file} and ${other.file} both describe the ${label} "${(0,documents/* displayNameOf */.Nv)(doc)}": displayName must be unique`, {
+            throw new errors/* ConfigurationError */.j1(`${(0,log_text/* escapeLogValue */.t)(`${doc.file} and ${other.file} both describe the ${label} "${(0,documents/* displayNameOf */.Nv)(doc)}"`)}: displayName must be unique`, {
                 file: doc.file,
                 path: '/displayName',
             });
@@ -45329,6 +45402,7 @@ function runValidate(store) {
 /* harmony export */ });
 /* unused harmony exports findContingencySet, contingencyStatus */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
+/* harmony import */ var _render_log_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8537);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(822);
 /**
  * Contingency sets (caac.yml `contingency`): pre-staged policies switched together during an
@@ -45339,6 +45413,7 @@ function runValidate(store) {
  * policy is in the set's `deactivatedState`. Deactivating returns each policy of the set to the
  * state its file in the repository declares (not to "disabled": the repo is the truth).
  */
+
 
 
 const DEFAULT_DEACTIVATED_STATE = 'enabledForReportingButNotEnforced';
@@ -45356,7 +45431,7 @@ function findSet(sets, name, none) {
     if (found)
         return found;
     const known = sets.length ? `the sets are: ${sets.map((s) => s.name).join(', ')}` : none;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`there is no contingency set "${name}": ${known}`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`there is no contingency set "${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(name)}": ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(known)}`);
 }
 /** The set's policies with the state each has while the set is active. */
 function members(set) {
@@ -45371,7 +45446,7 @@ const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
 function tenantPolicy(snapshot, displayName) {
     const found = snapshot.policies.filter((p) => typeof p['displayName'] === 'string' && sameName(p['displayName'], displayName));
     if (found.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the tenant holds ${found.length} policies named "${displayName}" (${found.map((p) => String(p['id'])).join(', ')}): a contingency set must name each policy once`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`the tenant holds ${found.length} policies named "${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(displayName)}" (${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(found.map((p) => String(p['id'])).join(', '))}): a contingency set must name each policy once`);
     }
     return found[0];
 }
@@ -45456,7 +45531,7 @@ function planDeactivation(set, snapshot, desired) {
             targets.push({ found, state, file: docs[0].file });
     }
     if (problems.length) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot deactivate ${setLabel(set)}: ${problems.join('; ')}; nothing was changed`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot deactivate ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(setLabel(set))}: ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t)(problems.join('; '))}; nothing was changed`);
     }
     return targets
         .filter((t) => String(t.found['state']) !== t.state)
@@ -45834,34 +45909,36 @@ function contingencyConflicts(plan, live) {
 /* harmony export */   R: () => (/* binding */ describeOperation),
 /* harmony export */   q: () => (/* binding */ renderContingencyStatus)
 /* harmony export */ });
+/* harmony import */ var _render_log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
+
 const STATE_LABELS = {
     enabled: 'on',
     disabled: 'off',
     enabledForReportingButNotEnforced: 'report-only',
 };
-const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? state));
-/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. */
+const stateLabel = (state) => (state === undefined ? 'missing from the tenant' : (STATE_LABELS[state] ?? (0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(state)));
+/** Every set with its policies' states; `problems` (convention mode) are printed first, as warnings. Names from caac.yml and the tenant are escaped. */
 function renderContingencyStatus(sets, problems = []) {
-    const lines = problems.map((p) => `warning: ${p}`);
+    const lines = problems.map((p) => `warning: ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(p)}`);
     if (sets.length === 0) {
         lines.push('No contingency sets: caac.yml has no `contingency` key and no policy name carries "ENABLE IN EMERGENCY" with a disruption tag.');
         return lines.join('\n') + '\n';
     }
     for (const set of sets) {
         const by = set.source === 'convention' ? ' (by name convention)' : '';
-        lines.push(`${set.name}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${set.since}` : ''}` : 'inactive'}`);
+        lines.push(`${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(set.name)}${by}: ${set.active ? `ACTIVE${set.since ? ` since ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(set.since)}` : ''}` : 'inactive'}`);
         if (set.description)
-            lines.push(`  ${set.description.trim()}`);
+            lines.push(`  ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(set.description.trim())}`);
         for (const p of set.policies) {
             const ok = p.state === p.expected;
-            lines.push(`  ${ok ? '✓' : '·'} ${p.displayName}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
+            lines.push(`  ${ok ? '✓' : '·'} ${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(p.displayName)}: ${stateLabel(p.state)} (${stateLabel(p.expected)} while active)`);
         }
     }
     return lines.join('\n') + '\n';
 }
 function describeOperation(op) {
     const change = op.changes.find((c) => c.path === '/state');
-    return `policy "${op.displayName}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
+    return `policy "${(0,_render_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(op.displayName)}": ${stateLabel(typeof change?.before === 'string' ? change.before : undefined)} → ${stateLabel(typeof change?.after === 'string' ? change.after : undefined)}`;
 }
 
 
@@ -48939,7 +49016,7 @@ const ExitCode = {
 
 /***/ }),
 
-/***/ 7306:
+/***/ 5613:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49717,6 +49794,8 @@ class GraphDirectory {
     }
 }
 
+// EXTERNAL MODULE: ./lib/src/render/log-text.js
+var log_text = __nccwpck_require__(8537);
 // EXTERNAL MODULE: ./lib/src/model/documents.js
 var documents = __nccwpck_require__(822);
 ;// CONCATENATED MODULE: ./lib/src/model/combination-configurations.js
@@ -49788,6 +49867,7 @@ function reconcileConfigurations(desired, live) {
  */
 
 
+
 /** Where each kind lives, under the API version. */
 const KIND_PATHS = {
     policy: 'identity/conditionalAccess/policies',
@@ -49801,7 +49881,7 @@ class GraphTenant {
         this.http = http;
         this.o = o;
     }
-    /** The configured tenant id, or the one discovered by the first request; '' until then. */
+    /** The tenant the token belongs to, once the first read or write has checked it; '' until then. */
     get tenantId() {
         return this.o.knownTenantId();
     }
@@ -49812,12 +49892,14 @@ class GraphTenant {
         return this.o.pageSize === undefined ? KIND_PATHS[kind] : `${KIND_PATHS[kind]}?$top=${this.o.pageSize}`;
     }
     async read() {
+        // Which tenant first: a configured tenant id that is not the token's stops the run here.
+        const tenantId = await this.o.tenantId();
         // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
         const policies = await this.http.list(this.listTarget('policy'));
         const namedLocations = await this.http.list(this.listTarget('namedLocation'));
         const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
         return {
-            tenantId: await this.o.tenantId(),
+            tenantId,
             graphUrl: this.http.baseUrl,
             apiVersion: this.http.apiVersion,
             policies,
@@ -49826,6 +49908,7 @@ class GraphTenant {
         };
     }
     async create(kind, body) {
+        await this.o.tenantId(); // never a write to a tenant that was not checked
         // A strength's combination configurations have an endpoint of their own: the strength first.
         const { combinationConfigurations, ...rest } = body;
         const strengthConfigurations = kind === 'authenticationStrength' && Array.isArray(combinationConfigurations) ? combinationConfigurations : undefined;
@@ -49877,10 +49960,11 @@ class GraphTenant {
         }
         catch (e) {
             const reason = e instanceof Error ? e.message : String(e);
-            throw new Error(`authentication strength "${displayName}" (${id}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
+            throw new Error(`authentication strength "${(0,log_text/* escapeLogValue */.t)(displayName)}" (${(0,log_text/* escapeLogValue */.t)(id)}) was written, but its combination configurations were not: ${reason}. Make the plan again: it shows what is left.`, { cause: e });
         }
     }
     async update(kind, id, body) {
+        await this.o.tenantId();
         const path = `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`;
         if (kind === 'authenticationStrength' && Array.isArray(body['combinationConfigurations'])) {
             // The configurations have their own endpoint: compare with what the tenant holds (one GET).
@@ -49915,6 +49999,7 @@ class GraphTenant {
     async restoreDeleted(kind, id) {
         if (kind === 'authenticationStrength')
             return undefined; // strengths are not soft-deleted
+        await this.o.tenantId();
         // Retried only on 429, like a create: a blind retry after a lost answer gets 404 (the first
         // one worked), which reads as "purged". The caller checks the object by id instead.
         const path = `identity/conditionalAccess/deletedItems/${kind === 'policy' ? 'policies' : 'namedLocations'}/${encodeURIComponent(id)}/restore`;
@@ -49931,6 +50016,7 @@ class GraphTenant {
         }
     }
     async remove(kind, id) {
+        await this.o.tenantId();
         await this.http.call('DELETE', `${KIND_PATHS[kind]}/${encodeURIComponent(id)}`);
     }
     async securityDefaultsEnabled() {
@@ -49950,7 +50036,43 @@ class GraphTenant {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/graph/tenant-identity.js
+/**
+ * Which tenant a connection works on. The credential's token decides it (its `tid` claim), or,
+ * for a token that is not a JWT (the emulator's, a hand-made one), Graph's `GET /organization`.
+ * A tenant id the user configured is only a claim: when it disagrees with the token the run stops
+ * before anything is read or written, naming both ids. Trusting the flag instead would let a plan
+ * say one tenant while the token reads and writes another.
+ */
+
+const tenant_identity_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function tenantIdentity(o) {
+    const configured = o.configured?.trim() || undefined;
+    if (configured !== undefined && !tenant_identity_GUID.test(configured)) {
+        throw new errors/* ConfigurationError */.j1(`${o.configuredFrom} is "${configured}", which is not a tenant id: give the tenant's id (a GUID, the "Tenant ID" on the Microsoft Entra overview page), so caac can check it is the tenant the token belongs to.`);
+    }
+    let known = '';
+    let resolving;
+    const discover = async () => {
+        const fromToken = await o.tokenTenantId();
+        const actual = fromToken !== undefined && tenant_identity_GUID.test(fromToken) ? fromToken : await o.organizationId();
+        if (actual === undefined || !tenant_identity_GUID.test(actual)) {
+            throw new errors/* GraphError */.h9('cannot tell which tenant the token belongs to: it carries no tenant id (tid) and GET /organization named none. caac works only on the tenant its token belongs to.', 0, 'UnknownTenant');
+        }
+        if (configured !== undefined && configured.toLowerCase() !== actual.toLowerCase()) {
+            throw new errors/* ConfigurationError */.j1(`the token belongs to tenant ${actual}, but ${o.configuredFrom} says ${configured}: nothing was read or changed. caac works on the tenant the token belongs to; sign in to tenant ${configured}, or set ${o.configuredFrom} to ${actual} if that is the tenant you mean.`);
+        }
+        known = actual;
+        return actual;
+    };
+    return {
+        resolve: () => (resolving ??= discover()),
+        known: () => known,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/graph/connect.js
+
 
 
 
@@ -50018,23 +50140,22 @@ function connectGraph(options) {
         new FetchHandler(timeoutMs),
     ];
     const http = new GraphHttp({ baseUrl, apiVersion, middleware, describeCredential: () => chosen.description });
-    let tenantId = chosen.tenantId;
-    let discovering;
-    const knownTenantId = () => tenantId ?? tokens.tenantIdFromToken ?? '';
-    const resolveTenantId = async () => {
-        const known = knownTenantId();
-        if (known !== '')
-            return known;
-        // Neither configured nor in the token (a static non-JWT token, e.g. the emulator's): ask Graph.
-        discovering ??= http.call('GET', 'organization?$select=id').then((org) => {
-            const first = Array.isArray(org?.value) ? org.value[0] : undefined;
-            const id = typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first.id === 'string' ? first.id : '';
-            tenantId = id;
-            return id;
-        });
-        return discovering;
-    };
-    const tenant = new GraphTenant(http, { pageSize, tenantId: resolveTenantId, knownTenantId, requests: () => counter.snapshot() });
+    // The token decides the tenant: its `tid`, or Graph's own answer for a token that is not a JWT.
+    // A configured tenant id only names the tenant to sign in to; one that disagrees stops the run.
+    const identity = tenantIdentity({
+        configured: chosen.tenantId,
+        configuredFrom: options.tenantIdSource ?? (options.tenantId?.trim() ? 'the configured tenant id' : 'AZURE_TENANT_ID'),
+        tokenTenantId: async () => {
+            await tokens.get();
+            return tokens.tenantIdFromToken;
+        },
+        organizationId: async () => {
+            const org = await http.call('GET', 'organization?$select=id');
+            const first = Array.isArray(org?.['value']) ? org['value'][0] : undefined;
+            return typeof first === 'object' && first !== null && !Array.isArray(first) && typeof first['id'] === 'string' ? first['id'] : undefined;
+        },
+    });
+    const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
     const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
     return { tenant, directory, describe };
 }
@@ -79364,12 +79485,85 @@ function applySucceeded(outcome) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   u: () => (/* binding */ renderFindingsText)
 /* harmony export */ });
-/** `file:line:col severity rule message`, one finding a line, then a summary line. */
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
+
+/** `file:line:col severity rule message`, one finding a line (paths and messages escaped: they come from files), then a summary line. */
 function renderFindingsText(report) {
-    const lines = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}`);
+    const lines = report.findings.map((f) => `${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(f.file)}:${f.line}:${f.column} ${f.severity} ${f.rule} ${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeLogValue */ .t)(f.message)}`);
     const s = report.summary;
     lines.push(`${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
     return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 8537:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ neutralizeLogText),
+/* harmony export */   t: () => (/* binding */ escapeLogValue)
+/* harmony export */ });
+/**
+ * Text from a file or the tenant (policy names, ids, Graph's messages, paths, finding messages)
+ * made safe for a log line, a terminal and a GitHub runner. Pure.
+ *
+ * Two levels:
+ * - `escapeLogValue`, for one value inside a line: every control character, `\n` and `\r`
+ *   included, is shown escaped, so a value can never start a line of its own.
+ * - `neutralizeLogText`, at the sinks (the functions that write to stdout/stderr or the runner):
+ *   the same escapes except for the line breaks the caller meant, and no line may start a
+ *   workflow command. Every sink calls it, so a call site that forgot the first still cannot
+ *   steer the log.
+ *
+ * The runner reads a command from a line that starts with `::` after leading white space
+ * (`::warning …`, `::add-mask::`, `::stop-commands::`), and the legacy `##[command]` anywhere in a
+ * line; it splits lines on `\r` as well as `\n`. Escapes are written as `\uXXXX` (UTF-16 units),
+ * which JSON reads back as the same character, so JSON and SARIF on stdout keep their meaning.
+ */
+/** C0 (but tab), DEL and C1; `\n` is a line break only where caac writes one. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/**
+ * Characters that are invisible or reorder what is shown: bidi embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C), zero-width characters, the word joiner
+ * and invisible operators, the BOM, line/paragraph separators, soft hyphen, and the tag characters
+ * (U+E0000–U+E007F, as surrogate pairs) that hide ASCII text.
+ */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+const hex = (unit) => `\\u${unit.toString(16).padStart(4, '0')}`;
+function escapeChar(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    let out = '';
+    for (let i = 0; i < c.length; i++)
+        out += hex(c.charCodeAt(i));
+    return out;
+}
+/** One value inside a line: control characters (newlines too), ANSI escapes and invisible characters shown escaped. */
+function escapeLogValue(text) {
+    return text.replace(CONTROL_IN_VALUE, escapeChar).replace(INVISIBLE, escapeChar);
+}
+/** A line the runner would read as a workflow command: `::` after leading white space. */
+const COMMAND_START = /^(\s*)::/;
+/** The runner's legacy form, recognised anywhere in a line. */
+const LEGACY_COMMAND = /##\[/g;
+/**
+ * Text on its way to stdout, stderr or the runner: the line breaks caac wrote stay, everything
+ * else a value could carry is escaped, and no line can start a workflow command (its first `:` is
+ * shown as `\u003a`; `##[` as `##\u005b`). A `::` in the middle of a line stays as it is.
+ */
+function neutralizeLogText(text) {
+    const escaped = text.replace(CONTROL_IN_TEXT, escapeChar).replace(INVISIBLE, escapeChar).replace(LEGACY_COMMAND, '##\\u005b');
+    return escaped
+        .split('\n')
+        .map((line) => line.replace(COMMAND_START, '$1\\u003a:'))
+        .join('\n');
 }
 
 
@@ -79492,6 +79686,7 @@ function contingencyMarkdown(plan) {
 /* harmony export */   w: () => (/* binding */ labelValue)
 /* harmony export */ });
 /* unused harmony exports planHasChanges, labelFor, COMPACT_WIDTH */
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8537);
 /* harmony import */ var _model_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
 /* harmony import */ var _model_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2693);
 /**
@@ -79499,6 +79694,7 @@ function contingencyMarkdown(plan) {
  * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
  * no escaping here (each renderer escapes for its own output).
  */
+
 
 
 /** `Plan: X to create, Y to update, Z to delete, N unchanged`. */
@@ -79617,19 +79813,10 @@ function plural(n, one, many = `${one}s`) {
 }
 /**
  * Text from a file or the tenant, made safe for a log or a single line: control characters
- * (newlines, escape sequences) are shown escaped, so a name can neither start a line
- * (`::workflow-command::`) nor drive the terminal.
+ * (newlines, escape sequences) and invisible or bidi characters are shown escaped, so a name can
+ * neither start a line (`::workflow-command::`) nor drive or disguise the terminal. See log-text.ts.
  */
-function sanitizeLogText(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
+const sanitizeLogText = _log_text_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeLogValue */ .t;
 /** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
 function deleteStepLines(op) {
     if (op.action !== 'delete' || !op.steps || op.steps.length < 2)
