@@ -1,0 +1,195 @@
+/**
+ * The safety code's blind spots that mutation testing found (issue [9], point 11): each of these
+ * could be flipped in the code without any test noticing. Each test here fails when its flip is
+ * made by hand (see docs/mutation.md):
+ * 1. the emergency-access *users* of a plan's guards (only the groups were tested);
+ * 2. the keywords of lockout-risk (`includeLocations: ["all"]`, …) in any case, as Graph accepts them;
+ * 3. an emergency account *included* by id or name in another case than caac.yml's;
+ * 4. two objects with the same name: ambiguous, never the first of them;
+ * 5. (test/integration/contingency-guard.test.ts) activation with emergency accounts that
+ *    cannot be resolved.
+ */
+import { planSafetyProblems, bodySafetyProblems } from '../../src/apply/guards.js';
+import type { JsonObject } from '../../src/model/documents.js';
+import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions } from '../../src/model/emergency-access.js';
+import type { Plan, PlanOperation } from '../../src/model/plan.js';
+import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
+import { emergencyAccessProblems, enforceEmergencyExclusions, newAdditions } from '../../src/plan/break-glass-guard.js';
+import type { Directory } from '../../src/plan/ports.js';
+import { resolveReferences } from '../../src/resolve/resolve-references.js';
+import type { PreparedDocument } from '../../src/validate/rule.js';
+import { basePolicy, byRule, dump, merge, pretty, removeTempDirs, validate, type Patch } from '../fixtures/repo-helpers.js';
+
+afterAll(removeTempDirs);
+
+const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const BG_USER = 'a1b2c3d4-0000-4000-8000-00000000abcd';
+const BG_GROUP = 'b1b2c3d4-0000-4000-8000-00000000abcd';
+const OTHER = id(99);
+
+/** An enabled MFA policy for All users (people: it must spare the emergency accounts). */
+function mfaPolicy(users: JsonObject, extra: JsonObject = {}): JsonObject {
+  return {
+    displayName: 'CA100 Require MFA',
+    state: 'enabled',
+    conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], ...users } },
+    grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    ...extra,
+  };
+}
+
+function update(body: JsonObject): PlanOperation {
+  return { kind: 'policy', action: 'update', displayName: String(body['displayName']), id: id(50), file: 'policies/p.json', changes: [], body };
+}
+
+const USERS_ONLY = { users: [BG_USER], groups: [] };
+const NO_SCOPE = emergencyAccessScope({});
+
+describe('1. the emergency-access users of the guard count, not only the groups', () => {
+  test('a policy that excludes no emergency user is missing it; one that excludes it is not', () => {
+    expect(missingExclusions(mfaPolicy({ excludeUsers: [OTHER] }), USERS_ONLY)).toEqual({ users: [BG_USER], groups: [] });
+    expect(missingExclusions(mfaPolicy({ excludeUsers: [OTHER, BG_USER] }), USERS_ONLY)).toEqual({ users: [], groups: [] });
+  });
+
+  test('plan refuses a change that drops the emergency user from excludeUsers', () => {
+    const problems = emergencyAccessProblems({ operations: [update(mfaPolicy({ excludeUsers: [OTHER] }))], labels: { [BG_USER]: 'user:bg1@contoso.com' } }, USERS_ONLY, NO_SCOPE);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: '/conditions/users/excludeUsers', file: 'policies/p.json', message: expect.stringContaining('would not exclude the emergency-access user:bg1@contoso.com: add it to excludeUsers') }),
+    ]);
+  });
+
+  test("apply re-checks the plan file's guarded users", () => {
+    const plan = { operations: [update(mfaPolicy({}))], labels: {}, guards: { users: [BG_USER], groups: [], exemptPolicies: [] } } as unknown as Plan;
+    expect(planSafetyProblems(plan)).toEqual([expect.stringMatching(new RegExp(`^break-glass-not-excluded: .*would not exclude the emergency-access ${BG_USER}: add it to excludeUsers`))]);
+    expect(planSafetyProblems({ ...plan, operations: [update(mfaPolicy({ excludeUsers: [BG_USER] }))] })).toEqual([]);
+  });
+
+  test('an enabled block that names the emergency user (or All users) blocks it unless it is excluded', () => {
+    const block = (users: JsonObject): JsonObject => ({ ...mfaPolicy(users), grantControls: { operator: 'OR', builtInControls: ['block'] } });
+    expect(blocksEmergencyAccess(block({ includeUsers: [BG_USER] }), USERS_ONLY)).toEqual([BG_USER]);
+    expect(blocksEmergencyAccess(block({}), USERS_ONLY)).toEqual([BG_USER]);
+    expect(blocksEmergencyAccess(block({ excludeUsers: [BG_USER] }), USERS_ONLY)).toEqual([]);
+    expect(blocksEmergencyAccess(block({ includeUsers: [OTHER] }), USERS_ONLY)).toEqual([]);
+  });
+
+  test('enforce mode adds the emergency user to excludeUsers, after the ones written', () => {
+    const document = { file: 'policies/p.json', kind: 'policy', value: {}, resolved: mfaPolicy({ excludeUsers: [OTHER] }), locate: () => ({ line: 1, column: 1 }), schemaValid: true } as const;
+    const added = enforceEmergencyExclusions([document], USERS_ONLY, {});
+    expect(added.get(document)).toEqual([{ path: '/conditions/users/excludeUsers', ids: [BG_USER] }]);
+    expect((document.resolved['conditions'] as { users: JsonObject }).users['excludeUsers']).toEqual([OTHER, BG_USER]);
+    // The tenant's object already excluding it (in capitals): nothing new for the plan to say.
+    expect(newAdditions([{ path: '/conditions/users/excludeUsers', ids: [BG_USER] }], mfaPolicy({ excludeUsers: [BG_USER.toUpperCase()] }))).toEqual([]);
+  });
+});
+
+describe('2. lockout-risk reads the keywords in any case (Graph accepts any)', () => {
+  const LOCKOUT = {
+    displayName: 'CA000 Block everything',
+    state: 'enabled',
+    conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+    grantControls: { operator: 'OR', builtInControls: ['block'] },
+  };
+  const hits = (patch: Patch) => byRule(validate({ 'policies/block-all.json': pretty(merge(LOCKOUT, patch)) }).findings, 'lockout-risk');
+
+  test.each<[string, Patch]>([
+    ['includeLocations ["all"]', { conditions: { locations: { includeLocations: ['all'] } } }],
+    ['includeLocations ["ALL"]', { conditions: { locations: { includeLocations: ['ALL'] } } }],
+    ['clientAppTypes ["ALL"]', { conditions: { clientAppTypes: ['ALL'] } }],
+    ['includePlatforms ["ALL"]', { conditions: { platforms: { includePlatforms: ['ALL'] } } }],
+    ['builtInControls ["Block"]', { grantControls: { builtInControls: ['Block'] } }],
+  ])('%s is still a lockout', (_, patch) => {
+    expect(hits(patch)).toHaveLength(1);
+  });
+
+  // The bodies apply and contingency activation check are not normalised by validate: a body
+  // read from the tenant or a plan file may write the keywords in any case.
+  test.each<[string, Patch]>([
+    ['includeLocations ["all"]', { conditions: { locations: { includeLocations: ['all'] } } }],
+    ['clientAppTypes ["ALL"]', { conditions: { clientAppTypes: ['ALL'] } }],
+    ['includePlatforms ["All"]', { conditions: { platforms: { includePlatforms: ['All'] } } }],
+    ['builtInControls ["Block"]', { grantControls: { builtInControls: ['Block'] } }],
+  ])('the guard apply runs over the bodies sees it too: %s', (_, patch) => {
+    const body = merge(LOCKOUT, patch) as JsonObject;
+    const problems = bodySafetyProblems([{ kind: 'policy', action: 'create', displayName: 'CA000 Block everything', changes: [], body }], { ids: { users: [], groups: [] }, scope: NO_SCOPE, labels: {} });
+    expect(problems).toEqual([expect.stringMatching(/^lockout-risk: create policy "CA000 Block everything": .*would lock out every account/)]);
+  });
+
+  test('a location other than All still narrows it', () => {
+    expect(hits({ conditions: { locations: { includeLocations: ['allTrusted'] } } })).toEqual([]);
+  });
+});
+
+describe('3. an emergency account included in another case is still included', () => {
+  test('by id, in capitals: plan refuses, never adds an exclusion that voids the policy', () => {
+    const body = mfaPolicy({ includeUsers: [BG_USER.toUpperCase()] });
+    expect(explicitlyIncluded(body, USERS_ONLY)).toEqual([BG_USER]);
+    expect(explicitlyIncluded(mfaPolicy({ includeGroups: [BG_GROUP.toUpperCase()] }), { users: [], groups: [BG_GROUP] })).toEqual([BG_GROUP]);
+    const problems = emergencyAccessProblems({ operations: [update(body)], labels: {} }, USERS_ONLY, NO_SCOPE);
+    expect(problems).toEqual([expect.objectContaining({ path: '/conditions/users', message: expect.stringContaining(`includes the emergency-access ${BG_USER} by id`) })]);
+    const document = { file: 'p.json', kind: 'policy', value: {}, resolved: structuredClone(body), locate: () => ({ line: 1, column: 1 }), schemaValid: true } as const;
+    expect(enforceEmergencyExclusions([document], USERS_ONLY, {}).size).toBe(0);
+  });
+
+  test('by id, in capitals, in an enabled block: it blocks the account', () => {
+    const block = { ...mfaPolicy({ includeUsers: [BG_USER.toUpperCase()] }), grantControls: { operator: 'OR', builtInControls: ['block'] } };
+    expect(blocksEmergencyAccess(block, USERS_ONLY)).toEqual([BG_USER]);
+  });
+
+  test('by name, in another case than caac.yml: validate reports it', () => {
+    const settings = 'emergencyAccess:\n  users: [user:bg1@contoso.com]\n  groups: [group:Break Glass]\n';
+    const policy = merge(basePolicy({ state: 'enabled' }), {
+      conditions: { users: { includeUsers: ['USER:BG1@Contoso.com'], includeGroups: ['group:BREAK GLASS'], excludeUsers: ['user:bg1@contoso.com'], excludeGroups: ['group:break glass'] } },
+    });
+    const hits = byRule(validate({ 'caac.yml': settings, 'policies/p.json': pretty(policy) }).findings, 'break-glass-not-excluded');
+    expect(dump(hits)).toMatch(/includeUsers the policy includes the emergency-access account "user:bg1@contoso.com" by name/);
+    expect(dump(hits)).toMatch(/includeGroups the policy includes the emergency-access group "group:Break Glass" by name/);
+  });
+});
+
+describe('4. two objects with one name are ambiguous, never the first of them', () => {
+  const APP_A = 'aaaaaaaa-0000-4000-8000-000000000001';
+  const APP_B = 'aaaaaaaa-0000-4000-8000-000000000002';
+  const OBJECTS: DirectoryObject[] = [
+    { id: id(4), type: 'group', displayName: 'Twins' },
+    { id: id(5), type: 'group', displayName: 'Twins' },
+    { id: id(6), type: 'servicePrincipal', displayName: 'Twin App', appId: APP_A },
+    { id: id(7), type: 'servicePrincipal', displayName: 'Twin App', appId: APP_B },
+    { id: id(8), type: 'user', displayName: 'One', userPrincipalName: 'one@contoso.com' },
+    { id: id(9), type: 'user', displayName: 'One too', userPrincipalName: 'one@contoso.com' },
+  ];
+  const directory: Directory = {
+    async getByIds(ids) {
+      return OBJECTS.filter((o) => ids.includes(o.id));
+    },
+    async findByNames(queries: readonly NameQuery[]) {
+      const kindOf = (q: NameQuery) => (q.kind === 'app' ? 'servicePrincipal' : q.kind);
+      const nameOf = (o: DirectoryObject) => (o.type === 'user' ? o.userPrincipalName : o.displayName);
+      return new Map(queries.map((q) => [`${q.kind}:${q.name}`, OBJECTS.filter((o) => o.type === kindOf(q) && nameOf(o)?.toLowerCase() === q.name.toLowerCase())]));
+    },
+    async getByAppIds(appIds) {
+      return OBJECTS.filter((o) => o.appId && appIds.includes(o.appId));
+    },
+  };
+  const snapshot: TenantSnapshot = { tenantId: 't', graphUrl: 'https://graph.microsoft.com', apiVersion: 'v1.0', policies: [], namedLocations: [], authenticationStrengths: [] } as unknown as TenantSnapshot;
+  const locate = (pointer: string) => ({ line: pointer.length, column: 3 });
+
+  test('an app name two service principals carry (two appIds) is ambiguous', async () => {
+    const value = mfaPolicy({}, {});
+    (value['conditions'] as JsonObject)['applications'] = { includeApplications: ['app:Twin App'] };
+    const document: PreparedDocument = { file: 'policy.json', kind: 'policy', value, locate, schemaValid: true };
+    const result = await resolveReferences([document], { directory, snapshot });
+    expect(result.problems).toEqual([
+      expect.objectContaining({ path: '/conditions/applications/includeApplications/0', message: expect.stringContaining(`app:Twin App is ambiguous: 2 applications have this name (appId ${APP_A}, appId ${APP_B})`) }),
+    ]);
+    expect(((result.documents[0]!.resolved['conditions'] as JsonObject)['applications'] as JsonObject)['includeApplications']).toEqual(['app:Twin App']);
+  });
+
+  test("caac.yml's emergency group or user of an ambiguous name: a problem at its line, no id guarded", async () => {
+    const result = await resolveReferences([], { directory, snapshot, emergencyAccess: { file: 'caac.yml', locate, users: ['user:one@contoso.com'], groups: ['group:Twins'] } });
+    expect(result.problems.map((p) => [p.file, p.path, p.message])).toEqual([
+      ['caac.yml', '/emergencyAccess/users/0', expect.stringContaining('user:one@contoso.com is ambiguous: 2 users have this name')],
+      ['caac.yml', '/emergencyAccess/groups/0', expect.stringContaining(`group:Twins is ambiguous: 2 groups have this name (${id(4)}, ${id(5)})`)],
+    ]);
+    expect(result.emergencyAccess).toEqual({ users: [], groups: [] });
+  });
+});
