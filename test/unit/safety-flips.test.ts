@@ -10,6 +10,7 @@
  *    cannot be resolved.
  */
 import { planSafetyProblems, bodySafetyProblems } from '../../src/apply/guards.js';
+import { activationProblems } from '../../src/contingency/activation-guard.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions } from '../../src/model/emergency-access.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
@@ -191,5 +192,40 @@ describe('4. two objects with one name are ambiguous, never the first of them', 
       ['caac.yml', '/emergencyAccess/groups/0', expect.stringContaining(`group:Twins is ambiguous: 2 groups have this name (${id(4)}, ${id(5)})`)],
     ]);
     expect(result.emergencyAccess).toEqual({ users: [], groups: [] });
+  });
+});
+
+describe('5. the contingency guard judges each policy as the switch leaves it', () => {
+  const GROUPS = { users: [], groups: [BG_GROUP] };
+  const guard = { ids: GROUPS, scope: NO_SCOPE, labels: { [BG_GROUP]: 'group:CA-BreakGlass' } };
+  const live = (n: number, users: JsonObject, state = 'disabled'): JsonObject => ({ ...mfaPolicy(users), id: id(n), displayName: `CA90${n} Contingency`, state });
+  const tenant = (...policies: JsonObject[]) => ({ tenantId: 't', graphUrl: 'https://graph.microsoft.com', apiVersion: 'v1.0', policies, namedLocations: [], authenticationStrengths: [] }) as unknown as TenantSnapshot;
+  const switchTo = (n: number, state: string | undefined, opId = id(n)): PlanOperation => ({ kind: 'policy', action: 'update', displayName: `CA90${n} Contingency`, id: opId, changes: [], body: state === undefined ? {} : { state } });
+
+  test('switched on, a tenant policy without the exclusion is refused; the live object is not changed', () => {
+    const snapshot = tenant(live(1, {}), live(2, { excludeGroups: [BG_GROUP.toUpperCase()] }));
+    const before = structuredClone(snapshot);
+    expect(activationProblems([switchTo(1, 'enabled', id(1).toUpperCase()), switchTo(2, 'enabled')], snapshot, guard)).toEqual([
+      'break-glass-not-excluded: after this update, the policy "CA901 Contingency" would not exclude the emergency-access group:CA-BreakGlass: add it to excludeGroups, name the policy in emergencyAccess.exempt, or set emergencyAccess.mode: enforce',
+    ]);
+    expect(snapshot).toEqual(before);
+  });
+
+  test('a block of everyone switched on is a lockout', () => {
+    const block: JsonObject = { ...live(3, { excludeGroups: [BG_GROUP] }), grantControls: { operator: 'OR', builtInControls: ['block'] } };
+    (block['conditions'] as { users: JsonObject }).users = { includeUsers: ['All'] };
+    expect(activationProblems([switchTo(3, 'enabled')], tenant(block), { ...guard, ids: { users: [], groups: [] } })).toEqual([expect.stringMatching(/^lockout-risk: update policy "CA903 Contingency": /)]);
+  });
+
+  test('switched off, or with no state to change, nothing is judged', () => {
+    const snapshot = tenant(live(1, {}, 'enabled'));
+    expect(activationProblems([switchTo(1, 'disabled')], snapshot, guard)).toEqual([]);
+    expect(activationProblems([switchTo(1, undefined)], snapshot, guard)).toEqual([]);
+  });
+
+  test('a switch of a policy the tenant read does not hold cannot be judged: refused', () => {
+    expect(activationProblems([switchTo(4, 'enabled')], tenant(live(1, { excludeGroups: [BG_GROUP] })), guard)).toEqual([
+      `policy "CA904 Contingency" (${id(4)}) is not in the tenant as read, so it cannot be checked`,
+    ]);
   });
 });
