@@ -99,9 +99,9 @@ describe('caac demo (bundled CLI)', () => {
     // Steps 13 and 14: a policy deleted in the portal is restored from the recycle bin while Graph
     // loses the restore's answer and its lists lag: looked up by id, never sent twice, one copy.
     const restored = r.stdout.split('Step 14/14')[1]!;
-    expect(r.stdout.split('Step 13/14')[1]!.split('Step 14/14')[0]).toMatch(/is in the recycle bin: it will be restored with its id/);
+    expect(r.stdout.split('Step 13/14')[1]!.split('Step 14/14')[0]).toMatch(/is in deleted items \(the recycle bin\): restore from deleted items, keeping its id/);
     expect(restored).toMatch(/the answer to the restore of policy "CA001 - Block legacy authentication" \([0-9a-f-]+\) was lost .*looking for it by id, without sending it again/);
-    expect(restored).toContain('✓ restore policy "CA001 - Block legacy authentication"');
+    expect(restored).toContain('✓ restore policy "CA001 - Block legacy authentication" from deleted items');
     expect(restored).toMatch(/"CA001 - Block legacy authentication": 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
   });
 });
