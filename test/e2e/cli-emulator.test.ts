@@ -55,6 +55,30 @@ describe('caac emulator (bundled CLI)', () => {
     expect(await stopped).toBe(0);
   });
 
+  test('bound beyond loopback, it warns on stderr that the admin endpoints have no authentication; on loopback it does not', async () => {
+    for (const [host, warns] of [['0.0.0.0', true], ['127.0.0.1', false]] as const) {
+      const child = spawn(process.execPath, [CLI, 'emulator', '--host', host, '--port', '0']);
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const port = await new Promise<string>((ok, fail) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /^caac emulator listening on http:\/\/[^\s]+:(\d+)$/m.exec(out);
+          if (m) ok(m[1]!);
+        });
+        child.on('exit', (code) => fail(new Error(`emulator exited ${code}: ${out}${err}`)));
+      });
+      // Served without a token, from this machine.
+      expect(await (await fetch(`http://127.0.0.1:${port}/_emulator/health`)).json()).toMatchObject({ status: 'ok' });
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      expect(`${host} exit ${await exited}`).toBe(`${host} exit 0`);
+      if (warns) expect(err).toMatch(/^warning: --host 0\.0\.0\.0 binds the emulator beyond loopback\. The emulator's admin endpoints \(\/_emulator\/…\) have no authentication: anyone who can reach http:\/\/0\.0\.0\.0:\d+ can read and replace the tenant/);
+      else expect(err).toBe('');
+    }
+  });
+
   test('bad flags and a busy port exit 2 with a message', async () => {
     const faults = spawnSync(process.execPath, [CLI, 'emulator', '--faults', 'rate=2'], { encoding: 'utf8' });
     expect(faults.status).toBe(2);
