@@ -229,3 +229,35 @@ describe('5. the contingency guard judges each policy as the switch leaves it', 
     ]);
   });
 });
+
+describe('the guard over bodies judges what apply writes, and only that', () => {
+  const LOCKOUT: JsonObject = {
+    displayName: 'CA000 Block everything',
+    state: 'enabled',
+    conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+    grantControls: { operator: 'OR', builtInControls: ['block'] },
+  };
+  const guard = { ids: { users: [], groups: [] }, scope: NO_SCOPE, labels: {} };
+  const op = (o: Partial<PlanOperation>): PlanOperation => ({ kind: 'policy', action: 'update', displayName: 'CA000 Block everything', id: id(60), changes: [], ...o });
+
+  test('creates and updates of policies are judged', () => {
+    for (const action of ['create', 'update'] as const) {
+      expect(bodySafetyProblems([op({ action, body: LOCKOUT })], guard)).toEqual([expect.stringMatching(new RegExp(`^lockout-risk: ${action} policy "CA000 Block everything": `))]);
+    }
+  });
+
+  test('a delete, a noop (not written), a body-less update and another kind of object are not', () => {
+    const operations = [op({ action: 'delete' }), op({ action: 'noop', body: LOCKOUT }), op({ action: 'update' }), op({ kind: 'namedLocation', action: 'create', body: LOCKOUT })];
+    expect(bodySafetyProblems(operations, guard)).toEqual([]);
+  });
+
+  test('a plan file without guards: the lockout check still runs, the emergency accounts are none', () => {
+    const plan = { operations: [op({ body: LOCKOUT }), update(mfaPolicy({}))], labels: {} } as unknown as Plan;
+    expect(planSafetyProblems(plan)).toEqual([expect.stringMatching(/^lockout-risk: update policy "CA000 Block everything": /)]);
+    expect(planSafetyProblems({ ...plan, guards: { users: [], groups: [BG_GROUP], exemptPolicies: [] } })).toEqual([
+      expect.stringMatching(/^lockout-risk: /),
+      expect.stringMatching(new RegExp(`^break-glass-not-excluded: after this update, the enabled policy "CA000 Block everything" would block the emergency-access ${BG_GROUP}`)),
+      expect.stringMatching(new RegExp(`^break-glass-not-excluded: .*would not exclude the emergency-access ${BG_GROUP}: add it to excludeGroups`)),
+    ]);
+  });
+});
