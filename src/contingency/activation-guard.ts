@@ -20,7 +20,7 @@ export function activationProblems(
   for (const op of operations) {
     // A switch that changes no state changes nothing the guard judges.
     if (op.body?.['state'] === undefined) continue;
-    const live = snapshot.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
+    const live = op.id === undefined ? undefined : snapshot.policies.find((p) => String(p['id']).toLowerCase() === op.id!.toLowerCase());
     // The switch is planned from this snapshot, so this cannot happen; if it ever does, the
     // policy cannot be judged as it will be, and an unjudged switch is refused (fail closed).
     if (!live) {

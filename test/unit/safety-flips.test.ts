@@ -221,12 +221,17 @@ describe('5. the contingency guard judges each policy as the switch leaves it', 
     const snapshot = tenant(live(1, {}, 'enabled'));
     expect(activationProblems([switchTo(1, 'disabled')], snapshot, guard)).toEqual([]);
     expect(activationProblems([switchTo(1, undefined)], snapshot, guard)).toEqual([]);
+    const { body: _, ...bodiless } = switchTo(1, 'enabled');
+    expect(activationProblems([bodiless], snapshot, guard)).toEqual([]);
   });
 
   test('a switch of a policy the tenant read does not hold cannot be judged: refused', () => {
     expect(activationProblems([switchTo(4, 'enabled')], tenant(live(1, { excludeGroups: [BG_GROUP] })), guard)).toEqual([
       `policy "CA904 Contingency" (${id(4)}) is not in the tenant as read, so it cannot be checked`,
     ]);
+    // Without an id it matches nothing, not even a (malformed) tenant policy with an empty id.
+    const { id: _, ...idless } = switchTo(5, 'enabled');
+    expect(activationProblems([idless], tenant({ ...live(5, {}), id: '' }), guard)).toEqual(['policy "CA905 Contingency" (no id) is not in the tenant as read, so it cannot be checked']);
   });
 });
 
