@@ -15,7 +15,7 @@ import type { JsonObject } from '../../src/model/documents.js';
 import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions } from '../../src/model/emergency-access.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
-import { emergencyAccessProblems, enforceEmergencyExclusions, newAdditions } from '../../src/plan/break-glass-guard.js';
+import { emergencyAccessProblems, enforceEmergencyExclusions, guardAddedWarning, newAdditions, scopeOfPlan, unmanagedWarnings } from '../../src/plan/break-glass-guard.js';
 import type { Directory } from '../../src/plan/ports.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
 import type { PreparedDocument } from '../../src/validate/rule.js';
@@ -264,5 +264,98 @@ describe('the guard over bodies judges what apply writes, and only that', () => 
       expect.stringMatching(new RegExp(`^break-glass-not-excluded: after this update, the enabled policy "CA000 Block everything" would block the emergency-access ${BG_GROUP}`)),
       expect.stringMatching(new RegExp(`^break-glass-not-excluded: .*would not exclude the emergency-access ${BG_GROUP}: add it to excludeGroups`)),
     ]);
+  });
+});
+
+describe('the break-glass guard of plan, piece by piece (mutation testing found these unchecked by unit tests)', () => {
+  const BOTH = { users: [BG_USER], groups: [BG_GROUP] };
+  const doc = (value: JsonObject, kind: 'policy' | 'namedLocation' = 'policy', written: JsonObject = {}) =>
+    ({ file: 'p.json', kind, value: written, resolved: structuredClone(value), locate: () => ({ line: 1, column: 1 }), schemaValid: true }) as const;
+
+  test('enforce mode adds users and groups alike, to what must exclude them only', () => {
+    const missing = doc(mfaPolicy({}));
+    const complete = doc(mfaPolicy({ excludeUsers: [BG_USER], excludeGroups: [BG_GROUP] }));
+    const disabled = doc({ ...mfaPolicy({}), state: 'disabled' });
+    const location = doc({ displayName: 'Office', conditions: { users: { includeUsers: ['All'] } } }, 'namedLocation');
+    // Exempt by the name the resolved document carries (the file's own value is not at hand here).
+    const exempt = doc({ ...mfaPolicy({}), displayName: 'CA900 Exempt' });
+    const added = enforceEmergencyExclusions([missing, complete, disabled, location, exempt], BOTH, { emergencyAccess: { exempt: ['CA900 Exempt'] } });
+    expect([...added.keys()]).toEqual([missing]);
+    expect(added.get(missing)).toEqual([
+      { path: '/conditions/users/excludeUsers', ids: [BG_USER] },
+      { path: '/conditions/users/excludeGroups', ids: [BG_GROUP] },
+    ]);
+    expect(disabled.resolved).toEqual({ ...mfaPolicy({}), state: 'disabled' });
+    expect(location.resolved['conditions']).toEqual({ users: { includeUsers: ['All'] } });
+    expect(enforceEmergencyExclusions([doc(mfaPolicy({}))], { users: [], groups: [] }, {}).size).toBe(0);
+  });
+
+  test('newAdditions: only the ids the tenant object lacks, lists it holds fully dropped, odd values ignored', () => {
+    const before = mfaPolicy({ excludeUsers: [BG_USER.toUpperCase(), 7, null] as unknown as string[], excludeGroups: [OTHER] });
+    expect(
+      newAdditions(
+        [
+          { path: '/conditions/users/excludeUsers', ids: [BG_USER] },
+          { path: '/conditions/users/excludeGroups', ids: [BG_GROUP, OTHER] },
+        ],
+        before,
+      ),
+    ).toEqual([{ path: '/conditions/users/excludeGroups', ids: [BG_GROUP] }]);
+    expect(newAdditions([{ path: '/conditions/users/excludeGroups', ids: [BG_GROUP] }], undefined)).toEqual([{ path: '/conditions/users/excludeGroups', ids: [BG_GROUP] }]);
+  });
+
+  test('guardAddedWarning names each list and each id by its label', () => {
+    expect(guardAddedWarning('CA100', [{ path: '/conditions/users/excludeUsers', ids: [BG_USER, OTHER] }, { path: '/conditions/users/excludeGroups', ids: [BG_GROUP] }], { [BG_USER]: 'user:bg1@contoso.com' })).toEqual({
+      kind: 'break-glass-added',
+      displayName: 'CA100',
+      message: `excludeUsers gains user:bg1@contoso.com, ${OTHER}; excludeGroups gains ${BG_GROUP}: added by the break-glass guard (emergencyAccess.mode: enforce), beside the exclusions the file lists`,
+    });
+  });
+
+  test('unmanagedWarnings: a tenant policy that must exclude them and does not, by name or by id', () => {
+    const policies = [
+      { ...mfaPolicy({ excludeGroups: [BG_GROUP] }), id: id(71), displayName: 'CA171 Missing the user' },
+      { ...mfaPolicy({}), id: id(72), displayName: undefined },
+      { ...mfaPolicy({ excludeUsers: [BG_USER], excludeGroups: [BG_GROUP] }), id: id(73) },
+      { ...mfaPolicy({}), id: id(74), state: 'disabled' },
+    ] as JsonObject[];
+    const labels = { [BG_USER]: 'user:bg1@contoso.com' };
+    expect(unmanagedWarnings(policies, BOTH, {}, labels)).toEqual([
+      { kind: 'break-glass-unmanaged', displayName: 'CA171 Missing the user', message: `this tenant policy (${id(71)}, enabled) is not managed by caac and does not exclude the emergency-access user:bg1@contoso.com: add a file for it, or fix it in the tenant` },
+      { kind: 'break-glass-unmanaged', displayName: id(72), message: `this tenant policy (${id(72)}, enabled) is not managed by caac and does not exclude the emergency-access user:bg1@contoso.com, ${BG_GROUP}: add a file for it, or fix it in the tenant` },
+    ]);
+    expect(unmanagedWarnings(policies, { users: [], groups: [] }, {}, labels)).toEqual([]);
+  });
+
+  test("scopeOfPlan: the plan's exempt names, and the policies its contingency sets enable (disabled, yet one command from enforcement)", () => {
+    const plan = {
+      guards: { users: [], groups: [BG_GROUP], exemptPolicies: ['CA100 Require MFA'] },
+      contingency: { sets: [{ name: 'outage', activate: ['CA901 Contingency'], deactivate: [], deactivatedState: 'disabled', source: 'settings' }], active: [] },
+    } as unknown as Plan;
+    const scope = scopeOfPlan(plan);
+    expect(scope.mustExclude('CA100 Require MFA', mfaPolicy({}))).toBe(false);
+    expect(scope.mustExclude('CA901 Contingency', { ...mfaPolicy({}), state: 'disabled' })).toBe(true);
+    expect(scope.mustExclude('CA902 Other', { ...mfaPolicy({}), state: 'disabled' })).toBe(false);
+    expect(scopeOfPlan({} as Plan).mustExclude('CA100 Require MFA', mfaPolicy({}))).toBe(true);
+  });
+
+  test('emergencyAccessProblems: users and groups alike, writes only, one message per case, plural when it is more than one', () => {
+    const block = (users: JsonObject): JsonObject => ({ ...mfaPolicy(users), grantControls: { operator: 'OR', builtInControls: ['block'] } });
+    const labels = {};
+    const run = (operations: PlanOperation[]) => emergencyAccessProblems({ operations, labels }, BOTH, NO_SCOPE).map((p) => [p.path, p.message]);
+    expect(run([update(block({}))])).toEqual([['/grantControls/builtInControls', `after this update, the enabled policy "CA100 Require MFA" would block the emergency-access ${BG_USER}, ${BG_GROUP}: exclude them`]]);
+    expect(run([update(block({ excludeUsers: [BG_USER] }))])).toEqual([['/grantControls/builtInControls', `after this update, the enabled policy "CA100 Require MFA" would block the emergency-access ${BG_GROUP}: exclude it`]]);
+    expect(run([update(mfaPolicy({ includeUsers: [BG_USER], includeGroups: [BG_GROUP] }))])).toEqual([
+      ['/conditions/users', `the policy "CA100 Require MFA" includes the emergency-access ${BG_USER}, ${BG_GROUP} by id: name the policy in emergencyAccess.exempt if it is meant for them, or take them out of its inclusions`],
+    ]);
+    expect(run([{ ...update(mfaPolicy({ includeUsers: [BG_USER] })), action: 'create' }])).toEqual([
+      ['/conditions/users', `the policy "CA100 Require MFA" includes the emergency-access ${BG_USER} by id: name the policy in emergencyAccess.exempt if it is meant for them, or take it out of its inclusions`],
+    ]);
+    const two = { users: [BG_USER, OTHER], groups: [] };
+    expect(emergencyAccessProblems({ operations: [update(mfaPolicy({}))], labels }, two, NO_SCOPE).map((p) => p.message)).toEqual([
+      `after this update, the policy "CA100 Require MFA" would not exclude the emergency-access ${BG_USER}, ${OTHER}: add them to excludeUsers, name the policy in emergencyAccess.exempt, or set emergencyAccess.mode: enforce`,
+    ]);
+    const notWritten = [{ ...update(block({})), action: 'delete' as const }, { ...update(block({})), action: 'noop' as const }, { ...update(block({})), kind: 'namedLocation' as const }, { ...update(block({})), body: undefined }];
+    expect(run(notWritten)).toEqual([]);
   });
 });
