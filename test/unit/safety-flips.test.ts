@@ -12,7 +12,8 @@
 import { planSafetyProblems, bodySafetyProblems } from '../../src/apply/guards.js';
 import { activationProblems } from '../../src/contingency/activation-guard.js';
 import type { JsonObject } from '../../src/model/documents.js';
-import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions } from '../../src/model/emergency-access.js';
+import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions, targetsPeople } from '../../src/model/emergency-access.js';
+import { viewPolicy } from '../../src/model/policy-view.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, guardAddedWarning, newAdditions, scopeOfPlan, unmanagedWarnings } from '../../src/plan/break-glass-guard.js';
@@ -357,5 +358,32 @@ describe('the break-glass guard of plan, piece by piece (mutation testing found 
     ]);
     const notWritten = [{ ...update(block({})), action: 'delete' as const }, { ...update(block({})), action: 'noop' as const }, { ...update(block({})), kind: 'namedLocation' as const }, { ...update(block({})), body: undefined }];
     expect(run(notWritten)).toEqual([]);
+  });
+});
+
+describe('which policies must spare the emergency accounts (mutation testing found these unchecked)', () => {
+  const SP = 'cccccccc-0000-4000-8000-000000000001';
+  const people = (users: JsonObject, servicePrincipals: string[] = [SP]) =>
+    targetsPeople(viewPolicy({ conditions: { users, clientApplications: { includeServicePrincipals: servicePrincipals } } }));
+
+  test('groups, roles or guests make a policy one for people, even beside service principals', () => {
+    expect(people({ includeUsers: ['None'], includeGroups: [OTHER], includeRoles: [id(1)] })).toBe(true);
+    expect(people({ includeUsers: ['None'], includeGroups: [OTHER] })).toBe(true);
+    expect(people({ includeUsers: ['None'], includeRoles: [id(1)] })).toBe(true);
+    expect(people({ includeUsers: ['None'], includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'b2bCollaborationGuest' } })).toBe(true);
+    expect(people({ includeUsers: ['None'] })).toBe(false);
+  });
+
+  test('includeUsers ["None"] with no service principal targets nobody; no users at all is judged as people', () => {
+    expect(people({ includeUsers: ['None'] }, [])).toBe(false);
+    expect(people({}, [])).toBe(true);
+  });
+
+  test('names compare without case or surrounding spaces: exempt, contingency sets; a policy without a name is judged', () => {
+    const scope = emergencyAccessScope({ emergencyAccess: { exempt: ['ca100 require mfa'] }, contingency: { outage: { activate: [' ca901 CONTINGENCY '] } } } as never);
+    expect(scope.mustExclude(' CA100 Require MFA ', mfaPolicy({}))).toBe(false);
+    expect(scope.mustExclude('CA901 Contingency', { ...mfaPolicy({}), state: 'disabled' })).toBe(true);
+    expect(scope.mustExclude(undefined, mfaPolicy({}))).toBe(true);
+    expect(scope.mustExclude(undefined, { ...mfaPolicy({}), state: 'disabled' })).toBe(false);
   });
 });
