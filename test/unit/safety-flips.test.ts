@@ -19,6 +19,7 @@ import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model
 import { emergencyAccessProblems, enforceEmergencyExclusions, guardAddedWarning, newAdditions, scopeOfPlan, unmanagedWarnings } from '../../src/plan/break-glass-guard.js';
 import type { Directory } from '../../src/plan/ports.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
+import { lockoutRisk, narrowingConditions } from '../../src/validate/rules/lockout-risk.js';
 import type { PreparedDocument } from '../../src/validate/rule.js';
 import { basePolicy, byRule, dump, merge, pretty, removeTempDirs, validate, type Patch } from '../fixtures/repo-helpers.js';
 
@@ -385,5 +386,64 @@ describe('which policies must spare the emergency accounts (mutation testing fou
     expect(scope.mustExclude('CA901 Contingency', { ...mfaPolicy({}), state: 'disabled' })).toBe(true);
     expect(scope.mustExclude(undefined, mfaPolicy({}))).toBe(true);
     expect(scope.mustExclude(undefined, { ...mfaPolicy({}), state: 'disabled' })).toBe(false);
+  });
+});
+
+describe('lockout-risk, its edges (mutation testing found these unchecked)', () => {
+  const LOCKOUT: JsonObject = {
+    displayName: 'CA000 Block everything',
+    state: 'enabled',
+    conditions: { clientAppTypes: [], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+    grantControls: { operator: 'OR', builtInControls: ['block'] },
+  };
+  const check = (value: JsonObject, kind: 'policy' | 'namedLocation' = 'policy') =>
+    lockoutRisk.check({ documents: [{ file: 'p.json', kind, value, locate: () => ({ line: 1, column: 1 }), schemaValid: true }], settings: {} }).map((h) => h.message);
+
+  test('an empty clientAppTypes narrows nothing: still a lockout', () => {
+    expect(narrowingConditions(viewPolicy(LOCKOUT))).toEqual([]);
+    expect(check(LOCKOUT)).toHaveLength(1);
+  });
+
+  test('the message says whether the policy is enabled or its state unknown', () => {
+    expect(check(LOCKOUT)[0]).toMatch(/^this enabled policy blocks All users on All applications/);
+    const { state: _, ...stateless } = LOCKOUT;
+    expect(check(stateless)[0]).toMatch(/^this possibly enforcing \(its state is missing or unknown\) policy blocks All users/);
+  });
+
+  test('only policies are judged', () => {
+    expect(check(LOCKOUT, 'namedLocation')).toEqual([]);
+  });
+
+  test('each narrowing condition is named', () => {
+    const narrowed = viewPolicy({
+      ...LOCKOUT,
+      conditions: {
+        clientAppTypes: ['exchangeActiveSync'],
+        applications: { includeApplications: ['All'], includeUserActions: ['urn:user:registersecurityinfo'], includeAuthenticationContextClassReferences: ['c1'], applicationFilter: { mode: 'include', rule: 'x' } },
+        users: { includeUsers: ['All'] },
+        platforms: { includePlatforms: ['android'] },
+        locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        signInRiskLevels: ['high'],
+        userRiskLevels: ['high'],
+        servicePrincipalRiskLevels: ['high'],
+        insiderRiskLevels: 'elevated',
+        devices: { deviceFilter: { mode: 'include', rule: 'x' } },
+        authenticationFlows: { transferMethods: 'deviceCodeFlow' },
+      },
+    });
+    expect(narrowingConditions(narrowed)).toEqual([
+      'clientAppTypes',
+      'platforms',
+      'locations',
+      'signInRiskLevels',
+      'userRiskLevels',
+      'servicePrincipalRiskLevels',
+      'insiderRiskLevels',
+      'devices.deviceFilter',
+      'authenticationFlows',
+      'includeUserActions',
+      'includeAuthenticationContextClassReferences',
+      'applicationFilter',
+    ]);
   });
 });
