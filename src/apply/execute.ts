@@ -139,7 +139,7 @@ export async function executeOperations(operations: readonly PlanOperation[], te
   let stopped: string | undefined;
   for (const [index, op] of ordered.entries()) {
     const action = op.action === 'create' && op.restoreFrom ? 'restore' : op.action;
-    const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}`;
+    const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}${action === 'restore' ? ' from deleted items' : ''}`;
     if (stopped) {
       results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
       continue;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigurationError } from '../errors.js';
 import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../emulator/index.js';
 import { assertReadableFile, assertWritableFile } from '../repo/output-paths.js';
-import { writeOut } from './output.js';
+import { writeErr, writeOut } from './output.js';
 
 interface EmulatorFlags {
   port: string;
@@ -26,6 +26,25 @@ function number(value: string | undefined, flag: string, { min = 0, integer = fa
     throw new ConfigurationError(`${flag} takes ${integer ? 'a whole number' : 'a number'} of at least ${min}, not "${value}"`);
   }
   return n;
+}
+
+/** True for an address only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * The warning for an emulator bound beyond loopback (undefined on loopback): its admin endpoints
+ * answer anyone, without a token, and can read and replace the whole tenant.
+ */
+export function exposureWarning(host: string, url: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return (
+    `warning: --host ${host} binds the emulator beyond loopback. The emulator's admin endpoints (/_emulator/…) have no authentication: ` +
+    `anyone who can reach ${url} can read and replace the tenant (GET/PUT /_emulator/state), reset it and inject faults. ` +
+    `Keep the default --host 127.0.0.1 unless the network is yours alone`
+  );
 }
 
 /** Turns the flags into emulator options, refusing bad values before anything starts. */
@@ -60,7 +79,7 @@ export function registerEmulator(program: Command): void {
     .command('emulator')
     .description('run a local Microsoft Graph emulator (loopback only unless --host says otherwise) until Ctrl-C')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
-    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--host <address>', 'address to bind; beyond loopback it warns: the admin endpoints (/_emulator/…) have no authentication', '127.0.0.1')
     .option('--seed <sample|file>', 'initial tenant: "sample" or a tenant fixture JSON file')
     .option('--state <file>', 'keep the tenant in this file across restarts (written atomically on every change)')
     .option('--latency <ms>', 'delay every Graph request by this many milliseconds (with jitter)')
@@ -79,6 +98,8 @@ export function registerEmulator(program: Command): void {
         if (e.code === 'ENOENT' || e instanceof SyntaxError) throw new ConfigurationError(`cannot start the emulator: ${e.message}`);
         throw e;
       });
+      const warning = exposureWarning(options.host ?? '127.0.0.1', emulator.url);
+      if (warning) writeErr(`${warning}\n`);
       writeOut(`caac emulator listening on ${emulator.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -62,7 +62,7 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
     const id = op.file ? idsByFile.get(op.file) : undefined;
     if (id && deleted.has(`${op.kind}:${id}`)) {
       op.restoreFrom = id;
-      options.log?.(`"${op.displayName}" is in the recycle bin: it will be restored with its id ${id}`);
+      options.log?.(`"${op.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${id}`);
     }
   }
   return outcome;

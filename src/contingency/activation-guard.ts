@@ -16,10 +16,18 @@ export function activationProblems(
   guard: { ids: EmergencyAccessIds; scope: EmergencyAccessScope; labels: Record<string, string> },
 ): string[] {
   const after: PlanOperation[] = [];
+  const unknown: string[] = [];
   for (const op of operations) {
-    const live = snapshot.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
-    if (!live || op.body?.['state'] === undefined) continue;
+    // A switch that changes no state changes nothing the guard judges.
+    if (op.body?.['state'] === undefined) continue;
+    const live = op.id === undefined ? undefined : snapshot.policies.find((p) => String(p['id']).toLowerCase() === op.id!.toLowerCase());
+    // The switch is planned from this snapshot, so this cannot happen; if it ever does, the
+    // policy cannot be judged as it will be, and an unjudged switch is refused (fail closed).
+    if (!live) {
+      unknown.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is not in the tenant as read, so it cannot be checked`);
+      continue;
+    }
     after.push({ ...op, body: { ...structuredClone(live), state: op.body['state'] } as JsonObject });
   }
-  return bodySafetyProblems(after, guard);
+  return [...unknown, ...bodySafetyProblems(after, guard)];
 }

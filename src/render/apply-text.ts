@@ -15,7 +15,7 @@ export function describeResult(r: OperationResult): string {
   // A create that brought a deleted object back (same id) is a restore: say so.
   const restored = r.operation.action === 'create' && r.operation.restoreFrom !== undefined && (r.status !== 'applied' || r.id === r.operation.restoreFrom);
   const action = restored ? 'restore' : r.operation.action;
-  return `${action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"`;
+  return `${action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"${restored ? ' from deleted items' : ''}`;
 }
 
 /**

@@ -55,6 +55,30 @@ describe('caac emulator (bundled CLI)', () => {
     expect(await stopped).toBe(0);
   });
 
+  test('bound beyond loopback, it warns on stderr that the admin endpoints have no authentication; on loopback it does not', async () => {
+    for (const [host, warns] of [['0.0.0.0', true], ['127.0.0.1', false]] as const) {
+      const child = spawn(process.execPath, [CLI, 'emulator', '--host', host, '--port', '0']);
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const port = await new Promise<string>((ok, fail) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /^caac emulator listening on http:\/\/[^\s]+:(\d+)$/m.exec(out);
+          if (m) ok(m[1]!);
+        });
+        child.on('exit', (code) => fail(new Error(`emulator exited ${code}: ${out}${err}`)));
+      });
+      // Served without a token, from this machine.
+      expect(await (await fetch(`http://127.0.0.1:${port}/_emulator/health`)).json()).toMatchObject({ status: 'ok' });
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      expect(`${host} exit ${await exited}`).toBe(`${host} exit 0`);
+      if (warns) expect(err).toMatch(/^warning: --host 0\.0\.0\.0 binds the emulator beyond loopback\. The emulator's admin endpoints \(\/_emulator\/…\) have no authentication: anyone who can reach http:\/\/0\.0\.0\.0:\d+ can read and replace the tenant/);
+      else expect(err).toBe('');
+    }
+  });
+
   test('bad flags and a busy port exit 2 with a message', async () => {
     const faults = spawnSync(process.execPath, [CLI, 'emulator', '--faults', 'rate=2'], { encoding: 'utf8' });
     expect(faults.status).toBe(2);
@@ -105,9 +129,9 @@ describe('caac demo (bundled CLI)', () => {
     // Steps 13 and 14: a policy deleted in the portal is restored from the recycle bin while Graph
     // loses the restore's answer and its lists lag: looked up by id, never sent twice, one copy.
     const restored = r.stdout.split('Step 14/14')[1]!;
-    expect(r.stdout.split('Step 13/14')[1]!.split('Step 14/14')[0]).toMatch(/is in the recycle bin: it will be restored with its id/);
+    expect(r.stdout.split('Step 13/14')[1]!.split('Step 14/14')[0]).toMatch(/is in deleted items \(the recycle bin\): restore from deleted items, keeping its id/);
     expect(restored).toMatch(/the answer to the restore of policy "CA001 - Block legacy authentication" \([0-9a-f-]+\) was lost .*looking for it by id, without sending it again/);
-    expect(restored).toContain('✓ restore policy "CA001 - Block legacy authentication"');
+    expect(restored).toContain('✓ restore policy "CA001 - Block legacy authentication" from deleted items');
     expect(restored).toMatch(/"CA001 - Block legacy authentication": 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
   });
 });

@@ -34,7 +34,7 @@ const auth = { authorization: 'Bearer t', 'content-type': 'application/json' };
 const policies = async () =>
   ((await (await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies`, { headers: auth })).json()) as { value: { id: string; displayName: string }[] }).value;
 
-async function restore(options: { only?: string; prune?: boolean } = {}): Promise<Plan> {
+async function restore(options: { only?: string; prune?: boolean; log?: (line: string) => void } = {}): Promise<Plan> {
   const outcome = await planRestore(filePolicyStore(backup), graph, { from: backup, apiVersion: 'v1.0', ...options });
   if (outcome.status !== 'planned') throw new Error(`restore did not plan: ${outcome.status}`);
   return outcome.plan;
@@ -43,10 +43,14 @@ async function restore(options: { only?: string; prune?: boolean } = {}): Promis
 test('a policy deleted since the backup is restored from deletedItems with its id kept', async () => {
   const victim = (await policies()).find((p) => p.displayName.startsWith('CA004'))!;
   await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies/${victim.id}`, { method: 'DELETE', headers: auth });
-  const plan = await restore();
+  const lines: string[] = [];
+  const plan = await restore({ log: (line) => lines.push(line) });
   const op = plan.operations.find((o) => o.action === 'create')!;
   expect(op).toMatchObject({ displayName: victim.displayName, restoreFrom: victim.id });
-  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')), source: madeHere(plan) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')), source: madeHere(plan) }, { allowDelete: false, keepGoing: false, log: (line) => lines.push(line) });
+  // It says where the object comes back from, when it plans and when it applies.
+  expect(lines).toContain(`"${victim.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${victim.id}`);
+  expect(lines.some((l) => l.includes(`restore policy "${victim.displayName}" from deleted items ok`))).toBe(true);
   expect(outcome).toMatchObject({ applied: 1, failed: 0, verification: [] });
   expect((await policies()).find((p) => p.displayName === victim.displayName)?.id).toBe(victim.id);
   expect(emulator.requests().byEndpoint['POST /v1.0/identity/conditionalAccess/deletedItems/policies/{id}/restore']).toBe(1);

@@ -63,6 +63,6 @@ test('a create that brought a deleted object back with its id reads as a restore
       { operation: { ...back, displayName: 'CA005 - purged' }, status: 'applied', id: 'new-5', ms: 0 },
     ]),
   ).split('\n');
-  expect(lines).toContain('  ✓ restore policy "CA004 - back" (p-4)');
+  expect(lines).toContain('  ✓ restore policy "CA004 - back" from deleted items (p-4)');
   expect(lines).toContain('  ✓ create policy "CA005 - purged" (new-5)');
 });

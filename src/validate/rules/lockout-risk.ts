@@ -11,7 +11,9 @@ import type { Rule, RuleHit } from '../rule.js';
 /** The conditions that limit a policy to a subset of sign-ins, named for the message. */
 export function narrowingConditions(p: PolicyView): string[] {
   const narrowing: string[] = [];
-  if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all')) narrowing.push('clientAppTypes');
+  // Keywords in any case (Graph accepts "All", "ALL"): the bodies apply and contingency check are
+  // not normalised, and a case-sensitive match would read "ALL" as a narrowing condition.
+  if (p.clientAppTypes && p.clientAppTypes.length > 0 && !hasKeyword(p.clientAppTypes, 'all')) narrowing.push('clientAppTypes');
   const platforms = p.platforms;
   if (platforms.includePlatforms.length > 0 && (!hasKeyword(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
     narrowing.push('platforms');
@@ -42,7 +44,7 @@ export const lockoutRisk: Rule = {
       const p = viewPolicy(document.value);
       // A missing state is judged as enforcing (the schema reports it too).
       if (!mayEnforce(p.state)) continue;
-      if (!p.grant?.builtInControls.includes('block')) continue;
+      if (!p.grant || !hasKeyword(p.grant.builtInControls, 'block')) continue;
       if (!hasKeyword(p.users.includeUsers, 'All')) continue;
       if (!hasKeyword(p.applications.includeApplications, 'All')) continue;
       const u = p.users;
