@@ -40929,7 +40929,7 @@ async function executeOperations(operations, tenant, options) {
     let stopped;
     for (const [index, op] of ordered.entries()) {
         const action = op.action === 'create' && op.restoreFrom ? 'restore' : op.action;
-        const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}`;
+        const label = `[${index + 1}/${ordered.length}] ${action} ${kindLabel(op)} ${quoted(op.displayName)}${action === 'restore' ? ' from deleted items' : ''}`;
         if (stopped) {
             results.push({ operation: op, status: 'skipped', id: op.id, error: stopped, ms: 0 });
             continue;
@@ -42483,9 +42483,9 @@ async function lostAnswerSteps(url, graph, steps, out, backupDir, tempFolder) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ registerEmulator)
+/* harmony export */   HU: () => (/* binding */ registerEmulator)
 /* harmony export */ });
-/* unused harmony export emulatorOptionsFromFlags */
+/* unused harmony exports isLoopbackHost, exposureWarning, emulatorOptionsFromFlags */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5071);
 /* harmony import */ var _emulator_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8419);
 /* harmony import */ var _repo_output_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2591);
@@ -42502,6 +42502,22 @@ function number(value, flag, { min = 0, integer = false } = {}) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${flag} takes ${integer ? 'a whole number' : 'a number'} of at least ${min}, not "${value}"`);
     }
     return n;
+}
+/** True for an address only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
+function isLoopbackHost(host) {
+    const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+/**
+ * The warning for an emulator bound beyond loopback (undefined on loopback): its admin endpoints
+ * answer anyone, without a token, and can read and replace the whole tenant.
+ */
+function exposureWarning(host, url) {
+    if (isLoopbackHost(host))
+        return undefined;
+    return (`warning: --host ${host} binds the emulator beyond loopback. The emulator's admin endpoints (/_emulator/…) have no authentication: ` +
+        `anyone who can reach ${url} can read and replace the tenant (GET/PUT /_emulator/state), reset it and inject faults. ` +
+        `Keep the default --host 127.0.0.1 unless the network is yours alone`);
 }
 /** Turns the flags into emulator options, refusing bad values before anything starts. */
 function emulatorOptionsFromFlags(flags) {
@@ -42537,7 +42553,7 @@ function registerEmulator(program) {
         .command('emulator')
         .description('run a local Microsoft Graph emulator (loopback only unless --host says otherwise) until Ctrl-C')
         .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
-        .option('--host <address>', 'address to bind', '127.0.0.1')
+        .option('--host <address>', 'address to bind; beyond loopback it warns: the admin endpoints (/_emulator/…) have no authentication', '127.0.0.1')
         .option('--seed <sample|file>', 'initial tenant: "sample" or a tenant fixture JSON file')
         .option('--state <file>', 'keep the tenant in this file across restarts (written atomically on every change)')
         .option('--latency <ms>', 'delay every Graph request by this many milliseconds (with jitter)')
@@ -42559,6 +42575,9 @@ function registerEmulator(program) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`cannot start the emulator: ${e.message}`);
             throw e;
         });
+        const warning = exposureWarning(options.host ?? '127.0.0.1', emulator.url);
+        if (warning)
+            (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .writeErr */ .VJ)(`${warning}\n`);
         (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .writeOut */ .sD)(`caac emulator listening on ${emulator.url}\n`);
         await new Promise((resolve) => {
             const stop = () => {
@@ -43038,7 +43057,7 @@ async function main(argv) {
     (0,_restore_command_js__WEBPACK_IMPORTED_MODULE_11__/* .registerRestore */ .U)(program, setExit);
     (0,_backup_command_js__WEBPACK_IMPORTED_MODULE_8__/* .registerBackup */ .a)(program, setExit);
     (0,_contingency_command_js__WEBPACK_IMPORTED_MODULE_9__/* .registerContingency */ .J)(program, setExit);
-    (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .H)(program);
+    (0,_emulator_command_js__WEBPACK_IMPORTED_MODULE_5__/* .registerEmulator */ .HU)(program);
     (0,_demo_command_js__WEBPACK_IMPORTED_MODULE_4__/* .registerDemo */ .H)(program, setExit);
     try {
         await program.parseAsync(argv, { from: 'user' });
@@ -44357,13 +44376,21 @@ var guards = __nccwpck_require__(2179);
 /** What refuses the switch (empty: it may go ahead). */
 function activationProblems(operations, snapshot, guard) {
     const after = [];
+    const unknown = [];
     for (const op of operations) {
-        const live = snapshot.policies.find((p) => String(p['id']).toLowerCase() === (op.id ?? '').toLowerCase());
-        if (!live || op.body?.['state'] === undefined)
+        // A switch that changes no state changes nothing the guard judges.
+        if (op.body?.['state'] === undefined)
             continue;
+        const live = op.id === undefined ? undefined : snapshot.policies.find((p) => String(p['id']).toLowerCase() === op.id.toLowerCase());
+        // The switch is planned from this snapshot, so this cannot happen; if it ever does, the
+        // policy cannot be judged as it will be, and an unjudged switch is refused (fail closed).
+        if (!live) {
+            unknown.push(`policy "${op.displayName}" (${op.id ?? 'no id'}) is not in the tenant as read, so it cannot be checked`);
+            continue;
+        }
         after.push({ ...op, body: { ...structuredClone(live), state: op.body['state'] } });
     }
-    return (0,guards/* bodySafetyProblems */.j)(after, guard);
+    return [...unknown, ...(0,guards/* bodySafetyProblems */.j)(after, guard)];
 }
 
 // EXTERNAL MODULE: ./lib/src/errors.js
@@ -45231,7 +45258,7 @@ async function planRestore(store, ports, options) {
         const id = op.file ? idsByFile.get(op.file) : undefined;
         if (id && deleted.has(`${op.kind}:${id}`)) {
             op.restoreFrom = id;
-            options.log?.(`"${op.displayName}" is in the recycle bin: it will be restored with its id ${id}`);
+            options.log?.(`"${op.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${id}`);
         }
     }
     return outcome;
@@ -79428,7 +79455,7 @@ function describeResult(r) {
     // A create that brought a deleted object back (same id) is a restore: say so.
     const restored = r.operation.action === 'create' && r.operation.restoreFrom !== undefined && (r.status !== 'applied' || r.id === r.operation.restoreFrom);
     const action = restored ? 'restore' : r.operation.action;
-    return `${action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"`;
+    return `${action} ${_model_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_LABELS */ .bu[r.operation.kind]} "${(0,_plan_format_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitizeLogText */ .fu)(r.operation.displayName)}"${restored ? ' from deleted items' : ''}`;
 }
 /**
  * Every operation by name — ✓ applied, ✗ failed, ? outcome unknown, - not attempted — then `!`
@@ -82385,7 +82412,9 @@ function allRuleInfo() {
 /** The conditions that limit a policy to a subset of sign-ins, named for the message. */
 function narrowingConditions(p) {
     const narrowing = [];
-    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !p.clientAppTypes.includes('all'))
+    // Keywords in any case (Graph accepts "All", "ALL"): the bodies apply and contingency check are
+    // not normalised, and a case-sensitive match would read "ALL" as a narrowing condition.
+    if (p.clientAppTypes && p.clientAppTypes.length > 0 && !(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.clientAppTypes, 'all'))
         narrowing.push('clientAppTypes');
     const platforms = p.platforms;
     if (platforms.includePlatforms.length > 0 && (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(platforms.includePlatforms, 'all') || platforms.excludePlatforms.length > 0)) {
@@ -82427,7 +82456,7 @@ const lockoutRisk = {
             // A missing state is judged as enforcing (the schema reports it too).
             if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .mayEnforce */ .MP)(p.state))
                 continue;
-            if (!p.grant?.builtInControls.includes('block'))
+            if (!p.grant || !(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.grant.builtInControls, 'block'))
                 continue;
             if (!(0,_model_policy_view_js__WEBPACK_IMPORTED_MODULE_0__/* .hasKeyword */ .U6)(p.users.includeUsers, 'All'))
                 continue;
