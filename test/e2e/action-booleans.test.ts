@@ -5,10 +5,10 @@
  * INPUT_* variables, the composite actions step by step through `env:`), against `caac emulator`
  * in a child process, whose request log shows that nothing was read or written.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { copyExample } from './helpers.js';
+import { copyExample, emulatorRequests, startCliEmulator } from './helpers.js';
 import { readAction, runCompositeAction, runJavaScriptAction } from './runner.js';
 
 const CLI = resolve('dist/cli.js');
@@ -19,26 +19,12 @@ let emulator: ChildProcessWithoutNullStreams;
 let url: string;
 
 beforeAll(async () => {
-  emulator = spawn(process.execPath, [CLI, 'emulator', '--seed', 'sample', '--rate-limit', '100']);
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    emulator.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    emulator.on('exit', () => fail(new Error(out)));
-  });
+  ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--rate-limit', '100']));
 });
 afterAll(() => {
   emulator.kill('SIGTERM');
 });
 
-/** The emulator's request count, read with curl-free Node in a child (this process may be blocked by spawnSync). */
-function emulatorRequests(): number {
-  const r = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${url}/_emulator/requests`)}).then((r) => r.json()).then((j) => console.log(j.total))`], { encoding: 'utf8' });
-  return Number(r.stdout.trim());
-}
 
 /** Inputs whose default is true or false, per action: the boolean inputs. */
 function booleanInputs(actionYml: string): string[] {
@@ -77,17 +63,17 @@ test('the boolean inputs of every action are the ones tested here', () => {
 
 describe.each(Object.entries(COMPOSITES).filter(([, inputs]) => inputs.length > 0))('actions/%s', (action, inputs) => {
   test.each(inputs.flatMap((input) => BAD.map((value) => [input, value] as const)))('%s: %j is refused before any Graph request (exit 2)', (input, value) => {
-    const before = emulatorRequests();
+    const before = emulatorRequests(url);
     const r = runCompositeAction(resolve('actions', action, 'action.yml'), { 'graph-url': url, ...COMPOSITE_INPUTS[action], [input]: value }, { cwd: copyExample('caac-bool-'), env });
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`::error::${expected(input, value)}`);
-    expect(emulatorRequests()).toBe(before);
+    expect(emulatorRequests(url)).toBe(before);
   });
 });
 
 describe('the root action (INPUT_* as the runner sets them)', () => {
   test.each(ROOT.flatMap((input) => BAD.map((value) => [input, value] as const)))('%s: %j is refused before any Graph request (exit 2)', (input, value) => {
-    const before = emulatorRequests();
+    const before = emulatorRequests(url);
     const r = runJavaScriptAction(
       ACTION_JS,
       { INPUT_COMMAND: ROOT_COMMAND[input]!, 'INPUT_GRAPH-URL': url, 'INPUT_PLAN-FILE': 'no-such-plan.json', [`INPUT_${input.toUpperCase()}`]: value, ...env },
@@ -95,7 +81,7 @@ describe('the root action (INPUT_* as the runner sets them)', () => {
     );
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`::error::${expected(input, value)}`);
-    expect(emulatorRequests()).toBe(before);
+    expect(emulatorRequests(url)).toBe(before);
   });
 });
 
@@ -138,10 +124,10 @@ describe('the CLI: boolean flags take no value', () => {
     [['plan', '--prune=false'], /unknown option '--prune=false'/],
     [['apply', '--plan', 'p.json', '--allow-delete=no'], /unknown option '--allow-delete=no'/],
   ])('%j is a usage error (exit 2), nothing sent', (args, message) => {
-    const before = emulatorRequests();
+    const before = emulatorRequests(url);
     const r = spawnSync(process.execPath, [CLI, ...args, '--graph-url', url], { cwd: copyExample('caac-bool-'), encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...env } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(emulatorRequests()).toBe(before);
+    expect(emulatorRequests(url)).toBe(before);
   });
 });

@@ -2,27 +2,17 @@
  * actions/plan then actions/apply, run step by step as the runner runs composite actions, against
  * `caac emulator` in a child process (the composite runner blocks this process while a step runs).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { copyExample } from './helpers.js';
+import { copyExample, startCliEmulator } from './helpers.js';
 import { readAction, runCompositeAction } from './runner.js';
 
-const CLI = resolve('dist/cli.js');
 let emulator: ChildProcessWithoutNullStreams;
 let url: string;
 
 beforeAll(async () => {
-  emulator = spawn(process.execPath, [CLI, 'emulator', '--seed', 'sample', '--rate-limit', '100']);
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    emulator.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    emulator.on('exit', () => fail(new Error(out)));
-  });
+  ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--rate-limit', '100']));
 });
 afterAll(() => {
   emulator.kill('SIGTERM');

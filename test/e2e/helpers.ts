@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -67,4 +67,24 @@ export function editPolicy(cwd: string, file: string, edit: (p: Record<string, a
   const policy = JSON.parse(readFileSync(path, 'utf8'));
   edit(policy);
   writeFileSync(path, JSON.stringify(policy, null, 2));
+}
+
+/** Starts the bundled CLI's emulator with these flags; resolves with the process and its URL once it listens. */
+export function startCliEmulator(flags: string[]): Promise<{ emulator: ChildProcessWithoutNullStreams; url: string }> {
+  const emulator = spawn(process.execPath, [resolve('dist/cli.js'), 'emulator', ...flags]);
+  return new Promise((ok, fail) => {
+    let out = '';
+    emulator.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok({ emulator, url: m[1]! });
+    });
+    emulator.on('exit', () => fail(new Error(out)));
+  });
+}
+
+/** The emulator's request count, read by a child (this process may be blocked in spawnSync). */
+export function emulatorRequests(url: string): number {
+  const r = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${url}/_emulator/requests`)}).then((r) => r.json()).then((j) => console.log(j.total))`], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
 }

@@ -6,10 +6,10 @@
  * workflow command except caac's own (its annotations, its failure message, the token's mask);
  * no raw control or bidi character reaches the log; the names are still shown, escaped.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { copyExample, writeRepo } from './helpers.js';
+import { copyExample, startCliEmulator, writeRepo } from './helpers.js';
 import { runCompositeAction, runJavaScriptAction } from './runner.js';
 
 const CLI = resolve('dist/cli.js');
@@ -54,16 +54,7 @@ const policy = (displayName: string): Record<string, unknown> => ({
 });
 
 beforeAll(async () => {
-  emulator = spawn(process.execPath, [CLI, 'emulator', '--seed', 'sample', '--rate-limit', '100']);
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    emulator.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    emulator.on('exit', () => fail(new Error(out)));
-  });
+  ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--rate-limit', '100']));
   // The tenant holds a policy for each hostile name (not managed by the repository).
   for (const name of Object.values(HOSTILE)) await graph('POST', 'identity/conditionalAccess/policies', policy(name));
 });

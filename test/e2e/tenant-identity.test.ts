@@ -3,11 +3,11 @@
  * (or `tenant-id` input) that is not the token's tenant stops the run before any Graph request,
  * naming both ids (a configuration error: exit 2); without one, the plan names the token's tenant.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fakeJwt } from '../fixtures/fake-jwt.js';
-import { copyExample } from './helpers.js';
+import { copyExample, emulatorRequests, startCliEmulator } from './helpers.js';
 import { runJavaScriptAction } from './runner.js';
 
 const CLI = resolve('dist/cli.js');
@@ -18,25 +18,12 @@ const TOKEN = fakeJwt({ tid: TENANT });
 let emulator: ChildProcessWithoutNullStreams;
 let url: string;
 beforeAll(async () => {
-  emulator = spawn(process.execPath, [CLI, 'emulator', '--seed', 'sample', '--tenant-id', TENANT]);
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    emulator.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    emulator.on('exit', () => fail(new Error(out)));
-  });
+  ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--tenant-id', TENANT]));
 });
 afterAll(() => {
   emulator.kill('SIGTERM');
 });
 
-function emulatorRequests(): number {
-  const r = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${url}/_emulator/requests`)}).then((r) => r.json()).then((j) => console.log(j.total))`], { encoding: 'utf8' });
-  return Number(r.stdout.trim());
-}
 
 const cli = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) =>
   spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', CAAC_ACCESS_TOKEN: TOKEN, ...extraEnv } });
@@ -49,11 +36,11 @@ test('caac plan without --tenant-id: the plan names the token\'s tenant', () => 
 });
 
 test('caac plan --tenant-id OTHER: stopped before any request, both ids named', () => {
-  const before = emulatorRequests();
+  const before = emulatorRequests(url);
   const r = cli(['plan', '--graph-url', url, '--tenant-id', OTHER], copyExample('caac-tid-'));
   expect(r.status).toBe(2); // a configuration error
   expect(r.stderr).toContain(`caac: the token belongs to tenant ${TENANT}, but --tenant-id says ${OTHER}: nothing was read or changed.`);
-  expect(emulatorRequests()).toBe(before);
+  expect(emulatorRequests(url)).toBe(before);
 });
 
 test('AZURE_TENANT_ID that disagrees is named as such', () => {
@@ -69,9 +56,9 @@ test('--tenant-id that is not a GUID: refused at once', () => {
 });
 
 test('the root action with a tenant-id input that disagrees: a configuration error (exit 2), nothing sent', () => {
-  const before = emulatorRequests();
+  const before = emulatorRequests(url);
   const r = runJavaScriptAction(resolve('dist/action.js'), { INPUT_COMMAND: 'plan', 'INPUT_GRAPH-URL': url, 'INPUT_TENANT-ID': OTHER, CAAC_ACCESS_TOKEN: TOKEN }, copyExample('caac-tid-'));
   expect(r.status).toBe(2);
   expect(r.stdout).toContain(`::error::the token belongs to tenant ${TENANT}, but the tenant-id input says ${OTHER}`);
-  expect(emulatorRequests()).toBe(before);
+  expect(emulatorRequests(url)).toBe(before);
 });
