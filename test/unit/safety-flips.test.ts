@@ -213,6 +213,13 @@ describe('5. the contingency guard judges each policy as the switch leaves it', 
     expect(snapshot).toEqual(before);
   });
 
+  test('ids compare without regard to case, whichever side has capitals (Graph answers lower case; files and people may not)', () => {
+    const lettered = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+    const guarded = { ...live(6, { excludeGroups: [BG_GROUP] }), id: lettered };
+    expect(activationProblems([switchTo(6, 'enabled', lettered.toUpperCase())], tenant(guarded), guard)).toEqual([]);
+    expect(activationProblems([switchTo(6, 'enabled', lettered)], tenant({ ...guarded, id: lettered.toUpperCase() }), guard)).toEqual([]);
+  });
+
   test('a block of everyone switched on is a lockout', () => {
     const block: JsonObject = { ...live(3, { excludeGroups: [BG_GROUP] }), grantControls: { operator: 'OR', builtInControls: ['block'] } };
     (block['conditions'] as { users: JsonObject }).users = { includeUsers: ['All'] };
