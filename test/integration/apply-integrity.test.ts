@@ -6,15 +6,14 @@
  * the plan file (written, edited as JSON, read back) as it does between the plan and apply jobs.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
 import { madeHereSource, reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { planRestore, restoreStore } from '../../src/commands/restore.js';
 import { runPlan } from '../../src/commands/plan.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { PlanMismatchError } from '../../src/errors.js';
 import { reportTenantCommandError } from '../../src/cli/fail.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
@@ -23,6 +22,7 @@ import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
+import { exampleTenant } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'policies/ca006-require-compliant-or-hybrid-joined-device.json';
@@ -34,10 +34,7 @@ let connection: GraphConnection;
 const dirs: string[] = [];
 
 beforeEach(async () => {
-  emu = await startEmulator({ seed: 'sample' });
-  cwd = mkdtempSync(join(tmpdir(), 'caac-integrity-'));
-  dirs.push(cwd);
-  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
+  ({ emu, cwd } = await exampleTenant('caac-integrity-', dirs));
   connection = connect();
 });
 afterEach(async () => {

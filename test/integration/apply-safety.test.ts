@@ -4,21 +4,20 @@
  * without --allow-delete, the snapshot before the first write, unsafe bodies, another tenant.
  * "Zero writes" is checked in the emulator's own request log.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runApply, type ApplyOptions, type ApplyOutcome } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/commands/plan.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { SafetyError, StalePlanError } from '../../src/errors.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { Tenant } from '../../src/plan/ports.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore, type SnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
-import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
+import { exampleTenant, partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { reviewedPlanSource, type PlanSource } from '../../src/commands/plan-check.js';
 
@@ -33,7 +32,6 @@ function snapshotDocument(dir: string, folder: string, id: string): JsonObject |
   return undefined;
 }
 
-const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'policies/ca006-require-compliant-or-hybrid-joined-device.json';
 const CA007 = 'policies/ca007-require-mfa-for-medium-and-high-sign-in-risk.json';
 const CA009 = 'policies/ca009-require-mfa-for-guests-and-external-users.json';
@@ -46,11 +44,7 @@ let connection: GraphConnection;
 const dirs: string[] = [];
 
 beforeEach(async () => {
-  emu = await startEmulator({ seed: 'sample' });
-  cwd = mkdtempSync(join(tmpdir(), 'caac-apply-'));
-  dirs.push(cwd);
-  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  ({ emu, cwd, connection } = await exampleTenant('caac-apply-', dirs));
 });
 afterEach(async () => {
   await emu.stop();

@@ -4,19 +4,18 @@
  * and propose deleting every tenant object), and a repository without emergency-access accounts
  * gets a `no-emergency-access` plan warning on every run, or the waiver's reason, escaped.
  */
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runPlan, type PlanOutcome } from '../../src/commands/plan.js';
 import { reportStoppedPlan } from '../../src/cli/plan-command.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
+import { exampleTenant } from '../fixtures/repo-helpers.js';
 
-const EXAMPLE = resolve('examples/conditional-access');
 
 let emu: RunningEmulator;
 let cwd: string;
@@ -24,11 +23,7 @@ let connection: GraphConnection;
 const dirs: string[] = [];
 
 beforeEach(async () => {
-  emu = await startEmulator({ seed: 'sample' });
-  cwd = mkdtempSync(join(tmpdir(), 'caac-hostile-'));
-  dirs.push(cwd);
-  cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  ({ emu, cwd, connection } = await exampleTenant('caac-hostile-', dirs));
 });
 afterEach(async () => {
   await emu.stop();
