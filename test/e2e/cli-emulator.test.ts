@@ -153,10 +153,10 @@ describe('caac demo --dir (bundled CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Step 2/14  caac validate --dir conditional-access\n');
-    expect(r.stdout).toMatch(/Step 3\/14  caac plan --dir conditional-access --graph-url http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toMatch(/Step 3\/14 {2}caac plan --dir conditional-access --graph-url http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged');
     // The edit is a policy the repository describes; the contingency set is the one its caac.yml defines.
-    expect(r.stdout).toMatch(/Step 4\/14  someone edits the tenant in the portal: the report-only policy "CA\d{3} - [^"]+" is switched on/);
+    expect(r.stdout).toMatch(/Step 4\/14 {2}someone edits the tenant in the portal: the report-only policy "CA\d{3} - [^"]+" is switched on/);
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
     expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate outage-mfa\n');
     expect(r.stdout).toContain('outage-mfa: Multifactor authentication is unavailable (an MFA provider or Entra outage).');
