@@ -9,6 +9,7 @@ import { resultLines } from '../render/apply-text.js';
 import { escapeLogValue } from '../render/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { sanitizeLogText } from '../render/plan-format.js';
+import { filePolicyStore } from '../repo/load-repository.js';
 
 const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
 
@@ -19,7 +20,7 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const set = readInput(process.env, 'set');
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
+  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
   for (const problem of outcome.problems) runnerLog.warning(escapeLogValue(problem), { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);

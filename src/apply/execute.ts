@@ -10,7 +10,7 @@
 import { GraphError } from '../errors.js';
 import { isJsonObject, KIND_LABELS, type JsonObject, type JsonValue } from '../model/documents.js';
 import type { PlanOperation } from '../model/plan.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { sanitizeLogText } from '../render/plan-format.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
 

@@ -9,6 +9,7 @@ import { sanitizeLogText } from '../render/plan-format.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { writeOut, printLine, printErrLine } from './output.js';
+import { filePolicyStore } from '../repo/load-repository.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
@@ -57,8 +58,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   const graph = connectFromFlags(flags);
-  const outcome = await runContingency(action, setName, graph, {
-    dir: flags.dir,
+  const outcome = await runContingency(action, setName, { ...graph, store: filePolicyStore(flags.dir) }, {
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
     log: printLine,

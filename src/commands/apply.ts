@@ -10,6 +10,7 @@
  * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
  * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
+import { snapshotFiles } from '../backup/snapshot-files.js';
 import { executeOperations, type OperationResult } from '../apply/execute.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
@@ -21,12 +22,12 @@ import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
 import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { sanitizeLogText } from '../render/plan-format.js';
-import type { SnapshotStore } from '../repo/snapshot-store.js';
+import type { SnapshotStore } from '../ports/snapshot-store.js';
 
 export interface ApplyOptions {
   allowDelete: boolean;
@@ -155,7 +156,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
   let snapshotDir: string;
   try {
-    snapshotDir = ports.snapshots.write(touched);
+    snapshotDir = ports.snapshots.write(snapshotFiles(touched));
   } catch (e) {
     // Without the snapshot there is nothing to go back to: no write may happen.
     throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });

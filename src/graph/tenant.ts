@@ -7,7 +7,7 @@ import { escapeLogValue } from '../render/log-text.js';
 import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
 import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import type { GraphHttp } from './http.js';
 
 /** Where each kind lives, under the API version. */
