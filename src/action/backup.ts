@@ -3,7 +3,7 @@ import * as runnerLog from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
 import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';

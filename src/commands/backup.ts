@@ -16,7 +16,7 @@ import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../mo
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export interface BackupOptions {
   /** Keep raw ids everywhere instead of `kind:name` references. */

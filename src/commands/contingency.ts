@@ -27,10 +27,10 @@ import type { Settings, SettingsSource } from '../model/settings.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { resolveReferences } from '../resolve/resolve-references.js';
 import type { PolicyStore } from '../ports/policy-store.js';
-import { sanitizeLogText } from '../render/plan-format.js';
 import { readBack } from './apply.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export type ContingencyAction = 'status' | 'activate' | 'deactivate';
 
@@ -68,7 +68,7 @@ export async function runContingency(
   given: ContingencyOptions,
 ): Promise<ContingencyOutcome> {
   // Policy names come from files and the tenant: a control character must not forge a log line.
-  const options: ContingencyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
+  const options: ContingencyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
   const repo = ports.store.load();
   const settings = readSettings(repo.settings);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);

@@ -3,7 +3,7 @@
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
 import { GraphError } from '../errors.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
 import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
