@@ -14,11 +14,12 @@ import { hasChanges, runPlan } from '../commands/plan.js';
 import { planRestore, restoreStore } from '../commands/restore.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { runValidate } from '../commands/validate.js';
-import { backupSummaryLine } from '../backup/report.js';
-import { renderContingencyStatus } from '../contingency/render.js';
+import { backupSummaryLine } from '../render/backup-report.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
 import type { GraphConnection } from '../graph/connect.js';
 import type { Plan } from '../model/plan.js';
-import type { PolicyStore } from '../model/repository.js';
+import type { PolicyStore } from '../ports/policy-store.js';
+import { folderBackupStore } from '../repo/backup-folder.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
@@ -142,7 +143,7 @@ const matchPlan: DemoStep = async (c, n) => {
 const backup: DemoStep = async (c, n) => {
   c.state.backupDir = join(c.tempFolder('caac-demo-backup-'), 'conditional-access');
   title(c, n, `caac backup --out ${c.state.backupDir}`);
-  c.show(backupSummaryLine(await runBackup(c.graph, { out: c.state.backupDir, apiVersion: 'v1.0' })));
+  c.show(backupSummaryLine(await runBackup({ ...c.graph, store: folderBackupStore(c.state.backupDir) }, { apiVersion: 'v1.0' })));
   return 'go';
 };
 
@@ -156,14 +157,14 @@ const backupPlan: DemoStep = async (c, n) => {
 
 /** Switches the set on or off as `caac contingency` does, and shows its status; answers whether it was done and verified. */
 async function contingency(c: DemoContext, action: 'activate' | 'deactivate', set: string): Promise<{ ok: boolean; switched: number }> {
-  const outcome = await runContingency(action, set, c.graph, { dir: c.dir, dryRun: false, log: (line) => c.show(line) });
+  const outcome = await runContingency(action, set, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: (line) => c.show(line) });
   c.show(renderContingencyStatus(outcome.sets));
   if (!contingencySucceeded(outcome)) c.failures.push(`caac contingency ${action} ${set} did not end verified`);
   return { ok: contingencySucceeded(outcome), switched: outcome.operations.length };
 }
 
 const activate: DemoStep = async (c, n) => {
-  const status = await runContingency('status', undefined, c.graph, { dir: c.dir, dryRun: false, log: () => undefined });
+  const status = await runContingency('status', undefined, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: () => undefined });
   c.state.set = status.sets[0]?.name;
   if (c.state.set === undefined) {
     title(c, n, 'an outage: caac contingency activate … skipped, the repository defines no contingency set (caac.yml contingency:, or "ENABLE IN EMERGENCY" in policy names)');
