@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { formatFindings } from '../render/findings.js';
 import { annotateFindings } from '../github/annotations.js';
 import { appendSizedJobSummary } from '../github/job-summary.js';
 import { readPullRequest } from '../github/pull-request.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { formatFindings } from '../render/findings.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';

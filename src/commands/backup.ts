@@ -17,31 +17,13 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
 import { escapeLogValue } from '../model/log-text.js';
+import type { BackupResult } from '../model/outcomes.js';
 
 export interface BackupOptions {
   /** Keep raw ids everywhere instead of `kind:name` references. */
   ids?: boolean;
   apiVersion: ApiVersion;
   log?: (line: string) => void;
-}
-
-export interface BackupResult {
-  /** Files created or rewritten, relative to `out` (`policies/ca001-….json`). */
-  written: string[];
-  /** Files removed (their objects are gone from the tenant), relative to `out`. */
-  removed: string[];
-  /** Files whose bytes were already right, relative to `out`. */
-  unchanged: string[];
-  /** displayNames of objects new since the last backup in `out`. */
-  added: string[];
-  /** displayNames of objects whose document changed (renamed ones included). */
-  changed: string[];
-  /** displayNames of objects that were in the last backup and are gone from the tenant. */
-  removedNames: string[];
-  /** Things a reader should know: names a repository cannot hold twice, ids that no longer exist. */
-  warnings: string[];
-  /** Graph requests this backup spent. */
-  requests: RequestTally;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
