@@ -9,6 +9,7 @@ import { annotateFindings } from '../github/annotations.js';
 import { writePlanJobSummary } from '../github/job-summary.js';
 import { readPullRequest } from '../github/pull-request.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
+import { writePlanFile } from '../plan/plan-file.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -41,7 +42,7 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
   const { plan } = outcome;
   runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
-  writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
+  writeFileSync(planFile, writePlanFile(plan));
   if (process.env['GITHUB_STEP_SUMMARY']) await writePlanJobSummary(plan, { artifactName: inputs.artifactName });
 
   let commentUrl = '';
