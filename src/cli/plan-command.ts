@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
+import { runPlan, type PlanOutcome } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { ExitCode } from '../errors.js';
+import { hasChanges } from '../model/plan.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';
 import { writePlanFile } from '../plan/plan-file.js';

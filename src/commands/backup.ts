@@ -15,7 +15,7 @@ import { formatOfPath, planInPlace, type ExistingFile } from '../backup/in-place
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
 import { ConfigurationError } from '../errors.js';
 import { KIND_FOLDERS, KIND_LABELS } from '../model/documents.js';
-import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
+import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery, type RequestTally } from '../model/tenant.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
 import { escapeLogValue } from '../render/log-text.js';
@@ -193,13 +193,4 @@ function writeAtomically(path: string, content: string): void {
     }
     throw error;
   }
-}
-
-function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
-  const byEndpoint: Record<string, number> = {};
-  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-    const spent = n - (before.byEndpoint[endpoint] ?? 0);
-    if (spent > 0) byEndpoint[endpoint] = spent;
-  }
-  return { total: after.total - before.total, byEndpoint };
 }

@@ -140,8 +140,3 @@ export function planChanges(input: PlanInput): Plan {
   };
 }
 
-/** True when the plan would change the tenant. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.operations.some((o) => o.action !== 'noop');
-}
-
