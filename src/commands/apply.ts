@@ -19,7 +19,7 @@ import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from 
 import { SafetyError, StalePlanError } from '../errors.js';
 import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
-import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot } from '../model/tenant.js';
+import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
