@@ -12,7 +12,7 @@ import { planInPlace } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
 import { KIND_LABELS } from '../model/documents.js';
 import type { BackupStore } from '../ports/backup-store.js';
-import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
+import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery, type RequestTally } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
@@ -111,13 +111,4 @@ function syncFolder(store: BackupStore, files: readonly BackupFile[]): SyncResul
     removedNames: plan.removals.map((r) => r.displayName).sort(compare),
     warnings: [...existing.warnings, ...plan.warnings],
   };
-}
-
-function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
-  const byEndpoint: Record<string, number> = {};
-  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-    const spent = n - (before.byEndpoint[endpoint] ?? 0);
-    if (spent > 0) byEndpoint[endpoint] = spent;
-  }
-  return { total: after.total - before.total, byEndpoint };
 }
