@@ -12,7 +12,7 @@ import { planInPlace } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
 import { KIND_LABELS } from '../model/documents.js';
 import type { BackupStore } from '../ports/backup-store.js';
-import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery, type RequestTally } from '../model/tenant.js';
+import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
