@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DIGEST_FILE, sourceDigest } from './source-digest.mjs';
 
 const faces = { cli: 'lib/src/cli/main.js', action: 'lib/src/action/main.js' };
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
@@ -91,6 +92,8 @@ function locateRe2Wasm() {
   copyFileSync(join('node_modules', 're2-wasm', 'build', 'wasm', 're2.wasm'), join('dist', 're2.wasm'));
 }
 
+// What the e2e tests check before they run dist/ (scripts/source-digest.mjs).
+writeFileSync(DIGEST_FILE, sourceDigest() + '\n');
 const size = readdirSync('dist').reduce((n, f) => n + statSync(join('dist', f)).size, 0);
 console.log(`bundled dist/cli.js and dist/action.js over one bundle (${readdirSync('dist').length} files, ${(size / 1e6).toFixed(2)} MB)`);
 execFileSync(process.execPath, ['scripts/generate-docs.mjs'], { stdio: 'inherit' });
