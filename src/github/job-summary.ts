@@ -5,19 +5,13 @@
 import { statSync } from 'node:fs';
 import * as core from '@actions/core';
 import type { Plan } from '../model/plan.js';
+import type { JobSummary, JobSummaryResult } from '../ports/github.js';
 import { renderPlanMarkdownReport } from '../render/plan-markdown.js';
 
 /** GitHub's limit for one step's summary, in bytes. */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
-export interface JobSummaryResult {
-  written: boolean;
-  /** Bytes appended. */
-  bytes: number;
-  /** The markdown was cut (or rendered shorter) to fit. */
-  truncated: boolean;
-  reason?: string;
-}
+export type { JobSummaryResult };
 
 /** Bytes the step may still append (the summary file is shared by everything in the step). */
 function remainingBytes(path: string): number {
@@ -98,3 +92,9 @@ export async function writePlanJobSummary(plan: Plan, options: { artifactName?: 
   const text = truncateMarkdown(report.markdown, budget);
   return append(text, report.truncated || text !== report.markdown);
 }
+
+/** The JobSummary port over GITHUB_STEP_SUMMARY. */
+export const stepSummary: JobSummary = {
+  append: appendJobSummary,
+  appendPlan: writePlanJobSummary,
+};
