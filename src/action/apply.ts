@@ -11,7 +11,7 @@ import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
-import type { ActionPorts } from './ports.js';
+import type { ActionPorts } from './github-ports.js';
 
 /** The apply step: the downloaded plan file, applied and verified; a job summary; outputs. */
 export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {

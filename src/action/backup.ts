@@ -6,7 +6,7 @@ import { escapeLogValue } from '../render/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
-import type { ActionPorts } from './ports.js';
+import type { ActionPorts } from './github-ports.js';
 
 /** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
 export async function backupAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {

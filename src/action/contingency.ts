@@ -4,7 +4,7 @@ import { contingencySucceeded, runContingency, type ContingencyAction } from '..
 import { renderContingencyStatus } from '../contingency/render.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
-import type { ActionPorts } from './ports.js';
+import type { ActionPorts } from './github-ports.js';
 import { resultLines } from '../render/apply-text.js';
 import { escapeLogValue } from '../render/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';

@@ -10,7 +10,7 @@ import { applyAction } from './apply.js';
 import { backupAction } from './backup.js';
 import { contingencyAction } from './contingency.js';
 import { planAction } from './plan.js';
-import { actionPorts } from './ports.js';
+import { actionPorts } from './github-ports.js';
 import { validateAction } from './validate.js';
 
 async function run(): Promise<void> {

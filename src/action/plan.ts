@@ -14,7 +14,7 @@ import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.j
 import { renderPlanText } from '../render/plan-text.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
-import type { ActionPorts } from './ports.js';
+import type { ActionPorts } from './github-ports.js';
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 export async function planAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {

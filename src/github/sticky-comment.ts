@@ -4,7 +4,7 @@
  * that may not comment (a fork's read-only token, a workflow without `pull-requests: write`) is
  * not an error: the result says `skipped` and why. Any other failure throws a GitHubApiError.
  */
-import { GitHubApiError } from '../errors.js';
+import { ConfigurationError, GitHubApiError } from '../errors.js';
 import type { StickyComment, StickyCommentResult } from '../ports/github.js';
 import type { GitHubLog, Octokit } from './octokit.js';
 
@@ -43,7 +43,7 @@ function skipped(error: GitHubApiError, what: string): StickyCommentResult {
 
 export function splitRepository(repository: string): { owner: string; repo: string } {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
-  if (!m) throw new GitHubApiError(`"${repository}" is not a repository (owner/name)`, undefined, 'GET', '?');
+  if (!m) throw new ConfigurationError(`"${repository}" is not a repository (owner/name): check GITHUB_REPOSITORY or the event's repository`);
   return { owner: m[1]!, repo: m[2]! };
 }
 

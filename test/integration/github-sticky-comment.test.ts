@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
  * The GitHub adapter (src/github/, @actions/github's Octokit) against a loopback fake of the
  * REST API: the sticky comment, paging, retries, and the errors it reports.
  */
-import { GitHubApiError } from '../../src/errors.js';
+import { ConfigurationError, GitHubApiError } from '../../src/errors.js';
 import { gitHubAdapter } from '../../src/github/adapter.js';
 import type { GitHubLog } from '../../src/github/octokit.js';
 import type { Plan } from '../../src/model/plan.js';
@@ -335,9 +335,9 @@ describe('issues through the adapter', () => {
     expect(gh.issues(REPO)).toHaveLength(1);
   });
 
-  test('a repository that is not owner/name is refused before any request', async () => {
-    const error = await failure(adapter().createIssue({ repository: 'no-slash', title: 't', body: '' }));
-    expect(error.message).toContain('"no-slash" is not a repository (owner/name)');
+  test('a repository that is not owner/name is refused before any request (a settings mistake)', async () => {
+    await expect(adapter().createIssue({ repository: 'no-slash', title: 't', body: '' })).rejects.toThrow(ConfigurationError);
+    await expect(adapter().upsertStickyComment({ repository: 'a/b/c', issueNumber: 1, marker, body: '' })).rejects.toThrow(/"a\/b\/c" is not a repository \(owner\/name\)/);
     expect(gh.requests).toHaveLength(0);
   });
 });
