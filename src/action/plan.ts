@@ -10,7 +10,7 @@ import { readPullRequest, type PullRequestContext } from '../github/pull-request
 import type { Plan } from '../model/plan.js';
 import type { GitHub } from '../ports/github.js';
 import { filePolicyStore } from '../repo/load-repository.js';
-import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.js';
+import { planCommentMarker, renderPlanMarkdown, renderPlanMarkdownReport } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
@@ -43,7 +43,7 @@ export async function planAction(inputs: ActionInputs, ports: ActionPorts): Prom
   runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
   writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
-  if (process.env['GITHUB_STEP_SUMMARY']) await ports.summary.appendPlan(plan, { artifactName: inputs.artifactName });
+  if (process.env['GITHUB_STEP_SUMMARY']) await ports.summary.appendSized((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: inputs.artifactName }));
   // The outputs first: they hold even when the comment below fails.
   core.setOutput('has-changes', String(hasChanges(plan)));
   core.setOutput('create', String(plan.summary.create));

@@ -7,8 +7,6 @@
  * with the reason); anything else GitHub answers with, after the adapter's bounded retries,
  * throws a GitHubApiError (src/errors.ts) that names the status, method and path.
  */
-import type { Plan } from '../model/plan.js';
-
 /** One comment a run keeps up to date on a pull request (or issue), found by a hidden marker. */
 export interface StickyComment {
   /** `owner/name`. */
@@ -74,10 +72,13 @@ export interface JobSummaryResult {
   reason?: string;
 }
 
+/** A report that can render itself shorter: cut between objects, saying so, within `maxLength` characters. */
+export type SizedReport = (maxLength: number) => { markdown: string; truncated: boolean };
+
 /** The step's job summary (GitHub keeps at most 1 MiB of it per step). */
 export interface JobSummary {
   /** Appends markdown, cut at a line boundary when it would not fit. */
   append(markdown: string): Promise<JobSummaryResult>;
-  /** Appends the plan report, rendered as long as the remaining room allows. */
-  appendPlan(plan: Plan, options?: { artifactName?: string }): Promise<JobSummaryResult>;
+  /** Appends a report rendered as long as the room left allows (the plan report). */
+  appendSized(render: SizedReport): Promise<JobSummaryResult>;
 }
