@@ -5,11 +5,14 @@
 import type { GitHub } from '../ports/github.js';
 import { toGitHubApiError } from './api-error.js';
 import { commentOnIssue, createIssue } from './issues.js';
-import { connectOctokit, type GitHubConnection } from './octokit.js';
+import type { GitHubConnection, Octokit } from './octokit.js';
 import { upsertStickyComment } from './sticky-comment.js';
 
 export function gitHubAdapter(connection: GitHubConnection): GitHub {
-  const octokit = connectOctokit(connection);
+  // Octokit loads on the first call: a step that never talks to GitHub (validate, a plan on a
+  // push) does not pay for it at start.
+  let octokit: Promise<Octokit> | undefined;
+  const client = (): Promise<Octokit> => (octokit ??= import('./octokit.js').then((m) => m.connectOctokit(connection)));
   const translate = (error: unknown): unknown => toGitHubApiError(error, [connection.token]);
   const translated = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
@@ -19,8 +22,8 @@ export function gitHubAdapter(connection: GitHubConnection): GitHub {
     }
   };
   return {
-    upsertStickyComment: (comment) => upsertStickyComment(octokit, comment, translate, connection.log),
-    createIssue: (issue) => translated(() => createIssue(octokit, issue)),
-    commentOnIssue: (repository, issueNumber, body) => translated(() => commentOnIssue(octokit, repository, issueNumber, body)),
+    upsertStickyComment: async (comment) => upsertStickyComment(await client(), comment, translate, connection.log),
+    createIssue: (issue) => translated(async () => createIssue(await client(), issue)),
+    commentOnIssue: (repository, issueNumber, body) => translated(async () => commentOnIssue(await client(), repository, issueNumber, body)),
   };
 }
