@@ -73,6 +73,8 @@ export async function appendJobSummary(markdown: string): Promise<JobSummaryResu
   return append(text, text !== markdown);
 }
 
+export type { SizedReport };
+
 /**
  * A report (the plan's: the same markdown as the comment) in the job summary, allowed up to the
  * step's 1 MiB (characters are 1 to 4 bytes, so it renders shorter until it fits).
