@@ -9,6 +9,7 @@ import type { ApiVersion } from '../model/tenant.js';
 import type { Directory, Tenant } from '../plan/ports.js';
 import { cloudByName, type CloudName } from './clouds.js';
 import { chooseCredential, type AuthMethod } from './credentials.js';
+import { BatchRetryMiddleware } from './batch-retry-middleware.js';
 import { GraphDirectory } from './directory.js';
 import { GraphHttp } from './http.js';
 import {
@@ -117,6 +118,7 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const counter = new RequestCounter();
   const middleware: Middleware[] = [
     new AuthMiddleware(tokens),
+    new BatchRetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, log: options.log }),
     new RetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, bucket, log: options.log }),
     new PacingMiddleware(bucket, baseUrl),
     new CountingMiddleware(counter, baseUrl),
@@ -141,6 +143,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   });
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
-  const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
+  const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   return { tenant, directory, describe };
 }
