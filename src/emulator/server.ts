@@ -234,13 +234,13 @@ export class EmulatorServer {
     } catch (e) {
       r = this.errorResponse(e, ids);
     }
-    this.counter.record(key, r.status);
+    this.counter.record(key, r.status, true);
     return this.itemResponse(r);
   }
 
   private failedDependency(item: BatchItem, dependency: string, version: 'v1.0' | 'beta', ids: Ids): ItemResponse {
     const r = this.errorResponse(new GraphHttpError(424, 'FailedDependency', `The request depends on '${dependency}', which failed.`), ids);
-    this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424);
+    this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424, true);
     return this.itemResponse(r);
   }
 

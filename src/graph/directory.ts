@@ -21,6 +21,8 @@ import { BatchQueue, type SubAnswer, type SubRequest } from './batch-queue.js';
 import { errorFromAnswer, type GraphHttp } from './http.js';
 
 export const GET_BY_IDS_LIMIT = 1000;
+/** In-filter requests for service principals from which one page of all of them is worth trying instead. */
+const WHOLE_LIST_WORTH = 3;
 /** Graph's limit on a request URL with advanced queries, counted on the longer of our base URL and Graph's. */
 export const URL_LIMIT = 2048;
 const GRAPH_ORIGIN = 'https://graph.microsoft.com';
@@ -116,6 +118,9 @@ export class GraphDirectory implements Directory {
   /** By lookup key: every object Graph answered for that value. */
   private readonly lookups = new Map<string, DirectoryObject[]>();
   private roles: Promise<DirectoryObject[]> | undefined;
+  /** Every service principal of the tenant is in `lookups` (it fit one page). */
+  private wholeList = false;
+  private triedWholeList = false;
   private readonly queue: BatchQueue;
   /** URL characters before our path: the version under the longer of our base URL and Graph's. */
   private readonly urlPrefix: string;
@@ -206,27 +211,65 @@ export class GraphDirectory implements Directory {
     return wanted.flatMap((a) => this.lookups.get(lookupKey('appId', a)) ?? []);
   }
 
-  /** Asks Graph for every value not yet answered, many values per request, all requests at once. */
+  /**
+   * Asks Graph for every value not yet answered, many values per request, all requests at once.
+   * Service principals are special: apps are named by displayName *and* labelled by appId, so a
+   * tenant that references many of them is cheaper to read whole when it fits one page (999), which
+   * answers both questions and proves every name unique; otherwise in-filters as for the others.
+   */
   private async lookUp(asks: ReadonlyArray<{ target: TargetName; value: string }>): Promise<void> {
-    const byTarget = new Map<TargetName, Map<string, string>>();
-    for (const { target, value } of asks) {
-      if (value === '') continue;
-      const key = lookupKey(target, value);
-      if (this.lookups.has(key)) continue;
-      const values = byTarget.get(target) ?? new Map<string, string>();
-      values.set(key, value);
-      byTarget.set(target, values);
+    let byTarget = this.unanswered(asks);
+    const principals = [...byTarget].filter(([name]) => TARGETS[name].collection === 'servicePrincipals');
+    const filters = principals.reduce((n, [name, values]) => n + filterUrls(TARGETS[name], [...values.values()], this.urlPrefix).length, 0);
+    if (filters >= WHOLE_LIST_WORTH && !this.triedWholeList) {
+      this.triedWholeList = true;
+      if (await this.readAllServicePrincipals()) byTarget = this.unanswered(asks);
     }
     const requests: Array<Promise<void>> = [];
     for (const [name, values] of byTarget) {
-      const target = TARGETS[name];
-      for (const url of filterUrls(target, [...values.values()], this.urlPrefix)) {
+      for (const url of filterUrls(TARGETS[name], [...values.values()], this.urlPrefix)) {
         requests.push(this.read({ method: 'GET', url, headers: { ConsistencyLevel: 'eventual' } }).then((page) => this.take(name, page, url)));
       }
     }
     await Promise.all(requests);
     // Asked and not found: an empty answer, so the next question about it costs nothing.
     for (const values of byTarget.values()) for (const key of values.keys()) if (!this.lookups.has(key)) this.lookups.set(key, []);
+  }
+
+  /** The values not answered yet, by target (lookup key → value as asked). */
+  private unanswered(asks: ReadonlyArray<{ target: TargetName; value: string }>): Map<TargetName, Map<string, string>> {
+    const byTarget = new Map<TargetName, Map<string, string>>();
+    for (const { target, value } of asks) {
+      if (value === '') continue;
+      const key = lookupKey(target, value);
+      if (this.lookups.has(key)) continue;
+      if (this.wholeList && TARGETS[target].collection === 'servicePrincipals') {
+        this.lookups.set(key, []); // every service principal is known: not in the list, not in the tenant
+        continue;
+      }
+      const values = byTarget.get(target) ?? new Map<string, string>();
+      values.set(key, value);
+      byTarget.set(target, values);
+    }
+    return byTarget;
+  }
+
+  /** One page of every service principal; true when it held them all (no next page). */
+  private async readAllServicePrincipals(): Promise<boolean> {
+    const target = TARGETS.servicePrincipal;
+    const page = await this.read({ method: 'GET', url: `/servicePrincipals?$count=true&$top=999&$select=${target.select}`, headers: { ConsistencyLevel: 'eventual' } });
+    if (typeof page['@odata.nextLink'] === 'string') return false;
+    const byName = new Map<string, DirectoryObject[]>();
+    for (const item of Array.isArray(page['value']) ? page['value'].filter(isObject) : []) {
+      const o = toDirectoryObject('servicePrincipal', item);
+      if (o === undefined) continue;
+      this.remember(o);
+      const key = lookupKey('servicePrincipal', o.displayName);
+      byName.set(key, [...(byName.get(key) ?? []), o]);
+    }
+    for (const [key, objects] of byName) this.lookups.set(key, objects);
+    this.wholeList = true;
+    return true;
   }
 
   /** Files each object of a filter's answer under the value it matched. */
