@@ -16,7 +16,7 @@
  */
 import { GraphError } from '../errors.js';
 import type { DirectoryObject, NameQuery } from '../model/tenant.js';
-import type { Directory } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
 import { BatchQueue, type SubAnswer, type SubRequest } from './batch-queue.js';
 import { errorFromAnswer, type GraphHttp } from './http.js';
 

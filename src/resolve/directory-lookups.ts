@@ -10,7 +10,7 @@
  * Roles come from the role template list, named locations and strengths from the snapshot.
  */
 import type { DirectoryObject, NameQuery } from '../model/tenant.js';
-import type { Directory } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
 
 export interface DirectoryQuestions {
   /** Names by `${kind}:${name}`. */

@@ -13,6 +13,7 @@ import { hasChanges, runPlan } from '../../src/commands/plan.js';
 import { bigTenantShape } from '../../src/emulator/big-tenant.js';
 import { startEmulator, type RequestCounts, type RunningEmulator } from '../../src/emulator/index.js';
 import { connectGraph } from '../../src/graph/connect.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fakeJwt } from '../fixtures/fake-jwt.js';
 
@@ -56,7 +57,7 @@ test('the big seed: 195 policies referencing 3,000 distinct objects, with more i
 
 test('backup (names) and plan of the 3,000-reference tenant stay within the request targets', async () => {
   await resetCounts();
-  const backup = await runBackup(connect(), { out, apiVersion: 'v1.0' });
+  const backup = await runBackup({ ...connect(), store: folderBackupStore(out) }, { apiVersion: 'v1.0' });
   const backupCost = cost(emu.requests());
   expect(readdirSync(join(out, 'policies'))).toHaveLength(195);
   expect(backup.warnings).toEqual([]);
