@@ -84,21 +84,21 @@ test('backup (names) and plan of the 3,000-reference tenant stay within the requ
   expect(backupCost.throttled).toBeLessThanOrEqual(planCost.throttled);
 }, 120_000);
 
-test('an ambiguous name is still refused at scale: a second group with a referenced group\'s name', async () => {
-  const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { groups: Array<Record<string, unknown>>; policies: Array<Record<string, unknown>> };
-  const referenced = ((state.policies[0]!['conditions'] as Record<string, Record<string, string[]>>)['users']!['includeGroups']!)[0]!;
-  const twin = state.groups.find((g) => g['id'] === referenced)!;
-  state.groups.push({ id: '0f0f0f0f-0000-4000-8000-00000000abcd', displayName: twin['displayName'] });
+test('an ambiguous name is still refused at scale: a second group, and a second app, with a referenced one\'s name', async () => {
+  type Obj = Record<string, unknown>;
+  const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { groups: Obj[]; servicePrincipals: Obj[]; policies: Obj[] };
+  const conditions = state.policies[0]!['conditions'] as Record<string, Record<string, string[]>>;
+  const group = state.groups.find((g) => g['id'] === conditions['users']!['includeGroups']![0])!;
+  const app = state.servicePrincipals.find((sp) => sp['appId'] === conditions['applications']!['includeApplications']![0])!;
+  state.groups.push({ id: '0f0f0f0f-0000-4000-8000-00000000abcd', displayName: group['displayName'] });
+  state.servicePrincipals.push({ id: '0f0f0f0f-0000-4000-8000-00000000abce', appId: '0f0f0f0f-0000-4000-8000-00000000abcf', displayName: app['displayName'] });
   await fetch(`${emu.url}/_emulator/state`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(state) });
   const plan = await runPlan(filePolicyStore(out), connect(), { dir: out, apiVersion: 'v1.0' });
   expect(plan.status).toBe('unresolved');
   if (plan.status !== 'unresolved') return;
+  const problem = (path: RegExp, message: string) => expect.objectContaining({ file: expect.stringMatching(/ca0000-/), path: expect.stringMatching(path), message: expect.stringContaining(message), line: expect.any(Number) });
   expect(plan.problems).toEqual([
-    expect.objectContaining({
-      file: expect.stringMatching(/ca0000-/),
-      path: expect.stringMatching(/^\/conditions\/users\/includeGroups\/\d+$/),
-      message: expect.stringContaining(`group:${String(twin['displayName'])} is ambiguous: 2 groups have this name`),
-      line: expect.any(Number),
-    }),
+    problem(/^\/conditions\/users\/includeGroups\/\d+$/, `group:${String(group['displayName'])} is ambiguous: 2 groups have this name`),
+    problem(/^\/conditions\/applications\/includeApplications\/\d+$/, `app:${String(app['displayName'])} is ambiguous: 2 applications have this name`),
   ]);
 }, 120_000);
