@@ -218,22 +218,32 @@ export class GraphDirectory implements Directory {
    * answers both questions and proves every name unique; otherwise in-filters as for the others.
    */
   private async lookUp(asks: ReadonlyArray<{ target: TargetName; value: string }>): Promise<void> {
-    let byTarget = this.unanswered(asks);
-    const principals = [...byTarget].filter(([name]) => TARGETS[name].collection === 'servicePrincipals');
+    const byTarget = this.unanswered(asks);
+    const isPrincipals = (name: TargetName): boolean => TARGETS[name].collection === 'servicePrincipals';
+    const principals = [...byTarget].filter(([name]) => isPrincipals(name));
     const filters = principals.reduce((n, [name, values]) => n + filterUrls(TARGETS[name], [...values.values()], this.urlPrefix).length, 0);
-    if (filters >= WHOLE_LIST_WORTH && !this.triedWholeList) {
+    const wholeList = filters >= WHOLE_LIST_WORTH && !this.triedWholeList;
+    // The other collections' filters leave now, in the same batch as the attempt to read all service principals.
+    const others = this.filter([...byTarget].filter(([name]) => !wholeList || !isPrincipals(name)));
+    if (wholeList) {
       this.triedWholeList = true;
-      if (await this.readAllServicePrincipals()) byTarget = this.unanswered(asks);
+      const answered = await this.readAllServicePrincipals();
+      if (!answered) await this.filter(principals);
     }
+    await others;
+    // Asked and not found: an empty answer, so the next question about it costs nothing.
+    for (const values of byTarget.values()) for (const key of values.keys()) if (!this.lookups.has(key)) this.lookups.set(key, []);
+  }
+
+  /** In-filter requests for these values, all at once. */
+  private async filter(targets: ReadonlyArray<[TargetName, Map<string, string>]>): Promise<void> {
     const requests: Array<Promise<void>> = [];
-    for (const [name, values] of byTarget) {
+    for (const [name, values] of targets) {
       for (const url of filterUrls(TARGETS[name], [...values.values()], this.urlPrefix)) {
         requests.push(this.read({ method: 'GET', url, headers: { ConsistencyLevel: 'eventual' } }).then((page) => this.take(name, page, url)));
       }
     }
     await Promise.all(requests);
-    // Asked and not found: an empty answer, so the next question about it costs nothing.
-    for (const values of byTarget.values()) for (const key of values.keys()) if (!this.lookups.has(key)) this.lookups.set(key, []);
   }
 
   /** The values not answered yet, by target (lookup key → value as asked). */
