@@ -95,6 +95,15 @@ describe('directory', () => {
     expect(status).toEqual({ '1': 400, '2': 200 });
   });
 
+  test('$select answers only the named properties, and refuses a property the type does not have', async () => {
+    const r = await h.g('GET', '/groups?$select=id,displayName&$top=2');
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.value[0]).sort()).toEqual(['displayName', 'id']);
+    const bad = await h.g('GET', '/groups?$select=id,nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/Could not find a property named 'nope'/);
+  });
+
   test('$count=true is an advanced query: @odata.count with ConsistencyLevel: eventual, a 400 without', async () => {
     expect((await h.g('GET', '/groups?$count=true')).status).toBe(400);
     const counted = await h.g('GET', '/groups?$count=true&$top=1', undefined, { ConsistencyLevel: 'eventual' });
