@@ -14,7 +14,7 @@ import { valueAtPointer } from '../model/json-pointer.js';
 import { BUILT_IN_AUTH_STRENGTHS, MFA_TRUSTED_IPS_LOCATION_ID, POLICY_REFERENCE_SLOTS, isGuid, type ReferenceKind } from '../model/references.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
-import type { PreparedDocument } from '../validate/rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 import { askDirectory, type DirectoryAnswers } from './directory-lookups.js';
 import { emergencyAccessSites, slotName, slotSites, type EmergencyAccessSource, type ResolvedDocument, type Site } from './sites.js';
 import { wellKnownAppName } from './well-known-apps.js';

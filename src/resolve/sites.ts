@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject, type JsonValue, type Locator } from '../
 import type { EmergencyAccessIds } from '../model/emergency-access.js';
 import { childPointer, parentPointer, parsePointer, valueAtPointer } from '../model/json-pointer.js';
 import { parseReferenceValue, type ParsedReferenceValue, type ReferenceSlot } from '../model/references.js';
-import type { PreparedDocument } from '../validate/rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 
 export type ResolvedDocument = PreparedDocument & { resolved: JsonObject };
 
