@@ -15,6 +15,7 @@
  * still failed is a GraphError.
  */
 import { GraphError } from '../errors.js';
+import { isGuid } from '../model/references.js';
 import type { DirectoryObject, NameQuery } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import { BatchQueue, type SubAnswer, type SubRequest } from './batch-queue.js';
@@ -26,8 +27,6 @@ const WHOLE_LIST_WORTH = 3;
 /** Graph's limit on a request URL with advanced queries, counted on the longer of our base URL and Graph's. */
 export const URL_LIMIT = 2048;
 const GRAPH_ORIGIN = 'https://graph.microsoft.com';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GraphDirectoryOptions {
   describeCredential: () => string;
@@ -79,7 +78,7 @@ const lookupKey = (target: TargetName, value: string): string => `${target}:${va
 
 /** What a query asks, as a look-up by value. */
 function targetOf(query: NameQuery): TargetName {
-  if (query.kind === 'app') return GUID.test(query.name.trim()) ? 'appId' : 'servicePrincipal';
+  if (query.kind === 'app') return isGuid(query.name.trim()) ? 'appId' : 'servicePrincipal';
   if (query.kind === 'role') throw new Error('role look-ups use the role template list');
   return query.kind;
 }
@@ -165,7 +164,7 @@ export class GraphDirectory implements Directory {
   }
 
   async getByIds(ids: readonly string[]): Promise<DirectoryObject[]> {
-    const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter((i) => GUID.test(i)))];
+    const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter(isGuid))];
     if (wanted.some((i) => !this.ids.has(i))) {
       const missing = wanted.filter((i) => !this.ids.has(i));
       const chunks: string[][] = [];
@@ -206,7 +205,7 @@ export class GraphDirectory implements Directory {
   }
 
   async getByAppIds(appIds: readonly string[]): Promise<DirectoryObject[]> {
-    const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter((a) => GUID.test(a)))];
+    const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter(isGuid))];
     await this.lookUp(wanted.map((value) => ({ target: 'appId' as const, value })));
     return wanted.flatMap((a) => this.lookups.get(lookupKey('appId', a)) ?? []);
   }
