@@ -4,12 +4,13 @@
  */
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
+import { ConfigurationError, GitHubApiError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
+import { actionPorts, type ActionPorts } from './github-ports.js';
 import type { ActionCommand, ActionInputs } from './inputs.js';
 
 /** Each command's step, loaded only when the action runs that command. */
-const STEPS: Record<ActionCommand, () => Promise<(inputs: ActionInputs) => Promise<void>>> = {
+const STEPS: Record<ActionCommand, () => Promise<(inputs: ActionInputs, ports: ActionPorts) => Promise<void>>> = {
   validate: async () => (await import('./validate.js')).validateAction,
   plan: async () => (await import('./plan.js')).planAction,
   apply: async () => (await import('./apply.js')).applyAction,
@@ -21,10 +22,11 @@ async function run(): Promise<void> {
   try {
     const inputs = parseInputs(process.env);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    const ports = actionPorts(inputs);
     const step = await STEPS[inputs.command]();
-    await step(inputs);
+    await step(inputs, ports);
   } catch (error) {
-    if (error instanceof GraphError || error instanceof SafetyError || error instanceof StalePlanError) {
+    if (error instanceof GraphError || error instanceof GitHubApiError || error instanceof SafetyError || error instanceof StalePlanError) {
       runnerLog.setFailed(`caac: ${error.message}`);
       if (error instanceof StalePlanError) process.exitCode = 3;
       return;

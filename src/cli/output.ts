@@ -4,6 +4,7 @@
  * write goes through neutralizeLogText, so no call site can forget (see src/model/log-text.ts).
  */
 import { neutralizeLogText } from '../model/log-text.js';
+import type { Logger } from '../ports/logger.js';
 
 /** The report: stdout. */
 export function writeOut(text: string): void {
@@ -24,3 +25,9 @@ export function printLine(line = ''): void {
 export function printErrLine(line: string): void {
   writeErr(line + '\n');
 }
+
+/** The Logger port on the console: progress on stdout as the commands have always printed it, warnings marked. */
+export const cliLogger: Logger = {
+  info: (line) => printLine(line),
+  warning: (line) => printLine(`warning: ${line}`),
+};
