@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
 import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
-import { planRestore, restoreStore } from '../commands/restore.js';
+import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../contingency/render.js';
 import { backupSummaryLine } from '../backup/report.js';
@@ -199,7 +199,7 @@ async function lostAnswerSteps(
   out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
   await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
   const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
-  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: madeHereSource(backup, backupDir) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: restoreSource(backup, { from: backupDir, only: name }) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
   await admin(url, 'faults', { spec: null });
   await admin(url, 'list-lag', { ms: 0 });
   out(indent(renderApplyText(applied)));
