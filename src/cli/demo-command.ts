@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
-import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
+import { reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
 import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
