@@ -3,7 +3,7 @@
  * files or the tenant, and a CI runner reads workflow commands from stdout and stderr alike: each
  * write goes through neutralizeLogText, so no call site can forget (see src/render/log-text.ts).
  */
-import { neutralizeLogText } from '../render/log-text.js';
+import { neutralizeLogText } from '../model/log-text.js';
 
 /** The report: stdout. */
 export function writeOut(text: string): void {

@@ -10,6 +10,7 @@
  * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
  * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
+import { snapshotFiles } from '../backup/snapshot-files.js';
 import { executeOperations, type OperationResult } from '../apply/execute.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
@@ -21,12 +22,12 @@ import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
 import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
-import { sanitizeLogText } from '../render/plan-format.js';
-import type { SnapshotStore } from '../repo/snapshot-store.js';
+import type { SnapshotStore } from '../ports/snapshot-store.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export interface ApplyOptions {
   allowDelete: boolean;
@@ -76,7 +77,7 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore; source: PlanSource }, given: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
   // Names in log lines come from files and the tenant: a control character must not forge a line.
-  const options: ApplyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
+  const options: ApplyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
@@ -140,9 +141,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     const lines = conflicts.map(
       (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
     );
-    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${sanitizeLogText(c.set)}"`).join(' and ');
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
     throw new SafetyError(
-      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(sanitizeLogText).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
     );
   }
 
@@ -163,7 +164,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
   let snapshotDir: string;
   try {
-    snapshotDir = ports.snapshots.write(touched);
+    snapshotDir = ports.snapshots.write(snapshotFiles(touched));
   } catch (e) {
     // Without the snapshot there is nothing to go back to: no write may happen.
     throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
@@ -188,11 +189,11 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
 function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
   const safety = planSafetyProblems(plan);
   // One problem a line; names in them come from files and the tenant, so each is escaped whole.
-  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(sanitizeLogText).join('\n  ')}\nFix the repository and make the plan again.`);
+  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(escapeLogValue).join('\n  ')}\nFix the repository and make the plan again.`);
   const deletes = plan.operations.filter((op) => op.action === 'delete');
   if (deletes.length && !allowDelete) {
     throw new SafetyError(
-      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${sanitizeLogText(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
+      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${escapeLogValue(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
     );
   }
 }

@@ -9,10 +9,11 @@ import { DOCUMENT_KINDS, displayNameOf, KIND_LABELS, type DocumentKind, type Sou
 import { valueAtPointer } from '../model/json-pointer.js';
 import type { Plan } from '../model/plan.js';
 import { MFA_TRUSTED_IPS_LOCATION_ID, parseReferenceValue, POLICY_REFERENCE_SLOTS } from '../model/references.js';
-import type { PolicyStore } from '../model/repository.js';
 import type { ApiVersion, TenantSnapshot } from '../model/tenant.js';
+import type { Directory } from '../ports/directory.js';
+import type { PolicyStore } from '../ports/policy-store.js';
+import type { Tenant } from '../ports/tenant.js';
 import type { ValidationResult } from '../validate/validate-repository.js';
-import type { Directory, Tenant } from '../plan/ports.js';
 import { madeHereSource, type PlanSource } from './plan-check.js';
 import { runPlan, type PlanOutcome } from './plan.js';
 

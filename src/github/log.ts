@@ -7,7 +7,7 @@
  * annotation shows no raw control or bidi character either.
  */
 import * as core from '@actions/core';
-import { escapeLogValue, neutralizeLogText } from '../render/log-text.js';
+import { escapeLogValue, neutralizeLogText } from '../model/log-text.js';
 
 /** Where an annotation points; every field may come from a file. */
 export interface AnnotationProperties {

@@ -10,23 +10,8 @@ import type { Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model
 import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
-import {
-  WARNING_TITLES,
-  changedOperations,
-  deleteStepLines,
-  displayedChanges,
-  guardNote,
-  formatJson,
-  kindLabel,
-  noChangesLine,
-  labelValue,
-  orderedWarnings,
-  plural,
-  renderPlanSummaryLine,
-  requestParts,
-  sanitizeLogText,
-  shortId,
-} from './plan-format.js';
+import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export { renderPlanSummaryLine } from './plan-format.js';
 
@@ -96,7 +81,7 @@ const ACTION_ICONS: Record<PlanOperation['action'], string> = { create: '🟢', 
 
 /** One line of the diff (inside the fence): control characters escaped, fences broken. */
 function diffLine(text: string): string {
-  return escapeCodeBlock(sanitizeLogText(text));
+  return escapeCodeBlock(escapeLogValue(text));
 }
 
 function valueLines(plan: Plan, sign: '-' | '+', path: string, value: JsonValue): string[] {

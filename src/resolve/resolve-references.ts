@@ -23,7 +23,7 @@ import {
   type ReferenceSlot,
 } from '../model/references.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../model/tenant.js';
-import type { Directory } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
 import type { PreparedDocument } from '../validate/rule.js';
 import { wellKnownAppName } from './well-known-apps.js';
 

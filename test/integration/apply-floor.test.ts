@@ -17,6 +17,7 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { exampleTenant } from '../fixtures/repo-helpers.js';
@@ -132,7 +133,7 @@ describe('restore --only', () => {
 
   beforeEach(async () => {
     backup = path.join(cwd, 'backup');
-    await runBackup(connect(), { out: backup, apiVersion: 'v1.0' });
+    await runBackup({ ...connect(), store: folderBackupStore(backup) }, { apiVersion: 'v1.0' });
   });
 
   async function restoreOnly(name: string, autoApprove: boolean): Promise<ApplyOutcome> {
@@ -196,7 +197,7 @@ describe('restore --only', () => {
 
 test('contingency activate: one read of the policies, the writes, one read back of the policies', async () => {
   await resetCounts();
-  const outcome = await runContingency('activate', 'outage-mfa', connect(), { dir: path.join(cwd, ROOT), dryRun: false, log: () => {} });
+  const outcome = await runContingency('activate', 'outage-mfa', { ...connect(), store: filePolicyStore(path.join(cwd, ROOT)) }, { dryRun: false, log: () => {} });
   expect(contingencySucceeded(outcome)).toBe(true);
   expect(outcome.results).toHaveLength(3);
   const counts = await tenantRequests();

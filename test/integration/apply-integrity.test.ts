@@ -253,7 +253,7 @@ describe('the documents the plan was made from', () => {
 });
 
 test('the contingency hold as the plan records it: a held policy released by hand is refused, also with --end-contingency', async () => {
-  const on = await runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: false, log: () => {} });
+  const on = await runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: () => {} });
   expect(contingencySucceeded(on)).toBe(true);
   const outcome = await runPlan(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(outcome.status);

@@ -72,7 +72,7 @@ async function apply(p: Plan, o: Partial<ApplyOptions> = {}): Promise<ApplyOutco
 
 /** `caac contingency <action> [set]`; `set: null` for the status of every set. */
 const contingency = (action: ContingencyAction, set: string | null = SET): Promise<ContingencyOutcome> =>
-  runContingency(action, set ?? undefined, connection, { dir: repoDir(), dryRun: false, log: (l) => lines.push(l) });
+  runContingency(action, set ?? undefined, { ...connection, store: filePolicyStore(repoDir()) }, { dryRun: false, log: (l) => lines.push(l) });
 
 async function tenantPolicies(): Promise<JsonObject[]> {
   return (await connection.tenant.read()).policies;

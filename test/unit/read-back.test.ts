@@ -6,7 +6,7 @@
 import { readBack, type ReadBackCheck } from '../../src/commands/apply.js';
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { TenantSnapshot } from '../../src/model/tenant.js';
-import type { Tenant } from '../../src/plan/ports.js';
+import type { Tenant } from '../../src/ports/tenant.js';
 
 const before: TenantSnapshot = {
   tenantId: 't',

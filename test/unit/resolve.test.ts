@@ -1,6 +1,6 @@
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
-import type { Directory } from '../../src/plan/ports.js';
+import type { Directory } from '../../src/ports/directory.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
 import type { PreparedDocument } from '../../src/validate/rule.js';
 

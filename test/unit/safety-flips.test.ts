@@ -17,7 +17,7 @@ import { viewPolicy } from '../../src/model/policy-view.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, guardAddedWarning, newAdditions, scopeOfPlan, unmanagedWarnings } from '../../src/plan/break-glass-guard.js';
-import type { Directory } from '../../src/plan/ports.js';
+import type { Directory } from '../../src/ports/directory.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
 import { lockoutRisk, narrowingConditions } from '../../src/validate/rules/lockout-risk.js';
 import type { PreparedDocument } from '../../src/validate/rule.js';
