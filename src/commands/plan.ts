@@ -70,8 +70,8 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   if (!snapshot) {
     log(`reading the tenant (${ports.tenant.graphUrl})`);
     snapshot = await ports.tenant.read();
+    log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
   }
-  log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;

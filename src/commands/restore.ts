@@ -9,7 +9,7 @@ import { DOCUMENT_KINDS, displayNameOf, KIND_LABELS, type DocumentKind, type Sou
 import { valueAtPointer } from '../model/json-pointer.js';
 import type { Plan } from '../model/plan.js';
 import { MFA_TRUSTED_IPS_LOCATION_ID, parseReferenceValue, POLICY_REFERENCE_SLOTS } from '../model/references.js';
-import type { ApiVersion, TenantSnapshot } from '../model/tenant.js';
+import { kindOfTenantList, requestsSince, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { Tenant } from '../ports/tenant.js';
@@ -94,11 +94,14 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
   if (options.only && options.prune) throw new ConfigurationError('--only restores one object: it cannot be combined with --prune');
   const only = onlyName(options);
   const backup = restoreStore(store, options);
+  const before = ports.tenant.requests();
   const kinds = restoreKinds(backup, options);
   let snapshot: TenantSnapshot | undefined;
   if (kinds) {
     options.log?.(`reading the tenant's ${kinds.map((k) => KIND_LABELS[k]).join(', ')} list${kinds.length === 1 ? '' : 's'} (${ports.tenant.graphUrl}): --only "${options.only}" touches no other kind`);
     snapshot = await ports.tenant.read(kinds);
+    const counted = kinds.map((k) => `${snapshot![kindOfTenantList(k)].length} ${k === 'policy' ? 'policies' : k === 'namedLocation' ? 'named locations' : 'authentication strengths'}`);
+    options.log?.(`read ${counted.join(', ')}`);
   }
   const outcome = await runPlan(backup, ports, {
     dir: options.from,
@@ -124,6 +127,8 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
     plan.warnings = plan.warnings.filter((w) => w.kind !== 'unmanaged');
   }
   await markRestorable(plan, outcome.validation, ports.tenant, options.log);
+  // Every request of the restore's plan: its read and the recycle bin's, too.
+  plan.requests = requestsSince(before, ports.tenant.requests());
   return outcome;
 }
 

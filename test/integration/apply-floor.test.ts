@@ -141,6 +141,8 @@ describe('restore --only', () => {
     const outcome = await planRestore(filePolicyStore(backup), connection, { from: backup, only: name, apiVersion: 'v1.0' });
     if (outcome.status !== 'planned') throw new Error(`restore did not plan: ${outcome.status} ${JSON.stringify('problems' in outcome ? outcome.problems : outcome.validation.findings)}`);
     expect(outcome.plan.operations.filter((o) => o.action !== 'noop').map((o) => o.displayName)).toEqual([name]);
+    // The plan's own count holds its read of the lists (made before the plan proper).
+    expect(outcome.plan.requests?.byEndpoint[POLICIES]).toBe(1);
     const source = restoreSource(filePolicyStore(backup), { from: backup, only: name }, autoApprove ? outcome.snapshot : undefined);
     return apply(outcome.plan, connection, source);
   }
