@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
+import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { escapeLogValue } from '../model/log-text.js';

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../contingency/render.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
 import { appendJobSummary } from '../github/job-summary.js';

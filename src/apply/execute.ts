@@ -13,22 +13,8 @@ import type { PlanOperation } from '../model/plan.js';
 import type { Tenant } from '../ports/tenant.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
 import { escapeLogValue } from '../model/log-text.js';
+import type { OperationResult } from '../model/outcomes.js';
 
-export interface OperationResult {
-  operation: PlanOperation;
-  status: 'applied' | 'failed' | 'skipped';
-  /** The object's id (for a create, the new one). */
-  id?: string;
-  /** The body sent, references to objects created in this run resolved. */
-  sent?: JsonObject;
-  error?: string;
-  /**
-   * The write's answer was lost and looking for its result could not tell whether it was carried
-   * out (or found duplicates): the run stops here, even with keepGoing.
-   */
-  unknown?: boolean;
-  ms: number;
-}
 
 export interface ExecuteOptions {
   keepGoing: boolean;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderBackupText } from '../backup/report.js';
+import { renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
 import { assertWritableFolder } from '../repo/output-paths.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { contingencySucceeded, runContingency, type ContingencyAction, type ContingencyOutcome } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../contingency/render.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';

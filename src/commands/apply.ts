@@ -11,14 +11,15 @@
  * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
 import { snapshotFiles } from '../backup/snapshot-files.js';
-import { executeOperations, type OperationResult } from '../apply/execute.js';
+import { executeOperations } from '../apply/execute.js';
+import { type OperationResult } from '../model/outcomes.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
-import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../contingency/hold.js';
+import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
 import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
-import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot } from '../model/tenant.js';
+import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
@@ -28,6 +29,7 @@ import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import { escapeLogValue } from '../model/log-text.js';
+import type { ApplyOutcome } from '../model/outcomes.js';
 
 export interface ApplyOptions {
   allowDelete: boolean;
@@ -47,25 +49,6 @@ export interface ApplyOptions {
   log: (line: string) => void;
 }
 
-export interface ApplyOutcome {
-  results: OperationResult[];
-  applied: number;
-  failed: number;
-  skipped: number;
-  /**
-   * What is unverified, each naming the object and why: differences still there when the
-   * read-back gave up waiting, duplicates, or a read-back that failed (empty: it matches the plan).
-   */
-  verification: string[];
-  /** How the read-back went; 'none' when nothing was applied, or the run stopped before it. */
-  readBack: 'verified' | 'unverified' | 'failed' | 'none';
-  /** Set when the run stopped on something other than an operation (the first read, the read-back): says what. */
-  stopped?: string;
-  /** The error behind `stopped`, for the face to map to its exit code as if it had been thrown. */
-  error?: unknown;
-  snapshotDir?: string;
-  requests: RequestTally;
-}
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

@@ -5,7 +5,8 @@
  * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
  * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
-import { executeOperations, type OperationResult } from '../apply/execute.js';
+import { executeOperations } from '../apply/execute.js';
+import { type OperationResult } from '../model/outcomes.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, type ConfirmOptions } from '../apply/poll.js';
 import {
   findSet,
@@ -16,11 +17,11 @@ import {
   type ContingencySetStatus,
 } from '../contingency/contingency.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
-import { describeOperation } from '../contingency/render.js';
+import { describeOperation } from '../render/contingency-text.js';
 import type { PlanOperation } from '../model/plan.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
-import { activationProblems } from '../contingency/activation-guard.js';
+import { activationProblems } from '../apply/contingency-activation-guard.js';
 import { ConfigurationError, SafetyError } from '../errors.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
 import type { Settings, SettingsSource } from '../model/settings.js';

@@ -15,7 +15,7 @@ import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAcce
 import { emergencyAccessScope } from '../model/emergency-access.js';
 import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
-import { holdActiveContingency } from '../contingency/hold.js';
+import { holdActiveContingency } from '../plan/contingency-hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';

@@ -1,5 +1,5 @@
-import type { OperationResult } from '../apply/execute.js';
-import type { ApplyOutcome } from '../commands/apply.js';
+import type { OperationResult } from '../model/outcomes.js';
+import type { ApplyOutcome } from '../model/outcomes.js';
 import { KIND_LABELS } from '../model/documents.js';
 import { escapeLogValue } from '../model/log-text.js';
 

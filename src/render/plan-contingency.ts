@@ -4,7 +4,7 @@
  * Shown only while a set is active. Every string from a file or the tenant is escaped for its
  * output, as the reports that include this section do.
  */
-import { HELD_DELETE } from '../contingency/hold.js';
+import { HELD_DELETE } from '../plan/contingency-hold.js';
 import type { Plan, PlanContingency } from '../model/plan.js';
 import { escapeMarkdown } from './markdown-escape.js';
 import { escapeLogValue } from '../model/log-text.js';

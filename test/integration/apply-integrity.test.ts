@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
 import { madeHereSource, reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { planRestore, restoreStore } from '../../src/commands/restore.js';

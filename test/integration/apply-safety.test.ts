@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runApply, type ApplyOptions, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply, type ApplyOptions } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { runPlan } from '../../src/commands/plan.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { SafetyError, StalePlanError } from '../../src/errors.js';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { backupSummaryLine } from '../../src/backup/report.js';
+import { backupSummaryLine } from '../../src/render/backup-report.js';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { runBackup, type BackupResult } from '../../src/commands/backup.js';

@@ -1,6 +1,6 @@
 /** Plain-text reports of `caac contingency`. */
 import type { PlanOperation } from '../model/plan.js';
-import type { ContingencySetStatus } from './contingency.js';
+import type { ContingencySetStatus } from '../contingency/contingency.js';
 import { escapeLogValue as t } from '../model/log-text.js';
 
 const STATE_LABELS: Record<string, string> = {
