@@ -21,7 +21,7 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
-import type { PreparedDocument } from '../validate/rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
 import { TOOL_NAME, VERSION } from '../version.js';

@@ -6,7 +6,7 @@
  * the folder) still count.
  */
 import { countBySeverity } from '../model/findings.js';
-import type { PreparedDocument } from './rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 import type { ValidationResult } from './validate-repository.js';
 
 export function selectDocuments(validation: ValidationResult, keep: (document: PreparedDocument) => boolean): ValidationResult {

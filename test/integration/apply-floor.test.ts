@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply } from '../../src/commands/apply.js';
+import type { ApplyOutcome } from '../../src/model/outcomes.js';
 import { runBackup } from '../../src/commands/backup.js';
 import { contingencySucceeded, runContingency } from '../../src/commands/contingency.js';
 import { madeHereSource, reviewedPlanSource, type PlanSource } from '../../src/commands/plan-check.js';
