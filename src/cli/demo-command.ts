@@ -14,8 +14,9 @@ import { planRestore, restoreSource, restoreStore } from '../commands/restore.js
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { backupSummaryLine } from '../render/backup-report.js';
-import { hasChanges, runPlan } from '../commands/plan.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { runPlan } from '../commands/plan.js';
+import { hasChanges } from '../model/plan.js';
+import { formatFindings } from '../render/findings.js';
 import { runValidate } from '../commands/validate.js';
 import { startEmulator } from '../emulator/index.js';
 import { ExitCode } from '../errors.js';

@@ -166,8 +166,3 @@ function assemblePlan({ input, operations, warnings, unmanaged }: Draft): Plan {
   };
 }
 
-/** True when the plan would change the tenant. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.operations.some((o) => o.action !== 'noop');
-}
-
