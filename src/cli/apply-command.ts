@@ -5,6 +5,7 @@ import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import type { Plan } from '../model/plan.js';
+import type { TenantSnapshot } from '../model/tenant.js';
 import type { Tenant } from '../ports/tenant.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
@@ -60,6 +61,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   let plan: Plan;
+  let planned: TenantSnapshot | undefined;
   let apiVersion = flags.apiVersion;
   if (flags.plan) {
     let text: string;
@@ -78,10 +80,11 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
+    planned = outcome.snapshot;
     writeOut(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
-    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir),
+    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir, { snapshot: planned }),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
     keepGoing: flags.keepGoing ?? false,

@@ -11,14 +11,13 @@ import { runBackup } from '../commands/backup.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands/plan-check.js';
 import { runPlan } from '../commands/plan.js';
-import { planRestore, restoreStore } from '../commands/restore.js';
+import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { runValidate } from '../commands/validate.js';
 import { backupSummaryLine } from '../render/backup-report.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { formatFindings } from '../render/findings.js';
 import type { GraphConnection } from '../graph/connect.js';
 import { hasChanges, type Plan } from '../model/plan.js';
-import type { PolicyStore } from '../ports/policy-store.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { fileSnapshotStore } from '../repo/snapshot-store.js';
@@ -47,7 +46,7 @@ export interface DemoContext {
     backupDir?: string;
     set?: string;
     switched?: number;
-    restore?: { name: string; id: string; plan: Plan; store: PolicyStore };
+    restore?: { name: string; id: string; plan: Plan };
   };
 }
 
@@ -232,17 +231,17 @@ const deleteAndPlanRestore: DemoStep = async (c, n) => {
     return 'stop';
   }
   c.show(renderPlanText(planned.plan));
-  c.state.restore = { name: victim.displayName, id: victim.id, plan: planned.plan, store };
+  c.state.restore = { name: victim.displayName, id: victim.id, plan: planned.plan };
   return 'go';
 };
 
 const lostAnswerRestore: DemoStep = async (c, n) => {
-  const { name, id, plan: restore, store } = c.state.restore!;
+  const { name, id, plan: restore } = c.state.restore!;
   title(c, n, "the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer");
   await admin(c.emulatorUrl, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
   let ok: boolean;
   try {
-    ok = await apply(c, restore, madeHereSource(store, c.state.backupDir!), 20_000);
+    ok = await apply(c, restore, restoreSource(filePolicyStore(c.state.backupDir!), { from: c.state.backupDir!, only: name }), 20_000);
   } finally {
     await admin(c.emulatorUrl, 'faults', { spec: null });
     await admin(c.emulatorUrl, 'list-lag', { ms: 0 });

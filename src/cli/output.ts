@@ -26,8 +26,7 @@ export function printErrLine(line: string): void {
   writeErr(line + '\n');
 }
 
-/** The Logger port on the console: progress on stdout as the commands have always printed it, warnings marked. */
-export const cliLogger: Logger = {
-  info: (line) => printLine(line),
-  warning: (line) => printLine(`warning: ${line}`),
-};
+/** The Logger port over one way of printing a line: a warning is marked as one. */
+export function consoleLogger(print: (line: string) => void): Logger {
+  return { info: print, warning: (line) => print(`warning: ${line}`) };
+}

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { hasChanges } from '../model/plan.js';
-import { madeHereSource } from '../commands/plan-check.js';
-import { planRestore, restoreStore } from '../commands/restore.js';
+import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFolder } from '../repo/output-paths.js';
@@ -68,5 +67,8 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   }
   // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
   // The backup folder must still hold what was planned and shown (the question may wait a while).
-  return applyAndReport(plan, graph.tenant, { source: madeHereSource(store, flags.from), snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
+  // Asked and answered, time has passed: apply reads the lists the plan read again. With
+  // --auto-approve it follows at once, on the plan's own read.
+  const source = restoreSource(filePolicyStore(flags.from), flags, flags.autoApprove ? outcome.snapshot : undefined);
+  return applyAndReport(plan, graph.tenant, { source, snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }

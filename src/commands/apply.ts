@@ -17,7 +17,7 @@ import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
-import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
+import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
@@ -81,10 +81,18 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const notAttempted = (stopped: string, error: unknown, operations = reviewed.operations): ApplyOutcome =>
     outcome(operations.filter((op) => op.action !== 'noop').map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
 
-  options.log('reading the tenant to check the plan is still current');
+  // A plan made in this run and applied without a pause brings the tenant as it read it: one read
+  // serves the plan, the stale check, the security-defaults check and the snapshot.
+  const madeHere = ports.source.kind === 'made-here' ? ports.source : undefined;
   let live: TenantSnapshot;
   try {
-    live = await tenant.read();
+    if (madeHere?.snapshot) {
+      options.log('the plan was made from the tenant as read a moment ago: no second read');
+      live = madeHere.snapshot;
+    } else {
+      options.log('reading the tenant to check the plan is still current');
+      live = await tenant.read(madeHere?.kinds);
+    }
   } catch (e) {
     return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
   }
@@ -127,7 +135,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return outcome([]);
   }
   try {
-    await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
+    if (!madeHere?.snapshot) await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
   } catch (e) {
     if (e instanceof SafetyError) throw e;
     return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e, work);
@@ -156,7 +164,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   }
   const applied = results.filter((r) => r.status === 'applied');
   const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
-  const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
+  const read = await readBack(labels, { tenant, kinds: kindsOf(applied.map((r) => r.operation)), before: live }, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
   return outcome(results, { ...read, snapshotDir });
 }
 
@@ -196,29 +204,44 @@ export interface ReadBackResult {
   error?: unknown;
 }
 
+/** What a read-back check finds: what still differs, and in which kinds (the next read reads only those). */
+export interface ReadBackCheck {
+  differences: string[];
+  /** The kinds the differences are in; unset: every kind read back. */
+  pending?: readonly DocumentKind[];
+  duplicates?: string[];
+}
+
 /**
- * Reads the tenant back (one paged list per kind) until `check` finds nothing, with backoff, for at
- * most the confirm timeout: Graph's lists show a write only after a while. What is still different
- * at the deadline is reported as unverified; a read that fails ends the read-back, and every
- * applied object is reported unverified with the reason.
+ * Reads back only the kinds written (one paged list each) and checks them, over `before` for the
+ * kinds not written: nothing else changed by this run, and each list costs a request on the
+ * throttled endpoints. While `check` finds differences (Graph's lists show a write only after a
+ * while) it reads again, with backoff, only the kinds still differing, for at most the confirm
+ * timeout. What is still different at the deadline is reported as unverified; a read that fails
+ * ends the read-back, and every applied object is reported unverified with the reason.
  */
 export async function readBack(
   applied: readonly string[],
-  tenant: Tenant,
-  check: (after: TenantSnapshot) => { differences: string[]; duplicates?: string[] },
+  source: { tenant: Tenant; kinds: readonly DocumentKind[]; before: TenantSnapshot },
+  check: (after: TenantSnapshot) => ReadBackCheck,
   confirm: ConfirmOptions,
   log: (line: string) => void,
 ): Promise<ReadBackResult> {
   if (applied.length === 0) return { verification: [], readBack: 'none' };
   log('reading the tenant back to verify');
   let reads = 0;
+  let after = source.before;
+  let kinds = source.kinds;
   try {
     const seen = await pollUntil(async () => {
-      const found = check(await tenant.read());
+      after = withLists(after, await source.tenant.read(kinds), kinds);
+      const found = check(after);
       reads += 1;
       if (reads === 1 && found.differences.length > 0) {
         log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${seconds(confirm.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS)}, as Graph's lists show a write only after a while`);
       }
+      const pending = source.kinds.filter((k) => found.pending?.includes(k) ?? true);
+      kinds = pending.length ? pending : source.kinds;
       return { done: found.differences.length === 0, value: found };
     }, confirm);
     const last = seen.done ? seen.value : seen.last;
@@ -234,6 +257,18 @@ export async function readBack(
       error: e,
     };
   }
+}
+
+/** `base` with the lists of `kinds` taken from `fresh`. */
+function withLists(base: TenantSnapshot, fresh: TenantSnapshot, kinds: readonly DocumentKind[]): TenantSnapshot {
+  const next = { ...base };
+  for (const kind of kinds) next[kindOfTenantList(kind)] = fresh[kindOfTenantList(kind)];
+  return next;
+}
+
+/** The kinds a set of operations writes, in a stable order. */
+export function kindsOf(operations: readonly { kind: DocumentKind }[]): DocumentKind[] {
+  return DOCUMENT_KINDS.filter((k) => operations.some((op) => op.kind === k));
 }
 
 /**
@@ -263,28 +298,29 @@ function findObject(snapshot: TenantSnapshot, kind: DocumentKind, id: string): J
  * Every applied operation must now read back as sent: anything else is reported, field by field;
  * duplicates of an applied object's name apart (they do not go away by waiting).
  */
-function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { differences: string[]; duplicates: string[] } {
-  return { differences: differencesOf(applied, after, apiVersion), duplicates: duplicatesOf(applied, after) };
+function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): ReadBackCheck {
+  const found = differencesOf(applied, after, apiVersion);
+  return { differences: found.map((d) => d.text), pending: kindsOf(found), duplicates: duplicatesOf(applied, after) };
 }
 
-function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): string[] {
-  const problems: string[] = [];
+function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { kind: DocumentKind; text: string }[] {
+  const problems: { kind: DocumentKind; text: string }[] = [];
   for (const r of applied) {
     const op = r.operation;
+    const problem = (text: string): void => void problems.push({ kind: op.kind, text });
     const found = r.id ? findObject(after, op.kind, r.id) : undefined;
     if (op.action === 'delete') {
-      if (found) problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
+      if (found) problem(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
       continue;
     }
     if (!found) {
-      problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+      problem(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
       continue;
     }
     const differences = fieldChanges(normalizeDocument(op.kind, found, { apiVersion }), normalizeDocument(op.kind, r.sent ?? {}, { apiVersion }));
     for (const d of differences) {
-      problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
+      problem(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
     }
   }
   return problems;
 }
-

@@ -54,11 +54,13 @@ export async function runContingency(
   const settings = readSettings(repo.settings);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
-  // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
-  options.log(`reading the tenant (${ports.tenant.graphUrl})`);
+  // Sets found by name may be named by the tenant's policies alone: the tenant is read first. A
+  // switch reads and writes policies only: the other kinds' lists are not read (each costs a
+  // request on the throttled endpoints).
+  options.log(`reading the tenant's policies (${ports.tenant.graphUrl})`);
   let snapshot: TenantSnapshot;
   try {
-    snapshot = await ports.tenant.read();
+    snapshot = await ports.tenant.read(['policy']);
   } catch (e) {
     if (action === 'status') throw e;
     const why = `the tenant could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
@@ -108,13 +110,13 @@ export async function runContingency(
   const results = await executeOperations(operations, ports.tenant, { keepGoing: false, log: options.log, confirm });
   const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
   let status = setStatus(set, snapshot);
-  const check = (after: TenantSnapshot): { differences: string[] } => {
+  const check = (after: TenantSnapshot): { differences: string[]; pending: ['policy'] } => {
     status = setStatus(set, after);
     const differences = verifyStates(applied, after);
     if (action === 'activate' && applied.length === operations.length && !status.active) differences.push(`contingency set "${set.name}" does not read back as active`);
-    return { differences };
+    return { differences, pending: ['policy'] };
   };
-  const read = await readBack(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), ports.tenant, check, confirm, options.log);
+  const read = await readBack(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), { tenant: ports.tenant, kinds: ['policy'], before: snapshot }, check, confirm, options.log);
   // Read back or not, the set's status is the best known: as read back, or as it was before (the report says which).
   return { ...base, operations, results, verification: read.verification, sets: [status], ...(read.stopped ? { stopped: read.stopped, error: read.error } : {}) };
 }

@@ -8,6 +8,7 @@
  * not a claim: only its folder is checked again (cheap: no Graph request).
  */
 import { PlanMismatchError, SafetyError } from '../errors.js';
+import type { DocumentKind } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { TenantSnapshot } from '../model/tenant.js';
@@ -21,7 +22,19 @@ export type PlanSource =
   /** A plan read from a file: checked against its folder, made again and compared. */
   | { kind: 'reviewed'; dir: string; documents(): DocumentsDigest & { commit?: string }; remake(live: TenantSnapshot, claimed: Plan): Promise<PlanOutcome> }
   /** A plan this process has just made from the folder: its documents are checked again. */
-  | { kind: 'made-here'; dir: string; documents(): DocumentsDigest & { commit?: string } };
+  | ({ kind: 'made-here'; dir: string; documents(): DocumentsDigest & { commit?: string } } & MadeHereRead);
+
+/**
+ * What the plan made here read of the tenant. `kinds`: the lists it read (restore --only reads
+ * only the kinds its object touches), which apply reads again for the stale check (default: all).
+ * `snapshot`: the read itself, when apply follows without a pause (no one reviews in between):
+ * apply then checks against it instead of reading again, and relies on the plan's own
+ * security-defaults check, made a moment ago.
+ */
+export interface MadeHereRead {
+  kinds?: readonly DocumentKind[];
+  snapshot?: TenantSnapshot;
+}
 
 const documentsOf = (store: PolicyStore) => (): DocumentsDigest & { commit?: string } => {
   const repo = store.load();
@@ -40,8 +53,8 @@ export function reviewedPlanSource(store: PolicyStore, ports: { tenant: Tenant; 
 }
 
 /** A plan made in this run from `store` (which is read again for the check). */
-export function madeHereSource(store: PolicyStore, dir: string): PlanSource {
-  return { kind: 'made-here', dir, documents: documentsOf(store) };
+export function madeHereSource(store: PolicyStore, dir: string, read: MadeHereRead = {}): PlanSource {
+  return { kind: 'made-here', dir, documents: documentsOf(store), ...read };
 }
 
 const short = (commit: string | undefined): string => (commit ? commit.slice(0, 12) : 'none');

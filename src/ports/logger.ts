@@ -12,3 +12,20 @@ export interface Logger {
   /** Detail for whoever debugs a run (the action shows it with ACTIONS_STEP_DEBUG). */
   debug?(line: string): void;
 }
+
+/** Says nothing: for callers that want only the outcome. */
+export const silentLogger: Logger = { info: () => {}, warning: () => {} };
+
+/**
+ * A Logger that passes every line through `escape` first: the commands name objects from files
+ * and the tenant, and a control character in a name must not forge a line in a sink that only
+ * neutralises at the end (the CLI's report, a test's array).
+ */
+export function escapingLogger(logger: Logger | undefined, escape: (line: string) => string): Logger {
+  if (logger === undefined) return silentLogger;
+  return {
+    info: (line) => logger.info(escape(line)),
+    warning: (line) => logger.warning(escape(line)),
+    debug: (line) => logger.debug?.(escape(line)),
+  };
+}

@@ -298,13 +298,15 @@ test('Graph requests: apply --plan makes the plan again from the stale check\'s 
   const outcome = await apply(plan);
   expect(outcome).toMatchObject({ applied: 2, failed: 0, readBack: 'verified' });
   const by = outcome.requests.byEndpoint;
-  // One read for the stale check and one read-back: each list once (the sample tenant fits one page).
+  // One read for the stale check (each list once: the sample tenant fits one page) and one
+  // read-back of the kind written only (policies).
   expect(by['GET /v1.0/identity/conditionalAccess/policies']).toBe(2);
-  expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(2);
+  expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(1);
+  expect(by['GET /v1.0/policies/authenticationStrengthPolicies']).toBe(1);
   // The plan made again resolves its references as the plan did: the same directory requests.
   expect(Object.fromEntries(directory(by))).toEqual(Object.fromEntries(directory(plan.requests.byEndpoint)));
-  // Before this check apply spent 9 here (3 lists, security defaults, 2 PATCH, 3 lists read back); now those and the look-ups (two $batch calls).
+  // 7 here: 3 lists, security defaults, 2 PATCH, the policies read back; and the look-ups (two $batch calls).
   const lookups = directory(plan.requests.byEndpoint).reduce((n, [, count]) => n + count, 0);
   expect(lookups).toBe(2);
-  expect(outcome.requests.total).toBe(9 + lookups);
+  expect(outcome.requests.total).toBe(7 + lookups);
 });
