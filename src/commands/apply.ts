@@ -18,7 +18,7 @@ import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } f
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
 import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
-import type { Plan } from '../model/plan.js';
+import type { Plan, PlanOperation } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
@@ -97,17 +97,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   } catch (e) {
     return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
   }
-  // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
-  if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-    throw new SafetyError(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
-  }
-  const fingerprint = fingerprintSnapshot(live, reviewed.apiVersion);
-  if (fingerprint !== reviewed.fingerprint) {
-    const changes = reviewed.state ? describeStateChanges(reviewed.state, stateOf(live, reviewed.apiVersion)) : [];
-    throw new StalePlanError(
-      `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
-    );
-  }
+  refuseStale(reviewed, live);
   // From here on, the plan made again (equal to the file's, or refused): its bodies and its guards (caac.yml's).
   let remade: Plan;
   try {
@@ -120,16 +110,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   refuseUnsafe(plan, options.allowDelete);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
-  const conflicts = endContingency ? [] : contingencyConflicts(plan, live);
-  if (conflicts.length) {
-    const lines = conflicts.map(
-      (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
-    );
-    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
-    throw new SafetyError(
-      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
-    );
-  }
+  if (!endContingency) refuseToUndoContingency(plan, live);
 
   if (work.length === 0) {
     options.log.info('nothing to apply: the plan has no changes');
@@ -142,18 +123,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e, work);
   }
 
-  const touched = work
-    .filter((op) => op.id)
-    .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id!) }))
-    .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
-  let snapshotDir: string;
-  try {
-    snapshotDir = ports.snapshots.write(snapshotFiles(touched));
-  } catch (e) {
-    // Without the snapshot there is nothing to go back to: no write may happen.
-    throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
-  }
-  options.log.info(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+  const snapshotDir = writeSnapshot(work, live, ports.snapshots, options.log);
 
   const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };
   let results: OperationResult[];
@@ -167,6 +137,52 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
   const read = await readBack(labels, { tenant, kinds: kindsOf(applied.map((r) => r.operation)), before: live }, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
   return outcome(results, { ...read, snapshotDir });
+}
+
+/** The plan must be for the tenant this connection reaches (the token's, never a flag), and that tenant as the plan saw it. */
+function refuseStale(reviewed: Plan, live: TenantSnapshot): void {
+  // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
+  if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+    throw new SafetyError(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+  }
+  const fingerprint = fingerprintSnapshot(live, reviewed.apiVersion);
+  if (fingerprint !== reviewed.fingerprint) {
+    const changes = reviewed.state ? describeStateChanges(reviewed.state, stateOf(live, reviewed.apiVersion)) : [];
+    throw new StalePlanError(
+      `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
+    );
+  }
+}
+
+/** An active contingency set keeps its policies' states until it is ended on purpose. */
+function refuseToUndoContingency(plan: Plan, live: TenantSnapshot): void {
+  const conflicts = contingencyConflicts(plan, live);
+  if (conflicts.length) {
+    const lines = conflicts.map(
+      (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
+    );
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
+    throw new SafetyError(
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
+    );
+  }
+}
+
+/** The objects the plan touches, as they are, written before the first write: a failure stops apply. */
+function writeSnapshot(work: readonly PlanOperation[], live: TenantSnapshot, snapshots: SnapshotStore, log: Logger): string {
+  const touched = work
+    .filter((op) => op.id)
+    .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id!) }))
+    .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
+  let snapshotDir: string;
+  try {
+    snapshotDir = snapshots.write(snapshotFiles(touched));
+  } catch (e) {
+    // Without the snapshot there is nothing to go back to: no write may happen.
+    throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+  }
+  log.info(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+  return snapshotDir;
 }
 
 /** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
