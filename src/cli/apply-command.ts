@@ -18,6 +18,7 @@ import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js'
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, printLine, printErrLine } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface ApplyFlags extends ConnectionFlags {
   plan?: string;
@@ -77,7 +78,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
   const store = filePolicyStore(flags.dir);
   if (!flags.plan) {
-    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log: lineLogger(log) });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
     planned = outcome.snapshot;
@@ -109,7 +110,7 @@ export async function applyAndReport(
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,
-    log: printLine,
+    log: lineLogger(printLine),
   });
   writeOut(renderApplyText(outcome));
   if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, printErrLine);

@@ -19,6 +19,7 @@ import { formatFindings } from '../render/findings.js';
 import type { GraphConnection } from '../graph/connect.js';
 import { hasChanges, type Plan } from '../model/plan.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
+import { lineLogger, silentLogger } from '../ports/logger.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
@@ -72,7 +73,7 @@ async function plan(c: DemoContext, dir = c.dir): Promise<Plan | undefined> {
  */
 async function apply(c: DemoContext, planned: Plan, source: PlanSource, confirmTimeoutMs?: number): Promise<boolean> {
   const snapshots = fileSnapshotStore(c.tempFolder('caac-demo-snapshot-'));
-  const applied = await runApply(planned, { tenant: c.graph.tenant, snapshots, source }, { allowDelete: false, keepGoing: false, confirmTimeoutMs, log: (line) => c.show(line) });
+  const applied = await runApply(planned, { tenant: c.graph.tenant, snapshots, source }, { allowDelete: false, keepGoing: false, confirmTimeoutMs, log: lineLogger(c.show) });
   c.show(renderApplyText(applied));
   return applySucceeded(applied);
 }
@@ -156,14 +157,14 @@ const backupPlan: DemoStep = async (c, n) => {
 
 /** Switches the set on or off as `caac contingency` does, and shows its status; answers whether it was done and verified. */
 async function contingency(c: DemoContext, action: 'activate' | 'deactivate', set: string): Promise<{ ok: boolean; switched: number }> {
-  const outcome = await runContingency(action, set, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: (line) => c.show(line) });
+  const outcome = await runContingency(action, set, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: lineLogger(c.show) });
   c.show(renderContingencyStatus(outcome.sets));
   if (!contingencySucceeded(outcome)) c.failures.push(`caac contingency ${action} ${set} did not end verified`);
   return { ok: contingencySucceeded(outcome), switched: outcome.operations.length };
 }
 
 const activate: DemoStep = async (c, n) => {
-  const status = await runContingency('status', undefined, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: () => undefined });
+  const status = await runContingency('status', undefined, { ...c.graph, store: filePolicyStore(c.dir) }, { dryRun: false, log: silentLogger });
   c.state.set = status.sets[0]?.name;
   if (c.state.set === undefined) {
     title(c, n, 'an outage: caac contingency activate … skipped, the repository defines no contingency set (caac.yml contingency:, or "ENABLE IN EMERGENCY" in policy names)');
@@ -224,7 +225,7 @@ const deleteAndPlanRestore: DemoStep = async (c, n) => {
   await new Promise((r) => setTimeout(r, 1600));
   c.show(`caac restore --from ${backupDir} --only "${victim.displayName}"`);
   const store = restoreStore(filePolicyStore(backupDir), { from: backupDir, only: victim.displayName });
-  const planned = await planRestore(store, c.graph, { from: backupDir, only: victim.displayName, apiVersion: 'v1.0', log: (line) => c.show(line) });
+  const planned = await planRestore(store, c.graph, { from: backupDir, only: victim.displayName, apiVersion: 'v1.0', log: lineLogger(c.show) });
   if (planned.status !== 'planned') {
     reportStoppedPlan(planned, (t) => c.show(t));
     c.failures.push(`the restore of "${victim.displayName}" could not be planned`);

@@ -13,6 +13,7 @@ import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js'
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, printErrLine } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface RestoreFlags extends ConnectionFlags {
   from: string;
@@ -48,7 +49,7 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   const graph = connectFromFlags(flags);
   const store = restoreStore(filePolicyStore(flags.from), flags);
-  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log) });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
   writeOut(renderPlanText(plan));

@@ -17,6 +17,7 @@ import { documentsDigest, type DocumentsDigest } from '../plan/documents-digest.
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { runPlan, type PlanOutcome } from './plan.js';
+import type { Logger } from '../ports/logger.js';
 
 export type PlanSource =
   /** A plan read from a file: checked against its folder, made again and compared. */
@@ -88,7 +89,7 @@ export function checkDocuments(plan: Plan, source: PlanSource): void {
  * refuses, before any write, a plan file that differs; answers the plan made again, which is what
  * apply writes. A plan made here is answered as it is.
  */
-export async function remadePlan(claimed: Plan, source: PlanSource, live: TenantSnapshot, log: (line: string) => void): Promise<Plan> {
+export async function remadePlan(claimed: Plan, source: PlanSource, live: TenantSnapshot, log: Logger): Promise<Plan> {
   if (source.kind === 'made-here') return claimed;
   const outcome = await source.remake(live, claimed);
   const stop = `apply made the plan again from ${JSON.stringify(source.dir)} and the tenant, and`;
@@ -110,6 +111,6 @@ export async function remadePlan(claimed: Plan, source: PlanSource, live: Tenant
       `the plan file is not what the repository ${JSON.stringify(source.dir)} and the tenant make (was it edited?): nothing was changed.\n  ${differences.join('\n  ')}\nApply writes only a plan that the repository and the tenant make: make the plan again and review it.`,
     );
   }
-  log(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
+  log.info(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
   return outcome.plan;
 }

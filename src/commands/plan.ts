@@ -25,6 +25,7 @@ import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
 
 export interface PlanOptions {
   dir: string;
@@ -33,7 +34,7 @@ export interface PlanOptions {
   apiVersion: ApiVersion;
   now?: Date;
   /** Progress lines for long runs. */
-  log?: (line: string) => void;
+  log?: Logger;
   /** The tenant as already read (apply making a reviewed plan again reuses its read: no second one). */
   snapshot?: TenantSnapshot;
   /**
@@ -57,7 +58,7 @@ export type PlanOutcome =
   | { status: 'planned'; validation: ValidationResult; plan: Plan; snapshot: TenantSnapshot };
 
 export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: PlanOptions): Promise<PlanOutcome> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   // A connection may serve several commands (the demo plans twice): count this plan's requests only.
   const before = ports.tenant.requests();
   const repo = store.load();
@@ -68,9 +69,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
 
   let snapshot = options.snapshot;
   if (!snapshot) {
-    log(`reading the tenant (${ports.tenant.graphUrl})`);
+    log.info(`reading the tenant (${ports.tenant.graphUrl})`);
     snapshot = await ports.tenant.read();
-    log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
+    log.info(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
   }
 
   const access = settings.emergencyAccess;

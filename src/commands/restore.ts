@@ -16,6 +16,7 @@ import type { Tenant } from '../ports/tenant.js';
 import type { ValidationResult } from '../validate/validate-repository.js';
 import { madeHereSource, type PlanSource } from './plan-check.js';
 import { runPlan, type PlanOutcome } from './plan.js';
+import type { Logger } from '../ports/logger.js';
 
 export interface RestoreOptions {
   /** The backup folder. */
@@ -25,7 +26,7 @@ export interface RestoreOptions {
   /** Delete objects created since the backup. */
   prune?: boolean;
   apiVersion: ApiVersion;
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 /**
@@ -98,10 +99,10 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
   const kinds = restoreKinds(backup, options);
   let snapshot: TenantSnapshot | undefined;
   if (kinds) {
-    options.log?.(`reading the tenant's ${kinds.map((k) => KIND_LABELS[k]).join(', ')} list${kinds.length === 1 ? '' : 's'} (${ports.tenant.graphUrl}): --only "${options.only}" touches no other kind`);
+    options.log?.info(`reading the tenant's ${kinds.map((k) => KIND_LABELS[k]).join(', ')} list${kinds.length === 1 ? '' : 's'} (${ports.tenant.graphUrl}): --only "${options.only}" touches no other kind`);
     snapshot = await ports.tenant.read(kinds);
     const counted = kinds.map((k) => `${snapshot![kindOfTenantList(k)].length} ${k === 'policy' ? 'policies' : k === 'namedLocation' ? 'named locations' : 'authentication strengths'}`);
-    options.log?.(`read ${counted.join(', ')}`);
+    options.log?.info(`read ${counted.join(', ')}`);
   }
   const outcome = await runPlan(backup, ports, {
     dir: options.from,
@@ -133,7 +134,7 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
 }
 
 /** Creates of objects still in the recycle bin become restores that keep their ids (one list per kind created). */
-async function markRestorable(plan: Plan, validation: ValidationResult, tenant: Tenant, log?: (line: string) => void): Promise<void> {
+async function markRestorable(plan: Plan, validation: ValidationResult, tenant: Tenant, log?: Logger): Promise<void> {
   const creates = plan.operations.filter((op) => op.action === 'create' && op.kind !== 'authenticationStrength');
   if (creates.length === 0) return;
   const idsByFile = new Map(validation.prepared.map((d) => [d.file, typeof d.value['id'] === 'string' ? d.value['id'].toLowerCase() : undefined]));
@@ -145,7 +146,7 @@ async function markRestorable(plan: Plan, validation: ValidationResult, tenant: 
     const id = op.file ? idsByFile.get(op.file) : undefined;
     if (id && deleted.has(`${op.kind}:${id}`)) {
       op.restoreFrom = id;
-      log?.(`"${op.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${id}`);
+      log?.info(`"${op.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${id}`);
     }
   }
 }

@@ -22,6 +22,7 @@ import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { exampleTenant } from '../fixtures/repo-helpers.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const POLICIES = 'GET /v1.0/identity/conditionalAccess/policies';
 const LOCATIONS = 'GET /v1.0/identity/conditionalAccess/namedLocations';
@@ -72,7 +73,7 @@ async function plan(connection: GraphConnection): Promise<{ plan: Plan; snapshot
 }
 
 async function apply(p: Plan, connection: GraphConnection, source: PlanSource): Promise<ApplyOutcome> {
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, `snap-${Math.random()}`)), source }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, `snap-${Math.random()}`)), source }, { allowDelete: false, keepGoing: false, log: silentLogger });
   expect(outcome).toMatchObject({ failed: 0, skipped: 0, readBack: 'verified', verification: [] });
   return outcome;
 }
@@ -106,7 +107,7 @@ test('plan and apply in one run (--auto-approve): apply writes on the plan\'s ow
   const connection = connect();
   const { plan: p, snapshot } = await plan(connection);
   const lines: string[] = [];
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, 'snap')), source: madeHereSource(filePolicyStore(ROOT, { cwd }), ROOT, { snapshot }) }, { allowDelete: false, keepGoing: false, log: (l) => lines.push(l) });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, 'snap')), source: madeHereSource(filePolicyStore(ROOT, { cwd }), ROOT, { snapshot }) }, { allowDelete: false, keepGoing: false, log: lineLogger((l) => lines.push(l)) });
   expect(outcome).toMatchObject({ applied: 3, readBack: 'verified' });
   expect(lines).toContain('the plan was made from the tenant as read a moment ago: no second read');
   expect(await tenantRequests()).toEqual({ [POLICIES]: 2, [LOCATIONS]: 1, [STRENGTHS]: 1, [SECURITY_DEFAULTS]: 1, [PATCH_POLICY]: 3 });
@@ -120,7 +121,7 @@ test('a plan made here whose apply waits (no snapshot given) is still checked ag
   const { plan: p } = await plan(connection);
   const victim = (await connection.tenant.read()).policies.find((o) => String(o['displayName']).startsWith('CA002'))!;
   await connection.tenant.update('policy', String(victim['id']), { state: 'disabled' });
-  await expect(runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, 'snap')), source: madeHereSource(filePolicyStore(ROOT, { cwd }), ROOT) }, { allowDelete: false, keepGoing: false, log: () => {} })).rejects.toThrow(/the tenant changed since the plan was made/);
+  await expect(runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(path.join(cwd, 'snap')), source: madeHereSource(filePolicyStore(ROOT, { cwd }), ROOT) }, { allowDelete: false, keepGoing: false, log: silentLogger })).rejects.toThrow(/the tenant changed since the plan was made/);
 });
 
 describe('restore --only', () => {
@@ -200,7 +201,7 @@ describe('restore --only', () => {
 
 test('contingency activate: one read of the policies, the writes, one read back of the policies', async () => {
   await resetCounts();
-  const outcome = await runContingency('activate', 'outage-mfa', { ...connect(), store: filePolicyStore(path.join(cwd, ROOT)) }, { dryRun: false, log: () => {} });
+  const outcome = await runContingency('activate', 'outage-mfa', { ...connect(), store: filePolicyStore(path.join(cwd, ROOT)) }, { dryRun: false, log: silentLogger });
   expect(contingencySucceeded(outcome)).toBe(true);
   expect(outcome.results).toHaveLength(3);
   const counts = await tenantRequests();

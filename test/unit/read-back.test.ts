@@ -7,6 +7,7 @@ import { readBack, type ReadBackCheck } from '../../src/commands/apply.js';
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { TenantSnapshot } from '../../src/model/tenant.js';
 import type { Tenant } from '../../src/ports/tenant.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const before: TenantSnapshot = {
   tenantId: 't',
@@ -52,7 +53,7 @@ const confirm = { timeoutMs: 60_000, sleep: async () => {}, random: () => 0 };
 
 test('reads only the kinds written; under lag, again only the kind still differing', async () => {
   const { tenant, reads } = laggingTenant({ policy: 2 });
-  const result = await readBack(['a', 'b'], { tenant, kinds: ['policy', 'namedLocation'], before }, check, confirm, () => {});
+  const result = await readBack(['a', 'b'], { tenant, kinds: ['policy', 'namedLocation'], before }, check, confirm, silentLogger);
   expect(result).toEqual({ verification: [], readBack: 'verified' });
   expect(reads).toEqual([['policy', 'namedLocation'], ['policy'], ['policy']]);
 });
@@ -60,14 +61,14 @@ test('reads only the kinds written; under lag, again only the kind still differi
 test('a check that names no kind reads every written kind again', async () => {
   const { tenant, reads } = laggingTenant({ namedLocation: 1 });
   const blunt = (after: TenantSnapshot): ReadBackCheck => ({ differences: check(after).differences });
-  await readBack(['a'], { tenant, kinds: ['policy', 'namedLocation'], before }, blunt, confirm, () => {});
+  await readBack(['a'], { tenant, kinds: ['policy', 'namedLocation'], before }, blunt, confirm, silentLogger);
   expect(reads).toEqual([['policy', 'namedLocation'], ['policy', 'namedLocation']]);
 });
 
 test('what still differs at the deadline is unverified, and the lists were read only for that kind', async () => {
   const { tenant, reads } = laggingTenant({ namedLocation: 1_000 });
   let now = 0;
-  const result = await readBack(['a'], { tenant, kinds: ['policy', 'namedLocation'], before }, check, { timeoutMs: 3_000, clock: () => now, sleep: async (ms: number) => void (now += ms), random: () => 0 }, () => {});
+  const result = await readBack(['a'], { tenant, kinds: ['policy', 'namedLocation'], before }, check, { timeoutMs: 3_000, clock: () => now, sleep: async (ms: number) => void (now += ms), random: () => 0 }, silentLogger);
   expect(result.readBack).toBe('unverified');
   expect(result.verification).toEqual([expect.stringMatching(/^unverified after \d+ read\(s\) in .*: namedLocation differs$/)]);
   expect(reads.slice(1).every((kinds) => kinds.join() === 'namedLocation')).toBe(true);
@@ -75,6 +76,6 @@ test('what still differs at the deadline is unverified, and the lists were read 
 
 test('nothing applied: nothing read', async () => {
   const { tenant, reads } = laggingTenant({});
-  expect(await readBack([], { tenant, kinds: ['policy'], before }, check, confirm, () => {})).toEqual({ verification: [], readBack: 'none' });
+  expect(await readBack([], { tenant, kinds: ['policy'], before }, check, confirm, silentLogger)).toEqual({ verification: [], readBack: 'none' });
   expect(reads).toEqual([]);
 });
