@@ -1,3 +1,4 @@
+/* global fetch, structuredClone */
 // What bench, soak and fuzz share: the bundled emulator as a child process, a counting proxy in
 // front of it (the HTTP requests that cross the wire, a $batch once), the bundled CLI as a child
 // process under GNU time (peak RSS), and the emulator's own request counts (every $batch item).

@@ -7,6 +7,7 @@
 // emulator) by endpoint, requests on the throttled endpoints, the floor (throttled ÷ rate), the
 // ratio of wall time to it, and peak RSS. Then cold start, bundle size and the peer models.
 // Prints a table and writes bench/results.json. Options: --tenants 10,50,195 --out file.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureColdStart } from './cold-start.mjs';
@@ -180,6 +181,10 @@ async function main() {
   const started = Date.now();
   const rows = [];
   for (const p of String(options.tenants).split(',').map(Number)) rows.push(...(await benchTenant(p)));
+  console.log('validate of large repositories …');
+  const v = spawnSync(process.execPath, ['bench/validate.mjs'], { encoding: 'utf8' });
+  if (v.status !== 0) throw new Error(`bench/validate.mjs failed:\n${v.stderr}`);
+  const validateLines = v.stdout.trim().split('\n');
   console.log('cold start …');
   const coldStart = measureColdStart();
   const bundle = bundleSize();
@@ -195,10 +200,12 @@ async function main() {
     ],
     rows,
     coldStart,
+    validate: validateLines,
     bundle: { cliBytes: bundle.cliBytes, distBytes: bundle.distBytes },
   };
   console.log('\n' + table(rows));
   console.log(`\ncold start (median of ${coldStart.nodeBare.runs}): node -e 0 ${coldStart.nodeBare.medianMs} ms, caac --version ${coldStart.version.medianMs} ms, caac validate (examples) ${coldStart.validate.medianMs} ms`);
+  for (const l of validateLines) console.log(l);
   console.log(`bundle: dist/cli.js ${(bundle.cliBytes / 1024).toFixed(0)} KiB, dist/ ${(bundle.distBytes / 1024).toFixed(0)} KiB`);
   console.log(`total ${results.totalSeconds} s; wrote ${options.out}`);
   writeJson(options.out, results);

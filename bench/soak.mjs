@@ -1,3 +1,4 @@
+/* global fetch, structuredClone */
 // `npm run soak`: bounded fault-injection runs of `caac apply` (bundled CLI, child process) against
 // the bundled emulator. Each run is one seed; the seed alone picks the scenario, the change set and
 // the emulator's faults, so `npm run soak -- --seed N` replays run N. Scenarios:

@@ -26,6 +26,14 @@ export interface Prepared {
 
 const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
 
+/**
+ * An own property, whatever its name: `out["__proto__"] = v` would set the prototype instead,
+ * and a file's "__proto__" member would slip past the schema check (found by `npm run fuzz`).
+ */
+function put(out: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepared {
   const annotations: string[] = [];
   const serverFields: string[] = [];
@@ -54,7 +62,7 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
           // The document's own id stays, without a warning: it follows renames
           // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
           if (pointer === '' && key === 'id') {
-            out[key] = child;
+            put(out, key, child);
             continue;
           }
           // A null server field (`templateId: null`) says nothing: drop it quietly.
@@ -69,10 +77,10 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
             continue;
           }
           notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
-          out[key] = child;
+          put(out, key, child);
           continue;
         }
-        out[key] = walk(child, childSchema, childPointerValue);
+        put(out, key, walk(child, childSchema, childPointerValue));
       }
       return out;
     }
