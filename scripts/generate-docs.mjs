@@ -3,6 +3,7 @@
 // input/output tables from the action.yml files. Run by `npm run bundle`; CI fails when stale.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { allRuleInfo } from '../lib/src/validate/rules/index.js';
 
@@ -52,3 +53,22 @@ for (const name of readdirSync('actions').sort()) {
 }
 writeFileSync('README.md', readme);
 console.log('wrote docs/rules.md and the generated README tables');
+
+// docs/architecture.md: the layer table that .dependency-cruiser.cjs enforces, from the same list.
+const { LAYERS } = createRequire(import.meta.url)('./layers.cjs');
+const mayImport = (layer) => {
+  const rules = createRequire(import.meta.url)('../.dependency-cruiser.cjs').forbidden;
+  const rule = rules.find((r) => r.name === `layer-${layer.folder}`);
+  return rule.comment.replace(/^.*may import only /, '').replace(/ \(see docs\/architecture\.md\)$/, '');
+};
+const layersTable = [
+  '| folder | layer | may import | what it holds |',
+  '|---|---|---|---|',
+  ...LAYERS.map((l) => `| \`src/${l.folder}/\` | ${l.layer} | ${cell(mayImport(l))} | ${cell(l.why)} |`),
+].join('\n');
+let architecture = readFileSync('docs/architecture.md', 'utf8');
+const layersRe = /(<!-- caac:layers:start -->)[\s\S]*?(<!-- caac:layers:end -->)/;
+if (!layersRe.test(architecture)) throw new Error('docs/architecture.md lacks the layers markers');
+architecture = architecture.replace(layersRe, (_m, start, end) => `${start}\n${layersTable}\n${end}`);
+writeFileSync('docs/architecture.md', architecture);
+console.log('wrote the layer table of docs/architecture.md');

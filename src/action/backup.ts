@@ -1,12 +1,13 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../backup/report.js';
+import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
 import { appendJobSummary } from '../github/job-summary.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
+import { folderBackupStore } from '../repo/backup-folder.js';
 
 /** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
 export async function backupAction(inputs: ActionInputs): Promise<void> {
@@ -15,7 +16,7 @@ export async function backupAction(inputs: ActionInputs): Promise<void> {
   const ids = readBooleanInput(env, 'ids', false);
 
   const graph = connectFromInputs(inputs);
-  const result = await runBackup(graph, { out, ids, apiVersion: inputs.apiVersion, log: (line) => runnerLog.info(line) });
+  const result = await runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: inputs.apiVersion, log: (line) => runnerLog.info(line) });
   runnerLog.write(renderBackupText(result, out));
   for (const warning of result.warnings) runnerLog.warning(escapeLogValue(warning), { title: 'caac backup' });
 

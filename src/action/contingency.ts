@@ -1,14 +1,14 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../contingency/render.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
 import { appendJobSummary } from '../github/job-summary.js';
 import { resultLines } from '../render/apply-text.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
-import { sanitizeLogText } from '../render/plan-format.js';
+import { filePolicyStore } from '../repo/load-repository.js';
 
 const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
 
@@ -19,11 +19,11 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
   const set = readInput(process.env, 'set');
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, graph, { dir: inputs.dir, dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
+  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
   for (const problem of outcome.problems) runnerLog.warning(escapeLogValue(problem), { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);
-  if (outcome.stopped) results.unshift(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  if (outcome.stopped) results.unshift(`Stopped: ${escapeLogValue(outcome.stopped)}`);
   runnerLog.write((results.length ? results.join('\n') + '\n' : '') + status);
   const changed = outcome.results.filter((r) => r.status === 'applied').length;
   core.setOutput('changed', String(changed));

@@ -6,11 +6,11 @@ import * as runnerLog from '../github/log.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { annotateFindings } from '../github/annotations.js';
-import { writePlanJobSummary } from '../github/job-summary.js';
+import { appendSizedJobSummary } from '../github/job-summary.js';
 import { readPullRequest } from '../github/pull-request.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { filePolicyStore } from '../repo/load-repository.js';
-import { planCommentMarker, renderPlanMarkdown } from '../render/plan-markdown.js';
+import { planCommentMarker, renderPlanMarkdown, renderPlanMarkdownReport } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
@@ -42,7 +42,7 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
   runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
   writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
-  if (process.env['GITHUB_STEP_SUMMARY']) await writePlanJobSummary(plan, { artifactName: inputs.artifactName });
+  if (process.env['GITHUB_STEP_SUMMARY']) await appendSizedJobSummary((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: inputs.artifactName }));
 
   let commentUrl = '';
   const pr = readPullRequest(process.env);

@@ -10,25 +10,11 @@
 import { GraphError } from '../errors.js';
 import { isJsonObject, KIND_LABELS, type JsonObject, type JsonValue } from '../model/documents.js';
 import type { PlanOperation } from '../model/plan.js';
-import type { Tenant } from '../plan/ports.js';
-import { sanitizeLogText } from '../render/plan-format.js';
+import type { Tenant } from '../ports/tenant.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
+import { escapeLogValue } from '../model/log-text.js';
+import type { OperationResult } from '../model/outcomes.js';
 
-export interface OperationResult {
-  operation: PlanOperation;
-  status: 'applied' | 'failed' | 'skipped';
-  /** The object's id (for a create, the new one). */
-  id?: string;
-  /** The body sent, references to objects created in this run resolved. */
-  sent?: JsonObject;
-  error?: string;
-  /**
-   * The write's answer was lost and looking for its result could not tell whether it was carried
-   * out (or found duplicates): the run stops here, even with keepGoing.
-   */
-  unknown?: boolean;
-  ms: number;
-}
 
 export interface ExecuteOptions {
   keepGoing: boolean;
@@ -47,7 +33,7 @@ export function isUnknownOutcome(e: unknown): e is GraphError {
 class OutcomeUnknown extends Error {}
 
 const kindLabel = (op: PlanOperation): string => KIND_LABELS[op.kind];
-const quoted = (name: string): string => `"${sanitizeLogText(name)}"`;
+const quoted = (name: string): string => `"${escapeLogValue(name)}"`;
 const PLAN_AGAIN = 'Plan again: the next plan sees what is there.';
 
 /**
@@ -69,7 +55,7 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
     lost = e;
   }
   const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
-  options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${sanitizeLogText(lost.message)}); looking for it by name for up to ${seconds(timeoutMs)}, without sending it again`);
+  options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${escapeLogValue(lost.message)}); looking for it by name for up to ${seconds(timeoutMs)}, without sending it again`);
   let lookupError: string | undefined;
   const seen = await pollUntil(async () => {
     let found: JsonObject[];
@@ -95,7 +81,7 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
     );
   }
   throw new OutcomeUnknown(
-    `outcome unknown: the answer to the create was lost (${sanitizeLogText(lost.message)}), and after ${seconds(timeoutMs)} of looking (${seen.rounds} look-ups) no ${kindLabel(op)} named ${quoted(op.displayName)} is listed${lookupError ? ` (last look-up failed: ${sanitizeLogText(lookupError)})` : ''}. It may still appear: caac did not send the create again. ${PLAN_AGAIN}`,
+    `outcome unknown: the answer to the create was lost (${escapeLogValue(lost.message)}), and after ${seconds(timeoutMs)} of looking (${seen.rounds} look-ups) no ${kindLabel(op)} named ${quoted(op.displayName)} is listed${lookupError ? ` (last look-up failed: ${escapeLogValue(lookupError)})` : ''}. It may still appear: caac did not send the create again. ${PLAN_AGAIN}`,
   );
 }
 
@@ -156,7 +142,7 @@ export async function executeOperations(operations: readonly PlanOperation[], te
         if (prefix) created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
       }
     } else {
-      options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${sanitizeLogText(result.error ?? '')}`);
+      options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${escapeLogValue(result.error ?? '')}`);
       // An unknown outcome stops the run even with keepGoing: what the tenant holds is not known.
       if (result.unknown) stopped = `not attempted: the outcome of ${op.action} ${kindLabel(op)} ${quoted(op.displayName)} is unknown. ${PLAN_AGAIN}`;
       else if (!options.keepGoing) stopped = 'not attempted: an earlier operation failed (use --keep-going to go on past failures)';
@@ -191,7 +177,7 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: Execut
     if ((await isLive()).done) return true;
     if (!(await inRecycleBin())) return false;
   } else {
-    options.log(`  the answer to the restore of ${what} was lost (${sanitizeLogText(failure.message)}); looking for it by id, without sending it again`);
+    options.log(`  the answer to the restore of ${what} was lost (${escapeLogValue(failure.message)}); looking for it by id, without sending it again`);
   }
   const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
   // A look that fails proves nothing either way: look again until the deadline.
@@ -200,7 +186,7 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: Execut
   const still = await inRecycleBin().catch(() => undefined);
   const where = still === true ? 'it is still listed in the recycle bin (deletedItems)' : still === false ? 'it is not listed in the recycle bin (deletedItems) either' : 'the recycle bin could not be read';
   throw new OutcomeUnknown(
-    `outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${sanitizeLogText(failure.message)})`}, and after ${seconds(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`,
+    `outcome unknown: ${failure.status === 404 ? 'the restore answered 404' : `the restore's answer was lost (${escapeLogValue(failure.message)})`}, and after ${seconds(timeoutMs)} (${seen.rounds} look-ups) the ${kindLabel(op)} is not readable by its id; ${where}. caac did not send the restore again nor create a copy. ${PLAN_AGAIN}`,
   );
 }
 

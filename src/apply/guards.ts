@@ -6,7 +6,7 @@
 import type { EmergencyAccessIds, EmergencyAccessScope } from '../model/emergency-access.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { emergencyAccessProblems, scopeOfPlan } from '../plan/break-glass-guard.js';
-import type { PreparedDocument } from '../validate/rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 import { lockoutRisk } from '../validate/rules/lockout-risk.js';
 
 /** Lockout and break-glass problems of the created or updated policy bodies (empty: safe). */

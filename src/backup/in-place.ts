@@ -18,16 +18,11 @@ import { KIND_FOLDERS, isJsonObject, type DocumentKind, type JsonObject, type Js
 import type { BackupFile } from './backup-files.js';
 import { backupDocument, serializeDocument } from './document.js';
 import { withSuffix } from './slug.js';
+import { formatOfPath, type FileFormat, type KindFile } from '../model/repository-files.js';
 
-export type FileFormat = 'json' | 'yaml';
 
 /** A file found in one of caac's folders. */
-export interface ExistingFile {
-  kind: DocumentKind;
-  /** Relative to the backup folder, forward slashes. */
-  path: string;
-  content: string;
-}
+export type ExistingFile = KindFile;
 
 export interface InPlacePlan {
   /** Files to write (new or rewritten), with their new bytes. */
@@ -41,13 +36,6 @@ export interface InPlacePlan {
   changed: string[];
   /** Files left alone that the user should look at. */
   warnings: string[];
-}
-
-/** `.json`, `.yaml` or `.yml` (any case): the files a backup reads in its folders. */
-export function formatOfPath(path: string): FileFormat | undefined {
-  if (/\.json$/i.test(path)) return 'json';
-  if (/\.ya?ml$/i.test(path)) return 'yaml';
-  return undefined;
 }
 
 interface Parsed {

@@ -5,7 +5,7 @@ import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import type { Plan } from '../model/plan.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFolder } from '../repo/output-paths.js';

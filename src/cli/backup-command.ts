@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { renderBackupText } from '../backup/report.js';
+import { renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
 import { ExitCode } from '../errors.js';
 import { assertWritableFolder } from '../repo/output-paths.js';
 import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { writeOut, printErrLine } from './output.js';
+import { folderBackupStore } from '../repo/backup-folder.js';
 
 interface BackupFlags extends ConnectionFlags {
   out: string;
@@ -23,7 +24,7 @@ export function registerBackup(program: Command, setExit: (code: number) => void
       const log = logProgress;
       assertWritableFolder(flags.out, '--out');
       const graph = connectFromFlags(flags);
-      const result = await runBackup(graph, { out: flags.out, ids: flags.ids, apiVersion: flags.apiVersion, log });
+      const result = await runBackup({ ...graph, store: folderBackupStore(flags.out) }, { ids: flags.ids, apiVersion: flags.apiVersion, log });
       writeOut(renderBackupText(result, flags.out));
       setExit(ExitCode.ok);
     } catch (error) {

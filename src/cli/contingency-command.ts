@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { contingencySucceeded, runContingency, type ContingencyAction, type ContingencyOutcome } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../contingency/render.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
 import { resultLines } from '../render/apply-text.js';
-import { sanitizeLogText } from '../render/plan-format.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { writeOut, printLine, printErrLine } from './output.js';
+import { filePolicyStore } from '../repo/load-repository.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
@@ -57,8 +58,7 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   const graph = connectFromFlags(flags);
-  const outcome = await runContingency(action, setName, graph, {
-    dir: flags.dir,
+  const outcome = await runContingency(action, setName, { ...graph, store: filePolicyStore(flags.dir) }, {
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
     log: printLine,
@@ -76,7 +76,7 @@ export function renderOutcome(outcome: ContingencyOutcome): string {
     const count = (status: string) => outcome.results.filter((r) => r.status === status).length;
     lines.push(`Contingency ${outcome.action}: ${count('applied')} changed, ${count('failed')} failed, ${count('skipped')} not attempted`);
   }
-  if (outcome.stopped) lines.push(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  if (outcome.stopped) lines.push(`Stopped: ${escapeLogValue(outcome.stopped)}`);
   lines.push(...resultLines(outcome.results, outcome.verification));
   const failed = outcome.results.filter((r) => r.status !== 'applied');
   if (failed.length) lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);

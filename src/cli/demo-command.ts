@@ -12,8 +12,8 @@ import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
 import { planRestore, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../contingency/render.js';
-import { backupSummaryLine } from '../backup/report.js';
+import { renderContingencyStatus } from '../render/contingency-text.js';
+import { backupSummaryLine } from '../render/backup-report.js';
 import { hasChanges, runPlan } from '../commands/plan.js';
 import { formatFindings } from '../commands/validate-output.js';
 import { runValidate } from '../commands/validate.js';
@@ -27,6 +27,7 @@ import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, writeErr } from './output.js';
+import { folderBackupStore } from '../repo/backup-folder.js';
 
 /** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
 export function exampleRepository(): string | undefined {
@@ -121,7 +122,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out();
         const backupDir = join(tempFolder('caac-demo-backup-'), 'conditional-access');
         out(`Step 8/${steps}  caac backup --out ${backupDir}`);
-        const backup = await runBackup(graph, { out: backupDir, apiVersion: 'v1.0' });
+        const backup = await runBackup({ ...graph, store: folderBackupStore(backupDir) }, { apiVersion: 'v1.0' });
         out(indent(backupSummaryLine(backup)));
         out();
         out(`Step 9/${steps}  caac plan --dir ${backupDir}: a backup is a repository, and it plans as no changes`);
@@ -133,7 +134,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(indent(renderPlanText(fromBackup.plan)));
         out();
         const contingency = async (action: 'activate' | 'deactivate'): Promise<boolean> => {
-          const outcome = await runContingency(action, 'outage-mfa', graph, { dir: shownDir, dryRun: false, log: (line) => out(indent(line)) });
+          const outcome = await runContingency(action, 'outage-mfa', { ...graph, store: filePolicyStore(shownDir) }, { dryRun: false, log: (line) => out(indent(line)) });
           out(indent(renderContingencyStatus(outcome.sets)));
           return contingencySucceeded(outcome);
         };

@@ -3,10 +3,10 @@ import { runInit, type InitResult } from '../commands/init.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { exampleWorkflows, fileInitFiles } from '../repo/init-files.js';
-import { sanitizeLogText } from '../render/plan-format.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { reportTenantCommandError } from './fail.js';
 import { printErrLine, writeOut } from './output.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 interface InitFlags extends ConnectionFlags {
   dir: string;
@@ -43,7 +43,7 @@ function renderInit(result: InitResult, dir: string): string {
   if (result.backup) {
     const b = result.backup;
     lines.push(`backed up ${b.added.length} object(s) of the tenant into ${dir}/ (${b.requests.total} Graph requests)`);
-    for (const w of b.warnings) lines.push(`warning: ${sanitizeLogText(w)}`);
+    for (const w of b.warnings) lines.push(`warning: ${escapeLogValue(w)}`);
   }
   lines.push('', 'Next:');
   const s = result.suggestion;

@@ -1,9 +1,9 @@
 /**
  * The CLI's only ways to the console. Everything it prints can hold names, ids and messages from
  * files or the tenant, and a CI runner reads workflow commands from stdout and stderr alike: each
- * write goes through neutralizeLogText, so no call site can forget (see src/render/log-text.ts).
+ * write goes through neutralizeLogText, so no call site can forget (see src/model/log-text.ts).
  */
-import { neutralizeLogText } from '../render/log-text.js';
+import { neutralizeLogText } from '../model/log-text.js';
 
 /** The report: stdout. */
 export function writeOut(text: string): void {

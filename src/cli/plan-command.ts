@@ -6,11 +6,11 @@ import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { sanitizeLogText } from '../render/plan-format.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { writeOut, printErrLine } from './output.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 interface PlanFlags extends ConnectionFlags {
   dir: string;
@@ -26,11 +26,11 @@ export function reportStoppedPlan(outcome: Exclude<PlanOutcome, { status: 'plann
     write(formatFindings(outcome.validation, 'text'));
     write(`caac plan: stopped before reading the tenant: validate found ${outcome.validation.summary.errors} error(s); fix them first\n`);
   } else if (outcome.status === 'unresolved') {
-    for (const p of outcome.problems) write(`${sanitizeLogText(p.file)}:${p.line}:${p.column} error reference ${sanitizeLogText(p.message)}\n`);
+    for (const p of outcome.problems) write(`${escapeLogValue(p.file)}:${p.line}:${p.column} error reference ${escapeLogValue(p.message)}\n`);
     write(`caac plan: stopped: ${outcome.problems.length} reference(s) could not be resolved in the tenant; nothing was planned\n`);
   } else {
     write(renderPlanText(outcome.plan));
-    for (const p of outcome.problems) write(`${sanitizeLogText(p.file)}:${p.line}:${p.column} error break-glass-not-excluded ${sanitizeLogText(p.message)}\n`);
+    for (const p of outcome.problems) write(`${escapeLogValue(p.file)}:${p.line}:${p.column} error break-glass-not-excluded ${escapeLogValue(p.message)}\n`);
     write(`caac plan: refused: after ${outcome.problems.length === 1 ? 'this change' : 'these changes'} an emergency-access account would not be spared (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}); apply would refuse it too\n`);
   }
   return ExitCode.failure;

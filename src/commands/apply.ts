@@ -10,23 +10,26 @@
  * a write, the read-back) ends in an outcome that names what was applied, what failed, what was
  * not attempted and what is unverified, with the error itself for the face to map to its exit code.
  */
-import { executeOperations, type OperationResult } from '../apply/execute.js';
+import { snapshotFiles } from '../backup/snapshot-files.js';
+import { executeOperations } from '../apply/execute.js';
+import { type OperationResult } from '../model/outcomes.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
-import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../contingency/hold.js';
+import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
 import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
-import { kindOfTenantList, requestsSince, type RequestTally, type TenantSnapshot } from '../model/tenant.js';
+import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
 import { fingerprintSnapshot } from '../plan/fingerprint.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
 import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
-import { sanitizeLogText } from '../render/plan-format.js';
-import type { SnapshotStore } from '../repo/snapshot-store.js';
+import type { SnapshotStore } from '../ports/snapshot-store.js';
+import { escapeLogValue } from '../model/log-text.js';
+import type { ApplyOutcome } from '../model/outcomes.js';
 
 export interface ApplyOptions {
   allowDelete: boolean;
@@ -46,25 +49,6 @@ export interface ApplyOptions {
   log: (line: string) => void;
 }
 
-export interface ApplyOutcome {
-  results: OperationResult[];
-  applied: number;
-  failed: number;
-  skipped: number;
-  /**
-   * What is unverified, each naming the object and why: differences still there when the
-   * read-back gave up waiting, duplicates, or a read-back that failed (empty: it matches the plan).
-   */
-  verification: string[];
-  /** How the read-back went; 'none' when nothing was applied, or the run stopped before it. */
-  readBack: 'verified' | 'unverified' | 'failed' | 'none';
-  /** Set when the run stopped on something other than an operation (the first read, the read-back): says what. */
-  stopped?: string;
-  /** The error behind `stopped`, for the face to map to its exit code as if it had been thrown. */
-  error?: unknown;
-  snapshotDir?: string;
-  requests: RequestTally;
-}
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -76,7 +60,7 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore; source: PlanSource }, given: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
   // Names in log lines come from files and the tenant: a control character must not forge a line.
-  const options: ApplyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
+  const options: ApplyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
@@ -132,9 +116,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     const lines = conflicts.map(
       (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
     );
-    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${sanitizeLogText(c.set)}"`).join(' and ');
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
     throw new SafetyError(
-      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(sanitizeLogText).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
     );
   }
 
@@ -155,7 +139,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
   let snapshotDir: string;
   try {
-    snapshotDir = ports.snapshots.write(touched);
+    snapshotDir = ports.snapshots.write(snapshotFiles(touched));
   } catch (e) {
     // Without the snapshot there is nothing to go back to: no write may happen.
     throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
@@ -180,11 +164,11 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
 function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
   const safety = planSafetyProblems(plan);
   // One problem a line; names in them come from files and the tenant, so each is escaped whole.
-  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(sanitizeLogText).join('\n  ')}\nFix the repository and make the plan again.`);
+  if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(escapeLogValue).join('\n  ')}\nFix the repository and make the plan again.`);
   const deletes = plan.operations.filter((op) => op.action === 'delete');
   if (deletes.length && !allowDelete) {
     throw new SafetyError(
-      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${sanitizeLogText(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
+      `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${escapeLogValue(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
     );
   }
 }

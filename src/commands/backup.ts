@@ -7,22 +7,18 @@
  * hold an object the tenant no longer has are removed. Nothing else under `out` is touched
  * (caac.yml, README, other folders, files it cannot parse), and nothing outside it.
  */
-import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { backupFiles, BACKUP_KINDS, type BackupFile } from '../backup/backup-files.js';
-import { formatOfPath, planInPlace, type ExistingFile } from '../backup/in-place.js';
+import { planInPlace } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
-import { ConfigurationError } from '../errors.js';
-import { KIND_FOLDERS, KIND_LABELS } from '../model/documents.js';
+import { KIND_LABELS } from '../model/documents.js';
+import type { BackupStore } from '../ports/backup-store.js';
 import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
-import type { Directory, Tenant } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export interface BackupOptions {
-  /** The repository folder to write (created when missing). */
-  out: string;
   /** Keep raw ids everywhere instead of `kind:name` references. */
   ids?: boolean;
   apiVersion: ApiVersion;
@@ -50,14 +46,14 @@ export interface BackupResult {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export async function runBackup(ports: { tenant: Tenant; directory: Directory }, options: BackupOptions): Promise<BackupResult> {
+export async function runBackup(ports: { tenant: Tenant; directory: Directory; store: BackupStore }, options: BackupOptions): Promise<BackupResult> {
   // Names in log lines come from the tenant: a control character must not forge a line.
   const log = (line: string): void => options.log?.(escapeLogValue(line));
   const before = ports.tenant.requests();
   const warnings: string[] = [];
 
   // A folder in the way is the user's to fix: say so before spending the requests.
-  checkFolders(resolve(options.out));
+  ports.store.check();
   log(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
   log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
@@ -90,7 +86,7 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory },
 
   const files = backupFiles(snapshot, { names });
   warnings.push(...duplicateNameWarnings(files));
-  const { warnings: fileWarnings, ...result } = syncFolder(resolve(options.out), files);
+  const { warnings: fileWarnings, ...result } = syncFolder(ports.store, files);
   warnings.push(...fileWarnings);
   for (const w of warnings) log(`warning: ${w}`);
   return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
@@ -117,32 +113,13 @@ function duplicateNameWarnings(files: readonly BackupFile[]): string[] {
 type SyncResult = Omit<BackupResult, 'requests'>;
 
 /**
- * Reads the files in caac's folders, lets the pure planInPlace decide, then writes what differs
- * (each file atomically) and removes the files of objects the tenant no longer has.
+ * Reads the files in caac's folders, lets the pure planInPlace decide, then has the store write
+ * what differs and remove the files of objects the tenant no longer has.
  */
-function syncFolder(out: string, files: readonly BackupFile[]): SyncResult {
-  ensureDirectory(out, out);
-  const existing: ExistingFile[] = [];
-  const warnings: string[] = [];
-  for (const kind of BACKUP_KINDS) {
-    const folder = join(out, KIND_FOLDERS[kind]);
-    ensureDirectory(folder, out);
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = `${KIND_FOLDERS[kind]}/${entry.name}`;
-      if (!formatOfPath(entry.name)) continue; // README.md, notes.txt, sub-folders: not caac's
-      // Never through a link (it could lead outside `out`), never a folder named x.json.
-      if (!entry.isFile()) {
-        warnings.push(`${path}: left alone, it is ${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; replace it with a file`);
-        continue;
-      }
-      existing.push({ kind, path, content: readFileSync(join(folder, entry.name), 'utf8') });
-    }
-  }
-  const plan = planInPlace(files, existing);
-  // Removals first: a new object may take the name of a file whose object is gone (on a
-  // case-insensitive disk, even one that differs only by case), and must not be removed with it.
-  for (const removal of plan.removals) unlinkSync(join(out, ...removal.path.split('/')));
-  for (const write of plan.writes) writeAtomically(join(out, ...write.path.split('/')), write.content);
+function syncFolder(store: BackupStore, files: readonly BackupFile[]): SyncResult {
+  const existing = store.list();
+  const plan = planInPlace(files, existing.files);
+  store.commit(plan);
   return {
     written: plan.writes.map((w) => w.path),
     removed: plan.removals.map((r) => r.path),
@@ -150,49 +127,8 @@ function syncFolder(out: string, files: readonly BackupFile[]): SyncResult {
     added: plan.added,
     changed: plan.changed,
     removedNames: plan.removals.map((r) => r.displayName).sort(compare),
-    warnings: [...warnings, ...plan.warnings],
+    warnings: [...existing.warnings, ...plan.warnings],
   };
-}
-
-/** Creates a folder caac owns, refusing one that is a symlink or a file (it could lead outside `out`). */
-function ensureDirectory(path: string, out: string): void {
-  if (!checkDirectory(path, out)) mkdirSync(path, { recursive: true });
-}
-
-/** Whether the folder exists; throws when it is a symlink (but `out` itself) or a file. */
-function checkDirectory(path: string, out: string): boolean {
-  let stat;
-  try {
-    stat = lstatSync(path);
-  } catch {
-    return false;
-  }
-  if (path === out && stat.isSymbolicLink() && statSync(path).isDirectory()) return true; // `out` itself may be a link the user chose
-  if (stat.isSymbolicLink()) throw new ConfigurationError(`${path} is a symbolic link: caac backup writes only into real folders under ${out}; replace the link with a folder`);
-  if (!stat.isDirectory()) throw new ConfigurationError(`${path} is a file, not a folder: caac backup needs it to be a folder (move the file away)`);
-  return true;
-}
-
-/** The folders a backup writes, checked before the tenant is read (nothing is created yet). */
-function checkFolders(out: string): void {
-  if (!checkDirectory(out, out)) return;
-  for (const kind of BACKUP_KINDS) checkDirectory(join(out, KIND_FOLDERS[kind]), out);
-}
-
-/** A temp file in the same folder, then rename: a reader never sees half a file. */
-function writeAtomically(path: string, content: string): void {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, content, { encoding: 'utf8', flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
 }
 
 function requestsSince(before: RequestTally, after: RequestTally): RequestTally {

@@ -5,7 +5,8 @@
  * a set already in the asked state changes nothing. Once the set is known, whatever fails (the first
  * read, a write, the read-back) ends in an outcome that says what changed and what did not.
  */
-import { executeOperations, type OperationResult } from '../apply/execute.js';
+import { executeOperations } from '../apply/execute.js';
+import { type OperationResult } from '../model/outcomes.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, type ConfirmOptions } from '../apply/poll.js';
 import {
   findSet,
@@ -16,26 +17,25 @@ import {
   type ContingencySetStatus,
 } from '../contingency/contingency.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
-import { describeOperation } from '../contingency/render.js';
+import { describeOperation } from '../render/contingency-text.js';
 import type { PlanOperation } from '../model/plan.js';
-import type { Directory, Tenant } from '../plan/ports.js';
-import { activationProblems } from '../contingency/activation-guard.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
+import { activationProblems } from '../apply/contingency-activation-guard.js';
 import { ConfigurationError, SafetyError } from '../errors.js';
 import { emergencyAccessScope } from '../model/emergency-access.js';
 import type { Settings, SettingsSource } from '../model/settings.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { resolveReferences } from '../resolve/resolve-references.js';
-import { filePolicyStore } from '../repo/load-repository.js';
-import { sanitizeLogText } from '../render/plan-format.js';
+import type { PolicyStore } from '../ports/policy-store.js';
 import { readBack } from './apply.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export type ContingencyAction = 'status' | 'activate' | 'deactivate';
 
 export interface ContingencyOptions {
-  /** The repository folder (caac.yml and the policy files). */
-  dir: string;
   /** activate/deactivate: show the operations, change nothing. */
   dryRun: boolean;
   /** How long to read the tenant back until it matches; default 60 s (--confirm-timeout). `confirm` tunes the polling (tests). */
@@ -65,12 +65,12 @@ export interface ContingencyOutcome {
 export async function runContingency(
   action: ContingencyAction,
   setName: string | undefined,
-  ports: { tenant: Tenant; directory: Directory },
+  ports: { tenant: Tenant; directory: Directory; store: PolicyStore },
   given: ContingencyOptions,
 ): Promise<ContingencyOutcome> {
   // Policy names come from files and the tenant: a control character must not forge a log line.
-  const options: ContingencyOptions = { ...given, log: (line) => given.log(sanitizeLogText(line)) };
-  const repo = filePolicyStore(options.dir).load();
+  const options: ContingencyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
+  const repo = ports.store.load();
   const settings = readSettings(repo.settings);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 

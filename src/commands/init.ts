@@ -11,21 +11,21 @@ import policySchema from '../../schemas/policy.schema.json' with { type: 'json' 
 import namedLocationSchema from '../../schemas/named-location.schema.json' with { type: 'json' };
 import authenticationStrengthSchema from '../../schemas/authentication-strength.schema.json' with { type: 'json' };
 import settingsSchema from '../../schemas/settings.schema.json' with { type: 'json' };
-import { join } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { KIND_FOLDERS, isJsonObject, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { ApiVersion } from '../model/tenant.js';
-import type { Directory, Tenant } from '../plan/ports.js';
-import type { ExampleWorkflow, InitFiles } from '../model/init.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
+import type { ExampleWorkflow } from '../model/init.js';
+import type { InitFiles } from '../ports/init-files.js';
 import { runBackup, type BackupResult } from './backup.js';
 
-export type { ExampleWorkflow, InitFiles } from '../model/init.js';
+export type { ExampleWorkflow } from '../model/init.js';
+export type { InitFiles } from '../ports/init-files.js';
 
 export interface InitOptions {
   /** The repository folder, relative to the root (`conditional-access`). */
   dir: string;
-  /** The repository root the files port writes under (the working directory by default). */
-  root?: string;
   workflows: readonly ExampleWorkflow[];
   log?: (line: string) => void;
 }
@@ -108,7 +108,7 @@ export async function runInit(files: InitFiles, options: InitOptions & { fromTen
   let suggestion: EmergencyAccessSuggestion | undefined;
   const created: string[] = [];
   if (options.fromTenant) {
-    backup = await runBackup(options.fromTenant, { out: join(options.root ?? '.', dir), apiVersion: options.fromTenant.apiVersion, log });
+    backup = await runBackup({ ...options.fromTenant, store: files.backupStore(dir) }, { apiVersion: options.fromTenant.apiVersion, log });
     const policies: JsonObject[] = [];
     for (const path of backup.written) {
       const linked = linkSchema(files.read(`${dir}/${path}`), path);

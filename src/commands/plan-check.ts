@@ -9,11 +9,12 @@
  */
 import { PlanMismatchError, SafetyError } from '../errors.js';
 import type { Plan } from '../model/plan.js';
-import type { PolicyStore } from '../model/repository.js';
+import type { PolicyStore } from '../ports/policy-store.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { planDifferences } from '../plan/compare-plans.js';
 import { documentsDigest, type DocumentsDigest } from '../plan/documents-digest.js';
-import type { Directory, Tenant } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
 import { runPlan, type PlanOutcome } from './plan.js';
 
 export type PlanSource =

@@ -6,7 +6,7 @@
 import { SafetyError } from '../errors.js';
 import { sortWarnings, type Plan, type PlanOperation } from '../model/plan.js';
 import { policiesThatEnable, securityDefaultsRefusal, securityDefaultsUnknownWarning } from '../plan/security-defaults.js';
-import type { PolicyStore } from '../model/repository.js';
+import type { PolicyStore } from '../ports/policy-store.js';
 import { requestsSince, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
 import { documentsDigest } from '../plan/documents-digest.js';
 import { planChanges } from '../plan/plan-changes.js';
@@ -15,9 +15,10 @@ import { emergencyAccessProblems, enforceEmergencyExclusions, type EmergencyAcce
 import { emergencyAccessScope } from '../model/emergency-access.js';
 import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
-import { holdActiveContingency } from '../contingency/hold.js';
+import { holdActiveContingency } from '../plan/contingency-hold.js';
 import { emergencyAccessMode } from '../model/settings.js';
-import type { Directory, Tenant } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';

@@ -6,9 +6,10 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { displayNameOf } from '../model/documents.js';
-import type { PolicyStore } from '../model/repository.js';
+import type { PolicyStore } from '../ports/policy-store.js';
 import type { ApiVersion } from '../model/tenant.js';
-import type { Directory, Tenant } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
 import { runPlan, type PlanOutcome } from './plan.js';
 
 export interface RestoreOptions {

@@ -6,7 +6,7 @@
  */
 import { SafetyError } from '../errors.js';
 import type { PlanOperation } from '../model/plan.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import { policiesThatEnable, securityDefaultsRefusal } from '../plan/security-defaults.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PolicyStore } from '../model/repository.js';
+import type { PolicyStore } from '../ports/policy-store.js';
 import { readSettings } from '../validate/settings.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
 

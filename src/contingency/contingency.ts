@@ -8,7 +8,7 @@
  * state its file in the repository declares (not to "disabled": the repo is the truth).
  */
 import { ConfigurationError } from '../errors.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { displayNameOf, type JsonObject, type SourceDocument } from '../model/documents.js';
 import type { PlanOperation } from '../model/plan.js';
 import type { ContingencySet, DeactivatedState, Settings } from '../model/settings.js';

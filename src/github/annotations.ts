@@ -4,7 +4,7 @@
  * Annotations are workflow commands: src/github/log.ts neutralises their text and @actions/core
  * escapes message and properties by the toolkit's rules, so a file path or message cannot end one.
  */
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import * as runnerLog from './log.js';
 import type { Finding } from '../model/findings.js';
 

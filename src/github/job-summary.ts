@@ -4,8 +4,6 @@
  */
 import { statSync } from 'node:fs';
 import * as core from '@actions/core';
-import type { Plan } from '../model/plan.js';
-import { renderPlanMarkdownReport } from '../render/plan-markdown.js';
 
 /** GitHub's limit for one step's summary, in bytes. */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
@@ -81,19 +79,22 @@ export async function appendJobSummary(markdown: string): Promise<JobSummaryResu
   return append(text, text !== markdown);
 }
 
+/** A report that can render itself shorter: cut between objects, saying so, within `maxLength` characters. */
+export type SizedReport = (maxLength: number) => { markdown: string; truncated: boolean };
+
 /**
- * The plan report in the job summary: the same markdown as the comment, allowed up to the step's
- * 1 MiB (characters are 1 to 4 bytes, so it renders shorter until it fits), cut between objects.
+ * A report (the plan's: the same markdown as the comment) in the job summary, allowed up to the
+ * step's 1 MiB (characters are 1 to 4 bytes, so it renders shorter until it fits).
  */
-export async function writePlanJobSummary(plan: Plan, options: { artifactName?: string } = {}): Promise<JobSummaryResult> {
+export async function appendSizedJobSummary(render: SizedReport): Promise<JobSummaryResult> {
   const state = budgetOf();
   if (!('budget' in state)) return state;
   const { budget } = state;
   let maxChars = budget;
-  let report = renderPlanMarkdownReport(plan, { maxLength: maxChars, artifactName: options.artifactName });
+  let report = render(maxChars);
   for (let attempt = 0; Buffer.byteLength(report.markdown) > budget && attempt < 5; attempt++) {
     maxChars = Math.floor(((maxChars * budget) / Buffer.byteLength(report.markdown)) * 0.95);
-    report = renderPlanMarkdownReport(plan, { maxLength: maxChars, artifactName: options.artifactName });
+    report = render(maxChars);
   }
   const text = truncateMarkdown(report.markdown, budget);
   return append(text, report.truncated || text !== report.markdown);

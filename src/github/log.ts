@@ -1,13 +1,13 @@
 /**
  * The action's only ways to the runner's log: lines, annotations and the failure message. The
  * runner reads workflow commands from every line, and these carry names, ids and messages from
- * files or the tenant: each goes through neutralizeLogText (src/render/log-text.ts), so no call
+ * files or the tenant: each goes through neutralizeLogText (src/model/log-text.ts), so no call
  * site can forget. Annotations are commands themselves: @actions/core escapes their message
  * (`%`, `\r`, `\n`) and properties (also `:` and `,`); we neutralise the text before that, so an
  * annotation shows no raw control or bidi character either.
  */
 import * as core from '@actions/core';
-import { escapeLogValue, neutralizeLogText } from '../render/log-text.js';
+import { escapeLogValue, neutralizeLogText } from '../model/log-text.js';
 
 /** Where an annotation points; every field may come from a file. */
 export interface AnnotationProperties {

@@ -6,7 +6,8 @@
 import type { Middleware } from '@microsoft/microsoft-graph-client';
 import { ConfigurationError } from '../errors.js';
 import type { ApiVersion } from '../model/tenant.js';
-import type { Directory, Tenant } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
+import type { Tenant } from '../ports/tenant.js';
 import { cloudByName, type CloudName } from './clouds.js';
 import { chooseCredential, type AuthMethod } from './credentials.js';
 import { GraphDirectory } from './directory.js';

@@ -6,7 +6,7 @@
  */
 import { GraphError } from '../errors.js';
 import type { DirectoryObject, NameQuery } from '../model/tenant.js';
-import type { Directory } from '../plan/ports.js';
+import type { Directory } from '../ports/directory.js';
 import { errorFromAnswer, type GraphHttp } from './http.js';
 import { RETRY_STATUSES, backoffDelay, parseRetryAfter, sleep } from './middleware.js';
 

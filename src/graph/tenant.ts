@@ -3,11 +3,11 @@
  * change. Conditional Access calls are paced by the middleware, so callers need not.
  */
 import { GraphError } from '../errors.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
 import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
-import type { Tenant } from '../plan/ports.js';
+import type { Tenant } from '../ports/tenant.js';
 import type { GraphHttp } from './http.js';
 
 /** Where each kind lives, under the API version. */

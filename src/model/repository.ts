@@ -17,8 +17,3 @@ export interface LoadedRepository {
   /** The commit the folder's git work tree is at, when it is in one (recorded in plans). */
   commit?: string;
 }
-
-/** Port: where the desired state comes from (files on disk; a test may hand in another). */
-export interface PolicyStore {
-  load(): LoadedRepository;
-}

@@ -5,7 +5,7 @@
  * preparation strips every other server field but keeps this one).
  */
 import { ConfigurationError } from '../errors.js';
-import { escapeLogValue } from '../render/log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 import { KIND_LABELS, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
 import { BUILT_IN_AUTH_STRENGTHS } from '../model/references.js';
 import type { ResolvedDocument } from '../resolve/resolve-references.js';

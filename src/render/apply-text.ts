@@ -1,7 +1,7 @@
-import type { OperationResult } from '../apply/execute.js';
-import type { ApplyOutcome } from '../commands/apply.js';
+import type { OperationResult } from '../model/outcomes.js';
+import type { ApplyOutcome } from '../model/outcomes.js';
 import { KIND_LABELS } from '../model/documents.js';
-import { sanitizeLogText } from './plan-format.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 const READ_BACK: Record<ApplyOutcome['readBack'], (n: number) => string> = {
   verified: () => 'matches the plan',
@@ -15,7 +15,7 @@ export function describeResult(r: OperationResult): string {
   // A create that brought a deleted object back (same id) is a restore: say so.
   const restored = r.operation.action === 'create' && r.operation.restoreFrom !== undefined && (r.status !== 'applied' || r.id === r.operation.restoreFrom);
   const action = restored ? 'restore' : r.operation.action;
-  return `${action} ${KIND_LABELS[r.operation.kind]} "${sanitizeLogText(r.operation.displayName)}"${restored ? ' from deleted items' : ''}`;
+  return `${action} ${KIND_LABELS[r.operation.kind]} "${escapeLogValue(r.operation.displayName)}"${restored ? ' from deleted items' : ''}`;
 }
 
 /**
@@ -25,11 +25,11 @@ export function describeResult(r: OperationResult): string {
 export function resultLines(results: readonly OperationResult[], verification: readonly string[]): string[] {
   const lines: string[] = [];
   for (const r of results) {
-    if (r.status === 'applied') lines.push(`  ✓ ${describeResult(r)}${r.id ? ` (${sanitizeLogText(r.id)})` : ''}`);
-    else if (r.status === 'failed') lines.push(`  ${r.unknown ? '?' : '✗'} ${describeResult(r)}: ${sanitizeLogText(r.error ?? 'failed')}`);
-    else lines.push(`  - ${describeResult(r)}: ${sanitizeLogText(r.error ?? 'not attempted')}`);
+    if (r.status === 'applied') lines.push(`  ✓ ${describeResult(r)}${r.id ? ` (${escapeLogValue(r.id)})` : ''}`);
+    else if (r.status === 'failed') lines.push(`  ${r.unknown ? '?' : '✗'} ${describeResult(r)}: ${escapeLogValue(r.error ?? 'failed')}`);
+    else lines.push(`  - ${describeResult(r)}: ${escapeLogValue(r.error ?? 'not attempted')}`);
   }
-  for (const v of verification) lines.push(`  ! ${sanitizeLogText(v)}`);
+  for (const v of verification) lines.push(`  ! ${escapeLogValue(v)}`);
   return lines;
 }
 
@@ -43,7 +43,7 @@ export function renderApplyText(outcome: ApplyOutcome): string {
   const attempted = outcome.results.length > 0 && outcome.applied + outcome.failed > 0;
   const readBack = attempted ? `; read back: ${READ_BACK[outcome.readBack](outcome.verification.length)}` : '';
   lines.push(`Apply: ${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted${readBack}`);
-  if (outcome.stopped) lines.push(`Stopped: ${sanitizeLogText(outcome.stopped)}`);
+  if (outcome.stopped) lines.push(`Stopped: ${escapeLogValue(outcome.stopped)}`);
   lines.push(...resultLines(outcome.results, outcome.verification));
   if (outcome.results.some((r) => r.unknown)) {
     lines.push('An outcome is unknown: caac did not send that write again. Plan again: the next plan sees what is there, and applying it converges.');

@@ -3,7 +3,7 @@
  * finding becomes an alert on its file and line.
  */
 import type { ValidationReport } from '../model/findings.js';
-import type { BuiltInRuleInfo } from '../validate/rule.js';
+import type { BuiltInRuleInfo } from '../model/rule.js';
 
 export interface SarifTool {
   name: string;

@@ -1,5 +1,5 @@
 import type { ValidationReport } from '../model/findings.js';
-import { escapeLogValue } from './log-text.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 /** `file:line:col severity rule message`, one finding a line (paths and messages escaped: they come from files), then a summary line. */
 export function renderFindingsText(report: ValidationReport): string {

@@ -4,10 +4,10 @@
  * Shown only while a set is active. Every string from a file or the tenant is escaped for its
  * output, as the reports that include this section do.
  */
-import { HELD_DELETE } from '../contingency/hold.js';
+import { HELD_DELETE } from '../plan/contingency-hold.js';
 import type { Plan, PlanContingency } from '../model/plan.js';
 import { escapeMarkdown } from './markdown-escape.js';
-import { sanitizeLogText } from './plan-format.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 const FOOTER = 'apply --end-contingency returns them to the declared state (or "caac contingency deactivate <set>", then plan again)';
 
@@ -28,7 +28,7 @@ const declaredLabel = (declared: string): string => (declared === HELD_DELETE ? 
 export function contingencyTextLines(plan: Pick<Plan, 'contingency'>): string[] {
   const sets = activeSets(plan);
   if (sets.length === 0) return [];
-  const t = sanitizeLogText;
+  const t = escapeLogValue;
   const out = ['', `Contingency (${sets.length === 1 ? '1 set' : `${sets.length} sets`} active in the tenant):`];
   for (const set of sets) {
     out.push(`  ${t(set.name)}: active${set.since ? ` since ${t(set.since)}` : ''}; ${set.held.length ? `${set.held.length} held` : 'no policy held (the repository does not change their state)'}`);

@@ -3,7 +3,6 @@
  * operations, and values shown with names beside ids (`group:Finance (1b2c…)`). Pure functions;
  * no escaping here (each renderer escapes for its own output).
  */
-import { escapeLogValue } from './log-text.js';
 import { KIND_LABELS, type JsonValue } from '../model/documents.js';
 import { sortWarnings, type FieldChange, type Plan, type PlanOperation, type PlanWarning, type PlanWarningKind } from '../model/plan.js';
 
@@ -128,12 +127,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/**
- * Text from a file or the tenant, made safe for a log or a single line: control characters
- * (newlines, escape sequences) and invisible or bidi characters are shown escaped, so a name can
- * neither start a line (`::workflow-command::`) nor drive or disguise the terminal. See log-text.ts.
- */
-export const sanitizeLogText = escapeLogValue;
 
 /** The steps of a delete that takes more than one request, in words (empty: a plain delete). */
 export function deleteStepLines(op: PlanOperation): string[] {

@@ -10,23 +10,8 @@ import type { Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model
 import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
-import {
-  WARNING_TITLES,
-  changedOperations,
-  deleteStepLines,
-  displayedChanges,
-  guardNote,
-  formatJson,
-  kindLabel,
-  noChangesLine,
-  labelValue,
-  orderedWarnings,
-  plural,
-  renderPlanSummaryLine,
-  requestParts,
-  sanitizeLogText,
-  shortId,
-} from './plan-format.js';
+import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
+import { escapeLogValue } from '../model/log-text.js';
 
 export { renderPlanSummaryLine } from './plan-format.js';
 
@@ -96,7 +81,7 @@ const ACTION_ICONS: Record<PlanOperation['action'], string> = { create: '🟢', 
 
 /** One line of the diff (inside the fence): control characters escaped, fences broken. */
 function diffLine(text: string): string {
-  return escapeCodeBlock(sanitizeLogText(text));
+  return escapeCodeBlock(escapeLogValue(text));
 }
 
 function valueLines(plan: Plan, sign: '-' | '+', path: string, value: JsonValue): string[] {
@@ -182,9 +167,38 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
 
 export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOptions = {}): PlanMarkdownReport {
   const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
-  const changed = changedOperations(plan);
-  const warnings = orderedWarnings(plan);
+  const parts = reportParts(plan, maxLength);
+  if (parts.blocks.length === parts.changed) {
+    const full = assembleReport(parts, { warnings: parts.warningLines.length, blocks: parts.blocks.length });
+    if (full.length <= maxLength) return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
+  }
+  return cutReport(plan, parts, maxLength, options);
+}
 
+/** The pieces of the report, each rendered once; the cut decides how many warnings and objects it keeps. */
+interface ReportParts {
+  head: string;
+  warningLines: string[];
+  contingency: string;
+  changesHeading: string;
+  /** One block per changed object, in order, rendered only while they could still fit. */
+  blocks: string[];
+  /** How many objects changed (blocks may hold fewer). */
+  changed: number;
+  unmanaged: string;
+  tail: string;
+}
+
+/** How much of the report to keep: the first `warnings` warnings and `blocks` objects; a note says what is left out. */
+interface ReportCut {
+  warnings: number;
+  blocks: number;
+  /** Present when something is left out; the unmanaged list goes with the rest then. */
+  note?: string;
+}
+
+function reportParts(plan: Plan, maxLength: number): ReportParts {
+  const changed = changedOperations(plan);
   const head = [
     planCommentMarker(plan.tenant.id, plan.dir),
     `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
@@ -192,11 +206,6 @@ export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOption
     `**${renderPlanSummaryLine(plan)}**`,
     '',
   ].join('\n');
-
-  const warningsHeading = '### ⚠️ Warnings\n';
-  const warningLines = warnings.map((w) => warningLine(w));
-
-  const changesHeading = changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`;
   // Blocks are rendered only until they alone exceed maxLength: the rest could never be shown.
   const maxDiff = Math.max(2000, Math.floor(maxLength / 4));
   const blocks: string[] = [];
@@ -207,52 +216,62 @@ export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOption
     blocks.push(block);
     blocksLength += block.length + 1;
   }
+  return {
+    head,
+    warningLines: orderedWarnings(plan).map((w) => warningLine(w)),
+    contingency: contingencyMarkdown(plan),
+    changesHeading: changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`,
+    blocks,
+    changed: changed.length,
+    unmanaged: unmanagedMarkdown(plan),
+    tail: tailMarkdown(plan),
+  };
+}
 
-  const unmanaged =
-    plan.unmanaged.length > 0
-      ? [
-          `<details><summary>${plural(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
-          '',
-          ...plan.unmanaged.map((u) => `- ${md(kindLabel(u))} ${md(u.displayName)} (${md(shortId(u.id))}…)`),
-          '',
-          '</details>',
-          '',
-        ].join('\n')
-      : '';
+function unmanagedMarkdown(plan: Plan): string {
+  if (plan.unmanaged.length === 0) return '';
+  return [
+    `<details><summary>${plural(plan.unmanaged.length, 'object')} in the tenant not managed here</summary>`,
+    '',
+    ...plan.unmanaged.map((u) => `- ${md(kindLabel(u))} ${md(u.displayName)} (${md(shortId(u.id))}…)`),
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}
 
+function tailMarkdown(plan: Plan): string {
   const s = plan.summary;
   const requests = requestParts(plan);
   const endpoints = requests.endpoints.map(([e, n]) => `${md(e)}: ${n}`).join(', ');
-  const tail = [
+  return [
     `${s.unchanged} unchanged · ${s.unmanaged} not managed here${s.unmanaged > 0 ? ' (prune would delete them)' : ''}`,
     '',
     `<sub>Graph requests: ${requests.total}${endpoints ? ` (${endpoints})` : ''} · fingerprint ${md(plan.fingerprint.slice(0, 12))} · ${md(plan.apiVersion)} · caac ${md(VERSION)}</sub>`,
     '',
   ].join('\n');
+}
 
-  const contingency = contingencyMarkdown(plan);
-  const assemble = (nWarnings: number, nBlocks: number, withUnmanaged: boolean, note: string): string => {
-    const parts = [head];
-    if (warnings.length > 0) parts.push(warningsHeading, warningLines.slice(0, nWarnings).join('\n'), '');
-    if (contingency) parts.push(contingency);
-    parts.push(changesHeading);
-    parts.push(...blocks.slice(0, nBlocks));
-    if (note) parts.push(note);
-    if (withUnmanaged && unmanaged) parts.push(unmanaged);
-    parts.push(tail);
-    return parts.join('\n');
-  };
+function assembleReport(parts: ReportParts, cut: ReportCut): string {
+  const out = [parts.head];
+  if (parts.warningLines.length > 0) out.push('### ⚠️ Warnings\n', parts.warningLines.slice(0, cut.warnings).join('\n'), '');
+  if (parts.contingency) out.push(parts.contingency);
+  out.push(parts.changesHeading, ...parts.blocks.slice(0, cut.blocks));
+  if (cut.note !== undefined) out.push(cut.note);
+  else if (parts.unmanaged) out.push(parts.unmanaged);
+  out.push(parts.tail);
+  return out.join('\n');
+}
 
-  if (blocks.length === changed.length) {
-    const full = assemble(warnings.length, blocks.length, true, '');
-    if (full.length <= maxLength) return { markdown: full, truncated: false, omitted: { objects: 0, warnings: 0, unmanaged: 0 } };
-  }
-
-  // Too long: keep every warning and as many whole objects (from the start) as fit beside a note
-  // that says how many were left out; if even the warnings do not fit, drop warnings too.
-  const noteFor = (w: number, b: number): string => omissionNote(changed.length - b, warnings.length - w, plan.unmanaged.length, maxLength, options);
-  const lengthOf = (w: number, b: number): number => assemble(w, b, false, noteFor(w, b)).length;
-  let nWarnings = warnings.length;
+/**
+ * Too long: keep every warning and as many whole objects (from the start) as fit beside a note
+ * that says how many were left out; if even the warnings do not fit, drop warnings too.
+ */
+function cutReport(plan: Plan, parts: ReportParts, maxLength: number, options: PlanMarkdownOptions): PlanMarkdownReport {
+  const warnings = parts.warningLines.length;
+  const cutAt = (w: number, b: number): ReportCut => ({ warnings: w, blocks: b, note: omissionNote(parts.changed - b, warnings - w, plan.unmanaged.length, maxLength, options) });
+  const lengthOf = (w: number, b: number): number => assembleReport(parts, cutAt(w, b)).length;
+  let nWarnings = warnings;
   if (lengthOf(nWarnings, 0) > maxLength) {
     let lo = 0;
     let hi = nWarnings;
@@ -265,17 +284,17 @@ export function renderPlanMarkdownReport(plan: Plan, options: PlanMarkdownOption
   }
   let nBlocks = 0;
   let length = lengthOf(nWarnings, 0);
-  const noteLength = noteFor(nWarnings, 0).length;
-  while (nBlocks < blocks.length) {
-    const grown = length + blocks[nBlocks]!.length + 1 + (noteFor(nWarnings, nBlocks + 1).length - noteLength);
-    if (grown > maxLength) break;
-    length += blocks[nBlocks]!.length + 1;
+  const noteLength = cutAt(nWarnings, 0).note!.length;
+  while (nBlocks < parts.blocks.length) {
+    const block = parts.blocks[nBlocks]!.length + 1;
+    if (length + block + (cutAt(nWarnings, nBlocks + 1).note!.length - noteLength) > maxLength) break;
+    length += block;
     nBlocks++;
   }
-  const omitted = { objects: changed.length - nBlocks, warnings: warnings.length - nWarnings, unmanaged: plan.unmanaged.length };
-  const cut = assemble(nWarnings, nBlocks, false, noteFor(nWarnings, nBlocks));
+  const omitted = { objects: parts.changed - nBlocks, warnings: warnings - nWarnings, unmanaged: plan.unmanaged.length };
+  const cut = assembleReport(parts, cutAt(nWarnings, nBlocks));
   if (cut.length <= maxLength) return { markdown: cut, truncated: true, omitted };
   // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
   const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
-  return { markdown: minimal, truncated: true, omitted: { objects: changed.length, warnings: warnings.length, unmanaged: plan.unmanaged.length } };
+  return { markdown: minimal, truncated: true, omitted: { objects: parts.changed, warnings, unmanaged: plan.unmanaged.length } };
 }

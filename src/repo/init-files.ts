@@ -6,7 +6,9 @@ import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFile
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors.js';
-import type { ExampleWorkflow, InitFiles } from '../model/init.js';
+import type { ExampleWorkflow } from '../model/init.js';
+import type { InitFiles } from '../ports/init-files.js';
+import { folderBackupStore } from './backup-folder.js';
 
 export function fileInitFiles(root: string): InitFiles {
   const abs = (path: string): string => join(root, ...path.split('/'));
@@ -20,6 +22,7 @@ export function fileInitFiles(root: string): InitFiles {
   };
   return {
     exists,
+    backupStore: (folder) => folderBackupStore(abs(folder)),
     list(folder) {
       try {
         return readdirSync(abs(folder));

@@ -1,35 +1,15 @@
-/**
- * Writes the objects an apply is about to touch, before the first write, so that a change can be
- * undone by hand or with `caac restore`. A failure here stops apply before anything changed.
- */
+/** The pre-apply snapshot on disk (see src/ports/snapshot-store.ts). */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { backupFiles } from '../backup/backup-files.js';
-import type { DocumentKind, JsonObject } from '../model/documents.js';
-import type { TenantSnapshot } from '../model/tenant.js';
+import type { SnapshotStore } from '../ports/snapshot-store.js';
 
-export interface SnapshotStore {
-  /** Writes every object; answers the folder written. Throws when anything cannot be written. */
-  write(objects: readonly { kind: DocumentKind; object: JsonObject }[]): string;
-}
-
+/** The SnapshotStore over a folder on disk: each file written to a temp name, then renamed. */
 export function fileSnapshotStore(dir: string): SnapshotStore {
   return {
-    write(objects) {
+    write(files) {
       mkdirSync(dir, { recursive: true });
-      // The backup format, with raw ids (no look-ups): a snapshot is a repository that
-      // `caac restore --from` takes back, and each document keeps its id.
-      const pick = (kind: DocumentKind) => objects.filter((o) => o.kind === kind).map((o) => o.object);
-      const snapshot: TenantSnapshot = {
-        tenantId: '',
-        graphUrl: '',
-        apiVersion: 'v1.0',
-        policies: pick('policy'),
-        namedLocations: pick('namedLocation'),
-        authenticationStrengths: pick('authenticationStrength'),
-      };
-      for (const file of backupFiles(snapshot)) {
+      for (const file of files) {
         const path = join(dir, file.path);
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(`${path}.tmp`, file.content);

@@ -23,8 +23,8 @@ import {
   type ReferenceSlot,
 } from '../model/references.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../model/tenant.js';
-import type { Directory } from '../plan/ports.js';
-import type { PreparedDocument } from '../validate/rule.js';
+import type { Directory } from '../ports/directory.js';
+import type { PreparedDocument } from '../model/rule.js';
 import { wellKnownAppName } from './well-known-apps.js';
 
 export type ResolvedDocument = PreparedDocument & { resolved: JsonObject };

@@ -7,7 +7,7 @@ import { countBySeverity, sortFindings, type Finding, type ValidationReport } fr
 import type { Settings } from '../model/settings.js';
 import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
 import { prepareDocument } from './prepare.js';
-import type { PreparedDocument } from './rule.js';
+import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { DOCUMENT_SCHEMAS, checkDocumentSchema } from './schemas.js';

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
 import { madeHereSource, reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { planRestore, restoreStore } from '../../src/commands/restore.js';
@@ -253,7 +254,7 @@ describe('the documents the plan was made from', () => {
 });
 
 test('the contingency hold as the plan records it: a held policy released by hand is refused, also with --end-contingency', async () => {
-  const on = await runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: false, log: () => {} });
+  const on = await runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: () => {} });
   expect(contingencySucceeded(on)).toBe(true);
   const outcome = await runPlan(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(outcome.status);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyAndReport } from '../../src/cli/apply-command.js';
 import { renderOutcome } from '../../src/cli/contingency-command.js';
-import { runApply, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { requestsSince } from '../../src/model/tenant.js';
 import { runBackup } from '../../src/commands/backup.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
@@ -22,12 +23,13 @@ import { GraphError } from '../../src/errors.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
-import type { Tenant } from '../../src/plan/ports.js';
+import type { Tenant } from '../../src/ports/tenant.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA = '/v1.0/identity/conditionalAccess';
@@ -256,7 +258,7 @@ describe('a restore whose answer is lost, under list lag', () => {
     const { graph } = await start(lag);
     const backup = join(mkdtempSync(join(tmpdir(), 'caac-lost-restore-')), 'backup');
     dirs.push(join(backup, '..'));
-    await runBackup(graph, { out: backup, apiVersion: 'v1.0' });
+    await runBackup({ ...graph, store: folderBackupStore(backup) }, { apiVersion: 'v1.0' });
     const victim = (await state()).policies.find((p) => String(p['displayName']).startsWith('CA004'))!;
     await fetch(`${emu!.url}${CA}/policies/${String(victim['id'])}`, { method: 'DELETE', headers: { Authorization: 'Bearer t' } });
     await sleep(lag + 100);
@@ -285,7 +287,7 @@ test('a restore that answers 404 at once, with the object purged meanwhile: chec
   const { graph } = await start(0);
   const backup = join(mkdtempSync(join(tmpdir(), 'caac-lost-restore-')), 'backup');
   dirs.push(join(backup, '..'));
-  await runBackup(graph, { out: backup, apiVersion: 'v1.0' });
+  await runBackup({ ...graph, store: folderBackupStore(backup) }, { apiVersion: 'v1.0' });
   const victim = (await state()).policies.find((p) => String(p['displayName']).startsWith('CA004'))!;
   const auth = { Authorization: 'Bearer t' };
   await fetch(`${emu!.url}${CA}/policies/${String(victim['id'])}`, { method: 'DELETE', headers: auth });
@@ -361,7 +363,7 @@ describe('contingency', () => {
   test('activate under list lag: the read-back waits for the lag and verifies the set as active', async () => {
     const { graph } = await start(900);
     const before = emu!.requests().total;
-    const outcome = await runContingency('activate', 'outage-mfa', graph, { dir: DIR, dryRun: false, confirmTimeoutMs: 5_000, confirm: { baseDelayMs: 100 }, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 5_000, confirm: { baseDelayMs: 100 }, log: () => {} });
     expect(outcome.verification).toEqual([]);
     expect(outcome.sets[0]?.active).toBe(true);
     expect(contingencySucceeded(outcome)).toBe(true);
@@ -372,19 +374,19 @@ describe('contingency', () => {
   test('the first read fails: nothing changed, the report says so, the error is kept; status still throws as before', async () => {
     const { graph } = await start(0);
     await faults('rate=1,kinds=503,methods=GET');
-    const outcome = await runContingency('activate', 'outage-mfa', graph, { dir: DIR, dryRun: false, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: () => {} });
     expect(outcome).toMatchObject({ results: [], operations: [] });
     expect(outcome.error).toBeInstanceOf(GraphError);
     expect(contingencySucceeded(outcome)).toBe(false);
     expect(renderOutcome(outcome)).toMatch(/^Stopped: the tenant could not be read \(GET .* HTTP 503.*\): nothing was changed\n$/);
-    await expect(runContingency('status', undefined, graph, { dir: DIR, dryRun: false, log: () => {} })).rejects.toBeInstanceOf(GraphError);
+    await expect(runContingency('status', undefined, { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: () => {} })).rejects.toBeInstanceOf(GraphError);
   });
 
   test('the read-back fails: the report still says which policies were switched, and the error is kept for the exit code', async () => {
     const { graph } = await start(0);
     // 3 lists, 3 PATCHes; the 7th request, the first read-back, fails (and so does every GET after).
     await faults('rate=1,kinds=503,methods=GET,after=7');
-    const outcome = await runContingency('activate', 'outage-mfa', graph, { dir: DIR, dryRun: false, confirmTimeoutMs: 1_000, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 1_000, log: () => {} });
     expect(outcome.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     expect(outcome.error).toBeInstanceOf(GraphError);
     expect(contingencySucceeded(outcome)).toBe(false);

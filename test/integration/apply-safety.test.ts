@@ -6,16 +6,18 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runApply, type ApplyOptions, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply, type ApplyOptions } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { runPlan } from '../../src/commands/plan.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { SafetyError, StalePlanError } from '../../src/errors.js';
 import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
-import type { Tenant } from '../../src/plan/ports.js';
+import type { Tenant } from '../../src/ports/tenant.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
-import { fileSnapshotStore, type SnapshotStore } from '../../src/repo/snapshot-store.js';
+import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
+import { type SnapshotStore } from '../../src/ports/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
 import { exampleTenant, partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { backupSummaryLine } from '../../src/backup/report.js';
+import { backupSummaryLine } from '../../src/render/backup-report.js';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { runBackup, type BackupResult } from '../../src/commands/backup.js';
@@ -16,6 +16,7 @@ import { runValidate } from '../../src/commands/validate.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 
 type Obj = Record<string, unknown>;
 
@@ -62,7 +63,7 @@ async function editState(edit: (state: Obj) => void): Promise<void> {
 }
 
 async function backup(out: string, ids = false): Promise<BackupResult> {
-  return runBackup(graph, { out, ids, apiVersion: 'v1.0' });
+  return runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: 'v1.0' });
 }
 
 /** Every file under a folder, relative, forward slashes, with its bytes. */

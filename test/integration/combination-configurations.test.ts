@@ -19,6 +19,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, type Harness } from '../fixtures/emulator/client.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 
 const STRENGTHS = '/policies/authenticationStrengthPolicies';
 const FIDO2 = '#microsoft.graph.fido2CombinationConfiguration';
@@ -190,7 +191,7 @@ describe('caac: plan, apply, backup and restore of a strength with configuration
 
     // backup → plan of the backup: no changes, the configurations are in the strength's file.
     const out = join(cwd, 'backup');
-    await runBackup(connection, { out, apiVersion: 'v1.0' });
+    await runBackup({ ...connection, store: folderBackupStore(out) }, { apiVersion: 'v1.0' });
     const strengthFiles = readdirSync(join(out, 'authentication-strengths'));
     const backedUp = strengthFiles.map((f) => JSON.parse(readFileSync(join(out, 'authentication-strengths', f), 'utf8')) as JsonObject).find((d) => d['displayName'] === 'Keys and certificates')!;
     expect(backedUp['combinationConfigurations']).toEqual([

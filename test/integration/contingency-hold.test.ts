@@ -9,10 +9,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runApply, type ApplyOptions, type ApplyOutcome } from '../../src/commands/apply.js';
+import { runApply, type ApplyOptions } from '../../src/commands/apply.js';
+import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { runContingency, contingencySucceeded, type ContingencyAction, type ContingencyOutcome } from '../../src/commands/contingency.js';
 import { runPlan } from '../../src/commands/plan.js';
-import { renderContingencyStatus } from '../../src/contingency/render.js';
+import { renderContingencyStatus } from '../../src/render/contingency-text.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConfigurationError, SafetyError, StalePlanError } from '../../src/errors.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
@@ -72,7 +73,7 @@ async function apply(p: Plan, o: Partial<ApplyOptions> = {}): Promise<ApplyOutco
 
 /** `caac contingency <action> [set]`; `set: null` for the status of every set. */
 const contingency = (action: ContingencyAction, set: string | null = SET): Promise<ContingencyOutcome> =>
-  runContingency(action, set ?? undefined, connection, { dir: repoDir(), dryRun: false, log: (l) => lines.push(l) });
+  runContingency(action, set ?? undefined, { ...connection, store: filePolicyStore(repoDir()) }, { dryRun: false, log: (l) => lines.push(l) });
 
 async function tenantPolicies(): Promise<JsonObject[]> {
   return (await connection.tenant.read()).policies;

@@ -21,6 +21,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded } from '../../src/render/apply-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
@@ -119,7 +120,7 @@ describe('the MFA Trusted IPs id and a workload-identity policy', () => {
 
     // A backup keeps the MFA Trusted IPs id raw (it has no named location object) and plans to no change.
     const out = join(tempDir(), 'backup');
-    await runBackup(connection, { out, ids: false, apiVersion: 'v1.0' });
+    await runBackup({ ...connection, store: folderBackupStore(out) }, { ids: false, apiVersion: 'v1.0' });
     const backedUp = readdirSync(join(out, 'policies'))
       .map((n) => JSON.parse(readFileSync(join(out, 'policies', n), 'utf8')) as JsonObject)
       .find((d) => d['displayName'] === trustedIps.displayName)!;
@@ -157,7 +158,7 @@ describe('a tenant policy that Graph answers with both guest forms', () => {
   test('backup writes the object form; the backup and the raw export both plan to no change; an update never sends both', async () => {
     await seedBothForms();
     const out = join(tempDir(), 'backup');
-    await runBackup(connection, { out, ids: false, apiVersion: 'v1.0' });
+    await runBackup({ ...connection, store: folderBackupStore(out) }, { ids: false, apiVersion: 'v1.0' });
     const file = readdirSync(join(out, 'policies')).find((n) => n.startsWith('ca030'))!;
     const path = join(out, 'policies', file);
     const doc = JSON.parse(readFileSync(path, 'utf8')) as JsonObject;

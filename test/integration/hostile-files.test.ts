@@ -92,7 +92,7 @@ describe('no-emergency-access in the plan', () => {
   });
 
   test('a waiver: the plan shows its reason, escaped in text and markdown', async () => {
-    // Bidi overrides and the like are the log neutraliser's (sanitizeLogText) to show; here the
+    // Bidi overrides and the like are the log neutraliser's (escapeLogValue) to show; here the
     // reason must reach the plan, and not start a line or a markdown construct of its own.
     const reason = 'lab *tenant* <b>x</b>\n::warning title=FAKE::all good';
     writeFileSync(path('caac.yml'), `emergencyAccess:\n  waive: ${JSON.stringify(reason)}\n`);

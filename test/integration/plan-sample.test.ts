@@ -10,7 +10,7 @@ import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
-import type { Directory } from '../../src/plan/ports.js';
+import type { Directory } from '../../src/ports/directory.js';
 import { loadRepository } from '../../src/repo/load-repository.js';
 import { resolveReferences, type ResolvedDocument } from '../../src/resolve/resolve-references.js';
 import { readSettings } from '../../src/validate/settings.js';

@@ -15,6 +15,7 @@ import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 
 let emulator: RunningEmulator;
 let graph: ReturnType<typeof connectGraph>;
@@ -24,7 +25,7 @@ beforeEach(async () => {
   emulator = await startEmulator({ seed: 'sample' });
   graph = connectGraph({ graphUrl: emulator.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
   backup = join(mkdtempSync(join(tmpdir(), 'caac-restore-')), 'backup');
-  await runBackup(graph, { out: backup, apiVersion: 'v1.0' });
+  await runBackup({ ...graph, store: folderBackupStore(backup) }, { apiVersion: 'v1.0' });
 });
 afterEach(async () => {
   await emulator.stop();

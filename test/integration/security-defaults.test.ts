@@ -159,9 +159,9 @@ describe('caac plan', () => {
     expect(writes()).toBe(0);
 
     const lines: string[] = [];
-    const dry = runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: true, log: (l) => lines.push(l) });
+    const dry = runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: true, log: (l) => lines.push(l) });
     await expect(dry).rejects.toThrow(/^activate contingency set "outage-mfa" refused, nothing was changed: security defaults are on .* would enable 3 policies/s);
-    await expect(runContingency('activate', 'outage-mfa', connection, { dir: join(cwd, 'conditional-access'), dryRun: false, log: () => {} })).rejects.toBeInstanceOf(SafetyError);
+    await expect(runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: () => {} })).rejects.toBeInstanceOf(SafetyError);
     expect(writes()).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import { pollDelay, pollUntil, type ConfirmOptions } from '../../src/apply/poll.
 import { GraphError } from '../../src/errors.js';
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { PlanOperation } from '../../src/model/plan.js';
-import type { Tenant } from '../../src/plan/ports.js';
+import type { Tenant } from '../../src/ports/tenant.js';
 
 type Step = 'ok' | 'unclear-created' | 'unclear-not-created' | 'bad-request';
 

@@ -1,7 +1,7 @@
 import { backupFiles } from '../../src/backup/backup-files.js';
 import { backupDocument, serializeDocument } from '../../src/backup/document.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, isWritableName, referenceKey, snapshotReferenceNames } from '../../src/backup/names.js';
-import { backupSummaryLine, renderBackupMarkdown } from '../../src/backup/report.js';
+import { backupSummaryLine, renderBackupMarkdown } from '../../src/render/backup-report.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { DirectoryObject, TenantSnapshot } from '../../src/model/tenant.js';
 

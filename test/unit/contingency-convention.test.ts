@@ -1,5 +1,5 @@
 import { allContingencySets, contingencyPolicyNames, conventionSets, conventionSlug } from '../../src/contingency/convention.js';
-import { renderContingencyStatus } from '../../src/contingency/render.js';
+import { renderContingencyStatus } from '../../src/render/contingency-text.js';
 import { setStatus } from '../../src/contingency/contingency.js';
 import type { JsonObject, SourceDocument } from '../../src/model/documents.js';
 import type { TenantSnapshot } from '../../src/model/tenant.js';

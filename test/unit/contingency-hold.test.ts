@@ -1,5 +1,5 @@
 import { parseInputs } from '../../src/action/inputs.js';
-import { contingencyConflicts, HELD_DELETE, holdActiveContingency, releaseHeld, toPlanSet } from '../../src/contingency/hold.js';
+import { contingencyConflicts, HELD_DELETE, holdActiveContingency, releaseHeld, toPlanSet } from '../../src/plan/contingency-hold.js';
 import type { NamedContingencySet } from '../../src/contingency/contingency.js';
 import { ConfigurationError } from '../../src/errors.js';
 import type { JsonObject } from '../../src/model/documents.js';

@@ -6,7 +6,7 @@ import {
   verifyStates,
   type NamedContingencySet,
 } from '../../src/contingency/contingency.js';
-import { renderContingencyStatus } from '../../src/contingency/render.js';
+import { renderContingencyStatus } from '../../src/render/contingency-text.js';
 import { ConfigurationError } from '../../src/errors.js';
 import type { JsonObject, SourceDocument } from '../../src/model/documents.js';
 import type { Settings } from '../../src/model/settings.js';

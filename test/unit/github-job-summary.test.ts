@@ -1,7 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { appendJobSummary, STEP_SUMMARY_MAX_BYTES, truncateMarkdown, writePlanJobSummary } from '../../src/github/job-summary.js';
+import { appendJobSummary, appendSizedJobSummary, STEP_SUMMARY_MAX_BYTES, truncateMarkdown } from '../../src/github/job-summary.js';
+import { renderPlanMarkdownReport } from '../../src/render/plan-markdown.js';
+
+const writePlanJobSummary = (plan: Plan, options: { artifactName?: string } = {}) =>
+  appendSizedJobSummary((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: options.artifactName }));
 import type { Plan } from '../../src/model/plan.js';
 import { bigPlan } from '../fixtures/plans/big-plan.js';
 

@@ -2,8 +2,7 @@
  * The log neutraliser: nothing from a file or the tenant can start a workflow command, drive the
  * terminal or hide text, at the value level and at the sinks; caac's own line breaks stay.
  */
-import { escapeLogValue, neutralizeLogText } from '../../src/render/log-text.js';
-import { sanitizeLogText } from '../../src/render/plan-format.js';
+import { escapeLogValue, neutralizeLogText } from '../../src/model/log-text.js';
 
 /** What a runner would take for a workflow command in this text: `::` after leading white space, `##[` anywhere (it splits on \r too). */
 function commandLines(text: string): string[] {
@@ -48,10 +47,6 @@ describe('escapeLogValue (one value inside a line)', () => {
     for (const name of ['CA001 Require MFA — admins', 'Zugriff für Gäste', '管理者のMFA', 'Block 🚫 legacy', 'a\tb', 'Policy::v2 (EU)', 'IPv6 ::1 block']) {
       expect(escapeLogValue(name)).toBe(name);
     }
-  });
-
-  test('sanitizeLogText is the same function (renderers already call it)', () => {
-    expect(sanitizeLogText).toBe(escapeLogValue);
   });
 });
 

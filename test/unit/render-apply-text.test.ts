@@ -1,6 +1,6 @@
 /** The apply report: every operation by name, what is unverified, escaped, whatever stopped the run. */
-import type { OperationResult } from '../../src/apply/execute.js';
-import type { ApplyOutcome } from '../../src/commands/apply.js';
+import type { OperationResult } from '../../src/model/outcomes.js';
+import type { ApplyOutcome } from '../../src/model/outcomes.js';
 import type { PlanOperation } from '../../src/model/plan.js';
 import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js';
 

@@ -1,8 +1,8 @@
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
-import type { Directory } from '../../src/plan/ports.js';
+import type { Directory } from '../../src/ports/directory.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
-import type { PreparedDocument } from '../../src/validate/rule.js';
+import type { PreparedDocument } from '../../src/model/rule.js';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const HR_APP = 'aaaaaaaa-0000-4000-8000-000000000001';

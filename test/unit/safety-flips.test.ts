@@ -10,17 +10,17 @@
  *    cannot be resolved.
  */
 import { planSafetyProblems, bodySafetyProblems } from '../../src/apply/guards.js';
-import { activationProblems } from '../../src/contingency/activation-guard.js';
+import { activationProblems } from '../../src/apply/contingency-activation-guard.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import { blocksEmergencyAccess, emergencyAccessScope, explicitlyIncluded, missingExclusions, targetsPeople } from '../../src/model/emergency-access.js';
 import { viewPolicy } from '../../src/model/policy-view.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../../src/model/tenant.js';
 import { emergencyAccessProblems, enforceEmergencyExclusions, guardAddedWarning, newAdditions, scopeOfPlan, unmanagedWarnings } from '../../src/plan/break-glass-guard.js';
-import type { Directory } from '../../src/plan/ports.js';
+import type { Directory } from '../../src/ports/directory.js';
 import { resolveReferences } from '../../src/resolve/resolve-references.js';
 import { lockoutRisk, narrowingConditions } from '../../src/validate/rules/lockout-risk.js';
-import type { PreparedDocument } from '../../src/validate/rule.js';
+import type { PreparedDocument } from '../../src/model/rule.js';
 import { basePolicy, byRule, dump, merge, pretty, removeTempDirs, validate, type Patch } from '../fixtures/repo-helpers.js';
 
 afterAll(removeTempDirs);

@@ -13,7 +13,7 @@ import { emergencyAccessScope } from '../../model/emergency-access.js';
 import { viewPolicy } from '../../model/policy-view.js';
 import { isGuid, parseReferenceValue } from '../../model/references.js';
 import { emergencyAccessMode } from '../../model/settings.js';
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleHit } from '../../model/rule.js';
 
 export const breakGlassNotExcluded: Rule = {
   id: 'break-glass-not-excluded',

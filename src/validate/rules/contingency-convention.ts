@@ -5,7 +5,7 @@
  */
 import { allContingencySets, contingencyPolicyNames } from '../../contingency/convention.js';
 import { displayNameOf } from '../../model/documents.js';
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleHit } from '../../model/rule.js';
 
 export const contingencyConvention: Rule = {
   id: 'contingency-convention',

@@ -1,5 +1,5 @@
 import { KIND_LABELS, displayNameOf } from '../../model/documents.js';
-import type { PreparedDocument, Rule, RuleHit } from '../rule.js';
+import type { PreparedDocument, Rule, RuleHit } from '../../model/rule.js';
 
 /**
  * displayName is the key that matches a file to a tenant object: two documents of one kind with

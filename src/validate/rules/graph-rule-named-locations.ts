@@ -6,7 +6,7 @@
  * are a line in the pull request instead of a half-applied deployment.
  */
 import { displayNameOf, isJsonObject, type JsonValue } from '../../model/documents.js';
-import type { PreparedDocument, RuleHit } from '../rule.js';
+import type { PreparedDocument, RuleHit } from '../../model/rule.js';
 
 export const MAX_RANGES_PER_LOCATION = 2000;
 export const MAX_NAMED_LOCATIONS = 195;

@@ -5,7 +5,7 @@
  */
 import { activeSessionControls, hasKeyword, viewPolicy, type PolicyView } from '../../model/policy-view.js';
 import type { Severity } from '../../model/findings.js';
-import type { PreparedDocument, Rule, RuleHit } from '../rule.js';
+import type { PreparedDocument, Rule, RuleHit } from '../../model/rule.js';
 import { namedLocationCountHits, namedLocationHits } from './graph-rule-named-locations.js';
 
 type Check = (p: PolicyView, document: PreparedDocument) => { path: string; message: string; severity?: Severity }[];

@@ -1,4 +1,4 @@
-import type { BuiltInRuleInfo, Rule } from '../rule.js';
+import type { BuiltInRuleInfo, Rule } from '../../model/rule.js';
 import { breakGlassNotExcluded } from './break-glass-not-excluded.js';
 import { contingencyConvention } from './contingency-convention.js';
 import { duplicateName } from './duplicate-name.js';

@@ -6,7 +6,7 @@
  * a user action) makes the policy not a lockout.
  */
 import { hasKeyword, mayEnforce, viewPolicy, type PolicyView } from '../../model/policy-view.js';
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleHit } from '../../model/rule.js';
 
 /** The conditions that limit a policy to a subset of sign-ins, named for the message. */
 export function narrowingConditions(p: PolicyView): string[] {

@@ -1,6 +1,6 @@
 import { displayNameOf } from '../../model/documents.js';
 import { compileNamingPattern } from '../naming-pattern.js';
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleHit } from '../../model/rule.js';
 
 /** The settings' naming pattern (compiled by RE2 when settings load, so it cannot hang) applies to policies. */
 export const naming: Rule = {

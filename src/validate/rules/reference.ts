@@ -18,7 +18,7 @@ import {
   type ReferenceKind,
   type ReferenceSlot,
 } from '../../model/references.js';
-import type { PreparedDocument, Rule, RuleHit } from '../rule.js';
+import type { PreparedDocument, Rule, RuleHit } from '../../model/rule.js';
 
 /** Where a reference of each kind belongs, for the hint when one sits in the wrong slot. */
 const HOME: Record<ReferenceKind, string> = {

@@ -5,7 +5,7 @@
  * one configuration of a type per combination; each type has its own lists.
  */
 import { isJsonObject, type JsonValue } from '../../model/documents.js';
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleHit } from '../../model/rule.js';
 
 const FIDO2 = '#microsoft.graph.fido2combinationconfiguration';
 const X509 = '#microsoft.graph.x509certificatecombinationconfiguration';

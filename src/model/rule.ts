@@ -3,9 +3,9 @@
  * is part of the public contract, a default severity and a one-line description (docs/rules.md is
  * generated from these).
  */
-import type { DocumentKind, JsonObject, Locator } from '../model/documents.js';
-import type { Severity } from '../model/findings.js';
-import type { Settings } from '../model/settings.js';
+import type { DocumentKind, JsonObject, Locator } from './documents.js';
+import type { Severity } from './findings.js';
+import type { Settings } from './settings.js';
 
 /** A document after preparation: annotations and server fields stripped, enum casing normalized. */
 export interface PreparedDocument {

@@ -1,5 +1,5 @@
 /** How a backup reads in a log, a job summary and the action's `summary` output. Pure. */
-import { escapeMarkdown } from '../render/markdown-escape.js';
+import { escapeMarkdown } from './markdown-escape.js';
 
 /** What the reports need of a backup's result (commands/backup.ts's BackupResult has it all). */
 export interface BackupReport {

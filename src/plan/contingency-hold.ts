@@ -10,8 +10,8 @@ import type { JsonObject } from '../model/documents.js';
 import { sortWarnings, summarize, type Plan, type PlanContingency, type PlanContingencySet, type PlanOperation, type PlanWarning } from '../model/plan.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
-import { policyWarnings } from '../plan/warnings.js';
-import { DEFAULT_DEACTIVATED_STATE, setStatus, type ContingencySetStatus, type NamedContingencySet } from './contingency.js';
+import { policyWarnings } from './warnings.js';
+import { DEFAULT_DEACTIVATED_STATE, setStatus, type ContingencySetStatus, type NamedContingencySet } from '../contingency/contingency.js';
 
 /** `declared` of a held entry whose operation was a delete (prune): the body is then `{}`. */
 export const HELD_DELETE = 'deleted';

@@ -3,7 +3,7 @@
  * tenant's policy with its new state) by the rules apply obeys, so that the emergency measure
  * cannot itself lock out everyone, or the emergency-access accounts.
  */
-import { bodySafetyProblems } from '../apply/guards.js';
+import { bodySafetyProblems } from './guards.js';
 import type { JsonObject } from '../model/documents.js';
 import type { EmergencyAccessIds, EmergencyAccessScope } from '../model/emergency-access.js';
 import type { PlanOperation } from '../model/plan.js';

@@ -1,9 +1,9 @@
 /**
- * The ports the plan (and later apply, backup, restore) needs. src/graph/ implements them over
- * Microsoft Graph; tests pass the Graph adapter pointed at the emulator, or a small fake.
+ * Port: the tenant's Conditional Access objects. src/graph/ implements it over Microsoft Graph;
+ * tests pass the Graph adapter pointed at the emulator, or a small fake.
  */
 import type { DocumentKind, JsonObject } from '../model/documents.js';
-import type { DirectoryObject, NameQuery, RequestTally, TenantSnapshot } from '../model/tenant.js';
+import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
 
 export interface Tenant {
   readonly tenantId: string;
@@ -33,19 +33,4 @@ export interface Tenant {
    * leaves it out, and the plan treats the setting as unknown.
    */
   securityDefaultsEnabled?(): Promise<boolean | undefined>;
-}
-
-export interface Directory {
-  /**
-   * Objects by id: users, groups and service principals through directoryObjects/getByIds (1000
-   * ids a call), role templates from one list. Ids not found are absent from the result.
-   */
-  getByIds(ids: readonly string[]): Promise<DirectoryObject[]>;
-  /**
-   * Objects by name, through $batch (20 look-ups a call). Each query maps to every match (0, 1, or
-   * more: more is ambiguous, and the caller refuses it). Key: `${kind}:${name}` as given.
-   */
-  findByNames(queries: readonly NameQuery[]): Promise<Map<string, DirectoryObject[]>>;
-  /** Service principals by appId (the ids policies hold in includeApplications). */
-  getByAppIds(appIds: readonly string[]): Promise<DirectoryObject[]>;
 }

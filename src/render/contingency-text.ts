@@ -1,7 +1,7 @@
 /** Plain-text reports of `caac contingency`. */
 import type { PlanOperation } from '../model/plan.js';
-import type { ContingencySetStatus } from './contingency.js';
-import { escapeLogValue as t } from '../render/log-text.js';
+import type { ContingencySetStatus } from '../contingency/contingency.js';
+import { escapeLogValue as t } from '../model/log-text.js';
 
 const STATE_LABELS: Record<string, string> = {
   enabled: 'on',
