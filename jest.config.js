@@ -10,5 +10,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { warnOnly: false } }],
   },
+  // e2e tests refuse a dist/ that was not built from these sources (run npm run bundle).
+  setupFilesAfterEnv: ['<rootDir>/test/fresh-bundle.mjs'],
+  // What caac ships: the tests, fixtures and scripts are not measured.
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts'],
   testTimeout: 60000,
 };

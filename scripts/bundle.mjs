@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DIGEST_FILE, sourceDigest } from './source-digest.mjs';
 
 const entries = { cli: 'lib/src/cli/main.js', action: 'lib/src/action/main.js' };
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
@@ -51,5 +52,7 @@ function locateRe2Wasm(bundle) {
   copyFileSync(join('node_modules', 're2-wasm', 'build', 'wasm', 're2.wasm'), join('dist', 're2.wasm'));
 }
 
+// What the e2e tests check before they run dist/ (scripts/source-digest.mjs).
+writeFileSync(DIGEST_FILE, sourceDigest() + '\n');
 console.log(`bundled ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}`);
 execFileSync(process.execPath, ['scripts/generate-docs.mjs'], { stdio: 'inherit' });

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { contingencySucceeded, runContingency, type ContingencyAction } from '../commands/contingency.js';
+import { contingencySucceeded, runContingency } from '../commands/contingency.js';
+import { type ContingencyAction } from '../contingency/outcome.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { hasChanges, runPlan } from '../commands/plan.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { runPlan } from '../commands/plan.js';
+import { hasChanges } from '../model/plan.js';
+import { formatFindings } from '../render/findings.js';
 import { annotateFindings } from '../github/annotations.js';
 import { appendSizedJobSummary } from '../github/job-summary.js';
 import { readPullRequest } from '../github/pull-request.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
+import { writePlanFile } from '../plan/plan-file.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { planCommentMarker, renderPlanMarkdown, renderPlanMarkdownReport } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -41,7 +43,7 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
   const { plan } = outcome;
   runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
-  writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
+  writeFileSync(planFile, writePlanFile(plan));
   if (process.env['GITHUB_STEP_SUMMARY']) await appendSizedJobSummary((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: inputs.artifactName }));
 
   let commentUrl = '';

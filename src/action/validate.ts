@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { runValidate } from '../commands/validate.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { formatFindings } from '../render/findings.js';
 import { annotateFindings } from '../github/annotations.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { renderFindingsMarkdown } from '../render/findings-markdown.js';

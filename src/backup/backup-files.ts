@@ -5,7 +5,8 @@
 import { KIND_FOLDERS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import { kindOfTenantList, type TenantSnapshot } from '../model/tenant.js';
 import { backupDocument, serializeDocument } from './document.js';
-import { isBuiltInStrength, type ReferenceNames } from './names.js';
+import { isBuiltInStrength } from '../model/references.js';
+import type { ReferenceNames } from './names.js';
 import { assignFileStems } from './slug.js';
 
 /** Kinds in the order a backup writes and reports them. */

@@ -6,7 +6,7 @@
  */
 import type { JsonObject } from '../model/documents.js';
 import { valueAtPointer } from '../model/json-pointer.js';
-import { BUILT_IN_AUTH_STRENGTHS, POLICY_REFERENCE_SLOTS, isGuid, type ReferenceKind } from '../model/references.js';
+import { BUILT_IN_AUTH_STRENGTHS, POLICY_REFERENCE_SLOTS, isBuiltInStrength, isGuid, type ReferenceKind } from '../model/references.js';
 import type { DirectoryObject, NameQuery, TenantSnapshot } from '../model/tenant.js';
 
 /** `${kind}:${lower-case id}` → the reference to write (`group:Finance`). */
@@ -138,11 +138,4 @@ export function snapshotReferenceNames(snapshot: Pick<TenantSnapshot, 'namedLoca
   add('authStrength', custom, builtInNames);
   for (const [name, id] of Object.entries(BUILT_IN_AUTH_STRENGTHS)) names.set(referenceKey('authStrength', id), `authStrength:${name}`);
   return names;
-}
-
-const BUILT_IN_IDS = new Set(Object.values(BUILT_IN_AUTH_STRENGTHS));
-
-/** Microsoft's built-in strengths: never backed up (every tenant has them). */
-export function isBuiltInStrength(o: JsonObject): boolean {
-  return o['policyType'] === 'builtIn' || (typeof o['id'] === 'string' && BUILT_IN_IDS.has(o['id'].toLowerCase()));
 }

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { contingencySucceeded, runContingency, type ContingencyAction, type ContingencyOutcome } from '../commands/contingency.js';
-import { renderContingencyStatus } from '../render/contingency-text.js';
+import { contingencySucceeded, runContingency } from '../commands/contingency.js';
+import type { ContingencyAction } from '../contingency/outcome.js';
+import { renderContingencyOutcome } from '../render/contingency-text.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
-import { resultLines } from '../render/apply-text.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { writeOut, printLine, printErrLine } from './output.js';
 import { filePolicyStore } from '../repo/load-repository.js';
-import { escapeLogValue } from '../model/log-text.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
@@ -63,24 +62,9 @@ async function contingencyAction(action: ContingencyAction, setName: string | un
     confirmTimeoutMs: confirmTimeout,
     log: printLine,
   });
-  writeOut(renderOutcome(outcome));
+  writeOut(renderContingencyOutcome(outcome));
   // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.
   if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, printErrLine);
   return contingencySucceeded(outcome) ? ExitCode.ok : ExitCode.failure;
 }
 
-/** What changed, what did not, what is unverified, then the set's status; printed whatever failed. */
-export function renderOutcome(outcome: ContingencyOutcome): string {
-  const lines: string[] = [];
-  if (outcome.results.length) {
-    const count = (status: string) => outcome.results.filter((r) => r.status === status).length;
-    lines.push(`Contingency ${outcome.action}: ${count('applied')} changed, ${count('failed')} failed, ${count('skipped')} not attempted`);
-  }
-  if (outcome.stopped) lines.push(`Stopped: ${escapeLogValue(outcome.stopped)}`);
-  lines.push(...resultLines(outcome.results, outcome.verification));
-  const failed = outcome.results.filter((r) => r.status !== 'applied');
-  if (failed.length) lines.push(`${failed.length} change(s) not made: the set may be half switched; run the command again.`);
-  if (outcome.dryRun && outcome.operations.length) lines.push('Dry run: nothing was changed.');
-  if (outcome.stopped && outcome.results.length) lines.push('The read-back failed: the status below may not show the switch.');
-  return (lines.length ? lines.join('\n') + '\n' : '') + (outcome.sets.length || !outcome.stopped ? renderContingencyStatus(outcome.sets, outcome.problems) : '');
-}

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { runInit, type InitResult } from '../commands/init.js';
+import { runInit } from '../commands/init.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
 import { exampleWorkflows, fileInitFiles } from '../repo/init-files.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { reportTenantCommandError } from './fail.js';
 import { printErrLine, writeOut } from './output.js';
-import { escapeLogValue } from '../model/log-text.js';
+import { renderInit } from '../render/init-text.js';
 
 interface InitFlags extends ConnectionFlags {
   dir: string;
@@ -38,24 +38,3 @@ export function registerInit(program: Command, setExit: (code: number) => void):
   });
 }
 
-function renderInit(result: InitResult, dir: string): string {
-  const lines = [...result.created.map((p) => `created ${p}`), ...result.updated.map((p) => `updated ${p} (added .caac/)`)];
-  if (result.backup) {
-    const b = result.backup;
-    lines.push(`backed up ${b.added.length} object(s) of the tenant into ${dir}/ (${b.requests.total} Graph requests)`);
-    for (const w of b.warnings) lines.push(`warning: ${escapeLogValue(w)}`);
-  }
-  lines.push('', 'Next:');
-  const s = result.suggestion;
-  if (s && s.accounts.length > 0) {
-    lines.push(`  1. ${dir}/caac.yml suggests ${s.accounts.length} emergency-access account(s) or group(s) (what most of the ${s.enabledPolicies} enabled policies exclude): check them, then uncomment emergencyAccess`);
-  } else {
-    lines.push(`  1. name your emergency-access (break-glass) accounts in ${dir}/caac.yml (emergencyAccess; see the TODO there)`);
-  }
-  lines.push(
-    `  2. caac validate --dir ${dir}`,
-    `  3. caac plan --dir ${dir}${result.backup ? '   (a tenant just adopted plans as no changes)' : ''}`,
-    '  4. set the repository variables CAAC_TENANT_ID and CAAC_CLIENT_ID the workflows in .github/workflows/ use',
-  );
-  return lines.join('\n') + '\n';
-}

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { hasChanges, runPlan, type PlanOutcome } from '../commands/plan.js';
-import { formatFindings } from '../commands/validate-output.js';
+import { runPlan, type PlanOutcome } from '../commands/plan.js';
+import { formatFindings } from '../render/findings.js';
 import { ExitCode } from '../errors.js';
+import { hasChanges } from '../model/plan.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';
+import { writePlanFile } from '../plan/plan-file.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportTenantCommandError } from './fail.js';
@@ -68,7 +70,7 @@ async function planAction(flags: PlanFlags, setExit: (code: number) => void): Pr
   }
   const { plan } = outcome;
   writeOut(renderPlanText(plan));
-  if (flags.out) writeFileSync(flags.out, JSON.stringify(plan, null, 2) + '\n');
+  if (flags.out) writeFileSync(flags.out, writePlanFile(plan));
   if (flags.markdown) writeFileSync(flags.markdown, renderPlanMarkdown(plan));
   setExit(flags.detailedExitcode && hasChanges(plan) ? 2 : ExitCode.ok);
 }

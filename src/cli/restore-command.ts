@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { hasChanges } from '../commands/plan.js';
+import { hasChanges } from '../model/plan.js';
 import { madeHereSource } from '../commands/plan-check.js';
 import { planRestore, restoreStore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';

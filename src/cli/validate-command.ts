@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runValidate } from '../commands/validate.js';
-import { FINDINGS_FORMATS, formatFindings, type FindingsFormat } from '../commands/validate-output.js';
+import { FINDINGS_FORMATS, formatFindings, type FindingsFormat } from '../render/findings.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderFindingsText } from '../render/findings-text.js';

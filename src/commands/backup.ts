@@ -12,36 +12,18 @@ import { planInPlace } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
 import { KIND_LABELS } from '../model/documents.js';
 import type { BackupStore } from '../ports/backup-store.js';
-import type { ApiVersion, DirectoryObject, NameQuery, RequestTally } from '../model/tenant.js';
+import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
 import { escapeLogValue } from '../model/log-text.js';
+import type { BackupResult } from '../model/outcomes.js';
 
 export interface BackupOptions {
   /** Keep raw ids everywhere instead of `kind:name` references. */
   ids?: boolean;
   apiVersion: ApiVersion;
   log?: (line: string) => void;
-}
-
-export interface BackupResult {
-  /** Files created or rewritten, relative to `out` (`policies/ca001-….json`). */
-  written: string[];
-  /** Files removed (their objects are gone from the tenant), relative to `out`. */
-  removed: string[];
-  /** Files whose bytes were already right, relative to `out`. */
-  unchanged: string[];
-  /** displayNames of objects new since the last backup in `out`. */
-  added: string[];
-  /** displayNames of objects whose document changed (renamed ones included). */
-  changed: string[];
-  /** displayNames of objects that were in the last backup and are gone from the tenant. */
-  removedNames: string[];
-  /** Things a reader should know: names a repository cannot hold twice, ids that no longer exist. */
-  warnings: string[];
-  /** Graph requests this backup spent. */
-  requests: RequestTally;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -129,13 +111,4 @@ function syncFolder(store: BackupStore, files: readonly BackupFile[]): SyncResul
     removedNames: plan.removals.map((r) => r.displayName).sort(compare),
     warnings: [...existing.warnings, ...plan.warnings],
   };
-}
-
-function requestsSince(before: RequestTally, after: RequestTally): RequestTally {
-  const byEndpoint: Record<string, number> = {};
-  for (const [endpoint, n] of Object.entries(after.byEndpoint)) {
-    const spent = n - (before.byEndpoint[endpoint] ?? 0);
-    if (spent > 0) byEndpoint[endpoint] = spent;
-  }
-  return { total: after.total - before.total, byEndpoint };
 }

@@ -14,7 +14,6 @@ import {
   planDeactivation,
   setStatus,
   verifyStates,
-  type ContingencySetStatus,
 } from '../contingency/contingency.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { describeOperation } from '../render/contingency-text.js';
@@ -32,8 +31,7 @@ import { readBack } from './apply.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
 import { escapeLogValue } from '../model/log-text.js';
-
-export type ContingencyAction = 'status' | 'activate' | 'deactivate';
+import type { ContingencyAction, ContingencyOutcome } from '../contingency/outcome.js';
 
 export interface ContingencyOptions {
   /** activate/deactivate: show the operations, change nothing. */
@@ -42,24 +40,6 @@ export interface ContingencyOptions {
   confirmTimeoutMs?: number;
   confirm?: ConfirmOptions;
   log: (line: string) => void;
-}
-
-export interface ContingencyOutcome {
-  action: ContingencyAction;
-  dryRun: boolean;
-  /** status: every set (or the one named); activate/deactivate: the set, as read back (as read before on a dry run). */
-  sets: ContingencySetStatus[];
-  /** The state updates planned (executed unless dryRun). */
-  operations: PlanOperation[];
-  results: OperationResult[];
-  /** Policies whose state did not read back as sent (empty: verified). */
-  verification: string[];
-  /** Convention-mode problems (an incomplete set, a name that forms no set), shown as warnings. */
-  problems: string[];
-  /** Set when the switch stopped on something other than a write (the first read, the read-back): says what. */
-  stopped?: string;
-  /** The error behind `stopped`, for the face to map to its exit code as if it had been thrown. */
-  error?: unknown;
 }
 
 export async function runContingency(

@@ -18,7 +18,9 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import type { ExampleWorkflow } from '../model/init.js';
 import type { InitFiles } from '../ports/init-files.js';
-import { runBackup, type BackupResult } from './backup.js';
+import { runBackup } from './backup.js';
+import { type BackupResult } from '../model/outcomes.js';
+import type { EmergencyAccessSuggestion, InitResult, SuggestedAccount } from '../model/outcomes.js';
 
 export type { ExampleWorkflow } from '../model/init.js';
 export type { InitFiles } from '../ports/init-files.js';
@@ -28,15 +30,6 @@ export interface InitOptions {
   dir: string;
   workflows: readonly ExampleWorkflow[];
   log?: (line: string) => void;
-}
-
-export interface InitResult {
-  /** Files created, relative to the root. */
-  created: string[];
-  /** Existing files changed (only .gitignore, by an appended line). */
-  updated: string[];
-  backup?: BackupResult;
-  suggestion?: EmergencyAccessSuggestion;
 }
 
 export const SCHEMA_FOLDER = '.schemas';
@@ -153,19 +146,6 @@ function linkSchema(content: string, path: string): { content: string; kind: Doc
 }
 
 // ── The emergency-access suggestion ─────────────────────────────────────────────────────────────
-
-export interface SuggestedAccount {
-  /** As the backup wrote it: `group:CA-BreakGlass`, `user:bg@contoso.com`, or an id. */
-  reference: string;
-  kind: 'user' | 'group';
-  /** Enabled policies that exclude it. */
-  excludedBy: number;
-}
-
-export interface EmergencyAccessSuggestion {
-  enabledPolicies: number;
-  accounts: SuggestedAccount[];
-}
 
 /** Keywords of excludeUsers that are no account. */
 const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);

@@ -136,8 +136,3 @@ function locateProblem(problem: EmergencyAccessProblem, documents: readonly Reso
   const at = document ? document.locate(problem.path) : { line: 1, column: 1 };
   return { file: problem.file ?? problem.displayName, path: problem.path, line: at.line, column: at.column, message: problem.message };
 }
-
-/** True when applying the plan would change the tenant. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
-}

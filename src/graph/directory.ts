@@ -5,6 +5,7 @@
  * requests grows with the number of distinct references divided by 1000 or 20, never one each.
  */
 import { GraphError } from '../errors.js';
+import { isGuid } from '../model/references.js';
 import type { DirectoryObject, NameQuery } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
 import { errorFromAnswer, type GraphHttp } from './http.js';
@@ -12,8 +13,6 @@ import { RETRY_STATUSES, backoffDelay, parseRetryAfter, sleep } from './middlewa
 
 export const GET_BY_IDS_LIMIT = 1000;
 export const BATCH_LIMIT = 20;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GraphDirectoryOptions {
   maxRetryTimeMs: number;
@@ -83,7 +82,7 @@ export class GraphDirectory implements Directory {
   }
 
   async getByIds(ids: readonly string[]): Promise<DirectoryObject[]> {
-    const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter((i) => GUID.test(i)))];
+    const wanted = [...new Set(ids.map((i) => i.trim().toLowerCase()).filter(isGuid))];
     if (wanted.some((i) => !this.ids.has(i))) {
       for (const r of await this.roleTemplates()) if (!this.ids.has(r.id.toLowerCase())) this.remember(r);
       const missing = wanted.filter((i) => !this.ids.has(i));
@@ -128,7 +127,7 @@ export class GraphDirectory implements Directory {
   }
 
   async getByAppIds(appIds: readonly string[]): Promise<DirectoryObject[]> {
-    const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter((a) => GUID.test(a)))];
+    const wanted = [...new Set(appIds.map((a) => a.trim().toLowerCase()).filter(isGuid))];
     const lookups = wanted.map((a) => this.lookupFor('app', a));
     await this.run(lookups.filter((l) => !this.lookups.has(l.key)));
     return lookups.flatMap((l) => this.lookups.get(l.key) ?? []);
@@ -142,7 +141,7 @@ export class GraphDirectory implements Directory {
         return { key: `group:${name.toLowerCase()}`, kind: 'group', url: `/groups?${filterQuery(`displayName eq ${odataString(name)}`, 'id,displayName')}` };
       case 'app':
         // An app by appId, or by name as its service principal's displayName.
-        if (GUID.test(name)) {
+        if (isGuid(name)) {
           return { key: `appId:${name.toLowerCase()}`, kind: 'servicePrincipal', url: `/servicePrincipals?${filterQuery(`appId eq ${odataString(name)}`, 'id,displayName,appId')}` };
         }
         return this.lookupFor('servicePrincipal', name);

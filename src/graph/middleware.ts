@@ -19,6 +19,7 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigurationError, GraphError } from '../errors.js';
+import { isGuid } from '../model/references.js';
 import type { RequestTally } from '../model/tenant.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +79,6 @@ export function isConditionalAccessPath(path: string): boolean {
   return /^\/*(?:(?:v1\.0|beta)\/)?identity\/conditionalAccess(?:[/?]|$)/i.test(path);
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Segments after which the next segment is an id (unless it is an action). */
 const COLLECTIONS = new Set([
   'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
@@ -94,7 +94,7 @@ export function endpointKey(method: string, path: string): string {
   const out = segments.map((s, i) => {
     const prev = segments[i - 1];
     if (s.includes('(')) return s.replace(/\((\w+)=('?)[^)]*\2\)/g, "($1='{id}')").replace(/\('[^']*'\)/g, "('{id}')");
-    if (GUID.test(s)) return '{id}';
+    if (isGuid(s)) return '{id}';
     if (prev !== undefined && COLLECTIONS.has(prev) && !COLLECTIONS.has(s) && !ACTIONS.has(s) && !SINGLETONS.has(s)) return '{id}';
     return s;
   });
@@ -165,7 +165,7 @@ function tenantIdOfJwt(token: string): string | undefined {
   if (parts.length !== 3 || parts[1] === undefined) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { tid?: unknown };
-    return typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid : undefined;
+    return typeof claims.tid === 'string' && isGuid(claims.tid) ? claims.tid : undefined;
   } catch {
     return undefined;
   }

@@ -6,8 +6,7 @@
  * say one tenant while the token reads and writes another.
  */
 import { ConfigurationError, GraphError } from '../errors.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGuid } from '../model/references.js';
 
 export interface TenantIdentityOptions {
   /** The tenant id the user configured (flag, input or AZURE_TENANT_ID), if any. */
@@ -29,7 +28,7 @@ export interface TenantIdentity {
 
 export function tenantIdentity(o: TenantIdentityOptions): TenantIdentity {
   const configured = o.configured?.trim() || undefined;
-  if (configured !== undefined && !GUID.test(configured)) {
+  if (configured !== undefined && !isGuid(configured)) {
     throw new ConfigurationError(
       `${o.configuredFrom} is "${configured}", which is not a tenant id: give the tenant's id (a GUID, the "Tenant ID" on the Microsoft Entra overview page), so caac can check it is the tenant the token belongs to.`,
     );
@@ -38,8 +37,8 @@ export function tenantIdentity(o: TenantIdentityOptions): TenantIdentity {
   let resolving: Promise<string> | undefined;
   const discover = async (): Promise<string> => {
     const fromToken = await o.tokenTenantId();
-    const actual = fromToken !== undefined && GUID.test(fromToken) ? fromToken : await o.organizationId();
-    if (actual === undefined || !GUID.test(actual)) {
+    const actual = fromToken !== undefined && isGuid(fromToken) ? fromToken : await o.organizationId();
+    if (actual === undefined || !isGuid(actual)) {
       throw new GraphError(
         'cannot tell which tenant the token belongs to: it carries no tenant id (tid) and GET /organization named none. caac works only on the tenant its token belongs to.',
         0,

@@ -1,4 +1,4 @@
-/** What apply did, for the renderers and the faces (exit codes, reports). */
+/** What the commands did, for the renderers and the faces (exit codes, reports). */
 import type { JsonObject } from './documents.js';
 import type { PlanOperation } from './plan.js';
 import type { RequestTally } from './tenant.js';
@@ -37,4 +37,45 @@ export interface ApplyOutcome {
   error?: unknown;
   snapshotDir?: string;
   requests: RequestTally;
+}
+
+export interface BackupResult {
+  /** Files created or rewritten, relative to `out` (`policies/ca001-….json`). */
+  written: string[];
+  /** Files removed (their objects are gone from the tenant), relative to `out`. */
+  removed: string[];
+  /** Files whose bytes were already right, relative to `out`. */
+  unchanged: string[];
+  /** displayNames of objects new since the last backup in `out`. */
+  added: string[];
+  /** displayNames of objects whose document changed (renamed ones included). */
+  changed: string[];
+  /** displayNames of objects that were in the last backup and are gone from the tenant. */
+  removedNames: string[];
+  /** Things a reader should know: names a repository cannot hold twice, ids that no longer exist. */
+  warnings: string[];
+  /** Graph requests this backup spent. */
+  requests: RequestTally;
+}
+
+export interface InitResult {
+  /** Files created, relative to the root. */
+  created: string[];
+  /** Existing files changed (only .gitignore, by an appended line). */
+  updated: string[];
+  backup?: BackupResult;
+  suggestion?: EmergencyAccessSuggestion;
+}
+
+export interface SuggestedAccount {
+  /** As the backup wrote it: `group:CA-BreakGlass`, `user:bg@contoso.com`, or an id. */
+  reference: string;
+  kind: 'user' | 'group';
+  /** Enabled policies that exclude it. */
+  excludedBy: number;
+}
+
+export interface EmergencyAccessSuggestion {
+  enabledPolicies: number;
+  accounts: SuggestedAccount[];
 }

@@ -162,6 +162,11 @@ export function summarize(operations: readonly PlanOperation[], unmanaged: numbe
   return { create: count('create'), update: count('update'), delete: count('delete'), unchanged: count('noop'), unmanaged };
 }
 
+/** True when applying the plan would change the tenant: an operation other than a noop. */
+export function hasChanges(plan: Pick<Plan, 'operations'>): boolean {
+  return plan.operations.some((o) => o.action !== 'noop');
+}
+
 /**
  * Warnings in the reading order of PLAN_WARNING_KINDS, stable within a kind; a kind this caac does
  * not know (a plan file from a newer one) goes last.

@@ -68,6 +68,18 @@ export const BUILT_IN_AUTH_STRENGTHS: Readonly<Record<string, string>> = {
   'Phishing-resistant MFA': '00000000-0000-0000-0000-000000000004',
 };
 
+const BUILT_IN_IDS = new Set(Object.values(BUILT_IN_AUTH_STRENGTHS));
+
+/** The id of one of Microsoft's built-in authentication strengths (any case). */
+export function isBuiltInStrengthId(id: string): boolean {
+  return BUILT_IN_IDS.has(id.toLowerCase());
+}
+
+/** Microsoft's built-in authentication strengths: in every tenant, never managed, never backed up. */
+export function isBuiltInStrength(object: Readonly<Record<string, unknown>>): boolean {
+  return object['policyType'] === 'builtIn' || (typeof object['id'] === 'string' && isBuiltInStrengthId(object['id']));
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(value: string): boolean {

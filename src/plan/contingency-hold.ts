@@ -32,8 +32,14 @@ export function toPlanSet(set: NamedContingencySet): PlanContingencySet {
 const sameId = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
 /** The policies of the active sets by id (lower case): the first active set that names one holds it. */
-function heldMembers(statuses: readonly ContingencySetStatus[]): Map<string, { set: ContingencySetStatus; state: string }> {
-  const members = new Map<string, { set: ContingencySetStatus; state: string }>();
+/** A policy of an active set, and the state the set keeps it in. */
+interface Member {
+  set: ContingencySetStatus;
+  state: string;
+}
+
+function heldMembers(statuses: readonly ContingencySetStatus[]): Map<string, Member> {
+  const members = new Map<string, Member>();
   for (const set of statuses) {
     if (!set.active) continue;
     for (const p of set.policies) {
@@ -72,74 +78,85 @@ export function holdActiveContingency(plan: Plan, sets: readonly NamedContingenc
   if (active.length === 0) return { ...plan, contingency };
 
   const members = heldMembers(statuses);
-  const tenantPolicy = (id: string): JsonObject | undefined => snapshot.policies.find((p) => sameId(String(p['id']), id));
-  let warnings = [...plan.warnings];
-  const added: PlanWarning[] = [];
-  const held: HeldPolicy[] = [];
-  const operations: PlanOperation[] = [];
-  const becameNoop: PlanOperation[] = [];
-
+  const hold: Hold = { plan, snapshot, warnings: [...plan.warnings], added: [], held: [], operations: [], becameNoop: [] };
   for (const op of plan.operations) {
     const member = op.kind === 'policy' && op.id !== undefined ? members.get(op.id.toLowerCase()) : undefined;
-    if (!member || !op.id) {
-      operations.push(op);
-      continue;
-    }
-    if (op.action === 'delete') {
-      held.push({ set: member.set.name, displayName: op.displayName, id: op.id, state: member.state, declared: HELD_DELETE, body: {} });
-      const id = op.id;
-      warnings = warnings.filter((w) => !(w.kind === 'delete' && w.displayName === op.displayName && w.message.includes(id)));
-      added.push({
-        kind: 'contingency',
-        displayName: member.set.name,
-        message: `prune would delete policy "${op.displayName}" (${op.id}), which this active set needs: the plan keeps it; apply --end-contingency (with --allow-delete) deletes it`,
-      });
-      becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id: op.id, changes: [] });
-      continue;
-    }
-    const declared = op.action === 'update' ? targetState(op) : undefined;
-    if (declared === undefined || declared === member.state || !op.body) {
-      operations.push(op);
-      continue;
-    }
-    held.push({ set: member.set.name, displayName: op.displayName, id: op.id, state: member.state, declared, body: structuredClone(op.body) });
-    const changes = op.changes.filter((c) => c.path !== '/state');
-    const body: JsonObject = { ...op.body, state: member.state };
-    // The state no longer changes: the warnings that came from the declared state go, and those the
-    // tenant's state earns (a "block" added while the set keeps the policy enabled) come instead.
-    warnings = warnings.filter((w) => !((w.kind === 'enforcement' || w.kind === 'new-block') && w.displayName === op.displayName));
-    const actual = tenantPolicy(op.id);
-    if (actual) {
-      const before = normalizeDocument('policy', actual, { apiVersion: plan.apiVersion });
-      const after = normalizeDocument('policy', body, { apiVersion: plan.apiVersion });
-      added.push(...policyWarnings(op.displayName, before, after, new Set(), plan.labels).filter((w) => w.kind === 'enforcement' || w.kind === 'new-block'));
-    }
-    if (changes.length === 0) {
-      becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id: op.id, ...(op.file === undefined ? {} : { file: op.file }), changes: [] });
-    } else {
-      operations.push({ ...op, changes, body });
-    }
+    if (!member || !op.id) hold.operations.push(op);
+    else if (op.action === 'delete') holdDelete(hold, op, op.id, member);
+    else holdState(hold, op, op.id, member);
   }
-  contingency.held = held;
-
-  for (const set of active) {
-    const count = held.filter((h) => h.set === set.name && h.declared !== HELD_DELETE).length;
-    const names = set.policies.map((p) => p.displayName);
-    added.push({
-      kind: 'contingency',
-      displayName: set.name,
-      message:
-        `is active in the tenant${set.since ? ` since ${set.since}` : ''} (${names.length === 1 ? 'policy' : 'policies'} ${quoteList(names)}): ` +
-        (count > 0
-          ? `the plan holds ${count === 1 ? 'one of them' : `${count} of them`} in ${count === 1 ? 'its' : 'their'} contingency state instead of the state the repository declares. `
-          : 'the plan keeps their contingency state. ') +
-        `Once the outage is over, apply with --end-contingency or run "caac contingency deactivate ${set.name}"`,
-    });
-  }
+  contingency.held = hold.held;
+  hold.added.push(...active.map((set) => activeSetWarning(set, hold.held)));
 
   // Noops go last, as planChanges orders them.
+  const { operations, becameNoop } = hold;
   const all = [...operations.filter((o) => o.action !== 'noop'), ...becameNoop, ...operations.filter((o) => o.action === 'noop')];
-  return { ...plan, operations: all, summary: summarize(all, plan.summary.unmanaged), warnings: sortWarnings([...warnings, ...added], (w) => w.kind), contingency };
+  return { ...plan, operations: all, summary: summarize(all, plan.summary.unmanaged), warnings: sortWarnings([...hold.warnings, ...hold.added], (w) => w.kind), contingency };
+}
+
+/** The plan being rewritten: the operations kept, those that became noops, the warnings taken away and added. */
+interface Hold {
+  plan: Plan;
+  snapshot: TenantSnapshot;
+  warnings: PlanWarning[];
+  added: PlanWarning[];
+  held: HeldPolicy[];
+  operations: PlanOperation[];
+  becameNoop: PlanOperation[];
+}
+
+/** Prune would delete a policy the active set needs: kept, and said so. */
+function holdDelete(hold: Hold, op: PlanOperation, id: string, member: Member): void {
+  hold.held.push({ set: member.set.name, displayName: op.displayName, id, state: member.state, declared: HELD_DELETE, body: {} });
+  hold.warnings = hold.warnings.filter((w) => !(w.kind === 'delete' && w.displayName === op.displayName && w.message.includes(id)));
+  hold.added.push({
+    kind: 'contingency',
+    displayName: member.set.name,
+    message: `prune would delete policy "${op.displayName}" (${id}), which this active set needs: the plan keeps it; apply --end-contingency (with --allow-delete) deletes it`,
+  });
+  hold.becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id, changes: [] });
+}
+
+/** An update that would change a held policy's state: the state change is taken out. */
+function holdState(hold: Hold, op: PlanOperation, id: string, member: Member): void {
+  const declared = op.action === 'update' ? targetState(op) : undefined;
+  if (declared === undefined || declared === member.state || !op.body) {
+    hold.operations.push(op);
+    return;
+  }
+  hold.held.push({ set: member.set.name, displayName: op.displayName, id, state: member.state, declared, body: structuredClone(op.body) });
+  const changes = op.changes.filter((c) => c.path !== '/state');
+  const body: JsonObject = { ...op.body, state: member.state };
+  // The state no longer changes: the warnings that came from the declared state go, and those the
+  // tenant's state earns (a "block" added while the set keeps the policy enabled) come instead.
+  hold.warnings = hold.warnings.filter((w) => !((w.kind === 'enforcement' || w.kind === 'new-block') && w.displayName === op.displayName));
+  const actual = hold.snapshot.policies.find((p) => sameId(String(p['id']), id));
+  if (actual) {
+    const { apiVersion, labels } = hold.plan;
+    const before = normalizeDocument('policy', actual, { apiVersion });
+    const after = normalizeDocument('policy', body, { apiVersion });
+    hold.added.push(...policyWarnings(op.displayName, before, after, new Set(), labels).filter((w) => w.kind === 'enforcement' || w.kind === 'new-block'));
+  }
+  if (changes.length === 0) {
+    hold.becameNoop.push({ kind: op.kind, action: 'noop', displayName: op.displayName, id, ...(op.file === undefined ? {} : { file: op.file }), changes: [] });
+  } else {
+    hold.operations.push({ ...op, changes, body });
+  }
+}
+
+function activeSetWarning(set: ContingencySetStatus, held: readonly HeldPolicy[]): PlanWarning {
+  const count = held.filter((h) => h.set === set.name && h.declared !== HELD_DELETE).length;
+  const names = set.policies.map((p) => p.displayName);
+  return {
+    kind: 'contingency',
+    displayName: set.name,
+    message:
+      `is active in the tenant${set.since ? ` since ${set.since}` : ''} (${names.length === 1 ? 'policy' : 'policies'} ${quoteList(names)}): ` +
+      (count > 0
+        ? `the plan holds ${count === 1 ? 'one of them' : `${count} of them`} in ${count === 1 ? 'its' : 'their'} contingency state instead of the state the repository declares. `
+        : 'the plan keeps their contingency state. ') +
+      `Once the outage is over, apply with --end-contingency or run "caac contingency deactivate ${set.name}"`,
+  };
 }
 
 /**

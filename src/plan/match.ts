@@ -7,7 +7,7 @@
 import { ConfigurationError } from '../errors.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { KIND_LABELS, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
-import { BUILT_IN_AUTH_STRENGTHS } from '../model/references.js';
+import { isBuiltInStrength, isBuiltInStrengthId } from '../model/references.js';
 import type { ResolvedDocument } from '../resolve/resolve-references.js';
 
 export interface MatchedPair {
@@ -22,13 +22,6 @@ export interface MatchResult {
   pairs: MatchedPair[];
   /** Tenant objects that no document describes (built-in strengths excluded). */
   unmatched: JsonObject[];
-}
-
-const BUILT_IN_IDS = new Set(Object.values(BUILT_IN_AUTH_STRENGTHS));
-
-/** True for Microsoft's built-in authentication strengths, which are never managed. */
-export function isBuiltInStrength(object: JsonObject): boolean {
-  return object['policyType'] === 'builtIn' || (typeof object['id'] === 'string' && BUILT_IN_IDS.has(object['id'].toLowerCase()));
 }
 
 const nameKey = (name: unknown): string | undefined => (typeof name === 'string' && name.trim() !== '' ? name.trim().toLowerCase() : undefined);
@@ -51,7 +44,7 @@ export function matchDocuments(kind: DocumentKind, desired: readonly ResolvedDoc
     if (kind === 'authenticationStrength') {
       const docId = typeof doc.value['id'] === 'string' ? doc.value['id'].toLowerCase() : undefined;
       const builtIn = builtIns.find((b) => idOf(b) === docId || (name !== undefined && nameKey(b['displayName']) === nameKey(name)));
-      if ((docId && BUILT_IN_IDS.has(docId)) || builtIn) {
+      if ((docId && isBuiltInStrengthId(docId)) || builtIn) {
         throw new ConfigurationError(
           `${doc.file} describes the built-in authentication strength "${name ?? docId}", which Microsoft manages and caac never changes: delete the file and reference it as "authStrength:${name ?? 'Name'}", or give your custom strength another displayName`,
           { file: doc.file, path: '/displayName' },

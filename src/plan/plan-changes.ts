@@ -2,7 +2,7 @@
  * The plan: desired documents (references resolved) against the tenant's snapshot. Pure: the
  * caller read the tenant, resolved the references and fills in the Graph requests spent.
  */
-import { DOCUMENT_KINDS, displayNameOf, type DocumentKind } from '../model/documents.js';
+import { DOCUMENT_KINDS, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
 import { PLAN_FORMAT_VERSION, sortWarnings, summarize, type Plan, type PlanOperation, type PlanWarning } from '../model/plan.js';
 import type { Settings } from '../model/settings.js';
 import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
@@ -51,69 +51,95 @@ function phase(op: PlanOperation): number {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function planChanges(input: PlanInput): Plan {
-  const { snapshot, apiVersion, labels } = input;
-  const prune = input.prune || input.settings.prune === true;
-  const emergencyAccess = input.emergencyAccess ?? { users: [], groups: [] };
-  const emergencyIds = new Set([...emergencyAccess.users, ...emergencyAccess.groups]);
-  const operations: PlanOperation[] = [];
-  const warnings: { warning: PlanWarning; op?: PlanOperation }[] = [];
-  const warn = (op: PlanOperation, ...list: PlanWarning[]): void => list.forEach((warning) => warnings.push({ warning, op }));
-  const unmanaged: Plan['unmanaged'] = [];
+/** The plan being built: operations, warnings tied to the operation they are about, objects left alone. */
+interface Draft {
+  input: PlanInput;
+  prune: boolean;
+  emergencyAccess: NonNullable<PlanInput['emergencyAccess']>;
+  emergencyIds: Set<string>;
+  operations: PlanOperation[];
+  warnings: { warning: PlanWarning; op?: PlanOperation }[];
+  unmanaged: Plan['unmanaged'];
+}
 
+export function planChanges(input: PlanInput): Plan {
+  const emergencyAccess = input.emergencyAccess ?? { users: [], groups: [] };
+  const draft: Draft = {
+    input,
+    prune: input.prune || input.settings.prune === true,
+    emergencyAccess,
+    emergencyIds: new Set([...emergencyAccess.users, ...emergencyAccess.groups]),
+    operations: [],
+    warnings: [],
+    unmanaged: [],
+  };
   for (const kind of KIND_ORDER) {
     const desired = input.desired.filter((d) => d.kind === kind);
-    const tenant = snapshot[kindOfTenantList(kind)];
-    const { pairs, unmatched } = matchDocuments(kind, desired, tenant);
+    const { pairs, unmatched } = matchDocuments(kind, desired, input.snapshot[kindOfTenantList(kind)]);
+    for (const { desired: doc, actual } of pairs) planDocument(draft, kind, doc, actual);
+    for (const object of unmatched) planUnmatched(draft, kind, object);
+  }
+  return assemblePlan(draft);
+}
 
-    for (const { desired: doc, actual } of pairs) {
-      const displayName = displayNameOf({ value: doc.resolved }) ?? displayNameOf(doc) ?? doc.file;
-      const after = normalizeDocument(kind, doc.resolved, { apiVersion });
-      const before = actual === undefined ? undefined : normalizeDocument(kind, actual, { apiVersion });
-      const changes = fieldChanges(before, after);
-      const beta = apiVersion === 'v1.0' ? betaOnlyProperties(kind, doc.resolved) : [];
-      const id = actual === undefined ? undefined : String(actual['id']);
-      let op: PlanOperation;
-      if (actual !== undefined && changes.length === 0) {
-        op = { kind, action: 'noop', displayName, id, file: doc.file, changes: [] };
-      } else {
-        op = {
-          kind,
-          action: actual === undefined ? 'create' : 'update',
-          displayName,
-          ...(id === undefined ? {} : { id }),
-          file: doc.file,
-          changes,
-          body: toGraphBody(kind, doc.resolved, { apiVersion }),
-        };
-        if (kind === 'policy') warn(op, ...policyWarnings(displayName, before, after, emergencyIds, labels));
-        const added = newAdditions(input.guardAdded?.get(doc) ?? [], actual);
-        if (added.length) {
-          op.guardAdded = added;
-          warn(op, guardAddedWarning(displayName, added, labels));
-        }
-      }
-      operations.push(op);
-      if (beta.length) warn(op, betaWarning(displayName, kind, beta));
-    }
+const warn = (draft: Draft, op: PlanOperation, ...list: PlanWarning[]): void => list.forEach((warning) => draft.warnings.push({ warning, op }));
 
-    for (const object of unmatched) {
-      const id = String(object['id']);
-      const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
-      if (prune) {
-        const op: PlanOperation = { kind, action: 'delete', displayName, id, changes: [] };
-        // Graph refuses to delete a trusted location: the plan says it is untrusted first.
-        if (kind === 'namedLocation' && object['isTrusted'] === true) op.steps = ['markUntrusted', 'delete'];
-        operations.push(op);
-        warn(op, deleteWarning(kind, displayName, id, op.steps !== undefined));
-      } else {
-        unmanaged.push({ kind, id, displayName });
-        // Not an operation: its warnings go after those of the operations, in the tenant's order.
-        if (kind === 'policy') warnings.push(...unmanagedWarnings([object], emergencyAccess, input.settings, labels).map((warning) => ({ warning })));
-      }
+/** A document of the repository: created, updated, or left as it is (noop). */
+function planDocument(draft: Draft, kind: DocumentKind, doc: ResolvedDocument, actual: JsonObject | undefined): void {
+  const { apiVersion, labels } = draft.input;
+  const displayName = displayNameOf({ value: doc.resolved }) ?? displayNameOf(doc) ?? doc.file;
+  const after = normalizeDocument(kind, doc.resolved, { apiVersion });
+  const before = actual === undefined ? undefined : normalizeDocument(kind, actual, { apiVersion });
+  const changes = fieldChanges(before, after);
+  const beta = apiVersion === 'v1.0' ? betaOnlyProperties(kind, doc.resolved) : [];
+  const id = actual === undefined ? undefined : String(actual['id']);
+  let op: PlanOperation;
+  if (actual !== undefined && changes.length === 0) {
+    op = { kind, action: 'noop', displayName, id, file: doc.file, changes: [] };
+  } else {
+    op = {
+      kind,
+      action: actual === undefined ? 'create' : 'update',
+      displayName,
+      ...(id === undefined ? {} : { id }),
+      file: doc.file,
+      changes,
+      body: toGraphBody(kind, doc.resolved, { apiVersion }),
+    };
+    if (kind === 'policy') warn(draft, op, ...policyWarnings(displayName, before, after, draft.emergencyIds, labels));
+    const added = newAdditions(draft.input.guardAdded?.get(doc) ?? [], actual);
+    if (added.length) {
+      op.guardAdded = added;
+      warn(draft, op, guardAddedWarning(displayName, added, labels));
     }
   }
+  draft.operations.push(op);
+  if (beta.length) warn(draft, op, betaWarning(displayName, kind, beta));
+}
 
+/** An object of the tenant that no document names: deleted with prune, else listed as not managed here. */
+function planUnmatched(draft: Draft, kind: DocumentKind, object: JsonObject): void {
+  const id = String(object['id']);
+  const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
+  if (draft.prune) {
+    const op: PlanOperation = { kind, action: 'delete', displayName, id, changes: [] };
+    // Graph refuses to delete a trusted location: the plan says it is untrusted first.
+    if (kind === 'namedLocation' && object['isTrusted'] === true) op.steps = ['markUntrusted', 'delete'];
+    draft.operations.push(op);
+    warn(draft, op, deleteWarning(kind, displayName, id, op.steps !== undefined));
+    return;
+  }
+  draft.unmanaged.push({ kind, id, displayName });
+  // Not an operation: its warnings go after those of the operations, in the tenant's order.
+  if (kind === 'policy') {
+    const { settings, labels } = draft.input;
+    draft.warnings.push(...unmanagedWarnings([object], draft.emergencyAccess, settings, labels).map((warning) => ({ warning })));
+  }
+}
+
+/** Operations in the order apply runs them, warnings in the order people read them. */
+function assemblePlan({ input, operations, warnings, unmanaged }: Draft): Plan {
+  const { snapshot, apiVersion, labels } = input;
   const rank = (kind: DocumentKind): number => KIND_ORDER.indexOf(kind);
   operations.sort((a, b) => phase(a) - phase(b) || rank(a.kind) - rank(b.kind) || compare(a.displayName, b.displayName) || compare(a.id ?? '', b.id ?? ''));
   unmanaged.sort((a, b) => DOCUMENT_KINDS.indexOf(a.kind) - DOCUMENT_KINDS.indexOf(b.kind) || compare(a.displayName, b.displayName));
@@ -138,10 +164,5 @@ export function planChanges(input: PlanInput): Plan {
     labels: { ...labels },
     requests: { total: 0, byEndpoint: {} },
   };
-}
-
-/** True when the plan would change the tenant. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.operations.some((o) => o.action !== 'noop');
 }
 

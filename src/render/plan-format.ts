@@ -12,11 +12,6 @@ export function renderPlanSummaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
 }
 
-/** True when applying the plan would change the tenant. */
-export function planHasChanges(plan: Plan): boolean {
-  return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
-}
-
 /** The operations a reviewer reads (creates, updates, deletes), in the plan's (dependency) order. */
 export function changedOperations(plan: Plan): PlanOperation[] {
   return plan.operations.filter((op) => op.action !== 'noop');

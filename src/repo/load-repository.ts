@@ -48,6 +48,19 @@ export function loadRepository(root: string, options: LoadOptions = {}): LoadedR
   const cwd = options.cwd ?? process.cwd();
   // resolve, not join: --dir may be absolute.
   const absRoot = resolve(cwd, root);
+  checkRoot(absRoot, root, cwd);
+  const result: LoadedRepository = { root, files: 0, documents: [], findings: [] };
+  for (const entry of listEntries(absRoot, root)) {
+    const rel = relative(absRoot, entry.abs).split(sep).join('/');
+    const file = relative(cwd, entry.abs).split(sep).join('/');
+    if (SETTINGS_FILES.includes(rel)) result.settings = settingsOf(entry, file, result.settings);
+    else loadEntry(entry, rel, file, root, result);
+  }
+  return result;
+}
+
+/** The root must be a real folder: not missing, not a link, not a file. */
+function checkRoot(absRoot: string, root: string, cwd: string): void {
   let rootStat;
   try {
     rootStat = lstatSync(absRoot);
@@ -63,77 +76,62 @@ export function loadRepository(root: string, options: LoadOptions = {}): LoadedR
     );
   }
   if (!rootStat.isDirectory()) throw new ConfigurationError(`"${root}" is a file, not a folder: --dir takes the folder that holds policies/`);
+}
 
-  const display = (abs: string) => relative(cwd, abs).split(sep).join('/');
-  const result: LoadedRepository = { root, files: 0, documents: [], findings: [] };
-  const fileProblem = (file: string, message: string): Finding => ({ rule: 'file', severity: 'error', file, line: 1, column: 1, path: '', message: `${file} ${message}` });
+/** caac.yml: one settings file, a regular one (a link or a second file stops the run). */
+function settingsOf(entry: Entry, file: string, already: SettingsSource | undefined): SettingsSource {
+  if (already) throw new ConfigurationError(`both ${already.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
+  if (entry.type === 'link') throw new ConfigurationError(`${file} ${symlinkProblem(linkTarget(entry.abs))}`, { file, line: 1, column: 1 });
+  if (entry.type === 'other') throw new ConfigurationError(`${file} ${notRegularProblem()}`, { file, line: 1, column: 1 });
+  return loadSettingsFile(entry.abs, file);
+}
 
-  for (const entry of listEntries(absRoot, root)) {
-    const abs = entry.abs;
-    const rel = relative(absRoot, abs).split(sep).join('/');
-    const file = display(abs);
-    if (SETTINGS_FILES.includes(rel)) {
-      if (result.settings) {
-        throw new ConfigurationError(`both ${result.settings.file} and ${file} exist: keep one settings file (caac.yml)`, { file });
-      }
-      if (entry.type === 'link') throw new ConfigurationError(`${file} ${symlinkProblem(linkTarget(abs))}`, { file, line: 1, column: 1 });
-      if (entry.type === 'other') throw new ConfigurationError(`${file} ${notRegularProblem()}`, { file, line: 1, column: 1 });
-      result.settings = loadSettingsFile(abs, file);
-      continue;
-    }
-    if (entry.type === 'link') {
-      result.findings.push(fileProblem(file, symlinkProblem(linkTarget(abs))));
-      continue;
-    }
-    if (entry.type === 'other') {
-      result.findings.push(fileProblem(file, notRegularProblem()));
-      continue;
-    }
-    let format = formatOfFile(rel);
-    // A README, LICENSE or p.json.bak is left alone, unread.
-    if (!format && hasOtherExtension(rel)) continue;
-    if (result.files >= MAX_DOCUMENT_FILES) {
-      throw new ConfigurationError(
-        `more than ${MAX_DOCUMENT_FILES.toLocaleString('en-US')} policy files under "${root}": a tenant holds at most 195 policies and 195 named locations, so --dir probably names the wrong folder`,
-      );
-    }
-    if (entry.size > MAX_FILE_BYTES) {
-      result.files++;
-      result.findings.push(fileProblem(file, tooLargeProblem(entry.size)));
-      continue;
-    }
-    const read = readRegularFile(abs);
-    if ('problem' in read) {
-      result.files++;
-      result.findings.push(fileProblem(file, read.problem));
-      continue;
-    }
-    let text: string;
-    try {
-      text = decodeText(read.bytes).text;
-    } catch (e) {
-      if (!(e instanceof TextDecodingError)) throw e;
-      // An extensionless file that does not even start like JSON is not a document: left alone.
-      if (!format && !/^\s*[{[]/.test(read.bytes.subarray(0, 64).toString('latin1').replace(/^\xef\xbb\xbf/, ''))) continue;
-      result.files++;
-      result.findings.push({ rule: 'parse', severity: 'error', file, line: e.position.line, column: e.position.column, path: '', message: e.message });
-      continue;
-    }
-    if (!format) {
-      // Exports without an extension are common (the Azure samples ship them): read them as JSON
-      // when they look like JSON. A name such as "CA001 v1.2 Require MFA" has a dot but no extension.
-      if (!/^\s*[{[]/.test(text)) continue;
-      format = 'json';
-    }
-    result.files++;
-    const outcome = readDocument(text, format, file, rel);
-    if ('finding' in outcome) result.findings.push(outcome.finding);
-    else {
-      result.documents.push(outcome.document);
-      if (outcome.warning) result.findings.push(outcome.warning);
-    }
+const fileProblem = (file: string, message: string): Finding => ({ rule: 'file', severity: 'error', file, line: 1, column: 1, path: '', message: `${file} ${message}` });
+
+/** One entry of the folder: a document, a finding, or nothing (a file that is not caac's). */
+function loadEntry(entry: Entry, rel: string, file: string, root: string, result: LoadedRepository): void {
+  if (entry.type === 'link') return void result.findings.push(fileProblem(file, symlinkProblem(linkTarget(entry.abs))));
+  if (entry.type === 'other') return void result.findings.push(fileProblem(file, notRegularProblem()));
+  const format = formatOfFile(rel);
+  // A README, LICENSE or p.json.bak is left alone, unread.
+  if (!format && hasOtherExtension(rel)) return;
+  if (result.files >= MAX_DOCUMENT_FILES) {
+    throw new ConfigurationError(
+      `more than ${MAX_DOCUMENT_FILES.toLocaleString('en-US')} policy files under "${root}": a tenant holds at most 195 policies and 195 named locations, so --dir probably names the wrong folder`,
+    );
   }
-  return result;
+  const text = readText(entry, file, format, result);
+  if (text === undefined) return;
+  // Exports without an extension are common (the Azure samples ship them): read them as JSON
+  // when they look like JSON. A name such as "CA001 v1.2 Require MFA" has a dot but no extension.
+  if (!format && !/^\s*[{[]/.test(text)) return;
+  result.files++;
+  const outcome = readDocument(text, format ?? 'json', file, rel);
+  if ('finding' in outcome) result.findings.push(outcome.finding);
+  else {
+    result.documents.push(outcome.document);
+    if (outcome.warning) result.findings.push(outcome.warning);
+  }
+}
+
+/** The file's text, or undefined with a finding (too large, unreadable, not UTF-8) or without (not a document). */
+function readText(entry: Entry, file: string, format: ReturnType<typeof formatOfFile>, result: LoadedRepository): string | undefined {
+  const problem = (finding: Finding): undefined => {
+    result.files++;
+    result.findings.push(finding);
+    return undefined;
+  };
+  if (entry.size > MAX_FILE_BYTES) return problem(fileProblem(file, tooLargeProblem(entry.size)));
+  const read = readRegularFile(entry.abs);
+  if ('problem' in read) return problem(fileProblem(file, read.problem));
+  try {
+    return decodeText(read.bytes).text;
+  } catch (e) {
+    if (!(e instanceof TextDecodingError)) throw e;
+    // An extensionless file that does not even start like JSON is not a document: left alone.
+    if (!format && !/^\s*[{[]/.test(read.bytes.subarray(0, 64).toString('latin1').replace(/^\xef\xbb\xbf/, ''))) return undefined;
+    return problem({ rule: 'parse', severity: 'error', file, line: e.position.line, column: e.position.column, path: '', message: e.message });
+  }
 }
 
 type ReadOutcome = { document: SourceDocument; warning?: Finding } | { finding: Finding };

@@ -34,84 +34,89 @@ function put(out: JsonObject, key: string, value: JsonValue): void {
   Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** What one preparation gathers while it walks a document. */
+interface Walk {
+  schema: SchemaNode;
+  annotations: string[];
+  serverFields: string[];
+  emptyBeta: string[];
+  notes: PreparationNote[];
+}
+
 export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepared {
-  const annotations: string[] = [];
-  const serverFields: string[] = [];
-  const emptyBeta: string[] = [];
+  const walk: Walk = { schema, annotations: [], serverFields: [], emptyBeta: [], notes: [] };
+  const value = prepareValue(walk, document, schema, '') as JsonObject;
+  return { value, notes: [...walk.notes, ...summaryNotes(walk)] };
+}
+
+function prepareValue(walk: Walk, value: JsonValue, node: SchemaNode | undefined, pointer: string): JsonValue {
+  if (node === undefined) return value;
+  if (Array.isArray(value)) {
+    const items = itemsSchema(node, walk.schema);
+    return value.map((item, i) => prepareValue(walk, item, items, childPointer(pointer, i)));
+  }
+  if (isJsonObject(value)) return prepareObject(walk, value, node, pointer);
+  if (typeof value === 'string') return normalizeCase(walk, value, node, pointer);
+  return value;
+}
+
+function prepareObject(walk: Walk, value: JsonObject, node: SchemaNode, pointer: string): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    // The file's link for editors (schemas/*: "ignored by caac"): Graph has no such field, so
+    // it is never compared, planned or sent.
+    if (pointer === '' && key === '$schema') continue;
+    const path = childPointer(pointer, key);
+    const childSchema = propertySchema(node, key, walk.schema);
+    if (!childSchema && ANNOTATION.test(key)) {
+      walk.annotations.push(path);
+      continue;
+    }
+    if (childSchema?.readOnly) {
+      // The document's own id stays, without a warning: it follows renames
+      // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
+      if (pointer === '' && key === 'id') put(out, key, child);
+      // A null server field (`templateId: null`) says nothing: drop it quietly.
+      else if (child !== null) walk.serverFields.push(path);
+      continue;
+    }
+    if (childSchema?.deprecated) {
+      // Beta exports write every beta property, mostly empty: only a value that says
+      // something deserves a warning.
+      if (isEmptyValue(child)) {
+        walk.emptyBeta.push(path);
+        continue;
+      }
+      walk.notes.push({ rule: 'deprecated', path, message: deprecationMessage(key, childSchema) });
+      put(out, key, child);
+      continue;
+    }
+    put(out, key, prepareValue(walk, child, childSchema, path));
+  }
+  return out;
+}
+
+function normalizeCase(walk: Walk, value: string, node: SchemaNode, pointer: string): string {
+  const allowed = enumValues(node, walk.schema);
+  if (allowed && !allowed.includes(value)) {
+    const match = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
+    if (!match) return value;
+    walk.notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${match}" by Graph: accepted (Graph ignores case) and normalized` });
+    return match;
+  }
+  const flags = flagValues(node, walk.schema);
+  if (!flags) return value;
+  const tokens = value.split(',').map((t) => t.trim());
+  const fixed = tokens.map((t) => flags.find((f) => f.toLowerCase() === t.toLowerCase()) ?? t);
+  if (fixed.every((t, i) => t === tokens[i])) return value;
+  const result = fixed.join(',');
+  walk.notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${result}" by Graph: accepted (Graph ignores case) and normalized` });
+  return result;
+}
+
+/** One note per kind of thing dropped, naming the first and counting the rest. */
+function summaryNotes({ annotations, serverFields, emptyBeta }: Walk): PreparationNote[] {
   const notes: PreparationNote[] = [];
-
-  const walk = (value: JsonValue, node: SchemaNode | undefined, pointer: string): JsonValue => {
-    if (node === undefined) return value;
-    if (Array.isArray(value)) {
-      const items = itemsSchema(node, schema);
-      return value.map((item, i) => walk(item, items, childPointer(pointer, i)));
-    }
-    if (isJsonObject(value)) {
-      const out: JsonObject = {};
-      for (const [key, child] of Object.entries(value)) {
-        // The file's link for editors (schemas/*: "ignored by caac"): Graph has no such field, so
-        // it is never compared, planned or sent.
-        if (pointer === '' && key === '$schema') continue;
-        const childPointerValue = childPointer(pointer, key);
-        const childSchema = propertySchema(node, key, schema);
-        if (!childSchema && ANNOTATION.test(key)) {
-          annotations.push(childPointerValue);
-          continue;
-        }
-        if (childSchema?.readOnly) {
-          // The document's own id stays, without a warning: it follows renames
-          // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
-          if (pointer === '' && key === 'id') {
-            put(out, key, child);
-            continue;
-          }
-          // A null server field (`templateId: null`) says nothing: drop it quietly.
-          if (child !== null) serverFields.push(childPointerValue);
-          continue;
-        }
-        if (childSchema?.deprecated) {
-          // Beta exports write every beta property, mostly empty: only a value that says
-          // something deserves a warning.
-          if (isEmptyValue(child)) {
-            emptyBeta.push(childPointerValue);
-            continue;
-          }
-          notes.push({ rule: 'deprecated', path: childPointerValue, message: deprecationMessage(key, childSchema) });
-          put(out, key, child);
-          continue;
-        }
-        put(out, key, walk(child, childSchema, childPointerValue));
-      }
-      return out;
-    }
-    if (typeof value === 'string') return normalizeCase(value, node, pointer);
-    return value;
-  };
-
-  const normalizeCase = (value: string, node: SchemaNode, pointer: string): string => {
-    const allowed = enumValues(node, schema);
-    if (allowed && !allowed.includes(value)) {
-      const match = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
-      if (match) {
-        notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${match}" by Graph: accepted (Graph ignores case) and normalized` });
-        return match;
-      }
-      return value;
-    }
-    const flags = flagValues(node, schema);
-    if (flags) {
-      const tokens = value.split(',').map((t) => t.trim());
-      const fixed = tokens.map((t) => flags.find((f) => f.toLowerCase() === t.toLowerCase()) ?? t);
-      if (fixed.some((t, i) => t !== tokens[i])) {
-        const result = fixed.join(',');
-        notes.push({ rule: 'casing', path: pointer, message: `"${value}" is written "${result}" by Graph: accepted (Graph ignores case) and normalized` });
-        return result;
-      }
-    }
-    return value;
-  };
-
-  const value = walk(document, schema, '') as JsonObject;
   if (annotations.length) {
     notes.push({
       rule: 'odata-annotation',
@@ -134,7 +139,7 @@ export function prepareDocument(document: JsonObject, schema: SchemaNode): Prepa
       message: `${emptyBeta.length} empty beta-only or deprecated propert${many ? 'ies' : 'y'} (${summarize(emptyBeta)}) ignored: beta exports write ${many ? 'them' : 'it'} as null; caac does not send ${many ? 'them' : 'it'}, and you may delete ${many ? 'them' : 'it'}`,
     });
   }
-  return { value, notes };
+  return notes;
 }
 
 /** null, [], {}, "" or an object holding only such values. */

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyAndReport } from '../../src/cli/apply-command.js';
-import { renderOutcome } from '../../src/cli/contingency-command.js';
+import { renderContingencyOutcome as renderOutcome } from '../../src/render/contingency-text.js';
 import { runApply } from '../../src/commands/apply.js';
 import { type ApplyOutcome } from '../../src/model/outcomes.js';
 import { requestsSince } from '../../src/model/tenant.js';

@@ -5,7 +5,8 @@
 import { jest } from '@jest/globals';
 import { Command } from 'commander';
 import { registerContingency } from '../../src/cli/contingency-command.js';
-import { runContingency, contingencySucceeded, type ContingencyOutcome } from '../../src/commands/contingency.js';
+import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
+import { type ContingencyOutcome } from '../../src/contingency/outcome.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';

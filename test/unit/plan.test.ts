@@ -384,7 +384,7 @@ describe('trusted named locations: a delete in two steps', () => {
       return JSON.stringify(copy);
     };
     expect(() => readPlanFile(withSteps(['delete', 'markUntrusted']))).toThrow(/\/operations\/1\/steps: each step once, and 'delete' last/);
-    expect(() => readPlanFile(withSteps(['markUntrusted', 'explode', 'delete']))).toThrow(/\/operations\/1\/steps: expected a list of markUntrusted, delete/);
+    expect(() => readPlanFile(withSteps(['markUntrusted', 'explode', 'delete']))).toThrow(/\/operations\/1\/steps\/1: expected one of markUntrusted, delete/);
     expect(() => readPlanFile(withSteps([]))).toThrow(/expected a list/);
     expect(() => readPlanFile(withSteps(['markUntrusted', 'delete'], 1, { kind: 'policy' }))).toThrow(/named locations only/);
     const update = plan([resolved('policy', policy('P', { state: 'disabled' }))], snapshot({ policies: [live(5, policy('P'))] }));

@@ -1,7 +1,7 @@
 import type { ValidationReport } from '../model/findings.js';
-import { renderFindingsJson } from '../render/findings-json.js';
-import { renderFindingsSarif } from '../render/findings-sarif.js';
-import { renderFindingsText } from '../render/findings-text.js';
+import { renderFindingsJson } from './findings-json.js';
+import { renderFindingsSarif } from './findings-sarif.js';
+import { renderFindingsText } from './findings-text.js';
 import { allRuleInfo } from '../validate/rules/index.js';
 import { TOOL_NAME, VERSION, HOMEPAGE } from '../version.js';
 

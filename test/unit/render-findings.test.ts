@@ -1,7 +1,7 @@
 /**
  * The three report formats of `caac validate`: text lines, the JSON contract and SARIF 2.1.0.
  */
-import { formatFindings } from '../../src/commands/validate-output.js';
+import { formatFindings } from '../../src/render/findings.js';
 import type { ValidationReport } from '../../src/model/findings.js';
 import { allRuleInfo } from '../../src/validate/rules/index.js';
 import { basePolicy, removeTempDirs, shown, validate, WAIVED_SETTINGS } from '../fixtures/repo-helpers.js';
