@@ -40,6 +40,28 @@ export class GraphError extends CaacError {
   }
 }
 
+/**
+ * The GitHub REST API answered with an error (after the retries it allows), or did not answer.
+ * Says the status, the method and the path, GitHub's message and its request id; never the token.
+ * Not a bug: the faces report it as "GitHub API error <status> on <METHOD> <path>: <message>".
+ */
+export class GitHubApiError extends CaacError {
+  constructor(
+    message: string,
+    /** HTTP status; undefined when no answer came (a refused connection, a time-out). */
+    readonly status: number | undefined,
+    readonly method: string,
+    /** The path of the request, without the host or the query. */
+    readonly path: string,
+    readonly requestId?: string,
+    /** GitHub refused for a rate limit (429, or a 403 that says so): not a missing permission. */
+    readonly rateLimited = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The tenant changed since the plan was made: apply refuses it. */
 export class StalePlanError extends CaacError {}
 

@@ -4,7 +4,6 @@ import * as runnerLog from '../github/log.js';
 import { runApply } from '../commands/apply.js';
 import { reviewedPlanSource } from '../commands/plan-check.js';
 import { ConfigurationError } from '../errors.js';
-import { appendJobSummary } from '../github/job-summary.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
@@ -12,9 +11,10 @@ import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
+import type { ActionPorts } from './github-ports.js';
 
 /** The apply step: the downloaded plan file, applied and verified; a job summary; outputs. */
-export async function applyAction(inputs: ActionInputs): Promise<void> {
+export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
   if (!inputs.planFile) throw new ConfigurationError('input "plan-file" is empty: apply needs the plan file that the plan step wrote (download its artifact first)');
   let text: string;
   try {
@@ -54,7 +54,7 @@ export async function applyAction(inputs: ActionInputs): Promise<void> {
     '',
     `<sub>Graph requests: ${outcome.requests.total} · snapshot: ${escapeMarkdown(snapshotDir)}</sub>`,
   ].join('\n');
-  if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(summary);
+  if (process.env['GITHUB_STEP_SUMMARY']) await ports.summary.append(summary);
   // The report is out: the error behind a stop (the first read, the read-back) fails the step as when it was thrown.
   if (outcome.error !== undefined) throw outcome.error;
   if (!applySucceeded(outcome)) runnerLog.setFailed(`caac apply: ${outcome.failed} failed, ${outcome.skipped} not attempted, ${outcome.verification.length} unverified`);

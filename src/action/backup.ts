@@ -2,15 +2,15 @@ import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
-import { appendJobSummary } from '../github/job-summary.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
+import type { ActionPorts } from './github-ports.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
 
 /** The backup step: the tenant written into `out`; outputs `changed`, `summary`, `out`; a job summary. */
-export async function backupAction(inputs: ActionInputs): Promise<void> {
+export async function backupAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
   const env = process.env;
   const out = readInput(env, 'out') ?? 'conditional-access';
   const ids = readBooleanInput(env, 'ids', false);
@@ -26,6 +26,6 @@ export async function backupAction(inputs: ActionInputs): Promise<void> {
   core.setOutput('summary', markdown);
   core.setOutput('out', out);
   if (env['GITHUB_STEP_SUMMARY']) {
-    await appendJobSummary([`## caac backup: ${escapeMarkdown(out)}`, '', backupSummaryLine(result), '', markdown].join('\n'));
+    await ports.summary.append([`## caac backup: ${escapeMarkdown(out)}`, '', backupSummaryLine(result), '', markdown].join('\n'));
   }
 }

@@ -5,7 +5,7 @@ import { type ContingencyAction } from '../contingency/outcome.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import { connectFromInputs } from './connect.js';
-import { appendJobSummary } from '../github/job-summary.js';
+import type { ActionPorts } from './github-ports.js';
 import { resultLines } from '../render/apply-text.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
@@ -14,7 +14,7 @@ import { filePolicyStore } from '../repo/load-repository.js';
 const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
 
 /** The contingency-toggle step: status, or a set switched on or off; a job summary of what changed. */
-export async function contingencyAction(inputs: ActionInputs): Promise<void> {
+export async function contingencyAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
   const action = (readInput(process.env, 'action') ?? 'status') as ContingencyAction;
   if (!ACTIONS.includes(action)) throw new InputError(`input "action" is "${action}": it must be one of ${ACTIONS.join(', ')}`);
   const set = readInput(process.env, 'set');
@@ -45,7 +45,7 @@ export async function contingencyAction(inputs: ActionInputs): Promise<void> {
     status.replace(/```/g, "'''"),
     '```',
   ];
-  if (process.env['GITHUB_STEP_SUMMARY']) await appendJobSummary(lines.join('\n') + '\n');
+  if (process.env['GITHUB_STEP_SUMMARY']) await ports.summary.append(lines.join('\n') + '\n');
   if (outcome.error !== undefined) throw outcome.error;
   if (!contingencySucceeded(outcome)) runnerLog.setFailed(`caac contingency ${action}: ${outcome.verification.length} verification problem(s), ${outcome.results.filter((r) => r.status !== 'applied').length} failed`);
 }

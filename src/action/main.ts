@@ -4,37 +4,39 @@
  */
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
-import { ConfigurationError, GraphError, SafetyError, StalePlanError } from '../errors.js';
+import { ConfigurationError, GitHubApiError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
 import { applyAction } from './apply.js';
 import { backupAction } from './backup.js';
 import { contingencyAction } from './contingency.js';
 import { planAction } from './plan.js';
+import { actionPorts } from './github-ports.js';
 import { validateAction } from './validate.js';
 
 async function run(): Promise<void> {
   try {
     const inputs = parseInputs(process.env);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    const ports = actionPorts(inputs);
     switch (inputs.command) {
       case 'validate':
         await validateAction(inputs);
         break;
       case 'plan':
-        await planAction(inputs);
+        await planAction(inputs, ports);
         break;
       case 'apply':
-        await applyAction(inputs);
+        await applyAction(inputs, ports);
         break;
       case 'backup':
-        await backupAction(inputs);
+        await backupAction(inputs, ports);
         break;
       case 'contingency':
-        await contingencyAction(inputs);
+        await contingencyAction(inputs, ports);
         break;
     }
   } catch (error) {
-    if (error instanceof GraphError || error instanceof SafetyError || error instanceof StalePlanError) {
+    if (error instanceof GraphError || error instanceof GitHubApiError || error instanceof SafetyError || error instanceof StalePlanError) {
       runnerLog.setFailed(`caac: ${error.message}`);
       if (error instanceof StalePlanError) process.exitCode = 3;
       return;

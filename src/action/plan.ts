@@ -7,18 +7,19 @@ import { runPlan } from '../commands/plan.js';
 import { hasChanges } from '../model/plan.js';
 import { formatFindings } from '../render/findings.js';
 import { annotateFindings } from '../github/annotations.js';
-import { appendSizedJobSummary } from '../github/job-summary.js';
-import { readPullRequest } from '../github/pull-request.js';
-import { upsertStickyComment } from '../github/sticky-comment.js';
+import { readPullRequest, type PullRequestContext } from '../github/pull-request.js';
+import type { Plan } from '../model/plan.js';
+import type { GitHub } from '../ports/github.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { planCommentMarker, renderPlanMarkdown, renderPlanMarkdownReport } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
+import type { ActionPorts } from './github-ports.js';
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
-export async function planAction(inputs: ActionInputs): Promise<void> {
+export async function planAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
   const graph = connectFromInputs(inputs);
   const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => runnerLog.info(l) });
 
@@ -44,40 +45,48 @@ export async function planAction(inputs: ActionInputs): Promise<void> {
   runnerLog.write(renderPlanText(plan));
   const planFile = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'caac-plan.json');
   writeFileSync(planFile, writePlanFile(plan));
-  if (process.env['GITHUB_STEP_SUMMARY']) await appendSizedJobSummary((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: inputs.artifactName }));
-
-  let commentUrl = '';
-  const pr = readPullRequest(process.env);
-  if (inputs.comment && pr) {
-    if (!inputs.githubToken) {
-      runnerLog.warning('no github-token: the plan is in the job summary, but no pull request comment was posted');
-    } else {
-      const runUrl =
-        process.env['GITHUB_SERVER_URL'] && process.env['GITHUB_REPOSITORY'] && process.env['GITHUB_RUN_ID']
-          ? `${process.env['GITHUB_SERVER_URL']}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${process.env['GITHUB_RUN_ID']}`
-          : undefined;
-      const result = await upsertStickyComment({
-        token: inputs.githubToken,
-        apiUrl: process.env['GITHUB_API_URL'] ?? 'https://api.github.com',
-        repository: pr.baseRepo,
-        issueNumber: pr.number,
-        marker: planCommentMarker(plan.tenant.id, plan.dir),
-        body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName: inputs.artifactName }),
-        log: { info: (m) => runnerLog.info(m), warning: (m) => runnerLog.warning(m), debug: (m) => runnerLog.debug(m) },
-      });
-      if (result.status === 'skipped') {
-        runnerLog.warning(`the plan was not posted on pull request #${pr.number}: ${result.reason ?? 'no permission'} (the plan itself succeeded; it is in the job summary)`);
-      } else {
-        commentUrl = result.url ?? '';
-        runnerLog.info(`plan comment ${result.status}: ${commentUrl}`);
-      }
-    }
-  }
-
+  if (process.env['GITHUB_STEP_SUMMARY']) await ports.summary.appendSized((maxLength) => renderPlanMarkdownReport(plan, { maxLength, artifactName: inputs.artifactName }));
+  // The outputs first: they hold even when the comment below fails.
   core.setOutput('has-changes', String(hasChanges(plan)));
   core.setOutput('create', String(plan.summary.create));
   core.setOutput('update', String(plan.summary.update));
   core.setOutput('delete', String(plan.summary.delete));
   core.setOutput('plan-file', planFile);
+
+  const pr = readPullRequest(process.env);
+  let commentUrl = '';
+  if (inputs.comment && pr) {
+    if (!ports.github) runnerLog.warning('no github-token: the plan is in the job summary, but no pull request comment was posted');
+    else commentUrl = await postPlanComment(ports.github, pr, plan, inputs.artifactName);
+  }
   core.setOutput('comment-url', commentUrl);
+}
+
+/**
+ * The sticky plan comment; its URL, or '' when the token may not comment (a warning). Any other
+ * GitHub failure fails the step: the comment would go on showing an earlier plan to the reviewer.
+ */
+async function postPlanComment(github: GitHub, pr: PullRequestContext, plan: Plan, artifactName: string): Promise<string> {
+  const runUrl =
+    process.env['GITHUB_SERVER_URL'] && process.env['GITHUB_REPOSITORY'] && process.env['GITHUB_RUN_ID']
+      ? `${process.env['GITHUB_SERVER_URL']}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${process.env['GITHUB_RUN_ID']}`
+      : undefined;
+  let result;
+  try {
+    result = await github.upsertStickyComment({
+      repository: pr.baseRepo,
+      issueNumber: pr.number,
+      marker: planCommentMarker(plan.tenant.id, plan.dir),
+      body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName }),
+    });
+  } catch (error) {
+    runnerLog.error(`the plan comment on pull request #${pr.number} was not written: it may still show an earlier plan (the plan itself is in the job summary)`);
+    throw error;
+  }
+  if (result.status === 'skipped') {
+    runnerLog.warning(`the plan was not posted on pull request #${pr.number}: ${result.reason ?? 'no permission'} (the plan itself succeeded; it is in the job summary)`);
+    return '';
+  }
+  runnerLog.info(`plan comment ${result.status}: ${result.url ?? ''}`);
+  return result.url ?? '';
 }

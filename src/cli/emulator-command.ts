@@ -56,7 +56,9 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
       throw new ConfigurationError(`--faults: ${(e as Error).message}`);
     }
   }
-  if (flags.seed !== undefined && flags.seed !== 'sample') assertReadableFile(flags.seed, '--seed', 'the path of a tenant fixture JSON file, or "sample"');
+  if (flags.seed !== undefined && flags.seed !== 'sample' && !/^big(:\d+:\d+(:\d+)?)?$/.test(flags.seed)) {
+    assertReadableFile(flags.seed, '--seed', 'the path of a tenant fixture JSON file, "sample", or "big[:policies:references[:seed]]"');
+  }
   if (flags.state !== undefined) assertWritableFile(flags.state, '--state');
   return {
     port: number(flags.port, '--port', { integer: true }),
@@ -80,7 +82,7 @@ export function registerEmulator(program: Command): void {
     .description('run a local Microsoft Graph emulator (loopback only unless --host says otherwise) until Ctrl-C')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <address>', 'address to bind; beyond loopback it warns: the admin endpoints (/_emulator/…) have no authentication', '127.0.0.1')
-    .option('--seed <sample|file>', 'initial tenant: "sample" or a tenant fixture JSON file')
+    .option('--seed <sample|big|file>', 'initial tenant: "sample", "big" (195 policies referencing 3,000 objects; big:<policies>:<references>[:<seed>] for another size) or a tenant fixture JSON file')
     .option('--state <file>', 'keep the tenant in this file across restarts (written atomically on every change)')
     .option('--latency <ms>', 'delay every Graph request by this many milliseconds (with jitter)')
     .option('--rate-limit <rps>', 'Conditional Access and named-location requests allowed per second; more get 429 without Retry-After')

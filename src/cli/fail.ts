@@ -1,4 +1,4 @@
-import { ConfigurationError, ExitCode, GraphError, SafetyError, StalePlanError } from '../errors.js';
+import { ConfigurationError, ExitCode, GitHubApiError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 
 /**
  * Maps an error to a message and an exit code, in one place. The user's mistakes get a sentence;
@@ -9,7 +9,7 @@ export function reportError(error: unknown, write: (line: string) => void): numb
     write(`caac: ${error.message}`);
     return ExitCode.usage;
   }
-  if (error instanceof GraphError || error instanceof StalePlanError || error instanceof SafetyError) {
+  if (error instanceof GraphError || error instanceof GitHubApiError || error instanceof StalePlanError || error instanceof SafetyError) {
     write(`caac: ${error.message}`);
     return ExitCode.failure;
   }

@@ -17,6 +17,8 @@ export interface BatchItem {
   url: string;
   body: Json | undefined;
   dependsOn: string[];
+  /** The item's headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 export interface ItemResponse {
@@ -40,7 +42,10 @@ export function parseBatch(body: Json | undefined): BatchItem[] {
     if (!Array.isArray(dependsOn) || !dependsOn.every((d): d is string => typeof d === 'string')) {
       throw badRequest(`$batch request '${id}': 'dependsOn' must be an array of request ids.`);
     }
-    return { id, method: method.toUpperCase(), url, body: r.body, dependsOn };
+    if (r.headers !== undefined && r.headers !== null && !isObject(r.headers)) throw badRequest(`$batch request '${id}': 'headers' must be an object.`);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers ?? {})) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+    return { id, method: method.toUpperCase(), url, body: r.body, dependsOn, headers };
   });
   const ids = new Set<string>();
   for (const item of items) {

@@ -27,10 +27,11 @@ export function endpointKey(method: string, version: string, path: string): stri
 }
 
 export class Counter {
-  private counts: RequestCounts = { total: 0, byEndpoint: {}, byStatus: {} };
+  private counts: RequestCounts = { total: 0, byEndpoint: {}, byStatus: {}, inBatch: 0 };
 
-  record(key: string, status: number | 'reset'): void {
+  record(key: string, status: number | 'reset', inBatch = false): void {
     this.counts.total += 1;
+    if (inBatch) this.counts.inBatch += 1;
     this.counts.byEndpoint[key] = (this.counts.byEndpoint[key] ?? 0) + 1;
     const s = String(status);
     this.counts.byStatus[s] = (this.counts.byStatus[s] ?? 0) + 1;
@@ -41,6 +42,6 @@ export class Counter {
   }
 
   reset(): void {
-    this.counts = { total: 0, byEndpoint: {}, byStatus: {} };
+    this.counts = { total: 0, byEndpoint: {}, byStatus: {}, inBatch: 0 };
   }
 }

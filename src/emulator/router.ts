@@ -22,6 +22,10 @@ export interface GraphRequest {
   path: string;
   params: URLSearchParams;
   body: Json | undefined;
+  /** `ConsistencyLevel: eventual` was sent: advanced query capabilities (longer `in` lists, $count). */
+  advanced?: boolean;
+  /** The request's `/v1.0/path?query` as sent (encoded), for Graph's URL length limit. */
+  pathAndQuery?: string;
 }
 
 export interface GraphResponse {
@@ -320,9 +324,13 @@ const strengthRoutes: Array<[string, RegExp, Handler]> = [
 const dirNotFound = (id: string): GraphHttpError =>
   new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
 
+/** A directory list: filtered over the stored collection (no copy of it), with Graph's query limits. */
 function dirList(kind: DirectoryKind, filterable: readonly string[]): Handler {
   return (req, ctx) =>
-    ok(listBody(structuredClone(ctx.store.state[kind]), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }));
+    ok(listBody(ctx.store.state[kind], req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }, {
+      advanced: req.advanced === true,
+      pathAndQuery: req.pathAndQuery ?? `/${ctx.version}/${req.path}?${req.params.toString()}`,
+    }));
 }
 
 function dirGet(kind: DirectoryKind, key: (o: JsonObject, v: string) => boolean): Handler {

@@ -33,6 +33,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** `ConsistencyLevel: eventual` (header values compare without regard to case). */
+function isEventual(value: string | string[] | undefined): boolean {
+  return typeof value === 'string' && value.trim().toLowerCase() === 'eventual';
+}
+
 function parseJson(text: string): Json | undefined {
   if (text.trim() === '') return undefined;
   try {
@@ -119,7 +124,7 @@ export class EmulatorServer {
   }
 
   /** One Graph operation, alone or inside a $batch: throttle, then route. */
-  private dispatch(method: string, version: 'v1.0' | 'beta', pathAndQuery: string, body: Json | undefined, ids: Ids): GraphResponse {
+  private dispatch(method: string, version: 'v1.0' | 'beta', pathAndQuery: string, body: Json | undefined, ids: Ids, advanced: boolean): GraphResponse {
     const q = pathAndQuery.indexOf('?');
     const path = (q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)).replace(/^\/+/, '');
     const params = new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1));
@@ -127,7 +132,7 @@ export class EmulatorServer {
     try {
       if (this.bucket !== undefined && isThrottled(path) && !this.bucket.take()) throw this.throttled();
       response = route(
-        { method, path, params, body },
+        { method, path, params, body, advanced, pathAndQuery: `/${version}/${pathAndQuery.replace(/^\/+/, '')}` },
         { store: this.store, version, baseUrl: this.baseUrl, now: Date.now(), eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 },
       );
     } catch (e) {
@@ -210,7 +215,7 @@ export class EmulatorServer {
         return this.errorResponse(e, ids);
       }
     }
-    return this.dispatch(method, version, `${path}${search}`, body, ids);
+    return this.dispatch(method, version, `${path}${search}`, body, ids, isEventual(req.headers['consistencylevel']));
   }
 
   private itemResponse(r: GraphResponse): ItemResponse {
@@ -225,17 +230,17 @@ export class EmulatorServer {
     let r: GraphResponse;
     try {
       assertNotNested(item);
-      r = this.dispatch(item.method, version, path, item.body, ids);
+      r = this.dispatch(item.method, version, path, item.body, ids, isEventual(item.headers['consistencylevel']));
     } catch (e) {
       r = this.errorResponse(e, ids);
     }
-    this.counter.record(key, r.status);
+    this.counter.record(key, r.status, true);
     return this.itemResponse(r);
   }
 
   private failedDependency(item: BatchItem, dependency: string, version: 'v1.0' | 'beta', ids: Ids): ItemResponse {
     const r = this.errorResponse(new GraphHttpError(424, 'FailedDependency', `The request depends on '${dependency}', which failed.`), ids);
-    this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424);
+    this.counter.record(endpointKey(item.method, version, item.url.replace(/^\/+/, '').split('?')[0] ?? ''), 424, true);
     return this.itemResponse(r);
   }
 

@@ -13,6 +13,7 @@ import { normalizeDirectoryObject, type DirectoryKind } from './entities/directo
 import { normalizeStoredNamedLocation } from './entities/named-locations.js';
 import { normalizeStoredPolicy } from './entities/policies.js';
 import { sampleTenant } from './sample-tenant.js';
+import { bigTenant, parseBigSeed } from './big-tenant.js';
 import type { Json, JsonObject, TenantState } from './types.js';
 
 export const DEFAULT_TENANT_ID = '8f2c4b1e-3d5a-4c6e-9b7f-1a2b3c4d5e6f';
@@ -97,10 +98,12 @@ function securityDefaultsOf(raw: Json | undefined): { isEnabled: boolean } {
   return { isEnabled: raw.isEnabled };
 }
 
-/** Reads a seed: 'sample', a fixture path, or nothing (an empty tenant). */
+/** Reads a seed: 'sample', 'big[:policies:references[:seed]]', a fixture path, or nothing (an empty tenant). */
 export function seedState(seed: string | undefined, tenantId: string | undefined): TenantState {
   if (seed === undefined || seed === '' || seed === 'empty') return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
   if (seed === 'sample') return normalizeState(sampleTenant() as unknown as Json, tenantId);
+  const big = parseBigSeed(seed);
+  if (big !== undefined) return normalizeState(bigTenant(big) as unknown as Json, tenantId);
   let text: string;
   try {
     text = readFileSync(seed, 'utf8');

@@ -50,6 +50,8 @@ export interface RequestCounts {
   byEndpoint: Record<string, number>;
   /** Keyed by HTTP status as a string; a reset connection counts as `reset`. */
   byStatus: Record<string, number>;
+  /** Of `total`, the requests that came inside a $batch: `total − inBatch` is what went over HTTP. */
+  inBatch: number;
 }
 
 export interface RunningEmulator {

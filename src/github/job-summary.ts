@@ -4,18 +4,12 @@
  */
 import { statSync } from 'node:fs';
 import * as core from '@actions/core';
+import type { JobSummary, JobSummaryResult, SizedReport } from '../ports/github.js';
 
 /** GitHub's limit for one step's summary, in bytes. */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
-export interface JobSummaryResult {
-  written: boolean;
-  /** Bytes appended. */
-  bytes: number;
-  /** The markdown was cut (or rendered shorter) to fit. */
-  truncated: boolean;
-  reason?: string;
-}
+export type { JobSummaryResult };
 
 /** Bytes the step may still append (the summary file is shared by everything in the step). */
 function remainingBytes(path: string): number {
@@ -79,8 +73,7 @@ export async function appendJobSummary(markdown: string): Promise<JobSummaryResu
   return append(text, text !== markdown);
 }
 
-/** A report that can render itself shorter: cut between objects, saying so, within `maxLength` characters. */
-export type SizedReport = (maxLength: number) => { markdown: string; truncated: boolean };
+export type { SizedReport };
 
 /**
  * A report (the plan's: the same markdown as the comment) in the job summary, allowed up to the
@@ -99,3 +92,9 @@ export async function appendSizedJobSummary(render: SizedReport): Promise<JobSum
   const text = truncateMarkdown(report.markdown, budget);
   return append(text, report.truncated || text !== report.markdown);
 }
+
+/** The JobSummary port over GITHUB_STEP_SUMMARY. */
+export const stepSummary: JobSummary = {
+  append: appendJobSummary,
+  appendSized: appendSizedJobSummary,
+};

@@ -10,6 +10,7 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { cloudByName, type CloudName } from './clouds.js';
 import { chooseCredential, type AuthMethod } from './credentials.js';
+import { BatchRetryMiddleware } from './batch-retry-middleware.js';
 import { GraphDirectory } from './directory.js';
 import { GraphHttp } from './http.js';
 import {
@@ -118,6 +119,7 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const counter = new RequestCounter();
   const middleware: Middleware[] = [
     new AuthMiddleware(tokens),
+    new BatchRetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, log: options.log }),
     new RetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, bucket, log: options.log }),
     new PacingMiddleware(bucket, baseUrl),
     new CountingMiddleware(counter, baseUrl),
@@ -142,6 +144,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   });
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
-  const directory = new GraphDirectory(http, { maxRetryTimeMs, baseDelayMs, log: options.log, describeCredential: () => chosen.description });
+  const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   return { tenant, directory, describe };
 }

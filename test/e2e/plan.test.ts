@@ -154,6 +154,50 @@ describe('plan step of the bundled action', () => {
     expect(comments[0]!.body).toContain('enforcement change');
   });
 
+  test('GitHub answers 502 to every update of the comment: the step fails as a GitHub API error (exit 1), not as a bug', async () => {
+    const cwd = copyExample();
+    const first = actionEnv(cwd, prEvent(9));
+    expect((await run(ACTION, [], { cwd, env: first.env })).status).toBe(0);
+    const [comment] = github.comments('contoso/policies', 9);
+    editPolicy(cwd, 'ca006-require-compliant-or-hybrid-joined-device.json', (p) => {
+      p.state = 'enabled';
+    });
+    github.fail({ status: 502, message: 'Bad Gateway', method: 'PATCH' });
+    try {
+      const { env, paths } = actionEnv(cwd, prEvent(9));
+      const before = github.requests.length;
+      const r = await run(ACTION, [], { cwd, env });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(
+        new RegExp(`^::error::caac: GitHub API error 502 on PATCH /repos/contoso/policies/issues/comments/${comment!.id}: Bad Gateway \\(request id FAKE:\\d+\\)$`, 'm'),
+      );
+      expect(r.stdout).toContain('::error::the plan comment on pull request #9 was not written: it may still show an earlier plan');
+      expect(r.stdout + r.stderr).not.toMatch(/bug in caac|unexpected error/);
+      // The token appears once, in the runner's own ::add-mask:: command; never in a message.
+      expect((r.stdout + r.stderr).replace(/^::add-mask::.*$/m, '')).not.toContain(github.token);
+      // Three attempts at the PATCH (the retry is bounded), and the plan's outputs are still set.
+      expect(github.requests.slice(before).filter((q) => q.method === 'PATCH')).toHaveLength(3);
+      expect(parseOutputFile(readFileSync(paths.outputs, 'utf8'))).toMatchObject({ 'has-changes': 'true', update: '1' });
+      expect(github.comments('contoso/policies', 9)[0]!.body).toContain('25 unchanged');
+    } finally {
+      github.clearFailures();
+    }
+  });
+
+  test('GitHub answers 502 once to the list of comments: retried, and the comment is posted (exit 0)', async () => {
+    const cwd = copyExample();
+    github.fail({ status: 502, message: 'Bad Gateway', method: 'GET', path: /\/issues\/10\/comments$/, times: 1 });
+    try {
+      const { env } = actionEnv(cwd, prEvent(10));
+      const r = await run(ACTION, [], { cwd, env });
+      expect(r.status).toBe(0);
+      expect(github.requests.filter((q) => q.method === 'GET' && q.url.includes('/issues/10/comments'))).toHaveLength(2);
+      expect(github.comments('contoso/policies', 10)).toHaveLength(1);
+    } finally {
+      github.clearFailures();
+    }
+  });
+
   test('a fork pull request whose token may not comment: a warning, and the plan still succeeds', async () => {
     const cwd = copyExample();
     github.denyWrites = true;

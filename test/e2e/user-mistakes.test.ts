@@ -80,7 +80,7 @@ describe('an output path that cannot be written: exit 2 before any Graph request
 describe('caac emulator: a seed or state file that cannot be used', () => {
   test('a missing --seed file: exit 2, one line, before listening', async () => {
     const r = await runNode(CLI, ['emulator', '--seed', 'tenant.json'], { cwd: workdir() });
-    expectConfigurationError(r, /^caac: --seed tenant\.json: no such file; give the path of a tenant fixture JSON file, or "sample"$/m);
+    expectConfigurationError(r, /^caac: --seed tenant\.json: no such file; give the path of a tenant fixture JSON file, "sample", or "big\[:policies:references\[:seed\]\]"$/m);
     expect(r.stdout).not.toContain('listening');
   });
 

@@ -303,8 +303,8 @@ test('Graph requests: apply --plan makes the plan again from the stale check\'s 
   expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(2);
   // The plan made again resolves its references as the plan did: the same directory requests.
   expect(Object.fromEntries(directory(by))).toEqual(Object.fromEntries(directory(plan.requests.byEndpoint)));
-  // Before this check apply spent 9 here (3 lists, security defaults, 2 PATCH, 3 lists read back); now those and the 5 look-ups.
+  // Before this check apply spent 9 here (3 lists, security defaults, 2 PATCH, 3 lists read back); now those and the look-ups (two $batch calls).
   const lookups = directory(plan.requests.byEndpoint).reduce((n, [, count]) => n + count, 0);
-  expect(lookups).toBe(5);
+  expect(lookups).toBe(2);
   expect(outcome.requests.total).toBe(9 + lookups);
 });

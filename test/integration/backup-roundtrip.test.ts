@@ -149,16 +149,16 @@ describe('caac backup of the sample tenant', () => {
     await expectRoundTrip(out);
   });
 
-  test('spends one read per kind and one call each for ids, appIds and the proving name look-ups', async () => {
+  test('spends one read per kind and two $batch calls: ids with appIds, then the proving name look-ups', async () => {
     const out = tempDir();
     const result = await backup(out);
     const by = result.requests.byEndpoint;
     expect(by['GET /v1.0/identity/conditionalAccess/policies']).toBe(1);
     expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(1);
     expect(by['GET /v1.0/policies/authenticationStrengthPolicies']).toBe(1);
-    expect(by['POST /v1.0/directoryObjects/getByIds']).toBe(1);
-    // names and appIds go through $batch, 20 look-ups a call
-    expect(result.requests.total).toBeLessThanOrEqual(10);
+    // getByIds, the role templates and the appIds in one $batch; the names that need proving in a second.
+    expect(by['POST /v1.0/$batch']).toBe(2);
+    expect(result.requests.total).toBeLessThanOrEqual(6);
   });
 
   test('an unchanged tenant backs up to byte-identical files; the second run writes nothing', async () => {
@@ -525,9 +525,9 @@ describe('caac backup of prepared tenants', () => {
     const b = tempDir();
     await backup(b);
     expect(snapshotFolder(b)).toEqual(snapshotFolder(a));
-    // Requests do not grow with the number of policies: one list, one getByIds, a few $batch calls.
-    expect(result.requests.byEndpoint['POST /v1.0/directoryObjects/getByIds']).toBe(1);
-    expect(result.requests.total).toBeLessThanOrEqual(12);
+    // Requests do not grow with the number of policies: one list per kind, two $batch calls.
+    expect(result.requests.byEndpoint['POST /v1.0/$batch']).toBe(2);
+    expect(result.requests.total).toBeLessThanOrEqual(8);
     process.stdout.write(`195-policy backup: ${result.requests.total} Graph requests ${JSON.stringify(result.requests.byEndpoint)}\n`);
     await expectRoundTrip(a);
   }, 120_000);

@@ -72,6 +72,46 @@ describe('directory', () => {
     expect(atLimit.status).toBe(200);
   });
 
+  test("an 'in' holds at most 15 values, unless the request is an advanced query (ConsistencyLevel: eventual), which may be at most 2,048 characters long", async () => {
+    const names = (n: number, width = 1) => Array.from({ length: n }, (_, i) => `'${'x'.repeat(width)}${i}'`).join(',');
+    const filter = (list: string) => `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list}, 'bg1@contoso.onmicrosoft.com')`)}`;
+    const eventual = { ConsistencyLevel: 'eventual' };
+    expect((await h.g('GET', filter(names(14)))).status).toBe(200);
+    const refused = await h.g('GET', filter(names(15)));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/at most 15/);
+    const advanced = await h.g('GET', filter(names(60)), undefined, eventual);
+    expect(advanced.status).toBe(200);
+    expect(advanced.body.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(['bg1@contoso.onmicrosoft.com']);
+    const long = await h.g('GET', filter(names(60, 30)), undefined, eventual);
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/at most 2048/);
+    // The same limits inside a $batch, where the header travels with the item.
+    const batch = await h.g('POST', '/$batch', { requests: [
+      { id: '1', method: 'GET', url: filter(names(15)) },
+      { id: '2', method: 'GET', url: filter(names(15)), headers: { consistencylevel: 'Eventual' } },
+    ] });
+    const status = Object.fromEntries(batch.body.responses.map((r: { id: string; status: number }) => [r.id, r.status]));
+    expect(status).toEqual({ '1': 400, '2': 200 });
+  });
+
+  test('$select answers only the named properties, and refuses a property the type does not have', async () => {
+    const r = await h.g('GET', '/groups?$select=id,displayName&$top=2');
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.value[0]).sort()).toEqual(['displayName', 'id']);
+    const bad = await h.g('GET', '/groups?$select=id,nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/Could not find a property named 'nope'/);
+  });
+
+  test('$count=true is an advanced query: @odata.count with ConsistencyLevel: eventual, a 400 without', async () => {
+    expect((await h.g('GET', '/groups?$count=true')).status).toBe(400);
+    const counted = await h.g('GET', '/groups?$count=true&$top=1', undefined, { ConsistencyLevel: 'eventual' });
+    expect(counted.status).toBe(200);
+    expect(counted.body['@odata.count']).toBeGreaterThan(1);
+    expect(counted.body.value).toHaveLength(1);
+  });
+
   test('directory lists page with an absolute nextLink', async () => {
     const r = await h.g('GET', '/directoryRoleTemplates?$top=5');
     expect(r.body.value).toHaveLength(5);

@@ -166,10 +166,12 @@ test('request counts: per endpoint with ids normalized, per status; admin calls 
         'GET /v1.0/users/{id}': 1,
       },
       byStatus: { '200': 7, '404': 1 },
+      // The $batch's one item: 7 requests went over HTTP.
+      inBatch: 1,
     });
     expect(h.emu.requests()).toEqual(counts);
     expect((await h.g('POST', '/_emulator/requests/reset')).status).toBe(204);
-    expect(h.emu.requests()).toEqual({ total: 0, byEndpoint: {}, byStatus: {} });
+    expect(h.emu.requests()).toEqual({ total: 0, byEndpoint: {}, byStatus: {}, inBatch: 0 });
   });
 });
 

@@ -158,7 +158,9 @@ describe('Directory over Graph', () => {
   });
   afterAll(async () => emu.stop());
 
-  test('getByIds: 1500 ids in 2 getByIds calls and one role template list; cached afterwards', async () => {
+  beforeEach(async () => admin(emu, 'POST', 'requests/reset'));
+
+  test('getByIds: 1500 ids in 2 getByIds calls and one role template list, in one $batch; cached afterwards', async () => {
     const { directory, tenant } = connect(emu, { tenantId: emu.tenantId });
     const ga = '62e90394-69f5-4237-9190-012177145e10';
     const unknown = Array.from({ length: 298 }, (_, i) => guid(900_000 + i));
@@ -169,16 +171,14 @@ describe('Directory over Graph', () => {
     expect(found.find((o) => o.id === ga)).toEqual({ id: ga, type: 'role', displayName: 'Global Administrator' });
     expect(found.find((o) => o.id === guid(5001))).toMatchObject({ type: 'group', displayName: 'Team 1' });
     expect(found.find((o) => o.id === guid(7))).toMatchObject({ type: 'user', userPrincipalName: 'bulk7@contoso.onmicrosoft.com' });
-    expect(tenant.requests()).toEqual({
-      total: 3,
-      byEndpoint: { 'POST /v1.0/directoryObjects/getByIds': 2, 'GET /v1.0/directoryRoleTemplates': 1 },
-    });
+    expect(tenant.requests()).toEqual({ total: 1, byEndpoint: { 'POST /v1.0/$batch': 1 } });
+    expect(emu.requests().byEndpoint).toEqual({ 'POST /v1.0/$batch': 1, 'POST /v1.0/directoryObjects/getByIds': 2, 'GET /v1.0/directoryRoleTemplates': 1 });
     // Asked again: everything is cached, including what was not found.
     expect(await directory.getByIds(ids.slice(0, 1300))).toHaveLength(1202);
-    expect(tenant.requests().total).toBe(3);
+    expect(tenant.requests().total).toBe(1);
   });
 
-  test('findByNames: 45 look-ups in 3 $batch calls; ambiguous, not found, quotes, roles without a request', async () => {
+  test('findByNames: 47 look-ups in 5 requests inside one $batch (many values per in-filter); ambiguous, not found, quotes, roles from the template list', async () => {
     const { directory, tenant } = connect(emu, { tenantId: emu.tenantId });
     const queries = [
       ...Array.from({ length: 30 }, (_, i) => ({ kind: 'group' as const, name: `Team ${i + 1}` })),
@@ -206,20 +206,45 @@ describe('Directory over Graph', () => {
     expect(found.get('servicePrincipal:Microsoft Graph')).toHaveLength(1);
     expect(found.get('role:Global Administrator')?.[0]?.id).toBe('62e90394-69f5-4237-9190-012177145e10');
     expect(found.get('role:Not A Role')).toEqual([]);
-    expect(tenant.requests()).toEqual({ total: 4, byEndpoint: { 'POST /v1.0/$batch': 3, 'GET /v1.0/directoryRoleTemplates': 1 } });
-    expect(emu.requests().byEndpoint['POST /v1.0/$batch']).toBe(3);
+    expect(tenant.requests()).toEqual({ total: 1, byEndpoint: { 'POST /v1.0/$batch': 1 } });
+    // groups, users, service principals by displayName (apps and service principals together), by appId, role templates.
+    expect(emu.requests().byEndpoint).toEqual({
+      'POST /v1.0/$batch': 1, 'GET /v1.0/groups': 1, 'GET /v1.0/users': 1, 'GET /v1.0/servicePrincipals': 2, 'GET /v1.0/directoryRoleTemplates': 1,
+    });
 
     // Cached for the run: names already looked up and ids they found cost nothing more.
     await directory.findByNames(queries.slice(0, 10));
     await directory.getByIds([guid(5001), guid(6003)]);
-    expect(tenant.requests().total).toBe(4);
+    expect(tenant.requests().total).toBe(1);
   });
 
-  test('getByAppIds: one $batch for up to 20 appIds', async () => {
+  test('findByNames: 1,200 userPrincipalNames fill in-filters up to the 2,048-character URL limit, which the emulator enforces', async () => {
+    const { directory, tenant } = connect(emu, { tenantId: emu.tenantId });
+    const names = Array.from({ length: 1200 }, (_, i) => ({ kind: 'user' as const, name: `bulk${i + 1}@contoso.onmicrosoft.com` }));
+    const found = await directory.findByNames(names);
+    expect([...found.values()].every((objects) => objects.length === 1)).toBe(true);
+    const lookups = emu.requests().byEndpoint['GET /v1.0/users']!;
+    // About 45 names fit a URL: far fewer requests than names, and every one was accepted.
+    expect(lookups).toBeGreaterThan(1200 / 60);
+    expect(lookups).toBeLessThan(1200 / 30);
+    expect(emu.requests().byStatus['400']).toBeUndefined();
+    expect(tenant.requests().total).toBe(Math.ceil(lookups / 20));
+  });
+
+  test('a user found by id costs nothing more when looked up by userPrincipalName', async () => {
+    const { directory, tenant } = connect(emu, { tenantId: emu.tenantId });
+    await directory.getByIds([guid(11), guid(12)]);
+    const found = await directory.findByNames([{ kind: 'user', name: 'BULK11@contoso.onmicrosoft.com' }, { kind: 'user', name: 'bulk12@contoso.onmicrosoft.com' }]);
+    expect(found.get('user:BULK11@contoso.onmicrosoft.com')?.[0]?.id).toBe(guid(11));
+    expect(tenant.requests().total).toBe(1);
+  });
+
+  test('getByAppIds: one request for many appIds', async () => {
     const { directory, tenant } = connect(emu, { tenantId: emu.tenantId });
     const sps = await directory.getByAppIds(['00000003-0000-0000-c000-000000000000', '797f4846-ba00-4fd7-ba43-dac1f8f63013', guid(424242)]);
     expect(sps.map((s) => s.displayName).sort()).toEqual(['Microsoft Graph', 'Windows Azure Service Management API']);
     expect(sps.every((s) => s.type === 'servicePrincipal' && typeof s.appId === 'string')).toBe(true);
     expect(tenant.requests().byEndpoint).toEqual({ 'POST /v1.0/$batch': 1 });
+    expect(emu.requests().byEndpoint['GET /v1.0/servicePrincipals']).toBe(1);
   });
 });

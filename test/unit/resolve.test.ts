@@ -97,7 +97,8 @@ describe('resolveReferences', () => {
     const d = result.documents[0]!;
     expect(usersOf(d)).toEqual({ includeUsers: ['All'], excludeUsers: [id(1)], excludeGroups: [id(2), id(3)], includeRoles: ['62e90394-69f5-4237-9190-012177145e10'] });
     expect((conditionsOf(d)['applications'] as JsonObject)['includeApplications']).toEqual([HR_APP, EXCHANGE]);
-    expect(directory.calls.sort()).toEqual(['findByNames', 'getByAppIds', 'getByIds']);
+    // Two steps: ids with the names only a look-up proves unique, then users and appIds (mostly answered by step 1).
+    expect(directory.calls).toEqual(['getByIds', 'findByNames', 'findByNames', 'getByAppIds']);
     expect(result.labels).toMatchObject({
       [id(1)]: 'user:bg1@contoso.com',
       [id(2)]: 'group:CA-BreakGlass',
