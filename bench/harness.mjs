@@ -8,11 +8,12 @@ import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/cli.js');
+/** The bundled CLI; CAAC_BENCH_CLI points elsewhere (e.g. lib/src/cli/main.js when dist/ cannot be built). */
+export const CLI = resolve(process.env.CAAC_BENCH_CLI ?? 'dist/cli.js');
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 export function assertBundle() {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run bundle" first`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run bundle" first (or set CAAC_BENCH_CLI)`);
 }
 
 export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), prefix));

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const cli = resolve('dist/cli.js');
+const cli = resolve(process.env.CAAC_BENCH_CLI ?? 'dist/cli.js');
 // GNU time reports the child's peak memory; without it, only times are printed.
 const gnuTime = existsSync('/usr/bin/time');
 
