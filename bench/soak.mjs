@@ -1,7 +1,8 @@
 /* global fetch, structuredClone */
 // `npm run soak`: bounded fault-injection runs of `caac apply` (bundled CLI, child process) against
 // the bundled emulator. Each run is one seed; the seed alone picks the scenario, the change set and
-// the emulator's faults, so `npm run soak -- --seed N` replays run N. Scenarios:
+// the emulator's faults, so `npm run soak -- --seed N` replays run N (two applies at once race
+// each other, so that scenario replays the same inputs, not always the same interleaving). Scenarios:
 //   faults      the emulator's faults (503, 504, 429, reset, and `lost`: the write is done, its answer lost)
 //   list-lag    faults while lists show writes late (Graph's replicas)
 //   kill        kill -9 of caac when its K-th Graph request arrives (before or after it is forwarded)
