@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
+import { actionLogger } from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
-import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
@@ -16,9 +16,8 @@ export async function backupAction(inputs: ActionInputs, ports: ActionPorts): Pr
   const ids = readBooleanInput(env, 'ids', false);
 
   const graph = connectFromInputs(inputs);
-  const result = await runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: inputs.apiVersion, log: (line) => runnerLog.info(line) });
+  const result = await runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: inputs.apiVersion, log: actionLogger });
   runnerLog.write(renderBackupText(result, out));
-  for (const warning of result.warnings) runnerLog.warning(escapeLogValue(warning), { title: 'caac backup' });
 
   const changed = result.written.length + result.removed.length > 0;
   const markdown = renderBackupMarkdown(result);

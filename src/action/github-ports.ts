@@ -3,7 +3,7 @@
  * token (no token: no comment, and the plan step says so). Built once here from the inputs and
  * the runner's environment (GITHUB_API_URL); the steps see only the ports.
  */
-import * as runnerLog from '../github/log.js';
+import { actionLogger } from '../github/log.js';
 import { gitHubAdapter } from '../github/adapter.js';
 import { stepSummary } from '../github/job-summary.js';
 import type { GitHub, JobSummary } from '../ports/github.js';
@@ -16,9 +16,8 @@ export interface ActionPorts {
 }
 
 export function actionPorts(inputs: ActionInputs, env: Record<string, string | undefined> = process.env): ActionPorts {
-  const log = { info: (m: string) => runnerLog.info(m), warning: (m: string) => runnerLog.warning(m), debug: (m: string) => runnerLog.debug(m) };
   return {
     summary: stepSummary,
-    github: inputs.githubToken ? gitHubAdapter({ token: inputs.githubToken, apiUrl: env['GITHUB_API_URL'], log }) : undefined,
+    github: inputs.githubToken ? gitHubAdapter({ token: inputs.githubToken, apiUrl: env['GITHUB_API_URL'], log: actionLogger }) : undefined,
   };
 }

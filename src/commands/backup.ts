@@ -17,29 +17,30 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { wellKnownAppName } from '../resolve/well-known-apps.js';
 import { escapeLogValue } from '../model/log-text.js';
+import { escapingLogger, type Logger } from '../ports/logger.js';
 import type { BackupResult } from '../model/outcomes.js';
 
 export interface BackupOptions {
   /** Keep raw ids everywhere instead of `kind:name` references. */
   ids?: boolean;
   apiVersion: ApiVersion;
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function runBackup(ports: { tenant: Tenant; directory: Directory; store: BackupStore }, options: BackupOptions): Promise<BackupResult> {
   // Names in log lines come from the tenant: a control character must not forge a line.
-  const log = (line: string): void => options.log?.(escapeLogValue(line));
+  const log = escapingLogger(options.log, escapeLogValue);
   const before = ports.tenant.requests();
   const warnings: string[] = [];
 
   // A folder in the way is the user's to fix: say so before spending the requests.
   ports.store.check();
-  log(`reading the tenant (${ports.tenant.graphUrl})`);
+  log.info(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
-  log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
-  if (snapshot.apiVersion !== options.apiVersion) log(`note: the tenant was read through Graph ${snapshot.apiVersion}, not ${options.apiVersion}`);
+  log.info(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
+  if (snapshot.apiVersion !== options.apiVersion) log.info(`note: the tenant was read through Graph ${snapshot.apiVersion}, not ${options.apiVersion}`);
 
   let names: Map<string, string> | undefined;
   if (!options.ids) {
@@ -53,7 +54,7 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory; s
     for (const c of candidates) queries.set(`${c.query.kind}:${c.query.name}`, c.query);
     const byName = queries.size ? await ports.directory.findByNames([...queries.values()]) : new Map<string, DirectoryObject[]>();
     names = new Map([...directoryReferenceNames(candidates, byName), ...snapshotReferenceNames(snapshot)]);
-    log(`named ${names.size} referenced objects (${held.objectIds.length} directory ids, ${held.appIds.length} application ids looked up)`);
+    log.info(`named ${names.size} referenced objects (${held.objectIds.length} directory ids, ${held.appIds.length} application ids looked up)`);
 
     const found = new Set(byId.map((o) => o.id.toLowerCase()));
     const missing = held.objectIds.filter((id) => !found.has(id));
@@ -70,7 +71,7 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory; s
   warnings.push(...duplicateNameWarnings(files));
   const { warnings: fileWarnings, ...result } = syncFolder(ports.store, files);
   warnings.push(...fileWarnings);
-  for (const w of warnings) log(`warning: ${w}`);
+  for (const w of warnings) log.warning(w);
   return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
 }
 

@@ -21,6 +21,7 @@ import type { InitFiles } from '../ports/init-files.js';
 import { runBackup } from './backup.js';
 import { type BackupResult } from '../model/outcomes.js';
 import type { EmergencyAccessSuggestion, InitResult, SuggestedAccount } from '../model/outcomes.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
 
 export type { ExampleWorkflow } from '../model/init.js';
 export type { InitFiles } from '../ports/init-files.js';
@@ -29,7 +30,7 @@ export interface InitOptions {
   /** The repository folder, relative to the root (`conditional-access`). */
   dir: string;
   workflows: readonly ExampleWorkflow[];
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 export const SCHEMA_FOLDER = '.schemas';
@@ -91,7 +92,7 @@ function refuseConflicts(files: InitFiles, planned: Iterable<string>, dir: strin
 }
 
 export async function runInit(files: InitFiles, options: InitOptions & { fromTenant?: { tenant: Tenant; directory: Directory; apiVersion: ApiVersion } }): Promise<InitResult> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   const dir = checkDir(options.dir);
   // The template's paths do not depend on the settings' content: check them before any request.
   refuseConflicts(files, templateFiles(dir, options.workflows, '').keys(), dir, options.fromTenant !== undefined);

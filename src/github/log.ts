@@ -8,6 +8,7 @@
  */
 import * as core from '@actions/core';
 import { escapeLogValue, neutralizeLogText } from '../model/log-text.js';
+import type { Logger } from '../ports/logger.js';
 
 /** Where an annotation points; every field may come from a file. */
 export interface AnnotationProperties {
@@ -53,3 +54,10 @@ export function setFailed(message: string): void {
 export function debug(message: string): void {
   core.debug(neutralizeLogText(message));
 }
+
+/** The Logger port in the runner's log: a warning becomes a warning annotation, debug shows with ACTIONS_STEP_DEBUG. */
+export const actionLogger: Logger = {
+  info: (line) => info(line),
+  warning: (line) => warning(line),
+  debug: (line) => debug(line),
+};

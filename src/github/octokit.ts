@@ -5,21 +5,16 @@
  */
 import { getOctokit } from '@actions/github';
 import { VERSION } from '../version.js';
+import type { Logger } from '../ports/logger.js';
 import { DEFAULT_RETRY_POLICY, retryPlugin, type RetryPolicy } from './retry.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
-
-export interface GitHubLog {
-  info(message: string): void;
-  warning(message: string): void;
-  debug?(message: string): void;
-}
 
 export interface GitHubConnection {
   token: string;
   /** `https://api.github.com`, or GITHUB_API_URL on GitHub Enterprise Server (default: GITHUB_API_URL). */
   apiUrl?: string;
-  log?: GitHubLog;
+  log?: Logger;
   /** Overrides of the retry policy (tests shorten the waits). */
   retry?: Partial<RetryPolicy>;
 }

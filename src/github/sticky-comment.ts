@@ -6,7 +6,8 @@
  */
 import { ConfigurationError, GitHubApiError } from '../errors.js';
 import type { StickyComment, StickyCommentResult } from '../ports/github.js';
-import type { GitHubLog, Octokit } from './octokit.js';
+import type { Logger } from '../ports/logger.js';
+import type { Octokit } from './octokit.js';
 
 interface IssueComment {
   id: number;
@@ -71,7 +72,7 @@ export async function upsertStickyComment(
   octokit: Octokit,
   comment: StickyComment,
   translate: (error: unknown) => unknown,
-  log?: GitHubLog,
+  log?: Logger,
 ): Promise<StickyCommentResult> {
   const { owner, repo } = splitRepository(comment.repository);
   const body = comment.body.includes(comment.marker) ? comment.body : `${comment.marker}\n${comment.body}`;

@@ -10,7 +10,9 @@
  * is sent again after a 429 (Graph did not process it).
  */
 import type { Context } from '@microsoft/microsoft-graph-client';
-import { RETRY_STATUSES, backoffDelay, parseRetryAfter, pathUnderBase, sleep } from './middleware.js';
+import { RETRY_STATUSES, backoffDelay, parseRetryAfter } from './retry-middleware.js';
+import { pathUnderBase } from './endpoints.js';
+import { sleep } from './middleware-link.js';
 
 interface BatchItem {
   id: string;

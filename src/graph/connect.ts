@@ -13,16 +13,10 @@ import { chooseCredential, type AuthMethod } from './credentials.js';
 import { BatchRetryMiddleware } from './batch-retry-middleware.js';
 import { GraphDirectory } from './directory.js';
 import { GraphHttp } from './http.js';
-import {
-  AuthMiddleware,
-  CountingMiddleware,
-  FetchHandler,
-  PacingMiddleware,
-  RequestCounter,
-  RetryMiddleware,
-  TokenBucket,
-  TokenCache,
-} from './middleware.js';
+import { AuthMiddleware, TokenCache } from './auth-middleware.js';
+import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-middleware.js';
+import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
+import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
 import { tenantIdentity } from './tenant-identity.js';
 
@@ -117,6 +111,17 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const tokens = new TokenCache(chosen.credential, cloud.scope, () => chosen.description);
   const bucket = new TokenBucket(rateLimit, burst);
   const counter = new RequestCounter();
+  // Our own middleware chain for @microsoft/microsoft-graph-client, one file per link, in the order
+  // a request passes (graph-client's default chain drops the token for non-Graph hosts, and its
+  // retry gives up after about 15 s):
+  // - auth: a bearer token from the credential, cached until two minutes before it expires;
+  // - batch retry: items of a $batch that were throttled (or reads that got 503/504) sent again;
+  // - retry: 429, 503, 504, resets and time-outs, Retry-After honoured, else backoff with jitter,
+  //   within one time budget per request (a create only on 429: Graph did not process it);
+  // - pacing: the Conditional Access token bucket, below retry so that every attempt waits;
+  // - counting: every attempt on the wire, by endpoint; then Node's fetch.
+  // Failures with no HTTP response are left on the request's RequestControl (middleware-link.ts)
+  // so the caller rethrows them as they are, not wrapped in graph-client's error class.
   const middleware: Middleware[] = [
     new AuthMiddleware(tokens),
     new BatchRetryMiddleware({ maxRetryTimeMs, baseDelayMs, baseUrl, log: options.log }),

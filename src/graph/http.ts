@@ -9,7 +9,9 @@ import { Client, ResponseType, type Middleware } from '@microsoft/microsoft-grap
 import { GraphError } from '../errors.js';
 import type { JsonObject } from '../model/documents.js';
 import type { ApiVersion } from '../model/tenant.js';
-import { RequestControl, endpointKey, isConditionalAccessPath, pathUnderBase, redact } from './middleware.js';
+import { RequestControl } from './middleware-link.js';
+import { endpointKey, isConditionalAccessPath, pathUnderBase } from './endpoints.js';
+import { redact } from './auth-middleware.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -1,5 +1,5 @@
 /** YAML documents with positions, through the `yaml` package's syntax tree. */
-import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, visit as visitYaml, type CST, type Node as YamlNode } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isScalar, isSeq, visit as visitYaml, type CST, type Document, type Node as YamlNode } from 'yaml';
 import type { JsonValue, Position } from '../model/documents.js';
 import { childPointer } from '../model/json-pointer.js';
 import { SourceSyntaxError, type ParsedSource } from './json-source.js';
@@ -12,6 +12,18 @@ export function parseYamlSource(text: string): ParsedSource {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
+  const doc = oneDocument(text, lineCounter, at);
+  const positions = new Map<string, Position>();
+  const root = doc.contents as YamlNode;
+  positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
+  recordPositions(root, '', positions, at);
+  return { value: plainValue(doc, at), positions };
+}
+
+type At = (offset: number) => Position;
+
+/** The file's one YAML document, composed; a SourceSyntaxError for anything else (too deep, errors, none, several). */
+function oneDocument(text: string, lineCounter: LineCounter, at: At): Document.Parsed {
   // The concrete syntax tree first (the yaml parser keeps its own stack, so any depth is safe
   // here): nesting beyond MAX_NESTING is refused before the composer and toJS, which recurse.
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
@@ -29,45 +41,47 @@ export function parseYamlSource(text: string): ParsedSource {
     }
   }
   if (docs.length > 1) {
-    const second = docs[1]!;
-    throw new SourceSyntaxError('the file holds more than one YAML document ("---"): put one document in each file', at(second.range[0]));
+    throw new SourceSyntaxError('the file holds more than one YAML document ("---"): put one document in each file', at(docs[1]!.range[0]));
   }
   const doc = docs[0]!;
   if (doc.contents === null) throw new SourceSyntaxError('the file is empty: expected one YAML document', { line: 1, column: 1 });
-  const positions = new Map<string, Position>();
-  const visit = (node: unknown, pointer: string): void => {
-    if (isMap(node)) {
-      // Keys as the document will hold them (1 and "1" are one key there): the yaml package's own
-      // check (uniqueKeys) compares every key with every other, quadratic in a mapping's size.
-      const seen = new Map<string, Position | undefined>();
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const child = childPointer(pointer, key);
-        const keyNode = pair.key as YamlNode | null;
-        const where = keyNode?.range ? at(keyNode.range[0]) : undefined;
-        if (seen.has(key)) {
-          const first = seen.get(key);
-          throw new SourceSyntaxError(
-            describeYamlError('DUPLICATE_KEY', `Map keys must be unique: "${key}" appears twice${first ? ` (first at line ${first.line})` : ''}`),
-            where ?? first ?? { line: 1, column: 1 },
-          );
-        }
-        seen.set(key, where);
-        if (where) positions.set(child, where);
-        visit(pair.value, child);
+  return doc;
+}
+
+/** Where each key and item starts, by JSON pointer; a duplicate key is refused here. */
+function recordPositions(node: unknown, pointer: string, positions: Map<string, Position>, at: At): void {
+  if (isMap(node)) {
+    // Keys as the document will hold them (1 and "1" are one key there): the yaml package's own
+    // check (uniqueKeys) compares every key with every other, quadratic in a mapping's size.
+    const seen = new Map<string, Position | undefined>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const child = childPointer(pointer, key);
+      const keyNode = pair.key as YamlNode | null;
+      const where = keyNode?.range ? at(keyNode.range[0]) : undefined;
+      if (seen.has(key)) {
+        const first = seen.get(key);
+        throw new SourceSyntaxError(
+          describeYamlError('DUPLICATE_KEY', `Map keys must be unique: "${key}" appears twice${first ? ` (first at line ${first.line})` : ''}`),
+          where ?? first ?? { line: 1, column: 1 },
+        );
       }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const child = childPointer(pointer, i);
-        const itemNode = item as YamlNode | null;
-        if (itemNode?.range) positions.set(child, at(itemNode.range[0]));
-        visit(item, child);
-      });
+      seen.set(key, where);
+      if (where) positions.set(child, where);
+      recordPositions(pair.value, child, positions, at);
     }
-  };
-  const root = doc.contents as YamlNode;
-  positions.set('', root.range ? at(root.range[0]) : { line: 1, column: 1 });
-  visit(root, '');
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const child = childPointer(pointer, i);
+      const itemNode = item as YamlNode | null;
+      if (itemNode?.range) positions.set(child, at(itemNode.range[0]));
+      recordPositions(item, child, positions, at);
+    });
+  }
+}
+
+/** The document as plain JSON values; aliases that cannot resolve, hold themselves or blow it up are refused. */
+function plainValue(doc: Document.Parsed, at: At): JsonValue {
   // An alias (`*name`) can fail to resolve, expand too much, or hold itself: a finding, not a crash.
   let firstAlias: Position = { line: 1, column: 1 };
   visitYaml(doc, {
@@ -97,7 +111,7 @@ export function parseYamlSource(text: string): ParsedSource {
       firstAlias,
     );
   }
-  return { value, positions };
+  return value;
 }
 
 function describeYamlError(code: string, message: string): string {

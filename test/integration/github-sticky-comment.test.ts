@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
  */
 import { ConfigurationError, GitHubApiError } from '../../src/errors.js';
 import { gitHubAdapter } from '../../src/github/adapter.js';
-import type { GitHubLog } from '../../src/github/octokit.js';
+import type { Logger } from '../../src/ports/logger.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { GitHub } from '../../src/ports/github.js';
 import { planCommentMarker, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
@@ -19,7 +19,7 @@ const marker = planCommentMarker(plan.tenant.id, plan.dir);
 
 let gh: FakeGitHub;
 const logged: string[] = [];
-const log: GitHubLog = { info: (m) => logged.push(`info ${m}`), warning: (m) => logged.push(`warning ${m}`), debug: (m) => logged.push(`debug ${m}`) };
+const log: Logger = { info: (m) => logged.push(`info ${m}`), warning: (m) => logged.push(`warning ${m}`), debug: (m) => logged.push(`debug ${m}`) };
 
 beforeEach(async () => {
   gh = await startFakeGitHub({ token: 'ghs_s3cr3t_token' });

@@ -12,9 +12,10 @@ import { connectGraph } from '../../src/graph/connect.js';
 import { chooseCredential, detectAuthMethod, StaticTokenCredential, type CredentialOptions } from '../../src/graph/credentials.js';
 import { odataString } from '../../src/graph/directory.js';
 import { errorFromAnswer, permissionHint } from '../../src/graph/http.js';
-import {
-  backoffDelay, conditionalAccessCost, endpointKey, isConditionalAccessPath, isTransientNetworkError, parseRetryAfter, redact, TokenBucket,
-} from '../../src/graph/middleware.js';
+import { backoffDelay, isTransientNetworkError, parseRetryAfter } from '../../src/graph/retry-middleware.js';
+import { conditionalAccessCost, endpointKey, isConditionalAccessPath } from '../../src/graph/endpoints.js';
+import { redact } from '../../src/graph/auth-middleware.js';
+import { TokenBucket } from '../../src/graph/pacing-middleware.js';
 
 const TENANT = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
 const CLIENT = '1234abcd-0000-4000-8000-00000000beef';
