@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { basename, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
-import { assertBundle, parseArgs, rng, runCli, tempDir, writeJson } from './harness.mjs';
+import { assertBundle, CLI, parseArgs, rng, runCli, tempDir, writeJson } from './harness.mjs';
 
 const options = parseArgs(process.argv.slice(2), { runs: 400, seconds: 300, seed: undefined, first: 1, jobs: 2, out: 'bench/fuzz.json', timeout: 20 });
 /** Documents per validate run (each checked against its own file's findings). */
@@ -290,7 +290,7 @@ async function main() {
   console.log(`\nfuzz: ${summary.runs} runs (${docs.length} seed documents) in ${Math.round((Date.now() - started) / 1000)} s: ${summary.schemaInvalid} schema-invalid (${summary.acceptedWithWarningsOnly} with warnings only), exits ${JSON.stringify(summary.exits)}, ${summary.violations} violations${violating.length ? ` (seeds ${violating.map((r) => r.seed).join(', ')}; replay: npm run fuzz -- --seed N)` : ''}`);
   if (options.seed === undefined) {
     writeJson(options.out, {
-      generatedAt: new Date().toISOString(), node: process.version, mode: `bundled CLI as a child process (node dist/cli.js validate --format json), ${BATCH} documents a run; a case in doubt is run again alone and that run decides`,
+      generatedAt: new Date().toISOString(), node: process.version, mode: `the CLI as a child process (node ${relative(process.cwd(), CLI)} validate --format json), ${BATCH} documents a run; a case in doubt is run again alone and that run decides`,
       seconds: Math.round((Date.now() - started) / 1000), seedDocuments: docs.map((d) => d.source), ...summary,
       violating, warningsOnly: rows.filter((r) => r.warningsOnly).map((r) => ({ seed: r.seed, source: r.source, mutations: r.mutations })).slice(0, 50), sample: rows.slice(0, 20),
     });
