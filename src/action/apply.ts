@@ -12,6 +12,7 @@ import { escapeMarkdown } from '../render/markdown-escape.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
+import { actionLogger } from '../github/log.js';
 
 /** The apply step: the downloaded plan file, applied and verified; a job summary; outputs. */
 export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
@@ -33,7 +34,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
     endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
     confirmTimeoutMs: inputs.confirmTimeoutMs,
-    log: (line) => runnerLog.info(line),
+    log: actionLogger,
   });
   runnerLog.write(renderApplyText(outcome));
   core.setOutput('applied', String(outcome.applied));

@@ -10,6 +10,7 @@ import { resultLines } from '../render/apply-text.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { actionLogger } from '../github/log.js';
 
 const ACTIONS: readonly ContingencyAction[] = ['status', 'activate', 'deactivate'];
 
@@ -20,7 +21,7 @@ export async function contingencyAction(inputs: ActionInputs, ports: ActionPorts
   const set = readInput(process.env, 'set');
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
   const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: (line) => runnerLog.info(line) });
+  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: actionLogger });
   for (const problem of outcome.problems) runnerLog.warning(escapeLogValue(problem), { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);

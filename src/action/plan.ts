@@ -17,11 +17,12 @@ import { renderPlanText } from '../render/plan-text.js';
 import { connectFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
+import { actionLogger } from '../github/log.js';
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 export async function planAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
   const graph = connectFromInputs(inputs);
-  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: (l) => runnerLog.info(l) });
+  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: actionLogger });
 
   if (outcome.status === 'invalid') {
     runnerLog.write(formatFindings(outcome.validation, 'text'));

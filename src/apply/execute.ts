@@ -14,11 +14,12 @@ import type { Tenant } from '../ports/tenant.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
 import { escapeLogValue } from '../model/log-text.js';
 import type { OperationResult } from '../model/outcomes.js';
+import type { Logger } from '../ports/logger.js';
 
 
 export interface ExecuteOptions {
   keepGoing: boolean;
-  log: (line: string) => void;
+  log: Logger;
   clock?: () => number;
   /** How to look for the result of a create or restore whose answer was lost (timeoutMs: --confirm-timeout). */
   confirm?: ConfirmOptions;
@@ -55,7 +56,7 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
     lost = e;
   }
   const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
-  options.log(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${escapeLogValue(lost.message)}); looking for it by name for up to ${seconds(timeoutMs)}, without sending it again`);
+  options.log.info(`  the answer to the create of ${kindLabel(op)} ${quoted(op.displayName)} was lost (${escapeLogValue(lost.message)}); looking for it by name for up to ${seconds(timeoutMs)}, without sending it again`);
   let lookupError: string | undefined;
   const seen = await pollUntil(async () => {
     let found: JsonObject[];
@@ -136,13 +137,13 @@ export async function executeOperations(operations: readonly PlanOperation[], te
     results.push(result);
     const took = `${(result.ms / 1000).toFixed(1)}s`;
     if (result.status === 'applied') {
-      options.log(`${label} ok ${took}`);
+      options.log.info(`${label} ok ${took}`);
       if (op.action === 'create' && result.id) {
         const prefix = op.kind === 'namedLocation' ? 'location' : op.kind === 'authenticationStrength' ? 'authStrength' : undefined;
         if (prefix) created.set(`${prefix}:${op.displayName}`.toLowerCase(), result.id);
       }
     } else {
-      options.log(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${escapeLogValue(result.error ?? '')}`);
+      options.log.info(`${label} ${result.unknown ? 'outcome unknown' : result.status}: ${escapeLogValue(result.error ?? '')}`);
       // An unknown outcome stops the run even with keepGoing: what the tenant holds is not known.
       if (result.unknown) stopped = `not attempted: the outcome of ${op.action} ${kindLabel(op)} ${quoted(op.displayName)} is unknown. ${PLAN_AGAIN}`;
       else if (!options.keepGoing) stopped = 'not attempted: an earlier operation failed (use --keep-going to go on past failures)';
@@ -177,7 +178,7 @@ async function restoreDeleted(op: PlanOperation, tenant: Tenant, options: Execut
     if ((await isLive()).done) return true;
     if (!(await inRecycleBin())) return false;
   } else {
-    options.log(`  the answer to the restore of ${what} was lost (${escapeLogValue(failure.message)}); looking for it by id, without sending it again`);
+    options.log.info(`  the answer to the restore of ${what} was lost (${escapeLogValue(failure.message)}); looking for it by id, without sending it again`);
   }
   const timeoutMs = options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
   // A look that fails proves nothing either way: look again until the deadline.

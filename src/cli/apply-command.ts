@@ -5,6 +5,7 @@ import { madeHereSource, reviewedPlanSource, type PlanSource } from '../commands
 import { runPlan } from '../commands/plan.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import type { Plan } from '../model/plan.js';
+import type { TenantSnapshot } from '../model/tenant.js';
 import type { Tenant } from '../ports/tenant.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
@@ -17,6 +18,7 @@ import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js'
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, printLine, printErrLine } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface ApplyFlags extends ConnectionFlags {
   plan?: string;
@@ -60,6 +62,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   let plan: Plan;
+  let planned: TenantSnapshot | undefined;
   let apiVersion = flags.apiVersion;
   if (flags.plan) {
     let text: string;
@@ -75,13 +78,14 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
   // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
   const store = filePolicyStore(flags.dir);
   if (!flags.plan) {
-    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log });
+    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log: lineLogger(log) });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
+    planned = outcome.snapshot;
     writeOut(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
-    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir),
+    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir, { snapshot: planned }),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
     keepGoing: flags.keepGoing ?? false,
@@ -106,7 +110,7 @@ export async function applyAndReport(
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,
-    log: printLine,
+    log: lineLogger(printLine),
   });
   writeOut(renderApplyText(outcome));
   if (outcome.error !== undefined) return reportTenantCommandError(outcome.error, printErrLine);

@@ -7,7 +7,7 @@ import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { writeOut, printErrLine } from './output.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
-import { consoleLogger } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface BackupFlags extends ConnectionFlags {
   out: string;
@@ -22,7 +22,7 @@ export function registerBackup(program: Command, setExit: (code: number) => void
     .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)');
   addConnectionOptions(command).action(async (flags: BackupFlags) => {
     try {
-      const log = consoleLogger(logProgress);
+      const log = lineLogger(logProgress);
       assertWritableFolder(flags.out, '--out');
       const graph = connectFromFlags(flags);
       const result = await runBackup({ ...graph, store: folderBackupStore(flags.out) }, { ids: flags.ids, apiVersion: flags.apiVersion, log });

@@ -9,6 +9,7 @@ import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js'
 import { reportTenantCommandError } from './fail.js';
 import { writeOut, printLine, printErrLine } from './output.js';
 import { filePolicyStore } from '../repo/load-repository.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface ContingencyFlags extends ConnectionFlags {
   dir: string;
@@ -60,7 +61,7 @@ async function contingencyAction(action: ContingencyAction, setName: string | un
   const outcome = await runContingency(action, setName, { ...graph, store: filePolicyStore(flags.dir) }, {
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
-    log: printLine,
+    log: lineLogger(printLine),
   });
   writeOut(renderContingencyOutcome(outcome));
   // The report is out; an error behind it (the first read, the read-back) sets the exit code as when it was thrown.

@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runApply } from '../commands/apply.js';
-import { madeHereSource, reviewedPlanSource } from '../commands/plan-check.js';
+import { reviewedPlanSource } from '../commands/plan-check.js';
 import { runBackup } from '../commands/backup.js';
-import { planRestore, restoreStore } from '../commands/restore.js';
+import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { backupSummaryLine } from '../render/backup-report.js';
@@ -29,6 +29,7 @@ import { renderPlanText } from '../render/plan-text.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, writeErr } from './output.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
+import { lineLogger } from '../ports/logger.js';
 
 /** The example repository beside the bundle (dist/../examples) or the sources (src/cli/../../examples). */
 export function exampleRepository(): string | undefined {
@@ -110,7 +111,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(`Step 6/${steps}  caac apply --plan plan.json: stale-plan check, the plan made again and compared, snapshot, paced writes, read back`);
         const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
         // As apply --plan does: the plan is made again from the folder and the tenant, and compared.
-        const applied = await runApply(drift, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: (line) => out(indent(line)) });
+        const applied = await runApply(drift, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(shownDir), graph, shownDir) }, { allowDelete: false, keepGoing: false, log: lineLogger((line) => out(indent(line))) });
         out(indent(renderApplyText(applied)));
         if (!applySucceeded(applied)) {
           setExit(ExitCode.failure);
@@ -135,7 +136,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         out(indent(renderPlanText(fromBackup.plan)));
         out();
         const contingency = async (action: 'activate' | 'deactivate'): Promise<boolean> => {
-          const outcome = await runContingency(action, 'outage-mfa', { ...graph, store: filePolicyStore(shownDir) }, { dryRun: false, log: (line) => out(indent(line)) });
+          const outcome = await runContingency(action, 'outage-mfa', { ...graph, store: filePolicyStore(shownDir) }, { dryRun: false, log: lineLogger((line) => out(indent(line))) });
           out(indent(renderContingencyStatus(outcome.sets)));
           return contingencySucceeded(outcome);
         };
@@ -193,7 +194,7 @@ async function lostAnswerSteps(
   await new Promise((r) => setTimeout(r, 1600));
   out(indent(`caac restore --from ${backupDir} --only "${name}"`));
   const backup = restoreStore(filePolicyStore(backupDir), { from: backupDir, only: name });
-  const planned = await planRestore(backup, graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: (line) => out(indent(line)) });
+  const planned = await planRestore(backup, graph, { from: backupDir, only: name, apiVersion: 'v1.0', log: lineLogger((line) => out(indent(line))) });
   if (planned.status !== 'planned') return false;
   const restore = planned.plan;
   out(indent(renderPlanText(restore)));
@@ -201,7 +202,7 @@ async function lostAnswerSteps(
   out(`Step 14/${steps}  the restore is applied: the policy comes back from the recycle bin with its id, though Graph loses the restore's answer`);
   await admin(url, 'faults', { spec: 'rate=1,kinds=lost,methods=POST,seed=1' });
   const snapshots = fileSnapshotStore(tempFolder('caac-demo-snapshot-'));
-  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: madeHereSource(backup, backupDir) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: (line) => out(indent(line)) });
+  const applied = await runApply(restore, { tenant: graph.tenant, snapshots, source: restoreSource(backup, { from: backupDir, only: name }) }, { allowDelete: false, keepGoing: false, confirmTimeoutMs: 20_000, log: lineLogger((line) => out(indent(line))) });
   await admin(url, 'faults', { spec: null });
   await admin(url, 'list-lag', { ms: 0 });
   out(indent(renderApplyText(applied)));

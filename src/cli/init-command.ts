@@ -7,7 +7,7 @@ import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFla
 import { reportTenantCommandError } from './fail.js';
 import { printErrLine, writeOut } from './output.js';
 import { renderInit } from '../render/init-text.js';
-import { consoleLogger } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface InitFlags extends ConnectionFlags {
   dir: string;
@@ -27,7 +27,7 @@ export function registerInit(program: Command, setExit: (code: number) => void):
       const result = await runInit(files, {
         dir: flags.dir,
         workflows,
-        log: consoleLogger(logProgress),
+        log: lineLogger(logProgress),
         // Signing in waits until runInit has checked that nothing is in the way (it is lazy: no request before).
         ...(flags.fromTenant ? { fromTenant: { ...connectFromFlags(flags), apiVersion: flags.apiVersion } } : {}),
       });

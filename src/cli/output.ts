@@ -4,7 +4,6 @@
  * write goes through neutralizeLogText, so no call site can forget (see src/model/log-text.ts).
  */
 import { neutralizeLogText } from '../model/log-text.js';
-import type { Logger } from '../ports/logger.js';
 
 /** The report: stdout. */
 export function writeOut(text: string): void {
@@ -26,7 +25,3 @@ export function printErrLine(line: string): void {
   writeErr(line + '\n');
 }
 
-/** The Logger port over one way of printing a line: a warning is marked as one. */
-export function consoleLogger(print: (line: string) => void): Logger {
-  return { info: print, warning: (line) => print(`warning: ${line}`) };
-}

@@ -13,6 +13,7 @@ import { reportTenantCommandError } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { writeOut, printErrLine } from './output.js';
 import { escapeLogValue } from '../model/log-text.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface PlanFlags extends ConnectionFlags {
   dir: string;
@@ -63,7 +64,7 @@ async function planAction(flags: PlanFlags, setExit: (code: number) => void): Pr
   if (flags.out) assertWritableFile(flags.out, '--out');
   if (flags.markdown) assertWritableFile(flags.markdown, '--markdown');
   const graph = connectFromFlags(flags);
-  const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log) });
   if (outcome.status !== 'planned') {
     setExit(reportStoppedPlan(outcome, writeOut));
     return;

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { hasChanges } from '../model/plan.js';
-import { madeHereSource } from '../commands/plan-check.js';
-import { planRestore, restoreStore } from '../commands/restore.js';
+import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFolder } from '../repo/output-paths.js';
@@ -14,6 +13,7 @@ import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js'
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, printErrLine } from './output.js';
+import { lineLogger } from '../ports/logger.js';
 
 interface RestoreFlags extends ConnectionFlags {
   from: string;
@@ -49,7 +49,7 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
   const graph = connectFromFlags(flags);
   const store = restoreStore(filePolicyStore(flags.from), flags);
-  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log });
+  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log) });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
   writeOut(renderPlanText(plan));
@@ -68,5 +68,8 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   }
   // --prune asked for the deletions the plan shows; ending a contingency is apply's alone.
   // The backup folder must still hold what was planned and shown (the question may wait a while).
-  return applyAndReport(plan, graph.tenant, { source: madeHereSource(store, flags.from), snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
+  // Asked and answered, time has passed: apply reads the lists the plan read again. With
+  // --auto-approve it follows at once, on the plan's own read.
+  const source = restoreSource(filePolicyStore(flags.from), flags, flags.autoApprove ? outcome.snapshot : undefined);
+  return applyAndReport(plan, graph.tenant, { source, snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }

@@ -17,8 +17,8 @@ import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
-import { KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
-import type { Plan } from '../model/plan.js';
+import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
+import type { Plan, PlanOperation } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
@@ -30,6 +30,7 @@ import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import { escapeLogValue } from '../model/log-text.js';
 import type { ApplyOutcome } from '../model/outcomes.js';
+import { escapingLogger, silentLogger, type Logger } from '../ports/logger.js';
 
 export interface ApplyOptions {
   allowDelete: boolean;
@@ -46,7 +47,7 @@ export interface ApplyOptions {
    */
   confirmTimeoutMs?: number;
   confirm?: ConfirmOptions;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 
@@ -60,7 +61,7 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshots: SnapshotStore; source: PlanSource }, given: ApplyOptions): Promise<ApplyOutcome> {
   const { tenant } = ports;
   // Names in log lines come from files and the tenant: a control character must not forge a line.
-  const options: ApplyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
+  const options: ApplyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
@@ -81,24 +82,22 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const notAttempted = (stopped: string, error: unknown, operations = reviewed.operations): ApplyOutcome =>
     outcome(operations.filter((op) => op.action !== 'noop').map((op) => ({ operation: op, status: 'skipped', id: op.id, error: `not attempted: ${stopped}`, ms: 0 })), { stopped, error });
 
-  options.log('reading the tenant to check the plan is still current');
+  // A plan made in this run and applied without a pause brings the tenant as it read it: one read
+  // serves the plan, the stale check, the security-defaults check and the snapshot.
+  const madeHere = ports.source.kind === 'made-here' ? ports.source : undefined;
   let live: TenantSnapshot;
   try {
-    live = await tenant.read();
+    if (madeHere?.snapshot) {
+      options.log.info('the plan was made from the tenant as read a moment ago: no second read');
+      live = madeHere.snapshot;
+    } else {
+      options.log.info('reading the tenant to check the plan is still current');
+      live = await tenant.read(madeHere?.kinds);
+    }
   } catch (e) {
     return notAttempted(`the tenant could not be read to check the plan is still current (${messageOf(e)}): nothing was changed`, e);
   }
-  // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
-  if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
-    throw new SafetyError(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
-  }
-  const fingerprint = fingerprintSnapshot(live, reviewed.apiVersion);
-  if (fingerprint !== reviewed.fingerprint) {
-    const changes = reviewed.state ? describeStateChanges(reviewed.state, stateOf(live, reviewed.apiVersion)) : [];
-    throw new StalePlanError(
-      `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
-    );
-  }
+  refuseStale(reviewed, live);
   // From here on, the plan made again (equal to the file's, or refused): its bodies and its guards (caac.yml's).
   let remade: Plan;
   try {
@@ -107,44 +106,24 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     if (e instanceof StalePlanError || e instanceof SafetyError) throw e;
     return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
   }
-  const plan = settleHeldPolicies(remade, endContingency, () => {});
+  const plan = settleHeldPolicies(remade, endContingency, silentLogger);
   refuseUnsafe(plan, options.allowDelete);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
-  const conflicts = endContingency ? [] : contingencyConflicts(plan, live);
-  if (conflicts.length) {
-    const lines = conflicts.map(
-      (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
-    );
-    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
-    throw new SafetyError(
-      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
-    );
-  }
+  if (!endContingency) refuseToUndoContingency(plan, live);
 
   if (work.length === 0) {
-    options.log('nothing to apply: the plan has no changes');
+    options.log.info('nothing to apply: the plan has no changes');
     return outcome([]);
   }
   try {
-    await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
+    if (!madeHere?.snapshot) await refuseWhileSecurityDefaultsOn(work, tenant, 'apply', options.log);
   } catch (e) {
     if (e instanceof SafetyError) throw e;
     return notAttempted(`the security-defaults setting could not be read (${messageOf(e)}): nothing was changed`, e, work);
   }
 
-  const touched = work
-    .filter((op) => op.id)
-    .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id!) }))
-    .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
-  let snapshotDir: string;
-  try {
-    snapshotDir = ports.snapshots.write(snapshotFiles(touched));
-  } catch (e) {
-    // Without the snapshot there is nothing to go back to: no write may happen.
-    throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
-  }
-  options.log(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+  const snapshotDir = writeSnapshot(work, live, ports.snapshots, options.log);
 
   const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };
   let results: OperationResult[];
@@ -156,8 +135,54 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   }
   const applied = results.filter((r) => r.status === 'applied');
   const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
-  const read = await readBack(labels, tenant, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
+  const read = await readBack(labels, { tenant, kinds: kindsOf(applied.map((r) => r.operation)), before: live }, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
   return outcome(results, { ...read, snapshotDir });
+}
+
+/** The plan must be for the tenant this connection reaches (the token's, never a flag), and that tenant as the plan saw it. */
+function refuseStale(reviewed: Plan, live: TenantSnapshot): void {
+  // live.tenantId is the token's tenant (never a flag): a plan without one is not trusted either.
+  if (!reviewed.tenant.id || reviewed.tenant.id.toLowerCase() !== live.tenantId.toLowerCase()) {
+    throw new SafetyError(`the plan was made for tenant ${reviewed.tenant.id || '(none named)'}, but this connection reaches tenant ${live.tenantId}: nothing was changed`);
+  }
+  const fingerprint = fingerprintSnapshot(live, reviewed.apiVersion);
+  if (fingerprint !== reviewed.fingerprint) {
+    const changes = reviewed.state ? describeStateChanges(reviewed.state, stateOf(live, reviewed.apiVersion)) : [];
+    throw new StalePlanError(
+      `the tenant changed since the plan was made, so it may no longer show what apply would do: nothing was changed.${changes.length ? `\n  ${changes.join('\n  ')}` : ''}\nMake the plan again and review it.`,
+    );
+  }
+}
+
+/** An active contingency set keeps its policies' states until it is ended on purpose. */
+function refuseToUndoContingency(plan: Plan, live: TenantSnapshot): void {
+  const conflicts = contingencyConflicts(plan, live);
+  if (conflicts.length) {
+    const lines = conflicts.map(
+      (c) => `contingency set "${c.set}" is active${c.since ? ` since ${c.since}` : ''}: the plan would change ${c.policies.map((p) => `"${p.displayName}" (${p.change})`).join(', ')}`,
+    );
+    const deactivate = conflicts.map((c) => `"caac contingency deactivate ${escapeLogValue(c.set)}"`).join(' and ');
+    throw new SafetyError(
+      `apply refuses to undo an active contingency set: nothing was changed.\n  ${lines.map(escapeLogValue).join('\n  ')}\nTo end the contingency with this apply, pass --end-contingency (input end-contingency); or run ${deactivate} first and make the plan again.`,
+    );
+  }
+}
+
+/** The objects the plan touches, as they are, written before the first write: a failure stops apply. */
+function writeSnapshot(work: readonly PlanOperation[], live: TenantSnapshot, snapshots: SnapshotStore, log: Logger): string {
+  const touched = work
+    .filter((op) => op.id)
+    .map((op) => ({ kind: op.kind, object: findObject(live, op.kind, op.id!) }))
+    .filter((t): t is { kind: DocumentKind; object: JsonObject } => t.object !== undefined);
+  let snapshotDir: string;
+  try {
+    snapshotDir = snapshots.write(snapshotFiles(touched));
+  } catch (e) {
+    // Without the snapshot there is nothing to go back to: no write may happen.
+    throw new SafetyError(`the snapshot of the objects the plan touches could not be written (${e instanceof Error ? e.message : String(e)}): nothing was changed. Choose another --snapshot-dir.`, { cause: e });
+  }
+  log.info(`snapshot of ${touched.length} object(s) the plan touches written to ${snapshotDir}`);
+  return snapshotDir;
 }
 
 /** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
@@ -196,29 +221,44 @@ export interface ReadBackResult {
   error?: unknown;
 }
 
+/** What a read-back check finds: what still differs, and in which kinds (the next read reads only those). */
+export interface ReadBackCheck {
+  differences: string[];
+  /** The kinds the differences are in; unset: every kind read back. */
+  pending?: readonly DocumentKind[];
+  duplicates?: string[];
+}
+
 /**
- * Reads the tenant back (one paged list per kind) until `check` finds nothing, with backoff, for at
- * most the confirm timeout: Graph's lists show a write only after a while. What is still different
- * at the deadline is reported as unverified; a read that fails ends the read-back, and every
- * applied object is reported unverified with the reason.
+ * Reads back only the kinds written (one paged list each) and checks them, over `before` for the
+ * kinds not written: nothing else changed by this run, and each list costs a request on the
+ * throttled endpoints. While `check` finds differences (Graph's lists show a write only after a
+ * while) it reads again, with backoff, only the kinds still differing, for at most the confirm
+ * timeout. What is still different at the deadline is reported as unverified; a read that fails
+ * ends the read-back, and every applied object is reported unverified with the reason.
  */
 export async function readBack(
   applied: readonly string[],
-  tenant: Tenant,
-  check: (after: TenantSnapshot) => { differences: string[]; duplicates?: string[] },
+  source: { tenant: Tenant; kinds: readonly DocumentKind[]; before: TenantSnapshot },
+  check: (after: TenantSnapshot) => ReadBackCheck,
   confirm: ConfirmOptions,
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<ReadBackResult> {
   if (applied.length === 0) return { verification: [], readBack: 'none' };
-  log('reading the tenant back to verify');
+  log.info('reading the tenant back to verify');
   let reads = 0;
+  let after = source.before;
+  let kinds = source.kinds;
   try {
     const seen = await pollUntil(async () => {
-      const found = check(await tenant.read());
+      after = withLists(after, await source.tenant.read(kinds), kinds);
+      const found = check(after);
       reads += 1;
       if (reads === 1 && found.differences.length > 0) {
-        log(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${seconds(confirm.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS)}, as Graph's lists show a write only after a while`);
+        log.info(`the read-back does not match yet (${found.differences.length} difference(s)): reading again with backoff for up to ${seconds(confirm.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS)}, as Graph's lists show a write only after a while`);
       }
+      const pending = source.kinds.filter((k) => found.pending?.includes(k) ?? true);
+      kinds = pending.length ? pending : source.kinds;
       return { done: found.differences.length === 0, value: found };
     }, confirm);
     const last = seen.done ? seen.value : seen.last;
@@ -236,22 +276,34 @@ export async function readBack(
   }
 }
 
+/** `base` with the lists of `kinds` taken from `fresh`. */
+function withLists(base: TenantSnapshot, fresh: TenantSnapshot, kinds: readonly DocumentKind[]): TenantSnapshot {
+  const next = { ...base };
+  for (const kind of kinds) next[kindOfTenantList(kind)] = fresh[kindOfTenantList(kind)];
+  return next;
+}
+
+/** The kinds a set of operations writes, in a stable order. */
+export function kindsOf(operations: readonly { kind: DocumentKind }[]): DocumentKind[] {
+  return DOCUMENT_KINDS.filter((k) => operations.some((op) => op.kind === k));
+}
+
 /**
  * The plan to apply as far as held contingency policies go: with --end-contingency they get their
  * declared documents back; without it they stay as the plan holds them. Either way the log says so.
  */
-function settleHeldPolicies(plan: Plan, endContingency: boolean, log: (line: string) => void): Plan {
+function settleHeldPolicies(plan: Plan, endContingency: boolean, log: Logger): Plan {
   const held = plan.contingency?.held ?? [];
   if (held.length === 0) return plan;
   const what = (h: HeldPolicy): string => `policy "${h.displayName}" (contingency set "${h.set}")`;
   if (!endContingency) {
-    log(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
-    for (const h of held) log(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
+    log.info(`${held.length} polic${held.length === 1 ? 'y keeps its' : 'ies keep their'} contingency state, as the plan holds ${held.length === 1 ? 'it' : 'them'} (apply --end-contingency writes the declared state):`);
+    for (const h of held) log.info(`  ${what(h)}: stays ${h.state}, the repository declares ${h.declared}`);
     return plan;
   }
   const released = releaseHeld(plan);
-  log(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
-  for (const h of held) log(`  ${what(h)}: ${h.state} → ${h.declared === HELD_DELETE ? 'deleted (prune)' : h.declared}`);
+  log.info(`--end-contingency: ${held.length} held polic${held.length === 1 ? 'y returns' : 'ies return'} to the repository's declaration:`);
+  for (const h of held) log.info(`  ${what(h)}: ${h.state} → ${h.declared === HELD_DELETE ? 'deleted (prune)' : h.declared}`);
   return released;
 }
 
@@ -263,28 +315,29 @@ function findObject(snapshot: TenantSnapshot, kind: DocumentKind, id: string): J
  * Every applied operation must now read back as sent: anything else is reported, field by field;
  * duplicates of an applied object's name apart (they do not go away by waiting).
  */
-function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { differences: string[]; duplicates: string[] } {
-  return { differences: differencesOf(applied, after, apiVersion), duplicates: duplicatesOf(applied, after) };
+function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): ReadBackCheck {
+  const found = differencesOf(applied, after, apiVersion);
+  return { differences: found.map((d) => d.text), pending: kindsOf(found), duplicates: duplicatesOf(applied, after) };
 }
 
-function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): string[] {
-  const problems: string[] = [];
+function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { kind: DocumentKind; text: string }[] {
+  const problems: { kind: DocumentKind; text: string }[] = [];
   for (const r of applied) {
     const op = r.operation;
+    const problem = (text: string): void => void problems.push({ kind: op.kind, text });
     const found = r.id ? findObject(after, op.kind, r.id) : undefined;
     if (op.action === 'delete') {
-      if (found) problems.push(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
+      if (found) problem(`${op.kind} "${op.displayName}" (${r.id}) still exists after its delete`);
       continue;
     }
     if (!found) {
-      problems.push(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+      problem(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
       continue;
     }
     const differences = fieldChanges(normalizeDocument(op.kind, found, { apiVersion }), normalizeDocument(op.kind, r.sent ?? {}, { apiVersion }));
     for (const d of differences) {
-      problems.push(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
+      problem(`${op.kind} "${op.displayName}": ${d.path} reads back as ${JSON.stringify(d.before ?? null)}, not ${JSON.stringify(d.after ?? null)}`);
     }
   }
   return problems;
 }
-

@@ -32,6 +32,7 @@ import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
 import { escapeLogValue } from '../model/log-text.js';
 import type { ContingencyAction, ContingencyOutcome } from '../contingency/outcome.js';
+import { escapingLogger, type Logger } from '../ports/logger.js';
 
 export interface ContingencyOptions {
   /** activate/deactivate: show the operations, change nothing. */
@@ -39,7 +40,7 @@ export interface ContingencyOptions {
   /** How long to read the tenant back until it matches; default 60 s (--confirm-timeout). `confirm` tunes the polling (tests). */
   confirmTimeoutMs?: number;
   confirm?: ConfirmOptions;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 export async function runContingency(
@@ -49,16 +50,18 @@ export async function runContingency(
   given: ContingencyOptions,
 ): Promise<ContingencyOutcome> {
   // Policy names come from files and the tenant: a control character must not forge a log line.
-  const options: ContingencyOptions = { ...given, log: (line) => given.log(escapeLogValue(line)) };
+  const options: ContingencyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const repo = ports.store.load();
   const settings = readSettings(repo.settings);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
-  // Sets found by name may be named by the tenant's policies alone: the tenant is read first.
-  options.log(`reading the tenant (${ports.tenant.graphUrl})`);
+  // Sets found by name may be named by the tenant's policies alone: the tenant is read first. A
+  // switch reads and writes policies only: the other kinds' lists are not read (each costs a
+  // request on the throttled endpoints).
+  options.log.info(`reading the tenant's policies (${ports.tenant.graphUrl})`);
   let snapshot: TenantSnapshot;
   try {
-    snapshot = await ports.tenant.read();
+    snapshot = await ports.tenant.read(['policy']);
   } catch (e) {
     if (action === 'status') throw e;
     const why = `the tenant could not be read (${e instanceof Error ? e.message : String(e)}): nothing was changed`;
@@ -89,11 +92,11 @@ export async function runContingency(
 
   const operations = action === 'activate' ? planActivation(set, snapshot) : planDeactivation(set, snapshot, repo.documents);
   if (operations.length === 0) {
-    options.log(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
+    options.log.info(`contingency set "${set.name}" is already ${action === 'activate' ? 'active' : 'in the state the repository declares'}: nothing to change`);
     return { ...base, sets: [setStatus(set, snapshot)] };
   }
-  options.log(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
-  for (const op of operations) options.log(`  ${describeOperation(op)}`);
+  options.log.info(`${options.dryRun ? 'would change' : 'changing'} ${operations.length} polic${operations.length === 1 ? 'y' : 'ies'} to ${action} contingency set "${set.name}":`);
+  for (const op of operations) options.log.info(`  ${describeOperation(op)}`);
   await refuseUnsafeSwitch(operations, snapshot, settings, repo.settings, ports.directory, `${action} contingency set "${set.name}"`);
   try {
     await refuseWhileSecurityDefaultsOn(operations, ports.tenant, `${action} contingency set "${set.name}"`, options.log);
@@ -108,13 +111,13 @@ export async function runContingency(
   const results = await executeOperations(operations, ports.tenant, { keepGoing: false, log: options.log, confirm });
   const applied = results.filter((r) => r.status === 'applied').map((r) => r.operation);
   let status = setStatus(set, snapshot);
-  const check = (after: TenantSnapshot): { differences: string[] } => {
+  const check = (after: TenantSnapshot): { differences: string[]; pending: ['policy'] } => {
     status = setStatus(set, after);
     const differences = verifyStates(applied, after);
     if (action === 'activate' && applied.length === operations.length && !status.active) differences.push(`contingency set "${set.name}" does not read back as active`);
-    return { differences };
+    return { differences, pending: ['policy'] };
   };
-  const read = await readBack(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), ports.tenant, check, confirm, options.log);
+  const read = await readBack(applied.map((op) => `policy "${op.displayName}" (${op.id ?? 'no id'}) → ${String(op.body?.['state'] ?? '')}`), { tenant: ports.tenant, kinds: ['policy'], before: snapshot }, check, confirm, options.log);
   // Read back or not, the set's status is the best known: as read back, or as it was before (the report says which).
   return { ...base, operations, results, verification: read.verification, sets: [status], ...(read.stopped ? { stopped: read.stopped, error: read.error } : {}) };
 }

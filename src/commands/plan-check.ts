@@ -8,6 +8,7 @@
  * not a claim: only its folder is checked again (cheap: no Graph request).
  */
 import { PlanMismatchError, SafetyError } from '../errors.js';
+import type { DocumentKind } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { TenantSnapshot } from '../model/tenant.js';
@@ -16,12 +17,25 @@ import { documentsDigest, type DocumentsDigest } from '../plan/documents-digest.
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { runPlan, type PlanOutcome } from './plan.js';
+import type { Logger } from '../ports/logger.js';
 
 export type PlanSource =
   /** A plan read from a file: checked against its folder, made again and compared. */
   | { kind: 'reviewed'; dir: string; documents(): DocumentsDigest & { commit?: string }; remake(live: TenantSnapshot, claimed: Plan): Promise<PlanOutcome> }
   /** A plan this process has just made from the folder: its documents are checked again. */
-  | { kind: 'made-here'; dir: string; documents(): DocumentsDigest & { commit?: string } };
+  | ({ kind: 'made-here'; dir: string; documents(): DocumentsDigest & { commit?: string } } & MadeHereRead);
+
+/**
+ * What the plan made here read of the tenant. `kinds`: the lists it read (restore --only reads
+ * only the kinds its object touches), which apply reads again for the stale check (default: all).
+ * `snapshot`: the read itself, when apply follows without a pause (no one reviews in between):
+ * apply then checks against it instead of reading again, and relies on the plan's own
+ * security-defaults check, made a moment ago.
+ */
+export interface MadeHereRead {
+  kinds?: readonly DocumentKind[];
+  snapshot?: TenantSnapshot;
+}
 
 const documentsOf = (store: PolicyStore) => (): DocumentsDigest & { commit?: string } => {
   const repo = store.load();
@@ -40,8 +54,8 @@ export function reviewedPlanSource(store: PolicyStore, ports: { tenant: Tenant; 
 }
 
 /** A plan made in this run from `store` (which is read again for the check). */
-export function madeHereSource(store: PolicyStore, dir: string): PlanSource {
-  return { kind: 'made-here', dir, documents: documentsOf(store) };
+export function madeHereSource(store: PolicyStore, dir: string, read: MadeHereRead = {}): PlanSource {
+  return { kind: 'made-here', dir, documents: documentsOf(store), ...read };
 }
 
 const short = (commit: string | undefined): string => (commit ? commit.slice(0, 12) : 'none');
@@ -75,7 +89,7 @@ export function checkDocuments(plan: Plan, source: PlanSource): void {
  * refuses, before any write, a plan file that differs; answers the plan made again, which is what
  * apply writes. A plan made here is answered as it is.
  */
-export async function remadePlan(claimed: Plan, source: PlanSource, live: TenantSnapshot, log: (line: string) => void): Promise<Plan> {
+export async function remadePlan(claimed: Plan, source: PlanSource, live: TenantSnapshot, log: Logger): Promise<Plan> {
   if (source.kind === 'made-here') return claimed;
   const outcome = await source.remake(live, claimed);
   const stop = `apply made the plan again from ${JSON.stringify(source.dir)} and the tenant, and`;
@@ -97,6 +111,6 @@ export async function remadePlan(claimed: Plan, source: PlanSource, live: Tenant
       `the plan file is not what the repository ${JSON.stringify(source.dir)} and the tenant make (was it edited?): nothing was changed.\n  ${differences.join('\n  ')}\nApply writes only a plan that the repository and the tenant make: make the plan again and review it.`,
     );
   }
-  log(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
+  log.info(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
   return outcome.plan;
 }

@@ -21,8 +21,11 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
+import type { PreparedDocument } from '../model/rule.js';
+import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
 
 export interface PlanOptions {
   dir: string;
@@ -31,7 +34,7 @@ export interface PlanOptions {
   apiVersion: ApiVersion;
   now?: Date;
   /** Progress lines for long runs. */
-  log?: (line: string) => void;
+  log?: Logger;
   /** The tenant as already read (apply making a reviewed plan again reuses its read: no second one). */
   snapshot?: TenantSnapshot;
   /**
@@ -39,6 +42,11 @@ export interface PlanOptions {
    * a plan again leaves it out: it checks the setting itself before writing.
    */
   checkSecurityDefaults?: boolean;
+  /**
+   * Plan only these documents (restore --only): the repository is validated whole, so references
+   * between its documents are checked, and only the selected ones are resolved and compared.
+   */
+  select?: (document: PreparedDocument) => boolean;
 }
 
 export type PlanOutcome =
@@ -46,23 +54,25 @@ export type PlanOutcome =
   | { status: 'unresolved'; validation: ValidationResult; problems: ResolutionProblem[] }
   /** The plan was made, and refused: after it a policy would not spare an emergency-access account. */
   | { status: 'unsafe'; validation: ValidationResult; problems: ResolutionProblem[]; plan: Plan }
-  | { status: 'planned'; validation: ValidationResult; plan: Plan };
+  /** `snapshot`: the tenant as the plan read it (a caller that applies at once reuses it). */
+  | { status: 'planned'; validation: ValidationResult; plan: Plan; snapshot: TenantSnapshot };
 
 export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, options: PlanOptions): Promise<PlanOutcome> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   // A connection may serve several commands (the demo plans twice): count this plan's requests only.
   const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  const validation = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
+  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
+  const validation = options.select ? selectDocuments(whole, options.select) : whole;
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
   let snapshot = options.snapshot;
   if (!snapshot) {
-    log(`reading the tenant (${ports.tenant.graphUrl})`);
+    log.info(`reading the tenant (${ports.tenant.graphUrl})`);
     snapshot = await ports.tenant.read();
+    log.info(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
   }
-  log(`read ${snapshot.policies.length} policies, ${snapshot.namedLocations.length} named locations, ${snapshot.authenticationStrengths.length} authentication strengths`);
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
@@ -105,7 +115,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   // here, in the pull request, not only by apply.
   const unsafe = emergencyAccessProblems(plan, resolution.emergencyAccess, emergencyAccessScope(settings)).map((p) => locateProblem(p, resolution.documents));
   if (unsafe.length) return { status: 'unsafe', validation, problems: unsafe, plan };
-  return { status: 'planned', validation, plan };
+  return { status: 'planned', validation, plan, snapshot };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { GraphError } from '../errors.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { configurationKey, reconcileConfigurations, type ConfigurationChanges } from '../model/combination-configurations.js';
-import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
+import { DOCUMENT_KINDS, type DocumentKind, type JsonObject, type JsonValue } from '../model/documents.js';
 import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
 import type { Tenant } from '../ports/tenant.js';
 import type { GraphHttp } from './http.js';
@@ -45,13 +45,15 @@ export class GraphTenant implements Tenant {
     return this.o.pageSize === undefined ? KIND_PATHS[kind] : `${KIND_PATHS[kind]}?$top=${this.o.pageSize}`;
   }
 
-  async read(): Promise<TenantSnapshot> {
+  async read(kinds: readonly DocumentKind[] = DOCUMENT_KINDS): Promise<TenantSnapshot> {
     // Which tenant first: a configured tenant id that is not the token's stops the run here.
     const tenantId = await this.o.tenantId();
     // Sequential on purpose: the CA lists share one throttle budget, and order keeps logs readable.
-    const policies = await this.http.list(this.listTarget('policy'));
-    const namedLocations = await this.http.list(this.listTarget('namedLocation'));
-    const authenticationStrengths = await this.http.list(this.listTarget('authenticationStrength'));
+    // A kind not asked for costs nothing: its list stays empty.
+    const list = async (kind: DocumentKind): Promise<JsonObject[]> => (kinds.includes(kind) ? this.http.list(this.listTarget(kind)) : []);
+    const policies = await list('policy');
+    const namedLocations = await list('namedLocation');
+    const authenticationStrengths = await list('authenticationStrength');
     return {
       tenantId,
       graphUrl: this.http.baseUrl,

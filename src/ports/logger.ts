@@ -13,6 +13,11 @@ export interface Logger {
   debug?(line: string): void;
 }
 
+/** The Logger over one way of printing a line (the console, a test's array): a warning is marked as one. */
+export function lineLogger(print: (line: string) => void): Logger {
+  return { info: print, warning: (line) => print(`warning: ${line}`) };
+}
+
 /** Says nothing: for callers that want only the outcome. */
 export const silentLogger: Logger = { info: () => {}, warning: () => {} };
 

@@ -8,8 +8,12 @@ import type { RequestTally, TenantSnapshot } from '../model/tenant.js';
 export interface Tenant {
   readonly tenantId: string;
   readonly graphUrl: string;
-  /** Every policy, named location and authentication strength, one paged list per kind. */
-  read(): Promise<TenantSnapshot>;
+  /**
+   * Every policy, named location and authentication strength, one paged list per kind. With
+   * `kinds`, only those kinds' lists are read (each costs a paged list on the throttled endpoints);
+   * the other lists come back empty, so a caller that asks for some kinds reads only those.
+   */
+  read(kinds?: readonly DocumentKind[]): Promise<TenantSnapshot>;
   /** Creates an object; returns it as Graph answered (with its id). */
   create(kind: DocumentKind, body: JsonObject): Promise<JsonObject>;
   /** PATCHes an object with a body that says everything (Graph merges: null clears); a strength's combinationConfigurations go through their endpoint. */

@@ -16,6 +16,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const dirs: string[] = [];
@@ -66,7 +67,7 @@ test.each([11, 5])('faults on 30%% of requests (seed %i): apply, and plan and ap
         allowDelete: false,
         keepGoing: false,
         confirm: { timeoutMs: 600, baseDelayMs: 50 },
-        log: () => {},
+        log: silentLogger,
       });
       rounds.push(`${outcome.applied} applied, ${outcome.results.filter((r) => r.unknown).length} unknown`);
       for (const r of outcome.results.filter((r) => r.status === 'failed')) expect(r.unknown).toBe(true);

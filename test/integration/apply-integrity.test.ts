@@ -24,6 +24,7 @@ import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { exampleTenant } from '../fixtures/repo-helpers.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'policies/ca006-require-compliant-or-hybrid-joined-device.json';
@@ -76,7 +77,7 @@ async function apply(plan: Plan, dir = 'conditional-access', allowDelete = false
   return runApply(
     plan,
     { tenant: graph.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)), source: reviewedPlanSource(filePolicyStore(dir, { cwd }), graph, dir) },
-    { allowDelete, keepGoing: false, log: (l) => lines.push(l) },
+    { allowDelete, keepGoing: false, log: lineLogger((l) => lines.push(l)) },
   );
 }
 
@@ -254,7 +255,7 @@ describe('the documents the plan was made from', () => {
 });
 
 test('the contingency hold as the plan records it: a held policy released by hand is refused, also with --end-contingency', async () => {
-  const on = await runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: () => {} });
+  const on = await runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: silentLogger });
   expect(contingencySucceeded(on)).toBe(true);
   const outcome = await runPlan(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(outcome.status);
@@ -268,7 +269,7 @@ test('the contingency hold as the plan records it: a held policy released by han
     const writes = writesLogged();
     const graph = connect();
     const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), graph, 'conditional-access');
-    const error = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, endContingency, log: () => {} }).catch((e: unknown) => e);
+    const error = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, endContingency, log: silentLogger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanMismatchError);
     const message = (error as Error).message;
     expect(message).toMatch(/operation \d+ \(update policy "CA902 [^"]*" \([0-9a-f-]+\)\): action: the plan file has "update", made again it is "noop"/);
@@ -284,7 +285,7 @@ test('restore: the backup folder changed between the plan shown and the apply: r
   if (outcome.status !== 'planned') throw new Error(outcome.status);
   edit(CA006, (p) => (p['state'] = 'enabled'));
   const writes = writesLogged();
-  const error = await runApply(outcome.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHereSource(store, backup) }, { allowDelete: false, keepGoing: false, log: () => {} }).catch(
+  const error = await runApply(outcome.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHereSource(store, backup) }, { allowDelete: false, keepGoing: false, log: silentLogger }).catch(
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(PlanMismatchError);
@@ -298,13 +299,15 @@ test('Graph requests: apply --plan makes the plan again from the stale check\'s 
   const outcome = await apply(plan);
   expect(outcome).toMatchObject({ applied: 2, failed: 0, readBack: 'verified' });
   const by = outcome.requests.byEndpoint;
-  // One read for the stale check and one read-back: each list once (the sample tenant fits one page).
+  // One read for the stale check (each list once: the sample tenant fits one page) and one
+  // read-back of the kind written only (policies).
   expect(by['GET /v1.0/identity/conditionalAccess/policies']).toBe(2);
-  expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(2);
+  expect(by['GET /v1.0/identity/conditionalAccess/namedLocations']).toBe(1);
+  expect(by['GET /v1.0/policies/authenticationStrengthPolicies']).toBe(1);
   // The plan made again resolves its references as the plan did: the same directory requests.
   expect(Object.fromEntries(directory(by))).toEqual(Object.fromEntries(directory(plan.requests.byEndpoint)));
-  // Before this check apply spent 9 here (3 lists, security defaults, 2 PATCH, 3 lists read back); now those and the look-ups (two $batch calls).
+  // 7 here: 3 lists, security defaults, 2 PATCH, the policies read back; and the look-ups (two $batch calls).
   const lookups = directory(plan.requests.byEndpoint).reduce((n, [, count]) => n + count, 0);
   expect(lookups).toBe(2);
-  expect(outcome.requests.total).toBe(9 + lookups);
+  expect(outcome.requests.total).toBe(7 + lookups);
 });

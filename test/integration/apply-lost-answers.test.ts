@@ -30,6 +30,7 @@ import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js'
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA = '/v1.0/identity/conditionalAccess';
@@ -95,7 +96,7 @@ function apply(p: Plan, tenant: Tenant, cwd: string, options: { allowDelete?: bo
     keepGoing: false,
     confirmTimeoutMs: options.timeoutMs ?? 5_000,
     confirm: { baseDelayMs: 100 },
-    log: (l) => options.lines?.push(l),
+    log: lineLogger((l) => options.lines?.push(l)),
   });
 }
 
@@ -363,7 +364,7 @@ describe('contingency', () => {
   test('activate under list lag: the read-back waits for the lag and verifies the set as active', async () => {
     const { graph } = await start(900);
     const before = emu!.requests().total;
-    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 5_000, confirm: { baseDelayMs: 100 }, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 5_000, confirm: { baseDelayMs: 100 }, log: silentLogger });
     expect(outcome.verification).toEqual([]);
     expect(outcome.sets[0]?.active).toBe(true);
     expect(contingencySucceeded(outcome)).toBe(true);
@@ -374,19 +375,19 @@ describe('contingency', () => {
   test('the first read fails: nothing changed, the report says so, the error is kept; status still throws as before', async () => {
     const { graph } = await start(0);
     await faults('rate=1,kinds=503,methods=GET');
-    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: silentLogger });
     expect(outcome).toMatchObject({ results: [], operations: [] });
     expect(outcome.error).toBeInstanceOf(GraphError);
     expect(contingencySucceeded(outcome)).toBe(false);
     expect(renderOutcome(outcome)).toMatch(/^Stopped: the tenant could not be read \(GET .* HTTP 503.*\): nothing was changed\n$/);
-    await expect(runContingency('status', undefined, { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: () => {} })).rejects.toBeInstanceOf(GraphError);
+    await expect(runContingency('status', undefined, { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, log: silentLogger })).rejects.toBeInstanceOf(GraphError);
   });
 
   test('the read-back fails: the report still says which policies were switched, and the error is kept for the exit code', async () => {
     const { graph } = await start(0);
     // 3 lists, 3 PATCHes; the 7th request, the first read-back, fails (and so does every GET after).
     await faults('rate=1,kinds=503,methods=GET,after=7');
-    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 1_000, log: () => {} });
+    const outcome = await runContingency('activate', 'outage-mfa', { ...graph, store: filePolicyStore(DIR) }, { dryRun: false, confirmTimeoutMs: 1_000, log: silentLogger });
     expect(outcome.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     expect(outcome.error).toBeInstanceOf(GraphError);
     expect(contingencySucceeded(outcome)).toBe(false);

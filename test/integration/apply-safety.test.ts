@@ -22,6 +22,7 @@ import { applySucceeded, renderApplyText } from '../../src/render/apply-text.js'
 import { exampleTenant, partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { reviewedPlanSource, type PlanSource } from '../../src/commands/plan-check.js';
+import { lineLogger } from '../../src/ports/logger.js';
 
 /** The snapshot is in the backup format (files named from displayNames): find a document by its id. */
 function snapshotDocument(dir: string, folder: string, id: string): JsonObject | undefined {
@@ -71,7 +72,7 @@ async function plan(prune = false): Promise<Plan> {
 }
 
 const lines: string[] = [];
-const options = (o: Partial<ApplyOptions> = {}): ApplyOptions => ({ allowDelete: false, keepGoing: false, log: (l) => lines.push(l), ...o });
+const options = (o: Partial<ApplyOptions> = {}): ApplyOptions => ({ allowDelete: false, keepGoing: false, log: lineLogger((l) => lines.push(l)), ...o });
 const snapshots = (name = 'snapshot') => fileSnapshotStore(join(cwd, name));
 /** Applied as a plan file is: made again from the folder and compared (`source` madeHere for a plan edited on purpose). */
 async function apply(p: Plan, o: Partial<ApplyOptions> = {}, ports: { tenant?: Tenant; snapshots?: SnapshotStore; source?: PlanSource } = {}): Promise<ApplyOutcome> {

@@ -18,6 +18,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { partnerNetworkPolicy } from '../fixtures/repo-helpers.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { lineLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 let emu: RunningEmulator;
@@ -82,7 +83,7 @@ test('at 1 request/s with no Retry-After: creates with placeholders, updates and
 
   const lines: string[] = [];
   const snapshotDir = join(cwd, 'snapshot');
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: (l) => lines.push(l) });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: lineLogger((l) => lines.push(l)) });
   expect(outcome.results.map((r) => [r.status, r.error])).toEqual(outcome.results.map(() => ['applied', undefined]));
   expect({ applied: outcome.applied, failed: outcome.failed, skipped: outcome.skipped }).toEqual({ applied: 5, failed: 0, skipped: 0 });
   expect(outcome.verification).toEqual([]);

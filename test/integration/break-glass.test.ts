@@ -18,6 +18,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'policies/ca006-require-compliant-or-hybrid-joined-device.json';
@@ -150,7 +151,7 @@ describe('enforce mode', () => {
     expect(renderPlanMarkdown(p)).toMatch(/\n🛡️ added by the break-glass guard \(emergencyAccess\.mode: enforce\): excludeUsers user:bg1@\u200bcontoso\.onmicrosoft\.com\n/);
 
     // Applied and read back: all three exclusions are in the tenant; a second plan has nothing to do.
-    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} });
+    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger });
     expect(outcome.verification).toEqual([]);
     expect(outcome.failed).toBe(0);
     const live = (await connection.tenant.read()).policies.find((x) => String(x['displayName']).startsWith('CA006'))!;

@@ -20,6 +20,7 @@ import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, type Harness } from '../fixtures/emulator/client.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const STRENGTHS = '/policies/authenticationStrengthPolicies';
 const FIDO2 = '#microsoft.graph.fido2CombinationConfiguration';
@@ -122,7 +123,7 @@ describe('caac: plan, apply, backup and restore of a strength with configuration
     return outcome.plan;
   };
   const apply = async (p: Plan, only?: string) => {
-    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)), source: madeHere(p, cwd, only) }, { allowDelete: true, keepGoing: false, log: () => {} });
+    const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, `snap-${Math.random()}`)), source: madeHere(p, cwd, only) }, { allowDelete: true, keepGoing: false, log: silentLogger });
     expect(outcome.failed).toBe(0);
     expect(outcome.verification).toEqual([]);
     return outcome;

@@ -13,6 +13,7 @@ import { SafetyError } from '../../src/errors.js';
 import { connectGraph } from '../../src/graph/connect.js';
 import { requestsSince } from '../../src/model/tenant.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const SET = 'outage-mfa';
@@ -52,7 +53,7 @@ test.each([
   const before = emu.requests();
   for (const dryRun of [true, false]) {
     const connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
-    const attempt = runContingency('activate', SET, { ...connection, store: filePolicyStore(dir) }, { dryRun, log: () => {} });
+    const attempt = runContingency('activate', SET, { ...connection, store: filePolicyStore(dir) }, { dryRun, log: silentLogger });
     await expect(attempt).rejects.toThrow(SafetyError);
     await expect(attempt).rejects.toThrow(/^cannot activate contingency set "outage-mfa": the emergency-access accounts of caac\.yml cannot be checked: .*\. Nothing was changed$/);
     await expect(attempt).rejects.toThrow(reason);
@@ -65,6 +66,6 @@ test.each([
 test('with the group resolved, the same set activates (the refusal above is the guard, not the set)', async () => {
   emergencyAccess('  groups: ["group:CA-BreakGlass"]\n');
   const connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
-  const outcome = await runContingency('activate', SET, { ...connection, store: filePolicyStore(dir) }, { dryRun: true, log: () => {} });
+  const outcome = await runContingency('activate', SET, { ...connection, store: filePolicyStore(dir) }, { dryRun: true, log: silentLogger });
   expect(outcome.operations.map((op) => op.body)).toEqual([{ state: 'enabled' }, { state: 'enabled' }, { state: 'enabled' }]);
 });

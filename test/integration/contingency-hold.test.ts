@@ -26,6 +26,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { lineLogger } from '../../src/ports/logger.js';
 
 const SET = 'outage-mfa';
 const CA901 = 'policies/ca901-contingency-require-compliant-device-when-mfa-is-unavailable.json';
@@ -69,12 +70,12 @@ async function plan(): Promise<Plan> {
 let snapshotCount = 0;
 async function apply(p: Plan, o: Partial<ApplyOptions> = {}): Promise<ApplyOutcome> {
   const store = fileSnapshotStore(join(cwd, `snapshot-${++snapshotCount}`));
-  return runApply(p, { tenant: connection.tenant, snapshots: store, source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: (l) => lines.push(l), ...o });
+  return runApply(p, { tenant: connection.tenant, snapshots: store, source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: lineLogger((l) => lines.push(l)), ...o });
 }
 
 /** `caac contingency <action> [set]`; `set: null` for the status of every set. */
 const contingency = (action: ContingencyAction, set: string | null = SET): Promise<ContingencyOutcome> =>
-  runContingency(action, set ?? undefined, { ...connection, store: filePolicyStore(repoDir()) }, { dryRun: false, log: (l) => lines.push(l) });
+  runContingency(action, set ?? undefined, { ...connection, store: filePolicyStore(repoDir()) }, { dryRun: false, log: lineLogger((l) => lines.push(l)) });
 
 async function tenantPolicies(): Promise<JsonObject[]> {
   return (await connection.tenant.read()).policies;

@@ -13,6 +13,7 @@ import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import { requestsSince } from '../../src/model/tenant.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const DIR = 'examples/conditional-access';
 const SET = 'outage-mfa';
@@ -35,7 +36,7 @@ beforeEach(() => {
 });
 
 const run = (action: 'status' | 'activate' | 'deactivate', dryRun = false, set: string | undefined = SET): Promise<ContingencyOutcome> =>
-  runContingency(action, set, { ...graph, store: filePolicyStore(DIR) }, { dryRun, log: (line) => lines.push(line) });
+  runContingency(action, set, { ...graph, store: filePolicyStore(DIR) }, { dryRun, log: lineLogger((line) => lines.push(line)) });
 
 async function states(): Promise<Record<string, string>> {
   const snapshot = await graph.tenant.read();
@@ -140,7 +141,7 @@ test('activation is refused, before any write, when a policy it switches on woul
     for (const dryRun of [true, false]) {
       // A fresh connection each time: nothing remembered from earlier look-ups.
       const fresh = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 200 });
-      await expect(runContingency('activate', SET, { ...fresh, store: filePolicyStore(DIR) }, { dryRun, log: () => {} })).rejects.toThrow(
+      await expect(runContingency('activate', SET, { ...fresh, store: filePolicyStore(DIR) }, { dryRun, log: silentLogger })).rejects.toThrow(
         /^cannot activate contingency set "outage-mfa": break-glass-not-excluded: after this update, the enabled policy "CA902 [^"]+" would block the emergency-access group:CA-BreakGlass: exclude it\. Nothing was changed/,
       );
     }

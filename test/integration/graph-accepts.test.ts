@@ -22,6 +22,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { applySucceeded } from '../../src/render/apply-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
@@ -63,7 +64,7 @@ async function plan(root: string): Promise<Plan> {
 const work = (p: Plan) => p.operations.filter((o) => o.action !== 'noop').map((o) => `${o.action} ${o.displayName}`);
 
 async function applyAll(p: Plan, snapshotDir: string): Promise<void> {
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir), source: madeHere(p) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(snapshotDir), source: madeHere(p) }, { allowDelete: false, keepGoing: false, log: silentLogger });
   expect(applySucceeded(outcome)).toBe(true);
 }
 

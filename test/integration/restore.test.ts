@@ -16,6 +16,8 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
+import { lineLogger } from '../../src/ports/logger.js';
+import type { Logger } from '../../src/ports/logger.js';
 
 let emulator: RunningEmulator;
 let graph: ReturnType<typeof connectGraph>;
@@ -35,7 +37,7 @@ const auth = { authorization: 'Bearer t', 'content-type': 'application/json' };
 const policies = async () =>
   ((await (await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies`, { headers: auth })).json()) as { value: { id: string; displayName: string }[] }).value;
 
-async function restore(options: { only?: string; prune?: boolean; log?: (line: string) => void } = {}): Promise<Plan> {
+async function restore(options: { only?: string; prune?: boolean; log?: Logger } = {}): Promise<Plan> {
   const outcome = await planRestore(filePolicyStore(backup), graph, { from: backup, apiVersion: 'v1.0', ...options });
   if (outcome.status !== 'planned') throw new Error(`restore did not plan: ${outcome.status}`);
   return outcome.plan;
@@ -45,10 +47,10 @@ test('a policy deleted since the backup is restored from deletedItems with its i
   const victim = (await policies()).find((p) => p.displayName.startsWith('CA004'))!;
   await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies/${victim.id}`, { method: 'DELETE', headers: auth });
   const lines: string[] = [];
-  const plan = await restore({ log: (line) => lines.push(line) });
+  const plan = await restore({ log: lineLogger((line) => lines.push(line)) });
   const op = plan.operations.find((o) => o.action === 'create')!;
   expect(op).toMatchObject({ displayName: victim.displayName, restoreFrom: victim.id });
-  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')), source: madeHere(plan) }, { allowDelete: false, keepGoing: false, log: (line) => lines.push(line) });
+  const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(join(backup, '..', 'snap')), source: madeHere(plan) }, { allowDelete: false, keepGoing: false, log: lineLogger((line) => lines.push(line)) });
   // It says where the object comes back from, when it plans and when it applies.
   expect(lines).toContain(`"${victim.displayName}" is in deleted items (the recycle bin): restore from deleted items, keeping its id ${victim.id}`);
   expect(lines.some((l) => l.includes(`restore policy "${victim.displayName}" from deleted items ok`))).toBe(true);

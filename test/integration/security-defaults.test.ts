@@ -19,6 +19,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { harness, minimalPolicy, type Harness } from '../fixtures/emulator/client.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const SD = '/policies/identitySecurityDefaultsEnforcementPolicy';
 const POLICIES = '/identity/conditionalAccess/policies';
@@ -149,7 +150,7 @@ describe('caac plan', () => {
     if (planned.status !== 'planned') throw new Error(planned.status);
     expect((await h.g('PATCH', SD, { isEnabled: true })).status).toBe(204);
     const writes = () => Object.entries(h.emu.requests().byEndpoint).filter(([k]) => /^(POST|PATCH|DELETE) \/v1\.0\/identity/.test(k)).length;
-    const error = await runApply(planned.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(planned.plan, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} }).then(
+    const error = await runApply(planned.plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(planned.plan, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -159,9 +160,9 @@ describe('caac plan', () => {
     expect(writes()).toBe(0);
 
     const lines: string[] = [];
-    const dry = runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: true, log: (l) => lines.push(l) });
+    const dry = runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: true, log: lineLogger((l) => lines.push(l)) });
     await expect(dry).rejects.toThrow(/^activate contingency set "outage-mfa" refused, nothing was changed: security defaults are on .* would enable 3 policies/s);
-    await expect(runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: () => {} })).rejects.toBeInstanceOf(SafetyError);
+    await expect(runContingency('activate', 'outage-mfa', { ...connection, store: filePolicyStore(join(cwd, 'conditional-access')) }, { dryRun: false, log: silentLogger })).rejects.toBeInstanceOf(SafetyError);
     expect(writes()).toBe(0);
   });
 

@@ -16,6 +16,7 @@ import { connectGraph, type GraphConnectionOptions } from '../../src/graph/conne
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { fakeJwt } from '../fixtures/fake-jwt.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const TENANT_A = 'aaaaaaaa-1111-4111-8111-111111111111';
 const TENANT_B = 'bbbbbbbb-2222-4222-8222-222222222222';
@@ -148,7 +149,7 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
     const connection = connect(b, fakeJwt({ tid: TENANT_B }), { tenantId: TENANT_A, tenantIdSource: '--tenant-id' });
     const { tenant } = connection;
     const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
-    const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} });
+    const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: silentLogger });
     expect(outcome.error).toBeInstanceOf(ConfigurationError);
     expect(String((outcome.error as Error).message)).toContain(`the token belongs to tenant ${TENANT_B}, but --tenant-id says ${TENANT_A}`);
     expect(outcome.applied).toBe(0);
@@ -161,7 +162,7 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
     const connection = connect(b, fakeJwt({ tid: TENANT_B }));
     const { tenant } = connection;
     const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
-    const error = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
+    const error = await runApply(plan, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: silentLogger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetyError);
     expect((error as Error).message).toContain(`the plan was made for tenant ${TENANT_A}, but this connection reaches tenant ${TENANT_B}`);
     // Only the three lists: no write.
@@ -174,7 +175,7 @@ describe('apply: the plan\'s tenant against the token\'s', () => {
     const connection = connect(a, fakeJwt({ tid: TENANT_A }));
     const { tenant } = connection;
     const source = reviewedPlanSource(filePolicyStore('conditional-access', { cwd }), connection, 'conditional-access');
-    const error = await runApply(edited, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: () => {} }).catch((e: unknown) => e);
+    const error = await runApply(edited, { tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source }, { allowDelete: false, keepGoing: false, log: silentLogger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetyError);
     expect((error as Error).message).toContain('the plan was made for tenant (none named)');
   });

@@ -17,6 +17,7 @@ import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 let emu: RunningEmulator;
 let cwd: string;
@@ -66,7 +67,7 @@ test('prune of a trusted location: two steps in the plan, untrusted then deleted
   expect(plan.warnings.find((w) => w.displayName === 'Old HQ')?.message).toContain('first marked untrusted');
 
   const before = emu.requests().byEndpoint;
-  const applied = await runApply(plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(plan, cwd) }, { allowDelete: true, keepGoing: false, log: () => {} });
+  const applied = await runApply(plan, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 'snap')), source: madeHere(plan, cwd) }, { allowDelete: true, keepGoing: false, log: silentLogger });
   expect(applied.failed).toBe(0);
   expect(applied.verification).toEqual([]);
   const spent = (endpoint: string): number => (emu.requests().byEndpoint[endpoint] ?? 0) - (before[endpoint] ?? 0);

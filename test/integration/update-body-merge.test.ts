@@ -17,6 +17,7 @@ import { normalizeDocument } from '../../src/normalize/normalize-document.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA013 = 'policies/ca013-limit-administrator-sessions.json';
@@ -64,7 +65,7 @@ function mergePatch(stored: JsonObject, body: JsonObject): JsonObject {
 test('a file that removes nested conditions and a session control: the body clears them, Graph would merge to the file, apply converges', async () => {
   // Start from a tenant that holds what the examples declare.
   const first = await plan();
-  if (first.summary.create + first.summary.update > 0) await runApply(first, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's0')), source: madeHere(first, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  if (first.summary.create + first.summary.update > 0) await runApply(first, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's0')), source: madeHere(first, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger });
 
   edit(CA014, (o) => {
     delete o['conditions']!['platforms'];
@@ -91,7 +92,7 @@ test('a file that removes nested conditions and a session control: the body clea
     expect(normalizeDocument('policy', mergePatch(stored, op.body!), { apiVersion: 'v1.0' })).toEqual(normalizeDocument('policy', op.body!, { apiVersion: 'v1.0' }));
   }
 
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's1')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's1')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger });
   expect(outcome.failed).toBe(0);
   expect(outcome.verification).toEqual([]);
   const after = await connection.tenant.read();
@@ -103,7 +104,7 @@ test('a file that removes nested conditions and a session control: the body clea
 
 test('a file that keeps an object but drops some of its values (sign-in frequency from every 4 hours to every time): the body clears them, apply converges', async () => {
   const first = await plan();
-  if (first.summary.create + first.summary.update > 0) await runApply(first, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's0')), source: madeHere(first, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  if (first.summary.create + first.summary.update > 0) await runApply(first, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's0')), source: madeHere(first, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger });
   edit(CA013, (o) => {
     o['sessionControls']!['signInFrequency'] = { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' };
     o['sessionControls']!['persistentBrowser'] = { isEnabled: true };
@@ -113,7 +114,7 @@ test('a file that keeps an object but drops some of its values (sign-in frequenc
   expect(op.displayName).toBe('CA013 - Limit administrator sessions');
   const frequency = (op.body!['sessionControls'] as JsonObject)['signInFrequency'] as JsonObject;
   expect(frequency).toMatchObject({ frequencyInterval: 'everyTime', type: null, value: null });
-  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's1')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: () => {} });
+  const outcome = await runApply(p, { tenant: connection.tenant, snapshots: fileSnapshotStore(join(cwd, 's1')), source: madeHere(p, cwd) }, { allowDelete: false, keepGoing: false, log: silentLogger });
   expect(outcome.results.map((r) => r.error ?? r.status)).toEqual(['applied']);
   expect(outcome.verification).toEqual([]);
   expect((await plan()).summary).toMatchObject({ create: 0, update: 0, delete: 0 });

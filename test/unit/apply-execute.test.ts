@@ -10,6 +10,7 @@ import { GraphError } from '../../src/errors.js';
 import type { DocumentKind, JsonObject } from '../../src/model/documents.js';
 import type { PlanOperation } from '../../src/model/plan.js';
 import type { Tenant } from '../../src/ports/tenant.js';
+import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 type Step = 'ok' | 'unclear-created' | 'unclear-not-created' | 'bad-request';
 
@@ -110,7 +111,7 @@ function fakeTime(timeoutMs = 10_000) {
 }
 
 const policy = (displayName: string, extra: JsonObject = {}): PlanOperation => ({ kind: 'policy', action: 'create', displayName, changes: [], body: { displayName, ...extra } });
-const run = (ops: PlanOperation[], tenant: Tenant, keepGoing = false, confirm = fakeTime().confirm) => executeOperations(ops, tenant, { keepGoing, log: () => {}, confirm });
+const run = (ops: PlanOperation[], tenant: Tenant, keepGoing = false, confirm = fakeTime().confirm) => executeOperations(ops, tenant, { keepGoing, log: silentLogger, confirm });
 const creates = (calls: string[]) => calls.filter((c) => c.startsWith('create'));
 
 describe('a create whose answer was lost', () => {
@@ -180,7 +181,7 @@ describe('a create whose answer was lost', () => {
   test('a name with a control character is escaped in the progress line', async () => {
     const { tenant } = fakeTenant([]);
     const lines: string[] = [];
-    await executeOperations([policy('CA100\n[2/2] create policy "forged" ok')], tenant, { keepGoing: false, log: (l) => lines.push(l) });
+    await executeOperations([policy('CA100\n[2/2] create policy "forged" ok')], tenant, { keepGoing: false, log: lineLogger((l) => lines.push(l)) });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('CA100\\n[2/2]');
   });
