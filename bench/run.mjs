@@ -195,7 +195,7 @@ async function main() {
   const bundled = CLI === resolve('dist/cli.js');
   const previous = !bundled && existsSync(options.out) ? JSON.parse(readFileSync(options.out, 'utf8')) : undefined;
   console.log(bundled ? 'cold start …' : `cold start and bundle size: carried over from ${previous?.generatedAt ?? 'nothing (no earlier results)'}`);
-  const coldStart = bundled ? measureColdStart() : { ...previous?.coldStart, from: previous?.coldStartFrom ?? previous?.generatedAt };
+  const coldStart = bundled ? measureColdStart() : { ...previous?.coldStart, from: previous?.coldStart?.from ?? previous?.generatedAt };
   const bundle = bundled ? bundleSize() : { ...previous?.bundle, from: previous?.bundle?.from ?? previous?.generatedAt };
   const results = {
     generatedAt: new Date().toISOString(),
