@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { measureColdStart } from './cold-start.mjs';
+import { formatColdStart, measureColdStart } from './cold-start.mjs';
 import { admin, assertBundle, copyRepo, runCli, startCountingProxy, startEmulator, tempDir, throttledCount, writeJson, parseArgs, CLI } from './harness.mjs';
 import { countReferences, generateTenant, referenceMix } from './tenant-generator.mjs';
 
@@ -214,7 +214,8 @@ async function main() {
     bundle: { cliBytes: bundle.cliBytes, distBytes: bundle.distBytes, ...(bundle.from ? { from: bundle.from } : {}) },
   };
   console.log('\n' + table(rows));
-  console.log(`\ncold start (median of ${coldStart.nodeBare.runs}): node -e 0 ${coldStart.nodeBare.medianMs} ms, caac --version ${coldStart.version.medianMs} ms, caac validate (examples) ${coldStart.validate.medianMs} ms`);
+  if (bundled) console.log(`\n${formatColdStart(coldStart)}`);
+  else console.log(`\ncold start (carried over from ${coldStart.from}, median of ${coldStart.nodeBare?.runs}): node -e 0 ${coldStart.nodeBare?.medianMs} ms, caac --version ${coldStart.version?.medianMs} ms, caac validate ${coldStart.validate?.medianMs} ms`);
   for (const l of validateLines) console.log(l);
   console.log(`bundle: dist/cli.js ${(bundle.cliBytes / 1024).toFixed(0)} KiB, dist/ ${(bundle.distBytes / 1024).toFixed(0)} KiB`);
   console.log(`total ${results.totalSeconds} s; wrote ${options.out}`);

@@ -6,35 +6,25 @@ import * as core from '@actions/core';
 import * as runnerLog from '../github/log.js';
 import { ConfigurationError, GitHubApiError, GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { InputError, parseInputs } from './inputs.js';
-import { applyAction } from './apply.js';
-import { backupAction } from './backup.js';
-import { contingencyAction } from './contingency.js';
-import { planAction } from './plan.js';
-import { actionPorts } from './github-ports.js';
-import { validateAction } from './validate.js';
+import { actionPorts, type ActionPorts } from './github-ports.js';
+import type { ActionCommand, ActionInputs } from './inputs.js';
+
+/** Each command's step, loaded only when the action runs that command. */
+const STEPS: Record<ActionCommand, () => Promise<(inputs: ActionInputs, ports: ActionPorts) => Promise<void>>> = {
+  validate: async () => (await import('./validate.js')).validateAction,
+  plan: async () => (await import('./plan.js')).planAction,
+  apply: async () => (await import('./apply.js')).applyAction,
+  backup: async () => (await import('./backup.js')).backupAction,
+  contingency: async () => (await import('./contingency.js')).contingencyAction,
+};
 
 async function run(): Promise<void> {
   try {
     const inputs = parseInputs(process.env);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const ports = actionPorts(inputs);
-    switch (inputs.command) {
-      case 'validate':
-        await validateAction(inputs);
-        break;
-      case 'plan':
-        await planAction(inputs, ports);
-        break;
-      case 'apply':
-        await applyAction(inputs, ports);
-        break;
-      case 'backup':
-        await backupAction(inputs, ports);
-        break;
-      case 'contingency':
-        await contingencyAction(inputs, ports);
-        break;
-    }
+    const step = await STEPS[inputs.command]();
+    await step(inputs, ports);
   } catch (error) {
     if (error instanceof GraphError || error instanceof GitHubApiError || error instanceof SafetyError || error instanceof StalePlanError) {
       runnerLog.setFailed(`caac: ${error.message}`);

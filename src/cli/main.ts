@@ -7,15 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { reportError } from './fail.js';
-import { registerDemo } from './demo-command.js';
-import { registerEmulator } from './emulator-command.js';
-import { registerInit } from './init-command.js';
-import { registerApply } from './apply-command.js';
-import { registerBackup } from './backup-command.js';
-import { registerContingency } from './contingency-command.js';
-import { registerPlan } from './plan-command.js';
-import { registerRestore } from './restore-command.js';
-import { registerValidate } from './validate-command.js';
+import { commandsFor, loadCommand } from './lazy-commands.js';
 import { writeErr, printErrLine } from './output.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,15 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "caac --help" for usage)')
     .configureOutput({ writeErr });
-  registerInit(program, setExit);
-  registerValidate(program, setExit);
-  registerPlan(program, setExit);
-  registerApply(program, setExit);
-  registerRestore(program, setExit);
-  registerBackup(program, setExit);
-  registerContingency(program, setExit);
-  registerEmulator(program);
-  registerDemo(program, setExit);
+  const names = commandsFor(argv);
+  const registers = await Promise.all(names.map(loadCommand));
+  for (const register of registers) register(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -5,16 +5,7 @@
  * part of a description or an error.
  */
 import { readFileSync } from 'node:fs';
-import {
-  AzureCliCredential,
-  ClientAssertionCredential,
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  WorkloadIdentityCredential,
-  type AccessToken,
-  type TokenCredential,
-} from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { ConfigurationError } from '../errors.js';
 import type { Cloud } from './clouds.js';
 
@@ -74,6 +65,29 @@ export class StaticTokenCredential implements TokenCredential {
   }
 }
 
+type Identity = typeof import('@azure/identity');
+
+/**
+ * An @azure/identity credential, built when the first token is asked for: the identity stack (MSAL
+ * and its HTTP pipeline, a fifth of the bundle) loads only when caac signs in with it, never for a
+ * static token, an emulator, validate or --version.
+ */
+export class LazyCredential implements TokenCredential {
+  private built?: Promise<TokenCredential>;
+
+  constructor(private readonly build: (identity: Identity) => TokenCredential) {}
+
+  /** The credential itself (loading @azure/identity the first time). */
+  load(): Promise<TokenCredential> {
+    this.built ??= import('@azure/identity').then((identity) => this.build(identity));
+    return this.built;
+  }
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    return (await this.load()).getToken(scopes, options);
+  }
+}
+
 /** GitHub's id-token endpoint, as @actions/core's getIDToken calls it; used when the face passes no getIdToken. */
 export function githubIdTokenFromEnv(env: Record<string, string | undefined>): ((audience: string) => Promise<string>) | undefined {
   const url = nonEmpty(env.ACTIONS_ID_TOKEN_REQUEST_URL);
@@ -116,7 +130,7 @@ export function detectAuthMethod(o: Pick<CredentialOptions, 'auth' | 'env' | 'to
   return 'azure-cli';
 }
 
-/** Builds the credential (no network: @azure/identity signs in on the first getToken). */
+/** Chooses the credential (no network, and no @azure/identity until the first getToken). */
 export function chooseCredential(o: CredentialOptions): ChosenCredential {
   const method = detectAuthMethod(o);
   const env = o.env;
@@ -150,37 +164,39 @@ export function chooseCredential(o: CredentialOptions): ChosenCredential {
         throw new ConfigurationError("GitHub OIDC needs an id token, which GitHub provides only to jobs with 'permissions: id-token: write' (ACTIONS_ID_TOKEN_REQUEST_URL is not set).");
       }
       // The GitHub token lives about five minutes: fetch a fresh one every time Entra ID asks.
-      const credential = new ClientAssertionCredential(ids.tenantId, ids.clientId, () => getIdToken(OIDC_AUDIENCE), { authorityHost });
+      const credential = new LazyCredential((az) => new az.ClientAssertionCredential(ids.tenantId, ids.clientId, () => getIdToken(OIDC_AUDIENCE), { authorityHost }));
       return { method, credential, tenantId: ids.tenantId, clientId: ids.clientId, description: `GitHub OIDC (federated credential) for ${app(ids.tenantId, ids.clientId)}` };
     }
     case 'secret': {
       const ids = need('a client secret');
       const secret = nonEmpty(env.AZURE_CLIENT_SECRET);
       if (secret === undefined) throw new ConfigurationError('Client secret sign-in needs the secret: set the AZURE_CLIENT_SECRET environment variable (from a secret store, never a file in the repository).');
-      return { method, credential: new ClientSecretCredential(ids.tenantId, ids.clientId, secret, { authorityHost }), tenantId: ids.tenantId, clientId: ids.clientId, description: `client secret for ${app(ids.tenantId, ids.clientId)}` };
+      return { method, credential: new LazyCredential((az) => new az.ClientSecretCredential(ids.tenantId, ids.clientId, secret, { authorityHost })), tenantId: ids.tenantId, clientId: ids.clientId, description: `client secret for ${app(ids.tenantId, ids.clientId)}` };
     }
     case 'certificate': {
       const ids = need('a client certificate');
       const certificatePath = nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH);
       if (certificatePath === undefined) throw new ConfigurationError('Certificate sign-in needs a PEM file with the certificate and its private key: set the AZURE_CLIENT_CERTIFICATE_PATH environment variable.');
       const certificatePassword = nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PASSWORD);
-      const credential = new ClientCertificateCredential(ids.tenantId, ids.clientId, certificatePassword === undefined ? { certificatePath } : { certificatePath, certificatePassword }, { authorityHost });
+      const credential = new LazyCredential(
+        (az) => new az.ClientCertificateCredential(ids.tenantId, ids.clientId, certificatePassword === undefined ? { certificatePath } : { certificatePath, certificatePassword }, { authorityHost }),
+      );
       return { method, credential, tenantId: ids.tenantId, clientId: ids.clientId, description: `client certificate ${certificatePath} for ${app(ids.tenantId, ids.clientId)}` };
     }
     case 'workload-identity': {
       const ids = need('workload identity');
       const tokenFilePath = nonEmpty(env.AZURE_FEDERATED_TOKEN_FILE);
       if (tokenFilePath === undefined) throw new ConfigurationError('Workload identity sign-in needs the federated token file: set the AZURE_FEDERATED_TOKEN_FILE environment variable.');
-      const credential = new WorkloadIdentityCredential({ tenantId: ids.tenantId, clientId: ids.clientId, tokenFilePath, authorityHost });
+      const credential = new LazyCredential((az) => new az.WorkloadIdentityCredential({ tenantId: ids.tenantId, clientId: ids.clientId, tokenFilePath, authorityHost }));
       return { method, credential, tenantId: ids.tenantId, clientId: ids.clientId, description: `workload identity (token file ${tokenFilePath}) for ${app(ids.tenantId, ids.clientId)}` };
     }
     case 'managed-identity': {
-      const credential = clientId === undefined ? new ManagedIdentityCredential({ authorityHost }) : new ManagedIdentityCredential({ clientId, authorityHost });
+      const credential = new LazyCredential((az) => (clientId === undefined ? new az.ManagedIdentityCredential({ authorityHost }) : new az.ManagedIdentityCredential({ clientId, authorityHost })));
       const who = clientId === undefined ? 'system-assigned managed identity' : `user-assigned managed identity ${short(clientId)}`;
       return { method, credential, tenantId, clientId, description: `${who}${tenantId === undefined ? '' : ` in tenant ${short(tenantId)}`}${cloudNote}` };
     }
     case 'azure-cli': {
-      const credential = new AzureCliCredential(tenantId === undefined ? {} : { tenantId });
+      const credential = new LazyCredential((az) => new az.AzureCliCredential(tenantId === undefined ? {} : { tenantId }));
       return { method, credential, tenantId, clientId, description: `the Azure CLI's signed-in account${tenantId === undefined ? '' : ` in tenant ${short(tenantId)}`}${cloudNote} (run 'az login' first)` };
     }
   }

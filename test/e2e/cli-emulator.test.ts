@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { copyExample, GOOD_POLICY, writeRepo } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 
@@ -135,3 +136,69 @@ describe('caac demo (bundled CLI)', () => {
     expect(restored).toMatch(/"CA001 - Block legacy authentication": 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
   });
 });
+
+describe('caac demo --dir (bundled CLI)', () => {
+  /** Every file under a folder with its content: the demo must leave the repository it is given as it was. */
+  const contents = (root: string): Record<string, string> =>
+    Object.fromEntries(
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+    );
+
+  test('runs the same story on a copy of the example repository, and leaves the copy as it was', () => {
+    const cwd = copyExample('caac-demo-dir-');
+    const before = contents(join(cwd, 'conditional-access'));
+    const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'conditional-access'], { cwd, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Step 2/14  caac validate --dir conditional-access\n');
+    expect(r.stdout).toMatch(/Step 3\/14 {2}caac plan --dir conditional-access --graph-url http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged');
+    // The edit is a policy the repository describes; the contingency set is the one its caac.yml defines.
+    expect(r.stdout).toMatch(/Step 4\/14 {2}someone edits the tenant in the portal: the report-only policy "CA\d{3} - [^"]+" is switched on/);
+    expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
+    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate outage-mfa\n');
+    expect(r.stdout).toContain('outage-mfa: Multifactor authentication is unavailable (an MFA provider or Entra outage).');
+    expect(r.stdout.split('Step 11/14')[1]!.split('Step 12/14')[0]).toMatch(/outage-mfa: active since \S+; 3 held/);
+    expect(r.stdout).toMatch(/: 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
+    expect(contents(join(cwd, 'conditional-access'))).toEqual(before);
+  });
+
+  test('on a repository with its own policies and contingency set, the tenant takes it first, and the set named in its caac.yml is switched', () => {
+    const cwd = writeRepo({
+      'ca/caac.yml': 'emergencyAccess:\n  groups: ["group:CA-BreakGlass"]\ncontingency:\n  token-outage:\n    description: Tokens cannot be issued. Second sentence.\n    activate: ["Ours - Standby"]\n',
+      'ca/policies/live.json': { ...GOOD_POLICY, displayName: 'Ours - Live', state: 'enabledForReportingButNotEnforced', conditions: { ...GOOD_POLICY.conditions, users: { includeUsers: ['All'], excludeGroups: ['group:CA-BreakGlass'] } } },
+      'ca/policies/standby.json': { ...GOOD_POLICY, displayName: 'Ours - Standby', state: 'disabled', conditions: { ...GOOD_POLICY.conditions, users: { includeUsers: ['All'], excludeGroups: ['group:CA-BreakGlass'] } } },
+    });
+    const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'ca'], { cwd, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged; 25 not managed here');
+    expect(r.stdout).toContain("caac apply --auto-approve: the emulator's tenant takes the repository");
+    expect(r.stdout).toContain('someone edits the tenant in the portal: the report-only policy "Ours - Live" is switched on');
+    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate token-outage\n');
+    expect(r.stdout).toContain('token-outage: Tokens cannot be issued.\n');
+    expect(r.stdout).toMatch(/token-outage: active since \S+; 1 held/);
+    expect(r.stdout).toMatch(/Step 12\/14 .*token-outage/);
+  });
+
+  test('on a repository with no policies and no contingency set, says which steps it skips, and still exits 0', () => {
+    const cwd = writeRepo({ 'empty/policies/.gitkeep': '' });
+    const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'empty'], { cwd, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Step 4/14  someone edits the tenant in the portal: skipped, no policy of the repository is in the tenant to edit');
+    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate … skipped, the repository defines no contingency set');
+    expect(r.stdout).toMatch(/Step 14\/14 .*\n[^]*: 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
+  });
+
+  test('a --dir that is not a folder is a usage error that names it, before any emulator starts', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'caac-demo-nodir-'));
+    const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'missing'], { cwd, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--dir missing: no such folder');
+    expect(r.stdout).toBe('');
+  });
+});
+

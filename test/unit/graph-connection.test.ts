@@ -2,14 +2,14 @@
  * Graph connection pieces that need no network: credential selection, the cloud table,
  * descriptions without secrets, endpoint keys, pacing arithmetic, retry timing, error hints.
  */
-import { AzureCliCredential, ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
+import { AzureCliCredential, ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCredential } from '@azure/identity';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, GraphError } from '../../src/errors.js';
 import { cloudByName } from '../../src/graph/clouds.js';
 import { connectGraph } from '../../src/graph/connect.js';
-import { chooseCredential, detectAuthMethod, StaticTokenCredential, type CredentialOptions } from '../../src/graph/credentials.js';
+import { chooseCredential, detectAuthMethod, LazyCredential, StaticTokenCredential, type CredentialOptions } from '../../src/graph/credentials.js';
 import { odataString } from '../../src/graph/directory.js';
 import { errorFromAnswer, permissionHint } from '../../src/graph/http.js';
 import { backoffDelay, isTransientNetworkError, parseRetryAfter } from '../../src/graph/retry-middleware.js';
@@ -20,6 +20,9 @@ import { TokenBucket } from '../../src/graph/pacing-middleware.js';
 const TENANT = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
 const CLIENT = '1234abcd-0000-4000-8000-00000000beef';
 const SECRET = 'sup3r~s3cret.Value_that-must-not-leak';
+
+/** The credential behind a LazyCredential (built now), or the credential itself. */
+const built = (credential: TokenCredential): Promise<TokenCredential> => (credential instanceof LazyCredential ? credential.load() : Promise.resolve(credential));
 
 const base = (env: Record<string, string | undefined>, extra: Partial<CredentialOptions> = {}): CredentialOptions => ({
   env, cloud: cloudByName('global'), customGraphUrl: false, ...extra,
@@ -36,10 +39,12 @@ describe('credential selection', () => {
     ['workload-identity', { ...ids, AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/token' }, WorkloadIdentityCredential],
     ['managed-identity', { IDENTITY_ENDPOINT: 'http://169.254.169.254/x' }, ManagedIdentityCredential],
     ['azure-cli', {}, AzureCliCredential],
-  ])('%s is detected from the environment and built without network', (method, env, cls) => {
+  ])('%s is detected from the environment and built without network', async (method, env, cls) => {
     const chosen = chooseCredential(base(env));
     expect(chosen.method).toBe(method);
-    expect(chosen.credential).toBeInstanceOf(cls);
+    // @azure/identity's credentials are built when the first token is asked for (it loads only then).
+    expect(chosen.credential).toBeInstanceOf(method === 'token' ? StaticTokenCredential : LazyCredential);
+    expect(await built(chosen.credential)).toBeInstanceOf(cls);
     expect(chosen.description).not.toContain(SECRET);
   });
 
@@ -71,7 +76,7 @@ describe('credential selection', () => {
     expect(chosen.method).toBe('oidc');
     expect(chosen.description).toBe('GitHub OIDC (federated credential) for app 1234abcd… in tenant 3f2b6c1d…');
     // The assertion callback is internal to @azure/identity; reach it as MSAL would.
-    const getAssertion = (chosen.credential as unknown as { getAssertion: () => Promise<string> }).getAssertion;
+    const getAssertion = ((await built(chosen.credential)) as unknown as { getAssertion: () => Promise<string> }).getAssertion;
     expect(typeof getAssertion).toBe('function');
     expect(await getAssertion()).toBe('id-token');
     await getAssertion();
