@@ -26,6 +26,14 @@ export interface Prepared {
 
 const ANNOTATION = /@odata\.|^#microsoft\.graph\./;
 
+/**
+ * An own property, whatever its name: `out["__proto__"] = v` would set the prototype instead,
+ * and a file's "__proto__" member would slip past the schema check (found by `npm run fuzz`).
+ */
+function put(out: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** What one preparation gathers while it walks a document. */
 interface Walk {
   schema: SchemaNode;
@@ -67,7 +75,7 @@ function prepareObject(walk: Walk, value: JsonObject, node: SchemaNode, pointer:
     if (childSchema?.readOnly) {
       // The document's own id stays, without a warning: it follows renames
       // (ARCHITECTURE.md, "Identity"), and backups write it on purpose.
-      if (pointer === '' && key === 'id') out[key] = child;
+      if (pointer === '' && key === 'id') put(out, key, child);
       // A null server field (`templateId: null`) says nothing: drop it quietly.
       else if (child !== null) walk.serverFields.push(path);
       continue;
@@ -80,10 +88,10 @@ function prepareObject(walk: Walk, value: JsonObject, node: SchemaNode, pointer:
         continue;
       }
       walk.notes.push({ rule: 'deprecated', path, message: deprecationMessage(key, childSchema) });
-      out[key] = child;
+      put(out, key, child);
       continue;
     }
-    out[key] = prepareValue(walk, child, childSchema, path);
+    put(out, key, prepareValue(walk, child, childSchema, path));
   }
   return out;
 }

@@ -300,6 +300,18 @@ describe('prepareDocument directly', () => {
   });
 });
 
+describe('a "__proto__" member (found by npm run fuzz, seed 209)', () => {
+  test.each([
+    ['at the top', '{', '{ "__proto__": " ",', '/__proto__'],
+    ['in conditions, holding an object', '"conditions": {', '"conditions": { "__proto__": { "clientAppTypes": ["all"] },', '/conditions/__proto__'],
+  ])('%s is an unknown property: a schema error, never a prototype that hides it', (_, at, inserted, path) => {
+    const text = pretty(basePolicy()).replace(at, inserted);
+    const result = validate({ [FILE]: text, ...WAIVED_SETTINGS });
+    const schema = byRule(result.findings, 'schema');
+    expect(schema.map((f) => [f.severity, f.path])).toContainEqual(['error', path]);
+  });
+});
+
 describe('a $schema link', () => {
   test('is accepted without a finding and left out of the prepared document (never planned or sent)', () => {
     const { result } = check({ $schema: '../.schemas/policy.schema.json', ...basePolicy() });
