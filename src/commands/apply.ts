@@ -12,11 +12,12 @@
  */
 import { snapshotFiles } from '../backup/snapshot-files.js';
 import { executeOperations } from '../apply/execute.js';
+import { concurrentTwins, twinsOf } from '../apply/concurrent-twins.js';
 import { type OperationResult } from '../model/outcomes.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
-import { SafetyError, StalePlanError } from '../errors.js';
+import { GraphError, SafetyError, StalePlanError } from '../errors.js';
 import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
@@ -135,8 +136,10 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   }
   const applied = results.filter((r) => r.status === 'applied');
   const labels = applied.map((r) => `${r.operation.action} ${KIND_LABELS[r.operation.kind]} "${r.operation.displayName}" (${r.id ?? 'no id'})`);
-  const read = await readBack(labels, { tenant, kinds: kindsOf(applied.map((r) => r.operation)), before: live }, (after) => verify(applied, after, plan.apiVersion), confirm, options.log);
-  return outcome(results, { ...read, snapshotDir });
+  const read = await readBack(labels, { tenant, kinds: kindsOf(applied.map((r) => r.operation)), before: live }, (after) => verify(applied, live, after, plan.apiVersion), confirm, options.log);
+  const settled = read.after ? await settleTwins(applied, live, read.after, tenant, plan.apiVersion, options.log) : undefined;
+  const { after: _after, ...report } = settled ?? read;
+  return outcome(results, { ...report, snapshotDir });
 }
 
 /** The plan must be for the tenant this connection reaches (the token's, never a flag), and that tenant as the plan saw it. */
@@ -198,6 +201,43 @@ function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
   }
 }
 
+/**
+ * Twins of what this run created (another apply of the same plan created them too, at the same
+ * time) are removed but one, as every run that sees them would (concurrent-twins.ts); the
+ * read-back's duplicate findings are then made again without them. A twin whose delete fails
+ * stays, and stays reported as a duplicate.
+ */
+async function settleTwins(
+  applied: readonly OperationResult[],
+  before: TenantSnapshot,
+  after: TenantSnapshot,
+  tenant: Tenant,
+  apiVersion: Plan['apiVersion'],
+  log: Logger,
+): Promise<ReadBackResult | undefined> {
+  const twins = concurrentTwins(applied, before, after, apiVersion);
+  if (twins.length === 0) return undefined;
+  const removed = new Set<string>();
+  for (const t of twins) {
+    log.info(`${KIND_LABELS[t.kind]} "${t.displayName}" was created ${t.remove.length + 1} times at once (another apply of the same plan ran beside this one): keeping ${t.keep}, removing ${t.remove.join(', ')}`);
+    for (const id of t.remove) {
+      try {
+        await tenant.remove(t.kind, id);
+        removed.add(id.toLowerCase());
+      } catch (e) {
+        // Already removed by the other run: the same outcome.
+        if (e instanceof GraphError && e.status === 404) removed.add(id.toLowerCase());
+        else log.warning(`could not remove the duplicate ${KIND_LABELS[t.kind]} ${id} (${messageOf(e)}): it stays, and is reported`);
+      }
+    }
+  }
+  const remaining = { ...after };
+  for (const kind of kindsOf(twins)) remaining[kindOfTenantList(kind)] = after[kindOfTenantList(kind)].filter((o) => !removed.has(String(o['id']).toLowerCase()));
+  const check = verify(applied, before, remaining, apiVersion);
+  const verification = [...(check.duplicates ?? []), ...check.differences.map((d) => `unverified: ${d}`)];
+  return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified', after: remaining };
+}
+
 /** Objects named like an applied one, more than once: named in the report, never silent. */
 function duplicatesOf(applied: readonly OperationResult[], after: TenantSnapshot): string[] {
   const problems: string[] = [];
@@ -217,6 +257,8 @@ function duplicatesOf(applied: readonly OperationResult[], after: TenantSnapshot
 export interface ReadBackResult {
   verification: string[];
   readBack: ApplyOutcome['readBack'];
+  /** The tenant as last read back (the kinds written), when a read succeeded. */
+  after?: TenantSnapshot;
   stopped?: string;
   error?: unknown;
 }
@@ -264,7 +306,7 @@ export async function readBack(
     const last = seen.done ? seen.value : seen.last;
     const unverified = seen.done ? [] : last.differences.map((d) => `unverified after ${seen.rounds} read(s) in ${seconds(seen.waitedMs)}: ${d}`);
     const verification = [...(last.duplicates ?? []), ...unverified];
-    return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified' };
+    return { verification, readBack: verification.length === 0 ? 'verified' : 'unverified', after };
   } catch (e) {
     const why = `the read-back failed (${messageOf(e)})`;
     return {
@@ -315,12 +357,12 @@ function findObject(snapshot: TenantSnapshot, kind: DocumentKind, id: string): J
  * Every applied operation must now read back as sent: anything else is reported, field by field;
  * duplicates of an applied object's name apart (they do not go away by waiting).
  */
-function verify(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): ReadBackCheck {
-  const found = differencesOf(applied, after, apiVersion);
+function verify(applied: readonly OperationResult[], before: TenantSnapshot, after: TenantSnapshot, apiVersion: Plan['apiVersion']): ReadBackCheck {
+  const found = differencesOf(applied, before, after, apiVersion);
   return { differences: found.map((d) => d.text), pending: kindsOf(found), duplicates: duplicatesOf(applied, after) };
 }
 
-function differencesOf(applied: readonly OperationResult[], after: TenantSnapshot, apiVersion: Plan['apiVersion']): { kind: DocumentKind; text: string }[] {
+function differencesOf(applied: readonly OperationResult[], before: TenantSnapshot, after: TenantSnapshot, apiVersion: Plan['apiVersion']): { kind: DocumentKind; text: string }[] {
   const problems: { kind: DocumentKind; text: string }[] = [];
   for (const r of applied) {
     const op = r.operation;
@@ -331,7 +373,10 @@ function differencesOf(applied: readonly OperationResult[], after: TenantSnapsho
       continue;
     }
     if (!found) {
-      problem(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
+      // A concurrent apply of the same plan may have removed this run's copy of a create in favour
+      // of its identical twin (concurrent-twins.ts): the object the plan asked for is there.
+      const standIn = op.action === 'create' && r.sent !== undefined && twinsOf(op.kind, r.sent, before, after, apiVersion).length > 0;
+      if (!standIn) problem(`${op.kind} "${op.displayName}" (${r.id ?? 'no id'}) is missing when read back`);
       continue;
     }
     const differences = fieldChanges(normalizeDocument(op.kind, found, { apiVersion }), normalizeDocument(op.kind, r.sent ?? {}, { apiVersion }));

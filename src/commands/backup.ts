@@ -10,7 +10,7 @@
 import { backupFiles, BACKUP_KINDS, type BackupFile } from '../backup/backup-files.js';
 import { planInPlace } from '../backup/in-place.js';
 import { directoryCandidates, directoryReferenceNames, heldIds, snapshotReferenceNames } from '../backup/names.js';
-import { KIND_LABELS } from '../model/documents.js';
+import { KIND_LABELS_PLURAL } from '../model/documents.js';
 import type { BackupStore } from '../ports/backup-store.js';
 import { requestsSince, type ApiVersion, type DirectoryObject, type NameQuery } from '../model/tenant.js';
 import type { Directory } from '../ports/directory.js';
@@ -86,7 +86,7 @@ function duplicateNameWarnings(files: readonly BackupFile[]): string[] {
     for (const same of byName.values()) {
       if (same.length < 2) continue;
       warnings.push(
-        `${same.length} ${KIND_LABELS[kind]}s are named "${same[0]!.displayName}" (${same.map((f) => f.path).join(', ')}): a repository needs unique names, so validate will refuse this backup until one is renamed in the tenant`,
+        `${same.length} ${KIND_LABELS_PLURAL[kind]} are named "${same[0]!.displayName}" (${same.map((f) => f.path).join(', ')}): a repository needs unique names, so validate will refuse this backup until one is renamed in the tenant`,
       );
     }
   }

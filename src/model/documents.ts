@@ -17,6 +17,13 @@ export const KIND_LABELS: Record<DocumentKind, string> = {
   authenticationStrength: 'authentication strength',
 };
 
+/** The labels for more than one: "2 policies", "3 named locations". */
+export const KIND_LABELS_PLURAL: Record<DocumentKind, string> = {
+  policy: 'policies',
+  namedLocation: 'named locations',
+  authenticationStrength: 'authentication strengths',
+};
+
 /** A 1-based line and column. */
 export interface Position {
   line: number;

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { escapeLogValue } from '../model/log-text.js';
-import { KIND_LABELS, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
+import { KIND_LABELS, KIND_LABELS_PLURAL, displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
 import { isBuiltInStrength, isBuiltInStrengthId } from '../model/references.js';
 import type { ResolvedDocument } from '../resolve/resolve-references.js';
 
@@ -72,7 +72,7 @@ export function matchDocuments(kind: DocumentKind, desired: readonly ResolvedDoc
     if (candidates.length > 1) {
       const ids = candidates.map((o) => String(o['id'])).join(', ');
       throw new ConfigurationError(
-        `the tenant holds ${candidates.length} ${label}s named "${displayNameOf(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`,
+        `the tenant holds ${candidates.length} ${KIND_LABELS_PLURAL[kind]} named "${displayNameOf(doc)}" (ids ${ids}), so ${doc.file} cannot be matched by name: rename or delete the extra one${candidates.length > 2 ? 's' : ''} in the portal, or put the intended one's "id" in ${doc.file}`,
         { file: doc.file, path: '/displayName' },
       );
     }

@@ -107,7 +107,7 @@ describe('planChanges: matching', () => {
   test('two tenant objects with one name: a ConfigurationError that tells how to fix it', () => {
     const run = () => plan([resolved('policy', policy('Twin'))], snapshot({ policies: [live(1, policy('Twin')), live(2, policy('twin'))] }));
     expect(run).toThrow(ConfigurationError);
-    expect(run).toThrow(/the tenant holds 2 policys? named "Twin" \(ids .*0001, .*0002\).*rename or delete the extra one in the portal, or put the intended one's "id" in policy-Twin.json/);
+    expect(run).toThrow(/the tenant holds 2 policies named "Twin" \(ids .*0001, .*0002\).*rename or delete the extra one in the portal, or put the intended one's "id" in policy-Twin.json/);
     // With the id in the file, the ambiguity is gone.
     const p = plan([resolved('policy', { ...policy('Twin'), id: id(2) })], snapshot({ policies: [live(1, policy('Twin')), live(2, policy('twin'))] }));
     expect(p.operations[0]).toMatchObject({ id: id(2) });

@@ -1,0 +1,63 @@
+/**
+ * Two applies of the same plan at once (two pipelines, a retried job) both create the same new
+ * object: Graph takes both, and the tenant holds the policy twice. Nothing in Graph can stop the
+ * second create, so apply settles it afterwards, the same way in every run that sees it: among
+ * the *twins* of an object this run created — objects of the same kind and name, identical to
+ * what this run sent, that were not in the tenant when this run read it (so they appeared while
+ * it ran) — the earliest created (then the lowest id) stays and the others go. Every run that
+ * sees the twins picks the same one, so two runs that settle at once delete the same objects
+ * (the second delete finds nothing), and the tenant ends with exactly one.
+ *
+ * An object that differs from what this run sent by any field is never a twin: it is someone's
+ * edit, reported as a duplicate for a person to sort out.
+ */
+import { displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
+import type { OperationResult } from '../model/outcomes.js';
+import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
+import { normalizeDocument } from '../normalize/normalize-document.js';
+import { fieldChanges } from '../plan/field-changes.js';
+
+export interface Twins {
+  kind: DocumentKind;
+  displayName: string;
+  /** The id that stays: the earliest created, then the lowest id. */
+  keep: string;
+  /** The other twins' ids (this run's own among them, or not). */
+  remove: string[];
+}
+
+const nameKey = (value: unknown): string | undefined => (typeof value === 'string' ? value.trim().toLowerCase() : undefined);
+
+/** The twins of every object this run created that `after` shows more than once. */
+export function concurrentTwins(applied: readonly OperationResult[], before: TenantSnapshot, after: TenantSnapshot, apiVersion: ApiVersion): Twins[] {
+  const found: Twins[] = [];
+  for (const r of applied) {
+    if (r.operation.action !== 'create' || r.status !== 'applied' || r.sent === undefined) continue;
+    const twins = twinsOf(r.operation.kind, r.sent, before, after, apiVersion);
+    if (twins.length < 2 || found.some((t) => t.kind === r.operation.kind && twins.some((o) => String(o['id']) === t.keep))) continue;
+    const [keep, ...rest] = [...twins].sort(earliestFirst);
+    found.push({ kind: r.operation.kind, displayName: r.operation.displayName, keep: String(keep!['id']), remove: rest.map((o) => String(o['id'])) });
+  }
+  return found;
+}
+
+/** Objects in `after` of this kind and name, new since `before`, that read as `sent`. */
+export function twinsOf(kind: DocumentKind, sent: JsonObject, before: TenantSnapshot, after: TenantSnapshot, apiVersion: ApiVersion): JsonObject[] {
+  const list = kindOfTenantList(kind);
+  const name = nameKey(displayNameOf({ value: sent }));
+  if (name === undefined) return [];
+  const existed = new Set(before[list].map((o) => String(o['id']).toLowerCase()));
+  const expected = normalizeDocument(kind, sent, { apiVersion });
+  return after[list].filter(
+    (o) => nameKey(o['displayName']) === name && !existed.has(String(o['id']).toLowerCase()) && fieldChanges(normalizeDocument(kind, o, { apiVersion }), expected).length === 0,
+  );
+}
+
+function earliestFirst(a: JsonObject, b: JsonObject): number {
+  const at = (o: JsonObject): string => (typeof o['createdDateTime'] === 'string' ? o['createdDateTime'] : '\uffff');
+  const byTime = at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0;
+  if (byTime !== 0) return byTime;
+  const ia = String(a['id']).toLowerCase();
+  const ib = String(b['id']).toLowerCase();
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
