@@ -327,10 +327,24 @@ const dirNotFound = (id: string): GraphHttpError =>
 /** A directory list: filtered over the stored collection (no copy of it), with Graph's query limits. */
 function dirList(kind: DirectoryKind, filterable: readonly string[]): Handler {
   return (req, ctx) =>
-    ok(listBody(ctx.store.state[kind], req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }, {
+    ok(listBody(indexed(ctx, kind, req.advanced === true), req.params, { baseUrl: ctx.baseUrl, version: ctx.version, path: kind, filterable, pageParam: '$skiptoken', defaultPageSize: PAGE }, {
       advanced: req.advanced === true,
       pathAndQuery: req.pathAndQuery ?? `/${ctx.version}/${req.path}?${req.params.toString()}`,
     }));
+}
+
+/**
+ * What a list reads: the collection, or for an advanced query (`ConsistencyLevel: eventual`) with
+ * `--eventual-consistency` set, the index behind it, which does not show objects created within
+ * that window yet (a group made seconds ago is "not found" by a name look-up).
+ */
+function indexed(ctx: RouteContext, kind: DirectoryKind, advanced: boolean): JsonObject[] {
+  const list = ctx.store.state[kind];
+  if (!advanced || ctx.eventualConsistencyMs <= 0) return list;
+  return list.filter((o) => {
+    const at = ctx.store.createdAt(String(o.id));
+    return at === undefined || ctx.now - at >= ctx.eventualConsistencyMs;
+  });
 }
 
 function dirGet(kind: DirectoryKind, key: (o: JsonObject, v: string) => boolean): Handler {

@@ -133,6 +133,8 @@ export interface StateAccess {
   createdAt(id: string): number | undefined;
 }
 
+const DIRECTORY_KINDS = ['users', 'groups', 'servicePrincipals', 'applications'] as const;
+
 export class Store implements StateAccess {
   state: TenantState;
   /** id → when it was created (ms), for the eventual-consistency window; not persisted. */
@@ -177,8 +179,13 @@ export class Store implements StateAccess {
   }
 
   replace(raw: Json): void {
+    const known = new Set(DIRECTORY_KINDS.flatMap((kind) => this.state[kind].map((o) => String(o.id))));
     this.state = normalizeState(raw);
     this.created.clear();
+    // Directory objects new in this state count as created now: Graph's advanced queries read an
+    // index that lags behind such writes (see router.ts, dirList).
+    const now = Date.now();
+    for (const kind of DIRECTORY_KINDS) for (const o of this.state[kind]) if (!known.has(String(o.id))) this.created.set(String(o.id), now);
     this.forgetVersions();
     this.persist();
   }

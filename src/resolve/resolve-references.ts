@@ -237,7 +237,7 @@ class Applier {
     const all = this.answers.byName.get(queryKey(kind, name)) ?? [];
     const matches = kind === 'app' ? uniqueBy(all.filter((o) => o.appId), (o) => o.appId!.toLowerCase()) : all.filter((o) => o.type === kind);
     const ref = `${kind}:${name}`;
-    if (matches.length === 0) return this.findings.problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id`);
+    if (matches.length === 0) return this.findings.problem(site, `${ref}: no ${NOUN[kind]} with this name in the tenant (${HOW_NAMED[kind]}); fix the name, create the object, or use its id (one created in the last minutes may not be in Graph's search index yet: plan again shortly)`);
     if (matches.length > 1) {
       const candidates = matches.map((o) => (kind === 'app' ? `appId ${o.appId}` : o.id)).join(', ');
       return this.findings.problem(site, `${ref} is ambiguous: ${matches.length} ${NOUN[kind]}s have this name (${candidates}); write the intended id instead, or rename the others`);

@@ -54,7 +54,10 @@ const confirm = { timeoutMs: 60_000, sleep: async () => {}, random: () => 0 };
 test('reads only the kinds written; under lag, again only the kind still differing', async () => {
   const { tenant, reads } = laggingTenant({ policy: 2 });
   const result = await readBack(['a', 'b'], { tenant, kinds: ['policy', 'namedLocation'], before }, check, confirm, silentLogger);
-  expect(result).toEqual({ verification: [], readBack: 'verified' });
+  const { after, ...report } = result;
+  expect(report).toEqual({ verification: [], readBack: 'verified' });
+  // The tenant as last read: the written kinds fresh, the others from before.
+  expect(after?.authenticationStrengths).toEqual(before.authenticationStrengths);
   expect(reads).toEqual([['policy', 'namedLocation'], ['policy'], ['policy']]);
 });
 
