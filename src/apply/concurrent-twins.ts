@@ -61,3 +61,16 @@ function earliestFirst(a: JsonObject, b: JsonObject): number {
   const ib = String(b['id']).toLowerCase();
   return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
+
+/**
+ * After a create whose answer was lost, a look-up by name found several objects. The plan made a
+ * create, so none of them existed when apply read the tenant: when every one reads exactly as
+ * sent, they are twins (this run's and another apply's), and the earliest is the object the plan
+ * asked for. Undefined when any differs: which one is ours cannot be told then.
+ */
+export function settleFoundTwins(kind: DocumentKind, sent: JsonObject, found: readonly JsonObject[], apiVersion: ApiVersion): { keep: string; remove: string[] } | undefined {
+  const expected = normalizeDocument(kind, sent, { apiVersion });
+  if (found.length < 2 || found.some((o) => typeof o['id'] !== 'string' || fieldChanges(normalizeDocument(kind, o, { apiVersion }), expected).length > 0)) return undefined;
+  const [keep, ...rest] = [...found].sort(earliestFirst);
+  return { keep: String(keep!['id']), remove: rest.map((o) => String(o['id'])) };
+}

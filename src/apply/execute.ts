@@ -14,6 +14,8 @@ import type { Tenant } from '../ports/tenant.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from './poll.js';
 import { escapeLogValue } from '../model/log-text.js';
 import type { OperationResult } from '../model/outcomes.js';
+import type { ApiVersion } from '../model/tenant.js';
+import { settleFoundTwins } from './concurrent-twins.js';
 import type { Logger } from '../ports/logger.js';
 
 
@@ -23,6 +25,8 @@ export interface ExecuteOptions {
   clock?: () => number;
   /** How to look for the result of a create or restore whose answer was lost (timeoutMs: --confirm-timeout). */
   confirm?: ConfirmOptions;
+  /** The Graph version the bodies are written for (to compare what a look-up finds with what was sent). */
+  apiVersion?: ApiVersion;
 }
 
 /** Graph may have carried the write out: no answer (0), or a 5xx (a 504 is a gateway that gave up waiting). */
@@ -43,8 +47,10 @@ const PLAN_AGAIN = 'Plan again: the next plan sees what is there.';
  * all the same, and its lists lag behind writes by seconds, so a look-up that finds nothing proves
  * nothing. An earlier version sent the create again after one empty look-up and left up to four
  * copies of a policy under list lag. So: never send it again; look by name, with backoff, for at
- * most the confirm timeout. Found once: created (that id). Found several: stop and name them all
- * (which one is ours cannot be told, and duplicates are never silent). Still not found: stop.
+ * most the confirm timeout. Found once: created (that id). Found several that all read as sent:
+ * twins of a concurrent apply of the same plan, the earliest stays (concurrent-twins.ts). Found
+ * several that differ: stop and name them all (which one is ours cannot be told, and duplicates
+ * are never silent). Still not found: stop.
  */
 async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, options: ExecuteOptions): Promise<string> {
   let lost: GraphError;
@@ -74,6 +80,20 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
     // never ran: send the (idempotent) update that brings them in line.
     if (op.kind === 'authenticationStrength') await tenant.update(op.kind, id, body);
     return id;
+  }
+  const twins = seen.done ? settleFoundTwins(op.kind, body, seen.value, options.apiVersion ?? 'v1.0') : undefined;
+  if (seen.done && twins) {
+    // Another apply of the same plan created it too (concurrent-twins.ts): the earliest stays.
+    options.log.info(`  ${seen.value.length} identical ${kindLabel(op)} objects named ${quoted(op.displayName)} exist (another apply of the same plan ran beside this one): keeping ${twins.keep}, removing ${twins.remove.join(', ')}`);
+    for (const id of twins.remove) {
+      try {
+        await tenant.remove(op.kind, id);
+      } catch (e) {
+        if (!(e instanceof GraphError && e.status === 404)) throw new OutcomeUnknown(`the answer to the create was lost, and the duplicate ${id} of ${quoted(op.displayName)} could not be removed (${escapeLogValue(e instanceof Error ? e.message : String(e))}). Keep one, delete the others, then plan again.`);
+      }
+    }
+    if (op.kind === 'authenticationStrength') await tenant.update(op.kind, twins.keep, body);
+    return twins.keep;
   }
   if (seen.done) {
     const ids = seen.value.map((o) => String(o['id'] ?? '?')).join(', ');

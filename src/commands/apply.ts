@@ -129,7 +129,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const confirm: ConfirmOptions = { ...options.confirm, timeoutMs: options.confirmTimeoutMs ?? options.confirm?.timeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS };
   let results: OperationResult[];
   try {
-    results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm });
+    results = await executeOperations(work, tenant, { keepGoing: options.keepGoing, log: options.log, confirm, apiVersion: plan.apiVersion });
   } catch (e) {
     // executeOperations reports each operation's failure itself; this is a bug, but the report must survive it.
     return { ...notAttempted(`apply stopped unexpectedly (${messageOf(e)}); some operations may have been applied: plan again to see what is there`, e, work), snapshotDir };

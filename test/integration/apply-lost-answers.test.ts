@@ -184,12 +184,13 @@ describe('creates whose answers are lost, under list lag', () => {
     const { graph } = await start(0);
     const cwd = repository();
     const p = await plan(cwd, graph);
-    // Someone else creates a policy by the name caac is about to create, after the plan.
+    // Someone else creates a policy by the name caac is about to create, after the plan, in
+    // another state: not a twin of caac's (an identical one would be, see the test below).
     const spy: Tenant = Object.create(graph.tenant) as Tenant;
     let raced = '';
     spy.create = async (kind, b) => {
       if (kind === 'policy' && raced === '') {
-        const copy = { ...(b as JsonObject) };
+        const copy = { ...(b as JsonObject), state: (b as JsonObject)['state'] === 'disabled' ? 'enabled' : 'disabled' };
         const r = await fetch(`${emu!.url}${CA}/policies`, { method: 'POST', headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' }, body: JSON.stringify(copy) });
         raced = String(((await r.json()) as JsonObject)['id']);
         await faults('rate=1,kinds=lost,methods=POST,seed=2');
@@ -204,6 +205,26 @@ describe('creates whose answers are lost, under list lag', () => {
     expect(copies).toContain(raced);
     expect(failed.error).toContain(`2 policy objects named "${failed.operation.displayName}" now exist (ids ${copies.join(', ')})`);
     expect(renderApplyText(outcome)).toContain(raced);
+  });
+
+  test('the answer is lost and an identical copy exists (another apply of the same plan): the earliest stays, applied', async () => {
+    const { graph } = await start(0);
+    const cwd = repository();
+    const p = await plan(cwd, graph);
+    const spy: Tenant = Object.create(graph.tenant) as Tenant;
+    let raced = '';
+    spy.create = async (kind, b) => {
+      if (kind === 'policy' && raced === '') {
+        const r = await fetch(`${emu!.url}${CA}/policies`, { method: 'POST', headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' }, body: JSON.stringify(b) });
+        raced = String(((await r.json()) as JsonObject)['id']);
+        await faults('rate=1,kinds=lost,methods=POST,seed=2');
+      }
+      return graph.tenant.create(kind, b);
+    };
+    const outcome = await apply(p, spy, cwd, { timeoutMs: 2_000 });
+    const created = outcome.results.find((r) => r.operation.action === 'create' && r.operation.kind === 'policy')!;
+    expect(created).toMatchObject({ status: 'applied', id: raced });
+    expect(named((await state()).policies, created.operation.displayName).map((o) => String(o['id']))).toEqual([raced]);
   });
 
   test('an identical copy made by someone else while the create is answered is a twin: one copy stays, the earliest', async () => {

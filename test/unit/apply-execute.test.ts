@@ -154,7 +154,8 @@ describe('a create whose answer was lost', () => {
 
   test('found several (someone else made one too): stops and names every id', async () => {
     const { tenant, calls } = fakeTenant(['unclear-created'], { existing: ['CA100 - x'] });
-    const results = await run([policy('CA100 - x'), policy('CA101 - y')], tenant, true);
+    // Someone else's policy of that name says something else: not a twin of what caac sent.
+    const results = await run([policy('CA100 - x', { grantControls: { operator: 'OR', builtInControls: ['mfa'] } }), policy('CA101 - y')], tenant, true);
     expect(results[0]).toMatchObject({ status: 'failed', unknown: true });
     expect(results[0]!.error).toContain('2 policy objects named "CA100 - x" now exist (ids old-1, id-2)');
     expect(results[1]!.status).toBe('skipped');
