@@ -6,18 +6,7 @@
 // Built here from the emulator's documented state format only, independently of the client and of
 // test/fixtures, so the benchmark checks the client against a tenant it did not shape.
 import { createHash } from 'node:crypto';
-
-/** mulberry32: small, fast, the same on every platform. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './harness.mjs';
 
 /** A GUID derived from a label and the seed: stable across runs, distinct across labels. */
 export function guid(seed, label) {

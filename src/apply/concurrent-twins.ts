@@ -9,13 +9,15 @@
  * (the second delete finds nothing), and the tenant ends with exactly one.
  *
  * An object that differs from what this run sent by any field is never a twin: it is someone's
- * edit, reported as a duplicate for a person to sort out.
+ * edit, reported as a duplicate for a person to sort out. Only removeTwins writes; the rest is pure.
  */
 import { displayNameOf, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { OperationResult } from '../model/outcomes.js';
 import { kindOfTenantList, type ApiVersion, type TenantSnapshot } from '../model/tenant.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { fieldChanges } from '../plan/field-changes.js';
+import { GraphError } from '../errors.js';
+import type { Tenant } from '../ports/tenant.js';
 
 export interface Twins {
   kind: DocumentKind;
@@ -35,8 +37,7 @@ export function concurrentTwins(applied: readonly OperationResult[], before: Ten
     if (r.operation.action !== 'create' || r.status !== 'applied' || r.sent === undefined) continue;
     const twins = twinsOf(r.operation.kind, r.sent, before, after, apiVersion);
     if (twins.length < 2 || found.some((t) => t.kind === r.operation.kind && twins.some((o) => String(o['id']) === t.keep))) continue;
-    const [keep, ...rest] = [...twins].sort(earliestFirst);
-    found.push({ kind: r.operation.kind, displayName: r.operation.displayName, keep: String(keep!['id']), remove: rest.map((o) => String(o['id'])) });
+    found.push({ kind: r.operation.kind, displayName: r.operation.displayName, ...keepEarliest(twins) });
   }
   return found;
 }
@@ -47,10 +48,20 @@ export function twinsOf(kind: DocumentKind, sent: JsonObject, before: TenantSnap
   const name = nameKey(displayNameOf({ value: sent }));
   if (name === undefined) return [];
   const existed = new Set(before[list].map((o) => String(o['id']).toLowerCase()));
+  const same = readsAs(kind, sent, apiVersion);
+  return after[list].filter((o) => nameKey(o['displayName']) === name && !existed.has(String(o['id']).toLowerCase()) && same(o));
+}
+
+/** Whether an object reads, field by field and normalized as the plan compares, as `sent`. */
+function readsAs(kind: DocumentKind, sent: JsonObject, apiVersion: ApiVersion): (o: JsonObject) => boolean {
   const expected = normalizeDocument(kind, sent, { apiVersion });
-  return after[list].filter(
-    (o) => nameKey(o['displayName']) === name && !existed.has(String(o['id']).toLowerCase()) && fieldChanges(normalizeDocument(kind, o, { apiVersion }), expected).length === 0,
-  );
+  return (o) => fieldChanges(normalizeDocument(kind, o, { apiVersion }), expected).length === 0;
+}
+
+/** The earliest created (then the lowest id) stays: the same choice in every run that sees the same twins. */
+function keepEarliest(twins: readonly JsonObject[]): { keep: string; remove: string[] } {
+  const [keep, ...rest] = [...twins].sort(earliestFirst);
+  return { keep: String(keep!['id']), remove: rest.map((o) => String(o['id'])) };
 }
 
 function earliestFirst(a: JsonObject, b: JsonObject): number {
@@ -69,8 +80,26 @@ function earliestFirst(a: JsonObject, b: JsonObject): number {
  * asked for. Undefined when any differs: which one is ours cannot be told then.
  */
 export function settleFoundTwins(kind: DocumentKind, sent: JsonObject, found: readonly JsonObject[], apiVersion: ApiVersion): { keep: string; remove: string[] } | undefined {
-  const expected = normalizeDocument(kind, sent, { apiVersion });
-  if (found.length < 2 || found.some((o) => typeof o['id'] !== 'string' || fieldChanges(normalizeDocument(kind, o, { apiVersion }), expected).length > 0)) return undefined;
-  const [keep, ...rest] = [...found].sort(earliestFirst);
-  return { keep: String(keep!['id']), remove: rest.map((o) => String(o['id'])) };
+  const same = readsAs(kind, sent, apiVersion);
+  if (found.length < 2 || !found.every((o) => typeof o['id'] === 'string' && same(o))) return undefined;
+  return keepEarliest(found);
+}
+
+/**
+ * Deletes the twins that go. A 404 counts as removed: the other run got there first, the same
+ * outcome. What could not be removed comes back with the reason, for the caller to report.
+ */
+export async function removeTwins(tenant: Tenant, kind: DocumentKind, ids: readonly string[]): Promise<{ removed: string[]; failed: { id: string; reason: string }[] }> {
+  const removed: string[] = [];
+  const failed: { id: string; reason: string }[] = [];
+  for (const id of ids) {
+    try {
+      await tenant.remove(kind, id);
+      removed.push(id);
+    } catch (e) {
+      if (e instanceof GraphError && e.status === 404) removed.push(id);
+      else failed.push({ id, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { removed, failed };
 }

@@ -15,7 +15,7 @@ import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } f
 import { escapeLogValue } from '../model/log-text.js';
 import type { OperationResult } from '../model/outcomes.js';
 import type { ApiVersion } from '../model/tenant.js';
-import { settleFoundTwins } from './concurrent-twins.js';
+import { removeTwins, settleFoundTwins } from './concurrent-twins.js';
 import type { Logger } from '../ports/logger.js';
 
 
@@ -85,12 +85,10 @@ async function createOnce(op: PlanOperation, tenant: Tenant, body: JsonObject, o
   if (seen.done && twins) {
     // Another apply of the same plan created it too (concurrent-twins.ts): the earliest stays.
     options.log.info(`  ${seen.value.length} identical ${kindLabel(op)} objects named ${quoted(op.displayName)} exist (another apply of the same plan ran beside this one): keeping ${twins.keep}, removing ${twins.remove.join(', ')}`);
-    for (const id of twins.remove) {
-      try {
-        await tenant.remove(op.kind, id);
-      } catch (e) {
-        if (!(e instanceof GraphError && e.status === 404)) throw new OutcomeUnknown(`the answer to the create was lost, and the duplicate ${id} of ${quoted(op.displayName)} could not be removed (${escapeLogValue(e instanceof Error ? e.message : String(e))}). Keep one, delete the others, then plan again.`);
-      }
+    const { failed } = await removeTwins(tenant, op.kind, twins.remove);
+    if (failed.length) {
+      const list = failed.map((f) => `${f.id} (${escapeLogValue(f.reason)})`).join(', ');
+      throw new OutcomeUnknown(`the answer to the create was lost, and the duplicates of ${quoted(op.displayName)} could not all be removed: ${list}. Keep one, delete the others, then plan again.`);
     }
     if (op.kind === 'authenticationStrength') await tenant.update(op.kind, twins.keep, body);
     return twins.keep;

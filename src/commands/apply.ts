@@ -12,12 +12,12 @@
  */
 import { snapshotFiles } from '../backup/snapshot-files.js';
 import { executeOperations } from '../apply/execute.js';
-import { concurrentTwins, twinsOf } from '../apply/concurrent-twins.js';
+import { concurrentTwins, removeTwins, twinsOf } from '../apply/concurrent-twins.js';
 import { type OperationResult } from '../model/outcomes.js';
 import { planSafetyProblems } from '../apply/guards.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
-import { GraphError, SafetyError, StalePlanError } from '../errors.js';
+import { SafetyError, StalePlanError } from '../errors.js';
 import { DOCUMENT_KINDS, KIND_LABELS, type DocumentKind, type JsonObject } from '../model/documents.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { kindOfTenantList, requestsSince, type TenantSnapshot } from '../model/tenant.js';
@@ -220,16 +220,9 @@ async function settleTwins(
   const removed = new Set<string>();
   for (const t of twins) {
     log.info(`${KIND_LABELS[t.kind]} "${t.displayName}" was created ${t.remove.length + 1} times at once (another apply of the same plan ran beside this one): keeping ${t.keep}, removing ${t.remove.join(', ')}`);
-    for (const id of t.remove) {
-      try {
-        await tenant.remove(t.kind, id);
-        removed.add(id.toLowerCase());
-      } catch (e) {
-        // Already removed by the other run: the same outcome.
-        if (e instanceof GraphError && e.status === 404) removed.add(id.toLowerCase());
-        else log.warning(`could not remove the duplicate ${KIND_LABELS[t.kind]} ${id} (${messageOf(e)}): it stays, and is reported`);
-      }
-    }
+    const outcome = await removeTwins(tenant, t.kind, t.remove);
+    for (const id of outcome.removed) removed.add(id.toLowerCase());
+    for (const f of outcome.failed) log.warning(`could not remove the duplicate ${KIND_LABELS[t.kind]} ${f.id} (${f.reason}): it stays, and is reported`);
   }
   const remaining = { ...after };
   for (const kind of kindsOf(twins)) remaining[kindOfTenantList(kind)] = after[kindOfTenantList(kind)].filter((o) => !removed.has(String(o['id']).toLowerCase()));

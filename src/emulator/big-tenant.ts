@@ -10,6 +10,7 @@
  */
 import { directoryRoleTemplates, firstPartyServicePrincipals, servicePrincipal, stableGuid } from './builtins.js';
 import type { JsonObject, TenantState } from './types.js';
+import { mulberry32 } from './random.js';
 
 export interface BigTenantOptions {
   /** Conditional Access policies, 1 to 195 (Graph's limit per tenant). */
@@ -45,18 +46,6 @@ export function bigTenantShape(references: number): BigTenantShape {
   return { users, groups, roles, apps, locations };
 }
 
-/** mulberry32: a small seeded generator, enough for picking words. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const GIVEN = ['ada', 'alan', 'grace', 'linus', 'margaret', 'dennis', 'barbara', 'ken', 'frances', 'edsger', 'radia', 'tim', 'hedy', 'john', 'katherine', 'niklaus'];
 const FAMILY = ['lovelace', 'turing', 'hopper', 'torvalds', 'hamilton', 'ritchie', 'liskov', 'thompson', 'allen', 'dijkstra', 'perlman', 'lee', 'lamarr', 'backus', 'johnson', 'wirth'];
 const DEPARTMENTS = ['Finance', 'Sales', 'Legal', 'HR', 'IT', 'Research', 'Support', 'Marketing', 'Operations', 'Security'];
@@ -71,7 +60,7 @@ export function bigTenant(options: BigTenantOptions): TenantState {
   const { policies: policyCount, references } = options;
   if (!Number.isInteger(policyCount) || policyCount < 1 || policyCount > 195) throw new Error(`big tenant: policies must be an integer from 1 to 195, not ${policyCount}`);
   const seed = options.seed ?? 1;
-  const rng = random(seed);
+  const rng = mulberry32(seed);
   const shape = bigTenantShape(references);
   const id = (kind: string, i: number): string => stableGuid(`big:${seed}:${kind}:${i}`);
   const extra = (n: number): number => n + Math.ceil(n * UNREFERENCED_SHARE);

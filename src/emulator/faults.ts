@@ -6,6 +6,7 @@
  * `lost` is the fault that hurts most: Graph carries the write out, then the answer is lost.
  */
 import type { FaultKind, FaultSpec } from './types.js';
+import { mulberry32 } from './random.js';
 
 const KINDS: readonly FaultKind[] = ['503', '504', '429', 'reset', 'lost'];
 /** What `kinds` means when left out: the faults that happen before Graph does anything. */
@@ -56,18 +57,6 @@ export function parseFaultSpec(spec: string): FaultSpec {
   }
   if (rate === undefined) throw new Error("Fault spec needs a rate, e.g. 'rate=0.05'.");
   return { rate, kinds, seed, ...(methods === undefined ? {} : { methods }), ...(after === undefined ? {} : { after }) };
-}
-
-/** mulberry32: tiny, fast, and the same on every platform. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What happens to one request: a fault before Graph acts, or (`lost`) how the answer is lost after it acted. */

@@ -10,12 +10,12 @@ import { runApply } from '../../src/commands/apply.js';
 import { reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { runPlan } from '../../src/commands/plan.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { Plan } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
-import { exampleTenant } from '../fixtures/repo-helpers.js';
+import { exampleTenant, emulatorConnection } from '../fixtures/repo-helpers.js';
 
 const ROOT = 'conditional-access';
 const NAME = 'CA900 - Require MFA for the pilot group';
@@ -36,7 +36,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const connect = (): GraphConnection => connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+const connect = (): GraphConnection => emulatorConnection(emu.url);
 const auth = { authorization: 'Bearer t', 'content-type': 'application/json' };
 const named = async (name: string): Promise<{ id: string; state: string }[]> => {
   const all = ((await (await fetch(`${emu.url}/v1.0/identity/conditionalAccess/policies`, { headers: auth })).json()) as { value: { id: string; displayName: string; state: string }[] }).value;

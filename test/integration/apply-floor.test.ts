@@ -15,13 +15,13 @@ import { madeHereSource, reviewedPlanSource, type PlanSource } from '../../src/c
 import { runPlan } from '../../src/commands/plan.js';
 import { planRestore, restoreSource } from '../../src/commands/restore.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
-import { exampleTenant } from '../fixtures/repo-helpers.js';
+import { exampleTenant, emulatorConnection } from '../fixtures/repo-helpers.js';
 import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const POLICIES = 'GET /v1.0/identity/conditionalAccess/policies';
@@ -47,7 +47,7 @@ afterAll(() => {
 });
 
 /** A fresh connection, as a new process has: nothing cached from an earlier command. */
-const connect = (): GraphConnection => connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+const connect = (): GraphConnection => emulatorConnection(emu.url);
 
 /** The emulator's counts since the last reset, on the Conditional Access and strength endpoints (the directory's are not throttled). */
 async function tenantRequests(): Promise<Record<string, number>> {

@@ -17,13 +17,13 @@ import { runPlan } from '../../src/commands/plan.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { PlanMismatchError } from '../../src/errors.js';
 import { reportTenantCommandError } from '../../src/cli/fail.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan, PlanOperation } from '../../src/model/plan.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
-import { exampleTenant } from '../fixtures/repo-helpers.js';
+import { exampleTenant, emulatorConnection } from '../fixtures/repo-helpers.js';
 import { lineLogger, silentLogger } from '../../src/ports/logger.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
@@ -70,7 +70,7 @@ function tampered(text: string, f: (plan: Plan) => void): Plan {
 }
 
 const lines: string[] = [];
-const connect = () => connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+const connect = () => emulatorConnection(emu.url);
 /** Apply as the apply job runs it: its own connection (nothing cached from the plan), the folder given to it. */
 async function apply(plan: Plan, dir = 'conditional-access', allowDelete = false): Promise<ApplyOutcome> {
   const graph = connect();

@@ -19,6 +19,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { emulatorConnection } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA006 = 'policies/ca006-require-compliant-or-hybrid-joined-device.json';
@@ -35,7 +36,7 @@ beforeEach(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'caac-break-glass-'));
   dirs.push(cwd);
   cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  connection = emulatorConnection(emu.url);
   const found = await connection.directory.findByNames([
     { kind: 'group', name: 'CA-BreakGlass' },
     { kind: 'group', name: 'Finance' },

@@ -17,7 +17,7 @@ import { runPlan } from '../../src/commands/plan.js';
 import { renderContingencyStatus } from '../../src/render/contingency-text.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConfigurationError, SafetyError, StalePlanError } from '../../src/errors.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
@@ -27,6 +27,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { lineLogger } from '../../src/ports/logger.js';
+import { emulatorConnection } from '../fixtures/repo-helpers.js';
 
 const SET = 'outage-mfa';
 const CA901 = 'policies/ca901-contingency-require-compliant-device-when-mfa-is-unavailable.json';
@@ -43,7 +44,7 @@ beforeEach(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'caac-hold-'));
   dirs.push(cwd);
   cpSync('examples/conditional-access', join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  connection = emulatorConnection(emu.url);
   lines = [];
 });
 afterEach(async () => {

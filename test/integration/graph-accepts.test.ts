@@ -14,7 +14,7 @@ import { runBackup } from '../../src/commands/backup.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { runValidate } from '../../src/commands/validate.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
@@ -23,6 +23,7 @@ import { applySucceeded } from '../../src/render/apply-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { emulatorConnection } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const MFA_TRUSTED_IPS = '00000000-0000-0000-0000-000000000000';
@@ -38,7 +39,7 @@ const tempDir = (): string => {
 
 beforeEach(async () => {
   emu = await startEmulator({ seed: 'sample' });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  connection = emulatorConnection(emu.url);
 });
 afterEach(async () => {
   await emu.stop();

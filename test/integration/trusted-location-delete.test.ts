@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { runApply } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
@@ -18,6 +18,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { emulatorConnection } from '../fixtures/repo-helpers.js';
 
 let emu: RunningEmulator;
 let cwd: string;
@@ -27,7 +28,7 @@ beforeEach(async () => {
   emu = await startEmulator({ seed: 'sample' });
   cwd = mkdtempSync(join(tmpdir(), 'caac-trusted-'));
   cpSync(resolve('examples/conditional-access'), join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  connection = emulatorConnection(emu.url);
 });
 afterEach(async () => {
   await emu.stop();

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { runApply } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { normalizeDocument } from '../../src/normalize/normalize-document.js';
@@ -18,6 +18,7 @@ import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { madeHere } from '../fixtures/plan-source.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { emulatorConnection } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA013 = 'policies/ca013-limit-administrator-sessions.json';
@@ -31,7 +32,7 @@ beforeEach(async () => {
   emu = await startEmulator({ seed: 'sample' });
   cwd = mkdtempSync(join(tmpdir(), 'caac-merge-'));
   cpSync(EXAMPLE, join(cwd, 'conditional-access'), { recursive: true });
-  connection = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, maxRetryTimeMs: 2000, retryBaseDelayMs: 10 });
+  connection = emulatorConnection(emu.url);
 });
 afterEach(async () => {
   await emu.stop();
