@@ -21,6 +21,8 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
+import type { Environment } from '../model/environments.js';
+import { scopeToEnvironment } from '../plan/environment-scope.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
@@ -47,6 +49,8 @@ export interface PlanOptions {
    * between its documents are checked, and only the selected ones are resolved and compared.
    */
   select?: (document: PreparedDocument) => boolean;
+  /** The environment of caac.yml planned (--environment): its policy selection and bindings apply. */
+  environment?: Environment;
 }
 
 export type PlanOutcome =
@@ -62,9 +66,10 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   // A connection may serve several commands (the demo plans twice): count this plan's requests only.
   const before = ports.tenant.requests();
   const repo = store.load();
-  const settings = readSettings(repo.settings);
-  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
-  const validation = options.select ? selectDocuments(whole, options.select) : whole;
+  const written = readSettings(repo.settings);
+  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings: written, place: { root: repo.root, settings: repo.settings } });
+  const scope = scopeToEnvironment(options.select ? selectDocuments(whole, options.select) : whole, written, options.environment);
+  const { validation, settings } = scope;
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
   let snapshot = options.snapshot;
@@ -92,7 +97,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     dir: options.dir,
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
+    ...(scope.keep ? { keep: scope.keep } : {}),
   });
+  if (options.environment) plan.environment = options.environment.name;
   const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
   if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
   plan.state = stateOf(snapshot, options.apiVersion);

@@ -101,7 +101,7 @@ function securityDefaultsOf(raw: Json | undefined): { isEnabled: boolean } {
 /** Reads a seed: 'sample', 'big[:policies:references[:seed]]', a fixture path, or nothing (an empty tenant). */
 export function seedState(seed: string | undefined, tenantId: string | undefined): TenantState {
   if (seed === undefined || seed === '' || seed === 'empty') return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
-  if (seed === 'sample') return normalizeState(sampleTenant() as unknown as Json, tenantId);
+  if (seed === 'sample') return normalizeState(sampleTenant(tenantId) as unknown as Json, tenantId);
   const big = parseBigSeed(seed);
   if (big !== undefined) return normalizeState(bigTenant(big) as unknown as Json, tenantId);
   let text: string;

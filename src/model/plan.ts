@@ -87,6 +87,8 @@ export interface Plan {
   formatVersion: number;
   tool: { name: string; version: string };
   tenant: { id: string; graphUrl: string };
+  /** The environment of caac.yml the plan was made for (--environment); apply refuses it for another. */
+  environment?: string;
   /** The repository folder planned. */
   dir: string;
   apiVersion: 'v1.0' | 'beta';

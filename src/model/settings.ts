@@ -25,6 +25,18 @@ export interface Settings {
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
+  /** Tenants this repository drives, by name (src/model/environments.ts). */
+  environments?: Record<string, EnvironmentSettings>;
+}
+
+/** One entry of `environments:` as caac.yml writes it (checked by src/validate/environments.ts). */
+export interface EnvironmentSettings {
+  tenantId: string;
+  cloud?: string;
+  graphUrl?: string;
+  clientId?: string;
+  policies?: { include?: string[]; exclude?: string[] };
+  references?: Record<string, string>;
 }
 
 export type EmergencyAccessMode = 'check' | 'enforce';

@@ -32,7 +32,7 @@ function operationLines(plan: Plan, op: PlanOperation): string[] {
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
-  out.push(`caac plan · tenant ${escapeLogValue(plan.tenant.id)} · folder ${escapeLogValue(plan.dir)}`);
+  out.push(`caac plan · ${plan.environment ? `environment ${escapeLogValue(plan.environment)} · ` : ''}tenant ${escapeLogValue(plan.tenant.id)} · folder ${escapeLogValue(plan.dir)}`);
   out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
 
   const warnings = orderedWarnings(plan);

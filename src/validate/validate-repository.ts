@@ -6,6 +6,7 @@ import type { SourceDocument } from '../model/documents.js';
 import { countBySeverity, sortFindings, type Finding, type ValidationReport } from '../model/findings.js';
 import type { Settings } from '../model/settings.js';
 import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
+import { environmentFindings } from './environments.js';
 import { prepareDocument } from './prepare.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
@@ -60,6 +61,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
       });
     }
   }
+  findings.push(...environmentFindings(input.settings, input.place?.settings, prepared));
   sortFindings(findings);
   const { errors, warnings } = countBySeverity(findings);
   return { findings, summary: { files: input.files, documents: input.documents.length, errors, warnings }, prepared };

@@ -21,6 +21,7 @@ export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
   { id: 'odata-annotation', severity: 'warning', description: 'OData annotations written by export tools (…@odata.type, #microsoft.graph.*) are present; they are ignored (one warning per file).' },
   { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
   { id: 'no-emergency-access', severity: 'warning', description: 'caac.yml is missing, or names no emergency-access (break-glass) user or group, so nothing guards against a lockout; reported on every run (plan too) until emergencyAccess lists accounts or says emergencyAccess: {waive: "<reason>"}.' },
+  { id: 'environment-binding', severity: 'warning', description: 'caac.yml environments: a binding (references:) whose key no policy and no emergencyAccess list writes (a misspelt key leaves the reference unbound), or a policies.include/exclude entry that matches no policy. What no tenant could accept (a tenant id or client id that is no GUID, a graphUrl that is no URL, a key that is not kind:Name, a target that is neither a reference of the same kind nor a GUID) stops validate at its line.' },
   { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
 ];
 
