@@ -15,7 +15,8 @@ export function environmentFromInputs(inputs: ActionInputs, dir: string): Enviro
   if (tenantId) given.tenantId = { value: tenantId, from: inputs.tenantId !== undefined ? 'the tenant-id input' : 'AZURE_TENANT_ID' };
   const clientId = inputs.clientId ?? process.env['AZURE_CLIENT_ID'];
   if (clientId) given.clientId = { value: clientId, from: inputs.clientId !== undefined ? 'the client-id input' : 'AZURE_CLIENT_ID' };
-  if (inputs.cloud) given.cloud = { value: inputs.cloud, from: 'the cloud input' };
+  // The composite actions default the cloud input to global: only another cloud is a choice to check.
+  if (inputs.cloud && inputs.cloud.toLowerCase() !== 'global') given.cloud = { value: inputs.cloud, from: 'the cloud input' };
   if (inputs.graphUrl) given.graphUrl = { value: inputs.graphUrl, from: 'the graph-url input' };
   return selectEnvironment(filePolicyStore(dir), name, given);
 }
