@@ -57,8 +57,10 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
-  const graph = connectFromFlags(flags, flags.apiVersion, environmentFromFlags(flags, flags.dir));
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const graph = connectFromFlags(flags, flags.apiVersion, chosen);
   const outcome = await runContingency(action, setName, { ...graph, store: filePolicyStore(flags.dir) }, {
+    ...(chosen ? { environment: chosen.environment } : {}),
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
     log: lineLogger(printLine),

@@ -193,6 +193,16 @@ export function bindList(values: readonly string[], environment: Environment | u
   return values.map((v) => bindingFor(bindings, v)?.target ?? v);
 }
 
+/** caac.yml with the emergency-access lists bound for the environment (none: as written). */
+export function bindEmergencyAccess(settings: Settings, environment: Environment | undefined): Settings {
+  const access = settings.emergencyAccess;
+  if (!environment || !access || access.waive !== undefined) return settings;
+  return {
+    ...settings,
+    emergencyAccess: { ...access, ...(access.users ? { users: bindList(access.users, environment) } : {}), ...(access.groups ? { groups: bindList(access.groups, environment) } : {}) },
+  };
+}
+
 /**
  * The reference a backup writes for `value` (as the tenant names it): the binding's key when the
  * environment binds a reference to it, so a policy backed up from pre-production reads as the

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runApply } from '../../src/commands/apply.js';
+import { runBackup } from '../../src/commands/backup.js';
 import { selectEnvironment } from '../../src/commands/environment.js';
 import { reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { runPlan } from '../../src/commands/plan.js';
@@ -18,6 +19,7 @@ import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
 import type { EnvironmentConnection } from '../../src/model/environments.js';
 import type { Plan } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 
@@ -184,4 +186,24 @@ test('an unknown environment names the known ones; a flag that disagrees with th
   expect(() => selectEnvironment(store(), 'staging')).toThrow('unknown environment "staging": the environments caac.yml declares are "crossed", "ppe", "prod"');
   expect(() => selectEnvironment(store(), 'prod', { tenantId: { value: PPE, from: '--tenant-id' } })).toThrow(`--tenant-id says "${PPE}", but environment "prod" of caac.yml sets tenantId: "${PROD}"`);
   expect(selectEnvironment(store(), 'prod', { tenantId: { value: PROD.toUpperCase(), from: '--tenant-id' } })?.tenantId).toBe(PROD);
+});
+
+test('a policy built in pre-production comes back with backup --only, written as the repository writes its references', async () => {
+  // Someone edits the pilot policy in the ppe portal (report-only → on, for the pilot group).
+  const made = (await policies(ppe)).find((p) => p.displayName === PILOT)!;
+  expect((await fetch(`${ppe.url}/v1.0/identity/conditionalAccess/policies/${made.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ state: 'enabled' }) })).status).toBe(204);
+  const folder = path.join(cwd, ROOT);
+  const before = new Map(fs.readdirSync(path.join(folder, 'policies')).map((f) => [f, fs.readFileSync(path.join(folder, 'policies', f), 'utf8')]));
+  const chosen = selectEnvironment(store(), 'ppe')!;
+  const result = await runBackup({ ...connect(chosen), store: folderBackupStore(folder) }, { apiVersion: 'v1.0', only: [PILOT.toUpperCase()], environment: chosen.environment });
+  expect(result).toMatchObject({ written: ['policies/ca900.json'], removed: [], changed: [PILOT], environment: 'ppe' });
+  const written = JSON.parse(fs.readFileSync(path.join(folder, 'policies', 'ca900.json'), 'utf8')) as { state: string; conditions: { users: { includeGroups: string[]; excludeGroups: string[] } } };
+  expect(written.state).toBe('enabled');
+  expect(written.conditions.users.includeGroups).toEqual(['group:CA-Pilot']);
+  for (const [file, text] of before) if (file !== 'ca900.json') expect(fs.readFileSync(path.join(folder, 'policies', file), 'utf8')).toBe(text);
+  // The repository now says what ppe has; production would get it after its own plan and approval.
+  expect(changes((await planFor('ppe')).plan)).toEqual([]);
+
+  const missing = await runBackup({ ...connect(chosen), store: folderBackupStore(folder) }, { apiVersion: 'v1.0', only: ['CA999 - nowhere'], environment: chosen.environment }).catch((e: unknown) => e);
+  expect(String(missing)).toContain('the tenant holds no policy, named location or authentication strength named "CA999 - nowhere"');
 });
