@@ -26,7 +26,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   const plan = readPlanFile(text, inputs.planFile);
   const chosen = environmentFromInputs(inputs, inputs.dir);
   const graph = connectFromInputs(inputs, plan.apiVersion, chosen);
-  const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date(), undefined, plan.environment);
   core.setOutput('snapshot-dir', snapshotDir);
   // The plan is made again from the checkout's folder (input dir, never the plan file's) and compared.
   const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir, chosen?.environment);
@@ -46,7 +46,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   );
   const readBack = outcome.readBack === 'verified' ? 'matches the plan' : outcome.readBack === 'failed' ? 'failed' : outcome.readBack === 'unverified' ? `${outcome.verification.length} unverified` : 'not done';
   const summary = [
-    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(inputs.dir)}`,
+    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: ${plan.environment ? `environment ${escapeMarkdown(plan.environment)}, ` : ''}tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(inputs.dir)}`,
     '',
     `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted**${outcome.results.length ? ` · read back: ${readBack}` : ' · the plan had no changes'}`,
     ...(outcome.stopped ? ['', `Stopped: ${escapeMarkdown(outcome.stopped)}`] : []),

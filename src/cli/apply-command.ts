@@ -106,7 +106,7 @@ export async function applyAndReport(
   tenant: Tenant,
   options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
 ): Promise<number> {
-  const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date(), undefined, plan.environment);
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
     endContingency: options.endContingency,

@@ -28,7 +28,8 @@ test('a push applies ppe, then prod only after ppe and behind the prod environme
   expect(applyProd!.needs).toEqual(['apply-ppe', 'plan-prod']);
   expect(applyProd!.environment).toBe('prod');
   const apply = applyProd!.steps.find((s) => s.uses?.includes('/actions/apply@'))!;
-  expect(apply.with).toMatchObject({ environment: 'prod', 'plan-artifact': 'caac-plan-prod' });
+  expect(apply.with).toMatchObject({ environment: 'prod', 'plan-artifact': 'caac-plan-prod', 'snapshot-artifact': 'caac-snapshot-prod' });
+  expect(applyPpe!.steps.find((s) => s.uses?.includes('/actions/apply@'))!.with).toMatchObject({ 'snapshot-artifact': 'caac-snapshot-ppe' });
   expect(planProd!.steps.find((s) => s.uses?.includes('/actions/plan@'))!.with).toMatchObject({ environment: 'prod', 'artifact-name': 'caac-plan-prod' });
 });
 
