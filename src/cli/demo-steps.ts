@@ -25,6 +25,11 @@ import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { pickDrift, pickVictim, type Drift } from './demo-scenario.js';
+import { appendFileSync, cpSync, existsSync } from 'node:fs';
+import { startEmulator } from '../emulator/index.js';
+import { connectGraph } from '../graph/connect.js';
+import { selectEnvironment } from '../commands/environment.js';
+import { readSettings } from '../validate/settings.js';
 import { reportStoppedPlan } from './plan-command.js';
 
 export interface DemoContext {
@@ -257,7 +262,62 @@ const lostAnswerRestore: DemoStep = async (c, n) => {
 /** The first sentence of a set's description, on one line. */
 const firstSentence = (text: string): string => /^.*?[.!?](?=\s|$)/s.exec(text.trim())?.[0].replace(/\s+/g, ' ') ?? text.replace(/\s+/g, ' ').trim();
 
-/** Steps 2 to 14 (step 1 starts the emulator). */
+/** The second tenant the demo promotes to: the sample tenant under this id (every object id derived from it). */
+const PROD_TENANT = 'd0c0ffee-5eed-4a11-8b0b-000000000002';
+
+/**
+ * One repository, two tenants: a copy of the repository gets `environments:` (ppe: the demo's
+ * emulator; prod: a second emulator of the same names under other ids), then prod is planned and
+ * applied by environment as a pull request merged to main would be, after ppe.
+ */
+const promote: DemoStep = async (c, n) => {
+  if (readSettings(filePolicyStore(c.dir).load().settings).environments) {
+    title(c, n, 'promotion to a second tenant: skipped, the repository\'s caac.yml has environments of its own');
+    return 'go';
+  }
+  title(c, n, `one repository, two tenants: caac plan --environment prod, then apply, against a second emulated tenant (tenant ${PROD_TENANT}: the same names under other ids)`);
+  const prod = await startEmulator({ seed: 'sample', tenantId: PROD_TENANT });
+  try {
+    const dir = join(c.tempFolder('caac-demo-promote-'), 'conditional-access');
+    cpSync(c.dir, dir, { recursive: true });
+    const ppeTenant = c.graph.tenant.tenantId || (await c.graph.tenant.read(['policy'])).tenantId;
+    const settings = join(dir, 'caac.yml');
+    const block = `\nenvironments:\n  ppe:\n    tenantId: "${ppeTenant}"\n    graphUrl: "${c.emulatorUrl}"\n  prod:\n    tenantId: "${PROD_TENANT}"\n    graphUrl: "${prod.url}"\n`;
+    if (existsSync(settings)) appendFileSync(settings, block);
+    else appendFileSync(settings, block.trimStart());
+    c.show(`caac.yml (a copy): environments ppe (tenant ${ppeTenant}) and prod (tenant ${PROD_TENANT})`);
+    const chosen = selectEnvironment(filePolicyStore(dir), 'prod')!;
+    const graph = connectGraph({ tenantId: chosen.tenantId, tenantIdSource: chosen.tenantIdSource, graphUrl: chosen.graphUrl, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+    // Production has not received one of the repository's policies yet: the promotion brings it.
+    const names = new Set(filePolicyStore(dir).load().documents.map((d) => d.value['displayName']));
+    const missing = (await graph.tenant.read(['policy'])).policies.find((p) => names.has(p['displayName']));
+    if (missing) {
+      await graph.tenant.remove('policy', String(missing['id']));
+      c.show(`prod has not received "${String(missing['displayName'])}" yet`);
+    }
+    const outcome = await runPlan(filePolicyStore(dir), graph, { dir, apiVersion: 'v1.0', environment: chosen.environment });
+    if (outcome.status !== 'planned') {
+      reportStoppedPlan(outcome, (t) => c.show(t));
+      c.failures.push(`caac plan --environment prod stopped (${outcome.status})`);
+      return 'stop';
+    }
+    c.show(renderPlanText(outcome.plan));
+    if (hasChanges(outcome.plan)) {
+      const snapshots = fileSnapshotStore(c.tempFolder('caac-demo-snapshot-'));
+      const applied = await runApply(outcome.plan, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(dir), graph, dir, chosen.environment) }, { allowDelete: false, keepGoing: false, log: lineLogger(c.show) });
+      c.show(renderApplyText(applied));
+      if (!applySucceeded(applied)) c.failures.push('the promotion to the second tenant did not apply cleanly');
+    }
+    const again = await runPlan(filePolicyStore(dir), graph, { dir, apiVersion: 'v1.0', environment: chosen.environment });
+    if (again.status !== 'planned' || hasChanges(again.plan)) c.failures.push('after the promotion, the second tenant does not match the repository');
+    else c.show(`prod matches the repository: ${again.plan.summary.unchanged} unchanged, in ${again.plan.requests.total} Graph requests`);
+  } finally {
+    await prod.stop();
+  }
+  return 'go';
+};
+
+/** Steps 2 to 15 (step 1 starts the emulator). */
 export const DEMO_STEPS: readonly DemoStep[] = [
   validate,
   firstPlan,
@@ -272,4 +332,5 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   deactivate,
   deleteAndPlanRestore,
   lostAnswerRestore,
+  promote,
 ];
