@@ -18,6 +18,8 @@ import type { GraphConnection } from '../../src/graph/connect.js';
 import type { JsonObject } from '../../src/model/documents.js';
 import type { Plan } from '../../src/model/plan.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
+import { readPlanFile } from '../../src/plan/plan-file.js';
+import { connectGraph } from '../../src/graph/connect.js';
 import { fileSnapshotStore } from '../../src/repo/snapshot-store.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
@@ -120,6 +122,8 @@ test('an active exception is added after the file\'s own exclusions, and the pla
   expect(p.operations.filter((o) => o.exceptions).map((o) => o.displayName)).toEqual(['CA005 - Block access from blocked countries']);
   expect(renderPlanText(p)).toContain('(excludeUsers user:adele.vance@contoso.onmicrosoft.com: exception until 2026-03-20 (Travelling to a blocked country for the Lisbon fair) [ticket CHG-1234])');
   expect(renderPlanMarkdown(p)).toContain('exception until 2026-03-20');
+  // The plan file keeps them (plan.schema.json knows the fields).
+  expect(readPlanFile(JSON.stringify(p), 'plan.json').operations.find((o) => o.exceptions)?.exceptions).toEqual(ca005.exceptions);
 
   // Applied, the tenant holds both, and the plan made again is clean (the exclusion is no drift).
   expect((await apply(p)).failed).toBe(0);
@@ -162,6 +166,7 @@ test('expiring today stays until the end of the day; then the plan removes it, a
   expect(ca005.changes).toEqual([{ path: '/conditions/users/excludeUsers', before: sorted(ids.scanner, ids.adele), after: [ids.scanner] }]);
   expect(ca005.expired).toEqual([expect.objectContaining({ path: '/conditions/users/excludeUsers', ids: [ids.adele], until: '2026-03-20' })]);
   expect(ca005.exceptions).toBeUndefined();
+  expect(readPlanFile(JSON.stringify(ended), 'plan.json').operations.find((o) => o.expired)?.expired).toEqual(ca005.expired);
   expect(renderPlanText(ended)).toContain('exception expired 2026-03-20: removes user:adele.vance@contoso.onmicrosoft.com from the exclusions of "CA005 - Block access from blocked countries"');
 
   const outcome = await apply(ended, true);
@@ -209,6 +214,23 @@ test('the break-glass guard\'s exclusions and an exception\'s sit side by side',
   const ended = await planned(ENDED);
   expect(op(ended, 'CA005').changes).toEqual([{ path: '/conditions/users/excludeUsers', before: sorted(ids.scanner, ids.bg1, ids.adele), after: sorted(ids.scanner, ids.bg1) }]);
   expect((await apply(ended, true)).failed).toBe(0);
+});
+
+test('the exceptions\' people are looked up in the same $batch rounds as the documents\' references, however many they are', async () => {
+  const cost = async (): Promise<Plan['requests']> => {
+    const fresh = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000 });
+    const outcome = await runPlan(filePolicyStore('conditional-access', { cwd }), fresh, { dir: 'conditional-access', apiVersion: 'v1.0', now: ACTIVE });
+    if (outcome.status !== 'planned') throw new Error(outcome.status);
+    return outcome.plan.requests;
+  };
+  settings(TRAVEL);
+  const one = await cost();
+  // Measured: 4 reads of the tenant, 2 $batch rounds (names the tenant's ids did not answer take the
+  // second), and the security-defaults GET that any update of an enabled policy costs.
+  expect(one.total).toBe(7);
+  expect(one.byEndpoint['POST /v1.0/$batch']).toBe(2);
+  settings(TRAVEL.replace('users: [', 'groups: ["group:Finance", "group:CA-Pilot"]\n      roles: ["role:Global Reader"]\n      users: ["user:alex.wilber@contoso.onmicrosoft.com", '));
+  expect(await cost()).toEqual(one);
 });
 
 describe('bad entries are refused at their line in caac.yml', () => {
