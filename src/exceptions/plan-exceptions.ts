@@ -14,7 +14,6 @@
  * caac.yml after its expiry is only warned about (validate's exception-expired), never refused.
  */
 import { displayNameOf, type JsonObject } from '../model/documents.js';
-import { childPointer } from '../model/json-pointer.js';
 import type { Plan, PlanExceptionNote } from '../model/plan.js';
 import { viewPolicy } from '../model/policy-view.js';
 import type { PreparedDocument } from '../model/rule.js';

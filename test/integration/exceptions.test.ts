@@ -25,6 +25,12 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { madeHere } from '../fixtures/plan-source.js';
+import { Command } from 'commander';
+import { jest } from '@jest/globals';
+import { registerExceptions } from '../../src/cli/exceptions-command.js';
+import { runExceptionsList } from '../../src/commands/exceptions.js';
+import { endingWithin } from '../../src/exceptions/exception-list.js';
+import { renderExceptionsMarkdown, renderExceptionsText } from '../../src/render/exceptions-report.js';
 import { emulatorConnection, lineOf } from '../fixtures/repo-helpers.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
@@ -289,5 +295,73 @@ exceptions:
       ['/exceptions/4/exclude/users/0', lineOf(text(), '["All"]'), starts('exceptions[4]: "All" is a keyword, not a person: an exceptio')],
       ['/exceptions/4/exclude/groups/0', lineOf(text(), '["All"]'), starts('exceptions[4]: exclude.groups takes "group:…" references or o')],
     ]);
+  });
+});
+
+describe('caac exceptions list', () => {
+  const TWO = `${TRAVEL}  - policy: "CA00? - Block*"
+    exclude:
+      groups: ["group:Finance"]
+    until: 2026-03-01
+    reason: "Quarter | close"
+    owner: "user:megan.bowen@contoso.onmicrosoft.com"
+`;
+  const store = () => filePolicyStore('conditional-access', { cwd });
+
+  test('offline: who, until, days left, and "unknown" for the tenant', async () => {
+    settings(TWO);
+    const report = await runExceptionsList(store(), undefined, ACTIVE);
+    expect(report.exceptions.map((e) => [e.entry, e.policies, e.until, e.daysLeft, e.state, e.inTenant])).toEqual([
+      [0, ['CA005 - Block access from blocked countries'], '2026-03-20', 10, 'active', 'unknown'],
+      [1, ['CA001 - Block legacy authentication', 'CA005 - Block access from blocked countries'], '2026-03-01', -9, 'ended', 'unknown'],
+    ]);
+    expect(report.exceptions[0]).toMatchObject({ who: { users: ['user:adele.vance@contoso.onmicrosoft.com'], groups: [], roles: [] }, reason: 'Travelling to a blocked country for the Lisbon fair', ticket: 'CHG-1234', ends: '2026-03-21T00:00:00.000Z', line: lineOf(readFileSync(path('caac.yml'), 'utf8'), '- policy') });
+    expect(renderExceptionsText(report)).toContain('[0] conditional-access/caac.yml:');
+    expect(renderExceptionsText(report)).toContain('10 days left · in the tenant: unknown (offline)');
+    expect(renderExceptionsMarkdown(endingWithin(report, 10))).toContain('| 2026-03-20 | 10 days left |');
+    expect(endingWithin(report, 9).exceptions).toEqual([]);
+    // A "|" from caac.yml cannot break the table.
+    expect(renderExceptionsMarkdown(report)).toContain('Quarter \\| close');
+  });
+
+  test('against the tenant: held now or not, with the people looked up in one round', async () => {
+    settings(TWO);
+    const before = await runExceptionsList(store(), connection, ACTIVE);
+    expect(before.exceptions.map((e) => e.inTenant)).toEqual(['no', 'no']);
+    expect(before.requests).toBeLessThanOrEqual(4);
+    // Applied with the first entry only (the second, ended before it was ever applied, stops a plan).
+    settings(TRAVEL);
+    expect((await apply(await planned(ACTIVE))).failed).toBe(0);
+    settings(TWO);
+    expect((await runExceptionsList(store(), connection, ACTIVE)).exceptions.map((e) => e.inTenant)).toEqual(['yes', 'no']);
+  });
+
+  test('the CLI prints JSON and exits 0; a bad --ending-within is a usage error', async () => {
+    settings(TRAVEL);
+    const saved = process.env['CAAC_ACCESS_TOKEN'];
+    process.env['CAAC_ACCESS_TOKEN'] = 't';
+    const out: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      const cli = async (...args: string[]): Promise<number> => {
+        let code = -1;
+        const program = new Command().exitOverride();
+        registerExceptions(program, (c) => (code = c));
+        await program.parseAsync(['node', 'caac', 'exceptions', 'list', '--dir', join(cwd, 'conditional-access'), ...args]);
+        return code;
+      };
+      expect(await cli('--format', 'json', '--graph-url', emu.url, '--rate-limit', '200')).toBe(0);
+      const report = JSON.parse(out.join('').slice(out.join('').indexOf('{'))) as { exceptions: { inTenant: string; until: string }[] };
+      expect(report.exceptions.map((e) => [e.until, e.inTenant])).toEqual([['2026-03-20', 'no']]);
+      out.length = 0;
+      expect(await cli('--ending-within', 'soon')).toBe(2);
+      expect(out.join('')).toContain('--ending-within takes a whole number of days');
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
+      else process.env['CAAC_ACCESS_TOKEN'] = saved;
+    }
   });
 });
