@@ -22,6 +22,8 @@ export interface Settings {
   };
   naming?: { pattern?: string };
   prune?: boolean;
+  /** `caac drift`: key objects (names or globs) and whether Microsoft's own changes count. */
+  drift?: { critical?: string[]; failOnMicrosoftManaged?: boolean };
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
