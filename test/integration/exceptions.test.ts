@@ -8,6 +8,8 @@
  * emulator's modifiedDateTime of a policy apply wrote (the real clock) always lies after them, and
  * the sample's policies were last changed in 2025, before them.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -357,6 +359,35 @@ describe('caac exceptions list', () => {
       out.length = 0;
       expect(await cli('--ending-within', 'soon')).toBe(2);
       expect(out.join('')).toContain('--ending-within takes a whole number of days');
+
+      // The reminder reuses drift's webhook notifier: one POST when exceptions end soon, none otherwise.
+      // (The CLI's "now" is the clock: an until in 2099 is within 100000 days and not within 0.)
+      settings(TRAVEL.replace('2026-03-20', '2099-01-01'));
+      const posts: string[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          posts.push(body);
+          res.writeHead(200).end('ok');
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      try {
+        expect(await cli('--ending-within', '0', '--notify', hook)).toBe(0);
+        expect(posts).toEqual([]);
+        expect(await cli('--ending-within', '100000', '--notify', hook, '--notify-format', 'slack')).toBe(0);
+        expect(posts).toHaveLength(1);
+        const slack = JSON.parse(posts[0]!) as { text: string; blocks: { text?: { text: string } }[] };
+        expect(slack.text).toContain('Conditional Access exceptions ending soon: 1 exception of caac.yml ends within 100000 days');
+        expect(JSON.stringify(slack.blocks)).toContain('until 2099-01-01');
+        expect(await cli('--ending-within', '3', '--notify', 'http://example.com/hook')).toBe(2);
+        expect(await cli('--notify', hook)).toBe(2);
+        expect(posts).toHaveLength(1);
+      } finally {
+        await new Promise((r) => receiver.close(r));
+      }
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
