@@ -193,14 +193,24 @@ export function bindList(values: readonly string[], environment: Environment | u
   return values.map((v) => bindingFor(bindings, v)?.target ?? v);
 }
 
-/** caac.yml with the emergency-access lists bound for the environment (none: as written). */
-export function bindEmergencyAccess(settings: Settings, environment: Environment | undefined): Settings {
+/**
+ * caac.yml with the environment's bindings applied to the references it holds itself: the
+ * emergency-access lists and the exceptions' exclusions (none: as written).
+ */
+export function bindSettings(settings: Settings, environment: Environment | undefined): Settings {
+  if (!environment) return settings;
   const access = settings.emergencyAccess;
-  if (!environment || !access || access.waive !== undefined) return settings;
-  return {
-    ...settings,
-    emergencyAccess: { ...access, ...(access.users ? { users: bindList(access.users, environment) } : {}), ...(access.groups ? { groups: bindList(access.groups, environment) } : {}) },
-  };
+  const bound: Settings = { ...settings };
+  if (access && access.waive === undefined) {
+    bound.emergencyAccess = { ...access, ...(access.users ? { users: bindList(access.users, environment) } : {}), ...(access.groups ? { groups: bindList(access.groups, environment) } : {}) };
+  }
+  if (settings.exceptions) {
+    bound.exceptions = settings.exceptions.map((e) => ({
+      ...e,
+      exclude: Object.fromEntries(Object.entries(e.exclude ?? {}).map(([key, list]) => [key, Array.isArray(list) ? bindList(list, environment) : list])),
+    }));
+  }
+  return bound;
 }
 
 /**

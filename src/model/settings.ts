@@ -22,11 +22,30 @@ export interface Settings {
   };
   naming?: { pattern?: string };
   prune?: boolean;
+  /** `caac drift`: key objects (names or globs) and whether Microsoft's own changes count. */
+  drift?: { critical?: string[]; failOnMicrosoftManaged?: boolean };
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
+  /** Exclusions that end on their own (src/exceptions/). */
+  exceptions?: ExceptionEntry[];
+  /** The longest an exception may last, in days from today (default 90). */
+  exceptionsMaxDays?: number;
   /** Tenants this repository drives, by name (src/model/environments.ts). */
   environments?: Record<string, EnvironmentSettings>;
+}
+
+/** One entry of caac.yml's `exceptions`. */
+export interface ExceptionEntry {
+  /** A policy displayName, or a glob (`*`, `?`) over displayNames, case-insensitive. */
+  policy: string;
+  /** `user:`, `group:`, `role:` references or object ids. */
+  exclude: { users?: string[]; groups?: string[]; roles?: string[] };
+  /** ISO date (the end of that day, UTC) or date-time with a zone. */
+  until: string;
+  reason?: string;
+  ticket?: string;
+  owner?: string;
 }
 
 /** One entry of `environments:` as caac.yml writes it (checked by src/validate/environments.ts). */

@@ -9,7 +9,7 @@
  * prune: excluding a policy from an environment must not delete it from that tenant. It is listed
  * as not managed instead.
  */
-import { applyBindings, bindEmergencyAccess, selectsDocument, selectsPolicy, type Environment } from '../model/environments.js';
+import { applyBindings, bindSettings, selectsDocument, selectsPolicy, type Environment } from '../model/environments.js';
 import type { DocumentKind, JsonObject } from '../model/documents.js';
 import type { Settings } from '../model/settings.js';
 import type { ValidationResult } from '../validate/validate-repository.js';
@@ -28,7 +28,7 @@ export function scopeToEnvironment(validation: ValidationResult, settings: Setti
   const left = validation.prepared.filter((d) => !selectsDocument(environment, d));
   const leftIds = new Set(left.map((d) => d.value['id']).filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase()));
   const { documents } = applyBindings(selected, environment);
-  const bound = bindEmergencyAccess(settings, environment);
+  const bound = bindSettings(settings, environment);
   const keep = (kind: DocumentKind, object: JsonObject): boolean => {
     if (kind !== 'policy') return false;
     const name = typeof object['displayName'] === 'string' ? object['displayName'] : '';
