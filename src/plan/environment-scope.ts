@@ -11,6 +11,7 @@
  */
 import { applyBindings, bindSettings, selectsDocument, selectsPolicy, type Environment } from '../model/environments.js';
 import type { DocumentKind, JsonObject } from '../model/documents.js';
+import type { Plan } from '../model/plan.js';
 import type { Settings } from '../model/settings.js';
 import type { ValidationResult } from '../validate/validate-repository.js';
 
@@ -20,6 +21,15 @@ export interface EnvironmentScope {
   settings: Settings;
   /** Tenant objects that prune must leave alone. */
   keep?: (kind: DocumentKind, object: JsonObject) => boolean;
+}
+
+/**
+ * The plan without the tenant policies outside the environment's selection in its unmanaged list:
+ * for drift, a policy an environment does not manage is not drift there (it is not "added").
+ */
+export function withinSelection(plan: Plan, environment: Environment | undefined): Plan {
+  if (!environment) return plan;
+  return { ...plan, unmanaged: plan.unmanaged.filter((u) => u.kind !== 'policy' || selectsPolicy(environment, u.displayName)) };
 }
 
 export function scopeToEnvironment(validation: ValidationResult, settings: Settings, environment: Environment | undefined): EnvironmentScope {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runApply } from '../../src/commands/apply.js';
 import { runBackup } from '../../src/commands/backup.js';
+import { runDrift } from '../../src/commands/drift.js';
 import { selectEnvironment } from '../../src/commands/environment.js';
 import { reviewedPlanSource } from '../../src/commands/plan-check.js';
 import { runPlan } from '../../src/commands/plan.js';
@@ -206,4 +207,15 @@ test('a policy built in pre-production comes back with backup --only, written as
 
   const missing = await runBackup({ ...connect(chosen), store: folderBackupStore(folder) }, { apiVersion: 'v1.0', only: ['CA999 - nowhere'], environment: chosen.environment }).catch((e: unknown) => e);
   expect(String(missing)).toContain('the tenant holds no policy, named location or authentication strength named "CA999 - nowhere"');
+});
+
+test('drift by environment: the production selection (its hand-made CA900 is not drift), named in the report', async () => {
+  const chosen = selectEnvironment(store(), 'prod')!;
+  const ca002 = (await policies(prod)).find((p) => p.displayName.startsWith('CA002'))!;
+  expect((await fetch(`${prod.url}/v1.0/identity/conditionalAccess/policies/${ca002.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ state: 'disabled' }) })).status).toBe(204);
+  const outcome = await runDrift(store(), connect(chosen), { dir: ROOT, apiVersion: 'v1.0', environment: chosen.environment.name, environmentScope: chosen.environment });
+  if (outcome.status !== 'reported') throw new Error(outcome.status);
+  expect(outcome.report.environment).toBe('prod');
+  expect(outcome.report.tenant.id).toBe(PROD);
+  expect(outcome.report.drift.map((d) => d.displayName)).toEqual([ca002.displayName]);
 });
