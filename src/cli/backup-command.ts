@@ -13,6 +13,7 @@ interface BackupFlags extends ConnectionFlags {
   out: string;
   ids?: boolean;
   only?: string[];
+  dir?: string;
 }
 
 export function registerBackup(program: Command, setExit: (code: number) => void): void {
@@ -21,13 +22,14 @@ export function registerBackup(program: Command, setExit: (code: number) => void
     .description('write every policy, named location and custom authentication strength of the tenant as a caac repository (exit 0 done, 1 error)')
     .requiredOption('-o, --out <dir>', 'folder to write or update in place: an object that has a file there keeps it (name and format); files in policies/, named-locations/ and authentication-strengths/ of objects gone from the tenant are removed; nothing else is touched')
     .option('--ids', 'keep raw object ids instead of writing references by name (group:Finance)')
+    .option('-d, --dir <dir>', 'with --environment: the repository folder whose caac.yml names the environment (default: --out, the repository updated in place)')
     .option('--only <displayName>', 'back up only this object (repeatable): its file is written or updated, no other file is touched or removed (promote a policy built in a portal)', (value: string, list: string[] = []) => [...list, value]);
   addConnectionOptions(command).action(async (flags: BackupFlags) => {
     try {
       const log = lineLogger(logProgress);
       assertWritableFolder(flags.out, '--out');
-      // --environment reads caac.yml in --out: a backup with bindings updates the repository in place.
-      const chosen = environmentFromFlags(flags, flags.out);
+      // --environment reads caac.yml in --dir, by default --out: a backup with bindings updates the repository in place.
+      const chosen = environmentFromFlags(flags, flags.dir ?? flags.out);
       const graph = connectFromFlags(flags, flags.apiVersion, chosen);
       const result = await runBackup({ ...graph, store: folderBackupStore(flags.out) }, {
         ids: flags.ids,

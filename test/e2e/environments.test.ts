@@ -76,3 +76,15 @@ test('a token of another tenant is refused with both ids and the environment; an
   expect(conflict.status).toBe(2);
   expect(conflict.stderr).toContain(`--tenant-id says "${PPE}", but environment "prod" of caac.yml sets tenantId`);
 });
+
+test('backup and restore by environment: the environment comes from the repository\'s caac.yml (--dir)', async () => {
+  const backup = await caac(['backup', '--environment', 'prod', '--out', 'backup-prod', '--dir', 'conditional-access']);
+  expect(backup.status).toBe(0);
+  expect(backup.stdout).toContain(`environment prod (tenant ${PROD})`);
+  const restore = await caac(['restore', '--environment', 'prod', '--from', 'backup-prod', '--auto-approve']);
+  expect(restore.status).toBe(0);
+  expect(restore.stdout).toContain(`caac plan · environment prod · tenant ${PROD}`);
+  expect(restore.stdout).toContain('No changes.');
+  const missing = await caac(['backup', '--environment', 'prod', '--out', 'elsewhere']);
+  expect(missing.status).toBe(2);
+});
