@@ -8,6 +8,7 @@ import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { copyExample, emulatorRequests, runNode, startCliEmulator } from './helpers.js';
+import { runJavaScriptAction } from './runner.js';
 
 const CLI = resolve('dist/cli.js');
 const PPE = '11111111-2222-4333-8444-555555555555';
@@ -87,4 +88,19 @@ test('backup and restore by environment: the environment comes from the reposito
   expect(restore.stdout).toContain('No changes.');
   const missing = await caac(['backup', '--environment', 'prod', '--out', 'elsewhere']);
   expect(missing.status).toBe(2);
+});
+
+test('the root action: input environment (or CAAC_ENVIRONMENT) plans ppe, names it in the summary, and apply refuses that plan for prod', () => {
+  const ACTION = resolve('dist/action.js');
+  const planned = runJavaScriptAction(ACTION, { INPUT_COMMAND: 'plan', INPUT_ENVIRONMENT: 'ppe', INPUT_COMMENT: 'false', CAAC_ACCESS_TOKEN: 't' }, cwd);
+  expect(planned.status).toBe(0);
+  expect(planned.summary).toContain('env=ppe -->');
+  expect(planned.summary).toContain(`## caac plan: environment ppe, tenant ${PPE}`);
+  const planFile = planned.outputs['plan-file']!;
+  expect(JSON.parse(readFileSync(planFile, 'utf8'))).toMatchObject({ environment: 'ppe' });
+  const before = emulatorRequests(prod.url);
+  const refused = runJavaScriptAction(ACTION, { INPUT_COMMAND: 'apply', INPUT_PLAN_FILE: planFile, CAAC_ENVIRONMENT: 'prod', CAAC_ACCESS_TOKEN: 't' }, cwd);
+  expect(refused.status).toBe(3);
+  expect(refused.stdout + refused.stderr).toContain('the plan was made for environment "ppe", and apply runs for environment "prod"');
+  expect(emulatorRequests(prod.url)).toBe(before);
 });
