@@ -97,7 +97,7 @@ export interface SignInRisks {
  * `trustType`, `operatingSystem`, `deviceId`, `displayName`, `extensionAttribute1`…). Absent
  * device: the sign-in comes from an unregistered device, as Microsoft documents it for filters.
  */
-export type DeviceProperties = Readonly<Record<string, string | boolean>>;
+export type DeviceProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
 
 export interface SignIn {
   identity: SignInIdentity;
