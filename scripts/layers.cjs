@@ -9,6 +9,7 @@ const LAYERS = [
   { folder: 'contingency', layer: 'core', rank: 3, why: 'which policies form a contingency set, and its state' },
   { folder: 'resolve', layer: 'core', rank: 4, why: 'references by name to ids, through the Directory port' },
   { folder: 'validate', layer: 'core', rank: 5, why: 'schema, references, safety rules: findings on file and line' },
+  { folder: 'impact', layer: 'core', rank: 5, why: 'one sign-in against a policy set: outcome, requirements, deciding policies' },
   { folder: 'plan', layer: 'core', rank: 6, why: 'desired + actual → operations, warnings, fingerprint' },
   { folder: 'apply', layer: 'core', rank: 7, why: 'executes operations through the Tenant port; guards; read-back' },
   { folder: 'backup', layer: 'core', rank: 7, why: 'a tenant as repository files' },
