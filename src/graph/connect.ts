@@ -19,6 +19,8 @@ import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
 import { tenantIdentity } from './tenant-identity.js';
+import { GraphWhatIf } from './what-if.js';
+import type { WhatIf } from '../ports/what-if.js';
 
 export interface GraphConnectionOptions {
   /** How to sign in; by default, what `env` provides (see credentials.ts). */
@@ -56,6 +58,8 @@ export interface GraphConnectionOptions {
 export interface GraphConnection {
   tenant: Tenant;
   directory: Directory;
+  /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
+  whatIf: WhatIf;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -150,5 +154,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
-  return { tenant, directory, describe };
+  const whatIf = new GraphWhatIf(http, () => counter.snapshot());
+  return { tenant, directory, whatIf, describe };
 }
