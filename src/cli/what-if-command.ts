@@ -4,7 +4,7 @@ import { ConfigurationError, ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderWhatIfJson, renderWhatIfText, type WhatIfView } from '../render/what-if.js';
 import { reportTenantCommandError } from './fail.js';
-import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { printErrLine, writeOut } from './output.js';
 import { signInFromFlags, type WhatIfSignInFlags } from './what-if-flags.js';
 
@@ -64,11 +64,12 @@ async function whatIfAction(flags: WhatIfFlags): Promise<void> {
   let source: WhatIfSource;
   if (useTenant) {
     const graph = connectFromFlags(flags);
-    source = { kind: 'tenant', tenant: graph.tenant, directory: graph.directory };
+    source = { kind: 'tenant', tenant: graph.tenant, directory: graph.directory, ...(flags.live ? { whatIf: graph.whatIf } : {}) };
   } else {
     source = { kind: 'repository', store: filePolicyStore(flags.dir) };
   }
   const report = await runWhatIf(source, signIn);
-  const view: WhatIfView = { source: report.source, evaluation: report.evaluation };
+  const view: WhatIfView = { source: report.source, evaluation: report.evaluation, ...(report.live ? { live: report.live } : {}) };
+  if (report.requests) logProgress(`${report.requests.total} Graph request(s)`);
   writeOut(flags.format === 'json' ? renderWhatIfJson(view) : renderWhatIfText(view));
 }

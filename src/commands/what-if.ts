@@ -13,9 +13,15 @@ import type { SignIn } from '../impact/sign-in.js';
 import type { Directory } from '../ports/directory.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { Tenant } from '../ports/tenant.js';
+import type { WhatIf } from '../ports/what-if.js';
+import { compareWithGraph, type Disagreement } from '../impact/disagreements.js';
+import { liveSignIn } from './what-if-live.js';
 import { resolveSignIn } from './what-if-resolve.js';
 
-export type WhatIfSource = { kind: 'repository'; store: PolicyStore } | { kind: 'tenant'; tenant: Tenant; directory: Directory };
+export type WhatIfSource =
+  | { kind: 'repository'; store: PolicyStore }
+  /** With `whatIf`, Graph's What If judges the same sign-in too (`--live`). */
+  | { kind: 'tenant'; tenant: Tenant; directory: Directory; whatIf?: WhatIf };
 
 export interface WhatIfReport {
   source: 'repository' | 'tenant';
@@ -26,6 +32,8 @@ export interface WhatIfReport {
   policies: JsonObject[];
   /** Graph requests spent (tenant only). */
   requests?: RequestTally;
+  /** With --live: how many policies Graph judged, and every policy the two judge differently. */
+  live?: { policies: number; disagreements: Disagreement[] };
 }
 
 function repositoryInputs(store: PolicyStore): { policies: JsonObject[]; locations: JsonObject[] } {
@@ -50,5 +58,10 @@ export async function runWhatIf(source: WhatIfSource, signIn: SignIn): Promise<W
   const before = source.tenant.requests();
   const [snapshot, resolved] = await Promise.all([source.tenant.read(['policy', 'namedLocation']), resolveSignIn(signIn, source.directory)]);
   const evaluation = evaluate(snapshot.policies, resolved, { namedLocations: locationViews(snapshot.namedLocations) });
-  return { source: 'tenant', signIn: resolved, evaluation, policies: snapshot.policies, requests: requestsSince(before, source.tenant.requests()) };
+  const report: WhatIfReport = { source: 'tenant', signIn: resolved, evaluation, policies: snapshot.policies };
+  if (source.whatIf) {
+    const verdicts = await source.whatIf.evaluate(liveSignIn(resolved));
+    report.live = { policies: verdicts.length, disagreements: compareWithGraph(evaluation, verdicts) };
+  }
+  return { ...report, requests: requestsSince(before, source.tenant.requests()) };
 }
