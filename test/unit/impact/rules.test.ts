@@ -180,3 +180,13 @@ describe('conditions', () => {
     expect(absent.assumptions).toEqual([{ input: 'signInRisk', assumed: 'none (no risk detected)', policies: ['High risk'] }]);
   });
 });
+
+describe('country locations when the country is not given', () => {
+  test('an IP alone does not tell the country: the sign-in is in no country location, and that is stated', () => {
+    const ctx: EvaluationContext = { namedLocations: locationViews([{ id: 'loc-2', displayName: 'Embargo', countriesAndRegions: ['KP'] }]) };
+    const p = policy('Embargo', { locations: { includeLocations: ['location:Embargo'] } }, BLOCK);
+    const result = evaluate([p], signIn({ location: { ip: '175.45.176.1' } }), ctx);
+    expect(result.outcome).toBe('allow');
+    expect(result.assumptions).toEqual([{ input: 'country', assumed: 'in no country location', policies: ['Embargo'] }]);
+  });
+});
