@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   backup: async () => (await import('./backup-command.js')).registerBackup,
   contingency: async () => (await import('./contingency-command.js')).registerContingency,
   'what-if': async () => (await import('./what-if-command.js')).registerWhatIf,
+  exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
+  drift: async () => (await import('./drift-command.js')).registerDrift,
   emulator: async () => (await import('./emulator-command.js')).registerEmulator,
   demo: async () => (await import('./demo-command.js')).registerDemo,
 };
