@@ -31,6 +31,8 @@ import { Command } from 'commander';
 import { jest } from '@jest/globals';
 import { registerExceptions } from '../../src/cli/exceptions-command.js';
 import { runExceptionsList } from '../../src/commands/exceptions.js';
+import { runDrift } from '../../src/commands/drift.js';
+import { MALLORY, portalRequest } from '../fixtures/portal-edit.js';
 import { endingWithin } from '../../src/exceptions/exception-list.js';
 import { renderExceptionsMarkdown, renderExceptionsText } from '../../src/render/exceptions-report.js';
 import { emulatorConnection, lineOf } from '../fixtures/repo-helpers.js';
@@ -139,6 +141,22 @@ test('an active exception is added after the file\'s own exclusions, and the pla
   const again = await planned(LAST_SECOND);
   expect(op(again, 'CA005').action).toBe('noop');
   expect(op(again, 'CA005').exceptions).toHaveLength(1);
+});
+
+test('caac drift does not take an active exception\'s exclusion for drift; a hand-made one beside it is', async () => {
+  settings(TRAVEL);
+  expect((await apply(await planned(ACTIVE))).failed).toBe(0);
+  const driftAt = async (now: Date) => {
+    const outcome = await runDrift(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0', now });
+    if (outcome.status !== 'reported') throw new Error(outcome.status);
+    return outcome.report.drift.map((d) => `${d.change} ${d.displayName}`);
+  };
+  expect(await driftAt(ACTIVE)).toEqual([]);
+  // Someone adds a second person by hand in the portal: that is drift, the exception's person is not.
+  const ca005 = await tenantCA005();
+  const users = usersOf(ca005);
+  await portalRequest(emu.url, MALLORY, 'PATCH', `identity/conditionalAccess/policies/${String(ca005['id'])}`, { conditions: { users: { ...users, excludeUsers: [ids.adele, ids.scanner] } } });
+  expect(await driftAt(ACTIVE)).toEqual(['changed CA005 - Block access from blocked countries']);
 });
 
 test('a glob names several policies; an entry already in the file adds nothing', async () => {
