@@ -272,6 +272,21 @@ describe('bad entries are refused at their line in caac.yml', () => {
     ]);
   });
 
+  test('excluding everyone a policy includes is refused by plan too, when the file names them another way (id, not name)', async () => {
+    const o = JSON.parse(readFileSync(path(CA005), 'utf8')) as JsonObject & { conditions: { users: JsonObject } };
+    o['displayName'] = 'CA099 - Finance only';
+    o.conditions.users['includeUsers'] = [];
+    o.conditions.users['includeGroups'] = ['group:Finance'];
+    writeFileSync(path('policies/ca099.json'), JSON.stringify(o, null, 2));
+    settings(`exceptions:\n  - policy: "CA099 - Finance only"\n    exclude:\n      groups: ["${ids.finance}"]\n    until: 2026-03-20\n    reason: "audit"\n`);
+    const outcome = await plan(ACTIVE);
+    expect(outcome.status).toBe('unresolved');
+    if (outcome.status !== 'unresolved') return;
+    expect(outcome.problems.map((p) => [p.path, p.line, p.message])).toEqual([
+      ['/exceptions/0/exclude', lineOf(text(), 'exclude:'), 'exceptions[0]: with this exception "CA099 - Finance only" would exclude everyone it includes, and apply to no one: exclude fewer people, or change the policy itself in its file'],
+    ]);
+  });
+
   test('a person who is not in the tenant, and a reference of the wrong kind', async () => {
     settings(TRAVEL.replace('user:adele.vance@contoso.onmicrosoft.com', 'user:nobody@contoso.onmicrosoft.com'));
     const outcome = await plan(ACTIVE);
