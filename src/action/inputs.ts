@@ -12,7 +12,7 @@ export function readInput(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export const COMMANDS = ['validate', 'plan', 'apply', 'backup', 'contingency'] as const;
+export const COMMANDS = ['validate', 'plan', 'apply', 'backup', 'contingency', 'drift'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input an action takes, in one typed object (names match the CLI's options). */

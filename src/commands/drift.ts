@@ -30,8 +30,8 @@ export interface DriftOptions {
   log?: Logger;
   /** How far back to look for who changed an object, at most (--since); default the log's 30 days. */
   sinceMs?: number;
-  /** The last run's state (--state, or the drift issue). */
-  previous?: DriftState;
+  /** The last run's state (--state), or how to find it once the tenant id is known (the drift issue). */
+  previous?: DriftState | ((tenantId: string) => Promise<DriftState | undefined>);
   environment?: string;
 }
 
@@ -46,7 +46,7 @@ export async function runDrift(store: PolicyStore, ports: { tenant: Tenant; dire
   log.info(`reading the tenant (${ports.tenant.graphUrl})`);
   const snapshot = await ports.tenant.read();
   // A state about another tenant or folder says nothing about this one: start afresh.
-  let previous = options.previous;
+  let previous = typeof options.previous === 'function' ? await options.previous(snapshot.tenantId) : options.previous;
   if (previous !== undefined && (previous.tenant.toLowerCase() !== snapshot.tenantId.toLowerCase() || previous.folder !== options.dir)) {
     log.warning(`the drift state is about tenant ${previous.tenant}, folder ${previous.folder}: starting afresh`);
     previous = undefined;
