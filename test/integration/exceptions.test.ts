@@ -30,6 +30,7 @@ import { madeHere } from '../fixtures/plan-source.js';
 import { Command } from 'commander';
 import { jest } from '@jest/globals';
 import { registerExceptions } from '../../src/cli/exceptions-command.js';
+import { registerApply } from '../../src/cli/apply-command.js';
 import { runExceptionsList } from '../../src/commands/exceptions.js';
 import { runDrift } from '../../src/commands/drift.js';
 import { MALLORY, portalRequest } from '../fixtures/portal-edit.js';
@@ -225,6 +226,32 @@ test('--only-expiries refuses, before any write, a plan with anything else in it
   writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
   settings(TRAVEL.replace('2026-03-20', '2026-03-30').replace('CA005 - Block access from blocked countries', 'CA001 - Block legacy authentication'));
   await expect(apply(await planned(ENDED), true)).rejects.toThrow(/CA001[^\n]*no exception of it has ended/);
+});
+
+test('the CLI: apply --only-expiries plans at once and refuses a plan with another change, exit 1 (a safety refusal), before any write', async () => {
+  const ca001 = path('policies/ca001-block-legacy-authentication.json');
+  writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabled"', '"state": "enabledForReportingButNotEnforced"'));
+  const saved = process.env['CAAC_ACCESS_TOKEN'];
+  process.env['CAAC_ACCESS_TOKEN'] = 't';
+  const out: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  try {
+    let code = -1;
+    const program = new Command().exitOverride();
+    registerApply(program, (c) => (code = c));
+    await program.parseAsync(['node', 'caac', 'apply', '--only-expiries', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '200', '--snapshot-dir', join(cwd, 'snap')]);
+    expect(code).toBe(1);
+    expect(out.join('')).toContain('apply --only-expiries refused the plan');
+    expect(out.join('')).toContain('update policy "CA001 - Block legacy authentication": changes /state, and no exception of it has ended');
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
+    else process.env['CAAC_ACCESS_TOKEN'] = saved;
+  }
+  const snapshot = await connection.tenant.read(['policy']);
+  expect(snapshot.policies.find((p) => String(p['displayName']).startsWith('CA001'))!['state']).toBe('enabled');
 });
 
 test('the break-glass guard\'s exclusions and an exception\'s sit side by side', async () => {
