@@ -9,7 +9,6 @@ import { linkSync, lstatSync, renameSync, unlinkSync, writeFileSync } from 'node
 import { dirname, posix, resolve } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/documents.js';
-import type { Repair } from '../model/repair.js';
 import type { FileChange, Outcome, RepairFiles } from '../ports/repair-files.js';
 import { TextDecodingError, decodeText, type TextEncodingName } from './decode.js';
 import { SourceSyntaxError } from './json-source.js';
