@@ -10,12 +10,12 @@ import { assertWritableFile } from '../repo/output-paths.js';
 import { writeErr, writeOut } from './output.js';
 import { ConfigurationError } from '../errors.js';
 import { runValidateFix } from '../commands/validate-fix.js';
-import { fileRepairFiles } from '../repo/repair-files.js';
+import { fileDocumentFiles } from '../repo/document-files.js';
 import { renderUnifiedDiff } from '../render/unified-diff.js';
 
 /** --fix: the repairs, and with --dry-run their diff on stderr (stdout keeps the report's format). */
 function runFix(flags: ValidateFlags): ReturnType<typeof runValidate> {
-  const run = runValidateFix(filePolicyStore(flags.dir), fileRepairFiles(), { dryRun: flags.dryRun === true });
+  const run = runValidateFix(filePolicyStore(flags.dir), fileDocumentFiles(), { dryRun: flags.dryRun === true });
   if (flags.dryRun) {
     const diff = run.changes.map(renderUnifiedDiff).join('');
     const write = flags.format === 'text' && !flags.output ? writeOut : writeErr;

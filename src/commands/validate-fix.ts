@@ -10,7 +10,7 @@ import { countBySeverity, sortFindings, type Finding } from '../model/findings.j
 import { toPointer } from '../model/json-pointer.js';
 import type { Repair } from '../model/repair.js';
 import type { PolicyStore } from '../ports/policy-store.js';
-import type { FileChange, RepairFiles } from '../ports/repair-files.js';
+import type { FileChange, DocumentFiles } from '../ports/document-files.js';
 import { assignFileStems } from '../backup/slug.js';
 import { applyRepairsToValue, planRepairs } from '../validate/repairs.js';
 import type { ValidationResult } from '../validate/validate-repository.js';
@@ -32,7 +32,7 @@ export interface FixRun {
 const REPAIR_SEVERITY = (repair: Repair): Finding['severity'] =>
   repair.rule === 'layout' || (repair.rule === 'graph-rule' && repair.edit.op === 'replace') ? 'error' : 'warning';
 
-export function runValidateFix(store: PolicyStore, files: RepairFiles, options: FixOptions): FixRun {
+export function runValidateFix(store: PolicyStore, files: DocumentFiles, options: FixOptions): FixRun {
   // Settings are checked first (a bad caac.yml stops the run before anything is written).
   const before = runValidate(store);
   const repo = store.load();
@@ -61,7 +61,7 @@ interface Collect {
   changes: FileChange[];
 }
 
-function repairDocument(document: SourceDocument, files: RepairFiles, out: Collect): void {
+function repairDocument(document: SourceDocument, files: DocumentFiles, out: Collect): void {
   const repairs = planRepairs(document.kind, document.value);
   if (repairs.length === 0) return;
   const outcome = files.repair(document.file, repairs);
@@ -82,7 +82,7 @@ function repairDocument(document: SourceDocument, files: RepairFiles, out: Colle
  * backup's slug rule, each entry repaired as above; the export is removed. An entry that is not
  * a document of a known kind with a displayName stops the split (nothing is dropped).
  */
-function splitExport(finding: Finding, files: RepairFiles, out: Collect): void {
+function splitExport(finding: Finding, files: DocumentFiles, out: Collect): void {
   const refuse = (message: string): void => void out.refused.push({ ...finding, rule: 'fix', severity: 'warning', message: `${finding.file} not split: ${message}` });
   const read = files.readListExport(finding.file);
   if ('problem' in read) return refuse(read.problem);

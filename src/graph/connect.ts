@@ -18,6 +18,8 @@ import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-mid
 import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
+import { GraphTemplates } from './templates.js';
+import type { Templates } from '../ports/templates.js';
 import { tenantIdentity } from './tenant-identity.js';
 
 export interface GraphConnectionOptions {
@@ -56,6 +58,8 @@ export interface GraphConnectionOptions {
 export interface GraphConnection {
   tenant: Tenant;
   directory: Directory;
+  /** Microsoft's Conditional Access templates (caac new). */
+  templates: Templates;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -150,5 +154,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
-  return { tenant, directory, describe };
+  const templates = new GraphTemplates(http, { tenantId: identity.resolve });
+  return { tenant, directory, templates, describe };
 }

@@ -3,7 +3,7 @@
  * `--- a/file`, `+++ b/file`, hunks with three lines of context. A created file is diffed against
  * /dev/null, a removed one to it.
  */
-import type { FileChange } from '../ports/repair-files.js';
+import type { FileChange } from '../ports/document-files.js';
 
 const CONTEXT = 3;
 /** Above this many line pairs the diff shows the whole file replaced (still correct, less precise). */

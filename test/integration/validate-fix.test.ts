@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { runValidateFix } from '../../src/commands/validate-fix.js';
 import { runValidate } from '../../src/commands/validate.js';
 import { filePolicyStore } from '../../src/repo/load-repository.js';
-import { fileRepairFiles } from '../../src/repo/repair-files.js';
+import { fileDocumentFiles } from '../../src/repo/document-files.js';
 import { renderUnifiedDiff } from '../../src/render/unified-diff.js';
 
 const SEEDS = resolve(process.cwd(), '../shared/corpus/seed-templates');
@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const fix = (root: string, dryRun = false) => runValidateFix(filePolicyStore(root, { cwd: dir }), fileRepairFiles(dir), { dryRun });
+const fix = (root: string, dryRun = false) => runValidateFix(filePolicyStore(root, { cwd: dir }), fileDocumentFiles(dir), { dryRun });
 const validate = (root: string) => runValidate(filePolicyStore(root, { cwd: dir }));
 
 /** Every line of `before` that is not on a changed line is in `after`, in order (formatting kept). */

@@ -1,4 +1,4 @@
-/** The port `caac validate --fix` and `caac new` write through (src/repo/repair-files.ts on disk). */
+/** The port `caac validate --fix` and `caac new` write through (src/repo/document-files.ts on disk). */
 import type { DocumentKind, JsonObject, JsonValue } from '../model/documents.js';
 import type { Repair } from '../model/repair.js';
 
@@ -14,7 +14,7 @@ export interface FileChange {
 
 export type Outcome<T> = T | { problem: string };
 
-export interface RepairFiles {
+export interface DocumentFiles {
   /** The file's text with the repairs applied, in its own format (nothing written yet). */
   repair(file: string, repairs: readonly Repair[]): Outcome<{ change: FileChange }>;
   /** The entries of a Graph list export (`{"value": [...]}`), each with its kind when its content shows it. */
@@ -26,4 +26,9 @@ export interface RepairFiles {
   splitListExport(file: string, parts: readonly { stem: string; value: JsonObject }[]): Outcome<{ changes: FileChange[] }>;
   /** Writes the changes: each atomically (temp file, then rename), new files never over an existing one. */
   commit(changes: readonly FileChange[]): void;
+  /**
+   * Writes a new document (`caac new`) in the format asked (two-space JSON, or YAML), creating its
+   * folder; refuses an existing file, and a folder on the way that is a symbolic link.
+   */
+  createDocument(file: string, document: JsonObject, format: 'json' | 'yaml'): void;
 }

@@ -1,15 +1,15 @@
 /**
- * RepairFiles on disk. A file is read without following a link, rewritten in its own encoding
+ * DocumentFiles on disk. A file is read without following a link, rewritten in its own encoding
  * (UTF-8 with or without a byte order mark, UTF-16) and line endings, and replaced atomically
  * (temp file in the same folder, then rename) only if it still holds the bytes that were read. A
  * new file is linked into place, which fails rather than replace a file that appeared meanwhile.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, posix, resolve } from 'node:path';
+import { linkSync, lstatSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/documents.js';
-import type { FileChange, Outcome, RepairFiles } from '../ports/repair-files.js';
+import type { FileChange, Outcome, DocumentFiles } from '../ports/document-files.js';
 import { TextDecodingError, decodeText, type TextEncodingName } from './decode.js';
 import { SourceSyntaxError } from './json-source.js';
 import { kindOfContent } from './document-kind.js';
@@ -26,7 +26,7 @@ interface ReadFile {
   format: SourceFormat;
 }
 
-export function fileRepairFiles(cwd = process.cwd()): RepairFiles {
+export function fileDocumentFiles(cwd = process.cwd()): DocumentFiles {
   const abs = (file: string): string => resolve(cwd, file);
   const read = new Map<string, ReadFile>();
   const readFile = (file: string): Outcome<ReadFile> => {
@@ -81,6 +81,13 @@ export function fileRepairFiles(cwd = process.cwd()): RepairFiles {
       }
       changes.push({ file, before: source.text });
       return { changes };
+    },
+    createDocument(file, document, format) {
+      const path = abs(file);
+      assertNoLinkOnTheWay(cwd, path, file);
+      mkdirSync(dirname(path), { recursive: true });
+      const text = format === 'yaml' ? stringifyYaml(document, { lineWidth: 0 }) : `${JSON.stringify(document, null, 2)}\n`;
+      createFile(path, Buffer.from(text, 'utf8'), file);
     },
     commit(changes) {
       // New files first, then rewrites, then removals: a run cut short loses nothing.
@@ -141,6 +148,23 @@ export function createFile(path: string, bytes: Buffer, shown: string): void {
     throw e;
   } finally {
     removeQuietly(temp);
+  }
+}
+
+/** No folder between the working directory and the file may be a symbolic link: a link could lead anywhere. */
+function assertNoLinkOnTheWay(cwd: string, path: string, shown: string): void {
+  const steps = relative(resolve(cwd), dirname(path)).split(sep).filter((s) => s !== '' && s !== '.');
+  let at = resolve(cwd);
+  for (const step of steps) {
+    at = resolve(at, step);
+    let stat;
+    try {
+      stat = lstatSync(at);
+    } catch {
+      return; // missing from here on: mkdir creates real folders
+    }
+    if (stat.isSymbolicLink()) throw new ConfigurationError(`${at} is a symbolic link: caac new does not write through links; use the folder itself`, { file: shown });
+    if (!stat.isDirectory()) throw new ConfigurationError(`${at} is a file, not a folder: caac new cannot write ${shown}`, { file: shown });
   }
 }
 
