@@ -81,7 +81,7 @@ export function policyFromTemplate(input: Omit<TemplateDocumentInput, 'names'>):
 /** The repository document: defaults as above, ids named, keys in the backup's order (pure). */
 export function templateDocument(input: TemplateDocumentInput): TemplateDocument {
   const { document, notes } = policyFromTemplate(input);
-  return { document: backupDocument('policy', document, { names: input.names ?? new Map() }), notes };
+  return { document: withoutEmpties(backupDocument('policy', document, { names: input.names ?? new Map() })), notes };
 }
 
 /** A minimal valid policy with the same defaults: all users' sign-ins to no application, require MFA. */
@@ -99,7 +99,7 @@ export function skeletonPolicy(displayName: string, emergency: TemplateDocumentI
     grantControls: { operator: 'OR', builtInControls: ['mfa'] },
   };
   addEmergencyExclusions(policy, emergency, notes);
-  return { document: backupDocument('policy', policy, {}), notes };
+  return { document: withoutEmpties(backupDocument('policy', policy, {})), notes };
 }
 
 function addEmergencyExclusions(policy: JsonObject, emergency: TemplateDocumentInput['emergency'], notes: string[]): void {
@@ -114,6 +114,25 @@ function addEmergencyExclusions(policy: JsonObject, emergency: TemplateDocumentI
   add('excludeUsers', emergency.users);
   add('excludeGroups', emergency.groups);
   notes.push(`excludes the emergency-access accounts of caac.yml (${[...emergency.users, ...emergency.groups].join(', ')})`);
+}
+
+/**
+ * A new file says only what the template sets: null and [] are what Graph stores for an absent
+ * property (the normalizer fills them on both sides of a plan), so leaving them out changes
+ * nothing, and an object left with nothing to say goes too.
+ */
+function withoutEmpties(document: JsonObject): JsonObject {
+  const walk = (value: JsonValue): JsonValue | undefined => {
+    if (value === null || (Array.isArray(value) && value.length === 0)) return undefined;
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [key, child] of Object.entries(value)) {
+      const kept = walk(child);
+      if (kept !== undefined) out[key] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  return (walk(document) as JsonObject | undefined) ?? {};
 }
 
 /** Drops members the schema does not declare when they hold nothing (null, [], {}); recurses into declared objects. */

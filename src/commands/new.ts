@@ -99,18 +99,18 @@ export async function listTemplates(templates: Templates, scenario?: string): Pr
 
 async function chooseName(options: NewOptions, settings: Settings, repo: LoadedRepository): Promise<string> {
   const pattern = settings.naming?.pattern;
-  const rule = pattern === undefined ? 'any name' : `naming.pattern ${pattern} of caac.yml`;
+  const rule = pattern === undefined ? '' : ` (it must match naming.pattern "${pattern}" of caac.yml)`;
   let name = options.name;
   if (name === undefined) {
-    if (!options.ask) throw new ConfigurationError(`caac new needs the policy's displayName: pass --name "…" (it must match ${rule})`);
-    name = await options.ask(`displayName for the new policy${pattern === undefined ? '' : ` (must match ${pattern})`}: `);
+    if (!options.ask) throw new ConfigurationError(`caac new needs the policy's displayName: pass --name "…"${rule}`);
+    name = await options.ask(`displayName for the new policy${pattern === undefined ? '' : ` (must match "${pattern}")`}: `);
   }
   name = name.trim();
-  if (name === '') throw new ConfigurationError(`the displayName is empty: pass --name "…" (it must match ${rule})`);
+  if (name === '') throw new ConfigurationError(`the displayName is empty: pass --name "…"${rule}`);
   if (pattern !== undefined) {
     const compiled = compileNamingPattern(pattern);
     if ('problem' in compiled) throw new ConfigurationError(`caac.yml: ${compiled.problem}`);
-    if (!compiled.pattern.test(name)) throw new ConfigurationError(`--name ${JSON.stringify(name)} does not match naming.pattern ${pattern} of caac.yml: choose a name that does`);
+    if (!compiled.pattern.test(name)) throw new ConfigurationError(`--name ${JSON.stringify(name)} does not match naming.pattern "${pattern}" of caac.yml: choose a name that does`);
   }
   const taken = repo.documents.find((d) => d.kind === 'policy' && displayNameOf(d)?.trim().toLowerCase() === name.toLowerCase());
   if (taken) throw new ConfigurationError(`${taken.file} is already named ${JSON.stringify(name)}: displayName identifies a policy, choose another`);

@@ -119,14 +119,31 @@ describe('caac new', () => {
     const result = await runNew(ports(), { template: 'require multifactor authentication for administrators', name: 'CA600 - MFA for admins' });
     const doc = JSON.parse(fs.readFileSync(path.join(cwd, result.file), 'utf8'));
     expect(doc.conditions.users.includeRoles).toContain('role:Global Administrator');
-    await expect(runNew(ports(), { template: 'Require multifactor authentication for administrators', name: 'MFA for admins' })).rejects.toThrow(/naming\.pattern \^CA\\d\{3\} - /);
+    await expect(runNew(ports(), { template: 'Require multifactor authentication for administrators', name: 'MFA for admins' })).rejects.toThrow(/naming\.pattern "\^CA\\d\{3\} - "/);
     await expect(runNew(ports(), { template: 'Require multifactor authentication for administrators' })).rejects.toThrow(/--name/);
     await expect(runNew(ports(), { template: 'Require multifactor authentication for administrators', name: 'CA600 - MFA for admins' })).rejects.toThrow(/already named/);
     await expect(runNew(ports(), { template: 'No such template', name: 'CA601 - x' })).rejects.toBeInstanceOf(ConfigurationError);
     fs.rmSync(path.join(cwd, result.file));
   });
 
-  it('asks for the name when interactive; writes YAML in a YAML repository; the skeleton validates', async () => {
+  it('writes YAML in a repository whose policies are YAML, without a tenant for the skeleton', async () => {
+    const yamlRepo = fs.mkdtempSync(path.join(cwd, '..', 'caac-new-yaml-'));
+    dirs.push(yamlRepo);
+    fs.mkdirSync(path.join(yamlRepo, 'ca/policies'), { recursive: true });
+    fs.writeFileSync(path.join(yamlRepo, 'ca/caac.yml'), 'emergencyAccess:\n  users: ["user:breakglass@contoso.com"]\n');
+    fs.writeFileSync(
+      path.join(yamlRepo, 'ca/policies/one.yaml'),
+      'displayName: One\nstate: disabled\nconditions:\n  users: {includeUsers: [None]}\n  applications: {includeApplications: [None]}\n  clientAppTypes: [all]\ngrantControls: {operator: OR, builtInControls: [mfa]}\n',
+    );
+    const result = await runNew({ store: filePolicyStore('ca', { cwd: yamlRepo }), files: fileDocumentFiles(yamlRepo) }, { name: 'Two' });
+    expect(result.file).toBe('ca/policies/two.yaml');
+    const text = fs.readFileSync(path.join(yamlRepo, result.file), 'utf8');
+    expect(text).toContain('displayName: Two\n');
+    expect(text).toContain('excludeUsers:\n      - user:breakglass@contoso.com');
+    expect(runValidate(filePolicyStore('ca', { cwd: yamlRepo })).summary.errors).toBe(0);
+  });
+
+  it('asks for the name when interactive; the skeleton validates', async () => {
     const asked: string[] = [];
     const result = await runNew(ports(), { ask: async (q) => (asked.push(q), 'CA602 - Skeleton') });
     expect(asked[0]).toContain('^CA\\d{3} - ');
