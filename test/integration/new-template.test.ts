@@ -93,6 +93,7 @@ describe('caac new', () => {
       expect(connection.tenant.requests().total - before).toBeLessThanOrEqual(3);
       files.push(result.file);
       const text = fs.readFileSync(path.join(cwd, result.file), 'utf8');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file read back, checked field by field
       const doc = JSON.parse(text) as Record<string, any>;
       expect(doc['displayName']).toBe(name);
       expect(doc['state']).toBe('enabledForReportingButNotEnforced');
@@ -111,7 +112,7 @@ describe('caac new', () => {
     const changes = outcome.plan.operations.filter((o) => o.action !== 'noop');
     expect(changes.map((o) => `${o.action} ${o.displayName}`).sort()).toEqual(templates.map((t, i) => `create CA${String(500 + i)} - ${t.name}`).sort());
     const admins = changes.find((o) => o.displayName.includes('for administrators'))!;
-    expect((admins.body as any).conditions.users.includeRoles).toContain('62e90394-69f5-4237-9190-012177145e10');
+    expect(((admins.body as { conditions: { users: { includeRoles: string[] } } }).conditions.users.includeRoles)).toContain('62e90394-69f5-4237-9190-012177145e10');
     for (const f of files) fs.rmSync(path.join(cwd, f));
   });
 

@@ -22,6 +22,7 @@ export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
   { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
   { id: 'no-emergency-access', severity: 'warning', description: 'caac.yml is missing, or names no emergency-access (break-glass) user or group, so nothing guards against a lockout; reported on every run (plan too) until emergencyAccess lists accounts or says emergencyAccess: {waive: "<reason>"}.' },
   { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
+  { id: 'fix', severity: 'warning', description: 'validate --fix could not rewrite a file safely (it changed while caac ran, the repaired text would not parse, or a Graph list export holds an entry that is not a document with a displayName); nothing was written to it. The repairs it did make are findings with "fixed": true under the rule that found each problem.' },
 ];
 
 export function allRuleInfo(): BuiltInRuleInfo[] {
