@@ -40,7 +40,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .addOption(new Option('-f, --format <format>', 'output format').choices(FINDINGS_FORMATS as string[]).default('text'))
     .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)')
     .option('--fix', 'repair in place what cannot change what a policy means (clientAppTypes [], enum case, server fields, annotations, list exports), then validate again')
-    .option('--dry-run', 'with --fix: print the changes as a unified diff, write nothing')
+    .option('--dry-run', 'with --fix: print the changes as a unified diff, write nothing (exit 1 when there is something to fix)')
     .action((flags: ValidateFlags) => {
       if (flags.output) assertWritableFile(flags.output, '--output');
       if (flags.dryRun && !flags.fix) throw new ConfigurationError('--dry-run goes with --fix: caac validate --fix --dry-run');
@@ -52,6 +52,8 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       } else {
         writeOut(report);
       }
-      setExit(result.summary.errors > 0 ? ExitCode.failure : ExitCode.ok);
+      // --dry-run exits 1 when there is something to fix (a check for CI), like --fix with errors left.
+      const pending = flags.dryRun === true && (result.summary.fixed ?? 0) > 0;
+      setExit(result.summary.errors > 0 || pending ? ExitCode.failure : ExitCode.ok);
     });
 }
