@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors.js';
-import { isJsonObject, type JsonObject } from '../model/documents.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../model/documents.js';
+import { applyRepairsToValue, type Repair } from '../model/repair.js';
 import type { FileChange, Outcome, DocumentFiles } from '../ports/document-files.js';
 import { TextDecodingError, decodeText, type TextEncodingName } from './decode.js';
 import { SourceSyntaxError } from './json-source.js';
@@ -49,9 +50,10 @@ export function fileDocumentFiles(cwd = process.cwd()): DocumentFiles {
       const source = readFile(file);
       if ('problem' in source) return source;
       const after = applyRepairsToText(source.text, source.format, repairs);
-      // The result must still parse to a document: a repair never leaves a file broken.
-      const problem = parseProblem(after, source.format);
-      if (problem) return { problem: `${file}: the repaired text would not parse (${problem}); left untouched` };
+      // The edited text must parse to exactly the repaired document (and nothing else moved): a
+      // repair never leaves a file broken, nor changes what it did not mean to.
+      const problem = repairProblem(source, after, repairs);
+      if (problem) return { problem: `${file}: ${problem}; left untouched` };
       return { change: { file, before: source.text, after } };
     },
     readListExport(file) {
@@ -193,14 +195,19 @@ function exists(path: string): boolean {
   }
 }
 
-function parseProblem(text: string, format: SourceFormat): string | undefined {
+function repairProblem(source: ReadFile, after: string, repairs: readonly Repair[]): string | undefined {
+  let before: JsonValue;
+  let now: JsonValue;
   try {
-    const value = parseSource(text, format).value;
-    return isJsonObject(value) ? undefined : 'not a document object';
+    before = parseSource(source.text, source.format).value;
+    now = parseSource(after, source.format).value;
   } catch (e) {
-    if (e instanceof SourceSyntaxError) return e.message;
+    if (e instanceof SourceSyntaxError) return `the repaired text would not parse (${e.message})`;
     throw e;
   }
+  if (!isJsonObject(before) || !isJsonObject(now)) return 'not a document object';
+  const expected = applyRepairsToValue(before, repairs);
+  return JSON.stringify(now) === JSON.stringify(expected) ? undefined : 'the edited text does not read as the repaired document';
 }
 
 /** One entry of a list export, written as the export was: its format, indentation and line ending. */

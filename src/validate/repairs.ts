@@ -20,7 +20,9 @@
  */
 import { isJsonObject, type DocumentKind, type JsonObject, type JsonValue } from '../model/documents.js';
 import { toPointer } from '../model/json-pointer.js';
-import type { Repair } from '../model/repair.js';
+import { applyRepairsToValue, type Repair } from '../model/repair.js';
+
+export { applyRepairsToValue };
 import { enumValues, flagValues, itemsSchema, propertySchema, type SchemaNode } from './schema-walk.js';
 import { DOCUMENT_SCHEMAS } from './schemas.js';
 
@@ -151,24 +153,4 @@ function orderForApplying(repairs: Repair[]): Repair[] {
 /** The displayed location of a repair (a JSON pointer). */
 export function repairPointer(repair: Repair): string {
   return toPointer(repair.segments);
-}
-
-/** A copy of the document with the repairs applied (for documents caac writes itself: a list export's entries). */
-export function applyRepairsToValue(document: JsonObject, repairs: readonly Repair[]): JsonObject {
-  const copy = structuredClone(document);
-  for (const repair of repairs) {
-    let parent: JsonValue = copy;
-    for (const segment of repair.segments.slice(0, -1)) {
-      parent = Array.isArray(parent) ? (parent[segment as number] ?? null) : isJsonObject(parent) ? (parent[segment as string] ?? null) : null;
-    }
-    const last = repair.segments[repair.segments.length - 1]!;
-    if (Array.isArray(parent) && typeof last === 'number') {
-      if (repair.edit.op === 'remove') parent.splice(last, 1);
-      else parent[last] = repair.edit.value;
-    } else if (isJsonObject(parent) && typeof last === 'string') {
-      if (repair.edit.op === 'remove') delete parent[last];
-      else parent[last] = repair.edit.value;
-    }
-  }
-  return copy;
 }

@@ -264,6 +264,16 @@ describe('repairs', () => {
     expect(run.result.findings.find((f) => f.rule === 'file')?.message).toMatch(/symbolic link/);
   });
 
+  it('a file changed between the read and the write is not overwritten', () => {
+    const path = write('policies/p.json', '{"displayName":"CA006","state":"enabled","conditions":{"clientAppTypes":[],"applications":{"includeApplications":["All"]},"users":{"includeUsers":["None"]}},"grantControls":{"operator":"OR","builtInControls":["mfa"]}}');
+    const files = fileDocumentFiles(dir);
+    const outcome = files.repair('repo/policies/p.json', [{ rule: 'graph-rule', segments: ['conditions', 'clientAppTypes'], edit: { op: 'replace', value: ['all'] }, message: '' }]);
+    if ('problem' in outcome) throw new Error(outcome.problem);
+    writeFileSync(path, '{"displayName":"CA006 - changed meanwhile"}');
+    expect(() => files.commit([outcome.change])).toThrow(/changed while caac validate --fix ran/);
+    expect(readFileSync(path, 'utf8')).toBe('{"displayName":"CA006 - changed meanwhile"}');
+  });
+
   it('--dry-run leaves every file as it was', () => {
     settings();
     const path = write('policies/p.json', '{"displayName":"CA005","state":"enabled","createdDateTime":"x","conditions":{"clientAppTypes":[],"applications":{"includeApplications":["All"]},"users":{"includeUsers":["None"]}},"grantControls":{"operator":"OR","builtInControls":["mfa"]}}');
