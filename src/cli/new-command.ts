@@ -69,7 +69,10 @@ function renderNewResult(r: NewResult): string {
   const lines = [`wrote ${escapeLogValue(r.file)}: "${escapeLogValue(r.displayName)}"${from}, report-only`];
   for (const note of r.notes) lines.push(`  note: ${escapeLogValue(note)}`);
   for (const w of r.warnings) lines.push(`  warning: ${w.rule} ${escapeLogValue(w.message)}`);
-  if (r.requests) lines.push(`  ${r.requests.total} Graph request${r.requests.total === 1 ? '' : 's'}`);
+  if (r.requests) {
+    const endpoints = Object.entries(r.requests.byEndpoint).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    lines.push(`  Graph requests: ${r.requests.total}${endpoints.length ? ` (${endpoints.map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`);
+  }
   lines.push('next: caac validate, then caac plan');
   return lines.join('\n') + '\n';
 }
