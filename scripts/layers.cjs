@@ -8,6 +8,7 @@ const LAYERS = [
   { folder: 'normalize', layer: 'core', rank: 3, why: "a document as Graph keeps it (defaults, order, case)" },
   { folder: 'contingency', layer: 'core', rank: 3, why: 'which policies form a contingency set, and its state' },
   { folder: 'resolve', layer: 'core', rank: 4, why: 'references by name to ids, through the Directory port' },
+  { folder: 'exceptions', layer: 'core', rank: 4.5, why: "caac.yml's expiring exceptions: their dates, checks, and what they add to or remove from policies" },
   { folder: 'validate', layer: 'core', rank: 5, why: 'schema, references, safety rules: findings on file and line' },
   { folder: 'plan', layer: 'core', rank: 6, why: 'desired + actual → operations, warnings, fingerprint' },
   { folder: 'apply', layer: 'core', rank: 7, why: 'executes operations through the Tenant port; guards; read-back' },
