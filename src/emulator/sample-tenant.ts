@@ -337,5 +337,7 @@ export function sampleTenant(tenantIdGiven: string = SAMPLE_TENANT_ID): TenantSt
     servicePrincipals,
     applications,
     directoryRoleTemplates: roles,
+    // Megan Bowen, the IT administrator, holds Global Administrator (What If reads role holders).
+    directoryRoleAssignments: { [resolveOne('role:Global Administrator')]: [userId('megan.bowen')] },
   };
 }
