@@ -32,7 +32,8 @@ export function findEnvironment(settings: Settings, name: string): Environment {
   const entry = Object.hasOwn(settings.environments ?? {}, wanted) ? settings.environments![wanted] : undefined;
   if (entry === undefined) {
     const list = known.length ? `the environments caac.yml declares are ${known.map((k) => `"${k}"`).join(', ')}` : 'caac.yml declares no environments: (add one, or drop --environment / CAAC_ENVIRONMENT)';
-    throw new ConfigurationError(`unknown environment "${wanted}": ${list}`);
+    // The name may come from a variable: quoted as JSON, a control character cannot forge a log line.
+    throw new ConfigurationError(`unknown environment ${JSON.stringify(wanted)}: ${list}`);
   }
   return { name: wanted, ...entry };
 }

@@ -117,6 +117,7 @@ describe('choosing an environment', () => {
     expect(() => findEnvironment(settings, 'prod')).toThrow('unknown environment "prod": the environments caac.yml declares are "ppe"');
     expect(() => findEnvironment({}, 'prod')).toThrow('caac.yml declares no environments');
     expect(() => findEnvironment(settings, 'constructor')).toThrow('unknown environment "constructor"');
+    expect(() => findEnvironment(settings, 'x\n::error::forged')).toThrow('unknown environment "x\\n::error::forged"');
   });
 });
 
