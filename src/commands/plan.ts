@@ -21,6 +21,8 @@ import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
 import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
+import { ringDocuments } from '../rollout/ring-documents.js';
+import { applyRolloutTo } from '../rollout/plan-rollout.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
@@ -76,8 +78,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
-  const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
+  const resolution = await resolveReferences([...validation.prepared, ...ringDocuments(settings, repo.settings)], { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
   if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
+  const rollout = applyRolloutTo(resolution, settings, snapshot);
   const guardAdded = emergencyAccessMode(settings) === 'enforce' ? enforceEmergencyExclusions(resolution.documents, resolution.emergencyAccess, settings) : new Map();
 
   const plan = planChanges({
@@ -95,6 +98,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   });
   const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
   if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
+  if (rollout) plan.rollout = rollout;
   plan.state = stateOf(snapshot, options.apiVersion);
   const digest = documentsDigest(repo);
   plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };

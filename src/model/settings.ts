@@ -24,7 +24,18 @@ export interface Settings {
   prune?: boolean;
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
-  rollout?: { rings?: { name: string; groups?: string[] }[] };
+  /** Staged rollout (src/rollout/): rings, where each policy stands, gates for advancing. */
+  rollout?: RolloutSettings;
+}
+
+/** `caac.yml` `rollout:`. The last ring is `all` (everyone the policy itself includes). */
+export interface RolloutSettings {
+  rings?: { name: string; include?: string[] }[];
+  /** displayName → the ring the policy has reached, and since when (YYYY-MM-DD or ISO date-time). */
+  policies?: Record<string, { ring: string; since?: string }>;
+  /** A policy not in the tenant and not listed: report-only (default), enforced on the first ring, or as its file says. */
+  newPolicies?: 'reportOnly' | 'ring0' | 'none';
+  gates?: { minDays?: number; maxFailureRate?: number; maxUsersBlocked?: number };
 }
 
 export type EmergencyAccessMode = 'check' | 'enforce';

@@ -7,6 +7,7 @@ import { countBySeverity, sortFindings, type Finding, type ValidationReport } fr
 import type { Settings } from '../model/settings.js';
 import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
 import { prepareDocument } from './prepare.js';
+import { rolloutFindings } from '../rollout/rollout-findings.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
 import { describeSchemaErrors } from './schema-errors.js';
@@ -33,6 +34,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
   const findings: Finding[] = [...input.loadFindings];
   const unguarded = input.place ? noEmergencyAccessFinding(input.settings, input.place) : undefined;
   if (unguarded) findings.push(unguarded);
+  findings.push(...rolloutFindings(input.settings, input.documents, input.place?.settings));
   const prepared: PreparedDocument[] = [];
   for (const document of input.documents) {
     const schema = DOCUMENT_SCHEMAS[document.kind];
