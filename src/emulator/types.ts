@@ -107,4 +107,6 @@ export interface TenantState {
    * can be enabled. Off when absent (a fixture may set `"securityDefaults": {"isEnabled": true}`).
    */
   securityDefaults?: { isEnabled: boolean };
+  /** `auditLogs/signIns`, newest first when listed (entities/sign-ins.ts); extended by `POST /_emulator/sign-ins`. */
+  signIns?: JsonObject[];
 }

@@ -18,6 +18,8 @@ import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-mid
 import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
+import { GraphSignInLog } from './sign-in-log.js';
+import type { SignInLog } from '../ports/sign-in-log.js';
 import { tenantIdentity } from './tenant-identity.js';
 
 export interface GraphConnectionOptions {
@@ -48,6 +50,8 @@ export interface GraphConnectionOptions {
   requestTimeoutMs?: number;
   /** Page size ($top) of the Conditional Access lists; unset, Graph's default. */
   pageSize?: number;
+  /** Page size ($top) of the sign-in log; default 1,000 (Graph's largest). */
+  signInPageSize?: number;
   log?: (line: string) => void;
   /** GitHub OIDC: the action face passes core.getIDToken. */
   getIdToken?: (audience: string) => Promise<string>;
@@ -56,6 +60,8 @@ export interface GraphConnectionOptions {
 export interface GraphConnection {
   tenant: Tenant;
   directory: Directory;
+  /** Entra's sign-in log (staged rollout's evidence); counted with the other requests. */
+  signInLog: SignInLog;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -150,5 +156,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
-  return { tenant, directory, describe };
+  const signInLog = new GraphSignInLog(http, { describeCredential: () => chosen.description, ...(options.signInPageSize ? { pageSize: options.signInPageSize } : {}) });
+  return { tenant, directory, signInLog, describe };
 }
