@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   restore: async () => (await import('./restore-command.js')).registerRestore,
   backup: async () => (await import('./backup-command.js')).registerBackup,
   contingency: async () => (await import('./contingency-command.js')).registerContingency,
+  rollout: async () => (await import('./rollout-command.js')).registerRollout,
   emulator: async () => (await import('./emulator-command.js')).registerEmulator,
   demo: async () => (await import('./demo-command.js')).registerDemo,
 };
