@@ -14,7 +14,7 @@ const PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 /** A scalar written as the one it replaces was (double, single or plain), or double-quoted when plain would change its meaning. */
 function scalarText(value: string, like?: Scalar): string {
   if (like?.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  if (like?.type === 'PLAIN' && PLAIN_SAFE.test(value) && !/^\d/.test(value) && !/^(true|false|null|yes|no|on|off|all)$/i.test(value)) return value;
+  if ((like === undefined || like.type === 'PLAIN') && PLAIN_SAFE.test(value) && !/^\d/.test(value) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(value)) return value;
   return JSON.stringify(value);
 }
 

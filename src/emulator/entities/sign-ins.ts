@@ -79,11 +79,9 @@ export function listSignIns(all: readonly JsonObject[], params: URLSearchParams,
   const page = matching.slice(offset, offset + top).map((s) => structuredClone(s));
   const body: JsonObject = { '@odata.context': `${base.baseUrl}/${base.version}/$metadata#${SIGN_INS}`, value: page };
   if (offset + top < matching.length) {
-    const next = new URLSearchParams();
-    if (filter !== null) next.set('$filter', filter);
-    next.set('$top', String(top));
-    next.set('$skiptoken', encodeToken(offset + top));
-    body['@odata.nextLink'] = `${base.baseUrl}/${base.version}/${SIGN_INS}?${next.toString().replace(/\+/g, '%20')}`;
+    // Graph writes its query options with a literal `$`, values percent-encoded.
+    const query = [...(filter === null ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$top=${top}`, `$skiptoken=${encodeToken(offset + top)}`];
+    body['@odata.nextLink'] = `${base.baseUrl}/${base.version}/${SIGN_INS}?${query.join('&')}`;
   }
   return body;
 }

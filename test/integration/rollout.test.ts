@@ -1,0 +1,232 @@
+/**
+ * Staged rollout against the emulator's sample tenant and its seeded sign-in log, with
+ * examples/conditional-access/ copied to a temporary folder (CA006 and CA014 report-only on ring
+ * `pilot`; gates minDays 7, maxFailureRate 5%, maxUsersBlocked 1). The evidence figures are
+ * computed here again, straight from the emulator's stored log, not by the code under test.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runRolloutAdvance, runRolloutStatus, type RolloutStatus } from '../../src/commands/rollout.js';
+import { runPlan } from '../../src/commands/plan.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect.js';
+import type { Plan } from '../../src/model/plan.js';
+import { filePolicyStore } from '../../src/repo/load-repository.js';
+import { diskTextFiles } from '../../src/repo/text-files.js';
+import { exampleTenant } from '../fixtures/repo-helpers.js';
+
+const CA006 = 'CA006 - Require compliant or hybrid joined device';
+const CA014 = 'CA014 - Require app protection on mobile devices (pilot)';
+const CA006_FILE = 'conditional-access/policies/ca006-require-compliant-or-hybrid-joined-device.json';
+const SETTINGS = 'conditional-access/caac.yml';
+const DAY = 86_400_000;
+
+const dirs: string[] = [];
+let emu: RunningEmulator;
+let cwd: string;
+let graph: GraphConnection;
+
+type StoredSignIn = { createdDateTime: string; userPrincipalName: string; appDisplayName: string; appliedConditionalAccessPolicies: { id: string; result: string }[] };
+
+beforeEach(async () => {
+  ({ emu, cwd, connection: graph } = await exampleTenant('caac-rollout-', dirs));
+});
+
+afterEach(async () => {
+  await emu.stop();
+});
+
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const store = () => filePolicyStore('conditional-access', { cwd });
+const ports = (connection = graph) => ({ store: store(), ...connection, files: diskTextFiles(cwd) });
+const read = (rel: string) => fs.readFileSync(path.join(cwd, rel), 'utf8');
+
+async function admin(method: string, p: string, body?: unknown): Promise<Response> {
+  return fetch(`${emu.url}/_emulator/${p}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+async function stored(): Promise<{ signIns: StoredSignIn[]; policies: { id: string; displayName: string }[] }> {
+  return (await (await admin('GET', 'state')).json()) as { signIns: StoredSignIn[]; policies: { id: string; displayName: string }[] };
+}
+
+/** The figures, counted the plain way from the stored log. */
+function expected(log: StoredSignIn[], policyId: string, from: Date) {
+  const rows = log.filter((s) => new Date(s.createdDateTime) >= from).flatMap((s) => s.appliedConditionalAccessPolicies.filter((p) => p.id === policyId).map((p) => ({ s, result: p.result })));
+  const n = (r: string) => rows.filter((x) => x.result === r).length;
+  const failed = rows.filter((x) => x.result === 'failure' || x.result === 'reportOnlyFailure');
+  const applied = n('success') + n('failure') + n('reportOnlySuccess') + n('reportOnlyFailure') + n('reportOnlyInterrupted');
+  return {
+    evaluated: rows.length,
+    applied,
+    failures: failed.length,
+    reportOnlyFailures: n('reportOnlyFailure'),
+    interrupted: n('reportOnlyInterrupted'),
+    usersBlocked: new Set(failed.map((x) => x.s.userPrincipalName)).size,
+    topApp: failed.length ? failed.map((x) => x.s.appDisplayName).sort()[0] : undefined,
+  };
+}
+
+const policyStatus = (status: RolloutStatus, name: string) => status.policies.find((p) => p.displayName === name)!;
+const signInRequests = (before: number) => graph.tenant.requests().byEndpoint['GET /v1.0/auditLogs/signIns']! - before;
+
+test('status: the figures of the seeded log, counted again here; CA006 passes the gates, CA014 does not; one page, one policy list', async () => {
+  const now = new Date();
+  const status = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
+  const { signIns, policies } = await stored();
+  expect(status.policies.map((p) => p.displayName)).toEqual([CA006, CA014]);
+  for (const name of [CA006, CA014]) {
+    const id = policies.find((p) => p.displayName === name)!.id;
+    const want = expected(signIns, id, new Date(now.getTime() - 7 * DAY));
+    const got = policyStatus(status, name).evidence!;
+    expect(want.evaluated).toBeGreaterThan(0);
+    expect({ evaluated: got.evaluated, applied: got.applied, failures: got.failures, reportOnlyFailures: got.reportOnlyFailures, interrupted: got.results['reportOnlyInterrupted'] ?? 0, usersBlocked: got.usersBlocked })
+      .toEqual({ evaluated: want.evaluated, applied: want.applied, failures: want.failures, reportOnlyFailures: want.reportOnlyFailures, interrupted: want.interrupted, usersBlocked: want.usersBlocked });
+    expect(got.failureRate).toBeCloseTo(want.failures / want.applied, 10);
+  }
+  expect(policyStatus(status, CA006).gates.pass).toBe(true);
+  const ca014 = policyStatus(status, CA014);
+  expect(ca014.gates.pass).toBe(false);
+  expect(ca014.gates.checks.filter((c) => !c.pass).map((c) => c.gate).sort()).toEqual(['maxFailureRate', 'maxUsersBlocked']);
+  expect(ca014.evidence!.topApplications[0]!.name).toBe('Office 365 Exchange Online');
+  // Bounded: one list of policies, one page of sign-ins (all 56 of the week fit in Graph's 1,000).
+  expect(status.requests.byEndpoint).toMatchObject({ 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/auditLogs/signIns': 1 });
+  expect(status.signIns).toMatchObject({ read: 56, pages: 1, truncated: false });
+});
+
+test('paging: small pages follow @odata.nextLink to the same figures; the page cap stops the read, says so, and fails the gates', async () => {
+  const small = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, signInPageSize: 10 });
+  const now = new Date();
+  const whole = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 100 });
+  expect(whole.signIns).toMatchObject({ read: 56, pages: 6, truncated: false });
+  expect(whole.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(6);
+  const reference = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
+  expect(whole.policies.map((p) => p.evidence)).toEqual(reference.policies.map((p) => p.evidence));
+
+  const capped = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 3 });
+  expect(capped.signIns).toMatchObject({ read: 30, pages: 3, truncated: true });
+  expect(capped.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(3);
+  const ca006 = policyStatus(capped, CA006);
+  expect(ca006.gates.pass).toBe(false);
+  expect(ca006.gates.checks.find((c) => c.gate === 'evidence')?.message).toMatch(/page cap/);
+});
+
+test('advance --check: CA006 leaves report-only for ring pilot (caac.yml edited in place, comments kept; JSON indentation kept); CA014 is refused and nothing changes', async () => {
+  const settingsBefore = read(SETTINGS);
+  const fileBefore = read(CA006_FILE);
+  const now = new Date('2030-01-01T00:00:00Z');
+  const refused = await runRolloutAdvance(ports(), CA014, { check: true, windowMs: 36500 * DAY, now });
+  expect(refused.status).toBe('refused');
+  expect(read(SETTINGS)).toBe(settingsBefore);
+
+  const advanced = await runRolloutAdvance(ports(), CA006, { check: true });
+  expect(advanced).toMatchObject({ status: 'advanced', stage: { ring: 'pilot', state: 'enabled' }, edited: [SETTINGS, CA006_FILE] });
+  const settingsAfter = read(SETTINGS);
+  const before = settingsBefore.split('\n');
+  const after = settingsAfter.split('\n');
+  expect(after.length).toBe(before.length);
+  const changed = after.filter((line, i) => line !== before[i]);
+  const today = new Date().toISOString().slice(0, 10);
+  expect(changed).toEqual([`    "${CA006}": { ring: pilot, since: "${today}" }`]);
+  for (const comment of before.filter((l) => l.trimStart().startsWith('#'))) expect(after).toContain(comment);
+  expect(read(CA006_FILE)).toBe(fileBefore.replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
+
+  // A second step at once: the stage is a day old, so the minDays gate refuses.
+  const again = await runRolloutAdvance(ports(), CA006, { check: true });
+  expect(again.status).toBe('refused');
+  expect(again.status === 'refused' && again.reason).toMatch(/0 days in this stage \(at least 7\)/);
+});
+
+/** The planned body of CA006 (its update), or undefined when it does not change. */
+async function planCa006(): Promise<{ plan: Plan; users?: Record<string, unknown> }> {
+  const outcome = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  if (outcome.status !== 'planned') throw new Error(`plan ${outcome.status}: ${JSON.stringify('problems' in outcome ? outcome.problems : outcome.validation.findings)}`);
+  const op = outcome.plan.operations.find((o) => o.displayName === CA006 && o.action !== 'noop');
+  const users = (op?.body?.['conditions'] as { users?: Record<string, unknown> } | undefined)?.users;
+  return { plan: outcome.plan, ...(users ? { users } : {}) };
+}
+
+test('plan per ring: enforced CA006 includes the pilot group, then pilot and Finance, then All; its exclusions never change', async () => {
+  const tenantUsers = (await graph.tenant.read(['policy'])).policies.find((p) => p['displayName'] === CA006)!['conditions'] as { users: Record<string, unknown> };
+  const exclusions = (u: Record<string, unknown>) => ({ excludeUsers: u['excludeUsers'], excludeGroups: u['excludeGroups'], excludeRoles: u['excludeRoles'] });
+
+  await runRolloutAdvance(ports(), CA006, {});
+  const pilot = await planCa006();
+  const groups = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { groups: { id: string; displayName: string }[] };
+  const idOf = (name: string) => groups.groups.find((g) => g.displayName === name)!.id.toLowerCase();
+  expect(pilot.users).toMatchObject({ includeUsers: [], includeGroups: [idOf('CA-Pilot')], includeRoles: [] });
+  expect(exclusions(pilot.users!)).toEqual(exclusions(tenantUsers.users));
+  const line = pilot.plan.rollout!.policies.find((p) => p.displayName === CA006)!;
+  expect(line).toMatchObject({ ring: 'pilot', stage: 'enforced', narrowedTo: [idOf('CA-Pilot')], advance: 'ring finance: adds group:Finance' });
+
+  await runRolloutAdvance(ports(), CA006, {});
+  const finance = await planCa006();
+  expect(finance.users).toMatchObject({ includeUsers: [], includeGroups: [idOf('CA-Pilot'), idOf('Finance')] });
+  expect(exclusions(finance.users!)).toEqual(exclusions(tenantUsers.users));
+
+  await runRolloutAdvance(ports(), CA006, {});
+  expect(read(SETTINGS)).toContain(`"${CA006}": { ring: all,`);
+  const all = await planCa006();
+  // Ring all: the file's own audience (All), which the tenant has: only the state changes.
+  expect(all.plan.operations.find((o) => o.displayName === CA006)!.changes.map((c) => c.path)).toEqual(['/state']);
+  const done = await runRolloutAdvance(ports(), CA006, {});
+  expect(done.status === 'refused' && done.reason).toMatch(/already on ring all/);
+});
+
+test('a new policy that caac.yml does not list is created report-only (newPolicies default); with ring0, enforced on the pilot ring only', async () => {
+  const policy = JSON.parse(read(CA006_FILE)) as Record<string, unknown>;
+  const fresh = { ...policy, displayName: 'CA020 - Require compliant device for Teams', state: 'enabled' };
+  delete fresh['id'];
+  fs.writeFileSync(path.join(cwd, 'conditional-access/policies/ca020.json'), JSON.stringify(fresh, null, 2));
+  const outcome = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  if (outcome.status !== 'planned') throw new Error(outcome.status);
+  const create = outcome.plan.operations.find((o) => o.displayName === fresh.displayName)!;
+  expect(create.action).toBe('create');
+  expect(create.body!['state']).toBe('enabledForReportingButNotEnforced');
+
+  fs.writeFileSync(path.join(cwd, SETTINGS), read(SETTINGS).replace('  gates:\n', '  newPolicies: ring0\n  gates:\n'));
+  const ring0 = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  if (ring0.status !== 'planned') throw new Error(ring0.status);
+  const body = ring0.plan.operations.find((o) => o.displayName === fresh.displayName)!.body!;
+  expect(body['state']).toBe('enabled');
+  const users = (body['conditions'] as { users: Record<string, unknown> }).users;
+  const { groups } = (await (await admin('GET', 'state')).json()) as { groups: { id: string; displayName: string }[] };
+  const idOf = (name: string) => groups.find((g) => g.displayName === name)!.id.toLowerCase();
+  expect(users).toMatchObject({ includeUsers: [], includeGroups: [idOf('CA-Pilot')], excludeUsers: ['GuestsOrExternalUsers'], excludeGroups: [idOf('CA-BreakGlass')] });
+});
+
+test('the emulator: refuses what Graph refuses on signIns, and takes new sign-ins through its admin endpoint', async () => {
+  const get = async (query: string) => fetch(`${emu.url}/v1.0/auditLogs/signIns?${query}`, { headers: { Authorization: 'Bearer t' } });
+  const policyFilter = await get(`$filter=${encodeURIComponent("appliedConditionalAccessPolicies/any(p:p/id eq 'x')")}`);
+  expect(policyFilter.status).toBe(400);
+  expect(((await policyFilter.json()) as { error: { code: string; message: string } }).error.message).toMatch(/appliedConditionalAccessPolicies/);
+  expect((await get('$skip=5')).status).toBe(400);
+  expect((await get('$top=1001')).status).toBe(400);
+  expect((await get(`$filter=${encodeURIComponent("createdDateTime ge '2026-01-01T00:00:00Z'")}`)).status).toBe(400);
+  expect((await get(`$filter=${encodeURIComponent("createdDateTime ge 2026-01-01T00:00:00Z or userId eq 'a'")}`)).status).toBe(400);
+  const one = (await (await get(`$filter=${encodeURIComponent("userPrincipalName eq 'megan.bowen@contoso.onmicrosoft.com'")}&$top=2`)).json()) as { value: { userPrincipalName: string; createdDateTime: string }[]; '@odata.nextLink'?: string };
+  expect(one.value.map((s) => s.userPrincipalName)).toEqual(['megan.bowen@contoso.onmicrosoft.com', 'megan.bowen@contoso.onmicrosoft.com']);
+  expect(one.value[0]!.createdDateTime >= one.value[1]!.createdDateTime).toBe(true);
+  expect(one['@odata.nextLink']).toMatch(/\$skiptoken=/);
+
+  const { policies } = await stored();
+  const ca006 = policies.find((p) => p.displayName === CA006)!.id;
+  const before = policyStatus(await runRolloutStatus(ports()), CA006).evidence!;
+  const added = await admin('POST', 'sign-ins', {
+    signIns: [{ id: 'added-1', createdDateTime: new Date(Date.now() - 60_000).toISOString(), userId: 'u1', userPrincipalName: 'new.user@contoso.onmicrosoft.com', appId: 'a', appDisplayName: 'Contoso HR Portal', appliedConditionalAccessPolicies: [{ id: ca006, displayName: CA006, result: 'reportOnlyFailure' }] }],
+  });
+  expect(added.status).toBe(200);
+  expect((await admin('POST', 'sign-ins', { signIns: [{ id: 'x', createdDateTime: 'yesterday' }] })).status).toBe(400);
+  const after = policyStatus(await runRolloutStatus(ports()), CA006);
+  expect(after.evidence!.failures).toBe(before.failures + 1);
+  expect(after.evidence!.usersBlocked).toBe(before.usersBlocked + 1);
+  expect(after.gates.checks.find((c) => c.gate === 'maxUsersBlocked')!.pass).toBe(false);
+});
+
+test('status counts its Graph requests: no more sign-in pages than needed', async () => {
+  const before = graph.tenant.requests().byEndpoint['GET /v1.0/auditLogs/signIns'] ?? 0;
+  await runRolloutStatus(ports(), { windowMs: 14 * DAY });
+  expect(signInRequests(before)).toBe(1);
+});
