@@ -177,19 +177,20 @@ test('plan per ring: enforced CA006 includes the pilot group, then pilot and Fin
 
 test('a new policy that caac.yml does not list is created report-only (newPolicies default); with ring0, enforced on the pilot ring only', async () => {
   const policy = JSON.parse(read(CA006_FILE)) as Record<string, unknown>;
-  const fresh = { ...policy, displayName: 'CA020 - Require compliant device for Teams', state: 'enabled' };
+  const fresh: Record<string, unknown> = { ...policy, displayName: 'CA020 - Require compliant device for Teams', state: 'enabled' };
   delete fresh['id'];
   fs.writeFileSync(path.join(cwd, 'conditional-access/policies/ca020.json'), JSON.stringify(fresh, null, 2));
   const outcome = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(outcome.status);
-  const create = outcome.plan.operations.find((o) => o.displayName === fresh.displayName)!;
+  const create = outcome.plan.operations.find((o) => o.displayName === fresh['displayName'])!;
   expect(create.action).toBe('create');
+  expect(outcome.plan.rollout!.policies.find((p) => p.displayName === fresh['displayName'])!.note).toMatch(/new: created report-only/);
   expect(create.body!['state']).toBe('enabledForReportingButNotEnforced');
 
   fs.writeFileSync(path.join(cwd, SETTINGS), read(SETTINGS).replace('  gates:\n', '  newPolicies: ring0\n  gates:\n'));
   const ring0 = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (ring0.status !== 'planned') throw new Error(ring0.status);
-  const body = ring0.plan.operations.find((o) => o.displayName === fresh.displayName)!.body!;
+  const body = ring0.plan.operations.find((o) => o.displayName === fresh['displayName'])!.body!;
   expect(body['state']).toBe('enabled');
   const users = (body['conditions'] as { users: Record<string, unknown> }).users;
   const { groups } = (await (await admin('GET', 'state')).json()) as { groups: { id: string; displayName: string }[] };
