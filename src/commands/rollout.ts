@@ -57,22 +57,33 @@ export async function runRolloutStatus(ports: RolloutPorts, options: RolloutOpti
   const tracked = trackedPolicies(repo.documents, settings, only);
 
   const snapshot = await ports.tenant.read(['policy']);
-  const starts = tracked.map((t) => windowStart(t.entry?.since, now, windowMs));
+  // A stage's start: caac.yml's since, else the tenant's last change of the policy (it has been as
+  // it is at least since then).
+  const tenantOf = (t: Tracked) =>
+    snapshot.policies.find((p) => (typeof t.document.value['id'] === 'string' && String(p['id']).toLowerCase() === t.document.value['id'].toLowerCase()) || String(p['displayName']).trim().toLowerCase() === t.displayName.trim().toLowerCase());
+  const sinceOf = (t: Tracked): { since?: string; sinceFrom?: 'tenant' } => {
+    if (t.entry?.since !== undefined) return { since: t.entry.since };
+    const p = tenantOf(t);
+    const changed = typeof p?.['modifiedDateTime'] === 'string' ? p['modifiedDateTime'] : typeof p?.['createdDateTime'] === 'string' ? p['createdDateTime'] : undefined;
+    return changed === undefined ? {} : { since: changed, sinceFrom: 'tenant' };
+  };
+  const starts = tracked.map((t) => windowStart(sinceOf(t).since, now, windowMs));
   const earliest = new Date(Math.min(...starts.map((d) => d.getTime()), now.getTime()));
   const read = await ports.signInLog.read({ since: earliest, maxPages });
 
   const policies = tracked.map((t, i): RolloutPolicyStatus => {
-    const tenantPolicy = snapshot.policies.find((p) => (typeof t.document.value['id'] === 'string' && String(p['id']).toLowerCase() === t.document.value['id'].toLowerCase()) || String(p['displayName']).trim().toLowerCase() === t.displayName.trim().toLowerCase());
+    const tenantPolicy = tenantOf(t);
+    const stage = sinceOf(t);
     const id = typeof tenantPolicy?.['id'] === 'string' ? tenantPolicy['id'] : undefined;
     const evidence = id === undefined ? undefined : summarizeEvidence(read.signIns, id, starts[i]!);
-    const days = daysSince(t.entry?.since, now);
+    const days = daysSince(stage.since, now);
     const state = typeof t.document.value['state'] === 'string' ? t.document.value['state'] : 'enabled';
     const step = nextStage(rings, t.entry, state);
     return {
       displayName: t.displayName,
       file: t.document.file,
       ring: t.entry?.ring ?? '(not listed)',
-      ...(t.entry?.since === undefined ? {} : { since: t.entry.since }),
+      ...stage,
       ...(days === undefined ? {} : { days }),
       state,
       ...(id === undefined ? {} : { id }),

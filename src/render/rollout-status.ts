@@ -11,6 +11,7 @@ import { escapeMarkdown } from './markdown-escape.js';
 const md = escapeMarkdown;
 const t = escapeLogValue;
 const REPORT_ONLY = 'enabledForReportingButNotEnforced';
+const NOT_LISTED = '(not listed)';
 const RESULT_ORDER = ['success', 'failure', 'reportOnlySuccess', 'reportOnlyFailure', 'reportOnlyInterrupted', 'reportOnlyNotApplied', 'notApplied', 'notEnabled'];
 
 const percent = (rate: number | null): string => (rate === null ? 'n/a' : `${(rate * 100).toFixed(1).replace(/\.0$/, '')}%`);
@@ -32,10 +33,10 @@ export function renderRolloutStatusText(status: RolloutStatus): string {
   const out = [`caac rollout status · ${windowLine(status.signIns)}`];
   if (status.policies.length === 0) out.push('', 'no policy is listed under rollout.policies in caac.yml');
   for (const p of status.policies) {
-    out.push('', `"${t(p.displayName)}": ring ${t(p.ring)}, ${stateLabel(t(p.state))}${p.since ? `, since ${t(p.since)} (${p.days ?? '?'} days)` : ', no since date'}`);
+    out.push('', `"${t(p.displayName)}": ring ${t(p.ring)}, ${stateLabel(t(p.state))}${p.since ? `, since ${t(p.since)}${p.sinceFrom ? ' (last changed in the tenant)' : ''} (${p.days ?? '?'} days)` : ', no since date'}`);
     const e = p.evidence;
     if (e) {
-      out.push(`  evaluated ${e.evaluated} sign-ins since ${e.from}: ${t(resultsLine(e))}`);
+      out.push(`  evaluated ${e.evaluated} sign-ins since ${e.from.replace(/\.\d{3}Z$/, 'Z')}: ${t(resultsLine(e))}`);
       out.push(`  applied to ${e.applied}; failures ${e.failures} (enforced ${e.enforcedFailures}, report-only ${e.reportOnlyFailures}), rate ${percent(e.failureRate)}; users blocked ${e.usersBlocked}, affected ${e.usersAffected}`);
       if (e.topApplications.length) out.push(`  failures by application: ${e.topApplications.map((a) => `${t(a.name)} ${a.failures}`).join(', ')}`);
       if (e.topUsers.length) out.push(`  failures by user: ${e.topUsers.map((u) => `${t(u.name)} ${u.failures}`).join(', ')}`);
@@ -74,7 +75,7 @@ function gatesMarkdown(p: RolloutPolicyStatus): string[] {
 export function renderRolloutStatusMarkdown(status: RolloutStatus): string {
   const out = ['## caac rollout status', '', md(windowLine(status.signIns)), ''];
   for (const p of status.policies) {
-    out.push(`### ${md(p.displayName)}`, '', `Ring **${md(p.ring)}**, ${md(stateLabel(p.state))}${p.since ? `, since ${md(p.since)} (${p.days ?? '?'} days)` : ''}; ${md(nextLabel(p))}`, '');
+    out.push(`### ${md(p.displayName)}`, '', `Ring **${md(p.ring)}**, ${md(stateLabel(p.state))}${p.since ? `, since ${md(p.since)}${p.sinceFrom ? ' (last changed in the tenant)' : ''} (${p.days ?? '?'} days)` : ''}; ${md(nextLabel(p))}`, '');
     out.push(...evidenceMarkdown(p), ...gatesMarkdown(p));
   }
   out.push(`<sub>Graph requests: ${status.requests.total}</sub>`, '');
@@ -88,7 +89,7 @@ export function renderRolloutStatusJson(status: RolloutStatus): string {
 /** The pull request body (and the console report) of `caac rollout advance`. */
 export function renderAdvanceMarkdown(outcome: AdvanceOutcome): string {
   const p = outcome.policy;
-  const from = `${stateLabel(p.state)} on ring ${p.ring}`;
+  const from = `${stateLabel(p.state)}${p.ring === NOT_LISTED ? ', not in rollout yet' : ` on ring ${p.ring}`}`;
   const head =
     outcome.status === 'advanced'
       ? [`## Rollout: advance ${md(p.displayName)}`, '', `**${md(from)}** → **${md(stateLabel(outcome.stage.state))} on ring ${md(outcome.stage.ring)}**`, '', `Edited: ${outcome.edited.map((f) => `\`${f.replace(/`/g, "'")}\``).join(', ')}. Merge, then the usual plan and apply show and make the change in the tenant.`, '']

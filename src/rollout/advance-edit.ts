@@ -18,7 +18,8 @@ function scalarText(value: string, like?: Scalar): string {
   return JSON.stringify(value);
 }
 
-const keyText = (key: string): string => (PLAIN_SAFE.test(key) && !/^\d/.test(key) ? key : JSON.stringify(key));
+/** A policy name as a key: always double-quoted (names hold ' - ', ':' and '#' often enough). */
+const keyText = (key: string): string => JSON.stringify(key);
 
 function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);

@@ -9,9 +9,10 @@ import { escapePointer } from './rings.js';
 
 export const ROLLOUT_RULE = 'rollout';
 
-export function rolloutFindings(settings: Settings, documents: readonly SourceDocument[], source: SettingsSource | undefined): Finding[] {
+/** None while a file could not be read (the policy may be in it: that error is the one to fix first). */
+export function rolloutFindings(settings: Settings, documents: readonly SourceDocument[], source: SettingsSource | undefined, loadFindings: readonly Finding[] = []): Finding[] {
   const listed = Object.keys(settings.rollout?.policies ?? {});
-  if (listed.length === 0 || source === undefined) return [];
+  if (listed.length === 0 || source === undefined || loadFindings.some((f) => f.severity === 'error')) return [];
   const names = new Set(documents.filter((d) => d.kind === 'policy').map((d) => displayNameOf(d)?.trim().toLowerCase()));
   return listed
     .filter((name) => !names.has(name.trim().toLowerCase()))

@@ -9,6 +9,8 @@ export interface RolloutPolicyStatus {
   file: string;
   ring: string;
   since?: string;
+  /** `tenant`: caac.yml records no since, so the stage is dated by the tenant's last change of the policy. */
+  sinceFrom?: 'tenant';
   days?: number;
   /** The state its file declares. */
   state: string;

@@ -34,7 +34,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
   const findings: Finding[] = [...input.loadFindings];
   const unguarded = input.place ? noEmergencyAccessFinding(input.settings, input.place) : undefined;
   if (unguarded) findings.push(unguarded);
-  findings.push(...rolloutFindings(input.settings, input.documents, input.place?.settings));
+  findings.push(...rolloutFindings(input.settings, input.documents, input.place?.settings, input.loadFindings));
   const prepared: PreparedDocument[] = [];
   for (const document of input.documents) {
     const schema = DOCUMENT_SCHEMAS[document.kind];

@@ -1,7 +1,8 @@
 /**
  * Staged rollout against the emulator's sample tenant and its seeded sign-in log, with
- * examples/conditional-access/ copied to a temporary folder (CA006 and CA014 report-only on ring
- * `pilot`; gates minDays 7, maxFailureRate 5%, maxUsersBlocked 1). The evidence figures are
+ * examples/conditional-access/ copied to a temporary folder (CA014 listed, report-only on ring
+ * `pilot`; CA006 report-only and not listed yet; gates minDays 7, maxFailureRate 5%,
+ * maxUsersBlocked 1). The evidence figures are
  * computed here again, straight from the emulator's stored log, not by the code under test.
  */
 import * as fs from 'node:fs';
@@ -74,9 +75,10 @@ const signInRequests = (before: number) => graph.tenant.requests().byEndpoint['G
 
 test('status: the figures of the seeded log, counted again here; CA006 passes the gates, CA014 does not; one page, one policy list', async () => {
   const now = new Date();
-  const status = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
+  const listed = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
+  expect(listed.policies.map((p) => p.displayName)).toEqual([CA014]);
+  const status = { ...listed, policies: [...(await runRolloutStatus(ports(), { now, windowMs: 7 * DAY }, CA006)).policies, ...listed.policies] };
   const { signIns, policies } = await stored();
-  expect(status.policies.map((p) => p.displayName)).toEqual([CA006, CA014]);
   for (const name of [CA006, CA014]) {
     const id = policies.find((p) => p.displayName === name)!.id;
     const want = expected(signIns, id, new Date(now.getTime() - 7 * DAY));
@@ -86,26 +88,28 @@ test('status: the figures of the seeded log, counted again here; CA006 passes th
       .toEqual({ evaluated: want.evaluated, applied: want.applied, failures: want.failures, reportOnlyFailures: want.reportOnlyFailures, interrupted: want.interrupted, usersBlocked: want.usersBlocked });
     expect(got.failureRate).toBeCloseTo(want.failures / want.applied, 10);
   }
+  // CA006 is not listed: its stage is dated by the tenant's last change (2025-06-03).
+  expect(policyStatus(status, CA006)).toMatchObject({ ring: '(not listed)', since: '2025-06-03T09:00:41Z', sinceFrom: 'tenant' });
   expect(policyStatus(status, CA006).gates.pass).toBe(true);
   const ca014 = policyStatus(status, CA014);
   expect(ca014.gates.pass).toBe(false);
   expect(ca014.gates.checks.filter((c) => !c.pass).map((c) => c.gate).sort()).toEqual(['maxFailureRate', 'maxUsersBlocked']);
   expect(ca014.evidence!.topApplications[0]!.name).toBe('Office 365 Exchange Online');
   // Bounded: one list of policies, one page of sign-ins (all 56 of the week fit in Graph's 1,000).
-  expect(status.requests.byEndpoint).toMatchObject({ 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/auditLogs/signIns': 1 });
-  expect(status.signIns).toMatchObject({ read: 56, pages: 1, truncated: false });
+  expect(listed.requests.byEndpoint).toMatchObject({ 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/auditLogs/signIns': 1 });
+  expect(listed.signIns).toMatchObject({ read: 56, pages: 1, truncated: false });
 });
 
 test('paging: small pages follow @odata.nextLink to the same figures; the page cap stops the read, says so, and fails the gates', async () => {
   const small = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, signInPageSize: 10 });
   const now = new Date();
-  const whole = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 100 });
+  const whole = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 100 }, CA006);
   expect(whole.signIns).toMatchObject({ read: 56, pages: 6, truncated: false });
   expect(whole.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(6);
-  const reference = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
+  const reference = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY }, CA006);
   expect(whole.policies.map((p) => p.evidence)).toEqual(reference.policies.map((p) => p.evidence));
 
-  const capped = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 3 });
+  const capped = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 3 }, CA006);
   expect(capped.signIns).toMatchObject({ read: 30, pages: 3, truncated: true });
   expect(capped.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(3);
   const ca006 = policyStatus(capped, CA006);
@@ -113,7 +117,7 @@ test('paging: small pages follow @odata.nextLink to the same figures; the page c
   expect(ca006.gates.checks.find((c) => c.gate === 'evidence')?.message).toMatch(/page cap/);
 });
 
-test('advance --check: CA006 leaves report-only for ring pilot (caac.yml edited in place, comments kept; JSON indentation kept); CA014 is refused and nothing changes', async () => {
+test('advance --check: CA006 leaves report-only for ring pilot (one entry added to caac.yml, comments kept; JSON indentation kept); CA014 is refused and nothing changes', async () => {
   const settingsBefore = read(SETTINGS);
   const fileBefore = read(CA006_FILE);
   const now = new Date('2030-01-01T00:00:00Z');
@@ -126,10 +130,9 @@ test('advance --check: CA006 leaves report-only for ring pilot (caac.yml edited 
   const settingsAfter = read(SETTINGS);
   const before = settingsBefore.split('\n');
   const after = settingsAfter.split('\n');
-  expect(after.length).toBe(before.length);
-  const changed = after.filter((line, i) => line !== before[i]);
   const today = new Date().toISOString().slice(0, 10);
-  expect(changed).toEqual([`    "${CA006}": { ring: pilot, since: "${today}" }`]);
+  const ca014 = before.findIndex((l) => l.includes(CA014));
+  expect(after).toEqual([...before.slice(0, ca014 + 1), `    "${CA006}": { ring: pilot, since: "${today}" }`, ...before.slice(ca014 + 1)]);
   for (const comment of before.filter((l) => l.trimStart().startsWith('#'))) expect(after).toContain(comment);
   expect(read(CA006_FILE)).toBe(fileBefore.replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
 
@@ -175,11 +178,15 @@ test('plan per ring: enforced CA006 includes the pilot group, then pilot and Fin
   expect(done.status === 'refused' && done.reason).toMatch(/already on ring all/);
 });
 
-test('a new policy that caac.yml does not list is created report-only (newPolicies default); with ring0, enforced on the pilot ring only', async () => {
+test('a new policy that caac.yml does not list: as its file says with newPolicies none (the example); report-only by default; with ring0, enforced on the pilot ring only', async () => {
   const policy = JSON.parse(read(CA006_FILE)) as Record<string, unknown>;
   const fresh: Record<string, unknown> = { ...policy, displayName: 'CA020 - Require compliant device for Teams', state: 'enabled' };
   delete fresh['id'];
   fs.writeFileSync(path.join(cwd, 'conditional-access/policies/ca020.json'), JSON.stringify(fresh, null, 2));
+  const none = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  if (none.status !== 'planned') throw new Error(none.status);
+  expect(none.plan.operations.find((o) => o.displayName === fresh['displayName'])!.body!['state']).toBe('enabled');
+  fs.writeFileSync(path.join(cwd, SETTINGS), read(SETTINGS).replace('  newPolicies: none\n', ''));
   const outcome = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (outcome.status !== 'planned') throw new Error(outcome.status);
   const create = outcome.plan.operations.find((o) => o.displayName === fresh['displayName'])!;
@@ -188,6 +195,7 @@ test('a new policy that caac.yml does not list is created report-only (newPolici
   expect(create.body!['state']).toBe('enabledForReportingButNotEnforced');
 
   fs.writeFileSync(path.join(cwd, SETTINGS), read(SETTINGS).replace('  gates:\n', '  newPolicies: ring0\n  gates:\n'));
+  expect(read(SETTINGS)).toContain('newPolicies: ring0');
   const ring0 = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
   if (ring0.status !== 'planned') throw new Error(ring0.status);
   const body = ring0.plan.operations.find((o) => o.displayName === fresh['displayName'])!.body!;
@@ -214,13 +222,13 @@ test('the emulator: refuses what Graph refuses on signIns, and takes new sign-in
 
   const { policies } = await stored();
   const ca006 = policies.find((p) => p.displayName === CA006)!.id;
-  const before = policyStatus(await runRolloutStatus(ports()), CA006).evidence!;
+  const before = policyStatus(await runRolloutStatus(ports(), {}, CA006), CA006).evidence!;
   const added = await admin('POST', 'sign-ins', {
     signIns: [{ id: 'added-1', createdDateTime: new Date(Date.now() - 60_000).toISOString(), userId: 'u1', userPrincipalName: 'new.user@contoso.onmicrosoft.com', appId: 'a', appDisplayName: 'Contoso HR Portal', appliedConditionalAccessPolicies: [{ id: ca006, displayName: CA006, result: 'reportOnlyFailure' }] }],
   });
   expect(added.status).toBe(200);
   expect((await admin('POST', 'sign-ins', { signIns: [{ id: 'x', createdDateTime: 'yesterday' }] })).status).toBe(400);
-  const after = policyStatus(await runRolloutStatus(ports()), CA006);
+  const after = policyStatus(await runRolloutStatus(ports(), {}, CA006), CA006);
   expect(after.evidence!.failures).toBe(before.failures + 1);
   expect(after.evidence!.usersBlocked).toBe(before.usersBlocked + 1);
   expect(after.gates.checks.find((c) => c.gate === 'maxUsersBlocked')!.pass).toBe(false);

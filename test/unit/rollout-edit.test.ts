@@ -28,7 +28,7 @@ test('a policy not listed yet: a new entry after the last one; in an empty flow 
   expect(changedLines(BLOCK, out)).toEqual(['    "CA102 - New: \\"quoted\\"": { ring: pilot, since: "2026-02-03" }']);
   expect(out.indexOf('CA102')).toBeGreaterThan(out.indexOf('CA101'));
   expect(out.indexOf('CA102')).toBeLessThan(out.indexOf('gates'));
-  expect(setRolloutEntry('rollout:\n  policies: {}\n', 'caac.yml', 'X', 'pilot', '2026-02-03')).toBe('rollout:\n  policies: {X: { ring: pilot, since: "2026-02-03" }}\n');
+  expect(setRolloutEntry('rollout:\n  policies: {}\n', 'caac.yml', 'X', 'pilot', '2026-02-03')).toBe('rollout:\n  policies: {"X": { ring: pilot, since: "2026-02-03" }}\n');
 });
 
 test('no rollout.policies map: a clear refusal, not a guess', () => {
