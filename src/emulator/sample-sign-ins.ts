@@ -2,10 +2,11 @@
  * The sample tenant's sign-in log: two weeks of sign-ins by Contoso's five users, ending at the
  * hour the emulator started (the log is about "the last days", so its times follow the clock; its
  * content is the same on every start). What it tells, for staged rollout:
- * - CA006 (require a compliant device, report-only) would have blocked one sign-in: Alex Wilber's
- *   personal Mac, once. Everyone else's Windows and Mac devices are compliant.
- * - CA014 (app protection on mobile, report-only, the pilot group) would have blocked Megan Bowen's
- *   and Alex Wilber's phones again and again: their mail app is not protected.
+ * - CA006 (require a compliant device, report-only) would have blocked Alex Wilber's personal Mac
+ *   every third day and Adele Vance's home PC once: not ready to enforce.
+ * - CA014 (app protection on mobile, report-only, the pilot group) would have blocked no one: the
+ *   pilot's phones run protected mail apps; every other day they are only asked to sign in to the
+ *   broker app (interrupted). Ready for its first ring.
  * - CA002 (MFA, enforced) passes, but for one failed MFA prompt of Adele Vance's.
  */
 import { stableGuid } from './builtins.js';
@@ -39,8 +40,8 @@ interface Pattern {
 
 const PEOPLE: Pattern[] = [
   { alias: 'adele.vance', name: 'Adele Vance', pilot: false, daily: [{ app: 'outlook', os: 'Windows 11', compliant: true }, { app: 'hr', os: 'Windows 11', compliant: true }] },
-  { alias: 'alex.wilber', name: 'Alex Wilber', pilot: true, daily: [{ app: 'teams', os: 'MacOs', compliant: true }, { app: 'outlook', os: 'Ios', compliant: false, protectedApp: false }] },
-  { alias: 'megan.bowen', name: 'Megan Bowen', pilot: true, daily: [{ app: 'sharepoint', os: 'Windows 11', compliant: true }, { app: 'outlook', os: 'Android', compliant: false, protectedApp: false }] },
+  { alias: 'alex.wilber', name: 'Alex Wilber', pilot: true, daily: [{ app: 'teams', os: 'MacOs', compliant: true }, { app: 'outlook', os: 'Ios', compliant: false, protectedApp: true }] },
+  { alias: 'megan.bowen', name: 'Megan Bowen', pilot: true, daily: [{ app: 'sharepoint', os: 'Windows 11', compliant: true }, { app: 'outlook', os: 'Android', compliant: false, protectedApp: true }] },
   { alias: 'svc-backup', name: 'Backup Service Account', pilot: false, service: true, daily: [{ app: 'sharepoint', os: 'Windows 11', compliant: true }] },
   { alias: 'svc-scanner', name: 'Document Scanner Account', pilot: false, service: true, daily: [{ app: 'outlook', os: 'Windows 11', compliant: true }] },
 ];
@@ -60,15 +61,15 @@ export function sampleSignIns(endMs: number): JsonObject[] {
       person.daily.forEach((s, k) => {
         const at = end - day * 24 * HOUR - (2 + p + k * 5) * HOUR - ((day * 7 + p * 13 + k * 17) % 60) * 60_000;
         const desktop = s.os === 'Windows 11' || s.os === 'MacOs';
-        // Alex's personal Mac, once (day 3): not compliant.
-        const compliant = s.compliant && !(person.alias === 'alex.wilber' && desktop && day === 3);
+        // Alex's personal Mac every third day, Adele's home PC once (day 2, her HR portal sign-in).
+        const compliant = s.compliant && !(person.alias === 'alex.wilber' && desktop && day % 3 === 0) && !(person.alias === 'adele.vance' && day === 2 && k === 1);
         // Adele fails one MFA prompt (day 5, her first sign-in).
         const mfaFailed = person.alias === 'adele.vance' && day === 5 && k === 0;
         const ca002: Result = person.service ? 'notApplied' : mfaFailed ? 'failure' : 'success';
         const ca006: Result = desktop ? (compliant ? 'reportOnlySuccess' : 'reportOnlyFailure') : 'reportOnlyNotApplied';
-        // A pilot phone: the mail app is not protected (failure), but on even days the user is
-        // only asked to install the broker app (interrupted).
-        const ca014: Result = !person.pilot || desktop ? 'reportOnlyNotApplied' : s.protectedApp ? 'reportOnlySuccess' : day % 2 === 0 ? 'reportOnlyInterrupted' : 'reportOnlyFailure';
+        // A pilot phone with a protected mail app; on even days the user is first asked to sign in
+        // to the broker app (interrupted). An unprotected app would fail.
+        const ca014: Result = !person.pilot || desktop ? 'reportOnlyNotApplied' : !s.protectedApp ? 'reportOnlyFailure' : day % 2 === 0 ? 'reportOnlyInterrupted' : 'reportOnlySuccess';
         const [appId, appDisplayName] = APPS[s.app]!;
         out.push({
           id: stableGuid(`sample:signin:${day}:${person.alias}:${k}`),

@@ -4,12 +4,12 @@
  * goes to a temporary file beside it, then replaces it, so an interrupted edit leaves the old file.
  */
 import { lstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import type { TextFiles } from '../ports/text-files.js';
 
 export function diskTextFiles(cwd = process.cwd()): TextFiles {
-  const abs = (file: string): string => join(cwd, ...file.split('/'));
+  const abs = (file: string): string => resolve(cwd, file);
   const regular = (file: string): void => {
     const stat = lstatSync(abs(file));
     if (!stat.isFile()) throw new ConfigurationError(`${file}: not a regular file (a link or a folder): caac edits only regular files`);

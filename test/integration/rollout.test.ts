@@ -19,6 +19,7 @@ import { exampleTenant } from '../fixtures/repo-helpers.js';
 const CA006 = 'CA006 - Require compliant or hybrid joined device';
 const CA014 = 'CA014 - Require app protection on mobile devices (pilot)';
 const CA006_FILE = 'conditional-access/policies/ca006-require-compliant-or-hybrid-joined-device.json';
+const CA014_FILE = 'conditional-access/policies/ca014-require-app-protection-on-mobile-devices-pilot.json';
 const SETTINGS = 'conditional-access/caac.yml';
 const DAY = 86_400_000;
 
@@ -73,7 +74,7 @@ function expected(log: StoredSignIn[], policyId: string, from: Date) {
 const policyStatus = (status: RolloutStatus, name: string) => status.policies.find((p) => p.displayName === name)!;
 const signInRequests = (before: number) => graph.tenant.requests().byEndpoint['GET /v1.0/auditLogs/signIns']! - before;
 
-test('status: the figures of the seeded log, counted again here; CA006 passes the gates, CA014 does not; one page, one policy list', async () => {
+test('status: the figures of the seeded log, counted again here; CA014 passes the gates, CA006 does not; one page, one policy list', async () => {
   const now = new Date();
   const listed = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY });
   expect(listed.policies.map((p) => p.displayName)).toEqual([CA014]);
@@ -89,12 +90,13 @@ test('status: the figures of the seeded log, counted again here; CA006 passes th
     expect(got.failureRate).toBeCloseTo(want.failures / want.applied, 10);
   }
   // CA006 is not listed: its stage is dated by the tenant's last change (2025-06-03).
-  expect(policyStatus(status, CA006)).toMatchObject({ ring: '(not listed)', since: '2025-06-03T09:00:41Z', sinceFrom: 'tenant' });
-  expect(policyStatus(status, CA006).gates.pass).toBe(true);
-  const ca014 = policyStatus(status, CA014);
-  expect(ca014.gates.pass).toBe(false);
-  expect(ca014.gates.checks.filter((c) => !c.pass).map((c) => c.gate).sort()).toEqual(['maxFailureRate', 'maxUsersBlocked']);
-  expect(ca014.evidence!.topApplications[0]!.name).toBe('Office 365 Exchange Online');
+  const ca006 = policyStatus(status, CA006);
+  expect(ca006).toMatchObject({ ring: '(not listed)', since: '2025-06-03T09:00:41Z', sinceFrom: 'tenant' });
+  expect(ca006.gates.pass).toBe(false);
+  expect(ca006.gates.checks.filter((c) => !c.pass).map((c) => c.gate).sort()).toEqual(['maxFailureRate', 'maxUsersBlocked']);
+  expect(ca006.evidence!.topUsers[0]!.name).toBe('alex.wilber@contoso.onmicrosoft.com');
+  expect(policyStatus(status, CA014).gates.pass).toBe(true);
+  expect(policyStatus(status, CA014).evidence).toMatchObject({ failures: 0, usersBlocked: 0, usersAffected: 2 });
   // Bounded: one list of policies, one page of sign-ins (all 56 of the week fit in Graph's 1,000).
   expect(listed.requests.byEndpoint).toMatchObject({ 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/auditLogs/signIns': 1 });
   expect(listed.signIns).toMatchObject({ read: 56, pages: 1, truncated: false });
@@ -104,6 +106,7 @@ test('paging: small pages follow @odata.nextLink to the same figures; the page c
   const small = connectGraph({ graphUrl: emu.url, env: { CAAC_ACCESS_TOKEN: 't' }, rateLimit: 1000, burst: 1000, signInPageSize: 10 });
   const now = new Date();
   const whole = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 100 }, CA006);
+  expect(whole.policies[0]!.evidence!.failures).toBeGreaterThan(0);
   expect(whole.signIns).toMatchObject({ read: 56, pages: 6, truncated: false });
   expect(whole.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(6);
   const reference = await runRolloutStatus(ports(), { now, windowMs: 7 * DAY }, CA006);
@@ -112,34 +115,38 @@ test('paging: small pages follow @odata.nextLink to the same figures; the page c
   const capped = await runRolloutStatus({ store: store(), ...small }, { now, windowMs: 7 * DAY, maxPages: 3 }, CA006);
   expect(capped.signIns).toMatchObject({ read: 30, pages: 3, truncated: true });
   expect(capped.requests.byEndpoint['GET /v1.0/auditLogs/signIns']).toBe(3);
-  const ca006 = policyStatus(capped, CA006);
-  expect(ca006.gates.pass).toBe(false);
-  expect(ca006.gates.checks.find((c) => c.gate === 'evidence')?.message).toMatch(/page cap/);
+  const cappedCa006 = policyStatus(capped, CA006);
+  expect(cappedCa006.gates.checks.find((c) => c.gate === 'evidence')).toMatchObject({ pass: false, message: expect.stringMatching(/page cap/) });
 });
 
-test('advance --check: CA006 leaves report-only for ring pilot (one entry added to caac.yml, comments kept; JSON indentation kept); CA014 is refused and nothing changes', async () => {
+test('advance --check: CA014 leaves report-only on ring pilot (its caac.yml entry edited in place, comments kept; JSON indentation kept); CA006 is refused and nothing changes', async () => {
   const settingsBefore = read(SETTINGS);
-  const fileBefore = read(CA006_FILE);
-  const now = new Date('2030-01-01T00:00:00Z');
-  const refused = await runRolloutAdvance(ports(), CA014, { check: true, windowMs: 36500 * DAY, now });
+  const fileBefore = read(CA014_FILE);
+  const refused = await runRolloutAdvance(ports(), CA006, { check: true });
   expect(refused.status).toBe('refused');
   expect(read(SETTINGS)).toBe(settingsBefore);
+  expect(read(CA006_FILE)).toBe(fs.readFileSync(path.resolve('examples', CA006_FILE), 'utf8'));
 
-  const advanced = await runRolloutAdvance(ports(), CA006, { check: true });
-  expect(advanced).toMatchObject({ status: 'advanced', stage: { ring: 'pilot', state: 'enabled' }, edited: [SETTINGS, CA006_FILE] });
-  const settingsAfter = read(SETTINGS);
+  const advanced = await runRolloutAdvance(ports(), CA014, { check: true });
+  expect(advanced).toMatchObject({ status: 'advanced', stage: { ring: 'pilot', state: 'enabled' }, edited: [SETTINGS, CA014_FILE] });
   const before = settingsBefore.split('\n');
-  const after = settingsAfter.split('\n');
+  const after = read(SETTINGS).split('\n');
   const today = new Date().toISOString().slice(0, 10);
-  const ca014 = before.findIndex((l) => l.includes(CA014));
-  expect(after).toEqual([...before.slice(0, ca014 + 1), `    "${CA006}": { ring: pilot, since: "${today}" }`, ...before.slice(ca014 + 1)]);
-  for (const comment of before.filter((l) => l.trimStart().startsWith('#'))) expect(after).toContain(comment);
-  expect(read(CA006_FILE)).toBe(fileBefore.replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
+  const at = before.findIndex((l) => l.includes(CA014));
+  expect(after).toEqual([...before.slice(0, at), `    "${CA014}": { ring: pilot, since: "${today}" }`, ...before.slice(at + 1)]);
+  expect(read(CA014_FILE)).toBe(fileBefore.replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
 
   // A second step at once: the stage is a day old, so the minDays gate refuses.
-  const again = await runRolloutAdvance(ports(), CA006, { check: true });
+  const again = await runRolloutAdvance(ports(), CA014, { check: true });
   expect(again.status).toBe('refused');
   expect(again.status === 'refused' && again.reason).toMatch(/0 days in this stage \(at least 7\)/);
+
+  // CA006 is not listed: advance adds its entry after the last one (and leaves report-only).
+  const settingsMid = read(SETTINGS).split('\n');
+  await runRolloutAdvance(ports(), CA006, {});
+  const last = settingsMid.findIndex((l) => l.includes(CA014));
+  expect(read(SETTINGS).split('\n')).toEqual([...settingsMid.slice(0, last + 1), `    "${CA006}": { ring: pilot, since: "${today}" }`, ...settingsMid.slice(last + 1)]);
+  for (const comment of before.filter((l) => l.trimStart().startsWith('#'))) expect(read(SETTINGS).split('\n')).toContain(comment);
 });
 
 /** The planned body of CA006 (its update), or undefined when it does not change. */
@@ -221,17 +228,19 @@ test('the emulator: refuses what Graph refuses on signIns, and takes new sign-in
   expect(one['@odata.nextLink']).toMatch(/\$skiptoken=/);
 
   const { policies } = await stored();
-  const ca006 = policies.find((p) => p.displayName === CA006)!.id;
-  const before = policyStatus(await runRolloutStatus(ports(), {}, CA006), CA006).evidence!;
+  const ca014 = policies.find((p) => p.displayName === CA014)!.id;
+  const before = policyStatus(await runRolloutStatus(ports()), CA014);
+  expect(before.gates.pass).toBe(true);
   const added = await admin('POST', 'sign-ins', {
-    signIns: [{ id: 'added-1', createdDateTime: new Date(Date.now() - 60_000).toISOString(), userId: 'u1', userPrincipalName: 'new.user@contoso.onmicrosoft.com', appId: 'a', appDisplayName: 'Contoso HR Portal', appliedConditionalAccessPolicies: [{ id: ca006, displayName: CA006, result: 'reportOnlyFailure' }] }],
+    signIns: [{ id: 'added-1', createdDateTime: new Date(Date.now() - 60_000).toISOString(), userId: 'u1', userPrincipalName: 'new.user@contoso.onmicrosoft.com', appId: 'a', appDisplayName: 'Contoso HR Portal', appliedConditionalAccessPolicies: [{ id: ca014, displayName: CA014, result: 'reportOnlyFailure' }] }],
   });
   expect(added.status).toBe(200);
   expect((await admin('POST', 'sign-ins', { signIns: [{ id: 'x', createdDateTime: 'yesterday' }] })).status).toBe(400);
-  const after = policyStatus(await runRolloutStatus(ports(), {}, CA006), CA006);
-  expect(after.evidence!.failures).toBe(before.failures + 1);
-  expect(after.evidence!.usersBlocked).toBe(before.usersBlocked + 1);
-  expect(after.gates.checks.find((c) => c.gate === 'maxUsersBlocked')!.pass).toBe(false);
+  expect((await admin('POST', 'sign-ins', { signIns: [{ id: 'added-1', createdDateTime: new Date().toISOString() }] })).status).toBe(400);
+  const after = policyStatus(await runRolloutStatus(ports()), CA014);
+  expect(after.evidence).toMatchObject({ failures: 1, usersBlocked: 1, applied: before.evidence!.applied + 1, topApplications: [{ name: 'Contoso HR Portal', failures: 1 }] });
+  expect(after.gates.checks.find((c) => c.gate === 'maxFailureRate')!.pass).toBe(false);
+  expect(after.gates.checks.find((c) => c.gate === 'maxUsersBlocked')!.pass).toBe(true);
 });
 
 test('status counts its Graph requests: no more sign-in pages than needed', async () => {
