@@ -71,11 +71,11 @@ function rolloutLine(document: Resolved, settings: Settings, snapshot: TenantSna
     if (body['state'] === 'enabled' && entry.ring !== ALL_RING) {
       const narrowedTo = narrowIncludes(body, reached(entry.ring));
       const nobody = narrowedTo.length === 0 ? ': its includes and the rings\' do not overlap, so it includes None' : '';
-      return { displayName, ring: entry.ring, ...since, stage: 'enforced', narrowedTo, note: `enforced on the rings up to ${entry.ring}${nobody}`, ...advanceText(rings, entry.ring, false) };
+      return { displayName, ring: entry.ring, ...since, stage: 'enforced', narrowedTo, note: `enforced on the rings up to ${entry.ring}${nobody}`, ...advanceText(rings, entry.ring, false, includesAll(document.value)) };
     }
     const stage = stageOf(body['state']);
     const note = stage === 'reportOnly' ? 'report-only over its whole audience (evidence for the first ring)' : stage === 'disabled' ? 'disabled: rollout changes nothing' : 'enforced on everyone it includes (ring all)';
-    return { displayName, ring: entry.ring, ...since, stage, note, ...advanceText(rings, entry.ring, stage === 'reportOnly') };
+    return { displayName, ring: entry.ring, ...since, stage, note, ...advanceText(rings, entry.ring, stage === 'reportOnly', includesAll(document.value)) };
   }
   const mode = newPolicyMode(settings);
   if (mode === 'none' || body['state'] !== 'enabled') return undefined;
@@ -106,12 +106,19 @@ function stageOf(state: unknown): PlanRolloutPolicy['stage'] {
   return state === REPORT_ONLY ? 'reportOnly' : state === 'disabled' ? 'disabled' : 'enforced';
 }
 
-function advanceText(rings: Ring[], ring: string, reportOnly: boolean): { advance?: string } {
+/** Whether the file's policy includes All users (a ring then adds its members whole). */
+function includesAll(value: JsonObject): boolean {
+  const users = isJsonObject(value['conditions']) ? value['conditions']['users'] : undefined;
+  const include = isJsonObject(users) && Array.isArray(users['includeUsers']) ? users['includeUsers'] : [];
+  return include.some((v) => typeof v === 'string' && v.toLowerCase() === 'all');
+}
+
+function advanceText(rings: Ring[], ring: string, reportOnly: boolean, all: boolean): { advance?: string } {
   if (reportOnly) return { advance: `enforces it on ${ring === ALL_RING ? 'everyone it includes' : `the rings up to ${ring}`} (state: enabled)` };
   const next = nextRing(rings, ring);
   if (next === undefined) return {};
   if (next.name === ALL_RING) return { advance: 'ring all: everyone the policy file includes' };
-  return { advance: `ring ${next.name}: adds ${next.include.join(', ')}` };
+  return { advance: `ring ${next.name}: adds ${next.include.join(', ')}${all ? '' : ' (those of them the policy itself includes)'}` };
 }
 
 /**
