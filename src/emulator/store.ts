@@ -91,6 +91,8 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
     signIns: list(raw, 'signIns').map((s, i) => normalizeSignIn(s, `signIns[${i}]`)),
+    // The audit log persists with the tenant (a demo's state file keeps who changed what).
+    ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };
 }
 
