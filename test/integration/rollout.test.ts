@@ -248,3 +248,14 @@ test('status counts its Graph requests: no more sign-in pages than needed', asyn
   await runRolloutStatus(ports(), { windowMs: 14 * DAY });
   expect(signInRequests(before)).toBe(1);
 });
+
+test('a ring reference that does not resolve stops the plan at its line in caac.yml', async () => {
+  const text = read(SETTINGS).replace('include: ["group:Finance"]', 'include: ["group:Finanse"]');
+  fs.writeFileSync(path.join(cwd, SETTINGS), text);
+  const outcome = await runPlan(store(), graph, { dir: 'conditional-access', apiVersion: 'v1.0' });
+  expect(outcome.status).toBe('unresolved');
+  if (outcome.status !== 'unresolved') return;
+  const line = text.split('\n').findIndex((l) => l.includes('group:Finanse')) + 1;
+  expect(outcome.problems.map((p) => [p.file, p.line])).toEqual([[SETTINGS, line]]);
+  expect(outcome.problems[0]!.message).toMatch(/group:Finanse: no group with this name/);
+});
