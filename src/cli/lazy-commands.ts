@@ -11,11 +11,13 @@ export type Register = (program: Command, setExit: (code: number) => void) => vo
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init-command.js')).registerInit,
   validate: async () => (await import('./validate-command.js')).registerValidate,
+  new: async () => (await import('./new-command.js')).registerNew,
   plan: async () => (await import('./plan-command.js')).registerPlan,
   apply: async () => (await import('./apply-command.js')).registerApply,
   restore: async () => (await import('./restore-command.js')).registerRestore,
   backup: async () => (await import('./backup-command.js')).registerBackup,
   contingency: async () => (await import('./contingency-command.js')).registerContingency,
+  'what-if': async () => (await import('./what-if-command.js')).registerWhatIf,
   exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
   drift: async () => (await import('./drift-command.js')).registerDrift,
   rollout: async () => (await import('./rollout-command.js')).registerRollout,

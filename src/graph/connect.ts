@@ -20,9 +20,13 @@ import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-mid
 import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
+import { GraphTemplates } from './templates.js';
+import type { Templates } from '../ports/templates.js';
 import { GraphSignInLog } from './sign-in-log.js';
 import type { SignInLog } from '../ports/sign-in-log.js';
 import { tenantIdentity } from './tenant-identity.js';
+import { GraphWhatIf } from './what-if.js';
+import type { WhatIf } from '../ports/what-if.js';
 
 export interface GraphConnectionOptions {
   /** How to sign in; by default, what `env` provides (see credentials.ts). */
@@ -62,10 +66,14 @@ export interface GraphConnectionOptions {
 export interface GraphConnection {
   tenant: Tenant;
   directory: Directory;
+  /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
+  whatIf: WhatIf;
   /** Entra's sign-in log (staged rollout's evidence); counted with the other requests. */
   signInLog: SignInLog;
   /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
   auditLog: AuditLog;
+  /** Microsoft's Conditional Access templates (caac new). */
+  templates: Templates;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -160,6 +168,8 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
+  const whatIf = new GraphWhatIf(http, () => counter.snapshot());
+  const templates = new GraphTemplates(http, { tenantId: identity.resolve });
   const signInLog = new GraphSignInLog(http, { describeCredential: () => chosen.description, ...(options.signInPageSize ? { pageSize: options.signInPageSize } : {}) });
-  return { tenant, directory, auditLog: new GraphAuditLog(http), signInLog, describe };
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), templates, signInLog, describe };
 }
