@@ -6,6 +6,10 @@
  * define, the policy deleted is one the backup holds.
  */
 import { join } from 'node:path';
+import { runRolloutAdvance } from '../commands/rollout.js';
+import { renderAdvanceMarkdown } from '../render/rollout-status.js';
+import { diskTextFiles } from '../repo/text-files.js';
+import { displayNameOf } from '../model/documents.js';
 import { runApply } from '../commands/apply.js';
 import { runBackup } from '../commands/backup.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
@@ -264,6 +268,50 @@ const lostAnswerRestore: DemoStep = async (c, n) => {
 /** The first sentence of a set's description, on one line. */
 const firstSentence = (text: string): string => /^.*?[.!?](?=\s|$)/s.exec(text.trim())?.[0].replace(/\s+/g, ' ') ?? text.replace(/\s+/g, ' ').trim();
 
+/**
+ * Staged rollout, on a copy of the repository: the report-only policies (those caac.yml lists
+ * first) are checked against the sign-in log's evidence and the gates, and the first that passes
+ * advances (caac.yml and its file edited); the plan of the copy then shows the policy enforced on
+ * its first ring only. Its pull request body (the evidence) is what the step prints.
+ */
+const rolloutAdvance: DemoStep = async (c, n) => {
+  const dir = join(c.tempFolder('caac-demo-rollout-'), 'conditional-access');
+  cpSync(c.dir, dir, { recursive: true });
+  const store = filePolicyStore(dir);
+  const repo = store.load();
+  const listed = Object.keys(readSettingsQuietly(repo) ?? {});
+  const candidates = repo.documents
+    .filter((d) => d.kind === 'policy' && d.value['state'] === 'enabledForReportingButNotEnforced')
+    .map((d) => displayNameOf(d)!)
+    .sort((a, b) => Number(!listed.includes(a)) - Number(!listed.includes(b)));
+  if (repo.settings === undefined || candidates.length === 0 || readSettingsQuietly(repo) === undefined) {
+    title(c, n, 'staged rollout: skipped, caac.yml has no rollout rings or no policy is report-only');
+    return 'go';
+  }
+  title(c, n, 'staged rollout: caac rollout advance --check on the report-only policies, by the sign-in evidence; the first that passes its gates advances (on a copy)');
+  for (const name of candidates) {
+    const outcome = await runRolloutAdvance({ store, ...c.graph, files: diskTextFiles() }, name, { check: true });
+    if (outcome.status === 'refused') {
+      c.show(`"${name}": not advanced: ${outcome.reason}`);
+      continue;
+    }
+    c.show(renderAdvanceMarkdown(outcome));
+    c.show('caac plan of the copy: the policy is enforced on its first ring only, its exclusions as they were');
+    await plan(c, dir);
+    return 'go';
+  }
+  c.failures.push('no report-only policy passed its rollout gates');
+  return 'go';
+};
+
+/** caac.yml's rollout.policies when rings are configured (undefined otherwise). */
+function readSettingsQuietly(repo: ReturnType<ReturnType<typeof filePolicyStore>['load']>): Record<string, unknown> | undefined {
+  const rollout = repo.settings?.value['rollout'];
+  if (typeof rollout !== 'object' || rollout === null || Array.isArray(rollout) || !Array.isArray(rollout['rings'])) return undefined;
+  const policies = rollout['policies'];
+  return typeof policies === 'object' && policies !== null && !Array.isArray(policies) ? policies : {};
+}
+
 /** An unsigned JWT-shaped token naming a user: the emulator's audit log attributes the writes made with it to them. */
 function portalToken(upn: string): string {
   const part = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -370,7 +418,7 @@ const promote: DemoStep = async (c, n) => {
   return 'go';
 };
 
-/** Steps 2 to 16 (step 1 starts the emulator). */
+/** Steps 2 to 17 (step 1 starts the emulator). */
 export const DEMO_STEPS: readonly DemoStep[] = [
   validate,
   firstPlan,
@@ -387,4 +435,5 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   lostAnswerRestore,
   driftByMallory,
   promote,
+  rolloutAdvance,
 ];

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'what-if': async () => (await import('./what-if-command.js')).registerWhatIf,
   exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
   drift: async () => (await import('./drift-command.js')).registerDrift,
+  rollout: async () => (await import('./rollout-command.js')).registerRollout,
   emulator: async () => (await import('./emulator-command.js')).registerEmulator,
   demo: async () => (await import('./demo-command.js')).registerDemo,
 };

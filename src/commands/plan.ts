@@ -24,6 +24,8 @@ import { annotateExceptions, applyExceptions, resolveWithExceptions } from '../e
 import { readSettings } from '../validate/settings.js';
 import type { Environment } from '../model/environments.js';
 import { scopeToEnvironment } from '../plan/environment-scope.js';
+import { ringDocuments } from '../rollout/ring-documents.js';
+import { applyRolloutTo } from '../rollout/plan-rollout.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
@@ -82,8 +84,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
-  const resolution = await resolveWithExceptions(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) }, settings, repo.settings);
+  const resolution = await resolveWithExceptions([...validation.prepared, ...ringDocuments(settings, repo.settings)], { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) }, settings, repo.settings);
   if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
+  const rollout = applyRolloutTo(resolution, settings, snapshot);
   const guardAdded = emergencyAccessMode(settings) === 'enforce' ? enforceEmergencyExclusions(resolution.documents, resolution.emergencyAccess, settings) : new Map();
   // caac.yml's exceptions: after the file's exclusions and the guard's; an ended one is dropped (the plan removes it).
   const exceptions = applyExceptions(resolution.documents, resolution.exceptions, snapshot, options.now ?? new Date(), repo.settings);
@@ -107,6 +110,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   annotateExceptions(plan, exceptions);
   const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
   if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
+  if (rollout) plan.rollout = rollout;
   plan.state = stateOf(snapshot, options.apiVersion);
   const digest = documentsDigest(repo);
   plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };

@@ -18,6 +18,7 @@ import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } fr
 import { templateRoutes } from './template-routes.js';
 import { evaluateWhatIf } from './what-if/evaluate.js';
 import { readWhatIfRequest } from './what-if/request.js';
+import { SIGN_INS, listSignIns } from './entities/sign-ins.js';
 
 export interface GraphRequest {
   method: string;
@@ -428,6 +429,8 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ...directoryRoutes,
   ...securityDefaultsRoutes,
   ...templateRoutes,
+  ['GET', new RegExp(`^${SIGN_INS}$`), (req, ctx) => ok(listSignIns(ctx.store.state.signIns ?? [], req.params, ctx))],
+  ['GET', new RegExp(`^${SIGN_INS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, SIGN_INS, structuredClone(findIn(ctx.store.state.signIns ?? [], id, 'signIn')), req.params))],
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */

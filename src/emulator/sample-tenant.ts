@@ -6,6 +6,7 @@
  */
 import { directoryRoleTemplates, firstPartyServicePrincipals, servicePrincipal, stableGuid as builtinGuid } from './builtins.js';
 import type { Json, JsonObject, TenantState } from './types.js';
+import { sampleSignIns } from './sample-sign-ins.js';
 
 export const SAMPLE_TENANT_ID = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
 const DOMAIN = 'contoso.onmicrosoft.com';
@@ -339,5 +340,6 @@ export function sampleTenant(tenantIdGiven: string = SAMPLE_TENANT_ID): TenantSt
     directoryRoleTemplates: roles,
     // Megan Bowen, the IT administrator, holds Global Administrator (What If reads role holders).
     directoryRoleAssignments: { [resolveOne('role:Global Administrator')]: [userId('megan.bowen')] },
+    signIns: sampleSignIns(Date.now()),
   };
 }

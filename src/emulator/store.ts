@@ -13,6 +13,7 @@ import { normalizeDirectoryObject, type DirectoryKind } from './entities/directo
 import { normalizeStoredNamedLocation } from './entities/named-locations.js';
 import { normalizeStoredPolicy } from './entities/policies.js';
 import { sampleTenant } from './sample-tenant.js';
+import { normalizeSignIn } from './entities/sign-ins.js';
 import { bigTenant, parseBigSeed } from './big-tenant.js';
 import type { Json, JsonObject, TenantState } from './types.js';
 
@@ -93,6 +94,7 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
     ...(raw.directoryRoleAssignments === undefined ? {} : { directoryRoleAssignments: idLists(raw.directoryRoleAssignments) }),
+    signIns: list(raw, 'signIns').map((s, i) => normalizeSignIn(s, `signIns[${i}]`)),
     // The audit log persists with the tenant (a demo's state file keeps who changed what).
     ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };

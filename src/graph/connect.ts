@@ -22,6 +22,8 @@ import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
 import { GraphTemplates } from './templates.js';
 import type { Templates } from '../ports/templates.js';
+import { GraphSignInLog } from './sign-in-log.js';
+import type { SignInLog } from '../ports/sign-in-log.js';
 import { tenantIdentity } from './tenant-identity.js';
 import { GraphWhatIf } from './what-if.js';
 import type { WhatIf } from '../ports/what-if.js';
@@ -54,6 +56,8 @@ export interface GraphConnectionOptions {
   requestTimeoutMs?: number;
   /** Page size ($top) of the Conditional Access lists; unset, Graph's default. */
   pageSize?: number;
+  /** Page size ($top) of the sign-in log; default 1,000 (Graph's largest). */
+  signInPageSize?: number;
   log?: (line: string) => void;
   /** GitHub OIDC: the action face passes core.getIDToken. */
   getIdToken?: (audience: string) => Promise<string>;
@@ -64,6 +68,8 @@ export interface GraphConnection {
   directory: Directory;
   /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
   whatIf: WhatIf;
+  /** Entra's sign-in log (staged rollout's evidence); counted with the other requests. */
+  signInLog: SignInLog;
   /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
   auditLog: AuditLog;
   /** Microsoft's Conditional Access templates (caac new). */
@@ -164,5 +170,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   const whatIf = new GraphWhatIf(http, () => counter.snapshot());
   const templates = new GraphTemplates(http, { tenantId: identity.resolve });
-  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), templates, describe };
+  const signInLog = new GraphSignInLog(http, { describeCredential: () => chosen.description, ...(options.signInPageSize ? { pageSize: options.signInPageSize } : {}) });
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), templates, signInLog, describe };
 }

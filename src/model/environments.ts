@@ -196,7 +196,7 @@ export function bindList(values: readonly string[], environment: Environment | u
 
 /**
  * caac.yml with the environment's bindings applied to the references it holds itself: the
- * emergency-access lists and the exceptions' exclusions (none: as written).
+ * emergency-access lists, the exceptions' exclusions and the rollout rings' members (none: as written).
  */
 export function bindSettings(settings: Settings, environment: Environment | undefined): Settings {
   if (!environment) return settings;
@@ -210,6 +210,9 @@ export function bindSettings(settings: Settings, environment: Environment | unde
       ...e,
       exclude: Object.fromEntries(Object.entries(e.exclude ?? {}).map(([key, list]) => [key, Array.isArray(list) ? bindList(list, environment) : list])),
     }));
+  }
+  if (settings.rollout?.rings) {
+    bound.rollout = { ...settings.rollout, rings: settings.rollout.rings.map((r) => (r.include ? { ...r, include: bindList(r.include, environment) } : r)) };
   }
   return bound;
 }

@@ -139,6 +139,8 @@ export interface Plan {
   guards?: { users: string[]; groups: string[]; exemptPolicies: string[] };
   /** Contingency sets and the policies the plan holds because a set is active in the tenant. */
   contingency?: PlanContingency;
+  /** Staged rollout: each policy's ring, what the plan narrowed, what advancing changes (caac.yml rollout). */
+  rollout?: import('./rollout.js').PlanRollout;
   /**
    * What the plan was made from (every plan runPlan makes; required in a plan file): apply makes the
    * plan again from its folder and refuses one made from other documents or that differs.

@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
 import { exceptionNotes } from './exception-notes.js';
+import { rolloutMarkdown } from './plan-rollout.js';
 import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { escapeLogValue } from '../model/log-text.js';
 
@@ -223,7 +224,7 @@ function reportParts(plan: Plan, maxLength: number): ReportParts {
   return {
     head,
     warningLines: orderedWarnings(plan).map((w) => warningLine(w)),
-    contingency: contingencyMarkdown(plan),
+    contingency: contingencyMarkdown(plan) + rolloutMarkdown(plan),
     changesHeading: changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`,
     blocks,
     changed: changed.length,

@@ -69,7 +69,7 @@ export function environmentFindings(settings: Settings, source: SettingsSource |
     for (const binding of bindingsOf(environment)) {
       const key = `${binding.reference.kind}:${binding.reference.name.toLowerCase()}`;
       if (!written.has(key)) {
-        findings.push(finding(at(name, 'references', binding.written), `environments.${name} binds "${binding.written}", which no policy, emergencyAccess list or exception writes: check its spelling (a reference left unbound resolves by its own name in that tenant)`));
+        findings.push(finding(at(name, 'references', binding.written), `environments.${name} binds "${binding.written}", which no policy, emergencyAccess list, exception or rollout ring writes: check its spelling (a reference left unbound resolves by its own name in that tenant)`));
       }
     }
     for (const list of ['include', 'exclude'] as const) {
@@ -83,7 +83,7 @@ export function environmentFindings(settings: Settings, source: SettingsSource |
   return findings;
 }
 
-/** Every `kind:name` the documents, caac.yml's emergency-access lists and exceptions write, as `kind:lower-case name`. */
+/** Every `kind:name` the documents, caac.yml's emergency-access lists, exceptions and rollout rings write, as `kind:lower-case name`. */
 function writtenReferences(settings: Settings, documents: readonly PreparedDocument[]): Set<string> {
   const out = new Set<string>();
   const add = (value: unknown): void => {
@@ -101,5 +101,6 @@ function writtenReferences(settings: Settings, documents: readonly PreparedDocum
   }
   [...(settings.emergencyAccess?.users ?? []), ...(settings.emergencyAccess?.groups ?? [])].forEach(add);
   for (const exception of settings.exceptions ?? []) Object.values(exception.exclude ?? {}).forEach((list) => (Array.isArray(list) ? list.forEach(add) : undefined));
+  for (const ring of settings.rollout?.rings ?? []) (ring.include ?? []).forEach(add);
   return out;
 }

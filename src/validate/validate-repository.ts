@@ -9,6 +9,7 @@ import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-acce
 import { environmentFindings } from './environments.js';
 import { prepareDocument } from './prepare.js';
 import { exceptionFindings } from '../exceptions/exception-findings.js';
+import { rolloutFindings } from '../rollout/rollout-findings.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
 import { describeSchemaErrors } from './schema-errors.js';
@@ -37,6 +38,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
   const findings: Finding[] = [...input.loadFindings];
   const unguarded = input.place ? noEmergencyAccessFinding(input.settings, input.place) : undefined;
   if (unguarded) findings.push(unguarded);
+  findings.push(...rolloutFindings(input.settings, input.documents, input.place?.settings, input.loadFindings));
   const prepared: PreparedDocument[] = [];
   for (const document of input.documents) {
     const schema = DOCUMENT_SCHEMAS[document.kind];
