@@ -251,10 +251,17 @@ const hasDrift = /Usage: caac drift/.test(spawnSync(process.execPath, [resolve('
   });
 });
 
-test('every task.json runs index.js with the Node20_1 handler and declares the inputs its handler reads', () => {
+test('every task.json runs index.js with the Node20_1 handler, and the README names each task, input and output variable', () => {
+  const readme = readFileSync(resolve('README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Azure Pipelines\n'), readme.indexOf('\n## Development\n'));
+  expect(section.length).toBeGreaterThan(100);
   for (const name of readdirSync(resolve('azure-pipelines/tasks'))) {
     const meta = JSON.parse(readFileSync(resolve('azure-pipelines/tasks', name, 'task.json'), 'utf8'));
     expect(meta.execution).toEqual({ Node20_1: { target: 'index.js', argumentFormat: '' } });
     expect(meta.name).toBe(name);
+    expect(meta.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(section).toContain(`${name}@${meta.version.Major}`);
+    for (const input of meta.inputs) expect(section).toContain(`\`${input.name}\``);
+    for (const output of meta.outputVariables ?? []) expect(section).toContain(`\`${output.name}\``);
   }
 });
