@@ -115,7 +115,8 @@ export async function upsertPlanThread(pr: PullRequestRef, marker: string, body:
         return { status: lost ? 'created' : 'updated', threadId: found.thread.id };
       } catch (error) {
         if (mayNotWrite(error)) return { status: 'skipped', reason: `could not update the plan thread (grant the build service "Contribute to pull requests"): ${error.message}` };
-        throw error;
+        // 404: the comment was deleted since it was listed; a new thread is written below.
+        if (!(error instanceof AzureDevOpsApiError && error.status === 404)) throw error;
       }
     }
     try {

@@ -65,6 +65,9 @@ function commonArgs(cloud: CloudName): string[] {
   if (graphUrl !== undefined) args.push('--graph-url', graphUrl);
   const apiVersion = choiceInput('apiVersion', ['v1.0', 'beta'] as const);
   if (apiVersion !== undefined) args.push('--api-version', apiVersion);
+  // An environment of caac.yml (tenant, connection and bindings); CAAC_ENVIRONMENT in the step's env works as well.
+  const environment = stringInput('environment');
+  if (environment !== undefined) args.push('--environment', environment);
   const rate = positiveNumberInput('rateLimit');
   if (rate !== undefined) args.push('--rate-limit', String(rate));
   return args;

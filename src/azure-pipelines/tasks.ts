@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task.js';
-import { writeAgentLog } from '../azdo/agent-log.js';
+import { neutralizeAgentText, writeAgentLog } from '../azdo/agent-log.js';
 import { ConfigurationError } from '../errors.js';
 import { cliConnection } from './connection.js';
 import { booleanInput, choiceInput, requiredInput, stringInput, variable, workingDirectory } from './inputs.js';
@@ -75,7 +75,7 @@ export async function planTask(): Promise<TaskOutcome> {
   tl.setVariable('hasChanges', run.status === 2 ? 'true' : 'false', false, true);
   if (comment) {
     const thread = await publishPlanThread(markdown);
-    if (thread?.status === 'skipped') tl.warning(`caac: the plan was not posted on the pull request: ${thread.reason ?? ''}`);
+    if (thread?.status === 'skipped') tl.warning(neutralizeAgentText(`caac: the plan was not posted on the pull request: ${thread.reason ?? ''}`));
     else if (thread) writeAgentLog(`caac: plan thread ${thread.threadId ?? ''} ${thread.status}\n`);
   }
   return ok(run.status === 2 ? 'caac plan: changes to apply' : 'caac plan: no changes');

@@ -222,6 +222,20 @@ describe('sign-in through an Azure Resource Manager service connection', () => {
     expect(emulator.requests().total).toBe(0);
   });
 
+  test('a service principal secret: --auth secret for the connection\'s app and tenant; the secret never printed by caac', async () => {
+    const secret = 'sp-secret-value-0123456789';
+    const r = await runAgentTask('CaacBackup', {
+      cwd: copyExample(),
+      inputs: { outputDirectory: 'backup', connectedServiceNameARM: CONNECTION, graphUrl: emulator.url },
+      endpoint: { id: CONNECTION, scheme: 'ServicePrincipal', parameters: { tenantid: TENANT, serviceprincipalid: APP, serviceprincipalkey: secret, authenticationType: 'spnKey' } },
+      env: { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' },
+    });
+    expect(r.stdout).toMatch(/client secret for app 66666666… in tenant 11111111…/);
+    expect(r.result).toBe('Failed');
+    expect(withoutDebug(r.stdout) + r.stderr).not.toContain(secret);
+    expect(emulator.requests().total).toBe(0);
+  });
+
   test('a connection with another scheme is refused with the schemes caac takes', async () => {
     const r = await runAgentTask('CaacBackup', {
       cwd: copyExample(),

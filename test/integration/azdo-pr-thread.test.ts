@@ -53,6 +53,14 @@ test('a create whose answer was lost is looked for before it is sent again: stil
   expect(ado.threads('My Project', 'repo-1', pr.pullRequestId)).toHaveLength(1);
 });
 
+test('a thread whose comment was deleted since it was listed: a new one is written', async () => {
+  await upsertPlanThread(pr, MARKER, 'plan one');
+  ado.fail({ method: 'PATCH', status: 404, times: 1 });
+  const from = ado.requests.length;
+  expect(await upsertPlanThread(pr, MARKER, 'plan two')).toMatchObject({ status: 'created' });
+  expect(calls(from)).toEqual(['GET', 'PATCH', 'POST']);
+});
+
 test('a create refused before the work (400) is not retried and throws', async () => {
   ado.fail({ method: 'POST', status: 400, times: 1 });
   await expect(upsertPlanThread(pr, MARKER, 'plan')).rejects.toThrow(/HTTP 400/);
