@@ -247,6 +247,16 @@ describe('sign-in through an Azure Resource Manager service connection', () => {
   });
 });
 
+/** Someone changes a policy in the tenant, outside the repository (Graph, as the portal would). */
+async function changeInTenant(displayName: string, patch: Record<string, unknown>): Promise<void> {
+  const headers = { Authorization: 'Bearer portal-user', 'Content-Type': 'application/json' };
+  const list = (await (await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies`, { headers })).json()) as { value: { id: string; displayName: string }[] };
+  const policy = list.value.find((p) => p.displayName === displayName);
+  if (!policy) throw new Error(`no policy ${displayName} in the emulator`);
+  const res = await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies/${policy.id}`, { method: 'PATCH', headers, body: JSON.stringify(patch) });
+  if (!res.ok) throw new Error(`PATCH answered ${res.status}`);
+}
+
 /** CaacDrift runs `caac drift`, which another branch adds: its tests run once the CLI has it. */
 const hasDrift = /Usage: caac drift/.test(spawnSync(process.execPath, [resolve('dist/cli.js'), 'drift', '--help'], { encoding: 'utf8' }).stdout);
 (hasDrift ? describe : describe.skip)('CaacDrift@1', () => {
@@ -255,7 +265,7 @@ const hasDrift = /Usage: caac drift/.test(spawnSync(process.execPath, [resolve('
     const clean = await runAgentTask('CaacDrift', emulatorRun(cwd, {}));
     expect(clean.result).toBe('Succeeded');
     expect(clean.variables['driftDetected']).toBe('false');
-    editPolicy(cwd, CA006, (p) => p.conditions.users.excludeGroups.push('group:Finance'));
+    await changeInTenant(JSON.parse(readFileSync(join(cwd, 'conditional-access', 'policies', CA006), 'utf8')).displayName, { state: 'disabled' });
     const drifted = await runAgentTask('CaacDrift', emulatorRun(cwd, {}));
     expect(drifted.result).toBe('Failed');
     expect(drifted.variables['driftDetected']).toBe('true');
