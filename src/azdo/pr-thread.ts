@@ -60,7 +60,22 @@ function threadsUrl(pr: PullRequestRef, suffix = ''): string {
   return `${base}${path}?api-version=7.1`;
 }
 
+/** Attempts of a read or an edit (both idempotent) when Azure DevOps fails (5xx) or gives no answer. */
+const IDEMPOTENT_ATTEMPTS = 3;
+
+/** A GET or PATCH, tried again after a short pause on 5xx or no answer; a POST once (its caller looks before it writes again). */
 async function call(pr: PullRequestRef, method: string, url: string, body: unknown, fetchImpl: typeof fetch): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await callOnce(pr, method, url, body, fetchImpl);
+    } catch (error) {
+      if (method === 'POST' || !outcomeUnknown(error) || attempt >= IDEMPOTENT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+async function callOnce(pr: PullRequestRef, method: string, url: string, body: unknown, fetchImpl: typeof fetch): Promise<unknown> {
   let res: Response;
   try {
     res = await fetchImpl(url, {

@@ -48,7 +48,7 @@ export async function validateTask(): Promise<TaskOutcome> {
   const dir = stringInput('directory') ?? DEFAULT_DIR;
   const report = join(scratch(), 'findings.json');
   const run = await runCli(['validate', '--dir', dir, '--format', 'json', '--output', report], { cwd: workingDirectory(), env: {} });
-  if (run.status === 2 || run.status > 2) return failed(`caac validate could not check ${dir} (exit ${run.status}): see the log`);
+  if (run.status >= 2) return failed(`caac validate could not check ${dir} (exit ${run.status}): see the log`);
   const findings = findingsFromJson(readFileSync(report, 'utf8'));
   logFindings(findings);
   const errors = findings.filter((f) => f.severity === 'error').length;

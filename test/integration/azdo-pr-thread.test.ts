@@ -61,6 +61,18 @@ test('a thread whose comment was deleted since it was listed: a new one is writt
   expect(calls(from)).toEqual(['GET', 'PATCH', 'POST']);
 });
 
+test('a read or an edit that fails with 5xx is tried again (bounded); a create is never sent blind', async () => {
+  await upsertPlanThread(pr, MARKER, 'plan one');
+  ado.fail({ method: 'GET', status: 503, times: 1 });
+  ado.fail({ method: 'PATCH', status: 502, times: 1, afterWork: true });
+  const from = ado.requests.length;
+  expect(await upsertPlanThread(pr, MARKER, 'plan two')).toMatchObject({ status: 'updated' });
+  expect(calls(from)).toEqual(['GET', 'GET', 'PATCH', 'PATCH']);
+  ado.fail({ method: 'GET', status: 500, times: 3 });
+  await expect(upsertPlanThread(pr, MARKER, 'plan three')).rejects.toThrow(/HTTP 500/);
+  expect(ado.threads('My Project', 'repo-1', pr.pullRequestId)).toHaveLength(1);
+});
+
 test('a create refused before the work (400) is not retried and throws', async () => {
   ado.fail({ method: 'POST', status: 400, times: 1 });
   await expect(upsertPlanThread(pr, MARKER, 'plan')).rejects.toThrow(/HTTP 400/);
