@@ -32,6 +32,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir), source }, {
     allowDelete: inputs.allowDelete,
     endContingency: inputs.endContingency,
+    onlyExpiries: inputs.onlyExpiries,
     keepGoing: inputs.keepGoing,
     confirmTimeoutMs: inputs.confirmTimeoutMs,
     log: actionLogger,

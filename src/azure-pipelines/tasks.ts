@@ -115,17 +115,23 @@ export async function contingencyTask(): Promise<TaskOutcome> {
 }
 
 export async function driftTask(): Promise<TaskOutcome> {
-  const report = join(scratch(), 'drift.md');
+  // The report as markdown on stdout (for the summary) and as JSON in --out (kept beside it).
+  const report = join(scratch(), 'drift.json');
   const args = ['drift', '--dir', stringInput('directory') ?? DEFAULT_DIR, '--format', 'markdown', '--out', report];
   const since = stringInput('since');
   if (since !== undefined) args.push('--since', since);
   const onDrift = choiceInput('onDrift', ['fail', 'warn'] as const, 'fail');
   const run = await runTenantCommand(args);
-  if (run.status !== 0 && run.status !== 2) return failed(`caac drift failed (exit ${run.status}): see the log`);
+  if (run.status !== 0 && run.status !== 2) {
+    logFindings(findingsFromText(run.stdout));
+    return failed(`caac drift failed (exit ${run.status}): see the log`);
+  }
   tl.setVariable('driftDetected', run.status === 2 ? 'true' : 'false', false, true);
-  uploadSummary('caac drift', readFileSync(report, 'utf8'));
+  tl.setVariable('driftReport', report, false, true);
+  uploadSummary('caac drift', run.stdout);
   if (run.status === 0) return ok('caac drift: the tenant matches the repository');
-  return onDrift === 'fail' ? failed('caac drift: the tenant has drifted from the repository') : { result: tl.TaskResult.SucceededWithIssues, message: 'caac drift: the tenant has drifted from the repository' };
+  const message = 'caac drift: the tenant has drifted from the repository';
+  return onDrift === 'fail' ? failed(message) : { result: tl.TaskResult.SucceededWithIssues, message };
 }
 
 export const TASKS = {

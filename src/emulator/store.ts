@@ -89,6 +89,8 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     applications: dir('applications'),
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
+    // The audit log persists with the tenant (a demo's state file keeps who changed what).
+    ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };
 }
 

@@ -270,6 +270,7 @@ const hasDrift = /Usage: caac drift/.test(spawnSync(process.execPath, [resolve('
     expect(drifted.result).toBe('Failed');
     expect(drifted.variables['driftDetected']).toBe('true');
     expect(drifted.summaries[0]!.length).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(drifted.variables['driftReport']!, 'utf8'))).toMatchObject({ failing: true });
     const warned = await runAgentTask('CaacDrift', emulatorRun(cwd, { onDrift: 'warn' }));
     expect(warned.result).toBe('SucceededWithIssues');
   });
