@@ -10,6 +10,7 @@ const LAYERS = [
   { folder: 'resolve', layer: 'core', rank: 4, why: 'references by name to ids, through the Directory port' },
   { folder: 'exceptions', layer: 'core', rank: 4.5, why: "caac.yml's expiring exceptions: their dates, checks, and what they add to or remove from policies" },
   { folder: 'validate', layer: 'core', rank: 5, why: 'schema, references, safety rules: findings on file and line' },
+  { folder: 'impact', layer: 'core', rank: 5, why: 'one sign-in against a policy set: outcome, requirements, deciding policies' },
   { folder: 'plan', layer: 'core', rank: 6, why: 'desired + actual → operations, warnings, fingerprint' },
   { folder: 'apply', layer: 'core', rank: 7, why: 'executes operations through the Tenant port; guards; read-back' },
   { folder: 'drift', layer: 'core', rank: 7, why: 'the plan read the other way round: what changed behind the repository, who did it' },

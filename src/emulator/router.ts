@@ -15,6 +15,8 @@ import { assertConfigurationsFit, configurationsOf, createConfiguration, patchCo
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
 import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
+import { evaluateWhatIf } from './what-if/evaluate.js';
+import { readWhatIfRequest } from './what-if/request.js';
 
 export interface GraphRequest {
   method: string;
@@ -404,7 +406,21 @@ const securityDefaultsRoutes: Array<[string, RegExp, Handler]> = [
   }],
 ];
 
+// What If: judged against the primary (a POST), throttled with the other Conditional Access calls.
+const whatIfRoutes: Array<[string, RegExp, Handler]> = [
+  ['POST', new RegExp(`^${CA}/evaluate$`), (req, ctx) =>
+    ok({
+      '@odata.context': `${ctx.baseUrl}/${ctx.version}/$metadata#Collection(microsoft.graph.whatIfAnalysisResult)`,
+      value: evaluateWhatIf(ctx.store.state, readWhatIfRequest(req.body)).map((v) => ({
+        ...renderPolicy(v.policy, ctx.store.state, ctx.version, ctx.baseUrl),
+        policyApplies: v.applies,
+        analysisReasons: v.analysisReasons,
+      })),
+    })],
+];
+
 const ROUTES: Array<[string, RegExp, Handler]> = [
+  ...whatIfRoutes,
   ...softRoutes(policies),
   ...softRoutes(namedLocations),
   ...strengthRoutes,

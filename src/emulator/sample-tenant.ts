@@ -328,5 +328,7 @@ export function sampleTenant(): TenantState {
     servicePrincipals,
     applications,
     directoryRoleTemplates: roles,
+    // Megan Bowen, the IT administrator, holds Global Administrator (What If reads role holders).
+    directoryRoleAssignments: { [resolveOne('role:Global Administrator')]: [userId('megan.bowen')] },
   };
 }

@@ -62,13 +62,16 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
   const base = emptyTenant(tenantId);
   const dir = (kind: DirectoryKind): JsonObject[] =>
     raw[kind] === undefined ? base[kind] : list(raw, kind).map((o) => normalizeDirectoryObject(kind, o));
-  const members = raw.groupMembers;
-  const groupMembers: Record<string, string[]> = {};
-  if (isObj(members)) {
-    for (const [g, ids] of Object.entries(members)) {
-      if (Array.isArray(ids)) groupMembers[g] = ids.filter((i): i is string => typeof i === 'string');
+  const idLists = (members: Json | undefined): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    if (isObj(members)) {
+      for (const [g, ids] of Object.entries(members)) {
+        if (Array.isArray(ids)) out[g] = ids.filter((i): i is string => typeof i === 'string');
+      }
     }
-  }
+    return out;
+  };
+  const groupMembers = idLists(raw.groupMembers);
   return {
     formatVersion: 1,
     tenantId,
@@ -89,6 +92,7 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     applications: dir('applications'),
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
+    ...(raw.directoryRoleAssignments === undefined ? {} : { directoryRoleAssignments: idLists(raw.directoryRoleAssignments) }),
     // The audit log persists with the tenant (a demo's state file keeps who changed what).
     ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };

@@ -114,6 +114,8 @@ export interface TenantState {
    * can be enabled. Off when absent (a fixture may set `"securityDefaults": {"isEnabled": true}`).
    */
   securityDefaults?: { isEnabled: boolean };
+  /** Directory role template id → the users (or role-assignable groups) holding the role; What If reads it. */
+  directoryRoleAssignments?: Record<string, string[]>;
   /** `auditLogs/directoryAudits`: one entry per successful Conditional Access write (audit-log.ts). */
   directoryAudits?: JsonObject[];
 }

@@ -21,6 +21,8 @@ import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
 import { tenantIdentity } from './tenant-identity.js';
+import { GraphWhatIf } from './what-if.js';
+import type { WhatIf } from '../ports/what-if.js';
 
 export interface GraphConnectionOptions {
   /** How to sign in; by default, what `env` provides (see credentials.ts). */
@@ -58,6 +60,8 @@ export interface GraphConnectionOptions {
 export interface GraphConnection {
   tenant: Tenant;
   directory: Directory;
+  /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
+  whatIf: WhatIf;
   /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
   auditLog: AuditLog;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
@@ -154,5 +158,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
 
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
-  return { tenant, directory, auditLog: new GraphAuditLog(http), describe };
+  const whatIf = new GraphWhatIf(http, () => counter.snapshot());
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), describe };
 }
