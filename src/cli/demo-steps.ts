@@ -25,6 +25,8 @@ import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { pickDrift, pickVictim, type Drift } from './demo-scenario.js';
+import { runDrift } from '../commands/drift.js';
+import { renderDriftText } from '../render/drift-text.js';
 import { reportStoppedPlan } from './plan-command.js';
 
 export interface DemoContext {
@@ -257,6 +259,57 @@ const lostAnswerRestore: DemoStep = async (c, n) => {
 /** The first sentence of a set's description, on one line. */
 const firstSentence = (text: string): string => /^.*?[.!?](?=\s|$)/s.exec(text.trim())?.[0].replace(/\s+/g, ' ') ?? text.replace(/\s+/g, ' ').trim();
 
+/** An unsigned JWT-shaped token naming a user: the emulator's audit log attributes the writes made with it to them. */
+function portalToken(upn: string): string {
+  const part = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ aud: 'https://graph.microsoft.com', upn, name: upn.split('@')[0] })}.demo`;
+}
+
+const MALLORY = 'mallory@contoso.com';
+
+/**
+ * mallory@contoso.com switches a policy in the portal (a write made with a token that names her);
+ * caac drift reports the field, the repository's value and the tenant's, and names her from the
+ * audit log; then the way back it prints (plan, apply) puts the tenant back.
+ */
+const driftByMallory: DemoStep = async (c, n) => {
+  const edit = pickDrift(filePolicyStore(c.dir).load().documents, await c.graph.tenant.read());
+  if (!edit) {
+    title(c, n, `${MALLORY} edits a policy in the portal; caac drift names her: skipped, no policy of the repository is in the tenant`);
+    return 'go';
+  }
+  title(c, n, `${MALLORY} edits the tenant in the portal (${edit.story.replace(/^the /, '')}); caac drift says what changed and who did it`);
+  const editAt = Date.now();
+  const response = await fetch(`${c.emulatorUrl}/v1.0/identity/conditionalAccess/policies/${encodeURIComponent(edit.id)}`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${portalToken(MALLORY)}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ state: edit.to }),
+  });
+  if (!response.ok) {
+    c.failures.push(`the portal edit by ${MALLORY} was refused (HTTP ${response.status})`);
+    return 'stop';
+  }
+  // The earlier steps edited policies too: look back only to Mallory's edit (a scheduled run
+  // knows from its state where each object last matched).
+  const now = new Date();
+  const sinceMs = Math.max(1, now.getTime() - editAt);
+  c.show(`caac drift --dir ${c.dir} --graph-url ${c.emulatorUrl} --since ${Math.ceil(sinceMs / 1000)}s`);
+  const outcome = await runDrift(filePolicyStore(c.dir), c.graph, { dir: c.dir, apiVersion: 'v1.0', now, sinceMs });
+  if (outcome.status !== 'reported') {
+    c.failures.push(`caac drift stopped (${outcome.status})`);
+    return 'stop';
+  }
+  c.show(renderDriftText(outcome.report));
+  const named = outcome.report.drift.some((i) => i.id === edit.id && i.changedBy.some((a) => a.actor === MALLORY));
+  if (!named) c.failures.push(`caac drift did not name ${MALLORY} for "${edit.displayName}"`);
+  c.out();
+  c.show('the way back: caac plan, then caac apply of the reviewed plan');
+  const back = await plan(c);
+  if (!back) return 'stop';
+  if (!(await apply(c, back, madeHereSource(filePolicyStore(c.dir), c.dir)))) c.failures.push(`"${edit.displayName}" was not put back`);
+  return 'go';
+};
+
 /** Steps 2 to 14 (step 1 starts the emulator). */
 export const DEMO_STEPS: readonly DemoStep[] = [
   validate,
@@ -272,4 +325,5 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   deactivate,
   deleteAndPlanRestore,
   lostAnswerRestore,
+  driftByMallory,
 ];

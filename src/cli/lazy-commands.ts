@@ -11,6 +11,7 @@ export type Register = (program: Command, setExit: (code: number) => void) => vo
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init-command.js')).registerInit,
   validate: async () => (await import('./validate-command.js')).registerValidate,
+  new: async () => (await import('./new-command.js')).registerNew,
   plan: async () => (await import('./plan-command.js')).registerPlan,
   apply: async () => (await import('./apply-command.js')).registerApply,
   restore: async () => (await import('./restore-command.js')).registerRestore,

@@ -15,6 +15,7 @@ import { assertConfigurationsFit, configurationsOf, createConfiguration, patchCo
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
 import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
+import { templateRoutes } from './template-routes.js';
 import { evaluateWhatIf } from './what-if/evaluate.js';
 import { readWhatIfRequest } from './what-if/request.js';
 
@@ -426,6 +427,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ...strengthRoutes,
   ...directoryRoutes,
   ...securityDefaultsRoutes,
+  ...templateRoutes,
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */

@@ -20,6 +20,8 @@ import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-mid
 import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
+import { GraphTemplates } from './templates.js';
+import type { Templates } from '../ports/templates.js';
 import { tenantIdentity } from './tenant-identity.js';
 import { GraphWhatIf } from './what-if.js';
 import type { WhatIf } from '../ports/what-if.js';
@@ -64,6 +66,8 @@ export interface GraphConnection {
   whatIf: WhatIf;
   /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
   auditLog: AuditLog;
+  /** Microsoft's Conditional Access templates (caac new). */
+  templates: Templates;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -159,5 +163,6 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   const whatIf = new GraphWhatIf(http, () => counter.snapshot());
-  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), describe };
+  const templates = new GraphTemplates(http, { tenantId: identity.resolve });
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), templates, describe };
 }

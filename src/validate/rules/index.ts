@@ -24,6 +24,7 @@ export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
   { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
   { id: 'exception', severity: 'error', description: 'An entry of caac.yml\'s exceptions cannot be planned: its policy matches no policy file, it has no reason, its until is no ISO date (or date-time with a zone) or lies further than exceptionsMaxDays (default 90), a reference is of the wrong kind or a keyword, the policy is exempt from the break-glass guard, or it would exclude everyone the policy includes. At the entry\'s line in caac.yml.' },
   { id: 'exception-expired', severity: 'warning', description: 'An exception of caac.yml has ended: plan removes the exclusions it added; delete the entry once that is applied.' },
+  { id: 'fix', severity: 'warning', description: 'validate --fix could not rewrite a file safely (it changed while caac ran, the repaired text would not parse, or a Graph list export holds an entry that is not a document with a displayName); nothing was written to it. The repairs it did make are findings with "fixed": true under the rule that found each problem.' },
 ];
 
 export function allRuleInfo(): BuiltInRuleInfo[] {
