@@ -22,8 +22,10 @@ const LAYERS = [
   { folder: 'repo', layer: 'adapters', rank: 3, why: 'PolicyStore, SnapshotStore, BackupStore, InitFiles on disk' },
   { folder: 'notify', layer: 'adapters', rank: 3, why: 'posts to incoming webhooks (Teams Workflows, Slack)' },
   { folder: 'github', layer: 'adapters', rank: 3, why: 'PR comments, issues, job summary, annotations, the runner log' },
+  { folder: 'azdo', layer: 'adapters', rank: 3, why: 'Azure DevOps: pull request threads, the pipeline OIDC token, the agent log' },
   { folder: 'cli', layer: 'faces', rank: 10, why: 'the `caac` command line; the only face that starts the emulator' },
   { folder: 'action', layer: 'faces', rank: 10, why: 'the GitHub Action' },
+  { folder: 'azure-pipelines', layer: 'faces', rank: 10, why: 'the Azure Pipelines tasks: inputs in, the bundled CLI run, its reports published' },
 ];
 
 module.exports = { LAYERS };
