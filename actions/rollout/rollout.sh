@@ -6,7 +6,13 @@
 set -euo pipefail
 
 CLI="$GITHUB_ACTION_PATH/../../dist/cli.js"
-case "${CAAC_DRY_RUN,,}" in true) dry=1 ;; false) dry=0 ;; *) echo "::error title=caac::dry-run must be true or false, not \"$CAAC_DRY_RUN\""; exit 2 ;; esac
+case "${CAAC_DRY_RUN,,}" in
+  true) dry=1 ;;
+  false) dry=0 ;;
+  # The value is the workflow's: printed only as letters and digits, so it cannot start a workflow command.
+  "") echo "::error::input \"dry-run\" is empty: it must be true or false"; exit 2 ;;
+  *) echo "::error::input \"dry-run\" is \"$(printf '%s' "$CAAC_DRY_RUN" | tr -cd '[:alnum:]._-' | head -c 40)\": it must be true or false"; exit 2 ;;
+esac
 conn=()
 [ -n "${CAAC_AUTH:-}" ] && conn+=(--auth "$CAAC_AUTH")
 [ -n "${CAAC_CLOUD:-}" ] && conn+=(--cloud "$CAAC_CLOUD")

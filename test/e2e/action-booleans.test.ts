@@ -39,6 +39,7 @@ const COMPOSITES: Record<string, string[]> = {
   'contingency-toggle': ['dry-run'],
   drift: ['issue'],
   plan: ['prune', 'comment'],
+  rollout: ['dry-run'],
   validate: [],
 };
 const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going', 'issue'];
@@ -49,6 +50,7 @@ const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   'contingency-toggle': { set: 'outage-mfa', action: 'activate' },
   drift: {},
   plan: { comment: 'false' },
+  rollout: {},
 };
 const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply', issue: 'drift' };
 /** `ture`, `1`, `on`… are in the unit tests of the parser and the dry-run cases below. */

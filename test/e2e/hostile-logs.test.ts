@@ -88,11 +88,13 @@ function hostileRepo(number = 950): string {
   const cwd = copyExample('caac-hostile-');
   const settings = join(cwd, 'conditional-access', 'caac.yml');
   const names = Object.values(HOSTILE).map((n) => `      - ${JSON.stringify(n)}`);
-  writeFileSync(
-    settings,
-    readFileSync(settings, 'utf8') +
-      ['  hostile:', `    description: ${JSON.stringify('set \u001b[2J\n::warning title=FAKE::from caac.yml')}`, '    activate:', ...names, ''].join('\n'),
-  );
+  // The set goes at the end of the contingency block (caac.yml has other keys after it).
+  const text = readFileSync(settings, 'utf8');
+  const start = text.indexOf('\ncontingency:') + 1;
+  const next = text.slice(start + 1).search(/\n[A-Za-z]\w*:/);
+  const end = next < 0 ? text.length : start + 1 + next + 1;
+  const set = ['  hostile:', `    description: ${JSON.stringify('set \u001b[2J\n::warning title=FAKE::from caac.yml')}`, '    activate:', ...names, ''].join('\n');
+  writeFileSync(settings, text.slice(0, end) + (text.slice(0, end).endsWith('\n') ? '' : '\n') + set + text.slice(end));
   const file = JSON.parse(readFileSync(join(cwd, 'conditional-access', 'policies', 'ca001-block-legacy-authentication.json'), 'utf8'));
   file.displayName = `CA${number} - ${HOSTILE.newline} ${HOSTILE.ansi}`;
   file.state = 'disabled';

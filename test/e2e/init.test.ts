@@ -51,6 +51,8 @@ describe('caac init', () => {
       '.github/workflows/caac-drift.yml',
       '.github/workflows/caac-exceptions.yml',
       '.github/workflows/caac-plan.yml',
+      '.github/workflows/caac-promote.yml',
+      '.github/workflows/caac-rollout.yml',
       '.github/workflows/caac-validate.yml',
       '.gitignore',
       'identity/ca/.schemas/authentication-strength.schema.json',
@@ -88,7 +90,7 @@ describe('caac init', () => {
     const before = tree(cwd);
     const again = await run(['init'], cwd);
     expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/^caac: init writes nothing over existing files, and these 15 are in the way: conditional-access\/caac\.yml, /);
+    expect(again.stderr).toMatch(/^caac: init writes nothing over existing files, and these 17 are in the way: conditional-access\/caac\.yml, /);
     expect(again.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(tree(cwd)).toEqual(before);
 
