@@ -31,6 +31,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir);
   const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir), source }, {
     allowDelete: inputs.allowDelete,
+    acceptImpact: inputs.acceptImpact,
     endContingency: inputs.endContingency,
     keepGoing: inputs.keepGoing,
     confirmTimeoutMs: inputs.confirmTimeoutMs,
