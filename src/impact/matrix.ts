@@ -3,10 +3,14 @@
  * sign-ins that can tell them apart. Who: each emergency account, a member of each group, a holder
  * of each role, a guest of each type, each workload identity the policies name, and an ordinary
  * member. What: each application, app group (one member of it), user action and authentication
- * context they name, plus an application none names. Each (who, what) pair is tried under a base
- * of conditions (Windows, a browser, an untrusted network in no named location, no risk) and then
- * with one condition changed at a time: each platform, client app type, named location, trusted
- * network, risk level, insider risk and authentication flow the policies use. Pure.
+ * context they name, plus an application none names. Values that appear in exactly the same places
+ * are one class (one persona stands for all of them). Everyone is tried on an application no policy
+ * names, and the emergency accounts and an ordinary member on every target, under a base of
+ * conditions (Windows, a browser, an untrusted network in no named location, no risk); then,
+ * policy by policy, the people and targets that policy names are tried with one condition changed
+ * at a time: each platform, client app type, named location, trusted network, risk level, insider
+ * risk and authentication flow it uses. So the matrix grows with what the policies write together,
+ * not with the product of everything all of them name (a 195-policy tenant stays interactive). Pure.
  */
 import type { JsonObject } from '../model/documents.js';
 import { MFA_TRUSTED_IPS_LOCATION_ID } from '../model/references.js';
@@ -38,6 +42,7 @@ export interface MatrixInput {
 const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
 const APP_KEYWORDS = new Set(['all', 'none', 'office365', 'microsoftadminportals']);
 const LOCATION_KEYWORDS = new Set(['all', 'alltrusted', MFA_TRUSTED_IPS_LOCATION_ID]);
+const KEYWORDS = new Set([...USER_KEYWORDS, ...APP_KEYWORDS, ...LOCATION_KEYWORDS, 'serviceprincipalsinmytenant']);
 /** Stands for every application no policy names (never an appId a policy could hold). */
 export const UNNAMED_APPLICATION = 'app:(an application no policy names)';
 
@@ -45,12 +50,71 @@ export const UNNAMED_APPLICATION = 'app:(an application no policy names)';
 class Seen {
   private readonly keys = new Set<string>();
   readonly values: string[] = [];
-  add(value: string): void {
+  constructor(
+    private readonly kind?: Kind,
+    private readonly alike?: Alike,
+  ) {}
+  add(raw: string): void {
+    const value = this.kind === undefined ? raw : (this.alike?.representative.get(`${this.kind}\u0000${raw.toLowerCase()}`) ?? raw);
     const key = value.toLowerCase();
     if (this.keys.has(key)) return;
     this.keys.add(key);
     this.values.push(value);
   }
+}
+
+type Kind = 'users' | 'groups' | 'roles' | 'apps' | 'locations' | 'workloads';
+
+/** Where each value appears (policy and slot): values that appear in exactly the same places are alike. */
+interface Alike {
+  /** The value that stands for a value's class (lower-cased key). */
+  representative: Map<string, string>;
+  /** How many values each representative stands for. */
+  size: Map<string, number>;
+}
+
+const SLOTS: Array<[Kind, (c: JsonObject) => Array<[string, string[]]>]> = [
+  ['users', (c) => ['include', 'exclude'].map((s) => [`${s}Users`, stringsAt(objectAt(c['users'])?.[`${s}Users`])])],
+  ['groups', (c) => ['include', 'exclude'].map((s) => [`${s}Groups`, stringsAt(objectAt(c['users'])?.[`${s}Groups`])])],
+  ['roles', (c) => ['include', 'exclude'].map((s) => [`${s}Roles`, stringsAt(objectAt(c['users'])?.[`${s}Roles`])])],
+  ['apps', (c) => ['include', 'exclude'].map((s) => [`${s}Applications`, stringsAt(objectAt(c['applications'])?.[`${s}Applications`])])],
+  ['locations', (c) => ['include', 'exclude'].map((s) => [`${s}Locations`, stringsAt(objectAt(c['locations'])?.[`${s}Locations`])])],
+  ['workloads', (c) => ['include', 'exclude'].map((s) => [`${s}ServicePrincipals`, stringsAt(objectAt(c['clientApplications'])?.[`${s}ServicePrincipals`])])],
+];
+
+/**
+ * Classes of alike values: a hundred groups that only one policy names, all in the same list, are
+ * one persona for the matrix ("member of group:A, or 99 alike"); no policy can tell them apart.
+ * Emergency-access accounts are never merged with others.
+ */
+function alikeClasses(policies: readonly JsonObject[], emergency: ReadonlySet<string>): Alike {
+  const places = new Map<string, string[]>();
+  const first = new Map<string, string>();
+  policies.forEach((p, i) => {
+    const c = objectAt(p['conditions']) ?? {};
+    for (const [kind, slots] of SLOTS) {
+      for (const [slot, values] of slots(c)) {
+        for (const v of values) {
+          if (KEYWORDS.has(v.toLowerCase())) continue;
+          const key = `${kind}\u0000${v.toLowerCase()}`;
+          if (!first.has(key)) first.set(key, v);
+          places.set(key, [...(places.get(key) ?? []), `${i}:${slot}`]);
+        }
+      }
+    }
+  });
+  const bySignature = new Map<string, string>();
+  const representative = new Map<string, string>();
+  const size = new Map<string, number>();
+  for (const [key, where] of places) {
+    const value = first.get(key)!;
+    const signature = `${key.split('\u0000')[0]}|${emergency.has(value.toLowerCase()) ? `emergency:${value.toLowerCase()}` : where.join(',')}`;
+    const rep = bySignature.get(signature) ?? value;
+    bySignature.set(signature, rep);
+    representative.set(key, rep);
+    size.set(rep.toLowerCase(), (size.get(rep.toLowerCase()) ?? 0) + 1);
+  }
+  return { representative, size };
 }
 
 interface Named {
@@ -106,12 +170,16 @@ function collectConditions(c: JsonObject, n: Named): void {
   }
 }
 
-function collect(policies: readonly JsonObject[]): Named {
-  const s = (): Seen => new Seen();
-  const n: Named = {
-    users: s(), groups: s(), roles: s(), guestTypes: s(), workloads: s(), tenantWorkloads: false, apps: s(), userActions: s(), authContexts: s(),
-    platforms: s(), clientApps: s(), locations: s(), trusted: false, mfaTrustedIps: false, signInRisk: s(), userRisk: s(), servicePrincipalRisk: s(), insiderRisk: s(), flows: s(),
+function emptyNamed(alike?: Alike): Named {
+  const s = (kind?: Kind): Seen => new Seen(kind, alike);
+  return {
+    users: s('users'), groups: s('groups'), roles: s('roles'), guestTypes: s(), workloads: s('workloads'), tenantWorkloads: false, apps: s('apps'), userActions: s(), authContexts: s(),
+    platforms: s(), clientApps: s(), locations: s('locations'), trusted: false, mfaTrustedIps: false, signInRisk: s(), userRisk: s(), servicePrincipalRisk: s(), insiderRisk: s(), flows: s(),
   };
+}
+
+function collect(policies: readonly JsonObject[], alike?: Alike): Named {
+  const n = emptyNamed(alike);
   for (const p of policies) {
     const c = objectAt(p['conditions']) ?? {};
     collectUsers(objectAt(c['users']), n);
@@ -184,22 +252,46 @@ const BASE: Omit<SignIn, 'identity' | 'target'> = {
   risks: { signIn: 'none', user: 'none', servicePrincipal: 'none' },
 };
 
-/** Every sign-in of the matrix for these policies. */
+/** Every sign-in of the matrix for these policies, each once. */
 export function signInMatrix(input: MatrixInput): MatrixSignIn[] {
   const label = input.label ?? ((id: string) => id);
-  const n = collect(input.policies);
-  const ts = targets(n, label);
-  const vs = variations(n, label);
   const out: MatrixSignIn[] = [];
-  for (const p of personas(n, input, label)) {
-    for (const t of ts) {
-      // Workload identities sign in to applications only, from no device platform or browser.
-      if (p.identity.kind === 'workload' && t.target.kind !== 'application') continue;
-      for (const v of vs) {
-        const signIn = v.apply({ ...BASE, identity: p.identity, target: t.target });
-        out.push({ who: p.who, what: t.what, conditions: v.conditions, emergency: p.emergency, signIn });
+  const seen = new Set<string>();
+  const add = (ps: readonly Persona[], ts: ReturnType<typeof targets>, vs: readonly Variation[]): void => {
+    for (const p of ps) {
+      for (const t of ts) {
+        // Workload identities sign in to applications only.
+        if (p.identity.kind === 'workload' && t.target.kind !== 'application') continue;
+        for (const v of vs) {
+          const key = `${p.who}\u0000${t.what}\u0000${v.conditions}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ who: p.who, what: t.what, conditions: v.conditions, emergency: p.emergency, signIn: v.apply({ ...BASE, identity: p.identity, target: t.target }) });
+        }
       }
     }
+  };
+  const emergency = new Set([...input.emergency.users, ...input.emergency.groups].map((v) => v.toLowerCase()));
+  const alike = alikeClasses(input.policies, emergency);
+  const named = (id: string): string => {
+    const n = alike.size.get(id.toLowerCase()) ?? 1;
+    return n > 1 ? `${label(id)} (or ${n - 1} alike)` : label(id);
+  };
+  const all = collect(input.policies, alike);
+  const everyone = personas(all, input, named);
+  const everything = targets(all, named);
+  const base = variations(emptyNamed(), named);
+  // Everyone on an application no policy names (what All-users policies reach), and the emergency
+  // accounts and an ordinary member on every target, under the base conditions.
+  add(everyone, everything.filter((t) => t.target.kind === 'application' && t.target.application === UNNAMED_APPLICATION), base);
+  add(everyone.filter((p) => p.emergency || p.who === 'an ordinary member'), everything, base);
+  // Then each policy's own combinations: the people, targets and conditions it names together
+  // (with the emergency accounts and an ordinary member), so that an interaction a policy writes
+  // (a group, outside trusted networks) is tried, and the matrix grows with the policies, not
+  // with the product of everything they name.
+  for (const policy of input.policies) {
+    const own = collect([policy], alike);
+    add(personas(own, input, named), targets(own, named), variations(own, named));
   }
   return out;
 }

@@ -55,7 +55,7 @@ const apply = (p: Plan, acceptImpact: boolean) =>
 test('the example repository against its own tenant: sign-ins evaluated, none changes', async () => {
   const p = await plan();
   expect(p.impact).toMatchObject({ changed: 0, newlyBlocked: 0, emergencyBlocked: 0, groups: [] });
-  expect(p.impact!.signIns).toBeGreaterThan(100);
+  expect(p.impact!.signIns).toBeGreaterThan(50);
   expect(renderPlanText(p)).toContain(`Access impact (0 of ${p.impact!.signIns} sign-ins evaluated change)`);
   // The plan file keeps it, and reads back under the schema.
   expect(readPlanFile(writePlanFile(p)).impact).toEqual(p.impact);
@@ -79,7 +79,8 @@ test('a block for everyone outside trusted networks: refused without --accept-im
   expect(p.impact!.newlyBlocked).toBeGreaterThan(0);
   const blocked = p.impact!.groups.filter((g) => g.change === 'blocked');
   expect(blocked.every((g) => g.blockedBy.includes('CA902 - Contingency - Block access outside trusted networks'))).toBe(true);
-  expect(blocked.flatMap((g) => g.who)).toEqual(expect.arrayContaining(['an ordinary member', 'member of group:Finance', 'holder of role:Global Administrator']));
+  const who = blocked.flatMap((g) => g.who);
+  expect(who).toEqual(expect.arrayContaining(['an ordinary member', 'member of group:Finance', 'holder of role:Global Administrator (or 13 alike)']));
   const markdown = renderPlanMarkdown(p);
   expect(markdown).toContain('### 👥 Access impact');
   expect(markdown).toContain('--accept-impact');
@@ -104,11 +105,11 @@ test('a block that reaches the emergency accounts: plan stops it, its impact nam
   const outcome = await runPlan(filePolicyStore(ROOT, { cwd }), connection, { dir: ROOT, apiVersion: 'v1.0' });
   if (outcome.status !== 'unsafe') throw new Error(`expected an unsafe plan, got ${outcome.status}`);
   const p = outcome.plan;
-  expect(p.impact!.emergencyBlocked).toBe(4); // one a target: three apps the policies name and one they do not
+  expect(p.impact!.emergencyBlocked).toBe(1); // CA005's own combination: all apps (one none names), from its location
   expect(p.impact!.groups[0]).toMatchObject({ change: 'blocked', emergency: true, blockedBy: ['CA005 - Block access from blocked countries'], who: ['emergency account in group:CA-BreakGlass'] });
-  expect(p.impact!.groups[0]!.example).toMatch(/^emergency account in group:CA-BreakGlass → .*, from location:Blocked countries$/);
-  expect(renderPlanText(p)).toMatch(/!! 4 sign-in\(s\) becomes blocked \(by "CA005 - Block access from blocked countries"\): emergency account in group:CA-BreakGlass/);
-  expect(renderPlanText(p)).toContain('apply refuses this plan: it blocks 4 sign-in(s) of emergency-access accounts (never accepted).');
+  expect(p.impact!.groups[0]!.example).toBe('emergency account in group:CA-BreakGlass → an application no policy names, from location:Blocked countries');
+  expect(renderPlanText(p)).toMatch(/!! 1 sign-in\(s\) becomes blocked \(by "CA005 - Block access from blocked countries"\): emergency account in group:CA-BreakGlass/);
+  expect(renderPlanText(p)).toContain('apply refuses this plan: it blocks 1 sign-in(s) of emergency-access accounts (never accepted).');
   await expect(apply(p, true)).rejects.toThrow(/apply refuses this plan/);
   expect(impactRefusal(p, true)).toMatch(/emergency-access accounts[\s\S]*not even with --accept-impact/);
 });
