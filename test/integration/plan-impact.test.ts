@@ -36,6 +36,7 @@ afterEach(async () => emu.stop());
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 const file = (rel: string) => path.join(cwd, ROOT, rel);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy file, edited loosely
 function edit(rel: string, change: (doc: Record<string, any>) => void): void {
   const doc = JSON.parse(fs.readFileSync(file(rel), 'utf8'));
   change(doc);
