@@ -109,7 +109,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const contingency = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
   Object.assign(plan, holdActiveContingency(plan, contingency.sets, snapshot));
   // Who gains or loses access: the sign-in matrix judged before and after (apply refuses new blocks).
+  const impactStarted = Date.now();
   plan.impact = planAccessImpact(plan, snapshot);
+  log.info(`access impact: ${plan.impact.signIns} sign-ins evaluated, ${plan.impact.changed} change (${Date.now() - impactStarted} ms)`);
 
   if (options.checkSecurityDefaults ?? true) await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
   plan.requests = requestsSince(before, ports.tenant.requests());
