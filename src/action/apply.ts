@@ -33,6 +33,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
     allowDelete: inputs.allowDelete,
     acceptImpact: inputs.acceptImpact,
     endContingency: inputs.endContingency,
+    onlyExpiries: inputs.onlyExpiries,
     keepGoing: inputs.keepGoing,
     confirmTimeoutMs: inputs.confirmTimeoutMs,
     log: actionLogger,

@@ -12,7 +12,7 @@ export function readInput(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export const COMMANDS = ['validate', 'plan', 'apply', 'backup', 'contingency'] as const;
+export const COMMANDS = ['validate', 'plan', 'apply', 'backup', 'contingency', 'drift'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input an action takes, in one typed object (names match the CLI's options). */
@@ -37,6 +37,8 @@ export interface ActionInputs {
   acceptImpact: boolean;
   /** apply: write the declared state of the policies an active contingency set holds. */
   endContingency: boolean;
+  /** apply: refuse a plan with any change other than ended exceptions' removals (input only-expiries). */
+  onlyExpiries: boolean;
   keepGoing: boolean;
   snapshotDir?: string;
   /** apply, contingency: how long to look for a write whose answer was lost and to read back (input confirm-timeout, seconds). */
@@ -69,6 +71,7 @@ export function parseInputs(env: Env): ActionInputs {
     allowDelete: readBooleanInput(env, 'allow-delete', false),
     acceptImpact: readBooleanInput(env, 'accept-impact', false),
     endContingency: readBooleanInput(env, 'end-contingency', false),
+    onlyExpiries: readBooleanInput(env, 'only-expiries', false),
     keepGoing: readBooleanInput(env, 'keep-going', false),
     snapshotDir: readInput(env, 'snapshot-dir'),
     confirmTimeoutMs: seconds(readInput(env, 'confirm-timeout'), 'confirm-timeout'),

@@ -16,6 +16,7 @@ const STEPS: Record<ActionCommand, () => Promise<(inputs: ActionInputs, ports: A
   apply: async () => (await import('./apply.js')).applyAction,
   backup: async () => (await import('./backup.js')).backupAction,
   contingency: async () => (await import('./contingency.js')).contingencyAction,
+  drift: async () => (await import('./drift.js')).driftAction,
 };
 
 async function run(): Promise<void> {

@@ -31,6 +31,7 @@ interface ApplyFlags extends ConnectionFlags {
   snapshotDir?: string;
   prune?: boolean;
   confirmTimeout?: string;
+  onlyExpiries?: boolean;
 }
 
 export function registerApply(program: Command, setExit: (code: number) => void): void {
@@ -45,6 +46,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
+    .option('--only-expiries', "apply only ended exceptions' removals (caac.yml exceptions), without a reviewed plan: plans and applies at once, and refuses before any write a plan with any other change (a scheduled job's expiry run)")
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
   addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: ApplyFlags) => {
     try {
@@ -57,7 +59,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
 
 async function applyAction(flags: ApplyFlags): Promise<number> {
   const log = logProgress;
-  if (!flags.plan && !flags.autoApprove) {
+  if (!flags.plan && !flags.autoApprove && !flags.onlyExpiries) {
     throw new ConfigurationError('apply needs the reviewed plan: --plan plan.json (from caac plan --out), or --auto-approve to plan and apply at once');
   }
   if (flags.plan && flags.autoApprove) throw new ConfigurationError('give either --plan or --auto-approve, not both');
@@ -94,6 +96,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     keepGoing: flags.keepGoing ?? false,
     endContingency: flags.endContingency ?? false,
     confirmTimeoutMs: confirmTimeout,
+    onlyExpiries: flags.onlyExpiries ?? false,
   });
 }
 
@@ -105,7 +108,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
 export async function applyAndReport(
   plan: Plan,
   tenant: Tenant,
-  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; acceptImpact?: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number },
+  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; acceptImpact?: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number; onlyExpiries?: boolean },
 ): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
@@ -114,6 +117,7 @@ export async function applyAndReport(
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,
+    onlyExpiries: options.onlyExpiries ?? false,
     log: lineLogger(printLine),
   });
   writeOut(renderApplyText(outcome));

@@ -17,6 +17,8 @@ interface EmulatorFlags {
   eventualConsistency?: string;
   listLag?: string;
   tenantId?: string;
+  auditActor?: string;
+  auditForbidden?: boolean;
 }
 
 function number(value: string | undefined, flag: string, { min = 0, integer = false } = {}): number | undefined {
@@ -73,6 +75,8 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
     eventualConsistencyMs: number(flags.eventualConsistency, '--eventual-consistency'),
     listLagMs: number(flags.listLag, '--list-lag'),
     tenantId: flags.tenantId,
+    ...(flags.auditActor === undefined ? {} : { auditActor: flags.auditActor }),
+    ...(flags.auditForbidden === true ? { auditLogForbidden: true } : {}),
   };
 }
 
@@ -92,6 +96,8 @@ export function registerEmulator(program: Command): void {
     .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
     .option('--list-lag <ms>', 'lists and GETs of Conditional Access objects show a write only after this long, as Graph\'s replicas')
     .option('--tenant-id <id>', 'tenant id the emulator reports')
+    .option('--audit-actor <upn|app:name>', 'who the audit log names for a write whose token is not a JWT with upn/appid claims (default: the app "caac emulator client")')
+    .option('--audit-forbidden', 'answer 403 on auditLogs/directoryAudits, as Graph does without AuditLog.Read.All')
     .action(async (flags: EmulatorFlags) => {
       const options = emulatorOptionsFromFlags(flags);
       const emulator = await startEmulator(options).catch((e: NodeJS.ErrnoException) => {

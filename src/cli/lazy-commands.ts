@@ -16,6 +16,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   restore: async () => (await import('./restore-command.js')).registerRestore,
   backup: async () => (await import('./backup-command.js')).registerBackup,
   contingency: async () => (await import('./contingency-command.js')).registerContingency,
+  'what-if': async () => (await import('./what-if-command.js')).registerWhatIf,
+  exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
+  drift: async () => (await import('./drift-command.js')).registerDrift,
   emulator: async () => (await import('./emulator-command.js')).registerEmulator,
   demo: async () => (await import('./demo-command.js')).registerDemo,
 };

@@ -28,6 +28,7 @@ import { fingerprintSnapshot } from '../plan/fingerprint.js';
 import type { Tenant } from '../ports/tenant.js';
 import { describeStateChanges, stateOf } from '../plan/state.js';
 import { checkDocuments, remadePlan, type PlanSource } from './plan-check.js';
+import { refuseUnlessOnlyExpiries } from '../exceptions/only-expiries.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import { escapeLogValue } from '../model/log-text.js';
@@ -51,6 +52,8 @@ export interface ApplyOptions {
    */
   confirmTimeoutMs?: number;
   confirm?: ConfirmOptions;
+  /** Refuse, before any write, a plan that changes anything but ended exceptions' exclusions (apply --only-expiries). */
+  onlyExpiries?: boolean;
   log: Logger;
 }
 
@@ -71,6 +74,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
   refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, options.acceptImpact);
   checkDocuments(reviewed, ports.source);
+  if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
 
   const outcome = (results: OperationResult[], rest: Partial<ApplyOutcome> = {}): ApplyOutcome => ({
     results,
@@ -112,6 +116,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   }
   const plan = settleHeldPolicies(remade, endContingency, silentLogger);
   refuseUnsafe(plan, options.allowDelete, options.acceptImpact);
+  if (options.onlyExpiries) refuseUnlessOnlyExpiries(plan);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
   if (!endContingency) refuseToUndoContingency(plan, live);

@@ -20,7 +20,8 @@ import { planAccessImpact } from '../impact/plan-impact.js';
 import { emergencyAccessMode } from '../model/settings.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
-import { resolveReferences, type ResolutionProblem, type ResolvedDocument } from '../resolve/resolve-references.js';
+import type { ResolutionProblem, ResolvedDocument } from '../resolve/resolve-references.js';
+import { annotateExceptions, applyExceptions, resolveWithExceptions } from '../exceptions/plan-exceptions.js';
 import { readSettings } from '../validate/settings.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
@@ -64,7 +65,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   const before = ports.tenant.requests();
   const repo = store.load();
   const settings = readSettings(repo.settings);
-  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings } });
+  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings }, now: options.now });
   const validation = options.select ? selectDocuments(whole, options.select) : whole;
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
@@ -77,9 +78,12 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
-  const resolution = await resolveReferences(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) });
+  const resolution = await resolveWithExceptions(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) }, settings, repo.settings);
   if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
   const guardAdded = emergencyAccessMode(settings) === 'enforce' ? enforceEmergencyExclusions(resolution.documents, resolution.emergencyAccess, settings) : new Map();
+  // caac.yml's exceptions: after the file's exclusions and the guard's; an ended one is dropped (the plan removes it).
+  const exceptions = applyExceptions(resolution.documents, resolution.exceptions, snapshot, options.now ?? new Date(), repo.settings);
+  if (exceptions.problems.length > 0) return { status: 'unresolved', validation, problems: exceptions.problems };
 
   const plan = planChanges({
     desired: resolution.documents,
@@ -94,6 +98,7 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
   });
+  annotateExceptions(plan, exceptions);
   const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
   if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
   plan.state = stateOf(snapshot, options.apiVersion);

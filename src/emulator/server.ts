@@ -8,18 +8,29 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { assertNotNested, parseBatch, runBatch, type BatchItem, type ItemResponse } from './batch.js';
 import { Counter, endpointKey } from './counts.js';
+import { AUDIT_LIST, DEFAULT_ACTOR, actorOf, auditForbidden, auditTarget, listAudits, recordWrite, type AuditActor } from './audit-log.js';
 import { FaultInjector, parseFaultSpec } from './faults.js';
 import { GraphHttpError, errorBody } from './graph-error.js';
 import { route, type GraphResponse } from './router.js';
 import { Store, seedState } from './store.js';
 import { bucketFor, isThrottled, type TokenBucket } from './throttle.js';
-import type { EmulatorOptions, Json, RequestCounts } from './types.js';
+import type { EmulatorOptions, Json, JsonObject, RequestCounts } from './types.js';
 
 const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 interface Ids {
   requestId: string;
   clientRequestId: string;
+  /** Who the request's token names (the audit log's `initiatedBy`). */
+  actor?: AuditActor;
+}
+
+/** `--audit-actor`: a UPN, or `app:<display name>`. */
+export function parseAuditActor(spec: string | undefined): AuditActor {
+  if (spec === undefined || spec.trim() === '') return DEFAULT_ACTOR;
+  const app = /^app:(.+)$/.exec(spec.trim());
+  if (app !== null && app[1] !== undefined) return { app: { appId: null, displayName: app[1], servicePrincipalId: null } };
+  return { user: { id: null, userPrincipalName: spec.trim(), displayName: null } };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -54,11 +65,15 @@ export class EmulatorServer {
   private injector: FaultInjector | undefined;
   private server: Server | undefined;
   private baseUrl = '';
+  private auditActor: AuditActor;
+  private auditLogForbidden: boolean;
 
   constructor(private readonly options: EmulatorOptions) {
     this.bucket = bucketFor(options);
     this.injector = options.faults === undefined ? undefined : new FaultInjector(parseFaultSpec(options.faults));
     this.store = new Store(() => seedState(options.seed, options.tenantId), options.stateFile, options.tenantId, options.listLagMs ?? 0);
+    this.auditActor = parseAuditActor(options.auditActor);
+    this.auditLogForbidden = options.auditLogForbidden ?? false;
   }
 
   get tenantId(): string {
@@ -131,14 +146,37 @@ export class EmulatorServer {
     let response: GraphResponse;
     try {
       if (this.bucket !== undefined && isThrottled(path) && !this.bucket.take()) throw this.throttled();
+      const fullPath = `/${version}/${pathAndQuery.replace(/^\/+/, '')}`;
+      if (AUDIT_LIST.test(path.replace(/\/+$/, ''))) return this.auditList(method, version, params, fullPath);
+      const now = Date.now();
+      const audit = auditTarget(method, path.replace(/\/+$/, ''));
+      const before = audit?.id === undefined ? undefined : this.storedEntity(audit.id);
       response = route(
-        { method, path, params, body, advanced, pathAndQuery: `/${version}/${pathAndQuery.replace(/^\/+/, '')}` },
-        { store: this.store, version, baseUrl: this.baseUrl, now: Date.now(), eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 },
+        { method, path, params, body, advanced, pathAndQuery: fullPath },
+        { store: this.store, version, baseUrl: this.baseUrl, now, eventualConsistencyMs: this.options.eventualConsistencyMs ?? 0 },
       );
+      if (audit !== undefined && response.status >= 200 && response.status < 300) {
+        const id = audit.id ?? (typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body) ? String(response.body['id']) : '');
+        recordWrite(this.store.state, { method, target: audit.target, id, before, after: this.storedEntity(id), actor: ids.actor ?? this.auditActor, at: now });
+        this.store.save();
+      }
     } catch (e) {
       response = this.errorResponse(e, ids);
     }
     return response;
+  }
+
+  /** A Conditional Access object as stored now (before or after a write), for the audit entry. */
+  private storedEntity(id: string): JsonObject | undefined {
+    const s = this.store.state;
+    const found = [...s.policies, ...s.namedLocations, ...s.authenticationStrengthPolicies].find((o) => o['id'] === id);
+    return found === undefined ? undefined : structuredClone(found);
+  }
+
+  private auditList(method: string, version: 'v1.0' | 'beta', params: URLSearchParams, pathAndQuery: string): GraphResponse {
+    if (method.toUpperCase() !== 'GET') throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${method}' is not allowed on 'auditLogs/directoryAudits'.`);
+    if (this.auditLogForbidden) throw auditForbidden();
+    return { status: 200, body: listAudits(this.store.state, params, { baseUrl: this.baseUrl, version, pathAndQuery }) };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -191,7 +229,8 @@ export class EmulatorServer {
     return new GraphHttpError(504, 'gatewayTimeout', 'The gateway did not receive a timely response.');
   }
 
-  private async authenticated(req: IncomingMessage, method: string, version: 'v1.0' | 'beta', path: string, search: string, text: string, ids: Ids): Promise<GraphResponse> {
+  private async authenticated(req: IncomingMessage, method: string, version: 'v1.0' | 'beta', path: string, search: string, text: string, received: Ids): Promise<GraphResponse> {
+    const ids: Ids = received;
     const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (auth === null || auth[1] === undefined) {
       return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.'), ids);
@@ -199,6 +238,7 @@ export class EmulatorServer {
     if (this.options.tokens !== undefined && !this.options.tokens.includes(auth[1])) {
       return this.errorResponse(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'), ids);
     }
+    ids.actor = actorOf(auth[1], this.auditActor);
     let body: Json | undefined;
     try {
       body = parseJson(text);
@@ -290,6 +330,16 @@ export class EmulatorServer {
           this.counter.reset();
           res.writeHead(204).end();
           return;
+        case 'POST /_emulator/audit-log': {
+          // {"forbidden": true|false, "defaultActor": "upn" | "app:Name"}: the audit log's answers and default caller.
+          const o = typeof body === 'object' && body !== null ? (body as { forbidden?: unknown; defaultActor?: unknown }) : {};
+          if (o.forbidden !== undefined && typeof o.forbidden !== 'boolean') throw new Error('"forbidden" must be true or false.');
+          if (o.defaultActor !== undefined && typeof o.defaultActor !== 'string') throw new Error('"defaultActor" must be a UPN or "app:<display name>".');
+          if (typeof o.forbidden === 'boolean') this.auditLogForbidden = o.forbidden;
+          if (typeof o.defaultActor === 'string') this.auditActor = parseAuditActor(o.defaultActor);
+          this.sendJson(res, 200, { forbidden: this.auditLogForbidden, defaultActor: this.auditActor });
+          return;
+        }
         case 'GET /_emulator/health':
           this.sendJson(res, 200, { status: 'ok', tenantId: this.tenantId });
           return;

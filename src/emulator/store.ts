@@ -93,6 +93,8 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
     ...(raw.directoryRoleAssignments === undefined ? {} : { directoryRoleAssignments: idLists(raw.directoryRoleAssignments) }),
+    // The audit log persists with the tenant (a demo's state file keeps who changed what).
+    ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };
 }
 

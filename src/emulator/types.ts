@@ -41,6 +41,13 @@ export interface EmulatorOptions {
   tenantId?: string;
   /** When set, only these bearer tokens are accepted; otherwise any bearer token is. */
   tokens?: string[];
+  /**
+   * The audit log's caller for a write whose bearer token is not JWT-shaped or names nobody:
+   * a UPN (a user) or `app:<display name>`. Default: the app "caac emulator client".
+   */
+  auditActor?: string;
+  /** Answer 403 on `auditLogs/directoryAudits`, as Graph does for an app without AuditLog.Read.All. */
+  auditLogForbidden?: boolean;
 }
 
 /** What `GET /_emulator/requests` answers: Graph requests only, admin calls not counted. */
@@ -109,4 +116,6 @@ export interface TenantState {
   securityDefaults?: { isEnabled: boolean };
   /** Directory role template id → the users (or role-assignable groups) holding the role; What If reads it. */
   directoryRoleAssignments?: Record<string, string[]>;
+  /** `auditLogs/directoryAudits`: one entry per successful Conditional Access write (audit-log.ts). */
+  directoryAudits?: JsonObject[];
 }

@@ -4,7 +4,7 @@
  */
 import type { GitHub } from '../ports/github.js';
 import { toGitHubApiError } from './api-error.js';
-import { commentOnIssue, createIssue } from './issues.js';
+import { commentOnIssue, createIssue, findOpenIssue, updateIssue } from './issues.js';
 import type { GitHubConnection, Octokit } from './octokit.js';
 import { upsertStickyComment } from './sticky-comment.js';
 
@@ -25,5 +25,7 @@ export function gitHubAdapter(connection: GitHubConnection): GitHub {
     upsertStickyComment: async (comment) => upsertStickyComment(await client(), comment, translate, connection.log),
     createIssue: (issue) => translated(async () => createIssue(await client(), issue)),
     commentOnIssue: (repository, issueNumber, body) => translated(async () => commentOnIssue(await client(), repository, issueNumber, body)),
+    findOpenIssue: (repository, label, marker) => translated(async () => findOpenIssue(await client(), repository, label, marker)),
+    updateIssue: (repository, issueNumber, change) => translated(async () => updateIssue(await client(), repository, issueNumber, change)),
   };
 }

@@ -12,6 +12,8 @@ import { cloudByName, type CloudName } from './clouds.js';
 import { chooseCredential, type AuthMethod } from './credentials.js';
 import { BatchRetryMiddleware } from './batch-retry-middleware.js';
 import { GraphDirectory } from './directory.js';
+import { GraphAuditLog } from './audit-log.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import { GraphHttp } from './http.js';
 import { AuthMiddleware, TokenCache } from './auth-middleware.js';
 import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-middleware.js';
@@ -60,6 +62,8 @@ export interface GraphConnection {
   directory: Directory;
   /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
   whatIf: WhatIf;
+  /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
+  auditLog: AuditLog;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -155,5 +159,5 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   const whatIf = new GraphWhatIf(http, () => counter.snapshot());
-  return { tenant, directory, whatIf, describe };
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), describe };
 }

@@ -19,6 +19,8 @@ export interface ResolvedLocation {
   mfaTrustedIps: boolean;
   /** The IP or country, when given, for reasons. */
   label: string;
+  /** Keys of the country locations, when the sign-in's country is not given (it cannot be told from the IP). */
+  unknownCountryKeys: readonly string[];
 }
 
 function contains(location: LocationView, signIn: SignInLocation): boolean {
@@ -37,7 +39,8 @@ export function resolveLocation(signIn: SignInLocation | undefined, context: Eva
   const inside = context.namedLocations.filter((location) => contains(location, given));
   const trusted = given.trusted ?? (inside.some((l) => l.isTrusted) || given.mfaTrustedIps === true);
   const label = [given.ip, given.country, ...(given.namedLocations ?? [])].filter((v) => v !== undefined).join(', ');
-  return { known, inside, trusted, mfaTrustedIps: given.mfaTrustedIps === true, label: label || 'an unknown location' };
+  const unknownCountryKeys = given.country === undefined ? context.namedLocations.filter((l) => l.kind === 'country').flatMap((l) => l.keys) : [];
+  return { known, inside, trusted, mfaTrustedIps: given.mfaTrustedIps === true, label: label || 'an unknown location', unknownCountryKeys };
 }
 
 function entryCovers(entry: string, where: ResolvedLocation): boolean {
@@ -54,6 +57,8 @@ export function locationVerdict(conditions: JsonObject, where: ResolvedLocation,
   if (include.length === 0 && exclude.length === 0) return APPLIES;
   if (!where.known && !(include.length === 1 && containsRef(include, 'All') && exclude.length === 0)) {
     assume('location', 'untrusted, in no named location');
+  } else if ([...include, ...exclude].some((entry) => where.unknownCountryKeys.some((key) => sameRef(key, entry)))) {
+    assume('country', 'in no country location');
   }
   const excludedBy = exclude.find((entry) => entryCovers(entry, where));
   if (excludedBy) return notApplies(`location excluded (${excludedBy}: ${where.label})`);

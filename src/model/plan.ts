@@ -42,11 +42,37 @@ export interface PlanOperation {
    */
   guardAdded?: { path: string; ids: string[] }[];
   /**
+   * caac.yml's active exceptions that add to this policy's exclusions (after the file's own):
+   * "exception until <date> (<reason>)".
+   */
+  exceptions?: PlanExceptionNote[];
+  /**
+   * update: exceptions that have ended, and the ids this operation removes from the tenant's
+   * exclusions because of them ("exception expired <date>: removes <who> …"). apply --only-expiries
+   * accepts a plan whose every change is one of these removals.
+   */
+  expired?: PlanExceptionNote[];
+  /**
    * delete: the requests apply makes, in order, when a plain DELETE is not enough. Graph refuses to
    * delete an ipNamedLocation while `isTrusted` is true, so a trusted location is first marked
    * untrusted (PATCH `isTrusted: false`), then deleted. Absent: one DELETE.
    */
   steps?: DeleteStep[];
+}
+
+/** One exception of caac.yml on one list of one policy. */
+export interface PlanExceptionNote {
+  /** `/conditions/users/excludeUsers`, `…/excludeGroups` or `…/excludeRoles`. */
+  path: string;
+  /** Lower-case ids (added, or removed on expiry). */
+  ids: string[];
+  /** As written in caac.yml: an ISO date (to the end of that day, UTC) or date-time. */
+  until: string;
+  reason: string;
+  ticket?: string;
+  owner?: string;
+  /** The entry's index in caac.yml's `exceptions`. */
+  entry: number;
 }
 
 export const DELETE_STEPS = ['markUntrusted', 'delete'] as const;

@@ -22,9 +22,28 @@ export interface Settings {
   };
   naming?: { pattern?: string };
   prune?: boolean;
+  /** `caac drift`: key objects (names or globs) and whether Microsoft's own changes count. */
+  drift?: { critical?: string[]; failOnMicrosoftManaged?: boolean };
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
   rollout?: { rings?: { name: string; groups?: string[] }[] };
+  /** Exclusions that end on their own (src/exceptions/). */
+  exceptions?: ExceptionEntry[];
+  /** The longest an exception may last, in days from today (default 90). */
+  exceptionsMaxDays?: number;
+}
+
+/** One entry of caac.yml's `exceptions`. */
+export interface ExceptionEntry {
+  /** A policy displayName, or a glob (`*`, `?`) over displayNames, case-insensitive. */
+  policy: string;
+  /** `user:`, `group:`, `role:` references or object ids. */
+  exclude: { users?: string[]; groups?: string[]; roles?: string[] };
+  /** ISO date (the end of that day, UTC) or date-time with a zone. */
+  until: string;
+  reason?: string;
+  ticket?: string;
+  owner?: string;
 }
 
 export type EmergencyAccessMode = 'check' | 'enforce';

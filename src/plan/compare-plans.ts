@@ -61,6 +61,8 @@ function fieldDifferences(claimed: PlanOperation, remade: PlanOperation): string
   scalar('steps');
   scalar('restoreFrom');
   scalar('guardAdded');
+  scalar('exceptions');
+  scalar('expired');
   if (canonicalJson(claimed.changes) !== canonicalJson(remade.changes)) lines.push('changes: the plan file shows other changes than the ones the repository and the tenant make');
   return lines;
 }

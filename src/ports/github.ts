@@ -57,6 +57,10 @@ export interface Issues {
   createIssue(issue: NewIssue): Promise<IssueLink>;
   /** Adds a comment to an issue or pull request (not retried when the answer is lost, as above). */
   commentOnIssue(repository: string, issueNumber: number, body: string): Promise<{ url: string }>;
+  /** The oldest open issue with this label whose body carries the marker (the drift issue of one tenant and folder). */
+  findOpenIssue(repository: string, label: string, marker: string): Promise<(IssueLink & { body: string }) | undefined>;
+  /** Replaces an issue's body, or closes it (`state: closed`, reason completed). */
+  updateIssue(repository: string, issueNumber: number, change: { body?: string; state?: 'open' | 'closed' }): Promise<IssueLink>;
 }
 
 /** The GitHub REST API side: comments and issues. */

@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
 import { impactMarkdown } from './plan-impact.js';
+import { exceptionNotes } from './exception-notes.js';
 import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { escapeLogValue } from '../model/log-text.js';
 
@@ -125,6 +126,7 @@ function objectBlock(plan: Plan, op: PlanOperation, maxDiff: number): string {
   }
   const note = guardNote(plan, op);
   if (note) out.push('', `🛡️ ${md(note)}`);
+  for (const line of exceptionNotes(plan, op)) out.push('', `⏳ ${md(line)}`);
   out.push('', '</details>', '');
   return out.join('\n');
 }

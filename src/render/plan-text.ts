@@ -7,6 +7,7 @@ import type { Plan, PlanOperation } from '../model/plan.js';
 import { ACTION_SIGNS, WARNING_TITLES, changedOperations, compactJson, deleteStepLines, displayedChanges, guardNote, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { contingencyTextLines } from './plan-contingency.js';
 import { impactTextLines } from './plan-impact.js';
+import { exceptionNotes } from './exception-notes.js';
 import { escapeLogValue } from '../model/log-text.js';
 
 function quoted(name: string): string {
@@ -28,6 +29,7 @@ function operationLines(plan: Plan, op: PlanOperation): string[] {
   }
   const note = guardNote(plan, op);
   if (note) lines.push(`    (${escapeLogValue(note)})`);
+  for (const line of exceptionNotes(plan, op)) lines.push(`    (${escapeLogValue(line)})`);
   return lines;
 }
 

@@ -7,6 +7,7 @@ import { countBySeverity, sortFindings, type Finding, type ValidationReport } fr
 import type { Settings } from '../model/settings.js';
 import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
 import { prepareDocument } from './prepare.js';
+import { exceptionFindings } from '../exceptions/exception-findings.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
 import { describeSchemaErrors } from './schema-errors.js';
@@ -23,6 +24,8 @@ export interface ValidationInput {
    * caac.yml names no emergency-access account and does not waive the check.
    */
   place?: RepositoryPlace;
+  /** What day it is for caac.yml's exceptions (default: now; tests and plan give theirs). */
+  now?: Date;
 }
 
 export interface ValidationResult extends ValidationReport {
@@ -46,6 +49,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
     for (const problem of problems) findings.push(at('schema', 'error', problem.path, problem.message));
     prepared.push({ file: document.file, kind: document.kind, value, locate: document.locate, schemaValid: problems.length === 0 });
   }
+  findings.push(...exceptionFindings(input.settings, prepared, input.place?.settings, input.now ?? new Date()));
   for (const rule of RULES) {
     for (const hit of rule.check({ documents: prepared, settings: input.settings })) {
       const p = hit.document.locate(hit.path);

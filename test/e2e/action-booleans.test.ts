@@ -34,13 +34,13 @@ function booleanInputs(actionYml: string): string[] {
 }
 
 const COMPOSITES: Record<string, string[]> = {
-  apply: ['allow-delete', 'end-contingency', 'keep-going'],
+  apply: ['allow-delete', 'end-contingency', 'only-expiries', 'keep-going'],
   backup: ['ids'],
   'contingency-toggle': ['dry-run'],
   plan: ['prune', 'comment'],
   validate: [],
 };
-const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'keep-going'];
+const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going'];
 /** What each action needs besides the boolean to get as far as writing, were the boolean accepted. */
 const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   apply: { 'plan-file': 'no-such-plan.json' },
@@ -48,7 +48,7 @@ const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   'contingency-toggle': { set: 'outage-mfa', action: 'activate' },
   plan: { comment: 'false' },
 };
-const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'keep-going': 'apply' };
+const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply' };
 /** `ture`, `1`, `on`… are in the unit tests of the parser and the dry-run cases below. */
 const BAD = ['yes', ''];
 

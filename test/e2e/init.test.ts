@@ -48,6 +48,7 @@ describe('caac init', () => {
       '.github/workflows/caac-backup.yml',
       '.github/workflows/caac-contingency.yml',
       '.github/workflows/caac-deploy.yml',
+      '.github/workflows/caac-exceptions.yml',
       '.github/workflows/caac-plan.yml',
       '.github/workflows/caac-validate.yml',
       '.gitignore',
