@@ -37,6 +37,8 @@ export interface MatrixInput {
   emergency: { users: readonly string[]; groups: readonly string[] };
   /** id → `group:Finance` for display; ids without a label are shown as they are. */
   label?: (id: string) => string;
+  /** Also a guest and a workload identity when no policy names one (coverage asks who is left out). */
+  everyKind?: boolean;
 }
 
 const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
@@ -278,6 +280,10 @@ export function signInMatrix(input: MatrixInput): MatrixSignIn[] {
     return n > 1 ? `${label(id)} (or ${n - 1} alike)` : label(id);
   };
   const all = collect(input.policies, alike);
+  if (input.everyKind) {
+    if (all.guestTypes.values.length === 0) all.guestTypes.add('b2bCollaborationGuest');
+    if (all.workloads.values.length === 0) all.tenantWorkloads = true;
+  }
   const everyone = personas(all, input, named);
   const everything = targets(all, named);
   const base = variations(emptyNamed(), named);
