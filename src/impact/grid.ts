@@ -26,7 +26,7 @@ export interface AccessGrid {
 
 export function accessGrid(input: { policies: readonly JsonObject[]; namedLocations: readonly JsonObject[]; emergency: { users: readonly string[]; groups: readonly string[] }; label?: (id: string) => string }): AccessGrid {
   const label = input.label ?? ((id: string) => id);
-  const base = signInMatrix({ ...input, label, everyKind: true }).filter((s) => s.conditions === 'base conditions');
+  const base = signInMatrix({ ...input, label, everyKind: true, everyPair: true }).filter((s) => s.conditions === 'base conditions');
   const rows = [...new Set(base.map((s) => s.who))];
   const columns = [...new Set(base.map((s) => s.what))];
   const context = { namedLocations: locationViews(input.namedLocations) };

@@ -39,6 +39,8 @@ export interface MatrixInput {
   label?: (id: string) => string;
   /** Also a guest and a workload identity when no policy names one (coverage asks who is left out). */
   everyKind?: boolean;
+  /** Every person on every target under the base conditions too (the docs grid), up to 20,000 pairs. */
+  everyPair?: boolean;
 }
 
 const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
@@ -291,6 +293,7 @@ export function signInMatrix(input: MatrixInput): MatrixSignIn[] {
   // accounts and an ordinary member on every target, under the base conditions.
   add(everyone, everything.filter((t) => t.target.kind === 'application' && t.target.application === UNNAMED_APPLICATION), base);
   add(everyone.filter((p) => p.emergency || p.who === 'an ordinary member'), everything, base);
+  if (input.everyPair && everyone.length * everything.length <= 20_000) add(everyone, everything, base);
   // Then each policy's own combinations: the people, targets and conditions it names together
   // (with the emergency accounts and an ordinary member), so that an interaction a policy writes
   // (a group, outside trusted networks) is tried, and the matrix grows with the policies, not
