@@ -35,13 +35,19 @@ function referencesOf(signIn: SignIn): Array<{ value: string; kind: Kind }> {
   return refs;
 }
 
+export interface ResolvedSignIn {
+  signIn: SignIn;
+  /** Each id the sign-in now holds → the reference it was given as (for reasons a person reads). */
+  names: ReadonlyMap<string, string>;
+}
+
 /** The sign-in with each reference replaced by the id the tenant's policies hold (an appId for apps). */
-export async function resolveSignIn(signIn: SignIn, directory: Directory): Promise<SignIn> {
+export async function resolveSignIn(signIn: SignIn, directory: Directory): Promise<ResolvedSignIn> {
   const queries = referencesOf(signIn).flatMap(({ value, kind }) => {
     const query = queryOf(value, kind);
     return query ? [{ value, query }] : [];
   });
-  if (queries.length === 0) return signIn;
+  if (queries.length === 0) return { signIn, names: new Map() };
   const found = await directory.findByNames(queries.map((q) => q.query));
   const ids = new Map<string, string>();
   const problems: string[] = [];
@@ -60,5 +66,6 @@ export async function resolveSignIn(signIn: SignIn, directory: Directory): Promi
     ? { ...signIn.identity, user: id(signIn.identity.user), groups: signIn.identity.groups.map(id), roles: signIn.identity.roles.map(id) }
     : { ...signIn.identity, servicePrincipal: id(signIn.identity.servicePrincipal) };
   const target = signIn.target.kind === 'application' ? { ...signIn.target, application: id(signIn.target.application) } : signIn.target;
-  return { ...signIn, identity, target };
+  const names = new Map([...ids].map(([value, resolved]) => [resolved, value]));
+  return { signIn: { ...signIn, identity, target }, names };
 }

@@ -49,6 +49,13 @@ function repositoryInputs(store: PolicyStore): { policies: JsonObject[]; locatio
   };
 }
 
+/** Reasons name the tenant's ids; a reader gave references: `member of group:Finance (8959dee4-…)`. */
+function namedReasons(evaluation: Evaluation, names: ReadonlyMap<string, string>): Evaluation {
+  if (names.size === 0) return evaluation;
+  const name = (reason: string): string => [...names].reduce((text, [id, ref]) => text.split(id).join(`${ref} (${id})`), reason);
+  return { ...evaluation, notApplied: evaluation.notApplied.map((n) => ({ ...n, reason: name(n.reason) })) };
+}
+
 export async function runWhatIf(source: WhatIfSource, signIn: SignIn): Promise<WhatIfReport> {
   if (source.kind === 'repository') {
     const { policies, locations } = repositoryInputs(source.store);
@@ -56,8 +63,8 @@ export async function runWhatIf(source: WhatIfSource, signIn: SignIn): Promise<W
     return { source: 'repository', signIn, evaluation, policies };
   }
   const before = source.tenant.requests();
-  const [snapshot, resolved] = await Promise.all([source.tenant.read(['policy', 'namedLocation']), resolveSignIn(signIn, source.directory)]);
-  const evaluation = evaluate(snapshot.policies, resolved, { namedLocations: locationViews(snapshot.namedLocations) });
+  const [snapshot, { signIn: resolved, names }] = await Promise.all([source.tenant.read(['policy', 'namedLocation']), resolveSignIn(signIn, source.directory)]);
+  const evaluation = namedReasons(evaluate(snapshot.policies, resolved, { namedLocations: locationViews(snapshot.namedLocations) }), names);
   const report: WhatIfReport = { source: 'tenant', signIn: resolved, evaluation, policies: snapshot.policies };
   if (source.whatIf) {
     const verdicts = await source.whatIf.evaluate(liveSignIn(resolved));

@@ -64,15 +64,37 @@ export function maxDaysOf(settings: Settings): number {
   return settings.exceptionsMaxDays ?? DEFAULT_EXCEPTIONS_MAX_DAYS;
 }
 
-/** `CA* block*` → a case-insensitive regular expression over the whole trimmed displayName. */
+/**
+ * `CA00? - Block*`: a case-insensitive glob over the whole trimmed displayName (`*` any run of
+ * characters, `?` one). Matched without a regular expression, by the greedy two-pointer walk
+ * (at most name × pattern steps), so no pattern in caac.yml can make validate or plan hang.
+ */
 export function policyMatcher(pattern: string): (displayName: string | undefined) => boolean {
-  const source = pattern
-    .trim()
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  const re = new RegExp(`^${source}$`, 'is');
-  return (displayName) => displayName !== undefined && re.test(displayName.trim());
+  const glob = Array.from(pattern.trim().toLowerCase());
+  return (displayName) => displayName !== undefined && globMatches(glob, Array.from(displayName.trim().toLowerCase()));
+}
+
+function globMatches(glob: readonly string[], name: readonly string[]): boolean {
+  let g = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (g < glob.length && (glob[g] === '?' || (glob[g] !== '*' && glob[g] === name[n]))) {
+      g++;
+      n++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      resume = n;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** The references an entry excludes, by list (empty lists for keys it leaves out). */

@@ -48,6 +48,7 @@ describe('caac init', () => {
       '.github/workflows/caac-backup.yml',
       '.github/workflows/caac-contingency.yml',
       '.github/workflows/caac-deploy.yml',
+      '.github/workflows/caac-drift.yml',
       '.github/workflows/caac-exceptions.yml',
       '.github/workflows/caac-plan.yml',
       '.github/workflows/caac-validate.yml',
@@ -87,7 +88,7 @@ describe('caac init', () => {
     const before = tree(cwd);
     const again = await run(['init'], cwd);
     expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/^caac: init writes nothing over existing files, and these 13 are in the way: conditional-access\/caac\.yml, /);
+    expect(again.stderr).toMatch(/^caac: init writes nothing over existing files, and these 15 are in the way: conditional-access\/caac\.yml, /);
     expect(again.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(tree(cwd)).toEqual(before);
 

@@ -30,7 +30,10 @@ import { madeHere } from '../fixtures/plan-source.js';
 import { Command } from 'commander';
 import { jest } from '@jest/globals';
 import { registerExceptions } from '../../src/cli/exceptions-command.js';
+import { registerApply } from '../../src/cli/apply-command.js';
 import { runExceptionsList } from '../../src/commands/exceptions.js';
+import { runDrift } from '../../src/commands/drift.js';
+import { MALLORY, portalRequest } from '../fixtures/portal-edit.js';
 import { endingWithin } from '../../src/exceptions/exception-list.js';
 import { renderExceptionsMarkdown, renderExceptionsText } from '../../src/render/exceptions-report.js';
 import { emulatorConnection, lineOf } from '../fixtures/repo-helpers.js';
@@ -141,6 +144,22 @@ test('an active exception is added after the file\'s own exclusions, and the pla
   expect(op(again, 'CA005').exceptions).toHaveLength(1);
 });
 
+test('caac drift does not take an active exception\'s exclusion for drift; a hand-made one beside it is', async () => {
+  settings(TRAVEL);
+  expect((await apply(await planned(ACTIVE))).failed).toBe(0);
+  const driftAt = async (now: Date) => {
+    const outcome = await runDrift(filePolicyStore('conditional-access', { cwd }), connection, { dir: 'conditional-access', apiVersion: 'v1.0', now });
+    if (outcome.status !== 'reported') throw new Error(outcome.status);
+    return outcome.report.drift.map((d) => `${d.change} ${d.displayName}`);
+  };
+  expect(await driftAt(ACTIVE)).toEqual([]);
+  // Someone adds a second person by hand in the portal: that is drift, the exception's person is not.
+  const ca005 = await tenantCA005();
+  const users = usersOf(ca005);
+  await portalRequest(emu.url, MALLORY, 'PATCH', `identity/conditionalAccess/policies/${String(ca005['id'])}`, { conditions: { users: { ...users, excludeUsers: [ids.adele, ids.scanner] } } });
+  expect(await driftAt(ACTIVE)).toEqual(['changed CA005 - Block access from blocked countries']);
+});
+
 test('a glob names several policies; an entry already in the file adds nothing', async () => {
   settings(`exceptions:
   - policy: "ca00? - block*"
@@ -209,6 +228,32 @@ test('--only-expiries refuses, before any write, a plan with anything else in it
   await expect(apply(await planned(ENDED), true)).rejects.toThrow(/CA001[^\n]*no exception of it has ended/);
 });
 
+test('the CLI: apply --only-expiries plans at once and refuses a plan with another change, exit 1 (a safety refusal), before any write', async () => {
+  const ca001 = path('policies/ca001-block-legacy-authentication.json');
+  writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabled"', '"state": "enabledForReportingButNotEnforced"'));
+  const saved = process.env['CAAC_ACCESS_TOKEN'];
+  process.env['CAAC_ACCESS_TOKEN'] = 't';
+  const out: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  try {
+    let code = -1;
+    const program = new Command().exitOverride();
+    registerApply(program, (c) => (code = c));
+    await program.parseAsync(['node', 'caac', 'apply', '--only-expiries', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '200', '--snapshot-dir', join(cwd, 'snap')]);
+    expect(code).toBe(1);
+    expect(out.join('')).toContain('apply --only-expiries refused the plan');
+    expect(out.join('')).toContain('update policy "CA001 - Block legacy authentication": changes /state, and no exception of it has ended');
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
+    else process.env['CAAC_ACCESS_TOKEN'] = saved;
+  }
+  const snapshot = await connection.tenant.read(['policy']);
+  expect(snapshot.policies.find((p) => String(p['displayName']).startsWith('CA001'))!['state']).toBe('enabled');
+});
+
 test('the break-glass guard\'s exclusions and an exception\'s sit side by side', async () => {
   ownExclusion();
   writeFileSync(path('caac.yml'), BASE_SETTINGS.replace(/emergencyAccess:\n( {2}.*\n)+/, 'emergencyAccess:\n  groups: ["group:CA-BreakGlass"]\n  users: ["user:bg1@contoso.onmicrosoft.com"]\n  mode: enforce\n') + `\n${TRAVEL}`);
@@ -251,6 +296,21 @@ describe('bad entries are refused at their line in caac.yml', () => {
     if (outcome.status !== 'unresolved') return;
     expect(outcome.problems).toEqual([
       { file: expect.stringMatching(/caac\.yml$/), path: '/exceptions/0/until', line: lineOf(text(), 'until: 2026-03-01'), column: expect.any(Number), message: expect.stringMatching(/^exceptions\[0\]: until 2026-03-01 has passed, and no policy it names holds its exclusions/) },
+    ]);
+  });
+
+  test('excluding everyone a policy includes is refused by plan too, when the file names them another way (id, not name)', async () => {
+    const o = JSON.parse(readFileSync(path(CA005), 'utf8')) as JsonObject & { conditions: { users: JsonObject } };
+    o['displayName'] = 'CA099 - Finance only';
+    o.conditions.users['includeUsers'] = [];
+    o.conditions.users['includeGroups'] = ['group:Finance'];
+    writeFileSync(path('policies/ca099.json'), JSON.stringify(o, null, 2));
+    settings(`exceptions:\n  - policy: "CA099 - Finance only"\n    exclude:\n      groups: ["${ids.finance}"]\n    until: 2026-03-20\n    reason: "audit"\n`);
+    const outcome = await plan(ACTIVE);
+    expect(outcome.status).toBe('unresolved');
+    if (outcome.status !== 'unresolved') return;
+    expect(outcome.problems.map((p) => [p.path, p.line, p.message])).toEqual([
+      ['/exceptions/0/exclude', lineOf(text(), 'exclude:'), 'exceptions[0]: with this exception "CA099 - Finance only" would exclude everyone it includes, and apply to no one: exclude fewer people, or change the policy itself in its file'],
     ]);
   });
 

@@ -102,7 +102,7 @@ describe('what-if against the sample tenant (--tenant, --live)', () => {
     const report = await runWhatIf(tenant(true), claim);
     // The service accounts are also excluded from MFA for all users: two policies judged apart.
     expect(report.live?.disagreements).toEqual([
-      { policy: 'CA002 - Require multifactor authentication for all users', engine: expect.stringMatching(/^does not apply \(user excluded \(member of [0-9a-f-]{36}\)\)$/), graph: 'applies' },
+      { policy: 'CA002 - Require multifactor authentication for all users', engine: expect.stringMatching(/^does not apply \(user excluded \(member of group:CA-ServiceAccounts \([0-9a-f-]{36}\)\)\)$/), graph: 'applies' },
       { policy: 'CA016 - Block service accounts outside trusted networks', engine: 'applies', graph: 'does not apply (users)' },
     ]);
   });

@@ -43,6 +43,14 @@ test('a policy glob: * and ?, case-insensitive, the whole name, no regular expre
   expect(m('xCA005 - Block')).toBe(false);
   expect(policyMatcher('CA (pilot).x')('CA (pilot).x')).toBe(true);
   expect(policyMatcher('CA (pilot).x')('CA (pilot)yx')).toBe(false);
+  expect(policyMatcher('*')('anything')).toBe(true);
+  expect(policyMatcher('a*b*c')('aXbYc')).toBe(true);
+  expect(policyMatcher('a*b*c')('aXbYcZ')).toBe(false);
+  expect(policyMatcher('??')('ab')).toBe(true);
+  expect(policyMatcher('??')('abc')).toBe(false);
+  expect(policyMatcher('x')(undefined)).toBe(false);
+  // A pattern built to make a backtracking matcher hang answers at once.
+  expect(policyMatcher(`${'*a'.repeat(40)}*b`)('a'.repeat(256))).toBe(false);
 });
 
 test('excluding everyone a policy includes by name', () => {

@@ -22,6 +22,8 @@ export const BUILT_IN_RULES: readonly BuiltInRuleInfo[] = [
   { id: 'deprecated', severity: 'warning', description: 'A beta-only or deprecated Graph property is present; it is accepted but managed only with --api-version beta.' },
   { id: 'no-emergency-access', severity: 'warning', description: 'caac.yml is missing, or names no emergency-access (break-glass) user or group, so nothing guards against a lockout; reported on every run (plan too) until emergencyAccess lists accounts or says emergencyAccess: {waive: "<reason>"}.' },
   { id: 'casing', severity: 'warning', description: 'An enum value is written in another case than Graph\'s ("All" for "all"); Graph accepts it, caac normalizes it.' },
+  { id: 'exception', severity: 'error', description: 'An entry of caac.yml\'s exceptions cannot be planned: its policy matches no policy file, it has no reason, its until is no ISO date (or date-time with a zone) or lies further than exceptionsMaxDays (default 90), a reference is of the wrong kind or a keyword, the policy is exempt from the break-glass guard, or it would exclude everyone the policy includes. At the entry\'s line in caac.yml.' },
+  { id: 'exception-expired', severity: 'warning', description: 'An exception of caac.yml has ended: plan removes the exclusions it added; delete the entry once that is applied.' },
 ];
 
 export function allRuleInfo(): BuiltInRuleInfo[] {

@@ -190,3 +190,16 @@ describe('country locations when the country is not given', () => {
     expect(result.assumptions).toEqual([{ input: 'country', assumed: 'in no country location', policies: ['Embargo'] }]);
   });
 });
+
+describe("Microsoft's filter-for-devices scenarios (concept-condition-filters-for-devices)", () => {
+  test('block operating systems older than Windows 10: a Windows 10 device is spared, Windows 7 and an unregistered device are blocked', () => {
+    const oldWindows = policy('Block old Windows', {
+      devices: { deviceFilter: { mode: 'exclude', rule: 'device.operatingSystem -eq "Windows" -and device.operatingSystemVersion -startsWith "10.0"' } },
+    }, BLOCK);
+    const on = (device: Record<string, string> | undefined) => evaluate([oldWindows], signIn({ device }), NONE);
+    expect(on({ operatingSystem: 'Windows', operatingSystemVersion: '10.0.19045' })).toMatchObject({ outcome: 'allow', notApplied: [{ name: 'Block old Windows', reason: 'device excluded by the device filter' }] });
+    expect(on({ operatingSystem: 'Windows', operatingSystemVersion: '6.1.7601' }).outcome).toBe('block');
+    // Positive operators never match an unregistered device: it is not excluded, so it is blocked.
+    expect(on(undefined).outcome).toBe('block');
+  });
+});
