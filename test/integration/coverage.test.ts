@@ -114,7 +114,7 @@ describe('coverage --live', () => {
     const { emu, cwd } = await exampleTenant('caac-coverage-live-', dirs);
     try {
       // An ordinary member: a user in no group the policies name.
-      const state = await (await fetch(`${emu.url}/_emulator/state`)).json();
+      const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { users: object[]; groups: Array<{ displayName: string; id: string }>; groupMembers: Record<string, string[]> };
       state.users.push({ id: '0b9d1c36-1f1e-4c5e-9a51-3b9d0e7f5a11', displayName: 'Nestor Wilke', userPrincipalName: 'nestor.wilke@contoso.onmicrosoft.com' });
       await fetch(`${emu.url}/_emulator/state`, { method: 'PUT', body: JSON.stringify(state), headers: { 'Content-Type': 'application/json' } });
       const connection = emulatorConnection(emu.url);
@@ -134,11 +134,11 @@ describe('coverage --live', () => {
   test('a disagreement is reported: a policy the engine reads differently from Graph', async () => {
     const { emu, cwd } = await exampleTenant('caac-coverage-live2-', dirs);
     try {
-      const state = await (await fetch(`${emu.url}/_emulator/state`)).json();
+      const state = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { users: object[]; groups: Array<{ displayName: string; id: string }>; groupMembers: Record<string, string[]> };
       state.users.push({ id: '0b9d1c36-1f1e-4c5e-9a51-3b9d0e7f5a11', displayName: 'Nestor Wilke', userPrincipalName: 'nestor.wilke@contoso.onmicrosoft.com' });
       // Nestor is a member of Finance in the tenant: the engine's "ordinary member" is not, Graph knows better.
-      const finance = state.groups.find((g: { displayName: string }) => g.displayName === 'Finance').id;
-      state.groupMembers[finance].push('0b9d1c36-1f1e-4c5e-9a51-3b9d0e7f5a11');
+      const finance = state.groups.find((g) => g.displayName === 'Finance')!.id;
+      state.groupMembers[finance]!.push('0b9d1c36-1f1e-4c5e-9a51-3b9d0e7f5a11');
       await fetch(`${emu.url}/_emulator/state`, { method: 'PUT', body: JSON.stringify(state), headers: { 'Content-Type': 'application/json' } });
       const connection = emulatorConnection(emu.url);
       const result = await runCoverage({ kind: 'tenant', tenant: connection.tenant, directory: connection.directory, store: filePolicyStore(ROOT, { cwd }) }, { whatIf: connection.whatIf, ordinaryUser: '0b9d1c36-1f1e-4c5e-9a51-3b9d0e7f5a11' });
