@@ -12,7 +12,7 @@ import { coverage, type CoverageResult, type LiveCheck, type PolicySet } from '.
 import { locationViews } from '../impact/context.js';
 import { compareWithGraph } from '../impact/disagreements.js';
 import { evaluate } from '../impact/evaluate.js';
-import { describeSignIn, signInMatrix, type MatrixSignIn } from '../impact/matrix.js';
+import { describeSignIn, signInMatrix, UNNAMED_APPLICATION, type MatrixSignIn } from '../impact/matrix.js';
 import type { Directory } from '../ports/directory.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { Tenant } from '../ports/tenant.js';
@@ -67,16 +67,24 @@ export const labeller = (set: PolicySet) => (id: string): string => set.labels[i
 
 
 
+/** Microsoft Graph's own appId, or Azure portal's, Office's: the first that no policy names, for "an application no policy names". */
+function unnamedAppId(set: PolicySet): string | undefined {
+  const named = JSON.stringify(set.policies.map((p) => p['conditions'])).toLowerCase();
+  return ['00000003-0000-0000-c000-000000000000', 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c', 'd3590ed6-52b3-4102-aeff-aad2292ab01c'].find((id) => !named.includes(id));
+}
+
 /** The sign-in as Graph takes it, or undefined when it names no real identity or app Graph knows. */
 function liveOf(s: MatrixSignIn, ordinaryUser: string | undefined, set: PolicySet): LiveSignIn | undefined {
   const who = s.signIn.identity;
   let identity: LiveSignIn['identity'] | undefined;
+  // A user the policies name is left out: Graph reads its groups and roles, the matrix's persona has
+  // none (caac reads no memberships), so they would differ by construction, not by a rule.
   if (who.kind === 'workload') identity = isGuid(who.servicePrincipal) ? { kind: 'servicePrincipal', servicePrincipalId: who.servicePrincipal } : undefined;
-  else if (isGuid(who.user)) identity = { kind: 'user', userId: who.user };
   else if (s.who === 'an ordinary member' && ordinaryUser) identity = { kind: 'user', userId: ordinaryUser };
   if (!identity) return undefined;
   const t = s.signIn.target;
-  const target = t.kind === 'application' ? (isGuid(t.application) ? { kind: 'application' as const, appId: t.application } : undefined) : t.kind === 'userAction' ? { kind: 'userAction' as const, action: t.userAction as 'urn:user:registersecurityinfo' } : { kind: 'authContext' as const, id: t.authContext };
+  const appId = t.kind === 'application' && t.application === UNNAMED_APPLICATION ? unnamedAppId(set) : t.kind === 'application' ? t.application : undefined;
+  const target = t.kind === 'application' ? (appId !== undefined && isGuid(appId) ? { kind: 'application' as const, appId } : undefined) : t.kind === 'userAction' ? { kind: 'userAction' as const, action: t.userAction as 'urn:user:registersecurityinfo' } : { kind: 'authContext' as const, id: t.authContext };
   if (!target) return undefined;
   // Graph knows named locations only by address: the first of an IP range, or a country.
   const where = s.signIn.location;

@@ -49,7 +49,7 @@ export interface PolicySet {
 }
 
 export interface LiveCheck {
-  /** Matrix sign-ins Graph judged (those naming a real user or service principal and an appId). */
+  /** Matrix sign-ins Graph judged: an ordinary member (as --live-user) and workload identities by id, on an appId, user action or context. */
   checked: number;
   skipped: number;
   disagreements: Array<{ signIn: string } & Disagreement>;
