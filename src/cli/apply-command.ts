@@ -113,7 +113,7 @@ export async function applyAndReport(
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
-    acceptImpact: options.acceptImpact ?? false,
+    ...(options.acceptImpact === undefined ? {} : { acceptImpact: options.acceptImpact }),
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,

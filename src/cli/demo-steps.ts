@@ -73,7 +73,7 @@ async function plan(c: DemoContext, dir = c.dir): Promise<Plan | undefined> {
  */
 async function apply(c: DemoContext, planned: Plan, source: PlanSource, confirmTimeoutMs?: number): Promise<boolean> {
   const snapshots = fileSnapshotStore(c.tempFolder('caac-demo-snapshot-'));
-  const applied = await runApply(planned, { tenant: c.graph.tenant, snapshots, source }, { allowDelete: false, keepGoing: false, acceptImpact: true, confirmTimeoutMs, log: lineLogger(c.show) }); // the demo restores a deleted block policy: its impact is shown, and accepted as caac restore does
+  const applied = await runApply(planned, { tenant: c.graph.tenant, snapshots, source }, { allowDelete: false, keepGoing: false, confirmTimeoutMs, log: lineLogger(c.show) });
   c.show(renderApplyText(applied));
   return applySucceeded(applied);
 }

@@ -71,7 +71,5 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   // Asked and answered, time has passed: apply reads the lists the plan read again. With
   // --auto-approve it follows at once, on the plan's own read.
   const source = restoreSource(filePolicyStore(flags.from), flags, flags.autoApprove ? outcome.snapshot : undefined);
-  // A restore brings back rules the tenant had: new blocks are accepted (its plan shows them); an
-  // emergency account blocked is still refused.
-  return applyAndReport(plan, graph.tenant, { source, snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, acceptImpact: true, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
+  return applyAndReport(plan, graph.tenant, { source, snapshotDir: flags.snapshotDir, allowDelete: flags.prune ?? false, keepGoing: false, endContingency: false, confirmTimeoutMs: confirmTimeout });
 }

@@ -71,8 +71,10 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const options: ApplyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
+  // A restore's source accepts new blocks (it brings back rules the tenant had); emergency blocks never.
+  const acceptImpact = options.acceptImpact ?? (ports.source.kind === 'made-here' && ports.source.acceptImpact === true);
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
-  refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, options.acceptImpact);
+  refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, acceptImpact);
   checkDocuments(reviewed, ports.source);
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
 
@@ -115,7 +117,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
   }
   const plan = settleHeldPolicies(remade, endContingency, silentLogger);
-  refuseUnsafe(plan, options.allowDelete, options.acceptImpact);
+  refuseUnsafe(plan, options.allowDelete, acceptImpact);
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(plan);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
