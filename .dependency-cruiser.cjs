@@ -13,7 +13,7 @@ const alt = (folders) => `(${folders.join('|')})`;
 
 /** What a folder may import: folders of a lower rank, the adapters excepted for everyone but the faces. */
 function allowed(layer) {
-  if (layer.layer === 'faces') return LAYERS.filter((l) => l.folder !== 'cli' && l.folder !== 'action' && (layer.folder === 'cli' || l.folder !== 'emulator')).map((l) => l.folder);
+  if (layer.layer === 'faces') return LAYERS.filter((l) => l.layer !== 'faces' && (layer.folder === 'cli' || l.folder !== 'emulator')).map((l) => l.folder);
   if (layer.layer === 'adapters') return ['model', 'ports'];
   if (layer.folder === 'emulator') return [];
   return LAYERS.filter((l) => l.rank < layer.rank && l.layer !== 'adapters' && l.folder !== 'emulator').map((l) => l.folder);

@@ -7,6 +7,7 @@ const LAYERS = [
   { folder: 'ports', layer: 'ports', rank: 2, why: 'the interfaces the core needs: Tenant, Directory, PolicyStore, SnapshotStore, BackupStore, InitFiles, Logger, GitHub' },
   { folder: 'normalize', layer: 'core', rank: 3, why: "a document as Graph keeps it (defaults, order, case)" },
   { folder: 'contingency', layer: 'core', rank: 3, why: 'which policies form a contingency set, and its state' },
+  { folder: 'rollout', layer: 'core', rank: 4, why: 'staged rollout: rings, narrowed audiences, sign-in evidence, gates, the caac.yml edit that advances a policy' },
   { folder: 'resolve', layer: 'core', rank: 4, why: 'references by name to ids, through the Directory port' },
   { folder: 'exceptions', layer: 'core', rank: 4.5, why: "caac.yml's expiring exceptions: their dates, checks, and what they add to or remove from policies" },
   { folder: 'validate', layer: 'core', rank: 5, why: 'schema, references, safety rules: findings on file and line' },
@@ -21,8 +22,10 @@ const LAYERS = [
   { folder: 'repo', layer: 'adapters', rank: 3, why: 'PolicyStore, SnapshotStore, BackupStore, InitFiles on disk' },
   { folder: 'notify', layer: 'adapters', rank: 3, why: 'posts to incoming webhooks (Teams Workflows, Slack)' },
   { folder: 'github', layer: 'adapters', rank: 3, why: 'PR comments, issues, job summary, annotations, the runner log' },
+  { folder: 'azdo', layer: 'adapters', rank: 3, why: 'Azure DevOps: pull request threads, the pipeline OIDC token, the agent log' },
   { folder: 'cli', layer: 'faces', rank: 10, why: 'the `caac` command line; the only face that starts the emulator' },
   { folder: 'action', layer: 'faces', rank: 10, why: 'the GitHub Action' },
+  { folder: 'azure-pipelines', layer: 'faces', rank: 10, why: 'the Azure Pipelines tasks: inputs in, the bundled CLI run, its reports published' },
 ];
 
 module.exports = { LAYERS };

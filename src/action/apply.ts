@@ -9,7 +9,7 @@ import { filePolicyStore } from '../repo/load-repository.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
-import { connectFromInputs } from './connect.js';
+import { connectFromInputs, environmentFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
 import { actionLogger } from '../github/log.js';
@@ -24,11 +24,12 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
     throw new ConfigurationError(`cannot read the plan file "${inputs.planFile}": was the plan artifact downloaded?`);
   }
   const plan = readPlanFile(text, inputs.planFile);
-  const graph = connectFromInputs(inputs, plan.apiVersion);
-  const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const chosen = environmentFromInputs(inputs, inputs.dir);
+  const graph = connectFromInputs(inputs, plan.apiVersion, chosen);
+  const snapshotDir = inputs.snapshotDir ?? defaultSnapshotDir(process.env, new Date(), undefined, plan.environment);
   core.setOutput('snapshot-dir', snapshotDir);
   // The plan is made again from the checkout's folder (input dir, never the plan file's) and compared.
-  const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir);
+  const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir, chosen?.environment);
   const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir), source }, {
     allowDelete: inputs.allowDelete,
     acceptImpact: inputs.acceptImpact,
@@ -47,7 +48,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   );
   const readBack = outcome.readBack === 'verified' ? 'matches the plan' : outcome.readBack === 'failed' ? 'failed' : outcome.readBack === 'unverified' ? `${outcome.verification.length} unverified` : 'not done';
   const summary = [
-    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(inputs.dir)}`,
+    `## ${applySucceeded(outcome) ? '✅' : '❌'} caac apply: ${plan.environment ? `environment ${escapeMarkdown(plan.environment)}, ` : ''}tenant ${escapeMarkdown(plan.tenant.id)}, folder ${escapeMarkdown(inputs.dir)}`,
     '',
     `**${outcome.applied} applied, ${outcome.failed} failed, ${outcome.skipped} not attempted**${outcome.results.length ? ` · read back: ${readBack}` : ' · the plan had no changes'}`,
     ...(outcome.stopped ? ['', `Stopped: ${escapeMarkdown(outcome.stopped)}`] : []),

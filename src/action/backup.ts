@@ -4,7 +4,7 @@ import { actionLogger } from '../github/log.js';
 import { backupSummaryLine, renderBackupMarkdown, renderBackupText } from '../render/backup-report.js';
 import { runBackup } from '../commands/backup.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
-import { connectFromInputs } from './connect.js';
+import { connectFromInputs, environmentFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
 import { folderBackupStore } from '../repo/backup-folder.js';
@@ -15,8 +15,9 @@ export async function backupAction(inputs: ActionInputs, ports: ActionPorts): Pr
   const out = readInput(env, 'out') ?? 'conditional-access';
   const ids = readBooleanInput(env, 'ids', false);
 
-  const graph = connectFromInputs(inputs);
-  const result = await runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: inputs.apiVersion, log: actionLogger });
+  const chosen = environmentFromInputs(inputs, out);
+  const graph = connectFromInputs(inputs, inputs.apiVersion, chosen);
+  const result = await runBackup({ ...graph, store: folderBackupStore(out) }, { ids, apiVersion: inputs.apiVersion, log: actionLogger, ...(chosen ? { environment: chosen.environment } : {}) });
   runnerLog.write(renderBackupText(result, out));
 
   const changed = result.written.length + result.removed.length > 0;

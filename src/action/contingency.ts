@@ -4,7 +4,7 @@ import { contingencySucceeded, runContingency } from '../commands/contingency.js
 import { type ContingencyAction } from '../contingency/outcome.js';
 import { renderContingencyStatus } from '../render/contingency-text.js';
 import { InputError, readBooleanInput, readInput, type ActionInputs } from './inputs.js';
-import { connectFromInputs } from './connect.js';
+import { connectFromInputs, environmentFromInputs } from './connect.js';
 import type { ActionPorts } from './github-ports.js';
 import { resultLines } from '../render/apply-text.js';
 import { escapeLogValue } from '../model/log-text.js';
@@ -20,8 +20,10 @@ export async function contingencyAction(inputs: ActionInputs, ports: ActionPorts
   if (!ACTIONS.includes(action)) throw new InputError(`input "action" is "${action}": it must be one of ${ACTIONS.join(', ')}`);
   const set = readInput(process.env, 'set');
   const dryRun = readBooleanInput(process.env, 'dry-run', false);
-  const graph = connectFromInputs(inputs);
-  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: actionLogger });
+  const chosen = environmentFromInputs(inputs, inputs.dir);
+  const graph = connectFromInputs(inputs, inputs.apiVersion, chosen);
+  const environment = chosen ? { environment: chosen.environment } : {};
+  const outcome = await runContingency(action, set, { ...graph, store: filePolicyStore(inputs.dir) }, { dryRun, confirmTimeoutMs: inputs.confirmTimeoutMs, log: actionLogger, ...environment });
   for (const problem of outcome.problems) runnerLog.warning(escapeLogValue(problem), { title: 'caac contingency' });
   const status = renderContingencyStatus(outcome.sets, outcome.problems);
   const results = resultLines(outcome.results, outcome.verification);

@@ -12,7 +12,7 @@ import { renderDriftMarkdown } from '../render/drift-markdown.js';
 import { renderDriftText } from '../render/drift-text.js';
 import { webhookPayload } from '../render/webhook-message.js';
 import { formatFindings } from '../render/findings.js';
-import { connectFromInputs } from './connect.js';
+import { connectFromInputs, environmentFromInputs } from './connect.js';
 import { readBooleanInput, readInput, type ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
 
@@ -37,8 +37,10 @@ export async function driftAction(inputs: ActionInputs, ports: ActionPorts): Pro
   if (wantIssue && github === undefined) runnerLog.warning('caac drift: no github-token or GITHUB_REPOSITORY: the drift issue is not kept (the report is in the log and the job summary)');
 
   let existing: Awaited<ReturnType<typeof findDriftIssue>>;
-  const graph = connectFromInputs(inputs);
+  const chosen = environmentFromInputs(inputs, inputs.dir);
+  const graph = connectFromInputs(inputs, inputs.apiVersion, chosen);
   const outcome = await runDrift(filePolicyStore(inputs.dir), graph, {
+    ...(chosen ? { environment: chosen.environment.name, environmentScope: chosen.environment } : {}),
     dir: inputs.dir,
     apiVersion: inputs.apiVersion,
     log: actionLogger,

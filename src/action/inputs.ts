@@ -25,6 +25,8 @@ export interface ActionInputs {
   auth?: string;
   cloud?: string;
   graphUrl?: string;
+  /** An environment of caac.yml (input environment, else CAAC_ENVIRONMENT). */
+  environment?: string;
   apiVersion: 'v1.0' | 'beta';
   prune: boolean;
   /** Post the plan as a sticky pull request comment. */
@@ -63,6 +65,7 @@ export function parseInputs(env: Env): ActionInputs {
     auth: readInput(env, 'auth'),
     cloud: readInput(env, 'cloud'),
     graphUrl: readInput(env, 'graph-url'),
+    environment: readInput(env, 'environment'),
     apiVersion: oneOf(readInput(env, 'api-version') ?? 'v1.0', 'api-version', ['v1.0', 'beta'] as const),
     prune: readBooleanInput(env, 'prune', false),
     comment: readBooleanInput(env, 'comment', true),

@@ -14,15 +14,17 @@ import { writePlanFile } from '../plan/plan-file.js';
 import { filePolicyStore } from '../repo/load-repository.js';
 import { planCommentMarker, renderPlanMarkdown, renderPlanMarkdownReport } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { connectFromInputs } from './connect.js';
+import { connectFromInputs, environmentFromInputs } from './connect.js';
 import type { ActionInputs } from './inputs.js';
 import type { ActionPorts } from './github-ports.js';
 import { actionLogger } from '../github/log.js';
 
 /** The plan step: plan file, job summary, sticky pull request comment, outputs. */
 export async function planAction(inputs: ActionInputs, ports: ActionPorts): Promise<void> {
-  const graph = connectFromInputs(inputs);
-  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: actionLogger });
+  const chosen = environmentFromInputs(inputs, inputs.dir);
+  const graph = connectFromInputs(inputs, inputs.apiVersion, chosen);
+  const environment = chosen ? { environment: chosen.environment } : {};
+  const outcome = await runPlan(filePolicyStore(inputs.dir), graph, { dir: inputs.dir, prune: inputs.prune, apiVersion: inputs.apiVersion, log: actionLogger, ...environment });
 
   if (outcome.status === 'invalid') {
     runnerLog.write(formatFindings(outcome.validation, 'text'));
@@ -77,7 +79,7 @@ async function postPlanComment(github: GitHub, pr: PullRequestContext, plan: Pla
     result = await github.upsertStickyComment({
       repository: pr.baseRepo,
       issueNumber: pr.number,
-      marker: planCommentMarker(plan.tenant.id, plan.dir),
+      marker: planCommentMarker(plan.tenant.id, plan.dir, plan.environment),
       body: renderPlanMarkdown(plan, { detailsUrl: runUrl, artifactName }),
     });
   } catch (error) {

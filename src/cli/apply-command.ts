@@ -13,7 +13,7 @@ import { assertWritableFolder } from '../repo/output-paths.js';
 import { defaultSnapshotDir, fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
@@ -78,18 +78,20 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     plan = readPlanFile(text, flags.plan);
     apiVersion = plan.apiVersion;
   }
-  const graph = connectFromFlags(flags, apiVersion);
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const environment = chosen ? { environment: chosen.environment } : {};
+  const graph = connectFromFlags(flags, apiVersion, chosen);
   // The folder is --dir's, never the plan file's: a plan file must not choose the documents it is checked against.
   const store = filePolicyStore(flags.dir);
   if (!flags.plan) {
-    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log: lineLogger(log) });
+    const outcome = await runPlan(store, graph, { dir: flags.dir, prune: flags.prune, apiVersion, log: lineLogger(log), ...environment });
     if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
     plan = outcome.plan;
     planned = outcome.snapshot;
     writeOut(renderPlanText(plan));
   }
   return applyAndReport(plan!, graph.tenant, {
-    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir) : madeHereSource(store, flags.dir, { snapshot: planned }),
+    source: flags.plan ? reviewedPlanSource(store, graph, flags.dir, chosen?.environment) : madeHereSource(store, flags.dir, { snapshot: planned }),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
     acceptImpact: flags.acceptImpact ?? false,
@@ -110,7 +112,7 @@ export async function applyAndReport(
   tenant: Tenant,
   options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; acceptImpact?: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number; onlyExpiries?: boolean },
 ): Promise<number> {
-  const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date());
+  const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date(), undefined, plan.environment);
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
     ...(options.acceptImpact === undefined ? {} : { acceptImpact: options.acceptImpact }),

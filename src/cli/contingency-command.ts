@@ -4,7 +4,7 @@ import type { ContingencyAction } from '../contingency/outcome.js';
 import { renderContingencyOutcome } from '../render/contingency-text.js';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_ROOT } from '../repo/load-repository.js';
-import { addConnectionOptions, connectFromFlags, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, environmentFromFlags, type ConnectionFlags } from './connection-options.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
 import { writeOut, printLine, printErrLine } from './output.js';
@@ -57,8 +57,10 @@ export function registerContingency(program: Command, setExit: (code: number) =>
 
 async function contingencyAction(action: ContingencyAction, setName: string | undefined, flags: ContingencyFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
-  const graph = connectFromFlags(flags);
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const graph = connectFromFlags(flags, flags.apiVersion, chosen);
   const outcome = await runContingency(action, setName, { ...graph, store: filePolicyStore(flags.dir) }, {
+    ...(chosen ? { environment: chosen.environment } : {}),
     dryRun: flags.dryRun ?? false,
     confirmTimeoutMs: confirmTimeout,
     log: lineLogger(printLine),

@@ -6,6 +6,10 @@
  * define, the policy deleted is one the backup holds.
  */
 import { join } from 'node:path';
+import { runRolloutAdvance } from '../commands/rollout.js';
+import { renderAdvanceMarkdown } from '../render/rollout-status.js';
+import { diskTextFiles } from '../repo/text-files.js';
+import { displayNameOf } from '../model/documents.js';
 import { runApply } from '../commands/apply.js';
 import { runBackup } from '../commands/backup.js';
 import { contingencySucceeded, runContingency } from '../commands/contingency.js';
@@ -25,6 +29,13 @@ import { fileSnapshotStore } from '../repo/snapshot-store.js';
 import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { pickDrift, pickVictim, type Drift } from './demo-scenario.js';
+import { appendFileSync, cpSync, existsSync } from 'node:fs';
+import { startEmulator } from '../emulator/index.js';
+import { connectGraph } from '../graph/connect.js';
+import { selectEnvironment } from '../commands/environment.js';
+import { readSettings } from '../validate/settings.js';
+import { runDrift } from '../commands/drift.js';
+import { renderDriftText } from '../render/drift-text.js';
 import { reportStoppedPlan } from './plan-command.js';
 
 export interface DemoContext {
@@ -257,7 +268,157 @@ const lostAnswerRestore: DemoStep = async (c, n) => {
 /** The first sentence of a set's description, on one line. */
 const firstSentence = (text: string): string => /^.*?[.!?](?=\s|$)/s.exec(text.trim())?.[0].replace(/\s+/g, ' ') ?? text.replace(/\s+/g, ' ').trim();
 
-/** Steps 2 to 14 (step 1 starts the emulator). */
+/**
+ * Staged rollout, on a copy of the repository: the report-only policies (those caac.yml lists
+ * first) are checked against the sign-in log's evidence and the gates, and the first that passes
+ * advances (caac.yml and its file edited); the plan of the copy then shows the policy enforced on
+ * its first ring only. Its pull request body (the evidence) is what the step prints.
+ */
+const rolloutAdvance: DemoStep = async (c, n) => {
+  const dir = join(c.tempFolder('caac-demo-rollout-'), 'conditional-access');
+  cpSync(c.dir, dir, { recursive: true });
+  const store = filePolicyStore(dir);
+  const repo = store.load();
+  const listed = Object.keys(readSettingsQuietly(repo) ?? {});
+  const candidates = repo.documents
+    .filter((d) => d.kind === 'policy' && d.value['state'] === 'enabledForReportingButNotEnforced')
+    .map((d) => displayNameOf(d)!)
+    .sort((a, b) => Number(!listed.includes(a)) - Number(!listed.includes(b)));
+  if (repo.settings === undefined || candidates.length === 0 || readSettingsQuietly(repo) === undefined) {
+    title(c, n, 'staged rollout: skipped, caac.yml has no rollout rings or no policy is report-only');
+    return 'go';
+  }
+  title(c, n, 'staged rollout: caac rollout advance --check on the report-only policies, by the sign-in evidence; the first that passes its gates advances (on a copy)');
+  for (const name of candidates) {
+    const outcome = await runRolloutAdvance({ store, ...c.graph, files: diskTextFiles() }, name, { check: true });
+    if (outcome.status === 'refused') {
+      c.show(`"${name}": not advanced: ${outcome.reason}`);
+      continue;
+    }
+    c.show(renderAdvanceMarkdown(outcome));
+    c.show('caac plan of the copy: the policy is enforced on its first ring only, its exclusions as they were');
+    await plan(c, dir);
+    return 'go';
+  }
+  c.failures.push('no report-only policy passed its rollout gates');
+  return 'go';
+};
+
+/** caac.yml's rollout.policies when rings are configured (undefined otherwise). */
+function readSettingsQuietly(repo: ReturnType<ReturnType<typeof filePolicyStore>['load']>): Record<string, unknown> | undefined {
+  const rollout = repo.settings?.value['rollout'];
+  if (typeof rollout !== 'object' || rollout === null || Array.isArray(rollout) || !Array.isArray(rollout['rings'])) return undefined;
+  const policies = rollout['policies'];
+  return typeof policies === 'object' && policies !== null && !Array.isArray(policies) ? policies : {};
+}
+
+/** An unsigned JWT-shaped token naming a user: the emulator's audit log attributes the writes made with it to them. */
+function portalToken(upn: string): string {
+  const part = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ aud: 'https://graph.microsoft.com', upn, name: upn.split('@')[0] })}.demo`;
+}
+
+const MALLORY = 'mallory@contoso.com';
+
+/**
+ * mallory@contoso.com switches a policy in the portal (a write made with a token that names her);
+ * caac drift reports the field, the repository's value and the tenant's, and names her from the
+ * audit log; then the way back it prints (plan, apply) puts the tenant back.
+ */
+const driftByMallory: DemoStep = async (c, n) => {
+  const edit = pickDrift(filePolicyStore(c.dir).load().documents, await c.graph.tenant.read());
+  if (!edit) {
+    title(c, n, `${MALLORY} edits a policy in the portal; caac drift names her: skipped, no policy of the repository is in the tenant`);
+    return 'go';
+  }
+  title(c, n, `${MALLORY} edits the tenant in the portal (${edit.story.replace(/^the /, '')}); caac drift says what changed and who did it`);
+  const editAt = Date.now();
+  const response = await fetch(`${c.emulatorUrl}/v1.0/identity/conditionalAccess/policies/${encodeURIComponent(edit.id)}`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${portalToken(MALLORY)}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ state: edit.to }),
+  });
+  if (!response.ok) {
+    c.failures.push(`the portal edit by ${MALLORY} was refused (HTTP ${response.status})`);
+    return 'stop';
+  }
+  // The earlier steps edited policies too: look back only to Mallory's edit (a scheduled run
+  // knows from its state where each object last matched).
+  const now = new Date();
+  const sinceMs = Math.max(1, now.getTime() - editAt);
+  c.show(`caac drift --dir ${c.dir} --graph-url ${c.emulatorUrl} --since ${Math.ceil(sinceMs / 1000)}s`);
+  const outcome = await runDrift(filePolicyStore(c.dir), c.graph, { dir: c.dir, apiVersion: 'v1.0', now, sinceMs });
+  if (outcome.status !== 'reported') {
+    c.failures.push(`caac drift stopped (${outcome.status})`);
+    return 'stop';
+  }
+  c.show(renderDriftText(outcome.report));
+  const named = outcome.report.drift.some((i) => i.id === edit.id && i.changedBy.some((a) => a.actor === MALLORY));
+  if (!named) c.failures.push(`caac drift did not name ${MALLORY} for "${edit.displayName}"`);
+  c.out();
+  c.show('the way back: caac plan, then caac apply of the reviewed plan');
+  const back = await plan(c);
+  if (!back) return 'stop';
+  if (!(await apply(c, back, madeHereSource(filePolicyStore(c.dir), c.dir)))) c.failures.push(`"${edit.displayName}" was not put back`);
+  return 'go';
+};
+
+/** The second tenant the demo promotes to: the sample tenant under this id (every object id derived from it). */
+const PROD_TENANT = 'd0c0ffee-5eed-4a11-8b0b-000000000002';
+
+/**
+ * One repository, two tenants: a copy of the repository gets `environments:` (ppe: the demo's
+ * emulator; prod: a second emulator of the same names under other ids), then prod is planned and
+ * applied by environment as a pull request merged to main would be, after ppe.
+ */
+const promote: DemoStep = async (c, n) => {
+  if (readSettings(filePolicyStore(c.dir).load().settings).environments) {
+    title(c, n, 'promotion to a second tenant: skipped, the repository\'s caac.yml has environments of its own');
+    return 'go';
+  }
+  title(c, n, `one repository, two tenants: caac plan --environment prod, then apply, against a second emulated tenant (tenant ${PROD_TENANT}: the same names under other ids)`);
+  const prod = await startEmulator({ seed: 'sample', tenantId: PROD_TENANT });
+  try {
+    const dir = join(c.tempFolder('caac-demo-promote-'), 'conditional-access');
+    cpSync(c.dir, dir, { recursive: true });
+    const ppeTenant = c.graph.tenant.tenantId || (await c.graph.tenant.read(['policy'])).tenantId;
+    const settings = join(dir, 'caac.yml');
+    const block = `\nenvironments:\n  ppe:\n    tenantId: "${ppeTenant}"\n    graphUrl: "${c.emulatorUrl}"\n  prod:\n    tenantId: "${PROD_TENANT}"\n    graphUrl: "${prod.url}"\n`;
+    if (existsSync(settings)) appendFileSync(settings, block);
+    else appendFileSync(settings, block.trimStart());
+    c.show(`caac.yml (a copy): environments ppe (tenant ${ppeTenant}) and prod (tenant ${PROD_TENANT})`);
+    const chosen = selectEnvironment(filePolicyStore(dir), 'prod')!;
+    const graph = connectGraph({ tenantId: chosen.tenantId, tenantIdSource: chosen.tenantIdSource, graphUrl: chosen.graphUrl, env: { CAAC_ACCESS_TOKEN: 'caac-demo' }, rateLimit: 20 });
+    // Production has not received one of the repository's policies yet: the promotion brings it.
+    const names = new Set(filePolicyStore(dir).load().documents.map((d) => d.value['displayName']));
+    const missing = (await graph.tenant.read(['policy'])).policies.find((p) => names.has(p['displayName']));
+    if (missing) {
+      await graph.tenant.remove('policy', String(missing['id']));
+      c.show(`prod has not received "${String(missing['displayName'])}" yet`);
+    }
+    const outcome = await runPlan(filePolicyStore(dir), graph, { dir, apiVersion: 'v1.0', environment: chosen.environment });
+    if (outcome.status !== 'planned') {
+      reportStoppedPlan(outcome, (t) => c.show(t));
+      c.failures.push(`caac plan --environment prod stopped (${outcome.status})`);
+      return 'stop';
+    }
+    c.show(renderPlanText(outcome.plan));
+    if (hasChanges(outcome.plan)) {
+      const snapshots = fileSnapshotStore(c.tempFolder('caac-demo-snapshot-'));
+      const applied = await runApply(outcome.plan, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(dir), graph, dir, chosen.environment) }, { allowDelete: false, keepGoing: false, log: lineLogger(c.show) });
+      c.show(renderApplyText(applied));
+      if (!applySucceeded(applied)) c.failures.push('the promotion to the second tenant did not apply cleanly');
+    }
+    const again = await runPlan(filePolicyStore(dir), graph, { dir, apiVersion: 'v1.0', environment: chosen.environment });
+    if (again.status !== 'planned' || hasChanges(again.plan)) c.failures.push('after the promotion, the second tenant does not match the repository');
+    else c.show(`prod matches the repository: ${again.plan.summary.unchanged} unchanged, in ${again.plan.requests.total} Graph requests`);
+  } finally {
+    await prod.stop();
+  }
+  return 'go';
+};
+
+/** Steps 2 to 17 (step 1 starts the emulator). */
 export const DEMO_STEPS: readonly DemoStep[] = [
   validate,
   firstPlan,
@@ -272,4 +433,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   deactivate,
   deleteAndPlanRestore,
   lostAnswerRestore,
+  driftByMallory,
+  promote,
+  rolloutAdvance,
 ];

@@ -13,7 +13,7 @@ import { renderDriftText } from '../render/drift-text.js';
 import { WEBHOOK_FORMATS, webhookPayload, type WebhookFormat } from '../render/webhook-message.js';
 import { lineLogger } from '../ports/logger.js';
 import { reportTenantCommandError } from './fail.js';
-import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { printErrLine, writeOut } from './output.js';
 import { reportStoppedPlan } from './plan-command.js';
 
@@ -75,8 +75,10 @@ async function driftAction(flags: DriftFlags): Promise<number> {
   if (typeof webhook === 'string') throw new ConfigurationError(`--notify: ${webhook}`);
   const stateFile = flags.state === false ? undefined : resolve(flags.state);
   const stored = stateFile === undefined ? undefined : readStateFile(stateFile);
-  const graph = connectFromFlags(flags);
-  const outcome: DriftOutcome = await runDrift(filePolicyStore(flags.dir), graph, { dir: flags.dir, apiVersion: flags.apiVersion, log: lineLogger(logProgress), ...(sinceMs === undefined ? {} : { sinceMs }), ...(stored ? { previous: stored } : {}) });
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const graph = connectFromFlags(flags, flags.apiVersion, chosen);
+  const environment = chosen ? { environment: chosen.environment.name, environmentScope: chosen.environment } : {};
+  const outcome: DriftOutcome = await runDrift(filePolicyStore(flags.dir), graph, { dir: flags.dir, apiVersion: flags.apiVersion, log: lineLogger(logProgress), ...(sinceMs === undefined ? {} : { sinceMs }), ...(stored ? { previous: stored } : {}), ...environment });
   if (outcome.status !== 'reported') return reportStoppedPlan(outcome, writeOut);
   const { report } = outcome;
   writeOut(flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'markdown' ? renderDriftMarkdown(report) : renderDriftText(report));

@@ -62,6 +62,9 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
     assertReadableFile(flags.seed, '--seed', 'the path of a tenant fixture JSON file, "sample", or "big[:policies:references[:seed]]"');
   }
   if (flags.state !== undefined) assertWritableFile(flags.state, '--state');
+  if (flags.tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(flags.tenantId)) {
+    throw new ConfigurationError(`--tenant-id is "${flags.tenantId}": a tenant id is a GUID`);
+  }
   return {
     port: number(flags.port, '--port', { integer: true }),
     host: flags.host,
@@ -95,7 +98,7 @@ export function registerEmulator(program: Command): void {
     .option('--faults <spec>', "deterministic fault injection, e.g. 'rate=0.05,kinds=503|504|reset|429|lost,seed=42'; lost = the write is carried out, then the answer is lost (504 or reset); aim with methods=POST|PATCH|DELETE|GET and after=N (from the N-th request on)")
     .option('--eventual-consistency <ms>', 'a GET of an object created less than this long ago answers 404')
     .option('--list-lag <ms>', 'lists and GETs of Conditional Access objects show a write only after this long, as Graph\'s replicas')
-    .option('--tenant-id <id>', 'tenant id the emulator reports')
+    .option('--tenant-id <id>', 'tenant id the emulator reports (a GUID); with --seed sample, every object id is derived from it, so two emulators hold the same names under different ids')
     .option('--audit-actor <upn|app:name>', 'who the audit log names for a write whose token is not a JWT with upn/appid claims (default: the app "caac emulator client")')
     .option('--audit-forbidden', 'answer 403 on auditLogs/directoryAudits, as Graph does without AuditLog.Read.All')
     .action(async (flags: EmulatorFlags) => {

@@ -11,6 +11,7 @@ export type Register = (program: Command, setExit: (code: number) => void) => vo
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init-command.js')).registerInit,
   validate: async () => (await import('./validate-command.js')).registerValidate,
+  new: async () => (await import('./new-command.js')).registerNew,
   plan: async () => (await import('./plan-command.js')).registerPlan,
   apply: async () => (await import('./apply-command.js')).registerApply,
   restore: async () => (await import('./restore-command.js')).registerRestore,
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   docs: async () => (await import('./coverage-command.js')).registerDocs,
   exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
   drift: async () => (await import('./drift-command.js')).registerDrift,
+  rollout: async () => (await import('./rollout-command.js')).registerRollout,
   emulator: async () => (await import('./emulator-command.js')).registerEmulator,
   demo: async () => (await import('./demo-command.js')).registerDemo,
 };

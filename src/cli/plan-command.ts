@@ -10,7 +10,7 @@ import { writePlanFile } from '../plan/plan-file.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { reportTenantCommandError } from './fail.js';
-import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { writeOut, printErrLine } from './output.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { lineLogger } from '../ports/logger.js';
@@ -63,8 +63,10 @@ async function planAction(flags: PlanFlags, setExit: (code: number) => void): Pr
   // Before the tenant is read: a path that cannot be written would waste the whole read.
   if (flags.out) assertWritableFile(flags.out, '--out');
   if (flags.markdown) assertWritableFile(flags.markdown, '--markdown');
-  const graph = connectFromFlags(flags);
-  const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log) });
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const graph = connectFromFlags(flags, flags.apiVersion, chosen);
+  const environment = chosen ? { environment: chosen.environment } : {};
+  const outcome = await runPlan(filePolicyStore(flags.dir), graph, { dir: flags.dir, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log), ...environment });
   if (outcome.status !== 'planned') {
     setExit(reportStoppedPlan(outcome, writeOut));
     return;

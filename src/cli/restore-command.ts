@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { hasChanges } from '../model/plan.js';
 import { planRestore, restoreSource, restoreStore } from '../commands/restore.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
-import { filePolicyStore } from '../repo/load-repository.js';
+import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFolder } from '../repo/output-paths.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
+import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { applyAndReport } from './apply-command.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
 import { reportTenantCommandError } from './fail.js';
@@ -17,6 +17,7 @@ import { lineLogger } from '../ports/logger.js';
 
 interface RestoreFlags extends ConnectionFlags {
   from: string;
+  dir: string;
   autoApprove?: boolean;
   prune?: boolean;
   only?: string;
@@ -32,6 +33,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
     .option('--auto-approve', 'apply without asking')
     .option('--prune', 'delete objects created since the backup')
     .option('--only <name>', 'restore only the object with this displayName')
+    .option('-d, --dir <dir>', 'with --environment: the repository folder whose caac.yml names the environment (a backup or snapshot holds none)', DEFAULT_ROOT)
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
   addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: RestoreFlags) => {
     try {
@@ -47,9 +49,11 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   const confirmTimeout = confirmTimeoutMs(flags.confirmTimeout);
   if (!existsSync(flags.from)) throw new ConfigurationError(`no backup folder "${flags.from}": --from takes the folder that caac backup --out wrote`);
   if (flags.snapshotDir) assertWritableFolder(flags.snapshotDir, '--snapshot-dir');
-  const graph = connectFromFlags(flags);
+  // The environment is the repository's (a backup folder has no caac.yml of its own).
+  const chosen = environmentFromFlags(flags, flags.dir);
+  const graph = connectFromFlags(flags, flags.apiVersion, chosen);
   const store = restoreStore(filePolicyStore(flags.from), flags);
-  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log) });
+  const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log), ...(chosen ? { environment: chosen.environment } : {}) });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
   writeOut(renderPlanText(plan));

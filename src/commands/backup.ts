@@ -19,12 +19,24 @@ import { wellKnownAppName } from '../resolve/well-known-apps.js';
 import { escapeLogValue } from '../model/log-text.js';
 import { escapingLogger, type Logger } from '../ports/logger.js';
 import type { BackupResult } from '../model/outcomes.js';
+import { unbindReference, type Environment } from '../model/environments.js';
+import { ConfigurationError } from '../errors.js';
 
 export interface BackupOptions {
   /** Keep raw ids everywhere instead of `kind:name` references. */
   ids?: boolean;
   apiVersion: ApiVersion;
   log?: Logger;
+  /**
+   * Back up only the objects with these displayNames (any case): their files are written or
+   * updated, and no other file is touched or removed (promoting one policy from a portal).
+   */
+  only?: readonly string[];
+  /**
+   * The environment read: references its bindings point at are written as the repository writes
+   * them (`group:CA-Pilot` where pre-production calls it PPE-Pilot), so a backup is promotable.
+   */
+  environment?: Environment;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -53,7 +65,7 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory; s
     const queries = new Map<string, NameQuery>();
     for (const c of candidates) queries.set(`${c.query.kind}:${c.query.name}`, c.query);
     const byName = queries.size ? await ports.directory.findByNames([...queries.values()]) : new Map<string, DirectoryObject[]>();
-    names = new Map([...directoryReferenceNames(candidates, byName), ...snapshotReferenceNames(snapshot)]);
+    names = unbindNames(new Map([...directoryReferenceNames(candidates, byName), ...snapshotReferenceNames(snapshot)]), options.environment);
     log.info(`named ${names.size} referenced objects (${held.objectIds.length} directory ids, ${held.appIds.length} application ids looked up)`);
 
     const found = new Set(byId.map((o) => o.id.toLowerCase()));
@@ -67,12 +79,34 @@ export async function runBackup(ports: { tenant: Tenant; directory: Directory; s
     }
   }
 
-  const files = backupFiles(snapshot, { names });
+  const files = onlyNamed(backupFiles(snapshot, { names }), options.only);
   warnings.push(...duplicateNameWarnings(files));
-  const { warnings: fileWarnings, ...result } = syncFolder(ports.store, files);
+  const { warnings: fileWarnings, ...result } = syncFolder(ports.store, files, options.only === undefined);
   warnings.push(...fileWarnings);
   for (const w of warnings) log.warning(w);
-  return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()) };
+  return { ...result, warnings, requests: requestsSince(before, ports.tenant.requests()), ...(options.environment ? { environment: options.environment.name } : {}) };
+}
+
+/** The reference names with the environment's bindings undone (an id or a name a binding points at → the binding's key). */
+function unbindNames<T extends Map<string, string>>(names: T, environment: Environment | undefined): T {
+  if (!environment) return names;
+  for (const [id, name] of names) {
+    const byId = unbindReference(id, environment);
+    names.set(id, byId !== id ? byId : unbindReference(name, environment));
+  }
+  return names;
+}
+
+/** `--only`: the files of the objects named (any kind, any case); a name the tenant does not hold is an error. */
+function onlyNamed(files: BackupFile[], only: readonly string[] | undefined): BackupFile[] {
+  if (only === undefined) return files;
+  const key = (name: string): string => name.trim().toLowerCase();
+  const wanted = new Set(only.map(key));
+  const missing = [...wanted].filter((name) => !files.some((f) => key(f.displayName) === name));
+  if (missing.length) {
+    throw new ConfigurationError(`--only: the tenant holds no policy, named location or authentication strength named ${missing.map((m) => JSON.stringify(only.find((o) => key(o) === m))).join(', ')}: nothing was written`);
+  }
+  return files.filter((f) => wanted.has(key(f.displayName)));
 }
 
 function duplicateNameWarnings(files: readonly BackupFile[]): string[] {
@@ -99,9 +133,11 @@ type SyncResult = Omit<BackupResult, 'requests'>;
  * Reads the files in caac's folders, lets the pure planInPlace decide, then has the store write
  * what differs and remove the files of objects the tenant no longer has.
  */
-function syncFolder(store: BackupStore, files: readonly BackupFile[]): SyncResult {
+function syncFolder(store: BackupStore, files: readonly BackupFile[], removeGone: boolean): SyncResult {
   const existing = store.list();
   const plan = planInPlace(files, existing.files);
+  // --only backs up some objects: the files of all the others are not "gone", only not asked for.
+  if (!removeGone) plan.removals = [];
   store.commit(plan);
   return {
     written: plan.writes.map((w) => w.path),

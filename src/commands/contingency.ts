@@ -30,6 +30,7 @@ import type { PolicyStore } from '../ports/policy-store.js';
 import { readBack } from './apply.js';
 import { refuseWhileSecurityDefaultsOn } from './security-defaults-check.js';
 import { readSettings } from '../validate/settings.js';
+import { bindSettings } from '../model/environments.js';
 import { escapeLogValue } from '../model/log-text.js';
 import type { ContingencyAction, ContingencyOutcome } from '../contingency/outcome.js';
 import { escapingLogger, type Logger } from '../ports/logger.js';
@@ -41,6 +42,8 @@ export interface ContingencyOptions {
   confirmTimeoutMs?: number;
   confirm?: ConfirmOptions;
   log: Logger;
+  /** The environment of caac.yml switched (--environment): its bindings apply to the emergency-access accounts. */
+  environment?: import('../model/environments.js').Environment;
 }
 
 export async function runContingency(
@@ -52,7 +55,7 @@ export async function runContingency(
   // Policy names come from files and the tenant: a control character must not forge a log line.
   const options: ContingencyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const repo = ports.store.load();
-  const settings = readSettings(repo.settings);
+  const settings = bindSettings(readSettings(repo.settings), options.environment);
   if (action !== 'status' && setName === undefined) throw new ConfigurationError(`contingency ${action} needs the name of a set`);
 
   // Sets found by name may be named by the tenant's policies alone: the tenant is read first. A

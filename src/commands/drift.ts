@@ -19,6 +19,7 @@ import type { PolicyStore } from '../ports/policy-store.js';
 import type { Tenant } from '../ports/tenant.js';
 import { readSettings } from '../validate/settings.js';
 import { runPlan, type PlanOutcome } from './plan.js';
+import { withinSelection } from '../plan/environment-scope.js';
 
 /** The audit log keeps 30 days: no window starts earlier. */
 export const AUDIT_RETENTION_MS = 30 * 86_400_000;
@@ -33,6 +34,8 @@ export interface DriftOptions {
   /** The last run's state (--state), or how to find it once the tenant id is known (the drift issue). */
   previous?: DriftState | ((tenantId: string) => Promise<DriftState | undefined>);
   environment?: string;
+  /** The environment of caac.yml (selectEnvironment): its policy selection and bindings shape the plan drift is read from. */
+  environmentScope?: import('../model/environments.js').Environment;
 }
 
 export type DriftOutcome =
@@ -51,11 +54,12 @@ export async function runDrift(store: PolicyStore, ports: { tenant: Tenant; dire
     log.warning(`the drift state is about tenant ${previous.tenant}, folder ${previous.folder}: starting afresh`);
     previous = undefined;
   }
-  const outcome = await runPlan(store, ports, { dir: options.dir, prune: false, apiVersion: options.apiVersion, now, log, snapshot, checkSecurityDefaults: false });
+  const scope = options.environmentScope ? { environment: options.environmentScope } : {};
+  const outcome = await runPlan(store, ports, { dir: options.dir, prune: false, apiVersion: options.apiVersion, now, log, snapshot, checkSecurityDefaults: false, ...scope });
   if (outcome.status === 'invalid' || outcome.status === 'unresolved') return outcome;
   // `unsafe` is the repository's problem (a policy that would not spare an emergency account), not
   // the tenant's: drift is still what the plan found.
-  const plan = outcome.plan;
+  const plan = withinSelection(outcome.plan, options.environmentScope);
   const deleted: DeletedItems = {};
   for (const kind of removedKinds(plan).filter((k): k is Exclude<DocumentKind, 'authenticationStrength'> => k !== 'authenticationStrength')) {
     deleted[kind] = await ports.tenant.readDeleted(kind);

@@ -10,6 +10,7 @@
 import { PlanMismatchError, SafetyError } from '../errors.js';
 import type { DocumentKind } from '../model/documents.js';
 import type { Plan } from '../model/plan.js';
+import type { Environment } from '../model/environments.js';
 import type { PolicyStore } from '../ports/policy-store.js';
 import type { TenantSnapshot } from '../model/tenant.js';
 import { planDifferences } from '../plan/compare-plans.js';
@@ -21,7 +22,7 @@ import type { Logger } from '../ports/logger.js';
 
 export type PlanSource =
   /** A plan read from a file: checked against its folder, made again and compared. */
-  | { kind: 'reviewed'; dir: string; documents(): DocumentsDigest & { commit?: string }; remake(live: TenantSnapshot, claimed: Plan): Promise<PlanOutcome> }
+  | { kind: 'reviewed'; dir: string; environment?: string; documents(): DocumentsDigest & { commit?: string }; remake(live: TenantSnapshot, claimed: Plan): Promise<PlanOutcome> }
   /** A plan this process has just made from the folder: its documents are checked again. */
   | ({ kind: 'made-here'; dir: string; documents(): DocumentsDigest & { commit?: string } } & MadeHereRead);
 
@@ -45,13 +46,14 @@ const documentsOf = (store: PolicyStore) => (): DocumentsDigest & { commit?: str
 };
 
 /** A plan file to apply in the folder `dir`: made again with the same options the file records. */
-export function reviewedPlanSource(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, dir: string): PlanSource {
+export function reviewedPlanSource(store: PolicyStore, ports: { tenant: Tenant; directory: Directory }, dir: string, environment?: Environment): PlanSource {
   return {
     kind: 'reviewed',
     dir,
+    ...(environment ? { environment: environment.name } : {}),
     documents: documentsOf(store),
     remake: (live, claimed) =>
-      runPlan(store, ports, { dir, prune: claimed.source?.prune ?? false, apiVersion: claimed.apiVersion, snapshot: live, checkSecurityDefaults: false }),
+      runPlan(store, ports, { dir, prune: claimed.source?.prune ?? false, apiVersion: claimed.apiVersion, snapshot: live, checkSecurityDefaults: false, ...(environment ? { environment } : {}) }),
   };
 }
 
@@ -64,6 +66,7 @@ const short = (commit: string | undefined): string => (commit ? commit.slice(0, 
 
 /** Refuses, before any Graph request, a plan made from other documents than the folder holds now. */
 export function checkDocuments(plan: Plan, source: PlanSource): void {
+  if (source.kind === 'reviewed') checkPlanEnvironment(plan.environment, source.environment);
   const recorded = plan.source;
   if (!recorded) {
     throw new PlanMismatchError('the plan records no digest of the documents it was made from, so apply cannot check it: nothing was changed. Make the plan again with this caac (caac plan --out) and review it.');
@@ -115,4 +118,17 @@ export async function remadePlan(claimed: Plan, source: PlanSource, live: Tenant
   }
   log.info(`the plan file matches the plan made again from ${source.dir} and the tenant (${outcome.plan.operations.filter((o) => o.action !== 'noop').length} change(s))`);
   return outcome.plan;
+}
+
+/**
+ * Refuses, before any Graph request, a plan made for another environment than apply was given
+ * (or for one when apply was given none, or the reverse): its bindings and selection were another
+ * tenant's, even where the tenant id happens to be the same.
+ */
+export function checkPlanEnvironment(planned: string | undefined, given: string | undefined): void {
+  if (planned === given) return;
+  const made = planned === undefined ? 'without an environment' : `for environment "${planned}"`;
+  const now = given === undefined ? 'without one' : `for environment "${given}"`;
+  const fix = planned === undefined ? 'apply it without --environment / CAAC_ENVIRONMENT' : `apply it with --environment ${planned}`;
+  throw new PlanMismatchError(`the plan was made ${made}, and apply runs ${now}: nothing was changed. Apply each environment's own plan (${fix}), or make the plan again for this environment.`);
 }

@@ -23,6 +23,10 @@ import type { Tenant } from '../ports/tenant.js';
 import type { ResolutionProblem, ResolvedDocument } from '../resolve/resolve-references.js';
 import { annotateExceptions, applyExceptions, resolveWithExceptions } from '../exceptions/plan-exceptions.js';
 import { readSettings } from '../validate/settings.js';
+import type { Environment } from '../model/environments.js';
+import { scopeToEnvironment } from '../plan/environment-scope.js';
+import { ringDocuments } from '../rollout/ring-documents.js';
+import { applyRolloutTo } from '../rollout/plan-rollout.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { selectDocuments } from '../validate/select-documents.js';
 import { validateRepository, type ValidationResult } from '../validate/validate-repository.js';
@@ -49,6 +53,8 @@ export interface PlanOptions {
    * between its documents are checked, and only the selected ones are resolved and compared.
    */
   select?: (document: PreparedDocument) => boolean;
+  /** The environment of caac.yml planned (--environment): its policy selection and bindings apply. */
+  environment?: Environment;
 }
 
 export type PlanOutcome =
@@ -64,9 +70,10 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   // A connection may serve several commands (the demo plans twice): count this plan's requests only.
   const before = ports.tenant.requests();
   const repo = store.load();
-  const settings = readSettings(repo.settings);
-  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings, place: { root: repo.root, settings: repo.settings }, now: options.now });
-  const validation = options.select ? selectDocuments(whole, options.select) : whole;
+  const written = readSettings(repo.settings);
+  const whole = validateRepository({ documents: repo.documents, loadFindings: repo.findings, files: repo.files, settings: written, place: { root: repo.root, settings: repo.settings }, now: options.now });
+  const scope = scopeToEnvironment(options.select ? selectDocuments(whole, options.select) : whole, written, options.environment);
+  const { validation, settings } = scope;
   if (validation.summary.errors > 0) return { status: 'invalid', validation };
 
   let snapshot = options.snapshot;
@@ -78,8 +85,9 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
 
   const access = settings.emergencyAccess;
   const emergencyAccess = repo.settings && access ? { file: repo.settings.file, locate: repo.settings.locate, users: access.users ?? [], groups: access.groups ?? [] } : undefined;
-  const resolution = await resolveWithExceptions(validation.prepared, { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) }, settings, repo.settings);
+  const resolution = await resolveWithExceptions([...validation.prepared, ...ringDocuments(settings, repo.settings)], { directory: ports.directory, snapshot, ...(emergencyAccess ? { emergencyAccess } : {}) }, settings, repo.settings);
   if (resolution.problems.length > 0) return { status: 'unresolved', validation, problems: resolution.problems };
+  const rollout = applyRolloutTo(resolution, settings, snapshot);
   const guardAdded = emergencyAccessMode(settings) === 'enforce' ? enforceEmergencyExclusions(resolution.documents, resolution.emergencyAccess, settings) : new Map();
   // caac.yml's exceptions: after the file's exclusions and the guard's; an ended one is dropped (the plan removes it).
   const exceptions = applyExceptions(resolution.documents, resolution.exceptions, snapshot, options.now ?? new Date(), repo.settings);
@@ -97,10 +105,13 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
     dir: options.dir,
     now: options.now ?? new Date(),
     tool: { name: TOOL_NAME, version: VERSION },
+    ...(scope.keep ? { keep: scope.keep } : {}),
   });
+  if (options.environment) plan.environment = options.environment.name;
   annotateExceptions(plan, exceptions);
   const unguarded = emergencyAccessPlanWarning(settings, { root: repo.root, settings: repo.settings });
   if (unguarded) plan.warnings = sortWarnings([...plan.warnings, unguarded], (w) => w.kind);
+  if (rollout) plan.rollout = rollout;
   plan.state = stateOf(snapshot, options.apiVersion);
   const digest = documentsDigest(repo);
   plan.source = { ...digest, ...(repo.commit ? { commit: repo.commit } : {}), prune: options.prune ?? false };

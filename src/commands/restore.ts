@@ -19,6 +19,8 @@ import { runPlan, type PlanOutcome } from './plan.js';
 import type { Logger } from '../ports/logger.js';
 
 export interface RestoreOptions {
+  /** The environment of caac.yml restored to (its bindings and policy selection apply). */
+  environment?: import('../model/environments.js').Environment;
   /** The backup folder. */
   from: string;
   /** Restore this one object (by displayName) and leave everything else alone. */
@@ -105,6 +107,7 @@ export async function planRestore(store: PolicyStore, ports: { tenant: Tenant; d
     options.log?.info(`read ${counted.join(', ')}`);
   }
   const outcome = await runPlan(backup, ports, {
+    ...(options.environment ? { environment: options.environment } : {}),
     dir: options.from,
     prune: options.prune ?? false,
     apiVersion: options.apiVersion,

@@ -94,11 +94,11 @@ export function windowStart(item: DriftItem, previous: DriftState | undefined, f
   return new Date(at);
 }
 
-/** `--since`: 90m, 24h, 7d, 2w (the audit log keeps 30 days). */
+/** `--since`: 30s, 90m, 24h, 7d, 2w (the audit log keeps 30 days). */
 export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*(m|h|d|w)\s*$/i.exec(text);
+  const m = /^\s*(\d+)\s*(s|m|h|d|w)\s*$/i.exec(text);
   if (m === null) return undefined;
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(m[2] as string).toLowerCase() as 'm' | 'h' | 'd' | 'w'];
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(m[2] as string).toLowerCase() as 's' | 'm' | 'h' | 'd' | 'w'];
   const ms = Number(m[1]) * unit;
   return ms > 0 ? ms : undefined;
 }

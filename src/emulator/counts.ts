@@ -7,7 +7,7 @@ import { GUID } from './validation.js';
 
 /** Segments after which the next segment is an id (unless it is an action). */
 const COLLECTIONS = new Set([
-  'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences',
+  'policies', 'namedLocations', 'authenticationStrengthPolicies', 'authenticationContextClassReferences', 'templates',
   'users', 'groups', 'servicePrincipals', 'applications', 'directoryRoleTemplates', 'directoryObjects',
 ]);
 const ACTIONS = new Set(['getByIds', 'restore', 'delta', 'updateAllowedCombinations', 'members', '$count']);

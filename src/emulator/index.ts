@@ -6,7 +6,10 @@
  * Admin endpoints (no auth, not counted): GET|PUT /_emulator/state, POST /_emulator/reset (back to
  * the seed), POST /_emulator/faults {"spec": "rate=…,kinds=…,seed=…,methods=…,after=…" | null},
  * POST /_emulator/list-lag {"ms": n} (0 turns the lag off), GET /_emulator/requests, POST
- * /_emulator/requests/reset, GET /_emulator/health.
+ * /_emulator/requests/reset, GET /_emulator/health, POST /_emulator/audit-log {"forbidden": bool,
+ * "defaultActor": "upn" | "app:Name"} (the directory audit log's 403 and default caller; see
+ * audit-log.ts: writes are attributed to the bearer token's upn/appid claims), POST /_emulator/sign-ins
+ * {"signIns": [...]} (adds to the sign-in log), DELETE /_emulator/sign-ins (empties it).
  *
  * Writes are at least as strict as Graph: PATCH merges (objects recursively, arrays replaced
  * whole, null clears to Graph's default) and the whole object is checked again; unknown properties

@@ -15,8 +15,10 @@ import { assertConfigurationsFit, configurationsOf, createConfiguration, patchCo
 import { isContextId, upsertContext } from './entities/authentication-contexts.js';
 import { findDirectoryObject, getByIds, ODATA_TYPE, type DirectoryKind } from './entities/directory.js';
 import { assertEnableAllowed, patchSecurityDefaults, renderSecurityDefaults } from './entities/security-defaults.js';
+import { templateRoutes } from './template-routes.js';
 import { evaluateWhatIf } from './what-if/evaluate.js';
 import { readWhatIfRequest } from './what-if/request.js';
+import { SIGN_INS, listSignIns } from './entities/sign-ins.js';
 
 export interface GraphRequest {
   method: string;
@@ -426,6 +428,9 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ...strengthRoutes,
   ...directoryRoutes,
   ...securityDefaultsRoutes,
+  ...templateRoutes,
+  ['GET', new RegExp(`^${SIGN_INS}$`), (req, ctx) => ok(listSignIns(ctx.store.state.signIns ?? [], req.params, ctx))],
+  ['GET', new RegExp(`^${SIGN_INS}/([^/]+)$`), (req, ctx, [id = '']) => ok(entityBody(ctx, SIGN_INS, structuredClone(findIn(ctx.store.state.signIns ?? [], id, 'signIn')), req.params))],
 ];
 
 /** Runs one Graph request against the tenant. Throws GraphHttpError for Graph's error answers. */

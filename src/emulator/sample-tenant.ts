@@ -4,8 +4,9 @@
  * resolved to ids when the tenant is built, so examples/conditional-access/ can describe exactly
  * this tenant. Ids are derived from names, so every start gives the same ids.
  */
-import { directoryRoleTemplates, firstPartyServicePrincipals, servicePrincipal, stableGuid } from './builtins.js';
+import { directoryRoleTemplates, firstPartyServicePrincipals, servicePrincipal, stableGuid as builtinGuid } from './builtins.js';
 import type { Json, JsonObject, TenantState } from './types.js';
+import { sampleSignIns } from './sample-sign-ins.js';
 
 export const SAMPLE_TENANT_ID = '3f2b6c1d-8e4a-4b7f-9c2d-5a6e7f8091ab';
 const DOMAIN = 'contoso.onmicrosoft.com';
@@ -29,7 +30,6 @@ const groupList: Array<[string, string, string[]]> = [
 ];
 
 const HR_PORTAL = 'Contoso HR Portal';
-const HR_PORTAL_APP_ID = stableGuid('sample:app:contoso-hr-portal');
 
 const ADMIN_ROLES = [
   'Global Administrator', 'Privileged Role Administrator', 'Privileged Authentication Administrator',
@@ -233,10 +233,20 @@ const NAMED_LOCATIONS: JsonObject[] = [
 ];
 
 const upn = (alias: string): string => `${alias}@${DOMAIN}`;
-const locationId = (name: string): string => stableGuid(`sample:location:${name}`);
 
-export function sampleTenant(): TenantState {
-  const tenantId = SAMPLE_TENANT_ID;
+/**
+ * The sample tenant; with another `tenantId`, the same names under other ids: every object id
+ * (and the HR portal's appId, which its own tenant registered) is derived from the tenant id, so
+ * two emulators are two tenants a repository can be promoted between. The default tenant keeps
+ * the ids it always had. Microsoft's own objects (role templates, first-party appIds, built-in
+ * strengths) keep theirs, as in Graph.
+ */
+export function sampleTenant(tenantIdGiven: string = SAMPLE_TENANT_ID): TenantState {
+  const tenantId = tenantIdGiven;
+  const own = tenantId.toLowerCase() === SAMPLE_TENANT_ID;
+  const stableGuid = (name: string): string => builtinGuid(own ? name : `tenant:${tenantId.toLowerCase()}:${name}`);
+  const HR_PORTAL_APP_ID = stableGuid('sample:app:contoso-hr-portal');
+  const locationId = (name: string): string => stableGuid(`sample:location:${name}`);
   const users: JsonObject[] = userList.map(([alias, displayName, jobTitle]) => {
     const [given, ...rest] = displayName.split(' ');
     return {
@@ -330,5 +340,6 @@ export function sampleTenant(): TenantState {
     directoryRoleTemplates: roles,
     // Megan Bowen, the IT administrator, holds Global Administrator (What If reads role holders).
     directoryRoleAssignments: { [resolveOne('role:Global Administrator')]: [userId('megan.bowen')] },
+    signIns: sampleSignIns(Date.now()),
   };
 }

@@ -13,6 +13,7 @@ import { FaultInjector, parseFaultSpec } from './faults.js';
 import { GraphHttpError, errorBody } from './graph-error.js';
 import { route, type GraphResponse } from './router.js';
 import { Store, seedState } from './store.js';
+import { normalizeSignIn } from './entities/sign-ins.js';
 import { bucketFor, isThrottled, type TokenBucket } from './throttle.js';
 import type { EmulatorOptions, Json, JsonObject, RequestCounts } from './types.js';
 
@@ -323,6 +324,23 @@ export class EmulatorServer {
           this.sendJson(res, 200, { ms });
           return;
         }
+        case 'POST /_emulator/sign-ins': {
+          // Adds sign-ins to the log (Graph's signIn shape; id and createdDateTime required).
+          const items = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { signIns?: unknown }).signIns : undefined;
+          if (!Array.isArray(items)) throw new Error('Send {"signIns": [<signIn>, …]} to add sign-ins to the log.');
+          const added = items.map((s, i) => normalizeSignIn(s as Json, `signIns[${i}]`));
+          const log = (this.store.state.signIns ??= []);
+          for (const s of added) if (log.some((o) => o.id === s.id)) throw new Error(`A sign-in with id '${String(s.id)}' is already in the log.`);
+          log.push(...added);
+          this.store.save();
+          this.sendJson(res, 200, { added: added.length, total: log.length });
+          return;
+        }
+        case 'DELETE /_emulator/sign-ins':
+          this.store.state.signIns = [];
+          this.store.save();
+          res.writeHead(204).end();
+          return;
         case 'GET /_emulator/requests':
           this.sendJson(res, 200, this.counter.snapshot());
           return;

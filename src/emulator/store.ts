@@ -13,6 +13,7 @@ import { normalizeDirectoryObject, type DirectoryKind } from './entities/directo
 import { normalizeStoredNamedLocation } from './entities/named-locations.js';
 import { normalizeStoredPolicy } from './entities/policies.js';
 import { sampleTenant } from './sample-tenant.js';
+import { normalizeSignIn } from './entities/sign-ins.js';
 import { bigTenant, parseBigSeed } from './big-tenant.js';
 import type { Json, JsonObject, TenantState } from './types.js';
 
@@ -93,6 +94,7 @@ export function normalizeState(raw: Json, tenantIdOverride?: string): TenantStat
     directoryRoleTemplates: dir('directoryRoleTemplates'),
     securityDefaults: securityDefaultsOf(raw.securityDefaults),
     ...(raw.directoryRoleAssignments === undefined ? {} : { directoryRoleAssignments: idLists(raw.directoryRoleAssignments) }),
+    signIns: list(raw, 'signIns').map((s, i) => normalizeSignIn(s, `signIns[${i}]`)),
     // The audit log persists with the tenant (a demo's state file keeps who changed what).
     ...(raw.directoryAudits === undefined ? {} : { directoryAudits: list(raw, 'directoryAudits') }),
   };
@@ -107,7 +109,7 @@ function securityDefaultsOf(raw: Json | undefined): { isEnabled: boolean } {
 /** Reads a seed: 'sample', 'big[:policies:references[:seed]]', a fixture path, or nothing (an empty tenant). */
 export function seedState(seed: string | undefined, tenantId: string | undefined): TenantState {
   if (seed === undefined || seed === '' || seed === 'empty') return emptyTenant(tenantId ?? DEFAULT_TENANT_ID);
-  if (seed === 'sample') return normalizeState(sampleTenant() as unknown as Json, tenantId);
+  if (seed === 'sample') return normalizeState(sampleTenant(tenantId) as unknown as Json, tenantId);
   const big = parseBigSeed(seed);
   if (big !== undefined) return normalizeState(bigTenant(big) as unknown as Json, tenantId);
   let text: string;

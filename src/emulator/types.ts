@@ -116,6 +116,8 @@ export interface TenantState {
   securityDefaults?: { isEnabled: boolean };
   /** Directory role template id → the users (or role-assignable groups) holding the role; What If reads it. */
   directoryRoleAssignments?: Record<string, string[]>;
+  /** `auditLogs/signIns`, newest first when listed (entities/sign-ins.ts); extended by `POST /_emulator/sign-ins`. */
+  signIns?: JsonObject[];
   /** `auditLogs/directoryAudits`: one entry per successful Conditional Access write (audit-log.ts). */
   directoryAudits?: JsonObject[];
 }

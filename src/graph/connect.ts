@@ -20,6 +20,10 @@ import { CountingMiddleware, FetchHandler, RequestCounter } from './counting-mid
 import { PacingMiddleware, TokenBucket } from './pacing-middleware.js';
 import { RetryMiddleware } from './retry-middleware.js';
 import { GraphTenant } from './tenant.js';
+import { GraphTemplates } from './templates.js';
+import type { Templates } from '../ports/templates.js';
+import { GraphSignInLog } from './sign-in-log.js';
+import type { SignInLog } from '../ports/sign-in-log.js';
 import { tenantIdentity } from './tenant-identity.js';
 import { GraphWhatIf } from './what-if.js';
 import type { WhatIf } from '../ports/what-if.js';
@@ -52,6 +56,8 @@ export interface GraphConnectionOptions {
   requestTimeoutMs?: number;
   /** Page size ($top) of the Conditional Access lists; unset, Graph's default. */
   pageSize?: number;
+  /** Page size ($top) of the sign-in log; default 1,000 (Graph's largest). */
+  signInPageSize?: number;
   log?: (line: string) => void;
   /** GitHub OIDC: the action face passes core.getIDToken. */
   getIdToken?: (audience: string) => Promise<string>;
@@ -62,8 +68,12 @@ export interface GraphConnection {
   directory: Directory;
   /** Graph's What If (evaluate) on the same credential, pacing bucket and request count. */
   whatIf: WhatIf;
+  /** Entra's sign-in log (staged rollout's evidence); counted with the other requests. */
+  signInLog: SignInLog;
   /** The directory audit log (drift: who changed what); needs AuditLog.Read.All. */
   auditLog: AuditLog;
+  /** Microsoft's Conditional Access templates (caac new). */
+  templates: Templates;
   /** e.g. "client secret for app 1234abcd… in tenant 3f2b6c1d…, Graph https://graph.microsoft.com/v1.0". */
   describe(): string;
 }
@@ -159,5 +169,7 @@ export function connectGraph(options: GraphConnectionOptions): GraphConnection {
   const tenant = new GraphTenant(http, { pageSize, tenantId: identity.resolve, knownTenantId: identity.known, requests: () => counter.snapshot() });
   const directory = new GraphDirectory(http, { describeCredential: () => chosen.description });
   const whatIf = new GraphWhatIf(http, () => counter.snapshot());
-  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), describe };
+  const templates = new GraphTemplates(http, { tenantId: identity.resolve });
+  const signInLog = new GraphSignInLog(http, { describeCredential: () => chosen.description, ...(options.signInPageSize ? { pageSize: options.signInPageSize } : {}) });
+  return { tenant, directory, whatIf, auditLog: new GraphAuditLog(http), templates, signInLog, describe };
 }

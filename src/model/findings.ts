@@ -14,6 +14,8 @@ export interface Finding {
   /** JSON pointer into the document ("" for the whole document). */
   path: string;
   message: string;
+  /** Set by `caac validate --fix` on a finding it repaired in the file (not counted as an error or warning). */
+  fixed?: true;
 }
 
 export interface FindingsSummary {
@@ -21,6 +23,8 @@ export interface FindingsSummary {
   documents: number;
   errors: number;
   warnings: number;
+  /** Findings `--fix` repaired (present only then). */
+  fixed?: number;
 }
 
 export interface ValidationReport {
@@ -32,6 +36,7 @@ export function countBySeverity(findings: readonly Finding[]): { errors: number;
   let errors = 0;
   let warnings = 0;
   for (const f of findings) {
+    if (f.fixed) continue;
     if (f.severity === 'error') errors++;
     else warnings++;
   }

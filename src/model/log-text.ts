@@ -47,16 +47,16 @@ export function escapeLogValue(text: string): string {
 
 /** A line the runner would read as a workflow command: `::` after leading white space. */
 const COMMAND_START = /^(\s*)::/;
-/** The runner's legacy form, recognised anywhere in a line. */
-const LEGACY_COMMAND = /##\[/g;
+/** The runner's legacy form, and an Azure Pipelines agent's `##vso[`, recognised anywhere in a line (any case). */
+const LEGACY_COMMAND = /##(vso)?\[/gi;
 
 /**
  * Text on its way to stdout, stderr or the runner: the line breaks caac wrote stay, everything
  * else a value could carry is escaped, and no line can start a workflow command (its first `:` is
- * shown as `\u003a`; `##[` as `##\u005b`). A `::` in the middle of a line stays as it is.
+ * shown as `\u003a`; `##[` as `##\u005b`, `##vso[` as `##vso\u005b`). A `::` in the middle of a line stays as it is.
  */
 export function neutralizeLogText(text: string): string {
-  const escaped = text.replace(CONTROL_IN_TEXT, escapeChar).replace(INVISIBLE, escapeChar).replace(LEGACY_COMMAND, '##\\u005b');
+  const escaped = text.replace(CONTROL_IN_TEXT, escapeChar).replace(INVISIBLE, escapeChar).replace(LEGACY_COMMAND, (m) => `${m.slice(0, -1)}\\u005b`);
   return escaped
     .split('\n')
     .map((line) => line.replace(COMMAND_START, '$1\\u003a:'))

@@ -54,6 +54,8 @@ export interface BackupResult {
   removedNames: string[];
   /** Things a reader should know: names a repository cannot hold twice, ids that no longer exist. */
   warnings: string[];
+  /** The environment of caac.yml backed up (--environment). */
+  environment?: string;
   /** Graph requests this backup spent. */
   requests: RequestTally;
 }

@@ -113,6 +113,8 @@ export interface Plan {
   formatVersion: number;
   tool: { name: string; version: string };
   tenant: { id: string; graphUrl: string };
+  /** The environment of caac.yml the plan was made for (--environment); apply refuses it for another. */
+  environment?: string;
   /** The repository folder planned. */
   dir: string;
   apiVersion: 'v1.0' | 'beta';
@@ -139,6 +141,8 @@ export interface Plan {
   contingency?: PlanContingency;
   /** Who gains or loses access (src/impact/access-impact.ts); apply refuses new blocks it was not told to accept. */
   impact?: PlanImpact;
+  /** Staged rollout: each policy's ring, what the plan narrowed, what advancing changes (caac.yml rollout). */
+  rollout?: import('./rollout.js').PlanRollout;
   /**
    * What the plan was made from (every plan runPlan makes; required in a plan file): apply makes the
    * plan again from its folder and refuses one made from other documents or that differs.

@@ -26,11 +26,24 @@ export interface Settings {
   drift?: { critical?: string[]; failOnMicrosoftManaged?: boolean };
   /** Contingency sets by name (`^[a-z0-9][a-z0-9-]*$`), switched by `caac contingency`. */
   contingency?: Record<string, ContingencySet>;
-  rollout?: { rings?: { name: string; groups?: string[] }[] };
+  /** Staged rollout (src/rollout/): rings, where each policy stands, gates for advancing. */
+  rollout?: RolloutSettings;
   /** Exclusions that end on their own (src/exceptions/). */
   exceptions?: ExceptionEntry[];
   /** The longest an exception may last, in days from today (default 90). */
   exceptionsMaxDays?: number;
+  /** Tenants this repository drives, by name (src/model/environments.ts). */
+  environments?: Record<string, EnvironmentSettings>;
+}
+
+/** `caac.yml` `rollout:`. The last ring is `all` (everyone the policy itself includes). */
+export interface RolloutSettings {
+  rings?: { name: string; include?: string[] }[];
+  /** displayName → the ring the policy has reached, and since when (YYYY-MM-DD or ISO date-time). */
+  policies?: Record<string, { ring: string; since?: string }>;
+  /** A policy not in the tenant and not listed: report-only (default), enforced on the first ring, or as its file says. */
+  newPolicies?: 'reportOnly' | 'ring0' | 'none';
+  gates?: { minDays?: number; maxFailureRate?: number; maxUsersBlocked?: number };
 }
 
 /** One entry of caac.yml's `exceptions`. */
@@ -44,6 +57,16 @@ export interface ExceptionEntry {
   reason?: string;
   ticket?: string;
   owner?: string;
+}
+
+/** One entry of `environments:` as caac.yml writes it (checked by src/validate/environments.ts). */
+export interface EnvironmentSettings {
+  tenantId: string;
+  cloud?: string;
+  graphUrl?: string;
+  clientId?: string;
+  policies?: { include?: string[]; exclude?: string[] };
+  references?: Record<string, string>;
 }
 
 export type EmergencyAccessMode = 'check' | 'enforce';

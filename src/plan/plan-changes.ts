@@ -31,6 +31,8 @@ export interface PlanInput {
   dir: string;
   now: Date;
   tool: { name: string; version: string };
+  /** Tenant objects prune leaves alone: those outside the environment's policy selection (plan/environment-scope.ts). */
+  keep?: (kind: DocumentKind, object: JsonObject) => boolean;
 }
 
 /** Named locations and strengths are written before the policies that use them, deleted after. */
@@ -121,7 +123,7 @@ function planDocument(draft: Draft, kind: DocumentKind, doc: ResolvedDocument, a
 function planUnmatched(draft: Draft, kind: DocumentKind, object: JsonObject): void {
   const id = String(object['id']);
   const displayName = typeof object['displayName'] === 'string' ? object['displayName'] : id;
-  if (draft.prune) {
+  if (draft.prune && !draft.input.keep?.(kind, object)) {
     const op: PlanOperation = { kind, action: 'delete', displayName, id, changes: [] };
     // Graph refuses to delete a trusted location: the plan says it is untrusted first.
     if (kind === 'namedLocation' && object['isTrusted'] === true) op.steps = ['markUntrusted', 'delete'];

@@ -14,7 +14,7 @@ export function renderFindingsMarkdown(report: ValidationReport, title: string):
   }
   out.push('| | file | line | rule | message |', '|---|---|---|---|---|');
   for (const f of report.findings) {
-    out.push(`| ${f.severity === 'error' ? '❌' : '⚠️'} | ${escapeMarkdown(f.file)} | ${f.line}:${f.column} | \`${f.rule}\` | ${escapeMarkdown(f.message)} |`);
+    out.push(`| ${f.fixed ? '🔧' : f.severity === 'error' ? '❌' : '⚠️'} | ${escapeMarkdown(f.file)} | ${f.line}:${f.column} | \`${f.rule}\` | ${escapeMarkdown(f.message)} |`);
   }
   return out.join('\n') + '\n';
 }

@@ -37,8 +37,10 @@ export function renderFindingsSarif(report: ValidationReport, rules: readonly Bu
         results: report.findings.map((f) => ({
           ruleId: f.rule,
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-          level: f.severity,
-          message: { text: f.message },
+          // A finding --fix repaired is kept as a note: the file no longer holds the problem.
+          level: f.fixed ? 'note' : f.severity,
+          message: { text: f.fixed ? `fixed: ${f.message}` : f.message },
+          ...(f.fixed ? { properties: { fixed: true } } : {}),
           locations: [
             {
               physicalLocation: {

@@ -12,6 +12,7 @@ import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
 import { impactMarkdown } from './plan-impact.js';
 import { exceptionNotes } from './exception-notes.js';
+import { rolloutMarkdown } from './plan-rollout.js';
 import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { escapeLogValue } from '../model/log-text.js';
 
@@ -40,8 +41,10 @@ function canonicalDir(dir: string): string {
  * `<!-- caac-plan tenant=<id> dir=<folder> -->`, both values URI-encoded so that neither can end
  * the HTML comment, the tenant id lowercased and the folder in canonical form.
  */
-export function planCommentMarker(tenantId: string, dir: string): string {
-  return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))} -->`;
+export function planCommentMarker(tenantId: string, dir: string, environment?: string): string {
+  // An environment adds `env=<name>`: one comment per (environment, tenant, folder); none keeps the marker of old.
+  const env = environment ? ` env=${encodeURIComponent(environment)}` : '';
+  return `<!-- caac-plan tenant=${encodeURIComponent(tenantId.trim().toLowerCase())} dir=${encodeURIComponent(canonicalDir(dir))}${env} -->`;
 }
 
 /**
@@ -205,8 +208,8 @@ interface ReportCut {
 function reportParts(plan: Plan, maxLength: number): ReportParts {
   const changed = changedOperations(plan);
   const head = [
-    planCommentMarker(plan.tenant.id, plan.dir),
-    `## caac plan: tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
+    planCommentMarker(plan.tenant.id, plan.dir, plan.environment),
+    `## caac plan: ${plan.environment ? `environment ${md(plan.environment)}, ` : ''}tenant ${md(plan.tenant.id)}, folder ${md(plan.dir)}`,
     '',
     `**${renderPlanSummaryLine(plan)}**`,
     '',
@@ -224,7 +227,7 @@ function reportParts(plan: Plan, maxLength: number): ReportParts {
   return {
     head,
     warningLines: orderedWarnings(plan).map((w) => warningLine(w)),
-    contingency: contingencyMarkdown(plan),
+    contingency: contingencyMarkdown(plan) + rolloutMarkdown(plan),
     impact: impactMarkdown(plan),
     changesHeading: changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`,
     blocks,
@@ -302,6 +305,6 @@ function cutReport(plan: Plan, parts: ReportParts, maxLength: number, options: P
   const cut = assembleReport(parts, cutAt(nWarnings, nBlocks));
   if (cut.length <= maxLength) return { markdown: cut, truncated: true, omitted };
   // Only reachable with a tiny maxLength: the marker and the summary line, nothing that can break.
-  const minimal = [planCommentMarker(plan.tenant.id, plan.dir), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
+  const minimal = [planCommentMarker(plan.tenant.id, plan.dir, plan.environment), `**${renderPlanSummaryLine(plan)}**`, ''].join('\n').slice(0, Math.max(0, maxLength));
   return { markdown: minimal, truncated: true, omitted: { objects: parts.changed, warnings, unmanaged: plan.unmanaged.length } };
 }

@@ -8,6 +8,7 @@ import { ACTION_SIGNS, WARNING_TITLES, changedOperations, compactJson, deleteSte
 import { contingencyTextLines } from './plan-contingency.js';
 import { impactTextLines } from './plan-impact.js';
 import { exceptionNotes } from './exception-notes.js';
+import { rolloutTextLines } from './plan-rollout.js';
 import { escapeLogValue } from '../model/log-text.js';
 
 function quoted(name: string): string {
@@ -35,7 +36,7 @@ function operationLines(plan: Plan, op: PlanOperation): string[] {
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
-  out.push(`caac plan · tenant ${escapeLogValue(plan.tenant.id)} · folder ${escapeLogValue(plan.dir)}`);
+  out.push(`caac plan · ${plan.environment ? `environment ${escapeLogValue(plan.environment)} · ` : ''}tenant ${escapeLogValue(plan.tenant.id)} · folder ${escapeLogValue(plan.dir)}`);
   out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
 
   const warnings = orderedWarnings(plan);
@@ -45,6 +46,7 @@ export function renderPlanText(plan: Plan): string {
   }
   out.push(...contingencyTextLines(plan));
   out.push(...impactTextLines(plan));
+  out.push(...rolloutTextLines(plan));
 
   const changed = changedOperations(plan);
   if (changed.length === 0) {

@@ -25,7 +25,8 @@ export function fileSnapshotStore(dir: string): SnapshotStore {
  * folder: never in the working directory, where full policy bodies would sit untracked beside the
  * repository (and be one `git add .` away from a commit). Apply names the folder in its output.
  */
-export function defaultSnapshotDir(env: Record<string, string | undefined>, now: Date, systemTemp: string = tmpdir()): string {
+export function defaultSnapshotDir(env: Record<string, string | undefined>, now: Date, systemTemp: string = tmpdir(), environment?: string): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return join(env['RUNNER_TEMP'] || systemTemp, 'caac-snapshots', stamp);
+  // An environment's name (a slug, checked in caac.yml) names its snapshots: `<time>-prod`.
+  return join(env['RUNNER_TEMP'] || systemTemp, 'caac-snapshots', environment ? `${stamp}-${environment}` : stamp);
 }

@@ -5,7 +5,9 @@
 import { ConfigurationError } from '../errors.js';
 import { parseReferenceValue } from '../model/references.js';
 import type { Settings, SettingsSource } from '../model/settings.js';
+import { checkEnvironmentSettings } from './environments.js';
 import { compileNamingPattern } from './naming-pattern.js';
+import { checkRolloutSettings } from '../rollout/rings.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { SETTINGS_SCHEMA, checkSettingsSchema } from './schemas.js';
 
@@ -46,5 +48,7 @@ export function readSettings(source: SettingsSource | undefined): Settings {
     });
   expect(settings.emergencyAccess?.users, 'user', 'users');
   expect(settings.emergencyAccess?.groups, 'group', 'groups');
+  checkEnvironmentSettings(settings, fail);
+  checkRolloutSettings(settings.rollout, fail);
   return settings;
 }

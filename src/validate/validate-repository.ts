@@ -6,8 +6,10 @@ import type { SourceDocument } from '../model/documents.js';
 import { countBySeverity, sortFindings, type Finding, type ValidationReport } from '../model/findings.js';
 import type { Settings } from '../model/settings.js';
 import { noEmergencyAccessFinding, type RepositoryPlace } from './emergency-access-declared.js';
+import { environmentFindings } from './environments.js';
 import { prepareDocument } from './prepare.js';
 import { exceptionFindings } from '../exceptions/exception-findings.js';
+import { rolloutFindings } from '../rollout/rollout-findings.js';
 import type { PreparedDocument } from '../model/rule.js';
 import { RULES } from './rules/index.js';
 import { describeSchemaErrors } from './schema-errors.js';
@@ -36,6 +38,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
   const findings: Finding[] = [...input.loadFindings];
   const unguarded = input.place ? noEmergencyAccessFinding(input.settings, input.place) : undefined;
   if (unguarded) findings.push(unguarded);
+  findings.push(...rolloutFindings(input.settings, input.documents, input.place?.settings, input.loadFindings));
   const prepared: PreparedDocument[] = [];
   for (const document of input.documents) {
     const schema = DOCUMENT_SCHEMAS[document.kind];
@@ -64,6 +67,7 @@ export function validateRepository(input: ValidationInput): ValidationResult {
       });
     }
   }
+  findings.push(...environmentFindings(input.settings, input.place?.settings, prepared));
   sortFindings(findings);
   const { errors, warnings } = countBySeverity(findings);
   return { findings, summary: { files: input.files, documents: input.documents.length, errors, warnings }, prepared };

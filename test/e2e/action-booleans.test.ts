@@ -37,18 +37,20 @@ const COMPOSITES: Record<string, string[]> = {
   apply: ['allow-delete', 'end-contingency', 'only-expiries', 'keep-going'],
   backup: ['ids'],
   'contingency-toggle': ['dry-run'],
+  drift: ['issue'],
   plan: ['prune', 'comment'],
   validate: [],
 };
-const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going'];
+const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going', 'issue'];
 /** What each action needs besides the boolean to get as far as writing, were the boolean accepted. */
 const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   apply: { 'plan-file': 'no-such-plan.json' },
   backup: { out: 'backup' },
   'contingency-toggle': { set: 'outage-mfa', action: 'activate' },
+  drift: {},
   plan: { comment: 'false' },
 };
-const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply' };
+const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply', issue: 'drift' };
 /** `ture`, `1`, `on`… are in the unit tests of the parser and the dry-run cases below. */
 const BAD = ['yes', ''];
 

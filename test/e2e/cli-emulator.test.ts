@@ -117,23 +117,42 @@ describe('caac demo (bundled CLI)', () => {
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
     // Step 6 applies it, and step 7 plans no changes again.
     expect(r.stdout).toContain('Apply: 1 applied, 0 failed, 0 not attempted; read back: matches the plan');
-    expect(r.stdout.split('Step 7/14')[1]!.split('Step 8/14')[0]).toContain('No changes.');
+    expect(r.stdout.split('Step 7/17')[1]!.split('Step 8/17')[0]).toContain('No changes.');
     // Steps 8 and 9: a backup, planned against the tenant, shows no changes.
     expect(r.stdout).toMatch(/Backup: 25 added, 0 changed, 0 removed, 0 unchanged/);
-    expect(r.stdout.split('Step 9/14')[1]!.split('Step 10/14')[0]).toContain('No changes.');
+    expect(r.stdout.split('Step 9/17')[1]!.split('Step 10/17')[0]).toContain('No changes.');
     // Steps 10 to 12: the contingency set goes on, a plan made meanwhile holds it, then it goes off.
-    expect(r.stdout.split('Step 10/14')[1]!.split('Step 11/14')[0]).toMatch(/outage-mfa: ACTIVE since/);
-    const during = r.stdout.split('Step 11/14')[1]!.split('Step 12/14')[0]!;
+    expect(r.stdout.split('Step 10/17')[1]!.split('Step 11/17')[0]).toMatch(/outage-mfa: ACTIVE since/);
+    const during = r.stdout.split('Step 11/17')[1]!.split('Step 12/17')[0]!;
     expect(during).toMatch(/Contingency \(1 set active in the tenant\):\n +outage-mfa: active since \S+; 3 held/);
     expect(during).toContain('No changes to apply. The tenant matches the repository, except for 3 policies held by an active contingency set');
-    expect(r.stdout.split('Step 12/14')[1]!.split('Step 13/14')[0]).toMatch(/outage-mfa: inactive/);
+    expect(r.stdout.split('Step 12/17')[1]!.split('Step 13/17')[0]).toMatch(/outage-mfa: inactive/);
     // Steps 13 and 14: a policy deleted in the portal is restored from the recycle bin while Graph
     // loses the restore's answer and its lists lag: looked up by id, never sent twice, one copy.
-    const restored = r.stdout.split('Step 14/14')[1]!;
-    expect(r.stdout.split('Step 13/14')[1]!.split('Step 14/14')[0]).toMatch(/is in deleted items \(the recycle bin\): restore from deleted items, keeping its id/);
+    const restored = r.stdout.split('Step 14/17')[1]!;
+    expect(r.stdout.split('Step 13/17')[1]!.split('Step 14/17')[0]).toMatch(/is in deleted items \(the recycle bin\): restore from deleted items, keeping its id/);
     expect(restored).toMatch(/the answer to the restore of policy "CA001 - Block legacy authentication" \([0-9a-f-]+\) was lost .*looking for it by id, without sending it again/);
     expect(restored).toContain('✓ restore policy "CA001 - Block legacy authentication" from deleted items');
     expect(restored).toMatch(/"CA001 - Block legacy authentication": 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
+    // Step 15: a portal edit by mallory@contoso.com; caac drift names her, and the way back puts the tenant back.
+    const drift = r.stdout.split('Step 15/17')[1]!.split('Step 16/17')[0]!;
+    expect(drift).toMatch(/caac drift: tenant \S+, folder .*: 1 drifted object \(1 changed, 0 added, 0 removed\)/);
+    expect(drift).toMatch(/\/state: repository "enabledForReportingButNotEnforced" → tenant "enabled"/);
+    expect(drift).toMatch(/who: \S+ Update conditional access policy by mallory@contoso\.com \[state\]/);
+    expect(drift).not.toContain('by app caac emulator client'); // the earlier steps' edits are before the window
+    expect(drift).toContain('Apply: 1 applied, 0 failed, 0 not attempted; read back: matches the plan');
+    // Step 16: the repository promoted to a second emulated tenant by environment.
+    const promoted = r.stdout.split('Step 16/17')[1]!;
+    expect(promoted).toContain('caac plan · environment prod · tenant d0c0ffee-5eed-4a11-8b0b-000000000002');
+    expect(promoted).toContain('Plan: 1 to create, 0 to update, 0 to delete, 24 unchanged');
+    expect(promoted).toContain('Apply: 1 applied, 0 failed, 0 not attempted; read back: matches the plan');
+    expect(promoted).toMatch(/prod matches the repository: 25 unchanged/);
+    // Step 17: staged rollout on a copy: CA014 passes its gates on the seeded sign-ins and is enforced on the pilot ring.
+    const rollout = r.stdout.split('Step 17/17')[1]!;
+    expect(rollout).toMatch(/## Rollout: advance CA014 - Require app protection on mobile devices \(pilot\)/);
+    expect(rollout).toContain('**report-only on ring pilot** → **enabled on ring pilot**');
+    expect(rollout).toContain('| Users blocked / affected | 0 / 2 |');
+    expect(rollout).toMatch(/includes only: group:CA-Pilot \(exclusions unchanged\)/);
   });
 });
 
@@ -152,15 +171,15 @@ describe('caac demo --dir (bundled CLI)', () => {
     const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'conditional-access'], { cwd, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Step 2/14  caac validate --dir conditional-access\n');
-    expect(r.stdout).toMatch(/Step 3\/14 {2}caac plan --dir conditional-access --graph-url http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toContain('Step 2/17  caac validate --dir conditional-access\n');
+    expect(r.stdout).toMatch(/Step 3\/17 {2}caac plan --dir conditional-access --graph-url http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 25 unchanged');
     // The edit is a policy the repository describes; the contingency set is the one its caac.yml defines.
-    expect(r.stdout).toMatch(/Step 4\/14 {2}someone edits the tenant in the portal: the report-only policy "CA\d{3} - [^"]+" is switched on/);
+    expect(r.stdout).toMatch(/Step 4\/17 {2}someone edits the tenant in the portal: the report-only policy "CA\d{3} - [^"]+" is switched on/);
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete, 24 unchanged');
-    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate outage-mfa\n');
+    expect(r.stdout).toContain('Step 10/17 an outage: caac contingency activate outage-mfa\n');
     expect(r.stdout).toContain('outage-mfa: Multifactor authentication is unavailable (an MFA provider or Entra outage).');
-    expect(r.stdout.split('Step 11/14')[1]!.split('Step 12/14')[0]).toMatch(/outage-mfa: active since \S+; 3 held/);
+    expect(r.stdout.split('Step 11/17')[1]!.split('Step 12/17')[0]).toMatch(/outage-mfa: active since \S+; 3 held/);
     expect(r.stdout).toMatch(/: 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
     expect(contents(join(cwd, 'conditional-access'))).toEqual(before);
   });
@@ -177,10 +196,10 @@ describe('caac demo --dir (bundled CLI)', () => {
     expect(r.stdout).toContain('Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged; 25 not managed here');
     expect(r.stdout).toContain("caac apply --auto-approve: the emulator's tenant takes the repository");
     expect(r.stdout).toContain('someone edits the tenant in the portal: the report-only policy "Ours - Live" is switched on');
-    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate token-outage\n');
+    expect(r.stdout).toContain('Step 10/17 an outage: caac contingency activate token-outage\n');
     expect(r.stdout).toContain('token-outage: Tokens cannot be issued.\n');
     expect(r.stdout).toMatch(/token-outage: active since \S+; 1 held/);
-    expect(r.stdout).toMatch(/Step 12\/14 .*token-outage/);
+    expect(r.stdout).toMatch(/Step 12\/17 .*token-outage/);
   });
 
   test('on a repository with no policies and no contingency set, says which steps it skips, and still exits 0', () => {
@@ -188,9 +207,9 @@ describe('caac demo --dir (bundled CLI)', () => {
     const r = spawnSync(process.execPath, [CLI, 'demo', '--dir', 'empty'], { cwd, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Step 4/14  someone edits the tenant in the portal: skipped, no policy of the repository is in the tenant to edit');
-    expect(r.stdout).toContain('Step 10/14 an outage: caac contingency activate … skipped, the repository defines no contingency set');
-    expect(r.stdout).toMatch(/Step 14\/14 .*\n[^]*: 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
+    expect(r.stdout).toContain('Step 4/17  someone edits the tenant in the portal: skipped, no policy of the repository is in the tenant to edit');
+    expect(r.stdout).toContain('Step 10/17 an outage: caac contingency activate … skipped, the repository defines no contingency set');
+    expect(r.stdout).toMatch(/Step 14\/17 .*\n[^]*: 1 copy in the tenant, id [0-9a-f-]+ \(its old id\)/);
   });
 
   test('a --dir that is not a folder is a usage error that names it, before any emulator starts', () => {

@@ -61,6 +61,9 @@ test('a tenant that matches the repository: no drift, the audit log is not read,
   expect(transition).toBe('clean');
   expect(Object.keys(requests.byEndpoint).filter((k) => k.includes('auditLogs'))).toEqual([]);
   expect(Object.keys(requests.byEndpoint).filter((k) => k.includes('deletedItems'))).toEqual([]);
+  // One paged list per kind, and the name look-ups plan makes anyway (in bulk).
+  expect(requests.byEndpoint).toMatchObject({ 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/identity/conditionalAccess/namedLocations': 1, 'GET /v1.0/policies/authenticationStrengthPolicies': 1 });
+  expect(requests.total).toBe(5); // + GET organization (the tenant's id) and one $batch of name look-ups
 });
 
 test('edits by named callers: each kind of drift, who did it, in one audit request', async () => {
@@ -79,10 +82,16 @@ test('edits by named callers: each kind of drift, who did it, in one audit reque
   });
 
   const before = emu.requests();
-  const { report, transition, state } = await drift();
+  const { report, transition, state, requests } = await drift();
   const spent = emu.requests();
   const audits = (spent.byEndpoint['GET /v1.0/auditLogs/directoryAudits'] ?? 0) - (before.byEndpoint['GET /v1.0/auditLogs/directoryAudits'] ?? 0);
   expect(audits).toBe(1);
+  // The clean run's five, plus one list of deleted policies (a repository policy is missing), one
+  // audit-log request for the four drifted objects, and the name look-ups of the missing policy's file.
+  expect(requests.byEndpoint['GET /v1.0/identity/conditionalAccess/deletedItems/policies']).toBe(1);
+  expect(requests.byEndpoint['GET /v1.0/identity/conditionalAccess/deletedItems/namedLocations']).toBeUndefined();
+  expect(requests.byEndpoint['GET /v1.0/auditLogs/directoryAudits']).toBe(1);
+  expect(requests.total).toBeLessThanOrEqual(8);
   expect(report.summary).toEqual({ changed: 2, added: 1, removed: 1, critical: 1, microsoftManaged: 0 });
   expect(report.failing).toBe(true);
   expect(transition).toBe('appeared');

@@ -28,7 +28,7 @@ describe('actions/backup/action.yml', () => {
       expect(step.env![`INPUT_${name.toUpperCase().replace(/-/g, '_')}`]).toBe(`\${{ inputs.${name} }}`);
     }
     for (const s of action.runs.steps) expect(s.run ?? '').not.toMatch(/\$\{\{/);
-    expect(Object.keys(action.inputs).sort()).toEqual(['api-version', 'auth', 'client-id', 'cloud', 'github-token', 'graph-url', 'ids', 'out', 'tenant-id']);
+    expect(Object.keys(action.inputs).sort()).toEqual(['api-version', 'auth', 'client-id', 'cloud', 'environment', 'github-token', 'graph-url', 'ids', 'out', 'tenant-id']);
     expect(action.inputs['out']!.default).toBe('conditional-access');
   });
 

@@ -47,7 +47,7 @@ describe('actions/plan (composite)', () => {
   };
 
   test('inputs and defaults', () => {
-    expect(Object.keys(meta.inputs ?? {})).toEqual(['dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'api-version', 'prune', 'comment', 'artifact-name']);
+    expect(Object.keys(meta.inputs ?? {})).toEqual(['dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'environment', 'api-version', 'prune', 'comment', 'artifact-name']);
     expect(meta.inputs?.['dir']?.default).toBe('conditional-access');
     expect(meta.inputs?.['github-token']?.default).toBe('${{ github.token }}');
     expect(meta.inputs?.['cloud']?.default).toBe('global');
@@ -76,6 +76,7 @@ describe('actions/plan (composite)', () => {
       'client-id': 'c1c1c1c1-0000-4000-8000-000000000001',
       auth: 'oidc',
       'graph-url': 'http://127.0.0.1:9999',
+      environment: 'prod',
       'api-version': 'beta',
       prune: 'true',
       comment: 'false',
@@ -94,6 +95,7 @@ describe('actions/plan (composite)', () => {
       INPUT_AUTH: 'oidc',
       INPUT_CLOUD: 'global',
       INPUT_GRAPH_URL: 'http://127.0.0.1:9999',
+      INPUT_ENVIRONMENT: 'prod',
       INPUT_API_VERSION: 'beta',
       INPUT_PRUNE: 'true',
       INPUT_COMMENT: 'false',

@@ -99,3 +99,9 @@ describe('neutralizeLogText (every sink)', () => {
     }
   });
 });
+
+test('an Azure Pipelines logging command (##vso[, any case) anywhere in a line is shown escaped', () => {
+  expect(neutralizeLogText('policy ##vso[task.setvariable variable=x]1 and ##VSO[task.complete result=Failed]')).toBe(
+    'policy ##vso\\u005btask.setvariable variable=x]1 and ##VSO\\u005btask.complete result=Failed]',
+  );
+});

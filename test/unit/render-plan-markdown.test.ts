@@ -35,6 +35,19 @@ describe('planCommentMarker', () => {
     expect(planCommentMarker('t', 'tenants\\prod')).toBe(planCommentMarker('t', 'tenants/prod'));
   });
 
+  test('an environment has its own comment: its marker is no other environment\'s, nor the one without', () => {
+    const none = planCommentMarker('t', 'conditional-access');
+    const ppe = planCommentMarker('t', 'conditional-access', 'ppe');
+    const ppe2 = planCommentMarker('t', 'conditional-access', 'ppe2');
+    expect(ppe).toBe('<!-- caac-plan tenant=t dir=conditional-access env=ppe -->');
+    for (const [a, b] of [[none, ppe], [ppe, ppe2], [ppe, none], [ppe2, ppe]]) expect(a!.includes(b!)).toBe(false);
+  });
+
+  test('a plan for an environment names it in the title', () => {
+    const md = renderPlanMarkdown({ ...load('changes.json'), environment: 'prod' });
+    expect(md.split('\n').slice(0, 2)).toEqual([expect.stringContaining(' env=prod -->'), expect.stringMatching(/^## caac plan: environment prod, tenant /)]);
+  });
+
   test('a folder cannot end the comment early', () => {
     const m = planCommentMarker('t', 'a --> <b>x</b>');
     expect(m.indexOf('-->')).toBe(m.length - 3);

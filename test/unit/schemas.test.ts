@@ -282,7 +282,7 @@ const goodSettings: { [key: string]: Json } = {
       deactivatedState: 'disabled',
     },
   },
-  rollout: { rings: [{ name: 'pilot', groups: ['group:CA Pilot'] }, { name: 'everyone' }] },
+  rollout: { rings: [{ name: 'pilot', include: ['group:CA Pilot'] }, { name: 'all' }], policies: { 'CA002 - Require MFA': { ring: 'pilot', since: '2026-01-05' } }, newPolicies: 'reportOnly', gates: { minDays: 7, maxFailureRate: 0.02, maxUsersBlocked: 0 } },
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -645,6 +645,6 @@ describe('settings schema', () => {
     expectInvalidAt('settings', { contingency: { a: { activate: ['x'], deactivatedState: 'enabled' } } }, '/contingency/a/deactivatedState', 'enum');
     expectInvalidAt('settings', { contingency: { 'MFA Outage': { activate: ['x'] } } }, '/contingency', 'additionalProperties');
     expectInvalidAt('settings', { contingency: { '-x': { activate: ['x'] } } }, '/contingency', 'additionalProperties');
-    expectInvalidAt('settings', { rollout: { rings: [{ groups: ['group:Pilot'] }] } }, '/rollout/rings/0', 'required');
+    expectInvalidAt('settings', { rollout: { rings: [{ include: ['group:Pilot'] }] } }, '/rollout/rings/0', 'required');
   });
 });
