@@ -75,8 +75,11 @@ async function measure(ctx, label, args, { cwd, expect = [0] } = {}) {
     peakRssMb: r.rssKb === undefined ? null : Math.round(r.rssKb / 1024),
     httpByEndpoint: http.byEndpoint, graphByEndpoint: graph.byEndpoint,
   };
+  // Plan logs its access impact: sign-ins of the matrix evaluated, how many change, and the time.
+  const impact = /access impact: (\d+) sign-ins evaluated, (\d+) change \((\d+) ms\)/.exec(`${r.stdout}\n${r.stderr}`);
+  if (impact) row.impact = { signIns: Number(impact[1]), changed: Number(impact[2]), ms: Number(impact[3]) };
   if (failed) console.log(`  ${label}: FAILED (exit ${r.status}): ${error}`);
-  console.log(`  ${label.padEnd(26)} ${String(row.wallMs).padStart(7)} ms  http ${String(row.http).padStart(4)}  graph ${String(row.graph).padStart(5)}  throttled ${String(throttled).padStart(3)}  floor ${row.floorS}s  ratio ${row.ratio ?? '-'}  rss ${row.peakRssMb} MB`);
+  console.log(`  ${label.padEnd(26)} ${String(row.wallMs).padStart(7)} ms  http ${String(row.http).padStart(4)}  graph ${String(row.graph).padStart(5)}  throttled ${String(throttled).padStart(3)}  floor ${row.floorS}s  ratio ${row.ratio ?? '-'}  rss ${row.peakRssMb} MB${row.impact ? `  impact ${row.impact.signIns} sign-ins, ${row.impact.changed} change, ${row.impact.ms} ms` : ''}`);
   return row;
 }
 
@@ -109,8 +112,10 @@ async function benchTenant(policies) {
       const repo = copyRepo(ids);
       editPolicies(repo, n);
       const planFile = join(work, `plan-${n}.json`);
-      const p = await runCli(['plan', '-d', repo, '-o', planFile, '--graph-url', emulator.url, '--rate-limit', String(rate)], { cwd: work });
-      if (p.status !== 0) throw new Error(`plan for apply N=${n} failed:\n${p.stderr}`);
+      // The plan of N changed policies: its access impact judges the matrix on both sides.
+      const p = await measure(ctx, `plan N=${n} changed (ids)`, ['plan', '-d', repo, '-o', planFile], { cwd: work });
+      rows.push(p);
+      if (p.failed) throw new Error(`plan for apply N=${n} failed: ${p.error}`);
       rows.push(await measure(ctx, `apply N=${n} (ids)`, ['apply', '--plan', planFile, '-d', repo, '--snapshot-dir', join(work, `snap-${n}`)], { cwd: work }));
     }
     // Restore undoes a 10-policy drift (or all the tenant has), then one policy alone.
@@ -207,6 +212,7 @@ async function main() {
       'http: HTTP requests the CLI sent (a $batch once); graph: Graph requests the emulator served, every $batch item counted (as Graph throttles them).',
       'throttled: requests on identity/conditionalAccess/*; floor: (throttled - 429s) / rate; ratio: wall / floor.',
       'model rows are computed from the peers\' documented calls on the same tenant, not run.',
+      'impact: the plan\'s access impact (sign-ins of the matrix evaluated before and after, how many change, its time in ms), from the line plan logs.',
     ],
     rows,
     coldStart,

@@ -32,6 +32,7 @@ export async function applyAction(inputs: ActionInputs, ports: ActionPorts): Pro
   const source = reviewedPlanSource(filePolicyStore(inputs.dir), graph, inputs.dir, chosen?.environment);
   const outcome = await runApply(plan, { tenant: graph.tenant, snapshots: fileSnapshotStore(snapshotDir), source }, {
     allowDelete: inputs.allowDelete,
+    acceptImpact: inputs.acceptImpact,
     endContingency: inputs.endContingency,
     onlyExpiries: inputs.onlyExpiries,
     keepGoing: inputs.keepGoing,

@@ -35,6 +35,8 @@ export interface ActionInputs {
   /** apply: the plan file to apply. */
   planFile?: string;
   allowDelete: boolean;
+  /** apply: accept a plan whose Access impact blocks sign-ins that are not blocked today. */
+  acceptImpact: boolean;
   /** apply: write the declared state of the policies an active contingency set holds. */
   endContingency: boolean;
   /** apply: refuse a plan with any change other than ended exceptions' removals (input only-expiries). */
@@ -70,6 +72,7 @@ export function parseInputs(env: Env): ActionInputs {
     artifactName: readInput(env, 'artifact-name') ?? 'caac-plan',
     planFile: readInput(env, 'plan-file'),
     allowDelete: readBooleanInput(env, 'allow-delete', false),
+    acceptImpact: readBooleanInput(env, 'accept-impact', false),
     endContingency: readBooleanInput(env, 'end-contingency', false),
     onlyExpiries: readBooleanInput(env, 'only-expiries', false),
     keepGoing: readBooleanInput(env, 'keep-going', false),

@@ -86,6 +86,7 @@ export async function applyTask(): Promise<TaskOutcome> {
   const planFile = resolve(workingDirectory(), requiredInput('planFile'));
   const args = ['apply', '--plan', planFile, '--dir', dir];
   if (booleanInput('allowDelete', false)) args.push('--allow-delete');
+  if (booleanInput('acceptImpact', false)) args.push('--accept-impact');
   if (booleanInput('endContingency', false)) args.push('--end-contingency');
   if (booleanInput('keepGoing', false)) args.push('--keep-going');
   const snapshots = stringInput('snapshotDirectory');

@@ -25,6 +25,7 @@ interface ApplyFlags extends ConnectionFlags {
   dir: string;
   autoApprove?: boolean;
   allowDelete?: boolean;
+  acceptImpact?: boolean;
   endContingency?: boolean;
   keepGoing?: boolean;
   snapshotDir?: string;
@@ -41,6 +42,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('-d, --dir <dir>', 'the repository folder: --plan makes the plan again from it and refuses one made from other documents; --auto-approve plans it', DEFAULT_ROOT)
     .option('--auto-approve', 'plan and apply in one go, without a reviewed plan file (for local use)')
     .option('--allow-delete', 'carry out the deletions the plan holds (refused otherwise)')
+    .option('--accept-impact', "apply a plan whose Access impact blocks sign-ins that are not blocked today (refused otherwise; emergency accounts are never accepted)")
     .option('--end-contingency', 'also write the declared state of the policies an active contingency set holds, ending the contingency (without it they keep their contingency state)')
     .option('--keep-going', 'go on past a failed operation (default: stop at the first)')
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
@@ -92,6 +94,7 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
     source: flags.plan ? reviewedPlanSource(store, graph, flags.dir, chosen?.environment) : madeHereSource(store, flags.dir, { snapshot: planned }),
     snapshotDir: flags.snapshotDir,
     allowDelete: flags.allowDelete ?? false,
+    acceptImpact: flags.acceptImpact ?? false,
     keepGoing: flags.keepGoing ?? false,
     endContingency: flags.endContingency ?? false,
     confirmTimeoutMs: confirmTimeout,
@@ -107,11 +110,12 @@ async function applyAction(flags: ApplyFlags): Promise<number> {
 export async function applyAndReport(
   plan: Plan,
   tenant: Tenant,
-  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number; onlyExpiries?: boolean },
+  options: { source: PlanSource; snapshotDir?: string; allowDelete: boolean; acceptImpact?: boolean; keepGoing: boolean; endContingency: boolean; confirmTimeoutMs?: number; onlyExpiries?: boolean },
 ): Promise<number> {
   const snapshotDir = options.snapshotDir ?? defaultSnapshotDir(process.env, new Date(), undefined, plan.environment);
   const outcome = await runApply(plan, { tenant, snapshots: fileSnapshotStore(snapshotDir), source: options.source }, {
     allowDelete: options.allowDelete,
+    ...(options.acceptImpact === undefined ? {} : { acceptImpact: options.acceptImpact }),
     endContingency: options.endContingency,
     keepGoing: options.keepGoing,
     confirmTimeoutMs: options.confirmTimeoutMs,

@@ -405,7 +405,9 @@ const promote: DemoStep = async (c, n) => {
     c.show(renderPlanText(outcome.plan));
     if (hasChanges(outcome.plan)) {
       const snapshots = fileSnapshotStore(c.tempFolder('caac-demo-snapshot-'));
-      const applied = await runApply(outcome.plan, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(dir), graph, dir, chosen.environment) }, { allowDelete: false, keepGoing: false, log: lineLogger(c.show) });
+      // The second tenant gets the reviewed set for the first time: its access impact (legacy
+      // clients blocked, …) is in the plan above and accepted, as a pipeline does with accept-impact.
+      const applied = await runApply(outcome.plan, { tenant: graph.tenant, snapshots, source: reviewedPlanSource(filePolicyStore(dir), graph, dir, chosen.environment) }, { allowDelete: false, keepGoing: false, acceptImpact: true, log: lineLogger(c.show) });
       c.show(renderApplyText(applied));
       if (!applySucceeded(applied)) c.failures.push('the promotion to the second tenant did not apply cleanly');
     }

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   backup: async () => (await import('./backup-command.js')).registerBackup,
   contingency: async () => (await import('./contingency-command.js')).registerContingency,
   'what-if': async () => (await import('./what-if-command.js')).registerWhatIf,
+  coverage: async () => (await import('./coverage-command.js')).registerCoverage,
+  docs: async () => (await import('./coverage-command.js')).registerDocs,
   exceptions: async () => (await import('./exceptions-command.js')).registerExceptions,
   drift: async () => (await import('./drift-command.js')).registerDrift,
   rollout: async () => (await import('./rollout-command.js')).registerRollout,

@@ -15,6 +15,7 @@ import { executeOperations } from '../apply/execute.js';
 import { concurrentTwins, removeTwins, twinsOf } from '../apply/concurrent-twins.js';
 import { type OperationResult } from '../model/outcomes.js';
 import { planSafetyProblems } from '../apply/guards.js';
+import { impactRefusal } from '../apply/impact-guard.js';
 import { DEFAULT_CONFIRM_TIMEOUT_MS, pollUntil, seconds, type ConfirmOptions } from '../apply/poll.js';
 import { contingencyConflicts, HELD_DELETE, releaseHeld, type HeldPolicy } from '../plan/contingency-hold.js';
 import { SafetyError, StalePlanError } from '../errors.js';
@@ -43,6 +44,8 @@ export interface ApplyOptions {
    * set's policies as they are and refuses a plan that would change them.
    */
   endContingency?: boolean;
+  /** Apply a plan whose Access impact blocks sign-ins that are not blocked today (--accept-impact); emergency accounts never. */
+  acceptImpact?: boolean;
   /**
    * How long to look for the result of a create or restore whose answer was lost, and to read the
    * tenant back until it matches; default 60 s (--confirm-timeout). `confirm` tunes the polling (tests).
@@ -68,8 +71,10 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const options: ApplyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
+  // A restore's source accepts new blocks (it brings back rules the tenant had); emergency blocks never.
+  const acceptImpact = options.acceptImpact ?? (ports.source.kind === 'made-here' && ports.source.acceptImpact === true);
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
-  refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete);
+  refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, acceptImpact);
   checkDocuments(reviewed, ports.source);
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
 
@@ -112,7 +117,7 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
   }
   const plan = settleHeldPolicies(remade, endContingency, silentLogger);
-  refuseUnsafe(plan, options.allowDelete);
+  refuseUnsafe(plan, options.allowDelete, acceptImpact);
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(plan);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
@@ -194,7 +199,7 @@ function writeSnapshot(work: readonly PlanOperation[], live: TenantSnapshot, sna
 }
 
 /** Lockout, break-glass (the plan's guards) and deletions without --allow-delete: refused before any write. */
-function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
+function refuseUnsafe(plan: Plan, allowDelete: boolean, acceptImpact = false): void {
   const safety = planSafetyProblems(plan);
   // One problem a line; names in them come from files and the tenant, so each is escaped whole.
   if (safety.length) throw new SafetyError(`apply refuses this plan:\n  ${safety.map(escapeLogValue).join('\n  ')}\nFix the repository and make the plan again.`);
@@ -204,6 +209,8 @@ function refuseUnsafe(plan: Plan, allowDelete: boolean): void {
       `the plan deletes ${deletes.length} object(s) (${deletes.map((d) => `"${escapeLogValue(d.displayName)}"`).join(', ')}): nothing was changed. Pass --allow-delete (input allow-delete) to apply deletions.`,
     );
   }
+  const impact = impactRefusal(plan, acceptImpact);
+  if (impact) throw new SafetyError(`apply refuses this plan: ${impact.split('\n').map(escapeLogValue).join('\n')}`);
 }
 
 /**

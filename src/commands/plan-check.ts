@@ -36,6 +36,8 @@ export type PlanSource =
 export interface MadeHereRead {
   kinds?: readonly DocumentKind[];
   snapshot?: TenantSnapshot;
+  /** A restore: new blocks are accepted (it brings back rules the tenant had); emergency blocks never. */
+  acceptImpact?: boolean;
 }
 
 const documentsOf = (store: PolicyStore) => (): DocumentsDigest & { commit?: string } => {

@@ -16,6 +16,7 @@ import { emergencyAccessScope } from '../model/emergency-access.js';
 import { emergencyAccessPlanWarning } from '../plan/emergency-access-warning.js';
 import { allContingencySets, contingencyPolicyNames } from '../contingency/convention.js';
 import { holdActiveContingency } from '../plan/contingency-hold.js';
+import { planAccessImpact } from '../impact/plan-impact.js';
 import { emergencyAccessMode } from '../model/settings.js';
 import type { Directory } from '../ports/directory.js';
 import type { Tenant } from '../ports/tenant.js';
@@ -123,6 +124,10 @@ export async function runPlan(store: PolicyStore, ports: { tenant: Tenant; direc
   // apply --end-contingency writes the declared one): the outage is not undone by a merge.
   const contingency = allContingencySets(settings, contingencyPolicyNames(repo.documents, snapshot));
   Object.assign(plan, holdActiveContingency(plan, contingency.sets, snapshot));
+  // Who gains or loses access: the sign-in matrix judged before and after (apply refuses new blocks).
+  const impactStarted = Date.now();
+  plan.impact = planAccessImpact(plan, snapshot);
+  log.info(`access impact: ${plan.impact.signIns} sign-ins evaluated, ${plan.impact.changed} change (${Date.now() - impactStarted} ms)`);
 
   if (options.checkSecurityDefaults ?? true) await checkSecurityDefaults(plan, ports.tenant, resolution.documents);
   plan.requests = requestsSince(before, ports.tenant.requests());

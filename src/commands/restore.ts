@@ -86,7 +86,7 @@ function restoreKinds(backup: PolicyStore, options: Pick<RestoreOptions, 'only'>
 export function restoreSource(store: PolicyStore, options: Pick<RestoreOptions, 'from' | 'only'>, snapshot?: TenantSnapshot): PlanSource {
   const backup = restoreStore(store, options);
   const kinds = restoreKinds(backup, options);
-  return madeHereSource(backup, options.from, { ...(kinds ? { kinds } : {}), ...(snapshot ? { snapshot } : {}) });
+  return madeHereSource(backup, options.from, { ...(kinds ? { kinds } : {}), ...(snapshot ? { snapshot } : {}), acceptImpact: true });
 }
 
 /**

@@ -139,6 +139,8 @@ export interface Plan {
   guards?: { users: string[]; groups: string[]; exemptPolicies: string[] };
   /** Contingency sets and the policies the plan holds because a set is active in the tenant. */
   contingency?: PlanContingency;
+  /** Who gains or loses access (src/impact/access-impact.ts); apply refuses new blocks it was not told to accept. */
+  impact?: PlanImpact;
   /** Staged rollout: each policy's ring, what the plan narrowed, what advancing changes (caac.yml rollout). */
   rollout?: import('./rollout.js').PlanRollout;
   /**
@@ -146,6 +148,36 @@ export interface Plan {
    * plan again from its folder and refuses one made from other documents or that differs.
    */
   source?: PlanSourceRecord;
+}
+
+export type ImpactChange = 'blocked' | 'unblocked' | 'requirements';
+
+/** Sign-ins of the matrix that change the same way, counted, with who they are and one example. */
+export interface PlanImpactGroup {
+  change: ImpactChange;
+  /** Requirements (grant and session controls) gained and lost; empty for block changes. */
+  gained: string[];
+  lost: string[];
+  /** The policies that block them after the change (blocked), or blocked them before (unblocked). */
+  blockedBy: string[];
+  signIns: number;
+  /** Who they are, each once (`member of group:Finance`). */
+  who: string[];
+  /** Some of them are emergency-access accounts. */
+  emergency: boolean;
+  example: string;
+}
+
+export interface PlanImpact {
+  /** Sign-ins of the matrix (each judged against both sides, or skipped when no changed policy could apply). */
+  signIns: number;
+  /** Sign-ins whose result changes. */
+  changed: number;
+  /** Sign-ins that were not blocked and become blocked. */
+  newlyBlocked: number;
+  /** Of those, sign-ins of emergency-access accounts. */
+  emergencyBlocked: number;
+  groups: PlanImpactGroup[];
 }
 
 export interface PlanSourceRecord {

@@ -10,6 +10,7 @@ import type { Plan, PlanOperation, PlanWarning, PlanWarningKind } from '../model
 import { VERSION } from '../version.js';
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import { contingencyMarkdown } from './plan-contingency.js';
+import { impactMarkdown } from './plan-impact.js';
 import { exceptionNotes } from './exception-notes.js';
 import { rolloutMarkdown } from './plan-rollout.js';
 import { WARNING_TITLES, changedOperations, deleteStepLines, displayedChanges, guardNote, formatJson, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
@@ -185,6 +186,8 @@ interface ReportParts {
   head: string;
   warningLines: string[];
   contingency: string;
+  /** Access impact: who gains or loses access (bounded in size). */
+  impact: string;
   changesHeading: string;
   /** One block per changed object, in order, rendered only while they could still fit. */
   blocks: string[];
@@ -225,6 +228,7 @@ function reportParts(plan: Plan, maxLength: number): ReportParts {
     head,
     warningLines: orderedWarnings(plan).map((w) => warningLine(w)),
     contingency: contingencyMarkdown(plan) + rolloutMarkdown(plan),
+    impact: impactMarkdown(plan),
     changesHeading: changed.length > 0 ? '### Changes\n' : `${md(noChangesLine(plan))}\n`,
     blocks,
     changed: changed.length,
@@ -261,6 +265,7 @@ function assembleReport(parts: ReportParts, cut: ReportCut): string {
   const out = [parts.head];
   if (parts.warningLines.length > 0) out.push('### ⚠️ Warnings\n', parts.warningLines.slice(0, cut.warnings).join('\n'), '');
   if (parts.contingency) out.push(parts.contingency);
+  if (parts.impact) out.push(parts.impact);
   out.push(parts.changesHeading, ...parts.blocks.slice(0, cut.blocks));
   if (cut.note !== undefined) out.push(cut.note);
   else if (parts.unmanaged) out.push(parts.unmanaged);

@@ -6,6 +6,7 @@ import type { JsonValue } from '../model/documents.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { ACTION_SIGNS, WARNING_TITLES, changedOperations, compactJson, deleteStepLines, displayedChanges, guardNote, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { contingencyTextLines } from './plan-contingency.js';
+import { impactTextLines } from './plan-impact.js';
 import { exceptionNotes } from './exception-notes.js';
 import { rolloutTextLines } from './plan-rollout.js';
 import { escapeLogValue } from '../model/log-text.js';
@@ -44,6 +45,7 @@ export function renderPlanText(plan: Plan): string {
     for (const w of warnings) out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${escapeLogValue(w.message)}`);
   }
   out.push(...contingencyTextLines(plan));
+  out.push(...impactTextLines(plan));
   out.push(...rolloutTextLines(plan));
 
   const changed = changedOperations(plan);

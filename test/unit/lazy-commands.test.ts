@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { commandsFor, loadCommand } from '../../src/cli/lazy-commands.js';
 
-const ALL = ['init', 'validate', 'new', 'plan', 'apply', 'restore', 'backup', 'contingency', 'what-if', 'exceptions', 'drift', 'rollout', 'emulator', 'demo'];
+const ALL = ['init', 'validate', 'new', 'plan', 'apply', 'restore', 'backup', 'contingency', 'what-if', 'coverage', 'docs', 'exceptions', 'drift', 'rollout', 'emulator', 'demo'];
 
 describe('which commands caac loads for a command line', () => {
   test('the command named, and only it', () => {
