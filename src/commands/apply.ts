@@ -71,12 +71,14 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const options: ApplyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
-  // A restore's source accepts new blocks (it brings back rules the tenant had); emergency blocks never.
-  const acceptImpact = options.acceptImpact ?? (ports.source.kind === 'made-here' && ports.source.acceptImpact === true);
+  // New blocks are accepted from a restore (it brings back rules the tenant had) and from a plan of
+  // ended exceptions only (each end date was reviewed with its exception: the person it spared is
+  // covered again, as agreed). Emergency blocks never.
+  const acceptImpact = options.acceptImpact ?? (options.onlyExpiries === true || (ports.source.kind === 'made-here' && ports.source.acceptImpact === true));
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
+  if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
   refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, acceptImpact);
   checkDocuments(reviewed, ports.source);
-  if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
 
   const outcome = (results: OperationResult[], rest: Partial<ApplyOutcome> = {}): ApplyOutcome => ({
     results,
@@ -117,8 +119,8 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
     return notAttempted(`the plan could not be made again to check it (${messageOf(e)}): nothing was changed`, e);
   }
   const plan = settleHeldPolicies(remade, endContingency, silentLogger);
-  refuseUnsafe(plan, options.allowDelete, acceptImpact);
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(plan);
+  refuseUnsafe(plan, options.allowDelete, acceptImpact);
   const work = plan.operations.filter((op) => op.action !== 'noop');
   // Against the tenant as it is now, whatever the plan file says (it may be edited by hand).
   if (!endContingency) refuseToUndoContingency(plan, live);

@@ -34,7 +34,7 @@ function booleanInputs(actionYml: string): string[] {
 }
 
 const COMPOSITES: Record<string, string[]> = {
-  apply: ['allow-delete', 'end-contingency', 'only-expiries', 'keep-going'],
+  apply: ['allow-delete', 'accept-impact', 'end-contingency', 'only-expiries', 'keep-going'],
   backup: ['ids'],
   'contingency-toggle': ['dry-run'],
   drift: ['issue'],
@@ -42,7 +42,7 @@ const COMPOSITES: Record<string, string[]> = {
   rollout: ['dry-run'],
   validate: [],
 };
-const ROOT = ['prune', 'comment', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going', 'issue'];
+const ROOT = ['prune', 'comment', 'allow-delete', 'accept-impact', 'end-contingency', 'only-expiries', 'keep-going', 'issue'];
 /** What each action needs besides the boolean to get as far as writing, were the boolean accepted. */
 const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   apply: { 'plan-file': 'no-such-plan.json' },
@@ -52,7 +52,7 @@ const COMPOSITE_INPUTS: Record<string, Record<string, string>> = {
   plan: { comment: 'false' },
   rollout: {},
 };
-const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply', issue: 'drift' };
+const ROOT_COMMAND: Record<string, string> = { prune: 'plan', comment: 'plan', 'allow-delete': 'apply', 'accept-impact': 'apply', 'end-contingency': 'apply', 'only-expiries': 'apply', 'keep-going': 'apply', issue: 'drift' };
 /** `ture`, `1`, `on`… are in the unit tests of the parser and the dry-run cases below. */
 const BAD = ['yes', ''];
 
