@@ -224,7 +224,8 @@ test('--only-expiries refuses, before any write, a plan with anything else in it
 
   // An active exception (an addition) is no expiry either.
   writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
-  settings(TRAVEL.replace('2026-03-20', '2026-03-30').replace('CA005 - Block access from blocked countries', 'CA001 - Block legacy authentication'));
+  // (CA005's entry stays, ended: its removal is an expiry, and the block it brings back is accepted.)
+  settings(TRAVEL + TRAVEL.replace('exceptions:\n', '').replace('2026-03-20', '2026-03-30').replace('CA005 - Block access from blocked countries', 'CA001 - Block legacy authentication'));
   await expect(apply(await planned(ENDED), true)).rejects.toThrow(/CA001[^\n]*no exception of it has ended/);
 });
 

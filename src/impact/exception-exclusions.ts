@@ -1,0 +1,84 @@
+/**
+ * Who caac.yml's exceptions leave out, as the impact engine sees it: one person, group or role per
+ * policy, in the terms the policies hold (ids in a plan, references offline). A sign-in "comes
+ * from an exception" when its identity is the one left out and that policy applies to it on one
+ * side and not on the other; a value the policy file excludes itself (permanently) is never one of
+ * these, since an exception adds only what the file does not already exclude. Pure.
+ */
+import type { JsonObject } from '../model/documents.js';
+import type { PlanImpactException } from '../model/plan.js';
+import type { Evaluation } from './evaluation.js';
+import type { SignIn } from './sign-in.js';
+import { objectAt, sameRef, stringsAt } from './values.js';
+
+export interface ExceptionExclusion {
+  /** The policy's displayName. */
+  policy: string;
+  kind: 'user' | 'group' | 'role';
+  /** The id or reference, as the policy's exclusion list holds it. */
+  value: string;
+  until: string;
+  reason: string;
+  /** The exception has ended (the plan removes the exclusion). */
+  ended?: boolean;
+}
+
+const LIST: Record<ExceptionExclusion['kind'], string> = { user: 'excludeUsers', group: 'excludeGroups', role: 'excludeRoles' };
+
+/** The exclusions whose person, group or role is this sign-in's identity. */
+export function exclusionsOf(signIn: SignIn, exclusions: readonly ExceptionExclusion[]): ExceptionExclusion[] {
+  const who = signIn.identity;
+  if (who.kind !== 'user') return [];
+  return exclusions.filter((x) => (x.kind === 'user' ? sameRef(x.value, who.user) : (x.kind === 'group' ? who.groups : who.roles).some((v) => sameRef(v, x.value))));
+}
+
+/** Those of the sign-in's exclusions whose policy applies on exactly one side (the exception made the difference). */
+export function decisiveExclusions(signIn: SignIn, exclusions: readonly ExceptionExclusion[], before: Evaluation, after: Evaluation): ExceptionExclusion[] {
+  return exclusionsOf(signIn, exclusions).filter((x) => before.applied.includes(x.policy) !== after.applied.includes(x.policy));
+}
+
+/** For the plan file and the reports: who (labelled), the policy, until, why. */
+export function impactExceptions(exclusions: readonly ExceptionExclusion[], label: (id: string) => string): PlanImpactException[] {
+  const seen = new Set<string>();
+  const out: PlanImpactException[] = [];
+  for (const x of exclusions) {
+    const e: PlanImpactException = { who: label(x.value), policy: x.policy, until: x.until, reason: x.reason, ...(x.ended ? { ended: true } : {}) };
+    const key = JSON.stringify(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out.sort((a, b) => a.who.localeCompare(b.who) || a.policy.localeCompare(b.policy));
+}
+
+/**
+ * The policies as their files (and the break-glass guard) write them: each active exclusion taken
+ * back out of its policy's list. Only values an exception added are listed, so nothing the file
+ * excludes itself is removed.
+ */
+export function withoutExceptions(policies: readonly JsonObject[], exclusions: readonly ExceptionExclusion[]): JsonObject[] {
+  const active = exclusions.filter((x) => !x.ended);
+  if (active.length === 0) return [...policies];
+  return policies.map((p) => {
+    const mine = active.filter((x) => x.policy === p['displayName']);
+    if (mine.length === 0) return p;
+    const conditions = objectAt(p['conditions']) ?? {};
+    const users = { ...(objectAt(conditions['users']) ?? {}) };
+    for (const x of mine) users[LIST[x.kind]] = stringsAt(users[LIST[x.kind]]).filter((v) => !sameRef(v, x.value));
+    return { ...p, conditions: { ...conditions, users } };
+  });
+}
+
+/**
+ * A group of new blocks that comes only from exceptions ending: the policy file's own rule returns
+ * on the date the reviewed exception set. Apply accepts it without --accept-impact (so the daily
+ * expiry runs unattended); a block of an emergency account is refused all the same.
+ */
+export function onlyEndedExceptions(group: { exceptions?: readonly PlanImpactException[] | undefined }): boolean {
+  return (group.exceptions?.length ?? 0) > 0 && group.exceptions!.every((e) => e.ended === true);
+}
+
+/** New blocks apply refuses without --accept-impact: those not from an exception ending. */
+export function refusableBlocks(groups: ReadonlyArray<{ change: string; signIns: number; exceptions?: readonly PlanImpactException[] | undefined }>): number {
+  return groups.filter((g) => g.change === 'blocked' && !onlyEndedExceptions(g)).reduce((n, g) => n + g.signIns, 0);
+}
