@@ -19,6 +19,7 @@ import type { Tenant } from '../ports/tenant.js';
 import type { LiveSignIn, WhatIf } from '../ports/what-if.js';
 import { labelOf } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
+import { withExceptions } from '../impact/exception-exclusions.js';
 
 export type { CoverageResult, PolicySet } from '../impact/coverage.js';
 
@@ -38,13 +39,20 @@ function idsIn(value: unknown, out: Set<string>): void {
   else if (typeof value === 'object' && value !== null) Object.values(value).forEach((v) => idsIn(v, out));
 }
 
-export async function loadPolicySet(source: PolicySetSource): Promise<PolicySet> {
+/**
+ * The repository's set is what plan would deploy: the files' policies with caac.yml's exceptions
+ * active at `now` laid over them (references compared as strings, as plan compares ids), and those
+ * exceptions' exclusions listed apart. The tenant's set is as deployed (its exclusions are ids, and
+ * which of them an exception added is known only to a plan).
+ */
+export async function loadPolicySet(source: PolicySetSource, options: { now?: Date } = {}): Promise<PolicySet> {
   if (source.kind === 'repository') {
     const repo = source.store.load();
     const errors = repo.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0) throw new ConfigurationError(`the repository has ${errors.length} file(s) that do not load (first: ${errors[0]!.file}:${errors[0]!.line} ${errors[0]!.message}); run caac validate`);
     const of = (kind: string): JsonObject[] => repo.documents.filter((d) => d.kind === kind).map((d) => d.value);
-    return { source: 'repository', policies: of('policy'), namedLocations: of('namedLocation'), emergency: emergencyOf(source.store), labels: {} };
+    const applied = withExceptions(of('policy'), readSettings(repo.settings).exceptions ?? [], options.now ?? new Date());
+    return { source: 'repository', policies: applied.policies, namedLocations: of('namedLocation'), emergency: emergencyOf(source.store), labels: {}, ...(applied.exclusions.length ? { exceptions: applied.exclusions } : {}) };
   }
   const before = source.tenant.requests();
   const snapshot = await source.tenant.read(['policy', 'namedLocation']);
@@ -126,9 +134,10 @@ async function liveCheck(set: PolicySet, whatIf: WhatIf, options: { ordinaryUser
   return out;
 }
 
-export async function runCoverage(source: PolicySetSource, options: { whatIf?: WhatIf; ordinaryUser?: string; liveLimit?: number } = {}): Promise<CoverageResult> {
-  const set = await loadPolicySet(source);
-  const report = coverage({ policies: set.policies, namedLocations: set.namedLocations, emergency: set.emergency, label: labeller(set) });
+/** `now`: which of caac.yml's exceptions are active (the repository's set); the clock when not given. */
+export async function runCoverage(source: PolicySetSource, options: { whatIf?: WhatIf; ordinaryUser?: string; liveLimit?: number; now?: Date } = {}): Promise<CoverageResult> {
+  const set = await loadPolicySet(source, options.now ? { now: options.now } : {});
+  const report = coverage({ policies: set.policies, namedLocations: set.namedLocations, emergency: set.emergency, label: labeller(set), ...(set.exceptions ? { exceptions: set.exceptions } : {}) });
   if (!options.whatIf) return { set, report };
   if (source.kind !== 'tenant') throw new ConfigurationError('coverage --live compares with the policies deployed in the tenant: add --tenant');
   const live = await liveCheck(set, options.whatIf, { ordinaryUser: options.ordinaryUser, limit: options.liveLimit ?? 200 });

@@ -5,7 +5,9 @@
  * side and not on the other; a value the policy file excludes itself (permanently) is never one of
  * these, since an exception adds only what the file does not already exclude. Pure.
  */
+import { endOf, excludedRefs, isActive, policyMatcher } from '../exceptions/exception-entry.js';
 import type { JsonObject } from '../model/documents.js';
+import type { ExceptionEntry } from '../model/settings.js';
 import type { PlanImpactException } from '../model/plan.js';
 import type { Evaluation } from './evaluation.js';
 import type { SignIn } from './sign-in.js';
@@ -81,4 +83,36 @@ export function onlyEndedExceptions(group: { exceptions?: readonly PlanImpactExc
 /** New blocks apply refuses without --accept-impact: those not from an exception ending. */
 export function refusableBlocks(groups: ReadonlyArray<{ change: string; signIns: number; exceptions?: readonly PlanImpactException[] | undefined }>): number {
   return groups.filter((g) => g.change === 'blocked' && !onlyEndedExceptions(g)).reduce((n, g) => n + g.signIns, 0);
+}
+
+/**
+ * caac.yml's exceptions laid over the repository's policies as their files write them (offline:
+ * references, compared as strings, as plan compares ids): each exception active at `now` adds to
+ * the policies it names the references their files do not already exclude, after the files' own,
+ * as plan does. An entry whose `until` does not parse is left to validate, which refuses it.
+ */
+export function withExceptions(policies: readonly JsonObject[], entries: readonly ExceptionEntry[], now: Date): { policies: JsonObject[]; exclusions: ExceptionExclusion[] } {
+  const exclusions: ExceptionExclusion[] = [];
+  const out = policies.map((p) => ({ ...p }));
+  for (const entry of entries) {
+    const end = endOf(entry.until);
+    if (end === undefined || !isActive(end, now)) continue;
+    const matches = policyMatcher(entry.policy);
+    const refs = excludedRefs(entry);
+    out.forEach((p, i) => {
+      const name = typeof p['displayName'] === 'string' ? p['displayName'] : undefined;
+      if (!matches(name)) return;
+      const conditions = { ...(objectAt(p['conditions']) ?? {}) };
+      const users = { ...(objectAt(conditions['users']) ?? {}) };
+      for (const kind of ['user', 'group', 'role'] as const) {
+        const list = stringsAt(users[LIST[kind]]);
+        const added = refs[`${kind}s`].filter((r, k, all) => !list.some((v) => sameRef(v, r)) && all.findIndex((o) => sameRef(o, r)) === k);
+        if (added.length === 0) continue;
+        users[LIST[kind]] = [...list, ...added];
+        added.forEach((value) => exclusions.push({ policy: name!, kind, value, until: entry.until.trim(), reason: entry.reason?.trim() ?? '' }));
+      }
+      out[i] = { ...p, conditions: { ...conditions, users } };
+    });
+  }
+  return { policies: out, exclusions };
 }
