@@ -4,15 +4,15 @@
  * reason, a permanent exclusion (the file's own) is never reported as an exception, and a new block
  * that only an exception's end brings back is accepted by apply. Pure: no clock, no tenant.
  */
-import { accessImpact } from '../../src/impact/access-impact.js';
-import { coverage } from '../../src/impact/coverage.js';
-import { withExceptions, withoutExceptions, type ExceptionExclusion } from '../../src/impact/exception-exclusions.js';
-import { signInMatrix } from '../../src/impact/matrix.js';
-import { impactRefusal } from '../../src/apply/impact-guard.js';
-import type { JsonObject } from '../../src/model/documents.js';
-import type { Plan } from '../../src/model/plan.js';
-import { impactMarkdown, impactTextLines } from '../../src/render/plan-impact.js';
-import { renderCoverage } from '../../src/render/coverage-report.js';
+import { accessImpact } from '../../../src/impact/access-impact.js';
+import { coverage } from '../../../src/impact/coverage.js';
+import { withExceptions, withoutExceptions, type ExceptionExclusion } from '../../../src/impact/exception-exclusions.js';
+import { signInMatrix } from '../../../src/impact/matrix.js';
+import { impactRefusal } from '../../../src/apply/impact-guard.js';
+import type { JsonObject } from '../../../src/model/documents.js';
+import type { Plan } from '../../../src/model/plan.js';
+import { impactMarkdown, impactTextLines } from '../../../src/render/plan-impact.js';
+import { renderCoverage } from '../../../src/render/coverage-report.js';
 
 const ALEX = 'user:alex@contoso.com';
 const PERM = 'user:scanner@contoso.com';
