@@ -94,9 +94,7 @@ export function refusableBlocks(groups: ReadonlyArray<{ change: string; signIns:
 export function withExceptions(policies: readonly JsonObject[], entries: readonly ExceptionEntry[], now: Date): { policies: JsonObject[]; exclusions: ExceptionExclusion[] } {
   const exclusions: ExceptionExclusion[] = [];
   const out = policies.map((p) => ({ ...p }));
-  for (const entry of entries) {
-    const end = endOf(entry.until);
-    if (end === undefined || !isActive(end, now)) continue;
+  for (const entry of activeEntries(entries, now)) {
     const matches = policyMatcher(entry.policy);
     const refs = excludedRefs(entry);
     out.forEach((p, i) => {
@@ -115,4 +113,49 @@ export function withExceptions(policies: readonly JsonObject[], entries: readonl
     });
   }
   return { policies: out, exclusions };
+}
+
+/** caac.yml's entries active at `now`, with their references by list. */
+export function activeEntries(entries: readonly ExceptionEntry[], now: Date): ExceptionEntry[] {
+  return entries.filter((e) => {
+    const end = endOf(e.until);
+    return end !== undefined && isActive(end, now);
+  });
+}
+
+/**
+ * The same exclusions found in the tenant's policies as deployed (ids): an active entry's person,
+ * resolved to its id by `idOf`, in the exclusion list of a policy the entry names, unless the
+ * repository's file of that policy (by displayName) excludes them itself (by reference or id): then
+ * the exclusion is the file's own, permanent.
+ */
+export function deployedExclusions(
+  tenantPolicies: readonly JsonObject[],
+  entries: readonly ExceptionEntry[],
+  now: Date,
+  idOf: (kind: ExceptionExclusion['kind'], ref: string) => string | undefined,
+  filePolicies: readonly JsonObject[],
+): ExceptionExclusion[] {
+  const out: ExceptionExclusion[] = [];
+  for (const entry of activeEntries(entries, now)) {
+    const matches = policyMatcher(entry.policy);
+    const refs = excludedRefs(entry);
+    for (const p of tenantPolicies) {
+      const name = typeof p['displayName'] === 'string' ? p['displayName'] : undefined;
+      if (!matches(name)) continue;
+      const deployed = objectAt(objectAt(p['conditions'])?.['users']);
+      const file = filePolicies.find((f) => typeof f['displayName'] === 'string' && sameRef(f['displayName'], name!));
+      const own = objectAt(objectAt(file?.['conditions'])?.['users']);
+      for (const kind of ['user', 'group', 'role'] as const) {
+        for (const ref of refs[`${kind}s`]) {
+          const id = idOf(kind, ref);
+          const value = id === undefined ? undefined : stringsAt(deployed?.[LIST[kind]]).find((v) => sameRef(v, id));
+          if (value === undefined || stringsAt(own?.[LIST[kind]]).some((v) => sameRef(v, ref) || sameRef(v, id!))) continue;
+          if (out.some((x) => x.policy === name && sameRef(x.value, value))) continue;
+          out.push({ policy: name!, kind, value, until: entry.until.trim(), reason: entry.reason?.trim() ?? '' });
+        }
+      }
+    }
+  }
+  return out;
 }

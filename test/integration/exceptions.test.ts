@@ -510,4 +510,17 @@ test("the plan's Access impact and coverage count the exception's people apart f
   const ended = await runCoverage({ kind: 'repository', store }, { now: ENDED });
   expect(ended.report.excludedByException).toBeUndefined();
   expect(ended.report.withoutMfa.map((g) => g.who)).not.toContain(ADELE);
+
+  // Deployed, coverage --tenant finds the same exclusion among the ids (the people looked up with caac.yml's
+  // emergency accounts, in one round), and the scanner's, the file's own, stays a permanent gap.
+  expect((await apply(p)).failed).toBe(0);
+  const before = connection.tenant.requests().total;
+  const tenant = await runCoverage({ kind: 'tenant', tenant: connection.tenant, directory: connection.directory, store }, { now: ACTIVE });
+  expect(tenant.report.excludedByException).toEqual([expect.objectContaining({ who: ADELE, policy: 'CA002 - Require multifactor authentication for all users', until: '2026-03-20', outside: 'MFA' })]);
+  expect(tenant.report.withoutMfa.map((g) => g.who)).toContain(SCANNER);
+  expect(tenant.report.withoutMfa.map((g) => g.who)).not.toContain(ADELE);
+  // Two $batch rounds: the ids the policies hold (labels), and the names caac.yml gives (emergency accounts and the exceptions' people together).
+  expect(tenant.set.requests).toEqual({ total: 4, byEndpoint: { 'POST /v1.0/$batch': 2, 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/identity/conditionalAccess/namedLocations': 1 } });
+  expect(connection.tenant.requests().total - before).toBe(4);
+  expect((await runCoverage({ kind: 'tenant', tenant: connection.tenant, directory: connection.directory, store }, { now: ENDED })).report.excludedByException).toBeUndefined();
 });
