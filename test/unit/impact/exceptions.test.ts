@@ -6,7 +6,7 @@
  */
 import { accessImpact } from '../../../src/impact/access-impact.js';
 import { coverage } from '../../../src/impact/coverage.js';
-import { withExceptions, withoutExceptions, type ExceptionExclusion } from '../../../src/impact/exception-exclusions.js';
+import { deployedExclusions, withExceptions, withoutExceptions, type ExceptionExclusion } from '../../../src/impact/exception-exclusions.js';
 import { signInMatrix } from '../../../src/impact/matrix.js';
 import { impactRefusal } from '../../../src/apply/impact-guard.js';
 import type { JsonObject } from '../../../src/model/documents.js';
@@ -138,5 +138,16 @@ describe('coverage with exceptions', () => {
     expect(report.exclusionGaps).toEqual([]);
     expect(report.excludedByException).toEqual([expect.objectContaining({ who: 'group:Vendors', reason: 'laptops' })]);
     expect(report.withoutMfa.map((g) => g.who)).not.toContain('member of group:Vendors');
+  });
+
+  test('deployed (ids): an exception\'s person in the tenant\'s list is one; a person the file excludes itself is not', () => {
+    const ids: Record<string, string> = { [`user:${ALEX}`]: 'id-alex', [`user:${PERM}`]: 'id-perm' };
+    const idOf = (kind: string, ref: string): string | undefined => ids[`${kind}:${ref}`];
+    const tenant = [mfa(['ID-ALEX', 'id-perm'])];
+    const files = [mfa([PERM])];
+    expect(deployedExclusions(tenant, entries, now, idOf, files)).toEqual([{ policy: 'CA010 - MFA', kind: 'user', value: 'ID-ALEX', until: '2026-12-14', reason: 'travel' }]);
+    // Not deployed yet, or ended: nothing.
+    expect(deployedExclusions([mfa(['id-perm'])], entries, now, idOf, files)).toEqual([]);
+    expect(deployedExclusions(tenant, entries, new Date('2027-01-01T00:00:00Z'), idOf, files)).toEqual([]);
   });
 });
