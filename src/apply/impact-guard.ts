@@ -3,9 +3,11 @@
  * repository and the live tenant, never taken from the plan file): a sign-in of an emergency
  * account that becomes blocked is always refused; any other sign-in that was not blocked and
  * becomes blocked is refused unless the run accepts the impact (--accept-impact, input
- * accept-impact), which the plan comment names.
+ * accept-impact), which the plan comment names. A block that comes only from an exception of
+ * caac.yml ending is the file's own reviewed rule returning on the reviewed date: accepted.
  */
 import type { Plan, PlanImpactGroup } from '../model/plan.js';
+import { onlyEndedExceptions, refusableBlocks } from '../impact/exception-exclusions.js';
 
 const MAX_SHOWN = 5;
 
@@ -22,8 +24,9 @@ export function impactRefusal(plan: Plan, acceptImpact: boolean): string | undef
   if (impact.emergencyBlocked > 0) {
     return `the plan blocks ${impact.emergencyBlocked} sign-in(s) of emergency-access accounts, the people who would have to undo it; apply never accepts that, not even with --accept-impact:\n  ${lines(blocked.filter((g) => g.emergency))}\nExclude the emergency accounts from the blocking policies and make the plan again.`;
   }
-  if (impact.newlyBlocked > 0 && !acceptImpact) {
-    return `the plan blocks ${impact.newlyBlocked} sign-in(s) that are not blocked today:\n  ${lines(blocked)}\nnothing was changed. Review the plan's Access impact; if it is intended, apply with --accept-impact (input accept-impact: true).`;
+  const refused = refusableBlocks(impact.groups);
+  if (refused > 0 && !acceptImpact) {
+    return `the plan blocks ${refused} sign-in(s) that are not blocked today:\n  ${lines(blocked.filter((g) => !onlyEndedExceptions(g)))}\nnothing was changed. Review the plan's Access impact; if it is intended, apply with --accept-impact (input accept-impact: true).`;
   }
   return undefined;
 }

@@ -242,7 +242,7 @@ const deleteAndPlanRestore: DemoStep = async (c, n) => {
     c.failures.push(`the restore of "${victim.displayName}" could not be planned`);
     return 'stop';
   }
-  c.show(renderPlanText(planned.plan));
+  c.show(renderPlanText(planned.plan, { acceptsBlocks: 'restore' }));
   c.state.restore = { name: victim.displayName, id: victim.id, plan: planned.plan };
   return 'go';
 };

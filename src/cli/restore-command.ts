@@ -56,7 +56,7 @@ async function restoreAction(flags: RestoreFlags): Promise<number> {
   const outcome = await planRestore(store, graph, { from: flags.from, only: flags.only, prune: flags.prune, apiVersion: flags.apiVersion, log: lineLogger(log), ...(chosen ? { environment: chosen.environment } : {}) });
   if (outcome.status !== 'planned') return reportStoppedPlan(outcome, writeOut);
   const { plan } = outcome;
-  writeOut(renderPlanText(plan));
+  writeOut(renderPlanText(plan, { acceptsBlocks: 'restore' }));
   if (!hasChanges(plan)) return ExitCode.ok;
   if (!flags.autoApprove) {
     if (!process.stdin.isTTY) {

@@ -19,6 +19,9 @@ import type { Tenant } from '../ports/tenant.js';
 import type { LiveSignIn, WhatIf } from '../ports/what-if.js';
 import { labelOf } from '../resolve/resolve-references.js';
 import { readSettings } from '../validate/settings.js';
+import { activeEntries, deployedExclusions, withExceptions } from '../impact/exception-exclusions.js';
+import { excludedRefs } from '../exceptions/exception-entry.js';
+import type { DirectoryObject } from '../model/tenant.js';
 
 export type { CoverageResult, PolicySet } from '../impact/coverage.js';
 
@@ -38,13 +41,21 @@ function idsIn(value: unknown, out: Set<string>): void {
   else if (typeof value === 'object' && value !== null) Object.values(value).forEach((v) => idsIn(v, out));
 }
 
-export async function loadPolicySet(source: PolicySetSource): Promise<PolicySet> {
+/**
+ * The repository's set is what plan would deploy: the files' policies with caac.yml's exceptions
+ * active at `now` laid over them (references compared as strings, as plan compares ids), and those
+ * exceptions' exclusions listed apart. The tenant's set is as deployed; with caac.yml beside it, the
+ * exclusions its active exceptions hold there (their people resolved to ids, the files' own
+ * exclusions left out) are listed apart the same way.
+ */
+export async function loadPolicySet(source: PolicySetSource, options: { now?: Date } = {}): Promise<PolicySet> {
   if (source.kind === 'repository') {
     const repo = source.store.load();
     const errors = repo.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0) throw new ConfigurationError(`the repository has ${errors.length} file(s) that do not load (first: ${errors[0]!.file}:${errors[0]!.line} ${errors[0]!.message}); run caac validate`);
     const of = (kind: string): JsonObject[] => repo.documents.filter((d) => d.kind === kind).map((d) => d.value);
-    return { source: 'repository', policies: of('policy'), namedLocations: of('namedLocation'), emergency: emergencyOf(source.store), labels: {} };
+    const applied = withExceptions(of('policy'), readSettings(repo.settings).exceptions ?? [], options.now ?? new Date());
+    return { source: 'repository', policies: applied.policies, namedLocations: of('namedLocation'), emergency: emergencyOf(source.store), labels: {}, ...(applied.exclusions.length ? { exceptions: applied.exclusions } : {}) };
   }
   const before = source.tenant.requests();
   const snapshot = await source.tenant.read(['policy', 'namedLocation']);
@@ -54,13 +65,23 @@ export async function loadPolicySet(source: PolicySetSource): Promise<PolicySet>
   for (const o of await source.directory.getByIds([...ids])) labels[o.id] = labelOf(o);
   for (const o of await source.directory.getByAppIds([...ids].filter((id) => labels[id] === undefined))) if (o.appId) labels[o.appId] = `app:${o.displayName}`;
   for (const l of snapshot.namedLocations) labels[String(l['id'])] = `location:${String(l['displayName'])}`;
-  // caac.yml names the emergency accounts by reference: the tenant's policies hold ids.
+  // caac.yml names the emergency accounts and the exceptions' people by reference: the tenant's policies hold ids (one round of look-ups for both).
   const named = emergencyOf(source.store);
-  const refs = [...named.users.map((n) => ({ kind: 'user' as const, ref: n })), ...named.groups.map((n) => ({ kind: 'group' as const, ref: n }))];
-  const found = await source.directory.findByNames(refs.filter((r) => !isGuid(r.ref)).map((r) => ({ kind: r.kind, name: r.ref.replace(/^(user|group):/i, '') })));
-  const resolve = (kind: 'user' | 'group', ref: string): string => (isGuid(ref) ? ref : found.get(`${kind}:${ref.replace(/^(user|group):/i, '')}`)?.[0]?.id ?? ref);
-  const emergency = { users: named.users.map((u) => resolve('user', u)), groups: named.groups.map((g) => resolve('group', g)) };
-  return { source: 'tenant', policies: snapshot.policies, namedLocations: snapshot.namedLocations, emergency, labels, requests: requestsSince(before, source.tenant.requests()) };
+  const repo = source.store?.load();
+  const entries = activeEntries(readSettings(repo?.settings).exceptions ?? [], options.now ?? new Date());
+  const refs = [
+    ...named.users.map((n) => ({ kind: 'user' as const, ref: n })),
+    ...named.groups.map((n) => ({ kind: 'group' as const, ref: n })),
+    ...entries.flatMap((e) => { const r = excludedRefs(e); return [...r.users.map((ref) => ({ kind: 'user' as const, ref })), ...r.groups.map((ref) => ({ kind: 'group' as const, ref })), ...r.roles.map((ref) => ({ kind: 'role' as const, ref }))]; }),
+  ];
+  const bare = (ref: string): string => ref.replace(/^(user|group|role):/i, '');
+  const queries = new Map(refs.filter((r) => !isGuid(r.ref)).map((r) => [`${r.kind}:${bare(r.ref)}`, { kind: r.kind, name: bare(r.ref) }]));
+  const found = queries.size ? await source.directory.findByNames([...queries.values()]) : new Map<string, DirectoryObject[]>();
+  const idOf = (kind: 'user' | 'group' | 'role', ref: string): string | undefined => (isGuid(ref) ? ref : found.get(`${kind}:${bare(ref)}`)?.[0]?.id);
+  const emergency = { users: named.users.map((u) => idOf('user', u) ?? u), groups: named.groups.map((g) => idOf('group', g) ?? g) };
+  const filePolicies = repo ? repo.documents.filter((d) => d.kind === 'policy').map((d) => d.value) : [];
+  const exceptions = deployedExclusions(snapshot.policies, entries, options.now ?? new Date(), idOf, filePolicies);
+  return { source: 'tenant', policies: snapshot.policies, namedLocations: snapshot.namedLocations, emergency, labels, requests: requestsSince(before, source.tenant.requests()), ...(exceptions.length ? { exceptions } : {}) };
 }
 
 export const labeller = (set: PolicySet) => (id: string): string => set.labels[id] ?? id;
@@ -126,9 +147,10 @@ async function liveCheck(set: PolicySet, whatIf: WhatIf, options: { ordinaryUser
   return out;
 }
 
-export async function runCoverage(source: PolicySetSource, options: { whatIf?: WhatIf; ordinaryUser?: string; liveLimit?: number } = {}): Promise<CoverageResult> {
-  const set = await loadPolicySet(source);
-  const report = coverage({ policies: set.policies, namedLocations: set.namedLocations, emergency: set.emergency, label: labeller(set) });
+/** `now`: which of caac.yml's exceptions are active (the repository's set); the clock when not given. */
+export async function runCoverage(source: PolicySetSource, options: { whatIf?: WhatIf; ordinaryUser?: string; liveLimit?: number; now?: Date } = {}): Promise<CoverageResult> {
+  const set = await loadPolicySet(source, options.now ? { now: options.now } : {});
+  const report = coverage({ policies: set.policies, namedLocations: set.namedLocations, emergency: set.emergency, label: labeller(set), ...(set.exceptions ? { exceptions: set.exceptions } : {}) });
   if (!options.whatIf) return { set, report };
   if (source.kind !== 'tenant') throw new ConfigurationError('coverage --live compares with the policies deployed in the tenant: add --tenant');
   const live = await liveCheck(set, options.whatIf, { ordinaryUser: options.ordinaryUser, limit: options.liveLimit ?? 200 });

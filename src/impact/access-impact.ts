@@ -11,6 +11,7 @@ import { locationViews, type EvaluationContext } from './context.js';
 import { evaluate } from './evaluate.js';
 import type { Evaluation, SessionControls } from './evaluation.js';
 import { describeSignIn, signInMatrix, type MatrixSignIn } from './matrix.js';
+import { decisiveExclusions, impactExceptions, type ExceptionExclusion } from './exception-exclusions.js';
 
 export type { ImpactChange } from '../model/plan.js';
 /** One group of sign-ins that change the same way (the plan file's shape). */
@@ -24,6 +25,8 @@ export interface ImpactInput {
   emergency: { users: readonly string[]; groups: readonly string[] };
   /** id → `group:Finance`, for people to read. */
   label?: (id: string) => string;
+  /** Who caac.yml's exceptions add to (or, ended, take from) the policies' exclusions: their changes are grouped and counted apart. */
+  exceptions?: readonly ExceptionExclusion[];
 }
 
 /** JSON with keys sorted, so that two copies of one policy compare equal whatever their key order. */
@@ -75,6 +78,8 @@ interface Change {
   gained: string[];
   lost: string[];
   blockedBy: string[];
+  /** The exceptions the change comes from (none: the files' own rules). */
+  exceptions?: AccessImpactGroup['exceptions'];
 }
 
 function compare(before: Evaluation, after: Evaluation, label: (id: string) => string): Change | undefined {
@@ -93,7 +98,7 @@ const ORDER: Record<ImpactChange, number> = { blocked: 0, requirements: 1, unblo
 function group(changes: Array<{ sign: MatrixSignIn; change: Change }>): AccessImpactGroup[] {
   const groups = new Map<string, AccessImpactGroup>();
   for (const { sign, change } of changes) {
-    const key = JSON.stringify([change.change, change.gained, change.lost, change.blockedBy]);
+    const key = JSON.stringify([change.change, change.gained, change.lost, change.blockedBy, change.exceptions ?? []]);
     let g = groups.get(key);
     if (g === undefined) {
       g = { ...change, signIns: 0, who: [], emergency: false, example: describeSignIn(sign) };
@@ -112,7 +117,8 @@ function group(changes: Array<{ sign: MatrixSignIn; change: Change }>): AccessIm
 /** Who gains or loses access when the policies go from `before` to `after`. */
 export function accessImpact(input: ImpactInput): AccessImpact {
   const label = input.label ?? ((id: string) => id);
-  const matrix = signInMatrix({ policies: [...input.before.policies, ...input.after.policies], emergency: input.emergency, label });
+  const separate = (input.exceptions ?? []).map((x) => x.value);
+  const matrix = signInMatrix({ policies: [...input.before.policies, ...input.after.policies], emergency: input.emergency, label, separate });
   const contextBefore: EvaluationContext = { namedLocations: locationViews(input.before.namedLocations) };
   const contextAfter: EvaluationContext = { namedLocations: locationViews(input.after.namedLocations) };
   const changed = changedPolicies(input.before.policies, input.after.policies);
@@ -125,15 +131,21 @@ export function accessImpact(input: ImpactInput): AccessImpact {
       const touched = evaluate(changed.before, sign.signIn, contextBefore).applied.length + evaluate(changed.after, sign.signIn, contextAfter).applied.length;
       if (touched === 0) continue;
     }
-    const change = compare(evaluate(input.before.policies, sign.signIn, contextBefore), evaluate(input.after.policies, sign.signIn, contextAfter), label);
-    if (change !== undefined) found.push({ sign, change });
+    const before = evaluate(input.before.policies, sign.signIn, contextBefore);
+    const after = evaluate(input.after.policies, sign.signIn, contextAfter);
+    const change = compare(before, after, label);
+    if (change === undefined) continue;
+    const from = impactExceptions(decisiveExclusions(sign.signIn, input.exceptions ?? [], before, after), label);
+    found.push({ sign, change: from.length ? { ...change, exceptions: from } : change });
   }
   const blocked = found.filter((f) => f.change.change === 'blocked');
+  const fromExceptions = found.filter((f) => f.change.exceptions !== undefined).length;
   return {
     signIns: matrix.length,
     changed: found.length,
     newlyBlocked: blocked.length,
     emergencyBlocked: blocked.filter((f) => f.sign.emergency).length,
+    ...(fromExceptions > 0 ? { fromExceptions } : {}),
     groups: group(found),
   };
 }

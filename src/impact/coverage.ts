@@ -3,7 +3,8 @@
  * sign-ins that get in without MFA or an authentication strength, those that get in with no control
  * at all, guests and workload identities no policy applies to, policies that can never apply, and
  * groups whose exclusions leave them outside every MFA policy. Emergency accounts are meant to be
- * outside the policies: their sign-ins are counted apart, not reported as gaps. Pure.
+ * outside the policies: their sign-ins are counted apart, not reported as gaps. People caac.yml's
+ * exceptions leave out are reported apart too, with the exception's end and reason. Pure.
  */
 import type { JsonObject } from '../model/documents.js';
 import { locationViews } from './context.js';
@@ -13,6 +14,7 @@ import { describeSignIn, signInMatrix, type MatrixSignIn } from './matrix.js';
 import { commaListAt, objectAt, stringsAt } from './values.js';
 import type { Disagreement } from './disagreements.js';
 import type { RequestTally } from '../model/tenant.js';
+import { exclusionsOf, withoutExceptions, type ExceptionExclusion } from './exception-exclusions.js';
 
 export interface CoverageGroup {
   who: string;
@@ -36,6 +38,24 @@ export interface CoverageReport {
   neverApply: Array<{ policy: string; reason: string }>;
   /** Groups excluded from policies that are then outside every MFA policy, and the policies excluding them. */
   exclusionGaps: Array<{ group: string; excludedBy: string[] }>;
+  /**
+   * Who caac.yml's exceptions leave out, apart from the files' own (permanent) exclusions and the
+   * break-glass guard's: each exception's person or group on each policy, the sign-ins that policy
+   * would reach without it, and what they miss. Their sign-ins are not counted in withoutMfa or
+   * withoutControl when only the exception puts them there. Absent when no exception is active.
+   */
+  excludedByException?: ExceptionGap[];
+}
+
+export interface ExceptionGap {
+  who: string;
+  policy: string;
+  until: string;
+  reason: string;
+  /** What the policy does that they are outside of: `MFA`, `block` or `requirements` (any other control). */
+  outside: string;
+  signIns: number;
+  example: string;
 }
 
 /** The policies, named locations, emergency accounts and labels of a repository or a tenant. */
@@ -46,6 +66,8 @@ export interface PolicySet {
   emergency: { users: string[]; groups: string[] };
   labels: Record<string, string>;
   requests?: RequestTally;
+  /** Who caac.yml's active exceptions add to the policies' exclusions (already laid over `policies`). */
+  exceptions?: ExceptionExclusion[];
 }
 
 export interface LiveCheck {
@@ -66,6 +88,8 @@ export interface CoverageInput {
   namedLocations: readonly JsonObject[];
   emergency: { users: readonly string[]; groups: readonly string[] };
   label?: (id: string) => string;
+  /** Active exceptions' exclusions, already in `policies`: reported apart from the files' own. */
+  exceptions?: readonly ExceptionExclusion[];
 }
 
 const STRONG = (c: string): boolean => c.toLowerCase() === 'mfa' || c.startsWith('authenticationStrength:');
@@ -113,10 +137,11 @@ function staticNeverReason(policy: JsonObject): string | undefined {
   return undefined;
 }
 
-function exclusionGaps(input: CoverageInput, results: ReadonlyArray<{ sign: MatrixSignIn; e: Evaluation }>, label: (id: string) => string): CoverageReport['exclusionGaps'] {
+function exclusionGaps(input: CoverageInput & { permanent: readonly JsonObject[] }, results: ReadonlyArray<{ sign: MatrixSignIn; e: Evaluation }>, label: (id: string) => string): CoverageReport['exclusionGaps'] {
   const emergency = new Set(input.emergency.groups.map((g) => g.toLowerCase()));
   const excludedBy = new Map<string, string[]>();
-  for (const p of input.policies) {
+  // The files' own exclusions only: a group only an exception leaves out is reported with it.
+  for (const p of input.permanent) {
     if (p['state'] === 'disabled') continue;
     for (const g of stringsAt(objectAt(objectAt(p['conditions'])?.['users'])?.['excludeGroups'])) {
       if (emergency.has(g.toLowerCase())) continue;
@@ -132,11 +157,45 @@ function exclusionGaps(input: CoverageInput, results: ReadonlyArray<{ sign: Matr
   return gaps;
 }
 
+/** What a policy does that someone left out of it misses. */
+function outsideOf(policy: JsonObject | undefined): string {
+  const grant = objectAt(policy?.['grantControls']);
+  const controls = stringsAt(grant?.['builtInControls']).map((c) => c.toLowerCase());
+  if (controls.includes('block')) return 'block';
+  if (controls.includes('mfa') || objectAt(grant?.['authenticationStrength'])) return 'MFA';
+  return 'requirements';
+}
+
+type Judged = { sign: MatrixSignIn; e: Evaluation; permanent?: Evaluation };
+
+/** Each exception's person or group on each policy, with the sign-ins that policy would reach without it. */
+function exceptionGaps(results: readonly Judged[], input: CoverageInput, label: (id: string) => string): ExceptionGap[] {
+  const gaps = new Map<string, ExceptionGap>();
+  for (const r of results) {
+    if (!r.permanent) continue;
+    for (const x of exclusionsOf(r.sign.signIn, input.exceptions ?? [])) {
+      if (!r.permanent.applied.includes(x.policy) || r.e.applied.includes(x.policy)) continue;
+      const key = JSON.stringify([x.value.toLowerCase(), x.policy, x.until, x.reason]);
+      const policy = input.policies.find((p) => p['displayName'] === x.policy);
+      const gap = gaps.get(key) ?? { who: label(x.value), policy: x.policy, until: x.until, reason: x.reason, outside: outsideOf(policy), signIns: 0, example: describeSignIn(r.sign) };
+      gap.signIns += 1;
+      gaps.set(key, gap);
+    }
+  }
+  return [...gaps.values()].sort((a, b) => a.until.localeCompare(b.until) || a.who.localeCompare(b.who) || a.policy.localeCompare(b.policy));
+}
+
 export function coverage(input: CoverageInput): CoverageReport {
   const label = input.label ?? ((id: string) => id);
-  const matrix = signInMatrix({ policies: input.policies, emergency: input.emergency, label, everyKind: true });
+  const exceptions = input.exceptions ?? [];
+  const matrix = signInMatrix({ policies: input.policies, emergency: input.emergency, label, everyKind: true, separate: exceptions.map((x) => x.value) });
   const context = { namedLocations: locationViews(input.namedLocations) };
-  const results = matrix.map((sign) => ({ sign, e: evaluate(input.policies, sign.signIn, context) }));
+  const permanent = withoutExceptions(input.policies, exceptions);
+  // The people an exception leaves out are judged twice: with it, and as the files alone would judge them.
+  const results: Judged[] = matrix.map((sign) => {
+    const e = evaluate(input.policies, sign.signIn, context);
+    return exclusionsOf(sign.signIn, exceptions).length > 0 ? { sign, e, permanent: evaluate(permanent, sign.signIn, context) } : { sign, e };
+  });
   const ordinary = results.filter((r) => !r.sign.emergency);
   const applied = new Set(results.flatMap((r) => [...r.e.applied, ...r.e.reportOnly]));
   const uncovered = (prefix: string): string[] => [...new Set(ordinary.filter((r) => r.sign.who.startsWith(prefix)).map((r) => r.sign.who))].filter((who) => ordinary.every((r) => r.sign.who !== who || r.e.applied.length === 0));
@@ -146,14 +205,19 @@ export function coverage(input: CoverageInput): CoverageReport {
     const reason = staticNeverReason(p) ?? (applied.has(name) ? undefined : 'it applies to no sign-in of the matrix (its conditions may contradict each other)');
     return reason === undefined ? [] : [{ policy: name, reason }];
   });
+  // A gap that only an exception opens is the exception's, reported with it: not a permanent one.
+  const withoutMfa = (e: Evaluation): boolean => e.outcome !== 'block' && !requiresMfa(e);
+  const permanentGap = (r: Judged, gap: (e: Evaluation) => boolean): boolean => gap(r.e) && (r.permanent === undefined || gap(r.permanent));
+  const byException = exceptionGaps(ordinary, input, label);
   return {
     signIns: matrix.length,
     emergencySignIns: matrix.length - ordinary.length,
-    withoutMfa: byWho(ordinary.filter((r) => r.e.outcome !== 'block' && !requiresMfa(r.e)).map((r) => r.sign)),
-    withoutControl: byWho(ordinary.filter((r) => noControl(r.e)).map((r) => r.sign)),
+    withoutMfa: byWho(ordinary.filter((r) => permanentGap(r, withoutMfa)).map((r) => r.sign)),
+    withoutControl: byWho(ordinary.filter((r) => permanentGap(r, noControl)).map((r) => r.sign)),
     guestsWithoutPolicy: uncovered('guest ('),
     workloadsWithoutPolicy: uncovered('workload identity').concat(uncovered('a workload identity')),
     neverApply,
-    exclusionGaps: exclusionGaps(input, ordinary, label),
+    exclusionGaps: exclusionGaps({ ...input, permanent }, ordinary, label),
+    ...(exceptions.length > 0 ? { excludedByException: byException } : {}),
   };
 }

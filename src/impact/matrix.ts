@@ -10,7 +10,8 @@
  * policy by policy, the people and targets that policy names are tried with one condition changed
  * at a time: each platform, client app type, named location, trusted network, risk level, insider
  * risk and authentication flow it uses. So the matrix grows with what the policies write together,
- * not with the product of everything all of them name (a 195-policy tenant stays interactive). Pure.
+ * not with the product of everything all of them name (a 195-policy tenant stays interactive).
+ * Whoever caac.yml's exceptions leave out is a persona of its own (`separate`). Pure.
  */
 import type { JsonObject } from '../model/documents.js';
 import { MFA_TRUSTED_IPS_LOCATION_ID } from '../model/references.js';
@@ -40,7 +41,12 @@ export interface MatrixInput {
   /** Also a guest and a workload identity when no policy names one (coverage asks who is left out). */
   everyKind?: boolean;
   /** Every person on every target under the base conditions too (the docs grid), up to 20,000 pairs. */
-  everyPair?: boolean;
+  everyPair?: boolean;  /**
+   * People and groups left out by caac.yml's exceptions (ids or references, as the policies hold
+   * them): each is its own persona, never merged with alike values, so that what an exception does
+   * is seen, and counted, apart from the files' own exclusions.
+   */
+  separate?: readonly string[];
 }
 
 const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
@@ -91,7 +97,7 @@ const SLOTS: Array<[Kind, (c: JsonObject) => Array<[string, string[]]>]> = [
  * one persona for the matrix ("member of group:A, or 99 alike"); no policy can tell them apart.
  * Emergency-access accounts are never merged with others.
  */
-function alikeClasses(policies: readonly JsonObject[], emergency: ReadonlySet<string>): Alike {
+function alikeClasses(policies: readonly JsonObject[], emergency: ReadonlySet<string>, separate: ReadonlySet<string> = new Set()): Alike {
   const places = new Map<string, string[]>();
   const first = new Map<string, string>();
   policies.forEach((p, i) => {
@@ -112,7 +118,8 @@ function alikeClasses(policies: readonly JsonObject[], emergency: ReadonlySet<st
   const size = new Map<string, number>();
   for (const [key, where] of places) {
     const value = first.get(key)!;
-    const signature = `${key.split('\u0000')[0]}|${emergency.has(value.toLowerCase()) ? `emergency:${value.toLowerCase()}` : where.join(',')}`;
+    const own = emergency.has(value.toLowerCase()) ? 'emergency' : separate.has(value.toLowerCase()) ? 'exception' : undefined;
+    const signature = `${key.split('\u0000')[0]}|${own ? `${own}:${value.toLowerCase()}` : where.join(',')}`;
     const rep = bySignature.get(signature) ?? value;
     bySignature.set(signature, rep);
     representative.set(key, rep);
@@ -276,7 +283,7 @@ export function signInMatrix(input: MatrixInput): MatrixSignIn[] {
     }
   };
   const emergency = new Set([...input.emergency.users, ...input.emergency.groups].map((v) => v.toLowerCase()));
-  const alike = alikeClasses(input.policies, emergency);
+  const alike = alikeClasses(input.policies, emergency, new Set((input.separate ?? []).map((v) => v.toLowerCase())));
   const named = (id: string): string => {
     const n = alike.size.get(id.toLowerCase()) ?? 1;
     return n > 1 ? `${label(id)} (or ${n - 1} alike)` : label(id);

@@ -166,6 +166,23 @@ export interface PlanImpactGroup {
   /** Some of them are emergency-access accounts. */
   emergency: boolean;
   example: string;
+  /**
+   * Set when the change comes from caac.yml's exceptions (an exception added or ended), not from
+   * the policy files' own (permanent) exclusions nor the break-glass guard's: who, from which
+   * policy, until when and why.
+   */
+  exceptions?: PlanImpactException[];
+}
+
+/** One person or group an exception leaves out of one policy (or, `ended`, no longer). */
+export interface PlanImpactException {
+  /** `user:alex@contoso.com`, `group:Travel` (the plan's label for the id). */
+  who: string;
+  policy: string;
+  until: string;
+  reason: string;
+  /** The exception has ended: the plan removes the exclusion. */
+  ended?: boolean;
 }
 
 export interface PlanImpact {
@@ -177,6 +194,8 @@ export interface PlanImpact {
   newlyBlocked: number;
   /** Of those, sign-ins of emergency-access accounts. */
   emergencyBlocked: number;
+  /** Of the sign-ins that change, those whose change comes from an exception added or ended (absent: none). */
+  fromExceptions?: number;
   groups: PlanImpactGroup[];
 }
 

@@ -32,6 +32,13 @@ function sections(r: CoverageResult): Section[] {
     { title: 'Policies that can never apply', empty: 'none', items: c.neverApply.map((n) => `${n.policy}: ${n.reason}`) },
     { title: 'Exclusions that leave a group outside every MFA policy', empty: 'none', items: c.exclusionGaps.map((g) => `${g.group}, excluded by ${g.excludedBy.join(', ')}`) },
   ];
+  if (c.excludedByException) {
+    out.push({
+      title: "Left out by caac.yml's exceptions (apart from the files' own exclusions)",
+      empty: 'none: no active exception leaves anyone out of a policy that would reach them',
+      items: c.excludedByException.map((x) => `excluded by exception until ${x.until} (${x.reason}): ${x.who} — outside "${x.policy}"'s ${x.outside}: ${x.signIns} sign-in(s), e.g. ${x.example}`),
+    });
+  }
   if (r.live) {
     out.push({ title: `Disagreements with Graph's What If (${r.live.checked} sign-ins checked, ${r.live.skipped} without a real identity skipped)`, empty: 'none: Graph and caac agree', items: r.live.disagreements.map((d) => `${d.signIn}: "${d.policy}": caac ${d.engine}; Graph ${d.graph}`) });
   }

@@ -6,7 +6,7 @@ import type { JsonValue } from '../model/documents.js';
 import type { Plan, PlanOperation } from '../model/plan.js';
 import { ACTION_SIGNS, WARNING_TITLES, changedOperations, compactJson, deleteStepLines, displayedChanges, guardNote, kindLabel, noChangesLine, labelValue, orderedWarnings, plural, renderPlanSummaryLine, requestParts, shortId } from './plan-format.js';
 import { contingencyTextLines } from './plan-contingency.js';
-import { impactTextLines } from './plan-impact.js';
+import { impactTextLines, type ImpactRenderOptions } from './plan-impact.js';
 import { exceptionNotes } from './exception-notes.js';
 import { rolloutTextLines } from './plan-rollout.js';
 import { escapeLogValue } from '../model/log-text.js';
@@ -34,7 +34,8 @@ function operationLines(plan: Plan, op: PlanOperation): string[] {
   return lines;
 }
 
-export function renderPlanText(plan: Plan): string {
+/** `options.acceptsBlocks`: a restore's plan (restore accepts new blocks; its Access impact says so). */
+export function renderPlanText(plan: Plan, options: ImpactRenderOptions = {}): string {
   const out: string[] = [];
   out.push(`caac plan · ${plan.environment ? `environment ${escapeLogValue(plan.environment)} · ` : ''}tenant ${escapeLogValue(plan.tenant.id)} · folder ${escapeLogValue(plan.dir)}`);
   out.push(renderPlanSummaryLine(plan) + (plan.summary.unmanaged > 0 ? `; ${plan.summary.unmanaged} not managed here` : ''));
@@ -45,7 +46,7 @@ export function renderPlanText(plan: Plan): string {
     for (const w of warnings) out.push(`  ! ${WARNING_TITLES[w.kind] ?? w.kind}: ${quoted(w.displayName)}: ${escapeLogValue(w.message)}`);
   }
   out.push(...contingencyTextLines(plan));
-  out.push(...impactTextLines(plan));
+  out.push(...impactTextLines(plan, options));
   out.push(...rolloutTextLines(plan));
 
   const changed = changedOperations(plan);

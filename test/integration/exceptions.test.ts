@@ -37,6 +37,8 @@ import { MALLORY, portalRequest } from '../fixtures/portal-edit.js';
 import { endingWithin } from '../../src/exceptions/exception-list.js';
 import { renderExceptionsMarkdown, renderExceptionsText } from '../../src/render/exceptions-report.js';
 import { emulatorConnection, lineOf } from '../fixtures/repo-helpers.js';
+import { runCoverage } from '../../src/commands/coverage.js';
+import { renderCoverage } from '../../src/render/coverage-report.js';
 
 const EXAMPLE = resolve('examples/conditional-access');
 const CA005 = 'policies/ca005-block-access-from-blocked-countries.json';
@@ -196,6 +198,11 @@ test('expiring today stays until the end of the day; then the plan removes it, a
   expect(readPlanFile(JSON.stringify(ended), 'plan.json').operations.find((o) => o.expired)?.expired).toEqual(ca005.expired);
   expect(renderPlanText(ended)).toContain('exception expired 2026-03-20: removes user:adele.vance@contoso.onmicrosoft.com from the exclusions of "CA005 - Block access from blocked countries"');
 
+  // The block the expiry brings back (Adele, from a blocked country) comes from the exception ending: the plan says so, and apply accepts it.
+  const blocked = ended.impact!.groups.filter((g) => g.change === 'blocked');
+  expect(blocked).toEqual([expect.objectContaining({ who: ['user:adele.vance@contoso.onmicrosoft.com'], exceptions: [expect.objectContaining({ policy: 'CA005 - Block access from blocked countries', until: '2026-03-20', ended: true })] })]);
+  expect(renderPlanText(ended)).toMatch(/apply accepts this impact: its \d+ new block\(s\) come from exceptions ending/);
+
   const outcome = await apply(ended, true);
   expect([outcome.applied, outcome.failed, outcome.readBack]).toEqual([1, 0, 'verified']);
   const users = usersOf(await tenantCA005());
@@ -224,7 +231,8 @@ test('--only-expiries refuses, before any write, a plan with anything else in it
 
   // An active exception (an addition) is no expiry either.
   writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabledForReportingButNotEnforced"', '"state": "enabled"'));
-  settings(TRAVEL.replace('2026-03-20', '2026-03-30').replace('CA005 - Block access from blocked countries', 'CA001 - Block legacy authentication'));
+  // (CA005's entry stays, ended: its removal is an expiry, and the block it brings back is accepted.)
+  settings(TRAVEL + TRAVEL.replace('exceptions:\n', '').replace('2026-03-20', '2026-03-30').replace('CA005 - Block access from blocked countries', 'CA001 - Block legacy authentication'));
   await expect(apply(await planned(ENDED), true)).rejects.toThrow(/CA001[^\n]*no exception of it has ended/);
 });
 
@@ -455,4 +463,64 @@ describe('caac exceptions list', () => {
       else process.env['CAAC_ACCESS_TOKEN'] = saved;
     }
   });
+});
+
+test("the plan's Access impact and coverage count the exception's people apart from the files' own exclusions", async () => {
+  // CA002 (MFA for all users): its file now excludes the scanner itself (permanent); the exception adds Adele.
+  const ca002 = path('policies/ca002-require-multifactor-authentication-for-all-users.json');
+  const o = JSON.parse(readFileSync(ca002, 'utf8')) as { conditions: { users: { excludeUsers: string[] } } };
+  o.conditions.users.excludeUsers = ['user:svc-scanner@contoso.onmicrosoft.com'];
+  writeFileSync(ca002, JSON.stringify(o, null, 2) + '\n');
+  settings(`exceptions:
+  - policy: "CA002 - Require multifactor*"
+    exclude:
+      users: ["user:adele.vance@contoso.onmicrosoft.com"]
+    until: 2026-03-20
+    reason: "Phone lost | [new one](https://evil.example) ordered"
+`);
+  const ADELE = 'user:adele.vance@contoso.onmicrosoft.com';
+  const SCANNER = 'user:svc-scanner@contoso.onmicrosoft.com';
+  const p = await planned(ACTIVE);
+  const groups = p.impact!.groups;
+  const adele = groups.filter((g) => g.who.includes(ADELE));
+  const scanner = groups.filter((g) => g.who.includes(SCANNER));
+  expect(adele.length).toBeGreaterThan(0);
+  expect(adele.every((g) => g.who.length === 1 && g.exceptions?.[0]?.policy === 'CA002 - Require multifactor authentication for all users' && g.exceptions[0].until === '2026-03-20')).toBe(true);
+  expect(adele.some((g) => g.lost.includes('mfa'))).toBe(true);
+  // The file's own new exclusion changes the scanner's sign-ins the same way, and is no exception.
+  expect(scanner.length).toBeGreaterThan(0);
+  expect(scanner.every((g) => g.exceptions === undefined)).toBe(true);
+  expect(p.impact!.fromExceptions).toBe(adele.reduce((n, g) => n + g.signIns, 0));
+  expect(readPlanFile(JSON.stringify(p), 'plan.json').impact).toEqual(p.impact);
+  expect(renderPlanText(p)).toContain(`because of caac.yml's exception until 2026-03-20 (Phone lost | [new one](https://evil.example) ordered): ${ADELE} excluded from "CA002 - Require multifactor authentication for all users"`);
+  const md = renderPlanMarkdown(p);
+  expect(md).toContain("because of caac.yml's exception until 2026");
+  expect(md).not.toContain('](https://evil');
+
+  // Coverage of the repository applies the same exception on the same day, and reports Adele apart.
+  const store = filePolicyStore('conditional-access', { cwd });
+  const active = await runCoverage({ kind: 'repository', store }, { now: ACTIVE });
+  expect(active.report.excludedByException).toEqual([expect.objectContaining({ who: ADELE, policy: 'CA002 - Require multifactor authentication for all users', until: '2026-03-20', outside: 'MFA' })]);
+  expect(active.report.withoutMfa.map((g) => g.who)).not.toContain(ADELE);
+  expect(active.report.withoutMfa.map((g) => g.who)).toContain(SCANNER);
+  expect(renderCoverage(active, 'text')).toContain(`excluded by exception until 2026-03-20 (Phone lost | [new one](https://evil.example) ordered): ${ADELE} — outside "CA002 - Require multifactor authentication for all users"'s MFA`);
+  expect(renderCoverage(active, 'markdown')).not.toContain('](https://evil');
+  expect(JSON.parse(renderCoverage(active, 'json')).excludedByException).toHaveLength(1);
+  // Once it has ended, coverage no longer counts it: Adele is covered again.
+  const ended = await runCoverage({ kind: 'repository', store }, { now: ENDED });
+  expect(ended.report.excludedByException).toBeUndefined();
+  expect(ended.report.withoutMfa.map((g) => g.who)).not.toContain(ADELE);
+
+  // Deployed, coverage --tenant finds the same exclusion among the ids (the people looked up with caac.yml's
+  // emergency accounts, in one round), and the scanner's, the file's own, stays a permanent gap.
+  expect((await apply(p)).failed).toBe(0);
+  const before = connection.tenant.requests().total;
+  const tenant = await runCoverage({ kind: 'tenant', tenant: connection.tenant, directory: connection.directory, store }, { now: ACTIVE });
+  expect(tenant.report.excludedByException).toEqual([expect.objectContaining({ who: ADELE, policy: 'CA002 - Require multifactor authentication for all users', until: '2026-03-20', outside: 'MFA' })]);
+  expect(tenant.report.withoutMfa.map((g) => g.who)).toContain(SCANNER);
+  expect(tenant.report.withoutMfa.map((g) => g.who)).not.toContain(ADELE);
+  // Two $batch rounds: the ids the policies hold (labels), and the names caac.yml gives (emergency accounts and the exceptions' people together).
+  expect(tenant.set.requests).toEqual({ total: 4, byEndpoint: { 'POST /v1.0/$batch': 2, 'GET /v1.0/identity/conditionalAccess/policies': 1, 'GET /v1.0/identity/conditionalAccess/namedLocations': 1 } });
+  expect(connection.tenant.requests().total - before).toBe(4);
+  expect((await runCoverage({ kind: 'tenant', tenant: connection.tenant, directory: connection.directory, store }, { now: ENDED })).report.excludedByException).toBeUndefined();
 });
