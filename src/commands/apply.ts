@@ -71,10 +71,9 @@ export async function runApply(reviewed: Plan, ports: { tenant: Tenant; snapshot
   const options: ApplyOptions = { ...given, log: escapingLogger(given.log, escapeLogValue) };
   const before = tenant.requests();
   const endContingency = options.endContingency ?? false;
-  // New blocks are accepted from a restore (it brings back rules the tenant had) and from a plan of
-  // ended exceptions only (each end date was reviewed with its exception: the person it spared is
-  // covered again, as agreed). Emergency blocks never.
-  const acceptImpact = options.acceptImpact ?? (options.onlyExpiries === true || (ports.source.kind === 'made-here' && ports.source.acceptImpact === true));
+  // A restore's source accepts new blocks (it brings back rules the tenant had); a block that only an
+  // ended exception brings back is accepted by the impact guard itself. Emergency blocks never.
+  const acceptImpact = options.acceptImpact ?? (ports.source.kind === 'made-here' && ports.source.acceptImpact === true);
   // The cheap refusals first, on the plan as given (no request yet); each is made again on the plan apply writes.
   if (options.onlyExpiries) refuseUnlessOnlyExpiries(reviewed);
   refuseUnsafe(settleHeldPolicies(reviewed, endContingency, options.log), options.allowDelete, acceptImpact);
