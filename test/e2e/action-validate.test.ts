@@ -10,7 +10,7 @@ describe('root action (node24, dist/action.js)', () => {
   test('metadata runs dist/action.js on node24 with the shared input names', () => {
     const meta = readAction(resolve('action.yml')) as unknown as { runs: { using: string; main: string }; inputs: Record<string, unknown> };
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/action.js' });
-    expect(Object.keys(meta.inputs)).toEqual(['command', 'dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'environment', 'api-version', 'prune', 'comment', 'artifact-name', 'plan-file', 'allow-delete', 'end-contingency', 'only-expiries', 'keep-going', 'snapshot-dir', 'confirm-timeout', 'notify', 'notify-format', 'issue']);
+    expect(Object.keys(meta.inputs)).toEqual(['command', 'dir', 'github-token', 'tenant-id', 'client-id', 'auth', 'cloud', 'graph-url', 'environment', 'api-version', 'prune', 'comment', 'artifact-name', 'plan-file', 'allow-delete', 'accept-impact', 'end-contingency', 'only-expiries', 'keep-going', 'snapshot-dir', 'confirm-timeout', 'notify', 'notify-format', 'issue']);
   });
 
   test('validate with errors: annotations on file and line, outputs, summary table, SARIF, exit 1', () => {
