@@ -17,6 +17,7 @@ import { renderDocsHtml, renderDocsMarkdown } from '../../src/render/docs-page.j
 import { policyInWords } from '../../src/render/policy-words.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { emulatorConnection, exampleTenant } from '../fixtures/repo-helpers.js';
+import { chromiumPath, withBrowser } from '../fixtures/browser.js';
 
 const ROOT = 'conditional-access';
 const dirs: string[] = [];
@@ -65,7 +66,7 @@ describe('coverage of the example repository', () => {
     expect(words['CA006']).toMatch(/^Require a compliant device or a hybrid-joined device for all users except guests and external users and group:CA-BreakGlass, on all cloud apps, on windows, macOS \(report-only\)$/);
   });
 
-  test('the HTML page: self-contained, escaped, and it renders in headless Chromium', async () => {
+  (withBrowser() ? test : test.skip)('the HTML page: self-contained, escaped, and it renders in headless Chromium', async () => {
     const set = await loadPolicySet({ kind: 'repository', store: filePolicyStore(ROOT, { cwd }) });
     const hostile: JsonObject = { displayName: '<script>alert(1)</script> & "quotes"', state: 'enabled', conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['app:<img src=x onerror=alert(2)>'] }, users: { includeGroups: ['group:<b>Evil</b>'] } }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } };
     const policies = [...set.policies, hostile];
@@ -83,7 +84,7 @@ describe('coverage of the example repository', () => {
     fs.mkdirSync(out, { recursive: true });
     const file = path.join(out, 'caac-docs.html');
     fs.writeFileSync(file, html);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await chromium.launch({ executablePath: chromiumPath() ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage();
       const dialogs: string[] = [];
