@@ -23,34 +23,25 @@ export function environmentFromInputs(inputs: ActionInputs, dir: string): Enviro
 
 /** Connects to Graph from action inputs (and the environment, when one is chosen); GitHub OIDC tokens come from the runner. */
 export function connectFromInputs(inputs: ActionInputs, apiVersion = inputs.apiVersion, chosen?: EnvironmentConnection): ReturnType<typeof connectGraph> {
-  if (chosen) {
-    const graph = connectGraph({
-      auth: inputs.auth as GraphConnectionOptions['auth'],
-      tenantId: chosen.tenantId,
-      tenantIdSource: chosen.tenantIdSource,
-      clientId: chosen.clientId,
-      cloud: (chosen.cloud ?? 'global') as GraphConnectionOptions['cloud'],
-      graphUrl: chosen.graphUrl,
-      apiVersion,
-      env: process.env,
-      getIdToken: (audience) => core.getIDToken(audience),
-      log: (line) => runnerLog.info(line),
-    });
-    runnerLog.info(`environment "${chosen.environment.name}": signing in with ${graph.describe()}`);
-    return graph;
-  }
+  // The environment's tenant, client, cloud and Graph URL, or the inputs' (checked against each other by selectEnvironment).
+  const target = chosen
+    ? { tenantId: chosen.tenantId, tenantIdSource: chosen.tenantIdSource, clientId: chosen.clientId, cloud: chosen.cloud, graphUrl: chosen.graphUrl }
+    : {
+        tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
+        tenantIdSource: inputs.tenantId !== undefined ? 'the tenant-id input' : 'AZURE_TENANT_ID',
+        clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
+        cloud: inputs.cloud,
+        graphUrl: inputs.graphUrl,
+      };
   const graph = connectGraph({
+    ...target,
     auth: inputs.auth as GraphConnectionOptions['auth'],
-    tenantId: inputs.tenantId ?? process.env['AZURE_TENANT_ID'],
-    tenantIdSource: inputs.tenantId !== undefined ? 'the tenant-id input' : 'AZURE_TENANT_ID',
-    clientId: inputs.clientId ?? process.env['AZURE_CLIENT_ID'],
-    cloud: (inputs.cloud ?? 'global') as GraphConnectionOptions['cloud'],
-    graphUrl: inputs.graphUrl,
+    cloud: (target.cloud ?? 'global') as GraphConnectionOptions['cloud'],
     apiVersion,
     env: process.env,
     getIdToken: (audience) => core.getIDToken(audience),
     log: (line) => runnerLog.info(line),
   });
-  runnerLog.info(`signing in with ${graph.describe()}`);
+  runnerLog.info(`${chosen ? `environment "${chosen.environment.name}": ` : ''}signing in with ${graph.describe()}`);
   return graph;
 }

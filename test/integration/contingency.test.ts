@@ -2,8 +2,7 @@
  * `caac contingency` against the emulator's sample tenant and examples/conditional-access/ (set
  * `outage-mfa`: the three CA90x policies, disabled in the repo and in the tenant).
  */
-import { jest } from '@jest/globals';
-import { Command } from 'commander';
+import { runCommand } from '../fixtures/run-command.js';
 import { registerContingency } from '../../src/cli/contingency-command.js';
 import { runContingency, contingencySucceeded } from '../../src/commands/contingency.js';
 import { type ContingencyOutcome } from '../../src/contingency/outcome.js';
@@ -105,29 +104,13 @@ test('an unknown set: a ConfigurationError listing the sets, nothing changed', a
 });
 
 test('the CLI: status exits 0 and prints the sets; an unknown set is a settings mistake: exit 2', async () => {
-  const saved = process.env['CAAC_ACCESS_TOKEN'];
-  process.env['CAAC_ACCESS_TOKEN'] = 't';
-  const out: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  try {
-    const cli = async (...args: string[]): Promise<number> => {
-      let code = -1;
-      const program = new Command().exitOverride();
-      registerContingency(program, (c) => (code = c));
-      await program.parseAsync(['node', 'caac', 'contingency', ...args, '--dir', DIR, '--graph-url', emu.url, '--rate-limit', '200']);
-      return code;
-    };
-    expect(await cli('status')).toBe(0);
-    expect(out.join('')).toContain('outage-mfa: inactive');
-    expect(await cli('activate', 'nope', '--dry-run')).toBe(2);
-    expect(out.join('')).toContain('there is no contingency set "nope"');
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
-    else process.env['CAAC_ACCESS_TOKEN'] = saved;
-  }
+  const cli = (...args: string[]) => runCommand(registerContingency, ['contingency', ...args, '--dir', DIR, '--graph-url', emu.url, '--rate-limit', '200']);
+  const status = await cli('status');
+  expect(status.code).toBe(0);
+  expect(status.output).toContain('outage-mfa: inactive');
+  const unknown = await cli('activate', 'nope', '--dry-run');
+  expect(unknown.code).toBe(2);
+  expect(unknown.output).toContain('there is no contingency set "nope"');
 });
 
 test('activation is refused, before any write, when a policy it switches on would not spare the break-glass group', async () => {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { runCommand } from '../fixtures/run-command.js';
 import { registerDrift } from '../../src/cli/drift-command.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { exampleTenant } from '../fixtures/repo-helpers.js';
@@ -53,20 +53,9 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<number> {
-  let code = -1;
-  const program = new Command().exitOverride();
-  registerDrift(program, (c) => (code = c));
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as never; // the report itself is checked through --out
-  const err = process.stderr.write;
-  process.stderr.write = (() => true) as never;
-  try {
-    await program.parseAsync(['node', 'caac', 'drift', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '1000', '--state', join(cwd, 'state.json'), ...args]);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = err;
-  }
-  return code;
+  // The report itself is checked through --out.
+  const run = await runCommand(registerDrift, ['drift', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '1000', '--state', join(cwd, 'state.json'), ...args]);
+  return run.code;
 }
 
 test('notifies once when drift appears, not while it persists, once when it clears; exit 2 then 0', async () => {

@@ -27,8 +27,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { madeHere } from '../fixtures/plan-source.js';
-import { Command } from 'commander';
-import { jest } from '@jest/globals';
+import { runCommand } from '../fixtures/run-command.js';
 import { registerExceptions } from '../../src/cli/exceptions-command.js';
 import { registerApply } from '../../src/cli/apply-command.js';
 import { runExceptionsList } from '../../src/commands/exceptions.js';
@@ -239,25 +238,10 @@ test('--only-expiries refuses, before any write, a plan with anything else in it
 test('the CLI: apply --only-expiries plans at once and refuses a plan with another change, exit 1 (a safety refusal), before any write', async () => {
   const ca001 = path('policies/ca001-block-legacy-authentication.json');
   writeFileSync(ca001, readFileSync(ca001, 'utf8').replace('"state": "enabled"', '"state": "enabledForReportingButNotEnforced"'));
-  const saved = process.env['CAAC_ACCESS_TOKEN'];
-  process.env['CAAC_ACCESS_TOKEN'] = 't';
-  const out: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  try {
-    let code = -1;
-    const program = new Command().exitOverride();
-    registerApply(program, (c) => (code = c));
-    await program.parseAsync(['node', 'caac', 'apply', '--only-expiries', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '200', '--snapshot-dir', join(cwd, 'snap')]);
-    expect(code).toBe(1);
-    expect(out.join('')).toContain('apply --only-expiries refused the plan');
-    expect(out.join('')).toContain('update policy "CA001 - Block legacy authentication": changes /state, and no exception of it has ended');
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
-    else process.env['CAAC_ACCESS_TOKEN'] = saved;
-  }
+  const run = await runCommand(registerApply, ['apply', '--only-expiries', '--dir', join(cwd, 'conditional-access'), '--graph-url', emu.url, '--rate-limit', '200', '--snapshot-dir', join(cwd, 'snap')]);
+  expect(run.code).toBe(1);
+  expect(run.output).toContain('apply --only-expiries refused the plan');
+  expect(run.output).toContain('update policy "CA001 - Block legacy authentication": changes /state, and no exception of it has ended');
   const snapshot = await connection.tenant.read(['policy']);
   expect(snapshot.policies.find((p) => String(p['displayName']).startsWith('CA001'))!['state']).toBe('enabled');
 });
@@ -408,59 +392,46 @@ describe('caac exceptions list', () => {
 
   test('the CLI prints JSON and exits 0; a bad --ending-within is a usage error', async () => {
     settings(TRAVEL);
-    const saved = process.env['CAAC_ACCESS_TOKEN'];
-    process.env['CAAC_ACCESS_TOKEN'] = 't';
-    const out: string[] = [];
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    try {
-      const cli = async (...args: string[]): Promise<number> => {
-        let code = -1;
-        const program = new Command().exitOverride();
-        registerExceptions(program, (c) => (code = c));
-        await program.parseAsync(['node', 'caac', 'exceptions', 'list', '--dir', join(cwd, 'conditional-access'), ...args]);
-        return code;
-      };
-      expect(await cli('--format', 'json', '--graph-url', emu.url, '--rate-limit', '200')).toBe(0);
-      const report = JSON.parse(out.join('').slice(out.join('').indexOf('{'))) as { exceptions: { inTenant: string; until: string }[] };
-      expect(report.exceptions.map((e) => [e.until, e.inTenant])).toEqual([['2026-03-20', 'no']]);
-      out.length = 0;
-      expect(await cli('--ending-within', 'soon')).toBe(2);
-      expect(out.join('')).toContain('--ending-within takes a whole number of days');
+    let out = '';
+    const cli = async (...args: string[]): Promise<number> => {
+      const run = await runCommand(registerExceptions, ['exceptions', 'list', '--dir', join(cwd, 'conditional-access'), ...args]);
+      out += run.output;
+      return run.code;
+    };
+    expect(await cli('--format', 'json', '--graph-url', emu.url, '--rate-limit', '200')).toBe(0);
+    const report = JSON.parse(out.slice(out.indexOf('{'))) as { exceptions: { inTenant: string; until: string }[] };
+    expect(report.exceptions.map((e) => [e.until, e.inTenant])).toEqual([['2026-03-20', 'no']]);
+    out = '';
+    expect(await cli('--ending-within', 'soon')).toBe(2);
+    expect(out).toContain('--ending-within takes a whole number of days');
 
-      // The reminder reuses drift's webhook notifier: one POST when exceptions end soon, none otherwise.
-      // (The CLI's "now" is the clock: an until in 2099 is within 100000 days and not within 0.)
-      settings(TRAVEL.replace('2026-03-20', '2099-01-01'));
-      const posts: string[] = [];
-      const receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-          posts.push(body);
-          res.writeHead(200).end('ok');
-        });
+    // The reminder reuses drift's webhook notifier: one POST when exceptions end soon, none otherwise.
+    // (The CLI's "now" is the clock: an until in 2099 is within 100000 days and not within 0.)
+    settings(TRAVEL.replace('2026-03-20', '2099-01-01'));
+    const posts: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        posts.push(body);
+        res.writeHead(200).end('ok');
       });
-      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      try {
-        expect(await cli('--ending-within', '0', '--notify', hook)).toBe(0);
-        expect(posts).toEqual([]);
-        expect(await cli('--ending-within', '100000', '--notify', hook, '--notify-format', 'slack')).toBe(0);
-        expect(posts).toHaveLength(1);
-        const slack = JSON.parse(posts[0]!) as { text: string; blocks: { text?: { text: string } }[] };
-        expect(slack.text).toContain('Conditional Access exceptions ending soon: 1 exception of caac.yml ends within 100000 days');
-        expect(JSON.stringify(slack.blocks)).toContain('until 2099-01-01');
-        expect(await cli('--ending-within', '3', '--notify', 'http://example.com/hook')).toBe(2);
-        expect(await cli('--notify', hook)).toBe(2);
-        expect(posts).toHaveLength(1);
-      } finally {
-        await new Promise((r) => receiver.close(r));
-      }
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      expect(await cli('--ending-within', '0', '--notify', hook)).toBe(0);
+      expect(posts).toEqual([]);
+      expect(await cli('--ending-within', '100000', '--notify', hook, '--notify-format', 'slack')).toBe(0);
+      expect(posts).toHaveLength(1);
+      const slack = JSON.parse(posts[0]!) as { text: string; blocks: { text?: { text: string } }[] };
+      expect(slack.text).toContain('Conditional Access exceptions ending soon: 1 exception of caac.yml ends within 100000 days');
+      expect(JSON.stringify(slack.blocks)).toContain('until 2099-01-01');
+      expect(await cli('--ending-within', '3', '--notify', 'http://example.com/hook')).toBe(2);
+      expect(await cli('--notify', hook)).toBe(2);
+      expect(posts).toHaveLength(1);
     } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-      if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
-      else process.env['CAAC_ACCESS_TOKEN'] = saved;
+      await new Promise((r) => receiver.close(r));
     }
   });
 });

@@ -18,8 +18,7 @@ import { madeHere } from '../fixtures/plan-source.js';
 import { folderBackupStore } from '../../src/repo/backup-folder.js';
 import { lineLogger } from '../../src/ports/logger.js';
 import type { Logger } from '../../src/ports/logger.js';
-import { Command } from 'commander';
-import { jest } from '@jest/globals';
+import { runCommand } from '../fixtures/run-command.js';
 import { registerRestore } from '../../src/cli/restore-command.js';
 
 let emulator: RunningEmulator;
@@ -89,23 +88,7 @@ test("the restore CLI's plan says restore accepts the blocks it brings back (not
   // CA005 (block from blocked countries) was turned off since the backup: restoring it blocks sign-ins again.
   const ca005 = (await policies()).find((p) => p.displayName.startsWith('CA005'))!;
   await fetch(`${emulator.url}/v1.0/identity/conditionalAccess/policies/${ca005.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ state: 'disabled' }) });
-  const saved = process.env['CAAC_ACCESS_TOKEN'];
-  process.env['CAAC_ACCESS_TOKEN'] = 't';
-  const out: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  let code = -1;
-  try {
-    const program = new Command().exitOverride();
-    registerRestore(program, (c) => (code = c));
-    await program.parseAsync(['node', 'caac', 'restore', '--from', backup, '--only', ca005.displayName, '--auto-approve', '--graph-url', emulator.url, '--rate-limit', '200', '--snapshot-dir', join(backup, '..', 'snap-cli')]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    if (saved === undefined) delete process.env['CAAC_ACCESS_TOKEN'];
-    else process.env['CAAC_ACCESS_TOKEN'] = saved;
-  }
-  const text = out.join('');
+  const { code, output: text } = await runCommand(registerRestore, ['restore', '--from', backup, '--only', ca005.displayName, '--auto-approve', '--graph-url', emulator.url, '--rate-limit', '200', '--snapshot-dir', join(backup, '..', 'snap-cli')]);
   expect(text).toMatch(/becomes blocked \(by "CA005/);
   expect(text).toMatch(/restore accepts the \d+ new block\(s\): it brings back rules the tenant had/);
   expect(text).not.toContain('unless run with --accept-impact');
