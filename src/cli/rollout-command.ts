@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_PAGES, runRolloutAdvance, runRolloutStatus, type RolloutOptions } from '../commands/rollout.js';
+import { parseDuration } from '../drift/state.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';
@@ -23,19 +24,17 @@ interface RolloutFlags extends ConnectionFlags {
   body?: string;
 }
 
-/** `7d`, `36h`, `2w` → ms. */
-export function parseDuration(raw: string): number {
-  const m = /^(\d+)\s*([hdw])$/i.exec(raw.trim());
-  if (!m) throw new ConfigurationError(`--since "${raw}" is not a duration: write e.g. 7d, 36h or 2w`);
-  const n = Number(m[1]);
-  if (n <= 0) throw new ConfigurationError('--since must be longer than zero');
-  return n * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2]!.toLowerCase() as 'h' | 'd' | 'w'];
+/** `--since`: drift's durations (`7d`, `36h`, `2w`, …) → ms. */
+function windowMsOf(raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new ConfigurationError(`--since "${raw}" is not a duration longer than zero: write e.g. 7d, 36h or 2w`);
+  return ms;
 }
 
 function options(flags: RolloutFlags): RolloutOptions {
   const maxPages = Number(flags.maxPages);
   if (!Number.isInteger(maxPages) || maxPages < 1) throw new ConfigurationError(`--max-pages "${flags.maxPages}" must be a whole number of 1 or more`);
-  return { windowMs: parseDuration(flags.since), maxPages };
+  return { windowMs: windowMsOf(flags.since), maxPages };
 }
 
 const common = (c: Command): Command =>

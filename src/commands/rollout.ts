@@ -15,7 +15,7 @@ import type { TextFiles } from '../ports/text-files.js';
 import { setPolicyState, setRolloutEntry } from '../rollout/advance-edit.js';
 import { nextStage } from '../rollout/advance.js';
 import { summarizeEvidence } from '../rollout/evidence.js';
-import { checkGates, daysSince } from '../rollout/gates.js';
+import { checkGates, daysSince, sinceTime } from '../rollout/gates.js';
 import { REPORT_ONLY, ringsOf, rolloutEntry, type RolloutEntry } from '../rollout/rings.js';
 import { readSettings } from '../validate/settings.js';
 import type { AdvanceOutcome, RolloutPolicyStatus, RolloutStatus } from '../rollout/status.js';
@@ -114,7 +114,7 @@ function trackedPolicies(documents: readonly SourceDocument[], settings: Paramet
 /** The later of the stage's start and the window's. */
 function windowStart(since: string | undefined, now: Date, windowMs: number): Date {
   const window = now.getTime() - windowMs;
-  const stage = since === undefined ? Number.NaN : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since);
+  const stage = sinceTime(since);
   return new Date(Number.isNaN(stage) ? window : Math.max(window, stage));
 }
 

@@ -9,6 +9,7 @@
  */
 import type { PolicyView } from '../model/policy-view.js';
 import type { ExceptionEntry, Settings } from '../model/settings.js';
+import { globMatcher } from '../model/glob.js';
 
 export const DEFAULT_EXCEPTIONS_MAX_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -64,38 +65,8 @@ export function maxDaysOf(settings: Settings): number {
   return settings.exceptionsMaxDays ?? DEFAULT_EXCEPTIONS_MAX_DAYS;
 }
 
-/**
- * `CA00? - Block*`: a case-insensitive glob over the whole trimmed displayName (`*` any run of
- * characters, `?` one). Matched without a regular expression, by the greedy two-pointer walk
- * (at most name × pattern steps), so no pattern in caac.yml can make validate or plan hang.
- */
-export function policyMatcher(pattern: string): (displayName: string | undefined) => boolean {
-  const glob = Array.from(pattern.trim().toLowerCase());
-  return (displayName) => displayName !== undefined && globMatches(glob, Array.from(displayName.trim().toLowerCase()));
-}
-
-function globMatches(glob: readonly string[], name: readonly string[]): boolean {
-  let g = 0;
-  let n = 0;
-  let star = -1;
-  let resume = 0;
-  while (n < name.length) {
-    if (g < glob.length && (glob[g] === '?' || (glob[g] !== '*' && glob[g] === name[n]))) {
-      g++;
-      n++;
-    } else if (g < glob.length && glob[g] === '*') {
-      star = g++;
-      resume = n;
-    } else if (star >= 0) {
-      g = star + 1;
-      n = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.length && glob[g] === '*') g++;
-  return g === glob.length;
-}
+/** `CA00? - Block*`: a case-insensitive glob over the whole trimmed displayName (see model/glob.ts). */
+export const policyMatcher = globMatcher;
 
 /** The references an entry excludes, by list (empty lists for keys it leaves out). */
 export function excludedRefs(entry: ExceptionEntry): Record<ExceptionListKey, string[]> {

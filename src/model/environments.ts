@@ -11,6 +11,7 @@ import { parsePointer, toPointer, valueAtPointer } from './json-pointer.js';
 import { POLICY_REFERENCE_SLOTS, isGuid, parseReferenceValue, type Reference } from './references.js';
 import type { PreparedDocument } from './rule.js';
 import type { EnvironmentSettings, Settings } from './settings.js';
+import { globMatches } from './glob.js';
 
 export type { EnvironmentSettings };
 
@@ -106,16 +107,10 @@ export function environmentConnection(settings: Settings, name: string, given: G
   };
 }
 
-/** `*` any run of characters, `?` one; everything else literal; whole name, any case. */
-export function globPattern(glob: string): RegExp {
-  const body = [...glob.trim()].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 'is');
-}
-
 /** Whether the environment manages the policy named `displayName` (include, default all; then exclude). */
 export function selectsPolicy(environment: Environment, displayName: string): boolean {
   const { include, exclude } = environment.policies ?? {};
-  const matches = (globs: readonly string[]): boolean => globs.some((g) => globPattern(g).test(displayName.trim()));
+  const matches = (globs: readonly string[]): boolean => globs.some((g) => globMatches(g, displayName));
   if (include && !matches(include)) return false;
   return !(exclude && matches(exclude));
 }

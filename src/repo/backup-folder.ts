@@ -70,8 +70,8 @@ function checkFolders(out: string): void {
   for (const kind of KINDS) checkDirectory(join(out, KIND_FOLDERS[kind]), out);
 }
 
-/** A temp file in the same folder, then rename: a reader never sees half a file. */
-function writeAtomically(path: string, content: string): void {
+/** A temp file in the same folder, then rename: a reader never sees half a file (the temp file is removed on failure). */
+export function writeAtomically(path: string, content: string): void {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, content, { encoding: 'utf8', flag: 'wx' });

@@ -3,10 +3,11 @@
  * file (not a link: an edit through a link would change a file outside the repository); a write
  * goes to a temporary file beside it, then replaces it, so an interrupted edit leaves the old file.
  */
-import { lstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import type { TextFiles } from '../ports/text-files.js';
+import { writeAtomically } from './backup-folder.js';
 
 export function diskTextFiles(cwd = process.cwd()): TextFiles {
   const abs = (file: string): string => resolve(cwd, file);
@@ -21,9 +22,7 @@ export function diskTextFiles(cwd = process.cwd()): TextFiles {
     },
     write(file, text) {
       regular(file);
-      const temp = `${abs(file)}.caac-${process.pid}.tmp`;
-      writeFileSync(temp, text);
-      renameSync(temp, abs(file));
+      writeAtomically(abs(file), text);
     },
   };
 }

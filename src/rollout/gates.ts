@@ -57,9 +57,15 @@ export function checkGates(input: GateInput): GateResult {
   return { pass: checks.every((c) => c.pass), checks };
 }
 
+/** A stage's `since` (a date, read as UTC midnight, or a date-time) in ms; NaN without one or when unreadable. */
+export function sinceTime(since: string | undefined): number {
+  if (since === undefined) return Number.NaN;
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since);
+}
+
 /** Whole days from `since` (a date or date-time) to `now`; undefined without a since. */
 export function daysSince(since: string | undefined, now: Date): number | undefined {
   if (since === undefined) return undefined;
-  const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since);
+  const at = sinceTime(since);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.floor((now.getTime() - at) / 86_400_000));
 }

@@ -7,7 +7,8 @@
  * resolves by its own name in that tenant: it must not pass unseen, but a binding set up before
  * the pull request that uses it is legitimate), a policy selection that selects no policy.
  */
-import { bindingsOf, globPattern, type Environment } from '../model/environments.js';
+import { bindingsOf, type Environment } from '../model/environments.js';
+import { globMatcher } from '../model/glob.js';
 import type { Finding } from '../model/findings.js';
 import { childPointer } from '../model/json-pointer.js';
 import { POLICY_REFERENCE_SLOTS, isGuid, parseReferenceValue } from '../model/references.js';
@@ -74,7 +75,7 @@ export function environmentFindings(settings: Settings, source: SettingsSource |
     }
     for (const list of ['include', 'exclude'] as const) {
       (environment.policies?.[list] ?? []).forEach((glob, i) => {
-        if (!names.some((n) => globPattern(glob).test(n.trim()))) {
+        if (!names.some(globMatcher(glob))) {
           findings.push(finding(at(name, 'policies', list, String(i)), `environments.${name}.policies.${list} names "${glob}", which matches no policy displayName in the repository`));
         }
       });

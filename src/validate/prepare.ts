@@ -142,8 +142,8 @@ function summaryNotes({ annotations, serverFields, emptyBeta }: Walk): Preparati
   return notes;
 }
 
-/** null, [], {}, "" or an object holding only such values. */
-function isEmptyValue(value: JsonValue): boolean {
+/** null, [], {}, "" or an object holding only such values (or annotations). */
+export function isEmptyValue(value: JsonValue): boolean {
   if (value === null || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
   if (isJsonObject(value)) return Object.entries(value).every(([k, v]) => ANNOTATION.test(k) || isEmptyValue(v));

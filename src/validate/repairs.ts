@@ -23,6 +23,7 @@ import { toPointer } from '../model/json-pointer.js';
 import { applyRepairsToValue, type Repair } from '../model/repair.js';
 
 export { applyRepairsToValue };
+import { isEmptyValue } from './prepare.js';
 import { enumValues, flagValues, itemsSchema, propertySchema, type SchemaNode } from './schema-walk.js';
 import { DOCUMENT_SCHEMAS } from './schemas.js';
 
@@ -120,14 +121,6 @@ function policyRepairs(document: JsonObject): Repair[] {
     });
   }
   return out;
-}
-
-/** null, [], {}, "" or an object holding only such values (or annotations). */
-function isEmptyValue(value: JsonValue): boolean {
-  if (value === null || value === '') return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (isJsonObject(value)) return Object.entries(value).every(([k, v]) => ANNOTATION.test(k) || isEmptyValue(v));
-  return false;
 }
 
 /**
