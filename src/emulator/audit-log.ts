@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badRequest } from './graph-error.js';
 import type { Json, JsonObject, TenantState } from './types.js';
+import { isObject } from './schema.js';
 
 /** Who a write is attributed to: Graph's `initiatedBy` (one of user or app set, the other null). */
 export type AuditActor = { user: { id: string | null; userPrincipalName: string; displayName: string | null } } | { app: { appId: string | null; displayName: string | null; servicePrincipalId: string | null } };
@@ -21,7 +22,6 @@ export type AuditActor = { user: { id: string | null; userPrincipalName: string;
 /** The default caller when the token says nothing: the app the emulator's tokens stand for. */
 export const DEFAULT_ACTOR: AuditActor = { app: { appId: null, displayName: 'caac emulator client', servicePrincipalId: null } };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** The claims of a JWT-shaped token (not verified: the emulator trusts any bearer token), or undefined. */
