@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badRequest } from './graph-error.js';
 import type { Json, JsonObject, TenantState } from './types.js';
+import { ADVANCED_URL_LIMIT } from './odata.js';
 import { isObject } from './schema.js';
 
 /** Who a write is attributed to: Graph's `initiatedBy` (one of user or app set, the other null). */
@@ -221,12 +222,11 @@ export function auditFilter(raw: string): Clause {
 }
 
 const AUDIT_PATH = 'auditLogs/directoryAudits';
-const URL_LIMIT = 2048;
 
 /** `GET /auditLogs/directoryAudits`: newest first, filtered, `$top` (1–999, default 100), `$skiptoken` paging. */
 export function listAudits(state: TenantState, params: URLSearchParams, o: { baseUrl: string; version: string; pathAndQuery?: string }): JsonObject {
-  if (o.pathAndQuery !== undefined && o.pathAndQuery.length > URL_LIMIT) {
-    throw new GraphHttpError(400, 'BadRequest', `The request URL is ${o.pathAndQuery.length} characters long; Graph accepts at most ${URL_LIMIT}.`);
+  if (o.pathAndQuery !== undefined && o.pathAndQuery.length > ADVANCED_URL_LIMIT) {
+    throw new GraphHttpError(400, 'BadRequest', `The request URL is ${o.pathAndQuery.length} characters long; Graph accepts at most ${ADVANCED_URL_LIMIT}.`);
   }
   for (const key of params.keys()) {
     if (!['$filter', '$top', '$skiptoken', '$orderby'].includes(key)) throw badRequest(`Query option '${key}' is not supported on directoryAudits.`);
