@@ -31,7 +31,7 @@ export interface PlanMarkdownOptions {
 }
 
 /** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
-function canonicalDir(dir: string): string {
+export function canonicalDir(dir: string): string {
   const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   return d === '' ? '.' : d;
 }
