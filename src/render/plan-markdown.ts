@@ -56,7 +56,7 @@ export function escapeForHtml(text: string): string {
 }
 
 /** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
-function clip(text: string, max = 300): string {
+export function clip(text: string, max = 300): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
