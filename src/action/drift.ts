@@ -45,7 +45,7 @@ export async function driftAction(inputs: ActionInputs, ports: ActionPorts): Pro
     apiVersion: inputs.apiVersion,
     log: actionLogger,
     previous: async (tenantId) => {
-      existing = github === undefined || repository === undefined ? undefined : await findDriftIssue(github, repository, tenantId, inputs.dir);
+      existing = github === undefined || repository === undefined ? undefined : await findDriftIssue(github, repository, tenantId, inputs.dir, chosen?.environment.name);
       return existing?.state;
     },
   });

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { runDrift, type DriftOutcome } from '../commands/drift.js';
 import { ConfigurationError, ExitCode } from '../errors.js';
-import { parseDriftState, parseDuration, type DriftState } from '../drift/state.js';
+import { isNotable, parseDriftState, parseDuration, type DriftState } from '../drift/state.js';
 import { checkWebhookUrl, postWebhook } from '../notify/webhook.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile } from '../repo/output-paths.js';
@@ -84,7 +84,7 @@ async function driftAction(flags: DriftFlags): Promise<number> {
   writeOut(flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'markdown' ? renderDriftMarkdown(report) : renderDriftText(report));
   if (flags.out) writeFileSync(flags.out, JSON.stringify(report, null, 2) + '\n');
   logProgress(`${outcome.requests.total} Graph requests; drift ${outcome.transition}`);
-  if (webhook !== undefined && (outcome.transition === 'appeared' || outcome.transition === 'changed' || outcome.transition === 'cleared')) {
+  if (webhook !== undefined && isNotable(outcome.transition)) {
     const sent = await postWebhook(webhook, webhookPayload(flags.notifyFormat, driftNotification(report, outcome.transition)));
     if (!sent.ok) {
       // The state is not saved: the next run sees the same change and tries again.

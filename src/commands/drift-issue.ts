@@ -58,7 +58,8 @@ export async function syncDriftIssue(issues: Issues, target: DriftIssueTarget, r
   if (!report.failing && report.drift.length === 0) {
     if (existing === undefined) return { action: 'none' };
     await issues.commentOnIssue(target.repository, existing.number, `The tenant matches the repository again (checked ${report.generatedAt}${target.runUrl ? `, [run](${encodeURI(target.runUrl)})` : ''}). Closing.`);
-    const closed = await issues.updateIssue(target.repository, existing.number, { state: 'closed', body: `${existing.body.slice(0, existing.body.lastIndexOf(STATE_OPEN) < 0 ? undefined : existing.body.lastIndexOf(STATE_OPEN))}${stateBlock(state)}` });
+    const stateAt = existing.body.lastIndexOf(STATE_OPEN);
+    const closed = await issues.updateIssue(target.repository, existing.number, { state: 'closed', body: `${stateAt < 0 ? existing.body : existing.body.slice(0, stateAt)}${stateBlock(state)}` });
     return { action: 'closed', ...closed };
   }
   const body = `${marker}\n${renderDriftMarkdown(report, target.runUrl ? { detailsUrl: target.runUrl } : {})}\n${stateBlock(state)}`;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../normalize/normalize-document.js';
-import type { JsonValue } from '../model/documents.js';
+import { isJsonObject, type JsonValue } from '../model/documents.js';
 import type { DriftItem, DriftReport } from './report.js';
 
 export const DRIFT_STATE_VERSION = 1;
@@ -67,17 +67,16 @@ export function nextState(report: DriftReport, previous: DriftState | undefined,
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A state read back (from a file or an issue); undefined when it is not one this caac wrote (then the run starts afresh). */
 export function parseDriftState(value: unknown): DriftState | undefined {
-  if (!isObject(value) || value['formatVersion'] !== DRIFT_STATE_VERSION) return undefined;
+  if (!isJsonObject(value) || value['formatVersion'] !== DRIFT_STATE_VERSION) return undefined;
   const { tenant, folder, generatedAt, signature, objects, microsoftManaged, environment } = value;
   if (typeof tenant !== 'string' || typeof folder !== 'string' || typeof generatedAt !== 'string' || Number.isNaN(Date.parse(generatedAt))) return undefined;
   if (!(signature === null || (typeof signature === 'string' && /^[0-9a-f]{64}$/.test(signature)))) return undefined;
-  if (!isObject(objects) || !isObject(microsoftManaged)) return undefined;
+  if (!isJsonObject(objects) || !isJsonObject(microsoftManaged)) return undefined;
   const since: DriftState['objects'] = {};
-  for (const [k, v] of Object.entries(objects)) if (isObject(v) && typeof v['since'] === 'string' && !Number.isNaN(Date.parse(v['since']))) since[k] = { since: v['since'] };
+  for (const [k, v] of Object.entries(objects)) if (isJsonObject(v) && typeof v['since'] === 'string' && !Number.isNaN(Date.parse(v['since']))) since[k] = { since: v['since'] };
   const microsoft: DriftState['microsoftManaged'] = {};
   for (const [k, v] of Object.entries(microsoftManaged)) if (v === null || typeof v === 'string') microsoft[k] = v;
   return { formatVersion: DRIFT_STATE_VERSION, tenant, folder, ...(typeof environment === 'string' ? { environment } : {}), generatedAt, signature, objects: since, microsoftManaged: microsoft };

@@ -14,6 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badRequest } from './graph-error.js';
 import type { Json, JsonObject, TenantState } from './types.js';
+import { ADVANCED_URL_LIMIT } from './odata.js';
+import { isObject } from './schema.js';
 
 /** Who a write is attributed to: Graph's `initiatedBy` (one of user or app set, the other null). */
 export type AuditActor = { user: { id: string | null; userPrincipalName: string; displayName: string | null } } | { app: { appId: string | null; displayName: string | null; servicePrincipalId: string | null } };
@@ -21,7 +23,6 @@ export type AuditActor = { user: { id: string | null; userPrincipalName: string;
 /** The default caller when the token says nothing: the app the emulator's tokens stand for. */
 export const DEFAULT_ACTOR: AuditActor = { app: { appId: null, displayName: 'caac emulator client', servicePrincipalId: null } };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** The claims of a JWT-shaped token (not verified: the emulator trusts any bearer token), or undefined. */
@@ -221,12 +222,11 @@ export function auditFilter(raw: string): Clause {
 }
 
 const AUDIT_PATH = 'auditLogs/directoryAudits';
-const URL_LIMIT = 2048;
 
 /** `GET /auditLogs/directoryAudits`: newest first, filtered, `$top` (1–999, default 100), `$skiptoken` paging. */
 export function listAudits(state: TenantState, params: URLSearchParams, o: { baseUrl: string; version: string; pathAndQuery?: string }): JsonObject {
-  if (o.pathAndQuery !== undefined && o.pathAndQuery.length > URL_LIMIT) {
-    throw new GraphHttpError(400, 'BadRequest', `The request URL is ${o.pathAndQuery.length} characters long; Graph accepts at most ${URL_LIMIT}.`);
+  if (o.pathAndQuery !== undefined && o.pathAndQuery.length > ADVANCED_URL_LIMIT) {
+    throw new GraphHttpError(400, 'BadRequest', `The request URL is ${o.pathAndQuery.length} characters long; Graph accepts at most ${ADVANCED_URL_LIMIT}.`);
   }
   for (const key of params.keys()) {
     if (!['$filter', '$top', '$skiptoken', '$orderby'].includes(key)) throw badRequest(`Query option '${key}' is not supported on directoryAudits.`);

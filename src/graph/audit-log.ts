@@ -7,7 +7,7 @@
  */
 import { GraphError } from '../errors.js';
 import type { AuditEntry, AuditLogAnswer, AuditProperty } from '../model/audit.js';
-import type { JsonObject } from '../model/documents.js';
+import { isJsonObject, type JsonObject } from '../model/documents.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import { odataString, URL_LIMIT } from './directory.js';
 import type { GraphHttp } from './http.js';
@@ -17,7 +17,6 @@ export const MAX_IDS_PER_REQUEST = 15;
 const PATH = 'auditLogs/directoryAudits';
 const GRAPH_ORIGIN = 'https://graph.microsoft.com';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Graph's DateTimeOffset literal (whole seconds, unquoted). */
@@ -48,7 +47,7 @@ export function auditRequests(ids: readonly string[], since: Date, apiVersion: s
 }
 
 function property(raw: unknown): AuditProperty | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const name = text(raw['displayName']);
   if (name === undefined) return undefined;
   const value = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -60,13 +59,13 @@ export function toAuditEntry(raw: JsonObject): AuditEntry | undefined {
   const id = text(raw['id']);
   const at = text(raw['activityDateTime']);
   if (id === undefined || at === undefined) return undefined;
-  const by = isObject(raw['initiatedBy']) ? raw['initiatedBy'] : {};
-  const user = isObject(by['user']) ? by['user'] : undefined;
-  const app = isObject(by['app']) ? by['app'] : undefined;
+  const by = isJsonObject(raw['initiatedBy']) ? raw['initiatedBy'] : {};
+  const user = isJsonObject(by['user']) ? by['user'] : undefined;
+  const app = isJsonObject(by['app']) ? by['app'] : undefined;
   const actor = user === undefined ? undefined : text(user['userPrincipalName']) ?? text(user['displayName']) ?? text(user['id']);
   const appName = app === undefined ? undefined : text(app['displayName']) ?? text(app['appId']);
   const resources: unknown[] = Array.isArray(raw['targetResources']) ? raw['targetResources'] : [];
-  const targets = resources.filter(isObject).flatMap((t) => {
+  const targets = resources.filter(isJsonObject).flatMap((t) => {
     const tid = text(t['id']);
     if (tid === undefined) return [];
     const displayName = text(t['displayName']);

@@ -1,6 +1,7 @@
 /** What the drift renderers share: values shown short, who in one phrase, and the way back. */
 import type { JsonValue } from '../model/documents.js';
 import type { DriftActor, DriftItem, DriftReport } from '../drift/report.js';
+import { clip } from './plan-markdown.js';
 
 const KIND_WORDS: Record<DriftItem['kind'], string> = { policy: 'policy', namedLocation: 'named location', authenticationStrength: 'authentication strength' };
 export const kindWord = (kind: DriftItem['kind']): string => KIND_WORDS[kind];
@@ -8,9 +9,7 @@ export const kindWord = (kind: DriftItem['kind']): string => KIND_WORDS[kind];
 /** A value in one line, cut to `max` characters; absent is "(absent)". */
 export function shortValue(value: JsonValue | undefined, max = 160): string {
   if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value);
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  return clip(JSON.stringify(value), max);
 }
 
 /** `mallory@contoso.com`, `app "Graph Explorer"`, or both. */

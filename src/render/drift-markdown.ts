@@ -6,17 +6,12 @@
 import { escapeCodeBlock, escapeMarkdown } from './markdown-escape.js';
 import type { DriftItem, DriftReport } from '../drift/report.js';
 import { kindWord, shortValue, summaryLine, wayBack, whoPhrase } from './drift-format.js';
+import { canonicalDir, clip } from './plan-markdown.js';
 
 /** Room for the issue body (GitHub's 65,536) minus what the action appends (state, marker). */
 export const DRIFT_MARKDOWN_MAX = 60_000;
 
-const md = (text: string): string => escapeMarkdown(Array.from(text).length > 300 ? `${Array.from(text).slice(0, 299).join('')}…` : text);
-
-/** Canonical form of a folder: forward slashes, no `./`, no trailing slash. */
-function canonicalDir(dir: string): string {
-  const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  return d === '' ? '.' : d;
-}
+const md = (text: string): string => escapeMarkdown(clip(text));
 
 /** The hidden marker of the drift issue of one (tenant, folder[, environment]): values URI-encoded so none can end the comment. */
 export function driftIssueMarker(tenantId: string, dir: string, environment?: string): string {

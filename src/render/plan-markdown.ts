@@ -31,7 +31,7 @@ export interface PlanMarkdownOptions {
 }
 
 /** Canonical form of a folder for the marker: forward slashes, no `./`, no trailing slash. */
-function canonicalDir(dir: string): string {
+export function canonicalDir(dir: string): string {
   const d = dir.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   return d === '' ? '.' : d;
 }
@@ -56,7 +56,7 @@ export function escapeForHtml(text: string): string {
 }
 
 /** Raw text cut to `max` characters (before escaping, so no escape is ever split). */
-function clip(text: string, max = 300): string {
+export function clip(text: string, max = 300): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }

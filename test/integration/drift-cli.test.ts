@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../fixtures/run-command.js';
-import { registerDrift } from '../../src/cli/drift-command.js';
+import { readStateFile, registerDrift } from '../../src/cli/drift-command.js';
+import { ConfigurationError } from '../../src/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { exampleTenant } from '../fixtures/repo-helpers.js';
 import { MALLORY, idOf, portalRequest } from '../fixtures/portal-edit.js';
@@ -103,6 +104,16 @@ test('bad input exits 1 before Graph is read: --since, a webhook that is not htt
   expect(await cli('--since', 'yesterday')).toBe(1);
   expect(await cli('--notify', 'http://example.com/hook')).toBe(1);
   writeFileSync(join(cwd, 'state.json'), '{"formatVersion": 7}');
+  expect(await cli()).toBe(1);
+  expect(emu.requests().total).toBe(before);
+});
+
+test('a state file cut short (a run killed mid-write) is named, with the way out, not a stack trace', async () => {
+  const file = join(cwd, 'state.json');
+  writeFileSync(file, '{"formatVersion": 1, "tenant": "t", "fol');
+  expect(() => readStateFile(file)).toThrow(ConfigurationError);
+  expect(() => readStateFile(file)).toThrow(/is not JSON .*delete it to start afresh/);
+  const before = emu.requests().total;
   expect(await cli()).toBe(1);
   expect(emu.requests().total).toBe(before);
 });
