@@ -15,7 +15,7 @@ import { applySucceeded, renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
-import { reportTenantCommandError } from './fail.js';
+import { reportTenantCommandError, tenantAction } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
 import { writeOut, printLine, printErrLine } from './output.js';
 import { lineLogger } from '../ports/logger.js';
@@ -48,13 +48,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before (default: caac-snapshots/<time>/ in the system temp folder, named in the output)')
     .option('--only-expiries', "apply only ended exceptions' removals (caac.yml exceptions), without a reviewed plan: plans and applies at once, and refuses before any write a plan with any other change (a scheduled job's expiry run)")
     .option('--prune', 'with --auto-approve: delete tenant objects no file describes (needs --allow-delete too)');
-  addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: ApplyFlags) => {
-    try {
-      setExit(await applyAction(flags));
-    } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
-    }
-  });
+  addConnectionOptions(addConfirmTimeoutOption(command)).action(tenantAction(setExit, applyAction));
 }
 
 async function applyAction(flags: ApplyFlags): Promise<number> {

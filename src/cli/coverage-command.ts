@@ -2,15 +2,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { labeller, loadPolicySet, runCoverage, type PolicySetSource } from '../commands/coverage.js';
-import { ConfigurationError, ExitCode } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import { accessGrid } from '../impact/grid.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { assertWritableFile, assertWritableFolder } from '../repo/output-paths.js';
 import { COVERAGE_FORMATS, renderCoverage, type CoverageFormat } from '../render/coverage-report.js';
 import { renderDocsHtml, renderDocsMarkdown } from '../render/docs-page.js';
-import { reportTenantCommandError } from './fail.js';
+import { tenantAction } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
-import { printErrLine, writeOut } from './output.js';
+import { writeOut } from './output.js';
 
 interface SourceFlags extends ConnectionFlags {
   dir: string;
@@ -80,14 +80,7 @@ export function registerCoverage(program: Command, setExit: (code: number) => vo
     .option('--live-limit <n>', 'with --live: at most this many sign-ins asked of Graph (one request each, about 1/s; default 200)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(COVERAGE_FORMATS as unknown as string[]).default('text'))
     .option('-o, --output <file>', 'write the report to this file (a text summary still goes to the console)');
-  addConnectionOptions(command).action(async (flags: CoverageFlags) => {
-    try {
-      await coverageAction(flags);
-      setExit(ExitCode.ok);
-    } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
-    }
-  });
+  addConnectionOptions(command).action(tenantAction(setExit, coverageAction));
 }
 
 export function registerDocs(program: Command, setExit: (code: number) => void): void {
@@ -98,12 +91,5 @@ export function registerDocs(program: Command, setExit: (code: number) => void):
     .option('-d, --dir <dir>', 'folder holding policies/, named-locations/ and caac.yml', DEFAULT_ROOT)
     .option('--tenant', "map the tenant's deployed policies instead of the repository's")
     .option('--title <text>', 'the page title');
-  addConnectionOptions(command).action(async (flags: SourceFlags & { out: string; title?: string }) => {
-    try {
-      await docsAction(flags);
-      setExit(ExitCode.ok);
-    } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
-    }
-  });
+  addConnectionOptions(command).action(tenantAction(setExit, docsAction));
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError, ExitCode, GitHubApiError, GraphError, SafetyError, StalePlanError } from '../errors.js';
+import { printErrLine } from './output.js';
 
 /**
  * Maps an error to a message and an exit code, in one place. The user's mistakes get a sentence;
@@ -33,4 +34,15 @@ export function reportTenantCommandError(error: unknown, write: (line: string) =
   const code = reportError(error, write);
   if (code === ExitCode.usage && options.usageExit !== false) return ExitCode.usage;
   return code === ExitCode.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** A tenant command's commander action: the exit code `run` returns (none: 0), or its error's (reportTenantCommandError). */
+export function tenantAction<F>(setExit: (code: number) => void, run: (flags: F) => Promise<number | void>): (flags: F) => Promise<void> {
+  return async (flags) => {
+    try {
+      setExit((await run(flags)) ?? ExitCode.ok);
+    } catch (error) {
+      setExit(reportTenantCommandError(error, printErrLine));
+    }
+  };
 }

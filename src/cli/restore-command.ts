@@ -10,9 +10,9 @@ import { renderPlanText } from '../render/plan-text.js';
 import { addConnectionOptions, connectFromFlags, environmentFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
 import { applyAndReport } from './apply-command.js';
 import { addConfirmTimeoutOption, confirmTimeoutMs } from './confirm-timeout.js';
-import { reportTenantCommandError } from './fail.js';
+import { tenantAction } from './fail.js';
 import { reportStoppedPlan } from './plan-command.js';
-import { writeOut, printErrLine } from './output.js';
+import { writeOut } from './output.js';
 import { lineLogger } from '../ports/logger.js';
 
 interface RestoreFlags extends ConnectionFlags {
@@ -35,13 +35,7 @@ export function registerRestore(program: Command, setExit: (code: number) => voi
     .option('--only <name>', 'restore only the object with this displayName')
     .option('-d, --dir <dir>', 'with --environment: the repository folder whose caac.yml names the environment (a backup or snapshot holds none)', DEFAULT_ROOT)
     .option('--snapshot-dir <dir>', 'where to keep the objects as they were before');
-  addConnectionOptions(addConfirmTimeoutOption(command)).action(async (flags: RestoreFlags) => {
-    try {
-      setExit(await restoreAction(flags));
-    } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
-    }
-  });
+  addConnectionOptions(addConfirmTimeoutOption(command)).action(tenantAction(setExit, restoreAction));
 }
 
 async function restoreAction(flags: RestoreFlags): Promise<number> {

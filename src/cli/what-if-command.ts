@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import { runWhatIf, type WhatIfSource } from '../commands/what-if.js';
-import { ConfigurationError, ExitCode } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import { DEFAULT_ROOT, filePolicyStore } from '../repo/load-repository.js';
 import { renderWhatIfJson, renderWhatIfText, type WhatIfView } from '../render/what-if.js';
-import { reportTenantCommandError } from './fail.js';
+import { tenantAction } from './fail.js';
 import { addConnectionOptions, connectFromFlags, logProgress, type ConnectionFlags } from './connection-options.js';
-import { printErrLine, writeOut } from './output.js';
+import { writeOut } from './output.js';
 import { signInFromFlags, type WhatIfSignInFlags } from './what-if-flags.js';
 
 interface WhatIfFlags extends ConnectionFlags, WhatIfSignInFlags {
@@ -47,14 +47,7 @@ export function registerWhatIf(program: Command, setExit: (code: number) => void
     .option('--device-json <file>', 'device properties as filters name them: {"isCompliant": true, "trustType": "AzureAD", …}')
     .option('--auth-flow <flow>', 'deviceCodeFlow or authenticationTransfer')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
-  addConnectionOptions(command).action(async (flags: WhatIfFlags) => {
-    try {
-      await whatIfAction(flags);
-      setExit(ExitCode.ok);
-    } catch (error) {
-      setExit(reportTenantCommandError(error, printErrLine));
-    }
-  });
+  addConnectionOptions(command).action(tenantAction(setExit, whatIfAction));
 }
 
 async function whatIfAction(flags: WhatIfFlags): Promise<void> {

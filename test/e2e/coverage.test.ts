@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyExample, runNode, startCliEmulator } from './helpers.js';
+import { copyExample, runNode, useCliEmulator } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 
@@ -41,21 +40,14 @@ describe('caac coverage and caac docs (bundled CLI)', () => {
   });
 
   describe('against the sample tenant', () => {
-    let emulator: ChildProcessWithoutNullStreams;
-    let url: string;
-    beforeAll(async () => {
-      ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--port', '0']));
-    });
-    afterAll(() => {
-      emulator.kill();
-    });
+    const emulator = useCliEmulator(['--seed', 'sample', '--port', '0']);
 
     test('--tenant reads the deployed policies; --live asks Graph and reports the disagreements', async () => {
       const env = { CAAC_ACCESS_TOKEN: 't' };
-      const tenant = await runNode(CLI, ['coverage', '--tenant', '--graph-url', url, '--format', 'json'], { cwd, env });
+      const tenant = await runNode(CLI, ['coverage', '--tenant', '--graph-url', emulator.url, '--format', 'json'], { cwd, env });
       expect(tenant.status).toBe(0);
       expect(JSON.parse(tenant.stdout)).toMatchObject({ source: 'tenant', policies: 21, workloadsWithoutPolicy: ['a workload identity of the tenant'] });
-      const live = await runNode(CLI, ['coverage', '--live', '--live-user', 'adele.vance@contoso.onmicrosoft.com', '--graph-url', url, '--format', 'json'], { cwd, env });
+      const live = await runNode(CLI, ['coverage', '--live', '--live-user', 'adele.vance@contoso.onmicrosoft.com', '--graph-url', emulator.url, '--format', 'json'], { cwd, env });
       expect(live.status).toBe(0);
       const out = JSON.parse(live.stdout);
       expect(out.live.checked).toBeGreaterThan(0);

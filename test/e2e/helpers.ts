@@ -88,3 +88,20 @@ export function emulatorRequests(url: string): number {
   const r = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${url}/_emulator/requests`)}).then((r) => r.json()).then((j) => console.log(j.total))`], { encoding: 'utf8' });
   return Number(r.stdout.trim());
 }
+
+/** The bundled CLI's emulator for the enclosing describe (started in beforeAll, killed in afterAll); read `url` in the tests. */
+export function useCliEmulator(flags: string[]): { readonly url: string } {
+  let started: { emulator: ChildProcessWithoutNullStreams; url: string } | undefined;
+  beforeAll(async () => {
+    started = await startCliEmulator(flags);
+  });
+  afterAll(() => {
+    started?.emulator.kill();
+  });
+  return {
+    get url(): string {
+      if (!started) throw new Error('the emulator has not started');
+      return started.url;
+    },
+  };
+}

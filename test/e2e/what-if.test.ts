@@ -6,8 +6,7 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyExample, runNode, startCliEmulator } from './helpers.js';
+import { copyExample, runNode, useCliEmulator } from './helpers.js';
 
 const CLI = resolve('dist/cli.js');
 const MEMBER = ['--user', 'adele.vance@contoso.onmicrosoft.com', '--member-of', 'Finance', '--app', 'Office365', '--client-app-type', 'browser', '--platform', 'windows', '--ip', '203.0.113.10'];
@@ -63,18 +62,11 @@ describe('caac what-if (bundled CLI)', () => {
   });
 
   describe('against the sample tenant', () => {
-    let emulator: ChildProcessWithoutNullStreams;
-    let url: string;
-    beforeAll(async () => {
-      ({ emulator, url } = await startCliEmulator(['--seed', 'sample', '--port', '0']));
-    });
-    afterAll(() => {
-      emulator.kill();
-    });
+    const emulator = useCliEmulator(['--seed', 'sample', '--port', '0']);
 
     test('--tenant: references resolved to ids, the same verdict as the repository; --live: Graph agrees', async () => {
       const env = { CAAC_ACCESS_TOKEN: 't' };
-      const args = ['what-if', ...MEMBER.filter((a) => a !== 'Office365' && a !== '--app'), '--app', 'Office 365 SharePoint Online', '--graph-url', url, '--format', 'json'];
+      const args = ['what-if', ...MEMBER.filter((a) => a !== 'Office365' && a !== '--app'), '--app', 'Office 365 SharePoint Online', '--graph-url', emulator.url, '--format', 'json'];
       const tenant = await runNode(CLI, [...args, '--tenant'], { cwd, env });
       expect(tenant.status).toBe(0);
       expect(JSON.parse(tenant.stdout)).toMatchObject({ source: 'tenant', outcome: 'grant', applied: ['CA002 - Require multifactor authentication for all users'] });
@@ -85,7 +77,7 @@ describe('caac what-if (bundled CLI)', () => {
     });
 
     test('without --tenant, a Graph URL is a mistake: what-if is offline by default', async () => {
-      const r = await runNode(CLI, ['what-if', ...MEMBER, '--graph-url', url], { cwd });
+      const r = await runNode(CLI, ['what-if', ...MEMBER, '--graph-url', emulator.url], { cwd });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('add --tenant');
     });
